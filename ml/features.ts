@@ -1,0 +1,132 @@
+// Pure TypeScript (no Node imports). THE feature module: imported by training (Node) and by
+// inference (the Worker, via ml/forecast.ts). Never duplicate this logic elsewhere.
+//
+// Input: the 168 hourly kWh values before the forecast start (oldest first, NaN = missing) and
+// the forecast start instant. Output: a fixed-length Float32Array of features in the order of
+// FEATURE_NAMES, plus the per-meter scale used to normalise (and later de-normalise) the values.
+
+export const FEATURE_VERSION = 1;
+export const HISTORY_HOURS = 168;
+export const HORIZON_HOURS = 24;
+/** Scale floor (kWh per hour): avoids dividing by ~0 on meters that were almost idle. */
+export const MIN_SCALE = 1e-3;
+
+const HOUR_MS = 3_600_000;
+
+export const FEATURE_NAMES: readonly string[] = [
+  // history / scale, oldest first: lag_167 is 168 h before the start, lag_0 the last hour.
+  ...Array.from({ length: HISTORY_HOURS }, (_, i) => `lag_${HISTORY_HOURS - 1 - i}`),
+  // mean over the 7 past days of the hour with the same hour of day as target hour h, / scale.
+  ...Array.from({ length: HORIZON_HOURS }, (_, h) => `profile_${h}`),
+  "start_hour_sin",
+  "start_hour_cos",
+  // local weekday of the forecast start, Monday = dow_0.
+  ...Array.from({ length: 7 }, (_, d) => `dow_${d}`),
+  // clamp(ln(scale) + 1, -3, 3): the meter's absolute level (homes ~ 0.1 to 1 kWh/h).
+  "log_scale",
+];
+export const N_FEATURES = FEATURE_NAMES.length;
+
+export interface FeatureOptions {
+  /** IANA time zone for the calendar features (default "UTC"). */
+  timeZone?: string;
+}
+
+export interface Features {
+  x: Float32Array;
+  /** kWh per hour; forecast = model output * scale. */
+  scale: number;
+  /** The history after imputation of missing hours (kWh). */
+  filled: number[];
+}
+
+const fmtCache = new Map<string, Intl.DateTimeFormat>();
+
+/** Local hour (0-23) and weekday (Monday = 0) of an instant in a time zone. */
+export function localCalendar(t: number, timeZone = "UTC"): { hour: number; dow: number } {
+  if (timeZone === "UTC" || timeZone === "Etc/UTC") {
+    const d = new Date(t);
+    return { hour: d.getUTCHours(), dow: (d.getUTCDay() + 6) % 7 };
+  }
+  let f = fmtCache.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", hourCycle: "h23", weekday: "short" });
+    fmtCache.set(timeZone, f);
+  }
+  let hour = 0;
+  let dow = 0;
+  for (const p of f.formatToParts(new Date(t))) {
+    if (p.type === "hour") hour = Number(p.value) % 24;
+    else if (p.type === "weekday") dow = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(p.value);
+  }
+  return { hour, dow };
+}
+
+/**
+ * Fills missing hours: each NaN gets the mean of the present values at the same hour of day in
+ * the window; if that hour is missing every day, the mean of all present values.
+ * Throws when fewer than 24 hours are present.
+ */
+export function imputeHistory(history: ArrayLike<number>): number[] {
+  const n = history.length;
+  const out = Array.from(history, (v) => (Number.isFinite(v) && v >= 0 ? v : NaN));
+  let present = 0;
+  let total = 0;
+  const hs = new Float64Array(24);
+  const hc = new Float64Array(24);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(out[i])) continue;
+    present++;
+    total += out[i];
+    hs[(n - i) % 24] += out[i];
+    hc[(n - i) % 24] += 1;
+  }
+  if (present < 24) throw new Error(`history has only ${present} valid hours, need at least 24`);
+  if (present === n) return out;
+  const mean = total / present;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isNaN(out[i])) continue;
+    const k = (n - i) % 24;
+    out[i] = hc[k] > 0 ? hs[k] / hc[k] : mean;
+  }
+  return out;
+}
+
+/** Builds the feature vector for a forecast of the 24 h starting at `start` (epoch ms). */
+export function buildFeatures(history: ArrayLike<number>, start: number, opts: FeatureOptions = {}): Features {
+  if (history.length !== HISTORY_HOURS) {
+    throw new Error(`history must have ${HISTORY_HOURS} hourly values, got ${history.length}`);
+  }
+  if (!Number.isFinite(start) || start % HOUR_MS !== 0) throw new Error("start must be a whole hour (epoch ms)");
+  const filled = imputeHistory(history);
+  let sum = 0;
+  for (const v of filled) sum += v;
+  const scale = Math.max(sum / HISTORY_HOURS, MIN_SCALE);
+  const x = new Float32Array(N_FEATURES);
+  let j = 0;
+  for (let i = 0; i < HISTORY_HOURS; i++) x[j++] = filled[i] / scale;
+  const days = HISTORY_HOURS / 24;
+  for (let h = 0; h < HORIZON_HOURS; h++) {
+    let s = 0;
+    for (let d = 0; d < days; d++) s += filled[d * 24 + h];
+    x[j++] = s / days / scale;
+  }
+  const { hour, dow } = localCalendar(start, opts.timeZone);
+  x[j++] = Math.sin((2 * Math.PI * hour) / 24);
+  x[j++] = Math.cos((2 * Math.PI * hour) / 24);
+  for (let d = 0; d < 7; d++) x[j++] = d === dow ? 1 : 0;
+  x[j++] = Math.min(3, Math.max(-3, Math.log(scale) + 1));
+  return { x, scale, filled };
+}
+
+/** Normalised training target for the 24 h that follow (NaN stays NaN: masked in the loss). */
+export function buildTarget(future: ArrayLike<number>, scale: number): Float32Array {
+  const y = new Float32Array(HORIZON_HOURS);
+  for (let h = 0; h < HORIZON_HOURS; h++) y[h] = Number.isFinite(future[h]) ? future[h] / scale : NaN;
+  return y;
+}
+
+/** Model output (normalised) back to kWh; negative outputs are clipped to 0. */
+export function denormalize(out: ArrayLike<number>, scale: number): number[] {
+  return Array.from({ length: HORIZON_HOURS }, (_, h) => Math.max(0, out[h] * scale));
+}
