@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+/**
+ * Every message the server sends over the live WebSocket. The web app parses with the same schema.
+ * seq increases by one per event of a user, so a client can ask for what it missed.
+ */
+export const ServerEvent = z.object({
+  type: z.string(),
+  seq: z.int().min(0),
+  at: z.string(),
+  payload: z.unknown(),
+});
+export type ServerEvent = z.infer<typeof ServerEvent>;
+
+export const ClientMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("resume"), after: z.int().min(0) }),
+  z.object({ type: z.literal("ping") }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+
+/** Tickets authenticate the WebSocket upgrade: "<userId>.<secret>", single use, 60 s. */
+export const TICKET_TTL_MS = 60_000;
+
+export function ticketUserId(ticket: string): string | undefined {
+  const match = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[0-9a-f]{64}$/.exec(ticket);
+  return match?.[1];
+}

@@ -1,0 +1,102 @@
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../worker/env";
+import { ClientMessage, TICKET_TTL_MS, type ServerEvent } from "./live-events";
+
+/** How many past events a reconnecting client can catch up on. */
+const BACKLOG_LIMIT = 1_000;
+
+/**
+ * One per user (idFromName(userId)). Holds the user's WebSockets through the Hibernation API and a
+ * numbered backlog of the events sent to them, both in SQLite so they survive eviction.
+ */
+export class UserHub extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS tickets (ticket TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, at TEXT NOT NULL, payload TEXT NOT NULL);
+    `);
+  }
+
+  /** A single-use ticket for the WebSocket upgrade; the user id prefix routes it to this hub. */
+  issueTicket(userId: string): string {
+    const now = Date.now();
+    this.sql.exec("DELETE FROM tickets WHERE expires_at <= ?", now);
+    const secret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const ticket = `${userId}.${secret}`;
+    this.sql.exec("INSERT INTO tickets (ticket, expires_at) VALUES (?, ?)", ticket, now + TICKET_TTL_MS);
+    return ticket;
+  }
+
+  /** Records an event and sends it to every open socket of the user. */
+  publish(type: string, payload: unknown): ServerEvent {
+    const at = new Date().toISOString();
+    const row = this.sql
+      .exec<{ seq: number }>("INSERT INTO events (type, at, payload) VALUES (?, ?, ?) RETURNING seq", type, at, JSON.stringify(payload))
+      .one();
+    this.sql.exec("DELETE FROM events WHERE seq <= ?", row.seq - BACKLOG_LIMIT);
+    const event: ServerEvent = { type, seq: row.seq, at, payload };
+    const text = JSON.stringify(event);
+    for (const socket of this.ctx.getWebSockets()) socket.send(text);
+    return event;
+  }
+
+  async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade", { status: 426 });
+    }
+    const ticket = new URL(request.url).searchParams.get("ticket") ?? "";
+    const consumed = this.sql.exec("DELETE FROM tickets WHERE ticket = ? AND expires_at > ? RETURNING ticket", ticket, Date.now()).toArray();
+    if (consumed.length === 0) {
+      return Response.json({ error: { code: "unauthorized", message: "The ticket is invalid, used or expired: request a new one" } }, { status: 401 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    server.send(this.controlMessage("hello"));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): void {
+    let parsed: ClientMessage;
+    try {
+      parsed = ClientMessage.parse(JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message)));
+    } catch {
+      socket.send(this.controlMessage("error", { message: 'Unknown message: send {"type":"resume","after":N} or {"type":"ping"}' }));
+      return;
+    }
+    if (parsed.type === "ping") {
+      socket.send(this.controlMessage("pong"));
+      return;
+    }
+    this.replay(socket, parsed.after);
+  }
+
+  webSocketClose(socket: WebSocket, code: number): void {
+    // A close without a code arrives as 1005, which may not be sent back.
+    socket.close(code === 1005 ? 1000 : code);
+  }
+
+  /** Sends the events after `after`; if some were already dropped from the backlog, says to reload. */
+  private replay(socket: WebSocket, after: number): void {
+    const oldest = this.sql.exec<{ seq: number | null }>("SELECT min(seq) AS seq FROM events").one().seq;
+    if (oldest !== null && after < oldest - 1) {
+      socket.send(this.controlMessage("reload", { reason: "missed too many events" }));
+      return;
+    }
+    for (const row of this.sql.exec<{ seq: number; type: string; at: string; payload: string }>("SELECT seq, type, at, payload FROM events WHERE seq > ? ORDER BY seq", after)) {
+      socket.send(JSON.stringify({ type: row.type, seq: row.seq, at: row.at, payload: JSON.parse(row.payload) }));
+    }
+  }
+
+  /** Messages that are not events of the backlog carry the latest seq, so a client knows where it stands. */
+  private controlMessage(type: string, payload: Record<string, unknown> = {}): string {
+    return JSON.stringify({ type, seq: this.lastSeq(), at: new Date().toISOString(), payload } satisfies ServerEvent);
+  }
+
+  private lastSeq(): number {
+    return this.sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM events").one().seq ?? 0;
+  }
+}

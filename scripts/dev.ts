@@ -1,0 +1,65 @@
+/**
+ * `npm run dev`: the whole app on this machine, offline. Starts Postgres (embedded PGlite in
+ * .data/, or DATABASE_URL), applies migrations, then runs `vite dev`, whose Cloudflare plugin runs
+ * the Worker, the UserHub Durable Object and the inference queue in workerd. Ctrl-C stops it all.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createServer } from "vite";
+import { startLocalDatabase } from "./local-stack/database";
+import { migrateDatabase } from "./local-stack/migrate";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const dataDir = `${root}.data`;
+mkdirSync(dataDir, { recursive: true });
+
+const started = Date.now();
+const database = await startLocalDatabase({
+  databaseUrl: process.env.DATABASE_URL,
+  dataDir: `${dataDir}/pglite`,
+});
+console.log(database.kind === "embedded" ? "✓ Postgres: embedded PGlite, data in .data/pglite" : `✓ Postgres: ${redactPassword(database.databaseUrl)}`);
+
+try {
+  await migrateDatabase(database.databaseUrl, database.wsProxy);
+  console.log("✓ Migrations applied");
+} catch (error) {
+  console.error(`✗ Migrations failed: ${error instanceof Error ? error.message : error}`);
+  await database.stop();
+  process.exit(1);
+}
+
+process.env.DATABASE_URL = database.databaseUrl;
+if (database.wsProxy) process.env.DB_WS_PROXY = database.wsProxy;
+if (!process.env.SUPABASE_URL) process.env.DEV_AUTH_SECRET = devAuthSecret();
+
+const vite = await createServer({ configFile: `${root}vite.config.ts` });
+await vite.listen();
+vite.printUrls();
+console.log(`✓ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s${process.env.SUPABASE_URL ? "" : " (dev sign-in: any email)"}. Ctrl-C stops everything.`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  console.log("\nStopping…");
+  await vite.close().catch(() => {});
+  await database.stop();
+  process.exit(0);
+}
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+
+/** Kept in .data/ so dev tokens stay valid across restarts; never used when Supabase is configured. */
+function devAuthSecret(): string {
+  const file = `${dataDir}/dev-auth-secret`;
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  return readFileSync(file, "utf8").trim();
+}
+
+function redactPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = "***";
+  return parsed.toString();
+}

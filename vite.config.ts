@@ -1,0 +1,30 @@
+import { cloudflare } from "@cloudflare/vite-plugin";
+import react from "@vitejs/plugin-react";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+/** Settings the dev stack (scripts/dev.ts) passes to the Worker; never baked into a build. */
+const DEV_WORKER_VARS = ["DATABASE_URL", "DB_WS_PROXY", "DEV_AUTH_SECRET", "SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET"] as const;
+
+export default defineConfig(({ command }) => ({
+  root: fileURLToPath(new URL("./web", import.meta.url)),
+  build: { outDir: fileURLToPath(new URL("./dist", import.meta.url)), emptyOutDir: true },
+  plugins: [
+    react(),
+    cloudflare({
+      configPath: fileURLToPath(new URL("./wrangler.jsonc", import.meta.url)),
+      persistState: { path: fileURLToPath(new URL("./.data/wrangler", import.meta.url)) },
+      config:
+        command === "serve"
+          ? (worker) => {
+              const vars: Record<string, string> = {};
+              for (const name of DEV_WORKER_VARS) if (process.env[name]) vars[name] = process.env[name]!;
+              worker.vars = { ...worker.vars, ...vars };
+              // Run a model as soon as a post lands instead of waiting to fill a batch.
+              for (const consumer of worker.queues?.consumers ?? []) consumer.max_batch_timeout = 0;
+            }
+          : undefined,
+    }),
+  ],
+  server: { port: Number(process.env.PORT ?? 5173), strictPort: false },
+}));

@@ -1,0 +1,56 @@
+import type { Tab, TabWithCharts } from "../../worker/schemas/tabs";
+
+/** An API error in words a person can act on (from the server's error envelope). */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+let accessToken: string | null = null;
+let onUnauthorized: () => void = () => {};
+
+export function setAccessToken(token: string | null, whenRejected: () => void = () => {}) {
+  accessToken = token;
+  onUnauthorized = whenRejected;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        ...(accessToken ? { Authorization: `Bearer ${accessToken}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiRequestError(0, "network", "Cannot reach Wattboard. Check your connection and try again.");
+  }
+  const payload = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = payload?.error;
+    if (response.status === 401) onUnauthorized();
+    throw new ApiRequestError(response.status, error?.code ?? "http_error", error?.message ?? `The server answered ${response.status}`);
+  }
+  return payload as T;
+}
+
+export type AuthSetup = { mode: "dev" } | { mode: "supabase"; supabaseUrl: string; anonKey: string } | { mode: "unconfigured" };
+
+export const wattboard = {
+  authSetup: () => api<AuthSetup>("GET", "/api/auth/config"),
+  devSignIn: (email: string) => api<{ access_token: string; expires_at: number; user: { id: string; email: string } }>("POST", "/api/auth/dev", { email }),
+  me: () => api<{ id: string; email: string | null }>("GET", "/api/me"),
+  listTabs: () => api<{ tabs: Tab[] }>("GET", "/api/tabs").then((r) => r.tabs),
+  getTab: (id: string) => api<TabWithCharts>("GET", `/api/tabs/${id}`),
+  createTab: (title: string) => api<Tab>("POST", "/api/tabs", { title }),
+  updateTab: (id: string, changes: { title?: string; position?: number }) => api<Tab>("PATCH", `/api/tabs/${id}`, changes),
+  deleteTab: (id: string) => api<{ deleted: true }>("DELETE", `/api/tabs/${id}`),
+};

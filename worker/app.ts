@@ -1,0 +1,74 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import { HTTPException } from "hono/http-exception";
+import { requireUser } from "./auth/middleware";
+import { connectDatabase } from "./db/client";
+import type { AppEnv } from "./env";
+import { ApiError } from "./errors";
+import { authRoutes } from "./routes/auth";
+import { chartsRoutes } from "./routes/charts";
+import { healthRoutes } from "./routes/health";
+import { liveRoutes } from "./routes/live";
+import { tabsRoutes } from "./routes/tabs";
+
+/**
+ * Routes reachable without a user token. Everything else under /api requires one: a new route is
+ * protected unless it is listed here.
+ */
+const PUBLIC_ROUTES: { method: string; path: string }[] = [
+  { method: "GET", path: "/api/health" },
+  { method: "GET", path: "/api/openapi.json" },
+  { method: "GET", path: "/api/auth/config" },
+  { method: "POST", path: "/api/auth/dev" },
+  { method: "GET", path: "/api/ws" },
+];
+const isPublic = (method: string, path: string) => PUBLIC_ROUTES.some((r) => r.method === method && r.path === path);
+
+const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.env.DATABASE_URL) {
+    if (c.req.path === "/api/health") return c.json({ ok: false, db: "down" }, 503);
+    throw new ApiError(503, "database_unconfigured", "DATABASE_URL is not set: see the README's configuration section");
+  }
+  const connection = connectDatabase(c.env.DATABASE_URL, c.env.DB_WS_PROXY);
+  c.set("db", connection.db);
+  try {
+    await next();
+  } finally {
+    c.executionCtx.waitUntil(connection.close().catch(() => {}));
+  }
+});
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use("/api/*", withDatabase);
+  app.use("/api/*", async (c, next) => (isPublic(c.req.method, c.req.path) ? next() : requireUser(c, next)));
+
+  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes]) app.route("/", routes);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "A Supabase access token, or in dev mode the token from POST /api/auth/dev",
+  });
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "Wattboard API", version: "0.1.0", description: "Energy dashboards, meters, forecasts and chat." },
+  });
+
+  app.notFound((c) => c.json({ error: { code: "route_not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+    if (error instanceof HTTPException && error.status < 500) {
+      // Hono's validator throws this for a body that is not JSON.
+      const code = /JSON/i.test(error.message) ? "invalid_json" : "bad_request";
+      return c.json({ error: { code, message: error.message } }, error.status);
+    }
+    console.error(`unhandled error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return c.json({ error: { code: "internal_error", message: "Something went wrong on our side; try again, and tell us if it keeps happening" } }, 500);
+  });
+
+  return app;
+}

@@ -1,0 +1,91 @@
+import { and, eq, sql } from "drizzle-orm";
+import type { ChartLayout, ChartProvenance, ChartSpec } from "../schemas/chart-spec";
+import type { Database } from "./client";
+import { charts, tabs } from "./schema";
+
+export type ChartRow = typeof charts.$inferSelect;
+
+const DEFAULT_SIZE = { w: 6, h: 8 };
+
+const byOwner = (ownerId: string, id: string) => and(eq(charts.id, id), eq(charts.ownerId, ownerId));
+
+async function ownsTab(db: Database, ownerId: string, tabId: string): Promise<boolean> {
+  const [row] = await db.select({ id: tabs.id }).from(tabs).where(and(eq(tabs.id, tabId), eq(tabs.ownerId, ownerId)));
+  return row !== undefined;
+}
+
+/** Where a chart lands when none is given: below everything already on the tab. */
+async function nextFreeLayout(db: Database, tabId: string): Promise<ChartLayout> {
+  const [{ bottom }] = await db
+    .select({ bottom: sql<number>`coalesce(max(((${charts.layout}->>'y')::int + (${charts.layout}->>'h')::int)), 0)::int` })
+    .from(charts)
+    .where(eq(charts.tabId, tabId));
+  return { x: 0, y: bottom, ...DEFAULT_SIZE };
+}
+
+export interface NewChart {
+  tabId: string;
+  title: string;
+  spec: ChartSpec;
+  layout?: ChartLayout;
+  source?: "manual" | "chat";
+  provenance?: ChartProvenance;
+}
+
+/** Returns undefined when the tab is not the owner's (missing and foreign look the same). */
+export async function createChart(db: Database, ownerId: string, chart: NewChart): Promise<ChartRow | undefined> {
+  if (!(await ownsTab(db, ownerId, chart.tabId))) return undefined;
+  const [row] = await db
+    .insert(charts)
+    .values({
+      ownerId,
+      tabId: chart.tabId,
+      title: chart.title,
+      spec: chart.spec,
+      layout: chart.layout ?? (await nextFreeLayout(db, chart.tabId)),
+      source: chart.source ?? "manual",
+      provenance: chart.provenance ?? null,
+    })
+    .returning();
+  return row;
+}
+
+export async function getChart(db: Database, ownerId: string, id: string): Promise<ChartRow | undefined> {
+  const [row] = await db.select().from(charts).where(byOwner(ownerId, id));
+  return row;
+}
+
+export interface ChartChanges {
+  title?: string;
+  spec?: ChartSpec;
+  layout?: ChartLayout;
+  tabId?: string;
+}
+
+export type UpdateChartResult = { ok: true; chart: ChartRow } | { ok: false; missing: "chart" | "tab" };
+
+/** Moving to another tab without a layout puts the chart below that tab's charts. */
+export async function updateChart(db: Database, ownerId: string, id: string, changes: ChartChanges): Promise<UpdateChartResult> {
+  const current = await getChart(db, ownerId, id);
+  if (!current) return { ok: false, missing: "chart" };
+  const moving = changes.tabId !== undefined && changes.tabId !== current.tabId;
+  if (moving && !(await ownsTab(db, ownerId, changes.tabId!))) return { ok: false, missing: "tab" };
+  const layout = changes.layout ?? (moving ? await nextFreeLayout(db, changes.tabId!) : undefined);
+  const [row] = await db
+    .update(charts)
+    .set({
+      ...(changes.title === undefined ? {} : { title: changes.title }),
+      ...(changes.spec === undefined ? {} : { spec: changes.spec }),
+      ...(layout === undefined ? {} : { layout }),
+      ...(moving ? { tabId: changes.tabId } : {}),
+      updatedAt: new Date(),
+    })
+    .where(byOwner(ownerId, id))
+    .returning();
+  return row ? { ok: true, chart: row } : { ok: false, missing: "chart" };
+}
+
+export async function deleteChart(db: Database, ownerId: string, id: string): Promise<boolean> {
+  const deleted = await db.delete(charts).where(byOwner(ownerId, id)).returning({ id: charts.id });
+  return deleted.length > 0;
+}

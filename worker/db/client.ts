@@ -1,0 +1,36 @@
+import { Pool, neonConfig } from "@neondatabase/serverless";
+import { drizzle } from "drizzle-orm/neon-serverless";
+import * as schema from "./schema";
+
+export type Database = ReturnType<typeof drizzle<typeof schema>>;
+
+export interface DatabaseConnection {
+  db: Database;
+  /** Ends the pool's sockets; call it once the request is done (in waitUntil). */
+  close(): Promise<void>;
+}
+
+/**
+ * Locally there is no Neon endpoint: a small WebSocket-to-TCP proxy (scripts/local-stack) sits in
+ * front of Postgres. These settings are global to the driver, and the same for every request.
+ * pipelineConnect must be off: it breaks SCRAM auth and hangs PGlite.
+ */
+function routeThroughLocalProxy(proxyHost: string): void {
+  neonConfig.wsProxy = (host, port) => `${proxyHost}/v1?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineConnect = false;
+  neonConfig.pipelineTLS = false;
+}
+
+/**
+ * One pool per request (Workers cannot share sockets across requests). A single connection keeps
+ * every request on one Postgres session, which the embedded PGlite needs: a second connection
+ * while a transaction is open would wait forever.
+ */
+export function connectDatabase(databaseUrl: string, localProxy?: string): DatabaseConnection {
+  if (localProxy) routeThroughLocalProxy(localProxy);
+  const pool = new Pool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: 5_000 });
+  // An idle client's socket error (e.g. Postgres restarting) must not crash the isolate.
+  pool.on("error", () => {});
+  return { db: drizzle({ client: pool, schema }), close: () => pool.end() };
+}

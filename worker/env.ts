@@ -1,0 +1,35 @@
+import type { Database } from "./db/client";
+import type { InferenceJob } from "./queue/inference-job";
+
+/** Bindings and configuration the Worker receives (wrangler.jsonc, secrets, or the dev stack). */
+export interface Env {
+  ASSETS: Fetcher;
+  USER_HUB: DurableObjectNamespace<import("../durable-objects/user-hub").UserHub>;
+  INFERENCE_QUEUE: Queue<InferenceJob>;
+
+  /** Postgres connection string (Neon in production). */
+  DATABASE_URL?: string;
+  /** host:port of the local WebSocket-to-TCP proxy; unset in production (Neon speaks WebSocket). */
+  DB_WS_PROXY?: string;
+
+  /** Supabase project URL, e.g. https://abc.supabase.co. When set, only Supabase tokens are accepted. */
+  SUPABASE_URL?: string;
+  /** Supabase's legacy HS256 JWT secret, for projects that have not moved to signing keys. */
+  SUPABASE_JWT_SECRET?: string;
+  /** Public anon key, handed to the web app so supabase-js can sign in. */
+  SUPABASE_ANON_KEY?: string;
+  /** Signs dev sign-in tokens. Dev sign-in exists only when this is set and SUPABASE_URL is not. */
+  DEV_AUTH_SECRET?: string;
+}
+
+export interface AuthenticatedUser {
+  id: string;
+  email: string | null;
+}
+
+export interface AppVariables {
+  db: Database;
+  user: AuthenticatedUser;
+}
+
+export type AppEnv = { Bindings: Env; Variables: AppVariables };

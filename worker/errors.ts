@@ -1,0 +1,70 @@
+import { z } from "zod";
+import type { ZodError } from "zod";
+
+/** The one error shape every API response uses: {"error": {"code", "message", "details"?}}. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ErrorStatus,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  toBody(): z.infer<typeof ErrorBody> {
+    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
+export const unauthorized = (message = "Sign in first: send Authorization: Bearer <access token>") =>
+  new ApiError(401, "unauthorized", message);
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/** Turns zod issues into paths a person can find in their payload, e.g. "spec.window.to". */
+export function validationError(error: ZodError, where: string): ApiError {
+  const details: ValidationIssue[] = error.issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(root)",
+    message: issue.message,
+  }));
+  const summary = details
+    .slice(0, 3)
+    .map((d) => `${d.path}: ${d.message}`)
+    .join("; ");
+  return new ApiError(400, "invalid_request", `Invalid ${where}: ${summary}`, details);
+}
+
+/** OpenAPI response entries shared by every route. */
+export function errorResponses(...statuses: ErrorStatus[]) {
+  const descriptions: Record<ErrorStatus, string> = {
+    400: "The request is invalid; details lists each failing field",
+    401: "Missing, expired or invalid access token",
+    403: "Not allowed",
+    404: "Not found (or owned by someone else)",
+    409: "Conflict with the current state",
+    413: "Payload too large",
+    415: "Unsupported content type",
+    422: "Unprocessable",
+    429: "Too many requests",
+    500: "Internal error",
+    503: "A dependency is unavailable; retry later",
+  };
+  return Object.fromEntries(
+    statuses.map((status) => [status, { description: descriptions[status], content: { "application/json": { schema: ErrorBody } } }]),
+  );
+}

@@ -1,0 +1,12 @@
+import { createApp } from "./app";
+import type { Env } from "./env";
+import { consumeInferenceBatch } from "./queue/inference-consumer";
+
+export { UserHub } from "../durable-objects/user-hub";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  queue: (batch, env) => consumeInferenceBatch(batch, env),
+} satisfies ExportedHandler<Env>;

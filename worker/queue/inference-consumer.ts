@@ -1,0 +1,33 @@
+import type { Env } from "../env";
+import { InferenceJob, latestJobPerMeter } from "./inference-job";
+
+/** Runs the forecast and plan for one meter. Provided by the model (issue 4); absent until then. */
+export type MeterRunner = (env: Env, job: InferenceJob) => Promise<void>;
+
+/**
+ * Consumes the "inference" queue: malformed messages are acknowledged and logged (retrying them
+ * cannot help), the rest are reduced to one job per meter. A failing meter is retried with
+ * backoff without holding back the other meters of the batch.
+ */
+export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: Env, runMeter?: MeterRunner): Promise<void> {
+  const valid: { message: Message<unknown>; job: InferenceJob }[] = [];
+  for (const message of batch.messages) {
+    const parsed = InferenceJob.safeParse(message.body);
+    if (parsed.success) {
+      valid.push({ message, job: parsed.data });
+    } else {
+      console.error(`inference: dropped malformed message ${message.id}: ${parsed.error.issues.map((i) => i.path.join(".") + " " + i.message).join("; ")}`);
+      message.ack();
+    }
+  }
+  for (const job of latestJobPerMeter(valid.map((v) => v.job))) {
+    const messages = valid.filter((v) => v.job.meterId === job.meterId).map((v) => v.message);
+    try {
+      await runMeter?.(env, job);
+      for (const message of messages) message.ack();
+    } catch (error) {
+      console.error(`inference: run failed for meter ${job.meterId}: ${error instanceof Error ? error.message : String(error)}`);
+      for (const message of messages) message.retry({ delaySeconds: Math.min(300, 10 * 2 ** (message.attempts - 1)) });
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+/** What ingestion (auto) or a person (manual) puts on the inference queue for one meter. */
+export const InferenceJob = z.object({
+  meterId: z.uuid(),
+  userId: z.uuid(),
+  /** Newest reading timestamp the producer committed (ISO-8601). */
+  newestTs: z.iso.datetime({ offset: true }),
+  trigger: z.enum(["auto", "manual"]),
+});
+export type InferenceJob = z.infer<typeof InferenceJob>;
+
+/**
+ * A batch often holds several jobs for the same meter (one per webhook post); only the newest
+ * matters, and a manual request wins over automatic ones so the person's ask is never throttled.
+ */
+export function latestJobPerMeter(jobs: InferenceJob[]): InferenceJob[] {
+  const byMeter = new Map<string, InferenceJob>();
+  for (const job of jobs) {
+    const kept = byMeter.get(job.meterId);
+    if (!kept) {
+      byMeter.set(job.meterId, job);
+      continue;
+    }
+    const newer = Date.parse(job.newestTs) >= Date.parse(kept.newestTs) ? job : kept;
+    const trigger = job.trigger === "manual" || kept.trigger === "manual" ? "manual" : "auto";
+    byMeter.set(job.meterId, { ...newer, trigger });
+  }
+  return [...byMeter.values()];
+}

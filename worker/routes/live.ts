@@ -1,0 +1,39 @@
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
+import { ticketUserId } from "../../durable-objects/live-events";
+import { errorResponses, unauthorized } from "../errors";
+import { bearerAuth, createRouter, jsonResponse } from "./router";
+
+export const liveRoutes = createRouter();
+
+liveRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/ws/ticket",
+    tags: ["live"],
+    summary: "A single-use ticket (60 s) for opening the live WebSocket",
+    security: bearerAuth,
+    responses: { 200: jsonResponse("The ticket", z.object({ ticket: z.string() })), ...errorResponses(401) },
+  }),
+  async (c) => {
+    const hub = c.env.USER_HUB.get(c.env.USER_HUB.idFromName(c.var.user.id));
+    return c.json({ ticket: await hub.issueTicket(c.var.user.id) }, 200);
+  },
+);
+
+liveRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/ws",
+    tags: ["live"],
+    summary: "Upgrade to the user's live WebSocket (browsers cannot send headers: the ticket authenticates)",
+    request: { query: z.object({ ticket: z.string() }) },
+    responses: { 101: { description: "Switching protocols" }, ...errorResponses(400, 401) },
+  }),
+  async (c) => {
+    const userId = ticketUserId(c.req.valid("query").ticket);
+    if (!userId) throw unauthorized("The ticket is invalid, used or expired: request a new one");
+    const hub = c.env.USER_HUB.get(c.env.USER_HUB.idFromName(userId));
+    return hub.fetch(c.req.raw);
+  },
+);

@@ -1,0 +1,35 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { notFound, validationError } from "../errors";
+
+const TARGET_NAMES: Record<string, string> = { json: "body", query: "query string", param: "path", header: "headers" };
+
+/** Every route file builds its router here, so validation failures all use the error envelope. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, TARGET_NAMES[result.target] ?? result.target);
+    },
+  });
+}
+
+/** Path ids are validated in the handler: a malformed id is answered like a missing resource. */
+export const IdParam = z.object({ id: z.string() });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function resourceId(id: string, what: string): string {
+  if (!UUID.test(id)) throw notFound(what);
+  return id.toLowerCase();
+}
+
+export const bearerAuth = [{ bearerAuth: [] }];
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { content: { "application/json": { schema } }, required: true } };
+}
+
+export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
+  return { description, content: { "application/json": { schema } } };
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+/** Electrical quantities a meter can report; the names match the webhook's reading fields. */
+export const METRICS = ["power_w", "energy_wh", "voltage_v", "current_a", "power_factor", "thd_pct"] as const;
+export const Metric = z.enum(METRICS);
+export type Metric = z.infer<typeof Metric>;
+
+export const METRIC_UNITS: Record<Metric, string> = {
+  power_w: "W",
+  energy_wh: "Wh",
+  voltage_v: "V",
+  current_a: "A",
+  power_factor: "",
+  thd_pct: "%",
+};
+
+export const Aggregation = z.enum(["avg", "min", "max", "sum"]);
+export const ChartType = z.enum(["line", "area", "bar", "stacked", "heatmap"]);
+
+export const RELATIVE_WINDOWS = ["last_hour", "last_24h", "last_7d", "last_30d", "this_month", "this_year"] as const;
+
+const isoInstant = z.iso.datetime({ offset: true });
+
+export const TimeWindow = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("relative"), preset: z.enum(RELATIVE_WINDOWS) }).strict(),
+  z
+    .object({ kind: z.literal("absolute"), from: isoInstant, to: isoInstant })
+    .strict()
+    .refine((w) => Date.parse(w.from) < Date.parse(w.to), { path: ["to"], message: "must be later than from" }),
+]);
+export type TimeWindow = z.infer<typeof TimeWindow>;
+
+/** "auto" lets the series API pick the bucket from the window and the chart's width. */
+export const Bucket = z.enum(["auto", "1m", "5m", "15m", "1h", "1d", "1w", "1mo"]);
+
+/** Quantities that add up across meters, so a stacked chart of them means something. */
+const STACKABLE_METRICS: readonly Metric[] = ["power_w", "energy_wh", "current_a"];
+
+export const ChartSpec = z
+  .object({
+    meterIds: z.array(z.uuid()).min(1).max(12),
+    metric: Metric,
+    aggregation: Aggregation.default("avg"),
+    chartType: ChartType.default("line"),
+    window: TimeWindow,
+    bucket: Bucket.default("auto"),
+  })
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.chartType === "heatmap" && spec.meterIds.length !== 1) {
+      ctx.addIssue({ code: "custom", path: ["meterIds"], message: "a heatmap shows exactly one meter" });
+    }
+    if (spec.chartType === "stacked" && !STACKABLE_METRICS.includes(spec.metric)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["metric"],
+        message: `only ${STACKABLE_METRICS.join(", ")} can be stacked`,
+      });
+    }
+  });
+export type ChartSpec = z.infer<typeof ChartSpec>;
+
+/** Position on the dashboard's 12-column grid. */
+export const ChartLayout = z
+  .object({
+    x: z.int().min(0).max(11),
+    y: z.int().min(0).max(10_000),
+    w: z.int().min(1).max(12),
+    h: z.int().min(1).max(24),
+  })
+  .strict()
+  .refine((l) => l.x + l.w <= 12, { path: ["w"], message: "x + w must fit in 12 columns" });
+export type ChartLayout = z.infer<typeof ChartLayout>;
+
+export const ChartProvenance = z.object({ sessionId: z.string().min(1), messageId: z.string().min(1) }).strict();
+export type ChartProvenance = z.infer<typeof ChartProvenance>;
