@@ -1,0 +1,52 @@
+/**
+ * Runs once (in Node) before the Workers tests: a real Postgres, empty and migrated, behind the
+ * WebSocket proxy the Neon driver needs, plus a JWKS endpoint standing in for Supabase's.
+ * TEST_DATABASE_URL picks a real Postgres (its public schema is wiped); otherwise the embedded
+ * PGlite runs in memory.
+ */
+import { exportJWK, generateKeyPair } from "jose";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TestProject } from "vitest/node";
+import { startLocalDatabase } from "../../scripts/local-stack/database";
+import { migrateDatabase, resetDatabase } from "../../scripts/local-stack/migrate";
+
+export default async function setup(project: TestProject) {
+  const database = await startLocalDatabase({ databaseUrl: process.env.TEST_DATABASE_URL });
+  await resetDatabase(database.databaseUrl, database.wsProxy);
+  await migrateDatabase(database.databaseUrl, database.wsProxy);
+
+  const { publicKey, privateKey } = await generateKeyPair("ES256", { extractable: true });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid: "test-key-1", alg: "ES256", use: "sig" };
+  const jwks = createServer((request, response) => {
+    if (request.url === "/auth/v1/.well-known/jwks.json") {
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [publicJwk] }));
+    } else {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
+
+  project.provide("databaseUrl", database.databaseUrl);
+  project.provide("dbWsProxy", database.wsProxy ?? "");
+  project.provide("databaseKind", database.kind);
+  project.provide("supabaseUrl", `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`);
+  project.provide("supabasePrivateJwk", JSON.stringify({ ...(await exportJWK(privateKey)), kid: "test-key-1", alg: "ES256" }));
+  project.provide("supabasePublicJwk", JSON.stringify(publicJwk));
+
+  return async () => {
+    await new Promise((resolve) => jwks.close(resolve));
+    await database.stop();
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    dbWsProxy: string;
+    databaseKind: "embedded" | "external";
+    supabaseUrl: string;
+    supabasePrivateJwk: string;
+    supabasePublicJwk: string;
+  }
+}

@@ -1,0 +1,39 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { TEST_DEV_AUTH_SECRET } from "./tests/setup/test-secrets";
+
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.jsonc" },
+            miniflare: {
+              bindings: {
+                DATABASE_URL: inject("databaseUrl"),
+                DB_WS_PROXY: inject("dbWsProxy"),
+                DEV_AUTH_SECRET: TEST_DEV_AUTH_SECRET,
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "workers",
+          include: ["tests/worker/**/*.test.ts"],
+          globalSetup: ["tests/setup/global-database.ts"],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["tests/node/**/*.test.ts", "tests/ml/**/*.test.ts"],
+          testTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
