@@ -1,0 +1,61 @@
+// Pure TypeScript (no Node imports): runs the exported ONNX forecast model through an
+// onnxruntime InferenceSession (onnxruntime-web in the Worker, onnxruntime-web or -node in Node).
+// The caller passes its `ort.Tensor` constructor so this file imports no runtime itself.
+import { buildFeatures, denormalize, type FeatureOptions, HORIZON_HOURS, N_FEATURES } from "./features.ts";
+
+export const MODEL_INPUT = "features";
+export const MODEL_OUTPUT = "forecast_norm";
+
+/** The subset of onnxruntime's Tensor constructor used here. */
+export type TensorCtor = new (type: "float32", data: Float32Array, dims: readonly number[]) => unknown;
+
+/** The subset of onnxruntime's InferenceSession used here. */
+export interface SessionLike {
+  run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown }>>;
+}
+
+export interface ForecastRequest {
+  /** 168 hourly kWh values before `start`, oldest first (NaN = missing hour). */
+  history: ArrayLike<number>;
+  /** Start of the forecast (epoch ms, whole hour). */
+  start: number;
+}
+
+export interface ForecastResult {
+  /** 24 hourly kWh values from `start`. */
+  kwh: number[];
+  /** Per-meter scale (mean kWh/h of the history after imputation). */
+  scale: number;
+}
+
+/** Forecasts many windows in one session run (batch dimension). */
+export async function forecastBatch(
+  session: SessionLike,
+  Tensor: TensorCtor,
+  requests: ForecastRequest[],
+  opts: FeatureOptions = {},
+): Promise<ForecastResult[]> {
+  if (requests.length === 0) return [];
+  const feats = requests.map((r) => buildFeatures(r.history, r.start, opts));
+  const x = new Float32Array(requests.length * N_FEATURES);
+  feats.forEach((f, i) => x.set(f.x, i * N_FEATURES));
+  const out = await session.run({ [MODEL_INPUT]: new Tensor("float32", x, [requests.length, N_FEATURES]) });
+  const y = out[MODEL_OUTPUT]?.data as ArrayLike<number> | undefined;
+  if (!y || y.length !== requests.length * HORIZON_HOURS) throw new Error(`model output "${MODEL_OUTPUT}" has the wrong shape`);
+  return feats.map((f, i) => ({
+    kwh: denormalize(Array.prototype.slice.call(y, i * HORIZON_HOURS, (i + 1) * HORIZON_HOURS), f.scale),
+    scale: f.scale,
+  }));
+}
+
+/** Forecasts the 24 h after `start` from the 168 h before it. */
+export async function forecast24h(
+  session: SessionLike,
+  Tensor: TensorCtor,
+  history: ArrayLike<number>,
+  start: number,
+  opts: FeatureOptions = {},
+): Promise<ForecastResult> {
+  const [r] = await forecastBatch(session, Tensor, [{ history, start }], opts);
+  return r;
+}
