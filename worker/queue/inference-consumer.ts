@@ -27,7 +27,12 @@ export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: E
       for (const message of messages) message.ack();
     } catch (error) {
       console.error(`inference: run failed for meter ${job.meterId}: ${error instanceof Error ? error.message : String(error)}`);
-      for (const message of messages) message.retry({ delaySeconds: Math.min(300, 10 * 2 ** (message.attempts - 1)) });
+      for (const message of messages) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
+}
+
+/** 10 s, 20 s, 40 s, … capped at 5 minutes; after max_retries the message goes to the dead letter queue. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(300, 10 * 2 ** (attempts - 1));
 }

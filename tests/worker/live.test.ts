@@ -1,0 +1,75 @@
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { call, signIn } from "./helpers";
+
+async function openSocket(ticket: string) {
+  const response = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/ws?ticket=${encodeURIComponent(ticket)}`, { headers: { Upgrade: "websocket" } });
+  return response;
+}
+
+function collect(socket: WebSocket) {
+  const messages: { type: string; seq: number; payload: unknown }[] = [];
+  socket.addEventListener("message", (event) => messages.push(JSON.parse(event.data as string)));
+  return {
+    messages,
+    async waitFor(predicate: (m: { type: string; seq: number; payload: unknown }) => boolean) {
+      for (let i = 0; i < 100; i++) {
+        const found = messages.find(predicate);
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`no matching message; got ${JSON.stringify(messages)}`);
+    },
+  };
+}
+
+describe("live WebSocket", () => {
+  it("opens with a single-use ticket and receives the user's events", async () => {
+    const { token, userId } = await signIn();
+    const { body } = await call("POST", "/api/ws/ticket", { token });
+    const response = await openSocket(body.ticket);
+    expect(response.status).toBe(101);
+    const socket = response.webSocket!;
+    socket.accept();
+    const inbox = collect(socket);
+    await inbox.waitFor((m) => m.type === "hello");
+
+    const hub = env.USER_HUB.get(env.USER_HUB.idFromName(userId));
+    const event = await hub.publish("notification", { title: "Peak ahead" });
+    const received = await inbox.waitFor((m) => m.type === "notification");
+    expect(received).toMatchObject({ seq: event.seq, payload: { title: "Peak ahead" } });
+    socket.close(1000);
+
+    const reused = await openSocket(body.ticket);
+    expect(reused.status).toBe(401);
+  });
+
+  it("replays missed events after a resume", async () => {
+    const { token, userId } = await signIn();
+    const hub = env.USER_HUB.get(env.USER_HUB.idFromName(userId));
+    const first = await hub.publish("chart.data", { n: 1 });
+    await hub.publish("chart.data", { n: 2 });
+    await hub.publish("chart.data", { n: 3 });
+    const { body } = await call("POST", "/api/ws/ticket", { token });
+    const socket = (await openSocket(body.ticket)).webSocket!;
+    socket.accept();
+    const inbox = collect(socket);
+    socket.send(JSON.stringify({ type: "resume", after: first.seq }));
+    await inbox.waitFor((m) => m.type === "chart.data" && (m.payload as { n: number }).n === 3);
+    expect(inbox.messages.filter((m) => m.type === "chart.data").map((m) => (m.payload as { n: number }).n)).toEqual([2, 3]);
+    socket.close(1000);
+  });
+
+  it("rejects forged, foreign and missing tickets", async () => {
+    const alice = await signIn("alice");
+    const bob = await signIn("bob");
+    const { body } = await call("POST", "/api/ws/ticket", { token: alice.token });
+    const secret = body.ticket.split(".")[1];
+    // Alice's secret presented as Bob's ticket reaches Bob's hub, which never issued it.
+    expect((await openSocket(`${bob.userId}.${secret}`)).status).toBe(401);
+    expect((await openSocket("garbage")).status).toBe(401);
+    expect((await call("GET", "/api/ws")).status).toBe(400);
+    expect((await call("POST", "/api/ws/ticket")).status).toBe(401);
+  });
+});
