@@ -3,6 +3,8 @@
 // The caller passes its `ort.Tensor` constructor so this file imports no runtime itself.
 import { buildFeatures, denormalize, type FeatureOptions, HORIZON_HOURS, N_FEATURES } from "./features.ts";
 
+/** Version of the model file the product uses: ml/models/forecast-<MODEL_VERSION>.onnx (+ .json). */
+export const MODEL_VERSION = "v1";
 export const MODEL_INPUT = "features";
 export const MODEL_OUTPUT = "forecast_norm";
 

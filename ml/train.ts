@@ -16,13 +16,12 @@ import {
   MIN_SCALE,
   N_FEATURES,
 } from "./features.ts";
-import { MODEL_INPUT, MODEL_OUTPUT } from "./forecast.ts";
+import { MODEL_INPUT, MODEL_OUTPUT, MODEL_VERSION } from "./forecast.ts";
 import { ErrorAccumulator, median, persistenceEnsemble } from "./metrics.ts";
 import { type Dataset2D, fitMlp, fitRidge, type NetModel, predict } from "./model.ts";
 import { encodeOnnx, IR_VERSION, OPSET } from "./onnx-export.ts";
 import { makeWindows } from "./windows.ts";
 
-export const MODEL_VERSION = "v1";
 const SEED = 42;
 const TRAIN_STRIDE_HOURS = 6;
 const N_VALIDATION = 8;
