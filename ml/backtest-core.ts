@@ -3,7 +3,7 @@
 // 24 h (through the injected forecaster: the ONNX model via ml/forecast.ts), score it against the
 // actual load and the persistence baselines, plan the battery on the forecast with ml/planner.ts,
 // and play the plan against the real load.
-import type { ForecastRequest, ForecastResult } from "./forecast.ts";
+import { type ForecastRequest, type ForecastResult, loadScenarios } from "./forecast.ts";
 import { ErrorAccumulator, persistenceEnsemble, previousDay, previousWeek } from "./metrics.ts";
 import { type Battery, planSchedule, type Plan } from "./planner.ts";
 import { HOUR_MS, type HourlySeries, type Point } from "./series.ts";
@@ -21,6 +21,10 @@ export interface BacktestOptions {
   price: (t: number) => number;
   battery?: Battery;
   forecaster: Forecaster;
+  /** Plan on load scenarios around the forecast (default true) or on the point forecast only. */
+  scenarios?: boolean;
+  /** Also compute the perfect-foresight optimum over all played days at once (one long DP). */
+  fullHorizonOracle?: boolean;
 }
 
 export interface BacktestOutput {
@@ -41,6 +45,8 @@ export interface BacktestDetails {
   windows: number;
   hours: number;
   optimizedDays: number;
+  /** Perfect foresight over the whole played period in one plan (when requested). */
+  costOracleFullHorizon?: number;
   firstWindow: string | null;
   lastWindow: string | null;
 }
@@ -102,6 +108,8 @@ export async function runBacktest(o: BacktestOptions): Promise<{ result: Backtes
   let socPlan = battery.initialSocKwh ?? 0;
   let socOracle = socPlan;
   let optimizedDays = 0;
+  const allLoad: number[] = [];
+  const allPrices: number[] = [];
   windows.forEach((w, i) => {
     const f = forecasts[i].kwh;
     acc.model.add(f, w.actual);
@@ -111,7 +119,13 @@ export async function runBacktest(o: BacktestOptions): Promise<{ result: Backtes
     // Costs need the whole real day; days with a missing hour are not played.
     if (!w.actual.every(Number.isFinite)) return;
     const prices = Array.from({ length: 24 }, (_, h) => o.price(w.start + h * HOUR_MS));
-    const plan = planSchedule({ start: w.start, load: f, prices, battery: { ...battery, initialSocKwh: socPlan } });
+    const plan = planSchedule({
+      start: w.start,
+      load: f,
+      loadScenarios: o.scenarios === false ? undefined : loadScenarios(f, w.history),
+      prices,
+      battery: { ...battery, initialSocKwh: socPlan },
+    });
     const played = playPlan(plan, w.actual, prices, battery, socPlan);
     socPlan = played.soc;
     costPlan += played.cost;
@@ -119,6 +133,10 @@ export async function runBacktest(o: BacktestOptions): Promise<{ result: Backtes
     costOracle += oracle.cost;
     socOracle = oracle.finalSocKwh;
     costNo += w.actual.reduce((a, v, h) => a + v * prices[h], 0);
+    if (o.fullHorizonOracle) {
+      allLoad.push(...w.actual);
+      allPrices.push(...prices);
+    }
     optimizedDays++;
   });
   const result: BacktestOutput = {
@@ -138,9 +156,13 @@ export async function runBacktest(o: BacktestOptions): Promise<{ result: Backtes
       savings_captured: savingsCaptured(costNo, costPlan, costOracle),
     },
   };
+  const costOracleFullHorizon = o.fullHorizonOracle
+    ? planSchedule({ load: allLoad, prices: allPrices, battery: { ...battery, initialSocKwh: battery.initialSocKwh ?? 0 } }).cost
+    : undefined;
   return {
     result,
     details: {
+      costOracleFullHorizon,
       windows: windows.length,
       hours: acc.model.n,
       optimizedDays,

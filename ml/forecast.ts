@@ -1,7 +1,7 @@
 // Pure TypeScript (no Node imports): runs the exported ONNX forecast model through an
 // onnxruntime InferenceSession (onnxruntime-web in the Worker, onnxruntime-web or -node in Node).
 // The caller passes its `ort.Tensor` constructor so this file imports no runtime itself.
-import { buildFeatures, denormalize, type FeatureOptions, HORIZON_HOURS, N_FEATURES } from "./features.ts";
+import { buildFeatures, denormalize, type FeatureOptions, HISTORY_HOURS, HORIZON_HOURS, imputeHistory, N_FEATURES } from "./features.ts";
 
 /** Version of the model file the product uses: ml/models/forecast-<MODEL_VERSION>.onnx (+ .json). */
 export const MODEL_VERSION = "v1";
@@ -60,4 +60,26 @@ export async function forecast24h(
 ): Promise<ForecastResult> {
   const [r] = await forecastBatch(session, Tensor, [{ history, start }], opts);
   return r;
+}
+
+/**
+ * Equally likely load scenarios for the planner (ml/planner.ts `loadScenarios`): the forecast,
+ * plus the forecast shifted by each of the 7 past days' deviation from their mean profile at the
+ * same hour of day (clipped at 0). They carry the meter's own day-to-day variability, so the plan
+ * weighs the risk of discharging less than planned when the load turns out lower or higher.
+ */
+export function loadScenarios(forecast: ArrayLike<number>, history: ArrayLike<number>): number[][] {
+  if (history.length !== HISTORY_HOURS) throw new Error(`history must have ${HISTORY_HOURS} values`);
+  const filled = imputeHistory(history);
+  const days = HISTORY_HOURS / 24;
+  const mean = Array.from({ length: HORIZON_HOURS }, (_, h) => {
+    let s = 0;
+    for (let d = 0; d < days; d++) s += filled[d * 24 + h];
+    return s / days;
+  });
+  const out: number[][] = [Array.from(forecast)];
+  for (let d = 0; d < days; d++) {
+    out.push(Array.from({ length: HORIZON_HOURS }, (_, h) => Math.max(0, forecast[h] + filled[d * 24 + h] - mean[h])));
+  }
+  return out;
 }

@@ -9,6 +9,10 @@
 //
 // Model, per hour t (1 h steps, so kW and kWh per hour coincide):
 //   grid_t = load_t + sum_j defer_jt + charge_t - discharge_t   >= 0  (no export)
+//   With `loadScenarios` (equally likely loads per hour, e.g. from ml/forecast.ts loadScenarios)
+//   the discharge is an upper bound: the battery delivers min(discharge, load + deferrable) in
+//   each scenario and the objective is the expected cost over the scenarios. Without scenarios
+//   the single scenario is `load` and this reduces to the deterministic problem.
 //   stored energy: soc_{t+1} = soc_t + charge_t * sqrt(rte) - discharge_t / sqrt(rte)
 //   charge_t <= powerKw (grid side), discharge_t <= powerKw (delivered side), 0 <= soc <= capacity
 //   deferrable load j runs only in [earliest, latest), at most powerKw, and must deliver energyKwh
@@ -165,8 +169,13 @@ export interface DeferrableLoad {
 export interface PlanInput {
   /** Epoch ms of the first hour (only used to label the schedule). */
   start?: number;
-  /** Base (inflexible) load per hour, kWh. */
+  /** Base (inflexible) load per hour, kWh (the expected load; reported in the schedule). */
   load: number[];
+  /**
+   * Optional equally likely base-load scenarios (each of length T). The plan then minimises the
+   * expected cost, the battery delivering min(planned discharge, scenario load) in each.
+   */
+  loadScenarios?: number[][];
   /** Price per kWh per hour, same length as load. */
   prices: number[];
   battery?: Battery | null;
@@ -181,17 +190,20 @@ export interface PlanHour {
   loadKwh: number;
   /** Energy drawn from the grid into the battery. */
   chargeKwh: number;
-  /** Energy delivered by the battery to the home. */
+  /** Energy delivered by the battery to the home (with scenarios: at most this, never above the real load). */
   dischargeKwh: number;
   /** Stored energy at the end of the hour. */
   socKwh: number;
   deferrableKwh: Record<string, number>;
+  /** Expected grid import. */
   gridKwh: number;
+  /** Expected cost. */
   cost: number;
 }
 
 export interface Plan {
   hours: PlanHour[];
+  /** Expected cost (over the scenarios when given). */
   cost: number;
   /** Cost without the battery and with deferrable loads run as soon as allowed at full power. */
   baselineCost: number;
@@ -253,21 +265,6 @@ export function discretise(input: PlanInput) {
   };
 }
 
-/** Grid import and cost of one hour for battery move k (grid steps) and deferrable energy D. */
-export function hourFlows(
-  k: number,
-  load: number,
-  D: number,
-  socStepKwh: number,
-  ec: number,
-  ed: number,
-): { charge: number; discharge: number; grid: number } | null {
-  const charge = k > 0 ? (k * socStepKwh) / ec : 0;
-  const discharge = k < 0 ? -k * socStepKwh * ed : 0;
-  if (discharge > load + D + EPS) return null; // no export
-  return { charge, discharge, grid: Math.max(0, load + D + charge - discharge) };
-}
-
 export function planSchedule(input: PlanInput): Plan {
   const T = input.load.length;
   if (input.prices.length !== T) throw new Error("prices and load must have the same length");
@@ -275,8 +272,25 @@ export function planSchedule(input: PlanInput): Plan {
     if (!Number.isFinite(input.load[t]) || input.load[t] < 0) throw new Error(`load[${t}] must be a non-negative number`);
     if (!Number.isFinite(input.prices[t])) throw new Error(`prices[${t}] must be a number`);
   }
+  const scen = input.loadScenarios && input.loadScenarios.length ? input.loadScenarios : [input.load];
+  for (const sc of scen) {
+    if (sc.length !== T) throw new Error("every load scenario must have the same length as load");
+    for (const v of sc) if (!Number.isFinite(v) || v < 0) throw new Error("load scenarios must be non-negative numbers");
+  }
+  const nScen = scen.length;
+  const scenMax = Array.from({ length: T }, (_, t) => Math.max(...scen.map((sc) => sc[t])));
+  const scenMean = Array.from({ length: T }, (_, t) => scen.reduce((a, sc) => a + sc[t], 0) / nScen);
+  /** Expected grid import of hour t for battery move k and deferrable energy D. */
+  const expectedGrid = (t: number, k: number, D: number): number => {
+    if (k >= 0) return scenMean[t] + D + (k * socStepKwh) / ec;
+    const dis = -k * socStepKwh * ed;
+    let g = 0;
+    for (let i = 0; i < nScen; i++) g += Math.max(0, scen[i][t] + D - dis);
+    return g / nScen;
+  };
   const d = discretise(input);
   const { battery: b, socStepKwh, ec, ed, kChargeMax, kDischargeMax, defs } = d;
+  const stage = new Float64Array((b ? kChargeMax + kDischargeMax : 0) + 1);
   const nS = b ? d.socSteps + 1 : 1;
   const strides: number[] = [];
   let R = 1;
@@ -303,7 +317,7 @@ export function planSchedule(input: PlanInput): Plan {
   for (let t = T - 1; t >= 0; t--) {
     const Vt = new Float64Array(N).fill(Infinity);
     const p = input.prices[t];
-    const L = input.load[t];
+    const L = scenMax[t];
     for (let r = 0; r < R; r++) {
       const rem = remaining[r];
       for (let ci = 0; ci < combos.length; ci++) {
@@ -322,7 +336,14 @@ export function planSchedule(input: PlanInput): Plan {
         }
         if (!ok) continue;
         const base2 = r2 * nS;
+        // Discharging more than the largest scenario load can never deliver more (no export).
         const kMinLoad = b ? -Math.min(kDischargeMax, Math.floor((L + D) / (socStepKwh * ed) + EPS)) : 0;
+        // Stage cost depends on k and D only; the tiny throughput penalty makes the DP prefer,
+        // among equal-cost schedules, the one that cycles the battery less.
+        for (let k = kMinLoad; k <= (b ? kChargeMax : 0); k++) {
+          const thr = k > 0 ? (k * socStepKwh) / ec : -k * socStepKwh * ed;
+          stage[k - kMinLoad] = p * expectedGrid(t, k, D) + 1e-9 * thr;
+        }
         for (let s = 0; s < nS; s++) {
           const idx = r * nS + s;
           let best = Vt[idx];
@@ -333,11 +354,7 @@ export function planSchedule(input: PlanInput): Plan {
           for (let k = kLo; k <= kHi; k++) {
             const v = V[base2 + s + k];
             if (v === Infinity) continue;
-            const charge = k > 0 ? (k * socStepKwh) / ec : 0;
-            const discharge = k < 0 ? -k * socStepKwh * ed : 0;
-            const grid = Math.max(0, L + D + charge - discharge);
-            // Tiny throughput penalty: among equal-cost schedules prefer the one that cycles less.
-            const c = p * grid + v + 1e-9 * (charge + discharge);
+            const c = stage[k - kMinLoad] + v;
             if (c < best) {
               best = c;
               bestK = k;
@@ -370,25 +387,25 @@ export function planSchedule(input: PlanInput): Plan {
       D += u[j] * df.unitKwh;
       r -= u[j] * strides[j];
     });
-    const f = hourFlows(k, input.load[t], D, socStepKwh, ec, ed)!;
     s += k;
-    const c = input.prices[t] * f.grid;
+    const grid = expectedGrid(t, k, D);
+    const c = input.prices[t] * grid;
     cost += c;
-    peak = Math.max(peak, f.grid);
+    peak = Math.max(peak, grid);
     hours.push({
       t: input.start !== undefined ? input.start + t * HOUR_MS : undefined,
       price: input.prices[t],
       loadKwh: input.load[t],
-      chargeKwh: f.charge,
-      dischargeKwh: f.discharge,
+      chargeKwh: k > 0 ? (k * socStepKwh) / ec : 0,
+      dischargeKwh: k < 0 ? -k * socStepKwh * ed : 0,
       socKwh: s * socStepKwh,
       deferrableKwh,
-      gridKwh: f.grid,
+      gridKwh: grid,
       cost: c,
     });
   }
   // Baseline: no battery, deferrable loads as soon as allowed at full power.
-  const baseGrid = input.load.slice();
+  const baseGrid = scenMean.slice();
   for (const df of input.deferrable ?? []) {
     let left = df.energyKwh;
     for (let t = Math.max(0, Math.floor(df.earliest)); t < Math.min(T, Math.ceil(df.latest)) && left > EPS; t++) {
