@@ -1,3 +1,4 @@
+import http from "node:http";
 import net from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
 
@@ -12,31 +13,44 @@ export interface PgWebSocketProxy {
   /** host:port to give the driver as its wsProxy base */
   address: string;
   port: number;
+  /** Tunnels currently open (each is one driver connection). */
+  openTunnels(): number;
   close(): Promise<void>;
 }
 
 export async function startPgWebSocketProxy(port = 0): Promise<PgWebSocketProxy> {
-  const server = new WebSocketServer({ host: "127.0.0.1", port, path: "/v1" });
-  server.on("connection", (ws, request) => {
-    const target = new URL(request.url ?? "", "http://proxy").searchParams.get("address") ?? "";
-    const [host, portText] = target.split(/:(?=\d+$)/);
-    if (!LOOPBACK.has(host) || !/^\d+$/.test(portText ?? "")) {
-      ws.close(1008, "only loopback Postgres addresses are proxied");
+  const sockets = new WebSocketServer({ noServer: true });
+  const server = http.createServer((_request, response) => response.writeHead(426).end("WebSocket only"));
+  server.on("upgrade", (request, socket, head) => {
+    const url = new URL(request.url ?? "", "http://proxy");
+    const [host, portText] = (url.searchParams.get("address") ?? "").split(/:(?=\d+$)/);
+    if (url.pathname !== "/v1" || !LOOPBACK.has(host) || !/^\d+$/.test(portText ?? "")) {
+      socket.end("HTTP/1.1 403 Forbidden\r\n\r\n");
       return;
     }
-    bridge(ws, net.connect({ host, port: Number(portText) }));
+    // Accept the WebSocket only once Postgres answers: a refused connection then fails the
+    // upgrade cleanly instead of closing a socket the driver is already writing to.
+    const tcp = net.connect({ host, port: Number(portText) });
+    tcp.once("error", () => socket.end("HTTP/1.1 502 Bad Gateway\r\n\r\n"));
+    tcp.once("connect", () => {
+      tcp.removeAllListeners("error");
+      sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, tcp));
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
+    server.listen(port, "127.0.0.1");
   });
   const actualPort = (server.address() as net.AddressInfo).port;
   return {
     address: `127.0.0.1:${actualPort}`,
     port: actualPort,
+    openTunnels: () => sockets.clients.size,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const client of server.clients) client.terminate();
+        for (const client of sockets.clients) client.terminate();
+        server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
@@ -51,13 +65,8 @@ function bridge(ws: WebSocket, tcp: net.Socket): void {
     tcp.destroy();
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
   };
-  const pending: Buffer[] = [];
-  tcp.once("connect", () => {
-    for (const chunk of pending.splice(0)) tcp.write(chunk);
-  });
   ws.on("message", (data: Buffer) => {
-    if (tcp.connecting) pending.push(data);
-    else tcp.write(data);
+    tcp.write(data);
     // The driver's Client.end() sends Terminate but leaves the WebSocket open: close it here.
     if (frames.push(data)) tcp.end(() => closeBoth());
   });
