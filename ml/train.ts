@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { loadDataset, loadSplit, ML_DIR, mulberry32, shuffled, type Household } from "./data.ts";
 import {
   buildFeatures,
-  buildTarget,
   FEATURE_NAMES,
   FEATURE_VERSION,
   HISTORY_HOURS,
@@ -19,6 +18,7 @@ import {
 import { MODEL_INPUT, MODEL_OUTPUT, MODEL_VERSION } from "./forecast.ts";
 import { ErrorAccumulator, median, persistenceEnsemble } from "./metrics.ts";
 import { type Dataset2D, fitMlp, fitRidge, type NetModel, predict } from "./model.ts";
+import { buildSamples } from "./training-data.ts";
 import { encodeOnnx, IR_VERSION, OPSET } from "./onnx-export.ts";
 import { makeWindows } from "./windows.ts";
 
@@ -30,35 +30,6 @@ const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const log = (...a: unknown[]) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const t0 = performance.now();
-
-function buildSamples(hh: Household[], stride: number): Dataset2D {
-  const xs: Float32Array[] = [];
-  const ys: Float32Array[] = [];
-  const ws: number[] = [];
-  for (const h of hh) {
-    // Weight (scale / household mean)^2, capped at 4: the loss on normalised targets then matches
-    // the household's squared error in units of its mean (what cvrmse measures), and weeks of
-    // near-zero use (holidays) cannot dominate through a tiny scale.
-    let sum = 0;
-    let cnt = 0;
-    for (const v of h.series.values) if (Number.isFinite(v)) (sum += v), cnt++;
-    const mean = Math.max(sum / Math.max(cnt, 1), MIN_SCALE);
-    for (const w of makeWindows(h.series, stride)) {
-      const f = buildFeatures(w.history, w.start);
-      xs.push(f.x);
-      ys.push(buildTarget(w.actual, f.scale));
-      ws.push(Math.min(4, (f.scale / mean) ** 2));
-    }
-  }
-  const n = xs.length;
-  const x = new Float32Array(n * N_FEATURES);
-  const y = new Float32Array(n * HORIZON_HOURS);
-  for (let i = 0; i < n; i++) {
-    x.set(xs[i], i * N_FEATURES);
-    y.set(ys[i], i * HORIZON_HOURS);
-  }
-  return { n, f: N_FEATURES, o: HORIZON_HOURS, x, y, w: Float32Array.from(ws) };
-}
 
 interface ValSet {
   id: string;
