@@ -1,0 +1,179 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../ml/data.ts";
+import {
+  buildFeatures,
+  FEATURE_NAMES,
+  HISTORY_HOURS,
+  HORIZON_HOURS,
+  imputeHistory,
+  localCalendar,
+  N_FEATURES,
+} from "../../ml/features.ts";
+import { forecast24h, forecastBatch, loadScenarios, MODEL_INPUT, MODEL_OUTPUT, MODEL_VERSION, type SessionLike } from "../../ml/forecast.ts";
+import { fitMlp, predict } from "../../ml/model.ts";
+import { encodeOnnx } from "../../ml/onnx-export.ts";
+import { loadOnnxSession } from "../../ml/ort-node.ts";
+import { HOUR_MS } from "../../ml/series.ts";
+import { buildSamples } from "../../ml/training-data.ts";
+
+const MODELS = join(import.meta.dirname, "../../ml/models");
+
+/** A synthetic household: daily shape, weekly pattern, noise, a few missing hours. */
+function household(days: number, seed: number) {
+  const r = mulberry32(seed);
+  const start = Date.UTC(2013, 2, 4); // a Monday
+  const values = Array.from({ length: days * 24 }, (_, i) => {
+    const h = i % 24;
+    const dow = Math.floor(i / 24) % 7;
+    const v = 0.2 + 0.3 * Math.exp(-((h - 19) ** 2) / 6) + (dow >= 5 ? 0.1 : 0) + 0.1 * r();
+    return r() < 0.01 ? NaN : v;
+  });
+  return { id: `SYN${seed}`, source: "lcl" as const, series: { start, values } };
+}
+
+/** Records what the model receives, returns zeros of the right shape. */
+function recordingSession(): SessionLike & { inputs: Float32Array[] } {
+  const inputs: Float32Array[] = [];
+  return {
+    inputs,
+    async run(feeds) {
+      const t = feeds[MODEL_INPUT] as { data: Float32Array; dims: number[] };
+      inputs.push(t.data);
+      return { [MODEL_OUTPUT]: { data: new Float32Array(t.dims[0] * HORIZON_HOURS).fill(1) } };
+    },
+  };
+}
+
+class FakeTensor {
+  constructor(
+    public type: string,
+    public data: Float32Array,
+    public dims: number[],
+  ) {}
+}
+
+describe("feature contract", () => {
+  it("training rows and inference inputs are identical for the same history", async () => {
+    const h = household(30, 3);
+    const rows = buildSamples([h], 24);
+    expect(rows.n).toBeGreaterThan(10);
+    const session = recordingSession();
+    // Inference: the Worker path, one window at a time from the raw history.
+    for (let i = 0; i < rows.n; i++) {
+      const start = Math.ceil((h.series.start + HISTORY_HOURS * HOUR_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS + i * 24 * HOUR_MS;
+      const i0 = (start - h.series.start) / HOUR_MS;
+      await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start);
+    }
+    expect(session.inputs).toHaveLength(rows.n);
+    session.inputs.forEach((x, i) => {
+      expect(x).toHaveLength(N_FEATURES);
+      expect(Array.from(x)).toEqual(Array.from(rows.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES)));
+    });
+  });
+
+  it("has the documented layout and is invariant to the meter's scale (except log_scale)", () => {
+    expect(FEATURE_NAMES).toHaveLength(N_FEATURES);
+    expect(FEATURE_NAMES[0]).toBe("lag_167");
+    expect(FEATURE_NAMES[HISTORY_HOURS - 1]).toBe("lag_0");
+    const hist = household(8, 5).series.values.slice(0, HISTORY_HOURS);
+    const start = Date.UTC(2013, 2, 11);
+    const a = buildFeatures(hist, start);
+    const b = buildFeatures(
+      hist.map((v) => v * 10),
+      start,
+    );
+    expect(b.scale).toBeCloseTo(a.scale * 10, 9);
+    const ls = FEATURE_NAMES.indexOf("log_scale");
+    for (let i = 0; i < N_FEATURES; i++) if (i !== ls) expect(b.x[i]).toBeCloseTo(a.x[i], 5);
+    expect(b.x[ls]).toBeCloseTo(a.x[ls] + Math.log(10), 5);
+    // The history mean of the lag features is 1 by construction.
+    let s = 0;
+    for (let i = 0; i < HISTORY_HOURS; i++) s += a.x[i];
+    expect(s / HISTORY_HOURS).toBeCloseTo(1, 5);
+    // Monday midnight in UTC
+    expect(a.x[FEATURE_NAMES.indexOf("dow_0")]).toBe(1);
+    expect(a.x[FEATURE_NAMES.indexOf("start_hour_cos")]).toBeCloseTo(1, 9);
+  });
+
+  it("imputes missing hours from the same hour of day and refuses a nearly empty history", () => {
+    const hist = Array.from({ length: HISTORY_HOURS }, (_, i) => (i % 24 === 5 ? 2 : 1));
+    hist[5] = NaN;
+    hist[6] = NaN;
+    const f = imputeHistory(hist);
+    expect(f[5]).toBe(2);
+    expect(f[6]).toBe(1);
+    expect(() => imputeHistory(new Array(HISTORY_HOURS).fill(NaN))).toThrow(/valid hours/);
+    expect(() => buildFeatures(hist.slice(1), Date.UTC(2013, 0, 1))).toThrow(/168/);
+  });
+
+  it("uses the meter's time zone for calendar features", () => {
+    // 2024-07-01 23:00 UTC is Tuesday 01:00 in Paris (UTC+2).
+    const t = Date.UTC(2024, 6, 1, 23);
+    expect(localCalendar(t)).toEqual({ hour: 23, dow: 0 });
+    expect(localCalendar(t, "Europe/Paris")).toEqual({ hour: 1, dow: 1 });
+  });
+
+  it("load scenarios keep the forecast and add the past week's deviations, never negative", () => {
+    const hist = household(8, 9).series.values.slice(0, HISTORY_HOURS);
+    const fc = Array.from({ length: HORIZON_HOURS }, () => 0.05);
+    const sc = loadScenarios(fc, hist);
+    expect(sc).toHaveLength(8);
+    expect(sc[0]).toEqual(fc);
+    for (const s of sc) for (const v of s) expect(v).toBeGreaterThanOrEqual(0);
+    // deviations average to zero before clipping: the unclipped mean equals the forecast
+    const big = Array.from({ length: HORIZON_HOURS }, () => 10);
+    const sb = loadScenarios(big, hist);
+    for (let h = 0; h < HORIZON_HOURS; h++) expect(sb.slice(1).reduce((a, s) => a + s[h], 0) / 7).toBeCloseTo(10, 9);
+  });
+});
+
+describe("ONNX export", () => {
+  it("onnxruntime-web computes the same outputs as the training code for an exported MLP", async () => {
+    const rows = buildSamples([household(20, 11)], 6);
+    const model = fitMlp(rows, { hidden: 8, epochs: 1, batch: 32, lr: 1e-3, weightDecay: 0, seed: 1 }, mulberry32(1));
+    const bytes = encodeOnnx(model, { inputName: MODEL_INPUT, outputName: MODEL_OUTPUT, producerVersion: "test" });
+    const dir = mkdtempSync(join(tmpdir(), "wattboard-onnx-"));
+    writeFileSync(join(dir, "m.onnx"), bytes);
+    const m = await loadOnnxSession(join(dir, "m.onnx"), "web");
+    expect(m.runtime).toMatch(/onnxruntime-web/);
+    const n = 5;
+    const out = await m.session.run({
+      [MODEL_INPUT]: new m.Tensor("float32", rows.x.slice(0, n * N_FEATURES), [n, N_FEATURES]),
+    });
+    const y = out[MODEL_OUTPUT].data as Float32Array;
+    expect(y).toHaveLength(n * HORIZON_HOURS);
+    for (let i = 0; i < n; i++) {
+      const ref = predict(model, rows.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES));
+      for (let j = 0; j < HORIZON_HOURS; j++) expect(y[i * HORIZON_HOURS + j]).toBeCloseTo(ref[j], 4);
+    }
+  });
+
+  it("the shipped model matches its JSON contract and forecasts through ml/forecast.ts", async () => {
+    const contract = JSON.parse(readFileSync(join(MODELS, `forecast-${MODEL_VERSION}.json`), "utf8"));
+    const bytes = readFileSync(join(MODELS, `forecast-${MODEL_VERSION}.onnx`));
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(contract.sha256);
+    expect(bytes.length).toBeLessThan(1_000_000);
+    expect(contract.input).toEqual({ name: MODEL_INPUT, type: "float32", shape: ["batch", N_FEATURES] });
+    expect(contract.output).toEqual({ name: MODEL_OUTPUT, type: "float32", shape: ["batch", HORIZON_HOURS] });
+    expect(contract.features.names).toEqual(FEATURE_NAMES);
+    const trained = new Set(contract.training.households);
+    for (const id of contract.training.held_out_households) expect(trained.has(id)).toBe(false);
+    const m = await loadOnnxSession(join(MODELS, `forecast-${MODEL_VERSION}.onnx`), "web");
+    const h = household(10, 21).series;
+    const start = h.start + HISTORY_HOURS * HOUR_MS;
+    const reqs = [0, 24].map((d) => ({ history: h.values.slice(d, d + HISTORY_HOURS), start: start + d * HOUR_MS }));
+    const [a, b] = await forecastBatch(m.session, m.Tensor, reqs);
+    const single = await forecast24h(m.session, m.Tensor, reqs[1].history, reqs[1].start);
+    expect(a.kwh).toHaveLength(HORIZON_HOURS);
+    for (const v of [...a.kwh, ...b.kwh]) expect(v).toBeGreaterThanOrEqual(0);
+    expect(single.kwh).toEqual(b.kwh);
+    // a sane forecast for a home averaging ~0.3 kWh/h
+    const mean = a.kwh.reduce((p, q) => p + q, 0) / HORIZON_HOURS;
+    expect(mean).toBeGreaterThan(0.1);
+    expect(mean).toBeLessThan(1);
+  });
+});
