@@ -32,16 +32,15 @@ export class UserHub extends DurableObject<Env> {
   }
 
   /** Records an event and sends it to every open socket of the user. */
-  publish(type: string, payload: unknown): ServerEvent {
+  publish(type: string, payload: unknown): { seq: number; at: string } {
     const at = new Date().toISOString();
     const row = this.sql
       .exec<{ seq: number }>("INSERT INTO events (type, at, payload) VALUES (?, ?, ?) RETURNING seq", type, at, JSON.stringify(payload))
       .one();
     this.sql.exec("DELETE FROM events WHERE seq <= ?", row.seq - BACKLOG_LIMIT);
-    const event: ServerEvent = { type, seq: row.seq, at, payload };
-    const text = JSON.stringify(event);
+    const text = JSON.stringify({ type, seq: row.seq, at, payload } satisfies ServerEvent);
     for (const socket of this.ctx.getWebSockets()) socket.send(text);
-    return event;
+    return { seq: row.seq, at };
   }
 
   async fetch(request: Request): Promise<Response> {

@@ -39,14 +39,3 @@ export default async function setup(project: TestProject) {
     await database.stop();
   };
 }
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    dbWsProxy: string;
-    databaseKind: "embedded" | "external";
-    supabaseUrl: string;
-    supabasePrivateJwk: string;
-    supabasePublicJwk: string;
-  }
-}

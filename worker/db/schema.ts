@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "../schemas/chart-spec";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -45,4 +45,54 @@ export const charts = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [index("charts_tab_idx").on(t.tabId), index("charts_owner_idx").on(t.ownerId)],
+);
+
+export const meters = pgTable(
+  "meters",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** IANA zone: calendar buckets (days, weeks, months) follow the meter's local time. */
+    timezone: text("timezone").notNull(),
+    kind: text("kind", { enum: ["site", "device"] }).notNull().default("site"),
+    /** A device sub-meter sits under a site meter of the same owner. */
+    parentId: uuid("parent_id").references((): AnyPgColumn => meters.id, { onDelete: "set null" }),
+    /**
+     * Webhook secrets are never stored: each is derived from the Worker's WEBHOOK_SECRET_KEY, the
+     * meter id and this version. Rotating bumps the version; the previous one stays valid until
+     * previous_key_expires_at.
+     */
+    webhookKeyVersion: integer("webhook_key_version").notNull().default(1),
+    previousKeyVersion: integer("previous_key_version"),
+    previousKeyExpiresAt: timestamp("previous_key_expires_at", { withTimezone: true }),
+    lastReadingAt: timestamp("last_reading_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("meters_owner_idx").on(t.ownerId), index("meters_parent_idx").on(t.parentId)],
+);
+
+/**
+ * One row per meter and instant. The primary key (meter_id, ts) is also the index every series
+ * query uses: a range scan of one meter's readings in time order. energy_wh is the energy of the
+ * interval that ends at ts.
+ */
+export const readings = pgTable(
+  "readings",
+  {
+    meterId: uuid("meter_id")
+      .notNull()
+      .references(() => meters.id, { onDelete: "cascade" }),
+    ts: timestamp("ts", { withTimezone: true }).notNull(),
+    powerW: doublePrecision("power_w"),
+    energyWh: doublePrecision("energy_wh"),
+    voltageV: doublePrecision("voltage_v"),
+    currentA: doublePrecision("current_a"),
+    powerFactor: doublePrecision("power_factor"),
+    thdPct: doublePrecision("thd_pct"),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.ts] })],
 );

@@ -30,8 +30,11 @@ export const TimeWindow = z.discriminatedUnion("kind", [
 ]);
 export type TimeWindow = z.infer<typeof TimeWindow>;
 
+/** Bucket widths the series API can aggregate into; day, week and month follow the meter's calendar. */
+export const BUCKET_NAMES = ["1m", "5m", "15m", "30m", "1h", "3h", "6h", "12h", "1d", "1w", "1mo"] as const;
+export type BucketName = (typeof BUCKET_NAMES)[number];
 /** "auto" lets the series API pick the bucket from the window and the chart's width. */
-export const Bucket = z.enum(["auto", "1m", "5m", "15m", "1h", "1d", "1w", "1mo"]);
+export const Bucket = z.enum(["auto", ...BUCKET_NAMES]);
 
 /** Quantities that add up across meters, so a stacked chart of them means something. */
 const STACKABLE_METRICS: readonly Metric[] = ["power_w", "energy_wh", "current_a"];

@@ -1,0 +1,54 @@
+import type { TimeWindow } from "../schemas/chart-spec";
+
+const HOUR = 3_600_000;
+
+/** Offset of `zone` from UTC at `instant`, in ms (positive east of Greenwich). */
+function zoneOffsetMs(instant: number, zone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+      .formatToParts(instant)
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant of local midnight on a calendar date in `zone`. */
+export function zonedMidnight(year: number, monthIndex: number, day: number, zone: string): Date {
+  const naive = Date.UTC(year, monthIndex, day);
+  let instant = naive - zoneOffsetMs(naive, zone);
+  // A second pass settles dates where the offset differs between the guess and the answer.
+  instant = naive - zoneOffsetMs(instant, zone);
+  return new Date(instant);
+}
+
+function localDate(instant: Date, zone: string): { year: number; month: number } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit" })
+      .formatToParts(instant)
+      .map((p) => [p.type, Number(p.value)]),
+  );
+  return { year: parts.year, month: parts.month - 1 };
+}
+
+/** Turns a chart's window into instants; "this month" and "this year" follow the meter's calendar. */
+export function resolveWindow(window: TimeWindow, now: Date, zone: string): { from: Date; to: Date } {
+  if (window.kind === "absolute") return { from: new Date(window.from), to: new Date(window.to) };
+  const to = now;
+  switch (window.preset) {
+    case "last_hour":
+      return { from: new Date(to.getTime() - HOUR), to };
+    case "last_24h":
+      return { from: new Date(to.getTime() - 24 * HOUR), to };
+    case "last_7d":
+      return { from: new Date(to.getTime() - 7 * 24 * HOUR), to };
+    case "last_30d":
+      return { from: new Date(to.getTime() - 30 * 24 * HOUR), to };
+    case "this_month": {
+      const { year, month } = localDate(now, zone);
+      return { from: zonedMidnight(year, month, 1, zone), to };
+    }
+    case "this_year":
+      return { from: zonedMidnight(localDate(now, zone).year, 0, 1, zone), to };
+  }
+}
