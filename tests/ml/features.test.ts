@@ -52,7 +52,7 @@ class FakeTensor {
   constructor(
     public type: string,
     public data: Float32Array,
-    public dims: number[],
+    public dims: readonly number[],
   ) {}
 }
 
@@ -100,7 +100,7 @@ describe("feature contract", () => {
   });
 
   it("imputes missing hours from the same hour of day and refuses a nearly empty history", () => {
-    const hist = Array.from({ length: HISTORY_HOURS }, (_, i) => (i % 24 === 5 ? 2 : 1));
+    const hist: number[] = Array.from({ length: HISTORY_HOURS }, (_, i) => (i % 24 === 5 ? 2 : 1));
     hist[5] = NaN;
     hist[6] = NaN;
     const f = imputeHistory(hist);
