@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 /** Settings the dev stack (scripts/dev.ts) passes to the Worker; never baked into a build. */
-const DEV_WORKER_VARS = ["DATABASE_URL", "DB_WS_PROXY", "DEV_AUTH_SECRET", "SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET"] as const;
+const DEV_WORKER_VARS = ["DATABASE_URL", "DB_WS_PROXY", "DEV_AUTH_SECRET", "WEBHOOK_SECRET_KEY", "SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET"] as const;
 
 export default defineConfig(({ command }) => ({
   root: fileURLToPath(new URL("./web", import.meta.url)),

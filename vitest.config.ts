@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { TEST_DEV_AUTH_SECRET } from "./tests/setup/test-secrets";
+import { TEST_DEV_AUTH_SECRET, TEST_WEBHOOK_SECRET_KEY } from "./tests/setup/test-secrets.ts";
 
 
 export default defineConfig({
@@ -15,6 +15,7 @@ export default defineConfig({
                 DATABASE_URL: inject("databaseUrl"),
                 DB_WS_PROXY: inject("dbWsProxy"),
                 DEV_AUTH_SECRET: TEST_DEV_AUTH_SECRET,
+                WEBHOOK_SECRET_KEY: TEST_WEBHOOK_SECRET_KEY,
               },
             },
           })),

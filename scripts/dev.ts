@@ -32,7 +32,8 @@ try {
 
 process.env.DATABASE_URL = database.databaseUrl;
 if (database.wsProxy) process.env.DB_WS_PROXY = database.wsProxy;
-if (!process.env.SUPABASE_URL) process.env.DEV_AUTH_SECRET = devAuthSecret();
+if (!process.env.SUPABASE_URL) process.env.DEV_AUTH_SECRET = localSecret("dev-auth-secret");
+process.env.WEBHOOK_SECRET_KEY ??= localSecret("webhook-secret-key");
 
 const vite = await createServer({ configFile: `${root}vite.config.ts` });
 await vite.listen();
@@ -51,9 +52,9 @@ async function stop() {
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
-/** Kept in .data/ so dev tokens stay valid across restarts; never used when Supabase is configured. */
-function devAuthSecret(): string {
-  const file = `${dataDir}/dev-auth-secret`;
+/** Kept in .data/ so dev tokens and webhook secrets stay valid across restarts. */
+function localSecret(name: string): string {
+  const file = `${dataDir}/${name}`;
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
   return readFileSync(file, "utf8").trim();
 }

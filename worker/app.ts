@@ -4,11 +4,14 @@ import { HTTPException } from "hono/http-exception";
 import { requireUser } from "./auth/middleware";
 import { connectDatabase } from "./db/client";
 import type { AppEnv } from "./env";
-import { ApiError } from "./errors";
+import { ApiError, databaseUnavailable, errorChain, isDatabaseUnavailable } from "./errors";
 import { authRoutes } from "./routes/auth";
 import { chartsRoutes } from "./routes/charts";
 import { healthRoutes } from "./routes/health";
+import { ingestRoutes } from "./routes/ingest";
 import { liveRoutes } from "./routes/live";
+import { metersRoutes } from "./routes/meters";
+import { seriesRoutes } from "./routes/series";
 import { tabsRoutes } from "./routes/tabs";
 
 /**
@@ -21,8 +24,13 @@ const PUBLIC_ROUTES: { method: string; path: string }[] = [
   { method: "GET", path: "/api/auth/config" },
   { method: "POST", path: "/api/auth/dev" },
   { method: "GET", path: "/api/ws" },
+  // Meters authenticate with a per-meter HMAC signature instead of a user token.
+  { method: "POST", path: "/api/ingest/*" },
 ];
-const isPublic = (method: string, path: string) => PUBLIC_ROUTES.some((r) => r.method === method && r.path === path);
+const isPublic = (method: string, path: string) =>
+  PUBLIC_ROUTES.some((r) => r.method === method && (r.path.endsWith("/*") ? path.startsWith(r.path.slice(0, -1)) : r.path === path));
+
+const RETRY_AFTER_SECONDS = 5;
 
 const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.env.DATABASE_URL) {
@@ -44,7 +52,7 @@ export function createApp() {
   app.use("/api/*", withDatabase);
   app.use("/api/*", async (c, next) => (isPublic(c.req.method, c.req.path) ? next() : requireUser(c, next)));
 
-  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes]) app.route("/", routes);
+  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -61,14 +69,26 @@ export function createApp() {
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+    if (isDatabaseUnavailable(error)) {
+      console.error(`database unavailable on ${c.req.method} ${c.req.path}: ${describeError(error)}`);
+      c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+      return c.json(databaseUnavailable().toBody(), 503);
+    }
     if (error instanceof HTTPException && error.status < 500) {
       // Hono's validator throws this for a body that is not JSON.
       const code = /JSON/i.test(error.message) ? "invalid_json" : "bad_request";
       return c.json({ error: { code, message: error.message } }, error.status);
     }
-    console.error(`unhandled error on ${c.req.method} ${c.req.path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(`unhandled error on ${c.req.method} ${c.req.path}: ${describeError(error)}`);
     return c.json({ error: { code: "internal_error", message: "Something went wrong on our side; try again, and tell us if it keeps happening" } }, 500);
   });
 
   return app;
+}
+
+/** Message and causes, without request data or parameters. */
+function describeError(error: unknown): string {
+  return errorChain(error)
+    .map(({ message, code }) => (code ? `${message} [${code}]` : message))
+    .join(" <- ");
 }

@@ -18,6 +18,8 @@ export interface Env {
   SUPABASE_JWT_SECRET?: string;
   /** Public anon key, handed to the web app so supabase-js can sign in. */
   SUPABASE_ANON_KEY?: string;
+  /** Master key the per-meter webhook secrets are derived from (a Worker secret). */
+  WEBHOOK_SECRET_KEY?: string;
   /** Signs dev sign-in tokens. Dev sign-in exists only when this is set and SUPABASE_URL is not. */
   DEV_AUTH_SECRET?: string;
 }

@@ -68,3 +68,32 @@ export function errorResponses(...statuses: ErrorStatus[]) {
     statuses.map((status) => [status, { description: descriptions[status], content: { "application/json": { schema: ErrorBody } } }]),
   );
 }
+
+/**
+ * True for errors that mean "Postgres cannot be reached right now" (connection refused or lost,
+ * server shutting down, too many connections), as opposed to a bug in a query. Such errors become
+ * 503 with Retry-After, so meters and browsers retry instead of giving up.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return errorChain(error).some(
+    ({ message, code }) =>
+      (code !== undefined && /^(08|53|57P0)/.test(code)) ||
+      (code === undefined && !message.startsWith("Failed query") && /connect|websocket|socket|terminat|timed? ?out|ECONN|closed/i.test(message)),
+  );
+}
+
+/**
+ * An error and its causes, outermost first. Drizzle wraps driver errors ("Failed query: ..."),
+ * and the driver's own cause may be a WebSocket ErrorEvent rather than an Error.
+ */
+export function errorChain(error: unknown): { message: string; code?: string }[] {
+  const chain: { message: string; code?: string }[] = [];
+  for (let current = error; current && chain.length < 5; current = (current as { cause?: unknown }).cause) {
+    const { message, code } = current as { message?: unknown; code?: unknown };
+    chain.push({ message: typeof message === "string" ? message.split("\n")[0] : String(current), code: typeof code === "string" ? code : undefined });
+  }
+  return chain;
+}
+
+export const databaseUnavailable = () =>
+  new ApiError(503, "database_unavailable", "The database is unreachable right now; nothing was changed. Retry in a few seconds.");

@@ -59,3 +59,43 @@ export const RELATIVE_24H = { kind: "relative", preset: "last_24h" } as const;
 export function chartSpec(overrides: Record<string, unknown> = {}) {
   return { meterIds: [crypto.randomUUID()], metric: "power_w", window: RELATIVE_24H, ...overrides };
 }
+
+/** Creates a meter for the user and returns it with its webhook secret. */
+export async function createMeter(token: string, overrides: Record<string, unknown> = {}) {
+  const result = await call("POST", "/api/meters", { token, body: { name: "House", timezone: "Europe/London", ...overrides } });
+  if (result.status !== 201) throw new Error(`meter creation failed: ${result.status} ${JSON.stringify(result.body)}`);
+  return result.body as { id: string; name: string; webhook: { url: string; secret: string } };
+}
+
+export async function sign(secret: string, timestamp: string, body: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${timestamp}.${body}`));
+  return `sha256=${[...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** Posts to the meter webhook exactly as a meter would: raw body, timestamp and HMAC headers. */
+export async function postReadings(
+  meterId: string,
+  secret: string,
+  payload: unknown,
+  options: { timestamp?: number; signature?: string; rawBody?: string } = {},
+): Promise<ApiResult> {
+  const body = options.rawBody ?? JSON.stringify(payload);
+  const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+  const response = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/ingest/${meterId}`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "X-Wattboard-Timestamp": timestamp,
+      "X-Wattboard-Signature": options.signature ?? (await sign(secret, timestamp, body)),
+    },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null, headers: response.headers };
+}
+
+/** Hourly readings ending before now, oldest first. */
+export function hourlyReadings(count: number, start = Date.now() - (count + 1) * 3_600_000) {
+  return Array.from({ length: count }, (_, i) => ({ ts: new Date(start + i * 3_600_000).toISOString(), power_w: 1000 + i, energy_wh: 1000 + i }));
+}
