@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createServer } from "vite";
+import { DEMO_EMAIL, startDemoFeed } from "./demo/demo-feed";
 import { startLocalDatabase } from "./local-stack/database";
 import { migrateDatabase } from "./local-stack/migrate";
 
@@ -40,11 +41,23 @@ await vite.listen();
 vite.printUrls();
 console.log(`✓ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s${process.env.SUPABASE_URL ? "" : " (dev sign-in: any email)"}. Ctrl-C stops everything.`);
 
+const baseUrl = vite.resolvedUrls!.local[0].replace(/\/$/, "");
+const demo = process.env.SUPABASE_URL
+  ? undefined
+  : await startDemoFeed({ baseUrl, stateFile: `${dataDir}/demo.json`, log: console.log }).then(
+      (feed) => {
+        console.log(`✓ Demo: sign in as ${DEMO_EMAIL} to see meters fed live from real households`);
+        return feed;
+      },
+      (error: Error) => console.error(`✗ Demo data could not be loaded (the app still works): ${error.message}`),
+    );
+
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
   console.log("\nStopping…");
+  demo?.stop();
   await vite.close().catch(() => {});
   await database.stop();
   process.exit(0);

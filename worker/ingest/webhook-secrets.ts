@@ -16,18 +16,18 @@ export async function webhookSecret(masterKey: string, meterId: string, version:
 }
 
 /** What a meter sends in X-Wattboard-Signature: sha256=<hex HMAC(secret, timestamp + "." + body)>. */
-export async function signWebhookBody(secret: string, timestamp: string, body: Uint8Array): Promise<string> {
+export async function signWebhookBody(secret: string, timestamp: string, body: Uint8Array<ArrayBuffer>): Promise<string> {
   const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret, "sign"), signedPayload(timestamp, body));
   return `sha256=${hex(mac)}`;
 }
 
 /** Constant-time: crypto.subtle.verify compares the MACs without an early exit. */
-export async function verifyWebhookSignature(secret: string, timestamp: string, body: Uint8Array, signatureHex: string): Promise<boolean> {
+export async function verifyWebhookSignature(secret: string, timestamp: string, body: Uint8Array<ArrayBuffer>, signatureHex: string): Promise<boolean> {
   const signature = new Uint8Array(signatureHex.match(/../g)!.map((pair) => parseInt(pair, 16)));
   return crypto.subtle.verify("HMAC", await hmacKey(secret, "verify"), signature, signedPayload(timestamp, body));
 }
 
-function signedPayload(timestamp: string, body: Uint8Array): Uint8Array {
+function signedPayload(timestamp: string, body: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   const prefix = encoder.encode(`${timestamp}.`);
   const payload = new Uint8Array(prefix.length + body.length);
   payload.set(prefix);

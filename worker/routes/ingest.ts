@@ -62,7 +62,7 @@ ingestRoutes.post(
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-async function signatureMatches(meter: MeterRow, masterKey: string | undefined, timestamp: string, body: Uint8Array, signature: string): Promise<boolean> {
+async function signatureMatches(meter: MeterRow, masterKey: string | undefined, timestamp: string, body: Uint8Array<ArrayBuffer>, signature: string): Promise<boolean> {
   if (!masterKey) return false;
   const versions = [meter.webhookKeyVersion];
   if (meter.previousKeyVersion !== null && meter.previousKeyExpiresAt && meter.previousKeyExpiresAt > new Date()) versions.push(meter.previousKeyVersion);

@@ -1,0 +1,169 @@
+/**
+ * The demo that `npm run dev` runs: a demo user with meters fed from real households
+ * (scripts/demo/data), replayed through the real signed webhook with the data shifted so its
+ * last reading is "now", then kept live: each completed interval is posted when its time comes,
+ * and every few seconds the current interval's average power, so dashboards move.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { signWebhookBody } from "../../worker/ingest/webhook-secrets";
+import type { ChartSpec } from "../../worker/schemas/chart-spec";
+import type { Reading } from "../../worker/schemas/readings";
+
+export const DEMO_EMAIL = "demo@wattboard.local";
+const LIVE_INTERVAL_MS = 5_000;
+const HOUR = 3_600_000;
+
+type Row = Record<string, number>;
+
+interface DemoMeter {
+  key: string;
+  name: string;
+  timezone: string;
+  kind: "site" | "device";
+  parent?: string;
+  file: string;
+  stepMs: number;
+  /** The reading for a completed interval (ts = its end), and the live sample during it. */
+  reading(row: Row, stepHours: number): Omit<Reading, "ts">;
+}
+
+const sceauxSite = (row: Row, h: number) => ({ energy_wh: row.kwh * 1000, power_w: (row.kwh * 1000) / h, voltage_v: row.voltage_v, current_a: row.current_a, power_factor: row.power_factor });
+const subMeter = (column: string) => (row: Row, h: number) => ({ energy_wh: row[column], power_w: row[column] / h });
+const londonFlat = (row: Row, h: number) => ({ energy_wh: row.kwh * 1000, power_w: (row.kwh * 1000) / h });
+
+const METERS: DemoMeter[] = [
+  { key: "sceaux", name: "Sceaux house", timezone: "Europe/Paris", kind: "site", file: "sceaux.csv", stepMs: HOUR, reading: sceauxSite },
+  { key: "kitchen", name: "Kitchen", timezone: "Europe/Paris", kind: "device", parent: "sceaux", file: "sceaux.csv", stepMs: HOUR, reading: subMeter("kitchen_wh") },
+  { key: "laundry", name: "Laundry", timezone: "Europe/Paris", kind: "device", parent: "sceaux", file: "sceaux.csv", stepMs: HOUR, reading: subMeter("laundry_wh") },
+  { key: "heater", name: "Water heater & AC", timezone: "Europe/Paris", kind: "device", parent: "sceaux", file: "sceaux.csv", stepMs: HOUR, reading: subMeter("heater_ac_wh") },
+  { key: "london-a", name: "London flat (LCL MAC000002)", timezone: "Europe/London", kind: "site", file: "london-MAC000002.csv", stepMs: HOUR / 2, reading: londonFlat },
+  { key: "london-b", name: "London house on ToU (LCL MAC000048)", timezone: "Europe/London", kind: "site", file: "london-MAC000048.csv", stepMs: HOUR / 2, reading: londonFlat },
+];
+
+interface DemoState {
+  /** Wall-clock instant that the first row of every dataset is replayed at. */
+  anchorMs: number;
+  meters: Record<string, { id: string; secret: string }>;
+}
+
+function loadRows(file: string): Row[] {
+  const [header, ...lines] = readFileSync(fileURLToPath(new URL(`./data/${file}`, import.meta.url)), "utf8").trim().split("\n");
+  const columns = header.split(",");
+  return lines.map((line) => Object.fromEntries(line.split(",").map((value, i) => [columns[i], i === 0 ? 0 : Number(value)])));
+}
+
+export async function startDemoFeed(options: { baseUrl: string; stateFile: string; log: (line: string) => void }): Promise<{ stop(): void }> {
+  const { baseUrl, stateFile, log } = options;
+  const api = async <T>(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+
+  const { body: signIn } = await api<{ access_token: string }>("POST", "/api/auth/dev", undefined, { email: DEMO_EMAIL });
+  const token = signIn.access_token;
+  const rowsByFile = new Map(METERS.map((m) => [m.file, loadRows(m.file)]));
+  const longest = Math.max(...METERS.map((m) => rowsByFile.get(m.file)!.length * m.stepMs));
+
+  const saved: DemoState | undefined = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, "utf8")) : undefined;
+  const state: DemoState = { anchorMs: saved?.anchorMs ?? Math.floor((Date.now() - longest) / HOUR) * HOUR, meters: saved?.meters ?? {} };
+
+  // Meters: reuse the saved ones (their secret is shown only once), recreate any that are gone.
+  for (const meter of METERS) {
+    const known = state.meters[meter.key];
+    if (known && (await api("GET", `/api/meters/${known.id}`, token)).status === 200) continue;
+    const created = await api<{ id: string; webhook: { secret: string } }>("POST", "/api/meters", token, {
+      name: meter.name,
+      timezone: meter.timezone,
+      kind: meter.kind,
+      ...(meter.parent ? { parentId: state.meters[meter.parent].id } : {}),
+    });
+    if (created.status !== 201) throw new Error(`demo: could not create meter ${meter.name}: ${JSON.stringify(created.body)}`);
+    state.meters[meter.key] = { id: created.body.id, secret: created.body.webhook.secret };
+  }
+  writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
+  await ensureDemoTab(api, token, state);
+
+  const rowAt = (meter: DemoMeter, slot: number) => {
+    const rows = rowsByFile.get(meter.file)!;
+    return rows[((slot % rows.length) + rows.length) % rows.length];
+  };
+  const post = async (meter: DemoMeter, readings: Reading[]) => {
+    const { id, secret } = state.meters[meter.key];
+    for (let i = 0; i < readings.length; i += 5_000) {
+      const body = JSON.stringify({ readings: readings.slice(i, i + 5_000) });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const response = await fetch(`${baseUrl}/api/ingest/${id}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": await signWebhookBody(secret, timestamp, new TextEncoder().encode(body)) },
+        body,
+      });
+      if (!response.ok) throw new Error(`demo: webhook answered ${response.status} for ${meter.name}: ${await response.text()}`);
+    }
+  };
+
+  // Completed intervals up to now, from where each meter left off.
+  const lastPosted = new Map<string, number>();
+  const postCompletedSlots = async (meter: DemoMeter) => {
+    const now = Date.now();
+    const { body } = await api<{ lastReadingAt: string | null }>("GET", `/api/meters/${state.meters[meter.key].id}`, token);
+    const firstSlot = lastPosted.get(meter.key) ?? (body.lastReadingAt ? Math.floor((Date.parse(body.lastReadingAt) - state.anchorMs) / meter.stepMs) : 0);
+    const lastSlot = Math.floor((now - state.anchorMs) / meter.stepMs) - 1;
+    const readings: Reading[] = [];
+    for (let slot = Math.max(firstSlot, 0); slot <= lastSlot; slot++) {
+      readings.push({ ts: new Date(state.anchorMs + (slot + 1) * meter.stepMs).toISOString(), ...meter.reading(rowAt(meter, slot), meter.stepMs / HOUR) });
+    }
+    if (readings.length) await post(meter, readings);
+    lastPosted.set(meter.key, lastSlot + 1);
+    return readings.length;
+  };
+
+  for (const meter of METERS) {
+    const count = await postCompletedSlots(meter);
+    if (count) log(`  demo: replayed ${count.toLocaleString("en")} real readings for ${meter.name}`);
+  }
+
+  let stopped = false;
+  const tick = async () => {
+    for (const meter of METERS) {
+      await postCompletedSlots(meter);
+      // The live sample: the current interval's average power, so charts move between intervals.
+      const slot = Math.floor((Date.now() - state.anchorMs) / meter.stepMs);
+      const { energy_wh: _energy, ...live } = meter.reading(rowAt(meter, slot), meter.stepMs / HOUR);
+      await post(meter, [{ ts: new Date().toISOString(), ...live }]);
+    }
+  };
+  const loop = async () => {
+    while (!stopped) {
+      await tick().catch((error: Error) => log(`  demo: ${error.message}`));
+      await new Promise((resolve) => setTimeout(resolve, LIVE_INTERVAL_MS));
+    }
+  };
+  void loop();
+  return { stop: () => void (stopped = true) };
+}
+
+type Api = <T>(method: string, path: string, token?: string, body?: unknown) => Promise<{ status: number; body: T }>;
+
+/** A first dashboard, so the demo user sees live charts at once; left alone once they have tabs. */
+async function ensureDemoTab(api: Api, token: string, state: DemoState) {
+  const { body } = await api<{ tabs: unknown[] }>("GET", "/api/tabs", token);
+  if (body.tabs.length > 0) return;
+  const id = (key: string) => state.meters[key].id;
+  const home = await api<{ id: string }>("POST", "/api/tabs", token, { title: "Home" });
+  await api("POST", "/api/tabs", token, { title: "London" }).then(async (london) => {
+    const londonId = (london.body as { id: string }).id;
+    const charts: { tabId: string; title: string; spec: Partial<ChartSpec>; layout: { x: number; y: number; w: number; h: number } }[] = [
+      { tabId: home.body.id, title: "Sceaux house: power", spec: { meterIds: [id("sceaux")], metric: "power_w", chartType: "line", window: { kind: "relative", preset: "last_24h" } }, layout: { x: 0, y: 0, w: 8, h: 8 } },
+      { tabId: home.body.id, title: "Voltage", spec: { meterIds: [id("sceaux")], metric: "voltage_v", chartType: "line", window: { kind: "relative", preset: "last_24h" } }, layout: { x: 8, y: 0, w: 4, h: 8 } },
+      { tabId: home.body.id, title: "Where the power goes", spec: { meterIds: [id("kitchen"), id("laundry"), id("heater")], metric: "power_w", chartType: "stacked", window: { kind: "relative", preset: "last_7d" } }, layout: { x: 0, y: 8, w: 12, h: 8 } },
+      { tabId: londonId, title: "Daily energy", spec: { meterIds: [id("london-a"), id("london-b")], metric: "energy_wh", aggregation: "sum", chartType: "bar", bucket: "1d", window: { kind: "relative", preset: "last_30d" } }, layout: { x: 0, y: 0, w: 6, h: 8 } },
+      { tabId: londonId, title: "When the ToU house uses energy", spec: { meterIds: [id("london-b")], metric: "energy_wh", aggregation: "sum", chartType: "heatmap", window: { kind: "relative", preset: "last_30d" } }, layout: { x: 6, y: 0, w: 6, h: 8 } },
+    ];
+    for (const chart of charts) await api("POST", "/api/charts", token, chart);
+  });
+}
