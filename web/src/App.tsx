@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { setAccessToken, wattboard, type AuthSetup } from "./api";
-import { Dashboard } from "./Dashboard";
 import { restoreDevSession, supabaseClient, type Session } from "./session";
+import { Shell } from "./Shell";
 import { SignIn } from "./SignIn";
 
 export function App() {
@@ -51,5 +51,5 @@ export function App() {
   if (setupError) return <main className="centered"><p className="error">{setupError}</p></main>;
   if (!setup) return <main className="centered" aria-busy="true" />;
   if (!session) return <SignIn setup={setup} onSignedIn={signedIn} />;
-  return <Dashboard session={session} onSignOut={() => void session.signOut().then(signedOut)} />;
+  return <Shell session={session} onSignOut={() => void session.signOut().then(signedOut)} />;
 }

@@ -1,12 +1,12 @@
 import { useEffect, useState, type FormEvent } from "react";
-import type { Chart } from "../../worker/schemas/charts";
 import type { Tab, TabWithCharts } from "../../worker/schemas/tabs";
 import { wattboard } from "./api";
-import type { Session } from "./session";
+import { ChartCard } from "./charts/ChartCard";
+import type { LiveChannel } from "./live";
 
 const LAST_TAB_KEY = "wattboard.lastTab";
 
-export function Dashboard({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+export function Dashboard({ live }: { live: LiveChannel | null }) {
   const [tabs, setTabs] = useState<Tab[] | null>(null);
   const [activeId, setActiveId] = useState<string | null>(localStorage.getItem(LAST_TAB_KEY));
   const [active, setActive] = useState<TabWithCharts | null>(null);
@@ -39,15 +39,7 @@ export function Dashboard({ session, onSignOut }: { session: Session; onSignOut:
   }
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <span className="brand">
-          <span className="logo" aria-hidden="true">⚡</span> Wattboard
-        </span>
-        <span className="spacer" />
-        <span className="muted">{session.email}</span>
-        <button onClick={onSignOut}>Sign out</button>
-      </header>
+    <div className="dashboard">
 
       <nav className="tabbar" aria-label="Dashboard tabs">
         {tabs?.map((tab) => (
@@ -83,27 +75,11 @@ export function Dashboard({ session, onSignOut }: { session: Session; onSignOut:
         {active && active.charts.length > 0 && (
           <div className="chart-grid">
             {active.charts.map((chart) => (
-              <ChartCard key={chart.id} chart={chart} />
+              <ChartCard key={chart.id} chart={chart} live={live} />
             ))}
           </div>
         )}
       </main>
     </div>
-  );
-}
-
-function ChartCard({ chart }: { chart: Chart }) {
-  const window = chart.spec.window.kind === "relative" ? chart.spec.window.preset.replaceAll("_", " ") : `${chart.spec.window.from} → ${chart.spec.window.to}`;
-  return (
-    <article className="card chart-card" style={{ gridColumn: `span ${chart.layout.w}` }}>
-      <header>
-        <h3>{chart.title}</h3>
-        <span className="muted">{window}</span>
-      </header>
-      <div className="chart-placeholder" style={{ minHeight: chart.layout.h * 30 }}>
-        {chart.spec.chartType} of {chart.spec.metric} · {chart.spec.meterIds.length} meter{chart.spec.meterIds.length === 1 ? "" : "s"}
-      </div>
-      <footer className="muted">{chart.source === "chat" ? "From a chat session" : "Built by hand"}</footer>
-    </article>
   );
 }

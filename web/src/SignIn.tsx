@@ -58,6 +58,11 @@ export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (s
             <input type="password" required autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
           </label>
         )}
+        {setup.mode === "dev" && (
+          <button type="button" className="link" onClick={() => setEmail("demo@wattboard.local")}>
+            Use the demo account (live meters from real households)
+          </button>
+        )}
         {error && <p className="error" role="alert">{error}</p>}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}

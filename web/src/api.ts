@@ -1,3 +1,5 @@
+import type { Chart } from "../../worker/schemas/charts";
+import type { Meter } from "../../worker/schemas/meters";
 import type { Tab, TabWithCharts } from "../../worker/schemas/tabs";
 
 /** An API error in words a person can act on (from the server's error envelope). */
@@ -53,4 +55,27 @@ export const wattboard = {
   createTab: (title: string) => api<Tab>("POST", "/api/tabs", { title }),
   updateTab: (id: string, changes: { title?: string; position?: number }) => api<Tab>("PATCH", `/api/tabs/${id}`, changes),
   deleteTab: (id: string) => api<{ deleted: true }>("DELETE", `/api/tabs/${id}`),
+  updateChart: (id: string, changes: Partial<Pick<Chart, "title" | "layout" | "tabId">>) => api<Chart>("PATCH", `/api/charts/${id}`, changes),
+  listMeters: () => api<{ meters: Meter[] }>("GET", "/api/meters").then((r) => r.meters),
+  createMeter: (meter: { name: string; timezone: string; kind: "site" | "device"; parentId?: string }) => api<MeterWithWebhook>("POST", "/api/meters", meter),
+  rotateMeterSecret: (id: string) => api<MeterWithWebhook>("POST", `/api/meters/${id}/webhook/rotate`),
+  deleteMeter: (id: string, confirm?: string) => api<{ deleted: true; readingsDeleted: number }>("DELETE", `/api/meters/${id}${confirm ? `?confirm=${confirm}` : ""}`),
+  series: (query: URLSearchParams) => api<SeriesSet>("GET", `/api/series?${query}`),
 };
+
+export type MeterWithWebhook = Meter & { webhook: { url: string; secret: string; previousSecretValidUntil: string | null } };
+
+export interface SeriesPoint {
+  t: string;
+  avg: number;
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+}
+
+export interface SeriesSet {
+  metric: string;
+  unit: string;
+  series: { meterId: string; name: string; timezone: string; from: string; to: string; bucket: string; points: SeriesPoint[] }[];
+}

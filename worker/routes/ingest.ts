@@ -49,10 +49,18 @@ ingestRoutes.post(
     const unique = uniqueByInstant(parsed.data.readings);
     const { accepted, newest } = await insertReadings(c.var.db, meter.id, unique);
     if (newest) {
-      // After the commit, and without waiting: ingestion never waits for inference.
+      // After the commit, and without waiting: ingestion never waits for inference or sockets.
+      const newestTs = newest.toISOString();
       c.executionCtx.waitUntil(
-        c.env.INFERENCE_QUEUE.send({ meterId: meter.id, userId: meter.ownerId, newestTs: newest.toISOString(), trigger: "auto" }).catch((error: Error) =>
+        c.env.INFERENCE_QUEUE.send({ meterId: meter.id, userId: meter.ownerId, newestTs, trigger: "auto" }).catch((error: Error) =>
           console.error(`inference: could not enqueue meter ${meter.id}: ${error.message}`),
+        ),
+      );
+      const hub = c.env.USER_HUB.get(c.env.USER_HUB.idFromName(meter.ownerId));
+      c.executionCtx.waitUntil(
+        hub.publish("meter.readings", { meterId: meter.id, newestTs }).then(
+          () => {},
+          (error: Error) => console.error(`live: could not notify the hub of meter ${meter.id}: ${error.message}`),
         ),
       );
     }

@@ -1,0 +1,57 @@
+import { useEffect, useState } from "react";
+import { Dashboard } from "./Dashboard";
+import { LiveChannel } from "./live";
+import { MetersPage } from "./meters/MetersPage";
+import type { Session } from "./session";
+
+const VIEWS = { "/": "Dashboard", "/meters": "Meters" } as const;
+type ViewPath = keyof typeof VIEWS;
+
+function currentView(): ViewPath {
+  return location.pathname in VIEWS ? (location.pathname as ViewPath) : "/";
+}
+
+/** The signed-in app: top bar, navigation between views, and the live channel they share. */
+export function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+  const [view, setView] = useState<ViewPath>(currentView);
+  const [live, setLive] = useState<LiveChannel | null>(null);
+
+  useEffect(() => {
+    const channel = new LiveChannel();
+    void channel.connect();
+    setLive(channel);
+    return () => channel.close();
+  }, [session.accessToken]);
+
+  useEffect(() => {
+    const onPop = () => setView(currentView());
+    addEventListener("popstate", onPop);
+    return () => removeEventListener("popstate", onPop);
+  }, []);
+
+  const go = (path: ViewPath) => {
+    history.pushState(null, "", path);
+    setView(path);
+  };
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">
+          <span className="logo" aria-hidden="true">⚡</span> Wattboard
+        </span>
+        <nav className="views" aria-label="Sections">
+          {(Object.keys(VIEWS) as ViewPath[]).map((path) => (
+            <a key={path} href={path} aria-current={view === path ? "page" : undefined} onClick={(e) => (e.preventDefault(), go(path))}>
+              {VIEWS[path]}
+            </a>
+          ))}
+        </nav>
+        <span className="spacer" />
+        <span className="muted">{session.email}</span>
+        <button onClick={onSignOut}>Sign out</button>
+      </header>
+      {view === "/meters" ? <MetersPage /> : <Dashboard live={live} />}
+    </div>
+  );
+}

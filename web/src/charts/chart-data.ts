@@ -1,0 +1,74 @@
+import type { Chart } from "../../../worker/schemas/charts";
+import type { SeriesSet } from "../api";
+
+/** The series query for a chart's spec, optionally narrowed to a zoomed range. */
+export function seriesQuery(chart: Chart, points: number, range?: { from: string; to: string }): URLSearchParams {
+  const { spec } = chart;
+  const query = new URLSearchParams({ meterIds: spec.meterIds.join(","), metric: spec.metric, points: String(points) });
+  // A heatmap needs hours; other charts use the spec's bucket (or let the API choose).
+  const bucket = spec.chartType === "heatmap" ? "1h" : spec.bucket;
+  if (bucket !== "auto") query.set("bucket", bucket);
+  if (range) {
+    query.set("from", range.from);
+    query.set("to", range.to);
+  } else if (spec.window.kind === "relative") {
+    query.set("window", spec.window.preset);
+  } else {
+    query.set("from", spec.window.from);
+    query.set("to", spec.window.to);
+  }
+  return query;
+}
+
+/** Wall-clock time in the meter's zone, as Plotly wants it (Plotly itself has no time zones). */
+export function localTime(iso: string, zone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+const PALETTE = ["#d9860b", "#2f7fd1", "#2a9d6f", "#c2457a", "#7a5cc9", "#8a8f98"];
+
+/** Plotly traces for a chart: aggregated value per bucket, with a subtle min-max band for single lines. */
+export function chartTraces(chart: Chart, data: SeriesSet): Record<string, unknown>[] {
+  const { spec } = chart;
+  const value = (p: SeriesSet["series"][number]["points"][number]) => (spec.aggregation === "sum" || (spec.metric === "energy_wh" && spec.aggregation === "avg") ? p.sum : p[spec.aggregation]);
+
+  if (spec.chartType === "heatmap") {
+    const series = data.series[0];
+    // A long window may come back in 3, 6 or 12 h buckets: each fills the hours it covers.
+    const hoursPerBucket = Number(/^(\d+)h$/.exec(series.bucket)?.[1] ?? 1);
+    const days = new Map<string, (number | null)[]>();
+    for (const point of series.points) {
+      const local = localTime(point.t, series.timezone);
+      const day = local.slice(0, 10);
+      const hour = Number(local.slice(11, 13));
+      if (!days.has(day)) days.set(day, Array(24).fill(null));
+      for (let h = hour; h < Math.min(24, hour + hoursPerBucket); h++) days.get(day)![h] = value(point) / hoursPerBucket;
+    }
+    const x = [...days.keys()];
+    const z = Array.from({ length: 24 }, (_, hour) => x.map((day) => days.get(day)![hour]));
+    return [{ type: "heatmap", x, y: Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, "0")}:00`), z, colorscale: "YlOrRd", hovertemplate: `%{x} %{y}<br>%{z:.0f} ${data.unit}<extra></extra>` }];
+  }
+
+  const traces: Record<string, unknown>[] = [];
+  data.series.forEach((series, i) => {
+    const x = series.points.map((p) => localTime(p.t, series.timezone));
+    const y = series.points.map(value);
+    const color = PALETTE[i % PALETTE.length];
+    const showBand = data.series.length === 1 && spec.chartType !== "bar" && spec.metric !== "energy_wh";
+    if (showBand) {
+      traces.push({ type: "scatter", mode: "lines", x, y: series.points.map((p) => p.max), line: { width: 0 }, hoverinfo: "skip", showlegend: false });
+      traces.push({ type: "scatter", mode: "lines", x, y: series.points.map((p) => p.min), line: { width: 0 }, fill: "tonexty", fillcolor: `${color}22`, hoverinfo: "skip", showlegend: false, name: "min-max" });
+    }
+    const base = { x, y, name: series.name, marker: { color }, line: { color, width: 1.6 }, hovertemplate: `%{x}<br>%{y:.1f} ${data.unit}<extra>${series.name}</extra>` };
+    if (spec.chartType === "bar") traces.push({ ...base, type: "bar" });
+    else if (spec.chartType === "stacked") traces.push({ ...base, type: "scatter", mode: "lines", stackgroup: "total" });
+    else if (spec.chartType === "area") traces.push({ ...base, type: "scatter", mode: "lines", fill: "tozeroy", fillcolor: `${color}33` });
+    else traces.push({ ...base, type: "scatter", mode: "lines" });
+  });
+  return traces;
+}

@@ -1,0 +1,141 @@
+import { useEffect, useState, type FormEvent } from "react";
+import type { Meter } from "../../../worker/schemas/meters";
+import { wattboard, type MeterWithWebhook } from "../api";
+import { curlExample } from "./webhook-example";
+
+const SILENT_AFTER_MS = 15 * 60_000;
+
+function status(meter: Meter): { label: string; receiving: boolean } {
+  if (!meter.lastReadingAt) return { label: "No readings yet", receiving: false };
+  const age = Date.now() - Date.parse(meter.lastReadingAt);
+  const when = new Date(meter.lastReadingAt).toLocaleString();
+  return age < SILENT_AFTER_MS ? { label: `Receiving · last reading ${when}`, receiving: true } : { label: `Silent since ${when}`, receiving: false };
+}
+
+export function MetersPage() {
+  const [meters, setMeters] = useState<Meter[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [credentials, setCredentials] = useState<MeterWithWebhook | null>(null);
+  const [form, setForm] = useState({ name: "", timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, kind: "site" as "site" | "device", parentId: "" });
+
+  const report = (caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught));
+  const reload = () => wattboard.listMeters().then(setMeters, report);
+  useEffect(() => void reload(), []);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    try {
+      const created = await wattboard.createMeter({ name: form.name, timezone: form.timezone, kind: form.kind, ...(form.kind === "device" && form.parentId ? { parentId: form.parentId } : {}) });
+      setCredentials(created);
+      setForm({ ...form, name: "" });
+      setError(null);
+      await reload();
+    } catch (caught) {
+      report(caught);
+    }
+  }
+
+  async function rotate(meter: Meter) {
+    if (!confirm(`Issue a new webhook secret for "${meter.name}"? The current secret keeps working for 24 hours.`)) return;
+    try {
+      setCredentials(await wattboard.rotateMeterSecret(meter.id));
+    } catch (caught) {
+      report(caught);
+    }
+  }
+
+  async function remove(meter: Meter) {
+    try {
+      await wattboard.deleteMeter(meter.id);
+    } catch (caught) {
+      // The API answers 409 with the number of readings that would go.
+      if (!(caught instanceof Error) || !confirm(`${caught.message.split(". Repeat")[0]}. Delete it?`)) return;
+      try {
+        await wattboard.deleteMeter(meter.id, meter.id);
+        await reload();
+      } catch (again) {
+        report(again);
+      }
+    }
+  }
+
+  const sites = meters?.filter((m) => m.kind === "site") ?? [];
+  const ordered = [...sites.flatMap((site) => [site, ...(meters ?? []).filter((m) => m.parentId === site.id)]), ...(meters ?? []).filter((m) => m.kind === "device" && !sites.some((s) => s.id === m.parentId))];
+
+  return (
+    <main className="workspace meters">
+      <h2>Meters</h2>
+      {error && (
+        <p className="error banner" role="alert">
+          {error} <button onClick={() => setError(null)}>Dismiss</button>
+        </p>
+      )}
+      {credentials && (
+        <section className="card credentials" aria-label="Webhook credentials">
+          <h3>Webhook for {credentials.name}</h3>
+          <p>
+            <strong>Copy the secret now: it is shown only once.</strong> Meters sign each POST with it; see the example below.
+            {credentials.webhook.previousSecretValidUntil && ` The previous secret keeps working until ${new Date(credentials.webhook.previousSecretValidUntil).toLocaleString()}.`}
+          </p>
+          <dl>
+            <dt>URL</dt>
+            <dd><code>{credentials.webhook.url}</code></dd>
+            <dt>Secret</dt>
+            <dd><code data-testid="webhook-secret">{credentials.webhook.secret}</code></dd>
+          </dl>
+          <pre className="snippet" data-testid="curl-example">{curlExample(credentials.webhook.url, credentials.webhook.secret)}</pre>
+          <button onClick={() => void navigator.clipboard?.writeText(curlExample(credentials.webhook.url, credentials.webhook.secret))}>Copy example</button>{" "}
+          <button onClick={() => setCredentials(null)}>Done</button>
+        </section>
+      )}
+
+      {meters && meters.length === 0 && <p className="muted">No meters yet. Add one below, then point the meter (or its gateway) at the webhook URL it gets.</p>}
+      {meters && meters.length > 0 && (
+        <table className="card meter-table">
+          <thead>
+            <tr><th>Meter</th><th>Kind</th><th>Time zone</th><th>Status</th><th /></tr>
+          </thead>
+          <tbody>
+            {ordered.map((meter) => {
+              const { label, receiving } = status(meter);
+              return (
+                <tr key={meter.id}>
+                  <td className={meter.kind === "device" ? "device" : undefined}>{meter.name}</td>
+                  <td>{meter.kind === "site" ? "Site" : "Device"}</td>
+                  <td>{meter.timezone}</td>
+                  <td><span className={receiving ? "dot live" : "dot"} aria-hidden="true" /> {label}</td>
+                  <td className="actions">
+                    <button onClick={() => void rotate(meter)}>New secret</button> <button onClick={() => void remove(meter)}>Delete</button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+
+      <form className="card meter-form" onSubmit={create}>
+        <h3>Add a meter</h3>
+        <label>Name <input required maxLength={100} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="Main house" /></label>
+        <label>Time zone <input required value={form.timezone} onChange={(e) => setForm({ ...form, timezone: e.target.value })} /></label>
+        <label>
+          Kind
+          <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as "site" | "device" })}>
+            <option value="site">Site (a whole building or supply)</option>
+            <option value="device">Device (a sub-meter under a site)</option>
+          </select>
+        </label>
+        {form.kind === "device" && (
+          <label>
+            Site
+            <select value={form.parentId} onChange={(e) => setForm({ ...form, parentId: e.target.value })}>
+              <option value="">None</option>
+              {sites.map((site) => <option key={site.id} value={site.id}>{site.name}</option>)}
+            </select>
+          </label>
+        )}
+        <button type="submit" className="primary">Create meter</button>
+      </form>
+    </main>
+  );
+}
