@@ -20,6 +20,7 @@ export interface PgWebSocketProxy {
 
 export async function startPgWebSocketProxy(port = 0): Promise<PgWebSocketProxy> {
   const sockets = new WebSocketServer({ noServer: true });
+  const spares = new SpareConnections();
   const server = http.createServer((_request, response) => response.writeHead(426).end("WebSocket only"));
   server.on("upgrade", (request, socket, head) => {
     const url = new URL(request.url ?? "", "http://proxy");
@@ -30,12 +31,10 @@ export async function startPgWebSocketProxy(port = 0): Promise<PgWebSocketProxy>
     }
     // Accept the WebSocket only once Postgres answers: a refused connection then fails the
     // upgrade cleanly instead of closing a socket the driver is already writing to.
-    const tcp = net.connect({ host, port: Number(portText) });
-    tcp.once("error", () => socket.end("HTTP/1.1 502 Bad Gateway\r\n\r\n"));
-    tcp.once("connect", () => {
-      tcp.removeAllListeners("error");
-      sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, tcp));
-    });
+    spares.take(host, Number(portText)).then(
+      (tcp) => sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, tcp)),
+      () => socket.end("HTTP/1.1 502 Bad Gateway\r\n\r\n"),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -50,6 +49,7 @@ export async function startPgWebSocketProxy(port = 0): Promise<PgWebSocketProxy>
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();
+        spares.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -110,6 +110,70 @@ class FrontendMessageReader {
       if (this.buffer.length < 1 + length) return false;
       if (type === TERMINATE) return true;
       this.buffer = this.buffer.subarray(1 + length);
+    }
+  }
+}
+
+/**
+ * Postgres forks a backend for every TCP connection it accepts, which takes most of the 10 ms a
+ * local connection costs. Neon's pooler hides that in production; locally we keep a few accepted
+ * TCP connections ready (nothing is sent on them until a driver takes one, so they carry no
+ * session state) and replace each one that is taken. Spares older than 20 s are dropped before
+ * Postgres's authentication_timeout would close them.
+ */
+class SpareConnections {
+  private static readonly PER_TARGET = 4;
+  private static readonly MAX_AGE_MS = 20_000;
+  private readonly ready = new Map<string, { socket: net.Socket; openedAt: number }[]>();
+  private readonly opening = new Map<string, number>();
+  private closed = false;
+
+  async take(host: string, port: number): Promise<net.Socket> {
+    const key = `${host}:${port}`;
+    const pool = this.ready.get(key) ?? [];
+    this.ready.set(key, pool);
+    let spare: net.Socket | undefined;
+    while (!spare && pool.length) {
+      const candidate = pool.shift()!;
+      if (!candidate.socket.destroyed && Date.now() - candidate.openedAt < SpareConnections.MAX_AGE_MS) spare = candidate.socket;
+      else candidate.socket.destroy();
+    }
+    const socket = spare ?? (await this.open(host, port));
+    // Only a target that just answered gets spares.
+    this.refill(key, host, port);
+    socket.removeAllListeners("error");
+    return socket;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const pool of this.ready.values()) for (const { socket } of pool) socket.destroy();
+    this.ready.clear();
+  }
+
+  private open(host: string, port: number): Promise<net.Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({ host, port, noDelay: true });
+      socket.once("connect", () => resolve(socket));
+      socket.once("error", reject);
+    });
+  }
+
+  private refill(key: string, host: string, port: number): void {
+    const pool = this.ready.get(key)!;
+    const missing = SpareConnections.PER_TARGET - pool.length - (this.opening.get(key) ?? 0);
+    for (let i = 0; i < missing; i++) {
+      this.opening.set(key, (this.opening.get(key) ?? 0) + 1);
+      this.open(host, port)
+        .then(
+          (socket) => {
+            if (this.closed) return void socket.destroy();
+            socket.on("error", () => socket.destroy());
+            pool.push({ socket, openedAt: Date.now() });
+          },
+          () => {},
+        )
+        .finally(() => this.opening.set(key, this.opening.get(key)! - 1));
     }
   }
 }

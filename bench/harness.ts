@@ -1,0 +1,103 @@
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { createBuilder, preview } from "vite";
+import { startLocalDatabase, type LocalDatabase } from "../scripts/local-stack/database";
+import { migrateDatabase } from "../scripts/local-stack/migrate";
+
+export interface BenchResult {
+  value: number;
+  unit: string;
+  reference?: number;
+  ratio?: number;
+  note?: string;
+}
+
+export interface BenchStack {
+  database: LocalDatabase;
+  baseUrl: string;
+  /** A signed-in user's token. */
+  token: string;
+  stop(): Promise<void>;
+}
+
+const PG15 = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * The production build served by `vite preview` (the built Worker in workerd) on a real Postgres:
+ * BENCH_DATABASE_URL, else the local Postgres 15 when it answers, else the embedded PGlite.
+ */
+export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
+  const url = process.env.BENCH_DATABASE_URL ?? ((await reachable(PG15)) ? PG15 : undefined);
+  const database = await startLocalDatabase({ databaseUrl: url });
+  log(`database: ${database.kind === "embedded" ? "embedded PGlite (in memory)" : new URL(database.databaseUrl).host}`);
+  await migrateDatabase(database.databaseUrl, database.wsProxy);
+
+  // vite preview reads the Worker's local settings from .dev.vars beside the built Worker.
+  const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url));
+  log("building…");
+  await (await createBuilder({ configFile, logLevel: "warn" })).buildApp();
+  const vars = {
+    DATABASE_URL: database.databaseUrl,
+    DB_WS_PROXY: database.wsProxy ?? "",
+    DEV_AUTH_SECRET: randomBytes(32).toString("hex"),
+    WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
+  };
+  writeFileSync(fileURLToPath(new URL("../dist/wattboard/.dev.vars", import.meta.url)), Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
+  const server = await preview({ configFile, preview: { port: 0 }, logLevel: "warn" });
+  const baseUrl = server.resolvedUrls!.local[0].replace(/\/$/, "");
+  const signIn = await fetch(`${baseUrl}/api/auth/dev`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: `bench-${Date.now()}@wattboard.local` }),
+  });
+  const { access_token: token } = (await signIn.json()) as { access_token: string };
+  return {
+    database,
+    baseUrl,
+    token,
+    stop: async () => {
+      await server.close();
+      await database.stop();
+    },
+  };
+}
+
+async function reachable(url: string): Promise<boolean> {
+  const { Socket } = await import("node:net");
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.setTimeout(1_000);
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => (socket.destroy(), resolve(false)));
+    socket.connect(Number(port), hostname);
+  });
+}
+
+export async function api<T>(stack: BenchStack, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${stack.baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${stack.token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Runs `work` over `items` with at most `concurrency` in flight. */
+export async function inParallel<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * `npm run bench`: benchmarks as ratios against a reference measured in the same run, written to
+ * bench/results.json (generated; not committed). Never part of `npm test`.
+ */
+import { Pool } from "@neondatabase/serverless";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { configureNodeDriver } from "../scripts/local-stack/node-driver";
+import { startBenchStack, type BenchResult } from "./harness";
+import { benchIngest } from "./ingest";
+import { benchOverhead } from "./overhead";
+import { benchSeries } from "./series";
+
+process.env.WRANGLER_SEND_METRICS ??= "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+
+const log = (line: string) => console.log(line);
+const stack = await startBenchStack(log);
+configureNodeDriver(stack.database.wsProxy);
+const pool = new Pool({ connectionString: stack.database.databaseUrl, max: 4 });
+const results: Record<string, BenchResult> = {};
+try {
+  log("ingest:");
+  Object.assign(results, await benchIngest(stack, pool, log));
+  log("series:");
+  Object.assign(results, await benchSeries(stack, pool, log));
+  log("fixed per-request costs:");
+  Object.assign(results, await benchOverhead(stack, pool, stack.database.databaseUrl));
+} finally {
+  await pool.end();
+  await stack.stop();
+}
+
+const file = fileURLToPath(new URL("./results.json", import.meta.url));
+writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+console.log(`\n${"benchmark".padEnd(22)}${"value".padStart(14)}${"reference".padStart(14)}${"ratio".padStart(9)}`);
+for (const [name, r] of Object.entries(results)) {
+  console.log(`${name.padEnd(22)}${`${r.value} ${r.unit}`.padStart(14)}${String(r.reference ?? "").padStart(14)}${String(r.ratio ?? "").padStart(9)}`);
+}
+console.log(`\nwritten to ${file}`);
+process.exit(0);
