@@ -213,16 +213,20 @@ ${other.length ? table(other) : "(not present in the loaded data)"}
 Medians: model ${pct(O.cvrmse)}, persistence ensemble ${pct(O.persistence_ensemble)}; savings_captured pooled ${num(O.savings_captured_pooled)}.
 
 ## Model
-- Chosen by measurement: ${sel.chosen}. Validation on whole training households held aside (${sel.validation_households.join(", ")}),
-  median cvrmse on midnight windows (persistence ensemble there: ${pct(sel.persistence_ensemble)}):
+- Chosen by measurement: ${sel.chosen}. Selection: ${sel.method}; metric: ${sel.metric}
+  (persistence ensemble on the same windows: ${pct(sel.persistence_ensemble)}):
 
-| candidate | validation median cvrmse | fit seconds |
-|---|---:|---:|
-${sel.candidates.map((c: { name: string; val: number; seconds: number }) => `| ${c.name} | ${pct(c.val)} | ${c.seconds.toFixed(1)} |`).join("\n")}
+| candidate | cross-validation median cvrmse | ratio to persistence ensemble | solve seconds |
+|---|---:|---:|---:|
+${sel.candidates
+  .map((c: { name: string; val: number; seconds: number }) => `| ${c.name} | ${pct(c.val)} | ${num(c.val / sel.persistence_ensemble)} | ${c.seconds.toFixed(1)} |`)
+  .join("\n")}
 
 - Trained on ${contract.training.households.length} London households, ${contract.training.windows} windows (a start every ${contract.training.window_stride_hours} h), seed ${contract.training.seed};
   \`npm run ml:train\` took ${contract.training.seconds.toFixed(0)} s including model selection. Model file ${contract.bytes} bytes.
-- Features (${contract.input.shape[1]}): 168 lags / scale, 24-hour mean profile / scale, start hour (sin, cos), weekday one-hot, log scale.
+- Features (${contract.input.shape[1]}, feature version ${contract.features.version}): 168 lags / scale, the 24-hour mean profile of the 7 past days / scale,
+  start hour (sin, cos), weekday one-hot, log scale, and robust profiles of the 7 past days at each hour (median, mean without
+  the lowest and highest day, lowest day) / scale.
   scale = mean kWh/h of the 168 h history, so the model works on a new meter with 7 days of history.
 `;
   writeFileSync(join(ML_DIR, "REPORT.md"), report);

@@ -5,7 +5,7 @@
 // the forecast start instant. Output: a fixed-length Float32Array of features in the order of
 // FEATURE_NAMES, plus the per-meter scale used to normalise (and later de-normalise) the values.
 
-export const FEATURE_VERSION = 1;
+export const FEATURE_VERSION = 2;
 export const HISTORY_HOURS = 168;
 export const HORIZON_HOURS = 24;
 /** Scale floor (kWh per hour): avoids dividing by ~0 on meters that were almost idle. */
@@ -24,6 +24,12 @@ export const FEATURE_NAMES: readonly string[] = [
   ...Array.from({ length: 7 }, (_, d) => `dow_${d}`),
   // clamp(ln(scale) + 1, -3, 3): the meter's absolute level (homes ~ 0.1 to 1 kWh/h).
   "log_scale",
+  // Robust versions of profile_h over the 7 past days at the same hour of day, / scale (feature
+  // version 2): the median, the mean without the lowest and highest day, and the lowest day.
+  // Single homes are spiky; these tell a one-off spike apart from a habit.
+  ...Array.from({ length: HORIZON_HOURS }, (_, h) => `median_profile_${h}`),
+  ...Array.from({ length: HORIZON_HOURS }, (_, h) => `trimmed_profile_${h}`),
+  ...Array.from({ length: HORIZON_HOURS }, (_, h) => `min_profile_${h}`),
 ];
 export const N_FEATURES = FEATURE_NAMES.length;
 
@@ -116,6 +122,19 @@ export function buildFeatures(history: ArrayLike<number>, start: number, opts: F
   x[j++] = Math.cos((2 * Math.PI * hour) / 24);
   for (let d = 0; d < 7; d++) x[j++] = d === dow ? 1 : 0;
   x[j++] = Math.min(3, Math.max(-3, Math.log(scale) + 1));
+  const med = j;
+  const trim = med + HORIZON_HOURS;
+  const min = trim + HORIZON_HOURS;
+  const day = new Float64Array(days);
+  for (let h = 0; h < HORIZON_HOURS; h++) {
+    for (let d = 0; d < days; d++) day[d] = filled[d * 24 + h];
+    day.sort();
+    let s = 0;
+    for (let d = 1; d < days - 1; d++) s += day[d];
+    x[med + h] = day[days >> 1] / scale;
+    x[trim + h] = s / (days - 2) / scale;
+    x[min + h] = day[0] / scale;
+  }
   return { x, scale, filled };
 }
 

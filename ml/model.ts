@@ -73,35 +73,75 @@ function choleskySolve(A: Float64Array, n: number, B: Float64Array, m: number): 
   return X;
 }
 
-/** Ridge regression with an unpenalised intercept; rows with any missing target are skipped. */
-export function fitRidge(d: Dataset2D, lambda: number): NetModel {
+/** Sufficient statistics of a weighted least-squares fit: A = X'WX, B = X'WY (X with an intercept column). */
+export interface Gram {
+  /** Number of features (the intercept is column f). */
+  f: number;
+  o: number;
+  /** Rows used (rows with any missing target are skipped). */
+  n: number;
+  A: Float64Array; // (f+1)^2, symmetric
+  B: Float64Array; // (f+1) * o
+}
+
+export function emptyGram(f: number, o: number): Gram {
+  return { f, o, n: 0, A: new Float64Array((f + 1) * (f + 1)), B: new Float64Array((f + 1) * o) };
+}
+
+/** Adds the rows of `d` to `g` (in place); rows with any missing target are skipped. */
+export function accumulateGram(g: Gram, d: Dataset2D): Gram {
+  if (d.f !== g.f || d.o !== g.o) throw new Error("dataset and Gram shapes differ");
   const p = d.f + 1;
-  const A = new Float64Array(p * p);
-  const B = new Float64Array(p * d.o);
+  const { A, B } = g;
   const row = new Float64Array(p);
   for (let r = 0; r < d.n; r++) {
     let ok = true;
     for (let j = 0; j < d.o; j++) if (Number.isNaN(d.y[r * d.o + j])) ok = false;
     if (!ok) continue;
+    g.n++;
     const wr = d.w ? d.w[r] : 1;
     for (let i = 0; i < d.f; i++) row[i] = d.x[r * d.f + i];
     row[d.f] = 1;
     for (let i = 0; i < p; i++) {
       const ri = row[i] * wr;
       if (ri === 0) continue;
-      for (let k = 0; k <= i; k++) A[i * p + k] += ri * row[k];
+      const ai = i * p;
+      for (let k = 0; k <= i; k++) A[ai + k] += ri * row[k];
       for (let j = 0; j < d.o; j++) B[i * d.o + j] += ri * d.y[r * d.o + j];
     }
   }
-  for (let i = 0; i < p; i++) for (let k = 0; k < i; k++) A[k * p + i] = A[i * p + k];
-  for (let i = 0; i < d.f; i++) A[i * p + i] += lambda;
-  A[d.f * p + d.f] += 1e-9;
-  const W = choleskySolve(A, p, B, d.o);
+  return g;
+}
+
+/** Sum of Gram matrices (e.g. over the training households of a fold). */
+export function addGrams(gs: Gram[]): Gram {
+  const out = emptyGram(gs[0].f, gs[0].o);
+  for (const g of gs) {
+    out.n += g.n;
+    for (let i = 0; i < g.A.length; i++) out.A[i] += g.A[i];
+    for (let i = 0; i < g.B.length; i++) out.B[i] += g.B[i];
+  }
+  return out;
+}
+
+/** Ridge solution from a Gram matrix: penalty lambda on every weight, none on the intercept. */
+export function solveRidge(g: Gram, lambda: number): NetModel {
+  const p = g.f + 1;
+  const A = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let k = 0; k <= i; k++) A[i * p + k] = A[k * p + i] = g.A[i * p + k];
+  for (let i = 0; i < g.f; i++) A[i * p + i] += lambda;
+  A[g.f * p + g.f] += 1e-9;
+  const W = choleskySolve(A, p, g.B, g.o);
   return {
     kind: "ridge",
     hyper: { lambda },
-    layers: [{ inDim: d.f, outDim: d.o, w: W.slice(0, d.f * d.o), b: W.slice(d.f * d.o), relu: false }],
+    layers: [{ inDim: g.f, outDim: g.o, w: W.slice(0, g.f * g.o), b: W.slice(g.f * g.o), relu: false }],
   };
+}
+
+/** Ridge regression with an unpenalised intercept; rows with any missing target are skipped. */
+export function fitRidge(d: Dataset2D, lambda: number): NetModel {
+  return solveRidge(accumulateGram(emptyGram(d.f, d.o), d), lambda);
 }
 
 export interface MlpOptions {

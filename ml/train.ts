@@ -1,7 +1,8 @@
 // Node-only: `npm run ml:train`. Fits the global day-ahead model over the training households,
-// chooses the model family by validation on whole training households held aside, refits on all
-// training households, and exports ml/models/forecast-<version>.onnx + .json (feature contract).
-// Reproducible: every random choice comes from a seeded PRNG.
+// chooses the ridge penalty by K-fold cross-validation over whole training households (each
+// training household is scored by a model that never saw it), refits on all training households,
+// and exports ml/models/forecast-<version>.onnx + .json (feature contract).
+// Reproducible: the folds come from a seeded PRNG and ridge has no other randomness.
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,17 +18,17 @@ import {
 } from "./features.ts";
 import { MODEL_INPUT, MODEL_OUTPUT, MODEL_VERSION } from "./forecast.ts";
 import { ErrorAccumulator, median, persistenceEnsemble } from "./metrics.ts";
-import { type Dataset2D, fitMlp, fitRidge, type NetModel, predict } from "./model.ts";
+import { accumulateGram, addGrams, emptyGram, type Gram, type NetModel, predict, solveRidge } from "./model.ts";
 import { buildSamples } from "./training-data.ts";
 import { encodeOnnx, IR_VERSION, OPSET } from "./onnx-export.ts";
 import { makeWindows } from "./windows.ts";
 
 const SEED = 42;
-const TRAIN_STRIDE_HOURS = 6;
-const N_VALIDATION = 8;
+/** A training window starts at every hour (all start hours: augmentation, and the Worker may forecast at any hour). */
+const TRAIN_STRIDE_HOURS = 1;
+const N_FOLDS = 5;
+const LAMBDAS = [300, 1000, 3000, 10000];
 
-const argv = process.argv.slice(2);
-const quick = argv.includes("--quick");
 const log = (...a: unknown[]) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const t0 = performance.now();
 
@@ -39,77 +40,31 @@ interface ValSet {
   ensemble: number[][];
 }
 
-function buildValidation(hh: Household[]): ValSet[] {
-  return hh.map((h) => {
-    const ws = makeWindows(h.series, 24);
-    const feats = ws.map((w) => buildFeatures(w.history, w.start));
-    return {
-      id: h.id,
-      x: feats.map((f) => f.x),
-      scale: feats.map((f) => f.scale),
-      actual: ws.map((w) => w.actual),
-      ensemble: ws.map((w) => persistenceEnsemble(w.history)),
-    };
-  });
-}
-
-/** Median over households of the hourly cvrmse on midnight windows (the backtest protocol). */
-function validate(model: NetModel, val: ValSet[]): number {
-  return median(
-    val.map((v) => {
-      const acc = new ErrorAccumulator();
-      v.x.forEach((x, i) => acc.add(Array.from(predict(model, x), (o) => Math.max(0, o * v.scale[i])), v.actual[i]));
-      return acc.cvrmse();
-    }),
-  );
-}
-
-function validateEnsemble(val: ValSet[]): number {
-  return median(
-    val.map((v) => {
-      const acc = new ErrorAccumulator();
-      v.actual.forEach((a, i) => acc.add(v.ensemble[i], a));
-      return acc.cvrmse();
-    }),
-  );
-}
-
-interface Candidate {
-  name: string;
-  fit: (d: Dataset2D, val: ValSet[] | null) => { model: NetModel; val?: number };
-}
-
-function mlpCandidate(hidden: number, epochs: number, lr: number, wd: number): Candidate {
+/** Midnight windows of one household, as the backtest scores them. */
+function buildValidation(h: Household): ValSet {
+  const ws = makeWindows(h.series, 24);
+  const feats = ws.map((w) => buildFeatures(w.history, w.start));
   return {
-    name: `mlp(hidden=${hidden},epochs=${epochs},lr=${lr},wd=${wd})`,
-    fit: (d, val) => {
-      const model = fitMlp(
-        d,
-        {
-          hidden,
-          epochs,
-          batch: 128,
-          lr,
-          weightDecay: wd,
-          seed: SEED,
-          onEpoch: (e, m, loss) => {
-            if (val && (e + 1) % 4 === 0) log(`  epoch ${e + 1} train mse ${loss.toFixed(4)} val ${validate(m, val).toFixed(4)}`);
-          },
-        },
-        mulberry32(SEED),
-      );
-      return { model };
-    },
+    id: h.id,
+    x: feats.map((f) => f.x),
+    scale: feats.map((f) => f.scale),
+    actual: ws.map((w) => w.actual),
+    ensemble: ws.map((w) => persistenceEnsemble(w.history)),
   };
 }
 
-const candidates: Candidate[] = [
-  ...[10, 100, 1000].map<Candidate>((lambda) => ({
-    name: `ridge(lambda=${lambda})`,
-    fit: (d) => ({ model: fitRidge(d, lambda) }),
-  })),
-  ...(quick ? [mlpCandidate(32, 4, 2e-3, 1e-4)] : [mlpCandidate(64, 12, 2e-3, 1e-4)]),
-];
+/** Hourly cvrmse of a model over one household's midnight windows. */
+function householdCvrmse(model: NetModel, v: ValSet): number {
+  const acc = new ErrorAccumulator();
+  v.x.forEach((x, i) => acc.add(Array.from(predict(model, x), (o) => Math.max(0, o * v.scale[i])), v.actual[i]));
+  return acc.cvrmse();
+}
+
+function ensembleCvrmse(v: ValSet): number {
+  const acc = new ErrorAccumulator();
+  v.actual.forEach((a, i) => acc.add(v.ensemble[i], a));
+  return acc.cvrmse();
+}
 
 function main(): void {
   const ds = loadDataset();
@@ -120,37 +75,51 @@ function main(): void {
   log(`data: ${ds.origin} (${ds.dir}); ${train.length} training households, ${split.heldOut.length} held out`);
   if (train.length < 2) throw new Error("need at least 2 training households");
 
-  // 1. Model selection on whole training households held aside.
+  // 1. Per-household sufficient statistics (ridge needs only X'WX and X'WY) and validation windows.
+  const grams = new Map<string, Gram>();
+  const vals = new Map<string, ValSet>();
+  let windows = 0;
+  for (const h of train) {
+    const d = buildSamples([h], TRAIN_STRIDE_HOURS);
+    windows += d.n;
+    grams.set(h.id, accumulateGram(emptyGram(N_FEATURES, HORIZON_HOURS), d));
+    vals.set(h.id, buildValidation(h));
+  }
+  log(`${windows} training windows (a start every ${TRAIN_STRIDE_HOURS} h), ${N_FEATURES} features`);
+
+  // 2. Choose lambda by K-fold cross-validation over whole training households.
   const order = shuffled(
     train.map((h) => h.id),
     mulberry32(SEED),
   );
-  const nVal = Math.min(N_VALIDATION, Math.floor(train.length / 4) || 1);
-  const valIds = new Set(order.slice(0, nVal));
-  const fitSet = buildSamples(
-    train.filter((h) => !valIds.has(h.id)),
-    TRAIN_STRIDE_HOURS,
-  );
-  const val = buildValidation(train.filter((h) => valIds.has(h.id)));
-  log(`selection: ${fitSet.n} windows from ${train.length - nVal} households; validation on ${[...valIds].join(",")}`);
-  const ensembleVal = validateEnsemble(val);
-  log(`validation median cvrmse, persistence ensemble: ${ensembleVal.toFixed(4)}`);
-  const results: { name: string; val: number; seconds: number }[] = [];
-  let best: { c: Candidate; val: number } | null = null;
-  for (const c of candidates) {
-    const s = performance.now();
-    const { model } = c.fit(fitSet, val);
-    const v = validate(model, val);
-    const seconds = (performance.now() - s) / 1000;
-    results.push({ name: c.name, val: v, seconds });
-    log(`candidate ${c.name}: validation median cvrmse ${v.toFixed(4)} (${seconds.toFixed(1)} s)`);
-    if (!best || v < best.val) best = { c, val: v };
+  const k = Math.min(N_FOLDS, train.length);
+  const folds = Array.from({ length: k }, (_, f) => order.filter((_, i) => i % k === f));
+  const scores = new Map<number, Map<string, number>>(LAMBDAS.map((l) => [l, new Map()]));
+  const fitSeconds = new Map<number, number>(LAMBDAS.map((l) => [l, 0]));
+  for (const fold of folds) {
+    const g = addGrams(order.filter((id) => !fold.includes(id)).map((id) => grams.get(id)!));
+    for (const lambda of LAMBDAS) {
+      const s = performance.now();
+      const model = solveRidge(g, lambda);
+      fitSeconds.set(lambda, fitSeconds.get(lambda)! + (performance.now() - s) / 1000);
+      for (const id of fold) scores.get(lambda)!.set(id, householdCvrmse(model, vals.get(id)!));
+    }
   }
+  const ensembleVal = median(order.map((id) => ensembleCvrmse(vals.get(id)!)));
+  log(`cross-validation (${k} folds, ${train.length} households): persistence ensemble median cvrmse ${ensembleVal.toFixed(4)}`);
+  const results = LAMBDAS.map((lambda) => {
+    const v = median([...scores.get(lambda)!.values()]);
+    log(`candidate ridge(lambda=${lambda}): median cvrmse ${v.toFixed(4)} (ratio to ensemble ${(v / ensembleVal).toFixed(4)})`);
+    return { name: `ridge(lambda=${lambda})`, lambda, val: v, seconds: fitSeconds.get(lambda)! };
+  });
+  const best = results.reduce((a, b) => (b.val < a.val ? b : a));
 
-  // 2. Refit the chosen candidate on all training households.
-  const all = buildSamples(train, TRAIN_STRIDE_HOURS);
-  log(`refit ${best!.c.name} on ${all.n} windows from ${train.length} households`);
-  const { model } = best!.c.fit(all, null);
+  // 3. Refit the chosen lambda on all training households.
+  log(`refit ${best.name} on ${windows} windows from ${train.length} households`);
+  const model = solveRidge(
+    addGrams(train.map((h) => grams.get(h.id)!)),
+    best.lambda,
+  );
 
   // 3. Export.
   const dir = join(ML_DIR, "models");
@@ -183,7 +152,7 @@ function main(): void {
     },
     normalisation: {
       scale: `mean kWh per hour of the 168 h history after imputation, floored at ${MIN_SCALE}`,
-      inputs: "lag_* and profile_* are kWh / scale; log_scale = clamp(ln(scale) + 1, -3, 3)",
+      inputs: "lag_*, profile_*, median_profile_*, trimmed_profile_* and min_profile_* are kWh / scale; log_scale = clamp(ln(scale) + 1, -3, 3)",
       outputs: "model output * scale = kWh per hour for the next 24 h, clipped at 0 (ml/features.ts denormalize)",
     },
     training: {
@@ -191,15 +160,16 @@ function main(): void {
       datasets: ["Low Carbon London smart meters 2013 (UK Power Networks, London Datastore)"],
       households: train.map((h) => h.id),
       held_out_households: split.heldOut,
-      windows: all.n,
+      windows,
       window_stride_hours: TRAIN_STRIDE_HOURS,
       seed: SEED,
       selection: {
-        validation_households: [...valIds],
-        metric: "median per-household hourly cvrmse, midnight windows",
+        method: `${k}-fold cross-validation over whole training households (seeded shuffle, seed ${SEED}); held-out households are never used`,
+        folds,
+        metric: "median over training households of the out-of-fold hourly cvrmse, midnight windows",
         persistence_ensemble: ensembleVal,
-        candidates: results,
-        chosen: best!.c.name,
+        candidates: results.map(({ name, val, seconds }) => ({ name, val, seconds })),
+        chosen: best.name,
       },
       seconds: (performance.now() - t0) / 1000,
     },

@@ -14,7 +14,7 @@ import {
   N_FEATURES,
 } from "../../ml/features.ts";
 import { forecast24h, forecastBatch, loadScenarios, MODEL_INPUT, MODEL_OUTPUT, MODEL_VERSION, type SessionLike } from "../../ml/forecast.ts";
-import { fitMlp, predict } from "../../ml/model.ts";
+import { accumulateGram, addGrams, emptyGram, fitMlp, fitRidge, predict, solveRidge } from "../../ml/model.ts";
 import { encodeOnnx } from "../../ml/onnx-export.ts";
 import { loadOnnxSession } from "../../ml/ort-node.ts";
 import { HOUR_MS } from "../../ml/series.ts";
@@ -99,6 +99,39 @@ describe("feature contract", () => {
     expect(a.x[FEATURE_NAMES.indexOf("start_hour_cos")]).toBeCloseTo(1, 9);
   });
 
+  it("robust profiles (feature version 2) are the median, trimmed mean and minimum of the 7 days at each hour", () => {
+    // Day d at hour h: (d + 1) * (h + 1), except a spike on day 2 at hour 19.
+    const hist = Array.from({ length: HISTORY_HOURS }, (_, i) => (Math.floor(i / 24) + 1) * ((i % 24) + 1));
+    hist[2 * 24 + 19] = 1000;
+    const f = buildFeatures(hist, Date.UTC(2013, 2, 11));
+    const at = (name: string) => f.x[FEATURE_NAMES.indexOf(name)] * f.scale;
+    for (const h of [0, 7, 19, 23]) {
+      const days = Array.from({ length: 7 }, (_, d) => hist[d * 24 + h]).sort((a, b) => a - b);
+      expect(at(`median_profile_${h}`)).toBeCloseTo(days[3], 3);
+      expect(at(`trimmed_profile_${h}`)).toBeCloseTo(days.slice(1, 6).reduce((a, b) => a + b, 0) / 5, 3);
+      expect(at(`min_profile_${h}`)).toBeCloseTo(days[0], 3);
+      expect(at(`profile_${h}`)).toBeCloseTo(days.reduce((a, b) => a + b, 0) / 7, 3);
+    }
+    // The spike moves the mean profile a lot, the robust ones little.
+    expect(at("profile_19")).toBeGreaterThan(150);
+    expect(at("median_profile_19")).toBeCloseTo(5 * 20, 3); // days 1,2,4..7 plus the spike: 20,40,80,100,120,140,1000
+    expect(at("trimmed_profile_19")).toBeLessThan(120);
+  });
+
+  it("training rows equal inference inputs for every start hour (stride-1 training windows)", async () => {
+    const h = household(10, 17);
+    const rows = buildSamples([h], 1);
+    const session = recordingSession();
+    const first = h.series.start + HISTORY_HOURS * HOUR_MS;
+    for (let i = 0; i < rows.n; i++) {
+      const start = first + i * HOUR_MS;
+      const i0 = (start - h.series.start) / HOUR_MS;
+      await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start);
+    }
+    expect(session.inputs).toHaveLength(rows.n);
+    session.inputs.forEach((x, i) => expect(Array.from(x)).toEqual(Array.from(rows.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES))));
+  });
+
   it("imputes missing hours from the same hour of day and refuses a nearly empty history", () => {
     const hist: number[] = Array.from({ length: HISTORY_HOURS }, (_, i) => (i % 24 === 5 ? 2 : 1));
     hist[5] = NaN;
@@ -148,6 +181,27 @@ describe("ONNX export", () => {
     expect(y).toHaveLength(n * HORIZON_HOURS);
     for (let i = 0; i < n; i++) {
       const ref = predict(model, rows.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES));
+      for (let j = 0; j < HORIZON_HOURS; j++) expect(y[i * HORIZON_HOURS + j]).toBeCloseTo(ref[j], 4);
+    }
+  });
+
+  it("ridge from per-household Gram matrices equals ridge on the pooled rows, and exports exactly", async () => {
+    const a = buildSamples([household(12, 31)], 3);
+    const b = buildSamples([household(12, 32)], 3);
+    const pooled = buildSamples([household(12, 31), household(12, 32)], 3);
+    const direct = fitRidge(pooled, 10);
+    const viaGrams = solveRidge(addGrams([accumulateGram(emptyGram(N_FEATURES, HORIZON_HOURS), a), accumulateGram(emptyGram(N_FEATURES, HORIZON_HOURS), b)]), 10);
+    for (let i = 0; i < direct.layers[0].w.length; i += 97) expect(viaGrams.layers[0].w[i]).toBeCloseTo(direct.layers[0].w[i], 9);
+    for (let j = 0; j < HORIZON_HOURS; j++) expect(viaGrams.layers[0].b[j]).toBeCloseTo(direct.layers[0].b[j], 9);
+    const bytes = encodeOnnx(viaGrams, { inputName: MODEL_INPUT, outputName: MODEL_OUTPUT, producerVersion: "test" });
+    const dir = mkdtempSync(join(tmpdir(), "wattboard-onnx-"));
+    writeFileSync(join(dir, "r.onnx"), bytes);
+    const m = await loadOnnxSession(join(dir, "r.onnx"), "web");
+    const n = 4;
+    const out = await m.session.run({ [MODEL_INPUT]: new m.Tensor("float32", pooled.x.slice(0, n * N_FEATURES), [n, N_FEATURES]) });
+    const y = out[MODEL_OUTPUT].data as Float32Array;
+    for (let i = 0; i < n; i++) {
+      const ref = predict(viaGrams, pooled.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES));
       for (let j = 0; j < HORIZON_HOURS; j++) expect(y[i * HORIZON_HOURS + j]).toBeCloseTo(ref[j], 4);
     }
   });
