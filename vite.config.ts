@@ -2,6 +2,7 @@ import { cloudflare } from "@cloudflare/vite-plugin";
 import react from "@vitejs/plugin-react";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
+import { onnxModulePlugin } from "./scripts/build/onnx-module-plugin.ts";
 
 /** Settings the dev stack (scripts/dev.ts) passes to the Worker; never baked into a build. */
 const DEV_WORKER_VARS = ["DATABASE_URL", "DB_WS_PROXY", "DEV_AUTH_SECRET", "WEBHOOK_SECRET_KEY", "SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET"] as const;
@@ -10,6 +11,7 @@ export default defineConfig(({ command }) => ({
   root: fileURLToPath(new URL("./web", import.meta.url)),
   build: { outDir: fileURLToPath(new URL("./dist", import.meta.url)), emptyOutDir: true },
   plugins: [
+    onnxModulePlugin(),
     react(),
     cloudflare({
       configPath: fileURLToPath(new URL("./wrangler.jsonc", import.meta.url)),

@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { onnxModulePlugin } from "./scripts/build/onnx-module-plugin.ts";
 import { TEST_DEV_AUTH_SECRET, TEST_WEBHOOK_SECRET_KEY } from "./tests/setup/test-secrets.ts";
 
 
@@ -8,6 +9,7 @@ export default defineConfig({
     projects: [
       {
         plugins: [
+          onnxModulePlugin(),
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.jsonc" },
             miniflare: {

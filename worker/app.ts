@@ -11,6 +11,7 @@ import { healthRoutes } from "./routes/health";
 import { ingestRoutes } from "./routes/ingest";
 import { liveRoutes } from "./routes/live";
 import { metersRoutes } from "./routes/meters";
+import { modelRunsRoutes } from "./routes/model-runs";
 import { seriesRoutes } from "./routes/series";
 import { tabsRoutes } from "./routes/tabs";
 
@@ -52,7 +53,7 @@ export function createApp() {
   app.use("/api/*", withDatabase);
   app.use("/api/*", async (c, next) => (isPublic(c.req.method, c.req.path) ? next() : requireUser(c, next)));
 
-  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes]) app.route("/", routes);
+  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

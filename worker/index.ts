@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
 import { consumeInferenceBatch } from "./queue/inference-consumer";
+import { runMeterFromQueue } from "./queue/run-meter";
 
 export { UserHub } from "../durable-objects/user-hub";
 
@@ -8,5 +9,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => consumeInferenceBatch(batch, env),
+  queue: (batch, env) => consumeInferenceBatch(batch, env, runMeterFromQueue),
 } satisfies ExportedHandler<Env>;

@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import type { Database } from "./client";
 import { meters, readings } from "./schema";
+import type { FlexibleAssets, TariffSetting } from "../schemas/energy";
 
 export type MeterRow = typeof meters.$inferSelect;
 
@@ -44,7 +45,7 @@ export async function updateMeter(
   db: Database,
   ownerId: string,
   id: string,
-  changes: { name?: string; timezone?: string; parentId?: string | null },
+  changes: { name?: string; timezone?: string; parentId?: string | null; tariff?: TariffSetting | null; assets?: FlexibleAssets | null },
 ): Promise<MeterWriteResult> {
   const current = await getMeter(db, ownerId, id);
   if (!current) return { ok: false, missing: "meter" };
@@ -88,8 +89,8 @@ export async function rotateWebhookKey(db: Database, ownerId: string, id: string
   return row;
 }
 
-/** For the webhook, which authenticates by signature, not by user. */
-export async function findMeterForIngest(db: Database, id: string): Promise<MeterRow | undefined> {
+/** Not scoped to a user: for the webhook (which authenticates by signature) and the queue (which carries the owner). */
+export async function findMeterById(db: Database, id: string): Promise<MeterRow | undefined> {
   const [row] = await db.select().from(meters).where(eq(meters.id, id));
   return row;
 }

@@ -76,3 +76,26 @@ export async function querySeries(db: Database, meterId: string, metric: Metric,
     count: row.count,
   }));
 }
+
+/**
+ * Hourly kWh of a meter for [from, to), one value per hour (NaN where the hour has no data).
+ * energy_wh belongs to the interval ending at ts, so a reading at 10:00 counts for 09:00-10:00;
+ * hours with only power readings use their average power.
+ */
+export async function hourlyKwh(db: Database, meterId: string, from: Date, to: Date): Promise<number[]> {
+  const result = await db.$client.query(
+    `SELECT date_trunc('hour', ts - interval '1 millisecond') AS hour, sum(energy_wh) AS energy_wh, avg(power_w) AS power_w
+     FROM readings WHERE meter_id = $1 AND ts > $2 AND ts <= $3
+     GROUP BY 1`,
+    [meterId, from.toISOString(), to.toISOString()],
+  );
+  const hours = Math.round((to.getTime() - from.getTime()) / 3_600_000);
+  const values = new Array<number>(hours).fill(Number.NaN);
+  for (const row of result.rows as { hour: Date | string; energy_wh: number | null; power_w: number | null }[]) {
+    const index = Math.round((new Date(row.hour).getTime() - from.getTime()) / 3_600_000);
+    if (index < 0 || index >= hours) continue;
+    const kwh = row.energy_wh !== null ? Number(row.energy_wh) / 1000 : row.power_w !== null ? Number(row.power_w) / 1000 : Number.NaN;
+    values[index] = Math.max(0, kwh);
+  }
+  return values;
+}

@@ -1,5 +1,7 @@
 import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "../schemas/chart-spec";
+import type { FlexibleAssets, TariffSetting } from "../schemas/energy";
+import type { ModelRunFigures, ModelRunFinding, ModelRunPlanHour } from "../schemas/model-runs";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -69,6 +71,9 @@ export const meters = pgTable(
     previousKeyVersion: integer("previous_key_version"),
     previousKeyExpiresAt: timestamp("previous_key_expires_at", { withTimezone: true }),
     lastReadingAt: timestamp("last_reading_at", { withTimezone: true }),
+    /** null: the planner uses a flat default price and says so. */
+    tariff: jsonb("tariff").$type<TariffSetting>(),
+    assets: jsonb("assets").$type<FlexibleAssets>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -95,4 +100,30 @@ export const readings = pgTable(
     thdPct: doublePrecision("thd_pct"),
   },
   (t) => [primaryKey({ columns: [t.meterId, t.ts] })],
+);
+
+/** One forecast and plan of one meter; written in one statement, never half. */
+export const modelRuns = pgTable(
+  "model_runs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    meterId: uuid("meter_id")
+      .notNull()
+      .references(() => meters.id, { onDelete: "cascade" }),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    trigger: text("trigger", { enum: ["auto", "manual"] }).notNull(),
+    modelVersion: text("model_version").notNull(),
+    /** The 168 h of history the forecast read. */
+    inputFrom: timestamp("input_from", { withTimezone: true }).notNull(),
+    inputTo: timestamp("input_to", { withTimezone: true }).notNull(),
+    /** 24 hourly kWh values from inputTo. */
+    forecastKwh: jsonb("forecast_kwh").$type<number[]>().notNull(),
+    plan: jsonb("plan").$type<ModelRunPlanHour[]>().notNull(),
+    figures: jsonb("figures").$type<ModelRunFigures>().notNull(),
+    findings: jsonb("findings").$type<ModelRunFinding[]>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("model_runs_meter_created_idx").on(t.meterId, t.createdAt)],
 );

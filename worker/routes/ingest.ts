@@ -1,6 +1,6 @@
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import { findMeterForIngest, type MeterRow } from "../db/meters";
+import { findMeterById, type MeterRow } from "../db/meters";
 import { insertReadings } from "../db/readings";
 import { ApiError, ErrorBody, unauthorized, validationError } from "../errors";
 import { verifyWebhookSignature, webhookSecret } from "../ingest/webhook-secrets";
@@ -34,7 +34,7 @@ ingestRoutes.post(
     }
     const body = new Uint8Array(await c.req.arrayBuffer());
     // An unknown meter and a wrong signature look the same, so meter ids cannot be probed.
-    const meter = UUID.test(meterId) ? await findMeterForIngest(c.var.db, meterId) : undefined;
+    const meter = UUID.test(meterId) ? await findMeterById(c.var.db, meterId) : undefined;
     if (!meter || !(await signatureMatches(meter, c.env.WEBHOOK_SECRET_KEY, timestamp, body, signature))) throw badSignature();
 
     let json: unknown;

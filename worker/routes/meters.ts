@@ -23,6 +23,8 @@ function meterDto(row: MeterRow, requestUrl: string): Meter {
     kind: row.kind,
     parentId: row.parentId,
     lastReadingAt: row.lastReadingAt?.toISOString() ?? null,
+    tariff: row.tariff,
+    assets: row.assets,
     createdAt: row.createdAt.toISOString(),
     webhookUrl: webhookUrl(requestUrl, row.id),
   };
@@ -96,7 +98,7 @@ metersRoutes.openapi(
     method: "patch",
     path: "/api/meters/{id}",
     tags: ["meters"],
-    summary: "Rename a meter, change its time zone, or move a device under another site",
+    summary: "Rename a meter, change its time zone, tariff or flexible assets, or move a device under another site",
     security: bearerAuth,
     request: { params: IdParam, ...jsonBody(UpdateMeterBody) },
     responses: { 200: jsonResponse("The meter", Meter), ...errorResponses(400, 401, 404) },

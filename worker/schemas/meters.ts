@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FlexibleAssets, TariffSetting } from "./energy";
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -25,9 +26,16 @@ export const CreateMeterBody = z
   .refine((b) => b.parentId === undefined || b.kind === "device", { path: ["parentId"], message: "only a device meter can have a parent site" });
 
 export const UpdateMeterBody = z
-  .object({ name: MeterName.optional(), timezone: TimeZone.optional(), parentId: z.uuid().nullable().optional() })
+  .object({
+    name: MeterName.optional(),
+    timezone: TimeZone.optional(),
+    parentId: z.uuid().nullable().optional(),
+    /** null: back to the flat default price. */
+    tariff: TariffSetting.nullable().optional(),
+    assets: FlexibleAssets.nullable().optional(),
+  })
   .strict()
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "give at least one of name, timezone, parentId" });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "give at least one of name, timezone, parentId, tariff, assets" });
 
 export const Meter = z
   .object({
@@ -37,6 +45,8 @@ export const Meter = z
     kind: MeterKind,
     parentId: z.uuid().nullable(),
     lastReadingAt: z.string().nullable(),
+    tariff: TariffSetting.nullable(),
+    assets: FlexibleAssets.nullable(),
     createdAt: z.string(),
     webhookUrl: z.string(),
   })

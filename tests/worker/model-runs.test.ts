@@ -1,0 +1,130 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { connectDatabase } from "../../worker/db/client";
+import { findMeterById } from "../../worker/db/meters";
+import { runModel } from "../../worker/model/run-model";
+import { call, createMeter, postReadings, signIn } from "./helpers";
+
+const HOUR = 3_600_000;
+
+/** Hourly energy with an evening peak, `days` long, ending at the last whole hour. */
+function dailyProfile(days: number) {
+  const end = Math.floor(Date.now() / HOUR) * HOUR;
+  return Array.from({ length: days * 24 }, (_, i) => {
+    const ts = end - (days * 24 - 1 - i) * HOUR;
+    const hour = new Date(ts - HOUR).getUTCHours();
+    const kwh = 0.3 + (hour >= 17 && hour <= 21 ? 1.2 : 0) + (hour >= 7 && hour <= 8 ? 0.5 : 0);
+    return { ts: new Date(ts).toISOString(), energy_wh: kwh * 1000, power_w: kwh * 1000 };
+  });
+}
+
+async function meterWithHistory(days: number, settings: Record<string, unknown> = {}) {
+  const user = await signIn();
+  const meter = await createMeter(user.token, { timezone: "Europe/London" });
+  const readings = dailyProfile(days);
+  for (let i = 0; i < readings.length; i += 5_000) await postReadings(meter.id, meter.webhook.secret, { readings: readings.slice(i, i + 5_000) });
+  if (Object.keys(settings).length) expect((await call("PATCH", `/api/meters/${meter.id}`, { token: user.token, body: settings })).status).toBe(200);
+  return { ...user, meter };
+}
+
+const BATTERY_ON_DYNAMIC_TARIFF = {
+  tariff: { kind: "tou", defaultPrice: 0.15, periods: [{ from: "16:00", to: "20:00", price: 0.6 }, { from: "00:00", to: "06:00", price: 0.05 }], currency: "GBP" },
+  assets: { battery: { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 }, deferrableLoads: [{ name: "EV", energyKwh: 6, powerKw: 3, fromHour: 18, toHour: 7 }] },
+};
+
+describe("model runs: manual trigger", () => {
+  it("forecasts 24 hours, plans the battery and the EV against the tariff, and stores the run", async () => {
+    const { token, meter } = await meterWithHistory(8, BATTERY_ON_DYNAMIC_TARIFF);
+    const result = await call("POST", `/api/meters/${meter.id}/runs`, { token });
+    expect(result.status).toBe(201);
+    const run = result.body;
+    expect(run).toMatchObject({ meterId: meter.id, trigger: "manual", modelVersion: expect.stringMatching(/^v\d+$/) });
+    expect(run.forecastKwh).toHaveLength(24);
+    for (const kwh of run.forecastKwh) expect(kwh).toBeGreaterThanOrEqual(0);
+    // The synthetic home uses ~0.3 kWh/h at night and ~1.5 in the evening: the forecast must see that.
+    expect(Math.max(...run.forecastKwh)).toBeGreaterThan(2 * Math.min(...run.forecastKwh));
+    expect(run.plan).toHaveLength(24);
+    const evCharged = run.plan.reduce((sum: number, h: { deferrableKwh: Record<string, number> }) => sum + (h.deferrableKwh.EV ?? 0), 0);
+    expect(evCharged).toBeCloseTo(6, 5);
+    expect(run.figures.expectedCost).toBeLessThan(run.figures.baselineCost);
+    expect(run.figures.defaultTariff).toBe(false);
+    expect(run.explanation).toContain("EV runs at");
+    const latest = await call("GET", `/api/meters/${meter.id}/runs/latest`, { token });
+    expect(latest.body.id).toBe(run.id);
+  });
+
+  it("reports a peak above the person's limit as a finding", async () => {
+    const { token, meter } = await meterWithHistory(8, { assets: { peakLimitKw: 0.5 } });
+    const run = (await call("POST", `/api/meters/${meter.id}/runs`, { token })).body;
+    expect(run.findings.map((f: { kind: string }) => f.kind)).toContain("peak_over_limit");
+    expect(run.figures.defaultTariff).toBe(true);
+    expect(run.explanation).toContain("No tariff is set");
+  });
+
+  it("answers 409 with the hours it has when the history is too short, and stores nothing", async () => {
+    const { token, meter } = await meterWithHistory(2);
+    const result = await call("POST", `/api/meters/${meter.id}/runs`, { token });
+    expect(result.status).toBe(409);
+    expect(result.body.error).toMatchObject({ code: "not_enough_history", details: { hoursWithData: 48 } });
+    expect((await call("GET", `/api/meters/${meter.id}/runs/latest`, { token })).status).toBe(404);
+  });
+
+  it("another user's meter is a 404 for runs", async () => {
+    const { meter } = await meterWithHistory(8);
+    const intruder = await signIn("intruder");
+    expect((await call("POST", `/api/meters/${meter.id}/runs`, { token: intruder.token })).status).toBe(404);
+    expect((await call("GET", `/api/meters/${meter.id}/runs/latest`, { token: intruder.token })).status).toBe(404);
+  });
+});
+
+describe("model runs: automatic", () => {
+  it("runs at most once per quarter hour per meter unless a person asks", async () => {
+    const { meter } = await meterWithHistory(8);
+    const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
+    try {
+      const row = (await findMeterById(connection.db, meter.id))!;
+      const first = await runModel(connection.db, row, "auto");
+      expect(first.status).toBe("ran");
+      const second = await runModel(connection.db, row, "auto");
+      expect(second.status).toBe("throttled");
+      expect((await runModel(connection.db, row, "manual")).status).toBe("ran");
+      expect((await runModel(connection.db, row, "auto", new Date(Date.now() + 16 * 60_000))).status).toBe("ran");
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it("a webhook post leads to a stored run by itself, through the real queue", async () => {
+    const { token, meter } = await meterWithHistory(8);
+    let latest = await call("GET", `/api/meters/${meter.id}/runs/latest`, { token });
+    for (let i = 0; i < 100 && latest.status !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      latest = await call("GET", `/api/meters/${meter.id}/runs/latest`, { token });
+    }
+    expect(latest.status).toBe(200);
+    expect(latest.body.trigger).toBe("auto");
+  });
+});
+
+describe("tariff and assets validation", () => {
+  it.each([
+    ["an unknown tariff kind", { tariff: { kind: "spot" } }, "tariff.kind"],
+    ["a ToU period with a bad clock", { tariff: { kind: "tou", defaultPrice: 0.2, periods: [{ from: "25:00", to: "06:00", price: 0.1 }] } }, "tariff.periods.0.from"],
+    ["a battery without capacity", { assets: { battery: { powerKw: 2 } } }, "assets.battery.capacityKwh"],
+    ["an empty EV window", { assets: { deferrableLoads: [{ name: "EV", energyKwh: 5, powerKw: 3, fromHour: 7, toHour: 7 }] } }, "assets.deferrableLoads.0.toHour"],
+  ])("%s", async (_name, body, path) => {
+    const { token } = await signIn();
+    const meter = await createMeter(token);
+    const result = await call("PATCH", `/api/meters/${meter.id}`, { token, body });
+    expect(result.status).toBe(400);
+    expect(result.body.error.details.map((d: { path: string }) => d.path)).toContain(path);
+    expect((await call("GET", `/api/meters/${meter.id}`, { token })).body).toMatchObject({ tariff: null, assets: null });
+  });
+
+  it("stores the London 2013 dynamic tariff preset", async () => {
+    const { token } = await signIn();
+    const meter = await createMeter(token);
+    const result = await call("PATCH", `/api/meters/${meter.id}`, { token, body: { tariff: { kind: "preset", name: "london-dynamic-2013" } } });
+    expect(result.body.tariff).toEqual({ kind: "preset", name: "london-dynamic-2013" });
+  });
+});

@@ -1,0 +1,210 @@
+import { forecast24h, loadScenarios, MODEL_VERSION } from "../../ml/forecast";
+import { HISTORY_HOURS, HORIZON_HOURS, localCalendar } from "../../ml/features";
+import { hourlyPrices, planSchedule, type DeferrableLoad, type Plan, type Tariff } from "../../ml/planner";
+import type { Database } from "../db/client";
+import type { MeterRow } from "../db/meters";
+import { insertModelRun, latestModelRun, type ModelRunRow } from "../db/model-runs";
+import { hourlyKwh } from "../db/readings";
+import type { FlexibleAssets, TariffSetting } from "../schemas/energy";
+import type { ModelRunFinding, ModelRunPlanHour } from "../schemas/model-runs";
+import { forecastSession, Tensor } from "./forecast-session";
+
+const HOUR = 3_600_000;
+/** Automatic runs of one meter are at least this far apart; a person's request always runs. */
+export const AUTO_RUN_INTERVAL_MS = 15 * 60_000;
+/** Below this the forecast would mostly be imputation. */
+export const MIN_HISTORY_HOURS = 72;
+/** Used when the meter has no tariff: the Low Carbon London trial's flat standard price. */
+export const DEFAULT_TARIFF = { kind: "flat", price: 0.14228, currency: "GBP" } as const;
+
+export type RunOutcome =
+  | { status: "ran"; run: ModelRunRow }
+  | { status: "throttled"; lastRunAt: Date }
+  | { status: "not_enough_data"; hoursWithData: number };
+
+/**
+ * Forecasts the meter's next 24 hours from the 168 before its newest complete hour, plans its
+ * flexible assets against its tariff, and stores the run (one INSERT: a failure stores nothing).
+ * The same function serves the queue consumer (auto), the API and the chat (manual).
+ */
+export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | "manual", now = new Date()): Promise<RunOutcome> {
+  const previous = await latestModelRun(db, meter.ownerId, meter.id);
+  if (trigger === "auto" && previous && now.getTime() - previous.createdAt.getTime() < AUTO_RUN_INTERVAL_MS) {
+    return { status: "throttled", lastRunAt: previous.createdAt };
+  }
+  const newest = meter.lastReadingAt ?? now;
+  const start = Math.floor(Math.min(newest.getTime(), now.getTime()) / HOUR) * HOUR;
+  const inputFrom = new Date(start - HISTORY_HOURS * HOUR);
+  const history = await hourlyKwh(db, meter.id, inputFrom, new Date(start));
+  const hoursWithData = history.filter(Number.isFinite).length;
+  if (hoursWithData < MIN_HISTORY_HOURS) return { status: "not_enough_data", hoursWithData };
+
+  const session = await forecastSession();
+  const { kwh: forecast } = await forecast24h(session, Tensor as never, history, start, { timeZone: meter.timezone });
+  const tariffSetting = meter.tariff ?? DEFAULT_TARIFF;
+  const prices = hourlyPrices(plannerTariff(tariffSetting, meter.timezone), start, HORIZON_HOURS);
+  const assets = meter.assets ?? {};
+  const deferrable = deferrableLoads(assets, start, meter.timezone);
+  const plan = planSchedule({
+    start,
+    load: forecast,
+    loadScenarios: loadScenarios(forecast, history),
+    prices,
+    battery: assets.battery ?? null,
+    deferrable,
+  });
+
+  const planHours: ModelRunPlanHour[] = plan.hours.map((hour, i) => ({
+    t: new Date(start + i * HOUR).toISOString(),
+    priceKwh: hour.price,
+    loadKwh: hour.loadKwh,
+    chargeKwh: hour.chargeKwh,
+    dischargeKwh: hour.dischargeKwh,
+    socKwh: hour.socKwh,
+    deferrableKwh: hour.deferrableKwh,
+    gridKwh: hour.gridKwh,
+  }));
+  const currency = ("currency" in tariffSetting && tariffSetting.currency) || "GBP";
+  const figures = {
+    expectedCost: plan.cost,
+    baselineCost: plan.baselineCost,
+    savings: plan.savings,
+    peakKw: plan.peakKwh,
+    baselinePeakKw: plan.baselinePeakKwh,
+    forecastKwh: forecast.reduce((a, b) => a + b, 0),
+    currency,
+    defaultTariff: meter.tariff === null,
+    historyHoursWithData: hoursWithData,
+  };
+  const findings = detectFindings({ plan, planHours, assets, previous, history, inputFrom, currency, timezone: meter.timezone });
+  const run = await insertModelRun(db, {
+    meterId: meter.id,
+    ownerId: meter.ownerId,
+    trigger,
+    modelVersion: MODEL_VERSION,
+    inputFrom,
+    inputTo: new Date(start),
+    forecastKwh: forecast,
+    plan: planHours,
+    figures,
+    findings,
+  });
+  return { status: "ran", run };
+}
+
+function plannerTariff(setting: TariffSetting, timeZone: string): Tariff {
+  return setting.kind === "tou" ? { ...setting, timeZone } : setting;
+}
+
+/** Local-hour windows ("18 to 7") become the first matching run of hours in the horizon. */
+function deferrableLoads(assets: FlexibleAssets, start: number, timeZone: string): DeferrableLoad[] {
+  const loads: DeferrableLoad[] = [];
+  for (const load of assets.deferrableLoads ?? []) {
+    const inWindow = (h: number) => {
+      const local = localCalendar(start + h * HOUR, timeZone).hour;
+      const to = load.toHour % 24;
+      return load.fromHour < to ? local >= load.fromHour && local < to : local >= load.fromHour || local < to;
+    };
+    let earliest = 0;
+    while (earliest < HORIZON_HOURS && !inWindow(earliest)) earliest++;
+    let latest = earliest;
+    while (latest < HORIZON_HOURS && inWindow(latest)) latest++;
+    if (latest === earliest) continue;
+    // A window that the horizon cuts short still gets as much of the energy as fits.
+    const energyKwh = Math.min(load.energyKwh, load.powerKw * (latest - earliest));
+    loads.push({ id: load.name, energyKwh, powerKw: load.powerKw, earliest, latest });
+  }
+  return loads;
+}
+
+const SAVINGS_SHARE_WORTH_TELLING = 0.1;
+const ANOMALY_RATIO = 1.5;
+const ANOMALY_MIN_HOURS = 6;
+const ANOMALY_MIN_KWH = 1;
+
+function localHourLabel(iso: string, timeZone: string): string {
+  return `${String(localCalendar(Date.parse(iso), timeZone).hour).padStart(2, "0")}:00`;
+}
+
+/** The few results worth a person's attention; most runs have none. */
+function detectFindings(input: {
+  plan: Plan;
+  planHours: ModelRunPlanHour[];
+  assets: FlexibleAssets;
+  previous: ModelRunRow | undefined;
+  history: number[];
+  inputFrom: Date;
+  currency: string;
+  timezone: string;
+}): ModelRunFinding[] {
+  const { plan, planHours, assets, previous, history, inputFrom, currency, timezone } = input;
+  const findings: ModelRunFinding[] = [];
+  const peakHour = planHours.reduce((best, hour) => (hour.gridKwh > best.gridKwh ? hour : best), planHours[0]);
+  if (assets.peakLimitKw && plan.peakKwh > assets.peakLimitKw) {
+    findings.push({
+      kind: "peak_over_limit",
+      message: `The next 24 hours peak at ${plan.peakKwh.toFixed(1)} kW around ${localHourLabel(peakHour.t, timezone)}, above your ${assets.peakLimitKw} kW limit.`,
+      data: { peakKw: plan.peakKwh, limitKw: assets.peakLimitKw },
+    });
+  }
+  if (plan.baselineCost > 0 && plan.savings >= SAVINGS_SHARE_WORTH_TELLING * plan.baselineCost && plan.savings >= 0.05) {
+    findings.push({
+      kind: "plan_saves",
+      message: `Following today's plan saves ${plan.savings.toFixed(2)} ${currency} (${Math.round((100 * plan.savings) / plan.baselineCost)} %) over the next 24 hours.`,
+      data: { savings: plan.savings, baselineCost: plan.baselineCost },
+    });
+  }
+  // Compare what the previous forecast expected with what the meter then used.
+  if (previous) {
+    let forecastSum = 0;
+    let actualSum = 0;
+    let hours = 0;
+    previous.forecastKwh.forEach((expected, i) => {
+      const index = Math.round((previous.inputTo.getTime() + i * HOUR - inputFrom.getTime()) / HOUR);
+      const actual = history[index];
+      if (index >= 0 && index < history.length && Number.isFinite(actual)) {
+        forecastSum += expected;
+        actualSum += actual;
+        hours++;
+      }
+    });
+    const ratio = forecastSum > 0 ? actualSum / forecastSum : 0;
+    if (hours >= ANOMALY_MIN_HOURS && Math.abs(actualSum - forecastSum) >= ANOMALY_MIN_KWH && (ratio >= ANOMALY_RATIO || ratio <= 1 / ANOMALY_RATIO)) {
+      const more = actualSum > forecastSum;
+      findings.push({
+        kind: "consumption_anomaly",
+        message: `Over the last ${hours} hours the meter used ${actualSum.toFixed(1)} kWh, ${Math.round(Math.abs(ratio - 1) * 100)} % ${more ? "more" : "less"} than forecast.`,
+        data: { actualKwh: actualSum, forecastKwh: forecastSum, hours },
+      });
+    }
+  }
+  return findings;
+}
+
+/** The plan in two or three sentences, for the meters page, the API and the chat. */
+export function explainRun(run: ModelRunRow, timezone: string): string {
+  const { figures, plan } = run;
+  const at = (hour: ModelRunPlanHour) => localHourLabel(hour.t, timezone);
+  const peak = plan.reduce((best, hour) => (hour.gridKwh > best.gridKwh ? hour : best), plan[0]);
+  const parts = [`Forecast: ${figures.forecastKwh.toFixed(1)} kWh over the next 24 hours, with the highest demand around ${at(peak)} (${figures.peakKw.toFixed(1)} kW).`];
+  const charging = plan.filter((h) => h.chargeKwh > 0.01);
+  const discharging = plan.filter((h) => h.dischargeKwh > 0.01);
+  if (charging.length || discharging.length) {
+    const cheapest = charging.length ? Math.min(...charging.map((h) => h.priceKwh)) : 0;
+    const dearest = discharging.length ? Math.max(...discharging.map((h) => h.priceKwh)) : 0;
+    parts.push(
+      `The battery charges at ${charging.map(at).join(", ") || "no hour"}${charging.length ? ` (from ${cheapest.toFixed(3)} ${figures.currency}/kWh)` : ""} and supplies the home at ${discharging.map(at).join(", ") || "no hour"}${discharging.length ? ` (up to ${dearest.toFixed(3)} ${figures.currency}/kWh)` : ""}.`,
+    );
+  }
+  const shifted = [...new Set(plan.flatMap((h) => Object.entries(h.deferrableKwh).filter(([, kwh]) => kwh > 0.01).map(([name]) => name)))];
+  for (const name of shifted) {
+    parts.push(`${name} runs at ${plan.filter((h) => (h.deferrableKwh[name] ?? 0) > 0.01).map(at).join(", ")}.`);
+  }
+  parts.push(
+    figures.savings > 0.005
+      ? `Expected cost ${figures.expectedCost.toFixed(2)} ${figures.currency} instead of ${figures.baselineCost.toFixed(2)} without a plan.`
+      : `Expected cost ${figures.expectedCost.toFixed(2)} ${figures.currency}; ${charging.length || shifted.length ? "the plan saves little today" : "there is nothing to shift (no battery or flexible load set)"}.`,
+  );
+  if (figures.defaultTariff) parts.push(`No tariff is set for this meter, so a flat ${DEFAULT_TARIFF.price} ${DEFAULT_TARIFF.currency}/kWh was assumed.`);
+  return parts.join(" ");
+}

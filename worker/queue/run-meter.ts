@@ -1,0 +1,23 @@
+import { connectDatabase } from "../db/client";
+import { findMeterById } from "../db/meters";
+import type { Env } from "../env";
+import { publishRunFinished } from "../model/publish-run";
+import { runModel } from "../model/run-model";
+import type { InferenceJob } from "./inference-job";
+
+/**
+ * One queued job: run the model for the meter unless it ran in the last quarter hour. A meter
+ * deleted since the job was queued is simply skipped; errors propagate so the message is retried.
+ */
+export async function runMeterFromQueue(env: Env, job: InferenceJob): Promise<void> {
+  if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set");
+  const connection = connectDatabase(env.DATABASE_URL, env.DB_WS_PROXY);
+  try {
+    const meter = await findMeterById(connection.db, job.meterId);
+    if (!meter || meter.ownerId !== job.userId) return;
+    const outcome = await runModel(connection.db, meter, job.trigger);
+    if (outcome.status === "ran") await publishRunFinished(env, meter, outcome.run);
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}

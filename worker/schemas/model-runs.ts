@@ -1,0 +1,54 @@
+import { z } from "zod";
+
+export const ModelRunPlanHour = z.object({
+  t: z.string(),
+  priceKwh: z.number(),
+  loadKwh: z.number(),
+  chargeKwh: z.number(),
+  dischargeKwh: z.number(),
+  socKwh: z.number(),
+  deferrableKwh: z.record(z.string(), z.number()),
+  gridKwh: z.number(),
+});
+export type ModelRunPlanHour = z.infer<typeof ModelRunPlanHour>;
+
+export const ModelRunFigures = z.object({
+  expectedCost: z.number(),
+  baselineCost: z.number(),
+  savings: z.number(),
+  peakKw: z.number(),
+  baselinePeakKw: z.number(),
+  forecastKwh: z.number(),
+  currency: z.string(),
+  /** True when the meter has no tariff and a flat default price was used. */
+  defaultTariff: z.boolean(),
+  historyHoursWithData: z.int(),
+});
+export type ModelRunFigures = z.infer<typeof ModelRunFigures>;
+
+export const ModelRunFinding = z.object({
+  kind: z.enum(["peak_over_limit", "plan_saves", "consumption_anomaly"]),
+  /** One sentence a person understands without the chart. */
+  message: z.string(),
+  data: z.record(z.string(), z.number()),
+});
+export type ModelRunFinding = z.infer<typeof ModelRunFinding>;
+
+export const ModelRun = z
+  .object({
+    id: z.uuid(),
+    meterId: z.uuid(),
+    trigger: z.enum(["auto", "manual"]),
+    modelVersion: z.string(),
+    inputFrom: z.string(),
+    inputTo: z.string(),
+    forecastKwh: z.array(z.number()),
+    plan: z.array(ModelRunPlanHour),
+    figures: ModelRunFigures,
+    findings: z.array(ModelRunFinding),
+    /** A short explanation of the plan in words. */
+    explanation: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: "ModelRun" });
+export type ModelRun = z.infer<typeof ModelRun>;
