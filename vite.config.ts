@@ -22,8 +22,6 @@ export default defineConfig(({ command }) => ({
               const vars: Record<string, string> = {};
               for (const name of DEV_WORKER_VARS) if (process.env[name]) vars[name] = process.env[name]!;
               worker.vars = { ...worker.vars, ...vars };
-              // Run a model as soon as a post lands instead of waiting to fill a batch.
-              for (const consumer of worker.queues?.consumers ?? []) consumer.max_batch_timeout = 0;
             }
           : undefined,
     }),

@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { configureNodeDriver } from "../scripts/local-stack/node-driver";
 import { startBenchStack, type BenchResult } from "./harness";
 import { benchIngest } from "./ingest";
+import { benchModel } from "./model";
 import { benchOverhead } from "./overhead";
 import { benchSeries } from "./series";
 
@@ -20,6 +21,9 @@ configureNodeDriver(stack.database.wsProxy);
 const pool = new Pool({ connectionString: stack.database.databaseUrl, max: 4 });
 const results: Record<string, BenchResult> = {};
 try {
+  // First, while the Worker's model session is still cold.
+  log("model:");
+  Object.assign(results, await benchModel(stack, pool, log));
   log("ingest:");
   Object.assign(results, await benchIngest(stack, pool, log));
   log("series:");

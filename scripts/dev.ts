@@ -64,6 +64,9 @@ async function stop() {
 }
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+// When Vite re-optimizes dependencies it restarts workerd, and a request in flight then fails
+// with "Network connection lost". Say so and keep serving rather than take the stack down.
+process.on("uncaughtException", (error) => console.error(`✗ ${error.message} (the dev server keeps running; Ctrl-C to stop)`));
 
 /** Kept in .data/ so dev tokens and webhook secrets stay valid across restarts. */
 function localSecret(name: string): string {

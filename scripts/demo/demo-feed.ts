@@ -18,6 +18,8 @@ type Row = Record<string, number>;
 
 interface DemoMeter {
   key: string;
+  /** Tariff and flexible assets the planner uses for this meter. */
+  energy?: Record<string, unknown>;
   name: string;
   timezone: string;
   kind: "site" | "device";
@@ -33,12 +35,35 @@ const subMeter = (column: string) => (row: Row, h: number) => ({ energy_wh: row[
 const londonFlat = (row: Row, h: number) => ({ energy_wh: row.kwh * 1000, power_w: (row.kwh * 1000) / h });
 
 const METERS: DemoMeter[] = [
-  { key: "sceaux", name: "Sceaux house", timezone: "Europe/Paris", kind: "site", file: "sceaux.csv", stepMs: HOUR, reading: sceauxSite },
+  {
+    key: "sceaux",
+    name: "Sceaux house",
+    timezone: "Europe/Paris",
+    kind: "site",
+    file: "sceaux.csv",
+    stepMs: HOUR,
+    reading: sceauxSite,
+    // French peak/off-peak ("heures creuses") and an EV to charge overnight.
+    energy: {
+      tariff: { kind: "tou", defaultPrice: 0.27, periods: [{ from: "22:00", to: "06:00", price: 0.2 }], currency: "EUR" },
+      assets: { deferrableLoads: [{ name: "EV", energyKwh: 10, powerKw: 3.7, fromHour: 19, toHour: 7 }], peakLimitKw: 6 },
+    },
+  },
   { key: "kitchen", name: "Kitchen", timezone: "Europe/Paris", kind: "device", parent: "sceaux", file: "sceaux.csv", stepMs: HOUR, reading: subMeter("kitchen_wh") },
   { key: "laundry", name: "Laundry", timezone: "Europe/Paris", kind: "device", parent: "sceaux", file: "sceaux.csv", stepMs: HOUR, reading: subMeter("laundry_wh") },
   { key: "heater", name: "Water heater & AC", timezone: "Europe/Paris", kind: "device", parent: "sceaux", file: "sceaux.csv", stepMs: HOUR, reading: subMeter("heater_ac_wh") },
   { key: "london-a", name: "London flat (LCL MAC000002)", timezone: "Europe/London", kind: "site", file: "london-MAC000002.csv", stepMs: HOUR / 2, reading: londonFlat },
-  { key: "london-b", name: "London house on ToU (LCL MAC000048)", timezone: "Europe/London", kind: "site", file: "london-MAC000048.csv", stepMs: HOUR / 2, reading: londonFlat },
+  {
+    key: "london-b",
+    name: "London house on ToU (LCL MAC000048)",
+    timezone: "Europe/London",
+    kind: "site",
+    file: "london-MAC000048.csv",
+    stepMs: HOUR / 2,
+    reading: londonFlat,
+    // The trial's real dynamic tariff, and a home battery.
+    energy: { tariff: { kind: "preset", name: "london-dynamic-2013" }, assets: { battery: { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 } } },
+  },
 ];
 
 interface DemoState {
@@ -84,6 +109,7 @@ export async function startDemoFeed(options: { baseUrl: string; stateFile: strin
     });
     if (created.status !== 201) throw new Error(`demo: could not create meter ${meter.name}: ${JSON.stringify(created.body)}`);
     state.meters[meter.key] = { id: created.body.id, secret: created.body.webhook.secret };
+    if (meter.energy) await api("PATCH", `/api/meters/${created.body.id}`, token, meter.energy);
   }
   writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
   await ensureDemoTab(api, token, state);

@@ -17,8 +17,17 @@ export const MIN_HISTORY_HOURS = 72;
 /** Used when the meter has no tariff: the Low Carbon London trial's flat standard price. */
 export const DEFAULT_TARIFF = { kind: "flat", price: 0.14228, currency: "GBP" } as const;
 
+/** Where a run's time went, in ms (reported as Server-Timing and by the benchmark). */
+export interface RunTimings {
+  /** Waiting for the ONNX session: its creation on an isolate's first run, about 0 after. */
+  session: number;
+  /** Features and inference. */
+  forecast: number;
+  plan: number;
+}
+
 export type RunOutcome =
-  | { status: "ran"; run: ModelRunRow }
+  | { status: "ran"; run: ModelRunRow; timings: RunTimings }
   | { status: "throttled"; lastRunAt: Date }
   | { status: "not_enough_data"; hoursWithData: number };
 
@@ -39,8 +48,13 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   const hoursWithData = history.filter(Number.isFinite).length;
   if (hoursWithData < MIN_HISTORY_HOURS) return { status: "not_enough_data", hoursWithData };
 
+  let mark = performance.now();
   const session = await forecastSession();
+  const timings: RunTimings = { session: performance.now() - mark, forecast: 0, plan: 0 };
+  mark = performance.now();
   const { kwh: forecast } = await forecast24h(session, Tensor as never, history, start, { timeZone: meter.timezone });
+  timings.forecast = performance.now() - mark;
+  mark = performance.now();
   const tariffSetting = meter.tariff ?? DEFAULT_TARIFF;
   const prices = hourlyPrices(plannerTariff(tariffSetting, meter.timezone), start, HORIZON_HOURS);
   const assets = meter.assets ?? {};
@@ -53,6 +67,7 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
     battery: assets.battery ?? null,
     deferrable,
   });
+  timings.plan = performance.now() - mark;
 
   const planHours: ModelRunPlanHour[] = plan.hours.map((hour, i) => ({
     t: new Date(start + i * HOUR).toISOString(),
@@ -89,7 +104,7 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
     figures,
     findings,
   });
-  return { status: "ran", run };
+  return { status: "ran", run, timings };
 }
 
 function plannerTariff(setting: TariffSetting, timeZone: string): Tariff {
@@ -181,6 +196,21 @@ function detectFindings(input: {
   return findings;
 }
 
+/** "20:00–23:00, 02:00" from hourly slots in plan order (consecutive hours merge). */
+function hourRanges(hours: ModelRunPlanHour[], plan: ModelRunPlanHour[], timezone: string): string {
+  const indexes = hours.map((h) => plan.indexOf(h));
+  const ranges: string[] = [];
+  for (let i = 0; i < indexes.length; i++) {
+    let j = i;
+    while (j + 1 < indexes.length && indexes[j + 1] === indexes[j] + 1) j++;
+    const from = localHourLabel(plan[indexes[i]].t, timezone);
+    const until = localHourLabel(new Date(Date.parse(plan[indexes[j]].t) + HOUR).toISOString(), timezone);
+    ranges.push(i === j ? from : `${from}–${until}`);
+    i = j;
+  }
+  return ranges.join(", ");
+}
+
 /** The plan in two or three sentences, for the meters page, the API and the chat. */
 export function explainRun(run: ModelRunRow, timezone: string): string {
   const { figures, plan } = run;
@@ -193,12 +223,12 @@ export function explainRun(run: ModelRunRow, timezone: string): string {
     const cheapest = charging.length ? Math.min(...charging.map((h) => h.priceKwh)) : 0;
     const dearest = discharging.length ? Math.max(...discharging.map((h) => h.priceKwh)) : 0;
     parts.push(
-      `The battery charges at ${charging.map(at).join(", ") || "no hour"}${charging.length ? ` (from ${cheapest.toFixed(3)} ${figures.currency}/kWh)` : ""} and supplies the home at ${discharging.map(at).join(", ") || "no hour"}${discharging.length ? ` (up to ${dearest.toFixed(3)} ${figures.currency}/kWh)` : ""}.`,
+      `The battery charges ${charging.length ? `at ${hourRanges(charging, plan, timezone)} (from ${cheapest.toFixed(3)} ${figures.currency}/kWh)` : "at no hour"} and supplies the home ${discharging.length ? `at ${hourRanges(discharging, plan, timezone)} (up to ${dearest.toFixed(3)} ${figures.currency}/kWh)` : "at no hour"}.`,
     );
   }
   const shifted = [...new Set(plan.flatMap((h) => Object.entries(h.deferrableKwh).filter(([, kwh]) => kwh > 0.01).map(([name]) => name)))];
   for (const name of shifted) {
-    parts.push(`${name} runs at ${plan.filter((h) => (h.deferrableKwh[name] ?? 0) > 0.01).map(at).join(", ")}.`);
+    parts.push(`${name} runs at ${hourRanges(plan.filter((h) => (h.deferrableKwh[name] ?? 0) > 0.01), plan, timezone)}.`);
   }
   parts.push(
     figures.savings > 0.005

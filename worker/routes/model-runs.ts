@@ -46,6 +46,8 @@ modelRunsRoutes.openapi(
       throw new ApiError(409, "not_enough_history", `The forecast needs at least ${MIN_HISTORY_HOURS} hours of readings in the last 7 days; this meter has ${hours}.`, { hoursWithData: hours });
     }
     c.executionCtx.waitUntil(publishRunFinished(c.env as Env, meter, outcome.run));
+    const { session, forecast, plan } = outcome.timings;
+    c.header("Server-Timing", `session;dur=${session.toFixed(2)}, forecast;dur=${forecast.toFixed(2)}, plan;dur=${plan.toFixed(2)}`);
     return c.json(runDto(outcome.run, meter.timezone), 201);
   },
 );
