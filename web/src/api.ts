@@ -1,6 +1,9 @@
 import type { Chart } from "../../worker/schemas/charts";
 import type { Meter } from "../../worker/schemas/meters";
+import type { SeriesSet } from "../../worker/schemas/series";
 import type { Tab, TabWithCharts } from "../../worker/schemas/tabs";
+
+export type { SeriesSet };
 
 /** An API error in words a person can act on (from the server's error envelope). */
 export class ApiRequestError extends Error {
@@ -64,18 +67,3 @@ export const wattboard = {
 };
 
 export type MeterWithWebhook = Meter & { webhook: { url: string; secret: string; previousSecretValidUntil: string | null } };
-
-export interface SeriesPoint {
-  t: string;
-  avg: number;
-  min: number;
-  max: number;
-  sum: number;
-  count: number;
-}
-
-export interface SeriesSet {
-  metric: string;
-  unit: string;
-  series: { meterId: string; name: string; timezone: string; from: string; to: string; bucket: string; points: SeriesPoint[] }[];
-}

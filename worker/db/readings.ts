@@ -1,5 +1,6 @@
 import type { Metric } from "../schemas/chart-spec";
 import type { Reading } from "../schemas/readings";
+import type { SeriesPoint } from "../schemas/series";
 import type { Database } from "./client";
 import type { BucketPlan } from "../series/buckets";
 
@@ -27,15 +28,6 @@ export async function insertReadings(db: Database, meterId: string, batch: Readi
   );
   const row = result.rows[0] as { accepted: number; newest: Date | string | null };
   return { accepted: row.accepted, newest: row.newest === null ? null : new Date(row.newest) };
-}
-
-export interface SeriesPoint {
-  t: string;
-  avg: number;
-  min: number;
-  max: number;
-  sum: number;
-  count: number;
 }
 
 /** Metric names come from a zod enum, never from the request text: safe to place in SQL. */

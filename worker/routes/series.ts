@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { errorResponses } from "../errors";
-import { Bucket, BUCKET_NAMES, Metric, RELATIVE_WINDOWS } from "../schemas/chart-spec";
+import { Bucket, Metric, RELATIVE_WINDOWS } from "../schemas/chart-spec";
+import { SeriesSet, SingleSeries } from "../schemas/series";
 import { DEFAULT_POINTS, loadSeries, MAX_POINTS } from "../series/load-series";
 import { bearerAuth, createRouter, IdParam, jsonResponse, resourceId } from "./router";
 
@@ -36,19 +37,6 @@ const ManySeriesQuery = withWindowRules(
       .pipe(z.array(z.uuid()).min(1).max(12)),
   }),
 );
-
-const Point = z.object({ t: z.string(), avg: z.number(), min: z.number(), max: z.number(), sum: z.number(), count: z.int() });
-const MeterSeries = z.object({
-  meterId: z.uuid(),
-  name: z.string(),
-  timezone: z.string(),
-  from: z.string(),
-  to: z.string(),
-  bucket: z.enum(BUCKET_NAMES),
-  points: z.array(Point),
-});
-const SingleSeries = MeterSeries.extend({ metric: Metric, unit: z.string() }).meta({ id: "Series" });
-const ManySeries = z.object({ metric: Metric, unit: z.string(), series: z.array(MeterSeries) }).meta({ id: "SeriesSet" });
 
 function seriesRequest(query: z.infer<typeof SeriesQuery>, meterIds: string[]) {
   return {
@@ -88,7 +76,7 @@ seriesRoutes.openapi(
     summary: "Series of several meters (comma-separated meterIds) for stacked and comparison charts",
     security: bearerAuth,
     request: { query: ManySeriesQuery },
-    responses: { 200: jsonResponse("One series per meter, in the order asked", ManySeries), ...errorResponses(400, 401, 404) },
+    responses: { 200: jsonResponse("One series per meter, in the order asked", SeriesSet), ...errorResponses(400, 401, 404) },
   }),
   async (c) => {
     const query = c.req.valid("query");

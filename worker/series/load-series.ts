@@ -1,8 +1,9 @@
 import type { Database } from "../db/client";
 import { getMeters } from "../db/meters";
-import { querySeries, type SeriesPoint } from "../db/readings";
+import { querySeries } from "../db/readings";
 import { ApiError, notFound } from "../errors";
 import { METRIC_UNITS, type BucketName, type Metric, type TimeWindow } from "../schemas/chart-spec";
+import type { MeterSeries } from "../schemas/series";
 import { planBuckets } from "./buckets";
 import { resolveWindow } from "./windows";
 
@@ -19,16 +20,6 @@ export interface SeriesRequest {
   to?: Date;
   points?: number;
   bucket?: BucketName | "auto";
-}
-
-export interface MeterSeries {
-  meterId: string;
-  name: string;
-  timezone: string;
-  from: string;
-  to: string;
-  bucket: BucketName;
-  points: SeriesPoint[];
 }
 
 /**
