@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createServer, type ViteDevServer } from "vite";
+import { createServer } from "vite";
 import { DEMO_EMAIL, startDemoFeed } from "./demo/demo-feed";
 import { startLocalDatabase } from "./local-stack/database";
 import { migrateDatabase } from "./local-stack/migrate";
@@ -36,7 +36,8 @@ if (database.wsProxy) process.env.DB_WS_PROXY = database.wsProxy;
 if (!process.env.SUPABASE_URL) process.env.DEV_AUTH_SECRET = localSecret("dev-auth-secret");
 process.env.WEBHOOK_SECRET_KEY ??= localSecret("webhook-secret-key");
 
-const vite = await startVite();
+const vite = await createServer({ configFile: `${root}vite.config.ts` });
+await vite.listen();
 vite.printUrls();
 console.log(`✓ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s${process.env.SUPABASE_URL ? "" : " (dev sign-in: any email)"}. Ctrl-C stops everything.`);
 
@@ -66,30 +67,6 @@ process.on("SIGTERM", stop);
 // When Vite re-optimizes dependencies it restarts workerd, and a request in flight then fails
 // with "Network connection lost". Say so and keep serving rather than take the stack down.
 process.on("uncaughtException", (error) => console.error(`✗ ${error.message} (the dev server keeps running; Ctrl-C to stop)`));
-
-/**
- * On the first run after an install, Vite optimizes the Worker's dependencies while the
- * Cloudflare plugin is loading the Worker, restarts workerd, and the plugin's request fails
- * with "Network connection lost". The dependencies are optimized by then: start again.
- */
-async function startVite(attempt = 1): Promise<ViteDevServer> {
-  let failStartup: (error: Error) => void = () => {};
-  const startupFailed = new Promise<never>((_, reject) => (failStartup = reject));
-  const onError = (error: Error) => failStartup(error);
-  process.on("uncaughtException", onError);
-  const server = await createServer({ configFile: `${root}vite.config.ts` });
-  try {
-    await Promise.race([server.listen(), startupFailed]);
-    return server;
-  } catch (error) {
-    await server.close().catch(() => {});
-    if (attempt >= 3) throw error;
-    console.log(`  Vite restarted the Worker while optimizing dependencies (${(error as Error).message}); starting again…`);
-    return startVite(attempt + 1);
-  } finally {
-    process.off("uncaughtException", onError);
-  }
-}
 
 /** Kept in .data/ so dev tokens and webhook secrets stay valid across restarts. */
 function localSecret(name: string): string {
