@@ -7,7 +7,6 @@ import { insertModelRun, latestModelRun, type ModelRunRow } from "../db/model-ru
 import { hourlyKwh } from "../db/readings";
 import type { FlexibleAssets, TariffSetting } from "../schemas/energy";
 import type { ModelRunFinding, ModelRunPlanHour } from "../schemas/model-runs";
-import { forecastSession, Tensor } from "./forecast-session";
 
 const HOUR = 3_600_000;
 /** Automatic runs of one meter are at least this far apart; a person's request always runs. */
@@ -49,6 +48,8 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   if (hoursWithData < MIN_HISTORY_HOURS) return { status: "not_enough_data", hoursWithData };
 
   let mark = performance.now();
+  // Loaded on the first run only: the ONNX runtime's wasm (14 MB) stays out of every other request's path.
+  const { forecastSession, Tensor } = await import("./forecast-session");
   const session = await forecastSession();
   const timings: RunTimings = { session: performance.now() - mark, forecast: 0, plan: 0 };
   mark = performance.now();
