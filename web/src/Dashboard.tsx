@@ -1,85 +1,191 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useState } from "react";
+import type { ChartLayout, TimeWindow } from "../../worker/schemas/chart-spec";
+import type { Chart } from "../../worker/schemas/charts";
+import type { Meter } from "../../worker/schemas/meters";
 import type { Tab, TabWithCharts } from "../../worker/schemas/tabs";
-import { wattboard } from "./api";
-import { ChartCard } from "./charts/ChartCard";
+import { errorText, wattboard } from "./api";
+import { ChartBuilder } from "./builder/ChartBuilder";
+import { ChartCard, type ChartActions } from "./charts/ChartCard";
+import { ChartGrid } from "./charts/ChartGrid";
+import { overlaySetting, rememberOverlay } from "./charts/overlay-setting";
 import type { LiveChannel } from "./live";
+import { TabBar, type TabActions } from "./tabs/TabBar";
+import { useDeferredDelete } from "./ui/deferred-delete";
+import { ErrorBanner } from "./ui/ErrorBanner";
+import { UndoToast } from "./ui/UndoToast";
 
 const LAST_TAB_KEY = "wattboard.lastTab";
 
-export function Dashboard({ live }: { live: LiveChannel | null }) {
+export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goToMeters: () => void }) {
   const [tabs, setTabs] = useState<Tab[] | null>(null);
+  const [meters, setMeters] = useState<Meter[] | null>(null);
   const [activeId, setActiveId] = useState<string | null>(localStorage.getItem(LAST_TAB_KEY));
   const [active, setActive] = useState<TabWithCharts | null>(null);
+  const [builder, setBuilder] = useState<{ chart?: Chart } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [newTitle, setNewTitle] = useState("");
-
-  const report = (caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught));
+  const report = useCallback((caught: unknown) => setError(errorText(caught)), []);
+  const { schedule, pending } = useDeferredDelete(report);
 
   useEffect(() => {
     wattboard.listTabs().then(setTabs, report);
-  }, []);
+    wattboard.listMeters().then(setMeters, report);
+  }, [report]);
 
   const shownId = tabs?.some((t) => t.id === activeId) ? activeId : (tabs?.[0]?.id ?? null);
   useEffect(() => {
     if (!shownId) return setActive(null);
     localStorage.setItem(LAST_TAB_KEY, shownId);
-    wattboard.getTab(shownId).then(setActive, report);
-  }, [shownId]);
+    let cancelled = false;
+    wattboard.getTab(shownId).then((tab) => !cancelled && setActive(tab), report);
+    return () => void (cancelled = true);
+  }, [shownId, report]);
 
-  async function addTab(event: FormEvent) {
-    event.preventDefault();
-    try {
-      const tab = await wattboard.createTab(newTitle);
-      setTabs((current) => [...(current ?? []), tab]);
-      setActiveId(tab.id);
-      setNewTitle("");
-    } catch (caught) {
-      report(caught);
-    }
-  }
+  const setCharts = (update: (charts: Chart[]) => Chart[]) => setActive((tab) => (tab ? { ...tab, charts: update(tab.charts) } : tab));
+  const replaceChart = (chart: Chart) => setCharts((charts) => charts.map((c) => (c.id === chart.id ? chart : c)));
 
+  const tabActions: TabActions = {
+    select: setActiveId,
+    create: async (title) => {
+      try {
+        const tab = await wattboard.createTab(title);
+        setTabs((current) => [...(current ?? []), tab]);
+        setActiveId(tab.id);
+      } catch (caught) {
+        report(caught);
+      }
+    },
+    rename: (id, title) => {
+      setTabs((current) => current?.map((t) => (t.id === id ? { ...t, title } : t)) ?? current);
+      wattboard.updateTab(id, { title }).catch((caught) => (report(caught), wattboard.listTabs().then(setTabs)));
+    },
+    move: (id, index) => {
+      setTabs((current) => {
+        if (!current) return current;
+        const moving = current.find((t) => t.id === id)!;
+        const rest = current.filter((t) => t.id !== id);
+        return [...rest.slice(0, index), moving, ...rest.slice(index)];
+      });
+      wattboard.updateTab(id, { position: index }).catch((caught) => (report(caught), wattboard.listTabs().then(setTabs)));
+    },
+    remove: (tab) => {
+      const before = tabs ?? [];
+      setTabs(before.filter((t) => t.id !== tab.id));
+      schedule({
+        message: `Deleted tab “${tab.title}”${tab.id === active?.id && active.charts.length ? ` and its ${active.charts.length} chart${active.charts.length > 1 ? "s" : ""}` : ""}`,
+        commit: (keepalive) => wattboard.deleteTab(tab.id, { keepalive }),
+        restore: () => (setTabs(before), setActiveId(tab.id)),
+      });
+    },
+  };
+
+  const patchChart = (chart: Chart, changes: Parameters<typeof wattboard.updateChart>[1]) => {
+    replaceChart({ ...chart, ...changes });
+    wattboard.updateChart(chart.id, changes).then(replaceChart, (caught) => (report(caught), replaceChart(chart)));
+  };
+
+  const chartActions: ChartActions = {
+    edit: (chart) => setBuilder({ chart }),
+    duplicate: async (chart) => {
+      try {
+        const copy = await wattboard.createChart({ tabId: chart.tabId, title: `${chart.title} (copy)`, spec: chart.spec });
+        rememberOverlay(copy.id, overlaySetting(chart.id));
+        setCharts((charts) => [...charts, copy]);
+      } catch (caught) {
+        report(caught);
+      }
+    },
+    moveToTab: async (chart, tabId) => {
+      try {
+        await wattboard.updateChart(chart.id, { tabId });
+        setCharts((charts) => charts.filter((c) => c.id !== chart.id));
+      } catch (caught) {
+        report(caught);
+      }
+    },
+    setWindow: (chart, window: TimeWindow) => patchChart(chart, { spec: { ...chart.spec, window } }),
+    remove: (chart) => {
+      setCharts((charts) => charts.filter((c) => c.id !== chart.id));
+      schedule({
+        message: `Deleted chart “${chart.title}”`,
+        commit: () => wattboard.deleteChart(chart.id),
+        restore: () => setCharts((charts) => (chart.tabId === active?.id ? [...charts, chart] : charts)),
+      });
+    },
+    nudge: (chart, dx, dy, resize) => {
+      const { x, y, w, h } = chart.layout;
+      const layout: ChartLayout = resize
+        ? { x, y, w: Math.min(12 - x, Math.max(2, w + dx)), h: Math.min(24, Math.max(4, h + dy)) }
+        : { x: Math.min(12 - w, Math.max(0, x + dx)), y: Math.max(0, y + dy), w, h };
+      patchChart(chart, { layout });
+    },
+  };
+
+  const saveLayouts = (changes: { id: string; layout: ChartLayout }[]) => {
+    setCharts((charts) => charts.map((c) => ({ ...c, layout: changes.find((ch) => ch.id === c.id)?.layout ?? c.layout })));
+    Promise.all(changes.map(({ id, layout }) => wattboard.updateChart(id, { layout }))).catch(report);
+  };
+
+  const noMeters = meters?.length === 0;
   return (
     <div className="dashboard">
-
-      <nav className="tabbar" aria-label="Dashboard tabs">
-        {tabs?.map((tab) => (
-          <button key={tab.id} className={tab.id === shownId ? "tab active" : "tab"} aria-current={tab.id === shownId ? "page" : undefined} onClick={() => setActiveId(tab.id)}>
-            {tab.title}
-          </button>
-        ))}
-        <form className="new-tab" onSubmit={addTab}>
-          <input aria-label="New tab title" placeholder="New tab…" value={newTitle} maxLength={100} onChange={(e) => setNewTitle(e.target.value)} required />
-          <button type="submit">Add tab</button>
-        </form>
-      </nav>
-
-      {error && (
-        <p className="error banner" role="alert">
-          {error} <button onClick={() => setError(null)}>Dismiss</button>
-        </p>
-      )}
+      {tabs && <TabBar tabs={tabs} activeId={shownId} actions={tabActions} />}
+      <ErrorBanner error={error} onDismiss={() => setError(null)} />
 
       <main className="workspace">
-        {tabs && tabs.length === 0 && (
+        {tabs?.length === 0 && (
           <div className="empty">
-            <h2>Start with a tab</h2>
-            <p>Tabs group charts: one for the house, one for the EV, one for the bill. Name your first tab above.</p>
+            <h2>Build your first dashboard</h2>
+            {noMeters ? (
+              <p>
+                Charts show what your meters post. Start by <button className="link" onClick={goToMeters}>adding a meter</button> and pointing it at its webhook, then come back and add a tab.
+              </p>
+            ) : (
+              <p>Tabs group charts: one for the house, one for the EV, one for the bill. Create one with “+ New tab” above.</p>
+            )}
+            <button className="primary" onClick={() => void tabActions.create("My dashboard")}>Create a tab</button>
           </div>
         )}
-        {active && active.charts.length === 0 && (
-          <div className="empty">
-            <h2>{active.title} has no charts yet</h2>
-            <p>Charts you build or ask the chat for will appear here.</p>
+
+        {active && (
+          <div className="tab-toolbar">
+            <span className="muted hint">{active.charts.length > 0 ? "Drag a chart by ⠿ to move it, its corner to resize. Zoom by dragging across a chart." : ""}</span>
+            <button className="primary" onClick={() => setBuilder({})} disabled={!meters}>+ Add chart</button>
           </div>
         )}
+
+        {active?.charts.length === 0 && (
+          <div className="empty">
+            <h2>“{active.title}” has no charts yet</h2>
+            {noMeters ? (
+              <p>Add a meter on the <button className="link" onClick={goToMeters}>Meters page</button> first; its readings are what charts show.</p>
+            ) : (
+              <p>Add a chart: pick meters, what to measure and a time window, and see the preview as you choose.</p>
+            )}
+            <button className="primary" onClick={() => setBuilder({})} disabled={!meters}>Add your first chart</button>
+          </div>
+        )}
+
         {active && active.charts.length > 0 && (
-          <div className="chart-grid">
-            {active.charts.map((chart) => (
-              <ChartCard key={chart.id} chart={chart} live={live} />
-            ))}
-          </div>
+          <ChartGrid key={active.id} charts={active.charts} onLayouts={saveLayouts}>
+            {(chart, movable) => <ChartCard chart={chart} tabs={tabs ?? []} live={live} actions={chartActions} movable={movable} />}
+          </ChartGrid>
         )}
       </main>
+
+      {builder && active && meters && (
+        <ChartBuilder
+          meters={meters}
+          tabId={active.id}
+          chart={builder.chart}
+          onClose={() => setBuilder(null)}
+          onSaved={(saved) => {
+            setBuilder(null);
+            if (builder.chart) replaceChart(saved);
+            else setCharts((charts) => [...charts, saved]);
+          }}
+        />
+      )}
+      <UndoToast pending={pending} />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { Dashboard } from "./Dashboard";
 import { LiveChannel } from "./live";
 import { MetersPage } from "./meters/MetersPage";
 import type { Session } from "./session";
+import { ThemeSwitch } from "./ThemeSwitch";
 
 const VIEWS = { "/": "Dashboard", "/meters": "Meters" } as const;
 type ViewPath = keyof typeof VIEWS;
@@ -48,10 +49,12 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
           ))}
         </nav>
         <span className="spacer" />
-        <span className="muted">{session.email}</span>
+        {/* Notifications: the bell and its inbox (web/src/notifications/, built separately) go here. */}
+        <ThemeSwitch />
+        <span className="muted account" title={session.email}>{session.email}</span>
         <button onClick={onSignOut}>Sign out</button>
       </header>
-      {view === "/meters" ? <MetersPage /> : <Dashboard live={live} />}
+      {view === "/meters" ? <MetersPage live={live} /> : <Dashboard live={live} goToMeters={() => go("/meters")} />}
     </div>
   );
 }

@@ -1,5 +1,7 @@
-import type { Chart } from "../../worker/schemas/charts";
-import type { Meter } from "../../worker/schemas/meters";
+import type { z } from "zod";
+import type { Chart, CreateChartBody } from "../../worker/schemas/charts";
+import type { Meter, MeterWithWebhook, UpdateMeterBody } from "../../worker/schemas/meters";
+import type { ModelRun } from "../../worker/schemas/model-runs";
 import type { SeriesSet } from "../../worker/schemas/series";
 import type { Tab, TabWithCharts } from "../../worker/schemas/tabs";
 
@@ -24,7 +26,8 @@ export function setAccessToken(token: string | null, whenRejected: () => void = 
   onUnauthorized = whenRejected;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+/** keepalive: the request outlives the page (a deferred delete committed as the tab closes). */
+export async function api<T>(method: string, path: string, body?: unknown, options: { keepalive?: boolean } = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -34,6 +37,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
         ...(accessToken ? { Authorization: `Bearer ${accessToken}` } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
+      keepalive: options.keepalive,
     });
   } catch {
     throw new ApiRequestError(0, "network", "Cannot reach Wattboard. Check your connection and try again.");
@@ -57,13 +61,23 @@ export const wattboard = {
   getTab: (id: string) => api<TabWithCharts>("GET", `/api/tabs/${id}`),
   createTab: (title: string) => api<Tab>("POST", "/api/tabs", { title }),
   updateTab: (id: string, changes: { title?: string; position?: number }) => api<Tab>("PATCH", `/api/tabs/${id}`, changes),
-  deleteTab: (id: string) => api<{ deleted: true }>("DELETE", `/api/tabs/${id}`),
-  updateChart: (id: string, changes: Partial<Pick<Chart, "title" | "layout" | "tabId">>) => api<Chart>("PATCH", `/api/charts/${id}`, changes),
+  deleteTab: (id: string, options?: { keepalive?: boolean }) => api<{ deleted: true }>("DELETE", `/api/tabs/${id}`, undefined, options),
+  createChart: (chart: z.input<typeof CreateChartBody>) => api<Chart>("POST", "/api/charts", chart),
+  updateChart: (id: string, changes: Partial<Pick<Chart, "title" | "spec" | "layout" | "tabId">>) => api<Chart>("PATCH", `/api/charts/${id}`, changes),
+  deleteChart: (id: string) => api<{ deleted: true }>("DELETE", `/api/charts/${id}`),
   listMeters: () => api<{ meters: Meter[] }>("GET", "/api/meters").then((r) => r.meters),
   createMeter: (meter: { name: string; timezone: string; kind: "site" | "device"; parentId?: string }) => api<MeterWithWebhook>("POST", "/api/meters", meter),
+  updateMeter: (id: string, changes: z.input<typeof UpdateMeterBody>) => api<Meter>("PATCH", `/api/meters/${id}`, changes),
+  runModel: (id: string) => api<ModelRun>("POST", `/api/meters/${id}/runs`),
+  latestRun: (id: string) => api<ModelRun>("GET", `/api/meters/${id}/runs/latest`),
   rotateMeterSecret: (id: string) => api<MeterWithWebhook>("POST", `/api/meters/${id}/webhook/rotate`),
   deleteMeter: (id: string, confirm?: string) => api<{ deleted: true; readingsDeleted: number }>("DELETE", `/api/meters/${id}${confirm ? `?confirm=${confirm}` : ""}`),
   series: (query: URLSearchParams) => api<SeriesSet>("GET", `/api/series?${query}`),
 };
 
-export type MeterWithWebhook = Meter & { webhook: { url: string; secret: string; previousSecretValidUntil: string | null } };
+export type MeterWithWebhook = z.infer<typeof MeterWithWebhook>;
+
+/** The words to show for anything thrown by a request. */
+export function errorText(caught: unknown): string {
+  return caught instanceof Error ? caught.message : String(caught);
+}

@@ -1,9 +1,14 @@
-import type { Chart } from "../../../worker/schemas/charts";
+import type { ChartSpec } from "../../../worker/schemas/chart-spec";
+import type { ModelRun } from "../../../worker/schemas/model-runs";
 import type { SeriesSet } from "../api";
 
+export interface TimeRange {
+  from: string;
+  to: string;
+}
+
 /** The series query for a chart's spec, optionally narrowed to a zoomed range. */
-export function seriesQuery(chart: Chart, points: number, range?: { from: string; to: string }): URLSearchParams {
-  const { spec } = chart;
+export function seriesQuery(spec: ChartSpec, points: number, range?: TimeRange | null): URLSearchParams {
   const query = new URLSearchParams({ meterIds: spec.meterIds.join(","), metric: spec.metric, points: String(points) });
   // A heatmap needs hours; other charts use the spec's bucket (or let the API choose).
   const bucket = spec.chartType === "heatmap" ? "1h" : spec.bucket;
@@ -30,11 +35,22 @@ export function localTime(iso: string, zone: string): string {
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
+/** The instant that a wall-clock time in `zone` names (the inverse of localTime), e.g. a zoomed axis end. */
+export function zonedInstant(local: string, zone: string): string {
+  const [date, time = "00:00:00"] = local.trim().split(/[ T]/);
+  const [y, mo, d] = date.split("-").map(Number);
+  const [h = 0, mi = 0, sec = 0] = time.split(":").map(Number);
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, Math.floor(sec), Math.round((sec % 1) * 1000));
+  // The zone's offset at that instant; twice, because the first guess may sit across a DST change.
+  let instant = asUtc;
+  for (let i = 0; i < 2; i++) instant = asUtc - (Date.parse(localTime(new Date(instant).toISOString(), zone).replace(" ", "T") + "Z") - instant);
+  return new Date(instant).toISOString();
+}
+
 const PALETTE = ["#d9860b", "#2f7fd1", "#2a9d6f", "#c2457a", "#7a5cc9", "#8a8f98"];
 
 /** Plotly traces for a chart: aggregated value per bucket, with a subtle min-max band for single lines. */
-export function chartTraces(chart: Chart, data: SeriesSet): Record<string, unknown>[] {
-  const { spec } = chart;
+export function chartTraces(spec: ChartSpec, data: SeriesSet): Record<string, unknown>[] {
   const value = (p: SeriesSet["series"][number]["points"][number]) => (spec.aggregation === "sum" || (spec.metric === "energy_wh" && spec.aggregation === "avg") ? p.sum : p[spec.aggregation]);
 
   if (spec.chartType === "heatmap") {
@@ -71,4 +87,34 @@ export function chartTraces(chart: Chart, data: SeriesSet): Record<string, unkno
     else traces.push({ ...base, type: "scatter", mode: "lines" });
   });
   return traces;
+}
+
+/** Which charts the latest model run can be drawn over: one meter's power or energy over time. */
+export function canOverlayRun(spec: ChartSpec): boolean {
+  return spec.meterIds.length === 1 && (spec.metric === "power_w" || spec.metric === "energy_wh") && spec.chartType !== "heatmap";
+}
+
+/**
+ * The run's hourly forecast and planned grid draw, in the chart's unit: a kWh per hour is an
+ * average of kWh × 1000 W, or kWh × 1000 Wh per hour on an energy chart.
+ */
+export function runTraces(run: ModelRun, zone: string): Record<string, unknown>[] {
+  const x = run.plan.map((hour) => localTime(hour.t, zone));
+  const planned = run.plan.some((hour) => Math.abs(hour.gridKwh - hour.loadKwh) > 1e-6);
+  const traces: Record<string, unknown>[] = [
+    { type: "scatter", mode: "lines", line: { shape: "hv", dash: "dash", color: "#7a5cc9", width: 1.6 }, x, y: run.forecastKwh.map((kwh) => kwh * 1000), name: "Forecast", hovertemplate: "%{x}<br>forecast %{y:.0f}<extra></extra>" },
+  ];
+  if (planned) {
+    traces.push({ type: "scatter", mode: "lines", line: { shape: "hv", dash: "dot", color: "#2a9d6f", width: 1.6 }, x, y: run.plan.map((hour) => hour.gridKwh * 1000), name: "Plan (grid)", hovertemplate: "%{x}<br>planned %{y:.0f}<extra></extra>" });
+  }
+  return traces;
+}
+
+/** The chart's data as CSV: one row per meter and bucket, times in UTC and in the meter's zone. */
+export function seriesCsv(data: SeriesSet): string {
+  const rows = [["meter", "bucket_start_utc", "bucket_start_local", "timezone", `avg_${data.unit || data.metric}`, "min", "max", "sum", "count"]];
+  for (const series of data.series) {
+    for (const p of series.points) rows.push([series.name, p.t, localTime(p.t, series.timezone), series.timezone, String(p.avg), String(p.min), String(p.max), String(p.sum), String(p.count)]);
+  }
+  return rows.map((row) => row.map((cell) => (/[",\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)).join(",")).join("\n") + "\n";
 }

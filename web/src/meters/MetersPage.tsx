@@ -1,9 +1,15 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { Fragment, useEffect, useReducer, useState, type FormEvent } from "react";
 import type { Meter } from "../../../worker/schemas/meters";
-import { wattboard, type MeterWithWebhook } from "../api";
+import { errorText, wattboard, type MeterWithWebhook } from "../api";
+import { meterTree } from "../builder/MeterPicker";
+import type { LiveChannel } from "../live";
+import { ErrorBanner } from "../ui/ErrorBanner";
+import { EnergySettings } from "./EnergySettings";
+import { ModelRunPanel } from "./ModelRunPanel";
 import { curlExample } from "./webhook-example";
 
 const SILENT_AFTER_MS = 15 * 60_000;
+const STATUS_TICK_MS = 30_000;
 
 function status(meter: Meter): { label: string; receiving: boolean } {
   if (!meter.lastReadingAt) return { label: "No readings yet", receiving: false };
@@ -12,15 +18,28 @@ function status(meter: Meter): { label: string; receiving: boolean } {
   return age < SILENT_AFTER_MS ? { label: `Receiving · last reading ${when}`, receiving: true } : { label: `Silent since ${when}`, receiving: false };
 }
 
-export function MetersPage() {
+export function MetersPage({ live }: { live: LiveChannel | null }) {
   const [meters, setMeters] = useState<Meter[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [credentials, setCredentials] = useState<MeterWithWebhook | null>(null);
+  const [openId, setOpenId] = useState<string | null>(null);
   const [form, setForm] = useState({ name: "", timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, kind: "site" as "site" | "device", parentId: "" });
+  const [, tick] = useReducer((n: number) => n + 1, 0);
 
-  const report = (caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught));
+  const report = (caught: unknown) => setError(errorText(caught));
   const reload = () => wattboard.listMeters().then(setMeters, report);
   useEffect(() => void reload(), []);
+
+  // Status follows the live channel: a meter that posts turns "receiving" without a reload.
+  useEffect(() => {
+    const timer = setInterval(tick, STATUS_TICK_MS);
+    const unsubscribe = live?.subscribe((event) => {
+      if (event.type !== "meter.readings") return;
+      const { meterId, newestTs } = event.payload as { meterId: string; newestTs: string };
+      setMeters((current) => current?.map((m) => (m.id === meterId && (!m.lastReadingAt || m.lastReadingAt < newestTs) ? { ...m, lastReadingAt: newestTs } : m)) ?? current);
+    });
+    return () => (clearInterval(timer), unsubscribe?.());
+  }, [live]);
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -60,16 +79,12 @@ export function MetersPage() {
   }
 
   const sites = meters?.filter((m) => m.kind === "site") ?? [];
-  const ordered = [...sites.flatMap((site) => [site, ...(meters ?? []).filter((m) => m.parentId === site.id)]), ...(meters ?? []).filter((m) => m.kind === "device" && !sites.some((s) => s.id === m.parentId))];
+  const replaceMeter = (meter: Meter) => setMeters((current) => current?.map((m) => (m.id === meter.id ? meter : m)) ?? current);
 
   return (
     <main className="workspace meters">
       <h2>Meters</h2>
-      {error && (
-        <p className="error banner" role="alert">
-          {error} <button onClick={() => setError(null)}>Dismiss</button>
-        </p>
-      )}
+      <ErrorBanner error={error} onDismiss={() => setError(null)} />
       {credentials && (
         <section className="card credentials" aria-label="Webhook credentials">
           <h3>Webhook for {credentials.name}</h3>
@@ -84,30 +99,47 @@ export function MetersPage() {
             <dd><code data-testid="webhook-secret">{credentials.webhook.secret}</code></dd>
           </dl>
           <pre className="snippet" data-testid="curl-example">{curlExample(credentials.webhook.url, credentials.webhook.secret)}</pre>
-          <button onClick={() => void navigator.clipboard?.writeText(curlExample(credentials.webhook.url, credentials.webhook.secret))}>Copy example</button>{" "}
+          <button onClick={() => void navigator.clipboard?.writeText(curlExample(credentials.webhook.url, credentials.webhook.secret)).catch(report)}>Copy example</button>{" "}
           <button onClick={() => setCredentials(null)}>Done</button>
         </section>
       )}
 
-      {meters && meters.length === 0 && <p className="muted">No meters yet. Add one below, then point the meter (or its gateway) at the webhook URL it gets.</p>}
+      {meters && meters.length === 0 && (
+        <div className="empty">
+          <h3>No meters yet</h3>
+          <p>Add one below: you get its webhook URL, a secret and a curl command that posts a first reading. Point the meter (or its gateway) at that URL.</p>
+        </div>
+      )}
       {meters && meters.length > 0 && (
         <table className="card meter-table">
           <thead>
-            <tr><th>Meter</th><th>Kind</th><th>Time zone</th><th>Status</th><th /></tr>
+            <tr><th>Meter</th><th className="wide-only">Kind</th><th className="wide-only">Time zone</th><th>Status</th><th /></tr>
           </thead>
           <tbody>
-            {ordered.map((meter) => {
+            {meterTree(meters).map(({ meter, depth }) => {
               const { label, receiving } = status(meter);
+              const open = openId === meter.id;
               return (
-                <tr key={meter.id}>
-                  <td className={meter.kind === "device" ? "device" : undefined}>{meter.name}</td>
-                  <td>{meter.kind === "site" ? "Site" : "Device"}</td>
-                  <td>{meter.timezone}</td>
-                  <td><span className={receiving ? "dot live" : "dot"} aria-hidden="true" /> {label}</td>
-                  <td className="actions">
-                    <button onClick={() => void rotate(meter)}>New secret</button> <button onClick={() => void remove(meter)}>Delete</button>
-                  </td>
-                </tr>
+                <Fragment key={meter.id}>
+                  <tr data-meter-id={meter.id}>
+                    <td className={depth ? "device" : undefined}>{meter.name}</td>
+                    <td className="wide-only">{meter.kind === "site" ? "Site" : "Sub-meter"}</td>
+                    <td className="wide-only">{meter.timezone}</td>
+                    <td data-testid="meter-status"><span className={receiving ? "dot live" : "dot"} aria-hidden="true" /> {label}</td>
+                    <td className="actions">
+                      <button aria-expanded={open} onClick={() => setOpenId(open ? null : meter.id)}>{open ? "Close" : "Tariff & forecast"}</button>{" "}
+                      <button onClick={() => void rotate(meter)}>New secret</button> <button onClick={() => void remove(meter)}>Delete</button>
+                    </td>
+                  </tr>
+                  {open && (
+                    <tr className="meter-details">
+                      <td colSpan={5}>
+                        <EnergySettings meter={meter} onSaved={replaceMeter} />
+                        <ModelRunPanel meter={meter} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               );
             })}
           </tbody>

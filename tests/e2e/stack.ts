@@ -1,0 +1,83 @@
+/**
+ * The app as the browser tests see it: the production build served by `vite preview` (the built
+ * Worker, UserHub and queue in workerd) on an in-memory embedded Postgres, with the demo feed, all
+ * in a temporary directory under node_modules/.cache. Nothing touches .data/ or dist/, so it runs beside `npm run dev`.
+ *
+ * `npx tsx tests/e2e/stack.ts` serves it for a manual look (PORT, default 5180) until Ctrl-C.
+ */
+import { cloudflare } from "@cloudflare/vite-plugin";
+import react from "@vitejs/plugin-react";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createBuilder, preview, type InlineConfig } from "vite";
+import { onnxModulePlugin } from "../../scripts/build/onnx-module-plugin";
+import { startDemoFeed } from "../../scripts/demo/demo-feed";
+import { startLocalDatabase } from "../../scripts/local-stack/database";
+import { migrateDatabase } from "../../scripts/local-stack/migrate";
+
+export interface E2eStack {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** vite.config.ts with the build and the Worker's state in `dir` (that file pins both to the repo). */
+function viteConfig(dir: string, port: number): InlineConfig {
+  return {
+    configFile: false,
+    root: join(root, "web"),
+    logLevel: "warn",
+    build: { outDir: join(dir, "dist"), emptyOutDir: true },
+    plugins: [onnxModulePlugin(), react(), cloudflare({ configPath: join(root, "wrangler.jsonc"), persistState: { path: join(dir, "wrangler") } })],
+    preview: { port, strictPort: port !== 0 },
+  };
+}
+
+export async function startE2eStack(options: { port?: number; log?: (line: string) => void } = {}): Promise<E2eStack> {
+  const log = options.log ?? (() => {});
+  process.env.WRANGLER_SEND_METRICS ??= "false";
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+  // Inside the project (workerd refuses paths that climb out of it), in a git-ignored place.
+  mkdirSync(join(root, "node_modules/.cache"), { recursive: true });
+  const dir = mkdtempSync(join(root, "node_modules/.cache/wattboard-e2e-"));
+  const database = await startLocalDatabase({});
+  const stops: (() => Promise<void> | void)[] = [() => database.stop(), () => rmSync(dir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step();
+  };
+  try {
+    await migrateDatabase(database.databaseUrl, database.wsProxy);
+    const config = viteConfig(dir, options.port ?? 0);
+    log("building…");
+    await (await createBuilder(config)).buildApp();
+    const vars = {
+      DATABASE_URL: database.databaseUrl,
+      DB_WS_PROXY: database.wsProxy ?? "",
+      DEV_AUTH_SECRET: randomBytes(32).toString("hex"),
+      WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
+    };
+    // vite preview reads the Worker's local settings from .dev.vars beside the built Worker.
+    writeFileSync(join(dir, "dist", "wattboard", ".dev.vars"), Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
+    const server = await preview(config);
+    stops.push(() => server.close());
+    const baseUrl = server.resolvedUrls!.local[0].replace(/\/$/, "");
+    log("loading the demo meters…");
+    const demo = await startDemoFeed({ baseUrl, stateFile: join(dir, "demo.json"), log });
+    stops.push(() => demo.stop());
+    return { baseUrl, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const stack = await startE2eStack({ port: Number(process.env.PORT ?? 5180), log: console.log });
+  console.log(`✓ ${stack.baseUrl} (sign in as demo@wattboard.local). Ctrl-C stops it.`);
+  const stop = () => void stack.stop().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

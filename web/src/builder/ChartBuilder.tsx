@@ -1,0 +1,150 @@
+import { useEffect, useState, type FormEvent } from "react";
+import { Aggregation, Bucket, ChartType, Metric, RELATIVE_WINDOWS, type ChartSpec } from "../../../worker/schemas/chart-spec";
+import type { Chart } from "../../../worker/schemas/charts";
+import type { Meter } from "../../../worker/schemas/meters";
+import { errorText, wattboard } from "../api";
+import { canOverlayRun } from "../charts/chart-data";
+import { ChartPlot } from "../charts/ChartPlot";
+import { overlaySetting, rememberOverlay } from "../charts/overlay-setting";
+import { fromLocalInput, toLocalInput, WINDOW_LABELS } from "../charts/windows";
+import { Dialog } from "../ui/Dialog";
+import { AGGREGATION_LABELS, CHART_TYPE_LABELS, draftOf, METRIC_LABELS, newDraft, suggestedTitle, validate, type Draft, type SpecInput } from "./draft";
+import { MeterPicker } from "./MeterPicker";
+
+const PREVIEW_SETTLE_MS = 300;
+const DAY_MS = 86_400_000;
+
+/**
+ * The manual way to a chart: pick meters, metric, aggregation, type and window; the preview
+ * follows every choice. Creates a chart on `tabId`, or edits `chart`.
+ */
+export function ChartBuilder({ meters, tabId, chart, onSaved, onClose }: { meters: Meter[]; tabId: string; chart?: Chart; onSaved: (chart: Chart) => void; onClose: () => void }) {
+  const [draft, setDraft] = useState<Draft>(() => (chart ? draftOf(chart, overlaySetting(chart.id)) : newDraft(meters)));
+  const [preview, setPreview] = useState<ChartSpec | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const { spec, problems } = validate(draft.spec);
+  const title = draft.titleEdited ? draft.title : suggestedTitle(draft.spec, meters);
+  const overlayPossible = spec !== null && canOverlayRun(spec);
+
+  const specKey = JSON.stringify(spec);
+  useEffect(() => {
+    const timer = setTimeout(() => setPreview(spec), PREVIEW_SETTLE_MS);
+    return () => clearTimeout(timer);
+    // specKey stands for spec, which is a new object on every render.
+  }, [specKey]);
+
+  const setSpec = (changes: Partial<SpecInput>) => setDraft((d) => ({ ...d, spec: { ...d.spec, ...changes } }));
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    if (!spec || !title.trim()) return;
+    setSaving(true);
+    try {
+      const saved = chart ? await wattboard.updateChart(chart.id, { title, spec }) : await wattboard.createChart({ tabId, title, spec });
+      rememberOverlay(saved.id, draft.overlay && overlayPossible);
+      onSaved(saved);
+    } catch (caught) {
+      setError(errorText(caught));
+      setSaving(false);
+    }
+  }
+
+  const { window } = draft.spec;
+  const custom = window.kind === "absolute";
+  return (
+    <Dialog title={chart ? `Edit “${chart.title}”` : "New chart"} onClose={onClose} className="builder">
+      <form className="builder-body" onSubmit={save}>
+        <div className="builder-form">
+          {meters.length === 0 ? (
+            <p className="notice">
+              You have no meters yet. <a href="/meters">Add a meter</a> first: its readings are what charts show.
+            </p>
+          ) : (
+            <MeterPicker meters={meters} selected={draft.spec.meterIds} onChange={(meterIds) => setSpec({ meterIds })} />
+          )}
+          <label>
+            Metric
+            <select value={draft.spec.metric} onChange={(e) => setSpec({ metric: e.target.value as Metric, aggregation: e.target.value === "energy_wh" ? "sum" : "avg" })}>
+              {Metric.options.map((m) => <option key={m} value={m}>{METRIC_LABELS[m]}</option>)}
+            </select>
+          </label>
+          <label>
+            Aggregation
+            <select value={draft.spec.aggregation} onChange={(e) => setSpec({ aggregation: e.target.value as SpecInput["aggregation"] })}>
+              {Aggregation.options.map((a) => <option key={a} value={a}>{AGGREGATION_LABELS[a]} per bucket</option>)}
+            </select>
+          </label>
+          <fieldset className="choices">
+            <legend>Chart type</legend>
+            {ChartType.options.map((type) => (
+              <label key={type} className="choice">
+                <input type="radio" name="chartType" checked={draft.spec.chartType === type} onChange={() => setSpec({ chartType: type })} />
+                {CHART_TYPE_LABELS[type]}
+              </label>
+            ))}
+          </fieldset>
+          <label className={overlayPossible ? "check" : "check muted"} title={overlayPossible ? undefined : "For one meter's power or energy"}>
+            <input type="checkbox" disabled={!overlayPossible} checked={draft.overlay && overlayPossible} onChange={(e) => setDraft({ ...draft, overlay: e.target.checked })} />
+            Forecast vs actual: draw the latest forecast and plan
+          </label>
+          <fieldset className="choices">
+            <legend>Time window</legend>
+            {RELATIVE_WINDOWS.map((preset) => (
+              <label key={preset} className="choice">
+                <input type="radio" name="window" checked={window.kind === "relative" && window.preset === preset} onChange={() => setSpec({ window: { kind: "relative", preset } })} />
+                {WINDOW_LABELS[preset]}
+              </label>
+            ))}
+            <label className="choice">
+              <input
+                type="radio"
+                name="window"
+                checked={custom}
+                onChange={() => setSpec({ window: { kind: "absolute", from: new Date(Date.now() - 2 * DAY_MS).toISOString(), to: new Date().toISOString() } })}
+              />
+              Custom range
+            </label>
+            {custom && (
+              <div className="range">
+                <label>
+                  From
+                  <input type="datetime-local" required value={toLocalInput(window.from)} onChange={(e) => e.target.value && setSpec({ window: { ...window, from: fromLocalInput(e.target.value) } })} />
+                </label>
+                <label>
+                  To
+                  <input type="datetime-local" required value={toLocalInput(window.to)} onChange={(e) => e.target.value && setSpec({ window: { ...window, to: fromLocalInput(e.target.value) } })} />
+                </label>
+              </div>
+            )}
+          </fieldset>
+          <label>
+            Resolution
+            <select value={draft.spec.bucket} onChange={(e) => setSpec({ bucket: e.target.value as SpecInput["bucket"] })}>
+              {Bucket.options.map((b) => <option key={b} value={b}>{b === "auto" ? "Automatic (finer as you zoom)" : b}</option>)}
+            </select>
+          </label>
+          <label>
+            Title
+            <input required maxLength={120} value={title} onChange={(e) => setDraft({ ...draft, title: e.target.value, titleEdited: true })} />
+          </label>
+        </div>
+
+        <section className="builder-preview" aria-label="Preview">
+          <h3 className="muted">Preview</h3>
+          <div className="preview-frame card">
+            {preview ? <ChartPlot spec={preview} overlay={draft.overlay && canOverlayRun(preview)} /> : <div className="chart-overlay muted">Pick a meter to see a preview.</div>}
+          </div>
+          {problems && <ul className="error problems">{problems.map((p) => <li key={p}>{p}</li>)}</ul>}
+          {error && <p className="error" role="alert">{error}</p>}
+          <div className="actions">
+            <button type="button" onClick={onClose}>Cancel</button>
+            <button type="submit" className="primary" disabled={!spec || saving}>
+              {saving ? "Saving…" : chart ? "Save chart" : "Add to tab"}
+            </button>
+          </div>
+        </section>
+      </form>
+    </Dialog>
+  );
+}

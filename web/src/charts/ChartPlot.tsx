@@ -1,0 +1,199 @@
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
+import { METRIC_UNITS, type ChartSpec } from "../../../worker/schemas/chart-spec";
+import type { ModelRun } from "../../../worker/schemas/model-runs";
+import { errorText, wattboard, type SeriesSet } from "../api";
+import type { LiveChannel } from "../live";
+import { useTheme } from "../theme";
+import { canOverlayRun, chartTraces, localTime, runTraces, seriesCsv, seriesQuery, zonedInstant, type TimeRange } from "./chart-data";
+import { windowLabel } from "./windows";
+
+/** Loaded on first use, so the first screen does not wait for Plotly. */
+const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
+
+const REFRESH_THROTTLE_MS = 10_000;
+const ZOOM_SETTLE_MS = 250;
+
+export interface PlotHandle {
+  csv(): string | null;
+  png(filename: string): Promise<void>;
+}
+
+interface Props {
+  spec: ChartSpec;
+  /** Draws the meter's latest forecast and plan over the actual readings. */
+  overlay?: boolean;
+  live?: LiveChannel | null;
+  handle?: Ref<PlotHandle>;
+}
+
+/**
+ * One chart: fetches its series, draws it with Plotly, refetches at a finer resolution when the
+ * person zooms or pans (double-click returns to the chart's window), and refreshes when the live
+ * channel says one of its meters got readings.
+ */
+export function ChartPlot({ spec, overlay = false, live = null, handle }: Props) {
+  const plotRef = useRef<HTMLDivElement>(null);
+  const [zoom, setZoom] = useState<TimeRange | null>(null);
+  const [data, setData] = useState<SeriesSet | null>(null);
+  const [run, setRun] = useState<ModelRun | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const theme = useTheme();
+  const specKey = JSON.stringify(spec);
+  const zoomable = spec.chartType !== "heatmap";
+
+  useEffect(() => setZoom(null), [specKey]);
+
+  useEffect(() => {
+    let cancelled = false;
+    // About one bucket per two pixels; a heatmap needs every hour of the window.
+    const width = plotRef.current?.clientWidth || 600;
+    const points = spec.chartType === "heatmap" ? 5_000 : Math.max(60, Math.min(2_000, Math.round(width / 2)));
+    setLoading(true);
+    wattboard
+      .series(seriesQuery(spec, points, zoom))
+      .then((result) => !cancelled && (setData(result), setError(null)))
+      .catch((caught) => !cancelled && setError(errorText(caught)))
+      .finally(() => !cancelled && setLoading(false));
+    return () => void (cancelled = true);
+    // specKey stands for spec: a new object with the same content must not refetch.
+  }, [specKey, zoom, version]);
+
+  const wantsRun = overlay && canOverlayRun(spec);
+  useEffect(() => {
+    if (!wantsRun) return setRun(null);
+    let cancelled = false;
+    wattboard.latestRun(spec.meterIds[0]).then(
+      (result) => !cancelled && setRun(result),
+      () => !cancelled && setRun(null),
+    );
+    return () => void (cancelled = true);
+  }, [wantsRun, spec.meterIds[0], version]);
+
+  // Live: refetch when one of this chart's meters got readings (at most every 10 s).
+  useEffect(() => {
+    if (!live) return;
+    let lastRefresh = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const unsubscribe = live.subscribe((event) => {
+      if (event.type !== "meter.readings") return;
+      const { meterId } = event.payload as { meterId: string };
+      if (!spec.meterIds.includes(meterId) || timer) return;
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          lastRefresh = Date.now();
+          setVersion((v) => v + 1);
+        },
+        Math.max(0, lastRefresh + REFRESH_THROTTLE_MS - Date.now()),
+      );
+    });
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
+  }, [specKey, live]);
+
+  const zone = data?.series[0]?.timezone ?? "UTC";
+  useEffect(() => {
+    const element = plotRef.current;
+    if (!element || !data) return;
+    let disposed = false;
+    void plotly().then(async (Plotly) => {
+      if (disposed) return;
+      const css = getComputedStyle(document.documentElement);
+      const color = (name: string) => css.getPropertyValue(name).trim();
+      const unit = data.unit || METRIC_UNITS[spec.metric];
+      const heatmap = spec.chartType === "heatmap";
+      const traces = [...chartTraces(spec, data), ...(run ? runTraces(run, zone) : [])];
+      await Plotly.react(
+        element,
+        traces as Plotly.Data[],
+        {
+          margin: { l: 48, r: 12, t: 6, b: 36 },
+          paper_bgcolor: "rgba(0,0,0,0)",
+          plot_bgcolor: "rgba(0,0,0,0)",
+          font: { color: color("--muted"), size: 11, family: "inherit" },
+          xaxis: {
+            gridcolor: color("--grid"),
+            linecolor: color("--border"),
+            automargin: true,
+            title: { text: heatmap ? `Day (${zone})` : `Time (${zone})`, standoff: 6 },
+            ...(zoom ? { range: [localTime(zoom.from, zone), localTime(zoom.to, zone)] } : { autorange: true }),
+          },
+          yaxis: { gridcolor: color("--grid"), automargin: true, title: { text: heatmap ? "Hour" : unit || "value" }, rangemode: spec.metric === "voltage_v" ? "normal" : "tozero", fixedrange: !heatmap },
+          barmode: "group",
+          showlegend: data.series.length > 1 || Boolean(run),
+          legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
+          hovermode: heatmap ? "closest" : "x unified",
+          hoverlabel: { bgcolor: color("--surface"), bordercolor: color("--border"), font: { color: color("--text") } },
+          uirevision: specKey,
+        },
+        { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d", "resetScale2d", "toImage"], doubleClick: heatmap ? "reset" : false },
+      );
+      element.dataset.points = String(data.series.reduce((n, s) => n + s.points.length, 0));
+      element.dataset.bucket = data.series[0]?.bucket ?? "";
+    });
+    return () => void (disposed = true);
+  }, [data, run, theme, zoom]);
+
+  // Zoom and pan: Plotly reports the new x range in the meter's wall-clock time.
+  useEffect(() => {
+    const element = plotRef.current as (HTMLDivElement & Partial<Plotly.PlotlyHTMLElement>) | null;
+    if (!element || !data || !zoomable) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const onRelayout = (event: Plotly.PlotRelayoutEvent) => {
+      const change = event as Record<string, unknown>;
+      const range = change["xaxis.range"] as unknown[] | undefined;
+      const from = change["xaxis.range[0]"] ?? range?.[0];
+      const to = change["xaxis.range[1]"] ?? range?.[1];
+      if (from === undefined || to === undefined) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => setZoom({ from: zonedInstant(String(from), zone), to: zonedInstant(String(to), zone) }), ZOOM_SETTLE_MS);
+    };
+    const onDoubleClick = () => setZoom(null);
+    void plotly().then(() => {
+      element.on?.("plotly_relayout", onRelayout);
+      element.on?.("plotly_doubleclick", onDoubleClick);
+    });
+    return () => {
+      clearTimeout(timer);
+      element.removeAllListeners?.("plotly_relayout");
+      element.removeAllListeners?.("plotly_doubleclick");
+    };
+  }, [data, zone, zoomable]);
+
+  // The grid resizes cards without resizing the window; Plotly only watches the window.
+  useEffect(() => {
+    const element = plotRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => void plotly().then((Plotly) => element.dataset.points && Plotly.Plots.resize(element)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  useImperativeHandle(handle, () => ({
+    csv: () => (data ? seriesCsv(data) : null),
+    png: async (filename) => {
+      const Plotly = await plotly();
+      if (plotRef.current) await Plotly.downloadImage(plotRef.current, { format: "png", filename, width: plotRef.current.clientWidth * 2, height: plotRef.current.clientHeight * 2 });
+    },
+  }));
+
+  const empty = data && data.series.every((s) => s.points.length === 0);
+  return (
+    <div className="chart-body">
+      <div ref={plotRef} className="plot" data-testid="plot" aria-label={`Chart, ${zoom ? "zoomed" : windowLabel(spec.window)}`} role="img" />
+      {!data && !error && <div className="chart-overlay muted">Loading…</div>}
+      {error && <div className="chart-overlay error" role="alert">{error}</div>}
+      {empty && !error && <div className="chart-overlay muted">No readings in this window yet. They appear here as soon as the meter posts to its webhook.</div>}
+      {zoom && (
+        <div className="zoom-note">
+          {loading ? "Loading finer data…" : `Zoomed · ${data?.series[0]?.bucket ?? ""} buckets`}
+          <button className="link" onClick={() => setZoom(null)} title="Double-click the chart does the same">Back to {windowLabel(spec.window).toLowerCase()}</button>
+        </div>
+      )}
+    </div>
+  );
+}

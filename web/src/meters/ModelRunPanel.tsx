@@ -1,0 +1,100 @@
+import { useEffect, useRef, useState } from "react";
+import type { Meter } from "../../../worker/schemas/meters";
+import type { ModelRun } from "../../../worker/schemas/model-runs";
+import { ApiRequestError, errorText, wattboard } from "../api";
+import { localTime } from "../charts/chart-data";
+import { useTheme } from "../theme";
+
+const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
+
+/** The latest forecast and plan of a meter, with a button to run the model now. */
+export function ModelRunPanel({ meter }: { meter: Meter }) {
+  const [run, setRun] = useState<ModelRun | null>(null);
+  const [state, setState] = useState<"loading" | "none" | "running" | "ready">("loading");
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    wattboard.latestRun(meter.id).then(
+      (latest) => (setRun(latest), setState("ready")),
+      (caught) => (setState("none"), !(caught instanceof ApiRequestError && caught.status === 404) && setError(errorText(caught))),
+    );
+  }, [meter.id]);
+
+  async function runNow() {
+    setState("running");
+    setError(null);
+    try {
+      setRun(await wattboard.runModel(meter.id));
+      setState("ready");
+    } catch (caught) {
+      setError(errorText(caught));
+      setState(run ? "ready" : "none");
+    }
+  }
+
+  const f = run?.figures;
+  const money = (value: number) => `${value.toFixed(2)} ${f?.currency ?? ""}`;
+  return (
+    <section className="run-panel" aria-label={`Forecast and plan for ${meter.name}`}>
+      <header className="row">
+        <h4>Forecast & plan</h4>
+        <button className="primary" onClick={() => void runNow()} disabled={state === "running"}>
+          {state === "running" ? "Running…" : "Run forecast now"}
+        </button>
+      </header>
+      {error && <p className="error" role="alert">{error}</p>}
+      {state === "none" && !error && <p className="muted">No run yet. The model runs by itself as readings arrive (it needs a day of history), or run it now.</p>}
+      {run && f && (
+        <>
+          <p className="explanation">{run.explanation}</p>
+          <dl className="figures">
+            <div><dt>Next 24 h</dt><dd>{f.forecastKwh.toFixed(1)} kWh</dd></div>
+            <div><dt>Cost with the plan</dt><dd>{money(f.expectedCost)}</dd></div>
+            <div><dt>Saves</dt><dd>{money(f.savings)}</dd></div>
+            <div><dt>Peak</dt><dd>{f.peakKw.toFixed(1)} kW</dd></div>
+          </dl>
+          {f.defaultTariff && <p className="muted">No tariff set: a flat default price was used. Set the tariff above for real costs.</p>}
+          {run.findings.length > 0 && <ul className="findings">{run.findings.map((finding) => <li key={finding.kind}>{finding.message}</li>)}</ul>}
+          <RunChart run={run} zone={meter.timezone} />
+          <p className="muted">Run {new Date(run.createdAt).toLocaleString()} ({run.trigger === "manual" ? "on request" : "automatic"}, model {run.modelVersion}).</p>
+        </>
+      )}
+    </section>
+  );
+}
+
+function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const theme = useTheme();
+  useEffect(() => {
+    const element = ref.current;
+    if (!element) return;
+    void plotly().then((Plotly) => {
+      const css = getComputedStyle(document.documentElement);
+      const color = (name: string) => css.getPropertyValue(name).trim();
+      const x = run.plan.map((hour) => localTime(hour.t, zone));
+      void Plotly.react(
+        element,
+        [
+          { type: "bar", x, y: run.forecastKwh, name: "Forecast use", marker: { color: "#7a5cc988" }, hovertemplate: "%{y:.2f} kWh<extra>forecast</extra>" },
+          { type: "scatter", mode: "lines", x, y: run.plan.map((h) => h.gridKwh), name: "Planned from grid", line: { color: "#2a9d6f", width: 2, shape: "hv" }, hovertemplate: "%{y:.2f} kWh<extra>plan</extra>" },
+          { type: "scatter", mode: "lines", x, y: run.plan.map((h) => h.priceKwh), name: "Price", yaxis: "y2", line: { color: "#d9860b", width: 1.2, dash: "dot", shape: "hv" }, hovertemplate: "%{y:.3f}/kWh<extra>price</extra>" },
+        ] as Plotly.Data[],
+        {
+          height: 260,
+          margin: { l: 44, r: 44, t: 8, b: 36 },
+          paper_bgcolor: "rgba(0,0,0,0)",
+          plot_bgcolor: "rgba(0,0,0,0)",
+          font: { color: color("--muted"), size: 11 },
+          xaxis: { gridcolor: color("--grid"), title: { text: `Hour (${zone})` } },
+          yaxis: { gridcolor: color("--grid"), title: { text: "kWh per hour" }, rangemode: "tozero" },
+          yaxis2: { overlaying: "y", side: "right", title: { text: `price (${run.figures.currency}/kWh)` }, showgrid: false },
+          legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
+          hovermode: "x unified",
+        },
+        { responsive: true, displaylogo: false, displayModeBar: false },
+      );
+    });
+  }, [run, zone, theme]);
+  return <div ref={ref} className="run-chart" data-testid="run-chart" />;
+}
