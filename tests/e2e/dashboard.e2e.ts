@@ -43,7 +43,7 @@ describe("the dashboard people use every day", () => {
   });
 
   it("creates a tab and opens it on an empty state that says what to do", async () => {
-    await page.getByRole("button", { name: "+ New tab" }).click();
+    await page.getByRole("button", { name: "New tab", exact: true }).click();
     await page.getByLabel("New tab title").fill("Energy check");
     await page.getByLabel("New tab title").press("Enter");
     await page.getByRole("tab", { name: "Energy check", selected: true }).waitFor();
@@ -190,9 +190,9 @@ describe("the dashboard people use every day", () => {
     const small = await phone.newPage();
     await small.goto(stack.baseUrl);
     await chartsDrawn(small, 3);
+    await screenshot(small, "dashboard-phone-dark");
     const overflow = await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(small, "dashboard-phone-dark");
     await small.getByRole("button", { name: "+ Add chart" }).click();
     await chartsDrawn(small, 4);
     await screenshot(small, "builder-phone-dark");

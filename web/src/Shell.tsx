@@ -39,7 +39,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
     <div className="app">
       <header className="topbar">
         <span className="brand">
-          <span className="logo" aria-hidden="true">⚡</span> Wattboard
+          <span className="logo" aria-hidden="true">⚡</span> <span className="brand-name">Wattboard</span>
         </span>
         <nav className="views" aria-label="Sections">
           {(Object.keys(VIEWS) as ViewPath[]).map((path) => (

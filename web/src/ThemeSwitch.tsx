@@ -1,14 +1,15 @@
 import { setThemeChoice, useThemeChoice, type ThemeChoice } from "./theme";
 
 const NEXT: Record<ThemeChoice, ThemeChoice> = { system: "light", light: "dark", dark: "system" };
-const LABEL: Record<ThemeChoice, string> = { system: "◐ Auto", light: "☀ Light", dark: "☾ Dark" };
+const ICON: Record<ThemeChoice, string> = { system: "◐", light: "☀", dark: "☾" };
+const LABEL: Record<ThemeChoice, string> = { system: "Auto", light: "Light", dark: "Dark" };
 
 /** Cycles the theme: follow the system, light, dark. */
 export function ThemeSwitch() {
   const choice = useThemeChoice();
   return (
     <button className="theme-switch" onClick={() => setThemeChoice(NEXT[choice])} aria-label={`Theme: ${choice}. Switch to ${NEXT[choice]}`} title="Theme: auto, light or dark">
-      {LABEL[choice]}
+      {ICON[choice]} <span className="theme-label">{LABEL[choice]}</span>
     </button>
   );
 }

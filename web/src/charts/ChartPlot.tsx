@@ -130,7 +130,8 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
           hoverlabel: { bgcolor: color("--surface"), bordercolor: color("--border"), font: { color: color("--text") } },
           uirevision: specKey,
         },
-        { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d", "resetScale2d", "toImage"], doubleClick: heatmap ? "reset" : false },
+        // Phones zoom by dragging; the mode bar would cover the legend of a small chart.
+        { responsive: true, displaylogo: false, displayModeBar: element.clientWidth < 500 ? false : "hover", modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d", "resetScale2d", "toImage"], doubleClick: heatmap ? "reset" : false },
       );
       element.dataset.points = String(data.series.reduce((n, s) => n + s.points.length, 0));
       element.dataset.bucket = data.series[0]?.bucket ?? "";

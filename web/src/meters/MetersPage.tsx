@@ -11,11 +11,23 @@ import { curlExample } from "./webhook-example";
 const SILENT_AFTER_MS = 15 * 60_000;
 const STATUS_TICK_MS = 30_000;
 
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+function ago(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return relative.format(-seconds, "second");
+  if (seconds < 3_600) return relative.format(-Math.round(seconds / 60), "minute");
+  if (seconds < 86_400) return relative.format(-Math.round(seconds / 3_600), "hour");
+  return relative.format(-Math.round(seconds / 86_400), "day");
+}
+
 function status(meter: Meter): { label: string; receiving: boolean } {
   if (!meter.lastReadingAt) return { label: "No readings yet", receiving: false };
   const age = Date.now() - Date.parse(meter.lastReadingAt);
-  const when = new Date(meter.lastReadingAt).toLocaleString();
-  return age < SILENT_AFTER_MS ? { label: `Receiving · last reading ${when}`, receiving: true } : { label: `Silent since ${when}`, receiving: false };
+  return age < SILENT_AFTER_MS
+    ? { label: `Receiving · last reading ${ago(age)}`, receiving: true }
+    : { label: `Silent since ${when.format(new Date(meter.lastReadingAt))} (${ago(age)})`, receiving: false };
 }
 
 export function MetersPage({ live }: { live: LiveChannel | null }) {

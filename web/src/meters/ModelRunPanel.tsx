@@ -82,11 +82,11 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
         ] as Plotly.Data[],
         {
           height: 260,
-          margin: { l: 44, r: 44, t: 8, b: 36 },
+          margin: { l: 44, r: 44, t: 8, b: 8 },
           paper_bgcolor: "rgba(0,0,0,0)",
           plot_bgcolor: "rgba(0,0,0,0)",
           font: { color: color("--muted"), size: 11 },
-          xaxis: { gridcolor: color("--grid"), title: { text: `Hour (${zone})` } },
+          xaxis: { gridcolor: color("--grid"), automargin: true, title: { text: `Hour (${zone})`, standoff: 6 } },
           yaxis: { gridcolor: color("--grid"), title: { text: "kWh per hour" }, rangemode: "tozero" },
           yaxis2: { overlaying: "y", side: "right", title: { text: `price (${run.figures.currency}/kWh)` }, showgrid: false },
           legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },

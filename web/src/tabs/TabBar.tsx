@@ -86,8 +86,8 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
       {adding ? (
         <NewTabField onDone={() => setAdding(false)} create={actions.create} />
       ) : (
-        <button className="add-tab" onClick={() => setAdding(true)}>
-          + New tab
+        <button className="add-tab" aria-label="New tab" title="New tab" onClick={() => setAdding(true)}>
+          + <span className="add-tab-text">New tab</span>
         </button>
       )}
     </nav>
