@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { configureNodeDriver } from "../scripts/local-stack/node-driver";
 import { startBenchStack, type BenchResult } from "./harness";
+import { benchBundle } from "./bundle";
 import { benchIngest } from "./ingest";
 import { benchModel } from "./model";
 import { benchOverhead } from "./overhead";
@@ -21,6 +22,8 @@ configureNodeDriver(stack.database.wsProxy);
 const pool = new Pool({ connectionString: stack.database.databaseUrl, max: 4 });
 const results: Record<string, BenchResult> = {};
 try {
+  log("bundle:");
+  Object.assign(results, benchBundle(log));
   // First, while the Worker's model session is still cold.
   log("model:");
   Object.assign(results, await benchModel(stack, pool, log));
