@@ -4,31 +4,35 @@ import { onnxModulePlugin } from "./scripts/build/onnx-module-plugin.ts";
 import { TEST_DEV_AUTH_SECRET, TEST_WEBHOOK_SECRET_KEY } from "./tests/setup/test-secrets.ts";
 
 
+function workersProject() {
+  return {
+    plugins: [
+      onnxModulePlugin(),
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: "./wrangler.jsonc" },
+        miniflare: {
+          bindings: {
+            DATABASE_URL: inject("databaseUrl"),
+            DB_WS_PROXY: inject("dbWsProxy"),
+            DEV_AUTH_SECRET: TEST_DEV_AUTH_SECRET,
+            WEBHOOK_SECRET_KEY: TEST_WEBHOOK_SECRET_KEY,
+          },
+        },
+      })),
+    ],
+    test: {
+      name: "workers",
+      include: ["tests/worker/**/*.test.ts"],
+      globalSetup: ["tests/setup/global-database.ts"],
+      testTimeout: 30_000,
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     projects: [
-      {
-        plugins: [
-          onnxModulePlugin(),
-          cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: "./wrangler.jsonc" },
-            miniflare: {
-              bindings: {
-                DATABASE_URL: inject("databaseUrl"),
-                DB_WS_PROXY: inject("dbWsProxy"),
-                DEV_AUTH_SECRET: TEST_DEV_AUTH_SECRET,
-                WEBHOOK_SECRET_KEY: TEST_WEBHOOK_SECRET_KEY,
-              },
-            },
-          })),
-        ],
-        test: {
-          name: "workers",
-          include: ["tests/worker/**/*.test.ts"],
-          globalSetup: ["tests/setup/global-database.ts"],
-          testTimeout: 30_000,
-        },
-      },
+      workersProject(),
       {
         test: {
           name: "node",

@@ -5,6 +5,7 @@ import { z } from "zod";
  * seq increases by one per event of a user, so a client can ask for what it missed.
  */
 export const ServerEvent = z.object({
+  id: z.string(),
   type: z.string(),
   seq: z.int().min(0),
   at: z.string(),

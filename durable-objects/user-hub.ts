@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
+import { ChatStore, type ChatQuote } from "./chat-store";
+import { migrateHubStorage } from "./hub-storage";
 import { ClientMessage, TICKET_TTL_MS, type ServerEvent } from "./live-events";
 
 /** How many past events a reconnecting client can catch up on. */
@@ -11,14 +13,26 @@ const BACKLOG_LIMIT = 1_000;
  */
 export class UserHub extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  private readonly chat: ChatStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS tickets (ticket TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, at TEXT NOT NULL, payload TEXT NOT NULL);
-    `);
+    migrateHubStorage(this.sql);
+    this.chat = new ChatStore(this.sql);
+  }
+
+  createChatSession(title: string): { id: string } {
+    return this.chat.createSession(title);
+  }
+
+  appendChatMessage(sessionId: string, role: "user" | "assistant" | "tool", text: string): { id: string; at: string } | undefined {
+    return this.chat.appendMessage(sessionId, role, text);
+  }
+
+  /** Earlier chat about a subject, for notifications (terms and goal patterns as regex sources). */
+  chatContext(terms: string[], goalPatterns: string[]): ChatQuote[] {
+    return this.chat.findMentions(terms, goalPatterns.map((source) => new RegExp(source, "i")));
   }
 
   /** A single-use ticket for the WebSocket upgrade; the user id prefix routes it to this hub. */
@@ -32,15 +46,16 @@ export class UserHub extends DurableObject<Env> {
   }
 
   /** Records an event and sends it to every open socket of the user. */
-  publish(type: string, payload: unknown): { seq: number; at: string } {
+  publish(type: string, payload: unknown): { id: string; seq: number; at: string } {
+    const id = crypto.randomUUID();
     const at = new Date().toISOString();
     const row = this.sql
-      .exec<{ seq: number }>("INSERT INTO events (type, at, payload) VALUES (?, ?, ?) RETURNING seq", type, at, JSON.stringify(payload))
+      .exec<{ seq: number }>("INSERT INTO events (id, type, at, payload) VALUES (?, ?, ?, ?) RETURNING seq", id, type, at, JSON.stringify(payload))
       .one();
     this.sql.exec("DELETE FROM events WHERE seq <= ?", row.seq - BACKLOG_LIMIT);
-    const text = JSON.stringify({ type, seq: row.seq, at, payload } satisfies ServerEvent);
+    const text = JSON.stringify({ id, type, seq: row.seq, at, payload } satisfies ServerEvent);
     for (const socket of this.ctx.getWebSockets()) socket.send(text);
-    return { seq: row.seq, at };
+    return { id, seq: row.seq, at };
   }
 
   async fetch(request: Request): Promise<Response> {
@@ -85,14 +100,14 @@ export class UserHub extends DurableObject<Env> {
       socket.send(this.controlMessage("reload", { reason: "missed too many events" }));
       return;
     }
-    for (const row of this.sql.exec<{ seq: number; type: string; at: string; payload: string }>("SELECT seq, type, at, payload FROM events WHERE seq > ? ORDER BY seq", after)) {
-      socket.send(JSON.stringify({ type: row.type, seq: row.seq, at: row.at, payload: JSON.parse(row.payload) }));
+    for (const row of this.sql.exec<{ id: string; seq: number; type: string; at: string; payload: string }>("SELECT id, seq, type, at, payload FROM events WHERE seq > ? ORDER BY seq", after)) {
+      socket.send(JSON.stringify({ id: row.id, type: row.type, seq: row.seq, at: row.at, payload: JSON.parse(row.payload) }));
     }
   }
 
   /** Messages that are not events of the backlog carry the latest seq, so a client knows where it stands. */
   private controlMessage(type: string, payload: Record<string, unknown> = {}): string {
-    return JSON.stringify({ type, seq: this.lastSeq(), at: new Date().toISOString(), payload } satisfies ServerEvent);
+    return JSON.stringify({ id: crypto.randomUUID(), type, seq: this.lastSeq(), at: new Date().toISOString(), payload } satisfies ServerEvent);
   }
 
   private lastSeq(): number {

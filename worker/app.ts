@@ -12,6 +12,7 @@ import { ingestRoutes } from "./routes/ingest";
 import { liveRoutes } from "./routes/live";
 import { metersRoutes } from "./routes/meters";
 import { modelRunsRoutes } from "./routes/model-runs";
+import { notificationsRoutes } from "./routes/notifications";
 import { seriesRoutes } from "./routes/series";
 import { tabsRoutes } from "./routes/tabs";
 
@@ -53,7 +54,7 @@ export function createApp() {
   app.use("/api/*", withDatabase);
   app.use("/api/*", async (c, next) => (isPublic(c.req.method, c.req.path) ? next() : requireUser(c, next)));
 
-  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes]) app.route("/", routes);
+  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes, notificationsRoutes]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

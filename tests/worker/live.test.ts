@@ -1,7 +1,7 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, signIn } from "./helpers";
+import { call, createMeter, hourlyReadings, postReadings, signIn } from "./helpers";
 
 async function openSocket(ticket: string) {
   const response = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/ws?ticket=${encodeURIComponent(ticket)}`, { headers: { Upgrade: "websocket" } });
@@ -71,5 +71,35 @@ describe("live WebSocket", () => {
     expect((await openSocket("garbage")).status).toBe(401);
     expect((await call("GET", "/api/ws")).status).toBe(400);
     expect((await call("POST", "/api/ws/ticket")).status).toBe(401);
+  });
+});
+
+describe("live events from ingestion and runs", () => {
+  it("tells open tabs about new readings only for meters that are on a chart", async () => {
+    const { token } = await signIn();
+    const charted = await createMeter(token, { name: "On a chart" });
+    const hidden = await createMeter(token, { name: "Not on a chart" });
+    const tab = (await call("POST", "/api/tabs", { token, body: { title: "Home" } })).body.id;
+    await call("POST", "/api/charts", { token, body: { tabId: tab, title: "Power", spec: { meterIds: [charted.id], metric: "power_w", window: { kind: "relative", preset: "last_24h" } } } });
+    const { body } = await call("POST", "/api/ws/ticket", { token });
+    const socket = (await openSocket(body.ticket)).webSocket!;
+    socket.accept();
+    const inbox = collect(socket);
+    await postReadings(hidden.id, hidden.webhook.secret, { readings: hourlyReadings(1) });
+    await postReadings(charted.id, charted.webhook.secret, { readings: hourlyReadings(1) });
+    const event = await inbox.waitFor((m) => m.type === "meter.readings");
+    expect(event.payload).toMatchObject({ meterId: charted.id });
+    expect(inbox.messages.filter((m) => m.type === "meter.readings")).toHaveLength(1);
+    socket.close(1000);
+  });
+
+  it("an expired ticket is refused", async () => {
+    const { token, userId } = await signIn();
+    const { body } = await call("POST", "/api/ws/ticket", { token });
+    const stub = env.USER_HUB.get(env.USER_HUB.idFromName(userId));
+    await runInDurableObject(stub, (_hub, state) => {
+      state.storage.sql.exec("UPDATE tickets SET expires_at = ?", Date.now() - 1);
+    });
+    expect((await openSocket(body.ticket)).status).toBe(401);
   });
 });

@@ -89,6 +89,8 @@ describe("model runs: automatic", () => {
       expect(second.status).toBe("throttled");
       expect((await runModel(connection.db, row, "manual")).status).toBe("ran");
       expect((await runModel(connection.db, row, "auto", new Date(Date.now() + 16 * 60_000))).status).toBe("ran");
+      // A history upload (newest reading long ago) does not forecast a past "tomorrow" by itself.
+      expect((await runModel(connection.db, row, "auto", new Date(Date.now() + 3 * HOUR))).status).toBe("stale_data");
     } finally {
       await connection.close();
     }

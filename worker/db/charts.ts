@@ -89,3 +89,13 @@ export async function deleteChart(db: Database, ownerId: string, id: string): Pr
   const deleted = await db.delete(charts).where(byOwner(ownerId, id)).returning({ id: charts.id });
   return deleted.length > 0;
 }
+
+/** Titles of the owner's charts that show a meter, with their tab titles (the words a person uses for it). */
+export async function chartNamesForMeter(db: Database, ownerId: string, meterId: string): Promise<string[]> {
+  const rows = await db
+    .select({ chart: charts.title, tab: tabs.title })
+    .from(charts)
+    .innerJoin(tabs, eq(tabs.id, charts.tabId))
+    .where(and(eq(charts.ownerId, ownerId), sql`${charts.spec}->'meterIds' ? ${meterId}`));
+  return [...new Set(rows.flatMap((r) => [r.chart, r.tab]))];
+}

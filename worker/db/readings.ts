@@ -8,8 +8,9 @@ import type { BucketPlan } from "../series/buckets";
  * Stores a batch in one statement, so it is all or nothing: readings already stored for the same
  * meter and instant are skipped (and counted by the caller as duplicates), and the meter's
  * last_reading_at moves forward. Arrays go in as seven parameters whatever the batch size.
+ * `charted` says whether any chart shows this meter (only then do open dashboards need a refresh).
  */
-export async function insertReadings(db: Database, meterId: string, batch: Reading[]): Promise<{ accepted: number; newest: Date | null }> {
+export async function insertReadings(db: Database, meterId: string, batch: Reading[]): Promise<{ accepted: number; newest: Date | null; charted: boolean }> {
   const column = <K extends keyof Reading>(key: K) => batch.map((r) => r[key] ?? null);
   const result = await db.$client.query(
     `WITH inserted AS (
@@ -23,11 +24,11 @@ export async function insertReadings(db: Database, meterId: string, batch: Readi
        FROM newest WHERE meters.id = $1 AND newest.newest IS NOT NULL
        RETURNING 1
      )
-     SELECT accepted, newest FROM newest`,
+     SELECT accepted, newest, EXISTS (SELECT 1 FROM charts WHERE charts.owner_id = (SELECT owner_id FROM meters WHERE id = $1) AND charts.spec->'meterIds' ? $1::text) AS charted FROM newest`,
     [meterId, column("ts"), column("power_w"), column("energy_wh"), column("voltage_v"), column("current_a"), column("power_factor"), column("thd_pct")],
   );
-  const row = result.rows[0] as { accepted: number; newest: Date | string | null };
-  return { accepted: row.accepted, newest: row.newest === null ? null : new Date(row.newest) };
+  const row = result.rows[0] as { accepted: number; newest: Date | string | null; charted: boolean };
+  return { accepted: row.accepted, newest: row.newest === null ? null : new Date(row.newest), charted: row.charted };
 }
 
 /** Metric names come from a zod enum, never from the request text: safe to place in SQL. */

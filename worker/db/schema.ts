@@ -1,7 +1,8 @@
-import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "../schemas/chart-spec";
 import type { FlexibleAssets, TariffSetting } from "../schemas/energy";
 import type { ModelRunFigures, ModelRunFinding, ModelRunPlanHour } from "../schemas/model-runs";
+import type { ChatQuote } from "../../durable-objects/chat-store";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -127,3 +128,39 @@ export const modelRuns = pgTable(
   },
   (t) => [index("model_runs_meter_created_idx").on(t.meterId, t.createdAt)],
 );
+
+/** What the person is told; Postgres holds it so every device and page sees the same inbox. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    meterId: uuid("meter_id").references(() => meters.id, { onDelete: "cascade" }),
+    runId: uuid("run_id").references(() => modelRuns.id, { onDelete: "set null" }),
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    /** The earlier chat the text quotes, with links to the sessions. */
+    context: jsonb("context").$type<ChatQuote[]>().notNull(),
+    /** Composed during the person's quiet hours: in the inbox, but no alert. */
+    silent: boolean("silent").notNull().default(false),
+    readAt: timestamp("read_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("notifications_owner_created_idx").on(t.ownerId, t.createdAt), index("notifications_meter_kind_idx").on(t.meterId, t.kind, t.createdAt)],
+);
+
+export const notificationSettings = pgTable("notification_settings", {
+  ownerId: uuid("owner_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  /** Finding kinds the person does not want to hear about. */
+  mutedKinds: text("muted_kinds").array().notNull().default([]),
+  /** Local hours [from, to) without alerts; null for none. */
+  quietFromHour: smallint("quiet_from_hour"),
+  quietToHour: smallint("quiet_to_hour"),
+  timezone: text("timezone").notNull().default("UTC"),
+  updatedAt: updatedAt(),
+});

@@ -1,9 +1,11 @@
+import type { Database } from "../db/client";
 import type { MeterRow } from "../db/meters";
 import type { ModelRunRow } from "../db/model-runs";
 import type { Env } from "../env";
+import { notifyFindings } from "../notifications/compose";
 
-/** Tells the user's UserHub that a run finished, with its findings (the hub turns them into notifications). */
-export async function publishRunFinished(env: Env, meter: MeterRow, run: ModelRunRow): Promise<void> {
+/** After a stored run: tell the user's open tabs, and turn its findings into notifications. */
+export async function afterRun(env: Env, db: Database, meter: MeterRow, run: ModelRunRow): Promise<void> {
   const hub = env.USER_HUB.get(env.USER_HUB.idFromName(meter.ownerId));
   await hub.publish("model.run", {
     runId: run.id,
@@ -13,4 +15,5 @@ export async function publishRunFinished(env: Env, meter: MeterRow, run: ModelRu
     findings: run.findings,
     figures: run.figures,
   });
+  await notifyFindings(env, db, meter, run);
 }

@@ -25,9 +25,13 @@ export interface RunTimings {
   plan: number;
 }
 
+/** An automatic run forecasts "tomorrow" only for a meter whose data is current, not for a history upload. */
+export const AUTO_RUN_MAX_DATA_AGE_MS = 2 * HOUR;
+
 export type RunOutcome =
   | { status: "ran"; run: ModelRunRow; timings: RunTimings }
   | { status: "throttled"; lastRunAt: Date }
+  | { status: "stale_data"; newestReading: Date | null }
   | { status: "not_enough_data"; hoursWithData: number };
 
 /**
@@ -36,6 +40,9 @@ export type RunOutcome =
  * The same function serves the queue consumer (auto), the API and the chat (manual).
  */
 export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | "manual", now = new Date()): Promise<RunOutcome> {
+  if (trigger === "auto" && (!meter.lastReadingAt || now.getTime() - meter.lastReadingAt.getTime() > AUTO_RUN_MAX_DATA_AGE_MS)) {
+    return { status: "stale_data", newestReading: meter.lastReadingAt };
+  }
   const previous = await latestModelRun(db, meter.ownerId, meter.id);
   if (trigger === "auto" && previous && now.getTime() - previous.createdAt.getTime() < AUTO_RUN_INTERVAL_MS) {
     return { status: "throttled", lastRunAt: previous.createdAt };

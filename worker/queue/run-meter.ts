@@ -1,7 +1,7 @@
 import { connectDatabase } from "../db/client";
 import { findMeterById } from "../db/meters";
 import type { Env } from "../env";
-import { publishRunFinished } from "../model/publish-run";
+import { afterRun } from "../model/publish-run";
 import { runModel } from "../model/run-model";
 import type { InferenceJob } from "./inference-job";
 
@@ -16,7 +16,7 @@ export async function runMeterFromQueue(env: Env, job: InferenceJob): Promise<vo
     const meter = await findMeterById(connection.db, job.meterId);
     if (!meter || meter.ownerId !== job.userId) return;
     const outcome = await runModel(connection.db, meter, job.trigger);
-    if (outcome.status === "ran") await publishRunFinished(env, meter, outcome.run);
+    if (outcome.status === "ran") await afterRun(env, connection.db, meter, outcome.run);
   } finally {
     await connection.close().catch(() => {});
   }

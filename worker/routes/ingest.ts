@@ -47,7 +47,7 @@ ingestRoutes.post(
     if (!parsed.success) throw validationError(parsed.error, "readings");
 
     const unique = uniqueByInstant(parsed.data.readings);
-    const { accepted, newest } = await insertReadings(c.var.db, meter.id, unique);
+    const { accepted, newest, charted } = await insertReadings(c.var.db, meter.id, unique);
     if (newest) {
       // After the commit, and without waiting: ingestion never waits for inference or sockets.
       const newestTs = newest.toISOString();
@@ -56,13 +56,15 @@ ingestRoutes.post(
           console.error(`inference: could not enqueue meter ${meter.id}: ${error.message}`),
         ),
       );
-      const hub = c.env.USER_HUB.get(c.env.USER_HUB.idFromName(meter.ownerId));
-      c.executionCtx.waitUntil(
-        hub.publish("meter.readings", { meterId: meter.id, newestTs }).then(
-          () => {},
-          (error: Error) => console.error(`live: could not notify the hub of meter ${meter.id}: ${error.message}`),
-        ),
-      );
+      if (charted) {
+        const hub = c.env.USER_HUB.get(c.env.USER_HUB.idFromName(meter.ownerId));
+        c.executionCtx.waitUntil(
+          hub.publish("meter.readings", { meterId: meter.id, newestTs }).then(
+            () => {},
+            (error: Error) => console.error(`live: could not notify the hub of meter ${meter.id}: ${error.message}`),
+          ),
+        );
+      }
     }
     return c.json({ accepted, duplicates: parsed.data.readings.length - accepted }, 200);
   },

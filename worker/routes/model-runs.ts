@@ -4,7 +4,7 @@ import { latestModelRun, type ModelRunRow } from "../db/model-runs";
 import { ApiError, errorResponses, notFound } from "../errors";
 import type { Env } from "../env";
 import { explainRun, MIN_HISTORY_HOURS, runModel } from "../model/run-model";
-import { publishRunFinished } from "../model/publish-run";
+import { afterRun } from "../model/publish-run";
 import { ModelRun } from "../schemas/model-runs";
 import { bearerAuth, createRouter, IdParam, jsonResponse, resourceId } from "./router";
 
@@ -45,7 +45,7 @@ modelRunsRoutes.openapi(
       const hours = outcome.status === "not_enough_data" ? outcome.hoursWithData : 0;
       throw new ApiError(409, "not_enough_history", `The forecast needs at least ${MIN_HISTORY_HOURS} hours of readings in the last 7 days; this meter has ${hours}.`, { hoursWithData: hours });
     }
-    c.executionCtx.waitUntil(publishRunFinished(c.env as Env, meter, outcome.run));
+    await afterRun(c.env as Env, c.var.db, meter, outcome.run);
     const { session, forecast, plan } = outcome.timings;
     c.header("Server-Timing", `session;dur=${session.toFixed(2)}, forecast;dur=${forecast.toFixed(2)}, plan;dur=${plan.toFixed(2)}`);
     return c.json(runDto(outcome.run, meter.timezone), 201);

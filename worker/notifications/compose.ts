@@ -1,0 +1,72 @@
+import type { ChatQuote } from "../../durable-objects/chat-store";
+import { localCalendar } from "../../ml/features";
+import { chartNamesForMeter } from "../db/charts";
+import type { Database } from "../db/client";
+import type { MeterRow } from "../db/meters";
+import type { ModelRunRow } from "../db/model-runs";
+import { getNotificationSettings, insertNotification, notifiedSince, type NotificationRow } from "../db/notifications";
+import type { Env } from "../env";
+import type { ModelRunFinding } from "../schemas/model-runs";
+import { notificationDto } from "./dto";
+
+/** At most one notification per meter and kind of finding in this window: no floods. */
+export const NOTIFY_AT_MOST_EVERY_MS = 6 * 60 * 60 * 1000;
+
+/** What a person may have said about each kind of finding ("keep the peak under 5 kW", "my budget"). */
+const GOALS: Record<ModelRunFinding["kind"], string[]> = {
+  peak_over_limit: ["\\bpeak", "\\bkw\\b", "\\blimit", "\\bfuse\\b"],
+  plan_saves: ["budget", "\\bbill", "\\bcost", "cheap", "sav(e|ing)", "charge .* before", "\\bev\\b", "battery"],
+  consumption_anomaly: ["\\busage", "\\buse[sd]?\\b", "consum", "unusual", "\\bleave|away|holiday"],
+};
+
+const TITLES: Record<ModelRunFinding["kind"], (meter: string) => string> = {
+  peak_over_limit: (meter) => `${meter}: peak above your limit`,
+  plan_saves: (meter) => `${meter}: today's plan saves money`,
+  consumption_anomaly: (meter) => `${meter}: unusual consumption`,
+};
+
+function inQuietHours(settings: { quietFromHour: number | null; quietToHour: number | null; timezone: string }, now: Date): boolean {
+  const { quietFromHour: from, quietToHour: to } = settings;
+  if (from === null || to === null || from === to) return false;
+  const hour = localCalendar(now.getTime(), settings.timezone).hour;
+  return from < to ? hour >= from && hour < to : hour >= from || hour < to;
+}
+
+/** The finding in the person's own context: what it is, then what they said about it before. */
+export function composeBody(finding: ModelRunFinding, quotes: ChatQuote[]): string {
+  if (quotes.length === 0) return finding.message;
+  const [first] = quotes;
+  const day = new Date(first.at).toISOString().slice(0, 10);
+  return `${finding.message} On ${day}, in "${first.sessionTitle}", you said: "${first.excerpt}"`;
+}
+
+/**
+ * Turns a run's findings into notifications: skips muted kinds and repeats within the window,
+ * quotes the person's earlier chat about this meter, stores each (silent in quiet hours) and
+ * pushes it to every open tab through the UserHub.
+ */
+export async function notifyFindings(env: Env, db: Database, meter: MeterRow, run: ModelRunRow, now = new Date()): Promise<NotificationRow[]> {
+  if (run.findings.length === 0) return [];
+  const settings = await getNotificationSettings(db, meter.ownerId);
+  const hub = env.USER_HUB.get(env.USER_HUB.idFromName(meter.ownerId));
+  const terms = [meter.name, ...(await chartNamesForMeter(db, meter.ownerId, meter.id))];
+  const created: NotificationRow[] = [];
+  for (const finding of run.findings) {
+    if (settings.mutedKinds.includes(finding.kind)) continue;
+    if (await notifiedSince(db, meter.id, finding.kind, new Date(now.getTime() - NOTIFY_AT_MOST_EVERY_MS))) continue;
+    const quotes = await hub.chatContext(terms, GOALS[finding.kind]);
+    const notification = await insertNotification(db, {
+      ownerId: meter.ownerId,
+      meterId: meter.id,
+      runId: run.id,
+      kind: finding.kind,
+      title: TITLES[finding.kind](meter.name),
+      body: composeBody(finding, quotes),
+      context: quotes,
+      silent: inQuietHours(settings, now),
+    });
+    await hub.publish("notification", notificationDto(notification));
+    created.push(notification);
+  }
+  return created;
+}

@@ -1,0 +1,17 @@
+import type { NotificationRow } from "../db/notifications";
+import type { Notification } from "../schemas/notifications";
+
+export function notificationDto(row: NotificationRow): Notification {
+  return {
+    id: row.id,
+    kind: row.kind,
+    meterId: row.meterId,
+    runId: row.runId,
+    title: row.title,
+    body: row.body,
+    context: row.context.map((quote) => ({ ...quote, link: `/chat/${quote.sessionId}` })),
+    silent: row.silent,
+    read: row.readAt !== null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
