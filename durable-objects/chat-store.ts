@@ -1,14 +1,4 @@
-import { z } from "zod";
-
-/** A past chat message that mentions what a notification is about, quoted briefly. */
-export const ChatQuote = z.object({
-  sessionId: z.string(),
-  sessionTitle: z.string(),
-  messageId: z.string(),
-  excerpt: z.string(),
-  at: z.string(),
-});
-export type ChatQuote = z.infer<typeof ChatQuote>;
+import type { ChatQuote } from "../worker/schemas/notifications";
 
 const EXCERPT_CHARS = 160;
 

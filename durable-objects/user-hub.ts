@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
-import { ChatStore, type ChatQuote } from "./chat-store";
+import type { ChatQuote } from "../worker/schemas/notifications";
+import { ChatStore } from "./chat-store";
 import { migrateHubStorage } from "./hub-storage";
 import { ClientMessage, TICKET_TTL_MS, type ServerEvent } from "./live-events";
 

@@ -2,7 +2,7 @@ import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, s
 import type { ChartLayout, ChartProvenance, ChartSpec } from "../schemas/chart-spec";
 import type { FlexibleAssets, TariffSetting } from "../schemas/energy";
 import type { ModelRunFigures, ModelRunFinding, ModelRunPlanHour } from "../schemas/model-runs";
-import type { ChatQuote } from "../../durable-objects/chat-store";
+import type { ChatQuote } from "../schemas/notifications";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();

@@ -1,4 +1,4 @@
-import type { ChatQuote } from "../../durable-objects/chat-store";
+import type { ChatQuote } from "../schemas/notifications";
 import { localCalendar } from "../../ml/features";
 import { chartNamesForMeter } from "../db/charts";
 import type { Database } from "../db/client";

@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { TimeZone } from "./meters";
 
+/** A past chat message that mentions what a notification is about, quoted briefly. */
+export const ChatQuote = z.object({
+  sessionId: z.string(),
+  sessionTitle: z.string(),
+  messageId: z.string(),
+  excerpt: z.string(),
+  at: z.string(),
+});
+export type ChatQuote = z.infer<typeof ChatQuote>;
+
 export const Notification = z
   .object({
     id: z.uuid(),
@@ -10,7 +20,7 @@ export const Notification = z
     title: z.string(),
     body: z.string(),
     /** Earlier chat messages the body quotes; `link` opens the session. */
-    context: z.array(z.object({ sessionId: z.string(), sessionTitle: z.string(), messageId: z.string(), excerpt: z.string(), at: z.string(), link: z.string() })),
+    context: z.array(ChatQuote.extend({ link: z.string() })),
     silent: z.boolean(),
     read: z.boolean(),
     createdAt: z.string(),
