@@ -2,6 +2,8 @@ import { useEffect, useState } from "react";
 import { Dashboard } from "./Dashboard";
 import { LiveChannel } from "./live";
 import { MetersPage } from "./meters/MetersPage";
+import { NotificationBell } from "./notifications/NotificationBell";
+import "./notifications/notifications.css";
 import type { Session } from "./session";
 import { ThemeSwitch } from "./ThemeSwitch";
 
@@ -49,7 +51,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
           ))}
         </nav>
         <span className="spacer" />
-        {/* Notifications: the bell and its inbox (web/src/notifications/, built separately) go here. */}
+        <NotificationBell live={live} />
         <ThemeSwitch />
         <span className="muted account" title={session.email}>{session.email}</span>
         <button onClick={onSignOut}>Sign out</button>

@@ -1,0 +1,123 @@
+import { useEffect, useRef, useState } from "react";
+import { errorText } from "../api";
+import type { LiveChannel } from "../live";
+import { notificationsApi, type Notification } from "./notifications-api";
+
+function ago(iso: string): string {
+  const minutes = Math.round((Date.now() - Date.parse(iso)) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  return hours < 24 ? `${hours} h ago` : new Date(iso).toLocaleDateString();
+}
+
+/** The bell in the top bar: unread count, and the inbox of what the model found, in the person's words. */
+export function NotificationBell({ live }: { live: LiveChannel | null }) {
+  const [items, setItems] = useState<Notification[]>([]);
+  const [unread, setUnread] = useState(0);
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fresh, setFresh] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    notificationsApi.list().then(
+      (inbox) => (setItems(inbox.notifications), setUnread(inbox.unreadCount)),
+      (caught) => setError(errorText(caught)),
+    );
+  }, []);
+
+  useEffect(
+    () =>
+      live?.subscribe((event) => {
+        if (event.type !== "notification") return;
+        const notification = event.payload as Notification;
+        setItems((current) => [notification, ...current.filter((n) => n.id !== notification.id)]);
+        setUnread((count) => count + 1);
+        // Quiet hours: into the inbox without drawing attention.
+        if (!notification.silent) setFresh(true);
+      }),
+    [live],
+  );
+
+  useEffect(() => {
+    if (!open) return;
+    const outside = (event: PointerEvent) => !root.current?.contains(event.target as Node) && setOpen(false);
+    const escape = (event: KeyboardEvent) => event.key === "Escape" && setOpen(false);
+    addEventListener("pointerdown", outside);
+    addEventListener("keydown", escape);
+    return () => (removeEventListener("pointerdown", outside), removeEventListener("keydown", escape));
+  }, [open]);
+
+  async function read(notification: Notification) {
+    if (notification.read) return;
+    try {
+      const updated = await notificationsApi.markRead(notification.id);
+      setItems((current) => current.map((n) => (n.id === updated.id ? updated : n)));
+      setUnread((count) => Math.max(0, count - 1));
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
+  async function readAll() {
+    try {
+      await notificationsApi.markAllRead();
+      setItems((current) => current.map((n) => ({ ...n, read: true })));
+      setUnread(0);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
+  async function remove(notification: Notification) {
+    try {
+      await notificationsApi.remove(notification.id);
+      setItems((current) => current.filter((n) => n.id !== notification.id));
+      if (!notification.read) setUnread((count) => Math.max(0, count - 1));
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
+  return (
+    <div className="bell" ref={root}>
+      <button
+        className={fresh ? "bell-button fresh" : "bell-button"}
+        aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
+        aria-expanded={open}
+        onClick={() => (setOpen(!open), setFresh(false))}
+      >
+        <span aria-hidden="true">🔔</span>
+        {unread > 0 && <span className="badge" data-testid="unread-count">{unread > 99 ? "99+" : unread}</span>}
+      </button>
+      {open && (
+        <section className="card inbox" aria-label="Notifications">
+          <header>
+            <h2>Notifications</h2>
+            {unread > 0 && <button onClick={() => void readAll()}>Mark all read</button>}
+          </header>
+          {error && <p className="error" role="alert">{error}</p>}
+          {items.length === 0 && <p className="muted empty-inbox">Nothing yet. When the model finds something worth knowing about your meters (a peak above your limit, a plan that saves money, unusual consumption), it appears here.</p>}
+          <ul>
+            {items.map((notification) => (
+              <li key={notification.id} className={notification.read ? "read" : "unread"}>
+                <button className="notification" onClick={() => void read(notification)}>
+                  <strong>{notification.title}</strong>
+                  <span className="body">{notification.body}</span>
+                  <span className="muted when">
+                    {ago(notification.createdAt)}
+                    {notification.context[0] && ` · from your chat "${notification.context[0].sessionTitle}"`}
+                  </span>
+                </button>
+                <button className="dismiss" aria-label={`Delete "${notification.title}"`} onClick={() => void remove(notification)}>
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
