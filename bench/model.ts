@@ -9,7 +9,7 @@ const HOUR = 3_600_000;
 const RUNS = 20;
 
 /** Eight days of hourly history written straight to the database, so no queued run warms the model first. */
-async function meterWithHistory(stack: BenchStack, pool: Pool, name: string) {
+export async function meterWithHistory(stack: BenchStack, pool: Pool, name: string) {
   const meter = await api<{ id: string; webhook: { secret: string } }>(stack, "POST", "/api/meters", { name, timezone: "Europe/London" });
   const end = Math.floor(Date.now() / HOUR) * HOUR;
   await pool.query(

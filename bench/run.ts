@@ -9,6 +9,7 @@ import { configureNodeDriver } from "../scripts/local-stack/node-driver";
 import { startBenchStack, type BenchResult } from "./harness";
 import { benchBundle } from "./bundle";
 import { benchIngest } from "./ingest";
+import { benchLive } from "./live";
 import { benchModel } from "./model";
 import { benchOverhead } from "./overhead";
 import { benchSeries } from "./series";
@@ -27,6 +28,8 @@ try {
   // First, while the Worker's model session is still cold.
   log("model:");
   Object.assign(results, await benchModel(stack, pool, log));
+  log("live:");
+  Object.assign(results, await benchLive(stack, pool, log));
   log("ingest:");
   Object.assign(results, await benchIngest(stack, pool, log));
   log("series:");
@@ -40,9 +43,9 @@ try {
 
 const file = fileURLToPath(new URL("./results.json", import.meta.url));
 writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
-console.log(`\n${"benchmark".padEnd(22)}${"value".padStart(14)}${"reference".padStart(14)}${"ratio".padStart(9)}`);
+console.log(`\n${"benchmark".padEnd(28)}${"value".padStart(14)}${"reference".padStart(14)}${"ratio".padStart(9)}`);
 for (const [name, r] of Object.entries(results)) {
-  console.log(`${name.padEnd(22)}${`${r.value} ${r.unit}`.padStart(14)}${String(r.reference ?? "").padStart(14)}${String(r.ratio ?? "").padStart(9)}`);
+  console.log(`${name.padEnd(28)}${`${r.value} ${r.unit}`.padStart(14)}${String(r.reference ?? "").padStart(14)}${String(r.ratio ?? "").padStart(9)}`);
 }
 console.log(`\nwritten to ${file}`);
 process.exit(0);
