@@ -103,3 +103,22 @@ describe("live events from ingestion and runs", () => {
     expect((await openSocket(body.ticket)).status).toBe(401);
   });
 });
+
+describe("hub state lives in storage", () => {
+  it("survives the object being restarted: the backlog replays to a new socket", async () => {
+    const { token, userId } = await signIn();
+    const hub = env.USER_HUB.get(env.USER_HUB.idFromName(userId));
+    const first = await hub.publish("model.run", { n: 1 });
+    await hub.publish("model.run", { n: 2 });
+    // Reset only this hub: in-memory state is gone, storage stays.
+    await runInDurableObject(hub, (_instance, state) => state.abort()).catch(() => {});
+    const { body } = await call("POST", "/api/ws/ticket", { token });
+    const socket = (await openSocket(body.ticket)).webSocket!;
+    socket.accept();
+    const inbox = collect(socket);
+    socket.send(JSON.stringify({ type: "resume", after: first.seq - 1 }));
+    await inbox.waitFor((m) => m.type === "model.run" && (m.payload as { n: number }).n === 2);
+    expect(inbox.messages.filter((m) => m.type === "model.run").map((m) => (m.payload as { n: number }).n)).toEqual([1, 2]);
+    socket.close(1000);
+  });
+});
