@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useReducer, useState, type FormEvent } from "react";
+import { Fragment, useEffect, useState, type FormEvent } from "react";
 import type { Meter } from "../../../worker/schemas/meters";
 import { errorText, wattboard, type MeterWithWebhook } from "../api";
 import { meterTree } from "../builder/MeterPicker";
@@ -9,10 +9,17 @@ import { ModelRunPanel } from "./ModelRunPanel";
 import { curlExample } from "./webhook-example";
 
 const SILENT_AFTER_MS = 15 * 60_000;
-const STATUS_TICK_MS = 30_000;
+const STATUS_REFRESH_MS = 30_000;
+/** While a new meter's credentials are shown, how often to look for its first reading. */
+const FIRST_READING_POLL_MS = 3_000;
 
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+function newer(a: string | null, b: string | null): string | null {
+  if (!a || !b) return a ?? b;
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
 
 function ago(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
@@ -36,19 +43,24 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
   const [credentials, setCredentials] = useState<MeterWithWebhook | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
   const [form, setForm] = useState({ name: "", timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, kind: "site" as "site" | "device", parentId: "" });
-  const [, tick] = useReducer((n: number) => n + 1, 0);
 
   const report = (caught: unknown) => setError(errorText(caught));
-  const reload = () => wattboard.listMeters().then(setMeters, report);
+  // A live reading may arrive while the list is in flight: keep the newer of the two.
+  const reload = () =>
+    wattboard.listMeters().then(
+      (fetched) => setMeters((current) => fetched.map((m) => ({ ...m, lastReadingAt: newer(m.lastReadingAt, current?.find((c) => c.id === m.id)?.lastReadingAt ?? null) }))),
+      report,
+    );
   useEffect(() => void reload(), []);
 
-  // Status follows the live channel: a meter that posts turns "receiving" without a reload.
+  // Status follows the live channel for charted meters (the only ones the hub is told about) and a
+  // periodic refresh for the others.
   useEffect(() => {
-    const timer = setInterval(tick, STATUS_TICK_MS);
+    const timer = setInterval(reload, STATUS_REFRESH_MS);
     const unsubscribe = live?.subscribe((event) => {
       if (event.type !== "meter.readings") return;
       const { meterId, newestTs } = event.payload as { meterId: string; newestTs: string };
-      setMeters((current) => current?.map((m) => (m.id === meterId && (!m.lastReadingAt || m.lastReadingAt < newestTs) ? { ...m, lastReadingAt: newestTs } : m)) ?? current);
+      setMeters((current) => current?.map((m) => (m.id === meterId ? { ...m, lastReadingAt: newer(m.lastReadingAt, newestTs) } : m)) ?? current);
     });
     return () => (clearInterval(timer), unsubscribe?.());
   }, [live]);
@@ -90,6 +102,15 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
     }
   }
 
+  // A new meter (not a rotated secret): watch for its first reading.
+  const awaited = credentials && !credentials.lastReadingAt ? meters?.find((m) => m.id === credentials.id) : undefined;
+  const firstReadingAt = awaited?.lastReadingAt ?? null;
+  useEffect(() => {
+    if (!awaited || firstReadingAt) return;
+    const timer = setInterval(reload, FIRST_READING_POLL_MS);
+    return () => clearInterval(timer);
+  }, [awaited?.id, firstReadingAt]);
+
   const sites = meters?.filter((m) => m.kind === "site") ?? [];
   const replaceMeter = (meter: Meter) => setMeters((current) => current?.map((m) => (m.id === meter.id ? meter : m)) ?? current);
 
@@ -110,6 +131,11 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
             <dt>Secret</dt>
             <dd><code data-testid="webhook-secret">{credentials.webhook.secret}</code></dd>
           </dl>
+          {awaited && (
+            <p role="status" className={firstReadingAt ? "first-reading ok" : "first-reading muted"}>
+              {firstReadingAt ? `✓ First reading received (${when.format(new Date(firstReadingAt))}).` : "Waiting for the first reading… run the example below to send one."}
+            </p>
+          )}
           <pre className="snippet" data-testid="curl-example">{curlExample(credentials.webhook.url, credentials.webhook.secret)}</pre>
           <button onClick={() => void navigator.clipboard?.writeText(curlExample(credentials.webhook.url, credentials.webhook.secret)).catch(report)}>Copy example</button>{" "}
           <button onClick={() => setCredentials(null)}>Done</button>
