@@ -34,8 +34,17 @@ const seriesResponse = (match: (url: URL) => boolean) =>
   page.waitForResponse((r) => r.url().includes("/api/series?") && r.ok() && match(new URL(r.url())), { timeout: 15_000 });
 
 describe("the dashboard people use every day", () => {
-  it("signs in with the demo account and shows its live dashboard", async () => {
+  it("tells a new user what to do first", async () => {
     await page.goto(stack.baseUrl);
+    await page.getByLabel("Email").fill(`new-${Date.now()}@wattboard.local`);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Build your first dashboard" }).waitFor();
+    await page.getByRole("button", { name: "adding a meter" }).waitFor();
+    await screenshot(page, "new-user-empty");
+    await page.getByRole("button", { name: "Sign out" }).click();
+  });
+
+  it("signs in with the demo account and shows its live dashboard", async () => {
     await page.getByRole("button", { name: /Use the demo account/ }).click();
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => page.getByRole("tab", { name: "Home" }).isVisible()).toBe(true);

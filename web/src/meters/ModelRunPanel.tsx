@@ -88,7 +88,7 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
           font: { color: color("--muted"), size: 11 },
           xaxis: { gridcolor: color("--grid"), automargin: true, title: { text: `Hour (${zone})`, standoff: 6 } },
           yaxis: { gridcolor: color("--grid"), title: { text: "kWh per hour" }, rangemode: "tozero" },
-          yaxis2: { overlaying: "y", side: "right", title: { text: `price (${run.figures.currency}/kWh)` }, showgrid: false },
+          yaxis2: { overlaying: "y", side: "right", title: { text: `price (${run.figures.currency}/kWh)` }, showgrid: false, tickformat: ".2f", automargin: true },
           legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
           hovermode: "x unified",
         },
