@@ -1,4 +1,13 @@
+import type { ChatMessage, ToolCallRecord } from "../worker/schemas/chat";
 import type { ChatQuote } from "../worker/schemas/notifications";
+
+export interface ChatSessionRow {
+  id: string;
+  title: string;
+  agentId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
 
 const EXCERPT_CHARS = 160;
 
@@ -6,11 +15,77 @@ const EXCERPT_CHARS = 160;
 export class ChatStore {
   constructor(private readonly sql: SqlStorage) {}
 
-  createSession(title: string): { id: string } {
+  createSession(title: string, agentId: string | null = null): { id: string } {
     const id = crypto.randomUUID();
     const now = new Date().toISOString();
-    this.sql.exec("INSERT INTO chat_sessions (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)", id, title, now, now);
+    this.sql.exec("INSERT INTO chat_sessions (id, title, agent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", id, title, agentId, now, now);
     return { id };
+  }
+
+  listSessions(): ChatSessionRow[] {
+    return this.sql
+      .exec<{ id: string; title: string; agent_id: string | null; created_at: string; updated_at: string }>("SELECT * FROM chat_sessions ORDER BY updated_at DESC")
+      .toArray()
+      .map((r) => ({ id: r.id, title: r.title, agentId: r.agent_id, createdAt: r.created_at, updatedAt: r.updated_at }));
+  }
+
+  getSession(id: string): ChatSessionRow | undefined {
+    return this.listSessions().find((s) => s.id === id);
+  }
+
+  updateSession(id: string, changes: { title?: string; agentId?: string | null }): boolean {
+    const session = this.getSession(id);
+    if (!session) return false;
+    this.sql.exec("UPDATE chat_sessions SET title = ?, agent_id = ?, updated_at = ? WHERE id = ?", changes.title ?? session.title, changes.agentId === undefined ? session.agentId : changes.agentId, new Date().toISOString(), id);
+    return true;
+  }
+
+  deleteSession(id: string): boolean {
+    return this.sql.exec("DELETE FROM chat_sessions WHERE id = ? RETURNING id", id).toArray().length > 0;
+  }
+
+  listMessages(sessionId: string): ChatMessage[] {
+    return this.sql
+      .exec<{ id: string; role: ChatMessage["role"]; text: string; created_at: string }>("SELECT id, role, text, created_at FROM chat_messages WHERE session_id = ? ORDER BY created_at, rowid", sessionId)
+      .toArray()
+      .map((r) => ({ id: r.id, role: r.role, text: r.text, at: r.created_at }));
+  }
+
+  recordToolCall(sessionId: string, call: Omit<ToolCallRecord, "id" | "at">): ToolCallRecord {
+    const record: ToolCallRecord = { ...call, id: crypto.randomUUID(), at: new Date().toISOString() };
+    this.sql.exec(
+      "INSERT INTO chat_tool_calls (id, session_id, message_id, agent, tool, input, decision, result, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      record.id,
+      sessionId,
+      record.messageId,
+      record.agent,
+      record.tool,
+      JSON.stringify(record.input ?? null),
+      record.decision,
+      JSON.stringify(record.result ?? null),
+      record.error,
+      record.at,
+    );
+    return record;
+  }
+
+  listToolCalls(sessionId: string): ToolCallRecord[] {
+    return this.sql
+      .exec<{ id: string; message_id: string; agent: string; tool: string; input: string; decision: ToolCallRecord["decision"]; result: string | null; error: string | null; created_at: string }>(
+        "SELECT * FROM chat_tool_calls WHERE session_id = ? ORDER BY created_at, rowid",
+        sessionId,
+      )
+      .toArray()
+      .map((r) => ({ id: r.id, messageId: r.message_id, agent: r.agent, tool: r.tool, input: JSON.parse(r.input), decision: r.decision, result: r.result === null ? null : JSON.parse(r.result), error: r.error, at: r.created_at }));
+  }
+
+  /** "Always for this session" answers to permission requests. */
+  grant(sessionId: string, tool: string): void {
+    this.sql.exec("INSERT OR IGNORE INTO chat_grants (session_id, tool) VALUES (?, ?)", sessionId, tool);
+  }
+
+  hasGrant(sessionId: string, tool: string): boolean {
+    return this.sql.exec("SELECT 1 FROM chat_grants WHERE session_id = ? AND tool = ?", sessionId, tool).toArray().length > 0;
   }
 
   appendMessage(sessionId: string, role: "user" | "assistant" | "tool", text: string): { id: string; at: string } | undefined {

@@ -9,6 +9,11 @@ const MIGRATIONS: string[] = [
    CREATE TABLE chat_sessions (id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
    CREATE TABLE chat_messages (id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES chat_sessions(id) ON DELETE CASCADE, role TEXT NOT NULL, text TEXT NOT NULL, created_at TEXT NOT NULL);
    CREATE INDEX chat_messages_session ON chat_messages (session_id, created_at);`,
+  `ALTER TABLE chat_sessions ADD COLUMN agent_id TEXT;
+   CREATE TABLE chat_tool_calls (id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES chat_sessions(id) ON DELETE CASCADE, message_id TEXT NOT NULL, agent TEXT NOT NULL, tool TEXT NOT NULL, input TEXT NOT NULL, decision TEXT NOT NULL, result TEXT, error TEXT, created_at TEXT NOT NULL);
+   CREATE INDEX chat_tool_calls_session ON chat_tool_calls (session_id, created_at);
+   CREATE TABLE chat_grants (session_id TEXT NOT NULL REFERENCES chat_sessions(id) ON DELETE CASCADE, tool TEXT NOT NULL, PRIMARY KEY (session_id, tool));
+   CREATE TABLE permission_requests (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, tool TEXT NOT NULL, input TEXT NOT NULL, decision TEXT, created_at TEXT NOT NULL);`,
 ];
 
 export function migrateHubStorage(sql: SqlStorage): void {

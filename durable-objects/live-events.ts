@@ -16,6 +16,8 @@ export type ServerEvent = z.infer<typeof ServerEvent>;
 export const ClientMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("resume"), after: z.int().min(0) }),
   z.object({ type: z.literal("ping") }),
+  /** The answer to a permission.request event. */
+  z.object({ type: z.literal("permission"), id: z.string(), decision: z.enum(["once", "always", "deny"]) }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 

@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
 import type { ChatQuote } from "../worker/schemas/notifications";
-import { ChatStore } from "./chat-store";
+import type { ChatMessage, PermissionDecision, ToolCallRecord } from "../worker/schemas/chat";
+import { ChatStore, type ChatSessionRow } from "./chat-store";
 import { migrateHubStorage } from "./hub-storage";
 import { ClientMessage, TICKET_TTL_MS, type ServerEvent } from "./live-events";
 
@@ -15,6 +16,8 @@ const BACKLOG_LIMIT = 1_000;
 export class UserHub extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly chat: ChatStore;
+  /** Tool calls waiting for the person's answer; a waiting call keeps the object in memory. */
+  private readonly pendingPermissions = new Map<string, (decision: PermissionDecision) => void>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -23,8 +26,63 @@ export class UserHub extends DurableObject<Env> {
     this.chat = new ChatStore(this.sql);
   }
 
-  createChatSession(title: string): { id: string } {
-    return this.chat.createSession(title);
+  createChatSession(title: string, agentId: string | null = null): { id: string } {
+    return this.chat.createSession(title, agentId);
+  }
+
+  listChatSessions(): ChatSessionRow[] {
+    return this.chat.listSessions();
+  }
+
+  getChatSession(id: string): ChatSessionRow | undefined {
+    return this.chat.getSession(id);
+  }
+
+  updateChatSession(id: string, changes: { title?: string; agentId?: string | null }): boolean {
+    return this.chat.updateSession(id, changes);
+  }
+
+  deleteChatSession(id: string): boolean {
+    return this.chat.deleteSession(id);
+  }
+
+  chatTranscript(sessionId: string): { messages: ChatMessage[]; toolCalls: ToolCallRecord[] } {
+    return { messages: this.chat.listMessages(sessionId), toolCalls: this.chat.listToolCalls(sessionId) };
+  }
+
+  recordToolCall(sessionId: string, call: Omit<ToolCallRecord, "id" | "at">): ToolCallRecord {
+    return this.chat.recordToolCall(sessionId, call);
+  }
+
+  hasToolGrant(sessionId: string, tool: string): boolean {
+    return this.chat.hasGrant(sessionId, tool);
+  }
+
+  /**
+   * Asks the person over their sockets whether a tool may run, and waits for the answer (or the
+   * timeout, which denies). "always" is remembered for the session.
+   */
+  async askPermission(request: { sessionId: string; tool: string; input: unknown; agent: string; summary: string }, timeoutMs: number): Promise<PermissionDecision | "timeout"> {
+    const id = crypto.randomUUID();
+    this.sql.exec("INSERT INTO permission_requests (id, session_id, tool, input, created_at) VALUES (?, ?, ?, ?, ?)", id, request.sessionId, request.tool, JSON.stringify(request.input ?? null), new Date().toISOString());
+    const answered = new Promise<PermissionDecision>((resolve) => this.pendingPermissions.set(id, resolve));
+    this.publish("permission.request", { id, ...request, timeoutSeconds: Math.round(timeoutMs / 1000) });
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const decision = await Promise.race([answered, new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)))]);
+    clearTimeout(timer);
+    this.pendingPermissions.delete(id);
+    this.sql.exec("UPDATE permission_requests SET decision = ? WHERE id = ?", decision, id);
+    if (decision === "always") this.chat.grant(request.sessionId, request.tool);
+    this.publish("permission.resolved", { id, decision });
+    return decision;
+  }
+
+  /** The person's answer (from the socket or the HTTP API); false when nothing is waiting. */
+  answerPermission(id: string, decision: PermissionDecision): boolean {
+    const resolve = this.pendingPermissions.get(id);
+    if (!resolve) return false;
+    resolve(decision);
+    return true;
   }
 
   appendChatMessage(sessionId: string, role: "user" | "assistant" | "tool", text: string): { id: string; at: string } | undefined {
@@ -80,6 +138,10 @@ export class UserHub extends DurableObject<Env> {
       parsed = ClientMessage.parse(JSON.parse(typeof message === "string" ? message : new TextDecoder().decode(message)));
     } catch {
       socket.send(this.controlMessage("error", { message: 'Unknown message: send {"type":"resume","after":N} or {"type":"ping"}' }));
+      return;
+    }
+    if (parsed.type === "permission") {
+      this.answerPermission(parsed.id, parsed.decision);
       return;
     }
     if (parsed.type === "ping") {

@@ -5,7 +5,9 @@ import { requireUser } from "./auth/middleware";
 import { connectDatabase } from "./db/client";
 import type { AppEnv } from "./env";
 import { ApiError, databaseUnavailable, errorChain, isDatabaseUnavailable } from "./errors";
+import { agentsRoutes } from "./routes/agents";
 import { authRoutes } from "./routes/auth";
+import { chatRoutes } from "./routes/chat";
 import { chartsRoutes } from "./routes/charts";
 import { healthRoutes } from "./routes/health";
 import { ingestRoutes } from "./routes/ingest";
@@ -54,7 +56,7 @@ export function createApp() {
   app.use("/api/*", withDatabase);
   app.use("/api/*", async (c, next) => (isPublic(c.req.method, c.req.path) ? next() : requireUser(c, next)));
 
-  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes, notificationsRoutes]) app.route("/", routes);
+  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes, notificationsRoutes, chatRoutes, agentsRoutes]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -23,6 +23,8 @@ export class LiveChannel {
     if (this.closed) return;
     try {
       const { ticket } = await api<{ ticket: string }>("POST", "/api/ws/ticket");
+      // Closed while the ticket was on its way (e.g. React StrictMode's double mount): stay closed.
+      if (this.closed) return;
       const url = new URL(`/api/ws?ticket=${encodeURIComponent(ticket)}`, location.href);
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
       const socket = new WebSocket(url);

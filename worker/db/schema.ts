@@ -3,6 +3,7 @@ import type { ChartLayout, ChartProvenance, ChartSpec } from "../schemas/chart-s
 import type { FlexibleAssets, TariffSetting } from "../schemas/energy";
 import type { ModelRunFigures, ModelRunFinding, ModelRunPlanHour } from "../schemas/model-runs";
 import type { ChatQuote } from "../schemas/notifications";
+import type { ToolPermissions } from "../schemas/chat";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -162,5 +163,32 @@ export const notificationSettings = pgTable("notification_settings", {
   quietFromHour: smallint("quiet_from_hour"),
   quietToHour: smallint("quiet_to_hour"),
   timezone: text("timezone").notNull().default("UTC"),
+  updatedAt: updatedAt(),
+});
+
+/** A person's own chat agents: instructions that shape the chat, and what each may do. */
+export const agents = pgTable(
+  "agents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    instructions: text("instructions").notNull(),
+    permissions: jsonb("permissions").$type<ToolPermissions>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("agents_owner_idx").on(t.ownerId)],
+);
+
+/** Chat-wide rules that override every agent. */
+export const chatSettings = pgTable("chat_settings", {
+  ownerId: uuid("owner_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  rules: jsonb("rules").$type<ToolPermissions>().notNull(),
+  askTimeoutSeconds: integer("ask_timeout_seconds").notNull().default(60),
   updatedAt: updatedAt(),
 });

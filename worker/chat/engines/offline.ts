@@ -1,0 +1,117 @@
+import type { MeterRow } from "../../db/meters";
+import { RELATIVE_WINDOWS, type ChartSpec, type Metric } from "../../schemas/chart-spec";
+import type { ChatEngine, EngineTools, EngineTurn } from "../engine";
+
+type Window = (typeof RELATIVE_WINDOWS)[number];
+
+const METRIC_WORDS: [RegExp, Metric][] = [
+  [/\b(power ?factor|pf)\b/, "power_factor"],
+  [/\bthd\b|harmonic/, "thd_pct"],
+  [/\bvoltage|volts?\b/, "voltage_v"],
+  [/\bcurrent|amps?\b/, "current_a"],
+  [/\benergy|kwh|consumption|usage\b/, "energy_wh"],
+  [/\bpower|watts?|load|demand\b/, "power_w"],
+];
+
+const WINDOW_WORDS: [RegExp, Window][] = [
+  [/last (1 ?h|hour)|past hour/, "last_hour"],
+  [/last (24 ?h|day)|today|past day/, "last_24h"],
+  [/last (7 ?d|week)|past week|this week/, "last_7d"],
+  [/last (30 ?d|month)|past month/, "last_30d"],
+  [/this month/, "this_month"],
+  [/this year|last year|\byear\b/, "this_year"],
+];
+
+const CHART_TYPES = ["line", "area", "bar", "stacked", "heatmap"] as const;
+const WINDOW_LABELS: Record<Window, string> = { last_hour: "last hour", last_24h: "last 24 h", last_7d: "last 7 days", last_30d: "last 30 days", this_month: "this month", this_year: "this year" };
+const METRIC_LABELS: Record<Metric, string> = { power_w: "power", energy_wh: "energy", voltage_v: "voltage", current_a: "current", power_factor: "power factor", thd_pct: "THD" };
+
+const find = <T>(text: string, table: [RegExp, T][]) => table.find(([pattern]) => pattern.test(text))?.[1];
+
+/**
+ * Meters named in the text: by name (longest names first), by position ("site-1", "meter-2",
+ * "device-3") or, for "the site"/"the house", the only site meter.
+ */
+export function resolveMeters(text: string, meters: MeterRow[]): MeterRow[] {
+  const lower = text.toLowerCase();
+  const found = new Map<string, MeterRow>();
+  for (const meter of [...meters].sort((a, b) => b.name.length - a.name.length)) {
+    if (lower.includes(meter.name.toLowerCase())) found.set(meter.id, meter);
+  }
+  for (const [, kind, index] of lower.matchAll(/\b(site|device|meter)-(\d+)\b/g)) {
+    const pool = kind === "meter" ? meters : meters.filter((m) => m.kind === kind);
+    const meter = pool[Number(index) - 1];
+    if (meter) found.set(meter.id, meter);
+  }
+  if (found.size === 0 && /\b(the |my )?(site|house|home|building|shop)('s)?\b/.test(lower)) {
+    const sites = meters.filter((m) => m.kind === "site");
+    if (sites.length >= 1) found.set(sites[0].id, sites[0]);
+  }
+  return [...found.values()];
+}
+
+function help(meters: MeterRow[]): string {
+  const refs = meters.length ? `Your meters: ${meters.map((m, i) => `${m.name} (meter-${i + 1})`).join(", ")}.` : "You have no meters yet: add one on the Meters page.";
+  return [
+    "I am the offline assistant: I understand commands and a few plain requests. Commands:",
+    "/chart <metric> <meter> <window> [as line|area|bar|stacked|heatmap], e.g. /chart power site-1 last 7d as line",
+    "/summary <meter> [window] · /run <meter> · /plan <meter> · /goal <meter> <n> kW · /meters · /tabs · /tab <title>",
+    'Plain requests such as "show the site\'s power for the last week" work too.',
+    refs,
+    "For free conversation, configure an LLM for the opencode engine (see the README).",
+  ].join("\n");
+}
+
+/** The default engine when no LLM is configured: commands and a small grammar over the same tools. */
+export const offlineEngine: ChatEngine = {
+  name: "offline",
+  async respond(turn: EngineTurn, tools: EngineTools): Promise<string> {
+    const text = turn.text.trim();
+    const lower = text.toLowerCase();
+    const command = /^\/(\w+)\s*(.*)$/s.exec(text);
+    const verb = command?.[1].toLowerCase();
+    const rest = command?.[2] ?? text;
+    const meters = resolveMeters(rest, turn.meters);
+    const window = find(rest.toLowerCase(), WINDOW_WORDS);
+    const say = async (name: string, input: unknown) => {
+      const outcome = await tools.call(name, input);
+      return outcome.ok ? outcome.summary : `I could not do that: ${outcome.error}`;
+    };
+    const needMeter = () => `Which meter? ${turn.meters.length ? `Name one of: ${turn.meters.map((m) => m.name).join(", ")}.` : "You have no meters yet."}`;
+
+    if (verb === "help" || (!command && /^(help|\?)$/.test(lower))) return help(turn.meters);
+    if (verb === "meters") return say("list_meters", {});
+    if (verb === "tabs") return say("list_tabs", {});
+    if (verb === "tab") return rest ? say("create_tab", { title: rest }) : "Give the new tab a title: /tab Heating";
+    if (verb === "run" || (!command && /\b(run|forecast)\b/.test(lower) && !/\bexplain\b/.test(lower))) {
+      return meters[0] ? say("run_model", { meterId: meters[0].id }) : needMeter();
+    }
+    if (verb === "plan" || (!command && /\b(explain|plan)\b/.test(lower))) {
+      return meters[0] ? say("explain_plan", { meterId: meters[0].id }) : needMeter();
+    }
+    if (verb === "goal") {
+      const limit = /(\d+(?:\.\d+)?)\s*kw/i.exec(rest);
+      if (!meters[0] || !limit) return "Say the meter and the limit: /goal site-1 5 kW";
+      return say("set_goal", { meterId: meters[0].id, peakLimitKw: Number(limit[1]) });
+    }
+    if (verb === "summary" || (!command && /\b(how much|summar|usage|consum|used)\b/.test(lower) && !/\b(show|plot|chart|graph)\b/.test(lower))) {
+      return meters[0] ? say("summarize_usage", { meterId: meters[0].id, window: window ?? "last_7d" }) : needMeter();
+    }
+    if (verb === "chart" || (!command && /\b(show|plot|chart|graph|draw)\b/.test(lower))) {
+      if (meters.length === 0) return needMeter();
+      const metric = find(rest.toLowerCase(), METRIC_WORDS) ?? "power_w";
+      const chartType = CHART_TYPES.find((type) => new RegExp(`\\bas (an? )?${type}\\b|\\b${type} chart\\b`).test(rest.toLowerCase())) ?? (meters.length > 1 && metric === "power_w" ? "stacked" : "line");
+      const chosenWindow = window ?? "last_24h";
+      const spec: Partial<ChartSpec> = {
+        meterIds: (chartType === "heatmap" ? meters.slice(0, 1) : meters).map((m) => m.id),
+        metric,
+        chartType,
+        aggregation: metric === "energy_wh" ? "sum" : "avg",
+        window: { kind: "relative", preset: chosenWindow },
+      };
+      const title = `${meters.map((m) => m.name).join(" + ")}: ${METRIC_LABELS[metric]}, ${WINDOW_LABELS[chosenWindow]}`;
+      return say("create_chart", { title, spec, ...(turn.tabId ? { tabId: turn.tabId } : {}) });
+    }
+    return `I did not understand "${text}". ${help(turn.meters)}`;
+  },
+};
