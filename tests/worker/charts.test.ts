@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { call, chartSpec, signIn } from "./helpers";
+import { call, chartSpec, ownChartSpec, signIn } from "./helpers";
 
 async function tabFor(token: string, title = "Home") {
   return (await call("POST", "/api/tabs", { token, body: { title } })).body.id as string;
 }
 
 async function chartOn(token: string, tabId: string, overrides: Record<string, unknown> = {}) {
-  const result = await call("POST", "/api/charts", { token, body: { tabId, title: "Power", spec: chartSpec(), ...overrides } });
+  const result = await call("POST", "/api/charts", { token, body: { tabId, title: "Power", spec: await ownChartSpec(token), ...overrides } });
   expect(result.status).toBe(201);
   return result.body;
 }
@@ -15,7 +15,7 @@ describe("charts: happy path", () => {
   it("creates a chart with defaults filled in and reads it back", async () => {
     const { token } = await signIn();
     const tabId = await tabFor(token);
-    const meterId = crypto.randomUUID();
+    const meterId = (await ownChartSpec(token)).meterIds[0];
     const created = await call("POST", "/api/charts", { token, body: { tabId, title: "House power", spec: { meterIds: [meterId], metric: "power_w", window: { kind: "relative", preset: "last_7d" } } } });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
@@ -44,7 +44,7 @@ describe("charts: happy path", () => {
     const tabId = await tabFor(token);
     for (const chartType of ["line", "area", "bar", "stacked", "heatmap"]) {
       const chart = await chartOn(token, tabId, {
-        spec: chartSpec({ chartType, aggregation: "max", bucket: "1h", window: { kind: "absolute", from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00+01:00" } }),
+        spec: await ownChartSpec(token, { chartType, aggregation: "max", bucket: "1h", window: { kind: "absolute", from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00+01:00" } }),
       });
       expect(chart.spec.chartType).toBe(chartType);
     }
@@ -54,7 +54,7 @@ describe("charts: happy path", () => {
     const { token } = await signIn();
     const tabId = await tabFor(token);
     const chart = await chartOn(token, tabId);
-    const spec = chartSpec({ metric: "voltage_v", chartType: "area", window: { kind: "relative", preset: "this_month" } });
+    const spec = await ownChartSpec(token, { metric: "voltage_v", chartType: "area", window: { kind: "relative", preset: "this_month" } });
     const result = await call("PATCH", `/api/charts/${chart.id}`, { token, body: { title: "Voltage", spec, layout: { x: 6, y: 0, w: 6, h: 4 } } });
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ title: "Voltage", spec: { metric: "voltage_v", chartType: "area" }, layout: { x: 6, y: 0, w: 6, h: 4 } });
@@ -161,6 +161,20 @@ describe("charts: another user's chart or tab is indistinguishable from a missin
     expect(result.status).toBe(404);
     expect(result.body.error.message).toBe("Tab not found");
     expect((await call("GET", `/api/tabs/${ownerTab}`, { token: owner.token })).body.charts).toEqual([]);
+  });
+
+  it("cannot point a chart at another user's meter", async () => {
+    const owner = await signIn("owner");
+    const intruder = await signIn("intruder");
+    const ownerMeter = (await ownChartSpec(owner.token)).meterIds[0];
+    const tabId = await tabFor(intruder.token);
+    const created = await call("POST", "/api/charts", { token: intruder.token, body: { tabId, title: "Peek", spec: chartSpec({ meterIds: [ownerMeter] }) } });
+    expect(created.status).toBe(404);
+    expect(created.body.error.message).toBe("Meter not found");
+    const chart = await chartOn(intruder.token, tabId);
+    const updated = await call("PATCH", `/api/charts/${chart.id}`, { token: intruder.token, body: { spec: chartSpec({ meterIds: [ownerMeter] }) } });
+    expect(updated.status).toBe(404);
+    expect((await call("GET", `/api/charts/${chart.id}`, { token: intruder.token })).body.spec).toEqual(chart.spec);
   });
 
   it("cannot move an own chart onto another user's tab", async () => {

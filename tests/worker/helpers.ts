@@ -56,8 +56,17 @@ export async function signIn(label?: string): Promise<{ token: string; userId: s
 
 export const RELATIVE_24H = { kind: "relative", preset: "last_24h" } as const;
 
+/** A spec that is only well-formed: its meter belongs to nobody (for validation cases). */
 export function chartSpec(overrides: Record<string, unknown> = {}) {
   return { meterIds: [crypto.randomUUID()], metric: "power_w", window: RELATIVE_24H, ...overrides };
+}
+
+const meterOfToken = new Map<string, Promise<string>>();
+
+/** A valid spec on a meter of the user (one meter per token, created on first use). */
+export async function ownChartSpec(token: string, overrides: Record<string, unknown> = {}) {
+  if (!meterOfToken.has(token)) meterOfToken.set(token, createMeter(token, { name: "Chart meter" }).then((m) => m.id));
+  return chartSpec({ meterIds: [await meterOfToken.get(token)!], ...overrides });
 }
 
 /** Creates a meter for the user and returns it with its webhook secret. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, chartSpec, signIn } from "./helpers";
+import { call, ownChartSpec, signIn } from "./helpers";
 
 async function createTabs(token: string, titles: string[]) {
   const ids: string[] = [];
@@ -32,7 +32,7 @@ describe("tabs: happy path", () => {
   it("reads one tab with its charts", async () => {
     const { token } = await signIn();
     const [tabId] = await createTabs(token, ["Home"]);
-    const chart = await call("POST", "/api/charts", { token, body: { tabId, title: "Power", spec: chartSpec() } });
+    const chart = await call("POST", "/api/charts", { token, body: { tabId, title: "Power", spec: await ownChartSpec(token) } });
     const result = await call("GET", `/api/tabs/${tabId}`, { token });
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ id: tabId, title: "Home" });
@@ -62,7 +62,7 @@ describe("tabs: happy path", () => {
   it("deletes a tab together with its charts", async () => {
     const { token } = await signIn();
     const [keep, remove] = await createTabs(token, ["Keep", "Remove"]);
-    const chart = await call("POST", "/api/charts", { token, body: { tabId: remove, title: "Gone", spec: chartSpec() } });
+    const chart = await call("POST", "/api/charts", { token, body: { tabId: remove, title: "Gone", spec: await ownChartSpec(token) } });
     expect((await call("DELETE", `/api/tabs/${remove}`, { token })).status).toBe(200);
     expect((await call("GET", `/api/tabs/${remove}`, { token })).status).toBe(404);
     expect((await call("GET", `/api/charts/${chart.body.id}`, { token })).status).toBe(404);

@@ -1,7 +1,7 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "../schemas/chart-spec";
 import type { Database } from "./client";
-import { charts, tabs } from "./schema";
+import { charts, meters, tabs } from "./schema";
 
 export type ChartRow = typeof charts.$inferSelect;
 
@@ -32,9 +32,22 @@ export interface NewChart {
   provenance?: ChartProvenance;
 }
 
-/** Returns undefined when the tab is not the owner's (missing and foreign look the same). */
-export async function createChart(db: Database, ownerId: string, chart: NewChart): Promise<ChartRow | undefined> {
-  if (!(await ownsTab(db, ownerId, chart.tabId))) return undefined;
+/** Whether every meter of a spec is the owner's: a chart never points at someone else's meter. */
+async function ownsMeters(db: Database, ownerId: string, meterIds: string[]): Promise<boolean> {
+  const unique = [...new Set(meterIds)];
+  const [{ n }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(meters)
+    .where(and(eq(meters.ownerId, ownerId), inArray(meters.id, unique)));
+  return n === unique.length;
+}
+
+export type ChartWriteResult = { ok: true; chart: ChartRow } | { ok: false; missing: "chart" | "tab" | "meter" };
+
+/** A missing and a foreign tab or meter look the same: `missing` says which. */
+export async function createChart(db: Database, ownerId: string, chart: NewChart): Promise<ChartWriteResult> {
+  if (!(await ownsTab(db, ownerId, chart.tabId))) return { ok: false, missing: "tab" };
+  if (!(await ownsMeters(db, ownerId, chart.spec.meterIds))) return { ok: false, missing: "meter" };
   const [row] = await db
     .insert(charts)
     .values({
@@ -47,7 +60,7 @@ export async function createChart(db: Database, ownerId: string, chart: NewChart
       provenance: chart.provenance ?? null,
     })
     .returning();
-  return row;
+  return { ok: true, chart: row };
 }
 
 export async function getChart(db: Database, ownerId: string, id: string): Promise<ChartRow | undefined> {
@@ -62,14 +75,13 @@ export interface ChartChanges {
   tabId?: string;
 }
 
-export type UpdateChartResult = { ok: true; chart: ChartRow } | { ok: false; missing: "chart" | "tab" };
-
 /** Moving to another tab without a layout puts the chart below that tab's charts. */
-export async function updateChart(db: Database, ownerId: string, id: string, changes: ChartChanges): Promise<UpdateChartResult> {
+export async function updateChart(db: Database, ownerId: string, id: string, changes: ChartChanges): Promise<ChartWriteResult> {
   const current = await getChart(db, ownerId, id);
   if (!current) return { ok: false, missing: "chart" };
   const moving = changes.tabId !== undefined && changes.tabId !== current.tabId;
   if (moving && !(await ownsTab(db, ownerId, changes.tabId!))) return { ok: false, missing: "tab" };
+  if (changes.spec && !(await ownsMeters(db, ownerId, changes.spec.meterIds))) return { ok: false, missing: "meter" };
   const layout = changes.layout ?? (moving ? await nextFreeLayout(db, changes.tabId!) : undefined);
   const [row] = await db
     .update(charts)

@@ -8,6 +8,8 @@ import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId }
 
 export const chartsRoutes = createRouter();
 
+const MISSING = { chart: "Chart", tab: "Tab", meter: "Meter" } as const;
+
 chartsRoutes.openapi(
   createRoute({
     method: "post",
@@ -20,9 +22,9 @@ chartsRoutes.openapi(
   }),
   async (c) => {
     const body = c.req.valid("json");
-    const chart = await createChart(c.var.db, c.var.user.id, { ...body, source: "manual" });
-    if (!chart) throw notFound("Tab");
-    return c.json(chartDto(chart), 201);
+    const result = await createChart(c.var.db, c.var.user.id, { ...body, source: "manual" });
+    if (!result.ok) throw notFound(MISSING[result.missing]);
+    return c.json(chartDto(result.chart), 201);
   },
 );
 
@@ -56,7 +58,7 @@ chartsRoutes.openapi(
   async (c) => {
     const id = resourceId(c.req.valid("param").id, "Chart");
     const result = await updateChart(c.var.db, c.var.user.id, id, c.req.valid("json"));
-    if (!result.ok) throw notFound(result.missing === "tab" ? "Tab" : "Chart");
+    if (!result.ok) throw notFound(MISSING[result.missing]);
     return c.json(chartDto(result.chart), 200);
   },
 );

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { createChart, getChart, updateChart } from "../../db/charts";
-import { getMeter, getMeters, listMeters, updateMeter } from "../../db/meters";
+import { createChart, updateChart } from "../../db/charts";
+import { getMeter, listMeters, updateMeter } from "../../db/meters";
 import { latestModelRun } from "../../db/model-runs";
 import { createTab, listTabs } from "../../db/tabs";
 import { usageFigures } from "../../db/usage";
@@ -101,10 +101,9 @@ export const TOOLS = [
     async run({ db, userId, tabId: pickedTab, sessionId, messageId }, { tabId, title, spec }) {
       const target = tabId ?? pickedTab;
       if (!target) throw new ApiError(400, "invalid_request", "Pick a tab for the chat first, or give tabId");
-      if ((await getMeters(db, userId, spec.meterIds)).length !== new Set(spec.meterIds).size) throw notFound("Meter");
-      const chart = await createChart(db, userId, { tabId: target, title, spec, source: "chat", provenance: { sessionId, messageId } });
-      if (!chart) throw notFound("Tab");
-      return { result: { id: chart.id, tabId: chart.tabId, title: chart.title }, summary: `Created chart "${chart.title}"` };
+      const outcome = await createChart(db, userId, { tabId: target, title, spec, source: "chat", provenance: { sessionId, messageId } });
+      if (!outcome.ok) throw notFound(outcome.missing === "tab" ? "Tab" : "Meter");
+      return { result: { id: outcome.chart.id, tabId: outcome.chart.tabId, title: outcome.chart.title }, summary: `Created chart "${outcome.chart.title}"` };
     },
   }),
   defineTool({
@@ -113,9 +112,8 @@ export const TOOLS = [
     risk: "write",
     input: z.object({ chartId: z.uuid(), title: z.string().trim().min(1).max(120).optional(), spec: ChartSpec.optional(), tabId: z.uuid().optional() }).strict(),
     async run({ db, userId }, { chartId, ...changes }) {
-      if (changes.spec && (await getMeters(db, userId, changes.spec.meterIds)).length !== new Set(changes.spec.meterIds).size) throw notFound("Meter");
       const outcome = await updateChart(db, userId, chartId, changes);
-      if (!outcome.ok) throw notFound(outcome.missing === "tab" ? "Tab" : "Chart");
+      if (!outcome.ok) throw notFound({ chart: "Chart", tab: "Tab", meter: "Meter" }[outcome.missing]);
       return { result: { id: outcome.chart.id, tabId: outcome.chart.tabId, title: outcome.chart.title }, summary: `Updated chart "${outcome.chart.title}"` };
     },
   }),
