@@ -3,7 +3,7 @@
 // or writes the user's own opencode config, data or caches, and an empty project directory so the
 // server never sees this repository. See docs/opencode.md.
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -32,7 +32,8 @@ export interface StartOpencodeServerOptions {
   tools: OpencodeToolDefinition[];
   /** Protects the server with HTTP basic auth (user "opencode"); the SDK must send it. */
   password?: string;
-  /** Config dir with opencode.json, agent/, plugin/ and node_modules; defaults to the repo's `.opencode`. */
+  /** Config dir with opencode.json, agent/, plugin/ and node_modules; defaults to the repo's `.opencode`.
+   *  The server gets a copy of it (node_modules linked): it never writes into this dir. */
   configDir?: string;
   /** Kept after stop() when given; otherwise a temp dir removed by stop(). */
   stateDir?: string;
@@ -103,6 +104,16 @@ function checkConfigDir(configDir: string): void {
   }
 }
 
+const NOT_COPIED = new Set(["node_modules", ".gitignore", "tsconfig.json"]);
+
+function copyConfigDir(configDir: string, target: string): void {
+  cpSync(configDir, target, {
+    recursive: true,
+    filter: (source) => path.dirname(source) !== configDir || !NOT_COPIED.has(path.basename(source)),
+  });
+  symlinkSync(path.join(configDir, "node_modules"), path.join(target, "node_modules"), "dir");
+}
+
 /**
  * opencode also treats the (temp) global config dir as a config dir and would npm-install
  * @opencode-ai/plugin there: give it the same package.json, lock and node_modules (a symlink).
@@ -139,6 +150,10 @@ export async function startOpencodeServer(options: StartOpencodeServerOptions): 
   const homeDir = path.join(stateDir, "home");
   const directory = path.join(stateDir, "project");
   for (const dir of [homeDir, directory]) mkdirSync(dir, { recursive: true });
+  // opencode writes into its config dirs (a .gitignore; npm installs if deps look missing): give it
+  // a copy, so the repo's .opencode/ is only read.
+  const serverConfigDir = path.join(stateDir, "config");
+  copyConfigDir(configDir, serverConfigDir);
   shareConfigDeps(configDir, path.join(homeDir, ".config", "opencode"));
   const toolsFile = path.join(stateDir, "wattboard-tools.json");
   writeFileSync(toolsFile, JSON.stringify(options.tools, null, 2));
@@ -161,7 +176,7 @@ export async function startOpencodeServer(options: StartOpencodeServerOptions): 
 
   const env: Record<string, string> = {
     ...opencodeEnv(homeDir),
-    OPENCODE_CONFIG_DIR: configDir,
+    OPENCODE_CONFIG_DIR: serverConfigDir,
     OPENCODE_CONFIG_CONTENT: JSON.stringify(configContent),
     WATTBOARD_TOOLS_FILE: toolsFile,
     WATTBOARD_TOOL_URL: options.toolUrl,
