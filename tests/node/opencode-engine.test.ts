@@ -59,6 +59,11 @@ async function startToolEndpoint(): Promise<{ url: string; calls: ToolCall[]; re
     }
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ToolCall["body"];
     calls.push({ authorization: req.headers.authorization, body });
+    if (body.tool === "list_meters") {
+      res.writeHead(403, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "forbidden", message: "The person declined list_meters" } }));
+      return;
+    }
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify({ ok: true, chartId: "chart-42", tool: body.tool }));
   });
@@ -115,6 +120,14 @@ function collectEvents(client: OpencodeClient, directory: string) {
       await done.catch(() => {});
     },
   };
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + STEP_TIMEOUT_MS;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 function textOf(parts: Part[]): string {
@@ -267,4 +280,42 @@ describe("opencode engine (offline)", () => {
       await feed.stop();
     }
   }, 90_000);
+
+  it("returns a failed tool call to the model as a tool error", async () => {
+    const { data: session } = await client.session.create({}, { throwOnError: true });
+    const callsBefore = tools.calls.length;
+    const requestsBefore = model.requests.length;
+    model.push({ toolCall: { name: "list_meters", arguments: {} } }, { text: "I may not list your meters." });
+    const result = await client.session.prompt(
+      { sessionID: session.id, agent: "wattboard", model: server.model, parts: [{ type: "text", text: "Which meters do I have?" }] },
+      { throwOnError: true, signal: AbortSignal.timeout(STEP_TIMEOUT_MS) },
+    );
+    expect(tools.calls.slice(callsBefore).map((c) => c.body.tool)).toEqual(["list_meters"]);
+    expect(textOf(result.data.parts)).toBe("I may not list your meters.");
+    const followUp = model.requests[requestsBefore + 1]!;
+    const toolMessage = followUp.messages.find((m) => m.role === "tool");
+    expect(toolMessage && contentText(toolMessage)).toContain("The person declined list_meters");
+    const messages = await client.session.messages({ sessionID: session.id }, { throwOnError: true });
+    const toolPart = messages.data.flatMap((m) => m.parts).find((p) => p.type === "tool");
+    expect(toolPart).toMatchObject({ tool: "list_meters", state: { status: "error" } });
+  }, 60_000);
+
+  it("aborts a running turn and closes the model request", async () => {
+    const { data: session } = await client.session.create({}, { throwOnError: true });
+    const requestsBefore = model.requests.length;
+    const abortedBefore = model.aborted();
+    model.push({ text: "This answer takes far too long to finish.", delayMs: 60_000 });
+    const pending = client.session.prompt(
+      { sessionID: session.id, agent: "wattboard", model: server.model, parts: [{ type: "text", text: "Explain everything" }] },
+      { signal: AbortSignal.timeout(STEP_TIMEOUT_MS) },
+    );
+    await until(() => model.requests.length > requestsBefore, "the model request");
+    await client.session.abort({ sessionID: session.id }, { throwOnError: true });
+    const result = await pending;
+    expect(result.error).toBeUndefined();
+    expect(result.data?.info.error?.name).toBe("MessageAbortedError");
+    await until(() => model.aborted() > abortedBefore, "the model request to be closed");
+    const status = await client.session.status({}, { throwOnError: true });
+    expect(status.data[session.id]?.type ?? "idle").toBe("idle");
+  }, 60_000);
 });

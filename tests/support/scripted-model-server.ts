@@ -6,10 +6,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type ScriptStep =
+export type ScriptStep = (
   | { text: string }
   | { toolCall: { name: string; arguments: Record<string, unknown> } }
-  | { error: { status: number; message: string } };
+  | { error: { status: number; message: string } }
+) & {
+  /** Wait this long before answering (after the first text chunk for text steps), e.g. to test abort. */
+  delayMs?: number;
+};
 
 export interface ChatMessage {
   role: string;
@@ -33,6 +37,8 @@ export interface ScriptedModelServer {
   requests: ChatRequest[];
   /** Title-generation requests, answered outside the script. */
   titleRequests: ChatRequest[];
+  /** Number of requests whose client went away before the answer was complete. */
+  aborted(): number;
   /** Appends steps to the script. */
   push(...steps: ScriptStep[]): void;
   /** Steps not consumed yet. */
@@ -76,6 +82,7 @@ export async function startScriptedModelServer(script: ScriptStep[] = []): Promi
   const requests: ChatRequest[] = [];
   const titleRequests: ChatRequest[] = [];
   let seq = 0;
+  let aborted = 0;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
@@ -98,6 +105,7 @@ export async function startScriptedModelServer(script: ScriptStep[] = []): Promi
     }
 
     if ("error" in step) {
+      if (step.delayMs) await new Promise((resolve) => setTimeout(resolve, step.delayMs));
       res.writeHead(step.error.status, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: step.error.message, type: "scripted_error" } }));
       return;
@@ -150,11 +158,31 @@ export async function startScriptedModelServer(script: ScriptStep[] = []): Promi
       "cache-control": "no-cache",
       connection: "keep-alive",
     });
+    let gone = false;
+    res.once("close", () => {
+      if (!res.writableFinished) {
+        gone = true;
+        aborted++;
+      }
+    });
+    const pause = async () => {
+      if (!step.delayMs) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, step.delayMs);
+        res.once("close", () => (clearTimeout(timer), resolve()));
+      });
+    };
     if ("text" in step) {
+      const pieces = chunkText(step.text);
       res.write(chunk({ role: "assistant", content: "" }, null));
-      for (const piece of chunkText(step.text)) res.write(chunk({ content: piece }, null));
+      res.write(chunk({ content: pieces[0] }, null));
+      await pause();
+      if (gone) return;
+      for (const piece of pieces.slice(1)) res.write(chunk({ content: piece }, null));
       res.write(chunk({}, "stop", usage));
     } else {
+      await pause();
+      if (gone) return;
       const args = JSON.stringify(step.toolCall.arguments);
       res.write(
         chunk(
@@ -188,6 +216,7 @@ export async function startScriptedModelServer(script: ScriptStep[] = []): Promi
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
     titleRequests,
+    aborted: () => aborted,
     push: (...steps) => void queue.push(...steps),
     remaining: () => queue.length,
     close: () =>
