@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, createMeter, signIn } from "./helpers";
+import { call, createMeter, postReadings, signIn } from "./helpers";
 
 async function setup() {
   const user = await signIn();
@@ -171,5 +171,22 @@ describe("chat: sessions and agents belong to their user", () => {
     const tools = (await call("GET", "/api/chat/tools", { token })).body.tools;
     expect(tools.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(["list_meters", "summarize_usage", "create_chart", "run_model", "set_goal"]));
     expect(tools.find((t: { name: string }) => t.name === "create_chart").inputSchema.properties.spec).toBeDefined();
+  });
+});
+
+describe("chat: a run asked for in a session", () => {
+  it("answers in the session and by a notification that links back to it", async () => {
+    const { token, session } = await setup();
+    const meter = await createMeter(token, { name: "Cabin" });
+    const end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const readings = Array.from({ length: 8 * 24 }, (_, i) => ({ ts: new Date(end - (8 * 24 - 1 - i) * 3_600_000).toISOString(), energy_wh: 300 + 500 * Number(i % 24 > 17) }));
+    await postReadings(meter.id, meter.webhook.secret, { readings });
+    const turn = await say(token, session, { text: "/run cabin", agentId: "optimizer" });
+    expect(turn.body.toolCalls[0]).toMatchObject({ tool: "run_model", decision: "allow", error: null });
+    expect(turn.body.messages[1].text).toContain("Forecast:");
+    const inbox = await call("GET", "/api/notifications", { token });
+    const notification = inbox.body.notifications.find((n: { kind: string }) => n.kind === "run_requested");
+    expect(notification).toMatchObject({ title: "Cabin: the forecast you asked for is ready", context: [expect.objectContaining({ sessionId: session, sessionTitle: "Energy questions", link: `/chat/${session}` })] });
+    expect(notification.body).toBe(turn.body.messages[1].text);
   });
 });

@@ -73,7 +73,10 @@ export async function sendChatMessage(actor: ChatActor, sessionId: string, messa
         }
       }
       try {
-        const { result, summary } = await tool.run({ db: actor.db, env: actor.env, userId: actor.userId, sessionId, messageId: userMessage.id, tabId: message.tabId }, parsed.data);
+        const { result, summary } = await tool.run(
+          { db: actor.db, env: actor.env, userId: actor.userId, sessionId, sessionTitle: session.title, messageId: userMessage.id, messageAt: userMessage.at, tabId: message.tabId },
+          parsed.data,
+        );
         await record(decision, result, null);
         return { ok: true, summary, result };
       } catch (error) {

@@ -70,3 +70,23 @@ export async function notifyFindings(env: Env, db: Database, meter: MeterRow, ru
   }
   return created;
 }
+
+/**
+ * A run the person asked for in a chat session: the answer goes to the session, and a
+ * notification links back to it, so it can be found later from any device.
+ */
+export async function notifyRequestedRun(env: Env, db: Database, meter: MeterRow, run: ModelRunRow, session: { id: string; title: string; messageId: string; at: string }, explanation: string): Promise<NotificationRow> {
+  const hub = env.USER_HUB.get(env.USER_HUB.idFromName(meter.ownerId));
+  const notification = await insertNotification(db, {
+    ownerId: meter.ownerId,
+    meterId: meter.id,
+    runId: run.id,
+    kind: "run_requested",
+    title: `${meter.name}: the forecast you asked for is ready`,
+    body: explanation,
+    context: [{ sessionId: session.id, sessionTitle: session.title, messageId: session.messageId, excerpt: "Run requested in this chat", at: session.at }],
+    silent: false,
+  });
+  await hub.publish("notification", notificationDto(notification));
+  return notification;
+}

@@ -7,6 +7,7 @@ import { usageFigures } from "../../db/usage";
 import { ApiError, notFound } from "../../errors";
 import { explainRun, MIN_HISTORY_HOURS, runModel } from "../../model/run-model";
 import { afterRun } from "../../model/publish-run";
+import { notifyRequestedRun } from "../../notifications/compose";
 import { ChartSpec, Metric, RELATIVE_WINDOWS } from "../../schemas/chart-spec";
 import { loadSeries } from "../../series/load-series";
 import { resolveWindow } from "../../series/windows";
@@ -131,6 +132,7 @@ export const TOOLS = [
       }
       await afterRun(context.env, context.db, meter, outcome.run);
       const explanation = explainRun(outcome.run, meter.timezone);
+      await notifyRequestedRun(context.env, context.db, meter, outcome.run, { id: context.sessionId, title: context.sessionTitle, messageId: context.messageId, at: context.messageAt }, explanation);
       return { result: { runId: outcome.run.id, figures: outcome.run.figures, findings: outcome.run.findings, explanation }, summary: explanation };
     },
   }),

@@ -14,7 +14,9 @@ export interface ToolContext {
   userId: string;
   /** Where the call comes from, for provenance of what it creates. */
   sessionId: string;
+  sessionTitle: string;
   messageId: string;
+  messageAt: string;
   /** The tab the person picked in the chat, if any. */
   tabId?: string;
 }
