@@ -281,16 +281,24 @@ describe("opencode engine (offline)", () => {
     }
   }, 90_000);
 
-  it("returns a failed tool call to the model as a tool error", async () => {
+  it("returns a failed tool call to the model as a tool error; per-prompt `tools` hides a tool", async () => {
     const { data: session } = await client.session.create({}, { throwOnError: true });
     const callsBefore = tools.calls.length;
     const requestsBefore = model.requests.length;
     model.push({ toolCall: { name: "list_meters", arguments: {} } }, { text: "I may not list your meters." });
     const result = await client.session.prompt(
-      { sessionID: session.id, agent: "wattboard", model: server.model, parts: [{ type: "text", text: "Which meters do I have?" }] },
+      {
+        sessionID: session.id,
+        agent: "wattboard",
+        model: server.model,
+        // How the Worker narrows tools per agent/person: false removes the tool for this prompt.
+        tools: { create_chart: false },
+        parts: [{ type: "text", text: "Which meters do I have?" }],
+      },
       { throwOnError: true, signal: AbortSignal.timeout(STEP_TIMEOUT_MS) },
     );
     expect(tools.calls.slice(callsBefore).map((c) => c.body.tool)).toEqual(["list_meters"]);
+    expect(model.requests[requestsBefore]!.tools?.map((t) => t.function.name)).toEqual(["list_meters"]);
     expect(textOf(result.data.parts)).toBe("I may not list your meters.");
     const followUp = model.requests[requestsBefore + 1]!;
     const toolMessage = followUp.messages.find((m) => m.role === "tool");
