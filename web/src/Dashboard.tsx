@@ -7,6 +7,7 @@ import { errorText, wattboard } from "./api";
 import { ChartBuilder } from "./builder/ChartBuilder";
 import { ChartCard, type ChartActions } from "./charts/ChartCard";
 import { ChartGrid } from "./charts/ChartGrid";
+import { useChatLink } from "./chat/dashboard-link";
 import { overlaySetting, rememberOverlay } from "./charts/overlay-setting";
 import type { LiveChannel } from "./live";
 import { TabBar, type TabActions } from "./tabs/TabBar";
@@ -39,6 +40,17 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
     wattboard.getTab(shownId).then((tab) => !cancelled && setActive(tab), report);
     return () => void (cancelled = true);
   }, [shownId, report]);
+
+  // The chat sees the tabs and the open one; a chart it makes reloads the open tab, so it appears live.
+  useChatLink(live, {
+    tabs,
+    openTabId: shownId,
+    openTab: setActiveId,
+    refresh: () => {
+      wattboard.listTabs().then(setTabs, report);
+      if (shownId) wattboard.getTab(shownId).then((tab) => setActive((shown) => (shown?.id === tab.id ? tab : shown)), report);
+    },
+  });
 
   const setCharts = (update: (charts: Chart[]) => Chart[]) => setActive((tab) => (tab ? { ...tab, charts: update(tab.charts) } : tab));
   const replaceChart = (chart: Chart) => setCharts((charts) => charts.map((c) => (c.id === chart.id ? chart : c)));

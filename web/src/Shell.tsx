@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { ChatLauncher } from "./chat/ChatLauncher";
 import { Dashboard } from "./Dashboard";
 import { LiveChannel } from "./live";
 import { MetersPage } from "./meters/MetersPage";
@@ -51,6 +52,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
           ))}
         </nav>
         <span className="spacer" />
+        <ChatLauncher live={live} showDashboard={() => go("/")} />
         <NotificationBell live={live} />
         <ThemeSwitch />
         <span className="muted account" title={session.email}>{session.email}</span>

@@ -1,0 +1,208 @@
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { errorText, wattboard } from "../api";
+import type { LiveChannel } from "../live";
+import { chatApi, type Agent, type ChatMessage, type ChatSession, type ChatSettings, type ChatTool, type PermissionDecision, type PermissionRequest, type ToolCallRecord } from "./chat-api";
+import { conversationReducer, emptyConversation } from "./conversation-state";
+import { noteToolCall } from "./dashboard-link";
+import { toolCallSentence, toolLabel } from "./tool-words";
+import type { Toast } from "./Toasts";
+
+const LAST_SESSION_KEY = "wattboard.chat.session";
+const DEFAULT_AGENT = "analyst";
+
+export interface OpenRequest extends PermissionRequest {
+  /** ms since epoch when the server stops waiting. */
+  deadline: number;
+  answering?: PermissionDecision;
+}
+
+const titleFrom = (text: string) => (text.length > 48 ? `${text.slice(0, 47).trim()}…` : text);
+
+/**
+ * The chat's state: sessions, agents, the open conversation (streamed in from the live channel),
+ * permission requests, and the actions on them. Lists load the first time the panel opens;
+ * live events are followed from the start, so a request never goes unseen.
+ */
+export function useChat(live: LiveChannel | null, open: boolean, notify: (toast: Omit<Toast, "id">) => void, reveal: () => void) {
+  const [sessions, setSessions] = useState<ChatSession[] | null>(null);
+  const [sessionId, setSessionId] = useState<string | null>(() => localStorage.getItem(LAST_SESSION_KEY));
+  const [agents, setAgents] = useState<Agent[]>([]);
+  const [draftAgentId, setDraftAgentId] = useState(DEFAULT_AGENT);
+  const [tools, setTools] = useState<ChatTool[]>([]);
+  const [settings, setSettings] = useState<ChatSettings | null>(null);
+  const [meterNames, setMeterNames] = useState<string[]>([]);
+  const [requests, setRequests] = useState<OpenRequest[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [ready, setReady] = useState(false);
+  const [conversation, dispatch] = useReducer(conversationReducer, emptyConversation);
+  const shown = useRef(conversation);
+  shown.current = conversation;
+  const report = useCallback((caught: unknown) => setError(errorText(caught)), []);
+  const callbacks = useRef({ notify, reveal, open });
+  callbacks.current = { notify, reveal, open };
+
+  const loaded = useRef(false);
+  useEffect(() => {
+    if (!open || loaded.current) return;
+    loaded.current = true;
+    chatApi.listSessions().then((list) => {
+      setSessions(list);
+      setSessionId((id) => (id && list.some((s) => s.id === id) ? id : (list[0]?.id ?? null)));
+      setReady(true);
+    }, report);
+    chatApi.agents().then(setAgents, report);
+    chatApi.tools().then(setTools, () => {});
+    chatApi.settings().then(setSettings, () => {});
+    wattboard.listMeters().then((meters) => setMeterNames(meters.map((m) => m.name)), () => {});
+  }, [open, report]);
+
+  // Open the picked session's transcript (unless it is already shown: a session just created by sending).
+  useEffect(() => {
+    if (sessionId) localStorage.setItem(LAST_SESSION_KEY, sessionId);
+    else localStorage.removeItem(LAST_SESSION_KEY);
+    if (!ready || shown.current.sessionId === sessionId) return;
+    dispatch({ type: "open", sessionId });
+    if (!sessionId) return;
+    let cancelled = false;
+    chatApi.transcript(sessionId).then((transcript) => !cancelled && dispatch({ type: "open", sessionId, transcript }), report);
+    return () => void (cancelled = true);
+  }, [sessionId, ready, report]);
+
+  useEffect(
+    () =>
+      live?.subscribe((event) => {
+        const payload = event.payload as Record<string, unknown>;
+        if (event.type === "chat.tool") {
+          const call = payload.call as ToolCallRecord;
+          dispatch({ type: "tool", sessionId: payload.sessionId as string, call });
+          callbacks.current.notify({ text: toolCallSentence(call), tone: call.error ? "warn" : "ok" });
+        } else if (event.type === "chat.message") {
+          const sessionOfEvent = payload.sessionId as string;
+          // Another browser tab's turn: its question is not in the event, so read the whole transcript.
+          if (sessionOfEvent === shown.current.sessionId && !shown.current.pendingTurn) {
+            chatApi.transcript(sessionOfEvent).then((transcript) => dispatch({ type: "open", sessionId: sessionOfEvent, transcript }), () => {});
+          } else dispatch({ type: "message", sessionId: sessionOfEvent, message: payload.message as ChatMessage });
+        } else if (event.type === "chat.delta") {
+          dispatch({ type: "delta", sessionId: payload.sessionId as string, messageId: payload.messageId as string, text: String(payload.delta ?? "") });
+        } else if (event.type === "permission.request") {
+          const request = payload as unknown as PermissionRequest;
+          setRequests((all) => [...all.filter((r) => r.id !== request.id), { ...request, deadline: Date.now() + request.timeoutSeconds * 1000 }]);
+          if (!callbacks.current.open) callbacks.current.notify({ text: `${request.agent} asks to ${toolLabel(request.tool).toLowerCase()}`, tone: "warn", action: { label: "Review", run: callbacks.current.reveal } });
+        } else if (event.type === "permission.resolved") {
+          setRequests((all) => all.filter((r) => r.id !== payload.id));
+        }
+      }),
+    [live],
+  );
+
+  const session = sessions?.find((s) => s.id === sessionId) ?? null;
+  const agentId = session?.agentId ?? draftAgentId;
+  const agent = agents.find((a) => a.id === agentId) ?? agents[0];
+
+  const touch = (updated: ChatSession) => setSessions((all) => [updated, ...(all ?? []).filter((s) => s.id !== updated.id)]);
+
+  async function send(text: string, tabId: string | undefined) {
+    setError(null);
+    let id = sessionId;
+    try {
+      if (!id) {
+        const created = await chatApi.createSession({ title: titleFrom(text), agentId });
+        id = created.id;
+        dispatch({ type: "open", sessionId: id, transcript: { messages: [], toolCalls: [] } });
+        touch(created);
+        setSessionId(id);
+      }
+    } catch (caught) {
+      return report(caught);
+    }
+    const localId = `local-${crypto.randomUUID()}`;
+    dispatch({ type: "sent", sessionId: id, localId, text });
+    try {
+      const transcript = await chatApi.send(id, { text, tabId, agentId });
+      dispatch({ type: "turn", sessionId: id, localId, transcript });
+      transcript.toolCalls.forEach(noteToolCall);
+      setSessions((all) => {
+        const current = all?.find((s) => s.id === id);
+        return current ? [{ ...current, updatedAt: new Date().toISOString() }, ...all!.filter((s) => s !== current)] : all;
+      });
+    } catch (caught) {
+      dispatch({ type: "failed", sessionId: id, localId, error: errorText(caught) });
+    }
+  }
+
+  async function pickAgent(next: string) {
+    const picked = agents.find((a) => a.id === next);
+    setDraftAgentId(next);
+    if (session) {
+      touch({ ...session, agentId: next });
+      chatApi.updateSession(session.id, { agentId: next }).then(touch, report);
+    }
+    if (picked) {
+      const asks = Object.entries(picked.permissions).filter(([, p]) => p === "ask").map(([tool]) => toolLabel(tool).toLowerCase());
+      notify({ text: `${picked.name} answers now${asks.length ? `; asks before: ${asks.join(", ")}` : ""}`, tone: "info" });
+    }
+  }
+
+  async function newSession() {
+    try {
+      const created = await chatApi.createSession({ title: "New chat", agentId });
+      dispatch({ type: "open", sessionId: created.id, transcript: { messages: [], toolCalls: [] } });
+      touch(created);
+      setSessionId(created.id);
+    } catch (caught) {
+      report(caught);
+    }
+  }
+
+  async function renameSession(title: string) {
+    if (!session || !title.trim() || title === session.title) return;
+    touch({ ...session, title });
+    chatApi.updateSession(session.id, { title: title.trim() }).then(touch, report);
+  }
+
+  async function deleteSession() {
+    if (!session) return;
+    try {
+      await chatApi.deleteSession(session.id);
+      const rest = (sessions ?? []).filter((s) => s.id !== session.id);
+      setSessions(rest);
+      setSessionId(rest[0]?.id ?? null);
+      notify({ text: `Deleted “${session.title}”`, tone: "info" });
+    } catch (caught) {
+      report(caught);
+    }
+  }
+
+  async function answer(request: OpenRequest, decision: PermissionDecision) {
+    setRequests((all) => all.map((r) => (r.id === request.id ? { ...r, answering: decision } : r)));
+    try {
+      await chatApi.answerPermission(request.id, decision);
+    } catch (caught) {
+      setRequests((all) => all.filter((r) => r.id !== request.id));
+      notify({ text: `Could not answer: ${errorText(caught)}`, tone: "warn" });
+    }
+  }
+
+  return {
+    sessions,
+    session,
+    selectSession: setSessionId,
+    newSession,
+    renameSession,
+    deleteSession,
+    agents,
+    agent,
+    pickAgent,
+    tools,
+    settings,
+    meterNames,
+    conversation,
+    send,
+    requests,
+    answer,
+    error,
+    dismissError: () => setError(null),
+  };
+}
+
+export type ChatModel = ReturnType<typeof useChat>;
