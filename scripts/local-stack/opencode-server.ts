@@ -235,7 +235,14 @@ export async function startOpencodeServer(options: StartOpencodeServerOptions): 
     });
     // The server boots an instance (config, agents, plugins, tools) lazily on the first request
     // for a directory: do it now so a broken config or tools file fails startup, not a chat turn.
-    await bootInstance(url, directory, authorization, started + timeoutMs - performance.now());
+    await bootInstance(
+      url,
+      directory,
+      authorization,
+      started + timeoutMs - performance.now(),
+      model,
+      options.tools,
+    );
     return { url, directory, model, authorization, pid: child.pid!, startupMs: performance.now() - started, stop };
   } catch (error) {
     await stop();
@@ -244,12 +251,30 @@ export async function startOpencodeServer(options: StartOpencodeServerOptions): 
   }
 }
 
-async function bootInstance(url: string, directory: string, authorization: string | undefined, budgetMs: number) {
-  const query = new URLSearchParams({ directory, provider: OPENCODE_PROVIDER_ID, model: "probe" });
+/**
+ * Boots the instance for `directory` and checks that the plugin registered every Wattboard tool
+ * (with its description, so a name clashing with a built-in is caught too): opencode logs a plugin
+ * that throws (bad tools file, reserved name) and carries on without it.
+ */
+async function bootInstance(
+  url: string,
+  directory: string,
+  authorization: string | undefined,
+  budgetMs: number,
+  model: { providerID: string; modelID: string },
+  expected: OpencodeToolDefinition[],
+) {
+  const query = new URLSearchParams({ directory, provider: model.providerID, model: model.modelID });
   const response = await fetch(`${url}/experimental/tool?${query}`, {
     headers: authorization ? { authorization } : {},
     signal: AbortSignal.timeout(Math.max(1_000, Math.round(budgetMs))),
   });
   if (!response.ok) throw new Error(`opencode instance boot failed: HTTP ${response.status} ${await response.text()}`);
-  await response.text();
+  const listed = (await response.json()) as { id: string; description: string }[];
+  const missing = expected.filter((tool) => !listed.some((item) => item.id === tool.name && item.description === tool.description));
+  if (missing.length) {
+    throw new Error(
+      `opencode started without the Wattboard tools ${missing.map((tool) => tool.name).join(", ")} (the plugin failed: see its output)`,
+    );
+  }
 }

@@ -168,6 +168,18 @@ describe("opencode engine (offline)", () => {
     await new Promise((resolve) => tools?.server.close(resolve));
   });
 
+  it("fails to start, with the plugin's message, when a tool definition is unusable", async () => {
+    const start = startOpencodeServer({
+      modelBaseUrl: model.baseURL,
+      model: "scripted-model",
+      toolUrl: tools.url,
+      toolSecret: TOOL_SECRET,
+      tools: [{ name: "bash", description: "Shadows the built-in", inputSchema: { type: "object" } }],
+      timeoutMs: 45_000,
+    });
+    await expect(start).rejects.toThrow(/reserved by opencode/);
+  }, 60_000);
+
   it("refuses clients without the server password", async () => {
     const response = await fetch(`${server.url}/session?directory=${encodeURIComponent(server.directory)}`);
     expect(response.status).toBe(401);
