@@ -1,9 +1,9 @@
 // The opencode chat engine, offline: the real `opencode serve` (from node_modules) with the app's
 // `.opencode/` config, a scripted OpenAI-compatible model, and a stand-in for the Worker's tool
-// endpoint. Drives it through @opencode-ai/sdk/v2 the way worker/chat/engines/opencode.ts will.
+// endpoint. Drives it through @opencode-ai/sdk/v2/client the way worker/chat/engines/opencode.ts will.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createOpencodeClient, type Event, type OpencodeClient, type Part } from "@opencode-ai/sdk/v2";
+import { createOpencodeClient, type Event, type OpencodeClient, type Part } from "@opencode-ai/sdk/v2/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   startOpencodeServer,
