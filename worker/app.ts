@@ -15,7 +15,9 @@ import { liveRoutes } from "./routes/live";
 import { metersRoutes } from "./routes/meters";
 import { modelRunsRoutes } from "./routes/model-runs";
 import { notificationsRoutes } from "./routes/notifications";
+import { publicSharesRoutes } from "./routes/public-shares";
 import { seriesRoutes } from "./routes/series";
+import { sharesRoutes } from "./routes/shares";
 import { tabsRoutes } from "./routes/tabs";
 
 /**
@@ -30,6 +32,8 @@ const PUBLIC_ROUTES: { method: string; path: string }[] = [
   { method: "GET", path: "/api/ws" },
   // Meters authenticate with a per-meter HMAC signature instead of a user token.
   { method: "POST", path: "/api/ingest/*" },
+  // Anyone with a share token may read what it shares.
+  { method: "GET", path: "/api/public/*" },
 ];
 const isPublic = (method: string, path: string) =>
   PUBLIC_ROUTES.some((r) => r.method === method && (r.path.endsWith("/*") ? path.startsWith(r.path.slice(0, -1)) : r.path === path));
@@ -56,7 +60,7 @@ export function createApp() {
   app.use("/api/*", withDatabase);
   app.use("/api/*", async (c, next) => (isPublic(c.req.method, c.req.path) ? next() : requireUser(c, next)));
 
-  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes, notificationsRoutes, chatRoutes, agentsRoutes]) app.route("/", routes);
+  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes, notificationsRoutes, chatRoutes, agentsRoutes, sharesRoutes, publicSharesRoutes]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -74,7 +78,7 @@ export function createApp() {
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(error.toBody(), error.status);
     if (isDatabaseUnavailable(error)) {
-      console.error(`database unavailable on ${c.req.method} ${c.req.path}: ${describeError(error)}`);
+      console.error(`database unavailable on ${c.req.method} ${loggablePath(c.req.path)}: ${describeError(error)}`);
       c.header("Retry-After", String(RETRY_AFTER_SECONDS));
       return c.json(databaseUnavailable().toBody(), 503);
     }
@@ -83,7 +87,7 @@ export function createApp() {
       const code = /JSON/i.test(error.message) ? "invalid_json" : "bad_request";
       return c.json({ error: { code, message: error.message } }, error.status);
     }
-    console.error(`unhandled error on ${c.req.method} ${c.req.path}: ${describeError(error)}`);
+    console.error(`unhandled error on ${c.req.method} ${loggablePath(c.req.path)}: ${describeError(error)}`);
     return c.json({ error: { code: "internal_error", message: "Something went wrong on our side; try again, and tell us if it keeps happening" } }, 500);
   });
 
@@ -95,4 +99,9 @@ function describeError(error: unknown): string {
   return errorChain(error)
     .map(({ message, code }) => (code ? `${message} [${code}]` : message))
     .join(" <- ");
+}
+
+/** Share tokens and WebSocket tickets are credentials: they never reach the logs. */
+function loggablePath(path: string): string {
+  return path.replace(/(\/shares\/)[^/]+/, "$1<token>");
 }

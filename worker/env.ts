@@ -6,6 +6,8 @@ export interface Env {
   ASSETS: Fetcher;
   USER_HUB: DurableObjectNamespace<import("../durable-objects/user-hub").UserHub>;
   INFERENCE_QUEUE: Queue<InferenceJob>;
+  SHARE_IP_LIMITER: RateLimit;
+  SHARE_TOKEN_LIMITER: RateLimit;
 
   /** Postgres connection string (Neon in production). */
   DATABASE_URL?: string;

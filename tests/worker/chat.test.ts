@@ -190,3 +190,23 @@ describe("chat: a run asked for in a session", () => {
     expect(notification.body).toBe(turn.body.messages[1].text);
   });
 });
+
+describe("chat: sharing asks first", () => {
+  it("/share asks by default (a share tool), and a chat-wide deny blocks it for every agent", async () => {
+    const { token, tab, session } = await setup();
+    const live = await openSocket(token);
+    const pending = say(token, session, { text: `/share tab ${tab}` });
+    const request = await live.next("permission.request");
+    expect(request.payload.tool).toBe("share");
+    await call("POST", `/api/chat/permissions/${request.payload.id}`, { token, body: { decision: "once" } });
+    const turn = await pending;
+    expect(turn.body.toolCalls[0]).toMatchObject({ tool: "share", decision: "once" });
+    expect(turn.body.messages[1].text).toContain("http://wattboard.test/s/");
+    live.socket.close(1000);
+
+    await call("PUT", "/api/chat/settings", { token, body: { rules: { share: "deny" }, askTimeoutSeconds: 30 } });
+    const custom = await call("POST", "/api/agents", { token, body: { name: "Sharer", permissions: { share: "allow" } } });
+    const blocked = await say(token, session, { text: `/share tab ${tab}`, agentId: custom.body.id });
+    expect(blocked.body.toolCalls[0]).toMatchObject({ tool: "share", decision: "deny" });
+  });
+});

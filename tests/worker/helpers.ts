@@ -10,8 +10,8 @@ export interface ApiResult<T = any> {
 }
 
 /** Calls the real Worker (its default export) the way a browser or script would. */
-export async function call<T = any>(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string } = {}): Promise<ApiResult<T>> {
-  const headers: Record<string, string> = {};
+export async function call<T = any>(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined || options.rawBody !== undefined) headers["Content-Type"] = "application/json";
   const response = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test${path}`, {

@@ -14,6 +14,7 @@ export interface ChatActor {
   db: Database;
   env: Env;
   userId: string;
+  origin: string;
 }
 
 /** The engine for this deployment: the offline one until an LLM engine is configured. */
@@ -74,7 +75,7 @@ export async function sendChatMessage(actor: ChatActor, sessionId: string, messa
       }
       try {
         const { result, summary } = await tool.run(
-          { db: actor.db, env: actor.env, userId: actor.userId, sessionId, sessionTitle: session.title, messageId: userMessage.id, messageAt: userMessage.at, tabId: message.tabId },
+          { db: actor.db, env: actor.env, userId: actor.userId, sessionId, sessionTitle: session.title, messageId: userMessage.id, messageAt: userMessage.at, tabId: message.tabId, origin: actor.origin },
           parsed.data,
         );
         await record(decision, result, null);

@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "../schemas/chart-spec";
 import type { Database } from "./client";
 import { charts, meters, tabs } from "./schema";
+import { revokeSharesOf } from "./shares";
 
 export type ChartRow = typeof charts.$inferSelect;
 
@@ -97,9 +98,12 @@ export async function updateChart(db: Database, ownerId: string, id: string, cha
   return row ? { ok: true, chart: row } : { ok: false, missing: "chart" };
 }
 
+/** Deletes the chart and kills its public links. */
 export async function deleteChart(db: Database, ownerId: string, id: string): Promise<boolean> {
   const deleted = await db.delete(charts).where(byOwner(ownerId, id)).returning({ id: charts.id });
-  return deleted.length > 0;
+  if (deleted.length === 0) return false;
+  await revokeSharesOf(db, id);
+  return true;
 }
 
 /** Titles of the owner's charts that show a meter, with their tab titles (the words a person uses for it). */

@@ -192,3 +192,24 @@ export const chatSettings = pgTable("chat_settings", {
   askTimeoutSeconds: integer("ask_timeout_seconds").notNull().default(60),
   updatedAt: updatedAt(),
 });
+
+/** A public link to one chart or one tab. The token is the only key: 256 random bits. */
+export const shares = pgTable(
+  "shares",
+  {
+    token: text("token").primaryKey(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["chart", "tab"] }).notNull(),
+    targetId: uuid("target_id").notNull(),
+    /** Viewers may pick another time range; otherwise the chart's own window is used. */
+    viewerMayChangeRange: boolean("viewer_may_change_range").notNull().default(false),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** Loads that missed the edge cache (which holds a share for 10 s). */
+    viewCount: integer("view_count").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index("shares_owner_idx").on(t.ownerId), index("shares_target_idx").on(t.targetId)],
+);

@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { charts, tabs } from "./schema";
+import { revokeSharesOf } from "./shares";
 
 export type TabRow = typeof tabs.$inferSelect;
 import type { ChartRow } from "./charts";
@@ -77,8 +78,11 @@ export async function updateTab(
   });
 }
 
-/** Deletes the tab and (by cascade) its charts. */
+/** Deletes the tab and (by cascade) its charts, and kills the public links to any of them. */
 export async function deleteTab(db: Database, ownerId: string, id: string): Promise<boolean> {
+  const chartIds = (await db.select({ id: charts.id }).from(charts).where(and(eq(charts.tabId, id), eq(charts.ownerId, ownerId)))).map((c) => c.id);
   const deleted = await db.delete(tabs).where(byOwner(ownerId, id)).returning({ id: tabs.id });
-  return deleted.length > 0;
+  if (deleted.length === 0) return false;
+  for (const target of [id, ...chartIds]) await revokeSharesOf(db, target);
+  return true;
 }

@@ -113,7 +113,7 @@ chatRoutes.openapi(
     request: { params: IdParam, ...jsonBody(z.object({ text: z.string().trim().min(1, "write a message first").max(8_000), tabId: z.uuid().optional(), agentId: AgentId.optional() }).strict()) },
     responses: { 200: jsonResponse("The turn", Transcript), ...errorResponses(400, 401, 404) },
   }),
-  async (c) => c.json(await sendChatMessage({ db: c.var.db, env: c.env, userId: c.var.user.id }, c.req.valid("param").id, c.req.valid("json")), 200),
+  async (c) => c.json(await sendChatMessage({ db: c.var.db, env: c.env, userId: c.var.user.id, origin: new URL(c.req.url).origin }, c.req.valid("param").id, c.req.valid("json")), 200),
 );
 
 chatRoutes.openapi(

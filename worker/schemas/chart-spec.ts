@@ -39,15 +39,17 @@ export const Bucket = z.enum(["auto", ...BUCKET_NAMES]);
 /** Quantities that add up across meters, so a stacked chart of them means something. */
 const STACKABLE_METRICS: readonly Metric[] = ["power_w", "energy_wh", "current_a"];
 
+/** How a chart shows its data, whatever meters it shows (also what a public viewer sees). */
+export const ChartPresentation = z.object({
+  metric: Metric,
+  aggregation: Aggregation.default("avg"),
+  chartType: ChartType.default("line"),
+  window: TimeWindow,
+  bucket: Bucket.default("auto"),
+});
+
 export const ChartSpec = z
-  .object({
-    meterIds: z.array(z.uuid()).min(1).max(12),
-    metric: Metric,
-    aggregation: Aggregation.default("avg"),
-    chartType: ChartType.default("line"),
-    window: TimeWindow,
-    bucket: Bucket.default("auto"),
-  })
+  .object({ meterIds: z.array(z.uuid()).min(1).max(12), ...ChartPresentation.shape })
   .strict()
   .superRefine((spec, ctx) => {
     if (spec.chartType === "heatmap" && spec.meterIds.length !== 1) {

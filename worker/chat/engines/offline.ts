@@ -55,7 +55,7 @@ function help(meters: MeterRow[]): string {
   return [
     "I am the offline assistant: I understand commands and a few plain requests. Commands:",
     "/chart <metric> <meter> <window> [as line|area|bar|stacked|heatmap], e.g. /chart power site-1 last 7d as line",
-    "/summary <meter> [window] · /run <meter> · /plan <meter> · /goal <meter> <n> kW · /meters · /tabs · /tab <title>",
+    "/summary <meter> [window] · /run <meter> · /plan <meter> · /goal <meter> <n> kW · /share chart|tab <id> · /meters · /tabs · /tab <title>",
     'Plain requests such as "show the site\'s power for the last week" work too.',
     refs,
     "For free conversation, configure an LLM for the opencode engine (see the README).",
@@ -88,6 +88,10 @@ export const offlineEngine: ChatEngine = {
     }
     if (verb === "plan" || (!command && /\b(explain|plan)\b/.test(lower))) {
       return meters[0] ? say("explain_plan", { meterId: meters[0].id }) : needMeter();
+    }
+    if (verb === "share") {
+      const target = /^(chart|tab)\s+([0-9a-f-]{36})$/i.exec(rest.trim());
+      return target ? say("share", { kind: target[1].toLowerCase(), id: target[2].toLowerCase() }) : "Say what to share: /share chart <chart id> or /share tab <tab id> (the chart's menu has Share too).";
     }
     if (verb === "goal") {
       const limit = /(\d+(?:\.\d+)?)\s*kw/i.exec(rest);

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { createChart, updateChart } from "../../db/charts";
+import { createChart, getChart, updateChart } from "../../db/charts";
+import { createShare, findLiveShare } from "../../db/shares";
 import { getMeter, listMeters, updateMeter } from "../../db/meters";
 import { latestModelRun } from "../../db/model-runs";
-import { createTab, listTabs } from "../../db/tabs";
+import { createTab, getTab, listTabs } from "../../db/tabs";
 import { usageFigures } from "../../db/usage";
 import { ApiError, notFound } from "../../errors";
 import { explainRun, MIN_HISTORY_HOURS, runModel } from "../../model/run-model";
@@ -116,6 +117,19 @@ export const TOOLS = [
       const outcome = await updateChart(db, userId, chartId, changes);
       if (!outcome.ok) throw notFound({ chart: "Chart", tab: "Tab", meter: "Meter" }[outcome.missing]);
       return { result: { id: outcome.chart.id, tabId: outcome.chart.tabId, title: outcome.chart.title }, summary: `Updated chart "${outcome.chart.title}"` };
+    },
+  }),
+  defineTool({
+    name: "share",
+    description: "Make a public, read-only link to a chart or a whole tab (returns the live link if there is one).",
+    risk: "share",
+    input: z.object({ kind: z.enum(["chart", "tab"]), id: z.uuid() }).strict(),
+    async run({ db, userId, origin }, { kind, id }) {
+      const target = kind === "chart" ? await getChart(db, userId, id) : await getTab(db, userId, id);
+      if (!target) throw notFound(kind === "chart" ? "Chart" : "Tab");
+      const share = (await findLiveShare(db, userId, kind, id)) ?? (await createShare(db, { ownerId: userId, kind, targetId: id, viewerMayChangeRange: false, expiresAt: null }));
+      const url = `${origin}/s/${share.token}`;
+      return { result: { url, embedUrl: `${origin}/embed/${share.token}` }, summary: `Anyone with this link can see "${target.title}": ${url}` };
     },
   }),
   defineTool({

@@ -19,6 +19,8 @@ export interface ToolContext {
   messageAt: string;
   /** The tab the person picked in the chat, if any. */
   tabId?: string;
+  /** Where the app is served, for links the tools hand out. */
+  origin: string;
 }
 
 export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {

@@ -1,0 +1,56 @@
+import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import type { Database } from "./client";
+import { shares } from "./schema";
+
+export type ShareRow = typeof shares.$inferSelect;
+
+/** 32 random bytes, base64url: 256 bits, far beyond guessing. */
+export function newShareToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+const live = (now: Date) => and(isNull(shares.revokedAt), or(isNull(shares.expiresAt), gt(shares.expiresAt, now)));
+
+export async function findLiveShare(db: Database, ownerId: string, kind: "chart" | "tab", targetId: string, now = new Date()): Promise<ShareRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(shares)
+    .where(and(eq(shares.ownerId, ownerId), eq(shares.kind, kind), eq(shares.targetId, targetId), live(now)))
+    .orderBy(desc(shares.createdAt))
+    .limit(1);
+  return row;
+}
+
+export async function createShare(db: Database, share: { ownerId: string; kind: "chart" | "tab"; targetId: string; viewerMayChangeRange: boolean; expiresAt: Date | null }): Promise<ShareRow> {
+  const [row] = await db.insert(shares).values({ ...share, token: newShareToken() }).returning();
+  return row;
+}
+
+export function listShares(db: Database, ownerId: string): Promise<ShareRow[]> {
+  return db.select().from(shares).where(and(eq(shares.ownerId, ownerId), isNull(shares.revokedAt))).orderBy(desc(shares.createdAt));
+}
+
+export async function revokeShare(db: Database, ownerId: string, token: string): Promise<boolean> {
+  const rows = await db
+    .update(shares)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(shares.token, token), eq(shares.ownerId, ownerId), isNull(shares.revokedAt)))
+    .returning({ token: shares.token });
+  return rows.length > 0;
+}
+
+/** The share behind a public token, if it is neither revoked nor expired. */
+export async function openShare(db: Database, token: string, now = new Date()): Promise<ShareRow | undefined> {
+  const [row] = await db
+    .update(shares)
+    .set({ viewCount: sql`${shares.viewCount} + 1` })
+    .where(and(eq(shares.token, token), live(now)))
+    .returning();
+  return row;
+}
+
+/** Deleting a chart or tab kills its links. */
+export async function revokeSharesOf(db: Database, targetId: string): Promise<void> {
+  await db.update(shares).set({ revokedAt: new Date() }).where(and(eq(shares.targetId, targetId), isNull(shares.revokedAt)));
+}
