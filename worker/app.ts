@@ -76,7 +76,7 @@ export function createApp() {
   app.notFound((c) => c.json({ error: { code: "route_not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
 
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json(error.toBody(), error.status);
+    if (error instanceof ApiError) return c.json(error.toBody(), error.status, error.headers);
     if (isDatabaseUnavailable(error)) {
       console.error(`database unavailable on ${c.req.method} ${loggablePath(c.req.path)}: ${describeError(error)}`);
       c.header("Retry-After", String(RETRY_AFTER_SECONDS));

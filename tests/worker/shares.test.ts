@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, ownChartSpec, signIn } from "./helpers";
 
@@ -121,5 +122,25 @@ describe("shares: security", () => {
     }
     expect(statuses.at(-1)).toBe(429);
     expect(statuses.slice(0, -1).every((s) => s === 404)).toBe(true);
+  });
+});
+
+describe("shares: unfurls and embeds", () => {
+  it("a server-drawn SVG preview with the title, and oEmbed pointing at the embed page", async () => {
+    const { token, chart } = await dashboard();
+    const link = (await share(token, { kind: "chart", id: chart.id })).body;
+    const preview = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/public/shares/${link.token}/preview.svg`);
+    expect(preview.status).toBe(200);
+    expect(preview.headers.get("Content-Type")).toContain("image/svg+xml");
+    expect(await preview.text()).toContain("Compressor power");
+
+    const oembed = await call("GET", `/api/public/oembed?url=${encodeURIComponent(link.url)}`);
+    expect(oembed.status).toBe(200);
+    expect(oembed.body).toMatchObject({ type: "rich", version: "1.0", title: "Compressor power", thumbnail_url: `http://wattboard.test/api/public/shares/${link.token}/preview.svg` });
+    expect(oembed.body.html).toContain(`src="http://wattboard.test/embed/${link.token}"`);
+
+    await call("DELETE", `/api/shares/${link.token}`, { token });
+    expect((await call("GET", `/api/public/oembed?url=${encodeURIComponent(link.url)}`)).status).toBe(404);
+    expect((await call("GET", "/api/public/oembed?url=https://example.com/elsewhere")).status).toBe(404);
   });
 });

@@ -6,11 +6,32 @@ import { PublicShare } from "../schemas/shares";
 import { publicShareView } from "../shares/public-view";
 import { cachedShare, cacheShare, SHARE_CACHE_SECONDS } from "../shares/share-cache";
 import { createRouter, jsonResponse } from "./router";
+import type { Database } from "../db/client";
+import type { Env } from "../env";
+import { sharePreviewSvg } from "../shares/preview-svg";
 
 export const publicSharesRoutes = createRouter();
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const gone = () => notFound("Share");
+
+/** Rate limits a public read by client IP and by token; 429 with Retry-After past either. */
+async function limitPublicRead(c: { env: Env; req: { header(name: string): string | undefined } }, token: string): Promise<void> {
+  const ip = c.req.header("CF-Connecting-IP") ?? "unknown";
+  const [byIp, byToken] = await Promise.all([c.env.SHARE_IP_LIMITER.limit({ key: ip }), c.env.SHARE_TOKEN_LIMITER.limit({ key: token })]);
+  if (!byIp.success || !byToken.success) {
+    throw new ApiError(429, "rate_limited", "Too many requests for shared links; wait a minute and try again", undefined, { "Retry-After": "60" });
+  }
+}
+
+async function loadPublicShare(db: Database, token: string, range?: { from: Date; to: Date }) {
+  if (!TOKEN.test(token)) throw gone();
+  const share = await openShare(db, token);
+  if (!share) throw gone();
+  const view = await publicShareView(db, share, range);
+  if (!view) throw gone();
+  return view;
+}
 
 publicSharesRoutes.openapi(
   createRoute({
@@ -26,25 +47,73 @@ publicSharesRoutes.openapi(
   }),
   async (c) => {
     const { token } = c.req.valid("param");
-    const ip = c.req.header("CF-Connecting-IP") ?? "unknown";
-    const [byIp, byToken] = await Promise.all([c.env.SHARE_IP_LIMITER.limit({ key: ip }), c.env.SHARE_TOKEN_LIMITER.limit({ key: token })]);
-    if (!byIp.success || !byToken.success) {
-      c.header("Retry-After", "60");
-      throw new ApiError(429, "rate_limited", "Too many requests for shared links; wait a minute and try again");
-    }
+    await limitPublicRead(c, token);
     if (!TOKEN.test(token)) throw gone();
     const { from, to } = c.req.valid("query");
     const search = from && to ? `?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}` : "";
     const cached = await cachedShare(c.req.url, token, search);
     if (cached) return cached as never;
 
-    const share = await openShare(c.var.db, token);
-    if (!share) throw gone();
     const range = from && to && Date.parse(from) < Date.parse(to) ? { from: new Date(from), to: new Date(to) } : undefined;
-    const view = await publicShareView(c.var.db, share, range);
-    if (!view) throw gone();
+    const view = await loadPublicShare(c.var.db, token, range);
     const response = c.json(view, 200, { "Cache-Control": `public, max-age=${SHARE_CACHE_SECONDS}` });
     c.executionCtx.waitUntil(cacheShare(c.req.url, token, search, response.clone()));
     return response;
+  },
+);
+
+publicSharesRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/public/shares/{token}/preview.svg",
+    tags: ["shares"],
+    summary: "The link's unfurl image: title and the first chart, drawn on the server",
+    request: { params: z.object({ token: z.string() }) },
+    responses: { 200: { description: "SVG image", content: { "image/svg+xml": { schema: z.string() } } }, ...errorResponses(404, 429) },
+  }),
+  async (c) => {
+    const { token } = c.req.valid("param");
+    await limitPublicRead(c, token);
+    const svg = sharePreviewSvg(await loadPublicShare(c.var.db, token));
+    return c.body(svg, 200, { "Content-Type": "image/svg+xml; charset=utf-8", "Cache-Control": `public, max-age=${SHARE_CACHE_SECONDS}` });
+  },
+);
+
+const EMBED = { width: 800, height: 450 };
+
+publicSharesRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/public/oembed",
+    tags: ["shares"],
+    summary: "oEmbed for a shared link, so pages and editors can embed it",
+    request: { query: z.object({ url: z.url(), format: z.enum(["json"]).default("json"), maxwidth: z.coerce.number().int().min(100).optional(), maxheight: z.coerce.number().int().min(100).optional() }) },
+    responses: { 200: jsonResponse("oEmbed rich response", z.record(z.string(), z.unknown())), ...errorResponses(400, 404, 429) },
+  }),
+  async (c) => {
+    const { url, maxwidth, maxheight } = c.req.valid("query");
+    const token = /\/(?:s|embed)\/([A-Za-z0-9_-]{43})$/.exec(new URL(url).pathname)?.[1];
+    if (!token) throw gone();
+    await limitPublicRead(c, token);
+    const view = await loadPublicShare(c.var.db, token);
+    const origin = new URL(c.req.url).origin;
+    const width = Math.min(maxwidth ?? EMBED.width, EMBED.width);
+    const height = Math.min(maxheight ?? EMBED.height, EMBED.height);
+    return c.json(
+      {
+        type: "rich",
+        version: "1.0",
+        title: view.title,
+        provider_name: "Wattboard",
+        provider_url: origin,
+        width,
+        height,
+        html: `<iframe src="${origin}/embed/${token}" width="${width}" height="${height}" style="border:0" loading="lazy" title="${view.title.replace(/"/g, "&quot;")}"></iframe>`,
+        thumbnail_url: `${origin}/api/public/shares/${token}/preview.svg`,
+        thumbnail_width: 1200,
+        thumbnail_height: 630,
+      },
+      200,
+    );
   },
 );

@@ -1,0 +1,42 @@
+import type { PublicShare } from "../schemas/shares";
+
+const WIDTH = 1200;
+const HEIGHT = 630;
+const PAD = { left: 80, right: 40, top: 150, bottom: 70 };
+const COLORS = ["#d9860b", "#2f7fd1", "#2a9d6f", "#c2457a", "#7a5cc9"];
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+/**
+ * The unfurl image of a shared link: its title and the first chart's lines, drawn on the server
+ * so chat apps and social sites can show it without running JavaScript.
+ */
+export function sharePreviewSvg(share: PublicShare): string {
+  const chart = share.charts[0];
+  const lines: string[] = [];
+  let subtitle = "No chart on this tab yet";
+  if (chart) {
+    subtitle = `${chart.title}${chart.unit ? ` (${chart.unit})` : ""}`;
+    const points = chart.series.flatMap((s) => s.points);
+    const times = points.map((p) => Date.parse(p.t));
+    const values = points.map((p) => p.avg);
+    const [t0, t1] = [Math.min(...times), Math.max(...times)];
+    const [v0, v1] = [Math.min(0, ...values), Math.max(...values)];
+    const x = (t: number) => PAD.left + ((t - t0) / (t1 - t0 || 1)) * (WIDTH - PAD.left - PAD.right);
+    const y = (v: number) => HEIGHT - PAD.bottom - ((v - v0) / (v1 - v0 || 1)) * (HEIGHT - PAD.top - PAD.bottom);
+    chart.series.forEach((series, i) => {
+      if (series.points.length === 0) return;
+      const path = series.points.map((p, j) => `${j ? "L" : "M"}${x(Date.parse(p.t)).toFixed(1)},${y(p.avg).toFixed(1)}`).join("");
+      lines.push(`<path d="${path}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="3" stroke-linejoin="round"/>`);
+    });
+    if (points.length === 0) subtitle += " · no readings in this window yet";
+  }
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}">
+<rect width="100%" height="100%" fill="#ffffff"/>
+<text x="${PAD.left}" y="80" font-family="system-ui, sans-serif" font-size="44" font-weight="700" fill="#15181d">${escape(share.title)}</text>
+<text x="${PAD.left}" y="122" font-family="system-ui, sans-serif" font-size="26" fill="#5d6673">${escape(subtitle)}</text>
+<line x1="${PAD.left}" y1="${HEIGHT - PAD.bottom}" x2="${WIDTH - PAD.right}" y2="${HEIGHT - PAD.bottom}" stroke="#dde1e6" stroke-width="2"/>
+${lines.join("\n")}
+<text x="${WIDTH - PAD.right}" y="${HEIGHT - 24}" text-anchor="end" font-family="system-ui, sans-serif" font-size="22" fill="#d9860b">⚡ Wattboard</text>
+</svg>`;
+}
