@@ -17,6 +17,7 @@ import { modelRunsRoutes } from "./routes/model-runs";
 import { notificationsRoutes } from "./routes/notifications";
 import { publicSharesRoutes } from "./routes/public-shares";
 import { seriesRoutes } from "./routes/series";
+import { sharePagesRoutes } from "./routes/share-pages";
 import { sharesRoutes } from "./routes/shares";
 import { tabsRoutes } from "./routes/tabs";
 
@@ -58,6 +59,9 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use("/api/*", withDatabase);
+  app.use("/s/*", withDatabase);
+  app.use("/embed/*", withDatabase);
+  app.route("/", sharePagesRoutes);
   app.use("/api/*", async (c, next) => (isPublic(c.req.method, c.req.path) ? next() : requireUser(c, next)));
 
   for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes, notificationsRoutes, chatRoutes, agentsRoutes, sharesRoutes, publicSharesRoutes]) app.route("/", routes);

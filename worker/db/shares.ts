@@ -54,3 +54,9 @@ export async function openShare(db: Database, token: string, now = new Date()): 
 export async function revokeSharesOf(db: Database, targetId: string): Promise<void> {
   await db.update(shares).set({ revokedAt: new Date() }).where(and(eq(shares.targetId, targetId), isNull(shares.revokedAt)));
 }
+
+/** The live share behind a token, without counting a view (for the page around the data). */
+export async function peekShare(db: Database, token: string, now = new Date()): Promise<ShareRow | undefined> {
+  const [row] = await db.select().from(shares).where(and(eq(shares.token, token), live(now)));
+  return row;
+}

@@ -1,0 +1,93 @@
+import { useEffect, useRef, useState } from "react";
+import type { PublicShare } from "../../../worker/schemas/shares";
+import type { SeriesSet } from "../api";
+import { chartTraces } from "../charts/chart-data";
+
+const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
+/** Viewers see new readings without reloading; the API caches a share for 10 s. */
+const REFRESH_MS = 30_000;
+
+export function publicShareToken(pathname: string): { token: string; embed: boolean } | null {
+  const match = /^\/(s|embed)\/([A-Za-z0-9_-]{43})\/?$/.exec(pathname);
+  return match ? { token: match[2], embed: match[1] === "embed" } : null;
+}
+
+type PublicChart = PublicShare["charts"][number];
+
+function PublicChartView({ chart, dark }: { chart: PublicChart; dark: boolean }) {
+  const plotRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = plotRef.current;
+    if (!element) return;
+    const data: SeriesSet = { metric: chart.spec.metric, unit: chart.unit, series: chart.series.map((s) => ({ ...s, meterId: s.name })) };
+    const spec = { ...chart.spec, meterIds: chart.series.map((s) => s.name) };
+    const zone = chart.series[0]?.timezone ?? "UTC";
+    void plotly().then((Plotly) =>
+      Plotly.react(
+        element,
+        chartTraces(spec as never, data) as Plotly.Data[],
+        {
+          margin: { l: 52, r: 12, t: 8, b: 48 },
+          paper_bgcolor: "rgba(0,0,0,0)",
+          plot_bgcolor: "rgba(0,0,0,0)",
+          font: { color: dark ? "#c9d1d9" : "#3a4049", size: 11 },
+          xaxis: { gridcolor: dark ? "#2a3039" : "#e6e9ed", title: { text: `Time (${zone})` } },
+          yaxis: { gridcolor: dark ? "#2a3039" : "#e6e9ed", title: { text: chart.unit } },
+          showlegend: chart.series.length > 1,
+          legend: { orientation: "h", y: -0.3 },
+        },
+        { responsive: true, displaylogo: false },
+      ),
+    );
+  }, [chart, dark]);
+  return (
+    <figure className="public-chart">
+      <figcaption>{chart.title}</figcaption>
+      <div ref={plotRef} className="public-plot" />
+    </figure>
+  );
+}
+
+/** A shared chart or tab, read-only, without sign-in. /embed is the chrome-less version for iframes. */
+export function PublicSharePage({ token, embed }: { token: string; embed: boolean }) {
+  const [share, setShare] = useState<PublicShare | null>(null);
+  const [gone, setGone] = useState(false);
+  const theme = new URLSearchParams(location.search).get("theme");
+  const dark = theme ? theme === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = dark ? "dark" : "light";
+    let stopped = false;
+    const load = async () => {
+      const response = await fetch(`/api/public/shares/${token}`).catch(() => null);
+      if (stopped || !response) return;
+      if (response.status === 404) return setGone(true);
+      if (response.ok) setShare((await response.json()) as PublicShare);
+    };
+    void load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => ((stopped = true), clearInterval(timer));
+  }, [token, dark]);
+
+  if (gone) {
+    return (
+      <main className={embed ? "public embed" : "public centered"}>
+        <p className="muted">This shared link is no longer available: it was revoked, it expired, or what it showed was deleted.</p>
+      </main>
+    );
+  }
+  return (
+    <main className={embed ? "public embed" : "public"} aria-busy={!share}>
+      {!embed && (
+        <header className="public-header">
+          <h1>{share?.title ?? "Loading…"}</h1>
+          <span className="muted">
+            Shared from <span className="logo">⚡</span> Wattboard · updates live
+          </span>
+        </header>
+      )}
+      {share && share.charts.length === 0 && <p className="muted">Nothing is on this shared tab right now.</p>}
+      <div className="public-charts">{share?.charts.map((chart, i) => <PublicChartView key={`${chart.title}-${i}`} chart={chart} dark={dark} />)}</div>
+    </main>
+  );
+}

@@ -1,0 +1,84 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { ApiError } from "../errors";
+import { peekShare } from "../db/shares";
+import { getChart } from "../db/charts";
+import { getTab } from "../db/tabs";
+import type { Database } from "../db/client";
+
+/**
+ * The public pages of a shared link: the SPA's page, with link-preview tags for the shared title
+ * and headers that allow framing only for /embed. The data comes from /api/public/shares/:token.
+ */
+export const sharePagesRoutes = new Hono<AppEnv>();
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Sources the SPA needs: its own scripts, the exact inline ones it ships (by hash: the theme
+ * bootstrap, and Vite's preamble in dev), eval for Plotly, inline styles for Vite and Plotly.
+ */
+function contentSecurityPolicy(inlineScriptHashes: string[], embed: boolean): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-eval' ${inlineScriptHashes.map((hash) => `'sha256-${hash}'`).join(" ")}`.trim(),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    // Only the embed page may be framed, by any site; the share page never.
+    `frame-ancestors ${embed ? "*" : "'none'"}`,
+  ].join("; ");
+}
+
+async function inlineScriptHashes(html: string): Promise<string[]> {
+  const bodies = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((match) => match[1]);
+  return Promise.all(
+    bodies.map(async (body) => btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)))))),
+  );
+}
+
+const escapeAttribute = (text: string) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+
+async function sharedTitle(db: Database, token: string): Promise<string | undefined> {
+  if (!TOKEN.test(token)) return undefined;
+  const share = await peekShare(db, token);
+  if (!share) return undefined;
+  const target = share.kind === "chart" ? await getChart(db, share.ownerId, share.targetId) : await getTab(db, share.ownerId, share.targetId);
+  return target?.title;
+}
+
+for (const [path, embed] of [["/s/:token", false], ["/embed/:token", true]] as const) {
+  sharePagesRoutes.get(path, async (c) => {
+    const token = c.req.param("token");
+    const ip = c.req.header("CF-Connecting-IP") ?? "unknown";
+    if (!(await c.env.SHARE_IP_LIMITER.limit({ key: ip })).success) throw new ApiError(429, "rate_limited", "Too many requests for shared links; wait a minute", undefined, { "Retry-After": "60" });
+    const title = await sharedTitle(c.var.db, token);
+    const html = await (await c.env.ASSETS.fetch(new Request(new URL("/", c.req.url)))).text();
+    const origin = new URL(c.req.url).origin;
+    const link = `${origin}/s/${token}`;
+    const meta = title
+      ? [
+          `<meta property="og:title" content="${escapeAttribute(title)}">`,
+          `<meta property="og:description" content="Live energy chart shared from Wattboard">`,
+          `<meta property="og:url" content="${link}">`,
+          `<meta property="og:image" content="${origin}/api/public/shares/${token}/preview.svg">`,
+          `<meta name="twitter:card" content="summary_large_image">`,
+          `<link rel="alternate" type="application/json+oembed" href="${origin}/api/public/oembed?url=${encodeURIComponent(link)}" title="${escapeAttribute(title)}">`,
+        ].join("")
+      : `<meta name="robots" content="noindex">`;
+    const rewritten = new HTMLRewriter()
+      .on("title", { element: (element) => void element.setInnerContent(title ? `${title} · Wattboard` : "Link not available · Wattboard") })
+      .on("head", { element: (element) => void element.append(meta, { html: true }) })
+      .transform(new Response(html));
+    const headers = new Headers();
+    headers.set("Content-Type", "text/html; charset=utf-8");
+    headers.set("Cache-Control", "no-store");
+    headers.set("Referrer-Policy", "no-referrer");
+    headers.set("X-Content-Type-Options", "nosniff");
+    headers.set("Content-Security-Policy", contentSecurityPolicy(await inlineScriptHashes(html), embed));
+    if (!embed) headers.set("X-Frame-Options", "DENY");
+    return new Response(rewritten.body, { status: title ? 200 : 404, headers });
+  });
+}
