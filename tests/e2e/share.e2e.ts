@@ -1,0 +1,94 @@
+/**
+ * A shared link opened with no account, embedded in another origin's page, and gone once revoked.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DESKTOP, launchChromium, screenshot } from "./browser";
+import { startE2eStack, type E2eStack } from "./stack";
+
+let stack: E2eStack;
+let browser: Browser;
+let otherOrigin: Server;
+let otherOriginUrl = "";
+let share = { token: "", url: "", embedUrl: "" };
+let accessToken = "";
+
+const api = async (method: string, path: string, body?: unknown) => {
+  const response = await fetch(`${stack.baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${accessToken}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+};
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startE2eStack(), launchChromium()]);
+  const signIn = await fetch(`${stack.baseUrl}/api/auth/dev`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: "demo@wattboard.local" }) });
+  accessToken = ((await signIn.json()) as { access_token: string }).access_token;
+  // Another origin (another port on loopback) with a page that embeds the chart.
+  otherOrigin = createServer((_request, response) => {
+    response.writeHead(200, { "Content-Type": "text/html" }).end(
+      `<!doctype html><h1>Someone else's page</h1><iframe id="embed" src="${share.embedUrl}?theme=light" width="900" height="420"></iframe><iframe id="page" src="${share.url}" width="300" height="120"></iframe>`,
+    );
+  });
+  await new Promise<void>((resolve) => otherOrigin.listen(0, "127.0.0.1", resolve));
+  otherOriginUrl = `http://127.0.0.1:${(otherOrigin.address() as AddressInfo).port}/`;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => otherOrigin?.close(resolve));
+  await stack?.stop();
+});
+
+describe("a shared chart", () => {
+  it("opens in a fresh browser with no account, with link-preview tags", async () => {
+    const { tabs } = (await api("GET", "/api/tabs")).body;
+    const home = (await api("GET", `/api/tabs/${tabs[0].id}`)).body;
+    const chart = home.charts[0];
+    const created = await api("POST", "/api/shares", { kind: "chart", id: chart.id });
+    expect(created.status).toBe(201);
+    share = created.body;
+
+    const html = await (await fetch(share.url)).text();
+    expect(html).toContain(`<meta property="og:title" content="${chart.title}">`);
+    expect(html).toContain(`/api/public/shares/${share.token}/preview.svg`);
+    const preview = await fetch(`${stack.baseUrl}/api/public/shares/${share.token}/preview.svg`);
+    expect(preview.headers.get("Content-Type")).toContain("image/svg+xml");
+
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await page.goto(share.url);
+    await page.getByRole("heading", { name: chart.title }).waitFor();
+    await page.locator(".public-plot .main-svg").first().waitFor();
+    await expect.poll(() => context.cookies()).toEqual([]);
+    await screenshot(page, "share-page");
+    await context.close();
+  });
+
+  it("embeds in another origin's page, while the share page itself refuses to be framed", async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await page.goto(otherOriginUrl);
+    const embed = page.frameLocator("#embed");
+    await embed.locator(".public-plot .main-svg").first().waitFor();
+    await screenshot(page, "embed-other-origin");
+    const framedPage = page.frames().find((frame) => frame.url().includes("/s/"));
+    // A refused frame never runs the app: no heading appears in it.
+    expect(framedPage ? await framedPage.locator("h1").count() : 0).toBe(0);
+    await context.close();
+  });
+
+  it("is gone within seconds of revoking it", async () => {
+    expect((await api("DELETE", `/api/shares/${share.token}`)).status).toBe(200);
+    const context = await browser.newContext({ viewport: DESKTOP });
+    const page = await context.newPage();
+    await page.goto(share.url);
+    await page.getByText("This shared link is no longer available").waitFor();
+    expect((await fetch(`${stack.baseUrl}/api/public/shares/${share.token}`)).status).toBe(404);
+    await context.close();
+  });
+});
