@@ -13,6 +13,7 @@ import { benchLive } from "./live";
 import { benchModel } from "./model";
 import { benchOverhead } from "./overhead";
 import { benchSeries } from "./series";
+import { benchShares } from "./shares";
 
 process.env.WRANGLER_SEND_METRICS ??= "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -34,6 +35,8 @@ try {
   Object.assign(results, await benchIngest(stack, pool, log));
   log("series:");
   Object.assign(results, await benchSeries(stack, pool, log));
+  log("shares:");
+  Object.assign(results, await benchShares(stack, log));
   log("fixed per-request costs:");
   Object.assign(results, await benchOverhead(stack, pool, stack.database.databaseUrl));
 } finally {

@@ -45,13 +45,25 @@ afterAll(async () => {
 });
 
 describe("a shared chart", () => {
-  it("opens in a fresh browser with no account, with link-preview tags", async () => {
+  it("is shared from the chart's menu, and opens in a fresh browser with no account, with link-preview tags", async () => {
     const { tabs } = (await api("GET", "/api/tabs")).body;
     const home = (await api("GET", `/api/tabs/${tabs[0].id}`)).body;
     const chart = home.charts[0];
-    const created = await api("POST", "/api/shares", { kind: "chart", id: chart.id });
-    expect(created.status).toBe(201);
-    share = created.body;
+
+    const owner = await browser.newContext({ viewport: DESKTOP });
+    const ownerPage = await owner.newPage();
+    await ownerPage.goto(stack.baseUrl);
+    await ownerPage.getByRole("button", { name: /Use the demo account/ }).click();
+    await ownerPage.getByRole("button", { name: "Sign in" }).click();
+    await ownerPage.getByRole("button", { name: `Actions for ${chart.title}` }).click();
+    await ownerPage.getByRole("menuitem", { name: "Share" }).click();
+    const link = ownerPage.getByLabel("Share link");
+    await expect.poll(() => link.inputValue()).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+    await screenshot(ownerPage, "share-dialog");
+    const url = await link.inputValue();
+    share = (await api("GET", "/api/shares")).body.shares.find((s: { url: string }) => s.url === url);
+    expect(share).toMatchObject({ kind: "chart", targetId: chart.id });
+    await owner.close();
 
     const html = await (await fetch(share.url)).text();
     expect(html).toContain(`<meta property="og:title" content="${chart.title}">`);

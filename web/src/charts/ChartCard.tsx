@@ -1,8 +1,10 @@
-import { useRef, type KeyboardEvent } from "react";
+import { useRef, useState, type KeyboardEvent } from "react";
 import { RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/schemas/chart-spec";
 import type { Chart } from "../../../worker/schemas/charts";
 import type { Tab } from "../../../worker/schemas/tabs";
 import type { LiveChannel } from "../live";
+import { ShareDialog } from "../shares/ShareDialog";
+import "../shares/shares.css";
 import { Menu, type MenuItem } from "../ui/Menu";
 import { canOverlayRun } from "./chart-data";
 import { ChartPlot, type PlotHandle } from "./ChartPlot";
@@ -32,6 +34,7 @@ function provenance(chart: Chart): string {
 export function ChartCard({ chart, tabs, live, actions, movable }: { chart: Chart; tabs: Tab[]; live: LiveChannel | null; actions: ChartActions; movable: boolean }) {
   const plot = useRef<PlotHandle>(null);
   const [overlay, setOverlay] = useOverlaySetting(chart.id);
+  const [sharing, setSharing] = useState(false);
   const overlayPossible = canOverlayRun(chart.spec);
   const { window } = chart.spec;
 
@@ -45,7 +48,7 @@ export function ChartCard({ chart, tabs, live, actions, movable }: { chart: Char
       disabledReason: overlayPossible ? undefined : "one meter's power or energy only",
     },
     "separator",
-    { label: "Share", disabledReason: "coming soon" },
+    { label: "Share", onSelect: () => setSharing(true) },
     { label: "Export CSV", onSelect: () => { const csv = plot.current?.csv(); if (csv) downloadText(`${fileSafe(chart.title)}.csv`, csv); } },
     { label: "Download PNG", onSelect: () => void plot.current?.png(fileSafe(chart.title)) },
     "separator",
@@ -86,6 +89,7 @@ export function ChartCard({ chart, tabs, live, actions, movable }: { chart: Char
         <span>{provenance(chart)}</span>
         {overlay && overlayPossible && <span>Forecast & plan: latest model run</span>}
       </footer>
+      {sharing && <ShareDialog kind="chart" id={chart.id} title={chart.title} onClose={() => setSharing(false)} />}
     </article>
   );
 }

@@ -1,0 +1,111 @@
+import { useEffect, useState } from "react";
+import { errorText } from "../api";
+import { Dialog } from "../ui/Dialog";
+import { embedCode, sharesApi, type Share } from "./shares-api";
+
+const EXPIRY = [
+  { label: "Never", days: 0 },
+  { label: "1 day", days: 1 },
+  { label: "7 days", days: 7 },
+  { label: "30 days", days: 30 },
+];
+
+/** Share a chart or tab: the live link (made on first open), embed code, expiry, range option, revoke. */
+export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab"; id: string; title: string; onClose: () => void }) {
+  const [share, setShare] = useState<Share | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+  const [revoked, setRevoked] = useState(false);
+
+  useEffect(() => {
+    sharesApi.share({ kind, id }).then(setShare, (caught) => setError(errorText(caught)));
+  }, [kind, id]);
+
+  async function renew(options: { days?: number; viewerMayChangeRange?: boolean }) {
+    const days = options.days ?? (share?.expiresAt ? Math.round((Date.parse(share.expiresAt) - Date.now()) / 86_400_000) : 0);
+    try {
+      const next = await sharesApi.share({
+        kind,
+        id,
+        renew: true,
+        viewerMayChangeRange: options.viewerMayChangeRange ?? share?.viewerMayChangeRange ?? false,
+        ...(days > 0 ? { expiresAt: new Date(Date.now() + days * 86_400_000).toISOString() } : {}),
+      });
+      if (share) await sharesApi.revoke(share.token);
+      setShare(next);
+      setRevoked(false);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
+  async function revoke() {
+    if (!share) return;
+    try {
+      await sharesApi.revoke(share.token);
+      setRevoked(true);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
+  async function copy(text: string, what: string) {
+    await navigator.clipboard?.writeText(text).catch(() => {});
+    setCopied(what);
+  }
+
+  const expiryDays = share?.expiresAt ? Math.max(1, Math.round((Date.parse(share.expiresAt) - Date.now()) / 86_400_000)) : 0;
+
+  return (
+    <Dialog title={`Share “${title}”`} onClose={onClose} className="share-dialog">
+      {error && <p className="error" role="alert">{error}</p>}
+      {!share && !error && <p className="muted">Making a link…</p>}
+      {share && revoked && (
+        <div className="share-body">
+          <p>The link is revoked: anyone who opens it now sees that it is no longer available.</p>
+          <button className="primary" onClick={() => void renew({})}>Make a new link</button>
+        </div>
+      )}
+      {share && !revoked && (
+        <div className="share-body">
+          <p className="muted">Anyone with the link can see this {kind === "tab" ? "tab's charts" : "chart"} and its data, live, without an account. Nothing else of your account is reachable from it.</p>
+          <label>
+            Link
+            <span className="copy-row">
+              <input readOnly value={share.url} aria-label="Share link" onFocus={(e) => e.target.select()} />
+              <button onClick={() => void copy(share.url, "link")}>{copied === "link" ? "Copied" : "Copy link"}</button>
+            </span>
+          </label>
+          <label>
+            Embed code
+            <span className="copy-row">
+              <input readOnly value={embedCode(share, title)} aria-label="Embed code" onFocus={(e) => e.target.select()} />
+              <button onClick={() => void copy(embedCode(share, title), "embed")}>{copied === "embed" ? "Copied" : "Copy embed"}</button>
+            </span>
+          </label>
+          <div className="share-options">
+            <label>
+              Expires
+              <select value={EXPIRY.some((e) => e.days === expiryDays) ? expiryDays : 0} onChange={(e) => void renew({ days: Number(e.target.value) })}>
+                {EXPIRY.map((option) => (
+                  <option key={option.days} value={option.days}>
+                    {option.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={share.viewerMayChangeRange} onChange={(e) => void renew({ viewerMayChangeRange: e.target.checked })} />
+              Viewers may change the time range
+            </label>
+          </div>
+          <p className="muted small">Changing these makes a new link and revokes this one. {share.viewCount} view{share.viewCount === 1 ? "" : "s"} so far.</p>
+          <footer className="share-actions">
+            <a href={share.url} target="_blank" rel="noreferrer">Open the link</a>
+            <button className="danger" onClick={() => void revoke()}>Revoke link</button>
+          </footer>
+        </div>
+      )}
+    </Dialog>
+  );
+}
