@@ -18,7 +18,10 @@ export function Conversation({ chat, tabs, onOpenChart, onShowCall, onExample }:
   const elsewhere = requests.filter((r) => !waiting.includes(r));
   const lastText = conversation.messages.at(-1)?.text;
 
-  useEffect(() => end.current?.scrollIntoView({ block: "end" }), [conversation.messages.length, lastText, conversation.toolCalls.length, requests.length]);
+  // Braces: scrollIntoView returns a promise in recent browsers, and an effect may only return a cleanup.
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: "end" });
+  }, [conversation.messages.length, lastText, conversation.toolCalls.length, requests.length]);
 
   return (
     <div className="chat-conversation" role="log" aria-label="Messages" aria-busy={conversation.loading}>

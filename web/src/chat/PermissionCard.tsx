@@ -20,7 +20,9 @@ export function PermissionCard({ request, otherSession, onAnswer }: { request: O
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
   }, []);
-  useEffect(() => first.current?.focus({ preventScroll: true }), []);
+  useEffect(() => {
+    first.current?.focus({ preventScroll: true });
+  }, []);
   const left = Math.max(0, Math.ceil((request.deadline - now) / 1000));
   const what = gist(request.tool, request.input);
   const answering = request.answering;

@@ -27,7 +27,7 @@ export function SessionPicker({ chat }: { chat: ChatModel }) {
           <option key={s.id} value={s.id}>{s.title}</option>
         ))}
       </select>
-      <button className="icon" aria-label="New session" title="New session" onClick={() => void chat.newSession()}>＋</button>
+      <button className="icon" aria-label="New session" title="New session" onClick={() => void chat.newSession()}>+</button>
       <Menu
         label="Session actions"
         items={[

@@ -1,0 +1,153 @@
+/**
+ * The chat in a real browser: a chart made by a slash command appears on the picked tab, linked
+ * back to its message, with the tool call in the conversation and the workspace; then the
+ * Optimizer (which asks before it creates charts) asks, the person approves, the chart appears.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chartsDrawn, DESKTOP, launchChromium, PHONE, screenshot } from "./browser";
+import { startE2eStack, type E2eStack } from "./stack";
+
+let stack: E2eStack;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startE2eStack(), launchChromium()]);
+  context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
+  context.setDefaultTimeout(15_000);
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const card = (title: string) => page.getByRole("article", { name: title, exact: true });
+const chat = () => page.getByRole("complementary", { name: "Chat" });
+
+describe("the chat builds the dashboard", () => {
+  it("signs in as the demo user and opens the chat on a new tab", async () => {
+    await page.goto(stack.baseUrl);
+    await page.getByRole("button", { name: /Use the demo account/ }).click();
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("tab", { name: "Home" }).waitFor();
+    await page.getByRole("button", { name: "New tab", exact: true }).click();
+    await page.getByLabel("New tab title").fill("Asked in chat");
+    await page.getByLabel("New tab title").press("Enter");
+    await page.getByRole("tab", { name: "Asked in chat", selected: true }).waitFor();
+
+    await page.getByRole("button", { name: "Chat", exact: true }).click();
+    await chat().waitFor();
+    // The tab picker follows the dashboard's open tab.
+    await expect.poll(() => chat().getByLabel("Tab for new charts").evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text)).toBe("Asked in chat");
+    await expect.poll(() => chat().getByLabel("Agent").inputValue()).toBe("analyst");
+  });
+
+  it("completes commands as they are typed", async () => {
+    const input = chat().getByRole("combobox", { name: "Message" });
+    await input.fill("/ch");
+    await chat().getByRole("listbox", { name: "Commands" }).getByRole("option", { name: /\/chart/ }).waitFor();
+    await input.press("Tab");
+    await expect.poll(() => input.inputValue()).toBe("/chart ");
+    await input.pressSequentially("pow");
+    await chat().getByRole("option", { name: /power/ }).first().waitFor();
+    await input.fill("");
+  });
+
+  it('"/chart power Sceaux house last 7d as line" makes the chart on the tab, linked to the message', async () => {
+    const input = chat().getByRole("combobox", { name: "Message" });
+    await input.fill("/chart power Sceaux house last 7d as line");
+    await input.press("Enter");
+    // The question shows at once, then the tool call and the answer.
+    await chat().getByTestId("chat-user").filter({ hasText: "/chart power Sceaux house last 7d as line" }).waitFor();
+    const answer = chat().getByTestId("chat-assistant").filter({ hasText: "Created chart" });
+    await answer.waitFor();
+    const call = chat().getByTestId("chat-tool-call").first();
+    await expect.poll(() => call.textContent()).toContain("Create a chart");
+    expect(await call.textContent()).toContain("allowed");
+    await page.getByTestId("chat-toast").filter({ hasText: "Chart created" }).first().waitFor();
+
+    // The chart appears on the open tab without a reload, marked as made by the chat.
+    const chart = card("Sceaux house: power, last 7 days");
+    await chart.waitFor();
+    await chartsDrawn(page, 1);
+    expect(await chart.textContent()).toContain("From chat session");
+
+    // The message links to the chart; the workspace shows the call's input and result.
+    await call.getByRole("button", { name: /Open chart “Sceaux house: power, last 7 days” on Asked in chat/ }).click();
+    await expect.poll(() => chart.evaluate((el) => el.classList.contains("chat-linked"))).toBe(true);
+    await call.getByRole("button", { name: /Create a chart/ }).click();
+    const entry = chat().getByRole("region", { name: "Workspace" }).getByTestId("workspace-call").first();
+    await entry.waitFor();
+    expect(await entry.textContent()).toContain('"chartType": "line"');
+    expect(await entry.textContent()).toContain('"title": "Sceaux house: power, last 7 days"');
+    await screenshot(page, "chat-desktop");
+    await chat().getByRole("button", { name: "Close workspace" }).click();
+  });
+
+  it("the Optimizer asks before it creates a chart; approved, the chart appears", async () => {
+    await chat().getByLabel("Agent").selectOption("optimizer");
+    await page.getByTestId("chat-toast").filter({ hasText: "Optimizer answers now" }).waitFor();
+    const input = chat().getByRole("combobox", { name: "Message" });
+    await input.fill("/chart voltage Sceaux house last 24h");
+    await expect.poll(() => chat().locator(".chat-hint").textContent()).toContain("Optimizer asks first");
+    await input.press("Enter");
+
+    const request = chat().getByTestId("permission-card");
+    await request.waitFor();
+    expect(await request.textContent()).toContain("Optimizer wants to create a chart");
+    expect(await request.textContent()).toMatch(/\d+ s left/);
+    await chat().getByRole("status", { name: "Waiting for your answer" }).waitFor();
+    await screenshot(page, "chat-permission-desktop");
+    await request.getByRole("button", { name: "Approve once" }).click();
+
+    await request.waitFor({ state: "detached" });
+    await card("Sceaux house: voltage, last 24 h").waitFor();
+    await chartsDrawn(page, 2);
+    const calls = chat().getByTestId("chat-tool-call");
+    await expect.poll(() => calls.count()).toBe(2);
+    expect(await calls.nth(1).textContent()).toContain("approved once");
+    await chat().getByTestId("chat-assistant").filter({ hasText: "Created chart" }).nth(1).waitFor();
+  });
+
+  it("keeps the session: rename it, and it is there after a reload", async () => {
+    await chat().getByRole("button", { name: "Session actions" }).click();
+    await page.getByRole("menuitem", { name: "Rename" }).click();
+    await chat().getByLabel("Session title").fill("Charts by chat");
+    await chat().getByLabel("Session title").press("Enter");
+    await page.reload();
+    await chat().waitFor();
+    await expect.poll(() => chat().getByLabel("Chat session").evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text)).toBe("Charts by chat");
+    await expect.poll(() => chat().getByTestId("chat-tool-call").count()).toBe(2);
+  });
+
+  it("fits a phone, full screen, in the dark theme", async () => {
+    const phone = await browser.newContext({ viewport: PHONE, colorScheme: "dark", isMobile: true, hasTouch: true });
+    const storage = await context.storageState();
+    await phone.addInitScript((items) => items.forEach(({ name, value }) => localStorage.setItem(name, value)), storage.origins.find((o) => stack.baseUrl.startsWith(o.origin))?.localStorage ?? []);
+    phone.setDefaultTimeout(15_000);
+    const small = await phone.newPage();
+    await small.goto(stack.baseUrl);
+    const panel = small.getByRole("complementary", { name: "Chat" });
+    await panel.getByTestId("chat-assistant").first().waitFor();
+    const box = (await panel.boundingBox())!;
+    expect(box.width).toBe(PHONE.width);
+    const overflow = await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await panel.getByRole("combobox", { name: "Message" }).fill("/");
+    await panel.getByRole("listbox", { name: "Commands" }).waitFor();
+    await small.screenshot({ path: `${new URL("./screenshots/", import.meta.url).pathname}chat-phone-dark.png` });
+    await panel.getByRole("combobox", { name: "Message" }).fill("");
+    await panel.getByRole("button", { name: /^Workspace/ }).click();
+    await panel.getByRole("region", { name: "Workspace" }).getByTestId("workspace-call").first().waitFor();
+    await small.screenshot({ path: `${new URL("./screenshots/", import.meta.url).pathname}chat-workspace-phone-dark.png` });
+    // On a phone the workspace takes the screen; closing it comes back to the conversation.
+    await panel.getByRole("button", { name: "Close workspace" }).click();
+    await panel.getByRole("button", { name: "Close chat" }).click();
+    await small.getByRole("article", { name: "Sceaux house: voltage, last 24 h", exact: true }).waitFor();
+    await phone.close();
+  });
+});
