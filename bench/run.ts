@@ -36,7 +36,7 @@ try {
   log("series:");
   Object.assign(results, await benchSeries(stack, pool, log));
   log("shares:");
-  Object.assign(results, await benchShares(stack, log));
+  Object.assign(results, await benchShares(stack, pool, log));
   log("fixed per-request costs:");
   Object.assign(results, await benchOverhead(stack, pool, stack.database.databaseUrl));
 } finally {
