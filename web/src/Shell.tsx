@@ -3,12 +3,13 @@ import { ChatLauncher } from "./chat/ChatLauncher";
 import { Dashboard } from "./Dashboard";
 import { LiveChannel } from "./live";
 import { MetersPage } from "./meters/MetersPage";
+import { SharedPage } from "./shares/SharedPage";
 import { NotificationBell } from "./notifications/NotificationBell";
 import "./notifications/notifications.css";
 import type { Session } from "./session";
 import { ThemeSwitch } from "./ThemeSwitch";
 
-const VIEWS = { "/": "Dashboard", "/meters": "Meters" } as const;
+const VIEWS = { "/": "Dashboard", "/meters": "Meters", "/shared": "Shared" } as const;
 type ViewPath = keyof typeof VIEWS;
 
 function currentView(): ViewPath {
@@ -58,7 +59,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
         <span className="muted account" title={session.email}>{session.email}</span>
         <button onClick={onSignOut}>Sign out</button>
       </header>
-      {view === "/meters" ? <MetersPage live={live} /> : <Dashboard live={live} goToMeters={() => go("/meters")} />}
+      {view === "/meters" ? <MetersPage live={live} /> : view === "/shared" ? <SharedPage /> : <Dashboard live={live} goToMeters={() => go("/meters")} />}
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "./client";
-import { shares } from "./schema";
+import { charts, shares, tabs } from "./schema";
 
 export type ShareRow = typeof shares.$inferSelect;
 
@@ -27,8 +27,16 @@ export async function createShare(db: Database, share: { ownerId: string; kind: 
   return row;
 }
 
-export function listShares(db: Database, ownerId: string): Promise<ShareRow[]> {
-  return db.select().from(shares).where(and(eq(shares.ownerId, ownerId), isNull(shares.revokedAt))).orderBy(desc(shares.createdAt));
+/** Links not revoked, newest first, with the title of what each shows (null once it is deleted). */
+export async function listShares(db: Database, ownerId: string): Promise<(ShareRow & { title: string | null })[]> {
+  const rows = await db
+    .select({ share: shares, chartTitle: charts.title, tabTitle: tabs.title })
+    .from(shares)
+    .leftJoin(charts, and(eq(shares.kind, "chart"), eq(charts.id, shares.targetId)))
+    .leftJoin(tabs, and(eq(shares.kind, "tab"), eq(tabs.id, shares.targetId)))
+    .where(and(eq(shares.ownerId, ownerId), isNull(shares.revokedAt)))
+    .orderBy(desc(shares.createdAt));
+  return rows.map((r) => ({ ...r.share, title: r.chartTitle ?? r.tabTitle }));
 }
 
 export async function revokeShare(db: Database, ownerId: string, token: string): Promise<boolean> {

@@ -10,13 +10,14 @@ import { bearerAuth, createRouter, jsonBody, jsonResponse } from "./router";
 
 export const sharesRoutes = createRouter();
 
-function shareDto(row: ShareRow, requestUrl: string): Share {
+function shareDto(row: ShareRow & { title: string | null }, requestUrl: string): Share {
   return {
     token: row.token,
     url: new URL(`/s/${row.token}`, requestUrl).toString(),
     embedUrl: new URL(`/embed/${row.token}`, requestUrl).toString(),
     kind: row.kind,
     targetId: row.targetId,
+    title: row.title,
     viewerMayChangeRange: row.viewerMayChangeRange,
     expiresAt: row.expiresAt?.toISOString() ?? null,
     viewCount: row.viewCount,
@@ -41,7 +42,7 @@ sharesRoutes.openapi(
     if (!target) throw notFound(kind === "chart" ? "Chart" : "Tab");
     const existing = renew ? undefined : await findLiveShare(c.var.db, userId, kind, id);
     const share = existing ?? (await createShare(c.var.db, { ownerId: userId, kind, targetId: id, viewerMayChangeRange, expiresAt: expiresAt ? new Date(expiresAt) : null }));
-    return c.json(shareDto(share, c.req.url), 201);
+    return c.json(shareDto({ ...share, title: target.title }, c.req.url), 201);
   },
 );
 

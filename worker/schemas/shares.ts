@@ -21,6 +21,8 @@ export const Share = z
     embedUrl: z.string(),
     kind: z.enum(["chart", "tab"]),
     targetId: z.uuid(),
+    /** The shared chart's or tab's title (null if it was deleted since). */
+    title: z.string().nullable(),
     viewerMayChangeRange: z.boolean(),
     expiresAt: z.string().nullable(),
     viewCount: z.int(),

@@ -18,6 +18,7 @@ export const COMMANDS: Command[] = [
   { name: "run", usage: "/run <meter>", description: "Forecast the next 24 h and plan now", tool: "run_model", args: ["meter"] },
   { name: "plan", usage: "/plan <meter>", description: "Explain the latest forecast and plan", tool: "explain_plan", args: ["meter"] },
   { name: "goal", usage: "/goal <meter> <n> kW", description: "Set a meter's peak limit", tool: "set_goal", args: ["meter", "limit"] },
+  { name: "share", usage: "/share chart|tab <id>", description: "Make a public link (asks first)", tool: "share", args: [] },
   { name: "meters", usage: "/meters", description: "List your meters", tool: "list_meters", args: [] },
   { name: "tabs", usage: "/tabs", description: "List your dashboard tabs", tool: "list_tabs", args: [] },
   { name: "tab", usage: "/tab <title>", description: "Create a dashboard tab", tool: "create_tab", args: [] },

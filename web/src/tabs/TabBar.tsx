@@ -1,5 +1,6 @@
 import { useState, type FormEvent, type KeyboardEvent } from "react";
 import type { Tab } from "../../../worker/schemas/tabs";
+import { ShareDialog } from "../shares/ShareDialog";
 import { Menu } from "../ui/Menu";
 
 export interface TabActions {
@@ -18,6 +19,7 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
   const [renaming, setRenaming] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const [dragging, setDragging] = useState<string | null>(null);
+  const [sharing, setSharing] = useState<Tab | null>(null);
 
   function onTabKey(event: KeyboardEvent, tab: Tab, index: number) {
     const step = event.key === "ArrowLeft" ? -1 : event.key === "ArrowRight" ? 1 : 0;
@@ -74,6 +76,7 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
                     { label: "Rename", onSelect: () => setRenaming(tab.id) },
                     { label: "Move left", onSelect: () => actions.move(tab.id, index - 1), disabledReason: index === 0 ? "already first" : undefined },
                     { label: "Move right", onSelect: () => actions.move(tab.id, index + 1), disabledReason: index === tabs.length - 1 ? "already last" : undefined },
+                    { label: "Share tab", onSelect: () => setSharing(tab) },
                     "separator",
                     { label: "Delete tab", danger: true, onSelect: () => actions.remove(tab) },
                   ]}
@@ -90,6 +93,7 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
           + <span className="add-tab-text">New tab</span>
         </button>
       )}
+      {sharing && <ShareDialog kind="tab" id={sharing.id} title={sharing.title} onClose={() => setSharing(null)} />}
     </nav>
   );
 }
