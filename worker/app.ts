@@ -1,6 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
 import { requireUser } from "./auth/middleware";
 import { connectDatabase } from "./db/client";
 import type { AppEnv } from "./env";
@@ -58,6 +59,15 @@ const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>();
 
+  // API answers are data: never framed, never sniffed, HTTPS only. (A WebSocket upgrade's
+  // headers are immutable, so /api/ws is left as it is.)
+  const apiSecureHeaders = secureHeaders({
+    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    crossOriginResourcePolicy: "same-site",
+    strictTransportSecurity: "max-age=31536000; includeSubDomains",
+    xFrameOptions: "DENY",
+  });
+  app.use("/api/*", async (c, next) => (c.req.path === "/api/ws" ? next() : apiSecureHeaders(c, next)));
   app.use("/api/*", withDatabase);
   app.use("/s/*", withDatabase);
   app.use("/embed/*", withDatabase);

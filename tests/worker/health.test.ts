@@ -40,3 +40,13 @@ describe("API surface", () => {
     expect(result.body.error.code).toBe("route_not_found");
   });
 });
+
+describe("security headers", () => {
+  it("API answers are never framed or sniffed", async () => {
+    const result = await call("GET", "/api/health");
+    expect(result.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(result.headers.get("X-Frame-Options")).toBe("DENY");
+    expect(result.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
+    expect(result.headers.get("Strict-Transport-Security")).toContain("max-age=31536000");
+  });
+});
