@@ -48,10 +48,19 @@ function PublicChartView({ chart, dark }: { chart: PublicChart; dark: boolean })
   );
 }
 
+/** Ranges a viewer may pick when the owner allows it; otherwise each chart keeps its own window. */
+const VIEWER_RANGES = [
+  { label: "Chart's own window", hours: 0 },
+  { label: "Last 24 h", hours: 24 },
+  { label: "Last 7 days", hours: 24 * 7 },
+  { label: "Last 30 days", hours: 24 * 30 },
+];
+
 /** A shared chart or tab, read-only, without sign-in. /embed is the chrome-less version for iframes. */
 export function PublicSharePage({ token, embed }: { token: string; embed: boolean }) {
   const [share, setShare] = useState<PublicShare | null>(null);
   const [gone, setGone] = useState(false);
+  const [rangeHours, setRangeHours] = useState(0);
   const theme = new URLSearchParams(location.search).get("theme");
   const dark = theme ? theme === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
 
@@ -59,7 +68,9 @@ export function PublicSharePage({ token, embed }: { token: string; embed: boolea
     document.documentElement.dataset.theme = dark ? "dark" : "light";
     let stopped = false;
     const load = async () => {
-      const response = await fetch(`/api/public/shares/${token}`).catch(() => null);
+      const to = new Date();
+      const range = rangeHours ? `?from=${new Date(to.getTime() - rangeHours * 3_600_000).toISOString()}&to=${to.toISOString()}` : "";
+      const response = await fetch(`/api/public/shares/${token}${range}`).catch(() => null);
       if (stopped || !response) return;
       if (response.status === 404) return setGone(true);
       if (response.ok) setShare((await response.json()) as PublicShare);
@@ -67,7 +78,7 @@ export function PublicSharePage({ token, embed }: { token: string; embed: boolea
     void load();
     const timer = setInterval(load, REFRESH_MS);
     return () => ((stopped = true), clearInterval(timer));
-  }, [token, dark]);
+  }, [token, dark, rangeHours]);
 
   if (gone) {
     return (
@@ -85,6 +96,18 @@ export function PublicSharePage({ token, embed }: { token: string; embed: boolea
             Shared from <span className="logo">⚡</span> Wattboard · updates live
           </span>
         </header>
+      )}
+      {share?.viewerMayChangeRange && (
+        <label className="public-range">
+          Time range{" "}
+          <select value={rangeHours} onChange={(e) => setRangeHours(Number(e.target.value))}>
+            {VIEWER_RANGES.map((range) => (
+              <option key={range.hours} value={range.hours}>
+                {range.label}
+              </option>
+            ))}
+          </select>
+        </label>
       )}
       {share && share.charts.length === 0 && <p className="muted">Nothing is on this shared tab right now.</p>}
       <div className="public-charts">{share?.charts.map((chart, i) => <PublicChartView key={`${chart.title}-${i}`} chart={chart} dark={dark} />)}</div>
