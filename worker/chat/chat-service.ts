@@ -9,6 +9,7 @@ import { permissionFor, resolveAgent } from "./agents";
 import type { ChatEngine, EngineTools, ToolOutcome } from "./engine";
 import { offlineEngine } from "./engines/offline";
 import { findTool } from "./tools/registry";
+import { userHub } from "../user-hub";
 
 export interface ChatActor {
   db: Database;
@@ -22,17 +23,13 @@ export function chatEngine(): ChatEngine {
   return offlineEngine;
 }
 
-function hubOf(env: Env, userId: string) {
-  return env.USER_HUB.get(env.USER_HUB.idFromName(userId));
-}
-
 /**
  * One turn of the chat: stores the person's message, lets the engine answer with registry tools
  * (each call checked against chat-wide rules, then the agent's permissions, asking the person
  * over their sockets when needed, and recorded), then stores and announces the answer.
  */
 export async function sendChatMessage(actor: ChatActor, sessionId: string, message: { text: string; tabId?: string; agentId?: string }, engine = chatEngine()) {
-  const hub = hubOf(actor.env, actor.userId);
+  const hub = userHub(actor.env, actor.userId);
   const session = await hub.getChatSession(sessionId);
   if (!session) throw notFound("Chat session");
   const agent = await resolveAgent(actor.db, actor.userId, message.agentId ?? session.agentId ?? undefined);

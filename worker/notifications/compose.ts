@@ -8,6 +8,7 @@ import { getNotificationSettings, insertNotification, notifiedSince, type Notifi
 import type { Env } from "../env";
 import type { ModelRunFinding } from "../schemas/model-runs";
 import { notificationDto } from "./dto";
+import { userHub } from "../user-hub";
 
 /** At most one notification per meter and kind of finding in this window: no floods. */
 export const NOTIFY_AT_MOST_EVERY_MS = 6 * 60 * 60 * 1000;
@@ -48,7 +49,7 @@ export function composeBody(finding: ModelRunFinding, quotes: ChatQuote[]): stri
 export async function notifyFindings(env: Env, db: Database, meter: MeterRow, run: ModelRunRow, now = new Date()): Promise<NotificationRow[]> {
   if (run.findings.length === 0) return [];
   const settings = await getNotificationSettings(db, meter.ownerId);
-  const hub = env.USER_HUB.get(env.USER_HUB.idFromName(meter.ownerId));
+  const hub = userHub(env, meter.ownerId);
   const terms = [meter.name, ...(await chartNamesForMeter(db, meter.ownerId, meter.id))];
   const created: NotificationRow[] = [];
   for (const finding of run.findings) {
@@ -76,7 +77,7 @@ export async function notifyFindings(env: Env, db: Database, meter: MeterRow, ru
  * notification links back to it, so it can be found later from any device.
  */
 export async function notifyRequestedRun(env: Env, db: Database, meter: MeterRow, run: ModelRunRow, session: { id: string; title: string; messageId: string; at: string }, explanation: string): Promise<NotificationRow> {
-  const hub = env.USER_HUB.get(env.USER_HUB.idFromName(meter.ownerId));
+  const hub = userHub(env, meter.ownerId);
   const notification = await insertNotification(db, {
     ownerId: meter.ownerId,
     meterId: meter.id,

@@ -7,6 +7,7 @@ import { sendChatMessage } from "../chat/chat-service";
 import { describeTools } from "../chat/tools/registry";
 import { ChatMessage, ChatSettings, PermissionDecision, ToolCallRecord } from "../schemas/chat";
 import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse } from "./router";
+import { userHub } from "../user-hub";
 
 export const chatRoutes = createRouter();
 
@@ -14,7 +15,6 @@ const Session = z.object({ id: z.string(), title: z.string(), agentId: z.string(
 const SessionTitle = z.string().trim().min(1).max(120);
 const AgentId = z.string().min(1).max(64);
 
-const hubOf = (env: { USER_HUB: DurableObjectNamespace<import("../../durable-objects/user-hub").UserHub> }, userId: string) => env.USER_HUB.get(env.USER_HUB.idFromName(userId));
 
 chatRoutes.openapi(
   createRoute({
@@ -29,7 +29,7 @@ chatRoutes.openapi(
   async (c) => {
     const { title, agentId } = c.req.valid("json");
     if (agentId && !(await resolveAgent(c.var.db, c.var.user.id, agentId))) throw notFound("Agent");
-    const hub = hubOf(c.env, c.var.user.id);
+    const hub = userHub(c.env, c.var.user.id);
     const { id } = await hub.createChatSession(title ?? "New chat", agentId ?? null);
     return c.json((await hub.getChatSession(id))!, 201);
   },
@@ -44,7 +44,7 @@ chatRoutes.openapi(
     security: bearerAuth,
     responses: { 200: jsonResponse("Sessions", z.object({ sessions: z.array(Session) })), ...errorResponses(401) },
   }),
-  async (c) => c.json({ sessions: await hubOf(c.env, c.var.user.id).listChatSessions() }, 200),
+  async (c) => c.json({ sessions: await userHub(c.env, c.var.user.id).listChatSessions() }, 200),
 );
 
 chatRoutes.openapi(
@@ -61,7 +61,7 @@ chatRoutes.openapi(
     const { id } = c.req.valid("param");
     const changes = c.req.valid("json");
     if (changes.agentId && !(await resolveAgent(c.var.db, c.var.user.id, changes.agentId))) throw notFound("Agent");
-    const hub = hubOf(c.env, c.var.user.id);
+    const hub = userHub(c.env, c.var.user.id);
     if (!(await hub.updateChatSession(id, changes))) throw notFound("Chat session");
     return c.json((await hub.getChatSession(id))!, 200);
   },
@@ -78,7 +78,7 @@ chatRoutes.openapi(
     responses: { 200: jsonResponse("Deleted", z.object({ deleted: z.literal(true) })), ...errorResponses(401, 404) },
   }),
   async (c) => {
-    if (!(await hubOf(c.env, c.var.user.id).deleteChatSession(c.req.valid("param").id))) throw notFound("Chat session");
+    if (!(await userHub(c.env, c.var.user.id).deleteChatSession(c.req.valid("param").id))) throw notFound("Chat session");
     return c.json({ deleted: true as const }, 200);
   },
 );
@@ -96,7 +96,7 @@ chatRoutes.openapi(
     responses: { 200: jsonResponse("Transcript", Transcript), ...errorResponses(401, 404) },
   }),
   async (c) => {
-    const hub = hubOf(c.env, c.var.user.id);
+    const hub = userHub(c.env, c.var.user.id);
     const { id } = c.req.valid("param");
     if (!(await hub.getChatSession(id))) throw notFound("Chat session");
     return c.json(await hub.chatTranscript(id), 200);
@@ -127,7 +127,7 @@ chatRoutes.openapi(
     responses: { 200: jsonResponse("Answered", z.object({ answered: z.literal(true) })), ...errorResponses(400, 401, 404) },
   }),
   async (c) => {
-    const answered = await hubOf(c.env, c.var.user.id).answerPermission(c.req.valid("param").id, c.req.valid("json").decision);
+    const answered = await userHub(c.env, c.var.user.id).answerPermission(c.req.valid("param").id, c.req.valid("json").decision);
     if (!answered) throw notFound("Permission request");
     return c.json({ answered: true as const }, 200);
   },

@@ -6,6 +6,7 @@ import { ApiError, ErrorBody, unauthorized, validationError } from "../errors";
 import { verifyWebhookSignature, webhookSecret } from "../ingest/webhook-secrets";
 import { IngestResult, MAX_INGEST_BODY_BYTES, ReadingsBatch, type Reading } from "../schemas/readings";
 import { createRouter, jsonResponse } from "./router";
+import { userHub } from "../user-hub";
 
 /** A signed request older (or newer) than this is refused, so a captured one cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_SECONDS = 300;
@@ -57,7 +58,7 @@ ingestRoutes.post(
         ),
       );
       if (charted) {
-        const hub = c.env.USER_HUB.get(c.env.USER_HUB.idFromName(meter.ownerId));
+        const hub = userHub(c.env, meter.ownerId);
         c.executionCtx.waitUntil(
           hub.publish("meter.readings", { meterId: meter.id, newestTs }).then(
             () => {},

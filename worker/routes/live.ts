@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ticketUserId } from "../../durable-objects/live-events";
 import { errorResponses, unauthorized } from "../errors";
 import { bearerAuth, createRouter, jsonResponse } from "./router";
+import { userHub } from "../user-hub";
 
 export const liveRoutes = createRouter();
 
@@ -16,7 +17,7 @@ liveRoutes.openapi(
     responses: { 200: jsonResponse("The ticket", z.object({ ticket: z.string() })), ...errorResponses(401) },
   }),
   async (c) => {
-    const hub = c.env.USER_HUB.get(c.env.USER_HUB.idFromName(c.var.user.id));
+    const hub = userHub(c.env, c.var.user.id);
     return c.json({ ticket: await hub.issueTicket(c.var.user.id) }, 200);
   },
 );
@@ -33,7 +34,7 @@ liveRoutes.openapi(
   async (c) => {
     const userId = ticketUserId(c.req.valid("query").ticket);
     if (!userId) throw unauthorized("The ticket is invalid, used or expired: request a new one");
-    const hub = c.env.USER_HUB.get(c.env.USER_HUB.idFromName(userId));
+    const hub = userHub(c.env, userId);
     return hub.fetch(c.req.raw);
   },
 );
