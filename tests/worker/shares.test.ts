@@ -144,3 +144,15 @@ describe("shares: unfurls and embeds", () => {
     expect((await call("GET", "/api/public/oembed?url=https://example.com/elsewhere")).status).toBe(404);
   });
 });
+
+describe("shares: the edge cache", () => {
+  it("a second read is served from the cache with the same body and the API's headers", async () => {
+    const { token, chart } = await dashboard();
+    const link = (await share(token, { kind: "chart", id: chart.id })).body.token;
+    const first = await view(link);
+    const second = await view(link);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  });
+});

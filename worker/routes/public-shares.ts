@@ -52,7 +52,8 @@ publicSharesRoutes.openapi(
     // Only live links are ever cached, so a hit needs no limit: guesses and hot links that reach
     // Postgres are the ones limited.
     const cached = TOKEN.test(token) ? await cachedShare(c.req.url, token, search) : undefined;
-    if (cached) return cached as never;
+    // A cached response's headers are immutable: copy it so middleware can add its own.
+    if (cached) return new Response(cached.body, cached) as never;
     await limitPublicRead(c, token);
     if (!TOKEN.test(token)) throw gone();
 
