@@ -117,5 +117,5 @@ function describeError(error: unknown): string {
 
 /** Share tokens and WebSocket tickets are credentials: they never reach the logs. */
 function loggablePath(path: string): string {
-  return path.replace(/(\/shares\/)[^/]+/, "$1<token>");
+  return path.replace(/^(\/s|\/embed|.*\/shares)\/[^/]+/, "$1/<token>");
 }

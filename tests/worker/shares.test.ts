@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { call, ownChartSpec, signIn } from "./helpers";
+import { describe, expect, it, vi } from "vitest";
+import { call, callWithEnv, ownChartSpec, signIn } from "./helpers";
 
 async function dashboard() {
   const user = await signIn();
@@ -154,5 +154,27 @@ describe("shares: the edge cache", () => {
     expect(second.status).toBe(200);
     expect(second.body).toEqual(first.body);
     expect(second.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  });
+});
+
+describe("shares: tokens stay out of the logs", () => {
+  it("an error on a public read or page logs the route without the token", async () => {
+    const token = "Z".repeat(43);
+    for (const [path, redacted] of [
+      [`/api/public/shares/${token}`, "/api/public/shares/<token>"],
+      [`/s/${token}`, "/s/<token>"],
+      [`/embed/${token}`, "/embed/<token>"],
+    ]) {
+      const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+      try {
+        const result = await callWithEnv({ DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:1/postgres" }, "GET", path);
+        expect(result.status).toBe(503);
+        const logged = errors.mock.calls.flat().join(" ");
+        expect(logged).toContain(redacted);
+        expect(logged).not.toContain(token);
+      } finally {
+        errors.mockRestore();
+      }
+    }
   });
 });
