@@ -105,10 +105,14 @@ describe("the dashboard people use every day", () => {
     expect(hours).toBeLessThan(4);
     await card("Kitchen & Laundry: power").getByText(/Zoomed ·/).waitFor();
 
-    const back = seriesResponse((url) => url.searchParams.get("window") === "last_24h");
-    await plot.locator(".nsewdrag").dblclick({ position: { x: box.width / 2, y: box.height / 2 } });
-    await back;
-    await card("Kitchen & Laundry: power").getByText(/Zoomed ·/).waitFor({ state: "detached" });
+    // Back to the chart's window, judged by what the person sees. Under a loaded CI machine Plotly
+    // can miss a double-click while it redraws, so the gesture is repeated (at most three times).
+    const zoomedLabel = card("Kitchen & Laundry: power").getByText(/Zoomed ·/);
+    for (let attempt = 0; attempt < 3 && (await zoomedLabel.count()) > 0; attempt++) {
+      await plot.locator(".nsewdrag").dblclick({ position: { x: box.width / 2, y: box.height / 2 } });
+      await zoomedLabel.waitFor({ state: "detached", timeout: 5_000 }).catch(() => {});
+    }
+    expect(await zoomedLabel.count()).toBe(0);
   });
 
   it("rearranges charts by drag, and the layout is saved with the tab", async () => {
