@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { unauthorized } from "../errors";
 import type { AuthenticatedUser, Env } from "../env";
+import { isUuid } from "../schemas/ids";
 
 /** Supabase puts this audience on user access tokens; dev tokens copy it so both have one shape. */
 export const TOKEN_AUDIENCE = "authenticated";
@@ -51,13 +52,11 @@ export async function verifyAccessToken(config: AuthConfig, token: string): Prom
   } catch {
     throw unauthorized("The access token is invalid or expired: sign in again");
   }
-  if (typeof payload.sub !== "string" || !UUID.test(payload.sub)) {
+  if (typeof payload.sub !== "string" || !isUuid(payload.sub)) {
     throw unauthorized("The access token has no valid subject: sign in again");
   }
   return { id: payload.sub.toLowerCase(), email: typeof payload.email === "string" ? payload.email : null };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function verifyWithConfig(config: AuthConfig, token: string): Promise<JWTPayload> {
   const common = { audience: TOKEN_AUDIENCE, clockTolerance: CLOCK_TOLERANCE_SECONDS, requiredClaims: ["sub", "exp"] };

@@ -2,6 +2,7 @@ import type { Database } from "../db/client";
 import { getAgent } from "../db/agents";
 import type { Agent, ToolPermission, ToolPermissions } from "../schemas/chat";
 import type { ToolRisk } from "./tools/tool";
+import { isUuid } from "../schemas/ids";
 
 /** The two agents every account has. */
 export const BUILT_IN_AGENTS: Agent[] = [
@@ -32,7 +33,7 @@ export async function resolveAgent(db: Database, ownerId: string, agentId: strin
   const id = agentId ?? "analyst";
   const builtIn = BUILT_IN_AGENTS.find((a) => a.id === id);
   if (builtIn) return builtIn;
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const row = await getAgent(db, ownerId, id);
   return row && { id: row.id, name: row.name, instructions: row.instructions, permissions: row.permissions, builtIn: false };
 }

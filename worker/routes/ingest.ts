@@ -7,6 +7,7 @@ import { verifyWebhookSignature, webhookSecret } from "../ingest/webhook-secrets
 import { IngestResult, MAX_INGEST_BODY_BYTES, ReadingsBatch, type Reading } from "../schemas/readings";
 import { createRouter, jsonResponse } from "./router";
 import { userHub } from "../user-hub";
+import { isUuid } from "../schemas/ids";
 
 /** A signed request older (or newer) than this is refused, so a captured one cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_SECONDS = 300;
@@ -35,7 +36,7 @@ ingestRoutes.post(
     }
     const body = new Uint8Array(await c.req.arrayBuffer());
     // An unknown meter and a wrong signature look the same, so meter ids cannot be probed.
-    const meter = UUID.test(meterId) ? await findMeterById(c.var.db, meterId) : undefined;
+    const meter = isUuid(meterId) ? await findMeterById(c.var.db, meterId) : undefined;
     if (!meter || !(await signatureMatches(meter, c.env.WEBHOOK_SECRET_KEY, timestamp, body, signature))) throw badSignature();
 
     let json: unknown;
@@ -70,8 +71,6 @@ ingestRoutes.post(
     return c.json({ accepted, duplicates: parsed.data.readings.length - accepted }, 200);
   },
 );
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 async function signatureMatches(meter: MeterRow, masterKey: string | undefined, timestamp: string, body: Uint8Array<ArrayBuffer>, signature: string): Promise<boolean> {
   if (!masterKey) return false;

@@ -9,10 +9,10 @@ import { createRouter, jsonResponse } from "./router";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { sharePreviewSvg } from "../shares/preview-svg";
+import { isShareToken, SHARE_TOKEN_PATTERN } from "../schemas/ids";
 
 export const publicSharesRoutes = createRouter();
 
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const gone = () => notFound("Share");
 
 /** Rate limits a public read by client IP and by token; 429 with Retry-After past either. */
@@ -25,7 +25,7 @@ async function limitPublicRead(c: { env: Env; req: { header(name: string): strin
 }
 
 async function loadPublicShare(db: Database, token: string, range?: { from: Date; to: Date }) {
-  if (!TOKEN.test(token)) throw gone();
+  if (!isShareToken(token)) throw gone();
   const share = await openShare(db, token);
   if (!share) throw gone();
   const view = await publicShareView(db, share, range);
@@ -51,11 +51,11 @@ publicSharesRoutes.openapi(
     const search = from && to ? `?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}` : "";
     // Only live links are ever cached, so a hit needs no limit: guesses and hot links that reach
     // Postgres are the ones limited.
-    const cached = TOKEN.test(token) ? await cachedShare(c.req.url, token, search) : undefined;
+    const cached = isShareToken(token) ? await cachedShare(c.req.url, token, search) : undefined;
     // A cached response's headers are immutable: copy it so middleware can add its own.
     if (cached) return new Response(cached.body, cached) as never;
     await limitPublicRead(c, token);
-    if (!TOKEN.test(token)) throw gone();
+    if (!isShareToken(token)) throw gone();
 
     const range = from && to && Date.parse(from) < Date.parse(to) ? { from: new Date(from), to: new Date(to) } : undefined;
     const view = await loadPublicShare(c.var.db, token, range);
@@ -95,7 +95,7 @@ publicSharesRoutes.openapi(
   }),
   async (c) => {
     const { url, maxwidth, maxheight } = c.req.valid("query");
-    const token = /\/(?:s|embed)\/([A-Za-z0-9_-]{43})$/.exec(new URL(url).pathname)?.[1];
+    const token = new RegExp(`/(?:s|embed)/(${SHARE_TOKEN_PATTERN})$`).exec(new URL(url).pathname)?.[1];
     if (!token) throw gone();
     await limitPublicRead(c, token);
     const view = await loadPublicShare(c.var.db, token);

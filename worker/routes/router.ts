@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { notFound, validationError } from "../errors";
+import { isUuid } from "../schemas/ids";
 
 const TARGET_NAMES: Record<string, string> = { json: "body", query: "query string", param: "path", header: "headers" };
 
@@ -17,10 +18,8 @@ export function createRouter() {
 /** Path ids are validated in the handler: a malformed id is answered like a missing resource. */
 export const IdParam = z.object({ id: z.string() });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function resourceId(id: string, what: string): string {
-  if (!UUID.test(id)) throw notFound(what);
+  if (!isUuid(id)) throw notFound(what);
   return id.toLowerCase();
 }
 

@@ -5,6 +5,7 @@ import { peekShare } from "../db/shares";
 import { getChart } from "../db/charts";
 import { getTab } from "../db/tabs";
 import type { Database } from "../db/client";
+import { isShareToken } from "../schemas/ids";
 
 /**
  * The public pages of a shared link: the SPA's page, with link-preview tags for the shared title
@@ -12,7 +13,6 @@ import type { Database } from "../db/client";
  */
 export const sharePagesRoutes = new Hono<AppEnv>();
 
-const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * Sources the SPA needs: its own scripts, the exact inline ones it ships (by hash: the theme
@@ -42,7 +42,7 @@ async function inlineScriptHashes(html: string): Promise<string[]> {
 const escapeAttribute = (text: string) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 async function sharedTitle(db: Database, token: string): Promise<string | undefined> {
-  if (!TOKEN.test(token)) return undefined;
+  if (!isShareToken(token)) return undefined;
   const share = await peekShare(db, token);
   if (!share) return undefined;
   const target = share.kind === "chart" ? await getChart(db, share.ownerId, share.targetId) : await getTab(db, share.ownerId, share.targetId);

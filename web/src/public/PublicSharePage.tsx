@@ -2,13 +2,14 @@ import { useEffect, useRef, useState } from "react";
 import type { PublicShare } from "../../../worker/schemas/shares";
 import type { SeriesSet } from "../api";
 import { chartTraces } from "../charts/chart-data";
+import { SHARE_TOKEN_PATTERN } from "../../../worker/schemas/ids";
 
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 /** Viewers see new readings without reloading; the API caches a share for 10 s. */
 const REFRESH_MS = 30_000;
 
 export function publicShareToken(pathname: string): { token: string; embed: boolean } | null {
-  const match = /^\/(s|embed)\/([A-Za-z0-9_-]{43})\/?$/.exec(pathname);
+  const match = new RegExp(`^/(s|embed)/(${SHARE_TOKEN_PATTERN})/?$`).exec(pathname);
   return match ? { token: match[2], embed: match[1] === "embed" } : null;
 }
 
