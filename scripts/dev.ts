@@ -42,15 +42,29 @@ vite.printUrls();
 console.log(`✓ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s${process.env.SUPABASE_URL ? "" : " (dev sign-in: any email)"}. Ctrl-C stops everything.`);
 
 const baseUrl = vite.resolvedUrls!.local[0].replace(/\/$/, "");
-const demo = process.env.SUPABASE_URL
-  ? undefined
-  : await startDemoFeed({ baseUrl, stateFile: `${dataDir}/demo.json`, log: console.log }).then(
-      (feed) => {
-        console.log(`✓ Demo: sign in as ${DEMO_EMAIL} to see meters fed live from real households`);
-        return feed;
-      },
-      (error: Error) => console.error(`✗ Demo data could not be loaded (the app still works): ${error.message}`),
-    );
+const demo = process.env.SUPABASE_URL ? undefined : await startDemo();
+
+/**
+ * The demo feed is idempotent (meters are kept in .data/demo.json, the replay resumes from each
+ * meter's last reading), so a failed start is simply tried again: on the first run after an
+ * install, loading the model's 14 MB wasm can restart workerd under the feed's requests.
+ */
+async function startDemo(attempts = 4) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const feed = await startDemoFeed({ baseUrl, stateFile: `${dataDir}/demo.json`, log: console.log });
+      console.log(`✓ Demo: sign in as ${DEMO_EMAIL} to see meters fed live from real households`);
+      return feed;
+    } catch (error) {
+      if (attempt === attempts) {
+        console.error(`✗ Demo data could not be loaded (the app still works): ${(error as Error).message}`);
+        return undefined;
+      }
+      console.log(`  demo: ${(error as Error).message.split("\n")[0].slice(0, 120)}; trying again in 5 s…`);
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+    }
+  }
+}
 
 let stopping = false;
 async function stop() {
