@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolCallRecord } from "../worker/schemas/chat";
+import type { ChatMessage, ChatRole, ToolCallRecord } from "../worker/schemas/chat";
 import type { ChatQuote } from "../worker/schemas/notifications";
 
 export interface ChatSessionRow {
@@ -88,13 +88,25 @@ export class ChatStore {
     return this.sql.exec("SELECT 1 FROM chat_grants WHERE session_id = ? AND tool = ?", sessionId, tool).toArray().length > 0;
   }
 
-  appendMessage(sessionId: string, role: "user" | "assistant" | "tool", text: string): { id: string; at: string } | undefined {
-    const id = crypto.randomUUID();
+  /** `id` lets a streamed answer keep the id its deltas were sent under. */
+  appendMessage(sessionId: string, role: ChatRole, text: string, id: string = crypto.randomUUID()): { id: string; at: string } | undefined {
     const at = new Date().toISOString();
     const session = this.sql.exec("UPDATE chat_sessions SET updated_at = ? WHERE id = ? RETURNING id", at, sessionId).toArray();
     if (session.length === 0) return undefined;
     this.sql.exec("INSERT INTO chat_messages (id, session_id, role, text, created_at) VALUES (?, ?, ?, ?, ?)", id, sessionId, role, text, at);
     return { id, at };
+  }
+
+  /**
+   * A compression summary, placed right after the last message it summarizes (same time, later
+   * row), so the turns it does not replace still follow it.
+   */
+  insertSummary(sessionId: string, text: string, afterMessageId: string): { id: string; at: string } | undefined {
+    const [after] = this.sql.exec<{ created_at: string }>("SELECT created_at FROM chat_messages WHERE id = ? AND session_id = ?", afterMessageId, sessionId).toArray();
+    if (!after) return undefined;
+    const id = crypto.randomUUID();
+    this.sql.exec("INSERT INTO chat_messages (id, session_id, role, text, created_at) VALUES (?, ?, 'summary', ?, ?)", id, sessionId, text, after.created_at);
+    return { id, at: after.created_at };
   }
 
   /**

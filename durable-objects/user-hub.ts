@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
 import type { ChatQuote } from "../worker/schemas/notifications";
-import type { ChatMessage, PermissionDecision, ToolCallRecord } from "../worker/schemas/chat";
+import type { ChatMessage, ChatRole, PermissionDecision, ToolCallRecord } from "../worker/schemas/chat";
 import { ChatStore, type ChatSessionRow } from "./chat-store";
 import { migrateHubStorage } from "./hub-storage";
 import { ClientMessage, TICKET_TTL_MS, type ServerEvent } from "./live-events";
@@ -85,8 +85,12 @@ export class UserHub extends DurableObject<Env> {
     return true;
   }
 
-  appendChatMessage(sessionId: string, role: "user" | "assistant" | "tool", text: string): { id: string; at: string } | undefined {
-    return this.chat.appendMessage(sessionId, role, text);
+  appendChatMessage(sessionId: string, role: ChatRole, text: string, id?: string): { id: string; at: string } | undefined {
+    return this.chat.appendMessage(sessionId, role, text, id);
+  }
+
+  insertChatSummary(sessionId: string, text: string, afterMessageId: string): { id: string; at: string } | undefined {
+    return this.chat.insertSummary(sessionId, text, afterMessageId);
   }
 
   /** Earlier chat about a subject, for notifications (terms and goal patterns as regex sources). */

@@ -5,10 +5,11 @@ import { secureHeaders } from "hono/secure-headers";
 import { requireUser } from "./auth/middleware";
 import { connectDatabase } from "./db/client";
 import type { AppEnv } from "./env";
-import { ApiError, databaseUnavailable, errorChain, isDatabaseUnavailable } from "./errors";
+import { ApiError, databaseUnavailable, errorChain, isDatabaseUnavailable, routeNotFound } from "./errors";
 import { agentsRoutes } from "./routes/agents";
 import { authRoutes } from "./routes/auth";
 import { chatRoutes } from "./routes/chat";
+import { engineToolsRoutes } from "./routes/engine-tools";
 import { chartsRoutes } from "./routes/charts";
 import { healthRoutes } from "./routes/health";
 import { ingestRoutes } from "./routes/ingest";
@@ -34,6 +35,8 @@ const PUBLIC_ROUTES: { method: string; path: string }[] = [
   { method: "GET", path: "/api/ws" },
   // Meters authenticate with a per-meter HMAC signature instead of a user token.
   { method: "POST", path: "/api/ingest/*" },
+  // opencode's tools call back with the server's shared secret instead (routes/engine-tools.ts).
+  { method: "POST", path: "/api/internal/opencode/tool" },
   // Anyone with a share token may read what it shares.
   { method: "GET", path: "/api/public/*" },
 ];
@@ -74,7 +77,7 @@ export function createApp() {
   app.route("/", sharePagesRoutes);
   app.use("/api/*", async (c, next) => (isPublic(c.req.method, c.req.path) ? next() : requireUser(c, next)));
 
-  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes, notificationsRoutes, chatRoutes, agentsRoutes, sharesRoutes, publicSharesRoutes]) app.route("/", routes);
+  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes, notificationsRoutes, chatRoutes, engineToolsRoutes, agentsRoutes, sharesRoutes, publicSharesRoutes]) app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -87,7 +90,7 @@ export function createApp() {
     info: { title: "Wattboard API", version: "0.1.0", description: "Energy dashboards, meters, forecasts and chat." },
   });
 
-  app.notFound((c) => c.json({ error: { code: "route_not_found", message: `No route ${c.req.method} ${c.req.path}` } }, 404));
+  app.notFound((c) => c.json(routeNotFound(c.req.method, c.req.path).toBody(), 404));
 
   app.onError((error, c) => {
     if (error instanceof ApiError) return c.json(error.toBody(), error.status, error.headers);

@@ -24,6 +24,17 @@ export interface Env {
   WEBHOOK_SECRET_KEY?: string;
   /** Signs dev sign-in tokens. Dev sign-in exists only when this is set and SUPABASE_URL is not. */
   DEV_AUTH_SECRET?: string;
+
+  /** The opencode server for LLM chat (e.g. http://127.0.0.1:4096); the offline engine when unset. */
+  OPENCODE_URL?: string;
+  /** The server's OPENCODE_SERVER_PASSWORD (basic auth), a Worker secret. */
+  OPENCODE_PASSWORD?: string;
+  /** What opencode's tools send back to /api/internal/opencode/tool, a Worker secret shared with the server. */
+  OPENCODE_TOOL_SECRET?: string;
+  /** The model's context window in tokens (default 128000); sessions are compressed at 70 %. */
+  OPENCODE_CONTEXT_TOKENS?: string;
+  /** Seconds without a sign of life from the model before a turn is ended (default 60). */
+  OPENCODE_IDLE_TIMEOUT_SECONDS?: string;
 }
 
 export interface AuthenticatedUser {

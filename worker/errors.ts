@@ -30,6 +30,7 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
+export const routeNotFound = (method: string, path: string) => new ApiError(404, "route_not_found", `No route ${method} ${path}`);
 export const unauthorized = (message = "Sign in first: send Authorization: Bearer <access token>") =>
   new ApiError(401, "unauthorized", message);
 

@@ -1,5 +1,6 @@
 import type { MeterRow } from "../db/meters";
-import type { Agent, ChatMessage } from "../schemas/chat";
+import type { Agent, ChatMessage, EngineTurnContext } from "../schemas/chat";
+import type { SessionSummary, Transcript } from "./compaction";
 
 export type ToolOutcome = { ok: true; summary: string; result: unknown } | { ok: false; error: string };
 
@@ -12,14 +13,26 @@ export interface EngineTurn {
   text: string;
   /** The session so far, oldest first, without this message. */
   history: ChatMessage[];
+  /** The same with the tool calls, for engines that rebuild context (after a lost server or a compression). */
+  transcript: Transcript;
   agent: Agent;
   tabId?: string;
   /** The person's meters, for engines that resolve names themselves. */
   meters: MeterRow[];
+  /** The message being answered, for tool calls that arrive from outside this request. */
+  context: EngineTurnContext;
+  /** Id the answer will be stored under: streamed deltas carry it. */
+  replyId: string;
 }
 
 /** One way of answering a chat message: the offline command engine, or an LLM through opencode. */
 export interface ChatEngine {
   name: string;
+  /** The model's context window in tokens, for engines that have one (sessions are compressed before it fills). */
+  contextTokens?: number;
   respond(turn: EngineTurn, tools: EngineTools): Promise<string>;
+  /** The engine's own summary of older turns, when it can write one (the app merges it with what it recorded). */
+  summarize?(turn: { context: EngineTurnContext; transcript: Transcript }): Promise<SessionSummary | undefined>;
+  /** Called after a compression: the engine drops what it holds for the session and starts from the summary. */
+  forget?(context: EngineTurnContext): Promise<void>;
 }

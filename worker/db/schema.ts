@@ -1,9 +1,9 @@
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "../schemas/chart-spec";
 import type { FlexibleAssets, TariffSetting } from "../schemas/energy";
 import type { ModelRunFigures, ModelRunFinding, ModelRunPlanHour } from "../schemas/model-runs";
 import type { ChatQuote } from "../schemas/notifications";
-import type { ToolPermissions } from "../schemas/chat";
+import type { EngineTurnContext, ToolPermissions } from "../schemas/chat";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -192,6 +192,27 @@ export const chatSettings = pgTable("chat_settings", {
   askTimeoutSeconds: integer("ask_timeout_seconds").notNull().default(60),
   updatedAt: updatedAt(),
 });
+
+/**
+ * An LLM engine's own conversation (an opencode session) behind one of the person's chat sessions.
+ * The engine calls tools back with only its session id: this row says whose chat it is, and `turn`
+ * which message is being answered (null between turns, so a stray call finds nothing to act for).
+ */
+export const chatEngineSessions = pgTable(
+  "chat_engine_sessions",
+  {
+    engineSessionId: text("engine_session_id").primaryKey(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    chatSessionId: text("chat_session_id").notNull(),
+    engine: text("engine").notNull(),
+    turn: jsonb("turn").$type<EngineTurnContext>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("chat_engine_sessions_chat_idx").on(t.ownerId, t.chatSessionId, t.engine)],
+);
 
 /** A public link to one chart or one tab. The token is the only key: 256 random bits. */
 export const shares = pgTable(

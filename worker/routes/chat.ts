@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { getChatSettings, saveChatSettings } from "../db/agents";
+import { deleteEngineSessions } from "../db/chat-engine-sessions";
 import { errorResponses, notFound } from "../errors";
 import { resolveAgent } from "../chat/agents";
 import { sendChatMessage } from "../chat/chat-service";
@@ -78,7 +79,9 @@ chatRoutes.openapi(
     responses: { 200: jsonResponse("Deleted", z.object({ deleted: z.literal(true) })), ...errorResponses(401, 404) },
   }),
   async (c) => {
-    if (!(await userHub(c.env, c.var.user.id).deleteChatSession(c.req.valid("param").id))) throw notFound("Chat session");
+    const { id } = c.req.valid("param");
+    if (!(await userHub(c.env, c.var.user.id).deleteChatSession(id))) throw notFound("Chat session");
+    await deleteEngineSessions(c.var.db, c.var.user.id, id);
     return c.json({ deleted: true as const }, 200);
   },
 );

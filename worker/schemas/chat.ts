@@ -44,5 +44,21 @@ export const ToolCallRecord = z.object({
 });
 export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
 
-export const ChatMessage = z.object({ id: z.string(), role: z.enum(["user", "assistant", "tool"]), text: z.string(), at: z.string() });
+/** "summary" replaces older turns when a long session is compressed to fit the model's context. */
+export const ChatRole = z.enum(["user", "assistant", "tool", "summary"]);
+export type ChatRole = z.infer<typeof ChatRole>;
+
+export const ChatMessage = z.object({ id: z.string(), role: ChatRole, text: z.string(), at: z.string() });
 export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/** The message an LLM engine is answering, kept while its turn runs so tool calls know their context. */
+export const EngineTurnContext = z.object({
+  chatSessionId: z.string(),
+  sessionTitle: z.string(),
+  messageId: z.string(),
+  messageAt: z.string(),
+  agentId: z.string(),
+  tabId: z.string().optional(),
+  origin: z.string(),
+});
+export type EngineTurnContext = z.infer<typeof EngineTurnContext>;

@@ -64,6 +64,14 @@ export function Conversation({ chat, tabs, onOpenChart, onShowCall, onExample }:
 }
 
 function MessageBubble({ message }: { message: Entry }) {
+  if (message.role === "summary") {
+    return (
+      <details id={`chat-message-${message.id}`} className="chat-summary" data-testid="chat-summary">
+        <summary>Earlier messages summarized to fit the model's context</summary>
+        <p className="chat-text">{message.text}</p>
+      </details>
+    );
+  }
   const time = new Date(message.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   return (
     <div id={`chat-message-${message.id}`} className={`chat-message ${message.role} ${message.status}`} data-testid={`chat-${message.role}`}>

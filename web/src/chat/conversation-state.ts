@@ -23,7 +23,8 @@ export type ConversationAction =
   | { type: "tool"; sessionId: string; call: ToolCallRecord }
   | { type: "message"; sessionId: string; message: ChatMessage }
   /** A piece of an answer being written (engines that stream tokens); appended to its message. */
-  | { type: "delta"; sessionId: string; messageId: string; text: string };
+  | { type: "delta"; sessionId: string; messageId: string; text: string }
+  | { type: "summary"; sessionId: string; message: ChatMessage; afterMessageId: string };
 
 export const emptyConversation: ConversationState = { sessionId: null, loading: false, messages: [], toolCalls: [], pendingTurn: null };
 
@@ -60,6 +61,13 @@ export function conversationReducer(state: ConversationState, action: Conversati
     case "message":
       if (state.messages.some((m) => m.id === action.message.id)) return { ...state, messages: state.messages.map((m) => (m.id === action.message.id ? done(action.message) : m)) };
       return { ...state, messages: [...state.messages, done(action.message)] };
+    case "summary": {
+      if (state.messages.some((m) => m.id === action.message.id)) return state;
+      const after = state.messages.findIndex((m) => m.id === action.afterMessageId);
+      const messages = [...state.messages];
+      messages.splice(after >= 0 ? after + 1 : messages.length, 0, done(action.message));
+      return { ...state, messages };
+    }
     case "delta": {
       const existing = state.messages.find((m) => m.id === action.messageId);
       if (!existing) return { ...state, messages: [...state.messages, { id: action.messageId, role: "assistant", text: action.text, at: new Date().toISOString(), status: "streaming" }] };

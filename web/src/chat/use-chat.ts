@@ -82,6 +82,9 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
           if (sessionOfEvent === shown.current.sessionId && !shown.current.pendingTurn) {
             chatApi.transcript(sessionOfEvent).then((transcript) => dispatch({ type: "open", sessionId: sessionOfEvent, transcript }), () => {});
           } else dispatch({ type: "message", sessionId: sessionOfEvent, message: payload.message as ChatMessage });
+        } else if (event.type === "chat.compacted") {
+          dispatch({ type: "summary", sessionId: payload.sessionId as string, message: payload.message as ChatMessage, afterMessageId: payload.afterMessageId as string });
+          callbacks.current.notify({ text: `Earlier messages were summarized to fit the model's context (${payload.messagesSummarized} messages)`, tone: "ok" });
         } else if (event.type === "chat.delta") {
           dispatch({ type: "delta", sessionId: payload.sessionId as string, messageId: payload.messageId as string, text: String(payload.delta ?? "") });
         } else if (event.type === "permission.request") {
