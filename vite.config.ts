@@ -5,7 +5,20 @@ import { defineConfig } from "vite";
 import { onnxModulePlugin } from "./scripts/build/onnx-module-plugin.ts";
 
 /** Settings the dev stack (scripts/dev.ts) passes to the Worker; never baked into a build. */
-const DEV_WORKER_VARS = ["DATABASE_URL", "DB_WS_PROXY", "DEV_AUTH_SECRET", "WEBHOOK_SECRET_KEY", "SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_JWT_SECRET"] as const;
+const DEV_WORKER_VARS = [
+  "DATABASE_URL",
+  "DB_WS_PROXY",
+  "DEV_AUTH_SECRET",
+  "WEBHOOK_SECRET_KEY",
+  "SUPABASE_URL",
+  "SUPABASE_ANON_KEY",
+  "SUPABASE_JWT_SECRET",
+  "OPENCODE_URL",
+  "OPENCODE_PASSWORD",
+  "OPENCODE_TOOL_SECRET",
+  "OPENCODE_CONTEXT_TOKENS",
+  "OPENCODE_IDLE_TIMEOUT_SECONDS",
+] as const;
 
 export default defineConfig(({ command }) => ({
   root: fileURLToPath(new URL("./web", import.meta.url)),

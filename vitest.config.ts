@@ -1,7 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { onnxModulePlugin } from "./scripts/build/onnx-module-plugin.ts";
-import { TEST_DEV_AUTH_SECRET, TEST_WEBHOOK_SECRET_KEY } from "./tests/setup/test-secrets.ts";
+import { TEST_DEV_AUTH_SECRET, TEST_OPENCODE_TOOL_SECRET, TEST_WEBHOOK_SECRET_KEY } from "./tests/setup/test-secrets.ts";
 
 
 function workersProject() {
@@ -16,6 +16,7 @@ function workersProject() {
             DB_WS_PROXY: inject("dbWsProxy"),
             DEV_AUTH_SECRET: TEST_DEV_AUTH_SECRET,
             WEBHOOK_SECRET_KEY: TEST_WEBHOOK_SECRET_KEY,
+            OPENCODE_TOOL_SECRET: TEST_OPENCODE_TOOL_SECRET,
           },
         },
       })),

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createServer } from "vite";
 import { DEMO_EMAIL, startDemoFeed } from "./demo/demo-feed";
+import { freePort, llmProviderFromEnv, startChatEngine, type ChatEngineProcess } from "./local-stack/chat-engine";
 import { startLocalDatabase } from "./local-stack/database";
 import { migrateDatabase } from "./local-stack/migrate";
 
@@ -36,13 +37,43 @@ if (database.wsProxy) process.env.DB_WS_PROXY = database.wsProxy;
 if (!process.env.SUPABASE_URL) process.env.DEV_AUTH_SECRET = localSecret("dev-auth-secret");
 process.env.WEBHOOK_SECRET_KEY ??= localSecret("webhook-secret-key");
 
-const vite = await createServer({ configFile: `${root}vite.config.ts` });
+const port = await freePort(Number(process.env.PORT ?? 5173));
+const chatEngine = await startLlmEngine(`http://localhost:${port}`);
+
+const vite = await createServer({ configFile: `${root}vite.config.ts`, server: { port, strictPort: true } });
 await vite.listen();
 vite.printUrls();
 console.log(`✓ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s${process.env.SUPABASE_URL ? "" : " (dev sign-in: any email)"}. Ctrl-C stops everything.`);
 
 const baseUrl = vite.resolvedUrls!.local[0].replace(/\/$/, "");
 const demo = process.env.SUPABASE_URL ? undefined : await startDemo();
+
+/**
+ * With an LLM configured (WATTBOARD_LLM_BASE_URL, WATTBOARD_LLM_MODEL), the chat answers through
+ * `opencode serve`, started here; without one, or if it cannot start, the offline engine answers.
+ */
+async function startLlmEngine(appUrl: string): Promise<ChatEngineProcess | undefined> {
+  let provider;
+  try {
+    provider = llmProviderFromEnv();
+  } catch (error) {
+    console.error(`✗ ${(error as Error).message}`);
+    return undefined;
+  }
+  if (!provider) {
+    console.log("✓ Chat: offline engine (commands and simple requests; set WATTBOARD_LLM_BASE_URL and WATTBOARD_LLM_MODEL for an LLM)");
+    return undefined;
+  }
+  try {
+    const engine = await startChatEngine({ provider, appUrl });
+    Object.assign(process.env, engine.workerVars);
+    console.log(`✓ Chat: ${provider.model} through opencode (${engine.server.url}, started in ${(engine.server.startupMs / 1000).toFixed(1)} s)`);
+    return engine;
+  } catch (error) {
+    console.error(`✗ opencode did not start, so the chat uses the offline engine: ${(error as Error).message.split("\n")[0]}`);
+    return undefined;
+  }
+}
 
 /**
  * The demo feed is idempotent (meters are kept in .data/demo.json, the replay resumes from each
@@ -73,6 +104,7 @@ async function stop() {
   console.log("\nStopping…");
   demo?.stop();
   await vite.close().catch(() => {});
+  await chatEngine?.stop().catch(() => {});
   await database.stop();
   process.exit(0);
 }

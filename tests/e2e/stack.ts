@@ -14,11 +14,14 @@ import { fileURLToPath } from "node:url";
 import { createBuilder, preview, type InlineConfig } from "vite";
 import { onnxModulePlugin } from "../../scripts/build/onnx-module-plugin";
 import { startDemoFeed } from "../../scripts/demo/demo-feed";
+import { freePort, startChatEngine, type LlmProvider } from "../../scripts/local-stack/chat-engine";
 import { startLocalDatabase } from "../../scripts/local-stack/database";
 import { migrateDatabase } from "../../scripts/local-stack/migrate";
 
 export interface E2eStack {
   baseUrl: string;
+  /** Stops opencode alone (when the stack has one), to see the app without its LLM. */
+  stopChatEngine(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -36,7 +39,16 @@ function viteConfig(dir: string, port: number): InlineConfig {
   };
 }
 
-export async function startE2eStack(options: { port?: number; log?: (line: string) => void } = {}): Promise<E2eStack> {
+export interface E2eStackOptions {
+  port?: number;
+  log?: (line: string) => void;
+  /** Answer the chat through opencode and this model (the scripted one in tests) instead of the offline engine. */
+  llm?: LlmProvider & { idleTimeoutSeconds?: number };
+  /** Feed the demo meters (default true). */
+  demo?: boolean;
+}
+
+export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
   const log = options.log ?? (() => {});
   process.env.WRANGLER_SEND_METRICS ??= "false";
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -50,24 +62,36 @@ export async function startE2eStack(options: { port?: number; log?: (line: strin
   };
   try {
     await migrateDatabase(database.databaseUrl, database.wsProxy);
-    const config = viteConfig(dir, options.port ?? 0);
+    // The app's URL must be known before opencode starts: its tools call back there.
+    const port = options.llm ? await freePort(options.port) : (options.port ?? 0);
+    const config = viteConfig(dir, port);
     log("building…");
     await (await createBuilder(config)).buildApp();
-    const vars = {
+    const vars: Record<string, string> = {
       DATABASE_URL: database.databaseUrl,
       DB_WS_PROXY: database.wsProxy ?? "",
       DEV_AUTH_SECRET: randomBytes(32).toString("hex"),
       WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
     };
+    let stopChatEngine = async () => {};
+    if (options.llm) {
+      log("starting opencode…");
+      const engine = await startChatEngine({ provider: options.llm, appUrl: `http://localhost:${port}`, idleTimeoutSeconds: options.llm.idleTimeoutSeconds });
+      stopChatEngine = () => engine.stop();
+      stops.push(stopChatEngine);
+      Object.assign(vars, engine.workerVars);
+    }
     // vite preview reads the Worker's local settings from .dev.vars beside the built Worker.
     writeFileSync(join(dir, "dist", "wattboard", ".dev.vars"), Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
     const server = await preview(config);
     stops.push(() => server.close());
     const baseUrl = server.resolvedUrls!.local[0].replace(/\/$/, "");
-    log("loading the demo meters…");
-    const demo = await startDemoFeed({ baseUrl, stateFile: join(dir, "demo.json"), log });
-    stops.push(() => demo.stop());
-    return { baseUrl, stop };
+    if (options.demo ?? true) {
+      log("loading the demo meters…");
+      const demo = await startDemoFeed({ baseUrl, stateFile: join(dir, "demo.json"), log });
+      stops.push(() => demo.stop());
+    }
+    return { baseUrl, stopChatEngine, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -24,14 +24,14 @@ export async function call<T = any>(method: string, path: string, options: { tok
 }
 
 /** The same app with a changed configuration, for cases the test bindings cannot express. */
-export async function callWithEnv(overrides: Partial<Env>, method: string, path: string, body?: unknown): Promise<ApiResult> {
+export async function callWithEnv(overrides: Partial<Env>, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult> {
   const app = createApp();
   const waits: Promise<unknown>[] = [];
   const ctx = { waitUntil: (p: Promise<unknown>) => waits.push(p), passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
   const response = await app.fetch(
     new Request(`http://wattboard.test${path}`, {
       method,
-      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      headers: { ...headers, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     }),
     { ...env, ...overrides },

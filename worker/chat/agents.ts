@@ -1,7 +1,7 @@
 import type { Database } from "../db/client";
 import { getAgent } from "../db/agents";
 import type { Agent, ToolPermission, ToolPermissions } from "../schemas/chat";
-import type { ToolRisk } from "./tools/tool";
+import type { ToolRisk } from "./tools/catalog";
 import { isUuid } from "../schemas/ids";
 
 /** The two agents every account has. */

@@ -5,7 +5,7 @@ import { deleteEngineSessions } from "../db/chat-engine-sessions";
 import { errorResponses, notFound } from "../errors";
 import { resolveAgent } from "../chat/agents";
 import { sendChatMessage } from "../chat/chat-service";
-import { describeTools } from "../chat/tools/registry";
+import { describeTools } from "../chat/tools/catalog";
 import { ChatMessage, ChatSettings, PermissionDecision, ToolCallRecord } from "../schemas/chat";
 import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse } from "./router";
 import { userHub } from "../user-hub";

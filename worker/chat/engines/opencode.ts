@@ -6,13 +6,14 @@ import type { EngineTurnContext } from "../../schemas/chat";
 import { userHub } from "../../user-hub";
 import { carriedContext, liveTranscript, parseEngineSummary, SUMMARY_REQUEST, type Transcript } from "../compaction";
 import type { ChatEngine, EngineTurn } from "../engine";
-import { TOOLS } from "../tools/registry";
+import { TOOL_NAMES } from "../tools/catalog";
 
 const ENGINE = "opencode";
 /** The base agent in .opencode/agent/; the person's agent is layered on per prompt. */
 const BASE_AGENT = "wattboard";
 const DELTA_FLUSH_MS = 60;
 const CONNECT_TIMEOUT_MS = 5_000;
+const TRAILING_EVENTS_MS = 3_000;
 
 export interface OpencodeSettings {
   url: string;
@@ -35,6 +36,7 @@ export function opencodeSettings(env: Env): OpencodeSettings | undefined {
 }
 
 class EngineUnavailable extends Error {}
+class IdleTimeout extends Error {}
 
 const OFFLINE_HINT = "Commands still work without it: type /help for the list (e.g. /chart power site-1 last 7d).";
 
@@ -43,8 +45,6 @@ function failureAnswer(error: unknown, idleSeconds: number): string {
   if (error instanceof IdleTimeout) return `The language model stopped answering (nothing for ${idleSeconds} s), so I ended this turn. Try again in a moment. ${OFFLINE_HINT}`;
   return `I cannot reach the language model right now, so I could not answer. ${OFFLINE_HINT}`;
 }
-
-class IdleTimeout extends Error {}
 
 function systemPrompt(turn: EngineTurn, summary: string | undefined, carried: string | undefined): string {
   const meters = turn.meters.map((m) => `- ${JSON.stringify(m.name)} (id ${m.id}, ${m.kind}${m.parentId ? `, part of ${m.parentId}` : ""}, time zone ${m.timezone})`);
@@ -99,14 +99,17 @@ export function opencodeEngine(settings: OpencodeSettings, actor: { db: Database
 
     let connected!: () => void;
     const connection = new Promise<void>((resolve) => (connected = resolve));
+    let settled!: () => void;
+    const idleAgain = new Promise<void>((resolve) => (settled = resolve));
     const following = (async () => {
       const { stream } = await client.event.subscribe({}, { signal: events.signal });
       for await (const event of stream as AsyncIterable<Event>) {
         connected();
-        const properties = event.properties as { sessionID?: string; part?: Part };
+    const properties = event.properties as { sessionID?: string; part?: Part };
         if ((properties.sessionID ?? properties.part?.sessionID) !== sessionID) continue;
         lastActivity = Date.now();
-        if (event.type === "message.part.updated") {
+        if (event.type === "session.idle") settled();
+        else if (event.type === "message.part.updated") {
           const part = event.properties.part;
           partTypes.set(part.id, part.type);
           if (part.type === "tool") {
@@ -133,7 +136,9 @@ export function opencodeEngine(settings: OpencodeSettings, actor: { db: Database
         { signal: turnAbort.signal },
       );
       if (idle) throw new IdleTimeout();
-      if (!answer.data) throw new EngineUnavailable(`session.prompt answered ${answer.response?.status}`);
+      // The answer's events can trail the HTTP answer: follow them until the session is idle.
+      await Promise.race([idleAgain, new Promise((resolve) => setTimeout(resolve, TRAILING_EVENTS_MS))]);
+      if (!answer.data) throw new EngineUnavailable(`session.prompt answered ${answer.response?.status}: ${JSON.stringify(answer.error).slice(0, 300)}`);
       const text = answer.data.parts.flatMap((part) => (part.type === "text" && !part.synthetic ? [part.text] : [])).join("").trim();
       const failure = answer.data.info.error;
       if (failure && !text) return `The language model failed (${failure.name}). Try again, or use the commands: /help lists them.`;
@@ -171,6 +176,7 @@ export function opencodeEngine(settings: OpencodeSettings, actor: { db: Database
           timer ??= setTimeout(flush, DELTA_FLUSH_MS);
         });
       } catch (error) {
+        console.error(`opencode engine: ${error instanceof IdleTimeout ? `no sign of life for ${settings.idleTimeoutMs} ms` : error instanceof Error ? error.message : String(error)}`);
         return failureAnswer(error, Math.round(settings.idleTimeoutMs / 1000));
       } finally {
         if (timer !== undefined) clearTimeout(timer);
@@ -183,7 +189,7 @@ export function opencodeEngine(settings: OpencodeSettings, actor: { db: Database
 
     async summarize({ context, transcript }) {
       const session = await openSession(context, transcript);
-      const noTools = Object.fromEntries(TOOLS.map((tool) => [tool.name, false]));
+      const noTools = Object.fromEntries(TOOL_NAMES.map((name) => [name, false]));
       const answer = await prompt(session.id, { system: session.carried ?? "", text: SUMMARY_REQUEST, tools: noTools });
       return parseEngineSummary(answer);
     },

@@ -1,12 +1,7 @@
 import type { z } from "zod";
 import type { Database } from "../../db/client";
 import type { Env } from "../../env";
-
-/**
- * How much a tool can change: read tools only look, write tools change the user's dashboards
- * or meters, share tools make something visible outside the account. Defaults follow from it.
- */
-export type ToolRisk = "read" | "write" | "share";
+import type { ToolRisk } from "./catalog";
 
 export interface ToolContext {
   db: Database;
@@ -30,8 +25,4 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   input: Input;
   /** Returns a result for the engine (JSON) and a one-line summary for the person. */
   run(context: ToolContext, input: z.infer<Input>): Promise<{ result: unknown; summary: string }>;
-}
-
-export function defineTool<Input extends z.ZodType>(tool: ToolDefinition<Input>): ToolDefinition<Input> {
-  return tool;
 }
