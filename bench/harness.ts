@@ -27,16 +27,18 @@ const PG15 = "postgres://postgres@127.0.0.1:5432/postgres";
  * The production build served by `vite preview` (the built Worker in workerd) on a real Postgres:
  * BENCH_DATABASE_URL, else the local Postgres 15 when it answers, else the embedded PGlite.
  */
-export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
-  const url = process.env.BENCH_DATABASE_URL ?? ((await reachable(PG15)) ? PG15 : undefined);
+export async function startBenchStack(log: (line: string) => void, options: { databaseUrl?: string; build?: boolean } = {}): Promise<BenchStack> {
+  const url = options.databaseUrl ?? process.env.BENCH_DATABASE_URL ?? ((await reachable(PG15)) ? PG15 : undefined);
   const database = await startLocalDatabase({ databaseUrl: url });
   log(`database: ${database.kind === "embedded" ? "embedded PGlite (in memory)" : new URL(database.databaseUrl).host}`);
   await migrateDatabase(database.databaseUrl, database.wsProxy);
 
   // vite preview reads the Worker's local settings from .dev.vars beside the built Worker.
   const configFile = fileURLToPath(new URL("../vite.config.ts", import.meta.url));
-  log("building…");
-  await (await createBuilder({ configFile, logLevel: "warn" })).buildApp();
+  if (options.build ?? true) {
+    log("building…");
+    await (await createBuilder({ configFile, logLevel: "warn" })).buildApp();
+  }
   const vars = {
     DATABASE_URL: database.databaseUrl,
     DB_WS_PROXY: database.wsProxy ?? "",
@@ -63,7 +65,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
   };
 }
 
-async function reachable(url: string): Promise<boolean> {
+export async function reachable(url: string): Promise<boolean> {
   const { Socket } = await import("node:net");
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
