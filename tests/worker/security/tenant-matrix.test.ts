@@ -1,0 +1,186 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { createShare } from "../../../worker/db/shares";
+import { chartSpec, sign, hourlyReadings } from "../helpers";
+import { fillPath, ownedIds, populatedUser, rawFetch, routeTable, withDb, type Operation, type PopulatedUser, type RawResult } from "./fixtures";
+
+/**
+ * User B tries every route that takes an id with every id user A owns, and must get exactly what
+ * a missing id gets (same status, same body): nothing tells B that A's resource exists. The routes
+ * come from the OpenAPI document, so a new route is tried as soon as it exists; it needs a sample
+ * body below when its body is required (the test says so).
+ */
+const SAMPLE_BODIES: Record<string, unknown> = {
+  "PATCH /api/tabs/{id}": { title: "Taken over" },
+  "PATCH /api/charts/{id}": { title: "Taken over" },
+  "PATCH /api/meters/{id}": { name: "Taken over" },
+  "PATCH /api/agents/{id}": { name: "Taken over" },
+  "PATCH /api/chat/sessions/{id}": { title: "Taken over" },
+  "POST /api/chat/sessions/{id}/messages": { text: "/meters" },
+  "POST /api/chat/permissions/{id}": { decision: "always" },
+};
+
+/** Routes whose id is not a user's resource id, tried elsewhere in this file or by their own tests. */
+const NOT_USER_SCOPED = new Set(["POST /api/ingest/{meterId}", "GET /api/public/shares/{token}", "GET /api/public/shares/{token}/preview.svg", "GET /s/{token}", "GET /embed/{token}"]);
+
+const SHARE_TOKEN_LENGTH = 43;
+const missingToken = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))).replace(/\+/g, "-").replace(/\//g, "_").slice(0, SHARE_TOKEN_LENGTH);
+
+const key = (op: Operation) => `${op.method} ${op.path}`;
+
+async function attempt(op: Operation, id: string, token: string): Promise<RawResult> {
+  const sample = SAMPLE_BODIES[key(op)];
+  // Deleting a meter needs ?confirm=<id>: a caller that means it sends it.
+  const query = key(op) === "DELETE /api/meters/{id}" ? `?confirm=${id}` : "";
+  return rawFetch(op.method, fillPath(op.path, Object.fromEntries(op.params.map((name) => [name, id]))) + query, {
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: op.hasBody ? JSON.stringify(sample ?? {}) : undefined,
+  });
+}
+
+/** Status and body with the id that was tried replaced, so two answers can be compared. */
+const shape = (result: RawResult, id: string) => ({ status: result.status, body: result.text.split(id).join("<id>") });
+
+/** Everything A can read about their own data, to show that B's attempts changed none of it. */
+async function snapshot(operations: Operation[], owner: PopulatedUser): Promise<Record<string, string>> {
+  const { uuids, sessions, tokens } = ownedIds(owner);
+  const reads: Record<string, string> = {};
+  for (const op of operations.filter((o) => o.method === "GET" && o.authenticated)) {
+    for (const id of op.params.length ? [...uuids, ...sessions, ...tokens] : [""]) {
+      const result = await attempt(op, id, owner.token);
+      // A relative series window moves with the clock; everything else must stay as it was.
+      if (result.status === 200) reads[`${key(op)} ${id}`] = result.text.replace(/"(from|to)":"[^"]*"/g, "");
+    }
+  }
+  return reads;
+}
+
+let operations: Operation[];
+let a: PopulatedUser;
+let b: PopulatedUser;
+
+beforeAll(async () => {
+  operations = await routeTable();
+  [a, b] = await Promise.all([populatedUser("tenant-a"), populatedUser("tenant-b")]);
+});
+
+describe("cross-tenant matrix: another user's ids answer exactly like missing ones", () => {
+  it("every route with an id, with every id A owns, as B", async () => {
+    const before = await snapshot(operations, a);
+    expect(Object.keys(before).length).toBeGreaterThan(15);
+    const { uuids, sessions, tokens } = ownedIds(a);
+    const tried: string[] = [];
+    // Deletions last, so a leak in one would not hide a leak in another.
+    const scoped = operations
+      .filter((op) => op.params.length && op.authenticated && !NOT_USER_SCOPED.has(key(op)))
+      .sort((x, y) => Number(x.method === "DELETE") - Number(y.method === "DELETE"));
+    for (const op of scoped) {
+      const isTokenRoute = op.params.includes("token");
+      const missingId = isTokenRoute ? missingToken() : crypto.randomUUID();
+      const missing = shape(await attempt(op, missingId, b.token), missingId);
+      // A 400 would mean the request never reached the ownership check: give the route a sample body.
+      expect(missing.status, `${key(op)} with a missing id: ${missing.body}`).toBe(404);
+      for (const id of isTokenRoute ? tokens : [...uuids, ...sessions]) {
+        expect(shape(await attempt(op, id, b.token), id), `${key(op)} with A's ${id}`).toEqual(missing);
+        tried.push(key(op));
+      }
+    }
+    expect(new Set(tried).size).toBeGreaterThanOrEqual(20);
+    expect(await snapshot(operations, a)).toEqual(before);
+  });
+
+  it("B's lists and reads never show A's ids", async () => {
+    const { uuids, sessions, tokens } = ownedIds(a);
+    for (const op of operations.filter((o) => o.method === "GET" && o.authenticated && !o.params.length)) {
+      const result = await attempt(op, "", b.token);
+      for (const id of [...uuids, ...sessions, ...tokens]) expect(result.text, key(op)).not.toContain(id);
+    }
+  });
+
+  it("A's ids inside B's request bodies and queries answer like missing ids", async () => {
+    const before = await snapshot(operations, a);
+    const bSpec = (meterIds: string[]) => chartSpec({ meterIds });
+    // Each case: the request with A's id, and the same with a missing id.
+    const cases: [string, string, string, (id: string) => { path: string; body?: unknown }][] = [
+      ["chart on A's tab", "POST", a.tab.id, (id) => ({ path: "/api/charts", body: { tabId: id, title: "x", spec: bSpec([b.meter.id]) } })],
+      ["chart on A's meter", "POST", a.meter.id, (id) => ({ path: "/api/charts", body: { tabId: b.tab.id, title: "x", spec: bSpec([id]) } })],
+      ["chart of B's and A's meters", "POST", a.meter.id, (id) => ({ path: "/api/charts", body: { tabId: b.tab.id, title: "x", spec: bSpec([b.meter.id, id]) } })],
+      ["B's chart moved to A's tab", "PATCH", a.tab.id, (id) => ({ path: `/api/charts/${b.chart.id}`, body: { tabId: id } })],
+      ["B's chart pointed at A's meter", "PATCH", a.meter.id, (id) => ({ path: `/api/charts/${b.chart.id}`, body: { spec: bSpec([id]) } })],
+      ["device under A's site", "POST", a.meter.id, (id) => ({ path: "/api/meters", body: { name: "x", timezone: "UTC", kind: "device", parentId: id } })],
+      ["B's device moved under A's site", "PATCH", a.meter.id, (id) => ({ path: `/api/meters/${b.device.id}`, body: { parentId: id } })],
+      ["share of A's chart", "POST", a.chart.id, (id) => ({ path: "/api/shares", body: { kind: "chart", id } })],
+      ["share of A's tab", "POST", a.tab.id, (id) => ({ path: "/api/shares", body: { kind: "tab", id } })],
+      ["series of A's meter", "GET", a.meter.id, (id) => ({ path: `/api/series?meterIds=${id}&window=last_24h` })],
+      ["series of B's and A's meters", "GET", a.meter.id, (id) => ({ path: `/api/series?meterIds=${b.meter.id},${id}&window=last_24h` })],
+      ["chat session with A's agent", "POST", a.agent.id, (id) => ({ path: "/api/chat/sessions", body: { agentId: id } })],
+      ["B's session switched to A's agent", "PATCH", a.agent.id, (id) => ({ path: `/api/chat/sessions/${b.session.id}`, body: { agentId: id } })],
+      ["chat message about A's tab", "POST", a.tab.id, (id) => ({ path: `/api/chat/sessions/${b.session.id}/messages`, body: { text: "/tabs", tabId: id } })],
+      ["chat message with A's agent", "POST", a.agent.id, (id) => ({ path: `/api/chat/sessions/${b.session.id}/messages`, body: { text: "/tabs", agentId: id } })],
+    ];
+    for (const [name, method, aId, build] of cases) {
+      const send = async (id: string) => {
+        const { path, body } = build(id);
+        return shape(await rawFetch(method, path, { headers: { Authorization: `Bearer ${b.token}`, "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }), id);
+      };
+      const missing = await send(crypto.randomUUID());
+      expect(missing.status, `${name}: ${missing.body}`).toBe(404);
+      expect(await send(aId), name).toEqual(missing);
+    }
+    expect(await snapshot(operations, a)).toEqual(before);
+  });
+
+  it("A's meter signed with B's webhook secret answers like an unknown meter, and stores nothing", async () => {
+    const body = JSON.stringify({ readings: hourlyReadings(2, Date.now() - 30 * 86_400_000) });
+    const post = async (meterId: string) => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const result = await rawFetch("POST", `/api/ingest/${meterId}`, {
+        headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": await sign(b.meter.webhook.secret, timestamp, body) },
+        body,
+      });
+      return shape(result, meterId);
+    };
+    const unknown = await post(crypto.randomUUID());
+    expect(unknown.status).toBe(401);
+    expect(await post(a.meter.id)).toEqual(unknown);
+    const series = await rawFetch("GET", `/api/meters/${a.meter.id}/series?from=2020-01-01T00:00:00Z&to=${new Date().toISOString()}&bucket=1mo`, { headers: { Authorization: `Bearer ${a.token}` } });
+    expect(JSON.parse(series.text).points.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(0);
+  });
+});
+
+describe("share tokens: revoked, expired and never issued are indistinguishable", () => {
+  const publicReads = (token: string) => [
+    `/api/public/shares/${token}`,
+    `/api/public/shares/${token}/preview.svg`,
+    `/api/public/oembed?url=${encodeURIComponent(`http://wattboard.test/s/${token}`)}`,
+    `/s/${token}`,
+    `/embed/${token}`,
+  ];
+
+  it("public reads of each answer the same as a token that never existed", async () => {
+    const revoked = (await rawFetch("POST", "/api/shares", { headers: { Authorization: `Bearer ${a.token}`, "Content-Type": "application/json" }, body: JSON.stringify({ kind: "chart", id: a.chart.id, renew: true }) })).text;
+    const revokedToken = JSON.parse(revoked).token as string;
+    expect((await rawFetch("DELETE", `/api/shares/${revokedToken}`, { headers: { Authorization: `Bearer ${a.token}` } })).status).toBe(200);
+    const expired = await withDb((db) => createShare(db, { ownerId: a.userId, kind: "tab", targetId: a.tab.id, viewerMayChangeRange: false, expiresAt: new Date(Date.now() - 60_000) }));
+    const ip = { "CF-Connecting-IP": `2001:db8:5::${crypto.randomUUID().slice(0, 4)}` };
+
+    const never = missingToken();
+    for (const [i, path] of publicReads(never).entries()) {
+      const expected = shape(await rawFetch("GET", path, { headers: ip }), never);
+      expect(expected.status, path).toBe(404);
+      for (const token of [revokedToken, expired.token]) {
+        expect(shape(await rawFetch("GET", publicReads(token)[i], { headers: ip }), token), `${path} for ${token === revokedToken ? "revoked" : "expired"}`).toEqual(expected);
+      }
+    }
+  });
+
+  it("B cannot revoke or list A's links, and A's links keep working", async () => {
+    const asB = { Authorization: `Bearer ${b.token}` };
+    for (const token of [a.chartShare.token, a.tabShare.token]) {
+      const never = missingToken();
+      expect(shape(await rawFetch("DELETE", `/api/shares/${token}`, { headers: asB }), token)).toEqual(shape(await rawFetch("DELETE", `/api/shares/${never}`, { headers: asB }), never));
+      expect((await rawFetch("GET", `/api/public/shares/${token}`, { headers: { "CF-Connecting-IP": "2001:db8:6::1" } })).status).toBe(200);
+    }
+    const list = JSON.parse((await rawFetch("GET", "/api/shares", { headers: asB })).text);
+    expect(list.shares.map((s: { token: string }) => s.token).sort()).toEqual([b.chartShare.token, b.tabShare.token].sort());
+  });
+});
