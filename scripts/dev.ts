@@ -17,6 +17,9 @@ const dataDir = `${root}.data`;
 mkdirSync(dataDir, { recursive: true });
 
 const started = Date.now();
+// Offline: no metadata fetch for request.cf, no telemetry.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+process.env.WRANGLER_SEND_METRICS ??= "false";
 const database = await startLocalDatabase({
   databaseUrl: process.env.DATABASE_URL,
   dataDir: `${dataDir}/pglite`,
@@ -37,6 +40,10 @@ if (database.wsProxy) process.env.DB_WS_PROXY = database.wsProxy;
 if (!process.env.SUPABASE_URL) process.env.DEV_AUTH_SECRET = localSecret("dev-auth-secret");
 process.env.WEBHOOK_SECRET_KEY ??= localSecret("webhook-secret-key");
 
+// When Vite re-optimizes dependencies it restarts workerd, and a request in flight then fails
+// with "Network connection lost". Say so and keep serving rather than take the stack down.
+process.on("uncaughtException", (error) => console.error(`✗ ${error.message} (the dev server keeps running; Ctrl-C to stop)`));
+
 const port = await freePort(Number(process.env.PORT ?? 5173));
 const chatEngine = await startLlmEngine(`http://localhost:${port}`);
 
@@ -46,7 +53,31 @@ vite.printUrls();
 console.log(`✓ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s${process.env.SUPABASE_URL ? "" : " (dev sign-in: any email)"}. Ctrl-C stops everything.`);
 
 const baseUrl = vite.resolvedUrls!.local[0].replace(/\/$/, "");
+await warmModel();
 const demo = process.env.SUPABASE_URL ? undefined : await startDemo();
+
+/**
+ * In `vite dev` the ONNX runtime's 14 MB wasm reaches workerd as a JSON array through the module
+ * fallback, which can take many seconds on a busy machine; a load that fails stays failed for the
+ * runtime's lifetime. So load it once now, before any traffic, and restart the runtime if it failed.
+ */
+async function warmModel(attempts = 3) {
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const started = Date.now();
+// Offline: no metadata fetch for request.cf, no telemetry.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+process.env.WRANGLER_SEND_METRICS ??= "false";
+    const response = await fetch(`${baseUrl}/api/health/model`, { signal: AbortSignal.timeout(180_000) }).catch(() => undefined);
+    if (response?.ok) {
+      console.log(`✓ Forecast model loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    }
+    if (attempt === attempts) break;
+    console.log(`  model: the runtime did not load (${response ? `HTTP ${response.status}` : "no answer"}); restarting the Worker runtime (${attempt}/${attempts - 1})…`);
+    await vite.restart();
+  }
+  console.error("✗ The forecast model did not load: forecasts will fail until `npm run dev` is restarted (the rest of the app works)");
+}
 
 /**
  * With an LLM configured (WATTBOARD_LLM_BASE_URL, WATTBOARD_LLM_MODEL), the chat answers through
@@ -110,9 +141,6 @@ async function stop() {
 }
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
-// When Vite re-optimizes dependencies it restarts workerd, and a request in flight then fails
-// with "Network connection lost". Say so and keep serving rather than take the stack down.
-process.on("uncaughtException", (error) => console.error(`✗ ${error.message} (the dev server keeps running; Ctrl-C to stop)`));
 
 /** Kept in .data/ so dev tokens and webhook secrets stay valid across restarts. */
 function localSecret(name: string): string {
