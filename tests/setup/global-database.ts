@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
 import { startLocalDatabase } from "../../scripts/local-stack/database";
 import { migrateDatabase, resetDatabase } from "../../scripts/local-stack/migrate";
+import { startStoppablePostgres } from "./stoppable-postgres";
 
 export default async function setup(project: TestProject) {
   const database = await startLocalDatabase({ databaseUrl: process.env.TEST_DATABASE_URL });
@@ -27,7 +28,14 @@ export default async function setup(project: TestProject) {
   });
   await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", resolve));
 
+  // The same database behind a front the fault tests stop and start (tests/worker/faults-*.test.ts).
+  const target = new URL(database.databaseUrl);
+  const stoppable = await startStoppablePostgres({ host: target.hostname, port: Number(target.port || 5432) });
+  target.port = String(stoppable.port);
+
   project.provide("databaseUrl", database.databaseUrl);
+  project.provide("stoppableDatabaseUrl", target.toString());
+  project.provide("stoppableControl", stoppable.controlUrl);
   project.provide("dbWsProxy", database.wsProxy ?? "");
   project.provide("databaseKind", database.kind);
   project.provide("supabaseUrl", `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`);
@@ -36,6 +44,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await new Promise((resolve) => jwks.close(resolve));
+    await stoppable.close();
     await database.stop();
   };
 }

@@ -3,6 +3,9 @@ declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
     dbWsProxy: string;
+    /** The test database behind a front that tests/setup/stoppable-postgres.ts can stop and start. */
+    stoppableDatabaseUrl: string;
+    stoppableControl: string;
     databaseKind: "embedded" | "external";
     supabaseUrl: string;
     supabasePrivateJwk: string;
