@@ -77,6 +77,7 @@ for (const [path, embed] of [["/s/:token", false], ["/embed/:token", true]] as c
     headers.set("Cache-Control", "no-store");
     headers.set("Referrer-Policy", "no-referrer");
     headers.set("X-Content-Type-Options", "nosniff");
+    headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     headers.set("Content-Security-Policy", contentSecurityPolicy(await inlineScriptHashes(html), embed));
     if (!embed) headers.set("X-Frame-Options", "DENY");
     return new Response(rewritten.body, { status: title ? 200 : 404, headers });
