@@ -17,6 +17,7 @@ import { liveRoutes } from "./routes/live";
 import { metersRoutes } from "./routes/meters";
 import { modelRunsRoutes } from "./routes/model-runs";
 import { notificationsRoutes } from "./routes/notifications";
+import { limitChatTurns, limitSignIn } from "./rate-limits";
 import { publicSharesRoutes } from "./routes/public-shares";
 import { seriesRoutes } from "./routes/series";
 import { sharePagesRoutes } from "./routes/share-pages";
@@ -77,6 +78,8 @@ export function createApp() {
   app.use("/embed/*", withDatabase);
   app.route("/", sharePagesRoutes);
   app.use("/api/*", async (c, next) => (isPublic(c.req.method, c.req.path) ? next() : requireUser(c, next)));
+  app.use("/api/auth/dev", limitSignIn);
+  app.use("/api/chat/sessions/:id/messages", limitChatTurns);
 
   for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes, notificationsRoutes, chatRoutes, engineToolsRoutes, agentsRoutes, sharesRoutes, publicSharesRoutes]) app.route("/", routes);
 

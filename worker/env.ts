@@ -8,6 +8,9 @@ export interface Env {
   INFERENCE_QUEUE: Queue<InferenceJob>;
   SHARE_IP_LIMITER: RateLimit;
   SHARE_TOKEN_LIMITER: RateLimit;
+  SIGN_IN_LIMITER: RateLimit;
+  WEBHOOK_LIMITER: RateLimit;
+  CHAT_LIMITER: RateLimit;
 
   /** Postgres connection string (Neon in production). */
   DATABASE_URL?: string;

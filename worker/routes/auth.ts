@@ -45,7 +45,7 @@ authRoutes.openapi(
     tags: ["auth"],
     summary: "Dev sign-in by email (only when no Supabase project is configured)",
     request: jsonBody(DevSignInBody),
-    responses: { 200: jsonResponse("An access token for the email's user", DevSignIn), ...errorResponses(400, 404) },
+    responses: { 200: jsonResponse("An access token for the email's user", DevSignIn), ...errorResponses(400, 404, 429) },
   }),
   async (c) => {
     const config = authConfig(c.env);

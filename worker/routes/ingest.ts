@@ -8,6 +8,7 @@ import { IngestResult, MAX_INGEST_BODY_BYTES, ReadingsBatch, type Reading } from
 import { createRouter, jsonResponse } from "./router";
 import { userHub } from "../user-hub";
 import { isUuid } from "../schemas/ids";
+import { enforceLimit } from "../rate-limits";
 
 /** A signed request older (or newer) than this is refused, so a captured one cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_SECONDS = 300;
@@ -38,6 +39,7 @@ ingestRoutes.post(
     // An unknown meter and a wrong signature look the same, so meter ids cannot be probed.
     const meter = isUuid(meterId) ? await findMeterById(c.var.db, meterId) : undefined;
     if (!meter || !(await signatureMatches(meter, c.env.WEBHOOK_SECRET_KEY, timestamp, body, signature))) throw badSignature();
+    await enforceLimit(c.env, "WEBHOOK_LIMITER", meter.id, "This meter posted too often this minute; nothing was stored: retry after Retry-After seconds (or send larger batches)");
 
     let json: unknown;
     try {
@@ -111,6 +113,7 @@ ingestRoutes.openAPIRegistry.registerPath({
     400: jsonResponse("Invalid readings; details lists every failing path (nothing was stored)", ErrorBody),
     401: jsonResponse("Missing, wrong or stale signature", ErrorBody),
     413: jsonResponse("Body larger than 1 MiB", ErrorBody),
+    429: jsonResponse("The meter posted more than 120 times this minute; nothing was stored, retry after Retry-After seconds", ErrorBody),
     503: jsonResponse("Postgres unreachable; nothing was stored, retry after Retry-After seconds", ErrorBody),
   },
 });
