@@ -360,8 +360,7 @@ function option(flag: string, variable: string, fallback: number): number {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  // --no-build reuses dist/ from the last build (quicker reruns while tuning).
-  const options = { users: option("--users", "LOAD_USERS", 500), seconds: option("--seconds", "LOAD_SECONDS", 120), build: !process.argv.includes("--no-build") };
+  const options = { users: option("--users", "LOAD_USERS", 500), seconds: option("--seconds", "LOAD_SECONDS", 120) };
   const results = await benchLoad(options, (line) => console.log(line));
   // Only the load key changes: the other benchmarks' latest figures stay in the one file.
   const file = fileURLToPath(new URL("./results.json", import.meta.url));
