@@ -1,7 +1,7 @@
 import { cloudflare } from "@cloudflare/vite-plugin";
 import react from "@vitejs/plugin-react";
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import { onnxModulePlugin } from "./scripts/build/onnx-module-plugin.ts";
 
 /** Settings the dev stack (scripts/dev.ts) passes to the Worker; never baked into a build. */
@@ -18,12 +18,34 @@ const DEV_WORKER_VARS = [
   "OPENCODE_TOOL_SECRET",
   "OPENCODE_CONTEXT_TOKENS",
   "OPENCODE_IDLE_TIMEOUT_SECONDS",
+  "DEV_INFERENCE_URL",
 ] as const;
+
+const FORECAST_SESSION = fileURLToPath(new URL("./worker/model/forecast-session.ts", import.meta.url));
+const SIDECAR_FORECAST_SESSION = fileURLToPath(new URL("./worker/model/sidecar-forecast-session.ts", import.meta.url));
+
+/**
+ * `vite dev` only: the forecast session runs in the inference sidecar that scripts/dev.ts starts
+ * (scripts/local-stack/inference-sidecar.ts explains why), so the Worker imports its client.
+ */
+function devInferenceSidecar(): Plugin {
+  return {
+    name: "wattboard:dev-inference-sidecar",
+    apply: "serve",
+    enforce: "pre",
+    async resolveId(source, importer, options) {
+      if (!process.env.DEV_INFERENCE_URL || !source.includes("forecast-session")) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === FORECAST_SESSION ? SIDECAR_FORECAST_SESSION : null;
+    },
+  };
+}
 
 export default defineConfig(({ command }) => ({
   root: fileURLToPath(new URL("./web", import.meta.url)),
   build: { outDir: fileURLToPath(new URL("./dist", import.meta.url)), emptyOutDir: true },
   plugins: [
+    devInferenceSidecar(),
     onnxModulePlugin(),
     react(),
     cloudflare({

@@ -10,6 +10,7 @@ import { createServer } from "vite";
 import { DEMO_EMAIL, startDemoFeed } from "./demo/demo-feed";
 import { freePort, llmProviderFromEnv, startChatEngine, type ChatEngineProcess } from "./local-stack/chat-engine";
 import { startLocalDatabase } from "./local-stack/database";
+import { startInferenceSidecar } from "./local-stack/inference-sidecar";
 import { migrateDatabase } from "./local-stack/migrate";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -44,6 +45,9 @@ process.env.WEBHOOK_SECRET_KEY ??= localSecret("webhook-secret-key");
 // with "Network connection lost". Say so and keep serving rather than take the stack down.
 process.on("uncaughtException", (error) => console.error(`✗ ${error.message} (the dev server keeps running; Ctrl-C to stop)`));
 
+const inference = await startInferenceSidecar();
+process.env.DEV_INFERENCE_URL = inference.url;
+
 const port = await freePort(Number(process.env.PORT ?? 5173));
 const chatEngine = await startLlmEngine(`http://localhost:${port}`);
 
@@ -56,27 +60,12 @@ const baseUrl = vite.resolvedUrls!.local[0].replace(/\/$/, "");
 await warmModel();
 const demo = process.env.SUPABASE_URL ? undefined : await startDemo();
 
-/**
- * In `vite dev` the ONNX runtime's 14 MB wasm reaches workerd as a JSON array through the module
- * fallback, which can take many seconds on a busy machine; a load that fails stays failed for the
- * runtime's lifetime. So load it once now, before any traffic, and restart the runtime if it failed.
- */
-async function warmModel(attempts = 3) {
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const started = Date.now();
-// Offline: no metadata fetch for request.cf, no telemetry.
-process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
-process.env.WRANGLER_SEND_METRICS ??= "false";
-    const response = await fetch(`${baseUrl}/api/health/model`, { signal: AbortSignal.timeout(180_000) }).catch(() => undefined);
-    if (response?.ok) {
-      console.log(`✓ Forecast model loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      return;
-    }
-    if (attempt === attempts) break;
-    console.log(`  model: the runtime did not load (${response ? `HTTP ${response.status}` : "no answer"}); restarting the Worker runtime (${attempt}/${attempts - 1})…`);
-    await vite.restart();
-  }
-  console.error("✗ The forecast model did not load: forecasts will fail until `npm run dev` is restarted (the rest of the app works)");
+/** The first forecast loads the model (in the inference sidecar): do it now, before any traffic. */
+async function warmModel() {
+  const started = Date.now();
+  const response = await fetch(`${baseUrl}/api/health/model`, { signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
+  if (response?.ok) console.log(`✓ Forecast model loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  else console.error(`✗ The forecast model did not load (${response ? `HTTP ${response.status}` : "no answer"}): forecasts will fail; the rest of the app works`);
 }
 
 /**
@@ -136,6 +125,7 @@ async function stop() {
   demo?.stop();
   await vite.close().catch(() => {});
   await chatEngine?.stop().catch(() => {});
+  await inference.stop().catch(() => {});
   await database.stop();
   process.exit(0);
 }
