@@ -15,10 +15,15 @@ export class Tensor {
   ) {}
 }
 
+function sidecarUrl(): string {
+  const url = (env as { DEV_INFERENCE_URL?: string }).DEV_INFERENCE_URL;
+  if (!url) throw new Error("DEV_INFERENCE_URL is not set: start the app with `npm run dev`");
+  return url;
+}
+
 const session: SessionLike = {
   async run(feeds) {
-    const url = (env as { DEV_INFERENCE_URL?: string }).DEV_INFERENCE_URL;
-    if (!url) throw new Error("DEV_INFERENCE_URL is not set: start the app with `npm run dev`");
+    const url = sidecarUrl();
     const body = Object.fromEntries(Object.entries(feeds).map(([name, tensor]) => [name, { data: Array.from((tensor as Tensor).data), dims: (tensor as Tensor).dims }]));
     const response = await fetch(url, { method: "POST", body: JSON.stringify(body) });
     if (!response.ok) throw new Error(`the dev inference sidecar answered ${response.status}`);
@@ -27,6 +32,14 @@ const session: SessionLike = {
   },
 };
 
-export async function forecastSession(): Promise<SessionLike> {
-  return session;
+let ready: Promise<SessionLike> | undefined;
+
+/** Like the real one: resolves once the sidecar has loaded the model, then reuses it. */
+export function forecastSession(): Promise<SessionLike> {
+  ready ??= fetch(sidecarUrl()).then((response) => {
+    if (!response.ok) throw new Error(`the dev inference sidecar answered ${response.status}`);
+    return session;
+  });
+  ready.catch(() => (ready = undefined));
+  return ready;
 }

@@ -9,6 +9,8 @@ type WireTensor = { data: number[]; dims: number[] };
 
 export default {
   async fetch(request: Request): Promise<Response> {
+    // GET: load the session (readiness); POST: run it.
+    if (request.method === "GET") return (await forecastSession()) ? new Response("ready") : new Response(null, { status: 503 });
     const feeds = (await request.json()) as Record<string, WireTensor>;
     const session = await forecastSession();
     const outputs = await session.run(Object.fromEntries(Object.entries(feeds).map(([name, tensor]) => [name, new Tensor("float32", Float32Array.from(tensor.data), tensor.dims)])));
