@@ -15,19 +15,26 @@ export interface Operation {
   hasBody: boolean;
   /** Property names of the JSON body schema, nested ones too (they steer the generated bodies). */
   bodyKeys: string[];
+  /** The JSON schemas of the body and of each query parameter, as the document gives them. */
+  bodySchema?: unknown;
+  querySchemas: { name: string; required: boolean; schema: unknown }[];
   authenticated: boolean;
 }
 
 /** The public share pages are plain Hono routes, outside the OpenAPI document. */
-const PAGE_OPERATIONS: Operation[] = ["/s/{token}", "/embed/{token}"].map((path) => ({ method: "GET", path, params: ["token"], query: [], hasBody: false, bodyKeys: [], authenticated: false }));
+const PAGE_OPERATIONS: Operation[] = ["/s/{token}", "/embed/{token}"].map((path) => ({ method: "GET", path, params: ["token"], query: [], hasBody: false, bodyKeys: [], querySchemas: [], authenticated: false }));
+
+export async function openApiDocument(): Promise<{ paths: Record<string, Record<string, any>> }> {
+  return JSON.parse((await rawFetch("GET", "/api/openapi.json")).text);
+}
 
 /** Every operation of the app, read from its own OpenAPI document so new routes are covered. */
 export async function routeTable(): Promise<Operation[]> {
-  const doc = (await call("GET", "/api/openapi.json")).body as { paths: Record<string, Record<string, any>> };
+  const doc = await openApiDocument();
   const operations: Operation[] = [];
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
-      const parameters: { in: string; name: string }[] = op.parameters ?? [];
+      const parameters: { in: string; name: string; required?: boolean; schema?: unknown }[] = op.parameters ?? [];
       const schema = op.requestBody?.content?.["application/json"]?.schema;
       operations.push({
         method: method.toUpperCase(),
@@ -36,6 +43,8 @@ export async function routeTable(): Promise<Operation[]> {
         query: parameters.filter((p) => p.in === "query").map((p) => p.name),
         hasBody: Boolean(schema),
         bodyKeys: schema ? [...new Set(propertyNames(schema, doc))] : [],
+        bodySchema: schema,
+        querySchemas: parameters.filter((p) => p.in === "query").map((p) => ({ name: p.name, required: Boolean(p.required), schema: p.schema })),
         authenticated: Array.isArray(op.security) && op.security.length > 0,
       });
     }
