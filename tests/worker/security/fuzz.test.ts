@@ -168,7 +168,7 @@ describe("fuzzing every route", () => {
       });
       await fc.assert(
         fc.asyncProperty(request, async ({ params, query, body }) => {
-          const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, Array.isArray(v) ? v.join(",") : String(v)])).toString();
+          const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, Array.isArray(v) ? v.join(",") : String(v)])).toString();
           const path = fillPath(op.path, params as Record<string, string>) + (search ? `?${search}` : "");
           const result = await rawFetch(op.method, path, {
             headers: { Authorization: `Bearer ${owner.token}`, "Content-Type": "application/json", "CF-Connecting-IP": FUZZ_CLIENT_IP },
