@@ -98,7 +98,7 @@ async function startLlmEngine(appUrl: string): Promise<ChatEngineProcess | undef
 /**
  * The demo feed is idempotent (meters are kept in .data/demo.json, the replay resumes from each
  * meter's last reading), so a failed start is simply tried again: on the first run after an
- * install, loading the model's 14 MB wasm can restart workerd under the feed's requests.
+ * install, Vite re-optimizes dependencies and restarts workerd under the feed's requests.
  */
 async function startDemo(attempts = 4) {
   for (let attempt = 1; ; attempt++) {
