@@ -12,8 +12,8 @@ import { arbitraryFromSchema } from "./schema-arbitrary";
  * the shrunk request.
  */
 const SEED = 20_261_121;
-const RUNS_PER_OPERATION = 80;
-const RUNS_PER_OPERATION_SHAPED = 30;
+const RUNS_PER_OPERATION = 60;
+const RUNS_PER_OPERATION_SHAPED = 25;
 const RUNS_WEBHOOK_SIGNED = 100;
 const RUNS_AUTH_HEADER = 150;
 /** Bounded by the counts above; generous because the 2-core CI machine runs the other files alongside. */
