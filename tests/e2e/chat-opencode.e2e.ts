@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { contentText, startScriptedModelServer, type ChatRequest, type ScriptedModelServer } from "../support/scripted-model-server";
+import { DESKTOP, launchChromium, screenshot } from "./browser";
 import { startE2eStack, type E2eStack } from "./stack";
 
 /** Small, so that a few long messages pass 70 % of it and the session is compressed. */
@@ -193,6 +194,25 @@ describe("the chat through opencode and a scripted model", () => {
     const summary = transcript.messages[2].text;
     expect(summary).toContain("Earlier conversation summarized (2 messages)");
     expect(summary).toContain("When to charge the car?");
+
+    // And in the chat panel: a folded note between the turns, that opens to the summary.
+    const browser = await launchChromium();
+    try {
+      const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+      page.setDefaultTimeout(15_000);
+      await page.goto(stack.baseUrl);
+      await page.getByLabel("Email").fill("oc-compress@example.com");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Chat", exact: true }).click();
+      const chat = page.getByRole("complementary", { name: "Chat" });
+      await chat.getByLabel("Chat session").selectOption({ label: "Power this week" });
+      const note = chat.getByTestId("chat-summary");
+      await note.getByText("Earlier messages summarized to fit the model's context").click();
+      await note.getByText("Goal: Cut the heating bill").waitFor();
+      await screenshot(page, "chat-compressed-session");
+    } finally {
+      await browser.close();
+    }
   });
 
   it("a model that stops mid-answer ends the turn with an explanation, and the session keeps working", async () => {
