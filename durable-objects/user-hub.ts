@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../worker/env";
+import type { FailedRun } from "../worker/schemas/model-runs";
 import type { ChatQuote } from "../worker/schemas/notifications";
 import type { ChatMessage, ChatRole, PermissionDecision, ToolCallRecord } from "../worker/schemas/chat";
 import { ChatStore, type ChatSessionRow } from "./chat-store";
@@ -96,6 +97,22 @@ export class UserHub extends DurableObject<Env> {
   /** Earlier chat about a subject, for notifications (terms and goal patterns as regex sources). */
   chatContext(terms: string[], goalPatterns: string[]): ChatQuote[] {
     return this.chat.findMentions(terms, goalPatterns.map((source) => new RegExp(source, "i")));
+  }
+
+  /**
+   * A model run that failed every retry (from the dead letter queue). Kept here, not in Postgres:
+   * Postgres being down is a common reason to end up here. The last 100 are kept.
+   */
+  recordFailedRun(run: FailedRun): void {
+    this.sql.exec("INSERT INTO failed_runs (meter_id, trigger, newest_ts, failed_at) VALUES (?, ?, ?, ?)", run.meterId, run.trigger, run.newestTs, run.failedAt);
+    this.sql.exec("DELETE FROM failed_runs WHERE id <= (SELECT max(id) FROM failed_runs) - 100");
+  }
+
+  failedRuns(): FailedRun[] {
+    return this.sql
+      .exec<{ meter_id: string; trigger: string; newest_ts: string; failed_at: string }>("SELECT meter_id, trigger, newest_ts, failed_at FROM failed_runs ORDER BY id DESC")
+      .toArray()
+      .map((row) => ({ meterId: row.meter_id, trigger: row.trigger as FailedRun["trigger"], newestTs: row.newest_ts, failedAt: row.failed_at }));
   }
 
   /** A single-use ticket for the WebSocket upgrade; the user id prefix routes it to this hub. */

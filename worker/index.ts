@@ -1,6 +1,6 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
-import { consumeInferenceBatch } from "./queue/inference-consumer";
+import { consumeDeadLetters, consumeInferenceBatch } from "./queue/inference-consumer";
 import { runMeterFromQueue } from "./queue/run-meter";
 
 export { UserHub } from "../durable-objects/user-hub";
@@ -9,5 +9,5 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => consumeInferenceBatch(batch, env, runMeterFromQueue),
+  queue: (batch, env) => (batch.queue === "wattboard-inference-dlq" ? consumeDeadLetters(batch, env) : consumeInferenceBatch(batch, env, runMeterFromQueue)),
 } satisfies ExportedHandler<Env>;

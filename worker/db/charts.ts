@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "../schemas/chart-spec";
-import type { Database } from "./client";
+import type { Database, Transaction } from "./client";
 import { charts, meters, tabs } from "./schema";
 import { revokeSharesOf } from "./shares";
 
@@ -107,7 +107,7 @@ export async function deleteChart(db: Database, ownerId: string, id: string): Pr
 }
 
 /** Titles of the owner's charts that show a meter, with their tab titles (the words a person uses for it). */
-export async function chartNamesForMeter(db: Database, ownerId: string, meterId: string): Promise<string[]> {
+export async function chartNamesForMeter(db: Database | Transaction, ownerId: string, meterId: string): Promise<string[]> {
   const rows = await db
     .select({ chart: charts.title, tab: tabs.title })
     .from(charts)

@@ -3,6 +3,8 @@ import { drizzle } from "drizzle-orm/neon-serverless";
 import * as schema from "./schema";
 
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
+/** A transaction on the request's connection; queries that must commit together take this or a Database. */
+export type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export interface DatabaseConnection {
   db: Database;
@@ -30,7 +32,9 @@ function routeThroughLocalProxy(proxyHost: string): void {
 export function connectDatabase(databaseUrl: string, localProxy?: string): DatabaseConnection {
   if (localProxy) routeThroughLocalProxy(localProxy);
   const pool = new Pool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: 5_000 });
-  // An idle client's socket error (e.g. Postgres restarting) must not crash the isolate.
+  // A socket error (e.g. Postgres stopping) must not crash the isolate, whether the client is
+  // idle or checked out for a transaction: the query in flight fails with it anyway.
   pool.on("error", () => {});
+  pool.on("connect", (client: { on(event: "error", listener: () => void): void }) => client.on("error", () => {}));
   return { db: drizzle({ client: pool, schema }), close: () => pool.end() };
 }

@@ -1,16 +1,16 @@
 import { and, desc, eq } from "drizzle-orm";
-import type { Database } from "./client";
+import type { Database, Transaction } from "./client";
 import { modelRuns } from "./schema";
 
 export type ModelRunRow = typeof modelRuns.$inferSelect;
 export type NewModelRun = typeof modelRuns.$inferInsert;
 
-export async function insertModelRun(db: Database, run: NewModelRun): Promise<ModelRunRow> {
+export async function insertModelRun(db: Database | Transaction, run: NewModelRun): Promise<ModelRunRow> {
   const [row] = await db.insert(modelRuns).values(run).returning();
   return row;
 }
 
-export async function latestModelRun(db: Database, ownerId: string, meterId: string): Promise<ModelRunRow | undefined> {
+export async function latestModelRun(db: Database | Transaction, ownerId: string, meterId: string): Promise<ModelRunRow | undefined> {
   const [row] = await db
     .select()
     .from(modelRuns)

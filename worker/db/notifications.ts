@@ -1,5 +1,5 @@
 import { and, count, desc, eq, gt, isNull, lt } from "drizzle-orm";
-import type { Database } from "./client";
+import type { Database, Transaction } from "./client";
 import { notifications, notificationSettings } from "./schema";
 
 export type NotificationRow = typeof notifications.$inferSelect;
@@ -8,7 +8,7 @@ export type NotificationSettingsRow = typeof notificationSettings.$inferSelect;
 
 const byOwner = (ownerId: string, id: string) => and(eq(notifications.id, id), eq(notifications.ownerId, ownerId));
 
-export async function insertNotification(db: Database, notification: NewNotification): Promise<NotificationRow> {
+export async function insertNotification(db: Database | Transaction, notification: NewNotification): Promise<NotificationRow> {
   const [row] = await db.insert(notifications).values(notification).returning();
   return row;
 }
@@ -46,7 +46,7 @@ export async function deleteNotification(db: Database, ownerId: string, id: stri
 }
 
 /** Whether the person was already told about this kind of finding for this meter since `since`. */
-export async function notifiedSince(db: Database, meterId: string, kind: string, since: Date): Promise<boolean> {
+export async function notifiedSince(db: Database | Transaction, meterId: string, kind: string, since: Date): Promise<boolean> {
   const [row] = await db
     .select({ id: notifications.id })
     .from(notifications)
@@ -55,7 +55,7 @@ export async function notifiedSince(db: Database, meterId: string, kind: string,
   return row !== undefined;
 }
 
-export async function getNotificationSettings(db: Database, ownerId: string): Promise<Omit<NotificationSettingsRow, "ownerId" | "updatedAt">> {
+export async function getNotificationSettings(db: Database | Transaction, ownerId: string): Promise<Omit<NotificationSettingsRow, "ownerId" | "updatedAt">> {
   const [row] = await db.select().from(notificationSettings).where(eq(notificationSettings.ownerId, ownerId));
   return row ?? { mutedKinds: [], quietFromHour: null, quietToHour: null, timezone: "UTC" };
 }

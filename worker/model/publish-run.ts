@@ -1,12 +1,41 @@
 import type { Database } from "../db/client";
 import type { MeterRow } from "../db/meters";
-import type { ModelRunRow } from "../db/model-runs";
+import { insertModelRun, type ModelRunRow } from "../db/model-runs";
+import type { NotificationRow } from "../db/notifications";
 import type { Env } from "../env";
-import { notifyFindings } from "../notifications/compose";
+import { storeFindingNotifications } from "../notifications/compose";
+import { notificationDto } from "../notifications/dto";
 import { userHub } from "../user-hub";
+import { runModel, type RunOutcome } from "./run-model";
 
-/** After a stored run: tell the user's open tabs, and turn its findings into notifications. */
+/**
+ * Runs the model and stores the run with the notifications its findings call for in one
+ * transaction: if Postgres fails midway, neither is left behind and a retry starts clean. The
+ * live events go out after the commit.
+ */
+export async function runAndPublish(env: Env, db: Database, meter: MeterRow, trigger: "auto" | "manual"): Promise<RunOutcome> {
+  let notifications: NotificationRow[] = [];
+  const outcome = await runModel(db, meter, trigger, new Date(), (run) =>
+    db.transaction(async (tx) => {
+      const row = await insertModelRun(tx, run);
+      notifications = await storeFindingNotifications(env, tx, meter, row);
+      return row;
+    }),
+  );
+  if (outcome.status === "ran") {
+    // The run is stored: a lost live event must not make the queue run it again (the inbox has it).
+    await publishRun(env, meter, outcome.run, notifications).catch((error: Error) => console.error(`live: could not publish run ${outcome.run.id} of meter ${meter.id}: ${error.message}`));
+  }
+  return outcome;
+}
+
+/** After a run stored on its own (the chat's run tool): its notifications, then the live events. */
 export async function afterRun(env: Env, db: Database, meter: MeterRow, run: ModelRunRow): Promise<void> {
+  await publishRun(env, meter, run, await storeFindingNotifications(env, db, meter, run));
+}
+
+/** Tells the user's open tabs about the run, and pushes its notifications. */
+async function publishRun(env: Env, meter: MeterRow, run: ModelRunRow, notifications: NotificationRow[]): Promise<void> {
   const hub = userHub(env, meter.ownerId);
   await hub.publish("model.run", {
     runId: run.id,
@@ -16,5 +45,5 @@ export async function afterRun(env: Env, db: Database, meter: MeterRow, run: Mod
     findings: run.findings,
     figures: run.figures,
   });
-  await notifyFindings(env, db, meter, run);
+  for (const notification of notifications) await hub.publish("notification", notificationDto(notification));
 }

@@ -3,7 +3,7 @@ import { HISTORY_HOURS, HORIZON_HOURS, localCalendar } from "../../ml/features";
 import { hourlyPrices, planSchedule, type DeferrableLoad, type Plan, type Tariff } from "../../ml/planner";
 import type { Database } from "../db/client";
 import type { MeterRow } from "../db/meters";
-import { insertModelRun, latestModelRun, type ModelRunRow } from "../db/model-runs";
+import { insertModelRun, latestModelRun, type ModelRunRow, type NewModelRun } from "../db/model-runs";
 import { hourlyKwh } from "../db/readings";
 import type { FlexibleAssets, TariffSetting } from "../schemas/energy";
 import type { ModelRunFinding, ModelRunPlanHour } from "../schemas/model-runs";
@@ -36,10 +36,17 @@ export type RunOutcome =
 
 /**
  * Forecasts the meter's next 24 hours from the 168 before its newest complete hour, plans its
- * flexible assets against its tariff, and stores the run (one INSERT: a failure stores nothing).
+ * flexible assets against its tariff, and stores the run with `store` (by default one INSERT; the
+ * queue and the API store it in a transaction with its notifications: model/publish-run.ts).
  * The same function serves the queue consumer (auto), the API and the chat (manual).
  */
-export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | "manual", now = new Date()): Promise<RunOutcome> {
+export async function runModel(
+  db: Database,
+  meter: MeterRow,
+  trigger: "auto" | "manual",
+  now = new Date(),
+  store: (run: NewModelRun) => Promise<ModelRunRow> = (run) => insertModelRun(db, run),
+): Promise<RunOutcome> {
   if (trigger === "auto" && (!meter.lastReadingAt || now.getTime() - meter.lastReadingAt.getTime() > AUTO_RUN_MAX_DATA_AGE_MS)) {
     return { status: "stale_data", newestReading: meter.lastReadingAt };
   }
@@ -100,7 +107,7 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
     historyHoursWithData: hoursWithData,
   };
   const findings = detectFindings({ plan, planHours, assets, previous, history, inputFrom, currency, timezone: meter.timezone });
-  const run = await insertModelRun(db, {
+  const run = await store({
     meterId: meter.id,
     ownerId: meter.ownerId,
     trigger,

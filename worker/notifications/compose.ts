@@ -1,7 +1,7 @@
 import type { ChatQuote } from "../schemas/notifications";
 import { localCalendar } from "../../ml/features";
 import { chartNamesForMeter } from "../db/charts";
-import type { Database } from "../db/client";
+import type { Database, Transaction } from "../db/client";
 import type { MeterRow } from "../db/meters";
 import type { ModelRunRow } from "../db/model-runs";
 import { getNotificationSettings, insertNotification, notifiedSince, type NotificationRow } from "../db/notifications";
@@ -47,6 +47,14 @@ export function composeBody(finding: ModelRunFinding, quotes: ChatQuote[]): stri
  * pushes it to every open tab through the UserHub.
  */
 export async function notifyFindings(env: Env, db: Database, meter: MeterRow, run: ModelRunRow, now = new Date()): Promise<NotificationRow[]> {
+  const created = await storeFindingNotifications(env, db, meter, run, now);
+  const hub = userHub(env, meter.ownerId);
+  for (const notification of created) await hub.publish("notification", notificationDto(notification));
+  return created;
+}
+
+/** The storing half of notifyFindings, for a transaction that also stores the run; push them after the commit. */
+export async function storeFindingNotifications(env: Env, db: Database | Transaction, meter: MeterRow, run: ModelRunRow, now = new Date()): Promise<NotificationRow[]> {
   if (run.findings.length === 0) return [];
   const settings = await getNotificationSettings(db, meter.ownerId);
   const hub = userHub(env, meter.ownerId);
@@ -56,18 +64,18 @@ export async function notifyFindings(env: Env, db: Database, meter: MeterRow, ru
     if (settings.mutedKinds.includes(finding.kind)) continue;
     if (await notifiedSince(db, meter.id, finding.kind, new Date(now.getTime() - NOTIFY_AT_MOST_EVERY_MS))) continue;
     const quotes = await hub.chatContext(terms, GOALS[finding.kind]);
-    const notification = await insertNotification(db, {
-      ownerId: meter.ownerId,
-      meterId: meter.id,
-      runId: run.id,
-      kind: finding.kind,
-      title: TITLES[finding.kind](meter.name),
-      body: composeBody(finding, quotes),
-      context: quotes,
-      silent: inQuietHours(settings, now),
-    });
-    await hub.publish("notification", notificationDto(notification));
-    created.push(notification);
+    created.push(
+      await insertNotification(db, {
+        ownerId: meter.ownerId,
+        meterId: meter.id,
+        runId: run.id,
+        kind: finding.kind,
+        title: TITLES[finding.kind](meter.name),
+        body: composeBody(finding, quotes),
+        context: quotes,
+        silent: inQuietHours(settings, now),
+      }),
+    );
   }
   return created;
 }

@@ -1,8 +1,7 @@
 import { connectDatabase } from "../db/client";
 import { findMeterById } from "../db/meters";
 import type { Env } from "../env";
-import { afterRun } from "../model/publish-run";
-import { runModel } from "../model/run-model";
+import { runAndPublish } from "../model/publish-run";
 import type { InferenceJob } from "./inference-job";
 
 /**
@@ -15,8 +14,7 @@ export async function runMeterFromQueue(env: Env, job: InferenceJob): Promise<vo
   try {
     const meter = await findMeterById(connection.db, job.meterId);
     if (!meter || meter.ownerId !== job.userId) return;
-    const outcome = await runModel(connection.db, meter, job.trigger);
-    if (outcome.status === "ran") await afterRun(env, connection.db, meter, outcome.run);
+    await runAndPublish(env, connection.db, meter, job.trigger);
   } finally {
     await connection.close().catch(() => {});
   }

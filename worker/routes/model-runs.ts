@@ -3,9 +3,11 @@ import { getMeter } from "../db/meters";
 import { latestModelRun, type ModelRunRow } from "../db/model-runs";
 import { ApiError, errorResponses, notFound } from "../errors";
 import type { Env } from "../env";
-import { explainRun, MIN_HISTORY_HOURS, runModel } from "../model/run-model";
-import { afterRun } from "../model/publish-run";
-import { ModelRun } from "../schemas/model-runs";
+import { explainRun, MIN_HISTORY_HOURS } from "../model/run-model";
+import { runAndPublish } from "../model/publish-run";
+import { FailedRun, ModelRun } from "../schemas/model-runs";
+import { userHub } from "../user-hub";
+import { z } from "zod";
 import { bearerAuth, createRouter, IdParam, jsonResponse, resourceId } from "./router";
 
 export const modelRunsRoutes = createRouter();
@@ -40,12 +42,11 @@ modelRunsRoutes.openapi(
   async (c) => {
     const meter = await getMeter(c.var.db, c.var.user.id, resourceId(c.req.valid("param").id, "Meter"));
     if (!meter) throw notFound("Meter");
-    const outcome = await runModel(c.var.db, meter, "manual");
+    const outcome = await runAndPublish(c.env as Env, c.var.db, meter, "manual");
     if (outcome.status !== "ran") {
       const hours = outcome.status === "not_enough_data" ? outcome.hoursWithData : 0;
       throw new ApiError(409, "not_enough_history", `The forecast needs at least ${MIN_HISTORY_HOURS} hours of readings in the last 7 days; this meter has ${hours}.`, { hoursWithData: hours });
     }
-    await afterRun(c.env as Env, c.var.db, meter, outcome.run);
     const { session, forecast, plan } = outcome.timings;
     c.header("Server-Timing", `session;dur=${session.toFixed(2)}, forecast;dur=${forecast.toFixed(2)}, plan;dur=${plan.toFixed(2)}`);
     return c.json(runDto(outcome.run, meter.timezone), 201);
@@ -69,4 +70,16 @@ modelRunsRoutes.openapi(
     if (!run) throw new ApiError(404, "no_run_yet", "This meter has no model run yet: it runs by itself when readings arrive, or POST /api/meters/:id/runs");
     return c.json(runDto(run, meter.timezone), 200);
   },
+);
+
+modelRunsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/model-runs/failed",
+    tags: ["model"],
+    summary: "Queued runs of the person's meters that failed every retry (the dead letter queue), newest first",
+    security: bearerAuth,
+    responses: { 200: jsonResponse("Failed runs", z.object({ items: z.array(FailedRun) })), ...errorResponses(401) },
+  }),
+  async (c) => c.json({ items: await userHub(c.env, c.var.user.id).failedRuns() }, 200),
 );

@@ -52,3 +52,15 @@ export const ModelRun = z
   })
   .meta({ id: "ModelRun" });
 export type ModelRun = z.infer<typeof ModelRun>;
+
+/** A queued run that failed every retry and went to the dead letter queue. */
+export const FailedRun = z
+  .object({
+    meterId: z.uuid(),
+    trigger: z.enum(["auto", "manual"]),
+    /** Newest reading the run was queued for. */
+    newestTs: z.string(),
+    failedAt: z.string(),
+  })
+  .meta({ id: "FailedRun" });
+export type FailedRun = z.infer<typeof FailedRun>;
