@@ -1,4 +1,6 @@
 import { exports } from "cloudflare:workers";
+import { TOOL_NAMES } from "../../worker/chat/tools/catalog";
+import { TOOLS } from "../../worker/chat/tools/registry";
 import { describe, expect, it } from "vitest";
 import { call, createMeter, postReadings, signIn } from "./helpers";
 
@@ -171,6 +173,11 @@ describe("chat: sessions and agents belong to their user", () => {
     const tools = (await call("GET", "/api/chat/tools", { token })).body.tools;
     expect(tools.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(["list_meters", "summarize_usage", "create_chart", "run_model", "set_goal"]));
     expect(tools.find((t: { name: string }) => t.name === "create_chart").inputSchema.properties.spec).toBeDefined();
+    // Without OPENCODE_URL the offline engine answers, and the UI says so.
+    expect((await call("GET", "/api/chat/tools", { token })).body.engine).toBe("offline");
+    // Every command in the catalog has an implementation the engines can run.
+    expect(TOOLS.map((tool) => tool.name).sort()).toEqual([...TOOL_NAMES].sort());
+    expect(tools.map((t: { name: string }) => t.name).sort()).toEqual([...TOOL_NAMES].sort());
   });
 });
 

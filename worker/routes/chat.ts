@@ -5,6 +5,7 @@ import { deleteEngineSessions } from "../db/chat-engine-sessions";
 import { errorResponses, notFound } from "../errors";
 import { resolveAgent } from "../chat/agents";
 import { sendChatMessage } from "../chat/chat-service";
+import { opencodeSettings } from "../chat/engines/opencode";
 import { describeTools } from "../chat/tools/catalog";
 import { ChatMessage, ChatSettings, PermissionDecision, ToolCallRecord } from "../schemas/chat";
 import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse } from "./router";
@@ -143,9 +144,15 @@ chatRoutes.openapi(
     tags: ["chat"],
     summary: "The commands the chat can run (the UI's command list)",
     security: bearerAuth,
-    responses: { 200: jsonResponse("Tools", z.object({ tools: z.array(z.object({ name: z.string(), description: z.string(), risk: z.string(), inputSchema: z.unknown() })) })), ...errorResponses(401) },
+    responses: {
+      200: jsonResponse(
+        "Tools, and which engine answers messages that are not commands",
+        z.object({ tools: z.array(z.object({ name: z.string(), description: z.string(), risk: z.string(), inputSchema: z.unknown() })), engine: z.enum(["offline", "opencode"]) }),
+      ),
+      ...errorResponses(401),
+    },
   }),
-  (c) => c.json({ tools: describeTools() }, 200),
+  (c) => c.json({ tools: describeTools(), engine: opencodeSettings(c.env) ? ("opencode" as const) : ("offline" as const) }, 200),
 );
 
 chatRoutes.openapi(

@@ -84,7 +84,10 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
             {command.name === "chart" && noTab && <span className="error"> · pick a tab first</span>}
           </>
         ) : (
-          <>Enter to send · Shift+Enter new line · <kbd>/</kbd> commands</>
+          <>
+            Enter to send · Shift+Enter new line · <kbd>/</kbd> commands
+            {chat.engine === "offline" && <span title="No language model is configured: commands and a few plain requests work (see /help)"> · offline assistant</span>}
+          </>
         )}
       </p>
       <div className="chat-input-row">

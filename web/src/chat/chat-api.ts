@@ -1,6 +1,9 @@
 import type { Agent, ChatMessage, ChatSettings, PermissionDecision, ToolCallRecord } from "../../../worker/schemas/chat";
 import { api } from "../api";
 
+/** Who answers messages that are not commands: the offline command engine or an LLM through opencode. */
+export type ChatEngineName = "offline" | "opencode";
+
 export type { Agent, ChatMessage, ChatSettings, PermissionDecision, ToolCallRecord };
 
 export interface ChatSession {
@@ -44,7 +47,7 @@ export const chatApi = {
   send: (id: string, body: { text: string; tabId?: string; agentId?: string }) => api<Transcript>("POST", `/api/chat/sessions/${id}/messages`, body),
   answerPermission: (id: string, decision: PermissionDecision) => api<{ answered: true }>("POST", `/api/chat/permissions/${id}`, { decision }),
   agents: () => api<{ agents: Agent[] }>("GET", "/api/agents").then((r) => r.agents),
-  tools: () => api<{ tools: ChatTool[] }>("GET", "/api/chat/tools").then((r) => r.tools),
+  tools: () => api<{ tools: ChatTool[]; engine: ChatEngineName }>("GET", "/api/chat/tools"),
   settings: () => api<ChatSettings>("GET", "/api/chat/settings"),
 };
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { errorText, wattboard } from "../api";
 import type { LiveChannel } from "../live";
-import { chatApi, type Agent, type ChatMessage, type ChatSession, type ChatSettings, type ChatTool, type PermissionDecision, type PermissionRequest, type ToolCallRecord } from "./chat-api";
+import { chatApi, type Agent, type ChatMessage, type ChatSession, type ChatEngineName, type ChatSettings, type ChatTool, type PermissionDecision, type PermissionRequest, type ToolCallRecord } from "./chat-api";
 import { conversationReducer, emptyConversation } from "./conversation-state";
 import { noteToolCall } from "./dashboard-link";
 import { toolCallSentence, toolLabel } from "./tool-words";
@@ -29,6 +29,7 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
   const [agents, setAgents] = useState<Agent[]>([]);
   const [draftAgentId, setDraftAgentId] = useState(DEFAULT_AGENT);
   const [tools, setTools] = useState<ChatTool[]>([]);
+  const [engine, setEngine] = useState<ChatEngineName | null>(null);
   const [settings, setSettings] = useState<ChatSettings | null>(null);
   const [meterNames, setMeterNames] = useState<string[]>([]);
   const [requests, setRequests] = useState<OpenRequest[]>([]);
@@ -51,7 +52,7 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
       setReady(true);
     }, report);
     chatApi.agents().then(setAgents, report);
-    chatApi.tools().then(setTools, () => {});
+    chatApi.tools().then((r) => (setTools(r.tools), setEngine(r.engine)), () => {});
     chatApi.settings().then(setSettings, () => {});
     wattboard.listMeters().then((meters) => setMeterNames(meters.map((m) => m.name)), () => {});
   }, [open, report]);
@@ -197,6 +198,7 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
     agent,
     pickAgent,
     tools,
+    engine,
     settings,
     meterNames,
     conversation,
