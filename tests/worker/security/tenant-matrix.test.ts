@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { createShare } from "../../../worker/db/shares";
-import { chartSpec, sign, hourlyReadings } from "../helpers";
+import { exports } from "cloudflare:workers";
+import { call, chartSpec, hourlyReadings, sign } from "../helpers";
 import { fillPath, ownedIds, populatedUser, rawFetch, routeTable, withDb, type Operation, type PopulatedUser, type RawResult } from "./fixtures";
 
 /**
@@ -144,6 +145,34 @@ describe("cross-tenant matrix: another user's ids answer exactly like missing on
     expect(await post(a.meter.id)).toEqual(unknown);
     const series = await rawFetch("GET", `/api/meters/${a.meter.id}/series?from=2020-01-01T00:00:00Z&to=${new Date().toISOString()}&bucket=1mo`, { headers: { Authorization: `Bearer ${a.token}` } });
     expect(JSON.parse(series.text).points.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(0);
+  });
+});
+
+describe("a pending permission request belongs to its user", () => {
+  it("B answering A's request gets what a missing request gets, and A's answer is the one that counts", async () => {
+    const { body } = await call("POST", "/api/ws/ticket", { token: a.token });
+    const upgrade = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/ws?ticket=${body.ticket}`, { headers: { Upgrade: "websocket" } });
+    const socket = upgrade.webSocket!;
+    socket.accept();
+    const requests: string[] = [];
+    socket.addEventListener("message", (event) => {
+      const message = JSON.parse(event.data as string);
+      if (message.type === "permission.request") requests.push(message.payload.id);
+    });
+    // The Optimizer asks before creating a chart.
+    const turn = call("POST", `/api/chat/sessions/${a.session.id}/messages`, { token: a.token, body: { text: "/chart power site last 24h", tabId: a.tab.id, agentId: "optimizer" } });
+    for (let i = 0; i < 250 && !requests.length; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(requests).toHaveLength(1);
+
+    const answer = (token: string, id: string) => call("POST", `/api/chat/permissions/${id}`, { token, body: { decision: "always" } });
+    const missing = await answer(b.token, crypto.randomUUID());
+    const foreign = await answer(b.token, requests[0]);
+    expect(missing.status).toBe(404);
+    expect({ status: foreign.status, body: foreign.body }).toEqual({ status: missing.status, body: missing.body });
+
+    expect((await call("POST", `/api/chat/permissions/${requests[0]}`, { token: a.token, body: { decision: "deny" } })).status).toBe(200);
+    expect((await turn).body.toolCalls[0]).toMatchObject({ decision: "deny" });
+    socket.close(1000);
   });
 });
 
