@@ -1,7 +1,7 @@
 import { inject } from "vitest";
 import { describe, expect, it } from "vitest";
 import { base64url, exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT } from "jose";
-import { DEV_ISSUER, TOKEN_AUDIENCE } from "../../../worker/auth/tokens";
+import { authConfig, DEV_ISSUER, TOKEN_AUDIENCE, verifyAccessToken } from "../../../worker/auth/tokens";
 import { TEST_DEV_AUTH_SECRET } from "../../setup/test-secrets";
 import { createMeter, hourlyReadings, sign, signIn } from "../helpers";
 import { rawFetch } from "./fixtures";
@@ -62,6 +62,30 @@ describe("JWT attacks on the dev (HS256) configuration", () => {
     const result = await rawFetch("GET", "/api/me", { headers: { Authorization: `Bearer ${await hs256(devClaims())}` } });
     expect(result.status).toBe(200);
   });
+});
+
+describe("JWT attacks on the Supabase (JWKS) configuration", () => {
+  const issuer = () => `${inject("supabaseUrl")}/auth/v1`;
+  const config = () => authConfig({ SUPABASE_URL: inject("supabaseUrl") } as never);
+  const claims = () => devClaims({ iss: issuer(), aud: "authenticated" });
+  const attackerKey = () => generateKeyPair("ES256", { extractable: true });
+  const cases: [string, () => Promise<string>][] = [
+    ["alg none", async () => `${base64url.encode(JSON.stringify({ alg: "none", kid: "test-key-1" }))}.${base64url.encode(JSON.stringify(claims()))}.`],
+    ["HS256 with no legacy secret configured, keyed with the JWKS's public key", async () => hs256(claims(), new TextEncoder().encode(inject("supabasePublicJwk")), { kid: "test-key-1" })],
+    ["an attacker's key with the project's kid", async () => new SignJWT(claims()).setProtectedHeader({ alg: "ES256", kid: "test-key-1" }).sign((await attackerKey()).privateKey)],
+    ["an attacker's key embedded in the header (jwk)", async () => {
+      const { privateKey, publicKey } = await attackerKey();
+      return new SignJWT(claims()).setProtectedHeader({ alg: "ES256", jwk: await exportJWK(publicKey) }).sign(privateKey);
+    }],
+    ["an attacker's key set named in the header (jku)", async () => new SignJWT(claims()).setProtectedHeader({ alg: "ES256", kid: "evil", jku: "https://attacker.example/jwks.json" }).sign((await attackerKey()).privateKey)],
+    ["the right key, expired", async () => {
+      const jwk = JSON.parse(inject("supabasePrivateJwk"));
+      return new SignJWT(devClaims({ iss: issuer(), exp: now() - 120 })).setProtectedHeader({ alg: "ES256", kid: jwk.kid }).sign(await importJWK(jwk, "ES256"));
+    }],
+  ];
+  for (const [name, token] of cases) {
+    it(name, async () => expect(verifyAccessToken(config(), await token())).rejects.toMatchObject({ status: 401, code: "unauthorized" }));
+  }
 });
 
 describe("webhook replay and signature malleability", () => {
