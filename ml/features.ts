@@ -5,7 +5,7 @@
 // the forecast start instant. Output: a fixed-length Float32Array of features in the order of
 // FEATURE_NAMES, plus the per-meter scale used to normalise (and later de-normalise) the values.
 
-export const FEATURE_VERSION = 2;
+export const FEATURE_VERSION = 3;
 export const HISTORY_HOURS = 168;
 export const HORIZON_HOURS = 24;
 /** Scale floor (kWh per hour): avoids dividing by ~0 on meters that were almost idle. */
@@ -30,6 +30,12 @@ export const FEATURE_NAMES: readonly string[] = [
   ...Array.from({ length: HORIZON_HOURS }, (_, h) => `median_profile_${h}`),
   ...Array.from({ length: HORIZON_HOURS }, (_, h) => `trimmed_profile_${h}`),
   ...Array.from({ length: HORIZON_HOURS }, (_, h) => `min_profile_${h}`),
+  // Feature version 3. Mean of the past days at target hour h that share the target's local day
+  // type (weekday or weekend), / scale: the weekday one-hot alone cannot make ridge pick the
+  // matching days. Then the highest day and the standard deviation of the 7 days at hour h, / scale.
+  ...Array.from({ length: HORIZON_HOURS }, (_, h) => `daytype_profile_${h}`),
+  ...Array.from({ length: HORIZON_HOURS }, (_, h) => `max_profile_${h}`),
+  ...Array.from({ length: HORIZON_HOURS }, (_, h) => `std_profile_${h}`),
 ];
 export const N_FEATURES = FEATURE_NAMES.length;
 
@@ -134,6 +140,30 @@ export function buildFeatures(history: ArrayLike<number>, start: number, opts: F
     x[med + h] = day[days >> 1] / scale;
     x[trim + h] = s / (days - 2) / scale;
     x[min + h] = day[0] / scale;
+  }
+  const dtype = min + HORIZON_HOURS;
+  const max = dtype + HORIZON_HOURS;
+  const std = max + HORIZON_HOURS;
+  for (let h = 0; h < HORIZON_HOURS; h++) {
+    // Past day d (0 = 7 days back) at target hour h falls (7 - d) days before it: weekday + d mod 7.
+    const targetDow = localCalendar(start + h * HOUR_MS, opts.timeZone).dow;
+    const weekend = targetDow >= 5;
+    let s = 0;
+    let c = 0;
+    let all = 0;
+    let s2 = 0;
+    let hi = 0;
+    for (let d = 0; d < days; d++) {
+      const v = filled[d * 24 + h];
+      all += v;
+      s2 += v * v;
+      hi = Math.max(hi, v);
+      if ((targetDow + d) % 7 >= 5 === weekend) (s += v), c++;
+    }
+    const mean = all / days;
+    x[dtype + h] = (c ? s / c : mean) / scale;
+    x[max + h] = hi / scale;
+    x[std + h] = Math.sqrt(Math.max(0, s2 / days - mean * mean)) / scale;
   }
   return { x, scale, filled };
 }

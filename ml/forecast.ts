@@ -4,7 +4,7 @@
 import { buildFeatures, denormalize, type FeatureOptions, HISTORY_HOURS, HORIZON_HOURS, imputeHistory, N_FEATURES } from "./features.ts";
 
 /** Version of the model file the product uses: ml/models/forecast-<MODEL_VERSION>.onnx (+ .json). */
-export const MODEL_VERSION = "v2";
+export const MODEL_VERSION = "v3";
 export const MODEL_INPUT = "features";
 export const MODEL_OUTPUT = "forecast_norm";
 

@@ -1,5 +1,5 @@
-// Numeric models used by training: ridge regression and a one-hidden-layer MLP (ReLU), both
-// mapping the feature vector (ml/features.ts) to the 24 normalised hourly values. Pure TS.
+// Numeric models used by training: ridge regression and a one-hidden-layer ReLU MLP fitted to the
+// ridge residual, both mapping the feature vector (ml/features.ts) to the 24 normalised hourly values. Pure TS.
 // Inference in the product goes through the exported ONNX graph, never through this file;
 // `predict` here exists for model selection and for the ONNX parity test.
 
@@ -113,15 +113,27 @@ export function accumulateGram(g: Gram, d: Dataset2D): Gram {
   return g;
 }
 
-/** Sum of Gram matrices (e.g. over the training households of a fold). */
-export function addGrams(gs: Gram[]): Gram {
+/** Sum of Gram matrices (e.g. over the training households of a fold), optionally weighted per Gram. */
+export function addGrams(gs: Gram[], weights?: number[]): Gram {
   const out = emptyGram(gs[0].f, gs[0].o);
-  for (const g of gs) {
+  gs.forEach((g, k) => {
+    const w = weights ? weights[k] : 1;
     out.n += g.n;
-    for (let i = 0; i < g.A.length; i++) out.A[i] += g.A[i];
-    for (let i = 0; i < g.B.length; i++) out.B[i] += g.B[i];
-  }
+    for (let i = 0; i < g.A.length; i++) out.A[i] += w * g.A[i];
+    for (let i = 0; i < g.B.length; i++) out.B[i] += w * g.B[i];
+  });
   return out;
+}
+
+/**
+ * Per-household loss weights ensemble_cvrmse^-p, mean 1: each training household counts by how
+ * predictable its own history is (its persistence-ensemble cvrmse), so a few erratic homes do not
+ * dominate the squared loss; the goal is a median over households of a ratio to that ensemble.
+ */
+export function householdWeights(ensembleCvrmse: number[], p: number): number[] {
+  const w = ensembleCvrmse.map((c) => c ** -p);
+  const mean = w.reduce((a, b) => a + b, 0) / w.length;
+  return w.map((x) => x / mean);
 }
 
 /** Ridge solution from a Gram matrix: penalty lambda on every weight, none on the intercept. */
@@ -149,10 +161,11 @@ export interface MlpOptions {
   epochs: number;
   batch: number;
   lr: number;
+  /** Decoupled weight decay on the weight matrices. */
   weightDecay: number;
   seed: number;
-  /** Called after each epoch (e.g. for validation); returning true stops training. */
-  onEpoch?: (epoch: number, model: NetModel, trainLoss: number) => boolean | void;
+  /** Called after each epoch with the weighted training mse of the residual. */
+  onEpoch?: (epoch: number, trainMse: number) => void;
 }
 
 function gaussian(rand: () => number): number {
@@ -160,38 +173,47 @@ function gaussian(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
 }
 
-/** Trains F -> hidden (ReLU) -> O with Adam on masked MSE. Deterministic for a given seed. */
-export function fitMlp(d: Dataset2D, o: MlpOptions, rand: () => number): NetModel {
+/**
+ * A one-hidden-layer ReLU MLP fitted (Adam, cosine learning rate, masked weighted MSE) to the
+ * residual of a fixed ridge model, on inputs standardised over `d`. The output layer starts at
+ * zero, so training starts from the ridge forecast. Returned as one plain MLP (MatMul/Add/Relu
+ * for ONNX): the standardisation is folded into the first layer, and the ridge part rides through
+ * the hidden layer as relu(z) - relu(-z) = z with 2 x 24 extra units. Deterministic for a seed.
+ */
+export function fitResidualMlp(d: Dataset2D, ridge: NetModel, o: MlpOptions, rand: () => number): NetModel {
   const F = d.f;
   const H = o.hidden;
   const O = d.o;
-  const L1: DenseLayer = { inDim: F, outDim: H, w: new Float64Array(F * H), b: new Float64Array(H), relu: true };
-  const L2: DenseLayer = { inDim: H, outDim: O, w: new Float64Array(H * O), b: new Float64Array(O), relu: false };
-  const s1 = Math.sqrt(2 / F);
-  const s2 = Math.sqrt(1 / H);
-  for (let i = 0; i < L1.w.length; i++) L1.w[i] = gaussian(rand) * s1;
-  for (let i = 0; i < L2.w.length; i++) L2.w[i] = gaussian(rand) * s2;
-  // Start the output bias at the mean target (about 1 after normalisation).
-  for (let j = 0; j < O; j++) L2.b[j] = 1;
-  const model: NetModel = {
-    kind: "mlp",
-    hyper: { hidden: H, epochs: o.epochs, batch: o.batch, lr: o.lr, weightDecay: o.weightDecay, seed: o.seed },
-    layers: [L1, L2],
-  };
-  const params = [L1.w, L1.b, L2.w, L2.b];
-  const grads = params.map((p) => new Float64Array(p.length));
-  const m1 = params.map((p) => new Float64Array(p.length));
-  const m2 = params.map((p) => new Float64Array(p.length));
+  const R = ridge.layers[0];
+  if (ridge.layers.length !== 1 || R.inDim !== F || R.outDim !== O) throw new Error("ridge model does not match the data");
+  // Standardised inputs and the ridge residual as target.
+  const X = new Float32Array(d.n * F);
+  const Y = new Float32Array(d.n * O);
+  const mu = new Float64Array(F);
+  const sd = new Float64Array(F);
+  for (let r = 0; r < d.n; r++) for (let i = 0; i < F; i++) mu[i] += d.x[r * F + i] / d.n;
+  for (let r = 0; r < d.n; r++) for (let i = 0; i < F; i++) sd[i] += (d.x[r * F + i] - mu[i]) ** 2 / d.n;
+  for (let i = 0; i < F; i++) sd[i] = Math.sqrt(sd[i]) || 1;
+  for (let r = 0; r < d.n; r++) {
+    const base = predict(ridge, d.x.subarray(r * F, (r + 1) * F));
+    for (let i = 0; i < F; i++) X[r * F + i] = (d.x[r * F + i] - mu[i]) / sd[i];
+    for (let j = 0; j < O; j++) Y[r * O + j] = d.y[r * O + j] - base[j];
+  }
+  const W1 = new Float32Array(F * H).map(() => gaussian(rand) * Math.sqrt(2 / F));
+  const b1 = new Float32Array(H);
+  const W2 = new Float32Array(H * O);
+  const b2 = new Float32Array(O);
+  const params = [W1, b1, W2, b2];
+  const grads = params.map((p) => new Float32Array(p.length));
+  const m1 = params.map((p) => new Float32Array(p.length));
+  const m2 = params.map((p) => new Float32Array(p.length));
   const [g1w, g1b, g2w, g2b] = grads;
-  const beta1 = 0.9;
-  const beta2 = 0.999;
+  const idx = Int32Array.from({ length: d.n }, (_, i) => i);
+  const h = new Float32Array(H);
+  const dh = new Float32Array(H);
+  const dout = new Float32Array(O);
+  const steps = Math.ceil(d.n / o.batch) * o.epochs;
   let step = 0;
-  const idx = new Int32Array(d.n);
-  for (let i = 0; i < d.n; i++) idx[i] = i;
-  const h = new Float64Array(H);
-  const dh = new Float64Array(H);
-  const out = new Float64Array(O);
-  const dout = new Float64Array(O);
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     for (let i = d.n - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
@@ -199,70 +221,61 @@ export function fitMlp(d: Dataset2D, o: MlpOptions, rand: () => number): NetMode
       idx[i] = idx[j];
       idx[j] = t;
     }
-    // Cosine learning-rate decay over the whole run.
-    let lossSum = 0;
-    let lossCnt = 0;
+    let loss = 0;
+    let count = 0;
     for (let b0 = 0; b0 < d.n; b0 += o.batch) {
-      const b1 = Math.min(d.n, b0 + o.batch);
+      const bEnd = Math.min(d.n, b0 + o.batch);
       for (const g of grads) g.fill(0);
-      let cnt = 0;
-      for (let bi = b0; bi < b1; bi++) {
+      for (let bi = b0; bi < bEnd; bi++) {
         const r = idx[bi];
         const xo = r * F;
-        // forward
-        for (let k = 0; k < H; k++) h[k] = L1.b[k];
+        h.set(b1);
         for (let i = 0; i < F; i++) {
-          const xi = d.x[xo + i];
-          if (xi === 0) continue;
-          const wr = i * H;
-          for (let k = 0; k < H; k++) h[k] += xi * L1.w[wr + k];
+          const xi = X[xo + i];
+          const wo = i * H;
+          for (let k = 0; k < H; k++) h[k] += xi * W1[wo + k];
         }
         for (let k = 0; k < H; k++) if (h[k] < 0) h[k] = 0;
-        for (let j = 0; j < O; j++) out[j] = L2.b[j];
-        for (let k = 0; k < H; k++) {
-          const hk = h[k];
-          if (hk === 0) continue;
-          const wr = k * O;
-          for (let j = 0; j < O; j++) out[j] += hk * L2.w[wr + j];
-        }
-        // loss gradient (masked, weighted MSE)
         const wr = d.w ? d.w[r] : 1;
         for (let j = 0; j < O; j++) {
-          const y = d.y[r * O + j];
-          if (Number.isNaN(y)) dout[j] = 0;
-          else {
-            const e = out[j] - y;
-            dout[j] = 2 * e * wr;
-            lossSum += e * e * wr;
-            lossCnt++;
+          const y = Y[r * O + j];
+          if (Number.isNaN(y)) {
+            dout[j] = 0;
+            continue;
           }
+          let out = b2[j];
+          for (let k = 0; k < H; k++) out += h[k] * W2[k * O + j];
+          const e = out - y;
+          loss += e * e * wr;
+          count++;
+          dout[j] = 2 * e * wr;
+          g2b[j] += dout[j];
         }
-        cnt++;
-        // backward
-        for (let j = 0; j < O; j++) g2b[j] += dout[j];
         for (let k = 0; k < H; k++) {
-          const hk = h[k];
-          let s = 0;
-          const wr = k * O;
-          for (let j = 0; j < O; j++) {
-            s += dout[j] * L2.w[wr + j];
-            if (hk !== 0) g2w[wr + j] += hk * dout[j];
+          if (h[k] === 0) {
+            dh[k] = 0;
+            continue;
           }
-          dh[k] = hk > 0 ? s : 0;
+          let s = 0;
+          const wo = k * O;
+          for (let j = 0; j < O; j++) {
+            s += dout[j] * W2[wo + j];
+            g2w[wo + j] += h[k] * dout[j];
+          }
+          dh[k] = s;
+          g1b[k] += s;
         }
-        for (let k = 0; k < H; k++) g1b[k] += dh[k];
         for (let i = 0; i < F; i++) {
-          const xi = d.x[xo + i];
-          if (xi === 0) continue;
-          const wr = i * H;
-          for (let k = 0; k < H; k++) g1w[wr + k] += xi * dh[k];
+          const xi = X[xo + i];
+          const wo = i * H;
+          for (let k = 0; k < H; k++) g1w[wo + k] += xi * dh[k];
         }
       }
       step++;
-      const progress = (epoch + (b0 + o.batch) / d.n) / o.epochs;
-      const lr = o.lr * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
-      const bc1 = 1 - Math.pow(beta1, step);
-      const bc2 = 1 - Math.pow(beta2, step);
+      const lr = o.lr * 0.5 * (1 + Math.cos((Math.PI * step) / steps));
+      const bc1 = 1 - 0.9 ** step;
+      const bc2 = 1 - 0.999 ** step;
+      const cnt = bEnd - b0;
       for (let p = 0; p < params.length; p++) {
         const P = params[p];
         const G = grads[p];
@@ -271,13 +284,40 @@ export function fitMlp(d: Dataset2D, o: MlpOptions, rand: () => number): NetMode
         const decay = p === 0 || p === 2 ? o.weightDecay : 0;
         for (let i = 0; i < P.length; i++) {
           const g = G[i] / cnt;
-          M[i] = beta1 * M[i] + (1 - beta1) * g;
-          V[i] = beta2 * V[i] + (1 - beta2) * g * g;
-          P[i] -= lr * ((M[i] / bc1) / (Math.sqrt(V[i] / bc2) + 1e-8) + decay * P[i]);
+          M[i] = 0.9 * M[i] + 0.1 * g;
+          V[i] = 0.999 * V[i] + 0.001 * g * g;
+          P[i] -= lr * (M[i] / bc1 / (Math.sqrt(V[i] / bc2) + 1e-8) + decay * P[i]);
         }
       }
     }
-    if (o.onEpoch?.(epoch, model, lossSum / Math.max(1, lossCnt))) break;
+    o.onEpoch?.(epoch, loss / Math.max(1, count));
   }
-  return model;
+  // Fold into hidden = [relu(W1 std(x) + b1), relu(ridge(x)), relu(-ridge(x))], out = W2 h + b2 + h+ - h-.
+  const HW = H + 2 * O;
+  const L1: DenseLayer = { inDim: F, outDim: HW, w: new Float64Array(F * HW), b: new Float64Array(HW), relu: true };
+  const L2: DenseLayer = { inDim: HW, outDim: O, w: new Float64Array(HW * O), b: Float64Array.from(b2), relu: false };
+  for (let k = 0; k < H; k++) {
+    let bias = b1[k];
+    for (let i = 0; i < F; i++) {
+      L1.w[i * HW + k] = W1[i * H + k] / sd[i];
+      bias -= (W1[i * H + k] * mu[i]) / sd[i];
+    }
+    L1.b[k] = bias;
+    for (let j = 0; j < O; j++) L2.w[k * O + j] = W2[k * O + j];
+  }
+  for (let j = 0; j < O; j++) {
+    for (let i = 0; i < F; i++) {
+      L1.w[i * HW + H + j] = R.w[i * O + j];
+      L1.w[i * HW + H + O + j] = -R.w[i * O + j];
+    }
+    L1.b[H + j] = R.b[j];
+    L1.b[H + O + j] = -R.b[j];
+    L2.w[(H + j) * O + j] = 1;
+    L2.w[(H + O + j) * O + j] = -1;
+  }
+  return {
+    kind: "mlp",
+    hyper: { ...ridge.hyper, hidden: H, epochs: o.epochs, batch: o.batch, lr: o.lr, weightDecay: o.weightDecay, seed: o.seed },
+    layers: [L1, L2],
+  };
 }

@@ -1,7 +1,8 @@
 // Node-only: `npm run ml:train`. Fits the global day-ahead model over the training households,
-// chooses the ridge penalty by K-fold cross-validation over whole training households (each
-// training household is scored by a model that never saw it), refits on all training households,
-// and exports ml/models/forecast-<version>.onnx + .json (feature contract).
+// chooses the ridge penalty and the household loss weights by K-fold cross-validation over whole
+// training households (each training household is scored by a model that never saw it), refits on all training households,
+// and exports ml/models/forecast-<version>.onnx + .json (feature contract). The model class
+// (ridge over feature version 3) was chosen by ml/select.ts on the same folds (ml/selection.json).
 // Reproducible: the folds come from a seeded PRNG and ridge has no other randomness.
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -18,7 +19,7 @@ import {
 } from "./features.ts";
 import { MODEL_INPUT, MODEL_OUTPUT, MODEL_VERSION } from "./forecast.ts";
 import { ErrorAccumulator, median, persistenceEnsemble } from "./metrics.ts";
-import { accumulateGram, addGrams, emptyGram, type Gram, type NetModel, predict, solveRidge } from "./model.ts";
+import { accumulateGram, addGrams, emptyGram, type Gram, householdWeights, type NetModel, predict, solveRidge } from "./model.ts";
 import { buildSamples } from "./training-data.ts";
 import { encodeOnnx, IR_VERSION, OPSET } from "./onnx-export.ts";
 import { makeWindows } from "./windows.ts";
@@ -27,7 +28,9 @@ const SEED = 42;
 /** A training window starts at every hour (all start hours: augmentation, and the Worker may forecast at any hour). */
 const TRAIN_STRIDE_HOURS = 1;
 const N_FOLDS = 5;
-const LAMBDAS = [300, 1000, 3000, 10000];
+const LAMBDAS = [3000, 10000, 30000];
+/** Exponents p of the household loss weights ensemble_cvrmse^-p (model.ts householdWeights); 0 = unweighted. */
+const WEIGHT_POWERS = [0, 1, 2, 3];
 
 const log = (...a: unknown[]) => console.log(`[${((performance.now() - t0) / 1000).toFixed(1)}s]`, ...a);
 const t0 = performance.now();
@@ -94,32 +97,50 @@ function main(): void {
   );
   const k = Math.min(N_FOLDS, train.length);
   const folds = Array.from({ length: k }, (_, f) => order.filter((_, i) => i % k === f));
-  const scores = new Map<number, Map<string, number>>(LAMBDAS.map((l) => [l, new Map()]));
-  const fitSeconds = new Map<number, number>(LAMBDAS.map((l) => [l, 0]));
+  const candidates = WEIGHT_POWERS.flatMap((power) => LAMBDAS.map((lambda) => ({ power, lambda, name: `ridge(lambda=${lambda}, household weight power ${power})` })));
+  const scores = new Map<string, Map<string, number>>(candidates.map((c) => [c.name, new Map()]));
+  const fitSeconds = new Map<string, number>(candidates.map((c) => [c.name, 0]));
+  const ensemble = new Map(order.map((id) => [id, ensembleCvrmse(vals.get(id)!)]));
   for (const fold of folds) {
-    const g = addGrams(order.filter((id) => !fold.includes(id)).map((id) => grams.get(id)!));
-    for (const lambda of LAMBDAS) {
-      const s = performance.now();
-      const model = solveRidge(g, lambda);
-      fitSeconds.set(lambda, fitSeconds.get(lambda)! + (performance.now() - s) / 1000);
-      for (const id of fold) scores.get(lambda)!.set(id, householdCvrmse(model, vals.get(id)!));
+    const ids = order.filter((id) => !fold.includes(id));
+    for (const power of WEIGHT_POWERS) {
+      const g = addGrams(
+        ids.map((id) => grams.get(id)!),
+        householdWeights(
+          ids.map((id) => ensemble.get(id)!),
+          power,
+        ),
+      );
+      for (const c of candidates.filter((c) => c.power === power)) {
+        const s = performance.now();
+        const model = solveRidge(g, c.lambda);
+        fitSeconds.set(c.name, fitSeconds.get(c.name)! + (performance.now() - s) / 1000);
+        for (const id of fold) scores.get(c.name)!.set(id, householdCvrmse(model, vals.get(id)!));
+      }
     }
   }
-  const ensembleVal = median(order.map((id) => ensembleCvrmse(vals.get(id)!)));
+  const ensembleVal = median([...ensemble.values()]);
   log(`cross-validation (${k} folds, ${train.length} households): persistence ensemble median cvrmse ${ensembleVal.toFixed(4)}`);
-  const results = LAMBDAS.map((lambda) => {
-    const v = median([...scores.get(lambda)!.values()]);
-    log(`candidate ridge(lambda=${lambda}): median cvrmse ${v.toFixed(4)} (ratio to ensemble ${(v / ensembleVal).toFixed(4)})`);
-    return { name: `ridge(lambda=${lambda})`, lambda, val: v, seconds: fitSeconds.get(lambda)! };
+  const results = candidates.map((c) => {
+    const v = median([...scores.get(c.name)!.values()]);
+    log(`candidate ${c.name}: median cvrmse ${v.toFixed(4)} (ratio to ensemble ${(v / ensembleVal).toFixed(4)})`);
+    return { ...c, val: v, seconds: fitSeconds.get(c.name)! };
   });
   const best = results.reduce((a, b) => (b.val < a.val ? b : a));
 
   // 3. Refit the chosen lambda on all training households.
   log(`refit ${best.name} on ${windows} windows from ${train.length} households`);
   const model = solveRidge(
-    addGrams(train.map((h) => grams.get(h.id)!)),
+    addGrams(
+      train.map((h) => grams.get(h.id)!),
+      householdWeights(
+        train.map((h) => ensemble.get(h.id)!),
+        best.power,
+      ),
+    ),
     best.lambda,
   );
+  model.hyper.household_weight_power = best.power;
 
   // 3. Export.
   const dir = join(ML_DIR, "models");
@@ -152,7 +173,7 @@ function main(): void {
     },
     normalisation: {
       scale: `mean kWh per hour of the 168 h history after imputation, floored at ${MIN_SCALE}`,
-      inputs: "lag_*, profile_*, median_profile_*, trimmed_profile_* and min_profile_* are kWh / scale; log_scale = clamp(ln(scale) + 1, -3, 3)",
+      inputs: "lag_* and every *profile_* are kWh / scale (std_profile_* a standard deviation in kWh / scale); log_scale = clamp(ln(scale) + 1, -3, 3)",
       outputs: "model output * scale = kWh per hour for the next 24 h, clipped at 0 (ml/features.ts denormalize)",
     },
     training: {
@@ -169,7 +190,9 @@ function main(): void {
         metric: "median over training households of the out-of-fold hourly cvrmse, midnight windows",
         persistence_ensemble: ensembleVal,
         candidates: results.map(({ name, val, seconds }) => ({ name, val, seconds })),
+        household_weights: "each training household's rows weigh ensemble_cvrmse^-power (its persistence-ensemble cvrmse on its midnight windows), mean 1",
         chosen: best.name,
+        model_class: "ridge over feature version 3, chosen among ridge feature sets, residual MLPs and residual gradient-boosted trees by `npx tsx ml/select.ts` (same folds; ml/selection.json)",
       },
       seconds: (performance.now() - t0) / 1000,
     },

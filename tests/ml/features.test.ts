@@ -14,7 +14,7 @@ import {
   N_FEATURES,
 } from "../../ml/features.ts";
 import { forecast24h, forecastBatch, loadScenarios, MODEL_INPUT, MODEL_OUTPUT, MODEL_VERSION, type SessionLike } from "../../ml/forecast.ts";
-import { accumulateGram, addGrams, emptyGram, fitMlp, fitRidge, predict, solveRidge } from "../../ml/model.ts";
+import { accumulateGram, addGrams, emptyGram, fitResidualMlp, fitRidge, predict, solveRidge } from "../../ml/model.ts";
 import { encodeOnnx } from "../../ml/onnx-export.ts";
 import { loadOnnxSession } from "../../ml/ort-node.ts";
 import { HOUR_MS } from "../../ml/series.ts";
@@ -118,6 +118,26 @@ describe("feature contract", () => {
     expect(at("trimmed_profile_19")).toBeLessThan(120);
   });
 
+  it("feature version 3: the day-type profile averages the past days of the target's day type; max and std of the 7 days", () => {
+    // Day d at hour h: (d + 1) * (h + 1); the history's first day is 7 days before the start.
+    const hist = Array.from({ length: HISTORY_HOURS }, (_, i) => (Math.floor(i / 24) + 1) * ((i % 24) + 1));
+    const at = (f: ReturnType<typeof buildFeatures>, name: string) => f.x[FEATURE_NAMES.indexOf(name)] * f.scale;
+    const monday = buildFeatures(hist, Date.UTC(2013, 2, 11)); // past days Mon..Sun: weekdays are days 1..5
+    const saturday = buildFeatures(hist, Date.UTC(2013, 2, 16)); // past days Sat..Fri: weekend days are 1 and 2
+    // Friday noon: target hours 0-11 are Friday (past weekdays: days 1, 4..7), 12-23 Saturday (past weekend: days 1, 2).
+    const fridayNoon = buildFeatures(hist, Date.UTC(2013, 2, 15, 12));
+    for (const h of [0, 5, 11, 12, 23]) {
+      expect(at(monday, `daytype_profile_${h}`)).toBeCloseTo(3 * (h + 1), 3);
+      expect(at(saturday, `daytype_profile_${h}`)).toBeCloseTo(1.5 * (h + 1), 3);
+      expect(at(fridayNoon, `daytype_profile_${h}`)).toBeCloseTo((h < 12 ? (1 + 4 + 5 + 6 + 7) / 5 : 1.5) * (h + 1), 3);
+      expect(at(monday, `max_profile_${h}`)).toBeCloseTo(7 * (h + 1), 3);
+      expect(at(monday, `std_profile_${h}`)).toBeCloseTo(2 * (h + 1), 3);
+    }
+    // In a meter's time zone the target's local weekday decides: 23:00 UTC Friday is Saturday in Tokyo.
+    const tokyo = buildFeatures(hist, Date.UTC(2013, 2, 15, 23), { timeZone: "Asia/Tokyo" });
+    expect(at(tokyo, "daytype_profile_0")).toBeCloseTo(1.5, 3);
+  });
+
   it("training rows equal inference inputs for every start hour (stride-1 training windows)", async () => {
     const h = household(10, 17);
     const rows = buildSamples([h], 1);
@@ -165,9 +185,9 @@ describe("feature contract", () => {
 });
 
 describe("ONNX export", () => {
-  it("onnxruntime-web computes the same outputs as the training code for an exported MLP", async () => {
+  it("onnxruntime-web computes the same outputs as the training code for an exported residual MLP", async () => {
     const rows = buildSamples([household(20, 11)], 6);
-    const model = fitMlp(rows, { hidden: 8, epochs: 1, batch: 32, lr: 1e-3, weightDecay: 0, seed: 1 }, mulberry32(1));
+    const model = fitResidualMlp(rows, fitRidge(rows, 10), { hidden: 8, epochs: 1, batch: 32, lr: 1e-3, weightDecay: 0, seed: 1 }, mulberry32(1));
     const bytes = encodeOnnx(model, { inputName: MODEL_INPUT, outputName: MODEL_OUTPUT, producerVersion: "test" });
     const dir = mkdtempSync(join(tmpdir(), "wattboard-onnx-"));
     writeFileSync(join(dir, "m.onnx"), bytes);

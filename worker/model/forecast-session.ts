@@ -1,6 +1,6 @@
 import * as ort from "onnxruntime-web/wasm";
 import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
-import modelBase64 from "../../ml/models/forecast-v2.onnx";
+import modelBase64 from "../../ml/models/forecast-v3.onnx";
 
 let session: Promise<ort.InferenceSession> | undefined;
 
