@@ -117,6 +117,10 @@ describe("webhook: validation stores nothing from a bad batch", () => {
     ["a timestamp without zone", { readings: [{ ts: "2026-01-01T00:00:00", power_w: 5 }] }, "readings.0.ts"],
     ["a power factor above 1", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), power_factor: 1.5 }] }, "readings.0.power_factor"],
     ["negative energy", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), energy_wh: -1 }] }, "readings.0.energy_wh"],
+    // Stored, such values used to overflow Postgres's sums: every series of the meter answered 500.
+    ["a power no meter measures (1.5e308 W)", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), power_w: 1.5e308 }] }, "readings.0.power_w"],
+    ["an energy no meter measures", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), energy_wh: 1.7e308 }] }, "readings.0.energy_wh"],
+    ["a current no meter measures", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), current_a: -1e300 }] }, "readings.0.current_a"],
     ["an unknown field", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), power_w: 1, watts: 1 }] }, "readings.0"],
     ["no readings key", { data: [] }, "readings"],
   ])("%s", async (_name, body, path) => {

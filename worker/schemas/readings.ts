@@ -9,6 +9,13 @@ export const OLDEST_READING = Date.parse("2000-01-01T00:00:00Z");
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 const finite = z.number().refine(Number.isFinite, { message: "must be a finite number" });
+/**
+ * Bounds far beyond any real meter (1 GW, 1 GWh per interval, 1 MA): a value near the float
+ * limit would be stored, then overflow Postgres's sums and fail every series of the meter.
+ */
+const MAX_POWER_W = 1e9;
+const MAX_ENERGY_WH = 1e9;
+const MAX_CURRENT_A = 1e6;
 
 export const Reading = z
   .object({
@@ -19,10 +26,10 @@ export const Reading = z
       },
       { message: "must be between 2000-01-01 and 5 minutes from now" },
     ),
-    power_w: finite.optional(),
-    energy_wh: finite.min(0, "must not be negative").optional(),
+    power_w: finite.min(-MAX_POWER_W).max(MAX_POWER_W).optional(),
+    energy_wh: finite.min(0, "must not be negative").max(MAX_ENERGY_WH).optional(),
     voltage_v: finite.min(0).max(100_000).optional(),
-    current_a: finite.optional(),
+    current_a: finite.min(-MAX_CURRENT_A).max(MAX_CURRENT_A).optional(),
     power_factor: finite.min(-1).max(1).optional(),
     thd_pct: finite.min(0).max(1_000).optional(),
   })
