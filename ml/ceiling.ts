@@ -1,20 +1,26 @@
 // Node-only diagnostic: `npx tsx ml/ceiling.ts` writes ml/ceiling.json, which `npm run ml:eval` quotes
 // in REPORT.md. It asks how much better than the persistence ensemble a forecast could be if it
 // knew part of the future (CHEATS: these use the actual load being forecast, so they are bounds,
-// never models). Each cheat is the shipped model's recipe (same features, same ridge penalty, same
-// training households and windows) plus the cheat columns, scored on the held-out London
+// never models). Each cheat is the shipped model's recipe (same features, same ridge penalty and
+// household weights, same training households and windows) plus the cheat columns, scored on the held-out London
 // households' midnight windows exactly like `ml:eval`.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadDataset, loadSplit, ML_DIR, type Household } from "./data.ts";
 import { buildFeatures, buildTarget, HORIZON_HOURS, MIN_SCALE, N_FEATURES } from "./features.ts";
 import { ErrorAccumulator, median, persistenceEnsemble } from "./metrics.ts";
-import { accumulateGram, emptyGram, type Gram, predict, solveRidge } from "./model.ts";
+import { MODEL_VERSION } from "./forecast.ts";
+import { accumulateGram, addGrams, emptyGram, type Gram, householdWeights, predict, solveRidge } from "./model.ts";
 import { HOUR_MS } from "./series.ts";
 import { makeWindows, type Window } from "./windows.ts";
 
-const LAMBDA = 3000;
 const STRIDE = 1;
+/** The shipped recipe's ridge penalty and household weight power (the model contract). */
+const CONTRACT = JSON.parse(readFileSync(join(ML_DIR, "models", `forecast-${MODEL_VERSION}.json`), "utf8")) as {
+  model: { hyper: { lambda: number; household_weight_power?: number } };
+};
+const LAMBDA = CONTRACT.model.hyper.lambda;
+const POWER = CONTRACT.model.hyper.household_weight_power ?? 0;
 
 interface Cheat {
   name: string;
@@ -45,11 +51,19 @@ function row(w: Window, c: Cheat): { x: Float64Array; scale: number } {
   return { x, scale: f.scale };
 }
 
+function ensembleCvrmse(h: Household): number {
+  const acc = new ErrorAccumulator();
+  for (const w of makeWindows(h.series, 24)) acc.add(persistenceEnsemble(w.history), w.actual);
+  return acc.cvrmse();
+}
+
 function gramFor(train: Household[], c: Cheat): Gram {
   const nExtra = c.extra(new Array(HORIZON_HOURS).fill(1), 1).length;
   const f = N_FEATURES + nExtra;
-  const g = emptyGram(f, HORIZON_HOURS);
+  const gs: Gram[] = [];
   for (const h of train) {
+    const g = emptyGram(f, HORIZON_HOURS);
+    gs.push(g);
     const mean = Math.max(meanOf(h.series.values), MIN_SCALE);
     const ws = makeWindows(h.series, STRIDE);
     const x = new Float32Array(ws.length * f);
@@ -63,7 +77,13 @@ function gramFor(train: Household[], c: Cheat): Gram {
     });
     accumulateGram(g, { n: ws.length, f, o: HORIZON_HOURS, x, y, w });
   }
-  return g;
+  return addGrams(
+    gs,
+    householdWeights(
+      train.map(ensembleCvrmse),
+      POWER,
+    ),
+  );
 }
 
 /** Future-using profile: mean of the same hour over the 7 days before and the 7 days after the forecast day. */
@@ -85,13 +105,7 @@ function main(): void {
   const split = loadSplit();
   const train = ds.households.filter((h) => split.train.includes(h.id));
   const held = ds.households.filter((h) => split.heldOut.includes(h.id) && h.source === "lcl");
-  const ensemble = median(
-    held.map((h) => {
-      const acc = new ErrorAccumulator();
-      for (const w of makeWindows(h.series, 24)) acc.add(persistenceEnsemble(w.history), w.actual);
-      return acc.cvrmse();
-    }),
-  );
+  const ensemble = median(held.map(ensembleCvrmse));
   const results: { name: string; median_cvrmse: number; ratio_to_persistence_ensemble: number }[] = [];
   for (const c of CHEATS) {
     const model = solveRidge(gramFor(train, c), LAMBDA);
@@ -127,6 +141,7 @@ function main(): void {
     held_out_households: held.map((h) => h.id),
     persistence_ensemble: ensemble,
     ridge_lambda: LAMBDA,
+    household_weight_power: POWER,
     window_stride_hours: STRIDE,
     results,
     seconds: (performance.now() - t0) / 1000,
