@@ -34,12 +34,14 @@ function byType(type: string, schema: any, ctx: SchemaContext, depth: number): f
       return fc.boolean();
     case "integer":
     case "number": {
-      const min = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + (type === "integer" ? 1 : 1e-9) : -1e6);
-      const max = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - (type === "integer" ? 1 : 1e-9) : 1e6);
+      // Unbounded in the schema means unbounded here too: the extremes are where sums overflow.
+      const limit = type === "integer" ? Number.MAX_SAFE_INTEGER : Number.MAX_VALUE;
+      const min = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + (type === "integer" ? 1 : 1e-9) : -limit);
+      const max = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - (type === "integer" ? 1 : 1e-9) : limit);
       const edges = fc.constantFrom(min, max);
       return type === "integer"
-        ? fc.oneof(fc.integer({ min: Math.ceil(Math.max(min, -(2 ** 31))), max: Math.floor(Math.min(max, 2 ** 31)) }), edges.map(Math.round))
-        : fc.oneof(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), edges);
+        ? fc.oneof(fc.integer({ min: Math.ceil(Math.max(min, -(2 ** 31))), max: Math.floor(Math.min(max, 2 ** 31 - 1)) }), edges.map(Math.round))
+        : fc.oneof(fc.double({ min: Math.max(min, -1e6), max: Math.min(max, 1e6), noNaN: true, noDefaultInfinity: true }), fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), edges);
     }
     case "string":
       return stringFor(schema, ctx);
