@@ -10,6 +10,7 @@ import { startBenchStack, type BenchResult } from "./harness";
 import { benchBundle } from "./bundle";
 import { benchIngest } from "./ingest";
 import { benchLive } from "./live";
+import { benchLoad, loadOptionsFromEnv } from "./load";
 import { benchModel } from "./model";
 import { benchOverhead } from "./overhead";
 import { benchSeries } from "./series";
@@ -42,6 +43,12 @@ try {
 } finally {
   await pool.end();
   await stack.stop();
+}
+// Last, on its own stack and database (it needs Postgres 15; LOAD_USERS=0 skips it).
+const load = loadOptionsFromEnv();
+if (load.users > 0) {
+  log("load:");
+  Object.assign(results, await benchLoad(load, log));
 }
 
 const file = fileURLToPath(new URL("./results.json", import.meta.url));

@@ -18,9 +18,18 @@ export interface PgWebSocketProxy {
   close(): Promise<void>;
 }
 
-export async function startPgWebSocketProxy(port = 0): Promise<PgWebSocketProxy> {
+/**
+ * Connections to Postgres at once, across targets. The Worker opens one per request, so a burst
+ * of requests would otherwise exceed Postgres's max_connections (100 by default) and fail with
+ * "too many clients"; beyond this many, upgrades wait their turn, as Neon's pooler makes them
+ * do in production. Leaves room for other clients of the same server (tests, psql).
+ */
+const DEFAULT_MAX_CONNECTIONS = 40;
+
+export async function startPgWebSocketProxy(port = 0, maxConnections = Number(process.env.PG_PROXY_MAX_CONNECTIONS ?? DEFAULT_MAX_CONNECTIONS)): Promise<PgWebSocketProxy> {
   const sockets = new WebSocketServer({ noServer: true });
   const spares = new SpareConnections();
+  const slots = new Slots(maxConnections);
   const server = http.createServer((_request, response) => response.writeHead(426).end("WebSocket only"));
   server.on("upgrade", (request, socket, head) => {
     const url = new URL(request.url ?? "", "http://proxy");
@@ -31,10 +40,30 @@ export async function startPgWebSocketProxy(port = 0): Promise<PgWebSocketProxy>
     }
     // Accept the WebSocket only once Postgres answers: a refused connection then fails the
     // upgrade cleanly instead of closing a socket the driver is already writing to.
-    spares.take(host, Number(portText)).then(
-      (tcp) => sockets.handleUpgrade(request, socket, head, (ws) => bridge(ws, tcp)),
-      () => socket.end("HTTP/1.1 502 Bad Gateway\r\n\r\n"),
-    );
+    // The driver may give up while it waits (its connection timeout): HTTP sockets are half-open,
+    // so its FIN shows as "end", not "close". Then nothing must stay open, or the slot would leak.
+    let gone = false;
+    const giveUp = () => (gone = true);
+    socket.once("end", giveUp).once("close", giveUp).once("error", giveUp);
+    void slots.acquire().then(async (release) => {
+      if (gone) return release();
+      let tcp: net.Socket;
+      try {
+        tcp = await spares.take(host, Number(portText));
+      } catch {
+        release();
+        socket.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
+        return;
+      }
+      tcp.once("close", release);
+      if (gone) return void tcp.destroy();
+      let bridged = false;
+      socket.once("close", () => bridged || tcp.destroy());
+      sockets.handleUpgrade(request, socket, head, (ws) => {
+        bridged = true;
+        bridge(ws, tcp);
+      });
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -54,6 +83,28 @@ export async function startPgWebSocketProxy(port = 0): Promise<PgWebSocketProxy>
         server.close(() => resolve());
       }),
   };
+}
+
+/** A counting semaphore with a FIFO queue. */
+class Slots {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.used >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.used++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      // The slot passes straight to the next in line, so `used` stays the same.
+      if (next) next();
+      else this.used--;
+    };
+  }
 }
 
 function bridge(ws: WebSocket, tcp: net.Socket): void {
