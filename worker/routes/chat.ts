@@ -115,7 +115,7 @@ chatRoutes.openapi(
     summary: "Send a message; answers when the turn is complete (the UI streams over the WebSocket)",
     security: bearerAuth,
     request: { params: IdParam, ...jsonBody(z.object({ text: z.string().trim().min(1, "write a message first").max(8_000), tabId: z.uuid().optional(), agentId: AgentId.optional() }).strict()) },
-    responses: { 200: jsonResponse("The turn", Transcript), ...errorResponses(400, 401, 404) },
+    responses: { 200: jsonResponse("The turn", Transcript), ...errorResponses(400, 401, 404, 429) },
   }),
   async (c) => c.json(await sendChatMessage({ db: c.var.db, env: c.env, userId: c.var.user.id, origin: new URL(c.req.url).origin }, c.req.valid("param").id, c.req.valid("json")), 200),
 );
