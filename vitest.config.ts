@@ -40,6 +40,8 @@ export default defineConfig({
           environment: "node",
           include: ["tests/node/**/*.test.ts", "tests/ml/**/*.test.ts"],
           testTimeout: 60_000,
+          // Starting an embedded Postgres can take well over vitest's default 10 s on a loaded 2-core machine.
+          hookTimeout: 60_000,
         },
       },
     ],
