@@ -57,6 +57,7 @@ export interface OpencodeServer {
 }
 
 export const OPENCODE_PROVIDER_ID = "wattboard";
+const TOOL_CALL_TIMEOUT_MS = 660_000;
 
 const require = createRequire(import.meta.url);
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -181,6 +182,8 @@ export async function startOpencodeServer(options: StartOpencodeServerOptions): 
     WATTBOARD_TOOLS_FILE: toolsFile,
     WATTBOARD_TOOL_URL: options.toolUrl,
     WATTBOARD_TOOL_SECRET: options.toolSecret,
+    // A tool call can wait for the person's answer for up to ChatSettings' longest ask (600 s).
+    WATTBOARD_TOOL_TIMEOUT_MS: String(TOOL_CALL_TIMEOUT_MS),
   };
   if (options.password) env.OPENCODE_SERVER_PASSWORD = options.password;
   const authorization = options.password
