@@ -358,7 +358,7 @@ async function run(stack: BenchStack, databaseUrl: string, options: LoadOptions,
       liveEvents,
       readings: { accepted, duplicates, stored, equal: accepted === stored },
       routes,
-      machine,
+      machine: { ...machine, loadAverageAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))) },
     } as BenchResult,
   };
 }

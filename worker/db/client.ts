@@ -25,13 +25,19 @@ function routeThroughLocalProxy(proxyHost: string): void {
 }
 
 /**
+ * Long enough to wait out a burst queued at the pooler (Neon's, or the local proxy's) and a
+ * suspended Neon compute waking up; a refused or lost connection still fails at once (503).
+ */
+const CONNECT_TIMEOUT_MS = 15_000;
+
+/**
  * One pool per request (Workers cannot share sockets across requests). A single connection keeps
  * every request on one Postgres session, which the embedded PGlite needs: a second connection
  * while a transaction is open would wait forever.
  */
 export function connectDatabase(databaseUrl: string, localProxy?: string): DatabaseConnection {
   if (localProxy) routeThroughLocalProxy(localProxy);
-  const pool = new Pool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: 5_000 });
+  const pool = new Pool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // A socket error (e.g. Postgres stopping) must not crash the isolate, whether the client is
   // idle or checked out for a transaction: the query in flight fails with it anyway.
   pool.on("error", () => {});
