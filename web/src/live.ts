@@ -10,9 +10,25 @@ type Listener = (event: ServerEvent) => void;
 export class LiveChannel {
   private socket: WebSocket | null = null;
   private lastSeq = 0;
+  /** Whether a hello has set lastSeq: from then on every reconnect resumes, even from seq 0. */
+  private synced = false;
   private retryMs = 1_000;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private connecting = false;
   private closed = false;
   private readonly listeners = new Set<Listener>();
+  /** Back online: reconnect now rather than when the backoff (up to 30 s) says. */
+  private readonly reconnectNow = () => {
+    if (this.connecting || this.socket?.readyState === WebSocket.OPEN || this.socket?.readyState === WebSocket.CONNECTING) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryMs = 1_000;
+    void this.connect();
+  };
+
+  constructor() {
+    addEventListener("online", this.reconnectNow);
+  }
 
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
@@ -20,7 +36,8 @@ export class LiveChannel {
   }
 
   async connect(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.connecting) return;
+    this.connecting = true;
     try {
       const { ticket } = await api<{ ticket: string }>("POST", "/api/ws/ticket");
       // Closed while the ticket was on its way (e.g. React StrictMode's double mount): stay closed.
@@ -31,17 +48,21 @@ export class LiveChannel {
       this.socket = socket;
       socket.onopen = () => {
         this.retryMs = 1_000;
-        if (this.lastSeq > 0) socket.send(JSON.stringify({ type: "resume", after: this.lastSeq }));
+        if (this.synced) socket.send(JSON.stringify({ type: "resume", after: this.lastSeq }));
       };
       socket.onmessage = (message) => this.receive(message.data as string);
       socket.onclose = () => this.scheduleReconnect();
     } catch {
       this.scheduleReconnect();
+    } finally {
+      this.connecting = false;
     }
   }
 
   close(): void {
     this.closed = true;
+    removeEventListener("online", this.reconnectNow);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     this.socket?.close(1000);
   }
 
@@ -50,7 +71,9 @@ export class LiveChannel {
     if (!parsed.success) return;
     const event = parsed.data;
     if (event.type === "hello") {
-      if (this.lastSeq === 0) this.lastSeq = event.seq;
+      // Only the first: a reconnect's hello must not skip what the resume is about to replay.
+      if (!this.synced) this.lastSeq = event.seq;
+      this.synced = true;
       return;
     }
     if (event.type === "reload") return location.reload();
@@ -59,8 +82,11 @@ export class LiveChannel {
   }
 
   private scheduleReconnect() {
-    if (this.closed) return;
-    setTimeout(() => void this.connect(), this.retryMs);
+    if (this.closed || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect();
+    }, this.retryMs);
     this.retryMs = Math.min(this.retryMs * 2, 30_000);
   }
 }
