@@ -40,11 +40,20 @@ export async function startPgWebSocketProxy(port = 0, maxConnections = Number(pr
     }
     // Accept the WebSocket only once Postgres answers: a refused connection then fails the
     // upgrade cleanly instead of closing a socket the driver is already writing to.
-    // The driver may give up while it waits (its connection timeout): HTTP sockets are half-open,
-    // so its FIN shows as "end", not "close". Then nothing must stay open, or the slot would leak.
+    // The driver may give up while it waits (its connection timeout). Then nothing must stay open,
+    // or its place would be held until Postgres drops the idle connection. The socket must be read
+    // to notice: a paused one reports no hang-up, and HTTP sockets are half-open, so a FIN shows
+    // as "end". A WebSocket client sends nothing before the 101, and the upgrade below attaches its
+    // reader in the same turn, so nothing read is lost.
     let gone = false;
-    const giveUp = () => (gone = true);
+    let bridged = false;
+    const giveUp = () => {
+      gone = true;
+      // Half-open, it would stay open for good (and keep the server from closing).
+      if (!bridged) socket.destroy();
+    };
     socket.once("end", giveUp).once("close", giveUp).once("error", giveUp);
+    socket.resume();
     void slots.acquire().then(async (release) => {
       if (gone) return release();
       let tcp: net.Socket;
@@ -57,7 +66,6 @@ export async function startPgWebSocketProxy(port = 0, maxConnections = Number(pr
       }
       tcp.once("close", release);
       if (gone) return void tcp.destroy();
-      let bridged = false;
       socket.once("close", () => bridged || tcp.destroy());
       sockets.handleUpgrade(request, socket, head, (ws) => {
         bridged = true;

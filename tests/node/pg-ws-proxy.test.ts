@@ -51,4 +51,35 @@ describe("the local Postgres WebSocket proxy", () => {
       await proxy.close();
     }
   });
+
+  it("queues connections beyond its limit instead of failing, and one that gives up while queued frees its place", async () => {
+    const proxy = await startPgWebSocketProxy(0, 2);
+    const connect = async () => {
+      const client = new Client(database.databaseUrl);
+      await client.connect();
+      return client;
+    };
+    try {
+      configureNodeDriver(proxy.address);
+      const held = [await connect(), await connect()];
+      // Two wait for a place: a driver, and a bare upgrade that gives up (as a driver's timeout does).
+      const queued = connect();
+      const quitter = new WebSocket(`ws://${proxy.address}/v1?address=${new URL(database.databaseUrl).host}`);
+      quitter.on("error", () => {});
+      await new Promise((r) => setTimeout(r, 200));
+      quitter.terminate();
+      expect(proxy.openTunnels()).toBe(2);
+      await held[0].end();
+      const third = await queued;
+      expect((await third.query("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]);
+      await Promise.all([held[1].end(), third.end()]);
+      // Both places are free again: the quitter's turn came and went.
+      const again = [await connect(), await connect()];
+      await Promise.all(again.map((client) => client.end()));
+      for (let i = 0; i < 50 && proxy.openTunnels() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(proxy.openTunnels()).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
 });
