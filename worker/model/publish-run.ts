@@ -29,11 +29,6 @@ export async function runAndPublish(env: Env, db: Database, meter: MeterRow, tri
   return outcome;
 }
 
-/** After a run stored on its own (the chat's run tool): its notifications, then the live events. */
-export async function afterRun(env: Env, db: Database, meter: MeterRow, run: ModelRunRow): Promise<void> {
-  await publishRun(env, meter, run, await storeFindingNotifications(env, db, meter, run));
-}
-
 /** Tells the user's open tabs about the run, and pushes its notifications. */
 async function publishRun(env: Env, meter: MeterRow, run: ModelRunRow, notifications: NotificationRow[]): Promise<void> {
   const hub = userHub(env, meter.ownerId);

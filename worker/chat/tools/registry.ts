@@ -6,8 +6,8 @@ import { latestModelRun } from "../../db/model-runs";
 import { createTab, getTab, listTabs } from "../../db/tabs";
 import { usageFigures } from "../../db/usage";
 import { ApiError, notFound } from "../../errors";
-import { explainRun, MIN_HISTORY_HOURS, runModel } from "../../model/run-model";
-import { afterRun } from "../../model/publish-run";
+import { explainRun, MIN_HISTORY_HOURS } from "../../model/run-model";
+import { runAndPublish } from "../../model/publish-run";
 import { notifyRequestedRun } from "../../notifications/compose";
 import { loadSeries } from "../../series/load-series";
 import { resolveWindow } from "../../series/windows";
@@ -106,12 +106,12 @@ export const TOOLS = [
   implement("run_model", {
     async run(context, { meterId }) {
       const meter = await ownMeter(context, meterId);
-      const outcome = await runModel(context.db, meter, "manual");
+      // The run and its findings' notifications are stored together, as for queued runs.
+      const outcome = await runAndPublish(context.env, context.db, meter, "manual");
       if (outcome.status !== "ran") {
         const hours = outcome.status === "not_enough_data" ? outcome.hoursWithData : 0;
         throw new ApiError(409, "not_enough_history", `The forecast needs at least ${MIN_HISTORY_HOURS} hours of readings in the last 7 days; ${meter.name} has ${hours}.`);
       }
-      await afterRun(context.env, context.db, meter, outcome.run);
       const explanation = explainRun(outcome.run, meter.timezone);
       await notifyRequestedRun(context.env, context.db, meter, outcome.run, { id: context.sessionId, title: context.sessionTitle, messageId: context.messageId, at: context.messageAt }, explanation);
       return { result: { runId: outcome.run.id, figures: outcome.run.figures, findings: outcome.run.findings, explanation }, summary: explanation };
