@@ -1,5 +1,5 @@
 // Node-only CLI: `npm run -s ml:backtest -- --series FILE.csv [--tariff FILE.csv]
-//   [--battery-kwh N --battery-kw N] [--efficiency 0.9] [--model ml/models/forecast-v2.onnx]`
+//   [--battery-kwh N --battery-kw N] [--efficiency 0.9] [--model ml/models/forecast-<MODEL_VERSION>.onnx]`
 // Prints exactly one JSON object on stdout (contract in DESIGN.md); diagnostics go to stderr.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
