@@ -1,4 +1,4 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,5 +20,6 @@ export async function inferenceInWorkerd(history: number[], start: number, runs:
     return totalMs / runs;
   } finally {
     await miniflare.dispose();
+    await rm(outdir, { recursive: true, force: true });
   }
 }

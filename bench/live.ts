@@ -1,17 +1,12 @@
 import type { Pool } from "@neondatabase/serverless";
 import { WebSocket } from "ws";
 import { signWebhookBody } from "../worker/ingest/webhook-secrets";
-import { api, inParallel, type BenchResult, type BenchStack } from "./harness";
+import { api, inParallel, percentile, type BenchResult, type BenchStack } from "./harness";
 import { meterWithHistory } from "./model";
 
 const SOCKETS = 1_000;
 const BROADCASTS = 5;
 const NOTIFICATIONS = 15;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 /** One socket of the user, with a hook for the next message of a type. */
 async function openSocket(stack: BenchStack, onMessage: (type: string, at: number) => void): Promise<WebSocket> {

@@ -20,7 +20,7 @@ import { WebSocket } from "ws";
 import { configureNodeDriver } from "../scripts/local-stack/node-driver";
 import { startPgWebSocketProxy } from "../scripts/local-stack/pg-ws-proxy";
 import { signWebhookBody } from "../worker/ingest/webhook-secrets";
-import { inParallel, reachable, startBenchStack, type BenchResult, type BenchStack } from "./harness";
+import { inParallel, percentile, reachable, startBenchStack, type BenchResult, type BenchStack } from "./harness";
 
 export interface LoadOptions {
   users: number;
@@ -76,12 +76,6 @@ class Recorder {
   errorCount() {
     return [...this.errors.values()].reduce((total, e) => total + e.count, 0);
   }
-}
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,7 +4,6 @@ import type { Chart } from "../../../worker/schemas/charts";
 import type { Tab } from "../../../worker/schemas/tabs";
 import type { LiveChannel } from "../live";
 import { ShareDialog } from "../shares/ShareDialog";
-import "../shares/shares.css";
 import { Menu, type MenuItem } from "../ui/Menu";
 import { canOverlayRun } from "./chart-data";
 import { ChartPlot, type PlotHandle } from "./ChartPlot";

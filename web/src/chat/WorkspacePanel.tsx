@@ -22,6 +22,7 @@ export function WorkspacePanel({ calls, focus, tabs, onOpenChart, onClose }: { c
       <ol className="chat-workspace-list">
         {calls.map((call) => {
           const chart = chartOf(call);
+          const tabTitle = chart && tabs.find((t) => t.id === chart.tabId)?.title;
           return (
             <li key={call.id} id={`workspace-call-${call.id}`} tabIndex={-1} className={focus === call.id ? "focused" : undefined} data-testid="workspace-call">
               <header>
@@ -35,7 +36,7 @@ export function WorkspacePanel({ calls, focus, tabs, onOpenChart, onClose }: { c
               {call.error ? <p className="error">{call.error}</p> : <pre>{prettyJson(call.result)}</pre>}
               {chart && (
                 <button className="link" onClick={() => onOpenChart(chart.tabId, chart.id)}>
-                  Open chart “{chart.title}”{tabs.find((t) => t.id === chart.tabId) ? ` on ${tabs.find((t) => t.id === chart.tabId)!.title}` : ""}
+                  Open chart “{chart.title}”{tabTitle ? ` on ${tabTitle}` : ""}
                 </button>
               )}
             </li>

@@ -67,6 +67,9 @@ export function PublicSharePage({ token, embed }: { token: string; embed: boolea
 
   useEffect(() => {
     document.documentElement.dataset.theme = dark ? "dark" : "light";
+  }, [dark]);
+
+  useEffect(() => {
     let stopped = false;
     const load = async () => {
       const to = new Date();
@@ -79,7 +82,7 @@ export function PublicSharePage({ token, embed }: { token: string; embed: boolea
     void load();
     const timer = setInterval(load, REFRESH_MS);
     return () => ((stopped = true), clearInterval(timer));
-  }, [token, dark, rangeHours]);
+  }, [token, rangeHours]);
 
   if (gone) {
     return (

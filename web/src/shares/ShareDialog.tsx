@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { errorText } from "../api";
 import { Dialog } from "../ui/Dialog";
 import { embedCode, sharesApi, type Share } from "./shares-api";
+import "./shares.css";
 
 const EXPIRY = [
   { label: "Never", days: 0 },
