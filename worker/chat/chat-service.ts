@@ -9,7 +9,7 @@ import type { Agent, ChatSettings, EngineTurnContext, ToolCallRecord } from "../
 import { readChatTranscript, userHub } from "../user-hub";
 import { permissionFor, resolveAgent } from "./agents";
 import { formatSummary, liveTranscript, mergeSummaries, needsCompaction, parseFormattedSummary, recordedSummary, splitForCompaction, type Transcript } from "./compaction";
-import type { ChatEngine, EngineTools, ToolOutcome } from "./engine";
+import type { ChatEngine, ChatRef, EngineTools, ToolOutcome } from "./engine";
 import { offlineEngine } from "./engines/offline";
 import { opencodeEngine, opencodeSettings } from "./engines/opencode";
 import { findTool } from "./tools/registry";
@@ -99,14 +99,14 @@ export async function sendChatMessage(actor: ChatActor, sessionId: string, messa
 
   const settings = await getChatSettings(actor.db, actor.userId);
   const meters = await listMeters(actor.db, actor.userId);
-  const draftTurn = { chatSessionId: sessionId, sessionTitle: session.title, agentId: agent.id, tabId: message.tabId, origin: actor.origin };
-  const transcript = await compactIfNeeded(actor, engine, { ...draftTurn, messageId: "", messageAt: "" }, await readChatTranscript(actor.env, actor.userId, sessionId));
+  const chat: ChatRef = { chatSessionId: sessionId, sessionTitle: session.title };
+  const transcript = await compactIfNeeded(actor, engine, chat, await readChatTranscript(actor.env, actor.userId, sessionId));
   const userMessage = (await hub.appendChatMessage(sessionId, "user", message.text))!;
-  const turn: EngineTurnContext = { ...draftTurn, messageId: userMessage.id, messageAt: userMessage.at };
+  const turn: EngineTurnContext = { ...chat, messageId: userMessage.id, messageAt: userMessage.at, agentId: agent.id, tabId: message.tabId, origin: actor.origin };
   const replyId = crypto.randomUUID();
 
   const answer = await engine.respond(
-    { text: message.text, history: transcript.messages, transcript, agent, tabId: message.tabId, meters, context: turn, replyId },
+    { text: message.text, transcript, agent, meters, context: turn, replyId },
     turnTools(actor, turn, agent, settings),
   );
   const reply = (await hub.appendChatMessage(sessionId, "assistant", answer, replyId))!;
@@ -124,20 +124,20 @@ export async function sendChatMessage(actor: ChatActor, sessionId: string, messa
  * context, the older turns are replaced (for the engine; the person keeps them) by a summary that
  * is stored in the session, so the person sees that it happened and what was kept.
  */
-async function compactIfNeeded(actor: ChatActor, engine: ChatEngine, context: EngineTurnContext, transcript: Transcript): Promise<Transcript> {
+async function compactIfNeeded(actor: ChatActor, engine: ChatEngine, chat: ChatRef, transcript: Transcript): Promise<Transcript> {
   if (!engine.contextTokens || !needsCompaction(transcript, engine.contextTokens)) return transcript;
   const { older } = splitForCompaction(transcript);
   if (older.length === 0) return transcript;
   const previous = liveTranscript(transcript).summary;
   const recorded = recordedSummary(transcript, older, previous && parseFormattedSummary(previous.text));
-  const fromEngine = await engine.summarize?.({ context, transcript }).catch(() => undefined);
+  const fromEngine = await engine.summarize?.(chat, transcript).catch(() => undefined);
   const text = formatSummary(mergeSummaries(recorded, fromEngine), older.length);
   // The summary goes before the recent turns it does not replace, so they stay whole for the engine.
   const hub = userHub(actor.env, actor.userId);
-  const summary = (await hub.insertChatSummary(context.chatSessionId, text, older[older.length - 1].id))!;
-  await engine.forget?.(context);
-  await hub.publish("chat.compacted", { sessionId: context.chatSessionId, message: { id: summary.id, role: "summary", text, at: summary.at }, afterMessageId: older[older.length - 1].id, messagesSummarized: older.length });
-  return readChatTranscript(actor.env, actor.userId, context.chatSessionId);
+  const summary = (await hub.insertChatSummary(chat.chatSessionId, text, older[older.length - 1].id))!;
+  await engine.forget?.(chat);
+  await hub.publish("chat.compacted", { sessionId: chat.chatSessionId, message: { id: summary.id, role: "summary", text, at: summary.at }, afterMessageId: older[older.length - 1].id, messagesSummarized: older.length });
+  return readChatTranscript(actor.env, actor.userId, chat.chatSessionId);
 }
 
 /**

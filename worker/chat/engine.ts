@@ -1,5 +1,5 @@
 import type { MeterRow } from "../db/meters";
-import type { Agent, ChatMessage, EngineTurnContext } from "../schemas/chat";
+import type { Agent, EngineTurnContext } from "../schemas/chat";
 import type { SessionSummary, Transcript } from "./compaction";
 
 export type ToolOutcome = { ok: true; summary: string; result: unknown } | { ok: false; error: string };
@@ -9,17 +9,17 @@ export interface EngineTools {
   call(name: string, input: unknown): Promise<ToolOutcome>;
 }
 
+/** A chat session as an engine knows it between turns. */
+export type ChatRef = Pick<EngineTurnContext, "chatSessionId" | "sessionTitle">;
+
 export interface EngineTurn {
   text: string;
-  /** The session so far, oldest first, without this message. */
-  history: ChatMessage[];
-  /** The same with the tool calls, for engines that rebuild context (after a lost server or a compression). */
+  /** The session so far with its tool calls, without this message, for engines that rebuild context (after a lost server or a compression). */
   transcript: Transcript;
   agent: Agent;
-  tabId?: string;
   /** The person's meters, for engines that resolve names themselves. */
   meters: MeterRow[];
-  /** The message being answered, for tool calls that arrive from outside this request. */
+  /** The message being answered (and the picked tab), also for tool calls that arrive from outside this request. */
   context: EngineTurnContext;
   /** Id the answer will be stored under: streamed deltas carry it. */
   replyId: string;
@@ -32,7 +32,7 @@ export interface ChatEngine {
   contextTokens?: number;
   respond(turn: EngineTurn, tools: EngineTools): Promise<string>;
   /** The engine's own summary of older turns, when it can write one (the app merges it with what it recorded). */
-  summarize?(turn: { context: EngineTurnContext; transcript: Transcript }): Promise<SessionSummary | undefined>;
+  summarize?(chat: ChatRef, transcript: Transcript): Promise<SessionSummary | undefined>;
   /** Called after a compression: the engine drops what it holds for the session and starts from the summary. */
-  forget?(context: EngineTurnContext): Promise<void>;
+  forget?(chat: ChatRef): Promise<void>;
 }

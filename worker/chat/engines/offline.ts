@@ -114,7 +114,8 @@ export const offlineEngine: ChatEngine = {
         window: { kind: "relative", preset: chosenWindow },
       };
       const title = `${meters.map((m) => m.name).join(" + ")}: ${METRIC_LABELS[metric]}, ${WINDOW_LABELS[chosenWindow]}`;
-      return say("create_chart", { title, spec, ...(turn.tabId ? { tabId: turn.tabId } : {}) });
+      // No tabId: the tool puts it on the tab picked in the chat.
+      return say("create_chart", { title, spec });
     }
     return `I did not understand "${text}". ${help(turn.meters)}`;
   },
