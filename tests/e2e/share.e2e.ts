@@ -88,9 +88,12 @@ describe("a shared chart", () => {
     const embed = page.frameLocator("#embed");
     await embed.locator(".public-plot .main-svg").first().waitFor();
     await screenshot(page, "embed-other-origin");
-    const framedPage = page.frames().find((frame) => frame.url().includes("/s/"));
-    // A refused frame never runs the app: no heading appears in it.
-    expect(framedPage ? await framedPage.locator("h1").count() : 0).toBe(0);
+    // The window's load waits for both frames; a refused frame is left on the browser's error page.
+    await page.waitForLoadState("load");
+    const framedPage = await (await page.locator("#page").elementHandle())!.contentFrame();
+    expect(framedPage).not.toBeNull();
+    expect(framedPage!.url()).not.toContain("/s/");
+    expect(await framedPage!.locator(".public-plot").count()).toBe(0);
     await context.close();
   });
 

@@ -213,6 +213,7 @@ describe("chat: sharing asks first", () => {
 
     await call("PUT", "/api/chat/settings", { token, body: { rules: { share: "deny" }, askTimeoutSeconds: 30 } });
     const custom = await call("POST", "/api/agents", { token, body: { name: "Sharer", permissions: { share: "allow" } } });
+    expect(custom.status).toBe(201);
     const blocked = await say(token, session, { text: `/share tab ${tab}`, agentId: custom.body.id });
     expect(blocked.body.toolCalls[0]).toMatchObject({ tool: "share", decision: "deny" });
   });

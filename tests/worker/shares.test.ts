@@ -74,7 +74,9 @@ describe("shares: dead links", () => {
 
   it("expired: 404", async () => {
     const { token, chart } = await dashboard();
-    const link = (await share(token, { kind: "chart", id: chart.id, expiresAt: new Date(Date.now() + 1_500).toISOString() })).body.token;
+    const created = await share(token, { kind: "chart", id: chart.id, expiresAt: new Date(Date.now() + 1_500).toISOString() });
+    expect(created.status).toBe(201);
+    const link = created.body.token;
     await new Promise((resolve) => setTimeout(resolve, 1_600));
     expect((await view(link)).status).toBe(404);
     expect((await share(token, { kind: "chart", id: chart.id, expiresAt: "2020-01-01T00:00:00Z" })).status).toBe(400);
@@ -82,9 +84,11 @@ describe("shares: dead links", () => {
 
   it("deleting the chart or the tab kills their links", async () => {
     const { token, tab, chart } = await dashboard();
-    const chartLink = (await share(token, { kind: "chart", id: chart.id })).body.token;
-    const tabLink = (await share(token, { kind: "tab", id: tab })).body.token;
-    await call("DELETE", `/api/tabs/${tab}`, { token });
+    const chartShare = await share(token, { kind: "chart", id: chart.id });
+    const tabShare = await share(token, { kind: "tab", id: tab });
+    expect([chartShare.status, tabShare.status]).toEqual([201, 201]);
+    const [chartLink, tabLink] = [chartShare.body.token, tabShare.body.token];
+    expect((await call("DELETE", `/api/tabs/${tab}`, { token })).status).toBe(200);
     expect((await view(chartLink)).status).toBe(404);
     expect((await view(tabLink)).status).toBe(404);
   });

@@ -86,6 +86,13 @@ describe("JWT attacks on the Supabase (JWKS) configuration", () => {
   for (const [name, token] of cases) {
     it(name, async () => expect(verifyAccessToken(config(), await token())).rejects.toMatchObject({ status: 401, code: "unauthorized" }));
   }
+
+  it("the project's key with these claims is accepted (the cases above fail for their attack, not by accident)", async () => {
+    const jwk = JSON.parse(inject("supabasePrivateJwk"));
+    const valid = claims();
+    const token = await new SignJWT(valid).setProtectedHeader({ alg: "ES256", kid: jwk.kid }).sign(await importJWK(jwk, "ES256"));
+    expect((await verifyAccessToken(config(), token)).id).toBe(valid.sub);
+  });
 });
 
 describe("webhook replay and signature malleability", () => {
