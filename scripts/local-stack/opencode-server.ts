@@ -99,7 +99,7 @@ function checkConfigDir(configDir: string): void {
   for (const file of ["opencode.json", "package.json", "package-lock.json", "node_modules/@opencode-ai/plugin/package.json"]) {
     if (!existsSync(path.join(configDir, file))) {
       throw new Error(
-        `opencode config dir ${configDir} lacks ${file}: run \`npm ci --prefix .opencode\` (opencode would otherwise try to npm-install @opencode-ai/plugin at run time)`,
+        `opencode config dir ${configDir} lacks ${file}: run \`npm run postinstall\` (it installs .opencode/; opencode would otherwise try to npm-install @opencode-ai/plugin at run time)`,
       );
     }
   }
