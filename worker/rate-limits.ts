@@ -10,7 +10,7 @@ export const RATE_LIMIT_PERIOD_SECONDS = 60;
 
 type LimiterName = "SIGN_IN_LIMITER" | "WEBHOOK_LIMITER" | "CHAT_LIMITER" | "SHARE_IP_LIMITER" | "SHARE_TOKEN_LIMITER";
 
-export const rateLimited = (message: string) =>
+const rateLimited = (message: string) =>
   new ApiError(429, "rate_limited", message, undefined, { "Retry-After": String(RATE_LIMIT_PERIOD_SECONDS) });
 
 /** Throws 429 once `key` has used up the limiter's allowance for this period. */

@@ -1,7 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { openShare } from "../db/shares";
-import { ApiError, errorResponses, notFound } from "../errors";
+import { errorResponses, notFound } from "../errors";
+import { clientIp, enforceLimit } from "../rate-limits";
 import { PublicShare } from "../schemas/shares";
 import { publicShareView } from "../shares/public-view";
 import { cachedShare, cacheShare, SHARE_CACHE_SECONDS } from "../shares/share-cache";
@@ -15,13 +16,14 @@ export const publicSharesRoutes = createRouter();
 
 const gone = () => notFound("Share");
 
+const SHARE_LIMIT_MESSAGE = "Too many requests for shared links; wait a minute and try again";
+
 /** Rate limits a public read by client IP and by token; 429 with Retry-After past either. */
 async function limitPublicRead(c: { env: Env; req: { header(name: string): string | undefined } }, token: string): Promise<void> {
-  const ip = c.req.header("CF-Connecting-IP") ?? "unknown";
-  const [byIp, byToken] = await Promise.all([c.env.SHARE_IP_LIMITER.limit({ key: ip }), c.env.SHARE_TOKEN_LIMITER.limit({ key: token })]);
-  if (!byIp.success || !byToken.success) {
-    throw new ApiError(429, "rate_limited", "Too many requests for shared links; wait a minute and try again", undefined, { "Retry-After": "60" });
-  }
+  await Promise.all([
+    enforceLimit(c.env, "SHARE_IP_LIMITER", clientIp((name) => c.req.header(name)), SHARE_LIMIT_MESSAGE),
+    enforceLimit(c.env, "SHARE_TOKEN_LIMITER", token, SHARE_LIMIT_MESSAGE),
+  ]);
 }
 
 async function loadPublicShare(db: Database, token: string, range?: { from: Date; to: Date }) {

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { ApiError } from "../errors";
+import { clientIp, enforceLimit } from "../rate-limits";
 import { peekShare } from "../db/shares";
 import { getChart } from "../db/charts";
 import { getTab } from "../db/tabs";
@@ -32,11 +32,18 @@ function contentSecurityPolicy(inlineScriptHashes: string[], embed: boolean): st
   ].join("; ");
 }
 
-async function inlineScriptHashes(html: string): Promise<string[]> {
-  const bodies = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((match) => match[1]);
-  return Promise.all(
-    bodies.map(async (body) => btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)))))),
-  );
+/** The SPA's page is the same for every request of a deployment: its hashes are computed once per isolate. */
+let scriptHashes: { html: string; hashes: Promise<string[]> } | undefined;
+
+function inlineScriptHashes(html: string): Promise<string[]> {
+  if (scriptHashes?.html !== html) {
+    const bodies = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((match) => match[1]);
+    const hashes = Promise.all(
+      bodies.map(async (body) => btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)))))),
+    );
+    scriptHashes = { html, hashes };
+  }
+  return scriptHashes.hashes;
 }
 
 const escapeAttribute = (text: string) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
@@ -52,8 +59,7 @@ async function sharedTitle(db: Database, token: string): Promise<string | undefi
 for (const [path, embed] of [["/s/:token", false], ["/embed/:token", true]] as const) {
   sharePagesRoutes.get(path, async (c) => {
     const token = c.req.param("token");
-    const ip = c.req.header("CF-Connecting-IP") ?? "unknown";
-    if (!(await c.env.SHARE_IP_LIMITER.limit({ key: ip })).success) throw new ApiError(429, "rate_limited", "Too many requests for shared links; wait a minute", undefined, { "Retry-After": "60" });
+    await enforceLimit(c.env, "SHARE_IP_LIMITER", clientIp((name) => c.req.header(name)), "Too many requests for shared links; wait a minute");
     const title = await sharedTitle(c.var.db, token);
     const html = await (await c.env.ASSETS.fetch(new Request(new URL("/", c.req.url)))).text();
     const origin = new URL(c.req.url).origin;
