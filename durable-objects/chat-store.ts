@@ -23,14 +23,18 @@ export class ChatStore {
   }
 
   listSessions(): ChatSessionRow[] {
-    return this.sql
-      .exec<{ id: string; title: string; agent_id: string | null; created_at: string; updated_at: string }>("SELECT * FROM chat_sessions ORDER BY updated_at DESC")
-      .toArray()
-      .map((r) => ({ id: r.id, title: r.title, agentId: r.agent_id, createdAt: r.created_at, updatedAt: r.updated_at }));
+    return this.sessions("SELECT * FROM chat_sessions ORDER BY updated_at DESC");
   }
 
   getSession(id: string): ChatSessionRow | undefined {
-    return this.listSessions().find((s) => s.id === id);
+    return this.sessions("SELECT * FROM chat_sessions WHERE id = ?", id)[0];
+  }
+
+  private sessions(query: string, ...bindings: string[]): ChatSessionRow[] {
+    return this.sql
+      .exec<{ id: string; title: string; agent_id: string | null; created_at: string; updated_at: string }>(query, ...bindings)
+      .toArray()
+      .map((r) => ({ id: r.id, title: r.title, agentId: r.agent_id, createdAt: r.created_at, updatedAt: r.updated_at }));
   }
 
   updateSession(id: string, changes: { title?: string; agentId?: string | null }): boolean {

@@ -102,7 +102,7 @@ export async function updateChart(db: Database, ownerId: string, id: string, cha
 export async function deleteChart(db: Database, ownerId: string, id: string): Promise<boolean> {
   const deleted = await db.delete(charts).where(byOwner(ownerId, id)).returning({ id: charts.id });
   if (deleted.length === 0) return false;
-  await revokeSharesOf(db, id);
+  await revokeSharesOf(db, ownerId, [id]);
   return true;
 }
 

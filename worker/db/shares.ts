@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Database } from "./client";
 import { charts, shares, tabs } from "./schema";
 
@@ -58,9 +58,13 @@ export async function openShare(db: Database, token: string, now = new Date()): 
   return row;
 }
 
-/** Deleting a chart or tab kills its links. */
-export async function revokeSharesOf(db: Database, targetId: string): Promise<void> {
-  await db.update(shares).set({ revokedAt: new Date() }).where(and(eq(shares.targetId, targetId), isNull(shares.revokedAt)));
+/** Deleting charts or a tab kills their links. */
+export async function revokeSharesOf(db: Database, ownerId: string, targetIds: string[]): Promise<void> {
+  if (targetIds.length === 0) return;
+  await db
+    .update(shares)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(shares.ownerId, ownerId), inArray(shares.targetId, targetIds), isNull(shares.revokedAt)));
 }
 
 /** The live share behind a token, without counting a view (for the page around the data). */

@@ -83,6 +83,6 @@ export async function deleteTab(db: Database, ownerId: string, id: string): Prom
   const chartIds = (await db.select({ id: charts.id }).from(charts).where(and(eq(charts.tabId, id), eq(charts.ownerId, ownerId)))).map((c) => c.id);
   const deleted = await db.delete(tabs).where(byOwner(ownerId, id)).returning({ id: tabs.id });
   if (deleted.length === 0) return false;
-  for (const target of [id, ...chartIds]) await revokeSharesOf(db, target);
+  await revokeSharesOf(db, ownerId, [id, ...chartIds]);
   return true;
 }
