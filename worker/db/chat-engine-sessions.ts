@@ -21,8 +21,11 @@ export async function findByEngineSessionId(db: Database, engineSessionId: strin
 
 /** Points the chat at a (new) engine session, replacing the one it had: after compression or a lost server. */
 export async function linkEngineSession(db: Database, ownerId: string, chatSessionId: string, engine: string, engineSessionId: string): Promise<void> {
-  await db.delete(chatEngineSessions).where(ofChat(ownerId, chatSessionId, engine));
-  await db.insert(chatEngineSessions).values({ engineSessionId, ownerId, chatSessionId, engine });
+  // One statement, so two turns racing to link the same chat cannot both insert.
+  await db
+    .insert(chatEngineSessions)
+    .values({ engineSessionId, ownerId, chatSessionId, engine })
+    .onConflictDoUpdate({ target: [chatEngineSessions.ownerId, chatEngineSessions.chatSessionId, chatEngineSessions.engine], set: { engineSessionId, turn: null, updatedAt: new Date() } });
 }
 
 export async function setEngineTurn(db: Database, engineSessionId: string, turn: EngineTurnContext | null): Promise<void> {
