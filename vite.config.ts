@@ -21,8 +21,8 @@ const DEV_WORKER_VARS = [
   "DEV_INFERENCE_URL",
 ] as const;
 
-const FORECAST_SESSION = fileURLToPath(new URL("./worker/model/forecast-session.ts", import.meta.url));
-const SIDECAR_FORECAST_SESSION = fileURLToPath(new URL("./worker/model/sidecar-forecast-session.ts", import.meta.url));
+const FORECAST_SESSION = fileURLToPath(new URL("./worker/runs/forecast-session.ts", import.meta.url));
+const SIDECAR_FORECAST_SESSION = fileURLToPath(new URL("./worker/runs/sidecar-forecast-session.ts", import.meta.url));
 
 /**
  * `vite dev` only: the forecast session runs in the inference sidecar that scripts/dev.ts starts

@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createBuilder, preview } from "vite";
 import { startLocalDatabase, type LocalDatabase } from "../scripts/local-stack/database";
-import { migrateDatabase } from "../scripts/local-stack/migrate";
+import { migrateDatabase } from "../scripts/local-stack/apply-migrations";
 
 export interface BenchResult {
   value: number;

@@ -11,7 +11,7 @@ import { DEMO_EMAIL, startDemoFeed } from "./demo/demo-feed";
 import { freePort, llmProviderFromEnv, startChatEngine, type ChatEngineProcess } from "./local-stack/chat-engine";
 import { startLocalDatabase } from "./local-stack/database";
 import { startInferenceSidecar } from "./local-stack/inference-sidecar";
-import { migrateDatabase } from "./local-stack/migrate";
+import { migrateDatabase } from "./local-stack/apply-migrations";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dataDir = `${root}.data`;

@@ -3,7 +3,7 @@
  * Postgres on this machine through the local WebSocket proxy).
  */
 import { startLocalDatabase } from "./local-stack/database";
-import { migrateDatabase } from "./local-stack/migrate";
+import { migrateDatabase } from "./local-stack/apply-migrations";
 
 if (!process.env.DATABASE_URL) {
   console.error("Set DATABASE_URL to the Postgres to migrate, e.g. DATABASE_URL=postgres://… npm run db:migrate");

@@ -1,10 +1,10 @@
 import type { Database } from "./db/client";
-import type { InferenceJob } from "./queue/inference-job";
+import type { InferenceJob } from "./runs/queue-job";
 
 /** Bindings and configuration the Worker receives (wrangler.jsonc, secrets, or the dev stack). */
 export interface Env {
   ASSETS: Fetcher;
-  USER_HUB: DurableObjectNamespace<import("../durable-objects/user-hub").UserHub>;
+  USER_HUB: DurableObjectNamespace<import("../durable-objects/user-hub/user-hub").UserHub>;
   INFERENCE_QUEUE: Queue<InferenceJob>;
   SHARE_IP_LIMITER: RateLimit;
   SHARE_TOKEN_LIMITER: RateLimit;

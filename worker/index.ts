@@ -1,9 +1,9 @@
 import { createApp } from "./app";
 import type { Env } from "./env";
-import { consumeDeadLetters, consumeInferenceBatch } from "./queue/inference-consumer";
-import { runMeterFromQueue } from "./queue/run-meter";
+import { consumeDeadLetters, consumeInferenceBatch } from "./runs/queue-consumer";
+import { runMeterFromQueue } from "./runs/queue-run-meter";
 
-export { UserHub } from "../durable-objects/user-hub";
+export { UserHub } from "../durable-objects/user-hub/user-hub";
 
 const app = createApp();
 

@@ -2,8 +2,8 @@
  * Bench-only Worker: times many forecasts in one request, because workerd's clock has only
  * millisecond resolution and one small inference takes well under a millisecond.
  */
-import { forecast24h } from "../../ml/forecast";
-import { forecastSession, Tensor } from "../../worker/model/forecast-session";
+import { forecast24h } from "../../ml/runtime/forecast";
+import { forecastSession, Tensor } from "../../worker/runs/forecast-session";
 
 export default {
   async fetch(request: Request): Promise<Response> {

@@ -6,9 +6,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { signWebhookBody } from "../../worker/ingest/webhook-secrets";
-import type { ChartSpec } from "../../worker/schemas/chart-spec";
-import type { Reading } from "../../worker/schemas/readings";
+import { signWebhookBody } from "../../worker/meters/webhook-secrets";
+import type { ChartSpec } from "../../worker/charts/chart-spec-contract";
+import type { Reading } from "../../worker/readings/contract";
 
 export const DEMO_EMAIL = "demo@wattboard.local";
 const LIVE_INTERVAL_MS = 5_000;

@@ -20,7 +20,7 @@ export interface InferenceSidecar {
 
 export async function startInferenceSidecar(): Promise<InferenceSidecar> {
   const outdir = await mkdtemp(join(tmpdir(), "wattboard-inference-"));
-  const bundle = await bundleInferenceWorker(fileURLToPath(new URL("./workers/inference-sidecar.ts", import.meta.url)), outdir);
+  const bundle = await bundleInferenceWorker(fileURLToPath(new URL("./workers/inference-sidecar-worker.ts", import.meta.url)), outdir);
   const miniflare = new Miniflare({ compatibilityDate: "2026-04-26", host: "127.0.0.1", port: 0, ...bundle });
   const url = (await miniflare.ready).toString().replace(/\/$/, "");
   return {

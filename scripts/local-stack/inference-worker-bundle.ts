@@ -11,7 +11,7 @@ export interface WorkerModule {
 }
 
 /**
- * Bundles a Worker entry that uses worker/model/forecast-session.ts the way the production build
+ * Bundles a Worker entry that uses worker/runs/forecast-session.ts the way the production build
  * does: the .onnx inlined as base64, onnxruntime-web's wasm as a compiled module that workerd
  * loads natively (not through Vite's module runner). Used by the inference benchmark and the
  * dev inference sidecar.

@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signWebhookBody } from "../../worker/ingest/webhook-secrets";
+import { signWebhookBody } from "../../worker/meters/webhook-secrets";
 import { chartsDrawn, DESKTOP, launchChromium, PHONE, screenshot } from "./browser";
 import { startE2eStack, type E2eStack } from "./stack";
 

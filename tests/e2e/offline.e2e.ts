@@ -9,7 +9,7 @@
 import net from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signWebhookBody } from "../../worker/ingest/webhook-secrets";
+import { signWebhookBody } from "../../worker/meters/webhook-secrets";
 import { chartsDrawn, DESKTOP, launchChromium, screenshot } from "./browser";
 import { startE2eStack, type E2eStack } from "./stack";
 

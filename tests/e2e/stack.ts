@@ -16,7 +16,7 @@ import { onnxModulePlugin } from "../../scripts/build/onnx-module-plugin";
 import { startDemoFeed } from "../../scripts/demo/demo-feed";
 import { freePort, startChatEngine, type LlmProvider } from "../../scripts/local-stack/chat-engine";
 import { startLocalDatabase } from "../../scripts/local-stack/database";
-import { migrateDatabase } from "../../scripts/local-stack/migrate";
+import { migrateDatabase } from "../../scripts/local-stack/apply-migrations";
 
 export interface E2eStack {
   baseUrl: string;

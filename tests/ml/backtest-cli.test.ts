@@ -38,7 +38,7 @@ function writeTariff(): string {
 }
 
 async function backtest(args: string[]) {
-  return run(TSX, [join(ROOT, "ml", "backtest.ts"), ...args], { cwd: ROOT });
+  return run(TSX, [join(ROOT, "ml", "training", "backtest.ts"), ...args], { cwd: ROOT });
 }
 
 function expectShape(out: unknown) {

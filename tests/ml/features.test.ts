@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../ml/data.ts";
+import { mulberry32 } from "../../ml/training/data.ts";
 import {
   buildFeatures,
   FEATURE_NAMES,
@@ -12,15 +12,15 @@ import {
   imputeHistory,
   localCalendar,
   N_FEATURES,
-} from "../../ml/features.ts";
-import { forecast24h, forecastBatch, loadScenarios, MODEL_INPUT, MODEL_OUTPUT, MODEL_VERSION, type SessionLike } from "../../ml/forecast.ts";
-import { accumulateGram, addGrams, emptyGram, fitResidualMlp, fitRidge, predict, solveRidge } from "../../ml/model.ts";
-import { encodeOnnx } from "../../ml/onnx-export.ts";
-import { loadOnnxSession } from "../../ml/ort-node.ts";
-import { HOUR_MS } from "../../ml/series.ts";
-import { buildSamples } from "../../ml/training-data.ts";
+} from "../../ml/runtime/features.ts";
+import { forecast24h, forecastBatch, loadScenarios, MODEL_INPUT, MODEL_OUTPUT, MODEL_VERSION, type SessionLike } from "../../ml/runtime/forecast.ts";
+import { accumulateGram, addGrams, emptyGram, fitResidualMlp, fitRidge, predict, solveRidge } from "../../ml/training/model.ts";
+import { encodeOnnx } from "../../ml/training/onnx-export.ts";
+import { loadOnnxSession } from "../../ml/training/ort-node.ts";
+import { HOUR_MS } from "../../ml/training/csv-series.ts";
+import { buildSamples } from "../../ml/training/training-data.ts";
 
-const MODELS = join(import.meta.dirname, "../../ml/models");
+const MODELS = join(import.meta.dirname, "../../ml/runtime/models");
 
 /** A synthetic household: daily shape, weekly pattern, noise, a few missing hours. */
 function household(days: number, seed: number) {
@@ -226,7 +226,7 @@ describe("ONNX export", () => {
     }
   });
 
-  it("the shipped model matches its JSON contract and forecasts through ml/forecast.ts", async () => {
+  it("the shipped model matches its JSON contract and forecasts through ml/runtime/forecast.ts", async () => {
     const contract = JSON.parse(readFileSync(join(MODELS, `forecast-${MODEL_VERSION}.json`), "utf8"));
     const bytes = readFileSync(join(MODELS, `forecast-${MODEL_VERSION}.onnx`));
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(contract.sha256);

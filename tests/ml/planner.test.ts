@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { playPlan, savingsCaptured } from "../../ml/backtest-core.ts";
-import { mulberry32 } from "../../ml/data.ts";
+import { playPlan, savingsCaptured } from "../../ml/training/backtest-core.ts";
+import { mulberry32 } from "../../ml/training/data.ts";
 import {
   type DeferrableLoad,
   discretise,
@@ -10,7 +10,7 @@ import {
   planSchedule,
   priceAt,
   type Tariff,
-} from "../../ml/planner.ts";
+} from "../../ml/runtime/planner.ts";
 
 /**
  * Independent brute force: enumerates every sequence of battery moves (in SoC grid steps) and

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { priceLookup } from "../../ml/backtest-core.ts";
-import { detectInterval, HOUR_MS, hourlyToCsv, parseCsvSeries, parseTimestamp, resampleHourly } from "../../ml/series.ts";
+import { priceLookup } from "../../ml/training/backtest-core.ts";
+import { detectInterval, HOUR_MS, hourlyToCsv, parseCsvSeries, parseTimestamp, resampleHourly } from "../../ml/training/csv-series.ts";
 
 const T0 = Date.UTC(2024, 0, 1);
 

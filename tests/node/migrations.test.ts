@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { startLocalDatabase } from "../../scripts/local-stack/database";
-import { migrateDatabase, withPool } from "../../scripts/local-stack/migrate";
+import { migrateDatabase, withPool } from "../../scripts/local-stack/apply-migrations";
 
 const journal = JSON.parse(readFileSync(new URL("../../migrations/meta/_journal.json", import.meta.url), "utf8")) as { entries: unknown[] };
 

@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
 import { startLocalDatabase } from "../../scripts/local-stack/database";
-import { migrateDatabase, resetDatabase } from "../../scripts/local-stack/migrate";
+import { migrateDatabase, resetDatabase } from "../../scripts/local-stack/apply-migrations";
 import { startStoppablePostgres } from "./stoppable-postgres";
 
 export default async function setup(project: TestProject) {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { afterAll, describe, expect, it } from "vitest";
-import { linkEngineSession, setEngineTurn } from "../../worker/db/chat-engine-sessions";
+import { linkEngineSession, setEngineTurn } from "../../worker/chat/engine-sessions-queries";
 import { connectDatabase } from "../../worker/db/client";
 import { TEST_OPENCODE_TOOL_SECRET } from "../setup/test-secrets";
 import { call, callWithEnv, chartSpec, signIn } from "./helpers";

@@ -6,7 +6,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { createApp } from "../../worker/app";
-import type { InferenceJob } from "../../worker/queue/inference-job";
+import type { InferenceJob } from "../../worker/runs/queue-job";
 import { call, createMeter, sign, signIn } from "./helpers";
 
 const control = inject("stoppableControl");

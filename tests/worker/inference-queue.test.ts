@@ -1,7 +1,7 @@
 import { createMessageBatch, env, getQueueResult, createExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { consumeInferenceBatch, retryDelaySeconds } from "../../worker/queue/inference-consumer";
-import type { InferenceJob } from "../../worker/queue/inference-job";
+import { consumeInferenceBatch, retryDelaySeconds } from "../../worker/runs/queue-consumer";
+import type { InferenceJob } from "../../worker/runs/queue-job";
 
 const meterA = "aaaaaaaa-0000-4000-8000-000000000001";
 const meterB = "bbbbbbbb-0000-4000-8000-000000000002";

@@ -2,8 +2,8 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app";
 import { connectDatabase } from "../../worker/db/client";
-import { insertReadings } from "../../worker/db/readings";
-import type { InferenceJob } from "../../worker/queue/inference-job";
+import { insertReadings } from "../../worker/readings/queries";
+import type { InferenceJob } from "../../worker/runs/queue-job";
 import { call, createMeter, hourlyReadings, postReadings, sign, signIn } from "./helpers";
 
 async function storedCount(token: string, meterId: string) {

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { connectDatabase } from "../../worker/db/client";
-import { findMeterById } from "../../worker/db/meters";
-import { runModel } from "../../worker/model/run-model";
+import { findMeterById } from "../../worker/meters/queries";
+import { runModel } from "../../worker/runs/run-model";
 import { call, createMeter, postReadings, signIn } from "./helpers";
 
 const HOUR = 3_600_000;

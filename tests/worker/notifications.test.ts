@@ -2,11 +2,11 @@ import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectDatabase } from "../../worker/db/client";
-import { findMeterById } from "../../worker/db/meters";
-import type { ModelRunRow } from "../../worker/db/model-runs";
-import { insertModelRun } from "../../worker/db/model-runs";
+import { findMeterById } from "../../worker/meters/queries";
+import type { ModelRunRow } from "../../worker/runs/queries";
+import { insertModelRun } from "../../worker/runs/queries";
 import { NOTIFY_AT_MOST_EVERY_MS, notifyFindings } from "../../worker/notifications/compose";
-import type { ModelRunFinding } from "../../worker/schemas/model-runs";
+import type { ModelRunFinding } from "../../worker/runs/contract";
 import { call, createMeter, postReadings, signIn } from "./helpers";
 
 const PEAK: ModelRunFinding = { kind: "peak_over_limit", message: "The next 24 hours peak at 7.2 kW around 18:00, above your 5 kW limit.", data: { peakKw: 7.2, limitKw: 5 } };

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { ChatLauncher } from "./chat/ChatLauncher";
 import { Dashboard } from "./Dashboard";
-import { LiveChannel } from "./live";
+import { LiveChannel } from "./live-socket";
 import { MetersPage } from "./meters/MetersPage";
 import { SharedPage } from "./shares/SharedPage";
 import { NotificationBell } from "./notifications/NotificationBell";

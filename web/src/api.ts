@@ -1,9 +1,9 @@
 import type { z } from "zod";
-import type { Chart, CreateChartBody } from "../../worker/schemas/charts";
-import type { Meter, MeterWithWebhook, UpdateMeterBody } from "../../worker/schemas/meters";
-import type { ModelRun } from "../../worker/schemas/model-runs";
-import type { SeriesSet } from "../../worker/schemas/series";
-import type { Tab, TabWithCharts } from "../../worker/schemas/tabs";
+import type { Chart, CreateChartBody } from "../../worker/charts/contract";
+import type { Meter, MeterWithWebhook, UpdateMeterBody } from "../../worker/meters/contract";
+import type { ModelRun } from "../../worker/runs/contract";
+import type { SeriesSet } from "../../worker/series/contract";
+import type { Tab, TabWithCharts } from "../../worker/tabs/contract";
 
 export type { SeriesSet };
 

@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import { ensureUser } from "../db/users";
+import { ensureUser } from "../users/queries";
 import { unauthorized } from "../errors";
 import type { AppEnv } from "../env";
 import { authConfig, verifyAccessToken } from "./tokens";

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import { unauthorized } from "../errors";
 import type { AuthenticatedUser, Env } from "../env";
-import { isUuid } from "../schemas/ids";
+import { isUuid } from "../id-contract";
 
 /** Supabase puts this audience on user access tokens; dev tokens copy it so both have one shape. */
 export const TOKEN_AUDIENCE = "authenticated";

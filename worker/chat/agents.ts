@@ -1,8 +1,8 @@
 import type { Database } from "../db/client";
-import { getAgent } from "../db/agents";
-import type { Agent, ToolPermission, ToolPermissions } from "../schemas/chat";
+import { getAgent } from "./agents-queries";
+import type { Agent, ToolPermission, ToolPermissions } from "./contract";
 import type { ToolRisk } from "./tools/catalog";
-import { isUuid } from "../schemas/ids";
+import { isUuid } from "../id-contract";
 
 /** The two agents every account has. */
 export const BUILT_IN_AGENTS: Agent[] = [

@@ -1,12 +1,12 @@
-import { getChatSettings } from "../db/agents";
-import { findByEngineSessionId } from "../db/chat-engine-sessions";
+import { getChatSettings } from "./agents-queries";
+import { findByEngineSessionId } from "./engine-sessions-queries";
 import type { Database } from "../db/client";
-import { listMeters } from "../db/meters";
-import { getTab } from "../db/tabs";
+import { listMeters } from "../meters/queries";
+import { getTab } from "../tabs/queries";
 import { ApiError, notFound } from "../errors";
 import type { Env } from "../env";
-import type { Agent, ChatSettings, EngineTurnContext, ToolCallRecord } from "../schemas/chat";
-import { readChatTranscript, userHub } from "../user-hub";
+import type { Agent, ChatSettings, EngineTurnContext, ToolCallRecord } from "./contract";
+import { readChatTranscript, userHub } from "../../durable-objects/user-hub/stub";
 import { permissionFor, resolveAgent } from "./agents";
 import { formatSummary, liveTranscript, mergeSummaries, needsCompaction, parseFormattedSummary, recordedSummary, splitForCompaction, type Transcript } from "./compaction";
 import type { ChatEngine, ChatRef, EngineTools, ToolOutcome } from "./engine";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ChatMessage, ToolCallRecord } from "../schemas/chat";
+import type { ChatMessage, ToolCallRecord } from "./contract";
 
 /** A long session is compressed once its estimate passes this share of the model's context. */
 export const COMPACT_AT = 0.7;

@@ -1,5 +1,5 @@
-import type { MeterRow } from "../db/meters";
-import type { Agent, EngineTurnContext } from "../schemas/chat";
+import type { MeterRow } from "../meters/queries";
+import type { Agent, EngineTurnContext } from "./contract";
 import type { SessionSummary, Transcript } from "./compaction";
 
 export type ToolOutcome = { ok: true; summary: string; result: unknown } | { ok: false; error: string };

@@ -1,9 +1,9 @@
 import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
-import type { ChartLayout, ChartProvenance, ChartSpec } from "../schemas/chart-spec";
-import type { FlexibleAssets, TariffSetting } from "../schemas/energy";
-import type { ModelRunFigures, ModelRunFinding, ModelRunPlanHour } from "../schemas/model-runs";
-import type { ChatQuote } from "../schemas/notifications";
-import type { EngineTurnContext, ToolPermissions } from "../schemas/chat";
+import type { ChartLayout, ChartProvenance, ChartSpec } from "../charts/chart-spec-contract";
+import type { FlexibleAssets, TariffSetting } from "../meters/energy-contract";
+import type { ModelRunFigures, ModelRunFinding, ModelRunPlanHour } from "../runs/contract";
+import type { ChatQuote } from "../notifications/contract";
+import type { EngineTurnContext, ToolPermissions } from "../chat/contract";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();

@@ -1,14 +1,14 @@
-import type { ChatQuote } from "../schemas/notifications";
-import { localCalendar } from "../../ml/features";
-import { chartNamesForMeter } from "../db/charts";
+import type { ChatQuote } from "./contract";
+import { localCalendar } from "../../ml/runtime/features";
+import { chartNamesForMeter } from "../charts/queries";
 import type { Database, Transaction } from "../db/client";
-import type { MeterRow } from "../db/meters";
-import type { ModelRunRow } from "../db/model-runs";
-import { getNotificationSettings, insertNotification, notifiedSince, type NotificationRow } from "../db/notifications";
+import type { MeterRow } from "../meters/queries";
+import type { ModelRunRow } from "../runs/queries";
+import { getNotificationSettings, insertNotification, notifiedSince, type NotificationRow } from "./queries";
 import type { Env } from "../env";
-import type { ModelRunFinding } from "../schemas/model-runs";
+import type { ModelRunFinding } from "../runs/contract";
 import { notificationDto } from "./dto";
-import { userHub } from "../user-hub";
+import { userHub } from "../../durable-objects/user-hub/stub";
 
 /** At most one notification per meter and kind of finding in this window: no floods. */
 export const NOTIFY_AT_MOST_EVERY_MS = 6 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
-import type { NotificationRow } from "../db/notifications";
-import type { Notification } from "../schemas/notifications";
+import type { NotificationRow } from "./queries";
+import type { Notification } from "./contract";
 
 export function notificationDto(row: NotificationRow): Notification {
   return {

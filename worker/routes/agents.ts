@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { BUILT_IN_AGENTS } from "../chat/agents";
-import { createAgent, deleteAgent, listAgents, updateAgent, type AgentRow } from "../db/agents";
+import { createAgent, deleteAgent, listAgents, updateAgent, type AgentRow } from "../chat/agents-queries";
 import { errorResponses, notFound } from "../errors";
-import { Agent, AgentBody } from "../schemas/chat";
+import { Agent, AgentBody } from "../chat/contract";
 import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 
 export const agentsRoutes = createRouter();

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { authConfig, devUserId, mintDevToken } from "../auth/tokens";
-import { ensureUser } from "../db/users";
+import { ensureUser } from "../users/queries";
 import { ApiError, errorResponses } from "../errors";
 import { bearerAuth, createRouter, jsonBody, jsonResponse } from "./router";
 

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { createChart, deleteChart, getChart, updateChart } from "../db/charts";
+import { createChart, deleteChart, getChart, updateChart } from "../charts/queries";
 import { errorResponses, notFound } from "../errors";
-import { Chart, CreateChartBody, UpdateChartBody } from "../schemas/charts";
+import { Chart, CreateChartBody, UpdateChartBody } from "../charts/contract";
 import { chartDto } from "./dto";
 import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 

@@ -1,15 +1,15 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { getChatSettings, saveChatSettings } from "../db/agents";
-import { deleteEngineSessions } from "../db/chat-engine-sessions";
+import { getChatSettings, saveChatSettings } from "../chat/agents-queries";
+import { deleteEngineSessions } from "../chat/engine-sessions-queries";
 import { errorResponses, notFound } from "../errors";
 import { resolveAgent } from "../chat/agents";
 import { sendChatMessage } from "../chat/chat-service";
 import { opencodeSettings } from "../chat/engines/opencode";
 import { describeTools } from "../chat/tools/catalog";
-import { ChatMessage, ChatSettings, PermissionDecision, ToolCallRecord } from "../schemas/chat";
+import { ChatMessage, ChatSettings, PermissionDecision, ToolCallRecord } from "../chat/contract";
 import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse } from "./router";
-import { userHub } from "../user-hub";
+import { userHub } from "../../durable-objects/user-hub/stub";
 
 export const chatRoutes = createRouter();
 

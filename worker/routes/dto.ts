@@ -1,7 +1,7 @@
-import type { ChartRow } from "../db/charts";
-import type { TabRow } from "../db/tabs";
-import type { Chart } from "../schemas/charts";
-import type { Tab } from "../schemas/tabs";
+import type { ChartRow } from "../charts/queries";
+import type { TabRow } from "../tabs/queries";
+import type { Chart } from "../charts/contract";
+import type { Tab } from "../tabs/contract";
 
 /** Database rows to API payloads: ISO timestamps, no owner ids. */
 export function tabDto(row: TabRow): Tab {

@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { MODEL_VERSION } from "../../ml/forecast";
+import { MODEL_VERSION } from "../../ml/runtime/forecast";
 import { createRouter, jsonResponse } from "./router";
 
 const HEALTH_TIMEOUT_MS = 3_000;
@@ -42,7 +42,7 @@ healthRoutes.openapi(
   async (c) => {
     const started = performance.now();
     try {
-      const { forecastSession } = await import("../model/forecast-session");
+      const { forecastSession } = await import("../runs/forecast-session");
       await forecastSession();
       return c.json({ ok: true, model: MODEL_VERSION, loadMs: Math.round(performance.now() - started) }, 200);
     } catch (error) {

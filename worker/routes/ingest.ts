@@ -1,13 +1,13 @@
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import { findMeterById, type MeterRow } from "../db/meters";
-import { insertReadings } from "../db/readings";
+import { findMeterById, type MeterRow } from "../meters/queries";
+import { insertReadings } from "../readings/queries";
 import { ApiError, ErrorBody, unauthorized, validationError } from "../errors";
-import { verifyWebhookSignature, webhookSecret } from "../ingest/webhook-secrets";
-import { IngestResult, MAX_INGEST_BODY_BYTES, ReadingsBatch, type Reading } from "../schemas/readings";
+import { verifyWebhookSignature, webhookSecret } from "../meters/webhook-secrets";
+import { IngestResult, MAX_INGEST_BODY_BYTES, ReadingsBatch, type Reading } from "../readings/contract";
 import { createRouter, jsonResponse } from "./router";
-import { userHub } from "../user-hub";
-import { isUuid } from "../schemas/ids";
+import { userHub } from "../../durable-objects/user-hub/stub";
+import { isUuid } from "../id-contract";
 import { enforceLimit } from "../rate-limits";
 
 /** A signed request older (or newer) than this is refused, so a captured one cannot be replayed later. */

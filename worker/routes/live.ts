@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { ticketUserId } from "../../durable-objects/live-events";
+import { ticketUserId } from "../../durable-objects/user-hub/live-contract";
 import { errorResponses, unauthorized } from "../errors";
 import { bearerAuth, createRouter, jsonResponse } from "./router";
-import { userHub } from "../user-hub";
+import { userHub } from "../../durable-objects/user-hub/stub";
 
 export const liveRoutes = createRouter();
 

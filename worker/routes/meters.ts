@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { countReadings, createMeter, deleteMeter, getMeter, listMeters, rotateWebhookKey, updateMeter, type MeterRow } from "../db/meters";
+import { countReadings, createMeter, deleteMeter, getMeter, listMeters, rotateWebhookKey, updateMeter, type MeterRow } from "../meters/queries";
 import { ApiError, errorResponses, notFound } from "../errors";
-import { webhookSecret } from "../ingest/webhook-secrets";
-import { CreateMeterBody, Meter, MeterWithWebhook, UpdateMeterBody } from "../schemas/meters";
+import { webhookSecret } from "../meters/webhook-secrets";
+import { CreateMeterBody, Meter, MeterWithWebhook, UpdateMeterBody } from "../meters/contract";
 import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 
 /** How long a rotated-out webhook secret keeps working, so installers can update meters calmly. */

@@ -1,12 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
-import { getMeter } from "../db/meters";
-import { latestModelRun, type ModelRunRow } from "../db/model-runs";
+import { getMeter } from "../meters/queries";
+import { latestModelRun, type ModelRunRow } from "../runs/queries";
 import { ApiError, errorResponses, notFound } from "../errors";
 import type { Env } from "../env";
-import { explainRun, MIN_HISTORY_HOURS } from "../model/run-model";
-import { runAndPublish } from "../model/publish-run";
-import { FailedRun, ModelRun } from "../schemas/model-runs";
-import { userHub } from "../user-hub";
+import { explainRun, MIN_HISTORY_HOURS } from "../runs/run-model";
+import { runAndPublish } from "../runs/pipeline";
+import { FailedRun, ModelRun } from "../runs/contract";
+import { userHub } from "../../durable-objects/user-hub/stub";
 import { z } from "zod";
 import { bearerAuth, createRouter, IdParam, jsonResponse, resourceId } from "./router";
 

@@ -7,10 +7,10 @@ import {
   markAllNotificationsRead,
   markNotificationRead,
   saveNotificationSettings,
-} from "../db/notifications";
+} from "../notifications/queries";
 import { errorResponses, notFound } from "../errors";
 import { notificationDto } from "../notifications/dto";
-import { Notification, NotificationSettings } from "../schemas/notifications";
+import { Notification, NotificationSettings } from "../notifications/contract";
 import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 
 export const notificationsRoutes = createRouter();

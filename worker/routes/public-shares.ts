@@ -1,16 +1,16 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { openShare } from "../db/shares";
+import { openShare } from "../shares/queries";
 import { errorResponses, notFound } from "../errors";
 import { clientIp, enforceLimit } from "../rate-limits";
-import { PublicShare } from "../schemas/shares";
+import { PublicShare } from "../shares/contract";
 import { publicShareView } from "../shares/public-view";
 import { cachedShare, cacheShare, SHARE_CACHE_SECONDS } from "../shares/share-cache";
 import { createRouter, jsonResponse } from "./router";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { sharePreviewSvg } from "../shares/preview-svg";
-import { isShareToken, SHARE_TOKEN_PATTERN } from "../schemas/ids";
+import { isShareToken, SHARE_TOKEN_PATTERN } from "../id-contract";
 
 export const publicSharesRoutes = createRouter();
 

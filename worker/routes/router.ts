@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { AppEnv } from "../env";
 import { notFound, validationError } from "../errors";
-import { isUuid } from "../schemas/ids";
+import { isUuid } from "../id-contract";
 
 const TARGET_NAMES: Record<string, string> = { json: "body", query: "query string", param: "path", header: "headers" };
 

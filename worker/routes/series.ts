@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { errorResponses } from "../errors";
-import { Bucket, Metric, RELATIVE_WINDOWS } from "../schemas/chart-spec";
-import { SeriesSet, SingleSeries } from "../schemas/series";
-import { DEFAULT_POINTS, loadSeries, MAX_POINTS } from "../series/load-series";
+import { Bucket, Metric, RELATIVE_WINDOWS } from "../charts/chart-spec-contract";
+import { SeriesSet, SingleSeries } from "../series/contract";
+import { DEFAULT_POINTS, loadSeries, MAX_POINTS } from "../series/service";
 import { bearerAuth, createRouter, IdParam, jsonResponse, resourceId } from "./router";
 
 export const seriesRoutes = createRouter();

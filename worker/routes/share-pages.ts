@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { clientIp, enforceLimit } from "../rate-limits";
-import { peekShare } from "../db/shares";
-import { getChart } from "../db/charts";
-import { getTab } from "../db/tabs";
+import { peekShare } from "../shares/queries";
+import { getChart } from "../charts/queries";
+import { getTab } from "../tabs/queries";
 import type { Database } from "../db/client";
-import { isShareToken } from "../schemas/ids";
+import { isShareToken } from "../id-contract";
 
 /**
  * The public pages of a shared link: the SPA's page, with link-preview tags for the shared title

@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { getChart } from "../db/charts";
-import { createShare, findLiveShare, listShares, revokeShare, type ShareRow } from "../db/shares";
-import { getTab } from "../db/tabs";
+import { getChart } from "../charts/queries";
+import { createShare, findLiveShare, listShares, revokeShare, type ShareRow } from "../shares/queries";
+import { getTab } from "../tabs/queries";
 import { errorResponses, notFound } from "../errors";
-import { CreateShareBody, Share } from "../schemas/shares";
+import { CreateShareBody, Share } from "../shares/contract";
 import { forgetCachedShare } from "../shares/share-cache";
 import { bearerAuth, createRouter, jsonBody, jsonResponse } from "./router";
 

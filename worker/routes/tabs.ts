@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { createTab, deleteTab, getTabWithCharts, listTabs, updateTab } from "../db/tabs";
+import { createTab, deleteTab, getTabWithCharts, listTabs, updateTab } from "../tabs/queries";
 import { errorResponses, notFound } from "../errors";
-import { CreateTabBody, Tab, TabList, TabWithCharts, UpdateTabBody } from "../schemas/tabs";
+import { CreateTabBody, Tab, TabList, TabWithCharts, UpdateTabBody } from "../tabs/contract";
 import { chartDto, tabDto } from "./dto";
 import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 

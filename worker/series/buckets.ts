@@ -1,4 +1,4 @@
-import type { BucketName } from "../schemas/chart-spec";
+import type { BucketName } from "../charts/chart-spec-contract";
 
 export interface BucketPlan {
   name: BucketName;

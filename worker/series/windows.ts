@@ -1,4 +1,4 @@
-import type { TimeWindow } from "../schemas/chart-spec";
+import type { TimeWindow } from "../charts/chart-spec-contract";
 
 const HOUR = 3_600_000;
 

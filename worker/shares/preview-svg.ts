@@ -1,4 +1,4 @@
-import type { PublicShare } from "../schemas/shares";
+import type { PublicShare } from "./contract";
 
 const WIDTH = 1200;
 const HEIGHT = 630;

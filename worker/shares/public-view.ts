@@ -1,10 +1,10 @@
-import { getChart } from "../db/charts";
-import type { ChartRow } from "../db/charts";
+import { getChart } from "../charts/queries";
+import type { ChartRow } from "../charts/queries";
 import type { Database } from "../db/client";
-import type { ShareRow } from "../db/shares";
-import { getTabWithCharts } from "../db/tabs";
-import type { PublicShare } from "../schemas/shares";
-import { loadSeries } from "../series/load-series";
+import type { ShareRow } from "./queries";
+import { getTabWithCharts } from "../tabs/queries";
+import type { PublicShare } from "./contract";
+import { loadSeries } from "../series/service";
 import { ApiError } from "../errors";
 
 const PUBLIC_POINTS = 500;

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { createApp } from "../../../worker/app";
 import { connectDatabase } from "../../../worker/db/client";
-import { insertModelRun } from "../../../worker/db/model-runs";
-import { insertNotification } from "../../../worker/db/notifications";
+import { insertModelRun } from "../../../worker/runs/queries";
+import { insertNotification } from "../../../worker/notifications/queries";
 import { call, createMeter, ownChartSpec, signIn } from "../helpers";
 
 /** One operation of the API as the OpenAPI document describes it. */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createShare } from "../../../worker/db/shares";
+import { createShare } from "../../../worker/shares/queries";
 import { exports } from "cloudflare:workers";
 import { call, chartSpec, hourlyReadings, sign } from "../helpers";
 import { fillPath, ownedIds, populatedUser, rawFetch, routeTable, withDb, type Operation, type PopulatedUser, type RawResult } from "./fixtures";

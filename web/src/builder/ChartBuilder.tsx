@@ -1,12 +1,12 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { Aggregation, Bucket, ChartType, Metric, RELATIVE_WINDOWS, type ChartSpec } from "../../../worker/schemas/chart-spec";
-import type { Chart } from "../../../worker/schemas/charts";
-import type { Meter } from "../../../worker/schemas/meters";
+import { Aggregation, Bucket, ChartType, Metric, RELATIVE_WINDOWS, type ChartSpec } from "../../../worker/charts/chart-spec-contract";
+import type { Chart } from "../../../worker/charts/contract";
+import type { Meter } from "../../../worker/meters/contract";
 import { errorText, wattboard } from "../api";
 import { canOverlayRun } from "../charts/chart-data";
 import { ChartPlot } from "../charts/ChartPlot";
 import { overlaySetting, rememberOverlay } from "../charts/overlay-setting";
-import { fromLocalInput, toLocalInput, WINDOW_LABELS } from "../charts/windows";
+import { fromLocalInput, toLocalInput, WINDOW_LABELS } from "../charts/window-labels";
 import { Dialog } from "../ui/Dialog";
 import { AGGREGATION_LABELS, CHART_TYPE_LABELS, draftOf, METRIC_LABELS, newDraft, suggestedTitle, validate, type Draft, type SpecInput } from "./draft";
 import { MeterPicker } from "./MeterPicker";

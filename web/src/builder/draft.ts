@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import { ChartSpec, type Metric, type TimeWindow } from "../../../worker/schemas/chart-spec";
-import type { Chart } from "../../../worker/schemas/charts";
-import type { Meter } from "../../../worker/schemas/meters";
+import { ChartSpec, type Metric, type TimeWindow } from "../../../worker/charts/chart-spec-contract";
+import type { Chart } from "../../../worker/charts/contract";
+import type { Meter } from "../../../worker/meters/contract";
 
 export const METRIC_LABELS: Record<Metric, string> = {
   power_w: "Power (W)",

@@ -1,15 +1,15 @@
 import { useRef, useState, type KeyboardEvent } from "react";
-import { RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/schemas/chart-spec";
-import type { Chart } from "../../../worker/schemas/charts";
-import type { Tab } from "../../../worker/schemas/tabs";
-import type { LiveChannel } from "../live";
+import { RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/charts/chart-spec-contract";
+import type { Chart } from "../../../worker/charts/contract";
+import type { Tab } from "../../../worker/tabs/contract";
+import type { LiveChannel } from "../live-socket";
 import { ShareDialog } from "../shares/ShareDialog";
 import { Menu, type MenuItem } from "../ui/Menu";
 import { canOverlayRun } from "./chart-data";
 import { ChartPlot, type PlotHandle } from "./ChartPlot";
 import { downloadText, fileSafe } from "./download";
 import { useOverlaySetting } from "./overlay-setting";
-import { WINDOW_LABELS, windowLabel } from "./windows";
+import { WINDOW_LABELS, windowLabel } from "./window-labels";
 
 type Preset = (typeof RELATIVE_WINDOWS)[number];
 

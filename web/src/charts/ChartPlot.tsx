@@ -1,11 +1,11 @@
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
-import { METRIC_UNITS, type ChartSpec } from "../../../worker/schemas/chart-spec";
-import type { ModelRun } from "../../../worker/schemas/model-runs";
+import { METRIC_UNITS, type ChartSpec } from "../../../worker/charts/chart-spec-contract";
+import type { ModelRun } from "../../../worker/runs/contract";
 import { errorText, wattboard, type SeriesSet } from "../api";
-import type { LiveChannel } from "../live";
+import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import { canOverlayRun, chartTraces, localTime, runTraces, seriesCsv, seriesQuery, zonedInstant, type TimeRange } from "./chart-data";
-import { windowLabel } from "./windows";
+import { windowLabel } from "./window-labels";
 
 /** Loaded on first use, so the first screen does not wait for Plotly. */
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);

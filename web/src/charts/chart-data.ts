@@ -1,5 +1,5 @@
-import type { ChartSpec } from "../../../worker/schemas/chart-spec";
-import type { ModelRun } from "../../../worker/schemas/model-runs";
+import type { ChartSpec } from "../../../worker/charts/chart-spec-contract";
+import type { ModelRun } from "../../../worker/runs/contract";
 import type { SeriesSet } from "../api";
 
 export interface TimeRange {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
-import type { LiveChannel } from "../live";
+import type { LiveChannel } from "../live-socket";
 import "./chat.css";
 import { ChatPanel } from "./ChatPanel";
 import { ToastStack, useToasts } from "./Toasts";

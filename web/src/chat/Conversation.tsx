@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useRef } from "react";
-import type { Tab } from "../../../worker/schemas/tabs";
+import type { Tab } from "../../../worker/tabs/contract";
 import { callsByMessage, type Entry } from "./conversation-state";
 import { examples } from "./commands";
 import { PermissionCard } from "./PermissionCard";

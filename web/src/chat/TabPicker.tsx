@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { Tab } from "../../../worker/schemas/tabs";
+import type { Tab } from "../../../worker/tabs/contract";
 import { wattboard } from "../api";
 import { useDashboard } from "./dashboard-link";
 

@@ -1,4 +1,4 @@
-import type { Tab } from "../../../worker/schemas/tabs";
+import type { Tab } from "../../../worker/tabs/contract";
 import { chartOf, type ToolCallRecord } from "./chat-api";
 import { DECISION_LABELS, toolLabel } from "./tool-words";
 

@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import type { Tab } from "../../../worker/schemas/tabs";
+import type { Tab } from "../../../worker/tabs/contract";
 import { chartOf, type ToolCallRecord } from "./chat-api";
 import { DECISION_LABELS, prettyJson, toolLabel } from "./tool-words";
 

@@ -1,4 +1,4 @@
-import type { Agent, ChatMessage, ChatSettings, PermissionDecision, ToolCallRecord } from "../../../worker/schemas/chat";
+import type { Agent, ChatMessage, ChatSettings, PermissionDecision, ToolCallRecord } from "../../../worker/chat/contract";
 import { api } from "../api";
 
 /** Who answers messages that are not commands: the offline command engine or an LLM through opencode. */

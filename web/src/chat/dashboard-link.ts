@@ -1,6 +1,6 @@
 import { useEffect, useRef, useSyncExternalStore } from "react";
-import type { Tab } from "../../../worker/schemas/tabs";
-import type { LiveChannel } from "../live";
+import type { Tab } from "../../../worker/tabs/contract";
+import type { LiveChannel } from "../live-socket";
 import type { ToolCallRecord } from "./chat-api";
 
 /** What the dashboard lets the chat see and do: its tabs, the open one, and a reload. */

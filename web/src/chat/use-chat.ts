@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
 import { errorText, wattboard } from "../api";
-import type { LiveChannel } from "../live";
+import type { LiveChannel } from "../live-socket";
 import { chatApi, type Agent, type ChatMessage, type ChatSession, type ChatEngineName, type ChatSettings, type ChatTool, type PermissionDecision, type PermissionRequest, type ToolCallRecord } from "./chat-api";
 import { conversationReducer, emptyConversation } from "./conversation-state";
 import { noteToolCall } from "./dashboard-link";

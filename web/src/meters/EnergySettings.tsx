@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
-import type { FlexibleAssets, TariffSetting } from "../../../worker/schemas/energy";
-import type { Meter } from "../../../worker/schemas/meters";
+import type { FlexibleAssets, TariffSetting } from "../../../worker/meters/energy-contract";
+import type { Meter } from "../../../worker/meters/contract";
 import { errorText, wattboard } from "../api";
 
 type TariffKind = "default" | TariffSetting["kind"];

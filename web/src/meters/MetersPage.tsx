@@ -1,8 +1,8 @@
 import { Fragment, useEffect, useState, type FormEvent } from "react";
-import type { Meter } from "../../../worker/schemas/meters";
+import type { Meter } from "../../../worker/meters/contract";
 import { errorText, wattboard, type MeterWithWebhook } from "../api";
 import { meterTree } from "../builder/MeterPicker";
-import type { LiveChannel } from "../live";
+import type { LiveChannel } from "../live-socket";
 import { ErrorBanner } from "../ui/ErrorBanner";
 import { EnergySettings } from "./EnergySettings";
 import { ModelRunPanel } from "./ModelRunPanel";

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
-import type { Meter } from "../../../worker/schemas/meters";
-import type { ModelRun } from "../../../worker/schemas/model-runs";
+import type { Meter } from "../../../worker/meters/contract";
+import type { ModelRun } from "../../../worker/runs/contract";
 import { ApiRequestError, errorText, wattboard } from "../api";
 import { localTime } from "../charts/chart-data";
 import { useTheme } from "../theme";

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { errorText } from "../api";
-import type { LiveChannel } from "../live";
+import type { LiveChannel } from "../live-socket";
 import { notificationsApi, type Notification } from "./notifications-api";
 
 function ago(iso: string): string {

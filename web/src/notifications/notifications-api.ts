@@ -1,4 +1,4 @@
-import type { Notification } from "../../../worker/schemas/notifications";
+import type { Notification } from "../../../worker/notifications/contract";
 import { api } from "../api";
 
 export type { Notification };

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from "react";
-import type { PublicShare } from "../../../worker/schemas/shares";
+import type { PublicShare } from "../../../worker/shares/contract";
 import type { SeriesSet } from "../api";
 import { chartTraces } from "../charts/chart-data";
-import { SHARE_TOKEN_PATTERN } from "../../../worker/schemas/ids";
+import { SHARE_TOKEN_PATTERN } from "../../../worker/id-contract";
 
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 /** Viewers see new readings without reloading; the API caches a share for 10 s. */

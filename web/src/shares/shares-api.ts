@@ -1,4 +1,4 @@
-import type { Share } from "../../../worker/schemas/shares";
+import type { Share } from "../../../worker/shares/contract";
 import { api } from "../api";
 
 export type { Share };

@@ -1,8 +1,8 @@
 import { createOpencodeClient, type Event, type Part } from "@opencode-ai/sdk/v2/client";
-import { deleteEngineSessions, findEngineSession, linkEngineSession, setEngineTurn } from "../../db/chat-engine-sessions";
+import { deleteEngineSessions, findEngineSession, linkEngineSession, setEngineTurn } from "../engine-sessions-queries";
 import type { Database } from "../../db/client";
 import type { Env } from "../../env";
-import { userHub } from "../../user-hub";
+import { userHub } from "../../../durable-objects/user-hub/stub";
 import { carriedContext, liveTranscript, parseEngineSummary, SUMMARY_REQUEST, type Transcript } from "../compaction";
 import type { ChatEngine, ChatRef, EngineTurn } from "../engine";
 import { TOOL_NAMES } from "../tools/catalog";

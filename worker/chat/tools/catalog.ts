@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ChartSpec, Metric, RELATIVE_WINDOWS } from "../../schemas/chart-spec";
+import { ChartSpec, Metric, RELATIVE_WINDOWS } from "../../charts/chart-spec-contract";
 
 /**
  * How much a tool can change: read tools only look, write tools change the user's dashboards

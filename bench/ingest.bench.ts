@@ -1,0 +1,81 @@
+import type { Pool } from "@neondatabase/serverless";
+import { signWebhookBody } from "../worker/meters/webhook-secrets";
+import type { Reading } from "../worker/readings/contract";
+import { api, inParallel, type BenchResult, type BenchStack } from "./harness";
+
+const READINGS = 200_000;
+const BATCH = 5_000;
+const CONCURRENCY = 4;
+
+function minuteReadings(count: number): Reading[] {
+  const start = Date.now() - (count + 10) * 60_000;
+  return Array.from({ length: count }, (_, i) => ({
+    ts: new Date(start + i * 60_000).toISOString(),
+    power_w: 800 + 400 * Math.sin(i / 90),
+    energy_wh: 13 + (i % 7),
+    voltage_v: 230 + (i % 5),
+    current_a: 3.5,
+    power_factor: 0.95,
+    thd_pct: 3.2,
+  }));
+}
+
+function batches<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+/** Readings per second through the signed webhook, against a direct multi-row INSERT of the same rows. */
+export async function benchIngest(stack: BenchStack, pool: Pool, log: (line: string) => void): Promise<Record<string, BenchResult>> {
+  const readings = minuteReadings(READINGS);
+  const webhookMeter = await api<{ id: string; webhook: { secret: string } }>(stack, "POST", "/api/meters", { name: "bench webhook", timezone: "UTC" });
+  const directMeter = await api<{ id: string }>(stack, "POST", "/api/meters", { name: "bench direct", timezone: "UTC" });
+
+  // Reference: the same rows, same batch size and concurrency, as plain multi-row INSERTs.
+  const directStart = performance.now();
+  await inParallel(batches(readings, BATCH), CONCURRENCY, async (batch) => {
+    const values: unknown[] = [];
+    const rows = batch.map((r, i) => {
+      values.push(directMeter.id, r.ts, r.power_w, r.energy_wh, r.voltage_v, r.current_a, r.power_factor, r.thd_pct);
+      const p = i * 8;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8})`;
+    });
+    await pool.query(`INSERT INTO readings (meter_id, ts, power_w, energy_wh, voltage_v, current_a, power_factor, thd_pct) VALUES ${rows.join(",")}`, values);
+  });
+  const directRate = READINGS / ((performance.now() - directStart) / 1000);
+  log(`  direct INSERT: ${Math.round(directRate).toLocaleString("en")} rows/s`);
+
+  const webhookStart = performance.now();
+  let accepted = 0;
+  await inParallel(batches(readings, BATCH), CONCURRENCY, async (batch) => {
+    const body = JSON.stringify({ readings: batch });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const response = await fetch(`${stack.baseUrl}/api/ingest/${webhookMeter.id}`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Wattboard-Timestamp": timestamp,
+        "X-Wattboard-Signature": await signWebhookBody(webhookMeter.webhook.secret, timestamp, new TextEncoder().encode(body)),
+      },
+      body,
+    });
+    if (!response.ok) throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
+    accepted += ((await response.json()) as { accepted: number }).accepted;
+  });
+  const webhookRate = READINGS / ((performance.now() - webhookStart) / 1000);
+  log(`  signed webhook: ${Math.round(webhookRate).toLocaleString("en")} rows/s`);
+
+  const stored = await pool.query("SELECT meter_id, count(*)::int AS n FROM readings WHERE meter_id = ANY($1) GROUP BY meter_id", [[webhookMeter.id, directMeter.id]]);
+  const counts = Object.fromEntries(stored.rows.map((r) => [r.meter_id, r.n]));
+  if (accepted !== READINGS || counts[webhookMeter.id] !== READINGS || counts[directMeter.id] !== READINGS) {
+    throw new Error(`row counts differ: accepted ${accepted}, stored ${JSON.stringify(counts)}, expected ${READINGS}`);
+  }
+  return {
+    ingest_webhook: {
+      value: Math.round(webhookRate),
+      unit: "readings/s",
+      reference: Math.round(directRate),
+      ratio: Number((webhookRate / directRate).toFixed(3)),
+      note: `${READINGS} readings, batches of ${BATCH}, ${CONCURRENCY} in flight, HMAC-signed, through workerd; reference: multi-row INSERT of the same rows into the same database through the same driver. Goal: ratio >= 0.6`,
+    },
+  };
+}

@@ -1,0 +1,147 @@
+import type { ChatMessage, ChatRole, ToolCallRecord } from "../../worker/chat/contract";
+import type { ChatQuote } from "../../worker/notifications/contract";
+
+export interface ChatSessionRow {
+  id: string;
+  title: string;
+  agentId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const EXCERPT_CHARS = 160;
+
+/** Chat sessions and messages of one user, in the UserHub's SQLite. */
+export class ChatStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  createSession(title: string, agentId: string | null = null): { id: string } {
+    const id = crypto.randomUUID();
+    const now = new Date().toISOString();
+    this.sql.exec("INSERT INTO chat_sessions (id, title, agent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", id, title, agentId, now, now);
+    return { id };
+  }
+
+  listSessions(): ChatSessionRow[] {
+    return this.sessions("SELECT * FROM chat_sessions ORDER BY updated_at DESC");
+  }
+
+  getSession(id: string): ChatSessionRow | undefined {
+    return this.sessions("SELECT * FROM chat_sessions WHERE id = ?", id)[0];
+  }
+
+  private sessions(query: string, ...bindings: string[]): ChatSessionRow[] {
+    return this.sql
+      .exec<{ id: string; title: string; agent_id: string | null; created_at: string; updated_at: string }>(query, ...bindings)
+      .toArray()
+      .map((r) => ({ id: r.id, title: r.title, agentId: r.agent_id, createdAt: r.created_at, updatedAt: r.updated_at }));
+  }
+
+  updateSession(id: string, changes: { title?: string; agentId?: string | null }): boolean {
+    const session = this.getSession(id);
+    if (!session) return false;
+    this.sql.exec("UPDATE chat_sessions SET title = ?, agent_id = ?, updated_at = ? WHERE id = ?", changes.title ?? session.title, changes.agentId === undefined ? session.agentId : changes.agentId, new Date().toISOString(), id);
+    return true;
+  }
+
+  deleteSession(id: string): boolean {
+    return this.sql.exec("DELETE FROM chat_sessions WHERE id = ? RETURNING id", id).toArray().length > 0;
+  }
+
+  listMessages(sessionId: string): ChatMessage[] {
+    return this.sql
+      .exec<{ id: string; role: ChatMessage["role"]; text: string; created_at: string }>("SELECT id, role, text, created_at FROM chat_messages WHERE session_id = ? ORDER BY created_at, rowid", sessionId)
+      .toArray()
+      .map((r) => ({ id: r.id, role: r.role, text: r.text, at: r.created_at }));
+  }
+
+  recordToolCall(sessionId: string, call: Omit<ToolCallRecord, "id" | "at">): ToolCallRecord {
+    const record: ToolCallRecord = { ...call, id: crypto.randomUUID(), at: new Date().toISOString() };
+    this.sql.exec(
+      "INSERT INTO chat_tool_calls (id, session_id, message_id, agent, tool, input, decision, result, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      record.id,
+      sessionId,
+      record.messageId,
+      record.agent,
+      record.tool,
+      JSON.stringify(record.input ?? null),
+      record.decision,
+      JSON.stringify(record.result ?? null),
+      record.error,
+      record.at,
+    );
+    return record;
+  }
+
+  listToolCalls(sessionId: string): ToolCallRecord[] {
+    return this.sql
+      .exec<{ id: string; message_id: string; agent: string; tool: string; input: string; decision: ToolCallRecord["decision"]; result: string | null; error: string | null; created_at: string }>(
+        "SELECT * FROM chat_tool_calls WHERE session_id = ? ORDER BY created_at, rowid",
+        sessionId,
+      )
+      .toArray()
+      .map((r) => ({ id: r.id, messageId: r.message_id, agent: r.agent, tool: r.tool, input: JSON.parse(r.input), decision: r.decision, result: r.result === null ? null : JSON.parse(r.result), error: r.error, at: r.created_at }));
+  }
+
+  /** "Always for this session" answers to permission requests. */
+  grant(sessionId: string, tool: string): void {
+    this.sql.exec("INSERT OR IGNORE INTO chat_grants (session_id, tool) VALUES (?, ?)", sessionId, tool);
+  }
+
+  hasGrant(sessionId: string, tool: string): boolean {
+    return this.sql.exec("SELECT 1 FROM chat_grants WHERE session_id = ? AND tool = ?", sessionId, tool).toArray().length > 0;
+  }
+
+  /** `id` lets a streamed answer keep the id its deltas were sent under. */
+  appendMessage(sessionId: string, role: ChatRole, text: string, id: string = crypto.randomUUID()): { id: string; at: string } | undefined {
+    const at = new Date().toISOString();
+    const session = this.sql.exec("UPDATE chat_sessions SET updated_at = ? WHERE id = ? RETURNING id", at, sessionId).toArray();
+    if (session.length === 0) return undefined;
+    this.sql.exec("INSERT INTO chat_messages (id, session_id, role, text, created_at) VALUES (?, ?, ?, ?, ?)", id, sessionId, role, text, at);
+    return { id, at };
+  }
+
+  /**
+   * A compression summary, placed right after the last message it summarizes (same time, later
+   * row), so the turns it does not replace still follow it.
+   */
+  insertSummary(sessionId: string, text: string, afterMessageId: string): { id: string; at: string } | undefined {
+    const [after] = this.sql.exec<{ created_at: string }>("SELECT created_at FROM chat_messages WHERE id = ? AND session_id = ?", afterMessageId, sessionId).toArray();
+    if (!after) return undefined;
+    const id = crypto.randomUUID();
+    this.sql.exec("INSERT INTO chat_messages (id, session_id, role, text, created_at) VALUES (?, ?, 'summary', ?, ?)", id, sessionId, text, after.created_at);
+    return { id, at: after.created_at };
+  }
+
+  /**
+   * The person's own most recent messages that mention any of `terms` (names of the meter, its
+   * charts and tabs) or match one of `goals` (what the person wanted, e.g. a peak limit).
+   */
+  findMentions(terms: string[], goals: RegExp[], limit = 2): ChatQuote[] {
+    const rows = this.sql
+      .exec<{ message_id: string; session_id: string; title: string; text: string; created_at: string }>(
+        `SELECT m.id AS message_id, m.session_id, s.title, m.text, m.created_at
+         FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
+         WHERE m.role = 'user' ORDER BY m.created_at DESC LIMIT 500`,
+      )
+      .toArray();
+    const lowered = terms.map((t) => t.toLowerCase()).filter((t) => t.length >= 3);
+    const scored = rows
+      .map((row) => {
+        const text = row.text.toLowerCase();
+        const mentions = lowered.filter((t) => text.includes(t)).length;
+        const goal = goals.some((g) => g.test(row.text));
+        return { row, score: mentions * 2 + (goal ? 1 : 0), goal, mentions };
+      })
+      // A goal counts only when it is about this meter, or said in a session that is.
+      .filter(({ mentions, goal, row }) => mentions > 0 || (goal && rows.some((other) => other.session_id === row.session_id && lowered.some((t) => other.text.toLowerCase().includes(t)))))
+      .sort((a, b) => b.score - a.score || b.row.created_at.localeCompare(a.row.created_at));
+    return scored.slice(0, limit).map(({ row }) => ({
+      sessionId: row.session_id,
+      sessionTitle: row.title,
+      messageId: row.message_id,
+      excerpt: row.text.length > EXCERPT_CHARS ? `${row.text.slice(0, EXCERPT_CHARS - 1).trimEnd()}…` : row.text,
+      at: row.created_at,
+    }));
+  }
+}

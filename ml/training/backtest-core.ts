@@ -1,0 +1,205 @@
+// Pure TS: the day-by-day backtest behind `npm run ml:backtest` and `npm run ml:eval`.
+// At each UTC midnight with 168 h of history and 24 h ahead inside the series, forecast the next
+// 24 h (through the injected forecaster: the ONNX model via ml/runtime/forecast.ts), score it against the
+// actual load and the persistence baselines, plan the battery on the forecast with ml/runtime/planner.ts,
+// and play the plan against the real load.
+import { type ForecastRequest, type ForecastResult, loadScenarios } from "../runtime/forecast.ts";
+import { ErrorAccumulator, persistenceEnsemble, previousDay, previousWeek } from "./metrics.ts";
+import { type Battery, planSchedule, type Plan } from "../runtime/planner.ts";
+import { HOUR_MS, type HourlySeries, type Point } from "./csv-series.ts";
+import { makeWindows } from "./forecast-windows.ts";
+
+/** Without a tariff: the Low Carbon London trial's flat standard tariff, GBP/kWh. */
+export const DEFAULT_FLAT_PRICE = 0.14228;
+export const DEFAULT_BATTERY: Battery = { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 };
+
+export type Forecaster = (requests: ForecastRequest[]) => Promise<ForecastResult[]>;
+
+export interface BacktestOptions {
+  series: HourlySeries;
+  /** Price per kWh of the hour starting at t. */
+  price: (t: number) => number;
+  battery?: Battery;
+  forecaster: Forecaster;
+  /** Plan on load scenarios around the forecast (default true) or on the point forecast only. */
+  scenarios?: boolean;
+  /** Also compute the perfect-foresight optimum over all played days at once (one long DP). */
+  fullHorizonOracle?: boolean;
+}
+
+export interface BacktestOutput {
+  forecast: {
+    cvrmse: number;
+    nmbe: number;
+    baselines: { previous_day: number; previous_week: number; persistence_ensemble: number };
+  };
+  optimization: {
+    cost_no_battery: number;
+    cost_plan: number;
+    cost_oracle: number;
+    savings_captured: number;
+  };
+}
+
+export interface BacktestDetails {
+  windows: number;
+  hours: number;
+  optimizedDays: number;
+  /** Perfect foresight over the whole played period in one plan (when requested). */
+  costOracleFullHorizon?: number;
+  firstWindow: string | null;
+  lastWindow: string | null;
+}
+
+/**
+ * Plays a day-ahead plan against the real load: the battery follows the planned charge and
+ * discharge, limited by its state of charge and capacity, and never discharges more than the real
+ * load of the hour (no export). Returns the real cost and the final state of charge.
+ */
+export function playPlan(
+  plan: Plan,
+  actual: number[],
+  prices: number[],
+  battery: Battery,
+  socStart: number,
+): { cost: number; soc: number; gridKwh: number[] } {
+  const ec = Math.sqrt(battery.roundTripEfficiency);
+  const ed = ec;
+  let soc = socStart;
+  let cost = 0;
+  const gridKwh: number[] = [];
+  plan.hours.forEach((h, t) => {
+    let charge = 0;
+    let discharge = 0;
+    if (h.chargeKwh > 0) {
+      const stored = Math.min(h.chargeKwh * ec, battery.capacityKwh - soc);
+      charge = stored / ec;
+      soc += stored;
+    }
+    if (h.dischargeKwh > 0) {
+      discharge = Math.min(h.dischargeKwh, actual[t], soc * ed);
+      soc -= discharge / ed;
+    }
+    const grid = actual[t] + charge - discharge;
+    gridKwh.push(grid);
+    cost += prices[t] * grid;
+  });
+  return { cost, soc: Math.max(0, soc), gridKwh };
+}
+
+/** (no battery - plan) / (no battery - oracle); 1 when there was nothing to capture and the plan lost nothing. */
+export function savingsCaptured(noBattery: number, plan: number, oracle: number): number {
+  const available = noBattery - oracle;
+  if (available <= 1e-9 * Math.max(1, Math.abs(noBattery))) return plan <= noBattery + 1e-9 ? 1 : 0;
+  return (noBattery - plan) / available;
+}
+
+export async function runBacktest(o: BacktestOptions): Promise<{ result: BacktestOutput; details: BacktestDetails }> {
+  const battery = o.battery ?? DEFAULT_BATTERY;
+  const windows = makeWindows(o.series, 24);
+  if (windows.length === 0) throw new Error("series too short: need at least 168 h of history and 24 h to forecast after a midnight");
+  const forecasts: ForecastResult[] = [];
+  for (let i = 0; i < windows.length; i += 512) forecasts.push(...(await o.forecaster(windows.slice(i, i + 512))));
+
+  const acc = { model: new ErrorAccumulator(), pd: new ErrorAccumulator(), pw: new ErrorAccumulator(), pe: new ErrorAccumulator() };
+  let costNo = 0;
+  let costPlan = 0;
+  let costOracle = 0;
+  let socPlan = battery.initialSocKwh ?? 0;
+  let socOracle = socPlan;
+  let optimizedDays = 0;
+  const allLoad: number[] = [];
+  const allPrices: number[] = [];
+  windows.forEach((w, i) => {
+    const f = forecasts[i].kwh;
+    acc.model.add(f, w.actual);
+    acc.pd.add(previousDay(w.history), w.actual);
+    acc.pw.add(previousWeek(w.history), w.actual);
+    acc.pe.add(persistenceEnsemble(w.history), w.actual);
+    // Costs need the whole real day; days with a missing hour are not played.
+    if (!w.actual.every(Number.isFinite)) return;
+    const prices = Array.from({ length: 24 }, (_, h) => o.price(w.start + h * HOUR_MS));
+    const plan = planSchedule({
+      start: w.start,
+      load: f,
+      loadScenarios: o.scenarios === false ? undefined : loadScenarios(f, w.history),
+      prices,
+      battery: { ...battery, initialSocKwh: socPlan },
+    });
+    const played = playPlan(plan, w.actual, prices, battery, socPlan);
+    socPlan = played.soc;
+    costPlan += played.cost;
+    const oracle = planSchedule({ start: w.start, load: w.actual, prices, battery: { ...battery, initialSocKwh: socOracle } });
+    costOracle += oracle.cost;
+    socOracle = oracle.finalSocKwh;
+    costNo += w.actual.reduce((a, v, h) => a + v * prices[h], 0);
+    if (o.fullHorizonOracle) {
+      allLoad.push(...w.actual);
+      allPrices.push(...prices);
+    }
+    optimizedDays++;
+  });
+  const result: BacktestOutput = {
+    forecast: {
+      cvrmse: acc.model.cvrmse(),
+      nmbe: acc.model.nmbe(),
+      baselines: {
+        previous_day: acc.pd.cvrmse(),
+        previous_week: acc.pw.cvrmse(),
+        persistence_ensemble: acc.pe.cvrmse(),
+      },
+    },
+    optimization: {
+      cost_no_battery: costNo,
+      cost_plan: costPlan,
+      cost_oracle: costOracle,
+      savings_captured: savingsCaptured(costNo, costPlan, costOracle),
+    },
+  };
+  const costOracleFullHorizon = o.fullHorizonOracle
+    ? planSchedule({ load: allLoad, prices: allPrices, battery: { ...battery, initialSocKwh: battery.initialSocKwh ?? 0 } }).cost
+    : undefined;
+  return {
+    result,
+    details: {
+      costOracleFullHorizon,
+      windows: windows.length,
+      hours: acc.model.n,
+      optimizedDays,
+      firstWindow: windows.length ? new Date(windows[0].start).toISOString() : null,
+      lastWindow: windows.length ? new Date(windows[windows.length - 1].start).toISOString() : null,
+    },
+  };
+}
+
+/**
+ * Hourly price lookup from tariff points (`timestamp,price_per_kwh`, each price holding until the
+ * next timestamp): the mean over the hour's minutes of that step function. Before the first point
+ * the first price applies, after the last point the last one.
+ */
+export function priceLookup(points: Point[]): (t: number) => number {
+  const pts = points.filter((p) => Number.isFinite(p.v));
+  if (pts.length === 0) throw new Error("tariff has no prices");
+  const at = (t: number): number => {
+    let lo = 0;
+    let hi = pts.length - 1;
+    if (t < pts[0].t) return pts[0].v;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (pts[mid].t <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return pts[lo].v;
+  };
+  const cache = new Map<number, number>();
+  return (t: number) => {
+    let v = cache.get(t);
+    if (v === undefined) {
+      let s = 0;
+      for (let m = 0; m < 60; m++) s += at(t + m * 60_000 + 30_000);
+      v = s / 60;
+      cache.set(t, v);
+    }
+    return v;
+  };
+}

@@ -1,0 +1,332 @@
+// Node-only: `npm run ml:eval`. Runs the backtest (ml/training/backtest-core.ts, the same code as
+// `ml:backtest`) over every held-out household with the London 2013 dynamic tariff and the
+// default battery, and writes ml/REPORT.md.
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type BacktestOutput, DEFAULT_BATTERY, runBacktest, savingsCaptured } from "./backtest-core.ts";
+import { loadDataset, loadSplit, TRAINING_DIR, MODELS_DIR } from "./data.ts";
+import { forecastBatch, MODEL_VERSION } from "../runtime/forecast.ts";
+import { ErrorAccumulator, median } from "./metrics.ts";
+import { loadOnnxSession } from "./ort-node.ts";
+import { hourlyPrices, londonDynamic2013 } from "../runtime/planner.ts";
+import type { HourlySeries } from "./csv-series.ts";
+import { makeWindows } from "./forecast-windows.ts";
+
+/**
+ * Diagnostic only (uses the future): cvrmse of the household's own whole-period mean profile by
+ * hour of day and weekday/weekend, on the same windows. A bound on what a "typical day" can explain.
+ */
+function profileOracleCvrmse(s: HourlySeries): number {
+  const sum = new Float64Array(48);
+  const cnt = new Float64Array(48);
+  const key = (t: number) => {
+    const d = new Date(t);
+    return d.getUTCHours() + (d.getUTCDay() === 0 || d.getUTCDay() === 6 ? 24 : 0);
+  };
+  s.values.forEach((v, i) => {
+    if (!Number.isFinite(v)) return;
+    const k = key(s.start + i * 3_600_000);
+    sum[k] += v;
+    cnt[k]++;
+  });
+  const acc = new ErrorAccumulator();
+  for (const w of makeWindows(s, 24)) {
+    acc.add(
+      w.actual.map((_, h) => {
+        const k = key(w.start + h * 3_600_000);
+        return sum[k] / cnt[k];
+      }),
+      w.actual,
+    );
+  }
+  return acc.cvrmse();
+}
+
+/** The future-using bounds of ml/training/ceiling.ts (ml/training/ceiling.json), when that file is present. */
+function ceilingSection(): string {
+  const p = join(TRAINING_DIR, "ceiling.json");
+  if (!existsSync(p)) return "";
+  const c = JSON.parse(readFileSync(p, "utf8")) as {
+    persistence_ensemble: number;
+    results: { name: string; median_cvrmse: number; ratio_to_persistence_ensemble: number }[];
+  };
+  const pct1 = (x: number) => `${(100 * x).toFixed(1)} %`;
+  return `
+How far history alone can go (\`npx tsx ml/training/ceiling.ts\`, ml/training/ceiling.json): the shipped recipe (same features, ridge penalty,
+training households and windows) refitted with extra inputs that CHEAT by revealing part of the future, on the same held-out
+midnight windows (persistence ensemble ${pct1(c.persistence_ensemble)}; the goal needs a ratio of 0.90 or less):
+
+| what the forecaster is given | median cvrmse | ratio to persistence ensemble |
+|---|---:|---:|
+${c.results.map((r) => `| ${r.name} | ${pct1(r.median_cvrmse)} | ${r.ratio_to_persistence_ensemble.toFixed(3)} |`).join("\n")}
+
+Even a forecaster told the exact energy of the coming day ${c.results[1].ratio_to_persistence_ensemble > 0.9 ? "stays above" : "gets to"} the 0.90 ratio; knowing when within the day the
+energy is used (6-hour block totals) ${c.results[2].ratio_to_persistence_ensemble <= 0.9 ? "gets below it" : "does not reach it either"}. The 10 % goal therefore needs information about the timing of the next
+day's use that 7 days of a meter's own history do not carry (occupancy, plans); weather is not available to the product either.
+`;
+}
+
+/** The model-class selection of ml/training/select.ts (ml/training/selection.json): training households only. */
+function selectionSection(): string {
+  const p = join(TRAINING_DIR, "selection.json");
+  if (!existsSync(p)) return "";
+  interface Cand {
+    name: string;
+    households: number;
+    cv_median_cvrmse: number;
+    persistence_ensemble: number;
+    ratio: number;
+    seconds: number;
+    command: string;
+  }
+  const sel = JSON.parse(readFileSync(p, "utf8")) as { candidates: Cand[]; screen_first_fold?: Cand[] };
+  const rows = (cs: Cand[]) =>
+    cs.map((c) => `| ${c.name} | ${(100 * c.cv_median_cvrmse).toFixed(2)} % | ${c.ratio.toFixed(4)} | ${c.seconds.toFixed(0)} | \`${c.command}\` |`).join("\n");
+  const head = "| candidate | median cvrmse | ratio to persistence ensemble | seconds | reproduce |\n|---|---:|---:|---:|---|";
+  const screen = sel.screen_first_fold?.length
+    ? `
+Quicker screens on the first fold only (${sel.screen_first_fold[0].households} training households; ratio to the ensemble on those households, compare rows with each other only):
+
+${head}
+${rows(sel.screen_first_fold)}
+`
+    : "";
+  return `
+## Model selection
+
+Goal: a median hourly cvrmse on the held-out London households at most 0.90 times the persistence ensemble's. The model class
+was chosen on the 40 TRAINING households only, by \`npx tsx ml/training/select.ts\` (ml/training/selection.json): 5-fold cross-validation over
+whole households with the same seeded folds as \`ml:train\`, each household scored on its midnight windows by a model fitted
+without it, median over the 40 households, divided by the persistence ensemble's median on the same windows. The held-out
+households are not loaded by it. Ridge rows share one Gram matrix per household; "v2 features" are the first 274 columns
+of feature version 3. Residual models (mlp-res, gbt-res) are fitted to the residual of the ridge model named in the row, on
+windows every 2 h; MLPs by Adam with a cosine learning rate (seed 42), trees by histogram gradient boosting (seed 42).
+
+${head}
+${rows(sel.candidates)}
+${screen}
+Best of each class on the 5-fold cross-validation: ${classBest(sel.candidates)}. No candidate comes near the goal's 0.90:
+the gap is an order of magnitude larger than any difference between these learners, and the ceiling above says why (the
+information is not in the 7-day history). The nonlinear learners, each fitted to the ridge residual, gain a few tenths of a
+point on the first fold (the MLP and the trees alike) and the MLP gains nothing over five folds (the trees, as slow as
+several MLPs, were screened on the first fold only); weighting the training households by
+how predictable they are (ensemble cvrmse^-2) gains more on these folds, and is what \`ml:train\` chose (its own grid over
+the weight power and lambda, same folds). Trees would have been deployable: onnxruntime-web 1.30's wasm build runs
+\`ai.onnx.ml\` TreeEnsembleRegressor (checked with a hand-built one-tree model).
+
+The previous model, v2 (ridge over the first 274 features, unweighted, lambda 3000), scored 83.0 % against 85.9 % on the
+held-out London households (ratio 0.966, mean per household 0.970); the table at the top is the shipped model on the same windows.
+`;
+}
+
+/** "ridge 0.956 (name), mlp-res 0.960 (name), ..." from the candidate rows. */
+function classBest(cs: { name: string; ratio: number }[]): string {
+  const best = new Map<string, { name: string; ratio: number }>();
+  for (const c of cs) {
+    const cls = c.name.split(" ")[0];
+    if (!best.has(cls) || c.ratio < best.get(cls)!.ratio) best.set(cls, c);
+  }
+  return [...best].map(([cls, c]) => `${cls} ${c.ratio.toFixed(4)} (${c.name})`).join("; ");
+}
+
+interface Row {
+  id: string;
+  source: string;
+  days: number;
+  r: BacktestOutput;
+  /** Perfect foresight over the whole year in one plan. */
+  oracleFull: number;
+  /** Same backtest but planning on the point forecast only (no scenarios). */
+  planPoint: number;
+  profileOracle: number;
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : "n/a");
+const num = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const onnxPath = join(MODELS_DIR, `forecast-${MODEL_VERSION}.onnx`);
+  const contract = JSON.parse(readFileSync(join(MODELS_DIR, `forecast-${MODEL_VERSION}.json`), "utf8"));
+  const split = loadSplit();
+  const trained = new Set<string>(contract.training.households);
+  const heldOut: string[] = contract.training.held_out_households;
+  for (const id of heldOut) if (trained.has(id)) throw new Error(`${id} is both trained on and held out`);
+  if (JSON.stringify([...heldOut].sort()) !== JSON.stringify([...split.heldOut].sort())) {
+    throw new Error("model contract and ml/training/data/households.json disagree on the held-out households");
+  }
+  const ds = loadDataset();
+  const model = await loadOnnxSession(onnxPath);
+  const tariff = londonDynamic2013();
+  const cache = new Map<number, number>();
+  const price = (t: number) => {
+    let v = cache.get(t);
+    if (v === undefined) cache.set(t, (v = hourlyPrices(tariff, t, 1)[0]));
+    return v;
+  };
+  const rows: Row[] = [];
+  for (const h of ds.households.filter((x) => heldOut.includes(x.id))) {
+    const forecaster = (reqs: Parameters<typeof forecastBatch>[2]) => forecastBatch(model.session, model.Tensor, reqs);
+    const { result, details } = await runBacktest({ series: h.series, price, battery: DEFAULT_BATTERY, forecaster, fullHorizonOracle: true });
+    const point = await runBacktest({ series: h.series, price, battery: DEFAULT_BATTERY, forecaster, scenarios: false });
+    rows.push({
+      id: h.id,
+      source: h.source,
+      days: details.windows,
+      r: result,
+      oracleFull: details.costOracleFullHorizon!,
+      planPoint: point.result.optimization.cost_plan,
+      profileOracle: profileOracleCvrmse(h.series),
+    });
+    console.error(`${h.id}: cvrmse ${num(result.forecast.cvrmse)} ensemble ${num(result.forecast.baselines.persistence_ensemble)} captured ${num(result.optimization.savings_captured)}`);
+  }
+  const london = rows.filter((r) => r.source === "lcl");
+  const other = rows.filter((r) => r.source !== "lcl");
+  const med = (rs: Row[], f: (r: BacktestOutput) => number) => median(rs.map((r) => f(r.r)));
+  const agg = (rs: Row[]) => ({
+    households: rs.length,
+    cvrmse: med(rs, (r) => r.forecast.cvrmse),
+    nmbe: med(rs, (r) => r.forecast.nmbe),
+    previous_day: med(rs, (r) => r.forecast.baselines.previous_day),
+    previous_week: med(rs, (r) => r.forecast.baselines.previous_week),
+    persistence_ensemble: med(rs, (r) => r.forecast.baselines.persistence_ensemble),
+    savings_captured_pooled: savingsCaptured(
+      rs.reduce((a, r) => a + r.r.optimization.cost_no_battery, 0),
+      rs.reduce((a, r) => a + r.r.optimization.cost_plan, 0),
+      rs.reduce((a, r) => a + r.r.optimization.cost_oracle, 0),
+    ),
+    savings_captured_median: med(rs, (r) => r.optimization.savings_captured),
+    profile_oracle_cvrmse: median(rs.map((r) => r.profileOracle)),
+    /** Same plans against the whole-year perfect-foresight optimum. */
+    savings_captured_vs_full_horizon_oracle: savingsCaptured(
+      rs.reduce((a, r) => a + r.r.optimization.cost_no_battery, 0),
+      rs.reduce((a, r) => a + r.r.optimization.cost_plan, 0),
+      rs.reduce((a, r) => a + r.oracleFull, 0),
+    ),
+    /** Planning on the point forecast only (no scenarios), against the day-ahead oracle. */
+    savings_captured_point_forecast: savingsCaptured(
+      rs.reduce((a, r) => a + r.r.optimization.cost_no_battery, 0),
+      rs.reduce((a, r) => a + r.planPoint, 0),
+      rs.reduce((a, r) => a + r.r.optimization.cost_oracle, 0),
+    ),
+  });
+  const L = agg(london);
+  const O = agg(other);
+  const improvement = 1 - L.cvrmse / L.persistence_ensemble;
+  const meanRatio = london.reduce((a, r) => a + r.r.forecast.cvrmse / r.r.forecast.baselines.persistence_ensemble, 0) / london.length;
+  const goalForecast = improvement >= 0.1;
+  const goalSavings = L.savings_captured_pooled >= 0.9;
+  const seconds = (performance.now() - t0) / 1000;
+
+  const table = (rs: Row[]) =>
+    [
+      "| household | days | cvrmse | nmbe | previous_day | previous_week | persistence_ensemble | cost no battery | cost plan | cost oracle | savings_captured |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+      ...rs.map(
+        (r) =>
+          `| ${r.id} | ${r.days} | ${pct(r.r.forecast.cvrmse)} | ${pct(r.r.forecast.nmbe)} | ${pct(r.r.forecast.baselines.previous_day)} | ${pct(
+            r.r.forecast.baselines.previous_week,
+          )} | ${pct(r.r.forecast.baselines.persistence_ensemble)} | ${num(r.r.optimization.cost_no_battery, 2)} | ${num(
+            r.r.optimization.cost_plan,
+            2,
+          )} | ${num(r.r.optimization.cost_oracle, 2)} | ${num(r.r.optimization.savings_captured)} |`,
+      ),
+    ].join("\n");
+  const sel = contract.training.selection;
+  const report = `# Wattboard ML report (model ${MODEL_VERSION})
+
+Generated by \`npm run ml:eval\` (${new Date().toISOString().slice(0, 10)}, ${seconds.toFixed(0)} s). Data: ${
+    ds.origin === "shared" ? "the full datasets in ../shared/data" : "the subset committed in ml/training/data (../shared/data absent)"
+  }. Inference: **${model.runtime}** in Node, on the same ONNX file the Worker imports
+(\`ml/runtime/models/forecast-${MODEL_VERSION}.onnx\`, ${statSync(onnxPath).size} bytes) and the same feature code (\`ml/runtime/features.ts\` through \`ml/runtime/forecast.ts\`).
+
+## Protocol
+- Held-out households (never trained on, never used for model selection): ${heldOut.join(", ")}.
+  The London ones were chosen by a seeded shuffle of whole households (ml/training/data.ts \`splitHouseholds\`);
+  the Sceaux and HUE houses are out-of-distribution extras, reported separately and not part of the goals.
+- Every UTC midnight with 168 h of history and 24 h ahead: forecast the next 24 h, compare hourly with the actual load.
+  cvrmse = RMSE / mean actual over all hours of a household; nmbe = mean(forecast - actual) / mean actual.
+  The baselines run on exactly the same windows: previous_day (last 24 h), previous_week (same 24 h a week earlier),
+  persistence_ensemble (mean of the 7 past days at each hour).
+- Battery ${DEFAULT_BATTERY.capacityKwh} kWh, ${DEFAULT_BATTERY.powerKw} kW, ${DEFAULT_BATTERY.roundTripEfficiency * 100} % round trip,
+  London 2013 dynamic tariff (High 67.20 / Normal 11.76 / Low 3.99 p/kWh, half-hourly bands averaged per hour; Sceaux/HUE replay the 2013 calendar).
+  Each midnight the planner (exact DP, ml/runtime/planner.ts) plans the day on the forecast, starting from the battery's real state of charge;
+  the battery then follows the planned charge/discharge against the real load, never discharging more than that load (no export).
+  The oracle is the same planner given the real load. savings_captured = (cost_no_battery - cost_plan) / (cost_no_battery - cost_oracle).
+  Costs are in GBP.
+
+## Results: held-out London households (${L.households})
+
+| metric (median over households) | value |
+|---|---:|
+| model cvrmse | **${pct(L.cvrmse)}** |
+| persistence_ensemble cvrmse | ${pct(L.persistence_ensemble)} |
+| previous_day cvrmse | ${pct(L.previous_day)} |
+| previous_week cvrmse | ${pct(L.previous_week)} |
+| model nmbe | ${pct(L.nmbe)} |
+| model vs persistence ensemble | ${(100 * improvement).toFixed(1)} % lower |
+| model / persistence ensemble cvrmse per household, mean over households | ${num(meanRatio)} |
+| savings_captured, pooled over households (sum of savings / sum of oracle savings) | **${num(L.savings_captured_pooled)}** |
+| savings_captured, median of households | ${num(L.savings_captured_median)} |
+| savings_captured against the whole-year perfect-foresight optimum (stricter, pooled) | ${num(L.savings_captured_vs_full_horizon_oracle)} |
+| savings_captured when planning on the point forecast only, no scenarios (pooled) | ${num(L.savings_captured_point_forecast)} |
+
+How to read savings_captured: the contract's oracle is the same day-ahead planner given the real load of the day
+(same 24 h horizon, no value on energy left at midnight). The shipped plan optimises the expected cost over load
+scenarios (the forecast plus the meter's own day-to-day deviations over the past week, \`loadScenarios\` in ml/runtime/forecast.ts),
+so it charges a little more than a point-forecast plan; energy left at midnight is carried into the next day, which the myopic
+day-ahead oracle does not exploit. That is why single households can exceed 1. The whole-year perfect-foresight optimum
+(one DP over all played days) is a true upper bound; against it the plans capture the fraction in the row above.
+
+Why the forecast goal is hard here: single homes are dominated by unpredictable switching. As a diagnostic that
+cheats (it uses the future), each household's own mean profile over the whole year (by hour of day, weekday vs weekend)
+scores a median cvrmse of ${pct(L.profile_oracle_cvrmse)} on the same windows, against ${pct(L.persistence_ensemble)} for the
+persistence ensemble and ${pct(L.cvrmse)} for the model: knowing a household's typical day perfectly does not beat averaging its
+last 7 days by much, and the model, which only sees the last 7 days, already does ${L.cvrmse < L.profile_oracle_cvrmse ? "better than" : "about as well as"} that cheat.
+${ceilingSection()}
+MAC000016 has only 15 days of data in 2013, hence 8 windows: it is one of the two households that set the median of 10, so
+the median moves by a point or so with that household alone; the per-household table below is the fuller picture.
+Weather and occupancy are not available to the model (the Worker only has the meter's own history).
+
+### Goals
+- Median hourly cvrmse at least 10 % lower than the persistence ensemble: **${goalForecast ? "met" : "NOT met"}** (${(100 * improvement).toFixed(1)} % lower).
+- Beat the ~77 % BuildingsBench reference for single homes: model median ${pct(L.cvrmse)} ${L.cvrmse < 0.77 ? "(below 77 %)" : "(NOT below 77 %)"}; note that
+  on these households the persistence ensemble itself scores ${pct(L.persistence_ensemble)}, so the reference is only a rough yardstick for this sample.
+- savings_captured >= 0.9 on the London dynamic tariff: **${goalSavings ? "met" : "NOT met"}** against the contract's day-ahead oracle (pooled ${num(L.savings_captured_pooled)});
+  against the stricter whole-year perfect-foresight optimum: ${num(L.savings_captured_vs_full_horizon_oracle)} (${L.savings_captured_vs_full_horizon_oracle >= 0.9 ? "also >= 0.9" : "below 0.9"}).
+
+${table(london)}
+
+## Out-of-distribution houses (not London, not in the goals)
+
+${other.length ? table(other) : "(not present in the loaded data)"}
+
+Medians: model ${pct(O.cvrmse)}, persistence ensemble ${pct(O.persistence_ensemble)}; savings_captured pooled ${num(O.savings_captured_pooled)}.
+
+## Model
+- Chosen by measurement: ${sel.chosen}. Selection: ${sel.method}; metric: ${sel.metric}
+  (persistence ensemble on the same windows: ${pct(sel.persistence_ensemble)}):
+
+| candidate | cross-validation median cvrmse | ratio to persistence ensemble | solve seconds |
+|---|---:|---:|---:|
+${sel.candidates
+  .map((c: { name: string; val: number; seconds: number }) => `| ${c.name} | ${pct(c.val)} | ${num(c.val / sel.persistence_ensemble)} | ${c.seconds.toFixed(1)} |`)
+  .join("\n")}
+
+- Trained on ${contract.training.households.length} London households, ${contract.training.windows} windows (a start every ${contract.training.window_stride_hours} h), seed ${contract.training.seed};
+  \`npm run ml:train\` took ${contract.training.seconds.toFixed(0)} s including model selection. Model file ${contract.bytes} bytes.
+- Features (${contract.input.shape[1]}, feature version ${contract.features.version}): 168 lags / scale, the 24-hour mean profile of the 7 past days / scale,
+  start hour (sin, cos), weekday one-hot, log scale, robust profiles of the 7 past days at each hour (median, mean without
+  the lowest and highest day, lowest day) / scale, and (version 3) the mean of the past days of the target hour's day type
+  (weekday or weekend, in the meter's time zone), the highest day and the standard deviation of the 7 days at each hour / scale.
+  scale = mean kWh/h of the 168 h history, so the model works on a new meter with 7 days of history.
+${selectionSection()}`;
+  writeFileSync(join(TRAINING_DIR, "..", "REPORT.md"), report);
+  const summary = { london: L, other: O, goals: { forecast_10pct_below_ensemble: goalForecast, savings_captured_0_9: goalSavings }, runtime: model.runtime, seconds };
+  process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+}
+
+main().catch((e: unknown) => {
+  console.error(`ml:eval: ${(e as Error).stack ?? e}`);
+  process.exit(1);
+});

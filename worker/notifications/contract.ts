@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { TimeZone } from "../meters/contract";
+
+/** A past chat message that mentions what a notification is about, quoted briefly. */
+export const ChatQuote = z.object({
+  sessionId: z.string(),
+  sessionTitle: z.string(),
+  messageId: z.string(),
+  excerpt: z.string(),
+  at: z.string(),
+});
+export type ChatQuote = z.infer<typeof ChatQuote>;
+
+export const Notification = z
+  .object({
+    id: z.uuid(),
+    kind: z.string(),
+    meterId: z.uuid().nullable(),
+    runId: z.uuid().nullable(),
+    title: z.string(),
+    body: z.string(),
+    /** Earlier chat messages the body quotes; `link` opens the session. */
+    context: z.array(ChatQuote.extend({ link: z.string() })),
+    silent: z.boolean(),
+    read: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: "Notification" });
+export type Notification = z.infer<typeof Notification>;
+
+export const NOTIFICATION_KINDS = ["peak_over_limit", "plan_saves", "consumption_anomaly"] as const;
+
+export const NotificationSettings = z
+  .object({
+    mutedKinds: z.array(z.enum(NOTIFICATION_KINDS)).max(NOTIFICATION_KINDS.length),
+    quietFromHour: z.int().min(0).max(23).nullable(),
+    quietToHour: z.int().min(0).max(23).nullable(),
+    timezone: TimeZone,
+  })
+  .strict()
+  .refine((s) => (s.quietFromHour === null) === (s.quietToHour === null), { path: ["quietToHour"], message: "give both quiet hours or neither" })
+  .meta({ id: "NotificationSettings" });

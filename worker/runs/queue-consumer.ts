@@ -1,0 +1,61 @@
+import type { Env } from "../env";
+import { userHub } from "../../durable-objects/user-hub/stub";
+import { InferenceJob, latestJobPerMeter } from "./queue-job";
+
+/** Runs the forecast and plan for one meter. Provided by the model (issue 4); absent until then. */
+export type MeterRunner = (env: Env, job: InferenceJob) => Promise<void>;
+
+/**
+ * Consumes the "inference" queue: malformed messages are acknowledged and logged (retrying them
+ * cannot help), the rest are reduced to one job per meter. A failing meter is retried with
+ * backoff without holding back the other meters of the batch.
+ */
+export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: Env, runMeter?: MeterRunner): Promise<void> {
+  const valid: { message: Message<unknown>; job: InferenceJob }[] = [];
+  for (const message of batch.messages) {
+    const parsed = InferenceJob.safeParse(message.body);
+    if (parsed.success) {
+      valid.push({ message, job: parsed.data });
+    } else {
+      console.error(`inference: dropped malformed message ${message.id}: ${parsed.error.issues.map((i) => i.path.join(".") + " " + i.message).join("; ")}`);
+      message.ack();
+    }
+  }
+  for (const job of latestJobPerMeter(valid.map((v) => v.job))) {
+    const messages = valid.filter((v) => v.job.meterId === job.meterId).map((v) => v.message);
+    try {
+      await runMeter?.(env, job);
+      for (const message of messages) message.ack();
+    } catch (error) {
+      // First line only: drizzle appends the query's parameters on the next lines.
+      const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+      const attempts = Math.max(...messages.map((m) => m.attempts));
+      console.error(`inference: run failed for meter ${job.meterId} (attempt ${attempts}, retry in ${retryDelaySeconds(attempts)} s): ${reason}`);
+      for (const message of messages) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+    }
+  }
+}
+
+/** 10 s, 20 s, 40 s, … capped at 5 minutes; after max_retries the message goes to the dead letter queue. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(300, 10 * 2 ** (attempts - 1));
+}
+
+/**
+ * The dead letter queue's consumer: jobs that failed every retry. Each is logged and listed for
+ * its owner (GET /api/model-runs/failed), through the user's hub since Postgres may be the reason.
+ */
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const message of batch.messages) {
+    const parsed = InferenceJob.safeParse(message.body);
+    if (!parsed.success) {
+      console.error(`inference: dropped malformed dead letter ${message.id}`);
+      message.ack();
+      continue;
+    }
+    const job = parsed.data;
+    console.error(`inference: gave up on meter ${job.meterId} (${job.trigger} run for readings up to ${job.newestTs}) after its retries; listed in its owner's failed runs`);
+    await userHub(env, job.userId).recordFailedRun({ meterId: job.meterId, trigger: job.trigger, newestTs: job.newestTs, failedAt: new Date().toISOString() });
+    message.ack();
+  }
+}
