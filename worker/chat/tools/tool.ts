@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Database } from "../../db/client";
 import type { Env } from "../../env";
-import type { ToolRisk } from "./catalog";
+import { TOOL_CATALOG, type ToolName, type ToolRisk } from "./catalog";
 
 export interface ToolContext {
   db: Database;
@@ -25,4 +25,9 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   input: Input;
   /** Returns a result for the engine (JSON) and a one-line summary for the person. */
   run(context: ToolContext, input: z.infer<Input>): Promise<{ result: unknown; summary: string }>;
+}
+
+/** A catalog entry with what it does; each domain's tools.ts implements its own. */
+export function implement<Name extends ToolName>(name: Name, tool: { run(context: ToolContext, input: z.infer<(typeof TOOL_CATALOG)[Name]["input"]>): Promise<{ result: unknown; summary: string }> }) {
+  return { name, ...TOOL_CATALOG[name], run: tool.run } as ToolDefinition<(typeof TOOL_CATALOG)[Name]["input"]> & { name: Name };
 }
