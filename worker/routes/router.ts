@@ -1,5 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
+import type { Context } from "hono";
+import type { Actor } from "../actor";
 import type { AppEnv } from "../env";
 import { notFound, validationError } from "../errors";
 import { isUuid } from "../id-contract";
@@ -31,4 +33,9 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 
 export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
   return { description, content: { "application/json": { schema } } };
+}
+
+/** The signed-in person behind a request, as the operations take it. */
+export function actorOf(c: Context<AppEnv>): Actor {
+  return { db: c.var.db, env: c.env, userId: c.var.user.id, origin: new URL(c.req.url).origin };
 }

@@ -1,12 +1,8 @@
 import type { z } from "zod";
-import type { Database } from "../../db/client";
-import type { Env } from "../../env";
+import type { Actor } from "../../actor";
 import { TOOL_CATALOG, type ToolName, type ToolRisk } from "./catalog";
 
-export interface ToolContext {
-  db: Database;
-  env: Env;
-  userId: string;
+export interface ToolContext extends Actor {
   /** Where the call comes from, for provenance of what it creates. */
   sessionId: string;
   sessionTitle: string;
@@ -14,8 +10,6 @@ export interface ToolContext {
   messageAt: string;
   /** The tab the person picked in the chat, if any. */
   tabId?: string;
-  /** Where the app is served, for links the tools hand out. */
-  origin: string;
 }
 
 export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
