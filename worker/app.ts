@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { requireUser } from "./auth/middleware";
 import { connectDatabase } from "./db/client";
-import type { AppEnv } from "./env";
+import { type AppEnv, settingsProblem } from "./env";
 import { ApiError, databaseUnavailable, errorChain, isDatabaseUnavailable, routeNotFound } from "./errors";
 import { agentsRoutes } from "./routes/agents";
 import { authRoutes } from "./routes/auth";
@@ -61,8 +61,16 @@ const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
   }
 });
 
+/** Settings that cannot work fail every request loudly, naming what to fix (never a value). */
+const withValidSettings = createMiddleware<AppEnv>(async (c, next) => {
+  const problem = settingsProblem(c.env);
+  if (problem) throw new ApiError(503, "misconfigured", `The server is misconfigured: ${problem}. Fix the Worker's settings (README, "Configuration for a real deployment").`);
+  await next();
+});
+
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>();
+  app.use("*", withValidSettings);
 
   // API answers are data: never framed, never sniffed, HTTPS only. (A WebSocket upgrade's
   // headers are immutable, so /api/ws is left as it is.)

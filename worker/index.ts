@@ -1,5 +1,5 @@
 import { createApp } from "./app";
-import type { Env } from "./env";
+import { type Env, settingsProblem } from "./env";
 import { consumeDeadLetters, consumeInferenceBatch } from "./runs/queue-consumer";
 import { runMeterFromQueue } from "./runs/queue-run-meter";
 
@@ -9,5 +9,10 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => (batch.queue === "wattboard-inference-dlq" ? consumeDeadLetters(batch, env) : consumeInferenceBatch(batch, env, runMeterFromQueue)),
+  async queue(batch, env) {
+    // Settings that cannot work make the batch fail (and retry) instead of being half processed.
+    const problem = settingsProblem(env);
+    if (problem) throw new Error(`the Worker is misconfigured: ${problem}`);
+    await (batch.queue === "wattboard-inference-dlq" ? consumeDeadLetters(batch, env) : consumeInferenceBatch(batch, env, runMeterFromQueue));
+  },
 } satisfies ExportedHandler<Env>;
