@@ -45,7 +45,7 @@ export async function startBenchStack(log: (line: string) => void, options: { da
     DEV_AUTH_SECRET: randomBytes(32).toString("hex"),
     WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
   };
-  writeFileSync(fileURLToPath(new URL("../dist/wattboard/.dev.vars", import.meta.url)), Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
+  writeFileSync(fileURLToPath(new URL("../dist/wattboard/.dev.vars", import.meta.url)), `${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n")}\n`, { mode: 0o600 });
   const server = await preview({ configFile, preview: { port: 0 }, logLevel: "warn" });
   const baseUrl = server.resolvedUrls!.local[0].replace(/\/$/, "");
   const signIn = await fetch(`${baseUrl}/api/auth/dev`, {
@@ -71,9 +71,15 @@ export async function reachable(url: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
     socket.setTimeout(1_000);
-    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once("error", () => resolve(false));
-    socket.once("timeout", () => (socket.destroy(), resolve(false)));
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.connect(Number(port), hostname);
   });
 }

@@ -13,7 +13,10 @@ async function openSocket(stack: BenchStack, onMessage: (type: string, at: numbe
   const { ticket } = await api<{ ticket: string }>(stack, "POST", "/api/ws/ticket");
   const socket = new WebSocket(`${stack.baseUrl.replace(/^http/, "ws")}/api/ws?ticket=${encodeURIComponent(ticket)}`);
   socket.on("message", (data) => onMessage(JSON.parse(data.toString()).type, performance.now()));
-  await new Promise((resolve, reject) => (socket.once("open", resolve), socket.once("error", reject)));
+  await new Promise((resolve, reject) => {
+    socket.once("open", resolve);
+    socket.once("error", reject);
+  });
   return socket;
 }
 

@@ -375,7 +375,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Only the load key changes: the other benchmarks' latest figures stay in the one file.
   const file = fileURLToPath(new URL("./results.json", import.meta.url));
   const previous = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>) : {};
-  writeFileSync(file, JSON.stringify({ ...previous, ...results }, null, 2) + "\n");
+  writeFileSync(file, `${JSON.stringify({ ...previous, ...results }, null, 2)}\n`);
   console.log(`\nwritten to ${file}`);
   process.exit(0);
 }

@@ -52,7 +52,7 @@ if (load.users > 0) {
 }
 
 const file = fileURLToPath(new URL("./results.json", import.meta.url));
-writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${"benchmark".padEnd(28)}${"value".padStart(14)}${"reference".padStart(14)}${"ratio".padStart(9)}`);
 for (const [name, r] of Object.entries(results)) {
   console.log(`${name.padEnd(28)}${`${r.value} ${r.unit}`.padStart(14)}${String(r.reference ?? "").padStart(14)}${String(r.ratio ?? "").padStart(9)}`);

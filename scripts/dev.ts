@@ -73,7 +73,7 @@ async function warmModel() {
  * `opencode serve`, started here; without one, or if it cannot start, the offline engine answers.
  */
 async function startLlmEngine(appUrl: string): Promise<ChatEngineProcess | undefined> {
-  let provider;
+  let provider: ReturnType<typeof llmProviderFromEnv>;
   try {
     provider = llmProviderFromEnv();
   } catch (error) {

@@ -173,7 +173,10 @@ export function buildFeatures(history: ArrayLike<number>, start: number, opts: F
       all += v;
       s2 += v * v;
       hi = Math.max(hi, v);
-      if ((targetDow + d) % 7 >= 5 === weekend) (s += v), c++;
+      if ((targetDow + d) % 7 >= 5 === weekend) {
+        s += v;
+        c++;
+      }
     }
     const mean = all / days;
     x[dtype + h] = s / c / scale;

@@ -40,7 +40,7 @@ export async function forecastBatch(
   if (requests.length === 0) return [];
   const feats = requests.map((r) => buildFeatures(r.history, r.start, opts));
   const x = new Float32Array(requests.length * N_FEATURES);
-  feats.forEach((f, i) => x.set(f.x, i * N_FEATURES));
+  for (const [i, f] of feats.entries()) x.set(f.x, i * N_FEATURES);
   const out = await session.run({ [MODEL_INPUT]: new Tensor("float32", x, [requests.length, N_FEATURES]) });
   const y = out[MODEL_OUTPUT]?.data as ArrayLike<number> | undefined;
   if (!y || y.length !== requests.length * HORIZON_HOURS) throw new Error(`model output "${MODEL_OUTPUT}" has the wrong shape`);

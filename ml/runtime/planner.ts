@@ -272,7 +272,7 @@ export function planSchedule(input: PlanInput): Plan {
     if (!Number.isFinite(input.load[t]) || input.load[t] < 0) throw new Error(`load[${t}] must be a non-negative number`);
     if (!Number.isFinite(input.prices[t])) throw new Error(`prices[${t}] must be a number`);
   }
-  const scen = input.loadScenarios && input.loadScenarios.length ? input.loadScenarios : [input.load];
+  const scen = input.loadScenarios?.length ? input.loadScenarios : [input.load];
   for (const sc of scen) {
     if (sc.length !== T) throw new Error("every load scenario must have the same length as load");
     for (const v of sc) if (!Number.isFinite(v) || v < 0) throw new Error("load scenarios must be non-negative numbers");

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_BATTERY, DEFAULT_FLAT_PRICE, priceLookup, runBacktest } from "./backtest-core.ts";
-import { TRAINING_DIR, MODELS_DIR } from "./data.ts";
+import { MODELS_DIR } from "./data.ts";
 import { forecastBatch, MODEL_VERSION } from "../runtime/forecast.ts";
 import { loadOnnxSession } from "./ort-node.ts";
 import { parseCsvSeries, resampleHourly } from "./csv-series.ts";
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     forecaster: (reqs) => forecastBatch(model.session, model.Tensor, reqs, { timeZone }),
   });
   console.error(`ml:backtest: ${model.runtime}; ${details.windows} days forecast, ${details.optimizedDays} played`);
-  process.stdout.write(JSON.stringify(result) + "\n");
+  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 main().catch((e: unknown) => {

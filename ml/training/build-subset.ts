@@ -8,7 +8,6 @@ import {
   LONDON_BAND_PRICES,
   loadDataset,
   loadLondonTariffShared,
-  TRAINING_DIR,
   RUNTIME_TARIFFS_DIR,
   sharedDataAvailable,
   splitHouseholds,
@@ -51,7 +50,7 @@ for (const h of ds.households) {
 }
 writeFileSync(
   join(SUBSET_DIR, "households.json"),
-  JSON.stringify(
+  `${JSON.stringify(
     {
       description:
         "Hourly kWh derived from ../shared/data (see ml/README.md for sources). heldOut lists every household never used for training.",
@@ -62,14 +61,14 @@ writeFileSync(
     },
     null,
     2,
-  ) + "\n",
+  )}\n`,
 );
 
 // Tariff: half-hourly, GBP/kWh.
 const tariff = loadLondonTariffShared();
 const rows = ["timestamp,price_per_kwh"];
 for (const p of tariff) rows.push(`${new Date(p.t).toISOString().slice(0, 16)}Z,${p.v}`);
-writeFileSync(join(SUBSET_DIR, "tariffs", "london-dynamic-2013.csv"), rows.join("\n") + "\n");
+writeFileSync(join(SUBSET_DIR, "tariffs", "london-dynamic-2013.csv"), `${rows.join("\n")}\n`);
 
 // Compact preset for the Worker: one letter per half hour.
 const letter = (v: number) =>

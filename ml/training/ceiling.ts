@@ -146,7 +146,7 @@ function main(): void {
     results,
     seconds: (performance.now() - t0) / 1000,
   };
-  writeFileSync(join(TRAINING_DIR, "ceiling.json"), JSON.stringify(out, null, 2) + "\n");
+  writeFileSync(join(TRAINING_DIR, "ceiling.json"), `${JSON.stringify(out, null, 2)}\n`);
   console.error(`wrote ml/training/ceiling.json (${out.seconds.toFixed(0)} s)`);
 }
 

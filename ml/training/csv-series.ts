@@ -33,7 +33,7 @@ export function parseTimestamp(raw: string): number {
   // Date only.
   if (/^\d{4}-\d{2}-\d{2}$/.test(s)) s += "T00:00:00";
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(s);
-  const t = Date.parse(hasZone ? s : s + "Z");
+  const t = Date.parse(hasZone ? s : `${s}Z`);
   return Number.isFinite(t) ? t : NaN;
 }
 
@@ -189,8 +189,8 @@ export function hourlyToCsv(s: HourlySeries, valueHeader = "kwh", decimals = 3):
   for (let i = 0; i < s.values.length; i++) {
     const v = s.values[i];
     if (!Number.isFinite(v)) continue;
-    const iso = new Date(s.start + i * HOUR_MS).toISOString().slice(0, 16) + "Z";
+    const iso = `${new Date(s.start + i * HOUR_MS).toISOString().slice(0, 16)}Z`;
     rows.push(`${iso},${v.toFixed(decimals)}`);
   }
-  return rows.join("\n") + "\n";
+  return `${rows.join("\n")}\n`;
 }

@@ -76,7 +76,7 @@ export function loadLondonTariffShared(): Point[] {
     const [ts, band] = line.replace(/"/g, "").split(",");
     const price = LONDON_BAND_PRICES[band.trim() as keyof typeof LONDON_BAND_PRICES];
     if (price === undefined) throw new Error(`unknown tariff band ${band}`);
-    out.push({ t: Date.parse(ts.trim().replace(" ", "T") + "Z"), v: price });
+    out.push({ t: Date.parse(`${ts.trim().replace(" ", "T")}Z`), v: price });
   }
   return out;
 }

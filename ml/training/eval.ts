@@ -160,8 +160,10 @@ async function main(): Promise<void> {
   const tariff = londonDynamic2013();
   const cache = new Map<number, number>();
   const price = (t: number) => {
-    let v = cache.get(t);
-    if (v === undefined) cache.set(t, (v = hourlyPrices(tariff, t, 1)[0]));
+    const cached = cache.get(t);
+    if (cached !== undefined) return cached;
+    const v = hourlyPrices(tariff, t, 1)[0];
+    cache.set(t, v);
     return v;
   };
   const rows: Row[] = [];
@@ -323,7 +325,7 @@ ${sel.candidates
 ${selectionSection()}`;
   writeFileSync(join(TRAINING_DIR, "..", "REPORT.md"), report);
   const summary = { london: L, other: O, goals: { forecast_10pct_below_ensemble: goalForecast, savings_captured_0_9: goalSavings }, runtime: model.runtime, seconds };
-  process.stdout.write(JSON.stringify(summary, null, 2) + "\n");
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 }
 
 main().catch((e: unknown) => {

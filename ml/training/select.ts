@@ -47,7 +47,11 @@ interface HouseData {
 function buildHouse(id: string, series: Parameters<typeof makeWindows>[0]): HouseData {
   let sum = 0;
   let cnt = 0;
-  for (const v of series.values) if (Number.isFinite(v)) (sum += v), cnt++;
+  for (const v of series.values) {
+    if (!Number.isFinite(v)) continue;
+    sum += v;
+    cnt++;
+  }
   const mean = Math.max(sum / Math.max(cnt, 1), MIN_SCALE);
   const ws = makeWindows(series, 1);
   const n = ws.length;
@@ -138,7 +142,7 @@ function midnightRows(d: HouseData): number[] {
 
 function houseCvrmse(d: HouseData, f: RowModel): number {
   const acc = new ErrorAccumulator();
-  midnightRows(d).forEach((r, k) => acc.add(Array.from(f(d, r), (o) => Math.max(0, o * d.scale[r])), d.actual[k]));
+  for (const [k, r] of midnightRows(d).entries()) acc.add(Array.from(f(d, r), (o) => Math.max(0, o * d.scale[r])), d.actual[k]);
   return acc.cvrmse();
 }
 
@@ -443,7 +447,7 @@ function main(): void {
   const prev = existsSync(out) ? JSON.parse(readFileSync(out, "utf8")) : {};
   const old: Result[] = prev[key] ?? [];
   const merged = [...old.filter((p) => !results.some((r) => r.name === p.name)), ...results];
-  writeFileSync(out, JSON.stringify({ ...prev, persistence_ensemble: ensemble, folds, [key]: merged }, null, 2) + "\n");
+  writeFileSync(out, `${JSON.stringify({ ...prev, persistence_ensemble: ensemble, folds, [key]: merged }, null, 2)}\n`);
   log(`wrote ml/training/selection.json`);
 }
 

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadDataset, loadSplit, TRAINING_DIR, MODELS_DIR, mulberry32, shuffled, type Household } from "./data.ts";
+import { loadDataset, loadSplit, MODELS_DIR, mulberry32, shuffled, type Household } from "./data.ts";
 import {
   buildFeatures,
   FEATURE_NAMES,
@@ -59,13 +59,13 @@ function buildValidation(h: Household): ValSet {
 /** Hourly cvrmse of a model over one household's midnight windows. */
 function householdCvrmse(model: NetModel, v: ValSet): number {
   const acc = new ErrorAccumulator();
-  v.x.forEach((x, i) => acc.add(Array.from(predict(model, x), (o) => Math.max(0, o * v.scale[i])), v.actual[i]));
+  for (const [i, x] of v.x.entries()) acc.add(Array.from(predict(model, x), (o) => Math.max(0, o * v.scale[i])), v.actual[i]);
   return acc.cvrmse();
 }
 
 function ensembleCvrmse(v: ValSet): number {
   const acc = new ErrorAccumulator();
-  v.actual.forEach((a, i) => acc.add(v.ensemble[i], a));
+  for (const [i, a] of v.actual.entries()) acc.add(v.ensemble[i], a);
   return acc.cvrmse();
 }
 
@@ -197,7 +197,7 @@ function main(): void {
       seconds: (performance.now() - t0) / 1000,
     },
   };
-  writeFileSync(join(dir, `forecast-${MODEL_VERSION}.json`), JSON.stringify(contract, null, 2) + "\n");
+  writeFileSync(join(dir, `forecast-${MODEL_VERSION}.json`), `${JSON.stringify(contract, null, 2)}\n`);
   log(`wrote ml/runtime/models/${onnxFile} (${onnx.length} bytes) and forecast-${MODEL_VERSION}.json`);
 }
 

@@ -15,7 +15,11 @@ export function buildSamples(hh: Household[], stride: number): Dataset2D {
     // near-zero use (holidays) cannot dominate through a tiny scale.
     let sum = 0;
     let cnt = 0;
-    for (const v of h.series.values) if (Number.isFinite(v)) (sum += v), cnt++;
+    for (const v of h.series.values) {
+      if (!Number.isFinite(v)) continue;
+      sum += v;
+      cnt++;
+    }
     const mean = Math.max(sum / Math.max(cnt, 1), MIN_SCALE);
     for (const w of makeWindows(h.series, stride)) {
       const f = buildFeatures(w.history, w.start);

@@ -26,7 +26,7 @@ for (const line of uci) {
   const powerFactor = p + q > 0 ? p / Math.hypot(p, q) : 1;
   sceaux.push([iso(datetime), round(p / 60, 4), round(v / 60, 2), round(i / 60, 3), round(powerFactor, 3), s1, s2, s3].join(","));
 }
-writeFileSync(`${out}/sceaux.csv`, sceaux.join("\n") + "\n");
+writeFileSync(`${out}/sceaux.csv`, `${sceaux.join("\n")}\n`);
 
 for (const household of ["MAC000002", "MAC000048"]) {
   const rows = readFileSync(`${shared}/lcl_london_2013/households/${household}.csv`, "utf8").trim().split("\n").slice(1);
@@ -36,6 +36,6 @@ for (const household of ["MAC000002", "MAC000048"]) {
     if (tstp < "2013-10-01" || tstp >= "2013-12-01" || !Number.isFinite(Number(kwh.trim())) || kwh.trim() === "") continue;
     lines.push(`${iso(tstp)},${Number(kwh.trim())}`);
   }
-  writeFileSync(`${out}/london-${household}.csv`, lines.join("\n") + "\n");
+  writeFileSync(`${out}/london-${household}.csv`, `${lines.join("\n")}\n`);
 }
 console.log(`wrote ${sceaux.length - 1} Sceaux hours and two London households to ${out}`);

@@ -170,7 +170,11 @@ export async function startDemoFeed(options: { baseUrl: string; stateFile: strin
     }
   };
   void loop();
-  return { stop: () => void (stopped = true) };
+  return {
+    stop: () => {
+      stopped = true;
+    },
+  };
 }
 
 type Api = <T>(method: string, path: string, token?: string, body?: unknown) => Promise<{ status: number; body: T }>;

@@ -127,7 +127,9 @@ describe("the chat builds the dashboard", () => {
   it("fits a phone, full screen, in the dark theme", async () => {
     const phone = await browser.newContext({ viewport: PHONE, colorScheme: "dark", isMobile: true, hasTouch: true });
     const storage = await context.storageState();
-    await phone.addInitScript((items) => items.forEach(({ name, value }) => localStorage.setItem(name, value)), storage.origins.find((o) => stack.baseUrl.startsWith(o.origin))?.localStorage ?? []);
+    await phone.addInitScript((items) => {
+      for (const { name, value } of items) localStorage.setItem(name, value);
+    }, storage.origins.find((o) => stack.baseUrl.startsWith(o.origin))?.localStorage ?? []);
     phone.setDefaultTimeout(15_000);
     const small = await phone.newPage();
     await small.goto(stack.baseUrl);

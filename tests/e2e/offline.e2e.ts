@@ -30,7 +30,10 @@ async function startRelay(target: URL) {
       open.add(client).add(upstream);
       client.pipe(upstream).pipe(client);
       for (const [a, b] of [[client, upstream], [upstream, client]]) {
-        a.on("close", () => (open.delete(a), b.destroy()));
+        a.on("close", () => {
+          open.delete(a);
+          b.destroy();
+        });
         a.on("error", () => b.destroy());
       }
     });

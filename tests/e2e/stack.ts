@@ -82,7 +82,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       Object.assign(vars, engine.workerVars);
     }
     // vite preview reads the Worker's local settings from .dev.vars beside the built Worker.
-    writeFileSync(join(dir, "dist", "wattboard", ".dev.vars"), Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
+    writeFileSync(join(dir, "dist", "wattboard", ".dev.vars"), `${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n")}\n`, { mode: 0o600 });
     const server = await preview(config);
     stops.push(() => server.close());
     const baseUrl = server.resolvedUrls!.local[0].replace(/\/$/, "");

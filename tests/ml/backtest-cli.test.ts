@@ -21,7 +21,7 @@ function writeSeries(): string {
     rows.push(i % 97 === 50 ? `${ts},` : `${ts},${v.toFixed(4)}`);
   }
   const p = join(dir, "series.csv");
-  writeFileSync(p, rows.join("\n") + "\n");
+  writeFileSync(p, `${rows.join("\n")}\n`);
   return p;
 }
 
@@ -33,7 +33,7 @@ function writeTariff(): string {
     rows.push(`${new Date(t0 + i * 1_800_000).toISOString()},${h >= 17 && h < 21 ? 0.672 : h < 6 ? 0.0399 : 0.1176}`);
   }
   const p = join(dir, "tariff.csv");
-  writeFileSync(p, rows.join("\n") + "\n");
+  writeFileSync(p, `${rows.join("\n")}\n`);
   return p;
 }
 

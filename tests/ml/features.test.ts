@@ -149,7 +149,7 @@ describe("feature contract", () => {
       await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start);
     }
     expect(session.inputs).toHaveLength(rows.n);
-    session.inputs.forEach((x, i) => expect(Array.from(x)).toEqual(Array.from(rows.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES))));
+    for (const [i, x] of session.inputs.entries()) expect(Array.from(x)).toEqual(Array.from(rows.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES)));
   });
 
   it("imputes missing hours from the same hour of day and refuses a nearly empty history", () => {

@@ -112,7 +112,11 @@ function collectEvents(client: OpencodeClient, directory: string) {
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no event: ${what}`)), STEP_TIMEOUT_MS);
-        waiters.push({ match, resolve: (e) => (clearTimeout(timer), resolve(e)) });
+        waiters.push({ match, resolve: (e) => {
+            clearTimeout(timer);
+            resolve(e);
+          },
+        });
       });
     },
     async stop() {

@@ -50,7 +50,10 @@ export async function startStoppablePostgres(target: { host: string; port: numbe
         client.write(chunk);
       });
       for (const [a, b] of [[client, upstream], [upstream, client]]) {
-        a.on("close", () => (open.delete(a), b.destroy()));
+        a.on("close", () => {
+          open.delete(a);
+          b.destroy();
+        });
         a.on("error", () => b.destroy());
       }
     });

@@ -169,7 +169,10 @@ export async function startScriptedModelServer(script: ScriptStep[] = []): Promi
       if (!step.delayMs) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, step.delayMs);
-        res.once("close", () => (clearTimeout(timer), resolve()));
+        res.once("close", () => {
+          clearTimeout(timer);
+          resolve();
+        });
       });
     };
     if ("text" in step) {

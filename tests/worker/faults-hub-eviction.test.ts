@@ -37,7 +37,9 @@ async function openTab(token: string) {
  */
 async function hibernate(hub: DurableObjectStub) {
   type Marked = { evictionMark?: boolean };
-  await runInDurableObject(hub, (instance) => void ((instance as Marked).evictionMark = true));
+  await runInDurableObject(hub, (instance) => {
+    (instance as Marked).evictionMark = true;
+  });
   for (let look = 0; look < 6; look++) {
     await new Promise((resolve) => setTimeout(resolve, 11_000));
     if (!(await runInDurableObject(hub, (instance) => (instance as Marked).evictionMark))) return;

@@ -29,7 +29,9 @@ describe("inference queue consumer", () => {
     const batch = createMessageBatch("wattboard-inference", [{ id: "bad", timestamp: new Date(), attempts: 1, body: { meterId: "x" } }]);
     const ctx = createExecutionContext();
     let ran = false;
-    await consumeInferenceBatch(batch, env, async () => void (ran = true));
+    await consumeInferenceBatch(batch, env, async () => {
+      ran = true;
+    });
     const result = await getQueueResult(batch, ctx);
     expect(ran).toBe(false);
     expect(result.explicitAcks).toEqual(["bad"]);

@@ -28,7 +28,9 @@ const printable = (maxLength: number) => fc.string({ unit: fc.integer({ min: 0x2
 const NASTY_STRINGS = [
   "", " ", "%", "%ZZ", "%E0%A4%A", "%00", "\u0000", "..", "../../etc/passwd", "null", "undefined", "NaN", "Infinity", "-0", "1e309", "-1",
   "9007199254740993", "0x10", "true", "[]", "{}", "__proto__", "constructor", "prototype", "' OR 1=1 --", "\"; DROP TABLE users; --",
-  "${7*7}", "<script>alert(1)</script>", "\u202e", "\ud800", "💩", "Ω".repeat(300), "a".repeat(10_000),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as a literal string
+  "${7*7}",
+  "<script>alert(1)</script>", "\u202e", "\ud800", "💩", "Ω".repeat(300), "a".repeat(10_000),
   "2026-02-30T00:00:00Z", "9999-12-31T23:59:59Z", "0000-01-01T00:00:00Z", "1970-01-01T00:00:00+14:00", "2026-11-21T10:00:00.123456789Z",
   "last_7d", "this_month", "this_year", "power_w", "energy_wh", "1mo", "auto", "chart", "tab",
 ];

@@ -50,7 +50,7 @@ describe("JWT attacks on the dev (HS256) configuration", () => {
       const [header, , signature] = (await hs256(devClaims())).split(".");
       return `${header}.${base64url.encode(JSON.stringify(devClaims()))}.${signature}`;
     }],
-    ["signature stripped", async () => (await hs256(devClaims())).split(".").slice(0, 2).join(".") + "."],
+    ["signature stripped", async () => `${(await hs256(devClaims())).split(".").slice(0, 2).join(".")}.`],
     ["a Supabase-issued ES256 token while in dev mode", async () => {
       const jwk = JSON.parse(inject("supabasePrivateJwk"));
       return new SignJWT(devClaims({ iss: `${inject("supabaseUrl")}/auth/v1` })).setProtectedHeader({ alg: "ES256", kid: jwk.kid }).sign(await importJWK(jwk, "ES256"));
