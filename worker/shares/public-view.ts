@@ -8,6 +8,7 @@ import { enforceLimit } from "../rate-limits";
 import { loadSeries } from "../series/service";
 import { getTab, getTabWithCharts } from "../tabs/queries";
 import type { OEmbed, OEmbedQuery, PublicShare, PublicShareRange } from "./contract";
+import { PREVIEW_SIZE } from "./preview-svg";
 import { openShare, peekShare, type ShareRow } from "./queries";
 
 /** Someone opening a public link: no account, only an address (for the rate limits). */
@@ -116,8 +117,8 @@ export async function publicOEmbed(visitor: Visitor, { url, maxwidth, maxheight 
     height,
     html: `<iframe src="${embedUrl}" width="${width}" height="${height}" style="border:0" loading="lazy" title="${view.title.replace(/"/g, "&quot;")}"></iframe>`,
     thumbnail_url: previewUrl,
-    thumbnail_width: 1200,
-    thumbnail_height: 630,
+    thumbnail_width: PREVIEW_SIZE.width,
+    thumbnail_height: PREVIEW_SIZE.height,
   };
 }
 
