@@ -11,7 +11,9 @@ export const CreateChartBody = z
     /** Omit to place the chart below the tab's other charts. */
     layout: ChartLayout.optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: "CreateChartBody" });
+export type CreateChartBody = z.infer<typeof CreateChartBody>;
 
 export const UpdateChartBody = z
   .object({
@@ -22,7 +24,9 @@ export const UpdateChartBody = z
     tabId: z.uuid().optional(),
   })
   .strict()
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "give at least one of title, spec, layout, tabId" });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "give at least one of title, spec, layout, tabId" })
+  .meta({ id: "UpdateChartBody" });
+export type UpdateChartBody = z.infer<typeof UpdateChartBody>;
 
 export const Chart = z
   .object({
@@ -38,3 +42,7 @@ export const Chart = z
   })
   .meta({ id: "Chart" });
 export type Chart = z.infer<typeof Chart>;
+
+/** What deleting a tab or a chart answers. */
+export const Deleted = z.object({ deleted: z.literal(true) }).meta({ id: "Deleted" });
+export type Deleted = z.infer<typeof Deleted>;

@@ -1,23 +1,21 @@
-import { createChart, updateChart } from "./queries";
-import { ApiError, notFound } from "../errors";
+import { createChart, updateChart } from "./service";
+import { ApiError } from "../errors";
 import { implement } from "../chat/tools/tool";
 
-/** Chat tools over charts. */
+/** Chat tools over charts: the operations the charts routes call. */
 export const chartTools = [
   implement("create_chart", {
-    async run({ db, userId, tabId: pickedTab, sessionId, messageId }, { tabId, title, spec }) {
-      const target = tabId ?? pickedTab;
+    async run(context, { tabId, title, spec }) {
+      const target = tabId ?? context.tabId;
       if (!target) throw new ApiError(400, "invalid_request", "Pick a tab for the chat first, or give tabId");
-      const outcome = await createChart(db, userId, { tabId: target, title, spec, source: "chat", provenance: { sessionId, messageId } });
-      if (!outcome.ok) throw notFound(outcome.missing === "tab" ? "Tab" : "Meter");
-      return { result: { id: outcome.chart.id, tabId: outcome.chart.tabId, title: outcome.chart.title }, summary: `Created chart "${outcome.chart.title}"` };
+      const chart = await createChart(context, { tabId: target, title, spec, source: "chat", provenance: { sessionId: context.sessionId, messageId: context.messageId } });
+      return { result: { id: chart.id, tabId: chart.tabId, title: chart.title }, summary: `Created chart "${chart.title}"` };
     },
   }),
   implement("update_chart", {
-    async run({ db, userId }, { chartId, ...changes }) {
-      const outcome = await updateChart(db, userId, chartId, changes);
-      if (!outcome.ok) throw notFound({ chart: "Chart", tab: "Tab", meter: "Meter" }[outcome.missing]);
-      return { result: { id: outcome.chart.id, tabId: outcome.chart.tabId, title: outcome.chart.title }, summary: `Updated chart "${outcome.chart.title}"` };
+    async run(context, { chartId, ...changes }) {
+      const chart = await updateChart(context, chartId, changes);
+      return { result: { id: chart.id, tabId: chart.tabId, title: chart.title }, summary: `Updated chart "${chart.title}"` };
     },
   }),
 ] as const;

@@ -1,14 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { z } from "zod";
-import { createChart, deleteChart, getChart, updateChart } from "../charts/queries";
-import { errorResponses, notFound } from "../errors";
-import { Chart, CreateChartBody, UpdateChartBody } from "../charts/contract";
-import { chartDto } from "./dto";
-import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
+import { Chart, CreateChartBody, Deleted, UpdateChartBody } from "../charts/contract";
+import { createChart, deleteChart, getChart, updateChart } from "../charts/service";
+import { errorResponses } from "../errors";
+import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 
 export const chartsRoutes = createRouter();
-
-const MISSING = { chart: "Chart", tab: "Tab", meter: "Meter" } as const;
 
 chartsRoutes.openapi(
   createRoute({
@@ -20,12 +16,7 @@ chartsRoutes.openapi(
     request: jsonBody(CreateChartBody),
     responses: { 201: jsonResponse("The new chart", Chart), ...errorResponses(400, 401, 404) },
   }),
-  async (c) => {
-    const body = c.req.valid("json");
-    const result = await createChart(c.var.db, c.var.user.id, { ...body, source: "manual" });
-    if (!result.ok) throw notFound(MISSING[result.missing]);
-    return c.json(chartDto(result.chart), 201);
-  },
+  async (c) => c.json(await createChart(actorOf(c), { ...c.req.valid("json"), source: "manual" }), 201),
 );
 
 chartsRoutes.openapi(
@@ -38,11 +29,7 @@ chartsRoutes.openapi(
     request: { params: IdParam },
     responses: { 200: jsonResponse("The chart", Chart), ...errorResponses(401, 404) },
   }),
-  async (c) => {
-    const chart = await getChart(c.var.db, c.var.user.id, resourceId(c.req.valid("param").id, "Chart"));
-    if (!chart) throw notFound("Chart");
-    return c.json(chartDto(chart), 200);
-  },
+  async (c) => c.json(await getChart(actorOf(c), resourceId(c.req.valid("param").id, "Chart")), 200),
 );
 
 chartsRoutes.openapi(
@@ -55,12 +42,7 @@ chartsRoutes.openapi(
     request: { params: IdParam, ...jsonBody(UpdateChartBody) },
     responses: { 200: jsonResponse("The updated chart", Chart), ...errorResponses(400, 401, 404) },
   }),
-  async (c) => {
-    const id = resourceId(c.req.valid("param").id, "Chart");
-    const result = await updateChart(c.var.db, c.var.user.id, id, c.req.valid("json"));
-    if (!result.ok) throw notFound(MISSING[result.missing]);
-    return c.json(chartDto(result.chart), 200);
-  },
+  async (c) => c.json(await updateChart(actorOf(c), resourceId(c.req.valid("param").id, "Chart"), c.req.valid("json")), 200),
 );
 
 chartsRoutes.openapi(
@@ -71,11 +53,7 @@ chartsRoutes.openapi(
     summary: "Delete a chart",
     security: bearerAuth,
     request: { params: IdParam },
-    responses: { 200: jsonResponse("Deleted", z.object({ deleted: z.literal(true) })), ...errorResponses(401, 404) },
+    responses: { 200: jsonResponse("Deleted", Deleted), ...errorResponses(401, 404) },
   }),
-  async (c) => {
-    const deleted = await deleteChart(c.var.db, c.var.user.id, resourceId(c.req.valid("param").id, "Chart"));
-    if (!deleted) throw notFound("Chart");
-    return c.json({ deleted: true as const }, 200);
-  },
+  async (c) => c.json(await deleteChart(actorOf(c), resourceId(c.req.valid("param").id, "Chart")), 200),
 );

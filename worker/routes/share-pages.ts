@@ -1,18 +1,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { clientIp, enforceLimit } from "../rate-limits";
-import { peekShare } from "../shares/queries";
-import { getChart } from "../charts/queries";
-import { getTab } from "../tabs/queries";
-import type { Database } from "../db/client";
-import { isShareToken } from "../id-contract";
+import { sharePageTitle, shareUrls } from "../shares/public-view";
+import { visitorOf } from "./public-shares";
 
 /**
  * The public pages of a shared link: the SPA's page, with link-preview tags for the shared title
  * and headers that allow framing only for /embed. The data comes from /api/public/shares/:token.
  */
 export const sharePagesRoutes = new Hono<AppEnv>();
-
 
 /**
  * Sources the SPA needs: its own scripts, the exact inline ones it ships (by hash: the theme
@@ -48,30 +43,21 @@ function inlineScriptHashes(html: string): Promise<string[]> {
 
 const escapeAttribute = (text: string) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
-async function sharedTitle(db: Database, token: string): Promise<string | undefined> {
-  if (!isShareToken(token)) return undefined;
-  const share = await peekShare(db, token);
-  if (!share) return undefined;
-  const target = share.kind === "chart" ? await getChart(db, share.ownerId, share.targetId) : await getTab(db, share.ownerId, share.targetId);
-  return target?.title;
-}
-
 for (const [path, embed] of [["/s/:token", false], ["/embed/:token", true]] as const) {
   sharePagesRoutes.get(path, async (c) => {
+    const visitor = visitorOf(c);
     const token = c.req.param("token");
-    await enforceLimit(c.env, "SHARE_IP_LIMITER", clientIp((name) => c.req.header(name)), "Too many requests for shared links; wait a minute");
-    const title = await sharedTitle(c.var.db, token);
+    const title = await sharePageTitle(visitor, token);
     const html = await (await c.env.ASSETS.fetch(new Request(new URL("/", c.req.url)))).text();
-    const origin = new URL(c.req.url).origin;
-    const link = `${origin}/s/${token}`;
+    const { url, previewUrl, oEmbedUrl } = shareUrls(visitor.origin, token);
     const meta = title
       ? [
           `<meta property="og:title" content="${escapeAttribute(title)}">`,
           `<meta property="og:description" content="Live energy chart shared from Wattboard">`,
-          `<meta property="og:url" content="${link}">`,
-          `<meta property="og:image" content="${origin}/api/public/shares/${token}/preview.svg">`,
+          `<meta property="og:url" content="${url}">`,
+          `<meta property="og:image" content="${previewUrl}">`,
           `<meta name="twitter:card" content="summary_large_image">`,
-          `<link rel="alternate" type="application/json+oembed" href="${origin}/api/public/oembed?url=${encodeURIComponent(link)}" title="${escapeAttribute(title)}">`,
+          `<link rel="alternate" type="application/json+oembed" href="${oEmbedUrl}" title="${escapeAttribute(title)}">`,
         ].join("")
       : `<meta name="robots" content="noindex">`;
     const rewritten = new HTMLRewriter()

@@ -1,10 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { z } from "zod";
-import { createTab, deleteTab, getTabWithCharts, listTabs, updateTab } from "../tabs/queries";
-import { errorResponses, notFound } from "../errors";
+import { Deleted } from "../charts/contract";
+import { errorResponses } from "../errors";
 import { CreateTabBody, Tab, TabList, TabWithCharts, UpdateTabBody } from "../tabs/contract";
-import { chartDto, tabDto } from "./dto";
-import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
+import { createTab, deleteTab, getTab, listTabs, updateTab } from "../tabs/service";
+import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 
 export const tabsRoutes = createRouter();
 
@@ -17,7 +16,7 @@ tabsRoutes.openapi(
     security: bearerAuth,
     responses: { 200: jsonResponse("Tabs in order", TabList), ...errorResponses(401) },
   }),
-  async (c) => c.json({ tabs: (await listTabs(c.var.db, c.var.user.id)).map(tabDto) }, 200),
+  async (c) => c.json(await listTabs(actorOf(c)), 200),
 );
 
 tabsRoutes.openapi(
@@ -30,10 +29,7 @@ tabsRoutes.openapi(
     request: jsonBody(CreateTabBody),
     responses: { 201: jsonResponse("The new tab", Tab), ...errorResponses(400, 401) },
   }),
-  async (c) => {
-    const { title } = c.req.valid("json");
-    return c.json(tabDto(await createTab(c.var.db, c.var.user.id, title)), 201);
-  },
+  async (c) => c.json(await createTab(actorOf(c), c.req.valid("json").title), 201),
 );
 
 tabsRoutes.openapi(
@@ -46,11 +42,7 @@ tabsRoutes.openapi(
     request: { params: IdParam },
     responses: { 200: jsonResponse("The tab and its charts", TabWithCharts), ...errorResponses(401, 404) },
   }),
-  async (c) => {
-    const tab = await getTabWithCharts(c.var.db, c.var.user.id, resourceId(c.req.valid("param").id, "Tab"));
-    if (!tab) throw notFound("Tab");
-    return c.json({ ...tabDto(tab), charts: tab.charts.map(chartDto) }, 200);
-  },
+  async (c) => c.json(await getTab(actorOf(c), resourceId(c.req.valid("param").id, "Tab")), 200),
 );
 
 tabsRoutes.openapi(
@@ -63,12 +55,7 @@ tabsRoutes.openapi(
     request: { params: IdParam, ...jsonBody(UpdateTabBody) },
     responses: { 200: jsonResponse("The updated tab", Tab), ...errorResponses(400, 401, 404) },
   }),
-  async (c) => {
-    const id = resourceId(c.req.valid("param").id, "Tab");
-    const tab = await updateTab(c.var.db, c.var.user.id, id, c.req.valid("json"));
-    if (!tab) throw notFound("Tab");
-    return c.json(tabDto(tab), 200);
-  },
+  async (c) => c.json(await updateTab(actorOf(c), resourceId(c.req.valid("param").id, "Tab"), c.req.valid("json")), 200),
 );
 
 tabsRoutes.openapi(
@@ -79,11 +66,7 @@ tabsRoutes.openapi(
     summary: "Delete a tab and its charts",
     security: bearerAuth,
     request: { params: IdParam },
-    responses: { 200: jsonResponse("Deleted", z.object({ deleted: z.literal(true) })), ...errorResponses(401, 404) },
+    responses: { 200: jsonResponse("Deleted", Deleted), ...errorResponses(401, 404) },
   }),
-  async (c) => {
-    const deleted = await deleteTab(c.var.db, c.var.user.id, resourceId(c.req.valid("param").id, "Tab"));
-    if (!deleted) throw notFound("Tab");
-    return c.json({ deleted: true as const }, 200);
-  },
+  async (c) => c.json(await deleteTab(actorOf(c), resourceId(c.req.valid("param").id, "Tab")), 200),
 );

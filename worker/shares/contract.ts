@@ -12,7 +12,10 @@ export const CreateShareBody = z
     /** Sharing again returns the live link; true makes a new one. */
     renew: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .meta({ id: "CreateShareBody" });
+/** What sharing takes: the body, with its defaults left out. */
+export type ShareRequest = z.input<typeof CreateShareBody>;
 
 export const Share = z
   .object({
@@ -30,6 +33,12 @@ export const Share = z
   })
   .meta({ id: "Share" });
 export type Share = z.infer<typeof Share>;
+
+export const ShareList = z.object({ shares: z.array(Share) }).meta({ id: "ShareList" });
+export type ShareList = z.infer<typeof ShareList>;
+
+export const Revoked = z.object({ revoked: z.literal(true) }).meta({ id: "Revoked" });
+export type Revoked = z.infer<typeof Revoked>;
 
 /** What a public viewer gets: the shared charts and their data, nothing that points elsewhere. */
 export const PublicChart = z.object({
@@ -49,3 +58,22 @@ export const PublicShare = z
   })
   .meta({ id: "PublicShare" });
 export type PublicShare = z.infer<typeof PublicShare>;
+
+/** The range a viewer asks for; used only when the link allows it and both ends are given. */
+export const PublicShareRange = z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }).meta({ id: "PublicShareRange" });
+export type PublicShareRange = z.infer<typeof PublicShareRange>;
+
+export const OEmbedQuery = z
+  .object({ url: z.url(), format: z.enum(["json"]).default("json"), maxwidth: z.coerce.number().int().min(100).optional(), maxheight: z.coerce.number().int().min(100).optional() })
+  .meta({ id: "OEmbedQuery" });
+export type OEmbedQuery = z.infer<typeof OEmbedQuery>;
+
+/** oEmbed's "rich" response (oembed.com): an iframe of the embed page. */
+export const OEmbed = z
+  .object({
+    type: z.literal("rich"), version: z.literal("1.0"), title: z.string(), provider_name: z.string(), provider_url: z.string(),
+    width: z.int(), height: z.int(), html: z.string(),
+    thumbnail_url: z.string(), thumbnail_width: z.int(), thumbnail_height: z.int(),
+  })
+  .meta({ id: "OEmbed" });
+export type OEmbed = z.infer<typeof OEmbed>;

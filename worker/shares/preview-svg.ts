@@ -1,7 +1,8 @@
 import type { PublicShare } from "./contract";
 
-const WIDTH = 1200;
-const HEIGHT = 630;
+/** The size unfurls expect (1.91:1), also announced in oEmbed. */
+export const PREVIEW_SIZE = { width: 1200, height: 630 };
+const { width: WIDTH, height: HEIGHT } = PREVIEW_SIZE;
 const PAD = { left: 80, right: 40, top: 150, bottom: 70 };
 const COLORS = ["#d9860b", "#2f7fd1", "#2a9d6f", "#c2457a", "#7a5cc9"];
 

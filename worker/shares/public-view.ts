@@ -1,11 +1,45 @@
 import { getChart } from "../charts/queries";
 import type { ChartRow } from "../charts/queries";
 import type { Database } from "../db/client";
-import type { ShareRow } from "./queries";
-import { getTabWithCharts } from "../tabs/queries";
-import type { PublicShare } from "./contract";
+import type { Env } from "../env";
+import { ApiError, notFound } from "../errors";
+import { isShareToken, SHARE_TOKEN_PATTERN } from "../id-contract";
+import { enforceLimit } from "../rate-limits";
 import { loadSeries } from "../series/service";
-import { ApiError } from "../errors";
+import { getTab, getTabWithCharts } from "../tabs/queries";
+import type { OEmbed, OEmbedQuery, PublicShare, PublicShareRange } from "./contract";
+import { PREVIEW_SIZE } from "./preview-svg";
+import { openShare, peekShare, type ShareRow } from "./queries";
+
+/** Someone opening a public link: no account, only an address (for the rate limits). */
+export interface Visitor {
+  db: Database;
+  env: Env;
+  /** Where the app is served, for the links handed out. */
+  origin: string;
+  ip: string;
+}
+
+/** Where a link's pages live. */
+export function shareUrls(origin: string, token: string) {
+  const url = `${origin}/s/${token}`;
+  return {
+    url,
+    embedUrl: `${origin}/embed/${token}`,
+    previewUrl: `${origin}/api/public/shares/${token}/preview.svg`,
+    oEmbedUrl: `${origin}/api/public/oembed?url=${encodeURIComponent(url)}`,
+  };
+}
+
+/** Malformed, unknown, revoked and expired tokens, and links whose target is gone, all look the same. */
+const gone = () => notFound("Share");
+
+const SHARE_LIMIT_MESSAGE = "Too many requests for shared links; wait a minute and try again";
+
+/** Rate limits a public read by client IP and by token; 429 with Retry-After past either. */
+async function limitPublicRead({ env, ip }: Visitor, token: string): Promise<void> {
+  await Promise.all([enforceLimit(env, "SHARE_IP_LIMITER", ip, SHARE_LIMIT_MESSAGE), enforceLimit(env, "SHARE_TOKEN_LIMITER", token, SHARE_LIMIT_MESSAGE)]);
+}
 
 const PUBLIC_POINTS = 500;
 
@@ -13,7 +47,7 @@ const PUBLIC_POINTS = 500;
  * The shared chart, or the charts now on the shared tab (a chart moved away is no longer shown),
  * with their series. Undefined when the target is gone. Meter ids never leave: only names.
  */
-export async function publicShareView(db: Database, share: ShareRow, range?: { from: Date; to: Date }): Promise<PublicShare | undefined> {
+async function publicShareView(db: Database, share: ShareRow, range?: { from: Date; to: Date }): Promise<PublicShare | undefined> {
   let title: string;
   let charts: ChartRow[];
   if (share.kind === "chart") {
@@ -48,4 +82,52 @@ export async function publicShareView(db: Database, share: ShareRow, range?: { f
     views.push({ title: chart.title, spec, layout: chart.layout, unit: data.unit, series: data.series.map(({ meterId: _id, ...series }) => series) });
   }
   return { kind: share.kind, title, viewerMayChangeRange: share.viewerMayChangeRange, expiresAt: share.expiresAt?.toISOString() ?? null, charts: views };
+}
+
+/** What a link shows, with its data, counting a view; the range applies only if the link allows it. */
+export async function openPublicShare(visitor: Visitor, token: string, { from, to }: PublicShareRange = {}): Promise<PublicShare> {
+  await limitPublicRead(visitor, token);
+  if (!isShareToken(token)) throw gone();
+  const share = await openShare(visitor.db, token);
+  if (!share) throw gone();
+  const range = from && to && Date.parse(from) < Date.parse(to) ? { from: new Date(from), to: new Date(to) } : undefined;
+  const view = await publicShareView(visitor.db, share, range);
+  if (!view) throw gone();
+  return view;
+}
+
+const EMBED = { width: 800, height: 450 };
+const SHARE_PAGE_PATH = new RegExp(`/(?:s|embed)/(${SHARE_TOKEN_PATTERN})$`);
+
+/** oEmbed for a link's share or embed page, so pages and editors can embed it. */
+export async function publicOEmbed(visitor: Visitor, { url, maxwidth, maxheight }: OEmbedQuery): Promise<OEmbed> {
+  const token = SHARE_PAGE_PATH.exec(new URL(url).pathname)?.[1];
+  if (!token) throw gone();
+  const view = await openPublicShare(visitor, token);
+  const { embedUrl, previewUrl } = shareUrls(visitor.origin, token);
+  const width = Math.min(maxwidth ?? EMBED.width, EMBED.width);
+  const height = Math.min(maxheight ?? EMBED.height, EMBED.height);
+  return {
+    type: "rich",
+    version: "1.0",
+    title: view.title,
+    provider_name: "Wattboard",
+    provider_url: visitor.origin,
+    width,
+    height,
+    html: `<iframe src="${embedUrl}" width="${width}" height="${height}" style="border:0" loading="lazy" title="${view.title.replace(/"/g, "&quot;")}"></iframe>`,
+    thumbnail_url: previewUrl,
+    thumbnail_width: PREVIEW_SIZE.width,
+    thumbnail_height: PREVIEW_SIZE.height,
+  };
+}
+
+/** The title of what a live link shows, for the page around the data (no view counted); undefined for a dead link. */
+export async function sharePageTitle(visitor: Visitor, token: string): Promise<string | undefined> {
+  await enforceLimit(visitor.env, "SHARE_IP_LIMITER", visitor.ip, "Too many requests for shared links; wait a minute");
+  if (!isShareToken(token)) return undefined;
+  const share = await peekShare(visitor.db, token);
+  if (!share) return undefined;
+  const target = share.kind === "chart" ? await getChart(visitor.db, share.ownerId, share.targetId) : await getTab(visitor.db, share.ownerId, share.targetId);
+  return target?.title;
 }

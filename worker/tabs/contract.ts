@@ -3,7 +3,7 @@ import { Chart } from "../charts/contract";
 
 export const TabTitle = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 
-export const CreateTabBody = z.object({ title: TabTitle }).strict();
+export const CreateTabBody = z.object({ title: TabTitle }).strict().meta({ id: "CreateTabBody" });
 
 export const UpdateTabBody = z
   .object({
@@ -12,7 +12,9 @@ export const UpdateTabBody = z
     position: z.int().min(0).optional(),
   })
   .strict()
-  .refine((b) => b.title !== undefined || b.position !== undefined, { message: "give a title or a position" });
+  .refine((b) => b.title !== undefined || b.position !== undefined, { message: "give a title or a position" })
+  .meta({ id: "UpdateTabBody" });
+export type UpdateTabBody = z.infer<typeof UpdateTabBody>;
 
 export const Tab = z
   .object({
@@ -28,4 +30,5 @@ export type Tab = z.infer<typeof Tab>;
 export const TabWithCharts = Tab.extend({ charts: z.array(Chart) }).meta({ id: "TabWithCharts" });
 export type TabWithCharts = z.infer<typeof TabWithCharts>;
 
-export const TabList = z.object({ tabs: z.array(Tab) });
+export const TabList = z.object({ tabs: z.array(Tab) }).meta({ id: "TabList" });
+export type TabList = z.infer<typeof TabList>;

@@ -1,10 +1,9 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { charts, tabs } from "../db/schema";
-import { revokeSharesOf } from "../shares/queries";
+import type { ChartRow } from "../charts/queries";
 
 export type TabRow = typeof tabs.$inferSelect;
-import type { ChartRow } from "../charts/queries";
 
 const byOwner = (ownerId: string, id: string) => and(eq(tabs.id, id), eq(tabs.ownerId, ownerId));
 
@@ -78,11 +77,9 @@ export async function updateTab(
   });
 }
 
-/** Deletes the tab and (by cascade) its charts, and kills the public links to any of them. */
-export async function deleteTab(db: Database, ownerId: string, id: string): Promise<boolean> {
+/** Deletes the tab and (by cascade) its charts; the ids of those charts, or undefined when there was no such tab. */
+export async function deleteTab(db: Database, ownerId: string, id: string): Promise<string[] | undefined> {
   const chartIds = (await db.select({ id: charts.id }).from(charts).where(and(eq(charts.tabId, id), eq(charts.ownerId, ownerId)))).map((c) => c.id);
   const deleted = await db.delete(tabs).where(byOwner(ownerId, id)).returning({ id: tabs.id });
-  if (deleted.length === 0) return false;
-  await revokeSharesOf(db, ownerId, [id, ...chartIds]);
-  return true;
+  return deleted.length === 0 ? undefined : chartIds;
 }

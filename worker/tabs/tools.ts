@@ -1,17 +1,17 @@
-import { createTab, listTabs } from "./queries";
+import { createTab, listTabs } from "./service";
 import { implement } from "../chat/tools/tool";
 
-/** Chat tools over dashboard tabs. */
+/** Chat tools over dashboard tabs: the operations the tabs routes call. */
 export const tabTools = [
   implement("list_tabs", {
-    async run({ db, userId }) {
-      const tabs = await listTabs(db, userId);
+    async run(context) {
+      const { tabs } = await listTabs(context);
       return { result: tabs.map((t) => ({ id: t.id, title: t.title })), summary: tabs.length ? `Tabs: ${tabs.map((t) => t.title).join(", ")}` : "No tabs yet" };
     },
   }),
   implement("create_tab", {
-    async run({ db, userId }, { title }) {
-      const tab = await createTab(db, userId, title);
+    async run(context, { title }) {
+      const tab = await createTab(context, title);
       return { result: { id: tab.id, title: tab.title }, summary: `Created tab "${tab.title}"` };
     },
   }),

@@ -1,0 +1,54 @@
+import type { Actor } from "../actor";
+import { requireChart } from "../charts/service";
+import { notFound } from "../errors";
+import { requireTab } from "../tabs/service";
+import type { Revoked, Share, ShareList, ShareRequest } from "./contract";
+import { shareUrls } from "./public-view";
+import * as queries from "./queries";
+import type { ShareRow } from "./queries";
+import { forgetCachedShare } from "./share-cache";
+
+/** A link as its owner sees it: where it lives, what it shows, how often it was opened. */
+function sharePayload(origin: string, row: ShareRow, title: string | null): Share {
+  const { url, embedUrl } = shareUrls(origin, row.token);
+  return {
+    token: row.token,
+    url,
+    embedUrl,
+    kind: row.kind,
+    targetId: row.targetId,
+    title,
+    viewerMayChangeRange: row.viewerMayChangeRange,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    viewCount: row.viewCount,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * The target's live link, or a new one when there is none or `renew` asks for it. The one place
+ * links are made: two concurrent first shares still make two links here (issue 24).
+ */
+async function liveOrNewShare({ db, userId }: Actor, { kind, id, expiresAt, viewerMayChangeRange = false, renew = false }: ShareRequest): Promise<ShareRow> {
+  const live = renew ? undefined : await queries.findLiveShare(db, userId, kind, id);
+  return live ?? (await queries.createShare(db, { ownerId: userId, kind, targetId: id, viewerMayChangeRange, expiresAt: expiresAt ? new Date(expiresAt) : null }));
+}
+
+/** Shares one of the user's charts or tabs as a public link (404 for a missing or foreign one). */
+export async function shareTarget(actor: Actor, request: ShareRequest): Promise<Share> {
+  const target = request.kind === "chart" ? await requireChart(actor, request.id) : await requireTab(actor, request.id);
+  return sharePayload(actor.origin, await liveOrNewShare(actor, request), target.title);
+}
+
+/** The user's links that are not revoked (expired ones too), newest first. */
+export async function listShares(actor: Actor): Promise<ShareList> {
+  const rows = await queries.listShares(actor.db, actor.userId);
+  return { shares: rows.map((row) => sharePayload(actor.origin, row, row.title)) };
+}
+
+/** Revokes a link and drops it from this location's edge cache, so it dies here at once. */
+export async function revokeShare({ db, userId, origin }: Actor, token: string): Promise<Revoked> {
+  if (!(await queries.revokeShare(db, userId, token))) throw notFound("Share");
+  await forgetCachedShare(origin, token);
+  return { revoked: true };
+}
