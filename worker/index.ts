@@ -1,7 +1,6 @@
 import { createApp } from "./app";
 import { type Env, settingsProblem } from "./env";
-import { consumeDeadLetters, consumeInferenceBatch } from "./runs/queue-consumer";
-import { runMeterFromQueue } from "./runs/queue-run-meter";
+import { consumeDeadLetters, consumeInferenceBatch, runMeterFromQueue } from "./runs/queue-consumer";
 
 export { UserHub } from "../durable-objects/user-hub/user-hub";
 

@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatRole, ToolCallRecord } from "../../worker/chat/contract";
-import type { ChatQuote } from "../../worker/notifications/contract";
+import type { UserChatMessage } from "../../worker/notifications/quotes";
 
 export interface ChatSessionRow {
   id: string;
@@ -8,8 +8,6 @@ export interface ChatSessionRow {
   createdAt: string;
   updatedAt: string;
 }
-
-const EXCERPT_CHARS = 160;
 
 /** Chat sessions and messages of one user, in the UserHub's SQLite. */
 export class ChatStore {
@@ -113,35 +111,16 @@ export class ChatStore {
     return { id, at: after.created_at };
   }
 
-  /**
-   * The person's own most recent messages that mention any of `terms` (names of the meter, its
-   * charts and tabs) or match one of `goals` (what the person wanted, e.g. a peak limit).
-   */
-  findMentions(terms: string[], goals: RegExp[], limit = 2): ChatQuote[] {
-    const rows = this.sql
+  /** The person's own messages, newest first, with the title of the session each was said in. */
+  recentUserMessages(limit: number): UserChatMessage[] {
+    return this.sql
       .exec<{ message_id: string; session_id: string; title: string; text: string; created_at: string }>(
         `SELECT m.id AS message_id, m.session_id, s.title, m.text, m.created_at
          FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
-         WHERE m.role = 'user' ORDER BY m.created_at DESC LIMIT 500`,
+         WHERE m.role = 'user' ORDER BY m.created_at DESC LIMIT ?`,
+        limit,
       )
-      .toArray();
-    const lowered = terms.map((t) => t.toLowerCase()).filter((t) => t.length >= 3);
-    const scored = rows
-      .map((row) => {
-        const text = row.text.toLowerCase();
-        const mentions = lowered.filter((t) => text.includes(t)).length;
-        const goal = goals.some((g) => g.test(row.text));
-        return { row, score: mentions * 2 + (goal ? 1 : 0), goal, mentions };
-      })
-      // A goal counts only when it is about this meter, or said in a session that is.
-      .filter(({ mentions, goal, row }) => mentions > 0 || (goal && rows.some((other) => other.session_id === row.session_id && lowered.some((t) => other.text.toLowerCase().includes(t)))))
-      .sort((a, b) => b.score - a.score || b.row.created_at.localeCompare(a.row.created_at));
-    return scored.slice(0, limit).map(({ row }) => ({
-      sessionId: row.session_id,
-      sessionTitle: row.title,
-      messageId: row.message_id,
-      excerpt: row.text.length > EXCERPT_CHARS ? `${row.text.slice(0, EXCERPT_CHARS - 1).trimEnd()}…` : row.text,
-      at: row.created_at,
-    }));
+      .toArray()
+      .map((r) => ({ messageId: r.message_id, sessionId: r.session_id, sessionTitle: r.title, text: r.text, at: r.created_at }));
   }
 }

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../worker/env";
 import type { FailedRun } from "../../worker/runs/contract";
-import type { ChatQuote } from "../../worker/notifications/contract";
+import type { UserChatMessage } from "../../worker/notifications/quotes";
 import type { ChatMessage, ChatRole, PermissionDecision, ToolCallRecord } from "../../worker/chat/contract";
 import { ChatStore, type ChatSessionRow } from "./chat-store";
 import { migrateHubStorage } from "./hub-storage";
@@ -94,9 +94,9 @@ export class UserHub extends DurableObject<Env> {
     return this.chat.insertSummary(sessionId, text, afterMessageId);
   }
 
-  /** Earlier chat about a subject, for notifications (terms and goal patterns as regex sources). */
-  chatContext(terms: string[], goalPatterns: string[]): ChatQuote[] {
-    return this.chat.findMentions(terms, goalPatterns.map((source) => new RegExp(source, "i")));
+  /** The person's latest messages with their session titles; notifications quote from them. */
+  recentUserMessages(limit: number): UserChatMessage[] {
+    return this.chat.recentUserMessages(limit);
   }
 
   /**

@@ -7,9 +7,8 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
 import { connectDatabase } from "../../worker/db/client";
 import worker from "../../worker/index";
-import { consumeInferenceBatch } from "../../worker/runs/queue-consumer";
+import { consumeInferenceBatch, runMeterFromQueue } from "../../worker/runs/queue-consumer";
 import type { InferenceJob } from "../../worker/runs/queue-job";
-import { runMeterFromQueue } from "../../worker/runs/queue-run-meter";
 import { call, createMeter, postReadings, signIn } from "./helpers";
 
 const control = inject("stoppableControl");

@@ -5,7 +5,8 @@ import { connectDatabase } from "../../worker/db/client";
 import { findMeterById } from "../../worker/meters/queries";
 import type { ModelRunRow } from "../../worker/runs/queries";
 import { insertModelRun } from "../../worker/runs/queries";
-import { NOTIFY_AT_MOST_EVERY_MS, notifyFindings } from "../../worker/notifications/compose";
+import { NOTIFY_AT_MOST_EVERY_MS } from "../../worker/notifications/compose";
+import { notifyFindings } from "../../worker/notifications/service";
 import type { ModelRunFinding } from "../../worker/runs/contract";
 import { call, createMeter, postReadings, signIn } from "./helpers";
 

@@ -28,6 +28,16 @@ export const Notification = z
   .meta({ id: "Notification" });
 export type Notification = z.infer<typeof Notification>;
 
+/** GET /api/notifications: a page of the inbox, older than `before` when given. */
+export const InboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(30), before: z.iso.datetime({ offset: true }).optional() });
+export type InboxQuery = z.infer<typeof InboxQuery>;
+
+export const Inbox = z.object({ notifications: z.array(Notification), unreadCount: z.int() }).meta({ id: "Inbox" });
+export type Inbox = z.infer<typeof Inbox>;
+
+export const MarkedAllRead = z.object({ marked: z.int() }).meta({ id: "MarkedAllRead" });
+export type MarkedAllRead = z.infer<typeof MarkedAllRead>;
+
 export const NOTIFICATION_KINDS = ["peak_over_limit", "plan_saves", "consumption_anomaly"] as const;
 
 export const NotificationSettings = z
@@ -40,3 +50,4 @@ export const NotificationSettings = z
   .strict()
   .refine((s) => (s.quietFromHour === null) === (s.quietToHour === null), { path: ["quietToHour"], message: "give both quiet hours or neither" })
   .meta({ id: "NotificationSettings" });
+export type NotificationSettings = z.infer<typeof NotificationSettings>;

@@ -1,17 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import {
-  deleteNotification,
-  getNotificationSettings,
-  listNotifications,
-  markAllNotificationsRead,
-  markNotificationRead,
-  saveNotificationSettings,
-} from "../notifications/queries";
-import { errorResponses, notFound } from "../errors";
-import { notificationDto } from "../notifications/dto";
-import { Notification, NotificationSettings } from "../notifications/contract";
-import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
+import { errorResponses } from "../errors";
+import { listInbox, markAllRead, markRead, notificationSettings, removeNotification, saveNotificationSettings } from "../notifications/service";
+import { Inbox, InboxQuery, MarkedAllRead, Notification, NotificationSettings } from "../notifications/contract";
+import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 
 export const notificationsRoutes = createRouter();
 
@@ -22,14 +14,10 @@ notificationsRoutes.openapi(
     tags: ["notifications"],
     summary: "The inbox, newest first, with the unread count",
     security: bearerAuth,
-    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(30), before: z.iso.datetime({ offset: true }).optional() }) },
-    responses: { 200: jsonResponse("Notifications", z.object({ notifications: z.array(Notification), unreadCount: z.int() })), ...errorResponses(400, 401) },
+    request: { query: InboxQuery },
+    responses: { 200: jsonResponse("Notifications", Inbox), ...errorResponses(400, 401) },
   }),
-  async (c) => {
-    const { limit, before } = c.req.valid("query");
-    const { items, unread } = await listNotifications(c.var.db, c.var.user.id, limit, before ? new Date(before) : undefined);
-    return c.json({ notifications: items.map(notificationDto), unreadCount: unread }, 200);
-  },
+  async (c) => c.json(await listInbox(actorOf(c), c.req.valid("query")), 200),
 );
 
 notificationsRoutes.openapi(
@@ -39,9 +27,9 @@ notificationsRoutes.openapi(
     tags: ["notifications"],
     summary: "Mark every notification read",
     security: bearerAuth,
-    responses: { 200: jsonResponse("How many were unread", z.object({ marked: z.int() })), ...errorResponses(401) },
+    responses: { 200: jsonResponse("How many were unread", MarkedAllRead), ...errorResponses(401) },
   }),
-  async (c) => c.json({ marked: await markAllNotificationsRead(c.var.db, c.var.user.id) }, 200),
+  async (c) => c.json(await markAllRead(actorOf(c)), 200),
 );
 
 notificationsRoutes.openapi(
@@ -54,11 +42,7 @@ notificationsRoutes.openapi(
     request: { params: IdParam },
     responses: { 200: jsonResponse("The notification", Notification), ...errorResponses(401, 404) },
   }),
-  async (c) => {
-    const row = await markNotificationRead(c.var.db, c.var.user.id, resourceId(c.req.valid("param").id, "Notification"));
-    if (!row) throw notFound("Notification");
-    return c.json(notificationDto(row), 200);
-  },
+  async (c) => c.json(await markRead(actorOf(c), resourceId(c.req.valid("param").id, "Notification")), 200),
 );
 
 notificationsRoutes.openapi(
@@ -71,10 +55,7 @@ notificationsRoutes.openapi(
     request: { params: IdParam },
     responses: { 200: jsonResponse("Deleted", z.object({ deleted: z.literal(true) })), ...errorResponses(401, 404) },
   }),
-  async (c) => {
-    if (!(await deleteNotification(c.var.db, c.var.user.id, resourceId(c.req.valid("param").id, "Notification")))) throw notFound("Notification");
-    return c.json({ deleted: true as const }, 200);
-  },
+  async (c) => c.json(await removeNotification(actorOf(c), resourceId(c.req.valid("param").id, "Notification")), 200),
 );
 
 notificationsRoutes.openapi(
@@ -86,10 +67,7 @@ notificationsRoutes.openapi(
     security: bearerAuth,
     responses: { 200: jsonResponse("Settings", NotificationSettings), ...errorResponses(401) },
   }),
-  async (c) => {
-    const settings = await getNotificationSettings(c.var.db, c.var.user.id);
-    return c.json(settings as z.infer<typeof NotificationSettings>, 200);
-  },
+  async (c) => c.json(await notificationSettings(actorOf(c)), 200),
 );
 
 notificationsRoutes.openapi(
@@ -102,9 +80,5 @@ notificationsRoutes.openapi(
     request: jsonBody(NotificationSettings),
     responses: { 200: jsonResponse("Saved", NotificationSettings), ...errorResponses(400, 401) },
   }),
-  async (c) => {
-    const settings = c.req.valid("json");
-    await saveNotificationSettings(c.var.db, c.var.user.id, settings);
-    return c.json(settings, 200);
-  },
+  async (c) => c.json(await saveNotificationSettings(actorOf(c), c.req.valid("json")), 200),
 );

@@ -64,3 +64,6 @@ export const FailedRun = z
   })
   .meta({ id: "FailedRun" });
 export type FailedRun = z.infer<typeof FailedRun>;
+
+export const FailedRuns = z.object({ items: z.array(FailedRun) }).meta({ id: "FailedRuns" });
+export type FailedRuns = z.infer<typeof FailedRuns>;

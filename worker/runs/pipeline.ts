@@ -1,38 +1,40 @@
 import type { Database } from "../db/client";
-import type { MeterRow } from "../meters/queries";
-import { insertModelRun, type ModelRunRow } from "./queries";
-import type { NotificationRow } from "../notifications/queries";
 import type { Env } from "../env";
-import { storeFindingNotifications } from "../notifications/compose";
-import { notificationDto } from "../notifications/dto";
+import type { MeterRow } from "../meters/queries";
+import type { NotificationRow } from "../notifications/queries";
+import { composeFindingNotifications, insertNotifications, publishNotifications } from "../notifications/service";
 import { userHub } from "../../durable-objects/user-hub/stub";
-import { runModel, type RunOutcome } from "./run-model";
+import { insertModelRun, type ModelRunRow } from "./queries";
+import { runModel, type RunTimings, type SkippedRun } from "./run-model";
+
+export type RunOutcome = { status: "ran"; run: ModelRunRow; timings: RunTimings } | SkippedRun;
 
 /**
- * Runs the model and stores the run with the notifications its findings call for in one
- * transaction: if Postgres fails midway, neither is left behind and a retry starts clean. The
- * live events go out after the commit.
+ * A run of one meter from start to finish, for the queue, the API and the chat alike:
+ * 1. compute the forecast, plan and findings (reads only);
+ * 2. compose the notifications the findings call for, with the UserHub's chat quotes, outside
+ *    any transaction, so a slow hub never holds a Postgres transaction open;
+ * 3. store the run and its notifications in one transaction: if Postgres fails midway, neither
+ *    is left behind and a retry starts clean;
+ * 4. after the commit, tell the person's open tabs.
  */
 export async function runAndPublish(env: Env, db: Database, meter: MeterRow, trigger: "auto" | "manual"): Promise<RunOutcome> {
-  let notifications: NotificationRow[] = [];
-  const outcome = await runModel(db, meter, trigger, new Date(), (run) =>
-    db.transaction(async (tx) => {
-      const row = await insertModelRun(tx, run);
-      notifications = await storeFindingNotifications(env, tx, meter, row);
-      return row;
-    }),
-  );
-  if (outcome.status === "ran") {
-    // The run is stored: a lost live event must not make the queue run it again (the inbox has it).
-    await publishRun(env, meter, outcome.run, notifications).catch((error: Error) => console.error(`live: could not publish run ${outcome.run.id} of meter ${meter.id}: ${error.message}`));
-  }
-  return outcome;
+  const now = new Date();
+  const outcome = await runModel(db, meter, trigger, now);
+  if (outcome.status !== "ran") return outcome;
+  const drafts = await composeFindingNotifications(env, db, meter, outcome.run.findings, now);
+  const { run, notifications } = await db.transaction(async (tx) => {
+    const run = await insertModelRun(tx, outcome.run);
+    return { run, notifications: await insertNotifications(tx, run.id, drafts) };
+  });
+  // The run is stored: a lost live event must not make the queue run it again (the inbox has it).
+  await publishRun(env, meter, run, notifications).catch((error: Error) => console.error(`live: could not publish run ${run.id} of meter ${meter.id}: ${error.message}`));
+  return { status: "ran", run, timings: outcome.timings };
 }
 
 /** Tells the user's open tabs about the run, and pushes its notifications. */
 async function publishRun(env: Env, meter: MeterRow, run: ModelRunRow, notifications: NotificationRow[]): Promise<void> {
-  const hub = userHub(env, meter.ownerId);
-  await hub.publish("model.run", {
+  await userHub(env, meter.ownerId).publish("model.run", {
     runId: run.id,
     meterId: meter.id,
     meterName: meter.name,
@@ -40,5 +42,5 @@ async function publishRun(env: Env, meter: MeterRow, run: ModelRunRow, notificat
     findings: run.findings,
     figures: run.figures,
   });
-  for (const notification of notifications) await hub.publish("notification", notificationDto(notification));
+  await publishNotifications(env, meter.ownerId, notifications);
 }

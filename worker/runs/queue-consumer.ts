@@ -1,8 +1,11 @@
+import { connectDatabase } from "../db/client";
 import type { Env } from "../env";
+import { findMeterById } from "../meters/queries";
 import { userHub } from "../../durable-objects/user-hub/stub";
+import { runAndPublish } from "./pipeline";
 import { InferenceJob, latestJobPerMeter } from "./queue-job";
 
-/** Runs the forecast and plan for one meter. Provided by the model (issue 4); absent until then. */
+/** Runs one meter's job: runMeterFromQueue in the Worker, a stand-in in tests of the batching. */
 export type MeterRunner = (env: Env, job: InferenceJob) => Promise<void>;
 
 /**
@@ -10,7 +13,7 @@ export type MeterRunner = (env: Env, job: InferenceJob) => Promise<void>;
  * cannot help), the rest are reduced to one job per meter. A failing meter is retried with
  * backoff without holding back the other meters of the batch.
  */
-export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: Env, runMeter?: MeterRunner): Promise<void> {
+export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: Env, runMeter: MeterRunner): Promise<void> {
   const valid: { message: Message<unknown>; job: InferenceJob }[] = [];
   for (const message of batch.messages) {
     const parsed = InferenceJob.safeParse(message.body);
@@ -24,7 +27,7 @@ export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: E
   for (const job of latestJobPerMeter(valid.map((v) => v.job))) {
     const messages = valid.filter((v) => v.job.meterId === job.meterId).map((v) => v.message);
     try {
-      await runMeter?.(env, job);
+      await runMeter(env, job);
       for (const message of messages) message.ack();
     } catch (error) {
       // First line only: drizzle appends the query's parameters on the next lines.
@@ -33,6 +36,23 @@ export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: E
       console.error(`inference: run failed for meter ${job.meterId} (attempt ${attempts}, retry in ${retryDelaySeconds(attempts)} s): ${reason}`);
       for (const message of messages) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
+  }
+}
+
+/**
+ * One queued job: the run pipeline for the meter (an automatic run is skipped when the meter ran
+ * in the last quarter hour). A meter deleted since the job was queued is simply skipped; errors
+ * propagate so the message is retried.
+ */
+export async function runMeterFromQueue(env: Env, job: InferenceJob): Promise<void> {
+  if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set");
+  const connection = connectDatabase(env.DATABASE_URL, env.DB_WS_PROXY);
+  try {
+    const meter = await findMeterById(connection.db, job.meterId);
+    if (!meter || meter.ownerId !== job.userId) return;
+    await runAndPublish(env, connection.db, meter, job.trigger);
+  } finally {
+    await connection.close().catch(() => {});
   }
 }
 

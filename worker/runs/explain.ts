@@ -1,0 +1,56 @@
+import { localCalendar } from "../../ml/runtime/features";
+import type { ModelRunFigures, ModelRunPlanHour } from "./contract";
+import { DEFAULT_TARIFF } from "./planner-inputs";
+
+const HOUR = 3_600_000;
+
+/** "18:00": the local hour of an instant in the meter's time zone. */
+export function localHourLabel(iso: string, timeZone: string): string {
+  return `${String(localCalendar(Date.parse(iso), timeZone).hour).padStart(2, "0")}:00`;
+}
+
+/** The hour of the plan with the highest grid import (the first of equals). */
+export function peakHour(plan: ModelRunPlanHour[]): ModelRunPlanHour {
+  return plan.reduce((best, hour) => (hour.gridKwh > best.gridKwh ? hour : best), plan[0]);
+}
+
+/** "20:00–23:00, 02:00" from hourly slots in plan order (consecutive hours merge). */
+export function hourRanges(hours: ModelRunPlanHour[], plan: ModelRunPlanHour[], timezone: string): string {
+  const indexes = hours.map((h) => plan.indexOf(h));
+  const ranges: string[] = [];
+  for (let i = 0; i < indexes.length; i++) {
+    let j = i;
+    while (j + 1 < indexes.length && indexes[j + 1] === indexes[j] + 1) j++;
+    const from = localHourLabel(plan[indexes[i]].t, timezone);
+    const until = localHourLabel(new Date(Date.parse(plan[indexes[j]].t) + HOUR).toISOString(), timezone);
+    ranges.push(i === j ? from : `${from}–${until}`);
+    i = j;
+  }
+  return ranges.join(", ");
+}
+
+/** The plan in two or three sentences, for the meters page, the API and the chat. */
+export function explainRun(run: { figures: ModelRunFigures; plan: ModelRunPlanHour[] }, timezone: string): string {
+  const { figures, plan } = run;
+  const parts = [`Forecast: ${figures.forecastKwh.toFixed(1)} kWh over the next 24 hours, with the highest demand around ${localHourLabel(peakHour(plan).t, timezone)} (${figures.peakKw.toFixed(1)} kW).`];
+  const charging = plan.filter((h) => h.chargeKwh > 0.01);
+  const discharging = plan.filter((h) => h.dischargeKwh > 0.01);
+  if (charging.length || discharging.length) {
+    const cheapest = charging.length ? Math.min(...charging.map((h) => h.priceKwh)) : 0;
+    const dearest = discharging.length ? Math.max(...discharging.map((h) => h.priceKwh)) : 0;
+    parts.push(
+      `The battery charges ${charging.length ? `at ${hourRanges(charging, plan, timezone)} (from ${cheapest.toFixed(3)} ${figures.currency}/kWh)` : "at no hour"} and supplies the home ${discharging.length ? `at ${hourRanges(discharging, plan, timezone)} (up to ${dearest.toFixed(3)} ${figures.currency}/kWh)` : "at no hour"}.`,
+    );
+  }
+  const shifted = [...new Set(plan.flatMap((h) => Object.entries(h.deferrableKwh).filter(([, kwh]) => kwh > 0.01).map(([name]) => name)))];
+  for (const name of shifted) {
+    parts.push(`${name} runs at ${hourRanges(plan.filter((h) => (h.deferrableKwh[name] ?? 0) > 0.01), plan, timezone)}.`);
+  }
+  parts.push(
+    figures.savings > 0.005
+      ? `Expected cost ${figures.expectedCost.toFixed(2)} ${figures.currency} instead of ${figures.baselineCost.toFixed(2)} without a plan.`
+      : `Expected cost ${figures.expectedCost.toFixed(2)} ${figures.currency}; ${charging.length || shifted.length ? "the plan saves little today" : "there is nothing to shift (no battery or flexible load set)"}.`,
+  );
+  if (figures.defaultTariff) parts.push(`No tariff is set for this meter, so a flat ${DEFAULT_TARIFF.price} ${DEFAULT_TARIFF.currency}/kWh was assumed.`);
+  return parts.join(" ");
+}

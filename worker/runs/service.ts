@@ -1,0 +1,66 @@
+import type { Actor } from "../actor";
+import { ApiError } from "../errors";
+import { requireMeter } from "../meters/service";
+import type { ChatOrigin } from "../notifications/compose";
+import { notifyRequestedRun } from "../notifications/service";
+import { userHub } from "../../durable-objects/user-hub/stub";
+import type { FailedRuns, ModelRun } from "./contract";
+import { explainRun } from "./explain";
+import { runAndPublish } from "./pipeline";
+import { latestModelRun, type ModelRunRow } from "./queries";
+import { MIN_HISTORY_HOURS, type RunTimings } from "./run-model";
+
+/** A stored run as the API and the chat show it, explained in the meter's time zone. */
+function modelRunDto(run: ModelRunRow, timezone: string): ModelRun {
+  return {
+    id: run.id,
+    meterId: run.meterId,
+    trigger: run.trigger,
+    modelVersion: run.modelVersion,
+    inputFrom: run.inputFrom.toISOString(),
+    inputTo: run.inputTo.toISOString(),
+    forecastKwh: run.forecastKwh,
+    plan: run.plan,
+    figures: run.figures,
+    findings: run.findings,
+    explanation: explainRun(run, timezone),
+    createdAt: run.createdAt.toISOString(),
+  };
+}
+
+/**
+ * A person's request to forecast and plan one meter now: the run and its findings'
+ * notifications are stored together, as for queued runs. Asked in a chat (`chat`), a
+ * notification also links the answer back to that message. 409 when the meter's history is too
+ * short for a forecast.
+ */
+export async function requestRun(actor: Actor, meterId: string, chat?: ChatOrigin): Promise<{ run: ModelRun; timings: RunTimings }> {
+  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const outcome = await runAndPublish(actor.env, actor.db, meter, "manual");
+  if (outcome.status !== "ran") {
+    const hours = outcome.status === "not_enough_data" ? outcome.hoursWithData : 0;
+    throw new ApiError(409, "not_enough_history", `The forecast needs at least ${MIN_HISTORY_HOURS} hours of readings in the last 7 days; ${meter.name} has ${hours}.`, { hoursWithData: hours });
+  }
+  const run = modelRunDto(outcome.run, meter.timezone);
+  if (chat) await notifyRequestedRun(actor.env, actor.db, meter, run.id, chat, run.explanation);
+  return { run, timings: outcome.timings };
+}
+
+/** The meter's latest run, or null before its first; 404 for a missing or foreign meter. */
+export async function latestRun(actor: Actor, meterId: string): Promise<{ meterName: string; run: ModelRun | null }> {
+  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const run = await latestModelRun(actor.db, actor.userId, meter.id);
+  return { meterName: meter.name, run: run ? modelRunDto(run, meter.timezone) : null };
+}
+
+/** The API's latest run: a meter without one yet is a 404 that says how to get one. */
+export async function requireLatestRun(actor: Actor, meterId: string): Promise<ModelRun> {
+  const { run } = await latestRun(actor, meterId);
+  if (!run) throw new ApiError(404, "no_run_yet", "This meter has no model run yet: it runs by itself when readings arrive, or POST /api/meters/:id/runs");
+  return run;
+}
+
+/** Queued runs of the person's meters that failed every retry, kept by their UserHub. */
+export async function failedRuns(actor: Actor): Promise<FailedRuns> {
+  return { items: await userHub(actor.env, actor.userId).failedRuns() };
+}
