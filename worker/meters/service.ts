@@ -24,7 +24,7 @@ function webhookUrl(origin: string, meterId: string): string {
   return new URL(`/api/ingest/${meterId}`, origin).toString();
 }
 
-export function meterDto(row: MeterRow, origin: string): Meter {
+function meterDto(row: MeterRow, origin: string): Meter {
   return {
     id: row.id,
     name: row.name,
