@@ -23,7 +23,9 @@ export const CreateMeterBody = z
     parentId: z.uuid().optional(),
   })
   .strict()
-  .refine((b) => b.parentId === undefined || b.kind === "device", { path: ["parentId"], message: "only a device meter can have a parent site" });
+  .refine((b) => b.parentId === undefined || b.kind === "device", { path: ["parentId"], message: "only a device meter can have a parent site" })
+  .meta({ id: "CreateMeterBody" });
+export type CreateMeterBody = z.infer<typeof CreateMeterBody>;
 
 export const UpdateMeterBody = z
   .object({
@@ -35,7 +37,9 @@ export const UpdateMeterBody = z
     assets: FlexibleAssets.nullable().optional(),
   })
   .strict()
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "give at least one of name, timezone, parentId, tariff, assets" });
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "give at least one of name, timezone, parentId, tariff, assets" })
+  .meta({ id: "UpdateMeterBody" });
+export type UpdateMeterBody = z.infer<typeof UpdateMeterBody>;
 
 export const Meter = z
   .object({
@@ -53,6 +57,9 @@ export const Meter = z
   .meta({ id: "Meter" });
 export type Meter = z.infer<typeof Meter>;
 
+export const MeterList = z.object({ meters: z.array(Meter) }).meta({ id: "MeterList" });
+export type MeterList = z.infer<typeof MeterList>;
+
 export const WebhookCredentials = z.object({
   url: z.string(),
   /** Shown once: at creation and at each rotation. */
@@ -62,3 +69,9 @@ export const WebhookCredentials = z.object({
 });
 
 export const MeterWithWebhook = Meter.extend({ webhook: WebhookCredentials }).meta({ id: "MeterWithWebhook" });
+
+/** Deleting a meter deletes its readings too, so the caller repeats the meter's id to confirm. */
+export const DeleteMeterQuery = z.object({ confirm: z.string().optional() }).meta({ id: "DeleteMeterQuery" });
+
+export const MeterDeleted = z.object({ deleted: z.literal(true), readingsDeleted: z.int() }).meta({ id: "MeterDeleted" });
+export type MeterDeleted = z.infer<typeof MeterDeleted>;

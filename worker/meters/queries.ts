@@ -1,6 +1,6 @@
-import { and, asc, count, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { meters, readings } from "../db/schema";
+import { meters } from "../db/schema";
 import type { FlexibleAssets, TariffSetting } from "./energy-contract";
 
 export type MeterRow = typeof meters.$inferSelect;
@@ -19,6 +19,11 @@ export async function getMeter(db: Database, ownerId: string, id: string): Promi
 /** The owner's meters among `ids`; ids of other users simply do not come back. */
 export function getMeters(db: Database, ownerId: string, ids: string[]): Promise<MeterRow[]> {
   return db.select().from(meters).where(and(eq(meters.ownerId, ownerId), inArray(meters.id, ids)));
+}
+
+/** The device meters under one of the owner's sites, oldest first. */
+export function listDevices(db: Database, ownerId: string, siteId: string): Promise<MeterRow[]> {
+  return db.select().from(meters).where(and(eq(meters.ownerId, ownerId), eq(meters.parentId, siteId))).orderBy(asc(meters.createdAt));
 }
 
 async function isOwnSite(db: Database, ownerId: string, id: string): Promise<boolean> {
@@ -58,11 +63,6 @@ export async function updateMeter(
     .where(byOwner(ownerId, id))
     .returning();
   return { ok: true, meter: row };
-}
-
-export async function countReadings(db: Database, meterId: string): Promise<number> {
-  const [{ n }] = await db.select({ n: count() }).from(readings).where(eq(readings.meterId, meterId));
-  return n;
 }
 
 /** Deletes the meter and, by cascade, its readings. */

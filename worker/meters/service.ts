@@ -1,10 +1,103 @@
+import type { z } from "zod";
+import type { Actor } from "../actor";
 import type { Database } from "../db/client";
-import { notFound } from "../errors";
-import { getMeter, type MeterRow } from "./queries";
+import type { Env } from "../env";
+import { ApiError, notFound } from "../errors";
+import { countReadings } from "../readings/queries";
+import type { CreateMeterBody, Meter, MeterDeleted, MeterList, MeterWithWebhook, UpdateMeterBody } from "./contract";
+import * as stored from "./queries";
+import type { MeterRow } from "./queries";
+import { previousSecretValidUntil, webhookSecret } from "./webhook-secrets";
+
+/** How long a rotated-out webhook secret keeps working, so installers can update meters calmly. */
+export const WEBHOOK_ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
 
 /** The user's meter, or the 404 that a missing and another user's meter both get. */
 export async function requireMeter(db: Database, userId: string, meterId: string): Promise<MeterRow> {
-  const meter = await getMeter(db, userId, meterId);
+  const meter = await stored.getMeter(db, userId, meterId);
   if (!meter) throw notFound("Meter");
   return meter;
+}
+
+/** Where the meter posts its readings. */
+function webhookUrl(origin: string, meterId: string): string {
+  return new URL(`/api/ingest/${meterId}`, origin).toString();
+}
+
+function meterDto(row: MeterRow, origin: string): Meter {
+  return {
+    id: row.id,
+    name: row.name,
+    timezone: row.timezone,
+    kind: row.kind,
+    parentId: row.parentId,
+    lastReadingAt: row.lastReadingAt?.toISOString() ?? null,
+    tariff: row.tariff,
+    assets: row.assets,
+    createdAt: row.createdAt.toISOString(),
+    webhookUrl: webhookUrl(origin, row.id),
+  };
+}
+
+/** Checked before anything is written: without the master key no secret can be shown. */
+function masterKey(env: Env): string {
+  if (!env.WEBHOOK_SECRET_KEY) throw new ApiError(503, "webhook_key_unconfigured", "WEBHOOK_SECRET_KEY is not set on the Worker: see the README's configuration section");
+  return env.WEBHOOK_SECRET_KEY;
+}
+
+async function withWebhook(row: MeterRow, origin: string, key: string): Promise<z.infer<typeof MeterWithWebhook>> {
+  return {
+    ...meterDto(row, origin),
+    webhook: {
+      url: webhookUrl(origin, row.id),
+      secret: await webhookSecret(key, row.id, row.webhookKeyVersion),
+      previousSecretValidUntil: previousSecretValidUntil(row)?.toISOString() ?? null,
+    },
+  };
+}
+
+export async function listMeters(actor: Actor): Promise<MeterList> {
+  const rows = await stored.listMeters(actor.db, actor.userId);
+  return { meters: rows.map((row) => meterDto(row, actor.origin)) };
+}
+
+/** Creates a meter; the answer holds its webhook secret, which is shown only this once. */
+export async function createMeter(actor: Actor, meter: CreateMeterBody): Promise<z.infer<typeof MeterWithWebhook>> {
+  const key = masterKey(actor.env);
+  const result = await stored.createMeter(actor.db, actor.userId, meter);
+  if (!result.ok) throw notFound("Parent site meter");
+  return withWebhook(result.meter, actor.origin, key);
+}
+
+export async function getMeter(actor: Actor, meterId: string): Promise<Meter> {
+  return meterDto(await requireMeter(actor.db, actor.userId, meterId), actor.origin);
+}
+
+/** The one way a meter's settings change, for the PATCH route and the chat tools alike. */
+export async function updateMeter(actor: Actor, meterId: string, changes: UpdateMeterBody): Promise<Meter> {
+  const result = await stored.updateMeter(actor.db, actor.userId, meterId, changes);
+  if (!result.ok) throw notFound(result.missing === "parent" ? "Parent site meter" : "Meter");
+  return meterDto(result.meter, actor.origin);
+}
+
+/** Issues a new webhook secret; the previous one keeps working for WEBHOOK_ROTATION_GRACE_MS. */
+export async function rotateWebhookSecret(actor: Actor, meterId: string): Promise<z.infer<typeof MeterWithWebhook>> {
+  const key = masterKey(actor.env);
+  const rotated = await stored.rotateWebhookKey(actor.db, actor.userId, meterId, WEBHOOK_ROTATION_GRACE_MS);
+  if (!rotated) {
+    await requireMeter(actor.db, actor.userId, meterId);
+    throw new ApiError(409, "rotation_conflict", "Another rotation of this meter's secret happened at the same time; fetch the meter and try again.");
+  }
+  return withWebhook(rotated, actor.origin, key);
+}
+
+/** Deletes a meter and its readings, which cannot be undone: `confirm` must repeat the meter's id. */
+export async function deleteMeter(actor: Actor, meterId: string, confirm: string | undefined): Promise<MeterDeleted> {
+  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const readings = await countReadings(actor.db, meterId);
+  if (confirm !== meterId) {
+    throw new ApiError(409, "confirmation_required", `Deleting "${meter.name}" also deletes its ${readings} readings. Repeat with ?confirm=${meterId} to go ahead.`, { readings });
+  }
+  await stored.deleteMeter(actor.db, actor.userId, meterId);
+  return { deleted: true, readingsDeleted: readings };
 }

@@ -34,3 +34,26 @@ function signedPayload(timestamp: string, body: Uint8Array<ArrayBuffer>): Uint8A
   payload.set(body, prefix.length);
   return payload;
 }
+
+/** A meter's key versions (the fields of its row), structural so this file stays importable from Node. */
+export interface WebhookKeys {
+  id: string;
+  webhookKeyVersion: number;
+  previousKeyVersion: number | null;
+  previousKeyExpiresAt: Date | null;
+}
+
+/** After a rotation, until when the previous secret is still accepted; null once it is not. */
+export function previousSecretValidUntil(meter: WebhookKeys, now = new Date()): Date | null {
+  return meter.previousKeyVersion !== null && meter.previousKeyExpiresAt && meter.previousKeyExpiresAt > now ? meter.previousKeyExpiresAt : null;
+}
+
+/** Whether the meter's current secret, or its previous one during the grace period, made `signatureHex`. */
+export async function meterSignatureMatches(masterKey: string, meter: WebhookKeys, timestamp: string, body: Uint8Array<ArrayBuffer>, signatureHex: string): Promise<boolean> {
+  const versions = [meter.webhookKeyVersion];
+  if (meter.previousKeyVersion !== null && previousSecretValidUntil(meter)) versions.push(meter.previousKeyVersion);
+  for (const version of versions) {
+    if (await verifyWebhookSignature(await webhookSecret(masterKey, meter.id, version), timestamp, body, signatureHex)) return true;
+  }
+  return false;
+}

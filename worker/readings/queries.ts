@@ -31,6 +31,11 @@ export async function insertReadings(db: Database, meterId: string, batch: Readi
   return { accepted: row.accepted, newest: row.newest === null ? null : new Date(row.newest), charted: row.charted };
 }
 
+export async function countReadings(db: Database, meterId: string): Promise<number> {
+  const result = await db.$client.query("SELECT count(*)::int AS n FROM readings WHERE meter_id = $1", [meterId]);
+  return (result.rows[0] as { n: number }).n;
+}
+
 /** Metric names come from a zod enum, never from the request text: safe to place in SQL. */
 const METRIC_COLUMNS: Record<Metric, string> = {
   power_w: "power_w",

@@ -1,54 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { z } from "zod";
 import { errorResponses } from "../errors";
-import { Bucket, Metric, RELATIVE_WINDOWS } from "../charts/chart-spec-contract";
-import { SeriesSet, SingleSeries } from "../series/contract";
-import { DEFAULT_POINTS, loadSeries, MAX_POINTS } from "../series/service";
-import { bearerAuth, createRouter, IdParam, jsonResponse, resourceId } from "./router";
+import { ManySeriesQuery, SeriesQuery, SeriesSet, SingleSeries, UsageQuery, UsageSummary } from "../series/contract";
+import { meterSeries, seriesSet, usageSummary } from "../series/service";
+import { actorOf, bearerAuth, createRouter, IdParam, jsonResponse, resourceId } from "./router";
 
+/** What meters read: bucketed series and usage figures over a window. */
 export const seriesRoutes = createRouter();
-
-const TEN_YEARS_MS = 10 * 366 * 86_400_000;
-
-const windowShape = {
-  metric: Metric.default("power_w"),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  /** A relative window instead of from/to; "this_month" and "this_year" follow the meter's calendar. */
-  window: z.enum(RELATIVE_WINDOWS).optional(),
-  points: z.coerce.number().int().min(1).max(MAX_POINTS).default(DEFAULT_POINTS),
-  bucket: Bucket.default("auto"),
-};
-
-function withWindowRules<T extends z.ZodObject<typeof windowShape>>(schema: T) {
-  return schema
-    .refine((q) => !(q.window && (q.from || q.to)), { path: ["window"], message: "give either window or from/to, not both" })
-    .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ["to"], message: "must be later than from" })
-    .refine((q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= TEN_YEARS_MS, { path: ["from"], message: "the window may span at most 10 years" });
-}
-
-const SeriesQuery = withWindowRules(z.object(windowShape));
-const ManySeriesQuery = withWindowRules(
-  z.object({
-    ...windowShape,
-    meterIds: z
-      .string()
-      .transform((ids) => ids.split(",").map((id) => id.trim().toLowerCase()))
-      .pipe(z.array(z.uuid()).min(1).max(12)),
-  }),
-);
-
-function seriesRequest(query: z.infer<typeof SeriesQuery>, meterIds: string[]) {
-  return {
-    meterIds,
-    metric: query.metric,
-    window: query.window ? { kind: "relative" as const, preset: query.window } : undefined,
-    from: query.from ? new Date(query.from) : undefined,
-    to: query.to ? new Date(query.to) : undefined,
-    points: query.points,
-    bucket: query.bucket,
-  };
-}
 
 seriesRoutes.openapi(
   createRoute({
@@ -60,13 +17,8 @@ seriesRoutes.openapi(
     request: { params: IdParam, query: SeriesQuery },
     responses: { 200: jsonResponse("The series", SingleSeries), ...errorResponses(400, 401, 404) },
   }),
-  async (c) => {
-    const id = resourceId(c.req.valid("param").id, "Meter");
-    const result = await loadSeries(c.var.db, c.var.user.id, seriesRequest(c.req.valid("query"), [id]));
-    return c.json({ metric: result.metric, unit: result.unit, ...result.series[0] }, 200);
-  },
+  async (c) => c.json(await meterSeries(actorOf(c), resourceId(c.req.valid("param").id, "Meter"), c.req.valid("query")), 200),
 );
-
 
 seriesRoutes.openapi(
   createRoute({
@@ -78,8 +30,18 @@ seriesRoutes.openapi(
     request: { query: ManySeriesQuery },
     responses: { 200: jsonResponse("One series per meter, in the order asked", SeriesSet), ...errorResponses(400, 401, 404) },
   }),
-  async (c) => {
-    const query = c.req.valid("query");
-    return c.json(await loadSeries(c.var.db, c.var.user.id, seriesRequest(query, query.meterIds)), 200);
-  },
+  async (c) => c.json(await seriesSet(actorOf(c), c.req.valid("query")), 200),
+);
+
+seriesRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/meters/{id}/usage",
+    tags: ["series"],
+    summary: "A meter's energy, peak, base load and power quality over a relative window, with the share of each of its device sub-meters",
+    security: bearerAuth,
+    request: { params: IdParam, query: UsageQuery },
+    responses: { 200: jsonResponse("The usage summary", UsageSummary), ...errorResponses(400, 401, 404) },
+  }),
+  async (c) => c.json(await usageSummary(actorOf(c), resourceId(c.req.valid("param").id, "Meter"), c.req.valid("query").window), 200),
 );

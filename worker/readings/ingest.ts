@@ -1,0 +1,97 @@
+import { userHub } from "../../durable-objects/user-hub/stub";
+import type { Database } from "../db/client";
+import type { Env } from "../env";
+import { ApiError, validationError } from "../errors";
+import type { MeterRow } from "../meters/queries";
+import { enforceLimit } from "../rate-limits";
+import { MAX_INGEST_BODY_BYTES, ReadingsBatch, type IngestResult, type Reading } from "./contract";
+import { insertReadings } from "./queries";
+
+/**
+ * The one path readings take into Postgres, whatever door they come through (today the signed
+ * JSON webhook, readings/webhook.ts): each door authenticates the meter and decodes its format
+ * into `Reading`s, then calls `ingestReadings` (or `storeReadings`, and `announceReadings` once at
+ * the end, for a long import).
+ */
+
+/** What ingestion needs: no signed-in user (meters authenticate themselves), and a way to finish work after the answer. */
+export interface IngestContext {
+  db: Database;
+  env: Env;
+  waitUntil(work: Promise<unknown>): void;
+}
+
+type IngestingMeter = Pick<MeterRow, "id" | "ownerId">;
+
+export const payloadTooLarge = () => new ApiError(413, "payload_too_large", `The body is larger than ${MAX_INGEST_BODY_BYTES} bytes: send the readings in smaller batches`);
+
+/** Per meter, before the body is decoded: a flooding meter costs as little as possible. */
+export function limitMeterWrites(env: Env, meterId: string): Promise<void> {
+  return enforceLimit(env, "WEBHOOK_LIMITER", meterId, "This meter posted too often this minute; nothing was stored: retry after Retry-After seconds (or send larger batches)");
+}
+
+/** A decoded `{"readings": [...]}` batch, validated: 400 naming every failing path, so nothing of a bad batch is stored. */
+export function validateBatch(json: unknown): Reading[] {
+  const parsed = ReadingsBatch.safeParse(json);
+  if (!parsed.success) throw validationError(parsed.error, "readings");
+  return parsed.data.readings;
+}
+
+export interface StoredReadings extends IngestResult {
+  /** The newest instant stored, null when every reading was a duplicate. */
+  newest: Date | null;
+  /** Whether any chart shows the meter (only then do open dashboards need a refresh). */
+  charted: boolean;
+}
+
+/**
+ * Stores validated readings of one meter in one statement (all or nothing). The same instant
+ * twice in the batch, or one already stored, is kept once and counted as a duplicate, so a
+ * retried batch is safe.
+ */
+export async function storeReadings(db: Database, meterId: string, readings: Reading[]): Promise<StoredReadings> {
+  const { accepted, newest, charted } = await insertReadings(db, meterId, uniqueByInstant(readings));
+  return { accepted, duplicates: readings.length - accepted, newest, charted };
+}
+
+/**
+ * After the commit, and without waiting: queues the meter's inference job and tells its owner's
+ * open dashboards. Ingestion never waits for inference or sockets.
+ */
+export function announceReadings(context: IngestContext, meter: IngestingMeter, stored: Pick<StoredReadings, "newest" | "charted">): void {
+  if (!stored.newest) return;
+  const newestTs = stored.newest.toISOString();
+  context.waitUntil(
+    context.env.INFERENCE_QUEUE.send({ meterId: meter.id, userId: meter.ownerId, newestTs, trigger: "auto" }).catch((error: Error) =>
+      console.error(`inference: could not enqueue meter ${meter.id}: ${error.message}`),
+    ),
+  );
+  if (stored.charted) {
+    context.waitUntil(
+      userHub(context.env, meter.ownerId)
+        .publish("meter.readings", { meterId: meter.id, newestTs })
+        .then(
+          () => {},
+          (error: Error) => console.error(`live: could not notify the hub of meter ${meter.id}: ${error.message}`),
+        ),
+    );
+  }
+}
+
+/** Stores a meter's readings, then triggers what new readings trigger. */
+export async function ingestReadings(context: IngestContext, meter: IngestingMeter, readings: Reading[]): Promise<IngestResult> {
+  const stored = await storeReadings(context.db, meter.id, readings);
+  announceReadings(context, meter, stored);
+  return { accepted: stored.accepted, duplicates: stored.duplicates };
+}
+
+/** The same instant twice in one batch is stored once (the first). */
+function uniqueByInstant(readings: Reading[]): Reading[] {
+  const seen = new Set<number>();
+  return readings.filter((reading) => {
+    const instant = Date.parse(reading.ts);
+    if (seen.has(instant)) return false;
+    seen.add(instant);
+    return true;
+  });
+}
