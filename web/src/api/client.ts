@@ -1,3 +1,8 @@
+/**
+ * The browser's side of the API. openapi.d.ts is generated from the Worker's routes (`npm run
+ * contracts`); this file holds the one client and how its answers are read; wattboard.ts, chat.ts,
+ * shares.ts and notifications.ts hold one function per route and name the payloads the UI uses.
+ */
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "./openapi";
 
@@ -38,6 +43,7 @@ const session: Middleware = {
 export const client = createClient<paths>();
 client.use(session);
 
+/** Read loosely: a proxy or a crashed Worker may answer with something else (e.g. HTML). */
 type ErrorEnvelope = { error?: { code?: string; message?: string } } | null | undefined;
 
 /** The payload of a 2xx answer; anything else throws an ApiRequestError with the server's words. */
