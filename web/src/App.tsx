@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
-import { setAccessToken, wattboard, type AuthSetup } from "./api";
+import { setAccessToken } from "./api/client";
+import { wattboard, type AuthSetup } from "./api/wattboard";
 import { restoreDevSession, supabaseClient, type Session } from "./session";
 import { Shell } from "./Shell";
 import { SignIn } from "./SignIn";

@@ -1,9 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { ChartLayout, TimeWindow } from "../../worker/charts/chart-spec-contract";
-import type { Chart } from "../../worker/charts/contract";
-import type { Meter } from "../../worker/meters/contract";
-import type { Tab, TabWithCharts } from "../../worker/tabs/contract";
-import { errorText, wattboard } from "./api";
+import { errorText } from "./api/client";
+import { wattboard, type Chart, type Meter, type Tab, type TabWithCharts } from "./api/wattboard";
 import { ChartBuilder } from "./builder/ChartBuilder";
 import { ChartCard, type ChartActions } from "./charts/ChartCard";
 import { ChartGrid } from "./charts/ChartGrid";
@@ -90,7 +88,7 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
     },
   };
 
-  const patchChart = (chart: Chart, changes: Parameters<typeof wattboard.updateChart>[1]) => {
+  const patchChart = (chart: Chart, changes: Partial<Pick<Chart, "spec" | "layout">>) => {
     replaceChart({ ...chart, ...changes });
     wattboard.updateChart(chart.id, changes).then(replaceChart, (caught) => (report(caught), replaceChart(chart)));
   };

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import type { AuthSetup } from "./api";
+import type { AuthSetup } from "./api/wattboard";
 import { devSignIn, supabaseClient, type Session } from "./session";
 
 export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (session: Session) => void }) {

@@ -1,5 +1,5 @@
 import { ServerEvent } from "../../durable-objects/user-hub/live-contract";
-import { api } from "./api";
+import { wattboard } from "./api/wattboard";
 
 type Listener = (event: ServerEvent) => void;
 
@@ -39,7 +39,7 @@ export class LiveChannel {
     if (this.closed || this.connecting) return;
     this.connecting = true;
     try {
-      const { ticket } = await api<{ ticket: string }>("POST", "/api/ws/ticket");
+      const { ticket } = await wattboard.liveTicket();
       // Closed while the ticket was on its way (e.g. React StrictMode's double mount): stay closed.
       if (this.closed) return;
       const url = new URL(`/api/ws?ticket=${encodeURIComponent(ticket)}`, location.href);

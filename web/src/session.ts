@@ -1,4 +1,4 @@
-import { wattboard, type AuthSetup } from "./api";
+import { wattboard, type AuthSetup } from "./api/wattboard";
 
 /** The signed-in person, however they signed in. */
 export interface Session {

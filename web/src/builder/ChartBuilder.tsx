@@ -1,8 +1,7 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Aggregation, Bucket, ChartType, Metric, RELATIVE_WINDOWS, type ChartSpec } from "../../../worker/charts/chart-spec-contract";
-import type { Chart } from "../../../worker/charts/contract";
-import type { Meter } from "../../../worker/meters/contract";
-import { errorText, wattboard } from "../api";
+import { errorText } from "../api/client";
+import { wattboard, type Chart, type Meter } from "../api/wattboard";
 import { canOverlayRun } from "../charts/chart-data";
 import { ChartPlot } from "../charts/ChartPlot";
 import { overlaySetting, rememberOverlay } from "../charts/overlay-setting";

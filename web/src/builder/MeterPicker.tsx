@@ -1,4 +1,4 @@
-import type { Meter } from "../../../worker/meters/contract";
+import type { Meter } from "../api/wattboard";
 
 /** Sites first, each followed by its sub-meters; devices without a known site come last. */
 export function meterTree(meters: Meter[]): { meter: Meter; depth: 0 | 1 }[] {

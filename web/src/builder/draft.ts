@@ -1,7 +1,6 @@
 import type { z } from "zod";
 import { ChartSpec, type Metric, type TimeWindow } from "../../../worker/charts/chart-spec-contract";
-import type { Chart } from "../../../worker/charts/contract";
-import type { Meter } from "../../../worker/meters/contract";
+import type { Chart, Meter } from "../api/wattboard";
 
 export const METRIC_LABELS: Record<Metric, string> = {
   power_w: "Power (W)",

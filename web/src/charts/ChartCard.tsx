@@ -1,7 +1,6 @@
 import { useRef, useState, type KeyboardEvent } from "react";
 import { RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/charts/chart-spec-contract";
-import type { Chart } from "../../../worker/charts/contract";
-import type { Tab } from "../../../worker/tabs/contract";
+import type { Chart, Tab } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { ShareDialog } from "../shares/ShareDialog";
 import { Menu, type MenuItem } from "../ui/Menu";

@@ -2,7 +2,7 @@ import { type ReactNode } from "react";
 import ReactGridLayout, { useContainerWidth, verticalCompactor, type Layout } from "react-grid-layout";
 import "react-grid-layout/css/styles.css";
 import type { ChartLayout } from "../../../worker/charts/chart-spec-contract";
-import type { Chart } from "../../../worker/charts/contract";
+import type { Chart } from "../api/wattboard";
 
 export const ROW_HEIGHT_PX = 30;
 export const GRID_GAP_PX = 16;

@@ -1,7 +1,7 @@
 import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
 import { METRIC_UNITS, type ChartSpec } from "../../../worker/charts/chart-spec-contract";
-import type { ModelRun } from "../../../worker/runs/contract";
-import { errorText, wattboard, type SeriesSet } from "../api";
+import { errorText } from "../api/client";
+import { wattboard, type ModelRun, type SeriesSet } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import { canOverlayRun, chartTraces, localTime, runTraces, seriesCsv, seriesQuery, zonedInstant, type TimeRange } from "./chart-data";

@@ -1,6 +1,5 @@
 import type { ChartSpec } from "../../../worker/charts/chart-spec-contract";
-import type { ModelRun } from "../../../worker/runs/contract";
-import type { SeriesSet } from "../api";
+import type { ModelRun, SeriesQuery, SeriesSet } from "../api/wattboard";
 
 export interface TimeRange {
   from: string;
@@ -8,19 +7,19 @@ export interface TimeRange {
 }
 
 /** The series query for a chart's spec, optionally narrowed to a zoomed range. */
-export function seriesQuery(spec: ChartSpec, points: number, range?: TimeRange | null): URLSearchParams {
-  const query = new URLSearchParams({ meterIds: spec.meterIds.join(","), metric: spec.metric, points: String(points) });
+export function seriesQuery(spec: ChartSpec, points: number, range?: TimeRange | null): SeriesQuery {
+  const query: SeriesQuery = { meterIds: spec.meterIds.join(","), metric: spec.metric, points };
   // A heatmap needs hours; other charts use the spec's bucket (or let the API choose).
   const bucket = spec.chartType === "heatmap" ? "1h" : spec.bucket;
-  if (bucket !== "auto") query.set("bucket", bucket);
+  if (bucket !== "auto") query.bucket = bucket;
   if (range) {
-    query.set("from", range.from);
-    query.set("to", range.to);
+    query.from = range.from;
+    query.to = range.to;
   } else if (spec.window.kind === "relative") {
-    query.set("window", spec.window.preset);
+    query.window = spec.window.preset;
   } else {
-    query.set("from", spec.window.from);
-    query.set("to", spec.window.to);
+    query.from = spec.window.from;
+    query.to = spec.window.to;
   }
   return query;
 }

@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useRef } from "react";
-import type { Tab } from "../../../worker/tabs/contract";
+import type { Tab } from "../api/wattboard";
 import { callsByMessage, type Entry } from "./conversation-state";
 import { examples } from "./commands";
 import { PermissionCard } from "./PermissionCard";

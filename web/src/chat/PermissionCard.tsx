@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import type { PermissionDecision } from "./chat-api";
+import type { PermissionDecision } from "../api/chat";
 import { prettyJson, toolLabel } from "./tool-words";
 import type { OpenRequest } from "./use-chat";
 

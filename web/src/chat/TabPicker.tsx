@@ -1,6 +1,5 @@
 import { useEffect, useState } from "react";
-import type { Tab } from "../../../worker/tabs/contract";
-import { wattboard } from "../api";
+import { wattboard, type Tab } from "../api/wattboard";
 import { useDashboard } from "./dashboard-link";
 
 /**

@@ -1,5 +1,6 @@
-import type { Tab } from "../../../worker/tabs/contract";
-import { chartOf, type ToolCallRecord } from "./chat-api";
+import type { ToolCallRecord } from "../api/chat";
+import type { Tab } from "../api/wattboard";
+import { chartOf } from "./dashboard-link";
 import { DECISION_LABELS, toolLabel } from "./tool-words";
 
 /** A tool call in the conversation: what ran and how it was decided; a link to the chart it made. */

@@ -1,6 +1,7 @@
 import { useEffect } from "react";
-import type { Tab } from "../../../worker/tabs/contract";
-import { chartOf, type ToolCallRecord } from "./chat-api";
+import type { ToolCallRecord } from "../api/chat";
+import type { Tab } from "../api/wattboard";
+import { chartOf } from "./dashboard-link";
 import { DECISION_LABELS, prettyJson, toolLabel } from "./tool-words";
 
 /** The workspace: every tool call of the session with its input, decision, and result or error. */

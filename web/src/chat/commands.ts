@@ -1,4 +1,4 @@
-import type { Agent, ChatSettings, ChatTool } from "./chat-api";
+import type { Agent, ChatSettings, ChatTool } from "../api/chat";
 
 /** The slash commands the chat understands, each with the tool it runs. */
 export interface Command {

@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolCallRecord, Transcript } from "./chat-api";
+import type { ChatMessage, ToolCallRecord, Transcript } from "../api/chat";
 
 /** A message as the conversation shows it: sent, on its way, streaming in, or failed. */
 export interface Entry extends ChatMessage {

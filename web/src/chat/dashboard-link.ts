@@ -1,7 +1,7 @@
 import { useEffect, useRef, useSyncExternalStore } from "react";
-import type { Tab } from "../../../worker/tabs/contract";
 import type { LiveChannel } from "../live-socket";
-import type { ToolCallRecord } from "./chat-api";
+import type { ToolCallRecord } from "../api/chat";
+import type { Tab } from "../api/wattboard";
 
 /** What the dashboard lets the chat see and do: its tabs, the open one, and a reload. */
 export interface DashboardLink {
@@ -74,6 +74,13 @@ export function noteToolCall(call: ToolCallRecord | undefined) {
   if (!call || handledCalls.has(call.id)) return;
   handledCalls.add(call.id);
   if (CHANGES_DASHBOARD.has(call.tool) && !call.error && call.result) current?.refresh();
+}
+
+/** The chart a create_chart (or update_chart) call made, when it made one. */
+export function chartOf(call: ToolCallRecord): { id: string; tabId: string; title: string } | null {
+  if ((call.tool !== "create_chart" && call.tool !== "update_chart") || call.error || !call.result) return null;
+  const result = call.result as { id?: unknown; tabId?: unknown; title?: unknown };
+  return typeof result.id === "string" && typeof result.tabId === "string" ? { id: result.id, tabId: result.tabId, title: String(result.title ?? "Chart") } : null;
 }
 
 /** Open the chart's tab on the dashboard (switching to it first) and point at the chart. */

@@ -1,4 +1,4 @@
-import type { ToolCallRecord } from "./chat-api";
+import type { ToolCallRecord } from "../api/chat";
 
 const TOOL_LABELS: Record<string, string> = {
   list_meters: "List meters",

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { errorText, wattboard } from "../api";
+import { chatApi, type Agent, type ChatEngineName, type ChatMessage, type ChatSession, type ChatSettings, type ChatTool, type PermissionDecision, type ToolCallRecord } from "../api/chat";
+import { errorText } from "../api/client";
+import { wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
-import { chatApi, type Agent, type ChatMessage, type ChatSession, type ChatEngineName, type ChatSettings, type ChatTool, type PermissionDecision, type PermissionRequest, type ToolCallRecord } from "./chat-api";
 import { conversationReducer, emptyConversation } from "./conversation-state";
 import { noteToolCall } from "./dashboard-link";
 import { toolCallSentence, toolLabel } from "./tool-words";
@@ -9,6 +10,20 @@ import type { Toast } from "./Toasts";
 
 const LAST_SESSION_KEY = "wattboard.chat.session";
 const DEFAULT_AGENT = "analyst";
+
+/**
+ * The payload of a "permission.request" event. Typed here, not from the server: live-contract.ts
+ * does not define event payloads (UserHub.askPermission in durable-objects/user-hub/user-hub.ts publishes it).
+ */
+interface PermissionRequest {
+  id: string;
+  sessionId: string;
+  tool: string;
+  input: unknown;
+  agent: string;
+  summary: string;
+  timeoutSeconds: number;
+}
 
 export interface OpenRequest extends PermissionRequest {
   /** ms since epoch when the server stops waiting. */

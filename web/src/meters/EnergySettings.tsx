@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import type { FlexibleAssets, TariffSetting } from "../../../worker/meters/energy-contract";
-import type { Meter } from "../../../worker/meters/contract";
-import { errorText, wattboard } from "../api";
+import { errorText } from "../api/client";
+import { wattboard, type Meter } from "../api/wattboard";
 
 type TariffKind = "default" | TariffSetting["kind"];
 type Period = { from: string; to: string; price: number };

@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useState, type FormEvent } from "react";
-import type { Meter } from "../../../worker/meters/contract";
-import { errorText, wattboard, type MeterWithWebhook } from "../api";
+import { errorText } from "../api/client";
+import { wattboard, type Meter, type MeterWithWebhook } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
 import type { LiveChannel } from "../live-socket";
 import { ErrorBanner } from "../ui/ErrorBanner";

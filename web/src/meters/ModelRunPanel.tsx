@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from "react";
-import type { Meter } from "../../../worker/meters/contract";
-import type { ModelRun } from "../../../worker/runs/contract";
-import { ApiRequestError, errorText, wattboard } from "../api";
+import { ApiRequestError, errorText } from "../api/client";
+import { wattboard, type Meter, type ModelRun } from "../api/wattboard";
 import { localTime } from "../charts/chart-data";
 import { useTheme } from "../theme";
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
-import { errorText } from "../api";
+import { errorText } from "../api/client";
+import { notificationsApi, type Notification } from "../api/notifications";
 import type { LiveChannel } from "../live-socket";
-import { notificationsApi, type Notification } from "./notifications-api";
 
 function ago(iso: string): string {
   const minutes = Math.round((Date.now() - Date.parse(iso)) / 60_000);

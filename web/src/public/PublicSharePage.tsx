@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
-import type { PublicShare } from "../../../worker/shares/contract";
-import type { SeriesSet } from "../api";
+import { ApiRequestError } from "../api/client";
+import { sharesApi, type PublicShare } from "../api/shares";
+import type { SeriesSet } from "../api/wattboard";
 import { chartTraces } from "../charts/chart-data";
 import { SHARE_TOKEN_PATTERN } from "../../../worker/id-contract";
 
@@ -73,11 +74,14 @@ export function PublicSharePage({ token, embed }: { token: string; embed: boolea
     let stopped = false;
     const load = async () => {
       const to = new Date();
-      const range = rangeHours ? `?from=${new Date(to.getTime() - rangeHours * 3_600_000).toISOString()}&to=${to.toISOString()}` : "";
-      const response = await fetch(`/api/public/shares/${token}${range}`).catch(() => null);
-      if (stopped || !response) return;
-      if (response.status === 404) return setGone(true);
-      if (response.ok) setShare((await response.json()) as PublicShare);
+      const range = rangeHours ? { from: new Date(to.getTime() - rangeHours * 3_600_000).toISOString(), to: to.toISOString() } : {};
+      try {
+        const next = await sharesApi.view(token, range);
+        if (!stopped) setShare(next);
+      } catch (caught) {
+        // Gone for good on 404; a failed refresh keeps what is shown and tries again on the next tick.
+        if (!stopped && caught instanceof ApiRequestError && caught.status === 404) setGone(true);
+      }
     };
     void load();
     const timer = setInterval(load, REFRESH_MS);

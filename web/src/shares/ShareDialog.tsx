@@ -1,8 +1,13 @@
 import { useEffect, useState } from "react";
-import { errorText } from "../api";
+import { errorText } from "../api/client";
+import { sharesApi, type Share } from "../api/shares";
 import { Dialog } from "../ui/Dialog";
-import { embedCode, sharesApi, type Share } from "./shares-api";
 import "./shares.css";
+
+function embedCode(share: Share, title: string): string {
+  const safeTitle = title.replace(/"/g, "&quot;");
+  return `<iframe src="${share.embedUrl}" width="800" height="450" style="border:0" loading="lazy" title="${safeTitle}"></iframe>`;
+}
 
 const EXPIRY = [
   { label: "Never", days: 0 },

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
-import { errorText } from "../api";
-import { sharesApi, type Share } from "./shares-api";
+import { errorText } from "../api/client";
+import { sharesApi, type Share } from "../api/shares";
 import "./shares.css";
 
 /** Every public link of the person: what it shows, how often it was opened, and revoke. */

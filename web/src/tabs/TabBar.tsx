@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type KeyboardEvent } from "react";
-import type { Tab } from "../../../worker/tabs/contract";
+import type { Tab } from "../api/wattboard";
 import { ShareDialog } from "../shares/ShareDialog";
 import { Menu } from "../ui/Menu";
 
