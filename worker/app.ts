@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
+import { API_DOCUMENT } from "./api-contract";
 import { requireUser } from "./auth/middleware";
 import { connectDatabase } from "./db/client";
 import { type AppEnv, settingsProblem } from "./env";
@@ -97,10 +98,7 @@ export function createApp() {
     bearerFormat: "JWT",
     description: "A Supabase access token, or in dev mode the token from POST /api/auth/dev",
   });
-  app.doc31("/api/openapi.json", {
-    openapi: "3.1.0",
-    info: { title: "Wattboard API", version: "0.1.0", description: "Energy dashboards, meters, forecasts and chat." },
-  });
+  app.doc31("/api/openapi.json", API_DOCUMENT);
 
   app.notFound((c) => c.json(routeNotFound(c.req.method, c.req.path).toBody(), 404));
 

@@ -8,7 +8,7 @@ export const ErrorBody = z.object({
     message: z.string(),
     details: z.unknown().optional(),
   }),
-});
+}).meta({ id: "ErrorBody" });
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 

@@ -207,13 +207,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -222,13 +216,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Too many requests */
@@ -237,13 +225,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -290,13 +272,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -345,13 +321,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -394,13 +364,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -409,13 +373,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -451,9 +409,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            tabs: components["schemas"]["Tab"][];
-                        };
+                        "application/json": components["schemas"]["TabList"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -462,13 +418,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -484,9 +434,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        title: string;
-                    };
+                    "application/json": components["schemas"]["CreateTabBody"];
                 };
             };
             responses: {
@@ -505,13 +453,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -520,13 +462,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -571,13 +507,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -586,13 +516,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -617,10 +541,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            deleted: true;
-                        };
+                        "application/json": components["schemas"]["Deleted"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -629,13 +550,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -644,13 +559,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -669,10 +578,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        title?: string;
-                        position?: number;
-                    };
+                    "application/json": components["schemas"]["UpdateTabBody"];
                 };
             };
             responses: {
@@ -691,13 +597,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -706,13 +606,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -721,13 +615,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -753,50 +641,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        tabId: string;
-                        title: string;
-                        spec: {
-                            meterIds: string[];
-                            /** @enum {string} */
-                            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
-                            /**
-                             * @default avg
-                             * @enum {string}
-                             */
-                            aggregation?: "avg" | "min" | "max" | "sum";
-                            /**
-                             * @default line
-                             * @enum {string}
-                             */
-                            chartType?: "line" | "area" | "bar" | "stacked" | "heatmap";
-                            window: {
-                                /** @enum {string} */
-                                kind: "relative";
-                                /** @enum {string} */
-                                preset: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
-                            } | {
-                                /** @enum {string} */
-                                kind: "absolute";
-                                /** Format: date-time */
-                                from: string;
-                                /** Format: date-time */
-                                to: string;
-                            };
-                            /**
-                             * @default auto
-                             * @enum {string}
-                             */
-                            bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
-                        };
-                        layout?: {
-                            x: number;
-                            y: number;
-                            w: number;
-                            h: number;
-                        };
-                    };
+                    "application/json": components["schemas"]["CreateChartBody"];
                 };
             };
             responses: {
@@ -815,13 +660,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -830,13 +669,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -845,13 +678,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -896,13 +723,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -911,13 +732,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -942,10 +757,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            deleted: true;
-                        };
+                        "application/json": components["schemas"]["Deleted"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -954,13 +766,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -969,13 +775,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -994,50 +794,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        title?: string;
-                        spec?: {
-                            meterIds: string[];
-                            /** @enum {string} */
-                            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
-                            /**
-                             * @default avg
-                             * @enum {string}
-                             */
-                            aggregation?: "avg" | "min" | "max" | "sum";
-                            /**
-                             * @default line
-                             * @enum {string}
-                             */
-                            chartType?: "line" | "area" | "bar" | "stacked" | "heatmap";
-                            window: {
-                                /** @enum {string} */
-                                kind: "relative";
-                                /** @enum {string} */
-                                preset: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
-                            } | {
-                                /** @enum {string} */
-                                kind: "absolute";
-                                /** Format: date-time */
-                                from: string;
-                                /** Format: date-time */
-                                to: string;
-                            };
-                            /**
-                             * @default auto
-                             * @enum {string}
-                             */
-                            bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
-                        };
-                        layout?: {
-                            x: number;
-                            y: number;
-                            w: number;
-                            h: number;
-                        };
-                        /** Format: uuid */
-                        tabId?: string;
-                    };
+                    "application/json": components["schemas"]["UpdateChartBody"];
                 };
             };
             responses: {
@@ -1056,13 +813,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -1071,13 +822,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -1086,13 +831,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1122,9 +861,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            meters: components["schemas"]["Meter"][];
-                        };
+                        "application/json": components["schemas"]["MeterList"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -1133,13 +870,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1155,17 +886,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        name: string;
-                        timezone: string;
-                        /**
-                         * @default site
-                         * @enum {string}
-                         */
-                        kind?: "site" | "device";
-                        /** Format: uuid */
-                        parentId?: string;
-                    };
+                    "application/json": components["schemas"]["CreateMeterBody"];
                 };
             };
             responses: {
@@ -1184,13 +905,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -1199,13 +914,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -1214,13 +923,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1265,13 +968,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -1280,13 +977,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1313,11 +1004,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            deleted: true;
-                            readingsDeleted: number;
-                        };
+                        "application/json": components["schemas"]["MeterDeleted"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -1326,13 +1013,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -1341,13 +1022,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Conflict with the current state */
@@ -1356,13 +1031,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1381,50 +1050,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        name?: string;
-                        timezone?: string;
-                        /** Format: uuid */
-                        parentId?: string | null;
-                        tariff?: {
-                            /** @enum {string} */
-                            kind: "flat";
-                            price: number;
-                            currency?: string;
-                        } | {
-                            /** @enum {string} */
-                            kind: "tou";
-                            defaultPrice: number;
-                            periods: {
-                                from: string;
-                                to: string;
-                                price: number;
-                                days?: number[];
-                            }[];
-                            currency?: string;
-                        } | {
-                            /** @enum {string} */
-                            kind: "preset";
-                            /** @enum {string} */
-                            name: "london-dynamic-2013";
-                        } | null;
-                        assets?: {
-                            battery?: {
-                                capacityKwh: number;
-                                powerKw: number;
-                                /** @default 0.9 */
-                                roundTripEfficiency?: number;
-                            } | null;
-                            deferrableLoads?: {
-                                name: string;
-                                energyKwh: number;
-                                powerKw: number;
-                                fromHour: number;
-                                toHour: number;
-                            }[];
-                            peakLimitKw?: number | null;
-                        } | null;
-                    };
+                    "application/json": components["schemas"]["UpdateMeterBody"];
                 };
             };
             responses: {
@@ -1443,13 +1069,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -1458,13 +1078,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -1473,13 +1087,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1522,13 +1130,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -1537,13 +1139,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Conflict with the current state */
@@ -1552,13 +1148,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1596,18 +1186,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        readings: {
-                            /** Format: date-time */
-                            ts: string;
-                            power_w?: number;
-                            energy_wh?: number;
-                            voltage_v?: number;
-                            current_a?: number;
-                            power_factor?: number;
-                            thd_pct?: number;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["ReadingsBatch"];
                 };
             };
             responses: {
@@ -1617,10 +1196,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            accepted: number;
-                            duplicates: number;
-                        };
+                        "application/json": components["schemas"]["IngestResult"];
                     };
                 };
                 /** @description Invalid readings; details lists every failing path (nothing was stored) */
@@ -1629,13 +1205,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, wrong or stale signature */
@@ -1644,13 +1214,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Body larger than 1 MiB */
@@ -1659,13 +1223,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description The meter posted more than 120 times this minute; nothing was stored, retry after Retry-After seconds */
@@ -1674,13 +1232,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Postgres unreachable; nothing was stored, retry after Retry-After seconds */
@@ -1689,13 +1241,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1747,13 +1293,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -1762,13 +1302,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -1777,13 +1311,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1836,13 +1364,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -1851,13 +1373,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -1866,13 +1382,74 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meters/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A meter's energy, peak, base load and power quality over a relative window, with the share of each of its device sub-meters */
+        get: {
+            parameters: {
+                query?: {
+                    window?: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The usage summary */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UsageSummary"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -1921,13 +1498,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -1936,13 +1507,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Conflict with the current state */
@@ -1951,13 +1516,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2002,13 +1561,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -2017,13 +1570,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2059,9 +1606,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items: components["schemas"]["FailedRun"][];
-                        };
+                        "application/json": components["schemas"]["FailedRuns"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2070,13 +1615,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2115,10 +1654,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            notifications: components["schemas"]["Notification"][];
-                            unreadCount: number;
-                        };
+                        "application/json": components["schemas"]["Inbox"];
                     };
                 };
                 /** @description The request is invalid; details lists each failing field */
@@ -2127,13 +1663,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2142,13 +1672,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2186,9 +1710,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            marked: number;
-                        };
+                        "application/json": components["schemas"]["MarkedAllRead"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2197,13 +1719,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2250,13 +1766,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -2265,13 +1775,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2322,13 +1826,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -2337,13 +1835,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2385,13 +1877,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2425,13 +1911,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2440,13 +1920,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2492,13 +1966,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2536,13 +2004,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2551,13 +2013,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -2566,13 +2022,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2623,13 +2073,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -2638,13 +2082,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2685,13 +2123,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2700,13 +2132,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -2715,13 +2141,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2782,13 +2202,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -2797,13 +2211,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2865,13 +2273,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2880,13 +2282,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -2895,13 +2291,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Too many requests */
@@ -2910,13 +2300,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -2973,13 +2357,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2988,13 +2366,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -3003,13 +2375,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3061,13 +2427,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3112,13 +2472,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3152,13 +2506,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -3167,13 +2515,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3239,13 +2581,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing or wrong secret */
@@ -3254,13 +2590,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -3269,13 +2599,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3320,13 +2644,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3369,13 +2687,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -3384,13 +2696,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3441,13 +2747,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -3456,13 +2756,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3508,13 +2802,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -3523,13 +2811,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -3538,13 +2820,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3574,9 +2850,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            shares: components["schemas"]["Share"][];
-                        };
+                        "application/json": components["schemas"]["ShareList"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -3585,13 +2859,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3607,18 +2875,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        kind: "chart" | "tab";
-                        /** Format: uuid */
-                        id: string;
-                        /** Format: date-time */
-                        expiresAt?: string;
-                        /** @default false */
-                        viewerMayChangeRange?: boolean;
-                        /** @default false */
-                        renew?: boolean;
-                    };
+                    "application/json": components["schemas"]["CreateShareBody"];
                 };
             };
             responses: {
@@ -3637,13 +2894,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -3652,13 +2903,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -3667,13 +2912,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3712,10 +2951,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            revoked: true;
-                        };
+                        "application/json": components["schemas"]["Revoked"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -3724,13 +2960,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -3739,13 +2969,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3792,13 +3016,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -3807,13 +3025,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Too many requests */
@@ -3822,13 +3034,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3875,13 +3081,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Too many requests */
@@ -3890,13 +3090,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -3937,9 +3131,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            [key: string]: unknown;
-                        };
+                        "application/json": components["schemas"]["OEmbed"];
                     };
                 };
                 /** @description The request is invalid; details lists each failing field */
@@ -3948,13 +3140,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Not found (or owned by someone else) */
@@ -3963,13 +3149,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
                 /** @description Too many requests */
@@ -3978,13 +3158,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            error: {
-                                code: string;
-                                message: string;
-                                details?: unknown;
-                            };
-                        };
+                        "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
             };
@@ -4001,6 +3175,16 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ErrorBody: {
+            error: {
+                code: string;
+                message: string;
+                details?: unknown;
+            };
+        };
+        TabList: {
+            tabs: components["schemas"]["Tab"][];
+        };
         Tab: {
             /** Format: uuid */
             id: string;
@@ -4008,6 +3192,9 @@ export interface components {
             position: number;
             createdAt: string;
             updatedAt: string;
+        };
+        CreateTabBody: {
+            title: string;
         };
         TabWithCharts: {
             /** Format: uuid */
@@ -4071,6 +3258,105 @@ export interface components {
             } | null;
             createdAt: string;
             updatedAt: string;
+        };
+        UpdateTabBody: {
+            title?: string;
+            position?: number;
+        };
+        Deleted: {
+            /** @enum {boolean} */
+            deleted: true;
+        };
+        CreateChartBody: {
+            /** Format: uuid */
+            tabId: string;
+            title: string;
+            spec: {
+                meterIds: string[];
+                /** @enum {string} */
+                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                /**
+                 * @default avg
+                 * @enum {string}
+                 */
+                aggregation?: "avg" | "min" | "max" | "sum";
+                /**
+                 * @default line
+                 * @enum {string}
+                 */
+                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap";
+                window: {
+                    /** @enum {string} */
+                    kind: "relative";
+                    /** @enum {string} */
+                    preset: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
+                } | {
+                    /** @enum {string} */
+                    kind: "absolute";
+                    /** Format: date-time */
+                    from: string;
+                    /** Format: date-time */
+                    to: string;
+                };
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+            };
+            layout?: {
+                x: number;
+                y: number;
+                w: number;
+                h: number;
+            };
+        };
+        UpdateChartBody: {
+            title?: string;
+            spec?: {
+                meterIds: string[];
+                /** @enum {string} */
+                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                /**
+                 * @default avg
+                 * @enum {string}
+                 */
+                aggregation?: "avg" | "min" | "max" | "sum";
+                /**
+                 * @default line
+                 * @enum {string}
+                 */
+                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap";
+                window: {
+                    /** @enum {string} */
+                    kind: "relative";
+                    /** @enum {string} */
+                    preset: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
+                } | {
+                    /** @enum {string} */
+                    kind: "absolute";
+                    /** Format: date-time */
+                    from: string;
+                    /** Format: date-time */
+                    to: string;
+                };
+                /**
+                 * @default auto
+                 * @enum {string}
+                 */
+                bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+            };
+            layout?: {
+                x: number;
+                y: number;
+                w: number;
+                h: number;
+            };
+            /** Format: uuid */
+            tabId?: string;
+        };
+        MeterList: {
+            meters: components["schemas"]["Meter"][];
         };
         Meter: {
             /** Format: uuid */
@@ -4179,6 +3465,82 @@ export interface components {
                 previousSecretValidUntil: string | null;
             };
         };
+        CreateMeterBody: {
+            name: string;
+            timezone: string;
+            /**
+             * @default site
+             * @enum {string}
+             */
+            kind?: "site" | "device";
+            /** Format: uuid */
+            parentId?: string;
+        };
+        UpdateMeterBody: {
+            name?: string;
+            timezone?: string;
+            /** Format: uuid */
+            parentId?: string | null;
+            tariff?: {
+                /** @enum {string} */
+                kind: "flat";
+                price: number;
+                currency?: string;
+            } | {
+                /** @enum {string} */
+                kind: "tou";
+                defaultPrice: number;
+                periods: {
+                    from: string;
+                    to: string;
+                    price: number;
+                    days?: number[];
+                }[];
+                currency?: string;
+            } | {
+                /** @enum {string} */
+                kind: "preset";
+                /** @enum {string} */
+                name: "london-dynamic-2013";
+            } | null;
+            assets?: {
+                battery?: {
+                    capacityKwh: number;
+                    powerKw: number;
+                    /** @default 0.9 */
+                    roundTripEfficiency?: number;
+                } | null;
+                deferrableLoads?: {
+                    name: string;
+                    energyKwh: number;
+                    powerKw: number;
+                    fromHour: number;
+                    toHour: number;
+                }[];
+                peakLimitKw?: number | null;
+            } | null;
+        };
+        MeterDeleted: {
+            /** @enum {boolean} */
+            deleted: true;
+            readingsDeleted: number;
+        };
+        IngestResult: {
+            accepted: number;
+            duplicates: number;
+        };
+        ReadingsBatch: {
+            readings: {
+                /** Format: date-time */
+                ts: string;
+                power_w?: number;
+                energy_wh?: number;
+                voltage_v?: number;
+                current_a?: number;
+                power_factor?: number;
+                thd_pct?: number;
+            }[];
+        };
         Series: {
             /** Format: uuid */
             meterId: string;
@@ -4221,6 +3583,21 @@ export interface components {
                     sum: number;
                     count: number;
                 }[];
+            }[];
+        };
+        UsageSummary: {
+            meter: string;
+            /** @enum {string} */
+            window: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
+            energyKwh: number | null;
+            peakW: number | null;
+            baseLoadW: number | null;
+            avgPowerFactor: number | null;
+            avgThdPct: number | null;
+            devices: {
+                name: string;
+                energyKwh: number | null;
+                share: number | null;
             }[];
         };
         ModelRun: {
@@ -4268,6 +3645,9 @@ export interface components {
             explanation: string;
             createdAt: string;
         };
+        FailedRuns: {
+            items: components["schemas"]["FailedRun"][];
+        };
         FailedRun: {
             /** Format: uuid */
             meterId: string;
@@ -4275,6 +3655,10 @@ export interface components {
             trigger: "auto" | "manual";
             newestTs: string;
             failedAt: string;
+        };
+        Inbox: {
+            notifications: components["schemas"]["Notification"][];
+            unreadCount: number;
         };
         Notification: {
             /** Format: uuid */
@@ -4297,6 +3681,9 @@ export interface components {
             silent: boolean;
             read: boolean;
             createdAt: string;
+        };
+        MarkedAllRead: {
+            marked: number;
         };
         NotificationSettings: {
             mutedKinds: ("peak_over_limit" | "plan_saves" | "consumption_anomaly")[];
@@ -4340,6 +3727,25 @@ export interface components {
             expiresAt: string | null;
             viewCount: number;
             createdAt: string;
+        };
+        CreateShareBody: {
+            /** @enum {string} */
+            kind: "chart" | "tab";
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            /** @default false */
+            viewerMayChangeRange?: boolean;
+            /** @default false */
+            renew?: boolean;
+        };
+        ShareList: {
+            shares: components["schemas"]["Share"][];
+        };
+        Revoked: {
+            /** @enum {boolean} */
+            revoked: true;
         };
         PublicShare: {
             /** @enum {string} */
@@ -4405,6 +3811,21 @@ export interface components {
                     }[];
                 }[];
             }[];
+        };
+        OEmbed: {
+            /** @enum {string} */
+            type: "rich";
+            /** @enum {string} */
+            version: "1.0";
+            title: string;
+            provider_name: string;
+            provider_url: string;
+            width: number;
+            height: number;
+            html: string;
+            thumbnail_url: string;
+            thumbnail_width: number;
+            thumbnail_height: number;
         };
     };
     responses: never;

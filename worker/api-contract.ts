@@ -1,0 +1,5 @@
+/** The OpenAPI document's header: app.ts serves it, scripts/contracts builds the web client from it. */
+export const API_DOCUMENT = {
+  openapi: "3.1.0",
+  info: { title: "Wattboard API", version: "0.1.0", description: "Energy dashboards, meters, forecasts and chat." },
+} as const;
