@@ -4,4 +4,3 @@ import type { Env } from "../../worker/env";
 export function userHub(env: Pick<Env, "USER_HUB">, userId: string) {
   return env.USER_HUB.get(env.USER_HUB.idFromName(userId));
 }
-

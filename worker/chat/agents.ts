@@ -6,10 +6,10 @@ import * as queries from "./agents-queries";
 import type { Agent, AgentList, CreateAgentBody, Deleted, UpdateAgentBody } from "./contract";
 
 /** The agent of a session or message that names none. */
-export const DEFAULT_AGENT_ID = "analyst";
+const DEFAULT_AGENT_ID = "analyst";
 
 /** The two agents every account has. */
-export const BUILT_IN_AGENTS: Agent[] = [
+const BUILT_IN_AGENTS: Agent[] = [
   {
     id: "analyst",
     name: "Analyst",

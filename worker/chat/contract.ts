@@ -43,12 +43,14 @@ export type Agent = z.infer<typeof Agent>;
 export const AgentList = z.object({ agents: z.array(Agent) }).meta({ id: "AgentList" });
 export type AgentList = z.infer<typeof AgentList>;
 
-/** Chat-wide rules override every agent (e.g. {"set_goal": "ask"}). */
-export const ChatSettings = z
+/** Chat-wide rules override every agent (e.g. {"set_goal": "ask"}); a question to the person waits askTimeoutSeconds. */
+export const ChatSettings = z.object({ rules: ToolPermissions, askTimeoutSeconds: z.int() }).meta({ id: "ChatSettings" });
+export type ChatSettings = z.infer<typeof ChatSettings>;
+
+export const ChatSettingsBody = z
   .object({ rules: ToolPermissions, askTimeoutSeconds: z.int().min(5).max(600).default(60) })
   .strict()
-  .meta({ id: "ChatSettings" });
-export type ChatSettings = z.infer<typeof ChatSettings>;
+  .meta({ id: "ChatSettingsBody" });
 
 export const PermissionDecision = z.enum(["once", "always", "deny"]);
 export type PermissionDecision = z.infer<typeof PermissionDecision>;

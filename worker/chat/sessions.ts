@@ -7,7 +7,7 @@ import type { ChatSession, ChatSessionList, ChatTranscript, CreateChatSessionBod
 import { deleteEngineSessions } from "./engine-sessions-queries";
 
 /** The title of a session started without one. */
-export const DEFAULT_SESSION_TITLE = "New chat";
+const DEFAULT_SESSION_TITLE = "New chat";
 
 /** Sessions live in the person's UserHub; an agent they name must be one the person has. */
 export async function createChatSession(actor: Actor, session: CreateChatSessionBody): Promise<ChatSession> {
