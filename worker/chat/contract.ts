@@ -61,31 +61,21 @@ export const PermissionAnswered = z.object({ answered: z.literal(true) }).meta({
 export type PermissionAnswered = z.infer<typeof PermissionAnswered>;
 
 /** The payload of a "permission.request" event: a tool call waiting for the person's answer. */
-export const PermissionRequest = z.object({
-  id: z.string(),
-  sessionId: z.string(),
-  tool: z.string(),
-  input: z.unknown(),
-  agent: z.string(),
-  summary: z.string(),
-  timeoutSeconds: z.int(),
-});
+export const PermissionRequest = z.object({ id: z.string(), sessionId: z.string(), tool: z.string(), input: z.unknown(), agent: z.string(), summary: z.string(), timeoutSeconds: z.int() });
 export type PermissionRequest = z.infer<typeof PermissionRequest>;
 
-export const ToolCallRecord = z
-  .object({
-    id: z.string(),
-    messageId: z.string(),
-    agent: z.string(),
-    tool: z.string(),
-    input: z.unknown(),
-    /** allow: by rule; once/always: the person approved; deny: refused by rule or person; timeout: nobody answered. */
-    decision: z.enum(["allow", "once", "always", "deny", "timeout"]),
-    result: z.unknown(),
-    error: z.string().nullable(),
-    at: z.string(),
-  })
-  .meta({ id: "ChatToolCall" });
+export const ToolCallRecord = z.object({
+  id: z.string(),
+  messageId: z.string(),
+  agent: z.string(),
+  tool: z.string(),
+  input: z.unknown(),
+  /** allow: by rule; once/always: the person approved; deny: refused by rule or person; timeout: nobody answered. */
+  decision: z.enum(["allow", "once", "always", "deny", "timeout"]),
+  result: z.unknown(),
+  error: z.string().nullable(),
+  at: z.string(),
+}).meta({ id: "ChatToolCall" });
 export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
 
 /** "summary" replaces older turns when a long session is compressed to fit the model's context. */
