@@ -114,9 +114,6 @@ export const SendChatMessageBody = z
   .meta({ id: "SendChatMessageBody" });
 export type SendChatMessageBody = z.infer<typeof SendChatMessageBody>;
 
-export const Deleted = z.object({ deleted: z.literal(true) });
-export type Deleted = z.infer<typeof Deleted>;
-
 /** Who answers messages that are not commands: the offline command engine or an LLM through opencode. */
 export const ChatEngineName = z.enum(["offline", "opencode"]).meta({ id: "ChatEngineName" });
 export type ChatEngineName = z.infer<typeof ChatEngineName>;

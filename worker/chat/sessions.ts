@@ -3,7 +3,8 @@ import type { Env } from "../env";
 import { notFound } from "../errors";
 import { userHub } from "../../durable-objects/user-hub/stub";
 import { requireAgent } from "./agents";
-import type { ChatSession, ChatSessionList, ChatTranscript, CreateChatSessionBody, Deleted, UpdateChatSessionBody } from "./contract";
+import type { Deleted } from "../charts/contract";
+import type { ChatSession, ChatSessionList, ChatTranscript, CreateChatSessionBody, UpdateChatSessionBody } from "./contract";
 import { deleteEngineSessions } from "./engine-sessions-queries";
 
 /** The title of a session started without one. */

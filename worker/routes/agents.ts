@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { createAgent, deleteAgent, listAgents, updateAgent } from "../chat/agents";
-import { Agent, AgentList, CreateAgentBody, Deleted, UpdateAgentBody } from "../chat/contract";
+import { Deleted } from "../charts/contract";
+import { Agent, AgentList, CreateAgentBody, UpdateAgentBody } from "../chat/contract";
 import { errorResponses } from "../errors";
 import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 

@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import { Deleted } from "../charts/contract";
 import { errorResponses } from "../errors";
 import {
   AnswerPermissionBody,
@@ -9,7 +10,6 @@ import {
   ChatToolList,
   ChatTranscript,
   CreateChatSessionBody,
-  Deleted,
   PermissionAnswered,
   SendChatMessageBody,
   UpdateChatSessionBody,
