@@ -1,45 +1,39 @@
-import type { ChatMessage, ChatRole, ToolCallRecord } from "../../worker/chat/contract";
+import type { ChatMessage, ChatRole, ChatSession, ToolCallRecord } from "../../worker/chat/contract";
 import type { UserChatMessage } from "../../worker/notifications/quotes";
-
-export interface ChatSessionRow {
-  id: string;
-  title: string;
-  agentId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
 
 /** Chat sessions and messages of one user, in the UserHub's SQLite. */
 export class ChatStore {
   constructor(private readonly sql: SqlStorage) {}
 
-  createSession(title: string, agentId: string | null = null): { id: string } {
+  createSession(title: string, agentId: string | null = null): ChatSession {
     const id = crypto.randomUUID();
     const now = new Date().toISOString();
     this.sql.exec("INSERT INTO chat_sessions (id, title, agent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", id, title, agentId, now, now);
-    return { id };
+    return { id, title, agentId, createdAt: now, updatedAt: now };
   }
 
-  listSessions(): ChatSessionRow[] {
+  listSessions(): ChatSession[] {
     return this.sessions("SELECT * FROM chat_sessions ORDER BY updated_at DESC");
   }
 
-  getSession(id: string): ChatSessionRow | undefined {
+  getSession(id: string): ChatSession | undefined {
     return this.sessions("SELECT * FROM chat_sessions WHERE id = ?", id)[0];
   }
 
-  private sessions(query: string, ...bindings: string[]): ChatSessionRow[] {
+  private sessions(query: string, ...bindings: string[]): ChatSession[] {
     return this.sql
       .exec<{ id: string; title: string; agent_id: string | null; created_at: string; updated_at: string }>(query, ...bindings)
       .toArray()
       .map((r) => ({ id: r.id, title: r.title, agentId: r.agent_id, createdAt: r.created_at, updatedAt: r.updated_at }));
   }
 
-  updateSession(id: string, changes: { title?: string; agentId?: string | null }): boolean {
+  /** The session as changed; undefined when there is none. */
+  updateSession(id: string, changes: { title?: string; agentId?: string | null }): ChatSession | undefined {
     const session = this.getSession(id);
-    if (!session) return false;
-    this.sql.exec("UPDATE chat_sessions SET title = ?, agent_id = ?, updated_at = ? WHERE id = ?", changes.title ?? session.title, changes.agentId === undefined ? session.agentId : changes.agentId, new Date().toISOString(), id);
-    return true;
+    if (!session) return undefined;
+    const updated = { ...session, title: changes.title ?? session.title, agentId: changes.agentId === undefined ? session.agentId : changes.agentId, updatedAt: new Date().toISOString() };
+    this.sql.exec("UPDATE chat_sessions SET title = ?, agent_id = ?, updated_at = ? WHERE id = ?", updated.title, updated.agentId, updated.updatedAt, id);
+    return updated;
   }
 
   deleteSession(id: string): boolean {

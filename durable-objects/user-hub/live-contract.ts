@@ -24,6 +24,12 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 /** Tickets authenticate the WebSocket upgrade: "<userId>.<secret>", single use, 60 s. */
 export const TICKET_TTL_MS = 60_000;
 
+export const LiveTicket = z.object({ ticket: z.string() }).meta({ id: "LiveTicket" });
+export type LiveTicket = z.infer<typeof LiveTicket>;
+
+/** The upgrade request carries the ticket in its query: browsers cannot send headers on it. */
+export const LiveUpgradeQuery = z.object({ ticket: z.string() });
+
 export function ticketUserId(ticket: string): string | undefined {
   const match = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.[0-9a-f]{64}$/.exec(ticket);
   return match?.[1];

@@ -2,8 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../worker/env";
 import type { FailedRun } from "../../worker/runs/contract";
 import type { UserChatMessage } from "../../worker/notifications/quotes";
-import type { ChatMessage, ChatRole, PermissionDecision, ToolCallRecord } from "../../worker/chat/contract";
-import { ChatStore, type ChatSessionRow } from "./chat-store";
+import type { ChatRole, ChatSession, ChatTranscript, PermissionDecision, PermissionRequest, ToolCallRecord } from "../../worker/chat/contract";
+import { ChatStore } from "./chat-store";
 import { migrateHubStorage } from "./hub-storage";
 import { ClientMessage, TICKET_TTL_MS, type ServerEvent } from "./live-contract";
 
@@ -27,19 +27,19 @@ export class UserHub extends DurableObject<Env> {
     this.chat = new ChatStore(this.sql);
   }
 
-  createChatSession(title: string, agentId: string | null = null): { id: string } {
+  createChatSession(title: string, agentId: string | null = null): ChatSession {
     return this.chat.createSession(title, agentId);
   }
 
-  listChatSessions(): ChatSessionRow[] {
+  listChatSessions(): ChatSession[] {
     return this.chat.listSessions();
   }
 
-  getChatSession(id: string): ChatSessionRow | undefined {
+  getChatSession(id: string): ChatSession | undefined {
     return this.chat.getSession(id);
   }
 
-  updateChatSession(id: string, changes: { title?: string; agentId?: string | null }): boolean {
+  updateChatSession(id: string, changes: { title?: string; agentId?: string | null }): ChatSession | undefined {
     return this.chat.updateSession(id, changes);
   }
 
@@ -47,7 +47,7 @@ export class UserHub extends DurableObject<Env> {
     return this.chat.deleteSession(id);
   }
 
-  chatTranscript(sessionId: string): { messages: ChatMessage[]; toolCalls: ToolCallRecord[] } {
+  chatTranscript(sessionId: string): ChatTranscript {
     return { messages: this.chat.listMessages(sessionId), toolCalls: this.chat.listToolCalls(sessionId) };
   }
 
@@ -59,21 +59,21 @@ export class UserHub extends DurableObject<Env> {
     return this.chat.hasGrant(sessionId, tool);
   }
 
-  /**
-   * Asks the person over their sockets whether a tool may run, and waits for the answer (or the
-   * timeout, which denies). "always" is remembered for the session.
-   */
-  async askPermission(request: { sessionId: string; tool: string; input: unknown; agent: string; summary: string }, timeoutMs: number): Promise<PermissionDecision | "timeout"> {
+  grantTool(sessionId: string, tool: string): void {
+    this.chat.grant(sessionId, tool);
+  }
+
+  /** Asks the person over their sockets whether a tool may run, and waits for the answer or the timeout. */
+  async askPermission(request: Omit<PermissionRequest, "id" | "timeoutSeconds">, timeoutMs: number): Promise<PermissionDecision | "timeout"> {
     const id = crypto.randomUUID();
     this.sql.exec("INSERT INTO permission_requests (id, session_id, tool, input, created_at) VALUES (?, ?, ?, ?, ?)", id, request.sessionId, request.tool, JSON.stringify(request.input ?? null), new Date().toISOString());
     const answered = new Promise<PermissionDecision>((resolve) => this.pendingPermissions.set(id, resolve));
-    this.publish("permission.request", { id, ...request, timeoutSeconds: Math.round(timeoutMs / 1000) });
+    this.publish("permission.request", { id, ...request, timeoutSeconds: Math.round(timeoutMs / 1000) } satisfies PermissionRequest);
     let timer: ReturnType<typeof setTimeout> | null = null;
     const decision = await Promise.race([answered, new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)))]);
     clearTimeout(timer);
     this.pendingPermissions.delete(id);
     this.sql.exec("UPDATE permission_requests SET decision = ? WHERE id = ?", decision, id);
-    if (decision === "always") this.chat.grant(request.sessionId, request.tool);
     this.publish("permission.resolved", { id, decision });
     return decision;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { carriedContext, estimateTokens, formatSummary, mergeSummaries, needsCompaction, parseEngineSummary, parseFormattedSummary, recordedSummary, splitForCompaction, type Transcript } from "../../worker/chat/compaction";
-import type { ChatMessage, ToolCallRecord } from "../../worker/chat/contract";
+import { carriedContext, estimateTokens, formatSummary, mergeSummaries, needsCompaction, parseEngineSummary, parseFormattedSummary, recordedSummary, splitForCompaction } from "../../worker/chat/compaction";
+import type { ChatMessage, ChatTranscript as Transcript, ToolCallRecord } from "../../worker/chat/contract";
 
 let clock = 0;
 const message = (role: ChatMessage["role"], text: string): ChatMessage => ({ id: `m${++clock}`, role, text, at: new Date(Date.UTC(2026, 0, 1, 0, 0, clock)).toISOString() });

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import { ensureUser } from "../users/queries";
-import { unauthorized } from "../errors";
+import { routeNotFound, unauthorized } from "../errors";
 import type { AppEnv } from "../env";
 import { authConfig, verifyAccessToken } from "./tokens";
 
@@ -12,5 +12,25 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const user = await verifyAccessToken(authConfig(c.env), match[1]);
   await ensureUser(c.var.db, user);
   c.set("user", user);
+  await next();
+});
+
+const encoder = new TextEncoder();
+const digest = async (text: string) => crypto.subtle.digest("SHA-256", encoder.encode(text));
+
+/** Compares digests in constant time, so the secret cannot be guessed a byte at a time. */
+async function sameSecret(given: string, expected: string): Promise<boolean> {
+  return crypto.subtle.timingSafeEqual(await digest(given), await digest(expected));
+}
+
+/**
+ * Requires the secret shared with the opencode server (its tools call back with it). Runs before
+ * the body is validated, so without the secret nothing about the endpoint is revealed; without a
+ * configured secret the endpoint does not exist.
+ */
+export const requireOpencodeToolSecret = createMiddleware<AppEnv>(async (c, next) => {
+  if (!c.env.OPENCODE_TOOL_SECRET) throw routeNotFound(c.req.method, c.req.path);
+  const token = /^Bearer (.+)$/.exec(c.req.header("Authorization") ?? "")?.[1];
+  if (!token || !(await sameSecret(token, c.env.OPENCODE_TOOL_SECRET))) throw unauthorized("Send the opencode tool secret: Authorization: Bearer <OPENCODE_TOOL_SECRET>");
   await next();
 });

@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { ChatSettings, ToolPermissions } from "./contract";
+import type { ToolPermissions } from "./contract";
 import type { Database } from "../db/client";
-import { agents, chatSettings } from "../db/schema";
+import { agents } from "../db/schema";
 
 export type AgentRow = typeof agents.$inferSelect;
 
@@ -28,16 +28,4 @@ export async function updateAgent(db: Database, ownerId: string, id: string, cha
 
 export async function deleteAgent(db: Database, ownerId: string, id: string): Promise<boolean> {
   return (await db.delete(agents).where(byOwner(ownerId, id)).returning({ id: agents.id })).length > 0;
-}
-
-export async function getChatSettings(db: Database, ownerId: string): Promise<ChatSettings> {
-  const [row] = await db.select().from(chatSettings).where(eq(chatSettings.ownerId, ownerId));
-  return row ? { rules: row.rules, askTimeoutSeconds: row.askTimeoutSeconds } : { rules: {}, askTimeoutSeconds: 60 };
-}
-
-export async function saveChatSettings(db: Database, ownerId: string, settings: ChatSettings): Promise<void> {
-  await db
-    .insert(chatSettings)
-    .values({ ownerId, ...settings })
-    .onConflictDoUpdate({ target: chatSettings.ownerId, set: { ...settings, updatedAt: new Date() } });
 }

@@ -1,11 +1,16 @@
-import type { Database } from "../db/client";
-import { getAgent } from "./agents-queries";
-import type { Agent, ToolPermission, ToolPermissions } from "./contract";
-import type { ToolRisk } from "./tools/catalog";
+import type { z } from "zod";
+import type { Actor } from "../actor";
+import { notFound } from "../errors";
 import { isUuid } from "../id-contract";
+import * as queries from "./agents-queries";
+import type { Deleted } from "../charts/contract";
+import type { Agent, AgentList, CreateAgentBody, UpdateAgentBody } from "./contract";
+
+/** The agent of a session or message that names none. */
+const DEFAULT_AGENT_ID = "analyst";
 
 /** The two agents every account has. */
-export const BUILT_IN_AGENTS: Agent[] = [
+const BUILT_IN_AGENTS: Agent[] = [
   {
     id: "analyst",
     name: "Analyst",
@@ -22,18 +27,34 @@ export const BUILT_IN_AGENTS: Agent[] = [
   },
 ];
 
-const DEFAULT_BY_RISK: Record<ToolRisk, ToolPermission> = { read: "allow", write: "ask", share: "ask" };
+type AgentOwner = Pick<Actor, "db" | "userId">;
 
-/** Chat-wide rule, else the agent's own setting, else the default for the tool's risk. */
-export function permissionFor(tool: { name: string; risk: ToolRisk }, agent: Agent, chatRules: ToolPermissions): ToolPermission {
-  return chatRules[tool.name] ?? agent.permissions[tool.name] ?? DEFAULT_BY_RISK[tool.risk];
+const ownAgent = (row: queries.AgentRow): Agent => ({ id: row.id, name: row.name, instructions: row.instructions, permissions: row.permissions, builtIn: false });
+
+/** A built-in agent by name or one of the person's own by id; a missing or foreign one is a 404. */
+export async function requireAgent(actor: AgentOwner, agentId: string = DEFAULT_AGENT_ID): Promise<Agent> {
+  const builtIn = BUILT_IN_AGENTS.find((a) => a.id === agentId);
+  if (builtIn) return builtIn;
+  const row = isUuid(agentId) ? await queries.getAgent(actor.db, actor.userId, agentId) : undefined;
+  if (!row) throw notFound("Agent");
+  return ownAgent(row);
 }
 
-export async function resolveAgent(db: Database, ownerId: string, agentId: string | undefined): Promise<Agent | undefined> {
-  const id = agentId ?? "analyst";
-  const builtIn = BUILT_IN_AGENTS.find((a) => a.id === id);
-  if (builtIn) return builtIn;
-  if (!isUuid(id)) return undefined;
-  const row = await getAgent(db, ownerId, id);
-  return row && { id: row.id, name: row.name, instructions: row.instructions, permissions: row.permissions, builtIn: false };
+export async function listAgents(actor: Actor): Promise<AgentList> {
+  return { agents: [...BUILT_IN_AGENTS, ...(await queries.listAgents(actor.db, actor.userId)).map(ownAgent)] };
+}
+
+export async function createAgent(actor: Actor, agent: z.output<typeof CreateAgentBody>): Promise<Agent> {
+  return ownAgent(await queries.createAgent(actor.db, actor.userId, agent));
+}
+
+export async function updateAgent(actor: Actor, agentId: string, changes: z.output<typeof UpdateAgentBody>): Promise<Agent> {
+  const row = await queries.updateAgent(actor.db, actor.userId, agentId, changes);
+  if (!row) throw notFound("Agent");
+  return ownAgent(row);
+}
+
+export async function deleteAgent(actor: Actor, agentId: string): Promise<Deleted> {
+  if (!(await queries.deleteAgent(actor.db, actor.userId, agentId))) throw notFound("Agent");
+  return { deleted: true };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ChatMessage, ToolCallRecord } from "./contract";
+import type { ChatMessage, ChatTranscript, ToolCallRecord } from "./contract";
 
 /** A long session is compressed once its estimate passes this share of the model's context. */
 export const COMPACT_AT = 0.7;
@@ -15,13 +15,8 @@ export const SessionSummary = z.object({
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
-export interface Transcript {
-  messages: ChatMessage[];
-  toolCalls: ToolCallRecord[];
-}
-
 /** The part of a transcript an engine still sees: from the latest summary on. */
-export function liveTranscript({ messages, toolCalls }: Transcript): Transcript & { summary: ChatMessage | undefined } {
+export function liveTranscript({ messages, toolCalls }: ChatTranscript): ChatTranscript & { summary: ChatMessage | undefined } {
   const lastSummary = messages.findLastIndex((m) => m.role === "summary");
   const summary = lastSummary >= 0 ? messages[lastSummary] : undefined;
   const live = messages.slice(lastSummary + 1);
@@ -33,7 +28,7 @@ export function liveTranscript({ messages, toolCalls }: Transcript): Transcript 
  * A cheap token estimate (about 4 characters a token for English and JSON) of what the engine
  * holds for this session: the summary, the turns since, and the tools' inputs and results.
  */
-export function estimateTokens(transcript: Transcript): number {
+export function estimateTokens(transcript: ChatTranscript): number {
   const live = liveTranscript(transcript);
   let chars = live.summary?.text.length ?? 0;
   for (const message of live.messages) chars += message.text.length;
@@ -41,12 +36,12 @@ export function estimateTokens(transcript: Transcript): number {
   return Math.ceil(chars / 4);
 }
 
-export function needsCompaction(transcript: Transcript, contextTokens: number): boolean {
+export function needsCompaction(transcript: ChatTranscript, contextTokens: number): boolean {
   return estimateTokens(transcript) > COMPACT_AT * contextTokens;
 }
 
 /** Splits the live turns into those to summarize and the recent ones kept whole. */
-export function splitForCompaction(transcript: Transcript): { older: ChatMessage[]; recent: ChatMessage[] } {
+export function splitForCompaction(transcript: ChatTranscript): { older: ChatMessage[]; recent: ChatMessage[] } {
   const { messages } = liveTranscript(transcript);
   const turnStarts = messages.flatMap((m, i) => (m.role === "user" ? [i] : []));
   const cut = turnStarts.length > RECENT_TURNS_KEPT ? turnStarts[turnStarts.length - RECENT_TURNS_KEPT] : 0;
@@ -64,7 +59,7 @@ const chartTitle = (call: ToolCallRecord) => {
  * the tools found. The engine's own summary supplies the goal, facts and open questions; the
  * charts always come from the record, so a summary that forgot one still lists it.
  */
-export function recordedSummary(transcript: Transcript, older: ChatMessage[], previous?: SessionSummary): SessionSummary {
+export function recordedSummary(transcript: ChatTranscript, older: ChatMessage[], previous?: SessionSummary): SessionSummary {
   const ids = new Set(older.map((m) => m.id));
   const calls = transcript.toolCalls.filter((call) => ids.has(call.messageId) && !call.error);
   const questions = older.filter((m) => m.role === "user");
@@ -122,7 +117,7 @@ export function parseEngineSummary(answer: string): SessionSummary | undefined {
 }
 
 /** What an engine starting a fresh session is told so that follow-ups still make sense. */
-export function carriedContext(transcript: Transcript): string | undefined {
+export function carriedContext(transcript: ChatTranscript): string | undefined {
   const live = liveTranscript(transcript);
   if (!live.summary && live.messages.length === 0) return undefined;
   const turns = live.messages

@@ -1,8 +1,6 @@
 import type { MeterRow } from "../meters/queries";
-import type { Agent, EngineTurnContext } from "./contract";
-import type { SessionSummary, Transcript } from "./compaction";
-
-export type ToolOutcome = { ok: true; summary: string; result: unknown } | { ok: false; error: string };
+import type { Agent, ChatEngineName, ChatTranscript, EngineTurnContext, ToolOutcome } from "./contract";
+import type { SessionSummary } from "./compaction";
 
 /** What an engine may do: call registry tools by name; permissions are applied behind this. */
 export interface EngineTools {
@@ -15,7 +13,7 @@ export type ChatRef = Pick<EngineTurnContext, "chatSessionId" | "sessionTitle">;
 export interface EngineTurn {
   text: string;
   /** The session so far with its tool calls, without this message, for engines that rebuild context (after a lost server or a compression). */
-  transcript: Transcript;
+  transcript: ChatTranscript;
   agent: Agent;
   /** The person's meters, for engines that resolve names themselves. */
   meters: MeterRow[];
@@ -27,12 +25,12 @@ export interface EngineTurn {
 
 /** One way of answering a chat message: the offline command engine, or an LLM through opencode. */
 export interface ChatEngine {
-  name: string;
+  name: ChatEngineName;
   /** The model's context window in tokens, for engines that have one (sessions are compressed before it fills). */
   contextTokens?: number;
   respond(turn: EngineTurn, tools: EngineTools): Promise<string>;
   /** The engine's own summary of older turns, when it can write one (the app merges it with what it recorded). */
-  summarize?(chat: ChatRef, transcript: Transcript): Promise<SessionSummary | undefined>;
+  summarize?(chat: ChatRef, transcript: ChatTranscript): Promise<SessionSummary | undefined>;
   /** Called after a compression: the engine drops what it holds for the session and starts from the summary. */
   forget?(chat: ChatRef): Promise<void>;
 }

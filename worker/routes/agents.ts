@@ -1,14 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { z } from "zod";
-import { BUILT_IN_AGENTS } from "../chat/agents";
-import { createAgent, deleteAgent, listAgents, updateAgent, type AgentRow } from "../chat/agents-queries";
-import { errorResponses, notFound } from "../errors";
-import { Agent, AgentBody } from "../chat/contract";
-import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
+import { createAgent, deleteAgent, listAgents, updateAgent } from "../chat/agents";
+import { Deleted } from "../charts/contract";
+import { Agent, AgentList, CreateAgentBody, UpdateAgentBody } from "../chat/contract";
+import { errorResponses } from "../errors";
+import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 
 export const agentsRoutes = createRouter();
-
-const agentDto = (row: AgentRow): Agent => ({ id: row.id, name: row.name, instructions: row.instructions, permissions: row.permissions, builtIn: false });
 
 agentsRoutes.openapi(
   createRoute({
@@ -17,9 +14,9 @@ agentsRoutes.openapi(
     tags: ["chat"],
     summary: "The built-in agents and the person's own",
     security: bearerAuth,
-    responses: { 200: jsonResponse("Agents", z.object({ agents: z.array(Agent) })), ...errorResponses(401) },
+    responses: { 200: jsonResponse("Agents", AgentList), ...errorResponses(401) },
   }),
-  async (c) => c.json({ agents: [...BUILT_IN_AGENTS, ...(await listAgents(c.var.db, c.var.user.id)).map(agentDto)] }, 200),
+  async (c) => c.json(await listAgents(actorOf(c)), 200),
 );
 
 agentsRoutes.openapi(
@@ -29,10 +26,10 @@ agentsRoutes.openapi(
     tags: ["chat"],
     summary: "Create an agent: instructions that shape the chat, and per-tool allow/ask/deny",
     security: bearerAuth,
-    request: jsonBody(AgentBody),
+    request: jsonBody(CreateAgentBody),
     responses: { 201: jsonResponse("The agent", Agent), ...errorResponses(400, 401) },
   }),
-  async (c) => c.json(agentDto(await createAgent(c.var.db, c.var.user.id, c.req.valid("json"))), 201),
+  async (c) => c.json(await createAgent(actorOf(c), c.req.valid("json")), 201),
 );
 
 agentsRoutes.openapi(
@@ -42,14 +39,10 @@ agentsRoutes.openapi(
     tags: ["chat"],
     summary: "Change an agent",
     security: bearerAuth,
-    request: { params: IdParam, ...jsonBody(AgentBody.partial()) },
+    request: { params: IdParam, ...jsonBody(UpdateAgentBody) },
     responses: { 200: jsonResponse("The agent", Agent), ...errorResponses(400, 401, 404) },
   }),
-  async (c) => {
-    const row = await updateAgent(c.var.db, c.var.user.id, resourceId(c.req.valid("param").id, "Agent"), c.req.valid("json"));
-    if (!row) throw notFound("Agent");
-    return c.json(agentDto(row), 200);
-  },
+  async (c) => c.json(await updateAgent(actorOf(c), resourceId(c.req.valid("param").id, "Agent"), c.req.valid("json")), 200),
 );
 
 agentsRoutes.openapi(
@@ -60,10 +53,7 @@ agentsRoutes.openapi(
     summary: "Delete an agent",
     security: bearerAuth,
     request: { params: IdParam },
-    responses: { 200: jsonResponse("Deleted", z.object({ deleted: z.literal(true) })), ...errorResponses(401, 404) },
+    responses: { 200: jsonResponse("Deleted", Deleted), ...errorResponses(401, 404) },
   }),
-  async (c) => {
-    if (!(await deleteAgent(c.var.db, c.var.user.id, resourceId(c.req.valid("param").id, "Agent")))) throw notFound("Agent");
-    return c.json({ deleted: true as const }, 200);
-  },
+  async (c) => c.json(await deleteAgent(actorOf(c), resourceId(c.req.valid("param").id, "Agent")), 200),
 );

@@ -1,22 +1,26 @@
 import { createRoute } from "@hono/zod-openapi";
-import { z } from "zod";
-import { getChatSettings, saveChatSettings } from "../chat/agents-queries";
-import { deleteEngineSessions } from "../chat/engine-sessions-queries";
-import { errorResponses, notFound } from "../errors";
-import { resolveAgent } from "../chat/agents";
-import { sendChatMessage } from "../chat/chat-service";
-import { opencodeSettings } from "../chat/engines/opencode";
-import { describeTools } from "../chat/tools/catalog";
-import { ChatMessage, ChatSettings, PermissionDecision, ToolCallRecord } from "../chat/contract";
-import { bearerAuth, createRouter, IdParam, jsonBody, jsonResponse } from "./router";
-import { userHub } from "../../durable-objects/user-hub/stub";
+import { Deleted } from "../charts/contract";
+import { errorResponses } from "../errors";
+import {
+  AnswerPermissionBody,
+  ChatSession,
+  ChatSessionList,
+  ChatSettings,
+  ChatSettingsBody,
+  ChatToolList,
+  ChatTranscript,
+  CreateChatSessionBody,
+  PermissionAnswered,
+  SendChatMessageBody,
+  UpdateChatSessionBody,
+} from "../chat/contract";
+import { answerPermission, getChatSettings, saveChatSettings } from "../chat/permissions";
+import { chatTranscript, createChatSession, deleteChatSession, listChatSessions, updateChatSession } from "../chat/sessions";
+import { listChatTools } from "../chat/tools/registry";
+import { sendChatMessage } from "../chat/turn";
+import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse } from "./router";
 
 export const chatRoutes = createRouter();
-
-const Session = z.object({ id: z.string(), title: z.string(), agentId: z.string().nullable(), createdAt: z.string(), updatedAt: z.string() }).meta({ id: "ChatSession" });
-const SessionTitle = z.string().trim().min(1).max(120);
-const AgentId = z.string().min(1).max(64);
-
 
 chatRoutes.openapi(
   createRoute({
@@ -25,16 +29,10 @@ chatRoutes.openapi(
     tags: ["chat"],
     summary: "Start a chat session (a conversation about one topic)",
     security: bearerAuth,
-    request: jsonBody(z.object({ title: SessionTitle.optional(), agentId: AgentId.optional() }).strict()),
-    responses: { 201: jsonResponse("The session", Session), ...errorResponses(400, 401, 404) },
+    request: jsonBody(CreateChatSessionBody),
+    responses: { 201: jsonResponse("The session", ChatSession), ...errorResponses(400, 401, 404) },
   }),
-  async (c) => {
-    const { title, agentId } = c.req.valid("json");
-    if (agentId && !(await resolveAgent(c.var.db, c.var.user.id, agentId))) throw notFound("Agent");
-    const hub = userHub(c.env, c.var.user.id);
-    const { id } = await hub.createChatSession(title ?? "New chat", agentId ?? null);
-    return c.json((await hub.getChatSession(id))!, 201);
-  },
+  async (c) => c.json(await createChatSession(actorOf(c), c.req.valid("json")), 201),
 );
 
 chatRoutes.openapi(
@@ -44,9 +42,9 @@ chatRoutes.openapi(
     tags: ["chat"],
     summary: "The person's chat sessions, most recent first",
     security: bearerAuth,
-    responses: { 200: jsonResponse("Sessions", z.object({ sessions: z.array(Session) })), ...errorResponses(401) },
+    responses: { 200: jsonResponse("Sessions", ChatSessionList), ...errorResponses(401) },
   }),
-  async (c) => c.json({ sessions: await userHub(c.env, c.var.user.id).listChatSessions() }, 200),
+  async (c) => c.json(await listChatSessions(actorOf(c)), 200),
 );
 
 chatRoutes.openapi(
@@ -56,17 +54,10 @@ chatRoutes.openapi(
     tags: ["chat"],
     summary: "Rename a session or change its agent",
     security: bearerAuth,
-    request: { params: IdParam, ...jsonBody(z.object({ title: SessionTitle.optional(), agentId: AgentId.nullable().optional() }).strict()) },
-    responses: { 200: jsonResponse("The session", Session), ...errorResponses(400, 401, 404) },
+    request: { params: IdParam, ...jsonBody(UpdateChatSessionBody) },
+    responses: { 200: jsonResponse("The session", ChatSession), ...errorResponses(400, 401, 404) },
   }),
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const changes = c.req.valid("json");
-    if (changes.agentId && !(await resolveAgent(c.var.db, c.var.user.id, changes.agentId))) throw notFound("Agent");
-    const hub = userHub(c.env, c.var.user.id);
-    if (!(await hub.updateChatSession(id, changes))) throw notFound("Chat session");
-    return c.json((await hub.getChatSession(id))!, 200);
-  },
+  async (c) => c.json(await updateChatSession(actorOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
 );
 
 chatRoutes.openapi(
@@ -77,17 +68,10 @@ chatRoutes.openapi(
     summary: "Delete a session with its messages and tool calls",
     security: bearerAuth,
     request: { params: IdParam },
-    responses: { 200: jsonResponse("Deleted", z.object({ deleted: z.literal(true) })), ...errorResponses(401, 404) },
+    responses: { 200: jsonResponse("Deleted", Deleted), ...errorResponses(401, 404) },
   }),
-  async (c) => {
-    const { id } = c.req.valid("param");
-    if (!(await userHub(c.env, c.var.user.id).deleteChatSession(id))) throw notFound("Chat session");
-    await deleteEngineSessions(c.var.db, c.var.user.id, id);
-    return c.json({ deleted: true as const }, 200);
-  },
+  async (c) => c.json(await deleteChatSession(actorOf(c), c.req.valid("param").id), 200),
 );
-
-const Transcript = z.object({ messages: z.array(ChatMessage), toolCalls: z.array(ToolCallRecord) });
 
 chatRoutes.openapi(
   createRoute({
@@ -97,14 +81,9 @@ chatRoutes.openapi(
     summary: "A session's messages and every tool call made in it",
     security: bearerAuth,
     request: { params: IdParam },
-    responses: { 200: jsonResponse("Transcript", Transcript), ...errorResponses(401, 404) },
+    responses: { 200: jsonResponse("Transcript", ChatTranscript), ...errorResponses(401, 404) },
   }),
-  async (c) => {
-    const hub = userHub(c.env, c.var.user.id);
-    const { id } = c.req.valid("param");
-    if (!(await hub.getChatSession(id))) throw notFound("Chat session");
-    return c.json(await hub.chatTranscript(id), 200);
-  },
+  async (c) => c.json(await chatTranscript(actorOf(c), c.req.valid("param").id), 200),
 );
 
 chatRoutes.openapi(
@@ -114,10 +93,10 @@ chatRoutes.openapi(
     tags: ["chat"],
     summary: "Send a message; answers when the turn is complete (the UI streams over the WebSocket)",
     security: bearerAuth,
-    request: { params: IdParam, ...jsonBody(z.object({ text: z.string().trim().min(1, "write a message first").max(8_000), tabId: z.uuid().optional(), agentId: AgentId.optional() }).strict()) },
-    responses: { 200: jsonResponse("The turn", Transcript), ...errorResponses(400, 401, 404, 429) },
+    request: { params: IdParam, ...jsonBody(SendChatMessageBody) },
+    responses: { 200: jsonResponse("The turn: the message, the answer and the tool calls it made", ChatTranscript), ...errorResponses(400, 401, 404, 429) },
   }),
-  async (c) => c.json(await sendChatMessage({ db: c.var.db, env: c.env, userId: c.var.user.id, origin: new URL(c.req.url).origin }, c.req.valid("param").id, c.req.valid("json")), 200),
+  async (c) => c.json(await sendChatMessage(actorOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
 );
 
 chatRoutes.openapi(
@@ -127,14 +106,10 @@ chatRoutes.openapi(
     tags: ["chat"],
     summary: "Answer a permission request: once, always (for this session) or deny",
     security: bearerAuth,
-    request: { params: IdParam, ...jsonBody(z.object({ decision: PermissionDecision }).strict()) },
-    responses: { 200: jsonResponse("Answered", z.object({ answered: z.literal(true) })), ...errorResponses(400, 401, 404) },
+    request: { params: IdParam, ...jsonBody(AnswerPermissionBody) },
+    responses: { 200: jsonResponse("Answered", PermissionAnswered), ...errorResponses(400, 401, 404) },
   }),
-  async (c) => {
-    const answered = await userHub(c.env, c.var.user.id).answerPermission(c.req.valid("param").id, c.req.valid("json").decision);
-    if (!answered) throw notFound("Permission request");
-    return c.json({ answered: true as const }, 200);
-  },
+  async (c) => c.json(await answerPermission(actorOf(c), c.req.valid("param").id, c.req.valid("json").decision), 200),
 );
 
 chatRoutes.openapi(
@@ -144,15 +119,9 @@ chatRoutes.openapi(
     tags: ["chat"],
     summary: "The commands the chat can run (the UI's command list)",
     security: bearerAuth,
-    responses: {
-      200: jsonResponse(
-        "Tools, and which engine answers messages that are not commands",
-        z.object({ tools: z.array(z.object({ name: z.string(), description: z.string(), risk: z.string(), inputSchema: z.unknown() })), engine: z.enum(["offline", "opencode"]) }),
-      ),
-      ...errorResponses(401),
-    },
+    responses: { 200: jsonResponse("Tools, and which engine answers messages that are not commands", ChatToolList), ...errorResponses(401) },
   }),
-  (c) => c.json({ tools: describeTools(), engine: opencodeSettings(c.env) ? ("opencode" as const) : ("offline" as const) }, 200),
+  (c) => c.json(listChatTools(c.env), 200),
 );
 
 chatRoutes.openapi(
@@ -164,7 +133,7 @@ chatRoutes.openapi(
     security: bearerAuth,
     responses: { 200: jsonResponse("Settings", ChatSettings), ...errorResponses(401) },
   }),
-  async (c) => c.json(await getChatSettings(c.var.db, c.var.user.id), 200),
+  async (c) => c.json(await getChatSettings(actorOf(c)), 200),
 );
 
 chatRoutes.openapi(
@@ -174,12 +143,8 @@ chatRoutes.openapi(
     tags: ["chat"],
     summary: "Set chat-wide permission rules, e.g. {\"rules\": {\"set_goal\": \"ask\"}}",
     security: bearerAuth,
-    request: jsonBody(ChatSettings),
+    request: jsonBody(ChatSettingsBody),
     responses: { 200: jsonResponse("Saved", ChatSettings), ...errorResponses(400, 401) },
   }),
-  async (c) => {
-    const settings = c.req.valid("json");
-    await saveChatSettings(c.var.db, c.var.user.id, settings);
-    return c.json(settings, 200);
-  },
+  async (c) => c.json(await saveChatSettings(actorOf(c), c.req.valid("json")), 200),
 );

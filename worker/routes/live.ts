@@ -1,6 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { z } from "zod";
-import { ticketUserId } from "../../durable-objects/user-hub/live-contract";
+import { LiveTicket, LiveUpgradeQuery, ticketUserId } from "../../durable-objects/user-hub/live-contract";
 import { errorResponses, unauthorized } from "../errors";
 import { bearerAuth, createRouter, jsonResponse } from "./router";
 import { userHub } from "../../durable-objects/user-hub/stub";
@@ -14,12 +13,9 @@ liveRoutes.openapi(
     tags: ["live"],
     summary: "A single-use ticket (60 s) for opening the live WebSocket",
     security: bearerAuth,
-    responses: { 200: jsonResponse("The ticket", z.object({ ticket: z.string() })), ...errorResponses(401) },
+    responses: { 200: jsonResponse("The ticket", LiveTicket), ...errorResponses(401) },
   }),
-  async (c) => {
-    const hub = userHub(c.env, c.var.user.id);
-    return c.json({ ticket: await hub.issueTicket(c.var.user.id) }, 200);
-  },
+  async (c) => c.json({ ticket: await userHub(c.env, c.var.user.id).issueTicket(c.var.user.id) }, 200),
 );
 
 liveRoutes.openapi(
@@ -28,7 +24,7 @@ liveRoutes.openapi(
     path: "/api/ws",
     tags: ["live"],
     summary: "Upgrade to the user's live WebSocket (browsers cannot send headers: the ticket authenticates)",
-    request: { query: z.object({ ticket: z.string() }) },
+    request: { query: LiveUpgradeQuery },
     responses: { 101: { description: "Switching protocols" }, ...errorResponses(400, 401) },
   }),
   async (c) => {

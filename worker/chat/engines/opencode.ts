@@ -1,9 +1,10 @@
 import { createOpencodeClient, type Event, type Part } from "@opencode-ai/sdk/v2/client";
 import { deleteEngineSessions, findEngineSession, linkEngineSession, setEngineTurn } from "../engine-sessions-queries";
-import type { Database } from "../../db/client";
+import type { Actor } from "../../actor";
 import type { Env } from "../../env";
 import { userHub } from "../../../durable-objects/user-hub/stub";
-import { carriedContext, liveTranscript, parseEngineSummary, SUMMARY_REQUEST, type Transcript } from "../compaction";
+import { carriedContext, liveTranscript, parseEngineSummary, SUMMARY_REQUEST } from "../compaction";
+import type { ChatTranscript } from "../contract";
 import type { ChatEngine, ChatRef, EngineTurn } from "../engine";
 import { TOOL_NAMES } from "../tools/catalog";
 
@@ -65,12 +66,12 @@ function systemPrompt(turn: EngineTurn, summary: string | undefined, carried: st
  * per prompt, tools called back to the Worker (worker/routes/engine-tools.ts) where the same
  * permissions apply, and the answer streamed to the person's sockets as it is written.
  */
-export function opencodeEngine(settings: OpencodeSettings, actor: { db: Database; env: Env; userId: string }): ChatEngine {
+export function opencodeEngine(settings: OpencodeSettings, actor: Pick<Actor, "db" | "env" | "userId">): ChatEngine {
   const client = createOpencodeClient({ baseUrl: settings.url, headers: settings.authorization ? { authorization: settings.authorization } : undefined });
   const hub = userHub(actor.env, actor.userId);
 
   /** The chat's opencode session, created (with what it must remember) when it has none or the server lost it. */
-  async function openSession(chat: ChatRef, transcript: Transcript): Promise<{ id: string; carried?: string }> {
+  async function openSession(chat: ChatRef, transcript: ChatTranscript): Promise<{ id: string; carried?: string }> {
     const linked = await findEngineSession(actor.db, actor.userId, chat.chatSessionId, ENGINE);
     if (linked) {
       const existing = await client.session.get({ sessionID: linked.engineSessionId }).catch((error) => {

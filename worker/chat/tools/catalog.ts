@@ -1,11 +1,6 @@
 import { z } from "zod";
 import { ChartSpec, Metric, RELATIVE_WINDOWS } from "../../charts/chart-spec-contract";
-
-/**
- * How much a tool can change: read tools only look, write tools change the user's dashboards
- * or meters, share tools make something visible outside the account. Defaults follow from it.
- */
-export type ToolRisk = "read" | "write" | "share";
+import type { ChatTool, ToolRisk } from "../contract";
 
 const Window = z.enum(RELATIVE_WINDOWS).describe("a relative window: last_hour, last_24h, last_7d, last_30d, this_month, this_year");
 
@@ -76,9 +71,9 @@ export type ToolName = keyof typeof TOOL_CATALOG;
 export const TOOL_NAMES = Object.keys(TOOL_CATALOG) as ToolName[];
 
 /** The commands as engines and the UI see them: names, descriptions, risks and JSON schemas. */
-export function describeTools() {
+export function describeTools(): ChatTool[] {
   return TOOL_NAMES.map((name) => {
     const { description, risk, input } = TOOL_CATALOG[name];
-    return { name, description, risk: risk as ToolRisk, inputSchema: z.toJSONSchema(input) as { type: "object"; properties?: Record<string, unknown>; required?: string[] } };
+    return { name, description, risk, inputSchema: z.toJSONSchema(input) as ChatTool["inputSchema"] };
   });
 }

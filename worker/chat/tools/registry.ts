@@ -5,7 +5,10 @@ import { runTools } from "../../runs/tools";
 import { seriesTools } from "../../series/tools";
 import { shareTools } from "../../shares/tools";
 import { tabTools } from "../../tabs/tools";
-import { TOOL_CATALOG } from "./catalog";
+import type { Env } from "../../env";
+import type { ChatToolList } from "../contract";
+import { plainMessageEngine } from "../engines/choice";
+import { describeTools, TOOL_CATALOG } from "./catalog";
 import type { ToolDefinition } from "./tool";
 
 const CATALOG_ORDER: string[] = Object.keys(TOOL_CATALOG);
@@ -20,4 +23,9 @@ export const TOOLS: readonly ToolDefinition<z.ZodType>[] = [...meterTools, ...se
 
 export function findTool(name: string): ToolDefinition | undefined {
   return TOOLS.find((t) => t.name === name) as ToolDefinition | undefined;
+}
+
+/** The UI's command list: every tool with its input's JSON schema, and which engine answers messages that are not commands. */
+export function listChatTools(env: Env): ChatToolList {
+  return { tools: describeTools(), engine: plainMessageEngine(env) };
 }

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Actor } from "../../actor";
-import { TOOL_CATALOG, type ToolName, type ToolRisk } from "./catalog";
+import type { ToolRisk } from "../contract";
+import { TOOL_CATALOG, type ToolName } from "./catalog";
 
 export interface ToolContext extends Actor {
   /** Where the call comes from, for provenance of what it creates. */
