@@ -22,14 +22,14 @@ type JsonSchema = { properties?: Record<string, JsonSchema>; required?: string[]
  * explicit here: request components are the ones named *Body or *Query.
  */
 function requireDefaultedResponseFields<Document extends object>(document: Document): Document {
-  const visit = (schema: unknown) => {
+  const visit = (schema: JsonSchema | undefined) => {
     if (!schema || typeof schema !== "object") return;
-    const object = schema as JsonSchema;
-    if (object.properties) {
-      const defaulted = Object.keys(object.properties).filter((key) => object.properties![key].default !== undefined);
-      object.required = [...new Set([...(object.required ?? []), ...defaulted])];
-    }
-    for (const value of Object.values(object)) visit(value);
+    const properties = schema.properties ?? {};
+    const defaulted = Object.keys(properties).filter((key) => properties[key].default !== undefined);
+    if (defaulted.length) schema.required = [...new Set([...(schema.required ?? []), ...defaulted])];
+    for (const child of Object.values(properties)) visit(child);
+    for (const key of ["items", "additionalProperties"] as const) visit(schema[key] as JsonSchema | undefined);
+    for (const key of ["anyOf", "oneOf", "allOf", "prefixItems"] as const) for (const child of (schema[key] as JsonSchema[] | undefined) ?? []) visit(child);
   };
   const { components } = document as { components?: { schemas?: Record<string, JsonSchema> } };
   for (const [name, schema] of Object.entries(components?.schemas ?? {})) if (!/(Body|Query)$/.test(name)) visit(schema);

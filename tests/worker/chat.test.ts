@@ -163,6 +163,8 @@ describe("chat: sessions and agents belong to their user", () => {
     const list = (await call("GET", "/api/agents", { token })).body.agents.map((a: { id: string }) => a.id);
     expect(list).toEqual(["analyst", "optimizer", own.body.id]);
     expect((await call("PATCH", `/api/agents/${own.body.id}`, { token: intruder.token, body: { name: "x" } })).status).toBe(404);
+    const renamed = await call("PATCH", `/api/agents/${own.body.id}`, { token, body: { name: "Tariff tutor" } });
+    expect(renamed.body).toMatchObject({ name: "Tariff tutor", instructions: "Talk about tariffs." });
     expect((await say(intruder.token, (await call("POST", "/api/chat/sessions", { token: intruder.token, body: {} })).body.id, { text: "/meters", agentId: own.body.id })).status).toBe(404);
     const foreignTab = (await call("POST", "/api/tabs", { token: intruder.token, body: { title: "Theirs" } })).body.id;
     expect((await say(token, session, { text: "/chart power main house last 24h", tabId: foreignTab })).status).toBe(404);

@@ -24,16 +24,20 @@ export function permissionFor(tool: { name: string; risk: ToolRisk }, agent: { p
   return chatRules[tool.name] ?? agent.permissions[tool.name] ?? DEFAULT_PERMISSION_BY_RISK[tool.risk];
 }
 
+const AgentName = z.string().trim().min(1).max(60);
+const AgentInstructions = z.string().max(4_000);
+
 export const CreateAgentBody = z
-  .object({
-    name: z.string().trim().min(1).max(60),
-    instructions: z.string().max(4_000).default(""),
-    permissions: ToolPermissions.default({}),
-  })
+  .object({ name: AgentName, instructions: AgentInstructions.default(""), permissions: ToolPermissions.default({}) })
   .strict()
   .meta({ id: "CreateAgentBody" });
 
-export const UpdateAgentBody = CreateAgentBody.partial().meta({ id: "UpdateAgentBody" });
+/** Only what is sent changes: no defaults here, or a rename would wipe the instructions. */
+export const UpdateAgentBody = z
+  .object({ name: AgentName, instructions: AgentInstructions, permissions: ToolPermissions })
+  .partial()
+  .strict()
+  .meta({ id: "UpdateAgentBody" });
 
 export const Agent = z
   .object({ id: z.string(), name: z.string(), instructions: z.string(), permissions: ToolPermissions, builtIn: z.boolean() })

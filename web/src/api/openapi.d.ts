@@ -26,11 +26,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            ok: boolean;
-                            /** @enum {string} */
-                            db: "ok" | "down";
-                        };
+                        "application/json": components["schemas"]["Health"];
                     };
                 };
                 /** @description Postgres is unreachable */
@@ -39,11 +35,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            ok: boolean;
-                            /** @enum {string} */
-                            db: "ok" | "down";
-                        };
+                        "application/json": components["schemas"]["Health"];
                     };
                 };
             };
@@ -79,11 +71,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            ok: boolean;
-                            model: string;
-                            loadMs?: number;
-                        };
+                        "application/json": components["schemas"]["ModelHealth"];
                     };
                 };
                 /** @description The runtime or the model did not load */
@@ -92,11 +80,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            ok: boolean;
-                            model: string;
-                            loadMs?: number;
-                        };
+                        "application/json": components["schemas"]["ModelHealth"];
                     };
                 };
             };
@@ -132,18 +116,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {string} */
-                            mode: "dev";
-                        } | {
-                            /** @enum {string} */
-                            mode: "supabase";
-                            supabaseUrl: string;
-                            anonKey: string;
-                        } | {
-                            /** @enum {string} */
-                            mode: "unconfigured";
-                        };
+                        "application/json": components["schemas"]["AuthSetup"];
                     };
                 };
             };
@@ -175,10 +148,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** Format: email */
-                        email: string;
-                    };
+                    "application/json": components["schemas"]["DevSignInBody"];
                 };
             };
             responses: {
@@ -188,17 +158,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            access_token: string;
-                            /** @enum {string} */
-                            token_type: "bearer";
-                            expires_at: number;
-                            user: {
-                                /** Format: uuid */
-                                id: string;
-                                email: string;
-                            };
-                        };
+                        "application/json": components["schemas"]["DevSignIn"];
                     };
                 };
                 /** @description The request is invalid; details lists each failing field */
@@ -259,11 +219,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            email: string | null;
-                        };
+                        "application/json": components["schemas"]["CurrentUser"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -310,9 +266,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            ticket: string;
-                        };
+                        "application/json": components["schemas"]["LiveTicket"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -1955,9 +1909,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            sessions: components["schemas"]["ChatSession"][];
-                        };
+                        "application/json": components["schemas"]["ChatSessionList"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -1982,10 +1934,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        title?: string;
-                        agentId?: string;
-                    };
+                    "application/json": components["schemas"]["CreateChatSessionBody"];
                 };
             };
             responses: {
@@ -2061,10 +2010,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            deleted: true;
-                        };
+                        "application/json": components["schemas"]["Deleted"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2101,10 +2047,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        title?: string;
-                        agentId?: string | null;
-                    };
+                    "application/json": components["schemas"]["UpdateChatSessionBody"];
                 };
             };
             responses: {
@@ -2173,27 +2116,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            messages: {
-                                id: string;
-                                /** @enum {string} */
-                                role: "user" | "assistant" | "tool" | "summary";
-                                text: string;
-                                at: string;
-                            }[];
-                            toolCalls: {
-                                id: string;
-                                messageId: string;
-                                agent: string;
-                                tool: string;
-                                input?: unknown;
-                                /** @enum {string} */
-                                decision: "allow" | "once" | "always" | "deny" | "timeout";
-                                result?: unknown;
-                                error: string | null;
-                                at: string;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["ChatTranscript"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2229,42 +2152,17 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        text: string;
-                        /** Format: uuid */
-                        tabId?: string;
-                        agentId?: string;
-                    };
+                    "application/json": components["schemas"]["SendChatMessageBody"];
                 };
             };
             responses: {
-                /** @description The turn */
+                /** @description The turn: the message, the answer and the tool calls it made */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            messages: {
-                                id: string;
-                                /** @enum {string} */
-                                role: "user" | "assistant" | "tool" | "summary";
-                                text: string;
-                                at: string;
-                            }[];
-                            toolCalls: {
-                                id: string;
-                                messageId: string;
-                                agent: string;
-                                tool: string;
-                                input?: unknown;
-                                /** @enum {string} */
-                                decision: "allow" | "once" | "always" | "deny" | "timeout";
-                                result?: unknown;
-                                error: string | null;
-                                at: string;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["ChatTranscript"];
                     };
                 };
                 /** @description The request is invalid; details lists each failing field */
@@ -2332,10 +2230,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        decision: "once" | "always" | "deny";
-                    };
+                    "application/json": components["schemas"]["AnswerPermissionBody"];
                 };
             };
             responses: {
@@ -2345,10 +2240,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            answered: true;
-                        };
+                        "application/json": components["schemas"]["PermissionAnswered"];
                     };
                 };
                 /** @description The request is invalid; details lists each failing field */
@@ -2409,16 +2301,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            tools: {
-                                name: string;
-                                description: string;
-                                risk: string;
-                                inputSchema?: unknown;
-                            }[];
-                            /** @enum {string} */
-                            engine: "offline" | "opencode";
-                        };
+                        "application/json": components["schemas"]["ChatToolList"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2487,7 +2370,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["ChatSettings"];
+                    "application/json": components["schemas"]["ChatSettingsBody"];
                 };
             };
             responses: {
@@ -2546,14 +2429,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        sessionID: string;
-                        messageID?: string;
-                        callID?: string;
-                        agent?: string;
-                        tool: string;
-                        input?: unknown;
-                    };
+                    "application/json": components["schemas"]["EngineToolCallBody"];
                 };
             };
             responses: {
@@ -2563,16 +2439,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            ok: true;
-                            summary: string;
-                            result?: unknown;
-                        } | {
-                            /** @enum {boolean} */
-                            ok: false;
-                            error: string;
-                        };
+                        "application/json": components["schemas"]["ChatToolOutcome"];
                     };
                 };
                 /** @description The request is invalid; details lists each failing field */
@@ -2633,9 +2500,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            agents: components["schemas"]["Agent"][];
-                        };
+                        "application/json": components["schemas"]["AgentList"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2660,15 +2525,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        name: string;
-                        /** @default  */
-                        instructions?: string;
-                        /** @default {} */
-                        permissions?: {
-                            [key: string]: "allow" | "ask" | "deny";
-                        };
-                    };
+                    "application/json": components["schemas"]["CreateAgentBody"];
                 };
             };
             responses: {
@@ -2735,10 +2592,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            deleted: true;
-                        };
+                        "application/json": components["schemas"]["Deleted"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */
@@ -2775,15 +2629,7 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": {
-                        name?: string;
-                        /** @default  */
-                        instructions?: string;
-                        /** @default {} */
-                        permissions?: {
-                            [key: string]: "allow" | "ask" | "deny";
-                        };
-                    };
+                    "application/json": components["schemas"]["UpdateAgentBody"];
                 };
             };
             responses: {
@@ -3175,12 +3021,57 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Health: {
+            ok: boolean;
+            /** @enum {string} */
+            db: "ok" | "down";
+        };
+        ModelHealth: {
+            ok: boolean;
+            model: string;
+            loadMs?: number;
+        };
+        AuthSetup: {
+            /** @enum {string} */
+            mode: "dev";
+        } | {
+            /** @enum {string} */
+            mode: "supabase";
+            supabaseUrl: string;
+            anonKey: string;
+        } | {
+            /** @enum {string} */
+            mode: "unconfigured";
+        };
+        DevSignIn: {
+            access_token: string;
+            /** @enum {string} */
+            token_type: "bearer";
+            expires_at: number;
+            user: {
+                /** Format: uuid */
+                id: string;
+                email: string;
+            };
+        };
         ErrorBody: {
             error: {
                 code: string;
                 message: string;
                 details?: unknown;
             };
+        };
+        DevSignInBody: {
+            /** Format: email */
+            email: string;
+        };
+        CurrentUser: {
+            /** Format: uuid */
+            id: string;
+            email: string | null;
+        };
+        LiveTicket: {
+            ticket: string;
         };
         TabList: {
             tabs: components["schemas"]["Tab"][];
@@ -3698,12 +3589,110 @@ export interface components {
             createdAt: string;
             updatedAt: string;
         };
+        CreateChatSessionBody: {
+            title?: string;
+            agentId?: string;
+        };
+        ChatSessionList: {
+            sessions: components["schemas"]["ChatSession"][];
+        };
+        UpdateChatSessionBody: {
+            title?: string;
+            agentId?: string | null;
+        };
+        ChatTranscript: {
+            messages: components["schemas"]["ChatMessage"][];
+            toolCalls: components["schemas"]["ChatToolCall"][];
+        };
+        ChatMessage: {
+            id: string;
+            /** @enum {string} */
+            role: "user" | "assistant" | "tool" | "summary";
+            text: string;
+            at: string;
+        };
+        ChatToolCall: {
+            id: string;
+            messageId: string;
+            agent: string;
+            tool: string;
+            input?: unknown;
+            /** @enum {string} */
+            decision: "allow" | "once" | "always" | "deny" | "timeout";
+            result?: unknown;
+            error: string | null;
+            at: string;
+        };
+        SendChatMessageBody: {
+            text: string;
+            /** Format: uuid */
+            tabId?: string;
+            agentId?: string;
+        };
+        PermissionAnswered: {
+            /** @enum {boolean} */
+            answered: true;
+        };
+        AnswerPermissionBody: {
+            /** @enum {string} */
+            decision: "once" | "always" | "deny";
+        };
+        ChatToolList: {
+            tools: components["schemas"]["ChatTool"][];
+            engine: components["schemas"]["ChatEngineName"];
+        };
+        ChatTool: {
+            name: string;
+            description: string;
+            /** @enum {string} */
+            risk: "read" | "write" | "share";
+            /** @description JSON Schema of the input */
+            inputSchema: {
+                /** @enum {string} */
+                type: "object";
+                properties?: {
+                    [key: string]: unknown;
+                };
+                required?: string[];
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @enum {string} */
+        ChatEngineName: "offline" | "opencode";
         ChatSettings: {
             rules: {
                 [key: string]: "allow" | "ask" | "deny";
             };
-            /** @default 60 */
             askTimeoutSeconds: number;
+        };
+        ChatSettingsBody: {
+            rules: {
+                [key: string]: "allow" | "ask" | "deny";
+            };
+            /** @default 60 */
+            askTimeoutSeconds?: number;
+        };
+        ChatToolOutcome: {
+            /** @enum {boolean} */
+            ok: true;
+            summary: string;
+            result?: unknown;
+        } | {
+            /** @enum {boolean} */
+            ok: false;
+            error: string;
+        };
+        EngineToolCallBody: {
+            sessionID: string;
+            messageID?: string;
+            callID?: string;
+            agent?: string;
+            tool: string;
+            input?: unknown;
+        };
+        AgentList: {
+            agents: components["schemas"]["Agent"][];
         };
         Agent: {
             id: string;
@@ -3713,6 +3702,22 @@ export interface components {
                 [key: string]: "allow" | "ask" | "deny";
             };
             builtIn: boolean;
+        };
+        CreateAgentBody: {
+            name: string;
+            /** @default  */
+            instructions?: string;
+            /** @default {} */
+            permissions?: {
+                [key: string]: "allow" | "ask" | "deny";
+            };
+        };
+        UpdateAgentBody: {
+            name?: string;
+            instructions?: string;
+            permissions?: {
+                [key: string]: "allow" | "ask" | "deny";
+            };
         };
         Share: {
             token: string;
