@@ -1,5 +1,11 @@
+import { z } from "zod";
+
 /** The OpenAPI document's header: app.ts serves it, scripts/contracts builds the web client from it. */
 export const API_DOCUMENT = {
   openapi: "3.1.0",
   info: { title: "Wattboard API", version: "0.1.0", description: "Energy dashboards, meters, forecasts and chat." },
 } as const;
+
+/** The answer to a DELETE that removed what it names. */
+export const Deleted = z.object({ deleted: z.literal(true) }).meta({ id: "Deleted" });
+export type Deleted = z.infer<typeof Deleted>;

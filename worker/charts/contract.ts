@@ -44,5 +44,3 @@ export const Chart = z
 export type Chart = z.infer<typeof Chart>;
 
 /** What deleting a tab or a chart answers. */
-export const Deleted = z.object({ deleted: z.literal(true) }).meta({ id: "Deleted" });
-export type Deleted = z.infer<typeof Deleted>;

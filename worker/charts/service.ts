@@ -3,7 +3,8 @@ import { notFound } from "../errors";
 import { revokeSharesOf } from "../shares/queries";
 import { getTab } from "../tabs/queries";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "./chart-spec-contract";
-import type { Chart, Deleted, UpdateChartBody } from "./contract";
+import type { Chart, UpdateChartBody } from "./contract";
+import type { Deleted } from "../api-contract";
 import * as queries from "./queries";
 import type { ChartRow } from "./queries";
 

@@ -3,7 +3,7 @@ import type { Actor } from "../actor";
 import { notFound } from "../errors";
 import { isUuid } from "../id-contract";
 import * as queries from "./agents-queries";
-import type { Deleted } from "../charts/contract";
+import type { Deleted } from "../api-contract";
 import type { Agent, AgentList, CreateAgentBody, UpdateAgentBody } from "./contract";
 
 /** The agent of a session or message that names none. */

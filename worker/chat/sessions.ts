@@ -3,7 +3,7 @@ import type { Env } from "../env";
 import { notFound } from "../errors";
 import { userHub } from "../../durable-objects/user-hub/stub";
 import { requireAgent } from "./agents";
-import type { Deleted } from "../charts/contract";
+import type { Deleted } from "../api-contract";
 import type { ChatSession, ChatSessionList, ChatTranscript, CreateChatSessionBody, UpdateChatSessionBody } from "./contract";
 import { deleteEngineSessions } from "./engine-sessions-queries";
 

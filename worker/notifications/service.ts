@@ -4,6 +4,7 @@ import type { Env } from "../env";
 import { notFound } from "../errors";
 import type { MeterRow } from "../meters/queries";
 import { chartNamesForMeter } from "../charts/queries";
+import type { Deleted } from "../api-contract";
 import type { ModelRunFinding } from "../runs/contract";
 import type { ModelRunRow } from "../runs/queries";
 import { userHub } from "../../durable-objects/user-hub/stub";
@@ -89,7 +90,7 @@ export async function markAllRead(actor: Actor): Promise<MarkedAllRead> {
   return { marked: await queries.markAllNotificationsRead(actor.db, actor.userId) };
 }
 
-export async function removeNotification(actor: Actor, id: string): Promise<{ deleted: true }> {
+export async function removeNotification(actor: Actor, id: string): Promise<Deleted> {
   if (!(await queries.deleteNotification(actor.db, actor.userId, id))) throw notFound("Notification");
   return { deleted: true };
 }

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { Deleted } from "../charts/contract";
+import { Deleted } from "../api-contract";
 import { errorResponses } from "../errors";
 import {
   AnswerPermissionBody,

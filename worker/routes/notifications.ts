@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { z } from "zod";
+import { Deleted } from "../api-contract";
 import { errorResponses } from "../errors";
 import { listInbox, markAllRead, markRead, notificationSettings, removeNotification, saveNotificationSettings } from "../notifications/service";
 import { Inbox, InboxQuery, MarkedAllRead, Notification, NotificationSettings } from "../notifications/contract";
@@ -53,7 +53,7 @@ notificationsRoutes.openapi(
     summary: "Delete a notification",
     security: bearerAuth,
     request: { params: IdParam },
-    responses: { 200: jsonResponse("Deleted", z.object({ deleted: z.literal(true) })), ...errorResponses(401, 404) },
+    responses: { 200: jsonResponse("Deleted", Deleted), ...errorResponses(401, 404) },
   }),
   async (c) => c.json(await removeNotification(actorOf(c), resourceId(c.req.valid("param").id, "Notification")), 200),
 );

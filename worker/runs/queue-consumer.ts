@@ -20,7 +20,7 @@ export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: E
     if (parsed.success) {
       valid.push({ message, job: parsed.data });
     } else {
-      console.error(`inference: dropped malformed message ${message.id}: ${parsed.error.issues.map((i) => i.path.join(".") + " " + i.message).join("; ")}`);
+      console.error(`inference: dropped malformed message ${message.id}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
       message.ack();
     }
   }

@@ -6,7 +6,7 @@ const { width: WIDTH, height: HEIGHT } = PREVIEW_SIZE;
 const PAD = { left: 80, right: 40, top: 150, bottom: 70 };
 const COLORS = ["#d9860b", "#2f7fd1", "#2a9d6f", "#c2457a", "#7a5cc9"];
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /**
  * The unfurl image of a shared link: its title and the first chart's lines, drawn on the server
@@ -34,8 +34,8 @@ export function sharePreviewSvg(share: PublicShare): string {
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}">
 <rect width="100%" height="100%" fill="#ffffff"/>
-<text x="${PAD.left}" y="80" font-family="system-ui, sans-serif" font-size="44" font-weight="700" fill="#15181d">${escape(share.title)}</text>
-<text x="${PAD.left}" y="122" font-family="system-ui, sans-serif" font-size="26" fill="#5d6673">${escape(subtitle)}</text>
+<text x="${PAD.left}" y="80" font-family="system-ui, sans-serif" font-size="44" font-weight="700" fill="#15181d">${escapeXml(share.title)}</text>
+<text x="${PAD.left}" y="122" font-family="system-ui, sans-serif" font-size="26" fill="#5d6673">${escapeXml(subtitle)}</text>
 <line x1="${PAD.left}" y1="${HEIGHT - PAD.bottom}" x2="${WIDTH - PAD.right}" y2="${HEIGHT - PAD.bottom}" stroke="#dde1e6" stroke-width="2"/>
 ${lines.join("\n")}
 <text x="${WIDTH - PAD.right}" y="${HEIGHT - 24}" text-anchor="end" font-family="system-ui, sans-serif" font-size="22" fill="#d9860b">⚡ Wattboard</text>

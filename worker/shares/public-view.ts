@@ -5,6 +5,7 @@ import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
 import { isShareToken, SHARE_TOKEN_PATTERN } from "../id-contract";
 import { enforceLimit } from "../rate-limits";
+import type { SeriesSet } from "../series/contract";
 import { loadSeries } from "../series/service";
 import { getTab, getTabWithCharts } from "../tabs/queries";
 import type { OEmbed, OEmbedQuery, PublicShare, PublicShareRange } from "./contract";
@@ -65,7 +66,7 @@ async function publicShareView(db: Database, share: ShareRow, range?: { from: Da
   const views = [];
   for (const chart of charts) {
     const { meterIds, ...spec } = chart.spec;
-    let data;
+    let data: SeriesSet;
     try {
       data = await loadSeries(db, share.ownerId, {
         meterIds,

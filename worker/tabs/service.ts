@@ -1,5 +1,5 @@
 import type { Actor } from "../actor";
-import type { Deleted } from "../charts/contract";
+import type { Deleted } from "../api-contract";
 import { chartPayload } from "../charts/service";
 import { notFound } from "../errors";
 import { revokeSharesOf } from "../shares/queries";

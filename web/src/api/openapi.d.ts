@@ -1768,10 +1768,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            deleted: true;
-                        };
+                        "application/json": components["schemas"]["Deleted"];
                     };
                 };
                 /** @description Missing, expired or invalid access token */

@@ -1,5 +1,5 @@
 import type { MeterRow } from "../../meters/queries";
-import { RELATIVE_WINDOWS, type ChartSpec, type Metric } from "../../charts/chart-spec-contract";
+import type { RELATIVE_WINDOWS, ChartSpec, Metric } from "../../charts/chart-spec-contract";
 import type { ChatEngine, EngineTools, EngineTurn } from "../engine";
 
 type Window = (typeof RELATIVE_WINDOWS)[number];
