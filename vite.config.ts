@@ -1,6 +1,6 @@
+import { fileURLToPath } from "node:url";
 import { cloudflare } from "@cloudflare/vite-plugin";
 import react from "@vitejs/plugin-react";
-import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
 import { onnxModulePlugin } from "./scripts/build/onnx-module-plugin.ts";
 

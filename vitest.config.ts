@@ -3,7 +3,6 @@ import { defineConfig } from "vitest/config";
 import { onnxModulePlugin } from "./scripts/build/onnx-module-plugin.ts";
 import { TEST_DEV_AUTH_SECRET, TEST_OPENCODE_TOOL_SECRET, TEST_WEBHOOK_SECRET_KEY } from "./tests/setup/test-secrets.ts";
 
-
 function workersProject() {
   return {
     plugins: [

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createBuilder, preview } from "vite";
-import { startLocalDatabase, type LocalDatabase } from "../scripts/local-stack/database";
 import { migrateDatabase } from "../scripts/local-stack/apply-migrations";
+import { type LocalDatabase, startLocalDatabase } from "../scripts/local-stack/database";
 
 export interface BenchResult {
   value: number;
@@ -27,7 +27,10 @@ const PG15 = "postgres://postgres@127.0.0.1:5432/postgres";
  * The production build served by `vite preview` (the built Worker in workerd) on a real Postgres:
  * BENCH_DATABASE_URL, else the local Postgres 15 when it answers, else the embedded PGlite.
  */
-export async function startBenchStack(log: (line: string) => void, options: { databaseUrl?: string; build?: boolean } = {}): Promise<BenchStack> {
+export async function startBenchStack(
+  log: (line: string) => void,
+  options: { databaseUrl?: string; build?: boolean } = {},
+): Promise<BenchStack> {
   const url = options.databaseUrl ?? process.env.BENCH_DATABASE_URL ?? ((await reachable(PG15)) ? PG15 : undefined);
   const database = await startLocalDatabase({ databaseUrl: url });
   log(`database: ${database.kind === "embedded" ? "embedded PGlite (in memory)" : new URL(database.databaseUrl).host}`);
@@ -45,7 +48,13 @@ export async function startBenchStack(log: (line: string) => void, options: { da
     DEV_AUTH_SECRET: randomBytes(32).toString("hex"),
     WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
   };
-  writeFileSync(fileURLToPath(new URL("../dist/wattboard/.dev.vars", import.meta.url)), `${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n")}\n`, { mode: 0o600 });
+  writeFileSync(
+    fileURLToPath(new URL("../dist/wattboard/.dev.vars", import.meta.url)),
+    `${Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n")}\n`,
+    { mode: 0o600 },
+  );
   const server = await preview({ configFile, preview: { port: 0 }, logLevel: "warn" });
   const baseUrl = server.resolvedUrls!.local[0].replace(/\/$/, "");
   const signIn = await fetch(`${baseUrl}/api/auth/dev`, {

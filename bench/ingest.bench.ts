@@ -1,7 +1,7 @@
 import type { Pool } from "@neondatabase/serverless";
 import { signWebhookBody } from "../worker/meters/webhook-secrets";
 import type { Reading } from "../worker/readings/contract";
-import { api, inParallel, type BenchResult, type BenchStack } from "./harness";
+import { api, type BenchResult, type BenchStack, inParallel } from "./harness";
 
 const READINGS = 200_000;
 const BATCH = 5_000;
@@ -27,7 +27,10 @@ function batches<T>(items: T[], size: number): T[][] {
 /** Readings per second through the signed webhook, against a direct multi-row INSERT of the same rows. */
 export async function benchIngest(stack: BenchStack, pool: Pool, log: (line: string) => void): Promise<Record<string, BenchResult>> {
   const readings = minuteReadings(READINGS);
-  const webhookMeter = await api<{ id: string; webhook: { secret: string } }>(stack, "POST", "/api/meters", { name: "bench webhook", timezone: "UTC" });
+  const webhookMeter = await api<{ id: string; webhook: { secret: string } }>(stack, "POST", "/api/meters", {
+    name: "bench webhook",
+    timezone: "UTC",
+  });
   const directMeter = await api<{ id: string }>(stack, "POST", "/api/meters", { name: "bench direct", timezone: "UTC" });
 
   // Reference: the same rows, same batch size and concurrency, as plain multi-row INSERTs.
@@ -39,7 +42,10 @@ export async function benchIngest(stack: BenchStack, pool: Pool, log: (line: str
       const p = i * 8;
       return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5}, $${p + 6}, $${p + 7}, $${p + 8})`;
     });
-    await pool.query(`INSERT INTO readings (meter_id, ts, power_w, energy_wh, voltage_v, current_a, power_factor, thd_pct) VALUES ${rows.join(",")}`, values);
+    await pool.query(
+      `INSERT INTO readings (meter_id, ts, power_w, energy_wh, voltage_v, current_a, power_factor, thd_pct) VALUES ${rows.join(",")}`,
+      values,
+    );
   });
   const directRate = READINGS / ((performance.now() - directStart) / 1000);
   log(`  direct INSERT: ${Math.round(directRate).toLocaleString("en")} rows/s`);
@@ -64,7 +70,9 @@ export async function benchIngest(stack: BenchStack, pool: Pool, log: (line: str
   const webhookRate = READINGS / ((performance.now() - webhookStart) / 1000);
   log(`  signed webhook: ${Math.round(webhookRate).toLocaleString("en")} rows/s`);
 
-  const stored = await pool.query("SELECT meter_id, count(*)::int AS n FROM readings WHERE meter_id = ANY($1) GROUP BY meter_id", [[webhookMeter.id, directMeter.id]]);
+  const stored = await pool.query("SELECT meter_id, count(*)::int AS n FROM readings WHERE meter_id = ANY($1) GROUP BY meter_id", [
+    [webhookMeter.id, directMeter.id],
+  ]);
   const counts = Object.fromEntries(stored.rows.map((r) => [r.meter_id, r.n]));
   if (accepted !== READINGS || counts[webhookMeter.id] !== READINGS || counts[directMeter.id] !== READINGS) {
     throw new Error(`row counts differ: accepted ${accepted}, stored ${JSON.stringify(counts)}, expected ${READINGS}`);

@@ -1,7 +1,7 @@
 import type { Pool } from "@neondatabase/serverless";
 import { WebSocket } from "ws";
 import { signWebhookBody } from "../worker/meters/webhook-secrets";
-import { api, inParallel, percentile, type BenchResult, type BenchStack } from "./harness";
+import { api, type BenchResult, type BenchStack, inParallel, percentile } from "./harness";
 import { meterWithHistory } from "./model.bench";
 
 const SOCKETS = 1_000;
@@ -26,7 +26,11 @@ async function post(stack: BenchStack, meter: { id: string; webhook: { secret: s
   const sent = performance.now();
   const response = await fetch(`${stack.baseUrl}/api/ingest/${meter.id}`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": await signWebhookBody(meter.webhook.secret, timestamp, new TextEncoder().encode(body)) },
+    headers: {
+      "Content-Type": "application/json",
+      "X-Wattboard-Timestamp": timestamp,
+      "X-Wattboard-Signature": await signWebhookBody(meter.webhook.secret, timestamp, new TextEncoder().encode(body)),
+    },
     body,
   });
   if (!response.ok) throw new Error(`webhook answered ${response.status}`);
@@ -41,9 +45,16 @@ const waitFor = async (check: () => boolean, what: string) => {
 /** Fan-out of one hub to 1,000 sockets, and webhook post to notification on a socket. */
 export async function benchLive(stack: BenchStack, pool: Pool, log: (line: string) => void): Promise<Record<string, BenchResult>> {
   // A meter on a chart, so each post makes the hub broadcast a refresh to every socket.
-  const meter = await api<{ id: string; webhook: { secret: string } }>(stack, "POST", "/api/meters", { name: "bench live", timezone: "UTC" });
+  const meter = await api<{ id: string; webhook: { secret: string } }>(stack, "POST", "/api/meters", {
+    name: "bench live",
+    timezone: "UTC",
+  });
   const tab = await api<{ id: string }>(stack, "POST", "/api/tabs", { title: "bench" });
-  await api(stack, "POST", "/api/charts", { tabId: tab.id, title: "live", spec: { meterIds: [meter.id], metric: "power_w", window: { kind: "relative", preset: "last_hour" } } });
+  await api(stack, "POST", "/api/charts", {
+    tabId: tab.id,
+    title: "live",
+    spec: { meterIds: [meter.id], metric: "power_w", window: { kind: "relative", preset: "last_hour" } },
+  });
 
   let received: number[] = [];
   const sockets: WebSocket[] = [];
@@ -59,7 +70,9 @@ export async function benchLive(stack: BenchStack, pool: Pool, log: (line: strin
     fanOut.push(...received.map((at) => at - sent));
   }
   for (const socket of sockets) socket.close();
-  log(`  broadcast to ${SOCKETS} sockets: p50 ${percentile(fanOut, 50).toFixed(0)} ms, p95 ${percentile(fanOut, 95).toFixed(0)} ms (from the webhook post)`);
+  log(
+    `  broadcast to ${SOCKETS} sockets: p50 ${percentile(fanOut, 50).toFixed(0)} ms, p95 ${percentile(fanOut, 95).toFixed(0)} ms (from the webhook post)`,
+  );
 
   // Post to notification: each meter's run finds a peak above a tiny limit (one notification per meter: rate limit).
   const arrivals = new Map<number, number>();

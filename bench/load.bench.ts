@@ -11,16 +11,17 @@
  * shows as latency, and any error is a real failure. The database is created for the run
  * (LOAD_DATABASE, default wattboard_load on 127.0.0.1:5432) and dropped after it.
  */
-import { Client } from "@neondatabase/serverless";
+
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { Client } from "@neondatabase/serverless";
 import { WebSocket } from "ws";
 import { configureNodeDriver } from "../scripts/local-stack/node-driver";
 import { startPgWebSocketProxy } from "../scripts/local-stack/pg-ws-proxy";
 import { signWebhookBody } from "../worker/meters/webhook-secrets";
-import { inParallel, percentile, reachable, startBenchStack, type BenchResult, type BenchStack } from "./harness";
+import { type BenchResult, type BenchStack, inParallel, percentile, reachable, startBenchStack } from "./harness";
 
 export interface LoadOptions {
   users: number;
@@ -83,7 +84,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function benchLoad(options: LoadOptions, log: (line: string) => void): Promise<Record<string, BenchResult>> {
   process.env.WRANGLER_SEND_METRICS ??= "false";
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
-  if (!(await reachable(ADMIN_URL))) throw new Error("the load benchmark needs Postgres 15 on 127.0.0.1:5432 (see README: the local stack)");
+  if (!(await reachable(ADMIN_URL)))
+    throw new Error("the load benchmark needs Postgres 15 on 127.0.0.1:5432 (see README: the local stack)");
   const name = process.env.LOAD_DATABASE ?? "wattboard_load";
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`LOAD_DATABASE must be a plain identifier, got ${name}`);
   const databaseUrl = `postgres://postgres@127.0.0.1:5432/${name}`;
@@ -116,7 +118,9 @@ function describeMachine() {
   const cpus = os.cpus();
   let postgres = "unknown";
   try {
-    postgres = execFileSync("psql", ["-h", "127.0.0.1", "-U", "postgres", "-Atc", "SELECT version()"], { encoding: "utf8" }).trim().split(" on ")[0];
+    postgres = execFileSync("psql", ["-h", "127.0.0.1", "-U", "postgres", "-Atc", "SELECT version()"], { encoding: "utf8" })
+      .trim()
+      .split(" on ")[0];
   } catch {
     // psql is only used to describe the machine.
   }
@@ -130,12 +134,23 @@ function describeMachine() {
   };
 }
 
-async function run(stack: BenchStack, databaseUrl: string, options: LoadOptions, machine: ReturnType<typeof describeMachine>, log: (line: string) => void): Promise<Record<string, BenchResult>> {
+async function run(
+  stack: BenchStack,
+  databaseUrl: string,
+  options: LoadOptions,
+  machine: ReturnType<typeof describeMachine>,
+  log: (line: string) => void,
+): Promise<Record<string, BenchResult>> {
   const recorder = new Recorder();
   const base = stack.baseUrl;
   const wsBase = base.replace(/^http/, "ws");
 
-  async function request<T>(route: string, method: string, path: string, init: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<T | undefined> {
+  async function request<T>(
+    route: string,
+    method: string,
+    path: string,
+    init: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<T | undefined> {
     const started = performance.now();
     recorder.requests++;
     try {
@@ -159,7 +174,10 @@ async function run(stack: BenchStack, databaseUrl: string, options: LoadOptions,
       return JSON.parse(text) as T;
     } catch (error) {
       recorder.record(route, performance.now() - started);
-      recorder.fail(route, error instanceof Error ? `${error.message} ${(error.cause as Error | undefined)?.message ?? ""}` : String(error));
+      recorder.fail(
+        route,
+        error instanceof Error ? `${error.message} ${(error.cause as Error | undefined)?.message ?? ""}` : String(error),
+      );
       return undefined;
     }
   }
@@ -169,18 +187,40 @@ async function run(stack: BenchStack, databaseUrl: string, options: LoadOptions,
   const setUp = async (n: number): Promise<Person | undefined> => {
     // Each person from their own address: sign-in is limited per address, and locally the Worker
     // keeps the CF-Connecting-IP a client sends.
-    const signedIn = await request<{ access_token: string }>("setup", "POST", "/api/auth/dev", { body: { email: `load-${n}@wattboard.local` }, headers: { "CF-Connecting-IP": `10.0.${n >> 8}.${n & 255}` } });
+    const signedIn = await request<{ access_token: string }>("setup", "POST", "/api/auth/dev", {
+      body: { email: `load-${n}@wattboard.local` },
+      headers: { "CF-Connecting-IP": `10.0.${n >> 8}.${n & 255}` },
+    });
     if (!signedIn) return undefined;
     const token = signedIn.access_token;
-    const meter = await request<{ id: string; webhook: { secret: string } }>("setup", "POST", "/api/meters", { token, body: { name: "site-1", timezone: "Europe/Paris" } });
+    const meter = await request<{ id: string; webhook: { secret: string } }>("setup", "POST", "/api/meters", {
+      token,
+      body: { name: "site-1", timezone: "Europe/Paris" },
+    });
     const tab = await request<{ id: string }>("setup", "POST", "/api/tabs", { token, body: { title: "Overview" } });
     if (!meter || !tab) return undefined;
-    await request("setup", "POST", "/api/charts", { token, body: { tabId: tab.id, title: "Power", spec: { meterIds: [meter.id], metric: "power_w", window: { kind: "relative", preset: "last_hour" } } } });
+    await request("setup", "POST", "/api/charts", {
+      token,
+      body: {
+        tabId: tab.id,
+        title: "Power",
+        spec: { meterIds: [meter.id], metric: "power_w", window: { kind: "relative", preset: "last_hour" } },
+      },
+    });
     // Chat commands that write (a new chart) run without asking, as if the person said "always".
     await request("setup", "PUT", "/api/chat/settings", { token, body: { rules: { create_chart: "allow" } } });
     const session = await request<{ id: string }>("setup", "POST", "/api/chat/sessions", { token, body: { title: "load" } });
     if (!session) return undefined;
-    return { n, token, meter: { id: meter.id, secret: meter.webhook.secret }, tabId: tab.id, sessionId: session.id, nextTs: Date.now() - 3_600_000, pending: new Map(), events: 0 };
+    return {
+      n,
+      token,
+      meter: { id: meter.id, secret: meter.webhook.secret },
+      tabId: tab.id,
+      sessionId: session.id,
+      nextTs: Date.now() - 3_600_000,
+      pending: new Map(),
+      events: 0,
+    };
   };
 
   let socketDrops = 0;
@@ -230,10 +270,15 @@ async function run(stack: BenchStack, databaseUrl: string, options: LoadOptions,
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = await signWebhookBody(person.meter.secret, timestamp, new TextEncoder().encode(body));
     person.pending.set(readings.at(-1)!.ts, performance.now());
-    const result = await request<{ accepted: number; duplicates: number }>("POST /api/ingest/:meterId", "POST", `/api/ingest/${person.meter.id}`, {
-      raw: body,
-      headers: { "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": signature },
-    });
+    const result = await request<{ accepted: number; duplicates: number }>(
+      "POST /api/ingest/:meterId",
+      "POST",
+      `/api/ingest/${person.meter.id}`,
+      {
+        raw: body,
+        headers: { "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": signature },
+      },
+    );
     if (result) {
       accepted += result.accepted;
       duplicates += result.duplicates;
@@ -242,11 +287,16 @@ async function run(stack: BenchStack, databaseUrl: string, options: LoadOptions,
   const dashboard = async (person: Person) => {
     await request("GET /api/tabs", "GET", "/api/tabs", { token: person.token });
     await request("GET /api/tabs/:id", "GET", `/api/tabs/${person.tabId}`, { token: person.token });
-    await request("GET /api/series", "GET", `/api/series?meterIds=${person.meter.id}&metric=power_w&window=last_24h&points=500`, { token: person.token });
+    await request("GET /api/series", "GET", `/api/series?meterIds=${person.meter.id}&metric=power_w&window=last_24h&points=500`, {
+      token: person.token,
+    });
   };
   const commands = ["/chart power site-1 last 7d", "/summary site-1 last 24h", "/meters"];
   const chat = async (person: Person, turn: number) => {
-    await request("POST /api/chat/sessions/:id/messages", "POST", `/api/chat/sessions/${person.sessionId}/messages`, { token: person.token, body: { text: commands[turn % commands.length], tabId: person.tabId } });
+    await request("POST /api/chat/sessions/:id/messages", "POST", `/api/chat/sessions/${person.sessionId}/messages`, {
+      token: person.token,
+      body: { text: commands[turn % commands.length], tabId: person.tabId },
+    });
   };
 
   let accepted = 0;
@@ -264,25 +314,41 @@ async function run(stack: BenchStack, databaseUrl: string, options: LoadOptions,
   recorder.latencies.clear();
 
   const people: Person[] = [];
-  await inParallel(Array.from({ length: options.users }, (_, n) => n), 16, async (n) => {
-    const person = await setUp(n);
-    if (person) people.push(person);
-  });
+  await inParallel(
+    Array.from({ length: options.users }, (_, n) => n),
+    16,
+    async (n) => {
+      const person = await setUp(n);
+      if (person) people.push(person);
+    },
+  );
   let running = true;
   await inParallel(people, 32, (person) => openSocket(person, () => running));
   const setupErrors = recorder.errorCount();
-  log(`  ${people.length} people ready, ${people.filter((p) => p.socket?.readyState === WebSocket.OPEN).length} sockets open${setupErrors ? `, ${setupErrors} setup errors` : ""}`);
+  log(
+    `  ${people.length} people ready, ${people.filter((p) => p.socket?.readyState === WebSocket.OPEN).length} sockets open${setupErrors ? `, ${setupErrors} setup errors` : ""}`,
+  );
   for (const route of ["setup", "POST /api/ws/ticket", "GET /api/ws (upgrade)"]) recorder.latencies.delete(route);
 
   log(`running ${options.users} people for ${options.seconds} s…`);
   const requestsBefore = recorder.requests;
   const started = performance.now();
   const endAt = started + options.seconds * 1_000;
-  const progress = setInterval(() => log(`  ${Math.round((performance.now() - started) / 1000)} s: ${recorder.requests - requestsBefore} requests, ${recorder.errorCount()} errors`), 15_000);
+  const progress = setInterval(
+    () =>
+      log(
+        `  ${Math.round((performance.now() - started) / 1000)} s: ${recorder.requests - requestsBefore} requests, ${recorder.errorCount()} errors`,
+      ),
+    15_000,
+  );
   await Promise.all(
     people.map(async (person) => {
       // Spread the first actions over each think time, so people do not move in lockstep.
-      const due = { ingest: started + Math.random() * EVERY.ingest * 1_000, dashboard: started + Math.random() * EVERY.dashboard * 1_000, chat: started + Math.random() * EVERY.chat * 1_000 };
+      const due = {
+        ingest: started + Math.random() * EVERY.ingest * 1_000,
+        dashboard: started + Math.random() * EVERY.dashboard * 1_000,
+        chat: started + Math.random() * EVERY.chat * 1_000,
+      };
       let turn = 0;
       for (;;) {
         const [action, at] = (Object.entries(due) as [keyof typeof EVERY, number][]).reduce((a, b) => (b[1] < a[1] ? b : a));
@@ -326,11 +392,17 @@ async function run(stack: BenchStack, databaseUrl: string, options: LoadOptions,
   const rps = requests / elapsed;
   const liveEvents = people.reduce((total, p) => total + p.events, 0);
 
-  log(`\n${"route".padEnd(40)}${"count".padStart(8)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"alone p50".padStart(11)}`);
+  log(
+    `\n${"route".padEnd(40)}${"count".padStart(8)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"alone p50".padStart(11)}`,
+  );
   for (const [route, r] of Object.entries(routes)) {
-    log(`${route.padEnd(40)}${String(r.count).padStart(8)}${r.p50.toFixed(1).padStart(9)}${r.p95.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${(r.unloadedP50?.toFixed(1) ?? "").padStart(11)}`);
+    log(
+      `${route.padEnd(40)}${String(r.count).padStart(8)}${r.p50.toFixed(1).padStart(9)}${r.p95.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${(r.unloadedP50?.toFixed(1) ?? "").padStart(11)}`,
+    );
   }
-  log(`\n${options.users} people, ${elapsed.toFixed(0)} s: ${requests} requests (${rps.toFixed(1)}/s), ${errorCount} errors, ${socketDrops} sockets dropped`);
+  log(
+    `\n${options.users} people, ${elapsed.toFixed(0)} s: ${requests} requests (${rps.toFixed(1)}/s), ${errorCount} errors, ${socketDrops} sockets dropped`,
+  );
   log(`readings: ${accepted} accepted (${duplicates} duplicates), ${stored} in the database; ${liveEvents} live events received`);
   for (const [key, e] of recorder.errors) log(`  error ×${e.count} ${key}\n      e.g. ${e.example}`);
 
@@ -367,7 +439,11 @@ function option(flag: string, variable: string, fallback: number): number {
 
 /** LOAD_USERS / --users (default 500), LOAD_SECONDS / --seconds (default 120); --no-build reuses dist/. */
 export function loadOptionsFromEnv(): LoadOptions {
-  return { users: option("--users", "LOAD_USERS", 500), seconds: option("--seconds", "LOAD_SECONDS", 120), build: !process.argv.includes("--no-build") };
+  return {
+    users: option("--users", "LOAD_USERS", 500),
+    seconds: option("--seconds", "LOAD_SECONDS", 120),
+    build: !process.argv.includes("--no-build"),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

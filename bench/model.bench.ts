@@ -1,5 +1,5 @@
-import type { Pool } from "@neondatabase/serverless";
 import { fileURLToPath } from "node:url";
+import type { Pool } from "@neondatabase/serverless";
 import { forecast24h, MODEL_VERSION } from "../ml/runtime/forecast";
 import { loadOnnxSession } from "../ml/training/ort-node";
 import { signWebhookBody } from "../worker/meters/webhook-secrets";
@@ -34,7 +34,10 @@ function serverTiming(header: string | null, name: string): number {
 export async function benchModel(stack: BenchStack, pool: Pool, log: (line: string) => void): Promise<Record<string, BenchResult>> {
   const meter = await meterWithHistory(stack, pool, "bench model");
   const runOnce = async () => {
-    const response = await fetch(`${stack.baseUrl}/api/meters/${meter.id}/runs`, { method: "POST", headers: { Authorization: `Bearer ${stack.token}` } });
+    const response = await fetch(`${stack.baseUrl}/api/meters/${meter.id}/runs`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.token}` },
+    });
     if (response.status !== 201) throw new Error(`run answered ${response.status}: ${await response.text()}`);
     await response.arrayBuffer();
     return response.headers.get("Server-Timing");
@@ -45,12 +48,17 @@ export async function benchModel(stack: BenchStack, pool: Pool, log: (line: stri
   const history = Array.from({ length: 168 }, (_, i) => 0.3 + 0.9 * Number(i % 24 >= 2 && i % 24 <= 6) + 0.05 * (i % 5));
   const start = Math.floor(Date.now() / HOUR) * HOUR;
   const workerdMs = await inferenceInWorkerd(history, start, LOOP_RUNS);
-  const model = await loadOnnxSession(fileURLToPath(new URL(`../ml/runtime/models/forecast-${MODEL_VERSION}.onnx`, import.meta.url)), "node");
+  const model = await loadOnnxSession(
+    fileURLToPath(new URL(`../ml/runtime/models/forecast-${MODEL_VERSION}.onnx`, import.meta.url)),
+    "node",
+  );
   await forecast24h(model.session, model.Tensor, history, start, { timeZone: "Europe/London" });
   const began = performance.now();
   for (let i = 0; i < LOOP_RUNS; i++) await forecast24h(model.session, model.Tensor, history, start, { timeZone: "Europe/London" });
   const nodeMs = (performance.now() - began) / LOOP_RUNS;
-  log(`  inference: workerd ${workerdMs.toFixed(3)} ms, onnxruntime-node ${nodeMs.toFixed(3)} ms per forecast; cold session ${cold.toFixed(1)} ms`);
+  log(
+    `  inference: workerd ${workerdMs.toFixed(3)} ms, onnxruntime-node ${nodeMs.toFixed(3)} ms per forecast; cold session ${cold.toFixed(1)} ms`,
+  );
 
   // A signed post to a meter with history; the queue consumer (batch timeout 0) runs the model.
   const fresh = await meterWithHistory(stack, pool, "bench latency");
@@ -59,7 +67,11 @@ export async function benchModel(stack: BenchStack, pool: Pool, log: (line: stri
   const posted = performance.now();
   const response = await fetch(`${stack.baseUrl}/api/ingest/${fresh.id}`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": await signWebhookBody(fresh.webhook.secret, timestamp, new TextEncoder().encode(body)) },
+    headers: {
+      "Content-Type": "application/json",
+      "X-Wattboard-Timestamp": timestamp,
+      "X-Wattboard-Signature": await signWebhookBody(fresh.webhook.secret, timestamp, new TextEncoder().encode(body)),
+    },
     body,
   });
   if (!response.ok) throw new Error(`webhook answered ${response.status}`);
@@ -83,7 +95,15 @@ export async function benchModel(stack: BenchStack, pool: Pool, log: (line: stri
       ratio: Number((workerdMs / nodeMs).toFixed(3)),
       note: `mean over ${LOOP_RUNS}: features + one ${MODEL_VERSION} forecast in workerd (the Worker's loader and onnxruntime-web wasm, in a bench Worker) vs the same in onnxruntime-node. Goal: ratio <= 3`,
     },
-    model_cold_session: { value: Number(cold.toFixed(1)), unit: "ms", note: "creating the ONNX session on the isolate's first run (wasm instantiation + model load)" },
-    model_post_to_run: { value: Number(latency.toFixed(0)), unit: "ms", note: "signed webhook post until its model_runs row is visible (queue batch timeout 0)" },
+    model_cold_session: {
+      value: Number(cold.toFixed(1)),
+      unit: "ms",
+      note: "creating the ONNX session on the isolate's first run (wasm instantiation + model load)",
+    },
+    model_post_to_run: {
+      value: Number(latency.toFixed(0)),
+      unit: "ms",
+      note: "signed webhook post until its model_runs row is visible (queue batch timeout 0)",
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { Client, type Pool } from "@neondatabase/serverless";
-import { median, type BenchResult, type BenchStack } from "./harness";
+import { type BenchResult, type BenchStack, median } from "./harness";
 
 const RUNS = 30;
 
@@ -29,7 +29,11 @@ export async function benchOverhead(stack: BenchStack, pool: Pool, databaseUrl: 
     query.push(performance.now() - t);
   }
   return {
-    overhead_request: { value: Number(median(request).toFixed(2)), unit: "ms", note: `median of ${RUNS}: GET /api/me (HTTP, JWT check, no database) through workerd` },
+    overhead_request: {
+      value: Number(median(request).toFixed(2)),
+      unit: "ms",
+      note: `median of ${RUNS}: GET /api/me (HTTP, JWT check, no database) through workerd`,
+    },
     overhead_db_connect: {
       value: Number(median(connect).toFixed(2)),
       unit: "ms",

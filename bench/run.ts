@@ -2,12 +2,13 @@
  * `npm run bench`: benchmarks as ratios against a reference measured in the same run, written to
  * bench/results.json (generated; not committed). Never part of `npm test`.
  */
-import { Pool } from "@neondatabase/serverless";
+
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { Pool } from "@neondatabase/serverless";
 import { configureNodeDriver } from "../scripts/local-stack/node-driver";
-import { startBenchStack, type BenchResult } from "./harness";
 import { benchBundle } from "./bundle";
+import { type BenchResult, startBenchStack } from "./harness";
 import { benchIngest } from "./ingest.bench";
 import { benchLive } from "./live.bench";
 import { benchLoad, loadOptionsFromEnv } from "./load.bench";
@@ -55,7 +56,9 @@ const file = fileURLToPath(new URL("./results.json", import.meta.url));
 writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${"benchmark".padEnd(28)}${"value".padStart(14)}${"reference".padStart(14)}${"ratio".padStart(9)}`);
 for (const [name, r] of Object.entries(results)) {
-  console.log(`${name.padEnd(28)}${`${r.value} ${r.unit}`.padStart(14)}${String(r.reference ?? "").padStart(14)}${String(r.ratio ?? "").padStart(9)}`);
+  console.log(
+    `${name.padEnd(28)}${`${r.value} ${r.unit}`.padStart(14)}${String(r.reference ?? "").padStart(14)}${String(r.ratio ?? "").padStart(9)}`,
+  );
 }
 console.log(`\nwritten to ${file}`);
 process.exit(0);

@@ -1,7 +1,7 @@
 import type { Pool } from "@neondatabase/serverless";
 import { seriesQuery } from "../worker/readings/queries";
 import { planBuckets } from "../worker/series/buckets";
-import { api, median, type BenchResult, type BenchStack } from "./harness";
+import { api, type BenchResult, type BenchStack, median } from "./harness";
 
 const MINUTES_IN_YEAR = 525_600;
 const RUNS = 9;

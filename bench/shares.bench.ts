@@ -1,5 +1,5 @@
 import type { Pool } from "@neondatabase/serverless";
-import { api, median, type BenchResult, type BenchStack } from "./harness";
+import { api, type BenchResult, type BenchStack, median } from "./harness";
 
 const RUNS = 15;
 
@@ -18,8 +18,16 @@ export async function benchShares(stack: BenchStack, pool: Pool, log: (line: str
     [meter.id],
   );
   const tab = await api<{ id: string }>(stack, "POST", "/api/tabs", { title: "bench share" });
-  for (const [metric, window] of [["power_w", "last_7d"], ["energy_wh", "last_30d"], ["voltage_v", "last_24h"]]) {
-    await api(stack, "POST", "/api/charts", { tabId: tab.id, title: metric, spec: { meterIds: [meter.id], metric, window: { kind: "relative", preset: window } } });
+  for (const [metric, window] of [
+    ["power_w", "last_7d"],
+    ["energy_wh", "last_30d"],
+    ["voltage_v", "last_24h"],
+  ]) {
+    await api(stack, "POST", "/api/charts", {
+      tabId: tab.id,
+      title: metric,
+      spec: { meterIds: [meter.id], metric, window: { kind: "relative", preset: window } },
+    });
   }
   const read = async (token: string, ip: string) => {
     const started = performance.now();

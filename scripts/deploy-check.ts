@@ -32,7 +32,9 @@ if (!size) {
 }
 const [total, gzip] = [Number(size[1]), Number(size[2])];
 const mib = (kib: number) => `${(kib / 1024).toFixed(2)} MiB`;
-console.log(`Worker upload: ${mib(total)}, ${mib(gzip)} compressed (paid plan limit ${mib(PAID_PLAN_LIMIT_KIB)}: ${((gzip / PAID_PLAN_LIMIT_KIB) * 100).toFixed(0)} % used${gzip > FREE_PLAN_LIMIT_KIB ? "; above the free plan's 3 MiB" : ""})`);
+console.log(
+  `Worker upload: ${mib(total)}, ${mib(gzip)} compressed (paid plan limit ${mib(PAID_PLAN_LIMIT_KIB)}: ${((gzip / PAID_PLAN_LIMIT_KIB) * 100).toFixed(0)} % used${gzip > FREE_PLAN_LIMIT_KIB ? "; above the free plan's 3 MiB" : ""})`,
+);
 if (gzip > PAID_PLAN_LIMIT_KIB) {
   console.error(`✗ The Worker is ${mib(gzip - PAID_PLAN_LIMIT_KIB)} over the paid plan's limit: Cloudflare would refuse this deploy`);
   process.exit(1);

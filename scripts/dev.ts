@@ -8,10 +8,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createServer } from "vite";
 import { DEMO_EMAIL, startDemoFeed } from "./demo/demo-feed";
-import { freePort, llmProviderFromEnv, startChatEngine, type ChatEngineProcess } from "./local-stack/chat-engine";
+import { migrateDatabase } from "./local-stack/apply-migrations";
+import { type ChatEngineProcess, freePort, llmProviderFromEnv, startChatEngine } from "./local-stack/chat-engine";
 import { startLocalDatabase } from "./local-stack/database";
 import { startInferenceSidecar } from "./local-stack/inference-sidecar";
-import { migrateDatabase } from "./local-stack/apply-migrations";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dataDir = `${root}.data`;
@@ -25,7 +25,11 @@ const database = await startLocalDatabase({
   databaseUrl: process.env.DATABASE_URL,
   dataDir: `${dataDir}/pglite`,
 });
-console.log(database.kind === "embedded" ? "✓ Postgres: embedded PGlite, data in .data/pglite" : `✓ Postgres: ${redactPassword(database.databaseUrl)}`);
+console.log(
+  database.kind === "embedded"
+    ? "✓ Postgres: embedded PGlite, data in .data/pglite"
+    : `✓ Postgres: ${redactPassword(database.databaseUrl)}`,
+);
 
 try {
   await migrateDatabase(database.databaseUrl, database.wsProxy);
@@ -54,7 +58,9 @@ const chatEngine = await startLlmEngine(`http://localhost:${port}`);
 const vite = await createServer({ configFile: `${root}vite.config.ts`, server: { port, strictPort: true } });
 await vite.listen();
 vite.printUrls();
-console.log(`✓ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s${process.env.SUPABASE_URL ? "" : " (dev sign-in: any email)"}. Ctrl-C stops everything.`);
+console.log(
+  `✓ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s${process.env.SUPABASE_URL ? "" : " (dev sign-in: any email)"}. Ctrl-C stops everything.`,
+);
 
 const baseUrl = vite.resolvedUrls!.local[0].replace(/\/$/, "");
 await warmModel();
@@ -65,7 +71,10 @@ async function warmModel() {
   const started = Date.now();
   const response = await fetch(`${baseUrl}/api/health/model`, { signal: AbortSignal.timeout(60_000) }).catch(() => undefined);
   if (response?.ok) console.log(`✓ Forecast model loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  else console.error(`✗ The forecast model did not load (${response ? `HTTP ${response.status}` : "no answer"}): forecasts will fail; the rest of the app works`);
+  else
+    console.error(
+      `✗ The forecast model did not load (${response ? `HTTP ${response.status}` : "no answer"}): forecasts will fail; the rest of the app works`,
+    );
 }
 
 /**
@@ -87,7 +96,9 @@ async function startLlmEngine(appUrl: string): Promise<ChatEngineProcess | undef
   try {
     const engine = await startChatEngine({ provider, appUrl });
     Object.assign(process.env, engine.workerVars);
-    console.log(`✓ Chat: ${provider.model} through opencode (${engine.server.url}, started in ${(engine.server.startupMs / 1000).toFixed(1)} s)`);
+    console.log(
+      `✓ Chat: ${provider.model} through opencode (${engine.server.url}, started in ${(engine.server.startupMs / 1000).toFixed(1)} s)`,
+    );
     return engine;
   } catch (error) {
     console.error(`✗ opencode did not start, so the chat uses the offline engine: ${(error as Error).message.split("\n")[0]}`);

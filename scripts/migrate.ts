@@ -2,8 +2,9 @@
  * `npm run db:migrate`: applies pending migrations to DATABASE_URL (Neon in production, or any
  * Postgres on this machine through the local WebSocket proxy).
  */
-import { startLocalDatabase } from "./local-stack/database";
+
 import { migrateDatabase } from "./local-stack/apply-migrations";
+import { startLocalDatabase } from "./local-stack/database";
 
 if (!process.env.DATABASE_URL) {
   console.error("Set DATABASE_URL to the Postgres to migrate, e.g. DATABASE_URL=postgres://… npm run db:migrate");

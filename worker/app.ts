@@ -7,18 +7,18 @@ import { requireUser } from "./auth/middleware";
 import { connectDatabase } from "./db/client";
 import { type AppEnv, settingsProblem } from "./env";
 import { ApiError, databaseUnavailable, errorChain, isDatabaseUnavailable, routeNotFound } from "./errors";
+import { limitChatTurns, limitSignIn } from "./rate-limits";
 import { agentsRoutes } from "./routes/agents";
 import { authRoutes } from "./routes/auth";
+import { chartsRoutes } from "./routes/charts";
 import { chatRoutes } from "./routes/chat";
 import { engineToolsRoutes } from "./routes/engine-tools";
-import { chartsRoutes } from "./routes/charts";
 import { healthRoutes } from "./routes/health";
 import { ingestRoutes } from "./routes/ingest";
 import { liveRoutes } from "./routes/live";
 import { metersRoutes } from "./routes/meters";
 import { modelRunsRoutes } from "./routes/model-runs";
 import { notificationsRoutes } from "./routes/notifications";
-import { limitChatTurns, limitSignIn } from "./rate-limits";
 import { publicSharesRoutes } from "./routes/public-shares";
 import { seriesRoutes } from "./routes/series";
 import { sharePagesRoutes } from "./routes/share-pages";
@@ -65,7 +65,12 @@ const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
 /** Settings that cannot work fail every request loudly, naming what to fix (never a value). */
 const withValidSettings = createMiddleware<AppEnv>(async (c, next) => {
   const problem = settingsProblem(c.env);
-  if (problem) throw new ApiError(503, "misconfigured", `The server is misconfigured: ${problem}. Fix the Worker's settings (README, "Configuration for a real deployment").`);
+  if (problem)
+    throw new ApiError(
+      503,
+      "misconfigured",
+      `The server is misconfigured: ${problem}. Fix the Worker's settings (README, "Configuration for a real deployment").`,
+    );
   await next();
 });
 
@@ -90,7 +95,24 @@ export function createApp() {
   app.use("/api/auth/dev", limitSignIn);
   app.use("/api/chat/sessions/:id/messages", limitChatTurns);
 
-  for (const routes of [healthRoutes, authRoutes, liveRoutes, tabsRoutes, chartsRoutes, metersRoutes, ingestRoutes, seriesRoutes, modelRunsRoutes, notificationsRoutes, chatRoutes, engineToolsRoutes, agentsRoutes, sharesRoutes, publicSharesRoutes]) app.route("/", routes);
+  for (const routes of [
+    healthRoutes,
+    authRoutes,
+    liveRoutes,
+    tabsRoutes,
+    chartsRoutes,
+    metersRoutes,
+    ingestRoutes,
+    seriesRoutes,
+    modelRunsRoutes,
+    notificationsRoutes,
+    chatRoutes,
+    engineToolsRoutes,
+    agentsRoutes,
+    sharesRoutes,
+    publicSharesRoutes,
+  ])
+    app.route("/", routes);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
@@ -115,7 +137,10 @@ export function createApp() {
       return c.json({ error: { code, message: error.message } }, error.status);
     }
     console.error(`unhandled error on ${c.req.method} ${loggablePath(c.req.path)}: ${describeError(error)}`);
-    return c.json({ error: { code: "internal_error", message: "Something went wrong on our side; try again, and tell us if it keeps happening" } }, 500);
+    return c.json(
+      { error: { code: "internal_error", message: "Something went wrong on our side; try again, and tell us if it keeps happening" } },
+      500,
+    );
   });
 
   return app;

@@ -14,9 +14,15 @@ const wholeNumber = z.string().regex(/^\d+$/, "must be a whole number");
 export const Settings = z
   .object({
     /** Postgres connection string (Neon in production). */
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string").optional(),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string")
+      .optional(),
     /** host:port of the local WebSocket-to-TCP proxy; unset in production (Neon speaks WebSocket). */
-    DB_WS_PROXY: z.string().regex(/^[\w.-]+:\d+$/, "must be host:port").optional(),
+    DB_WS_PROXY: z
+      .string()
+      .regex(/^[\w.-]+:\d+$/, "must be host:port")
+      .optional(),
     /** Supabase project URL, e.g. https://abc.supabase.co. When set, only Supabase tokens are accepted. */
     SUPABASE_URL: z.url("must be a URL such as https://abc.supabase.co").optional(),
     /** Supabase's legacy HS256 JWT secret, for projects that have not moved to signing keys. */

@@ -1,14 +1,16 @@
-import { z } from "zod";
 import type { ZodError } from "zod";
+import { z } from "zod";
 
 /** The one error shape every API response uses: {"error": {"code", "message", "details"?}}. */
-export const ErrorBody = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-  }),
-}).meta({ id: "ErrorBody" });
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: "ErrorBody" });
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
 
@@ -81,7 +83,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return errorChain(error).some(
     ({ message, code }) =>
       (code !== undefined && /^(08|53|57P0)/.test(code)) ||
-      (code === undefined && !message.startsWith("Failed query") && /connect|websocket|socket|terminat|timed? ?out|ECONN|closed/i.test(message)),
+      (code === undefined &&
+        !message.startsWith("Failed query") &&
+        /connect|websocket|socket|terminat|timed? ?out|ECONN|closed/i.test(message)),
   );
 }
 
@@ -93,7 +97,10 @@ export function errorChain(error: unknown): { message: string; code?: string }[]
   const chain: { message: string; code?: string }[] = [];
   for (let current = error; current && chain.length < 5; current = (current as { cause?: unknown }).cause) {
     const { message, code } = current as { message?: unknown; code?: unknown };
-    chain.push({ message: typeof message === "string" ? message.split("\n")[0] : String(current), code: typeof code === "string" ? code : undefined });
+    chain.push({
+      message: typeof message === "string" ? message.split("\n")[0] : String(current),
+      code: typeof code === "string" ? code : undefined,
+    });
   }
   return chain;
 }

@@ -12,6 +12,8 @@ export default {
     // Settings that cannot work make the batch fail (and retry) instead of being half processed.
     const problem = settingsProblem(env);
     if (problem) throw new Error(`the Worker is misconfigured: ${problem}`);
-    await (batch.queue === "wattboard-inference-dlq" ? consumeDeadLetters(batch, env) : consumeInferenceBatch(batch, env, runMeterFromQueue));
+    await (batch.queue === "wattboard-inference-dlq"
+      ? consumeDeadLetters(batch, env)
+      : consumeInferenceBatch(batch, env, runMeterFromQueue));
   },
 } satisfies ExportedHandler<Env>;

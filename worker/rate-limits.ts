@@ -23,12 +23,18 @@ export const clientIp = (header: (name: string) => string | undefined) => header
 
 /** Sign-in, per client address: guessing and account-creation floods. */
 export const limitSignIn = createMiddleware<AppEnv>(async (c, next) => {
-  await enforceLimit(c.env, "SIGN_IN_LIMITER", clientIp((name) => c.req.header(name)), "Too many sign-in attempts from this address; wait a minute and try again");
+  await enforceLimit(
+    c.env,
+    "SIGN_IN_LIMITER",
+    clientIp((name) => c.req.header(name)),
+    "Too many sign-in attempts from this address; wait a minute and try again",
+  );
   await next();
 });
 
 /** Chat turns, per user: each one may run tools and, with an LLM engine, costs tokens. */
 export const limitChatTurns = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.method === "POST") await enforceLimit(c.env, "CHAT_LIMITER", c.var.user.id, "Too many chat messages in a minute; wait a moment and send it again");
+  if (c.req.method === "POST")
+    await enforceLimit(c.env, "CHAT_LIMITER", c.var.user.id, "Too many chat messages in a minute; wait a moment and send it again");
   await next();
 });

@@ -7,8 +7,9 @@
 // The tool list is not hard-coded: the launcher writes the Worker's definitions to the JSON file
 // named by $WATTBOARD_TOOLS_FILE: [{ "name", "description", "inputSchema": { JSON Schema object } }].
 // Keep this file free of runtime imports: opencode runs it inside its own (bun) runtime.
-import type { Hooks, Plugin } from "@opencode-ai/plugin";
+
 import { readFileSync } from "node:fs";
+import type { Hooks, Plugin } from "@opencode-ai/plugin";
 
 interface WattboardToolDefinition {
   name: string;
@@ -18,9 +19,29 @@ interface WattboardToolDefinition {
 
 // Names opencode uses for its own tools: a Wattboard tool must not shadow them.
 const RESERVED = new Set([
-  "invalid", "bash", "read", "glob", "grep", "edit", "write", "task", "webfetch", "todowrite", "todoread",
-  "websearch", "codesearch", "skill", "apply_patch", "patch", "lsp", "plan", "question", "list", "batch",
-  "multiedit", "execute",
+  "invalid",
+  "bash",
+  "read",
+  "glob",
+  "grep",
+  "edit",
+  "write",
+  "task",
+  "webfetch",
+  "todowrite",
+  "todoread",
+  "websearch",
+  "codesearch",
+  "skill",
+  "apply_patch",
+  "patch",
+  "lsp",
+  "plan",
+  "question",
+  "list",
+  "batch",
+  "multiedit",
+  "execute",
 ]);
 
 function loadDefinitions(): WattboardToolDefinition[] {

@@ -8,7 +8,14 @@ export class ChatStore {
   createSession(title: string, agentId: string | null = null): ChatSession {
     const id = crypto.randomUUID();
     const now = new Date().toISOString();
-    this.sql.exec("INSERT INTO chat_sessions (id, title, agent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)", id, title, agentId, now, now);
+    this.sql.exec(
+      "INSERT INTO chat_sessions (id, title, agent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+      id,
+      title,
+      agentId,
+      now,
+      now,
+    );
     return { id, title, agentId, createdAt: now, updatedAt: now };
   }
 
@@ -31,8 +38,19 @@ export class ChatStore {
   updateSession(id: string, changes: { title?: string; agentId?: string | null }): ChatSession | undefined {
     const session = this.getSession(id);
     if (!session) return undefined;
-    const updated = { ...session, title: changes.title ?? session.title, agentId: changes.agentId === undefined ? session.agentId : changes.agentId, updatedAt: new Date().toISOString() };
-    this.sql.exec("UPDATE chat_sessions SET title = ?, agent_id = ?, updated_at = ? WHERE id = ?", updated.title, updated.agentId, updated.updatedAt, id);
+    const updated = {
+      ...session,
+      title: changes.title ?? session.title,
+      agentId: changes.agentId === undefined ? session.agentId : changes.agentId,
+      updatedAt: new Date().toISOString(),
+    };
+    this.sql.exec(
+      "UPDATE chat_sessions SET title = ?, agent_id = ?, updated_at = ? WHERE id = ?",
+      updated.title,
+      updated.agentId,
+      updated.updatedAt,
+      id,
+    );
     return updated;
   }
 
@@ -42,7 +60,10 @@ export class ChatStore {
 
   listMessages(sessionId: string): ChatMessage[] {
     return this.sql
-      .exec<{ id: string; role: ChatMessage["role"]; text: string; created_at: string }>("SELECT id, role, text, created_at FROM chat_messages WHERE session_id = ? ORDER BY created_at, rowid", sessionId)
+      .exec<{ id: string; role: ChatMessage["role"]; text: string; created_at: string }>(
+        "SELECT id, role, text, created_at FROM chat_messages WHERE session_id = ? ORDER BY created_at, rowid",
+        sessionId,
+      )
       .toArray()
       .map((r) => ({ id: r.id, role: r.role, text: r.text, at: r.created_at }));
   }
@@ -67,12 +88,29 @@ export class ChatStore {
 
   listToolCalls(sessionId: string): ToolCallRecord[] {
     return this.sql
-      .exec<{ id: string; message_id: string; agent: string; tool: string; input: string; decision: ToolCallRecord["decision"]; result: string | null; error: string | null; created_at: string }>(
-        "SELECT * FROM chat_tool_calls WHERE session_id = ? ORDER BY created_at, rowid",
-        sessionId,
-      )
+      .exec<{
+        id: string;
+        message_id: string;
+        agent: string;
+        tool: string;
+        input: string;
+        decision: ToolCallRecord["decision"];
+        result: string | null;
+        error: string | null;
+        created_at: string;
+      }>("SELECT * FROM chat_tool_calls WHERE session_id = ? ORDER BY created_at, rowid", sessionId)
       .toArray()
-      .map((r) => ({ id: r.id, messageId: r.message_id, agent: r.agent, tool: r.tool, input: JSON.parse(r.input), decision: r.decision, result: r.result === null ? null : JSON.parse(r.result), error: r.error, at: r.created_at }));
+      .map((r) => ({
+        id: r.id,
+        messageId: r.message_id,
+        agent: r.agent,
+        tool: r.tool,
+        input: JSON.parse(r.input),
+        decision: r.decision,
+        result: r.result === null ? null : JSON.parse(r.result),
+        error: r.error,
+        at: r.created_at,
+      }));
   }
 
   /** "Always for this session" answers to permission requests. */
@@ -89,7 +127,14 @@ export class ChatStore {
     const at = new Date().toISOString();
     const session = this.sql.exec("UPDATE chat_sessions SET updated_at = ? WHERE id = ? RETURNING id", at, sessionId).toArray();
     if (session.length === 0) return undefined;
-    this.sql.exec("INSERT INTO chat_messages (id, session_id, role, text, created_at) VALUES (?, ?, ?, ?, ?)", id, sessionId, role, text, at);
+    this.sql.exec(
+      "INSERT INTO chat_messages (id, session_id, role, text, created_at) VALUES (?, ?, ?, ?, ?)",
+      id,
+      sessionId,
+      role,
+      text,
+      at,
+    );
     return { id, at };
   }
 
@@ -98,10 +143,18 @@ export class ChatStore {
    * row), so the turns it does not replace still follow it.
    */
   insertSummary(sessionId: string, text: string, afterMessageId: string): { id: string; at: string } | undefined {
-    const [after] = this.sql.exec<{ created_at: string }>("SELECT created_at FROM chat_messages WHERE id = ? AND session_id = ?", afterMessageId, sessionId).toArray();
+    const [after] = this.sql
+      .exec<{ created_at: string }>("SELECT created_at FROM chat_messages WHERE id = ? AND session_id = ?", afterMessageId, sessionId)
+      .toArray();
     if (!after) return undefined;
     const id = crypto.randomUUID();
-    this.sql.exec("INSERT INTO chat_messages (id, session_id, role, text, created_at) VALUES (?, ?, 'summary', ?, ?)", id, sessionId, text, after.created_at);
+    this.sql.exec(
+      "INSERT INTO chat_messages (id, session_id, role, text, created_at) VALUES (?, ?, 'summary', ?, ?)",
+      id,
+      sessionId,
+      text,
+      after.created_at,
+    );
     return { id, at: after.created_at };
   }
 

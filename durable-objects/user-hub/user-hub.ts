@@ -1,11 +1,18 @@
 import { DurableObject } from "cloudflare:workers";
+import type {
+  ChatRole,
+  ChatSession,
+  ChatTranscript,
+  PermissionDecision,
+  PermissionRequest,
+  ToolCallRecord,
+} from "../../worker/chat/contract";
 import type { Env } from "../../worker/env";
-import type { FailedRun } from "../../worker/runs/contract";
 import type { UserChatMessage } from "../../worker/notifications/quotes";
-import type { ChatRole, ChatSession, ChatTranscript, PermissionDecision, PermissionRequest, ToolCallRecord } from "../../worker/chat/contract";
+import type { FailedRun } from "../../worker/runs/contract";
 import { ChatStore } from "./chat-store";
 import { migrateHubStorage } from "./hub-storage";
-import { ClientMessage, TICKET_TTL_MS, type ServerEvent } from "./live-contract";
+import { ClientMessage, type ServerEvent, TICKET_TTL_MS } from "./live-contract";
 
 /** How many past events a reconnecting client can catch up on. */
 const BACKLOG_LIMIT = 1_000;
@@ -64,13 +71,26 @@ export class UserHub extends DurableObject<Env> {
   }
 
   /** Asks the person over their sockets whether a tool may run, and waits for the answer or the timeout. */
-  async askPermission(request: Omit<PermissionRequest, "id" | "timeoutSeconds">, timeoutMs: number): Promise<PermissionDecision | "timeout"> {
+  async askPermission(
+    request: Omit<PermissionRequest, "id" | "timeoutSeconds">,
+    timeoutMs: number,
+  ): Promise<PermissionDecision | "timeout"> {
     const id = crypto.randomUUID();
-    this.sql.exec("INSERT INTO permission_requests (id, session_id, tool, input, created_at) VALUES (?, ?, ?, ?, ?)", id, request.sessionId, request.tool, JSON.stringify(request.input ?? null), new Date().toISOString());
+    this.sql.exec(
+      "INSERT INTO permission_requests (id, session_id, tool, input, created_at) VALUES (?, ?, ?, ?, ?)",
+      id,
+      request.sessionId,
+      request.tool,
+      JSON.stringify(request.input ?? null),
+      new Date().toISOString(),
+    );
     const answered = new Promise<PermissionDecision>((resolve) => this.pendingPermissions.set(id, resolve));
     this.publish("permission.request", { id, ...request, timeoutSeconds: Math.round(timeoutMs / 1000) } satisfies PermissionRequest);
     let timer: ReturnType<typeof setTimeout> | null = null;
-    const decision = await Promise.race([answered, new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)))]);
+    const decision = await Promise.race([
+      answered,
+      new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs))),
+    ]);
     clearTimeout(timer);
     this.pendingPermissions.delete(id);
     this.sql.exec("UPDATE permission_requests SET decision = ? WHERE id = ?", decision, id);
@@ -104,15 +124,28 @@ export class UserHub extends DurableObject<Env> {
    * Postgres being down is a common reason to end up here. The last 100 are kept.
    */
   recordFailedRun(run: FailedRun): void {
-    this.sql.exec("INSERT INTO failed_runs (meter_id, trigger, newest_ts, failed_at) VALUES (?, ?, ?, ?)", run.meterId, run.trigger, run.newestTs, run.failedAt);
+    this.sql.exec(
+      "INSERT INTO failed_runs (meter_id, trigger, newest_ts, failed_at) VALUES (?, ?, ?, ?)",
+      run.meterId,
+      run.trigger,
+      run.newestTs,
+      run.failedAt,
+    );
     this.sql.exec("DELETE FROM failed_runs WHERE id <= (SELECT max(id) FROM failed_runs) - 100");
   }
 
   failedRuns(): FailedRun[] {
     return this.sql
-      .exec<{ meter_id: string; trigger: string; newest_ts: string; failed_at: string }>("SELECT meter_id, trigger, newest_ts, failed_at FROM failed_runs ORDER BY id DESC")
+      .exec<{ meter_id: string; trigger: string; newest_ts: string; failed_at: string }>(
+        "SELECT meter_id, trigger, newest_ts, failed_at FROM failed_runs ORDER BY id DESC",
+      )
       .toArray()
-      .map((row) => ({ meterId: row.meter_id, trigger: row.trigger as FailedRun["trigger"], newestTs: row.newest_ts, failedAt: row.failed_at }));
+      .map((row) => ({
+        meterId: row.meter_id,
+        trigger: row.trigger as FailedRun["trigger"],
+        newestTs: row.newest_ts,
+        failedAt: row.failed_at,
+      }));
   }
 
   /** A single-use ticket for the WebSocket upgrade; the user id prefix routes it to this hub. */
@@ -130,7 +163,13 @@ export class UserHub extends DurableObject<Env> {
     const id = crypto.randomUUID();
     const at = new Date().toISOString();
     const row = this.sql
-      .exec<{ seq: number }>("INSERT INTO events (id, type, at, payload) VALUES (?, ?, ?, ?) RETURNING seq", id, type, at, JSON.stringify(payload))
+      .exec<{ seq: number }>(
+        "INSERT INTO events (id, type, at, payload) VALUES (?, ?, ?, ?) RETURNING seq",
+        id,
+        type,
+        at,
+        JSON.stringify(payload),
+      )
       .one();
     this.sql.exec("DELETE FROM events WHERE seq <= ?", row.seq - BACKLOG_LIMIT);
     const text = JSON.stringify({ id, type, seq: row.seq, at, payload } satisfies ServerEvent);
@@ -143,9 +182,14 @@ export class UserHub extends DurableObject<Env> {
       return new Response("Expected a WebSocket upgrade", { status: 426 });
     }
     const ticket = new URL(request.url).searchParams.get("ticket") ?? "";
-    const consumed = this.sql.exec("DELETE FROM tickets WHERE ticket = ? AND expires_at > ? RETURNING ticket", ticket, Date.now()).toArray();
+    const consumed = this.sql
+      .exec("DELETE FROM tickets WHERE ticket = ? AND expires_at > ? RETURNING ticket", ticket, Date.now())
+      .toArray();
     if (consumed.length === 0) {
-      return Response.json({ error: { code: "unauthorized", message: "The ticket is invalid, used or expired: request a new one" } }, { status: 401 });
+      return Response.json(
+        { error: { code: "unauthorized", message: "The ticket is invalid, used or expired: request a new one" } },
+        { status: 401 },
+      );
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
@@ -184,14 +228,23 @@ export class UserHub extends DurableObject<Env> {
       socket.send(this.controlMessage("reload", { reason: "missed too many events" }));
       return;
     }
-    for (const row of this.sql.exec<{ id: string; seq: number; type: string; at: string; payload: string }>("SELECT id, seq, type, at, payload FROM events WHERE seq > ? ORDER BY seq", after)) {
+    for (const row of this.sql.exec<{ id: string; seq: number; type: string; at: string; payload: string }>(
+      "SELECT id, seq, type, at, payload FROM events WHERE seq > ? ORDER BY seq",
+      after,
+    )) {
       socket.send(JSON.stringify({ id: row.id, type: row.type, seq: row.seq, at: row.at, payload: JSON.parse(row.payload) }));
     }
   }
 
   /** Messages that are not events of the backlog carry the latest seq, so a client knows where it stands. */
   private controlMessage(type: string, payload: Record<string, unknown> = {}): string {
-    return JSON.stringify({ id: crypto.randomUUID(), type, seq: this.lastSeq(), at: new Date().toISOString(), payload } satisfies ServerEvent);
+    return JSON.stringify({
+      id: crypto.randomUUID(),
+      type,
+      seq: this.lastSeq(),
+      at: new Date().toISOString(),
+      payload,
+    } satisfies ServerEvent);
   }
 
   private lastSeq(): number {

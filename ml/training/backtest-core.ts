@@ -4,10 +4,10 @@
 // actual load and the persistence baselines, plan the battery on the forecast with ml/runtime/planner.ts,
 // and play the plan against the real load.
 import { type ForecastRequest, type ForecastResult, loadScenarios } from "../runtime/forecast.ts";
-import { ErrorAccumulator, persistenceEnsemble, previousDay, previousWeek } from "./metrics.ts";
-import { type Battery, planSchedule, type Plan } from "../runtime/planner.ts";
+import { type Battery, type Plan, planSchedule } from "../runtime/planner.ts";
 import { HOUR_MS, type HourlySeries, type Point } from "./csv-series.ts";
 import { makeWindows } from "./forecast-windows.ts";
+import { ErrorAccumulator, persistenceEnsemble, previousDay, previousWeek } from "./metrics.ts";
 
 /** Without a tariff: the Low Carbon London trial's flat standard tariff, GBP/kWh. */
 export const DEFAULT_FLAT_PRICE = 0.14228;

@@ -3,11 +3,11 @@
 // Prints exactly one JSON object on stdout (contract in DESIGN.md); diagnostics go to stderr.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_BATTERY, DEFAULT_FLAT_PRICE, priceLookup, runBacktest } from "./backtest-core.ts";
-import { MODELS_DIR } from "./data.ts";
 import { forecastBatch, MODEL_VERSION } from "../runtime/forecast.ts";
-import { loadOnnxSession } from "./ort-node.ts";
+import { DEFAULT_BATTERY, DEFAULT_FLAT_PRICE, priceLookup, runBacktest } from "./backtest-core.ts";
 import { parseCsvSeries, resampleHourly } from "./csv-series.ts";
+import { MODELS_DIR } from "./data.ts";
+import { loadOnnxSession } from "./ort-node.ts";
 
 export const DEFAULT_MODEL = join(MODELS_DIR, `forecast-${MODEL_VERSION}.onnx`);
 

@@ -4,17 +4,17 @@
 // compact London tariff preset module ml/runtime/tariffs/london-dynamic-2013.ts imported by the planner.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { HOUR_MS, hourlyToCsv } from "./csv-series.ts";
 import {
   LONDON_BAND_PRICES,
   loadDataset,
   loadLondonTariffShared,
   RUNTIME_TARIFFS_DIR,
-  sharedDataAvailable,
-  splitHouseholds,
   SUBSET_DIR,
   type SubsetManifestEntry,
+  sharedDataAvailable,
+  splitHouseholds,
 } from "./data.ts";
-import { HOUR_MS, hourlyToCsv } from "./csv-series.ts";
 
 if (!sharedDataAvailable()) {
   console.error("../shared/data is not available; the committed subset cannot be rebuilt here.");

@@ -6,13 +6,13 @@
 // households' midnight windows exactly like `ml:eval`.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadDataset, loadSplit, TRAINING_DIR, MODELS_DIR, type Household } from "./data.ts";
 import { buildFeatures, buildTarget, HORIZON_HOURS, MIN_SCALE, N_FEATURES } from "../runtime/features.ts";
-import { ErrorAccumulator, median, persistenceEnsemble } from "./metrics.ts";
 import { MODEL_VERSION } from "../runtime/forecast.ts";
-import { accumulateGram, addGrams, emptyGram, type Gram, householdWeights, predict, solveRidge } from "./model.ts";
 import { HOUR_MS } from "./csv-series.ts";
+import { type Household, loadDataset, loadSplit, MODELS_DIR, TRAINING_DIR } from "./data.ts";
 import { makeWindows, type Window } from "./forecast-windows.ts";
+import { ErrorAccumulator, median, persistenceEnsemble } from "./metrics.ts";
+import { accumulateGram, addGrams, emptyGram, type Gram, householdWeights, predict, solveRidge } from "./model.ts";
 
 const STRIDE = 1;
 /** The shipped recipe's ridge penalty and household weight power (the model contract). */
@@ -77,13 +77,7 @@ function gramFor(train: Household[], c: Cheat): Gram {
     });
     accumulateGram(g, { n: ws.length, f, o: HORIZON_HOURS, x, y, w });
   }
-  return addGrams(
-    gs,
-    householdWeights(
-      train.map(ensembleCvrmse),
-      POWER,
-    ),
-  );
+  return addGrams(gs, householdWeights(train.map(ensembleCvrmse), POWER));
 }
 
 /** Future-using profile: mean of the same hour over the 7 days before and the 7 days after the forecast day. */
@@ -114,7 +108,10 @@ function main(): void {
         const acc = new ErrorAccumulator();
         for (const w of makeWindows(h.series, 24)) {
           const r = row(w, c);
-          acc.add(Array.from(predict(model, r.x), (o) => Math.max(0, o * r.scale)), w.actual);
+          acc.add(
+            Array.from(predict(model, r.x), (o) => Math.max(0, o * r.scale)),
+            w.actual,
+          );
         }
         return acc.cvrmse();
       }),

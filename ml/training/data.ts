@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { HOUR_MS, type HourlySeries, parseCsvSeries, type Point, resampleHourly } from "./csv-series.ts";
+import { HOUR_MS, type HourlySeries, type Point, parseCsvSeries, resampleHourly } from "./csv-series.ts";
 
 export const TRAINING_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(TRAINING_DIR, "../..");
@@ -92,7 +92,9 @@ export function loadLondonTariff(): Point[] {
 function loadShared(): Dataset {
   const households: Household[] = [];
   const dir = join(SHARED_DATA_DIR, "lcl_london_2013", "households");
-  for (const f of readdirSync(dir).filter((f) => f.endsWith(".csv")).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((f) => f.endsWith(".csv"))
+    .sort()) {
     households.push({ id: f.replace(/\.csv$/, ""), source: "lcl", series: loadLclFile(join(dir, f)) });
   }
   const sceaux = join(SHARED_DATA_DIR, "uci_sceaux_hourly", "household_power_consumption_hourly.csv");
@@ -154,7 +156,10 @@ export const N_HELD_OUT_LONDON = 10;
  * households (never trained on); the rest train. Non-London houses are always held out.
  */
 export function splitHouseholds(ids: { id: string; source: Source }[]): { train: string[]; heldOut: string[] } {
-  const london = ids.filter((h) => h.source === "lcl").map((h) => h.id).sort();
+  const london = ids
+    .filter((h) => h.source === "lcl")
+    .map((h) => h.id)
+    .sort();
   const held = new Set(shuffled(london, mulberry32(SPLIT_SEED)).slice(0, N_HELD_OUT_LONDON));
   return {
     train: london.filter((id) => !held.has(id)),

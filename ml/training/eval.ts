@@ -3,14 +3,14 @@
 // default battery, and writes ml/REPORT.md.
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BacktestOutput, DEFAULT_BATTERY, runBacktest, savingsCaptured } from "./backtest-core.ts";
-import { loadDataset, loadSplit, TRAINING_DIR, MODELS_DIR } from "./data.ts";
 import { forecastBatch, MODEL_VERSION } from "../runtime/forecast.ts";
+import { hourlyPrices, londonDynamic2013 } from "../runtime/planner.ts";
+import { type BacktestOutput, DEFAULT_BATTERY, runBacktest, savingsCaptured } from "./backtest-core.ts";
+import type { HourlySeries } from "./csv-series.ts";
+import { loadDataset, loadSplit, MODELS_DIR, TRAINING_DIR } from "./data.ts";
+import { makeWindows } from "./forecast-windows.ts";
 import { ErrorAccumulator, median } from "./metrics.ts";
 import { loadOnnxSession } from "./ort-node.ts";
-import { hourlyPrices, londonDynamic2013 } from "../runtime/planner.ts";
-import type { HourlySeries } from "./csv-series.ts";
-import { makeWindows } from "./forecast-windows.ts";
 
 /**
  * Diagnostic only (uses the future): cvrmse of the household's own whole-period mean profile by
@@ -81,7 +81,12 @@ function selectionSection(): string {
   }
   const sel = JSON.parse(readFileSync(p, "utf8")) as { candidates: Cand[]; screen_first_fold?: Cand[] };
   const rows = (cs: Cand[]) =>
-    cs.map((c) => `| ${c.name} | ${(100 * c.cv_median_cvrmse).toFixed(2)} % | ${c.ratio.toFixed(4)} | ${c.seconds.toFixed(0)} | \`${c.command}\` |`).join("\n");
+    cs
+      .map(
+        (c) =>
+          `| ${c.name} | ${(100 * c.cv_median_cvrmse).toFixed(2)} % | ${c.ratio.toFixed(4)} | ${c.seconds.toFixed(0)} | \`${c.command}\` |`,
+      )
+      .join("\n");
   const head = "| candidate | median cvrmse | ratio to persistence ensemble | seconds | reproduce |\n|---|---:|---:|---:|---|";
   const screen = sel.screen_first_fold?.length
     ? `
@@ -169,7 +174,13 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const h of ds.households.filter((x) => heldOut.includes(x.id))) {
     const forecaster = (reqs: Parameters<typeof forecastBatch>[2]) => forecastBatch(model.session, model.Tensor, reqs);
-    const { result, details } = await runBacktest({ series: h.series, price, battery: DEFAULT_BATTERY, forecaster, fullHorizonOracle: true });
+    const { result, details } = await runBacktest({
+      series: h.series,
+      price,
+      battery: DEFAULT_BATTERY,
+      forecaster,
+      fullHorizonOracle: true,
+    });
     const point = await runBacktest({ series: h.series, price, battery: DEFAULT_BATTERY, forecaster, scenarios: false });
     rows.push({
       id: h.id,
@@ -180,7 +191,9 @@ async function main(): Promise<void> {
       planPoint: point.result.optimization.cost_plan,
       profileOracle: profileOracleCvrmse(h.series),
     });
-    console.error(`${h.id}: cvrmse ${num(result.forecast.cvrmse)} ensemble ${num(result.forecast.baselines.persistence_ensemble)} captured ${num(result.optimization.savings_captured)}`);
+    console.error(
+      `${h.id}: cvrmse ${num(result.forecast.cvrmse)} ensemble ${num(result.forecast.baselines.persistence_ensemble)} captured ${num(result.optimization.savings_captured)}`,
+    );
   }
   const london = rows.filter((r) => r.source === "lcl");
   const other = rows.filter((r) => r.source !== "lcl");
@@ -312,7 +325,10 @@ Medians: model ${pct(O.cvrmse)}, persistence ensemble ${pct(O.persistence_ensemb
 | candidate | cross-validation median cvrmse | ratio to persistence ensemble | solve seconds |
 |---|---:|---:|---:|
 ${sel.candidates
-  .map((c: { name: string; val: number; seconds: number }) => `| ${c.name} | ${pct(c.val)} | ${num(c.val / sel.persistence_ensemble)} | ${c.seconds.toFixed(1)} |`)
+  .map(
+    (c: { name: string; val: number; seconds: number }) =>
+      `| ${c.name} | ${pct(c.val)} | ${num(c.val / sel.persistence_ensemble)} | ${c.seconds.toFixed(1)} |`,
+  )
   .join("\n")}
 
 - Trained on ${contract.training.households.length} London households, ${contract.training.windows} windows (a start every ${contract.training.window_stride_hours} h), seed ${contract.training.seed};
@@ -324,7 +340,13 @@ ${sel.candidates
   scale = mean kWh/h of the 168 h history, so the model works on a new meter with 7 days of history.
 ${selectionSection()}`;
   writeFileSync(join(TRAINING_DIR, "..", "REPORT.md"), report);
-  const summary = { london: L, other: O, goals: { forecast_10pct_below_ensemble: goalForecast, savings_captured_0_9: goalSavings }, runtime: model.runtime, seconds };
+  const summary = {
+    london: L,
+    other: O,
+    goals: { forecast_10pct_below_ensemble: goalForecast, savings_captured_0_9: goalSavings },
+    runtime: model.runtime,
+    seconds,
+  };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 }
 

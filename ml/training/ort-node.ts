@@ -17,12 +17,20 @@ export async function loadOnnxSession(path: string, prefer: "web" | "node" = "we
       ort.env.wasm.numThreads = 1;
       ort.env.wasm.proxy = false;
       const session = await ort.InferenceSession.create(new Uint8Array(bytes), { executionProviders: ["wasm"] });
-      return { session: session as unknown as SessionLike, Tensor: ort.Tensor as unknown as TensorCtor, runtime: "onnxruntime-web 1.30.0 (wasm, 1 thread)" };
+      return {
+        session: session as unknown as SessionLike,
+        Tensor: ort.Tensor as unknown as TensorCtor,
+        runtime: "onnxruntime-web 1.30.0 (wasm, 1 thread)",
+      };
     } catch (e) {
       console.error(`onnxruntime-web failed in Node (${(e as Error).message}); using onnxruntime-node`);
     }
   }
   const ort = await import("onnxruntime-node");
   const session = await ort.InferenceSession.create(new Uint8Array(bytes));
-  return { session: session as unknown as SessionLike, Tensor: ort.Tensor as unknown as TensorCtor, runtime: "onnxruntime-node 1.30.0 (cpu)" };
+  return {
+    session: session as unknown as SessionLike,
+    Tensor: ort.Tensor as unknown as TensorCtor,
+    runtime: "onnxruntime-node 1.30.0 (cpu)",
+  };
 }

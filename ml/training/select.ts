@@ -6,12 +6,23 @@
 // loaded. Writes ml/training/selection.json (one row per candidate; `--folds 1` rows as first-fold screens).
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadDataset, loadSplit, TRAINING_DIR, mulberry32, shuffled } from "./data.ts";
 import { buildFeatures, buildTarget, FEATURE_NAMES, HORIZON_HOURS, MIN_SCALE, N_FEATURES } from "../runtime/features.ts";
-import { ErrorAccumulator, median, persistenceEnsemble } from "./metrics.ts";
-import { addGrams, type Dataset2D, emptyGram, fitResidualMlp, type Gram, householdWeights, type MlpOptions, type NetModel, predict, solveRidge } from "./model.ts";
 import { HOUR_MS } from "./csv-series.ts";
+import { loadDataset, loadSplit, mulberry32, shuffled, TRAINING_DIR } from "./data.ts";
 import { makeWindows } from "./forecast-windows.ts";
+import { ErrorAccumulator, median, persistenceEnsemble } from "./metrics.ts";
+import {
+  addGrams,
+  type Dataset2D,
+  emptyGram,
+  fitResidualMlp,
+  type Gram,
+  householdWeights,
+  type MlpOptions,
+  type NetModel,
+  predict,
+  solveRidge,
+} from "./model.ts";
 
 const SEED = 42;
 const MLP_STRIDE = 2;
@@ -142,7 +153,11 @@ function midnightRows(d: HouseData): number[] {
 
 function houseCvrmse(d: HouseData, f: RowModel): number {
   const acc = new ErrorAccumulator();
-  for (const [k, r] of midnightRows(d).entries()) acc.add(Array.from(f(d, r), (o) => Math.max(0, o * d.scale[r])), d.actual[k]);
+  for (const [k, r] of midnightRows(d).entries())
+    acc.add(
+      Array.from(f(d, r), (o) => Math.max(0, o * d.scale[r])),
+      d.actual[k],
+    );
   return acc.cvrmse();
 }
 
@@ -162,7 +177,14 @@ function datasetOf(ids: string[], cols: number[], stride: number): Dataset2D {
   }
   const n = picks.length;
   const F = cols.length;
-  const out: Dataset2D = { n, f: F, o: HORIZON_HOURS, x: new Float32Array(n * F), y: new Float32Array(n * HORIZON_HOURS), w: new Float32Array(n) };
+  const out: Dataset2D = {
+    n,
+    f: F,
+    o: HORIZON_HOURS,
+    x: new Float32Array(n * F),
+    y: new Float32Array(n * HORIZON_HOURS),
+    w: new Float32Array(n),
+  };
   picks.forEach(([d, r], i) => {
     for (let c = 0; c < F; c++) out.x[i * F + c] = d.x[r * F_ALL + cols[c]];
     out.y.set(d.y.subarray(r * HORIZON_HOURS, (r + 1) * HORIZON_HOURS), i * HORIZON_HOURS);
@@ -230,7 +252,14 @@ function fitResidualGbt(data: Dataset2D, ridgeModel: NetModel, o: GbtOptions, ra
     for (let j = 0; j < O; j++) res[i * O + j] = data.y[i * O + j] - base[j];
     W[i] = data.w![i];
   }
-  interface Node { feature: number; bin: number; threshold: number; left: number; right: number; value?: Float64Array }
+  interface Node {
+    feature: number;
+    bin: number;
+    threshold: number;
+    left: number;
+    right: number;
+    value?: Float64Array;
+  }
   const trees: Node[][] = [];
   const B = o.bins;
   const hist = new Float64Array(F * B * (K + 1));
@@ -374,9 +403,22 @@ function main(): void {
     }
     const v = median(scores);
     // The ensemble over the same scored households (all 40 with 5 folds, fewer in a screen).
-    const scored = median(folds.slice(0, maxFolds).flat().map((id) => houses.get(id)!.ensembleCvrmse));
+    const scored = median(
+      folds
+        .slice(0, maxFolds)
+        .flat()
+        .map((id) => houses.get(id)!.ensembleCvrmse),
+    );
     const command = `npx tsx ml/training/select.ts --only "${name}"${maxFolds < N_FOLDS ? ` --folds ${maxFolds}` : ""}`;
-    const r = { name, households: scores.length, cv_median_cvrmse: v, persistence_ensemble: scored, ratio: v / scored, seconds: (performance.now() - s) / 1000, command };
+    const r = {
+      name,
+      households: scores.length,
+      cv_median_cvrmse: v,
+      persistence_ensemble: scored,
+      ratio: v / scored,
+      seconds: (performance.now() - s) / 1000,
+      command,
+    };
     results.push(r);
     log(`${name}: median cvrmse ${v.toFixed(4)}, ratio ${r.ratio.toFixed(4)} (${r.seconds.toFixed(0)} s)`);
   };
@@ -386,29 +428,53 @@ function main(): void {
   const grams = new Map<string, Gram>();
   const gramsMidnight = new Map<string, Gram>();
   for (const [id, d] of houses) {
-    grams.set(id, gramOf(d, () => true));
-    gramsMidnight.set(id, gramOf(d, (r) => d.midnight[r] === 1));
+    grams.set(
+      id,
+      gramOf(d, () => true),
+    );
+    gramsMidnight.set(
+      id,
+      gramOf(d, (r) => d.midnight[r] === 1),
+    );
   }
   log("Gram matrices done");
-  const ridge = (cols: number[], lambda: number, gs = grams): ((ids: string[]) => RowModel) => (ids) => {
-    const m = solveRidge(subGram(addGrams(ids.map((id) => gs.get(id)!)), cols), lambda);
-    return (d, r) => predict(m, rowX(d, r, cols));
-  };
+  const ridge =
+    (cols: number[], lambda: number, gs = grams): ((ids: string[]) => RowModel) =>
+    (ids) => {
+      const m = solveRidge(subGram(addGrams(ids.map((id) => gs.get(id)!)), cols), lambda);
+      return (d, r) => predict(m, rowX(d, r, cols));
+    };
   const all = Array.from({ length: F_ALL }, (_, i) => i);
   // Household weight ensemble_cvrmse^-p (mean 1 over the fold): the loss then weighs each household
   // by how predictable its own history is, closer to the per-household ratio the goal medians.
-  const weightedRidge = (cols: number[], lambda: number, p: number): ((ids: string[]) => RowModel) => (ids) => {
-    const ws = householdWeights(ids.map((id) => houses.get(id)!.ensembleCvrmse), p);
-    const m = solveRidge(subGram(addGrams(ids.map((id) => grams.get(id)!), ws), cols), lambda);
-    return (d, r) => predict(m, rowX(d, r, cols));
-  };
+  const weightedRidge =
+    (cols: number[], lambda: number, p: number): ((ids: string[]) => RowModel) =>
+    (ids) => {
+      const ws = householdWeights(
+        ids.map((id) => houses.get(id)!.ensembleCvrmse),
+        p,
+      );
+      const m = solveRidge(
+        subGram(
+          addGrams(
+            ids.map((id) => grams.get(id)!),
+            ws,
+          ),
+          cols,
+        ),
+        lambda,
+      );
+      return (d, r) => predict(m, rowX(d, r, cols));
+    };
   for (const lambda of [1000, 3000]) run(`ridge v2 features lambda=${lambda}`, ridge(COLS.base, lambda));
-  for (const lambda of [100, 300, 1000]) run(`ridge v2 features, midnight windows only lambda=${lambda}`, ridge(COLS.base, lambda, gramsMidnight));
+  for (const lambda of [100, 300, 1000])
+    run(`ridge v2 features, midnight windows only lambda=${lambda}`, ridge(COLS.base, lambda, gramsMidnight));
   for (const lambda of [1000, 3000]) run(`ridge v2 + day-type profile lambda=${lambda}`, ridge([...COLS.base, ...COLS.daytype], lambda));
   for (const lambda of [1000, 3000]) run(`ridge v2 + max/std profiles lambda=${lambda}`, ridge([...COLS.base, ...COLS.spread], lambda));
   for (const lambda of [1000, 3000, 10000]) run(`ridge v3 features lambda=${lambda}`, ridge(all, lambda));
   run(`ridge v2 hw^2 lambda=10000`, weightedRidge(COLS.base, 10000, 2));
-  for (const p of [1, 2, 3]) for (const lambda of [3000, 10000, 30000]) run(`ridge v3 hw^${p} lambda=${lambda}`, weightedRidge(all, lambda, p));
+  for (const p of [1, 2, 3])
+    for (const lambda of [3000, 10000, 30000]) run(`ridge v3 hw^${p} lambda=${lambda}`, weightedRidge(all, lambda, p));
 
   // Residual MLPs train on windows every MLP_STRIDE hours (as ml:train does) for speed.
   const mlps: [string, Omit<MlpOptions, "seed">][] = [
@@ -431,7 +497,10 @@ function main(): void {
   }
 
   const gbts: [string, GbtOptions][] = [
-    ["gbt-res 100x depth4", { trees: 100, depth: 4, lr: 0.1, minLeaf: 200, lambda: 10, rowSample: 0.5, colSample: 0.5, bins: 32, stride: 2 }],
+    [
+      "gbt-res 100x depth4",
+      { trees: 100, depth: 4, lr: 0.1, minLeaf: 200, lambda: 10, rowSample: 0.5, colSample: 0.5, bins: 32, stride: 2 },
+    ],
   ];
   for (const [name, o] of gbts) {
     run(`${name} over ridge v3 lambda=3000`, (ids) => {

@@ -7,22 +7,14 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadDataset, loadSplit, MODELS_DIR, mulberry32, shuffled, type Household } from "./data.ts";
-import {
-  buildFeatures,
-  FEATURE_NAMES,
-  FEATURE_VERSION,
-  HISTORY_HOURS,
-  HORIZON_HOURS,
-  MIN_SCALE,
-  N_FEATURES,
-} from "../runtime/features.ts";
+import { buildFeatures, FEATURE_NAMES, FEATURE_VERSION, HISTORY_HOURS, HORIZON_HOURS, MIN_SCALE, N_FEATURES } from "../runtime/features.ts";
 import { MODEL_INPUT, MODEL_OUTPUT, MODEL_VERSION } from "../runtime/forecast.ts";
+import { type Household, loadDataset, loadSplit, MODELS_DIR, mulberry32, shuffled } from "./data.ts";
+import { makeWindows } from "./forecast-windows.ts";
 import { ErrorAccumulator, median, persistenceEnsemble } from "./metrics.ts";
 import { accumulateGram, addGrams, emptyGram, type Gram, householdWeights, type NetModel, predict, solveRidge } from "./model.ts";
-import { buildSamples } from "./training-data.ts";
 import { encodeOnnx, IR_VERSION, OPSET } from "./onnx-export.ts";
-import { makeWindows } from "./forecast-windows.ts";
+import { buildSamples } from "./training-data.ts";
 
 const SEED = 42;
 /** A training window starts at every hour (all start hours: augmentation, and the Worker may forecast at any hour). */
@@ -59,7 +51,11 @@ function buildValidation(h: Household): ValSet {
 /** Hourly cvrmse of a model over one household's midnight windows. */
 function householdCvrmse(model: NetModel, v: ValSet): number {
   const acc = new ErrorAccumulator();
-  for (const [i, x] of v.x.entries()) acc.add(Array.from(predict(model, x), (o) => Math.max(0, o * v.scale[i])), v.actual[i]);
+  for (const [i, x] of v.x.entries())
+    acc.add(
+      Array.from(predict(model, x), (o) => Math.max(0, o * v.scale[i])),
+      v.actual[i],
+    );
   return acc.cvrmse();
 }
 
@@ -97,7 +93,9 @@ function main(): void {
   );
   const k = Math.min(N_FOLDS, train.length);
   const folds = Array.from({ length: k }, (_, f) => order.filter((_, i) => i % k === f));
-  const candidates = WEIGHT_POWERS.flatMap((power) => LAMBDAS.map((lambda) => ({ power, lambda, name: `ridge(lambda=${lambda}, household weight power ${power})` })));
+  const candidates = WEIGHT_POWERS.flatMap((power) =>
+    LAMBDAS.map((lambda) => ({ power, lambda, name: `ridge(lambda=${lambda}, household weight power ${power})` })),
+  );
   const scores = new Map<string, Map<string, number>>(candidates.map((c) => [c.name, new Map()]));
   const fitSeconds = new Map<string, number>(candidates.map((c) => [c.name, 0]));
   const ensemble = new Map(order.map((id) => [id, ensembleCvrmse(vals.get(id)!)]));
@@ -173,7 +171,8 @@ function main(): void {
     },
     normalisation: {
       scale: `mean kWh per hour of the 168 h history after imputation, floored at ${MIN_SCALE}`,
-      inputs: "lag_* and every *profile_* are kWh / scale (std_profile_* a standard deviation in kWh / scale); log_scale = clamp(ln(scale) + 1, -3, 3)",
+      inputs:
+        "lag_* and every *profile_* are kWh / scale (std_profile_* a standard deviation in kWh / scale); log_scale = clamp(ln(scale) + 1, -3, 3)",
       outputs: "model output * scale = kWh per hour for the next 24 h, clipped at 0 (ml/runtime/features.ts denormalize)",
     },
     training: {
@@ -190,9 +189,11 @@ function main(): void {
         metric: "median over training households of the out-of-fold hourly cvrmse, midnight windows",
         persistence_ensemble: ensembleVal,
         candidates: results.map(({ name, val, seconds }) => ({ name, val, seconds })),
-        household_weights: "each training household's rows weigh ensemble_cvrmse^-power (its persistence-ensemble cvrmse on its midnight windows), mean 1",
+        household_weights:
+          "each training household's rows weigh ensemble_cvrmse^-power (its persistence-ensemble cvrmse on its midnight windows), mean 1",
         chosen: best.name,
-        model_class: "ridge over feature version 3, chosen among ridge feature sets, residual MLPs and residual gradient-boosted trees by `npx tsx ml/training/select.ts` (same folds; ml/training/selection.json)",
+        model_class:
+          "ridge over feature version 3, chosen among ridge feature sets, residual MLPs and residual gradient-boosted trees by `npx tsx ml/training/select.ts` (same folds; ml/training/selection.json)",
       },
       seconds: (performance.now() - t0) / 1000,
     },

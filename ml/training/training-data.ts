@@ -1,8 +1,9 @@
 // Pure TS: turns households into training rows with the shared feature module (ml/runtime/features.ts).
-import type { Household } from "./data.ts";
+
 import { buildFeatures, buildTarget, HORIZON_HOURS, MIN_SCALE, N_FEATURES } from "../runtime/features.ts";
-import type { Dataset2D } from "./model.ts";
+import type { Household } from "./data.ts";
 import { makeWindows } from "./forecast-windows.ts";
+import type { Dataset2D } from "./model.ts";
 
 /** One row per window (a start every `stride` hours): features, normalised 24 h target, weight. */
 export function buildSamples(hh: Household[], stride: number): Dataset2D {

@@ -29,7 +29,8 @@ function requireDefaultedResponseFields<Document extends object>(document: Docum
     if (defaulted.length) schema.required = [...new Set([...(schema.required ?? []), ...defaulted])];
     for (const child of Object.values(properties)) visit(child);
     for (const key of ["items", "additionalProperties"] as const) visit(schema[key] as JsonSchema | undefined);
-    for (const key of ["anyOf", "oneOf", "allOf", "prefixItems"] as const) for (const child of (schema[key] as JsonSchema[] | undefined) ?? []) visit(child);
+    for (const key of ["anyOf", "oneOf", "allOf", "prefixItems"] as const)
+      for (const child of (schema[key] as JsonSchema[] | undefined) ?? []) visit(child);
   };
   const { components } = document as { components?: { schemas?: Record<string, JsonSchema> } };
   for (const [name, schema] of Object.entries(components?.schemas ?? {})) if (!/(Body|Query)$/.test(name)) visit(schema);

@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { signWebhookBody } from "../../worker/meters/webhook-secrets";
 import type { ChartSpec } from "../../worker/charts/chart-spec-contract";
+import { signWebhookBody } from "../../worker/meters/webhook-secrets";
 import type { Reading } from "../../worker/readings/contract";
 
 export const DEMO_EMAIL = "demo@wattboard.local";
@@ -30,7 +30,13 @@ interface DemoMeter {
   reading(row: Row, stepHours: number): Omit<Reading, "ts">;
 }
 
-const sceauxSite = (row: Row, h: number) => ({ energy_wh: row.kwh * 1000, power_w: (row.kwh * 1000) / h, voltage_v: row.voltage_v, current_a: row.current_a, power_factor: row.power_factor });
+const sceauxSite = (row: Row, h: number) => ({
+  energy_wh: row.kwh * 1000,
+  power_w: (row.kwh * 1000) / h,
+  voltage_v: row.voltage_v,
+  current_a: row.current_a,
+  power_factor: row.power_factor,
+});
 const subMeter = (column: string) => (row: Row, h: number) => ({ energy_wh: row[column], power_w: row[column] / h });
 const londonFlat = (row: Row, h: number) => ({ energy_wh: row.kwh * 1000, power_w: (row.kwh * 1000) / h });
 
@@ -49,10 +55,45 @@ const METERS: DemoMeter[] = [
       assets: { deferrableLoads: [{ name: "EV", energyKwh: 10, powerKw: 3.7, fromHour: 19, toHour: 7 }], peakLimitKw: 6 },
     },
   },
-  { key: "kitchen", name: "Kitchen", timezone: "Europe/Paris", kind: "device", parent: "sceaux", file: "sceaux.csv", stepMs: HOUR, reading: subMeter("kitchen_wh") },
-  { key: "laundry", name: "Laundry", timezone: "Europe/Paris", kind: "device", parent: "sceaux", file: "sceaux.csv", stepMs: HOUR, reading: subMeter("laundry_wh") },
-  { key: "heater", name: "Water heater & AC", timezone: "Europe/Paris", kind: "device", parent: "sceaux", file: "sceaux.csv", stepMs: HOUR, reading: subMeter("heater_ac_wh") },
-  { key: "london-a", name: "London flat (LCL MAC000002)", timezone: "Europe/London", kind: "site", file: "london-MAC000002.csv", stepMs: HOUR / 2, reading: londonFlat },
+  {
+    key: "kitchen",
+    name: "Kitchen",
+    timezone: "Europe/Paris",
+    kind: "device",
+    parent: "sceaux",
+    file: "sceaux.csv",
+    stepMs: HOUR,
+    reading: subMeter("kitchen_wh"),
+  },
+  {
+    key: "laundry",
+    name: "Laundry",
+    timezone: "Europe/Paris",
+    kind: "device",
+    parent: "sceaux",
+    file: "sceaux.csv",
+    stepMs: HOUR,
+    reading: subMeter("laundry_wh"),
+  },
+  {
+    key: "heater",
+    name: "Water heater & AC",
+    timezone: "Europe/Paris",
+    kind: "device",
+    parent: "sceaux",
+    file: "sceaux.csv",
+    stepMs: HOUR,
+    reading: subMeter("heater_ac_wh"),
+  },
+  {
+    key: "london-a",
+    name: "London flat (LCL MAC000002)",
+    timezone: "Europe/London",
+    kind: "site",
+    file: "london-MAC000002.csv",
+    stepMs: HOUR / 2,
+    reading: londonFlat,
+  },
   {
     key: "london-b",
     name: "London house on ToU (LCL MAC000048)",
@@ -62,7 +103,10 @@ const METERS: DemoMeter[] = [
     stepMs: HOUR / 2,
     reading: londonFlat,
     // The trial's real dynamic tariff, and a home battery.
-    energy: { tariff: { kind: "preset", name: "london-dynamic-2013" }, assets: { battery: { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 } } },
+    energy: {
+      tariff: { kind: "preset", name: "london-dynamic-2013" },
+      assets: { battery: { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 } },
+    },
   },
 ];
 
@@ -73,17 +117,26 @@ interface DemoState {
 }
 
 function loadRows(file: string): Row[] {
-  const [header, ...lines] = readFileSync(fileURLToPath(new URL(`./data/${file}`, import.meta.url)), "utf8").trim().split("\n");
+  const [header, ...lines] = readFileSync(fileURLToPath(new URL(`./data/${file}`, import.meta.url)), "utf8")
+    .trim()
+    .split("\n");
   const columns = header.split(",");
   return lines.map((line) => Object.fromEntries(line.split(",").map((value, i) => [columns[i], i === 0 ? 0 : Number(value)])));
 }
 
-export async function startDemoFeed(options: { baseUrl: string; stateFile: string; log: (line: string) => void }): Promise<{ stop(): void }> {
+export async function startDemoFeed(options: {
+  baseUrl: string;
+  stateFile: string;
+  log: (line: string) => void;
+}): Promise<{ stop(): void }> {
   const { baseUrl, stateFile, log } = options;
   const api = async <T>(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as T };
@@ -125,7 +178,11 @@ export async function startDemoFeed(options: { baseUrl: string; stateFile: strin
       const timestamp = String(Math.floor(Date.now() / 1000));
       const response = await fetch(`${baseUrl}/api/ingest/${id}`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": await signWebhookBody(secret, timestamp, new TextEncoder().encode(body)) },
+        headers: {
+          "Content-Type": "application/json",
+          "X-Wattboard-Timestamp": timestamp,
+          "X-Wattboard-Signature": await signWebhookBody(secret, timestamp, new TextEncoder().encode(body)),
+        },
         body,
       });
       if (!response.ok) throw new Error(`demo: webhook answered ${response.status} for ${meter.name}: ${await response.text()}`);
@@ -137,11 +194,15 @@ export async function startDemoFeed(options: { baseUrl: string; stateFile: strin
   const postCompletedSlots = async (meter: DemoMeter) => {
     const now = Date.now();
     const { body } = await api<{ lastReadingAt: string | null }>("GET", `/api/meters/${state.meters[meter.key].id}`, token);
-    const firstSlot = lastPosted.get(meter.key) ?? (body.lastReadingAt ? Math.floor((Date.parse(body.lastReadingAt) - state.anchorMs) / meter.stepMs) : 0);
+    const firstSlot =
+      lastPosted.get(meter.key) ?? (body.lastReadingAt ? Math.floor((Date.parse(body.lastReadingAt) - state.anchorMs) / meter.stepMs) : 0);
     const lastSlot = Math.floor((now - state.anchorMs) / meter.stepMs) - 1;
     const readings: Reading[] = [];
     for (let slot = Math.max(firstSlot, 0); slot <= lastSlot; slot++) {
-      readings.push({ ts: new Date(state.anchorMs + (slot + 1) * meter.stepMs).toISOString(), ...meter.reading(rowAt(meter, slot), meter.stepMs / HOUR) });
+      readings.push({
+        ts: new Date(state.anchorMs + (slot + 1) * meter.stepMs).toISOString(),
+        ...meter.reading(rowAt(meter, slot), meter.stepMs / HOUR),
+      });
     }
     if (readings.length) await post(meter, readings);
     lastPosted.set(meter.key, lastSlot + 1);
@@ -188,11 +249,54 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
   await api("POST", "/api/tabs", token, { title: "London" }).then(async (london) => {
     const londonId = (london.body as { id: string }).id;
     const charts: { tabId: string; title: string; spec: Partial<ChartSpec>; layout: { x: number; y: number; w: number; h: number } }[] = [
-      { tabId: home.body.id, title: "Sceaux house: power", spec: { meterIds: [id("sceaux")], metric: "power_w", chartType: "line", window: { kind: "relative", preset: "last_24h" } }, layout: { x: 0, y: 0, w: 8, h: 8 } },
-      { tabId: home.body.id, title: "Voltage", spec: { meterIds: [id("sceaux")], metric: "voltage_v", chartType: "line", window: { kind: "relative", preset: "last_24h" } }, layout: { x: 8, y: 0, w: 4, h: 8 } },
-      { tabId: home.body.id, title: "Where the power goes", spec: { meterIds: [id("kitchen"), id("laundry"), id("heater")], metric: "power_w", chartType: "stacked", window: { kind: "relative", preset: "last_7d" } }, layout: { x: 0, y: 8, w: 12, h: 8 } },
-      { tabId: londonId, title: "Daily energy", spec: { meterIds: [id("london-a"), id("london-b")], metric: "energy_wh", aggregation: "sum", chartType: "bar", bucket: "1d", window: { kind: "relative", preset: "last_30d" } }, layout: { x: 0, y: 0, w: 6, h: 8 } },
-      { tabId: londonId, title: "When the ToU house uses energy", spec: { meterIds: [id("london-b")], metric: "energy_wh", aggregation: "sum", chartType: "heatmap", window: { kind: "relative", preset: "last_30d" } }, layout: { x: 6, y: 0, w: 6, h: 8 } },
+      {
+        tabId: home.body.id,
+        title: "Sceaux house: power",
+        spec: { meterIds: [id("sceaux")], metric: "power_w", chartType: "line", window: { kind: "relative", preset: "last_24h" } },
+        layout: { x: 0, y: 0, w: 8, h: 8 },
+      },
+      {
+        tabId: home.body.id,
+        title: "Voltage",
+        spec: { meterIds: [id("sceaux")], metric: "voltage_v", chartType: "line", window: { kind: "relative", preset: "last_24h" } },
+        layout: { x: 8, y: 0, w: 4, h: 8 },
+      },
+      {
+        tabId: home.body.id,
+        title: "Where the power goes",
+        spec: {
+          meterIds: [id("kitchen"), id("laundry"), id("heater")],
+          metric: "power_w",
+          chartType: "stacked",
+          window: { kind: "relative", preset: "last_7d" },
+        },
+        layout: { x: 0, y: 8, w: 12, h: 8 },
+      },
+      {
+        tabId: londonId,
+        title: "Daily energy",
+        spec: {
+          meterIds: [id("london-a"), id("london-b")],
+          metric: "energy_wh",
+          aggregation: "sum",
+          chartType: "bar",
+          bucket: "1d",
+          window: { kind: "relative", preset: "last_30d" },
+        },
+        layout: { x: 0, y: 0, w: 6, h: 8 },
+      },
+      {
+        tabId: londonId,
+        title: "When the ToU house uses energy",
+        spec: {
+          meterIds: [id("london-b")],
+          metric: "energy_wh",
+          aggregation: "sum",
+          chartType: "heatmap",
+          window: { kind: "relative", preset: "last_30d" },
+        },
+        layout: { x: 6, y: 0, w: 6, h: 8 },
+      },
     ];
     for (const chart of charts) await api("POST", "/api/charts", token, chart);
   });

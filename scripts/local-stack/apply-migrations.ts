@@ -1,7 +1,7 @@
+import { fileURLToPath } from "node:url";
 import { Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import { migrate } from "drizzle-orm/neon-serverless/migrator";
-import { fileURLToPath } from "node:url";
 import { configureNodeDriver } from "./node-driver";
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../migrations", import.meta.url));

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { describeTools } from "../../worker/chat/tools/catalog";
-import { startOpencodeServer, type OpencodeServer } from "./opencode-server";
+import { type OpencodeServer, startOpencodeServer } from "./opencode-server";
 
 /** Any OpenAI-compatible chat completions endpoint. */
 export interface LlmProvider {
@@ -22,8 +22,14 @@ export function llmProviderFromEnv(env: NodeJS.ProcessEnv = process.env): LlmPro
   const baseUrl = env.WATTBOARD_LLM_BASE_URL;
   const model = env.WATTBOARD_LLM_MODEL;
   if (!baseUrl && !model) return undefined;
-  if (!baseUrl || !model) throw new Error("Set both WATTBOARD_LLM_BASE_URL and WATTBOARD_LLM_MODEL (or neither, for the offline chat engine)");
-  return { baseUrl, model, apiKey: env.WATTBOARD_LLM_API_KEY, contextTokens: env.WATTBOARD_LLM_CONTEXT_TOKENS ? Number(env.WATTBOARD_LLM_CONTEXT_TOKENS) : undefined };
+  if (!baseUrl || !model)
+    throw new Error("Set both WATTBOARD_LLM_BASE_URL and WATTBOARD_LLM_MODEL (or neither, for the offline chat engine)");
+  return {
+    baseUrl,
+    model,
+    apiKey: env.WATTBOARD_LLM_API_KEY,
+    contextTokens: env.WATTBOARD_LLM_CONTEXT_TOKENS ? Number(env.WATTBOARD_LLM_CONTEXT_TOKENS) : undefined,
+  };
 }
 
 export interface ChatEngineProcess {
@@ -37,7 +43,12 @@ export interface ChatEngineProcess {
  * Starts opencode for an app served at `appUrl` (its tools call back to the app there).
  * `idleTimeoutSeconds` ends turns whose model goes quiet (default: the Worker's 60 s).
  */
-export async function startChatEngine(options: { provider: LlmProvider; appUrl: string; idleTimeoutSeconds?: number; onLog?: (line: string) => void }): Promise<ChatEngineProcess> {
+export async function startChatEngine(options: {
+  provider: LlmProvider;
+  appUrl: string;
+  idleTimeoutSeconds?: number;
+  onLog?: (line: string) => void;
+}): Promise<ChatEngineProcess> {
   const password = randomBytes(24).toString("hex");
   const toolSecret = randomBytes(32).toString("hex");
   const server = await startOpencodeServer({

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { startPgWebSocketProxy, type PgWebSocketProxy } from "./pg-ws-proxy";
-
+import { type PgWebSocketProxy, startPgWebSocketProxy } from "./pg-ws-proxy";
 
 export interface LocalDatabase {
   /** Postgres URL as the Worker should see it. */

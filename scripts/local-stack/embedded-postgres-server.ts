@@ -3,9 +3,10 @@
  * heavy query never stalls the dev server. Prints "ready <port>" when it accepts connections.
  * Usage: tsx embedded-postgres-server.ts [--data DIR] [--port N]   (no --data: in memory)
  */
+
+import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
-import { parseArgs } from "node:util";
 
 const { values } = parseArgs({ options: { data: { type: "string" }, port: { type: "string", default: "0" } } });
 

@@ -1,7 +1,7 @@
-import { build } from "esbuild";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 
 /** A Worker module as Miniflare takes it. */
 export interface WorkerModule {

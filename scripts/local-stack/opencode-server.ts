@@ -2,7 +2,7 @@
 // config dir (base agent + the Wattboard tools plugin), a temporary HOME/XDG tree so it never reads
 // or writes the user's own opencode config, data or caches, and an empty project directory so the
 // server never sees this repository. See docs/opencode.md.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -186,9 +186,7 @@ export async function startOpencodeServer(options: StartOpencodeServerOptions): 
     WATTBOARD_TOOL_TIMEOUT_MS: String(TOOL_CALL_TIMEOUT_MS),
   };
   if (options.password) env.OPENCODE_SERVER_PASSWORD = options.password;
-  const authorization = options.password
-    ? `Basic ${Buffer.from(`opencode:${options.password}`).toString("base64")}`
-    : undefined;
+  const authorization = options.password ? `Basic ${Buffer.from(`opencode:${options.password}`).toString("base64")}` : undefined;
 
   const args = ["serve", "--hostname=127.0.0.1", `--port=${options.port ?? 0}`, "--print-logs", "--log-level=WARN"];
   // detached: its own process group, so stop() also ends whatever it spawned.
@@ -238,14 +236,7 @@ export async function startOpencodeServer(options: StartOpencodeServerOptions): 
     });
     // The server boots an instance (config, agents, plugins, tools) lazily on the first request
     // for a directory: do it now so a broken config or tools file fails startup, not a chat turn.
-    await bootInstance(
-      url,
-      directory,
-      authorization,
-      started + timeoutMs - performance.now(),
-      model,
-      options.tools,
-    );
+    await bootInstance(url, directory, authorization, started + timeoutMs - performance.now(), model, options.tools);
     return { url, directory, model, authorization, pid: child.pid!, startupMs: performance.now() - started, stop };
   } catch (error) {
     await stop();

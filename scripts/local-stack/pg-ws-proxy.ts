@@ -1,6 +1,6 @@
 import http from "node:http";
 import net from "node:net";
-import { WebSocketServer, type WebSocket } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 
 /**
  * The Neon driver speaks the Postgres protocol over a WebSocket; Neon's edge turns it into TCP.
@@ -26,7 +26,10 @@ export interface PgWebSocketProxy {
  */
 const DEFAULT_MAX_CONNECTIONS = 40;
 
-export async function startPgWebSocketProxy(port = 0, maxConnections = Number(process.env.PG_PROXY_MAX_CONNECTIONS ?? DEFAULT_MAX_CONNECTIONS)): Promise<PgWebSocketProxy> {
+export async function startPgWebSocketProxy(
+  port = 0,
+  maxConnections = Number(process.env.PG_PROXY_MAX_CONNECTIONS ?? DEFAULT_MAX_CONNECTIONS),
+): Promise<PgWebSocketProxy> {
   const sockets = new WebSocketServer({ noServer: true });
   const spares = new SpareConnections();
   const slots = new Slots(maxConnections);

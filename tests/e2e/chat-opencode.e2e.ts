@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { contentText, startScriptedModelServer, type ChatRequest, type ScriptedModelServer } from "../support/scripted-model-server";
+import { type ChatRequest, contentText, type ScriptedModelServer, startScriptedModelServer } from "../support/scripted-model-server";
 import { DESKTOP, launchChromium, screenshot } from "./browser";
-import { startE2eStack, type E2eStack } from "./stack";
+import { type E2eStack, startE2eStack } from "./stack";
 
 /** Small, so that a few long messages pass 70 % of it and the session is compressed. */
 const CONTEXT_TOKENS = 3_000;
@@ -19,7 +19,10 @@ let stack: E2eStack;
 
 beforeAll(async () => {
   model = await startScriptedModelServer();
-  stack = await startE2eStack({ demo: false, llm: { baseUrl: model.baseURL, model: "scripted", contextTokens: CONTEXT_TOKENS, idleTimeoutSeconds: IDLE_TIMEOUT_SECONDS } });
+  stack = await startE2eStack({
+    demo: false,
+    llm: { baseUrl: model.baseURL, model: "scripted", contextTokens: CONTEXT_TOKENS, idleTimeoutSeconds: IDLE_TIMEOUT_SECONDS },
+  });
 });
 
 afterAll(async () => {
@@ -33,7 +36,11 @@ interface Person {
 }
 
 async function signIn(email: string): Promise<Person> {
-  const response = await fetch(`${stack.baseUrl}/api/auth/dev`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email }) });
+  const response = await fetch(`${stack.baseUrl}/api/auth/dev`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email }),
+  });
   const { access_token: token } = (await response.json()) as { access_token: string };
   return {
     token,
@@ -69,7 +76,13 @@ async function setUp(email: string, meterName = "Kitchen site") {
   return { person, tab, meter, session };
 }
 
-const chartSpec = (meterId: string) => ({ meterIds: [meterId], metric: "power_w", aggregation: "avg", chartType: "line", window: { kind: "relative", preset: "last_7d" } });
+const chartSpec = (meterId: string) => ({
+  meterIds: [meterId],
+  metric: "power_w",
+  aggregation: "avg",
+  chartType: "line",
+  window: { kind: "relative", preset: "last_7d" },
+});
 const toolResults = (request: ChatRequest) => request.messages.filter((m) => m.role === "tool").map(contentText);
 const everything = (request: ChatRequest) => request.messages.map(contentText).join("\n");
 
@@ -83,7 +96,10 @@ describe("the chat through opencode and a scripted model", () => {
       { text: "Here is the kitchen's power for the last week: the chart is on your tab." },
     );
 
-    const turn = await person.call("POST", `/api/chat/sessions/${session.id}/messages`, { text: "show the site's power for the last week", tabId: tab.id });
+    const turn = await person.call("POST", `/api/chat/sessions/${session.id}/messages`, {
+      text: "show the site's power for the last week",
+      tabId: tab.id,
+    });
     expect(turn.status).toBe(200);
     expect(turn.body.messages.map((m: any) => m.role)).toEqual(["user", "assistant"]);
     const answer = turn.body.messages[1];
@@ -100,9 +116,19 @@ describe("the chat through opencode and a scripted model", () => {
     expect(everything(first)).toContain("show the site's power for the last week");
     expect(everything(first)).toContain("Analyst");
     expect(everything(first)).toContain(meter.id);
-    expect(first.tools!.map((t) => t.function.name).sort()).toEqual(
-      ["create_chart", "create_tab", "explain_plan", "list_meters", "list_tabs", "query_series", "run_model", "set_goal", "share", "summarize_usage", "update_chart"],
-    );
+    expect(first.tools!.map((t) => t.function.name).sort()).toEqual([
+      "create_chart",
+      "create_tab",
+      "explain_plan",
+      "list_meters",
+      "list_tabs",
+      "query_series",
+      "run_model",
+      "set_goal",
+      "share",
+      "summarize_usage",
+      "update_chart",
+    ]);
     expect(toolResults(model.requests[before + 1]).join()).toContain(chart.id);
 
     // The answer arrived in pieces over the socket, under the id it was stored with, before the final message.
@@ -119,7 +145,10 @@ describe("the chat through opencode and a scripted model", () => {
   it("a follow-up sees the earlier turns of the session", async () => {
     const { person, tab, session } = await setUp("oc-followup@example.com");
     model.push({ text: "Your base load is about 180 W." });
-    await person.call("POST", `/api/chat/sessions/${session.id}/messages`, { text: "What is my base load? Remember the word pineapple.", tabId: tab.id });
+    await person.call("POST", `/api/chat/sessions/${session.id}/messages`, {
+      text: "What is my base load? Remember the word pineapple.",
+      tabId: tab.id,
+    });
     const before = model.requests.length;
     model.push({ text: "You asked about your base load." });
     const turn = await person.call("POST", `/api/chat/sessions/${session.id}/messages`, { text: "What did I ask before?", tabId: tab.id });
@@ -163,7 +192,10 @@ describe("the chat through opencode and a scripted model", () => {
   it("a long session is compressed: older turns become a summary the person can see, recent ones stay whole", async () => {
     const { person, tab, meter, session } = await setUp("oc-compress@example.com");
     const long = (topic: string) => `${topic} ${"with plenty of detail about the house, ".repeat(80)}`;
-    model.push({ toolCall: { name: "create_chart", arguments: { title: "Heating power", spec: chartSpec(meter.id) } } }, { text: "Made the heating chart." });
+    model.push(
+      { toolCall: { name: "create_chart", arguments: { title: "Heating power", spec: chartSpec(meter.id) } } },
+      { text: "Made the heating chart." },
+    );
     await person.call("POST", `/api/chat/sessions/${session.id}/messages`, { text: long("First, the heating."), tabId: tab.id });
     model.push({ text: "Noted about the fridge." });
     await person.call("POST", `/api/chat/sessions/${session.id}/messages`, { text: long("Second, the fridge."), tabId: tab.id });
@@ -172,10 +204,20 @@ describe("the chat through opencode and a scripted model", () => {
 
     const before = model.requests.length;
     model.push(
-      { text: JSON.stringify({ goal: "Cut the heating bill", facts: ["The fridge runs all day"], charts: ["Heating power"], openQuestions: ["When to charge the car?"] }) },
+      {
+        text: JSON.stringify({
+          goal: "Cut the heating bill",
+          facts: ["The fridge runs all day"],
+          charts: ["Heating power"],
+          openQuestions: ["When to charge the car?"],
+        }),
+      },
       { text: "Charge the car after midnight." },
     );
-    const turn = await person.call("POST", `/api/chat/sessions/${session.id}/messages`, { text: "So when should I charge?", tabId: tab.id });
+    const turn = await person.call("POST", `/api/chat/sessions/${session.id}/messages`, {
+      text: "So when should I charge?",
+      tabId: tab.id,
+    });
     expect(turn.body.messages[1].text).toBe("Charge the car after midnight.");
 
     // The model was asked for a summary without tools, then answered in a fresh session that has it.
@@ -230,7 +272,10 @@ describe("the chat through opencode and a scripted model", () => {
   it("commands run offline even with an LLM configured", async () => {
     const { person, tab, session } = await setUp("oc-command@example.com");
     const before = model.requests.length;
-    const turn = await person.call("POST", `/api/chat/sessions/${session.id}/messages`, { text: "/chart power site-1 last 7d as bar", tabId: tab.id });
+    const turn = await person.call("POST", `/api/chat/sessions/${session.id}/messages`, {
+      text: "/chart power site-1 last 7d as bar",
+      tabId: tab.id,
+    });
     expect(turn.body.toolCalls).toMatchObject([{ tool: "create_chart", decision: "allow" }]);
     expect(model.requests.length).toBe(before);
   });
@@ -238,7 +283,10 @@ describe("the chat through opencode and a scripted model", () => {
   it("with opencode unreachable, the chat says so and offers the commands; commands still work", async () => {
     const { person, tab, session } = await setUp("oc-down@example.com");
     await stack.stopChatEngine();
-    const turn = await person.call("POST", `/api/chat/sessions/${session.id}/messages`, { text: "how much did I use today?", tabId: tab.id });
+    const turn = await person.call("POST", `/api/chat/sessions/${session.id}/messages`, {
+      text: "how much did I use today?",
+      tabId: tab.id,
+    });
     expect(turn.status).toBe(200);
     expect(turn.body.messages[1].text).toContain("I cannot reach the language model right now");
     expect(turn.body.messages[1].text).toContain("/help");

@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chartsDrawn, DESKTOP, launchChromium, PHONE, screenshot } from "./browser";
-import { startE2eStack, type E2eStack } from "./stack";
+import { type E2eStack, startE2eStack } from "./stack";
 
 let stack: E2eStack;
 let browser: Browser;
@@ -42,14 +42,23 @@ describe("the chat builds the dashboard", () => {
     await page.getByRole("button", { name: "Chat", exact: true }).click();
     await chat().waitFor();
     // The tab picker follows the dashboard's open tab.
-    await expect.poll(() => chat().getByLabel("Tab for new charts").evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text)).toBe("Asked in chat");
+    await expect
+      .poll(() =>
+        chat()
+          .getByLabel("Tab for new charts")
+          .evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text),
+      )
+      .toBe("Asked in chat");
     await expect.poll(() => chat().getByLabel("Agent").inputValue()).toBe("analyst");
   });
 
   it("completes commands as they are typed", async () => {
     const input = chat().getByRole("combobox", { name: "Message" });
     await input.fill("/ch");
-    await chat().getByRole("listbox", { name: "Commands" }).getByRole("option", { name: /\/chart/ }).waitFor();
+    await chat()
+      .getByRole("listbox", { name: "Commands" })
+      .getByRole("option", { name: /\/chart/ })
+      .waitFor();
     await input.press("Tab");
     await expect.poll(() => input.inputValue()).toBe("/chart ");
     await input.pressSequentially("pow");
@@ -120,16 +129,25 @@ describe("the chat builds the dashboard", () => {
     await chat().getByLabel("Session title").press("Enter");
     await page.reload();
     await chat().waitFor();
-    await expect.poll(() => chat().getByLabel("Chat session").evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text)).toBe("Charts by chat");
+    await expect
+      .poll(() =>
+        chat()
+          .getByLabel("Chat session")
+          .evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text),
+      )
+      .toBe("Charts by chat");
     await expect.poll(() => chat().getByTestId("chat-tool-call").count()).toBe(2);
   });
 
   it("fits a phone, full screen, in the dark theme", async () => {
     const phone = await browser.newContext({ viewport: PHONE, colorScheme: "dark", isMobile: true, hasTouch: true });
     const storage = await context.storageState();
-    await phone.addInitScript((items) => {
-      for (const { name, value } of items) localStorage.setItem(name, value);
-    }, storage.origins.find((o) => stack.baseUrl.startsWith(o.origin))?.localStorage ?? []);
+    await phone.addInitScript(
+      (items) => {
+        for (const { name, value } of items) localStorage.setItem(name, value);
+      },
+      storage.origins.find((o) => stack.baseUrl.startsWith(o.origin))?.localStorage ?? [],
+    );
     phone.setDefaultTimeout(15_000);
     const small = await phone.newPage();
     await small.goto(stack.baseUrl);

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWebhookBody } from "../../worker/meters/webhook-secrets";
 import { chartsDrawn, DESKTOP, launchChromium, PHONE, screenshot } from "./browser";
-import { startE2eStack, type E2eStack } from "./stack";
+import { type E2eStack, startE2eStack } from "./stack";
 
 let stack: E2eStack;
 let browser: Browser;
@@ -85,7 +85,9 @@ describe("the dashboard people use every day", () => {
   it("changes a chart's window", async () => {
     const saved = page.waitForResponse((r) => r.url().includes("/api/charts/") && r.request().method() === "PATCH" && r.ok());
     const refetched = seriesResponse((url) => url.searchParams.get("window") === "last_24h");
-    await card("Kitchen & Laundry: power").getByLabel(/Time window of/).selectOption("last_24h");
+    await card("Kitchen & Laundry: power")
+      .getByLabel(/Time window of/)
+      .selectOption("last_24h");
     expect((await (await saved).json()).spec.window).toEqual({ kind: "relative", preset: "last_24h" });
     await refetched;
   });
@@ -103,7 +105,9 @@ describe("the dashboard people use every day", () => {
     const hours = (Date.parse(zoom.searchParams.get("to")!) - Date.parse(zoom.searchParams.get("from")!)) / 3_600_000;
     expect(hours).toBeGreaterThan(1);
     expect(hours).toBeLessThan(4);
-    await card("Kitchen & Laundry: power").getByText(/Zoomed ·/).waitFor();
+    await card("Kitchen & Laundry: power")
+      .getByText(/Zoomed ·/)
+      .waitFor();
 
     // Back to the chart's window, judged by what the person sees. Under a loaded CI machine Plotly
     // can miss a double-click while it redraws, so the gesture is repeated (at most three times).
@@ -162,7 +166,10 @@ describe("the dashboard people use every day", () => {
     expect(JSON.parse(stdout)).toEqual({ accepted: 1, duplicates: 0 });
     // The page watches for the first reading while the credentials are shown.
     await credentials.getByText(/First reading received/).waitFor({ timeout: 15_000 });
-    await page.locator(`tr[data-meter-id="${webhook.meterId}"]`).getByText(/Receiving/).waitFor();
+    await page
+      .locator(`tr[data-meter-id="${webhook.meterId}"]`)
+      .getByText(/Receiving/)
+      .waitFor();
   });
 
   it("sees a live reading arrive on the meter's chart", async () => {
@@ -181,7 +188,11 @@ describe("the dashboard people use every day", () => {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const response = await fetch(webhook.url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": await signWebhookBody(webhook.secret, timestamp, new TextEncoder().encode(body)) },
+      headers: {
+        "Content-Type": "application/json",
+        "X-Wattboard-Timestamp": timestamp,
+        "X-Wattboard-Signature": await signWebhookBody(webhook.secret, timestamp, new TextEncoder().encode(body)),
+      },
       body,
     });
     expect(response.status).toBe(200);
@@ -200,9 +211,12 @@ describe("the dashboard people use every day", () => {
   it("fits a phone and a dark theme", async () => {
     const phone = await browser.newContext({ viewport: PHONE, colorScheme: "dark", isMobile: true, hasTouch: true });
     const storage = await context.storageState();
-    await phone.addInitScript((items) => {
-      for (const { name, value } of items) localStorage.setItem(name, value);
-    }, storage.origins.find((o) => stack.baseUrl.startsWith(o.origin))?.localStorage ?? []);
+    await phone.addInitScript(
+      (items) => {
+        for (const { name, value } of items) localStorage.setItem(name, value);
+      },
+      storage.origins.find((o) => stack.baseUrl.startsWith(o.origin))?.localStorage ?? [],
+    );
     phone.setDefaultTimeout(15_000);
     const small = await phone.newPage();
     await small.goto(stack.baseUrl);
@@ -215,7 +229,11 @@ describe("the dashboard people use every day", () => {
     await screenshot(small, "builder-phone-dark");
     await small.getByRole("button", { name: "Close" }).click();
     await small.getByRole("link", { name: "Meters" }).click();
-    await small.getByRole("row", { name: /Sceaux house/ }).first().getByRole("button", { name: "Tariff & forecast" }).click();
+    await small
+      .getByRole("row", { name: /Sceaux house/ })
+      .first()
+      .getByRole("button", { name: "Tariff & forecast" })
+      .click();
     await small.getByRole("button", { name: "Run forecast now" }).click();
     await small.getByTestId("run-chart").locator(".main-svg").first().waitFor({ timeout: 20_000 });
     await screenshot(small, "meters-phone-dark");
@@ -224,12 +242,18 @@ describe("the dashboard people use every day", () => {
 
   it("sets a peak limit, runs the forecast, and opens the notification it raises", async () => {
     await page.getByRole("link", { name: "Meters" }).click();
-    await page.getByRole("row", { name: /^Sceaux house/ }).getByRole("button", { name: "Tariff & forecast" }).click();
+    await page
+      .getByRole("row", { name: /^Sceaux house/ })
+      .getByRole("button", { name: "Tariff & forecast" })
+      .click();
     await page.getByLabel(/Peak limit/).fill("0.5");
     await page.getByRole("button", { name: "Save tariff & assets" }).click();
     await page.getByText("Saved. The next run plans with these.").waitFor();
     await page.getByRole("button", { name: "Run forecast now" }).click();
-    await page.getByText(/above your 0.5 kW limit/).first().waitFor({ timeout: 20_000 });
+    await page
+      .getByText(/above your 0.5 kW limit/)
+      .first()
+      .waitFor({ timeout: 20_000 });
     await page.getByTestId("run-chart").locator(".main-svg").first().waitFor();
     await screenshot(page, "meter-forecast-desktop");
 

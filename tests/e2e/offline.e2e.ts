@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWebhookBody } from "../../worker/meters/webhook-secrets";
 import { chartsDrawn, DESKTOP, launchChromium, screenshot } from "./browser";
-import { startE2eStack, type E2eStack } from "./stack";
+import { type E2eStack, startE2eStack } from "./stack";
 
 const OFFLINE_MS = 60_000;
 
@@ -29,7 +29,10 @@ async function startRelay(target: URL) {
       const upstream = net.connect(Number(target.port), target.hostname);
       open.add(client).add(upstream);
       client.pipe(upstream).pipe(client);
-      for (const [a, b] of [[client, upstream], [upstream, client]]) {
+      for (const [a, b] of [
+        [client, upstream],
+        [upstream, client],
+      ]) {
         a.on("close", () => {
           open.delete(a);
           b.destroy();
@@ -78,16 +81,26 @@ async function api<T>(method: string, path: string, token: string | null, body?:
 }
 
 async function post(meter: { id: string; secret: string }, minutesAgo: number[]) {
-  const body = JSON.stringify({ readings: minutesAgo.map((m) => ({ ts: new Date(Date.now() - m * 60_000).toISOString(), power_w: 900 + m })) });
+  const body = JSON.stringify({
+    readings: minutesAgo.map((m) => ({ ts: new Date(Date.now() - m * 60_000).toISOString(), power_w: 900 + m })),
+  });
   const timestamp = String(Math.floor(Date.now() / 1000));
   await fetch(`${stack.baseUrl}/api/ingest/${meter.id}`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": await signWebhookBody(meter.secret, timestamp, new TextEncoder().encode(body)) },
+    headers: {
+      "Content-Type": "application/json",
+      "X-Wattboard-Timestamp": timestamp,
+      "X-Wattboard-Signature": await signWebhookBody(meter.secret, timestamp, new TextEncoder().encode(body)),
+    },
     body,
   }).then((r) => expect(r.status).toBe(200));
 }
 
-const plotPoints = (page: Page) => page.locator('[data-testid="plot"]').first().evaluate((el) => Number((el as HTMLElement).dataset.points));
+const plotPoints = (page: Page) =>
+  page
+    .locator('[data-testid="plot"]')
+    .first()
+    .evaluate((el) => Number((el as HTMLElement).dataset.points));
 
 describe("the browser offline for a minute", () => {
   it("reconnects, replays the events it missed, and the chart catches up", async () => {
@@ -98,7 +111,11 @@ describe("the browser offline for a minute", () => {
     // History first, then the chart: the hub has sent nothing yet when the page connects (seq 0).
     await post(meter, [50, 40, 30]);
     const tab = await api<{ id: string }>("POST", "/api/tabs", token, { title: "Flat" });
-    await api("POST", "/api/charts", token, { tabId: tab.id, title: "Flat power", spec: { meterIds: [meter.id], metric: "power_w", window: { kind: "relative", preset: "last_hour" } } });
+    await api("POST", "/api/charts", token, {
+      tabId: tab.id,
+      title: "Flat power",
+      spec: { meterIds: [meter.id], metric: "power_w", window: { kind: "relative", preset: "last_hour" } },
+    });
 
     const context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
     context.setDefaultTimeout(20_000);

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DESKTOP, launchChromium, screenshot } from "./browser";
-import { startE2eStack, type E2eStack } from "./stack";
+import { type E2eStack, startE2eStack } from "./stack";
 
 let stack: E2eStack;
 let browser: Browser;
@@ -26,13 +26,19 @@ const api = async (method: string, path: string, body?: unknown) => {
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startE2eStack(), launchChromium()]);
-  const signIn = await fetch(`${stack.baseUrl}/api/auth/dev`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: "demo@wattboard.local" }) });
+  const signIn = await fetch(`${stack.baseUrl}/api/auth/dev`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: "demo@wattboard.local" }),
+  });
   accessToken = ((await signIn.json()) as { access_token: string }).access_token;
   // Another origin (another port on loopback) with a page that embeds the chart.
   otherOrigin = createServer((_request, response) => {
-    response.writeHead(200, { "Content-Type": "text/html" }).end(
-      `<!doctype html><h1>Someone else's page</h1><iframe id="embed" src="${share.embedUrl}?theme=light" width="900" height="420"></iframe><iframe id="page" src="${share.url}" width="300" height="120"></iframe>`,
-    );
+    response
+      .writeHead(200, { "Content-Type": "text/html" })
+      .end(
+        `<!doctype html><h1>Someone else's page</h1><iframe id="embed" src="${share.embedUrl}?theme=light" width="900" height="420"></iframe><iframe id="page" src="${share.url}" width="300" height="120"></iframe>`,
+      );
   });
   await new Promise<void>((resolve) => otherOrigin.listen(0, "127.0.0.1", resolve));
   otherOriginUrl = `http://127.0.0.1:${(otherOrigin.address() as AddressInfo).port}/`;

@@ -5,18 +5,19 @@
  *
  * `npx tsx tests/e2e/stack.ts` serves it for a manual look (PORT, default 5180) until Ctrl-C.
  */
-import { cloudflare } from "@cloudflare/vite-plugin";
-import react from "@vitejs/plugin-react";
+
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createBuilder, preview, type InlineConfig } from "vite";
+import { cloudflare } from "@cloudflare/vite-plugin";
+import react from "@vitejs/plugin-react";
+import { createBuilder, type InlineConfig, preview } from "vite";
 import { onnxModulePlugin } from "../../scripts/build/onnx-module-plugin";
 import { startDemoFeed } from "../../scripts/demo/demo-feed";
-import { freePort, startChatEngine, type LlmProvider } from "../../scripts/local-stack/chat-engine";
-import { startLocalDatabase } from "../../scripts/local-stack/database";
 import { migrateDatabase } from "../../scripts/local-stack/apply-migrations";
+import { freePort, type LlmProvider, startChatEngine } from "../../scripts/local-stack/chat-engine";
+import { startLocalDatabase } from "../../scripts/local-stack/database";
 
 export interface E2eStack {
   baseUrl: string;
@@ -34,7 +35,11 @@ function viteConfig(dir: string, port: number): InlineConfig {
     root: join(root, "web"),
     logLevel: "warn",
     build: { outDir: join(dir, "dist"), emptyOutDir: true },
-    plugins: [onnxModulePlugin(), react(), cloudflare({ configPath: join(root, "wrangler.jsonc"), persistState: { path: join(dir, "wrangler") } })],
+    plugins: [
+      onnxModulePlugin(),
+      react(),
+      cloudflare({ configPath: join(root, "wrangler.jsonc"), persistState: { path: join(dir, "wrangler") } }),
+    ],
     preview: { port, strictPort: port !== 0 },
   };
 }
@@ -76,13 +81,23 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     let stopChatEngine = async () => {};
     if (options.llm) {
       log("starting opencode…");
-      const engine = await startChatEngine({ provider: options.llm, appUrl: `http://localhost:${port}`, idleTimeoutSeconds: options.llm.idleTimeoutSeconds });
+      const engine = await startChatEngine({
+        provider: options.llm,
+        appUrl: `http://localhost:${port}`,
+        idleTimeoutSeconds: options.llm.idleTimeoutSeconds,
+      });
       stopChatEngine = () => engine.stop();
       stops.push(stopChatEngine);
       Object.assign(vars, engine.workerVars);
     }
     // vite preview reads the Worker's local settings from .dev.vars beside the built Worker.
-    writeFileSync(join(dir, "dist", "wattboard", ".dev.vars"), `${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n")}\n`, { mode: 0o600 });
+    writeFileSync(
+      join(dir, "dist", "wattboard", ".dev.vars"),
+      `${Object.entries(vars)
+        .map(([k, v]) => `${k}=${v}`)
+        .join("\n")}\n`,
+      { mode: 0o600 },
+    );
     const server = await preview(config);
     stops.push(() => server.close());
     const baseUrl = server.resolvedUrls!.local[0].replace(/\/$/, "");

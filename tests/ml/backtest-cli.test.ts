@@ -47,12 +47,7 @@ function expectShape(out: unknown) {
   expect(Object.keys(o.forecast).sort()).toEqual(["baselines", "cvrmse", "nmbe"]);
   expect(Object.keys(o.forecast.baselines as object).sort()).toEqual(["persistence_ensemble", "previous_day", "previous_week"]);
   expect(Object.keys(o.optimization).sort()).toEqual(["cost_no_battery", "cost_oracle", "cost_plan", "savings_captured"]);
-  const nums = [
-    o.forecast.cvrmse,
-    o.forecast.nmbe,
-    ...Object.values(o.forecast.baselines as object),
-    ...Object.values(o.optimization),
-  ];
+  const nums = [o.forecast.cvrmse, o.forecast.nmbe, ...Object.values(o.forecast.baselines as object), ...Object.values(o.optimization)];
   for (const n of nums) {
     expect(typeof n).toBe("number");
     expect(Number.isFinite(n)).toBe(true);

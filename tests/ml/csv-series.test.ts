@@ -99,7 +99,16 @@ describe("resampleHourly", () => {
       { t: T0 + HOUR_MS / 2, v: 0.3 },
     ];
     expect(resampleHourly(pts, { how: "mean" }).values[0]).toBeCloseTo(0.2, 12);
-    expect(() => resampleHourly([{ t: T0, v: 1 }, { t: T0 + 2 * HOUR_MS, v: 1 }, { t: T0 + 4 * HOUR_MS, v: 1 }], { how: "sum" })).toThrow(/longer than one hour/);
+    expect(() =>
+      resampleHourly(
+        [
+          { t: T0, v: 1 },
+          { t: T0 + 2 * HOUR_MS, v: 1 },
+          { t: T0 + 4 * HOUR_MS, v: 1 },
+        ],
+        { how: "sum" },
+      ),
+    ).toThrow(/longer than one hour/);
   });
 
   it("round-trips through hourlyToCsv (missing hours are omitted)", () => {

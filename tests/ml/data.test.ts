@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadDataset, loadSplit, sharedDataAvailable } from "../../ml/training/data.ts";
 import { HOUR_MS } from "../../ml/training/csv-series.ts";
+import { loadDataset, loadSplit, sharedDataAvailable } from "../../ml/training/data.ts";
 
 describe("committed data subset", () => {
   const committed = loadDataset({ forceCommitted: true });

@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mulberry32 } from "../../ml/training/data.ts";
 import {
   buildFeatures,
   FEATURE_NAMES,
@@ -13,11 +12,20 @@ import {
   localCalendar,
   N_FEATURES,
 } from "../../ml/runtime/features.ts";
-import { forecast24h, forecastBatch, loadScenarios, MODEL_INPUT, MODEL_OUTPUT, MODEL_VERSION, type SessionLike } from "../../ml/runtime/forecast.ts";
+import {
+  forecast24h,
+  forecastBatch,
+  loadScenarios,
+  MODEL_INPUT,
+  MODEL_OUTPUT,
+  MODEL_VERSION,
+  type SessionLike,
+} from "../../ml/runtime/forecast.ts";
+import { HOUR_MS } from "../../ml/training/csv-series.ts";
+import { mulberry32 } from "../../ml/training/data.ts";
 import { accumulateGram, addGrams, emptyGram, fitResidualMlp, fitRidge, predict, solveRidge } from "../../ml/training/model.ts";
 import { encodeOnnx } from "../../ml/training/onnx-export.ts";
 import { loadOnnxSession } from "../../ml/training/ort-node.ts";
-import { HOUR_MS } from "../../ml/training/csv-series.ts";
 import { buildSamples } from "../../ml/training/training-data.ts";
 
 const MODELS = join(import.meta.dirname, "../../ml/runtime/models");
@@ -149,7 +157,8 @@ describe("feature contract", () => {
       await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start);
     }
     expect(session.inputs).toHaveLength(rows.n);
-    for (const [i, x] of session.inputs.entries()) expect(Array.from(x)).toEqual(Array.from(rows.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES)));
+    for (const [i, x] of session.inputs.entries())
+      expect(Array.from(x)).toEqual(Array.from(rows.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES)));
   });
 
   it("imputes missing hours from the same hour of day and refuses a nearly empty history", () => {
@@ -187,7 +196,12 @@ describe("feature contract", () => {
 describe("ONNX export", () => {
   it("onnxruntime-web computes the same outputs as the training code for an exported residual MLP", async () => {
     const rows = buildSamples([household(20, 11)], 6);
-    const model = fitResidualMlp(rows, fitRidge(rows, 10), { hidden: 8, epochs: 1, batch: 32, lr: 1e-3, weightDecay: 0, seed: 1 }, mulberry32(1));
+    const model = fitResidualMlp(
+      rows,
+      fitRidge(rows, 10),
+      { hidden: 8, epochs: 1, batch: 32, lr: 1e-3, weightDecay: 0, seed: 1 },
+      mulberry32(1),
+    );
     const bytes = encodeOnnx(model, { inputName: MODEL_INPUT, outputName: MODEL_OUTPUT, producerVersion: "test" });
     const dir = mkdtempSync(join(tmpdir(), "wattboard-onnx-"));
     writeFileSync(join(dir, "m.onnx"), bytes);
@@ -210,7 +224,10 @@ describe("ONNX export", () => {
     const b = buildSamples([household(12, 32)], 3);
     const pooled = buildSamples([household(12, 31), household(12, 32)], 3);
     const direct = fitRidge(pooled, 10);
-    const viaGrams = solveRidge(addGrams([accumulateGram(emptyGram(N_FEATURES, HORIZON_HOURS), a), accumulateGram(emptyGram(N_FEATURES, HORIZON_HOURS), b)]), 10);
+    const viaGrams = solveRidge(
+      addGrams([accumulateGram(emptyGram(N_FEATURES, HORIZON_HOURS), a), accumulateGram(emptyGram(N_FEATURES, HORIZON_HOURS), b)]),
+      10,
+    );
     for (let i = 0; i < direct.layers[0].w.length; i += 97) expect(viaGrams.layers[0].w[i]).toBeCloseTo(direct.layers[0].w[i], 9);
     for (let j = 0; j < HORIZON_HOURS; j++) expect(viaGrams.layers[0].b[j]).toBeCloseTo(direct.layers[0].b[j], 9);
     const bytes = encodeOnnx(viaGrams, { inputName: MODEL_INPUT, outputName: MODEL_OUTPUT, producerVersion: "test" });

@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { playPlan, savingsCaptured } from "../../ml/training/backtest-core.ts";
-import { mulberry32 } from "../../ml/training/data.ts";
 import {
   type DeferrableLoad,
   discretise,
@@ -11,6 +9,8 @@ import {
   priceAt,
   type Tariff,
 } from "../../ml/runtime/planner.ts";
+import { playPlan, savingsCaptured } from "../../ml/training/backtest-core.ts";
+import { mulberry32 } from "../../ml/training/data.ts";
 
 /**
  * Independent brute force: enumerates every sequence of battery moves (in SoC grid steps) and
@@ -59,7 +59,12 @@ function bruteForce(input: PlanInput): number {
       }
     }
   };
-  rec(0, s0, d.defs.map((df) => df.units), 0);
+  rec(
+    0,
+    s0,
+    d.defs.map((df) => df.units),
+    0,
+  );
   return best;
 }
 
@@ -72,9 +77,7 @@ function randomCase(seed: number, withDeferrable: boolean, withScenarios: boolea
     : [];
   return {
     load,
-    loadScenarios: withScenarios
-      ? [load, load.map((v) => v * 0.5), load.map((v) => v + Math.round(r() * 10) / 10)]
-      : undefined,
+    loadScenarios: withScenarios ? [load, load.map((v) => v * 0.5), load.map((v) => v + Math.round(r() * 10) / 10)] : undefined,
     prices: Array.from({ length: T }, () => [0.04, 0.12, 0.67][Math.floor(r() * 3)]),
     battery: {
       capacityKwh: 2,
@@ -153,7 +156,11 @@ describe("planner behaviour", () => {
   });
 
   it("does nothing on a flat tariff (losses make cycling unprofitable)", () => {
-    const plan = planSchedule({ load: [1, 2, 3], prices: [0.15, 0.15, 0.15], battery: { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 } });
+    const plan = planSchedule({
+      load: [1, 2, 3],
+      prices: [0.15, 0.15, 0.15],
+      battery: { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 },
+    });
     expect(plan.hours.every((h) => h.chargeKwh === 0 && h.dischargeKwh === 0)).toBe(true);
     expect(plan.savings).toBeCloseTo(0, 12);
   });

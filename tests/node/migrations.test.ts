@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
-import { startLocalDatabase } from "../../scripts/local-stack/database";
 import { migrateDatabase, withPool } from "../../scripts/local-stack/apply-migrations";
+import { startLocalDatabase } from "../../scripts/local-stack/database";
 
 const journal = JSON.parse(readFileSync(new URL("../../migrations/meta/_journal.json", import.meta.url), "utf8")) as { entries: unknown[] };
 
@@ -10,7 +10,11 @@ async function schemaOf(url: string, proxy: string | undefined) {
     const tables = await pool.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
     const indexes = await pool.query("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname");
     const applied = await pool.query("SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations");
-    return { tables: tables.rows.map((r) => r.table_name), indexes: indexes.rows.map((r) => r.indexname), applied: applied.rows[0].n as number };
+    return {
+      tables: tables.rows.map((r) => r.table_name),
+      indexes: indexes.rows.map((r) => r.indexname),
+      applied: applied.rows[0].n as number,
+    };
   });
 }
 

@@ -8,7 +8,13 @@ let clock = Date.parse("2026-03-01T10:00:00Z");
 const said: UserChatMessage[] = [];
 function say(sessionId: string, text: string): UserChatMessage {
   clock += 60_000;
-  const message = { messageId: `m${said.length + 1}`, sessionId, sessionTitle: `Session ${sessionId}`, text, at: new Date(clock).toISOString() };
+  const message = {
+    messageId: `m${said.length + 1}`,
+    sessionId,
+    sessionTitle: `Session ${sessionId}`,
+    text,
+    at: new Date(clock).toISOString(),
+  };
   said.unshift(message);
   return message;
 }
@@ -53,7 +59,13 @@ describe("quoteMentions", () => {
   it("returns two quotes by default, with the session they were said in", () => {
     const quotes = quoteMentions(messages, terms, GOALS.peak_over_limit);
     expect(quotes).toHaveLength(2);
-    expect(quotes[1]).toEqual({ sessionId: "garage", sessionTitle: "Session garage", messageId: "m1", excerpt: "The Garage meter must stay below 5 kW at peak.", at: messages[4].at });
+    expect(quotes[1]).toEqual({
+      sessionId: "garage",
+      sessionTitle: "Session garage",
+      messageId: "m1",
+      excerpt: "The Garage meter must stay below 5 kW at peak.",
+      at: messages[4].at,
+    });
   });
 
   it("shortens messages over 160 characters to an excerpt that ends in an ellipsis, not a space", () => {
@@ -66,11 +78,17 @@ describe("quoteMentions", () => {
 });
 
 describe("composeBody", () => {
-  const finding: ModelRunFinding = { kind: "peak_over_limit", message: "The next 24 hours peak at 7.2 kW around 18:00, above your 5 kW limit.", data: {} };
+  const finding: ModelRunFinding = {
+    kind: "peak_over_limit",
+    message: "The next 24 hours peak at 7.2 kW around 18:00, above your 5 kW limit.",
+    data: {},
+  };
 
   it("quotes the first quote with its day and session", () => {
     const quote = { sessionId: "s", sessionTitle: "Fuse", messageId: "m", excerpt: "Keep it under 5 kW", at: "2026-02-03T23:30:00Z" };
-    expect(composeBody(finding, [quote, { ...quote, excerpt: "ignored" }])).toBe(`${finding.message} On 2026-02-03, in "Fuse", you said: "Keep it under 5 kW"`);
+    expect(composeBody(finding, [quote, { ...quote, excerpt: "ignored" }])).toBe(
+      `${finding.message} On 2026-02-03, in "Fuse", you said: "Keep it under 5 kW"`,
+    );
   });
 
   it("is the finding alone without quotes", () => {

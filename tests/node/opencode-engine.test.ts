@@ -5,12 +5,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createOpencodeClient, type Event, type OpencodeClient, type Part } from "@opencode-ai/sdk/v2/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  startOpencodeServer,
-  type OpencodeServer,
-  type OpencodeToolDefinition,
-} from "../../scripts/local-stack/opencode-server.ts";
-import { contentText, startScriptedModelServer, type ScriptedModelServer } from "../support/scripted-model-server.ts";
+import { type OpencodeServer, type OpencodeToolDefinition, startOpencodeServer } from "../../scripts/local-stack/opencode-server.ts";
+import { contentText, type ScriptedModelServer, startScriptedModelServer } from "../support/scripted-model-server.ts";
 
 const TOOL_SECRET = "test-tool-secret-0123456789";
 const STEP_TIMEOUT_MS = 30_000;
@@ -112,7 +108,9 @@ function collectEvents(client: OpencodeClient, directory: string) {
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no event: ${what}`)), STEP_TIMEOUT_MS);
-        waiters.push({ match, resolve: (e) => {
+        waiters.push({
+          match,
+          resolve: (e) => {
             clearTimeout(timer);
             resolve(e);
           },
@@ -229,7 +227,9 @@ describe("opencode engine (offline)", () => {
       expect(toolMessage && contentText(toolMessage)).toContain("chart-42");
 
       // The agent prompt and the per-prompt system text both reach the model.
-      const system = model.requests[0]!.messages.filter((m) => m.role === "system").map(contentText).join("\n");
+      const system = model.requests[0]!.messages.filter((m) => m.role === "system")
+        .map(contentText)
+        .join("\n");
       expect(system).toContain("You are Wattboard's assistant");
       expect(system).toContain("The person is looking at the tab 'Overview' (tab-7).");
 

@@ -1,7 +1,7 @@
 import { Client } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { startLocalDatabase, type LocalDatabase } from "../../scripts/local-stack/database";
+import { type LocalDatabase, startLocalDatabase } from "../../scripts/local-stack/database";
 import { configureNodeDriver } from "../../scripts/local-stack/node-driver";
 import { startPgWebSocketProxy } from "../../scripts/local-stack/pg-ws-proxy";
 

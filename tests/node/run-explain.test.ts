@@ -20,7 +20,18 @@ function plan(start: string, hours: Record<number, Partial<ModelRunPlanHour>> = 
 }
 
 function figures(changes: Partial<ModelRunFigures> = {}): ModelRunFigures {
-  return { expectedCost: 3.1, baselineCost: 4, savings: 0.9, peakKw: 2.5, baselinePeakKw: 3, forecastKwh: 20.44, currency: "GBP", defaultTariff: false, historyHoursWithData: 168, ...changes };
+  return {
+    expectedCost: 3.1,
+    baselineCost: 4,
+    savings: 0.9,
+    peakKw: 2.5,
+    baselinePeakKw: 3,
+    forecastKwh: 20.44,
+    currency: "GBP",
+    defaultTariff: false,
+    historyHoursWithData: 168,
+    ...changes,
+  };
 }
 
 describe("local hour labels", () => {
@@ -70,7 +81,9 @@ describe("explainRun", () => {
         "Expected cost 4.00 GBP; there is nothing to shift (no battery or flexible load set).",
     );
     const shifted = plan(START, { 3: { deferrableKwh: { EV: 2 } } });
-    expect(explainRun({ figures: figures({ savings: 0 }), plan: shifted }, "UTC")).toContain("EV runs at 00:00. Expected cost 3.10 GBP; the plan saves little today.");
+    expect(explainRun({ figures: figures({ savings: 0 }), plan: shifted }, "UTC")).toContain(
+      "EV runs at 00:00. Expected cost 3.10 GBP; the plan saves little today.",
+    );
   });
 
   it("says so when no tariff is set and a flat default price was assumed", () => {

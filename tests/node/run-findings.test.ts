@@ -7,7 +7,16 @@ const START = Date.parse("2026-01-15T00:00:00Z");
 const INPUT_FROM = new Date(START - 168 * HOUR);
 
 function planHours(gridKwh: number[]): ModelRunPlanHour[] {
-  return gridKwh.map((grid, i) => ({ t: new Date(START + i * HOUR).toISOString(), priceKwh: 0.2, loadKwh: grid, chargeKwh: 0, dischargeKwh: 0, socKwh: 0, deferrableKwh: {}, gridKwh: grid }));
+  return gridKwh.map((grid, i) => ({
+    t: new Date(START + i * HOUR).toISOString(),
+    priceKwh: 0.2,
+    loadKwh: grid,
+    chargeKwh: 0,
+    dischargeKwh: 0,
+    socKwh: 0,
+    deferrableKwh: {},
+    gridKwh: grid,
+  }));
 }
 
 /** A quiet run: no limit, no savings, no previous forecast; each test changes one thing. */
@@ -29,7 +38,9 @@ const kinds = (changes: Partial<FindingsInput>) => detectFindings(input(changes)
 
 describe("findings: peak over the person's limit", () => {
   it("fires above the limit, naming the local hour of the peak", () => {
-    const [finding] = detectFindings(input({ plan: { peakKwh: 5.06, savings: 0, baselineCost: 2 }, assets: { peakLimitKw: 5 }, timezone: "Asia/Kolkata" }));
+    const [finding] = detectFindings(
+      input({ plan: { peakKwh: 5.06, savings: 0, baselineCost: 2 }, assets: { peakLimitKw: 5 }, timezone: "Asia/Kolkata" }),
+    );
     expect(finding.kind).toBe("peak_over_limit");
     // The peak is at 18:00 UTC, 23:30 in Kolkata: the label is the local hour.
     expect(finding.message).toBe("The next 24 hours peak at 5.1 kW around 23:00, above your 5 kW limit.");
@@ -46,7 +57,11 @@ describe("findings: peak over the person's limit", () => {
 describe("findings: the plan saves money", () => {
   it("fires from a tenth of the cost without a plan, with the share in whole percent", () => {
     const [finding] = detectFindings(input({ plan: { peakKwh: 3, savings: 0.5, baselineCost: 2 } }));
-    expect(finding).toEqual({ kind: "plan_saves", message: "Following today's plan saves 0.50 GBP (25 %) over the next 24 hours.", data: { savings: 0.5, baselineCost: 2 } });
+    expect(finding).toEqual({
+      kind: "plan_saves",
+      message: "Following today's plan saves 0.50 GBP (25 %) over the next 24 hours.",
+      data: { savings: 0.5, baselineCost: 2 },
+    });
     expect(kinds({ plan: { peakKwh: 3, savings: 0.2, baselineCost: 2 } })).toEqual(["plan_saves"]);
   });
 
@@ -66,7 +81,11 @@ describe("findings: consumption unlike the previous forecast", () => {
 
   it("fires at one and a half times the forecast, and at two thirds of it", () => {
     const [more] = detectFindings(input({ previous: previous(8), history: history(8, 1.5) }));
-    expect(more).toEqual({ kind: "consumption_anomaly", message: "Over the last 8 hours the meter used 12.0 kWh, 50 % more than forecast.", data: { actualKwh: 12, forecastKwh: 8, hours: 8 } });
+    expect(more).toEqual({
+      kind: "consumption_anomaly",
+      message: "Over the last 8 hours the meter used 12.0 kWh, 50 % more than forecast.",
+      data: { actualKwh: 12, forecastKwh: 8, hours: 8 },
+    });
     const [less] = detectFindings(input({ previous: previous(8), history: history(8, 0.6) }));
     expect(less.message).toBe("Over the last 8 hours the meter used 4.8 kWh, 40 % less than forecast.");
   });
@@ -75,7 +94,9 @@ describe("findings: consumption unlike the previous forecast", () => {
     expect(kinds({ previous: previous(8), history: history(8, 1.4) })).toEqual([]);
     expect(kinds({ previous: previous(8), history: history(8, 0.7) })).toEqual([]);
     expect(kinds({ previous: previous(5), history: history(5, 3) })).toEqual([]);
-    expect(kinds({ previous: { inputTo: new Date(START - 8 * HOUR), forecastKwh: Array(24).fill(0.1) }, history: history(8, 0.2) })).toEqual([]);
+    expect(
+      kinds({ previous: { inputTo: new Date(START - 8 * HOUR), forecastKwh: Array(24).fill(0.1) }, history: history(8, 0.2) }),
+    ).toEqual([]);
     expect(kinds({ previous: undefined, history: history(8, 3) })).toEqual([]);
   });
 
@@ -83,10 +104,19 @@ describe("findings: consumption unlike the previous forecast", () => {
     // Eight hours overlap, but three are missing: five are too few.
     const gaps = history(8, 3).map((kwh, i) => (i >= 165 ? Number.NaN : kwh));
     expect(kinds({ previous: previous(8), history: gaps })).toEqual([]);
-    expect(kinds({ previous: previous(8), history: history(8, 3).map((kwh, i) => (i === 167 ? Number.NaN : kwh)) })).toEqual(["consumption_anomaly"]);
+    expect(kinds({ previous: previous(8), history: history(8, 3).map((kwh, i) => (i === 167 ? Number.NaN : kwh)) })).toEqual([
+      "consumption_anomaly",
+    ]);
   });
 
   it("comes after the peak and the savings when all three fire", () => {
-    expect(kinds({ plan: { peakKwh: 6, savings: 1, baselineCost: 2 }, assets: { peakLimitKw: 5 }, previous: previous(8), history: history(8, 2) })).toEqual(["peak_over_limit", "plan_saves", "consumption_anomaly"]);
+    expect(
+      kinds({
+        plan: { peakKwh: 6, savings: 1, baselineCost: 2 },
+        assets: { peakLimitKw: 5 },
+        previous: previous(8),
+        history: history(8, 2),
+      }),
+    ).toEqual(["peak_over_limit", "plan_saves", "consumption_anomaly"]);
   });
 });

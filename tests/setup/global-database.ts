@@ -4,12 +4,13 @@
  * TEST_DATABASE_URL picks a real Postgres (its public schema is wiped); otherwise the embedded
  * PGlite runs in memory.
  */
-import { exportJWK, generateKeyPair } from "jose";
+
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair } from "jose";
 import type { TestProject } from "vitest/node";
-import { startLocalDatabase } from "../../scripts/local-stack/database";
 import { migrateDatabase, resetDatabase } from "../../scripts/local-stack/apply-migrations";
+import { startLocalDatabase } from "../../scripts/local-stack/database";
 import { startStoppablePostgres } from "./stoppable-postgres";
 
 export default async function setup(project: TestProject) {

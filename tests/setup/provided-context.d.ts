@@ -12,4 +12,5 @@ declare module "vitest" {
     supabasePublicJwk: string;
   }
 }
+
 export {};

@@ -49,7 +49,10 @@ export async function startStoppablePostgres(target: { host: string; port: numbe
         if (stopAfterAnswer) return void stop();
         client.write(chunk);
       });
-      for (const [a, b] of [[client, upstream], [upstream, client]]) {
+      for (const [a, b] of [
+        [client, upstream],
+        [upstream, client],
+      ]) {
         a.on("close", () => {
           open.delete(a);
           b.destroy();

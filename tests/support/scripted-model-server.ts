@@ -51,15 +51,16 @@ export function contentText(message: ChatMessage): string {
   const { content } = message;
   if (typeof content === "string") return content;
   if (Array.isArray(content)) {
-    return content
-      .map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : ""))
-      .join("");
+    return content.map((part) => (part && typeof part === "object" && "text" in part ? String(part.text) : "")).join("");
   }
   return "";
 }
 
 function isTitleRequest(body: ChatRequest): boolean {
-  const system = body.messages.filter((m) => m.role === "system").map(contentText).join("\n");
+  const system = body.messages
+    .filter((m) => m.role === "system")
+    .map(contentText)
+    .join("\n");
   return /title generator/i.test(system) && !body.tools?.length;
 }
 
@@ -192,9 +193,7 @@ export async function startScriptedModelServer(script: ScriptStep[] = []): Promi
           {
             role: "assistant",
             content: null,
-            tool_calls: [
-              { index: 0, id: `call_${seq}`, type: "function", function: { name: step.toolCall.name, arguments: "" } },
-            ],
+            tool_calls: [{ index: 0, id: `call_${seq}`, type: "function", function: { name: step.toolCall.name, arguments: "" } }],
           },
           null,
         ),

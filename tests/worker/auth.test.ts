@@ -1,7 +1,6 @@
-import { inject } from "vitest";
-import { describe, expect, it } from "vitest";
 import { base64url, importJWK, SignJWT } from "jose";
-import { authConfig, DEV_ISSUER, devUserId, TOKEN_AUDIENCE, verifyAccessToken, type AuthConfig } from "../../worker/auth/tokens";
+import { describe, expect, inject, it } from "vitest";
+import { type AuthConfig, authConfig, DEV_ISSUER, devUserId, TOKEN_AUDIENCE, verifyAccessToken } from "../../worker/auth/tokens";
 import { TEST_DEV_AUTH_SECRET } from "../setup/test-secrets";
 import { call, callWithEnv, signIn, uniqueEmail } from "./helpers";
 
@@ -9,7 +8,9 @@ const devSecret = new TextEncoder().encode(TEST_DEV_AUTH_SECRET);
 const now = () => Math.floor(Date.now() / 1000);
 
 async function devToken(claims: { sub?: string; aud?: string; iss?: string; exp?: number }, secret = devSecret) {
-  const jwt = new SignJWT({ email: "someone@example.test", role: "authenticated" }).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setIssuedAt();
+  const jwt = new SignJWT({ email: "someone@example.test", role: "authenticated" })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setIssuedAt();
   if (claims.sub !== undefined) jwt.setSubject(claims.sub);
   jwt.setIssuer(claims.iss ?? DEV_ISSUER).setAudience(claims.aud ?? TOKEN_AUDIENCE);
   jwt.setExpirationTime(claims.exp ?? now() + 600);
@@ -66,7 +67,10 @@ describe("rejected tokens get 401 with the error envelope", () => {
     ["no token", async () => undefined],
     ["a malformed token", async () => "not.a.jwt"],
     ["an expired token", async () => devToken({ sub: crypto.randomUUID(), exp: now() - 3600 })],
-    ["a token signed with another secret (forged)", async () => devToken({ sub: crypto.randomUUID() }, new TextEncoder().encode("some-other-secret-of-enough-length!!"))],
+    [
+      "a token signed with another secret (forged)",
+      async () => devToken({ sub: crypto.randomUUID() }, new TextEncoder().encode("some-other-secret-of-enough-length!!")),
+    ],
     ["an alg:none token", async () => unsignedToken({ sub: crypto.randomUUID(), aud: TOKEN_AUDIENCE, iss: DEV_ISSUER, exp: now() + 600 })],
     ["a token for another audience", async () => devToken({ sub: crypto.randomUUID(), aud: "service_role" })],
     ["a token from another issuer", async () => devToken({ sub: crypto.randomUUID(), iss: "https://evil.example/auth/v1" })],

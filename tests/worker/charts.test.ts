@@ -6,7 +6,10 @@ async function tabFor(token: string, title = "Home") {
 }
 
 async function chartOn(token: string, tabId: string, overrides: Record<string, unknown> = {}) {
-  const result = await call("POST", "/api/charts", { token, body: { tabId, title: "Power", spec: await ownChartSpec(token), ...overrides } });
+  const result = await call("POST", "/api/charts", {
+    token,
+    body: { tabId, title: "Power", spec: await ownChartSpec(token), ...overrides },
+  });
   expect(result.status).toBe(201);
   return result.body;
 }
@@ -16,14 +19,28 @@ describe("charts: happy path", () => {
     const { token } = await signIn();
     const tabId = await tabFor(token);
     const meterId = (await ownChartSpec(token)).meterIds[0];
-    const created = await call("POST", "/api/charts", { token, body: { tabId, title: "House power", spec: { meterIds: [meterId], metric: "power_w", window: { kind: "relative", preset: "last_7d" } } } });
+    const created = await call("POST", "/api/charts", {
+      token,
+      body: {
+        tabId,
+        title: "House power",
+        spec: { meterIds: [meterId], metric: "power_w", window: { kind: "relative", preset: "last_7d" } },
+      },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       tabId,
       title: "House power",
       source: "manual",
       provenance: null,
-      spec: { meterIds: [meterId], metric: "power_w", aggregation: "avg", chartType: "line", bucket: "auto", window: { kind: "relative", preset: "last_7d" } },
+      spec: {
+        meterIds: [meterId],
+        metric: "power_w",
+        aggregation: "avg",
+        chartType: "line",
+        bucket: "auto",
+        window: { kind: "relative", preset: "last_7d" },
+      },
       layout: { x: 0, y: 0, w: 6, h: 8 },
     });
     const read = await call("GET", `/api/charts/${created.body.id}`, { token });
@@ -44,7 +61,12 @@ describe("charts: happy path", () => {
     const tabId = await tabFor(token);
     for (const chartType of ["line", "area", "bar", "stacked", "heatmap"]) {
       const chart = await chartOn(token, tabId, {
-        spec: await ownChartSpec(token, { chartType, aggregation: "max", bucket: "1h", window: { kind: "absolute", from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00+01:00" } }),
+        spec: await ownChartSpec(token, {
+          chartType,
+          aggregation: "max",
+          bucket: "1h",
+          window: { kind: "absolute", from: "2026-01-01T00:00:00Z", to: "2026-01-08T00:00:00+01:00" },
+        }),
       });
       expect(chart.spec.chartType).toBe(chartType);
     }
@@ -55,9 +77,16 @@ describe("charts: happy path", () => {
     const tabId = await tabFor(token);
     const chart = await chartOn(token, tabId);
     const spec = await ownChartSpec(token, { metric: "voltage_v", chartType: "area", window: { kind: "relative", preset: "this_month" } });
-    const result = await call("PATCH", `/api/charts/${chart.id}`, { token, body: { title: "Voltage", spec, layout: { x: 6, y: 0, w: 6, h: 4 } } });
+    const result = await call("PATCH", `/api/charts/${chart.id}`, {
+      token,
+      body: { title: "Voltage", spec, layout: { x: 6, y: 0, w: 6, h: 4 } },
+    });
     expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ title: "Voltage", spec: { metric: "voltage_v", chartType: "area" }, layout: { x: 6, y: 0, w: 6, h: 4 } });
+    expect(result.body).toMatchObject({
+      title: "Voltage",
+      spec: { metric: "voltage_v", chartType: "area" },
+      layout: { x: 6, y: 0, w: 6, h: 4 },
+    });
     expect((await call("GET", `/api/charts/${chart.id}`, { token })).body.title).toBe("Voltage");
   });
 
@@ -92,8 +121,16 @@ describe("charts: an invalid spec gets 400 naming the field", () => {
     ["an unknown chart type", chartSpec({ chartType: "pie" }), "spec.chartType"],
     ["an unknown aggregation", chartSpec({ aggregation: "median" }), "spec.aggregation"],
     ["an unknown relative window", chartSpec({ window: { kind: "relative", preset: "last_decade" } }), "spec.window.preset"],
-    ["an absolute window that ends before it starts", chartSpec({ window: { kind: "absolute", from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" } }), "spec.window.to"],
-    ["a window timestamp without a zone", chartSpec({ window: { kind: "absolute", from: "2026-01-01 00:00", to: "2026-01-02T00:00:00Z" } }), "spec.window.from"],
+    [
+      "an absolute window that ends before it starts",
+      chartSpec({ window: { kind: "absolute", from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z" } }),
+      "spec.window.to",
+    ],
+    [
+      "a window timestamp without a zone",
+      chartSpec({ window: { kind: "absolute", from: "2026-01-01 00:00", to: "2026-01-02T00:00:00Z" } }),
+      "spec.window.from",
+    ],
     ["a heatmap of two meters", chartSpec({ chartType: "heatmap", meterIds: [crypto.randomUUID(), crypto.randomUUID()] }), "spec.meterIds"],
     ["stacked voltages", chartSpec({ chartType: "stacked", metric: "voltage_v" }), "spec.metric"],
     ["an unknown bucket", chartSpec({ bucket: "2h" }), "spec.bucket"],
@@ -157,7 +194,10 @@ describe("charts: another user's chart or tab is indistinguishable from a missin
     const owner = await signIn("owner");
     const intruder = await signIn("intruder");
     const ownerTab = await tabFor(owner.token);
-    const result = await call("POST", "/api/charts", { token: intruder.token, body: { tabId: ownerTab, title: "Sneaky", spec: chartSpec() } });
+    const result = await call("POST", "/api/charts", {
+      token: intruder.token,
+      body: { tabId: ownerTab, title: "Sneaky", spec: chartSpec() },
+    });
     expect(result.status).toBe(404);
     expect(result.body.error.message).toBe("Tab not found");
     expect((await call("GET", `/api/tabs/${ownerTab}`, { token: owner.token })).body.charts).toEqual([]);
@@ -168,11 +208,17 @@ describe("charts: another user's chart or tab is indistinguishable from a missin
     const intruder = await signIn("intruder");
     const ownerMeter = (await ownChartSpec(owner.token)).meterIds[0];
     const tabId = await tabFor(intruder.token);
-    const created = await call("POST", "/api/charts", { token: intruder.token, body: { tabId, title: "Peek", spec: chartSpec({ meterIds: [ownerMeter] }) } });
+    const created = await call("POST", "/api/charts", {
+      token: intruder.token,
+      body: { tabId, title: "Peek", spec: chartSpec({ meterIds: [ownerMeter] }) },
+    });
     expect(created.status).toBe(404);
     expect(created.body.error.message).toBe("Meter not found");
     const chart = await chartOn(intruder.token, tabId);
-    const updated = await call("PATCH", `/api/charts/${chart.id}`, { token: intruder.token, body: { spec: chartSpec({ meterIds: [ownerMeter] }) } });
+    const updated = await call("PATCH", `/api/charts/${chart.id}`, {
+      token: intruder.token,
+      body: { spec: chartSpec({ meterIds: [ownerMeter] }) },
+    });
     expect(updated.status).toBe(404);
     expect((await call("GET", `/api/charts/${chart.id}`, { token: intruder.token })).body.spec).toEqual(chart.spec);
   });

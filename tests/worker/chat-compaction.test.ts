@@ -1,10 +1,35 @@
 import { describe, expect, it } from "vitest";
-import { carriedContext, estimateTokens, formatSummary, mergeSummaries, needsCompaction, parseEngineSummary, parseFormattedSummary, recordedSummary, splitForCompaction } from "../../worker/chat/compaction";
-import type { ChatMessage, ChatTranscript as Transcript, ToolCallRecord } from "../../worker/chat/contract";
+import {
+  carriedContext,
+  estimateTokens,
+  formatSummary,
+  mergeSummaries,
+  needsCompaction,
+  parseEngineSummary,
+  parseFormattedSummary,
+  recordedSummary,
+  splitForCompaction,
+} from "../../worker/chat/compaction";
+import type { ChatMessage, ToolCallRecord, ChatTranscript as Transcript } from "../../worker/chat/contract";
 
 let clock = 0;
-const message = (role: ChatMessage["role"], text: string): ChatMessage => ({ id: `m${++clock}`, role, text, at: new Date(Date.UTC(2026, 0, 1, 0, 0, clock)).toISOString() });
-const chartCall = (messageId: string, title: string, id: string): ToolCallRecord => ({ id: `c-${id}`, messageId, agent: "analyst", tool: "create_chart", input: { title }, decision: "allow", result: { id, title }, error: null, at: "" });
+const message = (role: ChatMessage["role"], text: string): ChatMessage => ({
+  id: `m${++clock}`,
+  role,
+  text,
+  at: new Date(Date.UTC(2026, 0, 1, 0, 0, clock)).toISOString(),
+});
+const chartCall = (messageId: string, title: string, id: string): ToolCallRecord => ({
+  id: `c-${id}`,
+  messageId,
+  agent: "analyst",
+  tool: "create_chart",
+  input: { title },
+  decision: "allow",
+  result: { id, title },
+  error: null,
+  at: "",
+});
 
 function conversation(turns: number, size = 40): Transcript {
   const messages: ChatMessage[] = [];
@@ -37,7 +62,9 @@ describe("context compression", () => {
   it("lists the charts from the record even when the engine's summary forgets them", () => {
     const transcript = conversation(3);
     const { older } = splitForCompaction(transcript);
-    const engine = parseEngineSummary('Sure! ```json\n{"goal": "Lower the bill", "facts": ["Peak 4 kW"], "charts": [], "openQuestions": ["Tariff?"]}\n```');
+    const engine = parseEngineSummary(
+      'Sure! ```json\n{"goal": "Lower the bill", "facts": ["Peak 4 kW"], "charts": [], "openQuestions": ["Tariff?"]}\n```',
+    );
     const merged = mergeSummaries(recordedSummary(transcript, older), engine);
     expect(merged).toEqual({ goal: "Lower the bill", facts: ["Peak 4 kW"], charts: ["Chart 1 (id chart-1)"], openQuestions: ["Tariff?"] });
     expect(parseEngineSummary("no json here")).toBeUndefined();
@@ -46,9 +73,20 @@ describe("context compression", () => {
 
   it("builds on an earlier summary, and the engine is given only what follows it", () => {
     const first = conversation(3);
-    const summaryText = formatSummary({ goal: "Lower the bill", facts: ["Peak 4 kW"], charts: ["Chart 1 (id chart-1)"], openQuestions: [] }, 2);
-    expect(parseFormattedSummary(summaryText)).toEqual({ goal: "Lower the bill", facts: ["Peak 4 kW"], charts: ["Chart 1 (id chart-1)"], openQuestions: [] });
-    const withSummary: Transcript = { messages: [...first.messages.slice(0, 2), message("summary", summaryText), ...first.messages.slice(2)], toolCalls: first.toolCalls };
+    const summaryText = formatSummary(
+      { goal: "Lower the bill", facts: ["Peak 4 kW"], charts: ["Chart 1 (id chart-1)"], openQuestions: [] },
+      2,
+    );
+    expect(parseFormattedSummary(summaryText)).toEqual({
+      goal: "Lower the bill",
+      facts: ["Peak 4 kW"],
+      charts: ["Chart 1 (id chart-1)"],
+      openQuestions: [],
+    });
+    const withSummary: Transcript = {
+      messages: [...first.messages.slice(0, 2), message("summary", summaryText), ...first.messages.slice(2)],
+      toolCalls: first.toolCalls,
+    };
     const carried = carriedContext(withSummary)!;
     expect(carried).toContain("Goal: Lower the bill");
     expect(carried).toContain("Person: Question 3");

@@ -9,7 +9,8 @@ const PATH = "/api/internal/opencode/tool";
 const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
 afterAll(() => connection.close());
 
-const toolCall = (body: unknown, secret = TEST_OPENCODE_TOOL_SECRET) => call("POST", PATH, { body, headers: { Authorization: `Bearer ${secret}` } });
+const toolCall = (body: unknown, secret = TEST_OPENCODE_TOOL_SECRET) =>
+  call("POST", PATH, { body, headers: { Authorization: `Bearer ${secret}` } });
 
 /** A person with a tab, a meter and a chat session whose opencode session is answering a message. */
 async function personInTurn(label: string) {
@@ -20,14 +21,27 @@ async function personInTurn(label: string) {
   const engineSessionId = `ses_${crypto.randomUUID()}`;
   await linkEngineSession(connection.db, user.userId, session.id, "opencode", engineSessionId);
   const messageId = crypto.randomUUID();
-  await setEngineTurn(connection.db, engineSessionId, { chatSessionId: session.id, sessionTitle: "Model chat", messageId, messageAt: new Date().toISOString(), agentId: "analyst", tabId: tab.id, origin: "https://wattboard.test" });
+  await setEngineTurn(connection.db, engineSessionId, {
+    chatSessionId: session.id,
+    sessionTitle: "Model chat",
+    messageId,
+    messageAt: new Date().toISOString(),
+    agentId: "analyst",
+    tabId: tab.id,
+    origin: "https://wattboard.test",
+  });
   return { user, tab, meter, session, engineSessionId, messageId };
 }
 
 describe("opencode's tool calls back to the Worker", () => {
   it("runs the tool for the chat the engine session belongs to, on the picked tab, and records it", async () => {
     const { user, tab, meter, session, engineSessionId, messageId } = await personInTurn("engine-tool");
-    const result = await toolCall({ sessionID: engineSessionId, callID: "call_1", tool: "create_chart", input: { title: "House power", spec: chartSpec({ meterIds: [meter.id] }) } });
+    const result = await toolCall({
+      sessionID: engineSessionId,
+      callID: "call_1",
+      tool: "create_chart",
+      input: { title: "House power", spec: chartSpec({ meterIds: [meter.id] }) },
+    });
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ ok: true, summary: 'Created chart "House power"', result: { tabId: tab.id } });
 
@@ -49,7 +63,11 @@ describe("opencode's tool calls back to the Worker", () => {
     const { meter, engineSessionId } = await personInTurn("engine-owner");
     const other = await signIn("engine-other");
     const otherTab = (await call("POST", "/api/tabs", { token: other.token, body: { title: "Not yours" } })).body;
-    const result = await toolCall({ sessionID: engineSessionId, tool: "create_chart", input: { tabId: otherTab.id, title: "Sneaky", spec: chartSpec({ meterIds: [meter.id] }) } });
+    const result = await toolCall({
+      sessionID: engineSessionId,
+      tool: "create_chart",
+      input: { tabId: otherTab.id, title: "Sneaky", spec: chartSpec({ meterIds: [meter.id] }) },
+    });
     expect(result.body).toEqual({ ok: false, error: "Tab not found" });
     expect((await call("GET", `/api/tabs/${otherTab.id}`, { token: other.token })).body.charts).toEqual([]);
   });
@@ -73,7 +91,10 @@ describe("opencode's tool calls back to the Worker", () => {
 
   it("needs the shared secret, checked before anything about the call is revealed", async () => {
     const { engineSessionId } = await personInTurn("engine-secret");
-    for (const headers of [{}, { Authorization: "Bearer wrong-secret" }, { Authorization: TEST_OPENCODE_TOOL_SECRET }] as Record<string, string>[]) {
+    for (const headers of [{}, { Authorization: "Bearer wrong-secret" }, { Authorization: TEST_OPENCODE_TOOL_SECRET }] as Record<
+      string,
+      string
+    >[]) {
       const result = await call("POST", PATH, { body: { sessionID: engineSessionId, tool: "list_meters", input: {} }, headers });
       expect(result.status).toBe(401);
       expect(result.body.error.code).toBe("unauthorized");
@@ -85,7 +106,13 @@ describe("opencode's tool calls back to the Worker", () => {
   });
 
   it("does not exist when no opencode secret is configured", async () => {
-    const result = await callWithEnv({ OPENCODE_TOOL_SECRET: undefined }, "POST", PATH, { sessionID: "ses_x", tool: "list_meters", input: {} }, { Authorization: "Bearer anything" });
+    const result = await callWithEnv(
+      { OPENCODE_TOOL_SECRET: undefined },
+      "POST",
+      PATH,
+      { sessionID: "ses_x", tool: "list_meters", input: {} },
+      { Authorization: "Bearer anything" },
+    );
     expect(result.status).toBe(404);
     expect(result.body).toEqual({ error: { code: "route_not_found", message: `No route POST ${PATH}` } });
   });

@@ -13,7 +13,10 @@ type Message = { type: string; seq: number; payload: { n?: number; meterId?: str
 
 async function openTab(token: string) {
   const { body } = await call("POST", "/api/ws/ticket", { token });
-  const response = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/ws?ticket=${encodeURIComponent(body.ticket)}`, { headers: { Upgrade: "websocket" } });
+  const response = await (exports as { default: Fetcher }).default.fetch(
+    `http://wattboard.test/api/ws?ticket=${encodeURIComponent(body.ticket)}`,
+    { headers: { Upgrade: "websocket" } },
+  );
   const socket = response.webSocket!;
   socket.accept();
   const messages: Message[] = [];
@@ -54,7 +57,14 @@ describe("fault: a UserHub evicted while sockets are open", () => {
     const { token, userId } = await signIn();
     const meter = await createMeter(token);
     const tab = (await call("POST", "/api/tabs", { token, body: { title: "Live" } })).body;
-    await call("POST", "/api/charts", { token, body: { tabId: tab.id, title: "Power", spec: { meterIds: [meter.id], metric: "power_w", window: { kind: "relative", preset: "last_24h" } } } });
+    await call("POST", "/api/charts", {
+      token,
+      body: {
+        tabId: tab.id,
+        title: "Power",
+        spec: { meterIds: [meter.id], metric: "power_w", window: { kind: "relative", preset: "last_24h" } },
+      },
+    });
     const hub = env.USER_HUB.get(env.USER_HUB.idFromName(userId));
     const tabs = [await openTab(token), await openTab(token)];
     await hub.publish("model.run", { n: 1 });

@@ -29,7 +29,11 @@ async function webhook(meterId: string, secret: string, body: string): Promise<R
   const response = await createApp().fetch(
     new Request(`http://wattboard.test/api/ingest/${meterId}`, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": await sign(secret, timestamp, body) },
+      headers: {
+        "Content-Type": "application/json",
+        "X-Wattboard-Timestamp": timestamp,
+        "X-Wattboard-Signature": await sign(secret, timestamp, body),
+      },
       body,
     }),
     faultEnv,
@@ -74,11 +78,17 @@ async function meterSends(
 
 function minuteBatches(count: number, size: number) {
   const start = Date.now() - (count * size + 10) * 60_000;
-  return Array.from({ length: count }, (_, b) => Array.from({ length: size }, (_, i) => ({ ts: new Date(start + (b * size + i) * 60_000).toISOString(), power_w: 100 + i })));
+  return Array.from({ length: count }, (_, b) =>
+    Array.from({ length: size }, (_, i) => ({ ts: new Date(start + (b * size + i) * 60_000).toISOString(), power_w: 100 + i })),
+  );
 }
 
 async function storedCount(token: string, meterId: string): Promise<number> {
-  const series = await call("GET", `/api/meters/${meterId}/series?metric=power_w&from=2020-01-01T00:00:00Z&to=${new Date(Date.now() + 3_600_000).toISOString()}&points=5000&bucket=1mo`, { token });
+  const series = await call(
+    "GET",
+    `/api/meters/${meterId}/series?metric=power_w&from=2020-01-01T00:00:00Z&to=${new Date(Date.now() + 3_600_000).toISOString()}&points=5000&bucket=1mo`,
+    { token },
+  );
   return series.body.points.reduce((total: number, p: { count: number }) => total + p.count, 0);
 }
 

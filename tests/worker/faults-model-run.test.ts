@@ -42,7 +42,9 @@ async function meterWithFinding() {
 
 /** One delivery of the job, as the queue would make it, to the real consumer on the stoppable Postgres. */
 async function deliver(job: InferenceJob, attempts: number) {
-  const batch = createMessageBatch<InferenceJob>("wattboard-inference", [{ id: `job-${attempts}`, timestamp: new Date(), attempts, body: job }]);
+  const batch = createMessageBatch<InferenceJob>("wattboard-inference", [
+    { id: `job-${attempts}`, timestamp: new Date(), attempts, body: job },
+  ]);
   const retry = vi.spyOn(batch.messages[0], "retry");
   const ctx = createExecutionContext();
   await consumeInferenceBatch(batch, faultEnv, runMeterFromQueue);
@@ -87,7 +89,9 @@ describe("fault: Postgres stops during a model run", () => {
     expect(delays).toEqual([10, 20, 40, 80, 160, 300]);
 
     // The queue then moves the message to the dead letter queue, whose consumer is the same Worker.
-    const dead = createMessageBatch<InferenceJob>("wattboard-inference-dlq", [{ id: "dead-1", timestamp: new Date(), attempts: 1, body: job }]);
+    const dead = createMessageBatch<InferenceJob>("wattboard-inference-dlq", [
+      { id: "dead-1", timestamp: new Date(), attempts: 1, body: job },
+    ]);
     const ctx = createExecutionContext();
     await worker.queue(dead, faultEnv as never);
     expect((await getQueueResult(dead, ctx)).explicitAcks).toEqual(["dead-1"]);

@@ -27,7 +27,9 @@ describe("API surface", () => {
     const result = await call("GET", "/api/openapi.json");
     expect(result.status).toBe(200);
     expect(result.body.openapi).toBe("3.1.0");
-    expect(Object.keys(result.body.paths)).toEqual(expect.arrayContaining(["/api/tabs", "/api/tabs/{id}", "/api/charts", "/api/charts/{id}", "/api/health"]));
+    expect(Object.keys(result.body.paths)).toEqual(
+      expect.arrayContaining(["/api/tabs", "/api/tabs/{id}", "/api/charts", "/api/charts/{id}", "/api/health"]),
+    );
     expect(result.body.components.schemas.Chart.properties.spec).toBeDefined();
   });
 

@@ -10,7 +10,11 @@ export interface ApiResult<T = any> {
 }
 
 /** Calls the real Worker (its default export) the way a browser or script would. */
-export async function call<T = any>(method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<ApiResult<T>> {
+export async function call<T = any>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResult<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined || options.rawBody !== undefined) headers["Content-Type"] = "application/json";
@@ -24,10 +28,20 @@ export async function call<T = any>(method: string, path: string, options: { tok
 }
 
 /** The same app with a changed configuration, for cases the test bindings cannot express. */
-export async function callWithEnv(overrides: Partial<Env>, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResult> {
+export async function callWithEnv(
+  overrides: Partial<Env>,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResult> {
   const app = createApp();
   const waits: Promise<unknown>[] = [];
-  const ctx = { waitUntil: (p: Promise<unknown>) => waits.push(p), passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => waits.push(p),
+    passThroughOnException: () => {},
+    props: {},
+  } as unknown as ExecutionContext;
   const response = await app.fetch(
     new Request(`http://wattboard.test${path}`, {
       method,
@@ -72,7 +86,11 @@ const meterOfToken = new Map<string, Promise<string>>();
 
 /** A valid spec on a meter of the user (one meter per token, created on first use). */
 export async function ownChartSpec(token: string, overrides: Record<string, unknown> = {}) {
-  if (!meterOfToken.has(token)) meterOfToken.set(token, createMeter(token, { name: "Chart meter" }).then((m) => m.id));
+  if (!meterOfToken.has(token))
+    meterOfToken.set(
+      token,
+      createMeter(token, { name: "Chart meter" }).then((m) => m.id),
+    );
   return chartSpec({ meterIds: [await meterOfToken.get(token)!], ...overrides });
 }
 
@@ -113,5 +131,9 @@ export async function postReadings(
 
 /** Hourly readings ending before now, oldest first. */
 export function hourlyReadings(count: number, start = Date.now() - (count + 1) * 3_600_000) {
-  return Array.from({ length: count }, (_, i) => ({ ts: new Date(start + i * 3_600_000).toISOString(), power_w: 1000 + i, energy_wh: 1000 + i }));
+  return Array.from({ length: count }, (_, i) => ({
+    ts: new Date(start + i * 3_600_000).toISOString(),
+    power_w: 1000 + i,
+    energy_wh: 1000 + i,
+  }));
 }

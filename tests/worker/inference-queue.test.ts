@@ -1,4 +1,4 @@
-import { createMessageBatch, env, getQueueResult, createExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { consumeInferenceBatch, retryDelaySeconds } from "../../worker/runs/queue-consumer";
 import type { InferenceJob } from "../../worker/runs/queue-job";
@@ -6,7 +6,12 @@ import type { InferenceJob } from "../../worker/runs/queue-job";
 const meterA = "aaaaaaaa-0000-4000-8000-000000000001";
 const meterB = "bbbbbbbb-0000-4000-8000-000000000002";
 const user = "cccccccc-0000-4000-8000-000000000003";
-const job = (meterId: string, newestTs: string, trigger: "auto" | "manual" = "auto"): InferenceJob => ({ meterId, userId: user, newestTs, trigger });
+const job = (meterId: string, newestTs: string, trigger: "auto" | "manual" = "auto"): InferenceJob => ({
+  meterId,
+  userId: user,
+  newestTs,
+  trigger,
+});
 
 describe("inference queue consumer", () => {
   it("runs each meter once per batch with its newest job, and a manual ask wins", async () => {

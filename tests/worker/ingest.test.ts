@@ -7,7 +7,11 @@ import type { InferenceJob } from "../../worker/runs/queue-job";
 import { call, createMeter, hourlyReadings, postReadings, sign, signIn } from "./helpers";
 
 async function storedCount(token: string, meterId: string) {
-  const series = await call("GET", `/api/meters/${meterId}/series?metric=power_w&from=2020-01-01T00:00:00Z&to=${new Date(Date.now() + 3_600_000).toISOString()}&points=5000&bucket=1mo`, { token });
+  const series = await call(
+    "GET",
+    `/api/meters/${meterId}/series?metric=power_w&from=2020-01-01T00:00:00Z&to=${new Date(Date.now() + 3_600_000).toISOString()}&points=5000&bucket=1mo`,
+    { token },
+  );
   return series.body.points.reduce((total: number, p: { count: number }) => total + p.count, 0);
 }
 
@@ -38,9 +42,15 @@ describe("webhook: signatures", () => {
       await postReadings(meter.id, meter.webhook.secret, body, { signature: "" }),
       await postReadings(meter.id, meter.webhook.secret, body, { signature: "md5=abc" }),
       // The signature of a different body (tampered payload).
-      await postReadings(meter.id, meter.webhook.secret, body, { timestamp, signature: await sign(meter.webhook.secret, String(timestamp), JSON.stringify({ readings: [] })) }),
+      await postReadings(meter.id, meter.webhook.secret, body, {
+        timestamp,
+        signature: await sign(meter.webhook.secret, String(timestamp), JSON.stringify({ readings: [] })),
+      }),
       // The right body with one hex digit of the MAC changed.
-      await postReadings(meter.id, meter.webhook.secret, body, { timestamp, signature: flipLastNibble(await sign(meter.webhook.secret, String(timestamp), JSON.stringify(body))) }),
+      await postReadings(meter.id, meter.webhook.secret, body, {
+        timestamp,
+        signature: flipLastNibble(await sign(meter.webhook.secret, String(timestamp), JSON.stringify(body))),
+      }),
     ];
     for (const result of cases) {
       expect(result.status).toBe(401);
@@ -57,7 +67,9 @@ describe("webhook: signatures", () => {
       const result = await postReadings(meter.id, meter.webhook.secret, { readings: hourlyReadings(1) }, { timestamp });
       expect(result.status).toBe(401);
     }
-    expect((await postReadings(meter.id, meter.webhook.secret, { readings: hourlyReadings(1) }, { timestamp: now - 240 })).status).toBe(200);
+    expect((await postReadings(meter.id, meter.webhook.secret, { readings: hourlyReadings(1) }, { timestamp: now - 240 })).status).toBe(
+      200,
+    );
     expect(await storedCount(token, meter.id)).toBe(1);
   });
 
@@ -114,14 +126,34 @@ describe("webhook: validation stores nothing from a bad batch", () => {
     ["an empty batch", { readings: [] }, "readings"],
     ["a reading with no values", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString() }] }, "readings.0"],
     ["a reading from 1999", { readings: [{ ts: "1999-12-31T23:00:00Z", power_w: 5 }] }, "readings.0.ts"],
-    ["a reading an hour in the future", { readings: [{ ts: new Date(Date.now() + 3_600_000).toISOString(), power_w: 5 }] }, "readings.0.ts"],
+    [
+      "a reading an hour in the future",
+      { readings: [{ ts: new Date(Date.now() + 3_600_000).toISOString(), power_w: 5 }] },
+      "readings.0.ts",
+    ],
     ["a timestamp without zone", { readings: [{ ts: "2026-01-01T00:00:00", power_w: 5 }] }, "readings.0.ts"],
-    ["a power factor above 1", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), power_factor: 1.5 }] }, "readings.0.power_factor"],
+    [
+      "a power factor above 1",
+      { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), power_factor: 1.5 }] },
+      "readings.0.power_factor",
+    ],
     ["negative energy", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), energy_wh: -1 }] }, "readings.0.energy_wh"],
     // Stored, such values used to overflow Postgres's sums: every series of the meter answered 500.
-    ["a power no meter measures (1.5e308 W)", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), power_w: 1.5e308 }] }, "readings.0.power_w"],
-    ["an energy no meter measures", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), energy_wh: 1.7e308 }] }, "readings.0.energy_wh"],
-    ["a current no meter measures", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), current_a: -1e300 }] }, "readings.0.current_a"],
+    [
+      "a power no meter measures (1.5e308 W)",
+      { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), power_w: 1.5e308 }] },
+      "readings.0.power_w",
+    ],
+    [
+      "an energy no meter measures",
+      { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), energy_wh: 1.7e308 }] },
+      "readings.0.energy_wh",
+    ],
+    [
+      "a current no meter measures",
+      { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), current_a: -1e300 }] },
+      "readings.0.current_a",
+    ],
     ["an unknown field", { readings: [{ ts: new Date(Date.now() - 60_000).toISOString(), power_w: 1, watts: 1 }] }, "readings.0"],
     ["no readings key", { data: [] }, "readings"],
   ])("%s", async (_name, body, path) => {
@@ -153,7 +185,10 @@ describe("webhook: idempotency and side effects", () => {
     const { token, meter } = await meterFor();
     const readings = hourlyReadings(6);
     const sameInstant = { ...readings[0], ts: readings[0].ts.replace("Z", "+00:00"), power_w: 9 };
-    expect((await postReadings(meter.id, meter.webhook.secret, { readings: [...readings.slice(0, 4), sameInstant] })).body).toEqual({ accepted: 4, duplicates: 1 });
+    expect((await postReadings(meter.id, meter.webhook.secret, { readings: [...readings.slice(0, 4), sameInstant] })).body).toEqual({
+      accepted: 4,
+      duplicates: 1,
+    });
     expect((await postReadings(meter.id, meter.webhook.secret, { readings })).body).toEqual({ accepted: 2, duplicates: 4 });
     expect(await storedCount(token, meter.id)).toBe(6);
   });
@@ -168,7 +203,11 @@ describe("webhook: idempotency and side effects", () => {
     const response = await createApp().fetch(
       new Request(`http://wattboard.test/api/ingest/${meter.id}`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": await sign(meter.webhook.secret, timestamp, body) },
+        headers: {
+          "Content-Type": "application/json",
+          "X-Wattboard-Timestamp": timestamp,
+          "X-Wattboard-Signature": await sign(meter.webhook.secret, timestamp, body),
+        },
         body,
       }),
       { ...env, INFERENCE_QUEUE: { send: async (job: InferenceJob) => void sent.push(job) } as unknown as Queue<InferenceJob> },

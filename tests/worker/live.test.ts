@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import { call, createMeter, hourlyReadings, postReadings, signIn } from "./helpers";
 
 async function openSocket(ticket: string) {
-  const response = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/ws?ticket=${encodeURIComponent(ticket)}`, { headers: { Upgrade: "websocket" } });
+  const response = await (exports as { default: Fetcher }).default.fetch(
+    `http://wattboard.test/api/ws?ticket=${encodeURIComponent(ticket)}`,
+    { headers: { Upgrade: "websocket" } },
+  );
   return response;
 }
 
@@ -80,7 +83,14 @@ describe("live events from ingestion and runs", () => {
     const charted = await createMeter(token, { name: "On a chart" });
     const hidden = await createMeter(token, { name: "Not on a chart" });
     const tab = (await call("POST", "/api/tabs", { token, body: { title: "Home" } })).body.id;
-    await call("POST", "/api/charts", { token, body: { tabId: tab, title: "Power", spec: { meterIds: [charted.id], metric: "power_w", window: { kind: "relative", preset: "last_24h" } } } });
+    await call("POST", "/api/charts", {
+      token,
+      body: {
+        tabId: tab,
+        title: "Power",
+        spec: { meterIds: [charted.id], metric: "power_w", window: { kind: "relative", preset: "last_24h" } },
+      },
+    });
     const { body } = await call("POST", "/api/ws/ticket", { token });
     const socket = (await openSocket(body.ticket)).webSocket!;
     socket.accept();

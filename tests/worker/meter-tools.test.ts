@@ -8,7 +8,16 @@ const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
 afterAll(() => connection.close());
 
 const [listMeters, setGoal] = meterTools;
-const contextOf = (userId: string) => ({ db: connection.db, env, userId, origin: "http://wattboard.test", sessionId: crypto.randomUUID(), sessionTitle: "Goals", messageId: crypto.randomUUID(), messageAt: new Date().toISOString() });
+const contextOf = (userId: string) => ({
+  db: connection.db,
+  env,
+  userId,
+  origin: "http://wattboard.test",
+  sessionId: crypto.randomUUID(),
+  sessionTitle: "Goals",
+  messageId: crypto.randomUUID(),
+  messageAt: new Date().toISOString(),
+});
 
 describe("meter chat tools go through the meters' operations", () => {
   it("set_goal changes the peak limit as PATCH does, keeping the other flexible assets", async () => {
@@ -28,7 +37,16 @@ describe("meter chat tools go through the meters' operations", () => {
     await createMeter(token, { name: "Oven", kind: "device", parentId: site.id });
     const { result, summary } = await listMeters.run(contextOf(userId), {});
     const listed = (await call("GET", "/api/meters", { token })).body.meters;
-    expect(result).toEqual(listed.map(({ id, name, kind, parentId, timezone, lastReadingAt }: Record<string, unknown>) => ({ id, name, kind, parentId, timezone, lastReadingAt })));
+    expect(result).toEqual(
+      listed.map(({ id, name, kind, parentId, timezone, lastReadingAt }: Record<string, unknown>) => ({
+        id,
+        name,
+        kind,
+        parentId,
+        timezone,
+        lastReadingAt,
+      })),
+    );
     expect(summary).toBe("2 meters: Shop, Oven");
   });
 
@@ -37,7 +55,10 @@ describe("meter chat tools go through the meters' operations", () => {
     const intruder = await signIn("intruder");
     const meter = await createMeter(owner.token);
     for (const meterId of [meter.id, crypto.randomUUID()]) {
-      await expect(setGoal.run(contextOf(intruder.userId), { meterId, peakLimitKw: 1 })).rejects.toMatchObject({ status: 404, message: "Meter not found" });
+      await expect(setGoal.run(contextOf(intruder.userId), { meterId, peakLimitKw: 1 })).rejects.toMatchObject({
+        status: 404,
+        message: "Meter not found",
+      });
     }
     expect((await call("GET", `/api/meters/${meter.id}`, { token: owner.token })).body.assets).toBeNull();
   });

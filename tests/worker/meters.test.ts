@@ -20,7 +20,10 @@ describe("meters: happy path", () => {
   it("puts device sub-meters under a site, renames and changes time zone", async () => {
     const { token } = await signIn();
     const site = await createMeter(token, { name: "Shop" });
-    const device = await call("POST", "/api/meters", { token, body: { name: "Fridge", timezone: "Europe/London", kind: "device", parentId: site.id } });
+    const device = await call("POST", "/api/meters", {
+      token,
+      body: { name: "Fridge", timezone: "Europe/London", kind: "device", parentId: site.id },
+    });
     expect(device.status).toBe(201);
     expect(device.body).toMatchObject({ kind: "device", parentId: site.id });
     const renamed = await call("PATCH", `/api/meters/${device.body.id}`, { token, body: { name: "Cold room", timezone: "Europe/Paris" } });
@@ -44,7 +47,9 @@ describe("meters: happy path", () => {
     const again = await call("POST", `/api/meters/${meter.id}/webhook/rotate`, { token });
     // Two rotations later the first secret is no longer current or previous.
     expect((await postReadings(meter.id, meter.webhook.secret, { readings: hourlyReadings(1) })).status).toBe(401);
-    expect((await postReadings(meter.id, again.body.webhook.secret, { readings: hourlyReadings(1, Date.now() - 60_000) })).status).toBe(200);
+    expect((await postReadings(meter.id, again.body.webhook.secret, { readings: hourlyReadings(1, Date.now() - 60_000) })).status).toBe(
+      200,
+    );
   });
 
   it("deletes a meter with its readings only after confirmation", async () => {
@@ -109,7 +114,10 @@ describe("meters: another user's meter is indistinguishable from a missing one",
         expect(result.body.error.message).toBe("Meter not found");
       }
     }
-    const intruderDevice = await call("POST", "/api/meters", { token: intruder.token, body: { name: "x", timezone: "UTC", kind: "device", parentId: meter.id } });
+    const intruderDevice = await call("POST", "/api/meters", {
+      token: intruder.token,
+      body: { name: "x", timezone: "UTC", kind: "device", parentId: meter.id },
+    });
     expect(intruderDevice.status).toBe(404);
     expect((await call("GET", `/api/meters/${meter.id}`, { token: owner.token })).body.name).toBe("House");
     expect((await postReadings(meter.id, meter.webhook.secret, { readings: hourlyReadings(1) })).status).toBe(200);

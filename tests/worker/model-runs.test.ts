@@ -26,8 +26,10 @@ async function meterWithHistory(days: number, settings: Record<string, unknown> 
   const user = await signIn();
   const meter = await createMeter(user.token, { timezone: "Europe/London" });
   const readings = dailyProfile(days, fresh);
-  for (let i = 0; i < readings.length; i += 5_000) await postReadings(meter.id, meter.webhook.secret, { readings: readings.slice(i, i + 5_000) });
-  if (Object.keys(settings).length) expect((await call("PATCH", `/api/meters/${meter.id}`, { token: user.token, body: settings })).status).toBe(200);
+  for (let i = 0; i < readings.length; i += 5_000)
+    await postReadings(meter.id, meter.webhook.secret, { readings: readings.slice(i, i + 5_000) });
+  if (Object.keys(settings).length)
+    expect((await call("PATCH", `/api/meters/${meter.id}`, { token: user.token, body: settings })).status).toBe(200);
   return { ...user, meter };
 }
 
@@ -42,8 +44,19 @@ async function latestRunOf(token: string, meterId: string) {
 }
 
 const BATTERY_ON_DYNAMIC_TARIFF = {
-  tariff: { kind: "tou", defaultPrice: 0.15, periods: [{ from: "16:00", to: "20:00", price: 0.6 }, { from: "00:00", to: "06:00", price: 0.05 }], currency: "GBP" },
-  assets: { battery: { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 }, deferrableLoads: [{ name: "EV", energyKwh: 6, powerKw: 3, fromHour: 18, toHour: 7 }] },
+  tariff: {
+    kind: "tou",
+    defaultPrice: 0.15,
+    periods: [
+      { from: "16:00", to: "20:00", price: 0.6 },
+      { from: "00:00", to: "06:00", price: 0.05 },
+    ],
+    currency: "GBP",
+  },
+  assets: {
+    battery: { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 },
+    deferrableLoads: [{ name: "EV", energyKwh: 6, powerKw: 3, fromHour: 18, toHour: 7 }],
+  },
 };
 
 describe("model runs: manual trigger", () => {
@@ -120,9 +133,17 @@ describe("model runs: automatic", () => {
 describe("tariff and assets validation", () => {
   it.each([
     ["an unknown tariff kind", { tariff: { kind: "spot" } }, "tariff.kind"],
-    ["a ToU period with a bad clock", { tariff: { kind: "tou", defaultPrice: 0.2, periods: [{ from: "25:00", to: "06:00", price: 0.1 }] } }, "tariff.periods.0.from"],
+    [
+      "a ToU period with a bad clock",
+      { tariff: { kind: "tou", defaultPrice: 0.2, periods: [{ from: "25:00", to: "06:00", price: 0.1 }] } },
+      "tariff.periods.0.from",
+    ],
     ["a battery without capacity", { assets: { battery: { powerKw: 2 } } }, "assets.battery.capacityKwh"],
-    ["an empty EV window", { assets: { deferrableLoads: [{ name: "EV", energyKwh: 5, powerKw: 3, fromHour: 7, toHour: 7 }] } }, "assets.deferrableLoads.0.toHour"],
+    [
+      "an empty EV window",
+      { assets: { deferrableLoads: [{ name: "EV", energyKwh: 5, powerKw: 3, fromHour: 7, toHour: 7 }] } },
+      "assets.deferrableLoads.0.toHour",
+    ],
   ])("%s", async (_name, body, path) => {
     const { token } = await signIn();
     const meter = await createMeter(token);
@@ -135,7 +156,10 @@ describe("tariff and assets validation", () => {
   it("stores the London 2013 dynamic tariff preset", async () => {
     const { token } = await signIn();
     const meter = await createMeter(token);
-    const result = await call("PATCH", `/api/meters/${meter.id}`, { token, body: { tariff: { kind: "preset", name: "london-dynamic-2013" } } });
+    const result = await call("PATCH", `/api/meters/${meter.id}`, {
+      token,
+      body: { tariff: { kind: "preset", name: "london-dynamic-2013" } },
+    });
     expect(result.body.tariff).toEqual({ kind: "preset", name: "london-dynamic-2013" });
   });
 });

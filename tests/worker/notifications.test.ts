@@ -3,14 +3,18 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { connectDatabase } from "../../worker/db/client";
 import { findMeterById } from "../../worker/meters/queries";
-import type { ModelRunRow } from "../../worker/runs/queries";
-import { insertModelRun } from "../../worker/runs/queries";
 import { NOTIFY_AT_MOST_EVERY_MS } from "../../worker/notifications/compose";
 import { notifyFindings } from "../../worker/notifications/service";
 import type { ModelRunFinding } from "../../worker/runs/contract";
+import type { ModelRunRow } from "../../worker/runs/queries";
+import { insertModelRun } from "../../worker/runs/queries";
 import { call, createMeter, postReadings, signIn } from "./helpers";
 
-const PEAK: ModelRunFinding = { kind: "peak_over_limit", message: "The next 24 hours peak at 7.2 kW around 18:00, above your 5 kW limit.", data: { peakKw: 7.2, limitKw: 5 } };
+const PEAK: ModelRunFinding = {
+  kind: "peak_over_limit",
+  message: "The next 24 hours peak at 7.2 kW around 18:00, above your 5 kW limit.",
+  data: { peakKw: 7.2, limitKw: 5 },
+};
 
 /** A stored run with the given findings, as the model would write it. */
 async function runWith(meterId: string, ownerId: string, findings: ModelRunFinding[]): Promise<ModelRunRow> {
@@ -25,7 +29,17 @@ async function runWith(meterId: string, ownerId: string, findings: ModelRunFindi
       inputTo: new Date(),
       forecastKwh: Array(24).fill(0.5),
       plan: [],
-      figures: { expectedCost: 1, baselineCost: 1, savings: 0, peakKw: 7.2, baselinePeakKw: 7.2, forecastKwh: 12, currency: "GBP", defaultTariff: true, historyHoursWithData: 168 },
+      figures: {
+        expectedCost: 1,
+        baselineCost: 1,
+        savings: 0,
+        peakKw: 7.2,
+        baselinePeakKw: 7.2,
+        forecastKwh: 12,
+        currency: "GBP",
+        defaultTariff: true,
+        historyHoursWithData: 168,
+      },
       findings,
     });
   } finally {
@@ -44,7 +58,9 @@ async function notify(meterId: string, run: ModelRunRow, now?: Date) {
 
 async function openSocket(token: string) {
   const { body } = await call("POST", "/api/ws/ticket", { token });
-  const response = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/ws?ticket=${body.ticket}`, { headers: { Upgrade: "websocket" } });
+  const response = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/ws?ticket=${body.ticket}`, {
+    headers: { Upgrade: "websocket" },
+  });
   const socket = response.webSocket!;
   socket.accept();
   const received: { type: string; payload: { title?: string } }[] = [];
@@ -71,7 +87,11 @@ describe("notifications from findings", () => {
     expect(notification.body).toContain('you said: "The Garage meter must stay below 5 kW at peak');
     const inbox = await call("GET", "/api/notifications", { token });
     expect(inbox.body.unreadCount).toBe(1);
-    expect(inbox.body.notifications[0].context[0]).toMatchObject({ sessionId: session.id, sessionTitle: "Keeping the garage under control", link: `/chat/${session.id}` });
+    expect(inbox.body.notifications[0].context[0]).toMatchObject({
+      sessionId: session.id,
+      sessionTitle: "Keeping the garage under control",
+      link: `/chat/${session.id}`,
+    });
   });
 
   it("say just the finding when nothing relevant was discussed", async () => {
@@ -109,7 +129,10 @@ describe("notifications from findings", () => {
     const later = new Date(Date.now() + NOTIFY_AT_MOST_EVERY_MS + 60_000);
     expect(await notify(meter.id, await runWith(meter.id, userId, [PEAK]), later)).toHaveLength(1);
 
-    const saved = await call("PUT", "/api/notification-settings", { token, body: { mutedKinds: ["plan_saves"], quietFromHour: 0, quietToHour: 23, timezone: "UTC" } });
+    const saved = await call("PUT", "/api/notification-settings", {
+      token,
+      body: { mutedKinds: ["plan_saves"], quietFromHour: 0, quietToHour: 23, timezone: "UTC" },
+    });
     expect(saved.status).toBe(200);
     const saves: ModelRunFinding = { kind: "plan_saves", message: "Saves 1 GBP", data: { savings: 1 } };
     expect(await notify(meter.id, await runWith(meter.id, userId, [saves]))).toHaveLength(0);
@@ -127,7 +150,10 @@ describe("notifications API", () => {
     await notify(a.id, await runWith(a.id, userId, [PEAK]));
     await notify(b.id, await runWith(b.id, userId, [PEAK]));
     const inbox = await call("GET", "/api/notifications", { token });
-    expect(inbox.body.notifications.map((n: { title: string }) => n.title)).toEqual(["B: peak above your limit", "A: peak above your limit"]);
+    expect(inbox.body.notifications.map((n: { title: string }) => n.title)).toEqual([
+      "B: peak above your limit",
+      "A: peak above your limit",
+    ]);
     const [first, second] = inbox.body.notifications;
     expect((await call("POST", `/api/notifications/${first.id}/read`, { token })).body.read).toBe(true);
     expect((await call("GET", "/api/notifications", { token })).body.unreadCount).toBe(1);
@@ -141,7 +167,10 @@ describe("notifications API", () => {
     const intruder = await signIn("intruder");
     const meter = await createMeter(owner.token);
     const [notification] = await notify(meter.id, await runWith(meter.id, owner.userId, [PEAK]));
-    for (const [method, path] of [["POST", `/api/notifications/${notification.id}/read`], ["DELETE", `/api/notifications/${notification.id}`]] as const) {
+    for (const [method, path] of [
+      ["POST", `/api/notifications/${notification.id}/read`],
+      ["DELETE", `/api/notifications/${notification.id}`],
+    ] as const) {
       expect((await call(method, path, { token: intruder.token })).status).toBe(404);
     }
     expect((await call("GET", "/api/notifications", { token: intruder.token })).body).toEqual({ notifications: [], unreadCount: 0 });
@@ -150,10 +179,16 @@ describe("notifications API", () => {
 
   it("rejects settings with one quiet hour or an unknown kind", async () => {
     const { token } = await signIn();
-    const half = await call("PUT", "/api/notification-settings", { token, body: { mutedKinds: [], quietFromHour: 22, quietToHour: null, timezone: "UTC" } });
+    const half = await call("PUT", "/api/notification-settings", {
+      token,
+      body: { mutedKinds: [], quietFromHour: 22, quietToHour: null, timezone: "UTC" },
+    });
     expect(half.status).toBe(400);
     expect(half.body.error.details.map((d: { path: string }) => d.path)).toContain("quietToHour");
-    const unknown = await call("PUT", "/api/notification-settings", { token, body: { mutedKinds: ["spam"], quietFromHour: null, quietToHour: null, timezone: "UTC" } });
+    const unknown = await call("PUT", "/api/notification-settings", {
+      token,
+      body: { mutedKinds: ["spam"], quietFromHour: null, quietToHour: null, timezone: "UTC" },
+    });
     expect(unknown.status).toBe(400);
   });
 });
@@ -169,7 +204,10 @@ describe("from webhook to notification", () => {
     const tabs = [await openSocket(token), await openSocket(token)];
 
     const end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
-    const readings = Array.from({ length: 8 * 24 }, (_, i) => ({ ts: new Date(end - (8 * 24 - 1 - i) * 3_600_000).toISOString(), energy_wh: 400 + 800 * Number(i % 24 > 16) }));
+    const readings = Array.from({ length: 8 * 24 }, (_, i) => ({
+      ts: new Date(end - (8 * 24 - 1 - i) * 3_600_000).toISOString(),
+      energy_wh: 400 + 800 * Number(i % 24 > 16),
+    }));
     expect((await postReadings(meter.id, meter.webhook.secret, { readings })).status).toBe(200);
 
     for (const tab of tabs) {

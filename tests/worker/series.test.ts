@@ -8,7 +8,8 @@ const HOUR = 3_600_000;
 /** Hourly readings of constant 1 kW / 1 kWh from `from` (inclusive) to `to` (exclusive). */
 function constantHours(from: string, to: string) {
   const readings = [];
-  for (let t = Date.parse(from); t < Date.parse(to); t += HOUR) readings.push({ ts: new Date(t).toISOString(), power_w: 1000, energy_wh: 1000 });
+  for (let t = Date.parse(from); t < Date.parse(to); t += HOUR)
+    readings.push({ ts: new Date(t).toISOString(), power_w: 1000, energy_wh: 1000 });
   return readings;
 }
 
@@ -27,7 +28,11 @@ describe("series: bucket correctness", () => {
   it("daily energy across the spring DST change in Europe/London (a 23-hour day)", async () => {
     // Clocks go forward at 2026-03-29 01:00 UTC: that local day has 23 hours.
     const { token, meter } = await meterWith(constantHours("2026-03-28T00:00:00Z", "2026-03-30T23:00:00Z"));
-    const result = await call("GET", `/api/meters/${meter.id}/series?metric=energy_wh&from=2026-03-28T00:00:00Z&to=2026-03-30T23:00:00Z&bucket=1d`, { token });
+    const result = await call(
+      "GET",
+      `/api/meters/${meter.id}/series?metric=energy_wh&from=2026-03-28T00:00:00Z&to=2026-03-30T23:00:00Z&bucket=1d`,
+      { token },
+    );
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ metric: "energy_wh", unit: "Wh", bucket: "1d", timezone: "Europe/London" });
     expect(result.body.points.map((p: { t: string; sum: number; count: number }) => [p.t, p.sum, p.count])).toEqual([
@@ -40,7 +45,11 @@ describe("series: bucket correctness", () => {
   it("daily buckets across the autumn change in America/New_York (a 25-hour day)", async () => {
     // Clocks go back at 2026-11-01 06:00 UTC: local Nov 1 runs 04:00Z to 05:00Z the next day.
     const { token, meter } = await meterWith(constantHours("2026-10-31T04:00:00Z", "2026-11-02T05:00:00Z"), "America/New_York");
-    const result = await call("GET", `/api/meters/${meter.id}/series?metric=energy_wh&from=2026-10-31T04:00:00Z&to=2026-11-02T05:00:00Z&bucket=1d`, { token });
+    const result = await call(
+      "GET",
+      `/api/meters/${meter.id}/series?metric=energy_wh&from=2026-10-31T04:00:00Z&to=2026-11-02T05:00:00Z&bucket=1d`,
+      { token },
+    );
     expect(result.body.points.map((p: { t: string; count: number }) => [p.t, p.count])).toEqual([
       ["2026-10-31T04:00:00.000Z", 24],
       ["2026-11-01T04:00:00.000Z", 25],
@@ -48,18 +57,32 @@ describe("series: bucket correctness", () => {
   });
 
   it("avg, min and max per bucket keep spikes visible", async () => {
-    const readings = [0, 10, 20, 30].map((minute, i) => ({ ts: new Date(Date.parse("2026-06-01T10:00:00Z") + minute * 60_000).toISOString(), power_w: [100, 5000, 100, 300][i] }));
+    const readings = [0, 10, 20, 30].map((minute, i) => ({
+      ts: new Date(Date.parse("2026-06-01T10:00:00Z") + minute * 60_000).toISOString(),
+      power_w: [100, 5000, 100, 300][i],
+    }));
     const { token, meter } = await meterWith(readings);
-    const result = await call("GET", `/api/meters/${meter.id}/series?from=2026-06-01T10:00:00Z&to=2026-06-01T11:00:00Z&bucket=1h`, { token });
+    const result = await call("GET", `/api/meters/${meter.id}/series?from=2026-06-01T10:00:00Z&to=2026-06-01T11:00:00Z&bucket=1h`, {
+      token,
+    });
     expect(result.body.points).toEqual([{ t: "2026-06-01T10:00:00.000Z", avg: 1375, min: 100, max: 5000, sum: 5500, count: 4 }]);
   });
 
   it("hourly buckets follow local hours in a half-hour zone", async () => {
-    const readings = constantHours("2026-06-01T00:00:00Z", "2026-06-01T03:00:00Z").map((r) => ({ ...r, ts: new Date(Date.parse(r.ts) + 30 * 60_000).toISOString() }));
+    const readings = constantHours("2026-06-01T00:00:00Z", "2026-06-01T03:00:00Z").map((r) => ({
+      ...r,
+      ts: new Date(Date.parse(r.ts) + 30 * 60_000).toISOString(),
+    }));
     const { token, meter } = await meterWith(readings, "Asia/Kolkata");
-    const result = await call("GET", `/api/meters/${meter.id}/series?from=2026-06-01T00:00:00Z&to=2026-06-01T04:00:00Z&bucket=1h`, { token });
+    const result = await call("GET", `/api/meters/${meter.id}/series?from=2026-06-01T00:00:00Z&to=2026-06-01T04:00:00Z&bucket=1h`, {
+      token,
+    });
     // Kolkata is UTC+05:30: local hours start at hh:30 UTC.
-    expect(result.body.points.map((p: { t: string }) => p.t)).toEqual(["2026-06-01T00:30:00.000Z", "2026-06-01T01:30:00.000Z", "2026-06-01T02:30:00.000Z"]);
+    expect(result.body.points.map((p: { t: string }) => p.t)).toEqual([
+      "2026-06-01T00:30:00.000Z",
+      "2026-06-01T01:30:00.000Z",
+      "2026-06-01T02:30:00.000Z",
+    ]);
   });
 });
 
@@ -68,14 +91,24 @@ describe("series: never more than `points` buckets", () => {
     const readings = constantHours("2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z");
     const { token, meter } = await meterWith(readings);
     for (const points of [10, 100, 1000]) {
-      const result = await call("GET", `/api/meters/${meter.id}/series?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z&points=${points}`, { token });
+      const result = await call(
+        "GET",
+        `/api/meters/${meter.id}/series?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z&points=${points}`,
+        { token },
+      );
       expect(result.status).toBe(200);
       expect(result.body.points.length).toBeLessThanOrEqual(points);
       expect(result.body.points.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(readings.length);
     }
-    const fine = await call("GET", `/api/meters/${meter.id}/series?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z&points=5000`, { token });
+    const fine = await call("GET", `/api/meters/${meter.id}/series?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z&points=5000`, {
+      token,
+    });
     expect(fine.body.bucket).toBe("30m");
-    const coarsened = await call("GET", `/api/meters/${meter.id}/series?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z&points=100&bucket=1m`, { token });
+    const coarsened = await call(
+      "GET",
+      `/api/meters/${meter.id}/series?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z&points=100&bucket=1m`,
+      { token },
+    );
     expect(coarsened.body.bucket).toBe("1d");
   });
 
@@ -85,7 +118,11 @@ describe("series: never more than `points` buckets", () => {
     expect(planBuckets(from, new Date(from.getTime() + 24 * HOUR), 1000)?.name).toBe("5m");
     expect(planBuckets(from, new Date("2027-01-01T00:00:00Z"), 1000)?.name).toBe("12h");
     expect(planBuckets(from, new Date("2036-01-01T00:00:00Z"), 10)).toBeUndefined();
-    for (const [to, points] of [["2026-01-02T00:00:00Z", 7], ["2026-06-01T00:00:00Z", 40], ["2027-01-01T00:00:00Z", 5000]] as const) {
+    for (const [to, points] of [
+      ["2026-01-02T00:00:00Z", 7],
+      ["2026-06-01T00:00:00Z", 40],
+      ["2027-01-01T00:00:00Z", 5000],
+    ] as const) {
       const plan = planBuckets(from, new Date(to), points)!;
       expect(maxBucketCount(from, new Date(to), plan.name)).toBeLessThanOrEqual(points);
     }
@@ -99,7 +136,11 @@ describe("series: several meters at once", () => {
     const b = await createMeter(token, { name: "B" });
     await postReadings(a.id, a.webhook.secret, { readings: constantHours("2026-05-01T00:00:00Z", "2026-05-01T05:00:00Z") });
     await postReadings(b.id, b.webhook.secret, { readings: constantHours("2026-05-01T00:00:00Z", "2026-05-01T02:00:00Z") });
-    const result = await call("GET", `/api/series?meterIds=${b.id},${a.id}&metric=energy_wh&from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z&bucket=1d`, { token });
+    const result = await call(
+      "GET",
+      `/api/series?meterIds=${b.id},${a.id}&metric=energy_wh&from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z&bucket=1d`,
+      { token },
+    );
     expect(result.status).toBe(200);
     expect(result.body.series.map((s: { name: string; points: { sum: number }[] }) => [s.name, s.points[0].sum])).toEqual([
       ["B", 2000],
@@ -144,9 +185,16 @@ describe("series: invalid queries get 400 naming the parameter", () => {
 describe("relative windows follow the meter's calendar", () => {
   it("this month and this year start at local midnight", () => {
     const now = new Date("2026-07-15T12:00:00Z");
-    expect(resolveWindow({ kind: "relative", preset: "this_month" }, now, "Europe/London").from.toISOString()).toBe("2026-06-30T23:00:00.000Z");
-    expect(resolveWindow({ kind: "relative", preset: "this_year" }, now, "America/New_York").from.toISOString()).toBe("2026-01-01T05:00:00.000Z");
-    expect(resolveWindow({ kind: "relative", preset: "last_24h" }, now, "UTC")).toEqual({ from: new Date("2026-07-14T12:00:00Z"), to: now });
+    expect(resolveWindow({ kind: "relative", preset: "this_month" }, now, "Europe/London").from.toISOString()).toBe(
+      "2026-06-30T23:00:00.000Z",
+    );
+    expect(resolveWindow({ kind: "relative", preset: "this_year" }, now, "America/New_York").from.toISOString()).toBe(
+      "2026-01-01T05:00:00.000Z",
+    );
+    expect(resolveWindow({ kind: "relative", preset: "last_24h" }, now, "UTC")).toEqual({
+      from: new Date("2026-07-14T12:00:00Z"),
+      to: now,
+    });
     expect(zonedMidnight(2026, 2, 29, "Europe/London").toISOString()).toBe("2026-03-29T00:00:00.000Z");
     expect(zonedMidnight(2026, 2, 30, "Europe/London").toISOString()).toBe("2026-03-29T23:00:00.000Z");
   });

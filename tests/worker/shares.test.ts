@@ -23,7 +23,12 @@ describe("shares: links", () => {
     expect(created.body.embedUrl).toBe(`http://wattboard.test/embed/${created.body.token}`);
     const opened = await view(created.body.token);
     expect(opened.status).toBe(200);
-    expect(opened.body).toMatchObject({ kind: "chart", title: "Compressor power", viewerMayChangeRange: false, charts: [{ title: "Compressor power", unit: "W" }] });
+    expect(opened.body).toMatchObject({
+      kind: "chart",
+      title: "Compressor power",
+      viewerMayChangeRange: false,
+      charts: [{ title: "Compressor power", unit: "W" }],
+    });
     const text = JSON.stringify(opened.body);
     expect(text).not.toContain(chart.spec.meterIds[0]);
     expect(text).not.toContain(chart.tabId);
@@ -135,14 +140,21 @@ describe("shares: unfurls and embeds", () => {
   it("a server-drawn SVG preview with the title, and oEmbed pointing at the embed page", async () => {
     const { token, chart } = await dashboard();
     const link = (await share(token, { kind: "chart", id: chart.id })).body;
-    const preview = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/public/shares/${link.token}/preview.svg`);
+    const preview = await (exports as { default: Fetcher }).default.fetch(
+      `http://wattboard.test/api/public/shares/${link.token}/preview.svg`,
+    );
     expect(preview.status).toBe(200);
     expect(preview.headers.get("Content-Type")).toContain("image/svg+xml");
     expect(await preview.text()).toContain("Compressor power");
 
     const oembed = await call("GET", `/api/public/oembed?url=${encodeURIComponent(link.url)}`);
     expect(oembed.status).toBe(200);
-    expect(oembed.body).toMatchObject({ type: "rich", version: "1.0", title: "Compressor power", thumbnail_url: `http://wattboard.test/api/public/shares/${link.token}/preview.svg` });
+    expect(oembed.body).toMatchObject({
+      type: "rich",
+      version: "1.0",
+      title: "Compressor power",
+      thumbnail_url: `http://wattboard.test/api/public/shares/${link.token}/preview.svg`,
+    });
     expect(oembed.body.html).toContain(`src="http://wattboard.test/embed/${link.token}"`);
 
     await call("DELETE", `/api/shares/${link.token}`, { token });

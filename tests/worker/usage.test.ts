@@ -43,13 +43,28 @@ describe("usage: happy path", () => {
     expect(defaulted.body).toEqual((await call("GET", `/api/meters/${site.id}/usage?window=last_7d`, { token })).body);
     const empty = await call("GET", `/api/meters/${site.id}/usage?window=last_hour`, { token });
     expect(empty.status).toBe(200);
-    expect(empty.body).toMatchObject({ window: "last_hour", energyKwh: null, peakW: null, baseLoadW: null, devices: [{ name: "Heat pump", energyKwh: null, share: null }] });
+    expect(empty.body).toMatchObject({
+      window: "last_hour",
+      energyKwh: null,
+      peakW: null,
+      baseLoadW: null,
+      devices: [{ name: "Heat pump", energyKwh: null, share: null }],
+    });
   });
 
   it("the summarize_usage chat tool answers with the same figures as the route", async () => {
     const { token, userId, site } = await siteWithDevice();
     const [summarizeUsage] = seriesTools;
-    const context = { db: connection.db, env, userId, origin: "http://wattboard.test", sessionId: crypto.randomUUID(), sessionTitle: "Usage", messageId: crypto.randomUUID(), messageAt: new Date().toISOString() };
+    const context = {
+      db: connection.db,
+      env,
+      userId,
+      origin: "http://wattboard.test",
+      sessionId: crypto.randomUUID(),
+      sessionTitle: "Usage",
+      messageId: crypto.randomUUID(),
+      messageAt: new Date().toISOString(),
+    };
     const { result, summary } = await summarizeUsage.run(context, { meterId: site.id, window: "last_30d" });
     expect(result).toEqual((await call("GET", `/api/meters/${site.id}/usage?window=last_30d`, { token })).body);
     expect(summary).toBe("House, last 30d: 24.28 kWh, peak 1023 W, base load 1002 W");
@@ -57,7 +72,11 @@ describe("usage: happy path", () => {
 });
 
 describe("usage: invalid input", () => {
-  it.each([["an unknown window", "last_week"], ["an absolute range", "2026-01-01/2026-02-01"], ["an empty window", ""]])("%s is 400 naming window", async (_name, window) => {
+  it.each([
+    ["an unknown window", "last_week"],
+    ["an absolute range", "2026-01-01/2026-02-01"],
+    ["an empty window", ""],
+  ])("%s is 400 naming window", async (_name, window) => {
     const { token } = await signIn();
     const meter = await createMeter(token);
     const result = await call("GET", `/api/meters/${meter.id}/usage?window=${encodeURIComponent(window)}`, { token });

@@ -1,7 +1,7 @@
 import { createMiddleware } from "hono/factory";
-import { ensureUser } from "../users/queries";
-import { routeNotFound, unauthorized } from "../errors";
 import type { AppEnv } from "../env";
+import { routeNotFound, unauthorized } from "../errors";
+import { ensureUser } from "../users/queries";
 import { authConfig, verifyAccessToken } from "./tokens";
 
 /** Requires a valid access token; sets c.var.user and makes sure the user has a row. */
@@ -31,6 +31,7 @@ async function sameSecret(given: string, expected: string): Promise<boolean> {
 export const requireOpencodeToolSecret = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.env.OPENCODE_TOOL_SECRET) throw routeNotFound(c.req.method, c.req.path);
   const token = /^Bearer (.+)$/.exec(c.req.header("Authorization") ?? "")?.[1];
-  if (!token || !(await sameSecret(token, c.env.OPENCODE_TOOL_SECRET))) throw unauthorized("Send the opencode tool secret: Authorization: Bearer <OPENCODE_TOOL_SECRET>");
+  if (!token || !(await sameSecret(token, c.env.OPENCODE_TOOL_SECRET)))
+    throw unauthorized("Send the opencode tool secret: Authorization: Bearer <OPENCODE_TOOL_SECRET>");
   await next();
 });

@@ -1,6 +1,6 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
-import { unauthorized } from "../errors";
+import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { AuthenticatedUser, Env } from "../env";
+import { unauthorized } from "../errors";
 import { isUuid } from "../id-contract";
 
 /** Supabase puts this audience on user access tokens; dev tokens copy it so both have one shape. */

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { ChartLayout, ChartSpec } from "./chart-spec-contract";
 import type { Database, Transaction } from "../db/client";
 import { charts, meters, tabs } from "../db/schema";
+import type { ChartLayout, ChartSpec } from "./chart-spec-contract";
 
 export type ChartRow = typeof charts.$inferSelect;
 

@@ -1,12 +1,12 @@
 import type { Actor } from "../actor";
+import type { Deleted } from "../api-contract";
 import { notFound } from "../errors";
 import { revokeSharesOf } from "../shares/queries";
 import { getTab } from "../tabs/queries";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "./chart-spec-contract";
 import type { Chart, UpdateChartBody } from "./contract";
-import type { Deleted } from "../api-contract";
-import * as queries from "./queries";
 import type { ChartRow } from "./queries";
+import * as queries from "./queries";
 
 /** A row as the API shows it: ISO timestamps, no owner id. */
 export function chartPayload(row: ChartRow): Chart {

@@ -1,6 +1,6 @@
-import { createChart, updateChart } from "./service";
-import { ApiError } from "../errors";
 import { implement } from "../chat/tools/tool";
+import { ApiError } from "../errors";
+import { createChart, updateChart } from "./service";
 
 /** Chat tools over charts: the operations the charts routes call. */
 export const chartTools = [
@@ -8,7 +8,13 @@ export const chartTools = [
     async run(context, { tabId, title, spec }) {
       const target = tabId ?? context.tabId;
       if (!target) throw new ApiError(400, "invalid_request", "Pick a tab for the chat first, or give tabId");
-      const chart = await createChart(context, { tabId: target, title, spec, source: "chat", provenance: { sessionId: context.sessionId, messageId: context.messageId } });
+      const chart = await createChart(context, {
+        tabId: target,
+        title,
+        spec,
+        source: "chat",
+        provenance: { sessionId: context.sessionId, messageId: context.messageId },
+      });
       return { result: { id: chart.id, tabId: chart.tabId, title: chart.title }, summary: `Created chart "${chart.title}"` };
     },
   }),

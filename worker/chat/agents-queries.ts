@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { ToolPermissions } from "./contract";
 import type { Database } from "../db/client";
 import { agents } from "../db/schema";
+import type { ToolPermissions } from "./contract";
 
 export type AgentRow = typeof agents.$inferSelect;
 
@@ -16,13 +16,29 @@ export async function getAgent(db: Database, ownerId: string, id: string): Promi
   return row;
 }
 
-export async function createAgent(db: Database, ownerId: string, agent: { name: string; instructions: string; permissions: ToolPermissions }): Promise<AgentRow> {
-  const [row] = await db.insert(agents).values({ ownerId, ...agent }).returning();
+export async function createAgent(
+  db: Database,
+  ownerId: string,
+  agent: { name: string; instructions: string; permissions: ToolPermissions },
+): Promise<AgentRow> {
+  const [row] = await db
+    .insert(agents)
+    .values({ ownerId, ...agent })
+    .returning();
   return row;
 }
 
-export async function updateAgent(db: Database, ownerId: string, id: string, changes: Partial<{ name: string; instructions: string; permissions: ToolPermissions }>): Promise<AgentRow | undefined> {
-  const [row] = await db.update(agents).set({ ...changes, updatedAt: new Date() }).where(byOwner(ownerId, id)).returning();
+export async function updateAgent(
+  db: Database,
+  ownerId: string,
+  id: string,
+  changes: Partial<{ name: string; instructions: string; permissions: ToolPermissions }>,
+): Promise<AgentRow | undefined> {
+  const [row] = await db
+    .update(agents)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(byOwner(ownerId, id))
+    .returning();
   return row;
 }
 

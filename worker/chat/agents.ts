@@ -1,9 +1,9 @@
 import type { z } from "zod";
 import type { Actor } from "../actor";
+import type { Deleted } from "../api-contract";
 import { notFound } from "../errors";
 import { isUuid } from "../id-contract";
 import * as queries from "./agents-queries";
-import type { Deleted } from "../api-contract";
 import type { Agent, AgentList, CreateAgentBody, UpdateAgentBody } from "./contract";
 
 /** The agent of a session or message that names none. */
@@ -15,21 +15,29 @@ const BUILT_IN_AGENTS: Agent[] = [
     id: "analyst",
     name: "Analyst",
     builtIn: true,
-    instructions: "You help the person understand their energy use. Answer with numbers from their meters and build clear charts on the tab they picked.",
+    instructions:
+      "You help the person understand their energy use. Answer with numbers from their meters and build clear charts on the tab they picked.",
     permissions: { create_chart: "allow", update_chart: "allow", create_tab: "allow", run_model: "ask", set_goal: "ask" },
   },
   {
     id: "optimizer",
     name: "Optimizer",
     builtIn: true,
-    instructions: "You plan when to use energy: run the forecast, explain the plan against the tariff, and help set goals such as a peak limit.",
+    instructions:
+      "You plan when to use energy: run the forecast, explain the plan against the tariff, and help set goals such as a peak limit.",
     permissions: { run_model: "allow", set_goal: "allow", create_chart: "ask", update_chart: "ask", create_tab: "ask" },
   },
 ];
 
 type AgentOwner = Pick<Actor, "db" | "userId">;
 
-const ownAgent = (row: queries.AgentRow): Agent => ({ id: row.id, name: row.name, instructions: row.instructions, permissions: row.permissions, builtIn: false });
+const ownAgent = (row: queries.AgentRow): Agent => ({
+  id: row.id,
+  name: row.name,
+  instructions: row.instructions,
+  permissions: row.permissions,
+  builtIn: false,
+});
 
 /** A built-in agent by name or one of the person's own by id; a missing or foreign one is a 404. */
 export async function requireAgent(actor: AgentOwner, agentId: string = DEFAULT_AGENT_ID): Promise<Agent> {

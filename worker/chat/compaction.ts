@@ -32,7 +32,8 @@ export function estimateTokens(transcript: ChatTranscript): number {
   const live = liveTranscript(transcript);
   let chars = live.summary?.text.length ?? 0;
   for (const message of live.messages) chars += message.text.length;
-  for (const call of live.toolCalls) chars += JSON.stringify(call.input ?? null).length + JSON.stringify(call.result ?? null).length + (call.error?.length ?? 0);
+  for (const call of live.toolCalls)
+    chars += JSON.stringify(call.input ?? null).length + JSON.stringify(call.result ?? null).length + (call.error?.length ?? 0);
   return Math.ceil(chars / 4);
 }
 
@@ -65,7 +66,10 @@ export function recordedSummary(transcript: ChatTranscript, older: ChatMessage[]
   const questions = older.filter((m) => m.role === "user");
   return {
     goal: previous?.goal || (questions[0]?.text.slice(0, 300) ?? ""),
-    facts: [...(previous?.facts ?? []), ...calls.filter((c) => c.tool !== "create_chart").map((c) => `${c.tool}: ${JSON.stringify(c.result).slice(0, 300)}`)],
+    facts: [
+      ...(previous?.facts ?? []),
+      ...calls.filter((c) => c.tool !== "create_chart").map((c) => `${c.tool}: ${JSON.stringify(c.result).slice(0, 300)}`),
+    ],
     charts: [...(previous?.charts ?? []), ...calls.filter((c) => c.tool === "create_chart").map(chartTitle)],
     openQuestions: previous?.openQuestions ?? [],
   };
@@ -97,10 +101,18 @@ export function formatSummary(summary: SessionSummary, turnsSummarized: number):
 export function parseFormattedSummary(text: string): SessionSummary {
   const section = (name: string) => {
     const match = new RegExp(`${name}:\\n((?:- .*\\n?)*)`).exec(text);
-    return (match?.[1] ?? "").split("\n").filter((line) => line.startsWith("- ") && line !== "- none").map((line) => line.slice(2));
+    return (match?.[1] ?? "")
+      .split("\n")
+      .filter((line) => line.startsWith("- ") && line !== "- none")
+      .map((line) => line.slice(2));
   };
   const goal = /Goal: (.*)/.exec(text)?.[1] ?? "";
-  return { goal: goal === "not stated" ? "" : goal, facts: section("Facts learned"), charts: section("Charts made"), openQuestions: section("Open questions") };
+  return {
+    goal: goal === "not stated" ? "" : goal,
+    facts: section("Facts learned"),
+    charts: section("Charts made"),
+    openQuestions: section("Open questions"),
+  };
 }
 
 /** Finds the JSON object in an engine's answer ("```json {…} ```" or bare) and validates it. */
@@ -124,7 +136,9 @@ export function carriedContext(transcript: ChatTranscript): string | undefined {
     .filter((m) => m.role === "user" || m.role === "assistant")
     .map((m) => `${m.role === "user" ? "Person" : "You"}: ${m.text}`)
     .join("\n");
-  return ["Conversation so far in this chat session (you do not have the original messages):", live.summary?.text, turns].filter(Boolean).join("\n\n");
+  return ["Conversation so far in this chat session (you do not have the original messages):", live.summary?.text, turns]
+    .filter(Boolean)
+    .join("\n\n");
 }
 
 export const SUMMARY_REQUEST = [

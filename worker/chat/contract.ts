@@ -20,7 +20,11 @@ const DEFAULT_PERMISSION_BY_RISK: Record<ToolRisk, ToolPermission> = { read: "al
  * Chat-wide rule, else the agent's own setting, else the default for the tool's risk. The Worker
  * enforces it; the web app shows it (which commands will ask first).
  */
-export function permissionFor(tool: { name: string; risk: ToolRisk }, agent: { permissions: ToolPermissions }, chatRules: ToolPermissions): ToolPermission {
+export function permissionFor(
+  tool: { name: string; risk: ToolRisk },
+  agent: { permissions: ToolPermissions },
+  chatRules: ToolPermissions,
+): ToolPermission {
   return chatRules[tool.name] ?? agent.permissions[tool.name] ?? DEFAULT_PERMISSION_BY_RISK[tool.risk];
 }
 
@@ -65,21 +69,31 @@ export const PermissionAnswered = z.object({ answered: z.literal(true) }).meta({
 export type PermissionAnswered = z.infer<typeof PermissionAnswered>;
 
 /** The payload of a "permission.request" event: a tool call waiting for the person's answer. */
-export const PermissionRequest = z.object({ id: z.string(), sessionId: z.string(), tool: z.string(), input: z.unknown(), agent: z.string(), summary: z.string(), timeoutSeconds: z.int() });
-export type PermissionRequest = z.infer<typeof PermissionRequest>;
-
-export const ToolCallRecord = z.object({
+export const PermissionRequest = z.object({
   id: z.string(),
-  messageId: z.string(),
-  agent: z.string(),
+  sessionId: z.string(),
   tool: z.string(),
   input: z.unknown(),
-  /** allow: by rule; once/always: the person approved; deny: refused by rule or person; timeout: nobody answered. */
-  decision: z.enum(["allow", "once", "always", "deny", "timeout"]),
-  result: z.unknown(),
-  error: z.string().nullable(),
-  at: z.string(),
-}).meta({ id: "ChatToolCall" });
+  agent: z.string(),
+  summary: z.string(),
+  timeoutSeconds: z.int(),
+});
+export type PermissionRequest = z.infer<typeof PermissionRequest>;
+
+export const ToolCallRecord = z
+  .object({
+    id: z.string(),
+    messageId: z.string(),
+    agent: z.string(),
+    tool: z.string(),
+    input: z.unknown(),
+    /** allow: by rule; once/always: the person approved; deny: refused by rule or person; timeout: nobody answered. */
+    decision: z.enum(["allow", "once", "always", "deny", "timeout"]),
+    result: z.unknown(),
+    error: z.string().nullable(),
+    at: z.string(),
+  })
+  .meta({ id: "ChatToolCall" });
 export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
 
 /** "summary" replaces older turns when a long session is compressed to fit the model's context. */
@@ -90,7 +104,9 @@ export const ChatMessage = z.object({ id: z.string(), role: ChatRole, text: z.st
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 /** A session's messages and its tool calls; a turn answers with the part it added. */
-export const ChatTranscript = z.object({ messages: z.array(ChatMessage), toolCalls: z.array(ToolCallRecord) }).meta({ id: "ChatTranscript" });
+export const ChatTranscript = z
+  .object({ messages: z.array(ChatMessage), toolCalls: z.array(ToolCallRecord) })
+  .meta({ id: "ChatTranscript" });
 export type ChatTranscript = z.infer<typeof ChatTranscript>;
 
 export const ChatSession = z
@@ -105,11 +121,17 @@ const SessionTitle = z.string().trim().min(1).max(120);
 /** A built-in agent's name ("analyst") or the id of the person's own. */
 const AgentId = z.string().min(1).max(64);
 
-export const CreateChatSessionBody = z.object({ title: SessionTitle.optional(), agentId: AgentId.optional() }).strict().meta({ id: "CreateChatSessionBody" });
+export const CreateChatSessionBody = z
+  .object({ title: SessionTitle.optional(), agentId: AgentId.optional() })
+  .strict()
+  .meta({ id: "CreateChatSessionBody" });
 export type CreateChatSessionBody = z.infer<typeof CreateChatSessionBody>;
 
 /** agentId null: back to the default agent. */
-export const UpdateChatSessionBody = z.object({ title: SessionTitle.optional(), agentId: AgentId.nullable().optional() }).strict().meta({ id: "UpdateChatSessionBody" });
+export const UpdateChatSessionBody = z
+  .object({ title: SessionTitle.optional(), agentId: AgentId.nullable().optional() })
+  .strict()
+  .meta({ id: "UpdateChatSessionBody" });
 export type UpdateChatSessionBody = z.infer<typeof UpdateChatSessionBody>;
 
 export const SendChatMessageBody = z
@@ -128,7 +150,14 @@ export const ChatTool = z
     name: z.string(),
     description: z.string(),
     risk: ToolRisk,
-    inputSchema: z.object({ type: z.literal("object"), properties: z.record(z.string(), z.unknown()).optional(), required: z.array(z.string()).optional() }).loose().describe("JSON Schema of the input"),
+    inputSchema: z
+      .object({
+        type: z.literal("object"),
+        properties: z.record(z.string(), z.unknown()).optional(),
+        required: z.array(z.string()).optional(),
+      })
+      .loose()
+      .describe("JSON Schema of the input"),
   })
   .meta({ id: "ChatTool" });
 export type ChatTool = z.infer<typeof ChatTool>;
@@ -151,7 +180,10 @@ export const EngineToolCallBody = z
 
 /** What the model reads back: the result and a one-line summary, or why the tool did not run. */
 export const ToolOutcome = z
-  .union([z.object({ ok: z.literal(true), summary: z.string(), result: z.unknown() }), z.object({ ok: z.literal(false), error: z.string() })])
+  .union([
+    z.object({ ok: z.literal(true), summary: z.string(), result: z.unknown() }),
+    z.object({ ok: z.literal(false), error: z.string() }),
+  ])
   .meta({ id: "ChatToolOutcome" });
 export type ToolOutcome = z.infer<typeof ToolOutcome>;
 

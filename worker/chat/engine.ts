@@ -1,6 +1,6 @@
 import type { MeterRow } from "../meters/queries";
-import type { Agent, ChatEngineName, ChatTranscript, EngineTurnContext, ToolOutcome } from "./contract";
 import type { SessionSummary } from "./compaction";
+import type { Agent, ChatEngineName, ChatTranscript, EngineTurnContext, ToolOutcome } from "./contract";
 
 /** What an engine may do: call registry tools by name; permissions are applied behind this. */
 export interface EngineTools {

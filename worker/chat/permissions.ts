@@ -1,6 +1,6 @@
+import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
 import { notFound } from "../errors";
-import { userHub } from "../../durable-objects/user-hub/stub";
 import type { ChatSettings, PermissionAnswered, PermissionDecision } from "./contract";
 import { findChatSettings, upsertChatSettings } from "./settings-queries";
 

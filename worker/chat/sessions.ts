@@ -1,9 +1,9 @@
+import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
+import type { Deleted } from "../api-contract";
 import type { Env } from "../env";
 import { notFound } from "../errors";
-import { userHub } from "../../durable-objects/user-hub/stub";
 import { requireAgent } from "./agents";
-import type { Deleted } from "../api-contract";
 import type { ChatSession, ChatSessionList, ChatTranscript, CreateChatSessionBody, UpdateChatSessionBody } from "./contract";
 import { deleteEngineSessions } from "./engine-sessions-queries";
 

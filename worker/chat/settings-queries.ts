@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
-import type { ChatSettings } from "./contract";
 import type { Database } from "../db/client";
 import { chatSettings } from "../db/schema";
+import type { ChatSettings } from "./contract";
 
 export async function findChatSettings(db: Database, ownerId: string): Promise<ChatSettings | undefined> {
   const [row] = await db.select().from(chatSettings).where(eq(chatSettings.ownerId, ownerId));

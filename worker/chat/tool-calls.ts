@@ -1,10 +1,10 @@
+import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
-import { userHub } from "../../durable-objects/user-hub/stub";
 import { requireAgent } from "./agents";
-import { permissionFor, type Agent, type ChatSettings, type EngineTurnContext, type ToolCallRecord, type ToolOutcome } from "./contract";
+import { type Agent, type ChatSettings, type EngineTurnContext, permissionFor, type ToolCallRecord, type ToolOutcome } from "./contract";
 import type { EngineTools } from "./engine";
 import { findByEngineSessionId } from "./engine-sessions-queries";
 import { getChatSettings } from "./permissions";
@@ -31,9 +31,21 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
       const tool = findTool(name);
       if (!tool) return { ok: false, error: `there is no tool called ${name}` };
       const parsed = tool.input.safeParse(input);
-      if (!parsed.success) return { ok: false, error: `invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}` };
+      if (!parsed.success)
+        return {
+          ok: false,
+          error: `invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`,
+        };
       const record = async (decision: ToolCallRecord["decision"], result: unknown, error: string | null) => {
-        const call = await hub.recordToolCall(sessionId, { messageId: turn.messageId, agent: agent.id, tool: name, input: parsed.data, decision, result, error });
+        const call = await hub.recordToolCall(sessionId, {
+          messageId: turn.messageId,
+          agent: agent.id,
+          tool: name,
+          input: parsed.data,
+          decision,
+          result,
+          error,
+        });
         await hub.publish("chat.tool", { sessionId, call });
       };
 
@@ -47,7 +59,10 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
         if (await hub.hasToolGrant(sessionId, name)) {
           decision = "always";
         } else {
-          decision = await hub.askPermission({ sessionId, tool: name, input: parsed.data, agent: agent.name, summary: `${agent.name} wants to run ${name}` }, settings.askTimeoutSeconds * 1000);
+          decision = await hub.askPermission(
+            { sessionId, tool: name, input: parsed.data, agent: agent.name, summary: `${agent.name} wants to run ${name}` },
+            settings.askTimeoutSeconds * 1000,
+          );
           if (decision === "deny" || decision === "timeout") {
             await record(decision, null, REFUSALS[decision].recorded);
             return { ok: false, error: REFUSALS[decision].told(name) };
@@ -57,7 +72,17 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
       }
       try {
         const { result, summary } = await tool.run(
-          { db: actor.db, env: actor.env, userId: actor.userId, sessionId, sessionTitle: turn.sessionTitle, messageId: turn.messageId, messageAt: turn.messageAt, tabId: turn.tabId, origin: turn.origin },
+          {
+            db: actor.db,
+            env: actor.env,
+            userId: actor.userId,
+            sessionId,
+            sessionTitle: turn.sessionTitle,
+            messageId: turn.messageId,
+            messageAt: turn.messageAt,
+            tabId: turn.tabId,
+            origin: turn.origin,
+          },
           parsed.data,
         );
         await record(decision, result, null);
@@ -76,7 +101,13 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
  * finds whose chat that is and which message is being answered, then goes through the same
  * checks as any other call. No turn in progress reads as a missing session.
  */
-export async function runEngineToolCall(db: Database, env: Env, engineSessionId: string, name: string, input: unknown): Promise<ToolOutcome> {
+export async function runEngineToolCall(
+  db: Database,
+  env: Env,
+  engineSessionId: string,
+  name: string,
+  input: unknown,
+): Promise<ToolOutcome> {
   const link = await findByEngineSessionId(db, engineSessionId);
   if (!link?.turn) throw notFound("Chat turn");
   const actor: Actor = { db, env, userId: link.ownerId, origin: link.turn.origin };

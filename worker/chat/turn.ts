@@ -1,10 +1,18 @@
+import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
+import { notFound } from "../errors";
 import { listMeters } from "../meters/queries";
 import { getTab } from "../tabs/queries";
-import { notFound } from "../errors";
-import { userHub } from "../../durable-objects/user-hub/stub";
 import { requireAgent } from "./agents";
-import { formatSummary, liveTranscript, mergeSummaries, needsCompaction, parseFormattedSummary, recordedSummary, splitForCompaction } from "./compaction";
+import {
+  formatSummary,
+  liveTranscript,
+  mergeSummaries,
+  needsCompaction,
+  parseFormattedSummary,
+  recordedSummary,
+  splitForCompaction,
+} from "./compaction";
 import type { ChatTranscript, EngineTurnContext, SendChatMessageBody } from "./contract";
 import type { ChatEngine, ChatRef } from "./engine";
 import { engineFor } from "./engines/choice";
@@ -17,7 +25,12 @@ import { turnTools } from "./tool-calls";
  * then stores and announces the answer. The answer's id is chosen first so streamed deltas and
  * the stored message are one message in the UI. Answers with what the turn added.
  */
-export async function sendChatMessage(actor: Actor, sessionId: string, message: SendChatMessageBody, engine = engineFor(actor, message.text)): Promise<ChatTranscript> {
+export async function sendChatMessage(
+  actor: Actor,
+  sessionId: string,
+  message: SendChatMessageBody,
+  engine = engineFor(actor, message.text),
+): Promise<ChatTranscript> {
   const hub = userHub(actor.env, actor.userId);
   const session = await requireChatSession(actor, sessionId);
   const agent = await requireAgent(actor, message.agentId ?? session.agentId ?? undefined);
@@ -28,7 +41,14 @@ export async function sendChatMessage(actor: Actor, sessionId: string, message: 
   const chat: ChatRef = { chatSessionId: sessionId, sessionTitle: session.title };
   const transcript = await compactIfNeeded(actor, engine, chat, await readTranscript(actor.env, actor.userId, sessionId));
   const userMessage = (await hub.appendChatMessage(sessionId, "user", message.text))!;
-  const turn: EngineTurnContext = { ...chat, messageId: userMessage.id, messageAt: userMessage.at, agentId: agent.id, tabId: message.tabId, origin: actor.origin };
+  const turn: EngineTurnContext = {
+    ...chat,
+    messageId: userMessage.id,
+    messageAt: userMessage.at,
+    agentId: agent.id,
+    tabId: message.tabId,
+    origin: actor.origin,
+  };
   const replyId = crypto.randomUUID();
 
   const answer = await engine.respond(
@@ -62,6 +82,11 @@ async function compactIfNeeded(actor: Actor, engine: ChatEngine, chat: ChatRef, 
   const hub = userHub(actor.env, actor.userId);
   const summary = (await hub.insertChatSummary(chat.chatSessionId, text, older[older.length - 1].id))!;
   await engine.forget?.(chat);
-  await hub.publish("chat.compacted", { sessionId: chat.chatSessionId, message: { id: summary.id, role: "summary", text, at: summary.at }, afterMessageId: older[older.length - 1].id, messagesSummarized: older.length });
+  await hub.publish("chat.compacted", {
+    sessionId: chat.chatSessionId,
+    message: { id: summary.id, role: "summary", text, at: summary.at },
+    afterMessageId: older[older.length - 1].id,
+    messagesSummarized: older.length,
+  });
   return readTranscript(actor.env, actor.userId, chat.chatSessionId);
 }

@@ -1,9 +1,23 @@
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from "drizzle-orm/pg-core";
+import {
+  type AnyPgColumn,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "../charts/chart-spec-contract";
-import type { FlexibleAssets, TariffSetting } from "../meters/energy-contract";
-import type { ModelRunFigures, ModelRunFinding, ModelRunPlanHour } from "../runs/contract";
-import type { ChatQuote } from "../notifications/contract";
 import type { EngineTurnContext, ToolPermissions } from "../chat/contract";
+import type { FlexibleAssets, TariffSetting } from "../meters/energy-contract";
+import type { ChatQuote } from "../notifications/contract";
+import type { ModelRunFigures, ModelRunFinding, ModelRunPlanHour } from "../runs/contract";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -43,7 +57,9 @@ export const charts = pgTable(
     title: text("title").notNull(),
     spec: jsonb("spec").$type<ChartSpec>().notNull(),
     layout: jsonb("layout").$type<ChartLayout>().notNull(),
-    source: text("source", { enum: ["manual", "chat"] }).notNull().default("manual"),
+    source: text("source", { enum: ["manual", "chat"] })
+      .notNull()
+      .default("manual"),
     provenance: jsonb("provenance").$type<ChartProvenance>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -61,7 +77,9 @@ export const meters = pgTable(
     name: text("name").notNull(),
     /** IANA zone: calendar buckets (days, weeks, months) follow the meter's local time. */
     timezone: text("timezone").notNull(),
-    kind: text("kind", { enum: ["site", "device"] }).notNull().default("site"),
+    kind: text("kind", { enum: ["site", "device"] })
+      .notNull()
+      .default("site"),
     /** A device sub-meter sits under a site meter of the same owner. */
     parentId: uuid("parent_id").references((): AnyPgColumn => meters.id, { onDelete: "set null" }),
     /**
@@ -150,7 +168,10 @@ export const notifications = pgTable(
     readAt: timestamp("read_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [index("notifications_owner_created_idx").on(t.ownerId, t.createdAt), index("notifications_meter_kind_idx").on(t.meterId, t.kind, t.createdAt)],
+  (t) => [
+    index("notifications_owner_created_idx").on(t.ownerId, t.createdAt),
+    index("notifications_meter_kind_idx").on(t.meterId, t.kind, t.createdAt),
+  ],
 );
 
 export const notificationSettings = pgTable("notification_settings", {

@@ -23,7 +23,10 @@ export const CreateMeterBody = z
     parentId: z.uuid().optional(),
   })
   .strict()
-  .refine((b) => b.parentId === undefined || b.kind === "device", { path: ["parentId"], message: "only a device meter can have a parent site" })
+  .refine((b) => b.parentId === undefined || b.kind === "device", {
+    path: ["parentId"],
+    message: "only a device meter can have a parent site",
+  })
   .meta({ id: "CreateMeterBody" });
 export type CreateMeterBody = z.infer<typeof CreateMeterBody>;
 
@@ -37,7 +40,9 @@ export const UpdateMeterBody = z
     assets: FlexibleAssets.nullable().optional(),
   })
   .strict()
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "give at least one of name, timezone, parentId, tariff, assets" })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), {
+    message: "give at least one of name, timezone, parentId, tariff, assets",
+  })
   .meta({ id: "UpdateMeterBody" });
 export type UpdateMeterBody = z.infer<typeof UpdateMeterBody>;
 

@@ -11,7 +11,10 @@ export const TariffSetting = z.discriminatedUnion("kind", [
       kind: z.literal("tou"),
       defaultPrice: price,
       /** Local times of the meter; a period whose end is before its start wraps over midnight. */
-      periods: z.array(z.object({ from: clock, to: clock, price, days: z.array(z.int().min(0).max(6)).max(7).optional() }).strict()).min(1).max(24),
+      periods: z
+        .array(z.object({ from: clock, to: clock, price, days: z.array(z.int().min(0).max(6)).max(7).optional() }).strict())
+        .min(1)
+        .max(24),
       currency: z.string().max(8).optional(),
     })
     .strict(),

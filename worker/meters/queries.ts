@@ -18,12 +18,19 @@ export async function getMeter(db: Database, ownerId: string, id: string): Promi
 
 /** The owner's meters among `ids`; ids of other users simply do not come back. */
 export function getMeters(db: Database, ownerId: string, ids: string[]): Promise<MeterRow[]> {
-  return db.select().from(meters).where(and(eq(meters.ownerId, ownerId), inArray(meters.id, ids)));
+  return db
+    .select()
+    .from(meters)
+    .where(and(eq(meters.ownerId, ownerId), inArray(meters.id, ids)));
 }
 
 /** The device meters under one of the owner's sites, oldest first. */
 export function listDevices(db: Database, ownerId: string, siteId: string): Promise<MeterRow[]> {
-  return db.select().from(meters).where(and(eq(meters.ownerId, ownerId), eq(meters.parentId, siteId))).orderBy(asc(meters.createdAt));
+  return db
+    .select()
+    .from(meters)
+    .where(and(eq(meters.ownerId, ownerId), eq(meters.parentId, siteId)))
+    .orderBy(asc(meters.createdAt));
 }
 
 async function isOwnSite(db: Database, ownerId: string, id: string): Promise<boolean> {
@@ -42,7 +49,10 @@ export type MeterWriteResult = { ok: true; meter: MeterRow } | { ok: false; miss
 
 export async function createMeter(db: Database, ownerId: string, meter: NewMeter): Promise<MeterWriteResult> {
   if (meter.parentId && !(await isOwnSite(db, ownerId, meter.parentId))) return { ok: false, missing: "parent" };
-  const [row] = await db.insert(meters).values({ ownerId, ...meter }).returning();
+  const [row] = await db
+    .insert(meters)
+    .values({ ownerId, ...meter })
+    .returning();
   return { ok: true, meter: row };
 }
 
@@ -55,7 +65,8 @@ export async function updateMeter(
   const current = await getMeter(db, ownerId, id);
   if (!current) return { ok: false, missing: "meter" };
   if (changes.parentId) {
-    if (current.kind !== "device" || changes.parentId === id || !(await isOwnSite(db, ownerId, changes.parentId))) return { ok: false, missing: "parent" };
+    if (current.kind !== "device" || changes.parentId === id || !(await isOwnSite(db, ownerId, changes.parentId)))
+      return { ok: false, missing: "parent" };
   }
   const [row] = await db
     .update(meters)

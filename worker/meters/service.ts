@@ -5,8 +5,8 @@ import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
 import { countReadings } from "../readings/queries";
 import type { CreateMeterBody, Meter, MeterDeleted, MeterList, MeterWithWebhook, UpdateMeterBody } from "./contract";
-import * as stored from "./queries";
 import type { MeterRow } from "./queries";
+import * as stored from "./queries";
 import { previousSecretValidUntil, webhookSecret } from "./webhook-secrets";
 
 /** How long a rotated-out webhook secret keeps working, so installers can update meters calmly. */
@@ -41,7 +41,12 @@ function meterDto(row: MeterRow, origin: string): Meter {
 
 /** Checked before anything is written: without the master key no secret can be shown. */
 function masterKey(env: Env): string {
-  if (!env.WEBHOOK_SECRET_KEY) throw new ApiError(503, "webhook_key_unconfigured", "WEBHOOK_SECRET_KEY is not set on the Worker: see the README's configuration section");
+  if (!env.WEBHOOK_SECRET_KEY)
+    throw new ApiError(
+      503,
+      "webhook_key_unconfigured",
+      "WEBHOOK_SECRET_KEY is not set on the Worker: see the README's configuration section",
+    );
   return env.WEBHOOK_SECRET_KEY;
 }
 
@@ -86,7 +91,11 @@ export async function rotateWebhookSecret(actor: Actor, meterId: string): Promis
   const rotated = await stored.rotateWebhookKey(actor.db, actor.userId, meterId, WEBHOOK_ROTATION_GRACE_MS);
   if (!rotated) {
     await requireMeter(actor.db, actor.userId, meterId);
-    throw new ApiError(409, "rotation_conflict", "Another rotation of this meter's secret happened at the same time; fetch the meter and try again.");
+    throw new ApiError(
+      409,
+      "rotation_conflict",
+      "Another rotation of this meter's secret happened at the same time; fetch the meter and try again.",
+    );
   }
   return withWebhook(rotated, actor.origin, key);
 }
@@ -96,7 +105,12 @@ export async function deleteMeter(actor: Actor, meterId: string, confirm: string
   const meter = await requireMeter(actor.db, actor.userId, meterId);
   const readings = await countReadings(actor.db, meterId);
   if (confirm !== meterId) {
-    throw new ApiError(409, "confirmation_required", `Deleting "${meter.name}" also deletes its ${readings} readings. Repeat with ?confirm=${meterId} to go ahead.`, { readings });
+    throw new ApiError(
+      409,
+      "confirmation_required",
+      `Deleting "${meter.name}" also deletes its ${readings} readings. Repeat with ?confirm=${meterId} to go ahead.`,
+      { readings },
+    );
   }
   await stored.deleteMeter(actor.db, actor.userId, meterId);
   return { deleted: true, readingsDeleted: readings };

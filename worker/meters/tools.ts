@@ -1,5 +1,5 @@
-import { getMeter, listMeters, updateMeter } from "./service";
 import { implement } from "../chat/tools/tool";
+import { getMeter, listMeters, updateMeter } from "./service";
 
 /** Chat tools over meters. */
 export const meterTools = [
@@ -7,7 +7,14 @@ export const meterTools = [
     async run(context) {
       const { meters } = await listMeters(context);
       return {
-        result: meters.map((m) => ({ id: m.id, name: m.name, kind: m.kind, parentId: m.parentId, timezone: m.timezone, lastReadingAt: m.lastReadingAt })),
+        result: meters.map((m) => ({
+          id: m.id,
+          name: m.name,
+          kind: m.kind,
+          parentId: m.parentId,
+          timezone: m.timezone,
+          lastReadingAt: m.lastReadingAt,
+        })),
         summary: meters.length ? `${meters.length} meters: ${meters.map((m) => m.name).join(", ")}` : "No meters yet",
       };
     },

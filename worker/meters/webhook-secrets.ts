@@ -11,7 +11,11 @@ async function hmacKey(secret: string, usage: "sign" | "verify"): Promise<Crypto
 }
 
 export async function webhookSecret(masterKey: string, meterId: string, version: number): Promise<string> {
-  const mac = await crypto.subtle.sign("HMAC", await hmacKey(masterKey, "sign"), encoder.encode(`wattboard-webhook:${meterId}:v${version}`));
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    await hmacKey(masterKey, "sign"),
+    encoder.encode(`wattboard-webhook:${meterId}:v${version}`),
+  );
   return `whsec_${hex(mac)}`;
 }
 
@@ -22,7 +26,12 @@ export async function signWebhookBody(secret: string, timestamp: string, body: U
 }
 
 /** Constant-time: crypto.subtle.verify compares the MACs without an early exit. */
-export async function verifyWebhookSignature(secret: string, timestamp: string, body: Uint8Array<ArrayBuffer>, signatureHex: string): Promise<boolean> {
+export async function verifyWebhookSignature(
+  secret: string,
+  timestamp: string,
+  body: Uint8Array<ArrayBuffer>,
+  signatureHex: string,
+): Promise<boolean> {
   const signature = new Uint8Array(signatureHex.match(/../g)!.map((pair) => parseInt(pair, 16)));
   return crypto.subtle.verify("HMAC", await hmacKey(secret, "verify"), signature, signedPayload(timestamp, body));
 }
@@ -45,11 +54,19 @@ export interface WebhookKeys {
 
 /** After a rotation, until when the previous secret is still accepted; null once it is not. */
 export function previousSecretValidUntil(meter: WebhookKeys, now = new Date()): Date | null {
-  return meter.previousKeyVersion !== null && meter.previousKeyExpiresAt && meter.previousKeyExpiresAt > now ? meter.previousKeyExpiresAt : null;
+  return meter.previousKeyVersion !== null && meter.previousKeyExpiresAt && meter.previousKeyExpiresAt > now
+    ? meter.previousKeyExpiresAt
+    : null;
 }
 
 /** Whether the meter's current secret, or its previous one during the grace period, made `signatureHex`. */
-export async function meterSignatureMatches(masterKey: string, meter: WebhookKeys, timestamp: string, body: Uint8Array<ArrayBuffer>, signatureHex: string): Promise<boolean> {
+export async function meterSignatureMatches(
+  masterKey: string,
+  meter: WebhookKeys,
+  timestamp: string,
+  body: Uint8Array<ArrayBuffer>,
+  signatureHex: string,
+): Promise<boolean> {
   const versions = [meter.webhookKeyVersion];
   if (meter.previousKeyVersion !== null && previousSecretValidUntil(meter)) versions.push(meter.previousKeyVersion);
   for (const version of versions) {

@@ -1,6 +1,6 @@
-import type { ChatQuote } from "./contract";
 import { localCalendar } from "../../ml/runtime/features";
 import type { ModelRunFinding } from "../runs/contract";
+import type { ChatQuote } from "./contract";
 
 /** At most one notification per meter and kind of finding in this window: no floods. */
 export const NOTIFY_AT_MOST_EVERY_MS = 6 * 60 * 60 * 1000;

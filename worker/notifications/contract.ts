@@ -29,7 +29,10 @@ export const Notification = z
 export type Notification = z.infer<typeof Notification>;
 
 /** GET /api/notifications: a page of the inbox, older than `before` when given. */
-export const InboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(30), before: z.iso.datetime({ offset: true }).optional() });
+export const InboxQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+  before: z.iso.datetime({ offset: true }).optional(),
+});
 export type InboxQuery = z.infer<typeof InboxQuery>;
 
 export const Inbox = z.object({ notifications: z.array(Notification), unreadCount: z.int() }).meta({ id: "Inbox" });
@@ -48,6 +51,9 @@ export const NotificationSettings = z
     timezone: TimeZone,
   })
   .strict()
-  .refine((s) => (s.quietFromHour === null) === (s.quietToHour === null), { path: ["quietToHour"], message: "give both quiet hours or neither" })
+  .refine((s) => (s.quietFromHour === null) === (s.quietToHour === null), {
+    path: ["quietToHour"],
+    message: "give both quiet hours or neither",
+  })
   .meta({ id: "NotificationSettings" });
 export type NotificationSettings = z.infer<typeof NotificationSettings>;

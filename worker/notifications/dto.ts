@@ -1,5 +1,5 @@
-import type { NotificationRow } from "./queries";
 import type { Notification } from "./contract";
+import type { NotificationRow } from "./queries";
 
 export function notificationDto(row: NotificationRow): Notification {
   return {

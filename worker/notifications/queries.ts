@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gt, isNull, lt } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
-import { notifications, notificationSettings } from "../db/schema";
+import { notificationSettings, notifications } from "../db/schema";
 
 export type NotificationRow = typeof notifications.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
@@ -13,7 +13,12 @@ export async function insertNotification(db: Database | Transaction, notificatio
   return row;
 }
 
-export async function listNotifications(db: Database, ownerId: string, limit: number, before?: Date): Promise<{ items: NotificationRow[]; unread: number }> {
+export async function listNotifications(
+  db: Database,
+  ownerId: string,
+  limit: number,
+  before?: Date,
+): Promise<{ items: NotificationRow[]; unread: number }> {
   const items = await db
     .select()
     .from(notifications)
@@ -55,7 +60,10 @@ export async function notifiedSince(db: Database | Transaction, meterId: string,
   return row !== undefined;
 }
 
-export async function getNotificationSettings(db: Database | Transaction, ownerId: string): Promise<Omit<NotificationSettingsRow, "ownerId" | "updatedAt">> {
+export async function getNotificationSettings(
+  db: Database | Transaction,
+  ownerId: string,
+): Promise<Omit<NotificationSettingsRow, "ownerId" | "updatedAt">> {
   const [row] = await db.select().from(notificationSettings).where(eq(notificationSettings.ownerId, ownerId));
   return row ?? { mutedKinds: [], quietFromHour: null, quietToHour: null, timezone: "UTC" };
 }

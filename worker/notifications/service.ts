@@ -1,18 +1,18 @@
+import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
+import type { Deleted } from "../api-contract";
+import { chartNamesForMeter } from "../charts/queries";
 import type { Database, Transaction } from "../db/client";
 import type { Env } from "../env";
 import { notFound } from "../errors";
 import type { MeterRow } from "../meters/queries";
-import { chartNamesForMeter } from "../charts/queries";
-import type { Deleted } from "../api-contract";
 import type { ModelRunFinding } from "../runs/contract";
 import type { ModelRunRow } from "../runs/queries";
-import { userHub } from "../../durable-objects/user-hub/stub";
+import { type ChatOrigin, composeBody, GOALS, inQuietHours, NOTIFY_AT_MOST_EVERY_MS, requestedRunNotice, TITLES } from "./compose";
 import type { Inbox, InboxQuery, MarkedAllRead, Notification, NotificationSettings } from "./contract";
-import { composeBody, GOALS, inQuietHours, NOTIFY_AT_MOST_EVERY_MS, requestedRunNotice, TITLES, type ChatOrigin } from "./compose";
 import { notificationDto } from "./dto";
-import * as queries from "./queries";
 import type { NewNotification, NotificationRow } from "./queries";
+import * as queries from "./queries";
 import { quoteMentions } from "./quotes";
 
 /** How far back in the person's chat a notification looks for something to quote. */
@@ -27,7 +27,13 @@ export type NotificationDraft = Omit<NewNotification, "runId">;
  * chat about the meter (from the UserHub), and marks what falls in quiet hours silent. Reads
  * only, so no transaction is held open while the hub answers.
  */
-export async function composeFindingNotifications(env: Env, db: Database, meter: MeterRow, findings: ModelRunFinding[], now = new Date()): Promise<NotificationDraft[]> {
+export async function composeFindingNotifications(
+  env: Env,
+  db: Database,
+  meter: MeterRow,
+  findings: ModelRunFinding[],
+  now = new Date(),
+): Promise<NotificationDraft[]> {
   if (findings.length === 0) return [];
   const settings = await queries.getNotificationSettings(db, meter.ownerId);
   const due: ModelRunFinding[] = [];
@@ -41,12 +47,24 @@ export async function composeFindingNotifications(env: Env, db: Database, meter:
   const messages = await userHub(env, meter.ownerId).recentUserMessages(QUOTABLE_MESSAGES);
   return due.map((finding) => {
     const quotes = quoteMentions(messages, terms, GOALS[finding.kind]);
-    return { ownerId: meter.ownerId, meterId: meter.id, kind: finding.kind, title: TITLES[finding.kind](meter.name), body: composeBody(finding, quotes), context: quotes, silent: inQuietHours(settings, now) };
+    return {
+      ownerId: meter.ownerId,
+      meterId: meter.id,
+      kind: finding.kind,
+      title: TITLES[finding.kind](meter.name),
+      body: composeBody(finding, quotes),
+      context: quotes,
+      silent: inQuietHours(settings, now),
+    };
   });
 }
 
 /** Stores the drafts for the run, in their order (inside the run's transaction). */
-export async function insertNotifications(db: Database | Transaction, runId: string, drafts: NotificationDraft[]): Promise<NotificationRow[]> {
+export async function insertNotifications(
+  db: Database | Transaction,
+  runId: string,
+  drafts: NotificationDraft[],
+): Promise<NotificationRow[]> {
   const rows: NotificationRow[] = [];
   for (const draft of drafts) rows.push(await queries.insertNotification(db, { ...draft, runId }));
   return rows;
@@ -59,7 +77,13 @@ export async function publishNotifications(env: Env, ownerId: string, notificati
 }
 
 /** The notifications of a run stored already: composed, stored and pushed (the pipeline does the same around its transaction). */
-export async function notifyFindings(env: Env, db: Database, meter: MeterRow, run: ModelRunRow, now = new Date()): Promise<NotificationRow[]> {
+export async function notifyFindings(
+  env: Env,
+  db: Database,
+  meter: MeterRow,
+  run: ModelRunRow,
+  now = new Date(),
+): Promise<NotificationRow[]> {
   const created = await insertNotifications(db, run.id, await composeFindingNotifications(env, db, meter, run.findings, now));
   await publishNotifications(env, meter.ownerId, created);
   return created;
@@ -69,14 +93,28 @@ export async function notifyFindings(env: Env, db: Database, meter: MeterRow, ru
  * A run the person asked for in a chat session: the answer goes to the session, and a
  * notification links back to it, so it can be found later from any device.
  */
-export async function notifyRequestedRun(env: Env, db: Database, meter: MeterRow, runId: string, origin: ChatOrigin, explanation: string): Promise<NotificationRow> {
-  const [notification] = await insertNotifications(db, runId, [{ ownerId: meter.ownerId, meterId: meter.id, ...requestedRunNotice(meter.name, origin, explanation) }]);
+export async function notifyRequestedRun(
+  env: Env,
+  db: Database,
+  meter: MeterRow,
+  runId: string,
+  origin: ChatOrigin,
+  explanation: string,
+): Promise<NotificationRow> {
+  const [notification] = await insertNotifications(db, runId, [
+    { ownerId: meter.ownerId, meterId: meter.id, ...requestedRunNotice(meter.name, origin, explanation) },
+  ]);
   await publishNotifications(env, meter.ownerId, [notification]);
   return notification;
 }
 
 export async function listInbox(actor: Actor, query: InboxQuery): Promise<Inbox> {
-  const { items, unread } = await queries.listNotifications(actor.db, actor.userId, query.limit, query.before ? new Date(query.before) : undefined);
+  const { items, unread } = await queries.listNotifications(
+    actor.db,
+    actor.userId,
+    query.limit,
+    query.before ? new Date(query.before) : undefined,
+  );
   return { notifications: items.map(notificationDto), unreadCount: unread };
 }
 

@@ -38,7 +38,12 @@ export const Reading = z
 export type Reading = z.infer<typeof Reading>;
 
 export const ReadingsBatch = z
-  .object({ readings: z.array(Reading).min(1, "send at least one reading").max(MAX_READINGS_PER_BATCH, `send at most ${MAX_READINGS_PER_BATCH} readings per request`) })
+  .object({
+    readings: z
+      .array(Reading)
+      .min(1, "send at least one reading")
+      .max(MAX_READINGS_PER_BATCH, `send at most ${MAX_READINGS_PER_BATCH} readings per request`),
+  })
   .strict()
   .meta({ id: "ReadingsBatch" });
 export type ReadingsBatch = z.infer<typeof ReadingsBatch>;
@@ -47,4 +52,6 @@ export const IngestResult = z.object({ accepted: z.int(), duplicates: z.int() })
 export type IngestResult = z.infer<typeof IngestResult>;
 
 /** How a meter signs a webhook post: the raw body, timestamped, with its HMAC secret (meters/webhook-secrets.ts). */
-export const WebhookSignatureHeaders = z.object({ "X-Wattboard-Timestamp": z.string(), "X-Wattboard-Signature": z.string() }).meta({ id: "WebhookSignatureHeaders" });
+export const WebhookSignatureHeaders = z
+  .object({ "X-Wattboard-Timestamp": z.string(), "X-Wattboard-Signature": z.string() })
+  .meta({ id: "WebhookSignatureHeaders" });

@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import { ApiError, validationError } from "../errors";
 import type { MeterRow } from "../meters/queries";
 import { enforceLimit } from "../rate-limits";
-import { MAX_INGEST_BODY_BYTES, ReadingsBatch, type IngestResult, type Reading } from "./contract";
+import { type IngestResult, MAX_INGEST_BODY_BYTES, type Reading, ReadingsBatch } from "./contract";
 import { insertReadings } from "./queries";
 
 /**
@@ -23,11 +23,17 @@ export interface IngestContext {
 
 type IngestingMeter = Pick<MeterRow, "id" | "ownerId">;
 
-export const payloadTooLarge = () => new ApiError(413, "payload_too_large", `The body is larger than ${MAX_INGEST_BODY_BYTES} bytes: send the readings in smaller batches`);
+export const payloadTooLarge = () =>
+  new ApiError(413, "payload_too_large", `The body is larger than ${MAX_INGEST_BODY_BYTES} bytes: send the readings in smaller batches`);
 
 /** Per meter, before the body is decoded: a flooding meter costs as little as possible. */
 export function limitMeterWrites(env: Env, meterId: string): Promise<void> {
-  return enforceLimit(env, "WEBHOOK_LIMITER", meterId, "This meter posted too often this minute; nothing was stored: retry after Retry-After seconds (or send larger batches)");
+  return enforceLimit(
+    env,
+    "WEBHOOK_LIMITER",
+    meterId,
+    "This meter posted too often this minute; nothing was stored: retry after Retry-After seconds (or send larger batches)",
+  );
 }
 
 /** A decoded `{"readings": [...]}` batch, validated: 400 naming every failing path, so nothing of a bad batch is stored. */

@@ -1,8 +1,8 @@
 import type { Metric } from "../charts/chart-spec-contract";
-import type { Reading } from "./contract";
-import type { SeriesPoint } from "../series/contract";
 import type { Database } from "../db/client";
 import type { BucketPlan } from "../series/buckets";
+import type { SeriesPoint } from "../series/contract";
+import type { Reading } from "./contract";
 
 /**
  * Stores a batch in one statement, so it is all or nothing: readings already stored for the same
@@ -10,7 +10,11 @@ import type { BucketPlan } from "../series/buckets";
  * last_reading_at moves forward. Arrays go in as seven parameters whatever the batch size.
  * `charted` says whether any chart shows this meter (only then do open dashboards need a refresh).
  */
-export async function insertReadings(db: Database, meterId: string, batch: Reading[]): Promise<{ accepted: number; newest: Date | null; charted: boolean }> {
+export async function insertReadings(
+  db: Database,
+  meterId: string,
+  batch: Reading[],
+): Promise<{ accepted: number; newest: Date | null; charted: boolean }> {
   const column = <K extends keyof Reading>(key: K) => batch.map((r) => r[key] ?? null);
   const result = await db.$client.query(
     `WITH inserted AS (
@@ -25,7 +29,16 @@ export async function insertReadings(db: Database, meterId: string, batch: Readi
        RETURNING 1
      )
      SELECT accepted, newest, EXISTS (SELECT 1 FROM charts WHERE charts.owner_id = (SELECT owner_id FROM meters WHERE id = $1) AND charts.spec->'meterIds' ? $1::text) AS charted FROM newest`,
-    [meterId, column("ts"), column("power_w"), column("energy_wh"), column("voltage_v"), column("current_a"), column("power_factor"), column("thd_pct")],
+    [
+      meterId,
+      column("ts"),
+      column("power_w"),
+      column("energy_wh"),
+      column("voltage_v"),
+      column("current_a"),
+      column("power_factor"),
+      column("thd_pct"),
+    ],
   );
   const row = result.rows[0] as { accepted: number; newest: Date | string | null; charted: boolean };
   return { accepted: row.accepted, newest: row.newest === null ? null : new Date(row.newest), charted: row.charted };
@@ -51,9 +64,18 @@ const METRIC_COLUMNS: Record<Metric, string> = {
  * buckets use date_trunc in the meter's zone (correct across DST); fixed ones use date_bin from a
  * local midnight, so hours line up with the meter's clock.
  */
-export function seriesQuery(meterId: string, metric: Metric, from: Date, to: Date, plan: BucketPlan, timezone: string): { text: string; values: unknown[] } {
+export function seriesQuery(
+  meterId: string,
+  metric: Metric,
+  from: Date,
+  to: Date,
+  plan: BucketPlan,
+  timezone: string,
+): { text: string; values: unknown[] } {
   const column = METRIC_COLUMNS[metric];
-  const bucket = plan.calendar ? `date_trunc('${plan.calendar}', ts, $4)` : `date_bin($4::interval, ts, ('2000-01-03 00:00'::timestamp AT TIME ZONE $5))`;
+  const bucket = plan.calendar
+    ? `date_trunc('${plan.calendar}', ts, $4)`
+    : `date_bin($4::interval, ts, ('2000-01-03 00:00'::timestamp AT TIME ZONE $5))`;
   const text = `SELECT ${bucket} AS t, avg(${column}) AS avg, min(${column}) AS min, max(${column}) AS max, sum(${column}) AS sum, count(${column})::int AS count
     FROM readings
     WHERE meter_id = $1 AND ts >= $2 AND ts < $3 AND ${column} IS NOT NULL
@@ -62,7 +84,15 @@ export function seriesQuery(meterId: string, metric: Metric, from: Date, to: Dat
   return { text, values: plan.calendar ? [...range, timezone] : [...range, plan.interval, timezone] };
 }
 
-export async function querySeries(db: Database, meterId: string, metric: Metric, from: Date, to: Date, plan: BucketPlan, timezone: string): Promise<SeriesPoint[]> {
+export async function querySeries(
+  db: Database,
+  meterId: string,
+  metric: Metric,
+  from: Date,
+  to: Date,
+  plan: BucketPlan,
+  timezone: string,
+): Promise<SeriesPoint[]> {
   const { text, values } = seriesQuery(meterId, metric, from, to, plan, timezone);
   const result = await db.$client.query(text, values);
   return (result.rows as { t: Date | string; avg: number; min: number; max: number; sum: number; count: number }[]).map((row) => ({

@@ -32,13 +32,32 @@ export async function usageFigures(db: Database, meterIds: string[], from: Date,
   );
   const hours = (to.getTime() - from.getTime()) / 3_600_000;
   const byMeter = new Map(
-    (result.rows as { meter_id: string; energy_kwh: number | null; avg_w: number | null; peak_w: number | null; pf: number | null; thd: number | null; readings: number; base_w: number | null }[]).map((r) => [r.meter_id, r]),
+    (
+      result.rows as {
+        meter_id: string;
+        energy_kwh: number | null;
+        avg_w: number | null;
+        peak_w: number | null;
+        pf: number | null;
+        thd: number | null;
+        readings: number;
+        base_w: number | null;
+      }[]
+    ).map((r) => [r.meter_id, r]),
   );
   const num = (v: number | string | null) => (v === null ? null : Number(v));
   return meterIds.map((meterId) => {
     const row = byMeter.get(meterId);
     if (!row) return { meterId, energyKwh: null, peakW: null, baseLoadW: null, avgPowerFactor: null, avgThdPct: null, readings: 0 };
     const energy = num(row.energy_kwh) ?? (row.avg_w === null ? null : (Number(row.avg_w) * hours) / 1000);
-    return { meterId, energyKwh: energy, peakW: num(row.peak_w), baseLoadW: num(row.base_w), avgPowerFactor: num(row.pf), avgThdPct: num(row.thd), readings: row.readings };
+    return {
+      meterId,
+      energyKwh: energy,
+      peakW: num(row.peak_w),
+      baseLoadW: num(row.base_w),
+      avgPowerFactor: num(row.pf),
+      avgThdPct: num(row.thd),
+      readings: row.readings,
+    };
   });
 }

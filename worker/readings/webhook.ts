@@ -3,12 +3,13 @@ import { isUuid } from "../id-contract";
 import { findMeterById, type MeterRow } from "../meters/queries";
 import { meterSignatureMatches } from "../meters/webhook-secrets";
 import type { IngestResult } from "./contract";
-import { ingestReadings, limitMeterWrites, validateBatch, type IngestContext } from "./ingest";
+import { type IngestContext, ingestReadings, limitMeterWrites, validateBatch } from "./ingest";
 
 /** A signed request older (or newer) than this is refused, so a captured one cannot be replayed later. */
 export const SIGNATURE_MAX_AGE_SECONDS = 300;
 
-const badSignature = () => unauthorized("The signature does not match: sign timestamp + '.' + the raw body with this meter's webhook secret");
+const badSignature = () =>
+  unauthorized("The signature does not match: sign timestamp + '.' + the raw body with this meter's webhook secret");
 
 export interface SignedPost {
   /** As it appears in the path, not yet checked. */
@@ -32,7 +33,9 @@ export async function receiveSignedBatch(context: IngestContext, post: SignedPos
     throw unauthorized("Send X-Wattboard-Timestamp (unix seconds) and X-Wattboard-Signature: sha256=<hex HMAC-SHA256>");
   }
   if (Math.abs(Date.now() / 1000 - Number(timestamp)) > SIGNATURE_MAX_AGE_SECONDS) {
-    throw unauthorized(`The timestamp is more than ${SIGNATURE_MAX_AGE_SECONDS} s away from now: check the meter's clock and sign each request when sending it`);
+    throw unauthorized(
+      `The timestamp is more than ${SIGNATURE_MAX_AGE_SECONDS} s away from now: check the meter's clock and sign each request when sending it`,
+    );
   }
   const body = new Uint8Array(await post.body());
   const meter = await signingMeter(context, post.meterId.toLowerCase(), timestamp, body, signature);
@@ -40,7 +43,13 @@ export async function receiveSignedBatch(context: IngestContext, post: SignedPos
   return ingestReadings(context, meter, validateBatch(decodeJson(body)));
 }
 
-async function signingMeter(context: IngestContext, meterId: string, timestamp: string, body: Uint8Array<ArrayBuffer>, signature: string): Promise<MeterRow> {
+async function signingMeter(
+  context: IngestContext,
+  meterId: string,
+  timestamp: string,
+  body: Uint8Array<ArrayBuffer>,
+  signature: string,
+): Promise<MeterRow> {
   const masterKey = context.env.WEBHOOK_SECRET_KEY;
   const meter = isUuid(meterId) ? await findMeterById(context.db, meterId) : undefined;
   if (!meter || !masterKey || !(await meterSignatureMatches(masterKey, meter, timestamp, body, signature))) throw badSignature();
@@ -51,6 +60,10 @@ function decodeJson(body: Uint8Array<ArrayBuffer>): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(body));
   } catch {
-    throw new ApiError(400, "invalid_json", "The body is not valid JSON: send {\"readings\": [{\"ts\": \"2026-01-01T00:00:00Z\", \"power_w\": 1200}]}");
+    throw new ApiError(
+      400,
+      "invalid_json",
+      'The body is not valid JSON: send {"readings": [{"ts": "2026-01-01T00:00:00Z", "power_w": 1200}]}',
+    );
   }
 }

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
-import { createAgent, deleteAgent, listAgents, updateAgent } from "../chat/agents";
 import { Deleted } from "../api-contract";
+import { createAgent, deleteAgent, listAgents, updateAgent } from "../chat/agents";
 import { Agent, AgentList, CreateAgentBody, UpdateAgentBody } from "../chat/contract";
 import { errorResponses } from "../errors";
 import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
-import { Chart, CreateChartBody, UpdateChartBody } from "../charts/contract";
 import { Deleted } from "../api-contract";
+import { Chart, CreateChartBody, UpdateChartBody } from "../charts/contract";
 import { createChart, deleteChart, getChart, updateChart } from "../charts/service";
 import { errorResponses } from "../errors";
 import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";

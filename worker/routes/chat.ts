@@ -1,6 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Deleted } from "../api-contract";
-import { errorResponses } from "../errors";
 import {
   AnswerPermissionBody,
   ChatSession,
@@ -18,6 +17,7 @@ import { answerPermission, getChatSettings, saveChatSettings } from "../chat/per
 import { chatTranscript, createChatSession, deleteChatSession, listChatSessions, updateChatSession } from "../chat/sessions";
 import { listChatTools } from "../chat/tools/registry";
 import { sendChatMessage } from "../chat/turn";
+import { errorResponses } from "../errors";
 import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse } from "./router";
 
 export const chatRoutes = createRouter();
@@ -94,7 +94,10 @@ chatRoutes.openapi(
     summary: "Send a message; answers when the turn is complete (the UI streams over the WebSocket)",
     security: bearerAuth,
     request: { params: IdParam, ...jsonBody(SendChatMessageBody) },
-    responses: { 200: jsonResponse("The turn: the message, the answer and the tool calls it made", ChatTranscript), ...errorResponses(400, 401, 404, 429) },
+    responses: {
+      200: jsonResponse("The turn: the message, the answer and the tool calls it made", ChatTranscript),
+      ...errorResponses(400, 401, 404, 429),
+    },
   }),
   async (c) => c.json(await sendChatMessage(actorOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
 );
@@ -119,7 +122,10 @@ chatRoutes.openapi(
     tags: ["chat"],
     summary: "The commands the chat can run (the UI's command list)",
     security: bearerAuth,
-    responses: { 200: jsonResponse("Tools, and which engine answers messages that are not commands", ChatToolList), ...errorResponses(401) },
+    responses: {
+      200: jsonResponse("Tools, and which engine answers messages that are not commands", ChatToolList),
+      ...errorResponses(401),
+    },
   }),
   (c) => c.json(listChatTools(c.env), 200),
 );
@@ -141,7 +147,7 @@ chatRoutes.openapi(
     method: "put",
     path: "/api/chat/settings",
     tags: ["chat"],
-    summary: "Set chat-wide permission rules, e.g. {\"rules\": {\"set_goal\": \"ask\"}}",
+    summary: 'Set chat-wide permission rules, e.g. {"rules": {"set_goal": "ask"}}',
     security: bearerAuth,
     request: jsonBody(ChatSettingsBody),
     responses: { 200: jsonResponse("Saved", ChatSettings), ...errorResponses(400, 401) },

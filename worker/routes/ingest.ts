@@ -19,7 +19,12 @@ ingestRoutes.post(
   async (c) => {
     const result = await receiveSignedBatch(
       { db: c.var.db, env: c.env, waitUntil: (work) => c.executionCtx.waitUntil(work) },
-      { meterId: c.req.param("meterId"), timestamp: c.req.header("X-Wattboard-Timestamp"), signature: c.req.header("X-Wattboard-Signature"), body: () => c.req.arrayBuffer() },
+      {
+        meterId: c.req.param("meterId"),
+        timestamp: c.req.header("X-Wattboard-Timestamp"),
+        signature: c.req.header("X-Wattboard-Signature"),
+        body: () => c.req.arrayBuffer(),
+      },
     );
     return c.json(result, 200);
   },

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { LiveTicket, LiveUpgradeQuery, ticketUserId } from "../../durable-objects/user-hub/live-contract";
+import { userHub } from "../../durable-objects/user-hub/stub";
 import { errorResponses, unauthorized } from "../errors";
 import { bearerAuth, createRouter, jsonResponse } from "./router";
-import { userHub } from "../../durable-objects/user-hub/stub";
 
 export const liveRoutes = createRouter();
 

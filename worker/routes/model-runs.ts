@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponses } from "../errors";
-import { failedRuns, requestRun, requireLatestRun } from "../runs/service";
 import { FailedRuns, ModelRun } from "../runs/contract";
+import { failedRuns, requestRun, requireLatestRun } from "../runs/service";
 import { actorOf, bearerAuth, createRouter, IdParam, jsonResponse, resourceId } from "./router";
 
 export const modelRunsRoutes = createRouter();
@@ -18,7 +18,10 @@ modelRunsRoutes.openapi(
   }),
   async (c) => {
     const { run, timings } = await requestRun(actorOf(c), resourceId(c.req.valid("param").id, "Meter"));
-    c.header("Server-Timing", `session;dur=${timings.session.toFixed(2)}, forecast;dur=${timings.forecast.toFixed(2)}, plan;dur=${timings.plan.toFixed(2)}`);
+    c.header(
+      "Server-Timing",
+      `session;dur=${timings.session.toFixed(2)}, forecast;dur=${timings.forecast.toFixed(2)}, plan;dur=${timings.plan.toFixed(2)}`,
+    );
     return c.json(run, 201);
   },
 );

@@ -1,8 +1,15 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Deleted } from "../api-contract";
 import { errorResponses } from "../errors";
-import { listInbox, markAllRead, markRead, notificationSettings, removeNotification, saveNotificationSettings } from "../notifications/service";
 import { Inbox, InboxQuery, MarkedAllRead, Notification, NotificationSettings } from "../notifications/contract";
+import {
+  listInbox,
+  markAllRead,
+  markRead,
+  notificationSettings,
+  removeNotification,
+  saveNotificationSettings,
+} from "../notifications/service";
 import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 
 export const notificationsRoutes = createRouter();

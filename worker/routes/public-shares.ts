@@ -36,7 +36,9 @@ publicSharesRoutes.openapi(
     const cached = await cachedShare(visitor.origin, token, range);
     // A cached response's headers are immutable: copy it so middleware can add its own.
     if (cached) return new Response(cached.body, cached) as never;
-    const response = c.json(await openPublicShare(visitor, token, range), 200, { "Cache-Control": `public, max-age=${SHARE_CACHE_SECONDS}` });
+    const response = c.json(await openPublicShare(visitor, token, range), 200, {
+      "Cache-Control": `public, max-age=${SHARE_CACHE_SECONDS}`,
+    });
     c.executionCtx.waitUntil(cacheShare(visitor.origin, token, range, response.clone()));
     return response;
   },

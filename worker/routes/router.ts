@@ -1,6 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { z } from "zod";
 import type { Context } from "hono";
+import { z } from "zod";
 import type { Actor } from "../actor";
 import type { AppEnv } from "../env";
 import { notFound, validationError } from "../errors";

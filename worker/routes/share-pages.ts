@@ -34,7 +34,9 @@ function inlineScriptHashes(html: string): Promise<string[]> {
   if (scriptHashes?.html !== html) {
     const bodies = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((match) => match[1]);
     const hashes = Promise.all(
-      bodies.map(async (body) => btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)))))),
+      bodies.map(async (body) =>
+        btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body))))),
+      ),
     );
     scriptHashes = { html, hashes };
   }
@@ -43,7 +45,10 @@ function inlineScriptHashes(html: string): Promise<string[]> {
 
 const escapeAttribute = (text: string) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
-for (const [path, embed] of [["/s/:token", false], ["/embed/:token", true]] as const) {
+for (const [path, embed] of [
+  ["/s/:token", false],
+  ["/embed/:token", true],
+] as const) {
   sharePagesRoutes.get(path, async (c) => {
     const visitor = visitorOf(c);
     const token = c.req.param("token");
@@ -61,7 +66,9 @@ for (const [path, embed] of [["/s/:token", false], ["/embed/:token", true]] as c
         ].join("")
       : `<meta name="robots" content="noindex">`;
     const rewritten = new HTMLRewriter()
-      .on("title", { element: (element) => void element.setInnerContent(title ? `${title} · Wattboard` : "Link not available · Wattboard") })
+      .on("title", {
+        element: (element) => void element.setInnerContent(title ? `${title} · Wattboard` : "Link not available · Wattboard"),
+      })
       .on("head", { element: (element) => void element.append(meta, { html: true }) })
       .transform(new Response(html));
     const headers = new Headers();

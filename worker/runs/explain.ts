@@ -32,7 +32,9 @@ export function hourRanges(hours: ModelRunPlanHour[], plan: ModelRunPlanHour[], 
 /** The plan in two or three sentences, for the meters page, the API and the chat. */
 export function explainRun(run: { figures: ModelRunFigures; plan: ModelRunPlanHour[] }, timezone: string): string {
   const { figures, plan } = run;
-  const parts = [`Forecast: ${figures.forecastKwh.toFixed(1)} kWh over the next 24 hours, with the highest demand around ${localHourLabel(peakHour(plan).t, timezone)} (${figures.peakKw.toFixed(1)} kW).`];
+  const parts = [
+    `Forecast: ${figures.forecastKwh.toFixed(1)} kWh over the next 24 hours, with the highest demand around ${localHourLabel(peakHour(plan).t, timezone)} (${figures.peakKw.toFixed(1)} kW).`,
+  ];
   const charging = plan.filter((h) => h.chargeKwh > 0.01);
   const discharging = plan.filter((h) => h.dischargeKwh > 0.01);
   if (charging.length || discharging.length) {
@@ -42,15 +44,30 @@ export function explainRun(run: { figures: ModelRunFigures; plan: ModelRunPlanHo
       `The battery charges ${charging.length ? `at ${hourRanges(charging, plan, timezone)} (from ${cheapest.toFixed(3)} ${figures.currency}/kWh)` : "at no hour"} and supplies the home ${discharging.length ? `at ${hourRanges(discharging, plan, timezone)} (up to ${dearest.toFixed(3)} ${figures.currency}/kWh)` : "at no hour"}.`,
     );
   }
-  const shifted = [...new Set(plan.flatMap((h) => Object.entries(h.deferrableKwh).filter(([, kwh]) => kwh > 0.01).map(([name]) => name)))];
+  const shifted = [
+    ...new Set(
+      plan.flatMap((h) =>
+        Object.entries(h.deferrableKwh)
+          .filter(([, kwh]) => kwh > 0.01)
+          .map(([name]) => name),
+      ),
+    ),
+  ];
   for (const name of shifted) {
-    parts.push(`${name} runs at ${hourRanges(plan.filter((h) => (h.deferrableKwh[name] ?? 0) > 0.01), plan, timezone)}.`);
+    parts.push(
+      `${name} runs at ${hourRanges(
+        plan.filter((h) => (h.deferrableKwh[name] ?? 0) > 0.01),
+        plan,
+        timezone,
+      )}.`,
+    );
   }
   parts.push(
     figures.savings > 0.005
       ? `Expected cost ${figures.expectedCost.toFixed(2)} ${figures.currency} instead of ${figures.baselineCost.toFixed(2)} without a plan.`
       : `Expected cost ${figures.expectedCost.toFixed(2)} ${figures.currency}; ${charging.length || shifted.length ? "the plan saves little today" : "there is nothing to shift (no battery or flexible load set)"}.`,
   );
-  if (figures.defaultTariff) parts.push(`No tariff is set for this meter, so a flat ${DEFAULT_TARIFF.price} ${DEFAULT_TARIFF.currency}/kWh was assumed.`);
+  if (figures.defaultTariff)
+    parts.push(`No tariff is set for this meter, so a flat ${DEFAULT_TARIFF.price} ${DEFAULT_TARIFF.currency}/kWh was assumed.`);
   return parts.join(" ");
 }

@@ -43,7 +43,8 @@ function peakOverLimit({ plan, planHours, assets, timezone }: FindingsInput): Mo
 }
 
 function planSaves({ plan, currency }: FindingsInput): ModelRunFinding | undefined {
-  if (!(plan.baselineCost > 0 && plan.savings >= SAVINGS_SHARE_WORTH_TELLING * plan.baselineCost && plan.savings >= SAVINGS_MIN)) return undefined;
+  if (!(plan.baselineCost > 0 && plan.savings >= SAVINGS_SHARE_WORTH_TELLING * plan.baselineCost && plan.savings >= SAVINGS_MIN))
+    return undefined;
   return {
     kind: "plan_saves",
     message: `Following today's plan saves ${plan.savings.toFixed(2)} ${currency} (${Math.round((100 * plan.savings) / plan.baselineCost)} %) over the next 24 hours.`,
@@ -67,7 +68,12 @@ function consumptionAnomaly({ previous, history, inputFrom }: FindingsInput): Mo
     }
   });
   const ratio = forecastSum > 0 ? actualSum / forecastSum : 0;
-  if (hours < ANOMALY_MIN_HOURS || Math.abs(actualSum - forecastSum) < ANOMALY_MIN_KWH || (ratio < ANOMALY_RATIO && ratio > 1 / ANOMALY_RATIO)) return undefined;
+  if (
+    hours < ANOMALY_MIN_HOURS ||
+    Math.abs(actualSum - forecastSum) < ANOMALY_MIN_KWH ||
+    (ratio < ANOMALY_RATIO && ratio > 1 / ANOMALY_RATIO)
+  )
+    return undefined;
   return {
     kind: "consumption_anomaly",
     message: `Over the last ${hours} hours the meter used ${actualSum.toFixed(1)} kWh, ${Math.round(Math.abs(ratio - 1) * 100)} % ${actualSum > forecastSum ? "more" : "less"} than forecast.`,

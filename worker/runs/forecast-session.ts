@@ -1,5 +1,5 @@
-import * as ort from "onnxruntime-web/wasm";
 import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
+import * as ort from "onnxruntime-web/wasm";
 import modelBase64 from "../../ml/runtime/models/forecast-v3.onnx";
 
 let session: Promise<ort.InferenceSession> | undefined;

@@ -1,11 +1,11 @@
+import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import type { MeterRow } from "../meters/queries";
 import type { NotificationRow } from "../notifications/queries";
 import { composeFindingNotifications, insertNotifications, publishNotifications } from "../notifications/service";
-import { userHub } from "../../durable-objects/user-hub/stub";
 import { insertModelRun, type ModelRunRow } from "./queries";
-import { runModel, type RunTimings, type SkippedRun } from "./run-model";
+import { type RunTimings, runModel, type SkippedRun } from "./run-model";
 
 export type RunOutcome = { status: "ran"; run: ModelRunRow; timings: RunTimings } | SkippedRun;
 
@@ -28,7 +28,9 @@ export async function runAndPublish(env: Env, db: Database, meter: MeterRow, tri
     return { run, notifications: await insertNotifications(tx, run.id, drafts) };
   });
   // The run is stored: a lost live event must not make the queue run it again (the inbox has it).
-  await publishRun(env, meter, run, notifications).catch((error: Error) => console.error(`live: could not publish run ${run.id} of meter ${meter.id}: ${error.message}`));
+  await publishRun(env, meter, run, notifications).catch((error: Error) =>
+    console.error(`live: could not publish run ${run.id} of meter ${meter.id}: ${error.message}`),
+  );
   return { status: "ran", run, timings: outcome.timings };
 }
 

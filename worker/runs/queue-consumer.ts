@@ -1,7 +1,7 @@
+import { userHub } from "../../durable-objects/user-hub/stub";
 import { connectDatabase } from "../db/client";
 import type { Env } from "../env";
 import { findMeterById } from "../meters/queries";
-import { userHub } from "../../durable-objects/user-hub/stub";
 import { runAndPublish } from "./pipeline";
 import { InferenceJob, latestJobPerMeter } from "./queue-job";
 
@@ -20,7 +20,9 @@ export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: E
     if (parsed.success) {
       valid.push({ message, job: parsed.data });
     } else {
-      console.error(`inference: dropped malformed message ${message.id}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
+      console.error(
+        `inference: dropped malformed message ${message.id}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+      );
       message.ack();
     }
   }
@@ -33,7 +35,9 @@ export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: E
       // First line only: drizzle appends the query's parameters on the next lines.
       const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
       const attempts = Math.max(...messages.map((m) => m.attempts));
-      console.error(`inference: run failed for meter ${job.meterId} (attempt ${attempts}, retry in ${retryDelaySeconds(attempts)} s): ${reason}`);
+      console.error(
+        `inference: run failed for meter ${job.meterId} (attempt ${attempts}, retry in ${retryDelaySeconds(attempts)} s): ${reason}`,
+      );
       for (const message of messages) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
@@ -74,8 +78,15 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
       continue;
     }
     const job = parsed.data;
-    console.error(`inference: gave up on meter ${job.meterId} (${job.trigger} run for readings up to ${job.newestTs}) after its retries; listed in its owner's failed runs`);
-    await userHub(env, job.userId).recordFailedRun({ meterId: job.meterId, trigger: job.trigger, newestTs: job.newestTs, failedAt: new Date().toISOString() });
+    console.error(
+      `inference: gave up on meter ${job.meterId} (${job.trigger} run for readings up to ${job.newestTs}) after its retries; listed in its owner's failed runs`,
+    );
+    await userHub(env, job.userId).recordFailedRun({
+      meterId: job.meterId,
+      trigger: job.trigger,
+      newestTs: job.newestTs,
+      failedAt: new Date().toISOString(),
+    });
     message.ack();
   }
 }

@@ -1,13 +1,13 @@
-import { forecast24h, loadScenarios, MODEL_VERSION } from "../../ml/runtime/forecast";
 import { HISTORY_HOURS, HORIZON_HOURS } from "../../ml/runtime/features";
+import { forecast24h, loadScenarios, MODEL_VERSION } from "../../ml/runtime/forecast";
 import { hourlyPrices, planSchedule } from "../../ml/runtime/planner";
 import type { Database } from "../db/client";
 import type { MeterRow } from "../meters/queries";
-import { latestModelRun, type NewModelRun } from "./queries";
 import { hourlyKwh } from "../readings/queries";
 import type { ModelRunFigures, ModelRunPlanHour } from "./contract";
 import { detectFindings } from "./findings";
 import { DEFAULT_TARIFF, deferrableLoads, plannerTariff } from "./planner-inputs";
+import { latestModelRun, type NewModelRun } from "./queries";
 
 const HOUR = 3_600_000;
 /** Automatic runs of one meter are at least this far apart; a person's request always runs. */

@@ -1,9 +1,9 @@
+import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
 import { ApiError } from "../errors";
 import { requireMeter } from "../meters/service";
 import type { ChatOrigin } from "../notifications/compose";
 import { notifyRequestedRun } from "../notifications/service";
-import { userHub } from "../../durable-objects/user-hub/stub";
 import type { FailedRuns, ModelRun } from "./contract";
 import { explainRun } from "./explain";
 import { runAndPublish } from "./pipeline";
@@ -39,7 +39,12 @@ export async function requestRun(actor: Actor, meterId: string, chat?: ChatOrigi
   const outcome = await runAndPublish(actor.env, actor.db, meter, "manual");
   if (outcome.status !== "ran") {
     const hours = outcome.status === "not_enough_data" ? outcome.hoursWithData : 0;
-    throw new ApiError(409, "not_enough_history", `The forecast needs at least ${MIN_HISTORY_HOURS} hours of readings in the last 7 days; ${meter.name} has ${hours}.`, { hoursWithData: hours });
+    throw new ApiError(
+      409,
+      "not_enough_history",
+      `The forecast needs at least ${MIN_HISTORY_HOURS} hours of readings in the last 7 days; ${meter.name} has ${hours}.`,
+      { hoursWithData: hours },
+    );
   }
   const run = modelRunDto(outcome.run, meter.timezone);
   if (chat) await notifyRequestedRun(actor.env, actor.db, meter, run.id, chat, run.explanation);
@@ -56,7 +61,12 @@ export async function latestRun(actor: Actor, meterId: string): Promise<{ meterN
 /** The API's latest run: a meter without one yet is a 404 that says how to get one. */
 export async function requireLatestRun(actor: Actor, meterId: string): Promise<ModelRun> {
   const { run } = await latestRun(actor, meterId);
-  if (!run) throw new ApiError(404, "no_run_yet", "This meter has no model run yet: it runs by itself when readings arrive, or POST /api/meters/:id/runs");
+  if (!run)
+    throw new ApiError(
+      404,
+      "no_run_yet",
+      "This meter has no model run yet: it runs by itself when readings arrive, or POST /api/meters/:id/runs",
+    );
   return run;
 }
 

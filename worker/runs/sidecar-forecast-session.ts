@@ -24,11 +24,15 @@ function sidecarUrl(): string {
 const session: SessionLike = {
   async run(feeds) {
     const url = sidecarUrl();
-    const body = Object.fromEntries(Object.entries(feeds).map(([name, tensor]) => [name, { data: Array.from((tensor as Tensor).data), dims: (tensor as Tensor).dims }]));
+    const body = Object.fromEntries(
+      Object.entries(feeds).map(([name, tensor]) => [name, { data: Array.from((tensor as Tensor).data), dims: (tensor as Tensor).dims }]),
+    );
     const response = await fetch(url, { method: "POST", body: JSON.stringify(body) });
     if (!response.ok) throw new Error(`the dev inference sidecar answered ${response.status}`);
     const outputs = (await response.json()) as Record<string, { data: number[]; dims: number[] }>;
-    return Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => [name, new Tensor("float32", Float32Array.from(tensor.data), tensor.dims)]));
+    return Object.fromEntries(
+      Object.entries(outputs).map(([name, tensor]) => [name, new Tensor("float32", Float32Array.from(tensor.data), tensor.dims)]),
+    );
   },
 };
 

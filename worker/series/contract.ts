@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Bucket, BUCKET_NAMES, Metric, RELATIVE_WINDOWS } from "../charts/chart-spec-contract";
+import { BUCKET_NAMES, Bucket, Metric, RELATIVE_WINDOWS } from "../charts/chart-spec-contract";
 
 export const DEFAULT_POINTS = 1_000;
 export const MAX_POINTS = 5_000;
@@ -41,7 +41,10 @@ function withWindowRules<T extends z.ZodObject<typeof windowShape>>(schema: T) {
   return schema
     .refine((q) => !(q.window && (q.from || q.to)), { path: ["window"], message: "give either window or from/to, not both" })
     .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ["to"], message: "must be later than from" })
-    .refine((q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= TEN_YEARS_MS, { path: ["from"], message: "the window may span at most 10 years" });
+    .refine((q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= TEN_YEARS_MS, {
+      path: ["from"],
+      message: "the window may span at most 10 years",
+    });
 }
 
 export const SeriesQuery = withWindowRules(z.object(windowShape)).meta({ id: "SeriesQuery" });

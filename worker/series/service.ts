@@ -1,13 +1,22 @@
 import type { Actor } from "../actor";
+import { type BucketName, METRIC_UNITS, type Metric, type TimeWindow } from "../charts/chart-spec-contract";
 import type { Database } from "../db/client";
+import { ApiError, notFound } from "../errors";
 import { getMeters, listDevices } from "../meters/queries";
 import { requireMeter } from "../meters/service";
 import { querySeries } from "../readings/queries";
 import { usageFigures } from "../readings/usage-queries";
-import { ApiError, notFound } from "../errors";
-import { METRIC_UNITS, type BucketName, type Metric, type TimeWindow } from "../charts/chart-spec-contract";
-import { DEFAULT_POINTS, type ManySeriesQuery, type MeterSeries, type RelativeWindow, type SeriesQuery, type SeriesSet, type SingleSeries, type UsageSummary } from "./contract";
 import { planBuckets } from "./buckets";
+import {
+  DEFAULT_POINTS,
+  type ManySeriesQuery,
+  type MeterSeries,
+  type RelativeWindow,
+  type SeriesQuery,
+  type SeriesSet,
+  type SingleSeries,
+  type UsageSummary,
+} from "./contract";
 import { resolveWindow } from "./windows";
 
 const DAY = 86_400_000;
@@ -41,13 +50,27 @@ export async function loadSeries(db: Database, ownerId: string, request: SeriesR
     const { from, to } = request.window
       ? resolveWindow(request.window, now, meter.timezone)
       : { from: request.from ?? new Date(now.getTime() - DAY), to: request.to ?? now };
-    if (from >= to) throw new ApiError(400, "invalid_request", "from must be earlier than to", [{ path: "from", message: "must be earlier than to" }]);
+    if (from >= to)
+      throw new ApiError(400, "invalid_request", "from must be earlier than to", [{ path: "from", message: "must be earlier than to" }]);
     const plan = planBuckets(from, to, maxPoints, request.bucket);
     if (!plan) {
-      throw new ApiError(400, "invalid_request", `The window is too long for ${maxPoints} points even in monthly buckets: raise points or shorten the window`, [{ path: "points", message: "too few for this window" }]);
+      throw new ApiError(
+        400,
+        "invalid_request",
+        `The window is too long for ${maxPoints} points even in monthly buckets: raise points or shorten the window`,
+        [{ path: "points", message: "too few for this window" }],
+      );
     }
     const points = await querySeries(db, id, request.metric, from, to, plan, meter.timezone);
-    series.push({ meterId: id, name: meter.name, timezone: meter.timezone, from: from.toISOString(), to: to.toISOString(), bucket: plan.name, points });
+    series.push({
+      meterId: id,
+      name: meter.name,
+      timezone: meter.timezone,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      bucket: plan.name,
+      points,
+    });
   }
   return { metric: request.metric, unit: METRIC_UNITS[request.metric], series };
 }
@@ -91,6 +114,10 @@ export async function usageSummary(actor: Actor, meterId: string, window: Relati
     baseLoadW: round(site.baseLoadW, 0),
     avgPowerFactor: round(site.avgPowerFactor, 3),
     avgThdPct: round(site.avgThdPct, 2),
-    devices: split.map((figures, i) => ({ name: devices[i].name, energyKwh: round(figures.energyKwh, 2), share: site.energyKwh && figures.energyKwh !== null ? round(figures.energyKwh / site.energyKwh, 3) : null })),
+    devices: split.map((figures, i) => ({
+      name: devices[i].name,
+      energyKwh: round(figures.energyKwh, 2),
+      share: site.energyKwh && figures.energyKwh !== null ? round(figures.energyKwh / site.energyKwh, 3) : null,
+    })),
   };
 }

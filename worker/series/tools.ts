@@ -1,5 +1,5 @@
-import { seriesSet, usageSummary } from "./service";
 import { implement } from "../chat/tools/tool";
+import { seriesSet, usageSummary } from "./service";
 
 /** Chat tools that read a meter's readings. */
 export const seriesTools = [

@@ -5,7 +5,16 @@ const HOUR = 3_600_000;
 /** Offset of `zone` from UTC at `instant`, in ms (positive east of Greenwich). */
 function zoneOffsetMs(instant: number, zone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    })
       .formatToParts(instant)
       .map((p) => [p.type, Number(p.value)]),
   );

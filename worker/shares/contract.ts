@@ -7,7 +7,10 @@ export const CreateShareBody = z
     kind: z.enum(["chart", "tab"]),
     id: z.uuid(),
     /** Omit for a link that lasts until revoked. */
-    expiresAt: z.iso.datetime({ offset: true }).refine((at) => Date.parse(at) > Date.now(), { message: "must be in the future" }).optional(),
+    expiresAt: z.iso
+      .datetime({ offset: true })
+      .refine((at) => Date.parse(at) > Date.now(), { message: "must be in the future" })
+      .optional(),
     viewerMayChangeRange: z.boolean().default(false),
     /** Sharing again returns the live link; true makes a new one. */
     renew: z.boolean().default(false),
@@ -60,20 +63,35 @@ export const PublicShare = z
 export type PublicShare = z.infer<typeof PublicShare>;
 
 /** The range a viewer asks for; used only when the link allows it and both ends are given. */
-export const PublicShareRange = z.object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() }).meta({ id: "PublicShareRange" });
+export const PublicShareRange = z
+  .object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() })
+  .meta({ id: "PublicShareRange" });
 export type PublicShareRange = z.infer<typeof PublicShareRange>;
 
 export const OEmbedQuery = z
-  .object({ url: z.url(), format: z.enum(["json"]).default("json"), maxwidth: z.coerce.number().int().min(100).optional(), maxheight: z.coerce.number().int().min(100).optional() })
+  .object({
+    url: z.url(),
+    format: z.enum(["json"]).default("json"),
+    maxwidth: z.coerce.number().int().min(100).optional(),
+    maxheight: z.coerce.number().int().min(100).optional(),
+  })
   .meta({ id: "OEmbedQuery" });
 export type OEmbedQuery = z.infer<typeof OEmbedQuery>;
 
 /** oEmbed's "rich" response (oembed.com): an iframe of the embed page. */
 export const OEmbed = z
   .object({
-    type: z.literal("rich"), version: z.literal("1.0"), title: z.string(), provider_name: z.string(), provider_url: z.string(),
-    width: z.int(), height: z.int(), html: z.string(),
-    thumbnail_url: z.string(), thumbnail_width: z.int(), thumbnail_height: z.int(),
+    type: z.literal("rich"),
+    version: z.literal("1.0"),
+    title: z.string(),
+    provider_name: z.string(),
+    provider_url: z.string(),
+    width: z.int(),
+    height: z.int(),
+    html: z.string(),
+    thumbnail_url: z.string(),
+    thumbnail_width: z.int(),
+    thumbnail_height: z.int(),
   })
   .meta({ id: "OEmbed" });
 export type OEmbed = z.infer<typeof OEmbed>;

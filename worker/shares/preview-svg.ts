@@ -6,7 +6,8 @@ const { width: WIDTH, height: HEIGHT } = PREVIEW_SIZE;
 const PAD = { left: 80, right: 40, top: 150, bottom: 70 };
 const COLORS = ["#d9860b", "#2f7fd1", "#2a9d6f", "#c2457a", "#7a5cc9"];
 
-const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const escapeXml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 /**
  * The unfurl image of a shared link: its title and the first chart's lines, drawn on the server

@@ -1,5 +1,5 @@
-import { getChart } from "../charts/queries";
 import type { ChartRow } from "../charts/queries";
+import { getChart } from "../charts/queries";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
@@ -39,7 +39,10 @@ const SHARE_LIMIT_MESSAGE = "Too many requests for shared links; wait a minute a
 
 /** Rate limits a public read by client IP and by token; 429 with Retry-After past either. */
 async function limitPublicRead({ env, ip }: Visitor, token: string): Promise<void> {
-  await Promise.all([enforceLimit(env, "SHARE_IP_LIMITER", ip, SHARE_LIMIT_MESSAGE), enforceLimit(env, "SHARE_TOKEN_LIMITER", token, SHARE_LIMIT_MESSAGE)]);
+  await Promise.all([
+    enforceLimit(env, "SHARE_IP_LIMITER", ip, SHARE_LIMIT_MESSAGE),
+    enforceLimit(env, "SHARE_TOKEN_LIMITER", token, SHARE_LIMIT_MESSAGE),
+  ]);
 }
 
 const PUBLIC_POINTS = 500;
@@ -80,9 +83,21 @@ async function publicShareView(db: Database, share: ShareRow, range?: { from: Da
       if (error instanceof ApiError && error.status === 404) continue;
       throw error;
     }
-    views.push({ title: chart.title, spec, layout: chart.layout, unit: data.unit, series: data.series.map(({ meterId: _id, ...series }) => series) });
+    views.push({
+      title: chart.title,
+      spec,
+      layout: chart.layout,
+      unit: data.unit,
+      series: data.series.map(({ meterId: _id, ...series }) => series),
+    });
   }
-  return { kind: share.kind, title, viewerMayChangeRange: share.viewerMayChangeRange, expiresAt: share.expiresAt?.toISOString() ?? null, charts: views };
+  return {
+    kind: share.kind,
+    title,
+    viewerMayChangeRange: share.viewerMayChangeRange,
+    expiresAt: share.expiresAt?.toISOString() ?? null,
+    charts: views,
+  };
 }
 
 /** What a link shows, with its data, counting a view; the range applies only if the link allows it. */
@@ -129,6 +144,9 @@ export async function sharePageTitle(visitor: Visitor, token: string): Promise<s
   if (!isShareToken(token)) return undefined;
   const share = await peekShare(visitor.db, token);
   if (!share) return undefined;
-  const target = share.kind === "chart" ? await getChart(visitor.db, share.ownerId, share.targetId) : await getTab(visitor.db, share.ownerId, share.targetId);
+  const target =
+    share.kind === "chart"
+      ? await getChart(visitor.db, share.ownerId, share.targetId)
+      : await getTab(visitor.db, share.ownerId, share.targetId);
   return target?.title;
 }

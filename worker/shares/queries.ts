@@ -7,12 +7,21 @@ export type ShareRow = typeof shares.$inferSelect;
 /** 32 random bytes, base64url: 256 bits, far beyond guessing. */
 export function newShareToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 }
 
 const live = (now: Date) => and(isNull(shares.revokedAt), or(isNull(shares.expiresAt), gt(shares.expiresAt, now)));
 
-export async function findLiveShare(db: Database, ownerId: string, kind: "chart" | "tab", targetId: string, now = new Date()): Promise<ShareRow | undefined> {
+export async function findLiveShare(
+  db: Database,
+  ownerId: string,
+  kind: "chart" | "tab",
+  targetId: string,
+  now = new Date(),
+): Promise<ShareRow | undefined> {
   const [row] = await db
     .select()
     .from(shares)
@@ -22,8 +31,14 @@ export async function findLiveShare(db: Database, ownerId: string, kind: "chart"
   return row;
 }
 
-export async function createShare(db: Database, share: { ownerId: string; kind: "chart" | "tab"; targetId: string; viewerMayChangeRange: boolean; expiresAt: Date | null }): Promise<ShareRow> {
-  const [row] = await db.insert(shares).values({ ...share, token: newShareToken() }).returning();
+export async function createShare(
+  db: Database,
+  share: { ownerId: string; kind: "chart" | "tab"; targetId: string; viewerMayChangeRange: boolean; expiresAt: Date | null },
+): Promise<ShareRow> {
+  const [row] = await db
+    .insert(shares)
+    .values({ ...share, token: newShareToken() })
+    .returning();
   return row;
 }
 
@@ -69,6 +84,9 @@ export async function revokeSharesOf(db: Database, ownerId: string, targetIds: s
 
 /** The live share behind a token, without counting a view (for the page around the data). */
 export async function peekShare(db: Database, token: string, now = new Date()): Promise<ShareRow | undefined> {
-  const [row] = await db.select().from(shares).where(and(eq(shares.token, token), live(now)));
+  const [row] = await db
+    .select()
+    .from(shares)
+    .where(and(eq(shares.token, token), live(now)));
   return row;
 }

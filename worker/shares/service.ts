@@ -4,8 +4,8 @@ import { notFound } from "../errors";
 import { requireTab } from "../tabs/service";
 import type { Revoked, Share, ShareList, ShareRequest } from "./contract";
 import { shareUrls } from "./public-view";
-import * as queries from "./queries";
 import type { ShareRow } from "./queries";
+import * as queries from "./queries";
 import { forgetCachedShare } from "./share-cache";
 
 /** A link as its owner sees it: where it lives, what it shows, how often it was opened. */
@@ -29,9 +29,21 @@ function sharePayload(origin: string, row: ShareRow, title: string | null): Shar
  * The target's live link, or a new one when there is none or `renew` asks for it. The one place
  * links are made: two concurrent first shares still make two links here (issue 24).
  */
-async function liveOrNewShare({ db, userId }: Actor, { kind, id, expiresAt, viewerMayChangeRange = false, renew = false }: ShareRequest): Promise<ShareRow> {
+async function liveOrNewShare(
+  { db, userId }: Actor,
+  { kind, id, expiresAt, viewerMayChangeRange = false, renew = false }: ShareRequest,
+): Promise<ShareRow> {
   const live = renew ? undefined : await queries.findLiveShare(db, userId, kind, id);
-  return live ?? (await queries.createShare(db, { ownerId: userId, kind, targetId: id, viewerMayChangeRange, expiresAt: expiresAt ? new Date(expiresAt) : null }));
+  return (
+    live ??
+    (await queries.createShare(db, {
+      ownerId: userId,
+      kind,
+      targetId: id,
+      viewerMayChangeRange,
+      expiresAt: expiresAt ? new Date(expiresAt) : null,
+    }))
+  );
 }
 
 /** Shares one of the user's charts or tabs as a public link (404 for a missing or foreign one). */

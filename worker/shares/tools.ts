@@ -1,5 +1,5 @@
-import { shareTarget } from "./service";
 import { implement } from "../chat/tools/tool";
+import { shareTarget } from "./service";
 
 /** Chat tools that share: the operation POST /api/shares calls. */
 export const shareTools = [

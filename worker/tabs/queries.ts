@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
+import type { ChartRow } from "../charts/queries";
 import type { Database } from "../db/client";
 import { charts, tabs } from "../db/schema";
-import type { ChartRow } from "../charts/queries";
 
 export type TabRow = typeof tabs.$inferSelect;
 
@@ -79,7 +79,12 @@ export async function updateTab(
 
 /** Deletes the tab and (by cascade) its charts; the ids of those charts, or undefined when there was no such tab. */
 export async function deleteTab(db: Database, ownerId: string, id: string): Promise<string[] | undefined> {
-  const chartIds = (await db.select({ id: charts.id }).from(charts).where(and(eq(charts.tabId, id), eq(charts.ownerId, ownerId)))).map((c) => c.id);
+  const chartIds = (
+    await db
+      .select({ id: charts.id })
+      .from(charts)
+      .where(and(eq(charts.tabId, id), eq(charts.ownerId, ownerId)))
+  ).map((c) => c.id);
   const deleted = await db.delete(tabs).where(byOwner(ownerId, id)).returning({ id: tabs.id });
   return deleted.length === 0 ? undefined : chartIds;
 }

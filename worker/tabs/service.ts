@@ -4,12 +4,18 @@ import { chartPayload } from "../charts/service";
 import { notFound } from "../errors";
 import { revokeSharesOf } from "../shares/queries";
 import type { Tab, TabList, TabWithCharts, UpdateTabBody } from "./contract";
-import * as queries from "./queries";
 import type { TabRow } from "./queries";
+import * as queries from "./queries";
 
 /** A row as the API shows it: ISO timestamps, no owner id. */
 export function tabPayload(row: TabRow): Tab {
-  return { id: row.id, title: row.title, position: row.position, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+  return {
+    id: row.id,
+    title: row.title,
+    position: row.position,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
 }
 
 /** The user's tab, or the 404 that a missing and another user's tab both get. */

@@ -13,7 +13,15 @@ export default {
     if (request.method === "GET") return (await forecastSession()) ? new Response("ready") : new Response(null, { status: 503 });
     const feeds = (await request.json()) as Record<string, WireTensor>;
     const session = await forecastSession();
-    const outputs = await session.run(Object.fromEntries(Object.entries(feeds).map(([name, tensor]) => [name, new Tensor("float32", Float32Array.from(tensor.data), tensor.dims)])));
-    return Response.json(Object.fromEntries(Object.entries(outputs).map(([name, tensor]) => [name, { data: Array.from(tensor.data as Float32Array), dims: tensor.dims }])));
+    const outputs = await session.run(
+      Object.fromEntries(
+        Object.entries(feeds).map(([name, tensor]) => [name, new Tensor("float32", Float32Array.from(tensor.data), tensor.dims)]),
+      ),
+    );
+    return Response.json(
+      Object.fromEntries(
+        Object.entries(outputs).map(([name, tensor]) => [name, { data: Array.from(tensor.data as Float32Array), dims: tensor.dims }]),
+      ),
+    );
   },
 };

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { createApp } from "../../../worker/app";
 import { connectDatabase } from "../../../worker/db/client";
-import { insertModelRun } from "../../../worker/runs/queries";
 import { insertNotification } from "../../../worker/notifications/queries";
+import { insertModelRun } from "../../../worker/runs/queries";
 import { call, createMeter, ownChartSpec, signIn } from "../helpers";
 
 /** One operation of the API as the OpenAPI document describes it. */
@@ -22,7 +22,16 @@ export interface Operation {
 }
 
 /** The public share pages are plain Hono routes, outside the OpenAPI document. */
-const PAGE_OPERATIONS: Operation[] = ["/s/{token}", "/embed/{token}"].map((path) => ({ method: "GET", path, params: ["token"], query: [], hasBody: false, bodyKeys: [], querySchemas: [], authenticated: false }));
+const PAGE_OPERATIONS: Operation[] = ["/s/{token}", "/embed/{token}"].map((path) => ({
+  method: "GET",
+  path,
+  params: ["token"],
+  query: [],
+  hasBody: false,
+  bodyKeys: [],
+  querySchemas: [],
+  authenticated: false,
+}));
 
 export async function openApiDocument(): Promise<{ paths: Record<string, Record<string, any>> }> {
   return JSON.parse((await rawFetch("GET", "/api/openapi.json")).text);
@@ -44,7 +53,9 @@ export async function routeTable(): Promise<Operation[]> {
         hasBody: Boolean(schema),
         bodyKeys: schema ? [...new Set(propertyNames(schema, doc))] : [],
         bodySchema: schema,
-        querySchemas: parameters.filter((p) => p.in === "query").map((p) => ({ name: p.name, required: Boolean(p.required), schema: p.schema })),
+        querySchemas: parameters
+          .filter((p) => p.in === "query")
+          .map((p) => ({ name: p.name, required: Boolean(p.required), schema: p.schema })),
         authenticated: Array.isArray(op.security) && op.security.length > 0,
       });
     }
@@ -54,8 +65,23 @@ export async function routeTable(): Promise<Operation[]> {
 
 function propertyNames(schema: any, doc: any, depth = 0): string[] {
   if (!schema || typeof schema !== "object" || depth > 6) return [];
-  if (typeof schema.$ref === "string") return propertyNames(schema.$ref.split("/").slice(1).reduce((node: any, key: string) => node?.[key], doc), doc, depth + 1);
-  const nested = [schema.items, schema.additionalProperties, ...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? []), ...Object.values(schema.properties ?? {})];
+  if (typeof schema.$ref === "string")
+    return propertyNames(
+      schema.$ref
+        .split("/")
+        .slice(1)
+        .reduce((node: any, key: string) => node?.[key], doc),
+      doc,
+      depth + 1,
+    );
+  const nested = [
+    schema.items,
+    schema.additionalProperties,
+    ...(schema.anyOf ?? []),
+    ...(schema.oneOf ?? []),
+    ...(schema.allOf ?? []),
+    ...Object.values(schema.properties ?? {}),
+  ];
   return [...Object.keys(schema.properties ?? {}), ...nested.flatMap((s) => propertyNames(s, doc, depth + 1))];
 }
 
@@ -72,8 +98,12 @@ export interface RawResult {
 const app = createApp();
 
 /** The vitest pool has no built SPA: a stand-in index.html (with an inline script, as the real one has). */
-const SPA_INDEX = "<!doctype html><html><head><title>Wattboard</title><script>document.documentElement.dataset.theme = 'dark';</script></head><body><div id=\"root\"></div></body></html>";
-const testEnv = { ...env, ASSETS: { fetch: async () => new Response(SPA_INDEX, { headers: { "Content-Type": "text/html" } }) } as unknown as Fetcher };
+const SPA_INDEX =
+  "<!doctype html><html><head><title>Wattboard</title><script>document.documentElement.dataset.theme = 'dark';</script></head><body><div id=\"root\"></div></body></html>";
+const testEnv = {
+  ...env,
+  ASSETS: { fetch: async () => new Response(SPA_INDEX, { headers: { "Content-Type": "text/html" } }) } as unknown as Fetcher,
+};
 
 /**
  * A request exactly as given (no JSON encoding, no default headers) to the Worker's app with the
@@ -81,10 +111,22 @@ const testEnv = { ...env, ASSETS: { fetch: async () => new Response(SPA_INDEX, {
  * (`exports.default.fetch`) each request of a test gets slower than the last (8 ms, then 380 ms
  * after 800), while the app itself stays flat.
  */
-export async function rawFetch(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}): Promise<RawResult> {
+export async function rawFetch(
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResult> {
   const waits: Promise<unknown>[] = [];
-  const ctx = { waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
-  const response = await app.fetch(new Request(`http://wattboard.test${path}`, { method, headers: init.headers, body: init.body }), testEnv, ctx);
+  const ctx = {
+    waitUntil: (p: Promise<unknown>) => void waits.push(p),
+    passThroughOnException: () => {},
+    props: {},
+  } as unknown as ExecutionContext;
+  const response = await app.fetch(
+    new Request(`http://wattboard.test${path}`, { method, headers: init.headers, body: init.body }),
+    testEnv,
+    ctx,
+  );
   const text = await response.text();
   await Promise.allSettled(waits);
   return { status: response.status, text, headers: response.headers };
@@ -110,7 +152,8 @@ export async function populatedUser(label: string) {
   const meter = await createMeter(token, { name: "Site" });
   const device = await createMeter(token, { name: "Heat pump", kind: "device", parentId: meter.id });
   const tab = (await call("POST", "/api/tabs", { token, body: { title: "Home" } })).body;
-  const chart = (await call("POST", "/api/charts", { token, body: { tabId: tab.id, title: "Power", spec: await ownChartSpec(token) } })).body;
+  const chart = (await call("POST", "/api/charts", { token, body: { tabId: tab.id, title: "Power", spec: await ownChartSpec(token) } }))
+    .body;
   const agent = (await call("POST", "/api/agents", { token, body: { name: "Mine", instructions: "be brief" } })).body;
   const session = (await call("POST", "/api/chat/sessions", { token, body: { title: "About power" } })).body;
   const chartShare = (await call("POST", "/api/shares", { token, body: { kind: "chart", id: chart.id } })).body;
@@ -124,11 +167,38 @@ export async function populatedUser(label: string) {
       inputFrom: new Date(Date.now() - 168 * 3_600_000),
       inputTo: new Date(),
       forecastKwh: Array(24).fill(0.5),
-      plan: Array.from({ length: 24 }, (_, h) => ({ t: new Date(Date.now() + h * 3_600_000).toISOString(), priceKwh: 0.25, loadKwh: 0.5, chargeKwh: 0, dischargeKwh: 0, socKwh: 0, deferrableKwh: {}, gridKwh: 0.5 })),
-      figures: { expectedCost: 1, baselineCost: 1, savings: 0, peakKw: 2, baselinePeakKw: 2, forecastKwh: 12, currency: "GBP", defaultTariff: true, historyHoursWithData: 168 },
+      plan: Array.from({ length: 24 }, (_, h) => ({
+        t: new Date(Date.now() + h * 3_600_000).toISOString(),
+        priceKwh: 0.25,
+        loadKwh: 0.5,
+        chargeKwh: 0,
+        dischargeKwh: 0,
+        socKwh: 0,
+        deferrableKwh: {},
+        gridKwh: 0.5,
+      })),
+      figures: {
+        expectedCost: 1,
+        baselineCost: 1,
+        savings: 0,
+        peakKw: 2,
+        baselinePeakKw: 2,
+        forecastKwh: 12,
+        currency: "GBP",
+        defaultTariff: true,
+        historyHoursWithData: 168,
+      },
       findings: [],
     });
-    const notification = await insertNotification(db, { ownerId: user.userId, meterId: meter.id, runId: run.id, kind: "peak_over_limit", title: "Peak", body: "A peak", context: [] });
+    const notification = await insertNotification(db, {
+      ownerId: user.userId,
+      meterId: meter.id,
+      runId: run.id,
+      kind: "peak_over_limit",
+      title: "Peak",
+      body: "A peak",
+      context: [],
+    });
     return { run, notification };
   });
   for (const [what, value] of Object.entries({ tab, chart, agent, session, chartShare, tabShare })) {

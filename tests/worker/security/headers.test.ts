@@ -1,6 +1,6 @@
-import staticHeaders from "../../../web/public/_headers?raw";
 import { beforeAll, describe, expect, it } from "vitest";
-import { populatedUser, rawFetch, type PopulatedUser, type RawResult } from "./fixtures";
+import staticHeaders from "../../../web/public/_headers?raw";
+import { type PopulatedUser, populatedUser, type RawResult, rawFetch } from "./fixtures";
 
 /**
  * Security headers on every kind of answer (health.test.ts checks one API answer): the API and

@@ -1,6 +1,5 @@
-import { inject } from "vitest";
-import { describe, expect, it } from "vitest";
 import { base64url, exportJWK, exportSPKI, generateKeyPair, importJWK, SignJWT } from "jose";
+import { describe, expect, inject, it } from "vitest";
 import { authConfig, DEV_ISSUER, TOKEN_AUDIENCE, verifyAccessToken } from "../../../worker/auth/tokens";
 import { TEST_DEV_AUTH_SECRET } from "../../setup/test-secrets";
 import { createMeter, hourlyReadings, sign, signIn } from "../helpers";
@@ -11,7 +10,15 @@ const now = () => Math.floor(Date.now() / 1000);
 const devSecret = new TextEncoder().encode(TEST_DEV_AUTH_SECRET);
 
 function devClaims(overrides: Record<string, unknown> = {}) {
-  return { sub: crypto.randomUUID(), iss: DEV_ISSUER, aud: TOKEN_AUDIENCE, iat: now(), exp: now() + 600, email: "x@example.test", ...overrides };
+  return {
+    sub: crypto.randomUUID(),
+    iss: DEV_ISSUER,
+    aud: TOKEN_AUDIENCE,
+    iat: now(),
+    exp: now() + 600,
+    email: "x@example.test",
+    ...overrides,
+  };
 }
 
 async function hs256(claims: Record<string, unknown>, key: Uint8Array = devSecret, header: Record<string, unknown> = {}) {
@@ -26,17 +33,32 @@ async function expect401(token: string) {
 
 describe("JWT attacks on the dev (HS256) configuration", () => {
   const cases: [string, () => Promise<string>][] = [
-    ["alg none with something in the signature part", async () => `${base64url.encode(JSON.stringify({ alg: "none" }))}.${base64url.encode(JSON.stringify(devClaims()))}.c2ln`],
-    ["alg NONE in capitals", async () => `${base64url.encode(JSON.stringify({ alg: "NONE", typ: "JWT" }))}.${base64url.encode(JSON.stringify(devClaims()))}.`],
-    ["HS512 with the right secret (the algorithm is pinned to HS256)", async () => new SignJWT(devClaims()).setProtectedHeader({ alg: "HS512" }).sign(devSecret)],
-    ["RS256 signed with an attacker's key, its public key in the header (jwk)", async () => {
-      const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-      return new SignJWT(devClaims()).setProtectedHeader({ alg: "RS256", jwk: await exportJWK(publicKey) }).sign(privateKey);
-    }],
-    ["HS256 keyed with a public key's PEM (HS/RS confusion)", async () => {
-      const { publicKey } = await generateKeyPair("RS256", { extractable: true });
-      return hs256(devClaims(), new TextEncoder().encode(await exportSPKI(publicKey)));
-    }],
+    [
+      "alg none with something in the signature part",
+      async () => `${base64url.encode(JSON.stringify({ alg: "none" }))}.${base64url.encode(JSON.stringify(devClaims()))}.c2ln`,
+    ],
+    [
+      "alg NONE in capitals",
+      async () => `${base64url.encode(JSON.stringify({ alg: "NONE", typ: "JWT" }))}.${base64url.encode(JSON.stringify(devClaims()))}.`,
+    ],
+    [
+      "HS512 with the right secret (the algorithm is pinned to HS256)",
+      async () => new SignJWT(devClaims()).setProtectedHeader({ alg: "HS512" }).sign(devSecret),
+    ],
+    [
+      "RS256 signed with an attacker's key, its public key in the header (jwk)",
+      async () => {
+        const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+        return new SignJWT(devClaims()).setProtectedHeader({ alg: "RS256", jwk: await exportJWK(publicKey) }).sign(privateKey);
+      },
+    ],
+    [
+      "HS256 keyed with a public key's PEM (HS/RS confusion)",
+      async () => {
+        const { publicKey } = await generateKeyPair("RS256", { extractable: true });
+        return hs256(devClaims(), new TextEncoder().encode(await exportSPKI(publicKey)));
+      },
+    ],
     ["expired beyond the clock tolerance", async () => hs256(devClaims({ exp: now() - 120 }))],
     ["not valid yet (nbf in the future)", async () => hs256(devClaims({ nbf: now() + 3600 }))],
     ["no exp (a token that would never expire)", async () => hs256(devClaims({ exp: undefined }))],
@@ -46,15 +68,23 @@ describe("JWT attacks on the dev (HS256) configuration", () => {
     ["missing sub", async () => hs256(devClaims({ sub: undefined }))],
     ["sub that is not a user id", async () => hs256(devClaims({ sub: "' OR 1=1 --" }))],
     ["numeric sub", async () => hs256(devClaims({ sub: 42 }))],
-    ["tampered payload (another sub, original signature)", async () => {
-      const [header, , signature] = (await hs256(devClaims())).split(".");
-      return `${header}.${base64url.encode(JSON.stringify(devClaims()))}.${signature}`;
-    }],
+    [
+      "tampered payload (another sub, original signature)",
+      async () => {
+        const [header, , signature] = (await hs256(devClaims())).split(".");
+        return `${header}.${base64url.encode(JSON.stringify(devClaims()))}.${signature}`;
+      },
+    ],
     ["signature stripped", async () => `${(await hs256(devClaims())).split(".").slice(0, 2).join(".")}.`],
-    ["a Supabase-issued ES256 token while in dev mode", async () => {
-      const jwk = JSON.parse(inject("supabasePrivateJwk"));
-      return new SignJWT(devClaims({ iss: `${inject("supabaseUrl")}/auth/v1` })).setProtectedHeader({ alg: "ES256", kid: jwk.kid }).sign(await importJWK(jwk, "ES256"));
-    }],
+    [
+      "a Supabase-issued ES256 token while in dev mode",
+      async () => {
+        const jwk = JSON.parse(inject("supabasePrivateJwk"));
+        return new SignJWT(devClaims({ iss: `${inject("supabaseUrl")}/auth/v1` }))
+          .setProtectedHeader({ alg: "ES256", kid: jwk.kid })
+          .sign(await importJWK(jwk, "ES256"));
+      },
+    ],
   ];
   for (const [name, token] of cases) it(name, async () => expect401(await token()));
 
@@ -70,18 +100,41 @@ describe("JWT attacks on the Supabase (JWKS) configuration", () => {
   const claims = () => devClaims({ iss: issuer(), aud: "authenticated" });
   const attackerKey = () => generateKeyPair("ES256", { extractable: true });
   const cases: [string, () => Promise<string>][] = [
-    ["alg none", async () => `${base64url.encode(JSON.stringify({ alg: "none", kid: "test-key-1" }))}.${base64url.encode(JSON.stringify(claims()))}.`],
-    ["HS256 with no legacy secret configured, keyed with the JWKS's public key", async () => hs256(claims(), new TextEncoder().encode(inject("supabasePublicJwk")), { kid: "test-key-1" })],
-    ["an attacker's key with the project's kid", async () => new SignJWT(claims()).setProtectedHeader({ alg: "ES256", kid: "test-key-1" }).sign((await attackerKey()).privateKey)],
-    ["an attacker's key embedded in the header (jwk)", async () => {
-      const { privateKey, publicKey } = await attackerKey();
-      return new SignJWT(claims()).setProtectedHeader({ alg: "ES256", jwk: await exportJWK(publicKey) }).sign(privateKey);
-    }],
-    ["an attacker's key set named in the header (jku)", async () => new SignJWT(claims()).setProtectedHeader({ alg: "ES256", kid: "evil", jku: "https://attacker.example/jwks.json" }).sign((await attackerKey()).privateKey)],
-    ["the right key, expired", async () => {
-      const jwk = JSON.parse(inject("supabasePrivateJwk"));
-      return new SignJWT(devClaims({ iss: issuer(), exp: now() - 120 })).setProtectedHeader({ alg: "ES256", kid: jwk.kid }).sign(await importJWK(jwk, "ES256"));
-    }],
+    [
+      "alg none",
+      async () => `${base64url.encode(JSON.stringify({ alg: "none", kid: "test-key-1" }))}.${base64url.encode(JSON.stringify(claims()))}.`,
+    ],
+    [
+      "HS256 with no legacy secret configured, keyed with the JWKS's public key",
+      async () => hs256(claims(), new TextEncoder().encode(inject("supabasePublicJwk")), { kid: "test-key-1" }),
+    ],
+    [
+      "an attacker's key with the project's kid",
+      async () => new SignJWT(claims()).setProtectedHeader({ alg: "ES256", kid: "test-key-1" }).sign((await attackerKey()).privateKey),
+    ],
+    [
+      "an attacker's key embedded in the header (jwk)",
+      async () => {
+        const { privateKey, publicKey } = await attackerKey();
+        return new SignJWT(claims()).setProtectedHeader({ alg: "ES256", jwk: await exportJWK(publicKey) }).sign(privateKey);
+      },
+    ],
+    [
+      "an attacker's key set named in the header (jku)",
+      async () =>
+        new SignJWT(claims())
+          .setProtectedHeader({ alg: "ES256", kid: "evil", jku: "https://attacker.example/jwks.json" })
+          .sign((await attackerKey()).privateKey),
+    ],
+    [
+      "the right key, expired",
+      async () => {
+        const jwk = JSON.parse(inject("supabasePrivateJwk"));
+        return new SignJWT(devClaims({ iss: issuer(), exp: now() - 120 }))
+          .setProtectedHeader({ alg: "ES256", kid: jwk.kid })
+          .sign(await importJWK(jwk, "ES256"));
+      },
+    ],
   ];
   for (const [name, token] of cases) {
     it(name, async () => expect(verifyAccessToken(config(), await token())).rejects.toMatchObject({ status: 401, code: "unauthorized" }));
@@ -102,13 +155,20 @@ describe("webhook replay and signature malleability", () => {
     // Old readings: nothing here makes the model run.
     const body = JSON.stringify({ readings: hourlyReadings(3, Date.now() - 30 * 86_400_000) });
     const stored = async () => {
-      const series = await rawFetch("GET", `/api/meters/${meter.id}/series?from=2020-01-01T00:00:00Z&to=${new Date().toISOString()}&bucket=1mo&points=5000`, { headers: { Authorization: `Bearer ${token}` } });
+      const series = await rawFetch(
+        "GET",
+        `/api/meters/${meter.id}/series?from=2020-01-01T00:00:00Z&to=${new Date().toISOString()}&bucket=1mo&points=5000`,
+        { headers: { Authorization: `Bearer ${token}` } },
+      );
       return JSON.parse(series.text).points.reduce((n: number, p: { count: number }) => n + p.count, 0) as number;
     };
     return { meter, body, stored };
   }
   const post = (meterId: string, timestamp: string, signature: string, body: string) =>
-    rawFetch("POST", `/api/ingest/${meterId}`, { headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": signature }, body });
+    rawFetch("POST", `/api/ingest/${meterId}`, {
+      headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": signature },
+      body,
+    });
 
   it("a captured request replayed outside the 300 s window is refused, inside it stores nothing twice", async () => {
     const { meter, body, stored } = await setUp();

@@ -36,18 +36,30 @@ function byType(type: string, schema: any, ctx: SchemaContext, depth: number): f
     case "number": {
       // Unbounded in the schema means unbounded here too: the extremes are where sums overflow.
       const limit = type === "integer" ? Number.MAX_SAFE_INTEGER : Number.MAX_VALUE;
-      const min = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + (type === "integer" ? 1 : 1e-9) : -limit);
-      const max = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - (type === "integer" ? 1 : 1e-9) : limit);
+      const min =
+        schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + (type === "integer" ? 1 : 1e-9) : -limit);
+      const max =
+        schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - (type === "integer" ? 1 : 1e-9) : limit);
       const edges = fc.constantFrom(min, max);
       return type === "integer"
-        ? fc.oneof(fc.integer({ min: Math.ceil(Math.max(min, -(2 ** 31))), max: Math.floor(Math.min(max, 2 ** 31 - 1)) }), edges.map(Math.round))
-        : fc.oneof(fc.double({ min: Math.max(min, -1e6), max: Math.min(max, 1e6), noNaN: true, noDefaultInfinity: true }), fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), edges);
+        ? fc.oneof(
+            fc.integer({ min: Math.ceil(Math.max(min, -(2 ** 31))), max: Math.floor(Math.min(max, 2 ** 31 - 1)) }),
+            edges.map(Math.round),
+          )
+        : fc.oneof(
+            fc.double({ min: Math.max(min, -1e6), max: Math.min(max, 1e6), noNaN: true, noDefaultInfinity: true }),
+            fc.double({ min, max, noNaN: true, noDefaultInfinity: true }),
+            edges,
+          );
     }
     case "string":
       return stringFor(schema, ctx);
     case "array": {
       const minLength = schema.minItems ?? 0;
-      return fc.array(arbitraryFromSchema(schema.items, ctx, depth + 1), { minLength, maxLength: Math.min(schema.maxItems ?? minLength + 4, minLength + 4) });
+      return fc.array(arbitraryFromSchema(schema.items, ctx, depth + 1), {
+        minLength,
+        maxLength: Math.min(schema.maxItems ?? minLength + 4, minLength + 4),
+      });
     }
     case "object": {
       const properties: Record<string, unknown> = schema.properties ?? {};
@@ -58,7 +70,9 @@ function byType(type: string, schema: any, ctx: SchemaContext, depth: number): f
       );
       if (Object.keys(properties).length || !schema.additionalProperties) return record;
       // A map such as {"tool_name": "allow"}.
-      const keys = schema.propertyNames?.pattern ? safeMatching(schema.propertyNames.pattern, fc.string({ maxLength: 12 })) : fc.string({ maxLength: 12 });
+      const keys = schema.propertyNames?.pattern
+        ? safeMatching(schema.propertyNames.pattern, fc.string({ maxLength: 12 }))
+        : fc.string({ maxLength: 12 });
       return fc.dictionary(keys, arbitraryFromSchema(schema.additionalProperties, ctx, depth + 1), { maxKeys: 4 });
     }
     default:
@@ -72,7 +86,9 @@ function stringFor(schema: any, ctx: SchemaContext): fc.Arbitrary<string> {
       return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...ctx.uuids) }, fc.uuid());
     case "date-time":
       return fc.oneof(
-        fc.date({ min: new Date("1999-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString()),
+        fc
+          .date({ min: new Date("1999-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true })
+          .map((d) => d.toISOString()),
         fc.integer({ min: -400 * 86_400, max: 86_400 }).map((s) => new Date(Date.now() + s * 1000).toISOString()),
         fc.constantFrom("0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-03-29T01:30:00+01:00", "2026-10-25T01:30:00-14:00"),
       );
@@ -86,7 +102,9 @@ function stringFor(schema: any, ctx: SchemaContext): fc.Arbitrary<string> {
   const plain = fc.string({ minLength, maxLength });
   if (schema.pattern) return safeMatching(schema.pattern, plain);
   // Time zones are free strings in the schema; odd real ones reach the date arithmetic.
-  const zones = ["Europe/London", "America/St_Johns", "Asia/Kathmandu", "Pacific/Kiritimati", "UTC"].filter((s) => s.length >= minLength && s.length <= maxLength);
+  const zones = ["Europe/London", "America/St_Johns", "Asia/Kathmandu", "Pacific/Kiritimati", "UTC"].filter(
+    (s) => s.length >= minLength && s.length <= maxLength,
+  );
   return zones.length ? fc.oneof(plain, fc.constantFrom(...zones)) : plain;
 }
 

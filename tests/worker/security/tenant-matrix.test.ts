@@ -1,8 +1,18 @@
+import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createShare } from "../../../worker/shares/queries";
-import { exports } from "cloudflare:workers";
 import { call, chartSpec, hourlyReadings, sign } from "../helpers";
-import { fillPath, ownedIds, populatedUser, rawFetch, routeTable, withDb, type Operation, type PopulatedUser, type RawResult } from "./fixtures";
+import {
+  fillPath,
+  type Operation,
+  ownedIds,
+  type PopulatedUser,
+  populatedUser,
+  type RawResult,
+  rawFetch,
+  routeTable,
+  withDb,
+} from "./fixtures";
 
 /**
  * User B tries every route that takes an id with every id user A owns, and must get exactly what
@@ -21,10 +31,20 @@ const SAMPLE_BODIES: Record<string, unknown> = {
 };
 
 /** Routes whose id is not a user's resource id, tried elsewhere in this file or by their own tests. */
-const NOT_USER_SCOPED = new Set(["POST /api/ingest/{meterId}", "GET /api/public/shares/{token}", "GET /api/public/shares/{token}/preview.svg", "GET /s/{token}", "GET /embed/{token}"]);
+const NOT_USER_SCOPED = new Set([
+  "POST /api/ingest/{meterId}",
+  "GET /api/public/shares/{token}",
+  "GET /api/public/shares/{token}/preview.svg",
+  "GET /s/{token}",
+  "GET /embed/{token}",
+]);
 
 const SHARE_TOKEN_LENGTH = 43;
-const missingToken = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32)))).replace(/\+/g, "-").replace(/\//g, "_").slice(0, SHARE_TOKEN_LENGTH);
+const missingToken = () =>
+  btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .slice(0, SHARE_TOKEN_LENGTH);
 
 const key = (op: Operation) => `${op.method} ${op.path}`;
 
@@ -103,25 +123,61 @@ describe("cross-tenant matrix: another user's ids answer exactly like missing on
     // Each case: the request with A's id, and the same with a missing id.
     const cases: [string, string, string, (id: string) => { path: string; body?: unknown }][] = [
       ["chart on A's tab", "POST", a.tab.id, (id) => ({ path: "/api/charts", body: { tabId: id, title: "x", spec: bSpec([b.meter.id]) } })],
-      ["chart on A's meter", "POST", a.meter.id, (id) => ({ path: "/api/charts", body: { tabId: b.tab.id, title: "x", spec: bSpec([id]) } })],
-      ["chart of B's and A's meters", "POST", a.meter.id, (id) => ({ path: "/api/charts", body: { tabId: b.tab.id, title: "x", spec: bSpec([b.meter.id, id]) } })],
+      [
+        "chart on A's meter",
+        "POST",
+        a.meter.id,
+        (id) => ({ path: "/api/charts", body: { tabId: b.tab.id, title: "x", spec: bSpec([id]) } }),
+      ],
+      [
+        "chart of B's and A's meters",
+        "POST",
+        a.meter.id,
+        (id) => ({ path: "/api/charts", body: { tabId: b.tab.id, title: "x", spec: bSpec([b.meter.id, id]) } }),
+      ],
       ["B's chart moved to A's tab", "PATCH", a.tab.id, (id) => ({ path: `/api/charts/${b.chart.id}`, body: { tabId: id } })],
       ["B's chart pointed at A's meter", "PATCH", a.meter.id, (id) => ({ path: `/api/charts/${b.chart.id}`, body: { spec: bSpec([id]) } })],
-      ["device under A's site", "POST", a.meter.id, (id) => ({ path: "/api/meters", body: { name: "x", timezone: "UTC", kind: "device", parentId: id } })],
+      [
+        "device under A's site",
+        "POST",
+        a.meter.id,
+        (id) => ({ path: "/api/meters", body: { name: "x", timezone: "UTC", kind: "device", parentId: id } }),
+      ],
       ["B's device moved under A's site", "PATCH", a.meter.id, (id) => ({ path: `/api/meters/${b.device.id}`, body: { parentId: id } })],
       ["share of A's chart", "POST", a.chart.id, (id) => ({ path: "/api/shares", body: { kind: "chart", id } })],
       ["share of A's tab", "POST", a.tab.id, (id) => ({ path: "/api/shares", body: { kind: "tab", id } })],
       ["series of A's meter", "GET", a.meter.id, (id) => ({ path: `/api/series?meterIds=${id}&window=last_24h` })],
       ["series of B's and A's meters", "GET", a.meter.id, (id) => ({ path: `/api/series?meterIds=${b.meter.id},${id}&window=last_24h` })],
       ["chat session with A's agent", "POST", a.agent.id, (id) => ({ path: "/api/chat/sessions", body: { agentId: id } })],
-      ["B's session switched to A's agent", "PATCH", a.agent.id, (id) => ({ path: `/api/chat/sessions/${b.session.id}`, body: { agentId: id } })],
-      ["chat message about A's tab", "POST", a.tab.id, (id) => ({ path: `/api/chat/sessions/${b.session.id}/messages`, body: { text: "/tabs", tabId: id } })],
-      ["chat message with A's agent", "POST", a.agent.id, (id) => ({ path: `/api/chat/sessions/${b.session.id}/messages`, body: { text: "/tabs", agentId: id } })],
+      [
+        "B's session switched to A's agent",
+        "PATCH",
+        a.agent.id,
+        (id) => ({ path: `/api/chat/sessions/${b.session.id}`, body: { agentId: id } }),
+      ],
+      [
+        "chat message about A's tab",
+        "POST",
+        a.tab.id,
+        (id) => ({ path: `/api/chat/sessions/${b.session.id}/messages`, body: { text: "/tabs", tabId: id } }),
+      ],
+      [
+        "chat message with A's agent",
+        "POST",
+        a.agent.id,
+        (id) => ({ path: `/api/chat/sessions/${b.session.id}/messages`, body: { text: "/tabs", agentId: id } }),
+      ],
     ];
     for (const [name, method, aId, build] of cases) {
       const send = async (id: string) => {
         const { path, body } = build(id);
-        return shape(await rawFetch(method, path, { headers: { Authorization: `Bearer ${b.token}`, "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) }), id);
+        return shape(
+          await rawFetch(method, path, {
+            headers: { Authorization: `Bearer ${b.token}`, "Content-Type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          }),
+          id,
+        );
       };
       const missing = await send(crypto.randomUUID());
       expect(missing.status, `${name}: ${missing.body}`).toBe(404);
@@ -135,7 +191,11 @@ describe("cross-tenant matrix: another user's ids answer exactly like missing on
     const post = async (meterId: string) => {
       const timestamp = String(Math.floor(Date.now() / 1000));
       const result = await rawFetch("POST", `/api/ingest/${meterId}`, {
-        headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": await sign(b.meter.webhook.secret, timestamp, body) },
+        headers: {
+          "Content-Type": "application/json",
+          "X-Wattboard-Timestamp": timestamp,
+          "X-Wattboard-Signature": await sign(b.meter.webhook.secret, timestamp, body),
+        },
         body,
       });
       return shape(result, meterId);
@@ -143,7 +203,11 @@ describe("cross-tenant matrix: another user's ids answer exactly like missing on
     const unknown = await post(crypto.randomUUID());
     expect(unknown.status).toBe(401);
     expect(await post(a.meter.id)).toEqual(unknown);
-    const series = await rawFetch("GET", `/api/meters/${a.meter.id}/series?from=2020-01-01T00:00:00Z&to=${new Date().toISOString()}&bucket=1mo`, { headers: { Authorization: `Bearer ${a.token}` } });
+    const series = await rawFetch(
+      "GET",
+      `/api/meters/${a.meter.id}/series?from=2020-01-01T00:00:00Z&to=${new Date().toISOString()}&bucket=1mo`,
+      { headers: { Authorization: `Bearer ${a.token}` } },
+    );
     expect(JSON.parse(series.text).points.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(0);
   });
 });
@@ -151,7 +215,9 @@ describe("cross-tenant matrix: another user's ids answer exactly like missing on
 describe("a pending permission request belongs to its user", () => {
   it("B answering A's request gets what a missing request gets, and A's answer is the one that counts", async () => {
     const { body } = await call("POST", "/api/ws/ticket", { token: a.token });
-    const upgrade = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/ws?ticket=${body.ticket}`, { headers: { Upgrade: "websocket" } });
+    const upgrade = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/ws?ticket=${body.ticket}`, {
+      headers: { Upgrade: "websocket" },
+    });
     const socket = upgrade.webSocket!;
     socket.accept();
     const requests: string[] = [];
@@ -160,7 +226,10 @@ describe("a pending permission request belongs to its user", () => {
       if (message.type === "permission.request") requests.push(message.payload.id);
     });
     // The Optimizer asks before creating a chart.
-    const turn = call("POST", `/api/chat/sessions/${a.session.id}/messages`, { token: a.token, body: { text: "/chart power site last 24h", tabId: a.tab.id, agentId: "optimizer" } });
+    const turn = call("POST", `/api/chat/sessions/${a.session.id}/messages`, {
+      token: a.token,
+      body: { text: "/chart power site last 24h", tabId: a.tab.id, agentId: "optimizer" },
+    });
     for (let i = 0; i < 250 && !requests.length; i++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(requests).toHaveLength(1);
 
@@ -186,10 +255,23 @@ describe("share tokens: revoked, expired and never issued are indistinguishable"
   ];
 
   it("public reads of each answer the same as a token that never existed", async () => {
-    const revoked = (await rawFetch("POST", "/api/shares", { headers: { Authorization: `Bearer ${a.token}`, "Content-Type": "application/json" }, body: JSON.stringify({ kind: "chart", id: a.chart.id, renew: true }) })).text;
+    const revoked = (
+      await rawFetch("POST", "/api/shares", {
+        headers: { Authorization: `Bearer ${a.token}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ kind: "chart", id: a.chart.id, renew: true }),
+      })
+    ).text;
     const revokedToken = JSON.parse(revoked).token as string;
     expect((await rawFetch("DELETE", `/api/shares/${revokedToken}`, { headers: { Authorization: `Bearer ${a.token}` } })).status).toBe(200);
-    const expired = await withDb((db) => createShare(db, { ownerId: a.userId, kind: "tab", targetId: a.tab.id, viewerMayChangeRange: false, expiresAt: new Date(Date.now() - 60_000) }));
+    const expired = await withDb((db) =>
+      createShare(db, {
+        ownerId: a.userId,
+        kind: "tab",
+        targetId: a.tab.id,
+        viewerMayChangeRange: false,
+        expiresAt: new Date(Date.now() - 60_000),
+      }),
+    );
     const ip = { "CF-Connecting-IP": `2001:db8:5::${crypto.randomUUID().slice(0, 4)}` };
 
     const never = missingToken();
@@ -197,7 +279,10 @@ describe("share tokens: revoked, expired and never issued are indistinguishable"
       const expected = shape(await rawFetch("GET", path, { headers: ip }), never);
       expect(expected.status, path).toBe(404);
       for (const token of [revokedToken, expired.token]) {
-        expect(shape(await rawFetch("GET", publicReads(token)[i], { headers: ip }), token), `${path} for ${token === revokedToken ? "revoked" : "expired"}`).toEqual(expected);
+        expect(
+          shape(await rawFetch("GET", publicReads(token)[i], { headers: ip }), token),
+          `${path} for ${token === revokedToken ? "revoked" : "expired"}`,
+        ).toEqual(expected);
       }
     }
   });
@@ -206,7 +291,9 @@ describe("share tokens: revoked, expired and never issued are indistinguishable"
     const asB = { Authorization: `Bearer ${b.token}` };
     for (const token of [a.chartShare.token, a.tabShare.token]) {
       const never = missingToken();
-      expect(shape(await rawFetch("DELETE", `/api/shares/${token}`, { headers: asB }), token)).toEqual(shape(await rawFetch("DELETE", `/api/shares/${never}`, { headers: asB }), never));
+      expect(shape(await rawFetch("DELETE", `/api/shares/${token}`, { headers: asB }), token)).toEqual(
+        shape(await rawFetch("DELETE", `/api/shares/${never}`, { headers: asB }), never),
+      );
       expect((await rawFetch("GET", `/api/public/shares/${token}`, { headers: { "CF-Connecting-IP": "2001:db8:6::1" } })).status).toBe(200);
     }
     const list = JSON.parse((await rawFetch("GET", "/api/shares", { headers: asB })).text);

@@ -1,5 +1,5 @@
+import type { ChartSpec, Metric, RELATIVE_WINDOWS } from "../../charts/chart-spec-contract";
 import type { MeterRow } from "../../meters/queries";
-import type { RELATIVE_WINDOWS, ChartSpec, Metric } from "../../charts/chart-spec-contract";
 import type { ChatEngine, EngineTools, EngineTurn } from "../engine";
 
 type Window = (typeof RELATIVE_WINDOWS)[number];
@@ -23,8 +23,22 @@ const WINDOW_WORDS: [RegExp, Window][] = [
 ];
 
 const CHART_TYPES = ["line", "area", "bar", "stacked", "heatmap"] as const;
-const WINDOW_LABELS: Record<Window, string> = { last_hour: "last hour", last_24h: "last 24 h", last_7d: "last 7 days", last_30d: "last 30 days", this_month: "this month", this_year: "this year" };
-const METRIC_LABELS: Record<Metric, string> = { power_w: "power", energy_wh: "energy", voltage_v: "voltage", current_a: "current", power_factor: "power factor", thd_pct: "THD" };
+const WINDOW_LABELS: Record<Window, string> = {
+  last_hour: "last hour",
+  last_24h: "last 24 h",
+  last_7d: "last 7 days",
+  last_30d: "last 30 days",
+  this_month: "this month",
+  this_year: "this year",
+};
+const METRIC_LABELS: Record<Metric, string> = {
+  power_w: "power",
+  energy_wh: "energy",
+  voltage_v: "voltage",
+  current_a: "current",
+  power_factor: "power factor",
+  thd_pct: "THD",
+};
 
 const find = <T>(text: string, table: [RegExp, T][]) => table.find(([pattern]) => pattern.test(text))?.[1];
 
@@ -51,7 +65,9 @@ export function resolveMeters(text: string, meters: MeterRow[]): MeterRow[] {
 }
 
 function help(meters: MeterRow[]): string {
-  const refs = meters.length ? `Your meters: ${meters.map((m, i) => `${m.name} (meter-${i + 1})`).join(", ")}.` : "You have no meters yet: add one on the Meters page.";
+  const refs = meters.length
+    ? `Your meters: ${meters.map((m, i) => `${m.name} (meter-${i + 1})`).join(", ")}.`
+    : "You have no meters yet: add one on the Meters page.";
   return [
     "I am the offline assistant: I understand commands and a few plain requests. Commands:",
     "/chart <metric> <meter> <window> [as line|area|bar|stacked|heatmap], e.g. /chart power site-1 last 7d as line",
@@ -77,7 +93,8 @@ export const offlineEngine: ChatEngine = {
       const outcome = await tools.call(name, input);
       return outcome.ok ? outcome.summary : `I could not do that: ${outcome.error}`;
     };
-    const needMeter = () => `Which meter? ${turn.meters.length ? `Name one of: ${turn.meters.map((m) => m.name).join(", ")}.` : "You have no meters yet."}`;
+    const needMeter = () =>
+      `Which meter? ${turn.meters.length ? `Name one of: ${turn.meters.map((m) => m.name).join(", ")}.` : "You have no meters yet."}`;
 
     if (verb === "help" || (!command && /^(help|\?)$/.test(lower))) return help(turn.meters);
     if (verb === "meters") return say("list_meters", {});
@@ -91,20 +108,27 @@ export const offlineEngine: ChatEngine = {
     }
     if (verb === "share") {
       const target = /^(chart|tab)\s+([0-9a-f-]{36})$/i.exec(rest.trim());
-      return target ? say("share", { kind: target[1].toLowerCase(), id: target[2].toLowerCase() }) : "Say what to share: /share chart <chart id> or /share tab <tab id> (the chart's menu has Share too).";
+      return target
+        ? say("share", { kind: target[1].toLowerCase(), id: target[2].toLowerCase() })
+        : "Say what to share: /share chart <chart id> or /share tab <tab id> (the chart's menu has Share too).";
     }
     if (verb === "goal") {
       const limit = /(\d+(?:\.\d+)?)\s*kw/i.exec(rest);
       if (!meters[0] || !limit) return "Say the meter and the limit: /goal site-1 5 kW";
       return say("set_goal", { meterId: meters[0].id, peakLimitKw: Number(limit[1]) });
     }
-    if (verb === "summary" || (!command && /\b(how much|summar|usage|consum|used)\b/.test(lower) && !/\b(show|plot|chart|graph)\b/.test(lower))) {
+    if (
+      verb === "summary" ||
+      (!command && /\b(how much|summar|usage|consum|used)\b/.test(lower) && !/\b(show|plot|chart|graph)\b/.test(lower))
+    ) {
       return meters[0] ? say("summarize_usage", { meterId: meters[0].id, window: window ?? "last_7d" }) : needMeter();
     }
     if (verb === "chart" || (!command && /\b(show|plot|chart|graph|draw)\b/.test(lower))) {
       if (meters.length === 0) return needMeter();
       const metric = find(rest.toLowerCase(), METRIC_WORDS) ?? "power_w";
-      const chartType = CHART_TYPES.find((type) => new RegExp(`\\bas (an? )?${type}\\b|\\b${type} chart\\b`).test(rest.toLowerCase())) ?? (meters.length > 1 && metric === "power_w" ? "stacked" : "line");
+      const chartType =
+        CHART_TYPES.find((type) => new RegExp(`\\bas (an? )?${type}\\b|\\b${type} chart\\b`).test(rest.toLowerCase())) ??
+        (meters.length > 1 && metric === "power_w" ? "stacked" : "line");
       const chosenWindow = window ?? "last_24h";
       const spec: Partial<ChartSpec> = {
         meterIds: (chartType === "heatmap" ? meters.slice(0, 1) : meters).map((m) => m.id),

@@ -1,11 +1,11 @@
 import { createOpencodeClient, type Event, type Part } from "@opencode-ai/sdk/v2/client";
-import { deleteEngineSessions, findEngineSession, linkEngineSession, setEngineTurn } from "../engine-sessions-queries";
+import { userHub } from "../../../durable-objects/user-hub/stub";
 import type { Actor } from "../../actor";
 import type { Env } from "../../env";
-import { userHub } from "../../../durable-objects/user-hub/stub";
 import { carriedContext, liveTranscript, parseEngineSummary, SUMMARY_REQUEST } from "../compaction";
 import type { ChatTranscript } from "../contract";
 import type { ChatEngine, ChatRef, EngineTurn } from "../engine";
+import { deleteEngineSessions, findEngineSession, linkEngineSession, setEngineTurn } from "../engine-sessions-queries";
 import { TOOL_NAMES } from "../tools/catalog";
 
 const ENGINE = "opencode";
@@ -42,12 +42,15 @@ const OFFLINE_HINT = "Commands still work without it: type /help for the list (e
 
 /** What the person reads when opencode cannot answer; never the raw error (it may name hosts). */
 function failureAnswer(error: unknown, idleSeconds: number): string {
-  if (error instanceof IdleTimeout) return `The language model stopped answering (nothing for ${idleSeconds} s), so I ended this turn. Try again in a moment. ${OFFLINE_HINT}`;
+  if (error instanceof IdleTimeout)
+    return `The language model stopped answering (nothing for ${idleSeconds} s), so I ended this turn. Try again in a moment. ${OFFLINE_HINT}`;
   return `I cannot reach the language model right now, so I could not answer. ${OFFLINE_HINT}`;
 }
 
 function systemPrompt(turn: EngineTurn, summary: string | undefined, carried: string | undefined): string {
-  const meters = turn.meters.map((m) => `- ${JSON.stringify(m.name)} (id ${m.id}, ${m.kind}${m.parentId ? `, part of ${m.parentId}` : ""}, time zone ${m.timezone})`);
+  const meters = turn.meters.map(
+    (m) => `- ${JSON.stringify(m.name)} (id ${m.id}, ${m.kind}${m.parentId ? `, part of ${m.parentId}` : ""}, time zone ${m.timezone})`,
+  );
   return [
     `You are acting as the person's agent "${turn.agent.name}". Its instructions:\n${turn.agent.instructions || "(none)"}`,
     turn.context.tabId
@@ -67,7 +70,10 @@ function systemPrompt(turn: EngineTurn, summary: string | undefined, carried: st
  * permissions apply, and the answer streamed to the person's sockets as it is written.
  */
 export function opencodeEngine(settings: OpencodeSettings, actor: Pick<Actor, "db" | "env" | "userId">): ChatEngine {
-  const client = createOpencodeClient({ baseUrl: settings.url, headers: settings.authorization ? { authorization: settings.authorization } : undefined });
+  const client = createOpencodeClient({
+    baseUrl: settings.url,
+    headers: settings.authorization ? { authorization: settings.authorization } : undefined,
+  });
   const hub = userHub(actor.env, actor.userId);
 
   /** The chat's opencode session, created (with what it must remember) when it has none or the server lost it. */
@@ -91,7 +97,11 @@ export function opencodeEngine(settings: OpencodeSettings, actor: Pick<Actor, "d
    * Runs one prompt while following the server's events for the session: text deltas go to the
    * person's sockets, and a model that goes quiet (no event, no tool running) ends the turn.
    */
-  async function prompt(sessionID: string, body: { system: string; text: string; tools?: Record<string, boolean> }, onDelta?: (text: string) => void): Promise<string> {
+  async function prompt(
+    sessionID: string,
+    body: { system: string; text: string; tools?: Record<string, boolean> },
+    onDelta?: (text: string) => void,
+  ): Promise<string> {
     const turnAbort = new AbortController();
     const events = new AbortController();
     const partTypes = new Map<string, Part["type"]>();
@@ -118,7 +128,11 @@ export function opencodeEngine(settings: OpencodeSettings, actor: Pick<Actor, "d
             if (part.state.status === "pending" || part.state.status === "running") runningTools.add(part.id);
             else runningTools.delete(part.id);
           }
-        } else if (event.type === "message.part.delta" && event.properties.field === "text" && partTypes.get(event.properties.partID) !== "reasoning") {
+        } else if (
+          event.type === "message.part.delta" &&
+          event.properties.field === "text" &&
+          partTypes.get(event.properties.partID) !== "reasoning"
+        ) {
           onDelta?.(event.properties.delta);
         }
       }
@@ -140,8 +154,12 @@ export function opencodeEngine(settings: OpencodeSettings, actor: Pick<Actor, "d
       if (idle) throw new IdleTimeout();
       // The answer's events can trail the HTTP answer: follow them until the session is idle.
       await Promise.race([idleAgain, new Promise((resolve) => setTimeout(resolve, TRAILING_EVENTS_MS))]);
-      if (!answer.data) throw new EngineUnavailable(`session.prompt answered ${answer.response?.status}: ${JSON.stringify(answer.error).slice(0, 300)}`);
-      const text = answer.data.parts.flatMap((part) => (part.type === "text" && !part.synthetic ? [part.text] : [])).join("").trim();
+      if (!answer.data)
+        throw new EngineUnavailable(`session.prompt answered ${answer.response?.status}: ${JSON.stringify(answer.error).slice(0, 300)}`);
+      const text = answer.data.parts
+        .flatMap((part) => (part.type === "text" && !part.synthetic ? [part.text] : []))
+        .join("")
+        .trim();
       const failure = answer.data.info.error;
       if (failure && !text) return `The language model failed (${failure.name}). Try again, or use the commands: /help lists them.`;
       return text || "(The model finished without writing an answer.)";
@@ -167,18 +185,27 @@ export function opencodeEngine(settings: OpencodeSettings, actor: Pick<Actor, "d
       const flush = () => {
         timer = undefined;
         const delta = pending.splice(0).join("");
-        if (delta) flushing = flushing.then(() => hub.publish("chat.delta", { sessionId: turn.context.chatSessionId, messageId: turn.replyId, delta })).catch(() => {});
+        if (delta)
+          flushing = flushing
+            .then(() => hub.publish("chat.delta", { sessionId: turn.context.chatSessionId, messageId: turn.replyId, delta }))
+            .catch(() => {});
       };
       try {
         const session = await openSession(turn.context, turn.transcript);
         sessionID = session.id;
         await setEngineTurn(actor.db, sessionID, turn.context);
-        return await prompt(sessionID, { system: systemPrompt(turn, liveTranscript(turn.transcript).summary?.text, session.carried), text: turn.text }, (delta) => {
-          pending.push(delta);
-          timer ??= setTimeout(flush, DELTA_FLUSH_MS);
-        });
+        return await prompt(
+          sessionID,
+          { system: systemPrompt(turn, liveTranscript(turn.transcript).summary?.text, session.carried), text: turn.text },
+          (delta) => {
+            pending.push(delta);
+            timer ??= setTimeout(flush, DELTA_FLUSH_MS);
+          },
+        );
       } catch (error) {
-        console.error(`opencode engine: ${error instanceof IdleTimeout ? `no sign of life for ${settings.idleTimeoutMs} ms` : error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `opencode engine: ${error instanceof IdleTimeout ? `no sign of life for ${settings.idleTimeoutMs} ms` : error instanceof Error ? error.message : String(error)}`,
+        );
         return failureAnswer(error, Math.round(settings.idleTimeoutMs / 1000));
       } finally {
         if (timer !== undefined) clearTimeout(timer);
@@ -203,4 +230,3 @@ export function opencodeEngine(settings: OpencodeSettings, actor: Pick<Actor, "d
     },
   };
 }
-

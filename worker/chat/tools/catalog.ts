@@ -23,7 +23,14 @@ export const TOOL_CATALOG = {
   query_series: {
     description: "Time series of meters for one metric over a window, in at most `points` buckets (avg/min/max/sum per bucket).",
     risk: "read",
-    input: z.object({ meterIds: z.array(z.uuid()).min(1).max(12), metric: Metric.default("power_w"), window: Window.default("last_24h"), points: z.int().min(1).max(500).default(48) }).strict(),
+    input: z
+      .object({
+        meterIds: z.array(z.uuid()).min(1).max(12),
+        metric: Metric.default("power_w"),
+        window: Window.default("last_24h"),
+        points: z.int().min(1).max(500).default(48),
+      })
+      .strict(),
   },
   list_tabs: {
     description: "List the user's dashboard tabs in order.",
@@ -36,14 +43,22 @@ export const TOOL_CATALOG = {
     input: z.object({ title: z.string().trim().min(1).max(100) }).strict(),
   },
   create_chart: {
-    description: "Create a chart on a tab (the chat's picked tab when tabId is omitted). spec: meterIds, metric, aggregation, chartType (line, area, bar, stacked, heatmap), window, bucket.",
+    description:
+      "Create a chart on a tab (the chat's picked tab when tabId is omitted). spec: meterIds, metric, aggregation, chartType (line, area, bar, stacked, heatmap), window, bucket.",
     risk: "write",
     input: z.object({ tabId: z.uuid().optional(), title: z.string().trim().min(1).max(120), spec: ChartSpec }).strict(),
   },
   update_chart: {
     description: "Change a chart's title or spec, or move it to another tab.",
     risk: "write",
-    input: z.object({ chartId: z.uuid(), title: z.string().trim().min(1).max(120).optional(), spec: ChartSpec.optional(), tabId: z.uuid().optional() }).strict(),
+    input: z
+      .object({
+        chartId: z.uuid(),
+        title: z.string().trim().min(1).max(120).optional(),
+        spec: ChartSpec.optional(),
+        tabId: z.uuid().optional(),
+      })
+      .strict(),
   },
   share: {
     description: "Make a public, read-only link to a chart or a whole tab (returns the live link if there is one).",

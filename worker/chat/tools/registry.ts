@@ -1,11 +1,11 @@
 import type { z } from "zod";
 import { chartTools } from "../../charts/tools";
+import type { Env } from "../../env";
 import { meterTools } from "../../meters/tools";
 import { runTools } from "../../runs/tools";
 import { seriesTools } from "../../series/tools";
 import { shareTools } from "../../shares/tools";
 import { tabTools } from "../../tabs/tools";
-import type { Env } from "../../env";
 import type { ChatToolList } from "../contract";
 import { plainMessageEngine } from "../engines/choice";
 import { describeTools, TOOL_CATALOG } from "./catalog";
@@ -17,9 +17,14 @@ const CATALOG_ORDER: string[] = Object.keys(TOOL_CATALOG);
  * What every command in catalog.ts does, gathered from the domains that implement them. One list
  * for the engines, the UI's command list and the API.
  */
-export const TOOLS: readonly ToolDefinition<z.ZodType>[] = [...meterTools, ...seriesTools, ...tabTools, ...chartTools, ...shareTools, ...runTools].sort(
-  (a, b) => CATALOG_ORDER.indexOf(a.name) - CATALOG_ORDER.indexOf(b.name),
-);
+export const TOOLS: readonly ToolDefinition<z.ZodType>[] = [
+  ...meterTools,
+  ...seriesTools,
+  ...tabTools,
+  ...chartTools,
+  ...shareTools,
+  ...runTools,
+].sort((a, b) => CATALOG_ORDER.indexOf(a.name) - CATALOG_ORDER.indexOf(b.name));
 
 export function findTool(name: string): ToolDefinition | undefined {
   return TOOLS.find((t) => t.name === name) as ToolDefinition | undefined;

@@ -23,6 +23,9 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
 }
 
 /** A catalog entry with what it does; each domain's tools.ts implements its own. */
-export function implement<Name extends ToolName>(name: Name, tool: { run(context: ToolContext, input: z.infer<(typeof TOOL_CATALOG)[Name]["input"]>): Promise<{ result: unknown; summary: string }> }) {
+export function implement<Name extends ToolName>(
+  name: Name,
+  tool: { run(context: ToolContext, input: z.infer<(typeof TOOL_CATALOG)[Name]["input"]>): Promise<{ result: unknown; summary: string }> },
+) {
   return { name, ...TOOL_CATALOG[name], run: tool.run } as ToolDefinition<(typeof TOOL_CATALOG)[Name]["input"]> & { name: Name };
 }
