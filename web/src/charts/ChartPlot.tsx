@@ -182,7 +182,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
     },
   }));
 
-  const empty = data && data.series.every((s) => s.points.length === 0);
+  const empty = data?.series.every((s) => s.points.length === 0);
   return (
     <div className="chart-body">
       <div ref={plotRef} className="plot" data-testid="plot" aria-label={`Chart, ${zoom ? "zoomed" : windowLabel(spec.window)}`} role="img" />
