@@ -147,19 +147,19 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
             <h2>Build your first dashboard</h2>
             {noMeters ? (
               <p>
-                Charts show what your meters post. Start by <button className="link" onClick={goToMeters}>adding a meter</button> and pointing it at its webhook, then come back and add a tab.
+                Charts show what your meters post. Start by <button type="button" className="link" onClick={goToMeters}>adding a meter</button> and pointing it at its webhook, then come back and add a tab.
               </p>
             ) : (
               <p>Tabs group charts: one for the house, one for the EV, one for the bill. Create one with “+ New tab” above.</p>
             )}
-            <button className="primary" onClick={() => void tabActions.create("My dashboard")}>Create a tab</button>
+            <button type="button" className="primary" onClick={() => void tabActions.create("My dashboard")}>Create a tab</button>
           </div>
         )}
 
         {active && (
           <div className="tab-toolbar">
             <span className="muted hint">{active.charts.length > 0 ? "Drag a chart by ⠿ to move it, its corner to resize. Zoom by dragging across a chart." : ""}</span>
-            <button className="primary" onClick={() => setBuilder({})} disabled={!meters}>+ Add chart</button>
+            <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>+ Add chart</button>
           </div>
         )}
 
@@ -167,11 +167,11 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
           <div className="empty">
             <h2>“{active.title}” has no charts yet</h2>
             {noMeters ? (
-              <p>Add a meter on the <button className="link" onClick={goToMeters}>Meters page</button> first; its readings are what charts show.</p>
+              <p>Add a meter on the <button type="button" className="link" onClick={goToMeters}>Meters page</button> first; its readings are what charts show.</p>
             ) : (
               <p>Add a chart: pick meters, what to measure and a time window, and see the preview as you choose.</p>
             )}
-            <button className="primary" onClick={() => setBuilder({})} disabled={!meters}>Add your first chart</button>
+            <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>Add your first chart</button>
           </div>
         )}
 

@@ -57,7 +57,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
         <NotificationBell live={live} />
         <ThemeSwitch />
         <span className="muted account" title={session.email}>{session.email}</span>
-        <button onClick={onSignOut}>Sign out</button>
+        <button type="button" onClick={onSignOut}>Sign out</button>
       </header>
       {view === "/meters" ? <MetersPage live={live} /> : view === "/shared" ? <SharedPage /> : <Dashboard live={live} goToMeters={() => go("/meters")} />}
     </div>

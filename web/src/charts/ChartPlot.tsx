@@ -192,7 +192,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
       {zoom && (
         <div className="zoom-note">
           {loading ? "Loading finer data…" : `Zoomed · ${data?.series[0]?.bucket ?? ""} buckets`}
-          <button className="link" onClick={() => setZoom(null)} title="Double-click the chart does the same">Back to {windowLabel(spec.window).toLowerCase()}</button>
+          <button type="button" className="link" onClick={() => setZoom(null)} title="Double-click the chart does the same">Back to {windowLabel(spec.window).toLowerCase()}</button>
         </div>
       )}
     </div>

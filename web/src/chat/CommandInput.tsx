@@ -91,7 +91,7 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
         )}
       </p>
       <div className="chat-input-row">
-        <button className="icon chat-command-button" aria-label="Commands" title="Commands" aria-expanded={picker} onClick={() => (setPicker(!picker), setActive(0), input.current?.focus())}>/</button>
+        <button type="button" className="icon chat-command-button" aria-label="Commands" title="Commands" aria-expanded={picker} onClick={() => (setPicker(!picker), setActive(0), input.current?.focus())}>/</button>
         <textarea
           ref={input}
           autoFocus
@@ -107,7 +107,7 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
         />
-        <button className="primary" onClick={send} disabled={disabled || !text.trim()}>Send</button>
+        <button type="button" className="primary" onClick={send} disabled={disabled || !text.trim()}>Send</button>
       </div>
     </div>
   );

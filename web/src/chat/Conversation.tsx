@@ -32,7 +32,7 @@ export function Conversation({ chat, tabs, onOpenChart, onShowCall, onExample }:
           <ul>
             {examples(chat.meterNames).map((text) => (
               <li key={text}>
-                <button className="chat-example" onClick={() => onExample(text)}>{text}</button>
+                <button type="button" className="chat-example" onClick={() => onExample(text)}>{text}</button>
               </li>
             ))}
           </ul>

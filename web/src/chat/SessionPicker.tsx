@@ -14,8 +14,8 @@ export function SessionPicker({ chat }: { chat: ChatModel }) {
     return (
       <div className="chat-session" role="group" aria-label="Delete session">
         <span className="chat-confirm">Delete “{session.title}” and its messages?</span>
-        <button className="danger-button" autoFocus onClick={() => (setMode("pick"), void chat.deleteSession())}>Delete</button>
-        <button onClick={() => setMode("pick")}>Cancel</button>
+        <button type="button" className="danger-button" autoFocus onClick={() => (setMode("pick"), void chat.deleteSession())}>Delete</button>
+        <button type="button" onClick={() => setMode("pick")}>Cancel</button>
       </div>
     );
   }
@@ -27,7 +27,7 @@ export function SessionPicker({ chat }: { chat: ChatModel }) {
           <option key={s.id} value={s.id}>{s.title}</option>
         ))}
       </select>
-      <button className="icon" aria-label="New session" title="New session" onClick={() => void chat.newSession()}>+</button>
+      <button type="button" className="icon" aria-label="New session" title="New session" onClick={() => void chat.newSession()}>+</button>
       <Menu
         label="Session actions"
         items={[

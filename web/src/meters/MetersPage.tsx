@@ -137,8 +137,8 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
             </p>
           )}
           <pre className="snippet" data-testid="curl-example">{curlExample(credentials.webhook.url, credentials.webhook.secret)}</pre>
-          <button onClick={() => void navigator.clipboard?.writeText(curlExample(credentials.webhook.url, credentials.webhook.secret)).catch(report)}>Copy example</button>{" "}
-          <button onClick={() => setCredentials(null)}>Done</button>
+          <button type="button" onClick={() => void navigator.clipboard?.writeText(curlExample(credentials.webhook.url, credentials.webhook.secret)).catch(report)}>Copy example</button>{" "}
+          <button type="button" onClick={() => setCredentials(null)}>Done</button>
         </section>
       )}
 
@@ -165,8 +165,8 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
                     <td className="wide-only">{meter.timezone}</td>
                     <td data-testid="meter-status"><span className={receiving ? "dot live" : "dot"} aria-hidden="true" /> {label}</td>
                     <td className="actions">
-                      <button aria-expanded={open} onClick={() => setOpenId(open ? null : meter.id)}>{open ? "Close" : "Tariff & forecast"}</button>{" "}
-                      <button onClick={() => void rotate(meter)}>New secret</button> <button onClick={() => void remove(meter)}>Delete</button>
+                      <button type="button" aria-expanded={open} onClick={() => setOpenId(open ? null : meter.id)}>{open ? "Close" : "Tariff & forecast"}</button>{" "}
+                      <button type="button" onClick={() => void rotate(meter)}>New secret</button> <button type="button" onClick={() => void remove(meter)}>Delete</button>
                     </td>
                   </tr>
                   {open && (

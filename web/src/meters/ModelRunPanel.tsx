@@ -37,7 +37,7 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
     <section className="run-panel" aria-label={`Forecast and plan for ${meter.name}`}>
       <header className="row">
         <h4>Forecast & plan</h4>
-        <button className="primary" onClick={() => void runNow()} disabled={state === "running"}>
+        <button type="button" className="primary" onClick={() => void runNow()} disabled={state === "running"}>
           {state === "running" ? "Running…" : "Run forecast now"}
         </button>
       </header>

@@ -83,6 +83,7 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
   return (
     <div className="bell" ref={root}>
       <button
+        type="button"
         className={fresh ? "bell-button fresh" : "bell-button"}
         aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
         aria-expanded={open}
@@ -98,14 +99,14 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
         <section className="card inbox" aria-label="Notifications">
           <header>
             <h2>Notifications</h2>
-            {unread > 0 && <button onClick={() => void readAll()}>Mark all read</button>}
+            {unread > 0 && <button type="button" onClick={() => void readAll()}>Mark all read</button>}
           </header>
           {error && <p className="error" role="alert">{error}</p>}
           {items.length === 0 && <p className="muted empty-inbox">Nothing yet. When the model finds something worth knowing about your meters (a peak above your limit, a plan that saves money, unusual consumption), it appears here.</p>}
           <ul>
             {items.map((notification) => (
               <li key={notification.id} className={notification.read ? "read" : "unread"}>
-                <button className="notification" onClick={() => void read(notification)}>
+                <button type="button" className="notification" onClick={() => void read(notification)}>
                   <strong>{notification.title}</strong>
                   <span className="body">{notification.body}</span>
                   <span className="muted when">
@@ -113,7 +114,7 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
                     {notification.context[0] && ` · from your chat "${notification.context[0].sessionTitle}"`}
                   </span>
                 </button>
-                <button className="dismiss" aria-label={`Delete "${notification.title}"`} onClick={() => void remove(notification)}>
+                <button type="button" className="dismiss" aria-label={`Delete "${notification.title}"`} onClick={() => void remove(notification)}>
                   ×
                 </button>
               </li>

@@ -41,7 +41,7 @@ export function SharedPage() {
                   <td>{share.title ? `${share.kind === "tab" ? "Tab" : "Chart"} “${share.title}”` : "Deleted since"}{share.viewerMayChangeRange ? " · viewers pick the range" : ""}</td>
                   <td>{share.expiresAt ? (expired ? "Expired" : new Date(share.expiresAt).toLocaleString()) : "Never"}</td>
                   <td>{share.viewCount}</td>
-                  <td><button className="danger" onClick={() => void revoke(share)}>Revoke</button></td>
+                  <td><button type="button" className="danger" onClick={() => void revoke(share)}>Revoke</button></td>
                 </tr>
               );
             })}

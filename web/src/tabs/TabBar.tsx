@@ -55,6 +55,7 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
           ) : (
             <span key={tab.id} className={dragging && dragging !== tab.id ? "tab-slot drop-target" : "tab-slot"} onDragOver={(e) => dragging && e.preventDefault()} onDrop={() => dragging && actions.move(dragging, index)}>
               <button
+                type="button"
                 id={`tab-${tab.id}`}
                 role="tab"
                 draggable
@@ -89,7 +90,7 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
       {adding ? (
         <NewTabField onDone={() => setAdding(false)} create={actions.create} />
       ) : (
-        <button className="add-tab" aria-label="New tab" title="New tab" onClick={() => setAdding(true)}>
+        <button type="button" className="add-tab" aria-label="New tab" title="New tab" onClick={() => setAdding(true)}>
           + <span className="add-tab-text">New tab</span>
         </button>
       )}

@@ -41,7 +41,7 @@ export function Menu({ label, items, icon = "⋯" }: { label: string; items: (Me
 
   return (
     <div className="menu" ref={root} onKeyDown={onKeyDown}>
-      <button ref={button} className="icon" aria-label={label} title={label} aria-haspopup="menu" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
+      <button type="button" ref={button} className="icon" aria-label={label} title={label} aria-haspopup="menu" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
         {icon}
       </button>
       {open && (
@@ -51,6 +51,7 @@ export function Menu({ label, items, icon = "⋯" }: { label: string; items: (Me
               <hr key={i} />
             ) : (
               <button
+                type="button"
                 key={item.label}
                 role="menuitem"
                 tabIndex={-1}
