@@ -47,7 +47,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
         </span>
         <nav className="views" aria-label="Sections">
           {(Object.keys(VIEWS) as ViewPath[]).map((path) => (
-            <a key={path} href={path} aria-current={view === path ? "page" : undefined} onClick={(e) => (e.preventDefault(), go(path))}>
+            <a key={path} href={path} aria-current={view === path ? "page" : undefined} onClick={(e) => { e.preventDefault(); go(path); }}>
               {VIEWS[path]}
             </a>
           ))}

@@ -53,10 +53,16 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
     setLoading(true);
     wattboard
       .series(seriesQuery(spec, points, zoom))
-      .then((result) => !cancelled && (setData(result), setError(null)))
+      .then((result) => {
+        if (cancelled) return;
+        setData(result);
+        setError(null);
+      })
       .catch((caught) => !cancelled && setError(errorText(caught)))
       .finally(() => !cancelled && setLoading(false));
-    return () => void (cancelled = true);
+    return () => {
+      cancelled = true;
+    };
     // specKey stands for spec: a new object with the same content must not refetch.
   }, [specKey, zoom, version]);
 
@@ -68,7 +74,9 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
       (result) => !cancelled && setRun(result),
       () => !cancelled && setRun(null),
     );
-    return () => void (cancelled = true);
+    return () => {
+      cancelled = true;
+    };
   }, [wantsRun, spec.meterIds[0], version]);
 
   // Live: refetch when one of this chart's meters got readings (at most every 10 s).
@@ -136,7 +144,9 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
       element.dataset.points = String(data.series.reduce((n, s) => n + s.points.length, 0));
       element.dataset.bucket = data.series[0]?.bucket ?? "";
     });
-    return () => void (disposed = true);
+    return () => {
+      disposed = true;
+    };
   }, [data, run, theme, zoom]);
 
   // Zoom and pan: Plotly reports the new x range in the meter's wall-clock time.

@@ -69,7 +69,7 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
       {showList && (
         <ul className="chat-suggestions card" role="listbox" id={listId} aria-label={picker || /^\/\w*$/.test(text) ? "Commands" : "Suggestions"}>
           {suggestions.map((s, i) => (
-            <li key={s.value} role="option" id={`${listId}-${i}`} aria-selected={i === active} className={i === active ? "active" : undefined} onMouseDown={(e) => (e.preventDefault(), complete(s))}>
+            <li key={s.value} role="option" id={`${listId}-${i}`} aria-selected={i === active} className={i === active ? "active" : undefined} onMouseDown={(e) => { e.preventDefault(); complete(s); }}>
               <code>{s.label}</code> <span className="muted">{s.detail}</span>
             </li>
           ))}
@@ -91,7 +91,7 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
         )}
       </p>
       <div className="chat-input-row">
-        <button type="button" className="icon chat-command-button" aria-label="Commands" title="Commands" aria-expanded={picker} onClick={() => (setPicker(!picker), setActive(0), input.current?.focus())}>/</button>
+        <button type="button" className="icon chat-command-button" aria-label="Commands" title="Commands" aria-expanded={picker} onClick={() => { setPicker(!picker); setActive(0); input.current?.focus(); }}>/</button>
         <textarea
           ref={input}
           autoFocus

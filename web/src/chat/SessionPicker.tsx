@@ -8,13 +8,13 @@ export function SessionPicker({ chat }: { chat: ChatModel }) {
   const { session, sessions } = chat;
 
   if (mode === "rename" && session) {
-    return <RenameField title={session.title} onDone={(title) => (setMode("pick"), title && void chat.renameSession(title))} />;
+    return <RenameField title={session.title} onDone={(title) => { setMode("pick"); if (title) void chat.renameSession(title); }} />;
   }
   if (mode === "delete" && session) {
     return (
       <div className="chat-session" role="group" aria-label="Delete session">
         <span className="chat-confirm">Delete “{session.title}” and its messages?</span>
-        <button type="button" className="danger-button" autoFocus onClick={() => (setMode("pick"), void chat.deleteSession())}>Delete</button>
+        <button type="button" className="danger-button" autoFocus onClick={() => { setMode("pick"); void chat.deleteSession(); }}>Delete</button>
         <button type="button" onClick={() => setMode("pick")}>Cancel</button>
       </div>
     );
@@ -44,8 +44,8 @@ export function SessionPicker({ chat }: { chat: ChatModel }) {
 function RenameField({ title, onDone }: { title: string; onDone: (title: string | null) => void }) {
   const [value, setValue] = useState(title);
   return (
-    <form className="chat-session" onSubmit={(e) => (e.preventDefault(), onDone(value.trim()))}>
-      <input aria-label="Session title" autoFocus value={value} maxLength={120} onChange={(e) => setValue(e.target.value)} onBlur={() => onDone(value.trim())} onKeyDown={(e) => e.key === "Escape" && (e.preventDefault(), onDone(null))} />
+    <form className="chat-session" onSubmit={(e) => { e.preventDefault(); onDone(value.trim()); }}>
+      <input aria-label="Session title" autoFocus value={value} maxLength={120} onChange={(e) => setValue(e.target.value)} onBlur={() => onDone(value.trim())} onKeyDown={(e) => { if (e.key !== "Escape") return; e.preventDefault(); onDone(null); }} />
       <button type="submit" className="primary">Save</button>
     </form>
   );

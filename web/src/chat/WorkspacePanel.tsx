@@ -8,7 +8,9 @@ import { DECISION_LABELS, prettyJson, toolLabel } from "./tool-words";
 export function WorkspacePanel({ calls, focus, tabs, onOpenChart, onClose }: { calls: ToolCallRecord[]; focus?: string; tabs: Tab[]; onOpenChart: (tabId: string, chartId: string) => void; onClose: () => void }) {
   useEffect(() => {
     const target = focus && document.getElementById(`workspace-call-${focus}`);
-    if (target) (target.scrollIntoView({ block: "nearest" }), target.focus({ preventScroll: true }));
+    if (!target) return;
+    target.scrollIntoView({ block: "nearest" });
+    target.focus({ preventScroll: true });
   }, [focus]);
 
   return (

@@ -62,7 +62,10 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
       const { meterId, newestTs } = event.payload as { meterId: string; newestTs: string };
       setMeters((current) => current?.map((m) => (m.id === meterId ? { ...m, lastReadingAt: newer(m.lastReadingAt, newestTs) } : m)) ?? current);
     });
-    return () => (clearInterval(timer), unsubscribe?.());
+    return () => {
+      clearInterval(timer);
+      unsubscribe?.();
+    };
   }, [live]);
 
   async function create(event: FormEvent) {

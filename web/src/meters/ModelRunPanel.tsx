@@ -14,8 +14,14 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
 
   useEffect(() => {
     wattboard.latestRun(meter.id).then(
-      (latest) => (setRun(latest), setState("ready")),
-      (caught) => (setState("none"), !(caught instanceof ApiRequestError && caught.status === 404) && setError(errorText(caught))),
+      (latest) => {
+        setRun(latest);
+        setState("ready");
+      },
+      (caught) => {
+        setState("none");
+        if (!(caught instanceof ApiRequestError && caught.status === 404)) setError(errorText(caught));
+      },
     );
   }, [meter.id]);
 

@@ -22,7 +22,10 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
 
   useEffect(() => {
     notificationsApi.list().then(
-      (inbox) => (setItems(inbox.notifications), setUnread(inbox.unreadCount)),
+      (inbox) => {
+        setItems(inbox.notifications);
+        setUnread(inbox.unreadCount);
+      },
       (caught) => setError(errorText(caught)),
     );
   }, []);
@@ -43,10 +46,13 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
   useEffect(() => {
     if (!open) return;
     const outside = (event: PointerEvent) => !root.current?.contains(event.target as Node) && setOpen(false);
-    const escape = (event: KeyboardEvent) => event.key === "Escape" && setOpen(false);
+    const onEscape = (event: KeyboardEvent) => event.key === "Escape" && setOpen(false);
     addEventListener("pointerdown", outside);
-    addEventListener("keydown", escape);
-    return () => (removeEventListener("pointerdown", outside), removeEventListener("keydown", escape));
+    addEventListener("keydown", onEscape);
+    return () => {
+      removeEventListener("pointerdown", outside);
+      removeEventListener("keydown", onEscape);
+    };
   }, [open]);
 
   async function read(notification: Notification) {
@@ -87,7 +93,10 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
         className={fresh ? "bell-button fresh" : "bell-button"}
         aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
         aria-expanded={open}
-        onClick={() => (setOpen(!open), setFresh(false))}
+        onClick={() => {
+          setOpen(!open);
+          setFresh(false);
+        }}
       >
         <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
           <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />

@@ -85,7 +85,10 @@ export function PublicSharePage({ token, embed }: { token: string; embed: boolea
     };
     void load();
     const timer = setInterval(load, REFRESH_MS);
-    return () => ((stopped = true), clearInterval(timer));
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
   }, [token, rangeHours]);
 
   if (gone) {

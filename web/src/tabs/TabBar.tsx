@@ -65,7 +65,10 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
                 onClick={() => actions.select(tab.id)}
                 onDoubleClick={() => setRenaming(tab.id)}
                 onKeyDown={(e) => onTabKey(e, tab, index)}
-                onDragStart={(e) => (e.dataTransfer.setData("text/plain", tab.title), setDragging(tab.id))}
+                onDragStart={(e) => {
+                  e.dataTransfer.setData("text/plain", tab.title);
+                  setDragging(tab.id);
+                }}
                 onDragEnd={() => setDragging(null)}
               >
                 {tab.title}
@@ -102,7 +105,7 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
 function RenameField({ tab, onDone }: { tab: Tab; onDone: (title: string | null) => void }) {
   const [title, setTitle] = useState(tab.title);
   return (
-    <form className="tab-form" onSubmit={(e) => (e.preventDefault(), onDone(title.trim()))}>
+    <form className="tab-form" onSubmit={(e) => { e.preventDefault(); onDone(title.trim()); }}>
       <input aria-label={`Rename ${tab.title}`} autoFocus value={title} maxLength={100} onChange={(e) => setTitle(e.target.value)} onBlur={() => onDone(title.trim())} onKeyDown={(e) => e.key === "Escape" && onDone(null)} />
     </form>
   );

@@ -9,7 +9,7 @@ export function Dialog({ title, onClose, children, className }: { title: string;
     return () => dialog.close();
   }, []);
   return (
-    <dialog ref={ref} className={`card dialog ${className ?? ""}`} aria-label={title} onCancel={(e) => (e.preventDefault(), onClose())}>
+    <dialog ref={ref} className={`card dialog ${className ?? ""}`} aria-label={title} onCancel={(e) => { e.preventDefault(); onClose(); }}>
       <header className="dialog-head">
         <h2>{title}</h2>
         <button type="button" className="icon" aria-label="Close" onClick={onClose}>✕</button>
