@@ -21,6 +21,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
   const [view, setView] = useState<ViewPath>(currentView);
   const [live, setLive] = useState<LiveChannel | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new access token opens a new channel: the channel's ticket is asked for with the token current when it connects.
   useEffect(() => {
     const channel = new LiveChannel();
     void channel.connect();

@@ -43,8 +43,10 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
   const specKey = JSON.stringify(spec);
   const zoomable = spec.chartType !== "heatmap";
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: specKey is the trigger: a chart whose spec content changes starts unzoomed.
   useEffect(() => setZoom(null), [specKey]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: specKey stands for spec (a new object with the same content must not refetch); version is the live refresh trigger.
   useEffect(() => {
     let cancelled = false;
     // About one bucket per two pixels; a heatmap needs every hour of the window.
@@ -63,10 +65,10 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
     return () => {
       cancelled = true;
     };
-    // specKey stands for spec: a new object with the same content must not refetch.
   }, [specKey, zoom, version]);
 
   const wantsRun = overlay && canOverlayRun(spec);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version is the live refresh trigger: new readings may have brought a new run.
   useEffect(() => {
     if (!wantsRun) return setRun(null);
     let cancelled = false;
@@ -80,6 +82,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
   }, [wantsRun, spec.meterIds[0], version]);
 
   // Live: refetch when one of this chart's meters got readings (at most every 10 s).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: specKey stands for spec.meterIds: resubscribing for a new object with the same content would restart the throttle.
   useEffect(() => {
     if (!live) return;
     let lastRefresh = 0;
@@ -104,6 +107,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
   }, [specKey, live]);
 
   const zone = data?.series[0]?.timezone ?? "UTC";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: spec is read from the render that brought the data: redrawing on a spec change alone would draw the old series with the new spec (and redraw on every new spec object); theme is the trigger to re-read the CSS colours.
   useEffect(() => {
     const element = plotRef.current;
     if (!element || !data) return;
@@ -147,7 +151,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
     return () => {
       disposed = true;
     };
-  }, [data, run, theme, zoom]);
+  }, [data, zone, run, theme, zoom]);
 
   // Zoom and pan: Plotly reports the new x range in the meter's wall-clock time.
   useEffect(() => {

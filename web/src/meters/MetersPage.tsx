@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useState, type FormEvent } from "react";
+import { Fragment, useCallback, useEffect, useState, type FormEvent } from "react";
 import { errorText } from "../api/client";
 import { wattboard, type Meter, type MeterWithWebhook } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
@@ -44,14 +44,17 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
   const [openId, setOpenId] = useState<string | null>(null);
   const [form, setForm] = useState({ name: "", timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, kind: "site" as "site" | "device", parentId: "" });
 
-  const report = (caught: unknown) => setError(errorText(caught));
+  const report = useCallback((caught: unknown) => setError(errorText(caught)), []);
   // A live reading may arrive while the list is in flight: keep the newer of the two.
-  const reload = () =>
-    wattboard.listMeters().then(
-      (fetched) => setMeters((current) => fetched.map((m) => ({ ...m, lastReadingAt: newer(m.lastReadingAt, current?.find((c) => c.id === m.id)?.lastReadingAt ?? null) }))),
-      report,
-    );
-  useEffect(() => void reload(), []);
+  const reload = useCallback(
+    () =>
+      wattboard.listMeters().then(
+        (fetched) => setMeters((current) => fetched.map((m) => ({ ...m, lastReadingAt: newer(m.lastReadingAt, current?.find((c) => c.id === m.id)?.lastReadingAt ?? null) }))),
+        report,
+      ),
+    [report],
+  );
+  useEffect(() => void reload(), [reload]);
 
   // Status follows the live channel for charted meters (the only ones the hub is told about) and a
   // periodic refresh for the others.
@@ -66,7 +69,7 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
       clearInterval(timer);
       unsubscribe?.();
     };
-  }, [live]);
+  }, [live, reload]);
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -107,12 +110,13 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
 
   // A new meter (not a rotated secret): watch for its first reading.
   const awaited = credentials && !credentials.lastReadingAt ? meters?.find((m) => m.id === credentials.id) : undefined;
+  const awaitedId = awaited?.id;
   const firstReadingAt = awaited?.lastReadingAt ?? null;
   useEffect(() => {
-    if (!awaited || firstReadingAt) return;
+    if (!awaitedId || firstReadingAt) return;
     const timer = setInterval(reload, FIRST_READING_POLL_MS);
     return () => clearInterval(timer);
-  }, [awaited?.id, firstReadingAt]);
+  }, [awaitedId, firstReadingAt, reload]);
 
   const sites = meters?.filter((m) => m.kind === "site") ?? [];
   const replaceMeter = (meter: Meter) => setMeters((current) => current?.map((m) => (m.id === meter.id ? meter : m)) ?? current);

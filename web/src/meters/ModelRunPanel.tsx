@@ -71,6 +71,7 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
 function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const theme = useTheme();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: theme is the trigger to re-read the CSS colours.
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
