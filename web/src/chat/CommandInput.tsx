@@ -94,6 +94,7 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
         <button type="button" className="icon chat-command-button" aria-label="Commands" title="Commands" aria-expanded={picker} onClick={() => { setPicker(!picker); setActive(0); input.current?.focus(); }}>/</button>
         <textarea
           ref={input}
+          // biome-ignore lint/a11y/noAutofocus: the chat drawer opens with the focus in its message field, as a dialog does (WAI-ARIA APG).
           autoFocus
           rows={1}
           aria-label="Message"

@@ -14,6 +14,7 @@ export function SessionPicker({ chat }: { chat: ChatModel }) {
     return (
       <div className="chat-session" role="group" aria-label="Delete session">
         <span className="chat-confirm">Delete “{session.title}” and its messages?</span>
+        {/* biome-ignore lint/a11y/noAutofocus: this confirmation replaces the menu item that had the focus; focus moves into it, as into a dialog (WAI-ARIA APG). */}
         <button type="button" className="danger-button" autoFocus onClick={() => { setMode("pick"); void chat.deleteSession(); }}>Delete</button>
         <button type="button" onClick={() => setMode("pick")}>Cancel</button>
       </div>
@@ -45,6 +46,7 @@ function RenameField({ title, onDone }: { title: string; onDone: (title: string 
   const [value, setValue] = useState(title);
   return (
     <form className="chat-session" onSubmit={(e) => { e.preventDefault(); onDone(value.trim()); }}>
+      {/* biome-ignore lint/a11y/noAutofocus: an inline editor (menu → Rename) takes the focus when it opens, as a dialog does (WAI-ARIA APG). */}
       <input aria-label="Session title" autoFocus value={value} maxLength={120} onChange={(e) => setValue(e.target.value)} onBlur={() => onDone(value.trim())} onKeyDown={(e) => { if (e.key !== "Escape") return; e.preventDefault(); onDone(null); }} />
       <button type="submit" className="primary">Save</button>
     </form>

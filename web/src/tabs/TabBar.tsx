@@ -106,6 +106,7 @@ function RenameField({ tab, onDone }: { tab: Tab; onDone: (title: string | null)
   const [title, setTitle] = useState(tab.title);
   return (
     <form className="tab-form" onSubmit={(e) => { e.preventDefault(); onDone(title.trim()); }}>
+      {/* biome-ignore lint/a11y/noAutofocus: an inline editor (F2 or double-click) takes the focus when it opens, as a dialog does (WAI-ARIA APG). */}
       <input aria-label={`Rename ${tab.title}`} autoFocus value={title} maxLength={100} onChange={(e) => setTitle(e.target.value)} onBlur={() => onDone(title.trim())} onKeyDown={(e) => e.key === "Escape" && onDone(null)} />
     </form>
   );
@@ -121,6 +122,7 @@ function NewTabField({ create, onDone }: { create: (title: string) => Promise<vo
   }
   return (
     <form className="tab-form" onSubmit={submit}>
+      {/* biome-ignore lint/a11y/noAutofocus: an inline editor ("+ New tab") takes the focus when it opens, as a dialog does (WAI-ARIA APG). */}
       <input aria-label="New tab title" placeholder="Tab name, e.g. Heating" autoFocus value={title} maxLength={100} onChange={(e) => setTitle(e.target.value)} onKeyDown={(e) => e.key === "Escape" && onDone()} />
       <button type="submit" className="primary">Add</button>
     </form>
