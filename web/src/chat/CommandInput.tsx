@@ -67,13 +67,14 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
   return (
     <div className="chat-composer">
       {showList && (
-        <ul className="chat-suggestions card" role="listbox" id={listId} aria-label={picker || /^\/\w*$/.test(text) ? "Commands" : "Suggestions"}>
+        <div className="chat-suggestions card" role="listbox" id={listId} aria-label={picker || /^\/\w*$/.test(text) ? "Commands" : "Suggestions"}>
           {suggestions.map((s, i) => (
-            <li key={s.value} role="option" id={`${listId}-${i}`} aria-selected={i === active} className={i === active ? "active" : undefined} onMouseDown={(e) => { e.preventDefault(); complete(s); }}>
+            // biome-ignore lint/a11y/useFocusableInteractive: the focus stays in the textarea, which points at the active option with aria-activedescendant (WAI-ARIA APG combobox).
+            <div key={s.value} role="option" id={`${listId}-${i}`} aria-selected={i === active} className={i === active ? "active" : undefined} onMouseDown={(e) => { e.preventDefault(); complete(s); }}>
               <code>{s.label}</code> <span className="muted">{s.detail}</span>
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       )}
       <p className="chat-hint muted" aria-live="polite">
         {command ? (

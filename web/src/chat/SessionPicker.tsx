@@ -12,12 +12,12 @@ export function SessionPicker({ chat }: { chat: ChatModel }) {
   }
   if (mode === "delete" && session) {
     return (
-      <div className="chat-session" role="group" aria-label="Delete session">
+      <fieldset className="chat-session" aria-label="Delete session">
         <span className="chat-confirm">Delete “{session.title}” and its messages?</span>
         {/* biome-ignore lint/a11y/noAutofocus: this confirmation replaces the menu item that had the focus; focus moves into it, as into a dialog (WAI-ARIA APG). */}
         <button type="button" className="danger-button" autoFocus onClick={() => { setMode("pick"); void chat.deleteSession(); }}>Delete</button>
         <button type="button" onClick={() => setMode("pick")}>Cancel</button>
-      </div>
+      </fieldset>
     );
   }
   return (

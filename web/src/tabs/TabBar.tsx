@@ -53,6 +53,7 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
               }}
             />
           ) : (
+            // biome-ignore lint/a11y/noStaticElementInteractions: the slot is only the mouse drop target around a tab and its menu; the keyboard reorders with Alt+arrows on the tab itself (onTabKey).
             <span key={tab.id} className={dragging && dragging !== tab.id ? "tab-slot drop-target" : "tab-slot"} onDragOver={(e) => dragging && e.preventDefault()} onDrop={() => dragging && actions.move(dragging, index)}>
               <button
                 type="button"
