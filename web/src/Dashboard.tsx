@@ -36,7 +36,9 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
     localStorage.setItem(LAST_TAB_KEY, shownId);
     let cancelled = false;
     wattboard.getTab(shownId).then((tab) => !cancelled && setActive(tab), report);
-    return () => void (cancelled = true);
+    return () => {
+      cancelled = true;
+    };
   }, [shownId, report]);
 
   // The chat sees the tabs and the open one; a chart it makes reloads the open tab, so it appears live.
@@ -66,7 +68,10 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
     },
     rename: (id, title) => {
       setTabs((current) => current?.map((t) => (t.id === id ? { ...t, title } : t)) ?? current);
-      wattboard.updateTab(id, { title }).catch((caught) => (report(caught), wattboard.listTabs().then(setTabs)));
+      wattboard.updateTab(id, { title }).catch((caught) => {
+        report(caught);
+        return wattboard.listTabs().then(setTabs);
+      });
     },
     move: (id, index) => {
       setTabs((current) => {
@@ -75,7 +80,10 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
         const rest = current.filter((t) => t.id !== id);
         return [...rest.slice(0, index), moving, ...rest.slice(index)];
       });
-      wattboard.updateTab(id, { position: index }).catch((caught) => (report(caught), wattboard.listTabs().then(setTabs)));
+      wattboard.updateTab(id, { position: index }).catch((caught) => {
+        report(caught);
+        return wattboard.listTabs().then(setTabs);
+      });
     },
     remove: (tab) => {
       const before = tabs ?? [];
@@ -83,14 +91,20 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
       schedule({
         message: `Deleted tab “${tab.title}”${tab.id === active?.id && active.charts.length ? ` and its ${active.charts.length} chart${active.charts.length > 1 ? "s" : ""}` : ""}`,
         commit: (keepalive) => wattboard.deleteTab(tab.id, { keepalive }),
-        restore: () => (setTabs(before), setActiveId(tab.id)),
+        restore: () => {
+          setTabs(before);
+          setActiveId(tab.id);
+        },
       });
     },
   };
 
   const patchChart = (chart: Chart, changes: Partial<Pick<Chart, "spec" | "layout">>) => {
     replaceChart({ ...chart, ...changes });
-    wattboard.updateChart(chart.id, changes).then(replaceChart, (caught) => (report(caught), replaceChart(chart)));
+    wattboard.updateChart(chart.id, changes).then(replaceChart, (caught) => {
+      report(caught);
+      replaceChart(chart);
+    });
   };
 
   const chartActions: ChartActions = {
@@ -147,19 +161,19 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
             <h2>Build your first dashboard</h2>
             {noMeters ? (
               <p>
-                Charts show what your meters post. Start by <button className="link" onClick={goToMeters}>adding a meter</button> and pointing it at its webhook, then come back and add a tab.
+                Charts show what your meters post. Start by <button type="button" className="link" onClick={goToMeters}>adding a meter</button> and pointing it at its webhook, then come back and add a tab.
               </p>
             ) : (
               <p>Tabs group charts: one for the house, one for the EV, one for the bill. Create one with “+ New tab” above.</p>
             )}
-            <button className="primary" onClick={() => void tabActions.create("My dashboard")}>Create a tab</button>
+            <button type="button" className="primary" onClick={() => void tabActions.create("My dashboard")}>Create a tab</button>
           </div>
         )}
 
         {active && (
           <div className="tab-toolbar">
             <span className="muted hint">{active.charts.length > 0 ? "Drag a chart by ⠿ to move it, its corner to resize. Zoom by dragging across a chart." : ""}</span>
-            <button className="primary" onClick={() => setBuilder({})} disabled={!meters}>+ Add chart</button>
+            <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>+ Add chart</button>
           </div>
         )}
 
@@ -167,11 +181,11 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
           <div className="empty">
             <h2>“{active.title}” has no charts yet</h2>
             {noMeters ? (
-              <p>Add a meter on the <button className="link" onClick={goToMeters}>Meters page</button> first; its readings are what charts show.</p>
+              <p>Add a meter on the <button type="button" className="link" onClick={goToMeters}>Meters page</button> first; its readings are what charts show.</p>
             ) : (
               <p>Add a chart: pick meters, what to measure and a time window, and see the preview as you choose.</p>
             )}
-            <button className="primary" onClick={() => setBuilder({})} disabled={!meters}>Add your first chart</button>
+            <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>Add your first chart</button>
           </div>
         )}
 

@@ -21,6 +21,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
   const [view, setView] = useState<ViewPath>(currentView);
   const [live, setLive] = useState<LiveChannel | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new access token opens a new channel: the channel's ticket is asked for with the token current when it connects.
   useEffect(() => {
     const channel = new LiveChannel();
     void channel.connect();
@@ -47,7 +48,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
         </span>
         <nav className="views" aria-label="Sections">
           {(Object.keys(VIEWS) as ViewPath[]).map((path) => (
-            <a key={path} href={path} aria-current={view === path ? "page" : undefined} onClick={(e) => (e.preventDefault(), go(path))}>
+            <a key={path} href={path} aria-current={view === path ? "page" : undefined} onClick={(e) => { e.preventDefault(); go(path); }}>
               {VIEWS[path]}
             </a>
           ))}
@@ -57,7 +58,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
         <NotificationBell live={live} />
         <ThemeSwitch />
         <span className="muted account" title={session.email}>{session.email}</span>
-        <button onClick={onSignOut}>Sign out</button>
+        <button type="button" onClick={onSignOut}>Sign out</button>
       </header>
       {view === "/meters" ? <MetersPage live={live} /> : view === "/shared" ? <SharedPage /> : <Dashboard live={live} goToMeters={() => go("/meters")} />}
     </div>

@@ -50,7 +50,7 @@ export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (s
         )}
         <label>
           Email
-          <input type="email" required autoFocus autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="you@example.com" />
+          <input type="email" required autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="you@example.com" />
         </label>
         {setup.mode === "supabase" && (
           <label>

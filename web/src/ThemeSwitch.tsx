@@ -8,7 +8,7 @@ const LABEL: Record<ThemeChoice, string> = { system: "Auto", light: "Light", dar
 export function ThemeSwitch() {
   const choice = useThemeChoice();
   return (
-    <button className="theme-switch" onClick={() => setThemeChoice(NEXT[choice])} aria-label={`Theme: ${choice}. Switch to ${NEXT[choice]}`} title="Theme: auto, light or dark">
+    <button type="button" className="theme-switch" onClick={() => setThemeChoice(NEXT[choice])} aria-label={`Theme: ${choice}. Switch to ${NEXT[choice]}`} title="Theme: auto, light or dark">
       {ICON[choice]} <span className="theme-label">{LABEL[choice]}</span>
     </button>
   );

@@ -27,10 +27,10 @@ export function ChartBuilder({ meters, tabId, chart, onSaved, onClose }: { meter
   const overlayPossible = spec !== null && canOverlayRun(spec);
 
   const specKey = JSON.stringify(spec);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: specKey stands for spec, which validate() makes anew on every render: the preview follows the content once it settles.
   useEffect(() => {
     const timer = setTimeout(() => setPreview(spec), PREVIEW_SETTLE_MS);
     return () => clearTimeout(timer);
-    // specKey stands for spec, which is a new object on every render.
   }, [specKey]);
 
   const setSpec = (changes: Partial<SpecInput>) => setDraft((d) => ({ ...d, spec: { ...d.spec, ...changes } }));

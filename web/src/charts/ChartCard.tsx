@@ -64,7 +64,7 @@ export function ChartCard({ chart, tabs, live, actions, movable }: { chart: Char
     <article className="card chart-card" aria-label={chart.title} data-chart-id={chart.id}>
       <header className="chart-head">
         {movable && (
-          <button className="icon chart-drag" aria-label={`Move ${chart.title}: drag, or arrow keys (Shift+arrows resize)`} title="Drag to move · arrow keys move · Shift+arrows resize" onKeyDown={onHandleKey}>
+          <button type="button" className="icon chart-drag" aria-label={`Move ${chart.title}: drag, or arrow keys (Shift+arrows resize)`} title="Drag to move · arrow keys move · Shift+arrows resize" onKeyDown={onHandleKey}>
             ⠿
           </button>
         )}

@@ -43,8 +43,10 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
   const specKey = JSON.stringify(spec);
   const zoomable = spec.chartType !== "heatmap";
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: specKey is the trigger: a chart whose spec content changes starts unzoomed.
   useEffect(() => setZoom(null), [specKey]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: specKey stands for spec (a new object with the same content must not refetch); version is the live refresh trigger.
   useEffect(() => {
     let cancelled = false;
     // About one bucket per two pixels; a heatmap needs every hour of the window.
@@ -53,14 +55,20 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
     setLoading(true);
     wattboard
       .series(seriesQuery(spec, points, zoom))
-      .then((result) => !cancelled && (setData(result), setError(null)))
+      .then((result) => {
+        if (cancelled) return;
+        setData(result);
+        setError(null);
+      })
       .catch((caught) => !cancelled && setError(errorText(caught)))
       .finally(() => !cancelled && setLoading(false));
-    return () => void (cancelled = true);
-    // specKey stands for spec: a new object with the same content must not refetch.
+    return () => {
+      cancelled = true;
+    };
   }, [specKey, zoom, version]);
 
   const wantsRun = overlay && canOverlayRun(spec);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version is the live refresh trigger: new readings may have brought a new run.
   useEffect(() => {
     if (!wantsRun) return setRun(null);
     let cancelled = false;
@@ -68,10 +76,13 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
       (result) => !cancelled && setRun(result),
       () => !cancelled && setRun(null),
     );
-    return () => void (cancelled = true);
+    return () => {
+      cancelled = true;
+    };
   }, [wantsRun, spec.meterIds[0], version]);
 
   // Live: refetch when one of this chart's meters got readings (at most every 10 s).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: specKey stands for spec.meterIds: resubscribing for a new object with the same content would restart the throttle.
   useEffect(() => {
     if (!live) return;
     let lastRefresh = 0;
@@ -96,6 +107,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
   }, [specKey, live]);
 
   const zone = data?.series[0]?.timezone ?? "UTC";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: spec is read from the render that brought the data: redrawing on a spec change alone would draw the old series with the new spec (and redraw on every new spec object); theme is the trigger to re-read the CSS colours.
   useEffect(() => {
     const element = plotRef.current;
     if (!element || !data) return;
@@ -136,8 +148,10 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
       element.dataset.points = String(data.series.reduce((n, s) => n + s.points.length, 0));
       element.dataset.bucket = data.series[0]?.bucket ?? "";
     });
-    return () => void (disposed = true);
-  }, [data, run, theme, zoom]);
+    return () => {
+      disposed = true;
+    };
+  }, [data, zone, run, theme, zoom]);
 
   // Zoom and pan: Plotly reports the new x range in the meter's wall-clock time.
   useEffect(() => {
@@ -182,7 +196,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
     },
   }));
 
-  const empty = data && data.series.every((s) => s.points.length === 0);
+  const empty = data?.series.every((s) => s.points.length === 0);
   return (
     <div className="chart-body">
       <div ref={plotRef} className="plot" data-testid="plot" aria-label={`Chart, ${zoom ? "zoomed" : windowLabel(spec.window)}`} role="img" />
@@ -192,7 +206,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
       {zoom && (
         <div className="zoom-note">
           {loading ? "Loading finer data…" : `Zoomed · ${data?.series[0]?.bucket ?? ""} buckets`}
-          <button className="link" onClick={() => setZoom(null)} title="Double-click the chart does the same">Back to {windowLabel(spec.window).toLowerCase()}</button>
+          <button type="button" className="link" onClick={() => setZoom(null)} title="Double-click the chart does the same">Back to {windowLabel(spec.window).toLowerCase()}</button>
         </div>
       )}
     </div>

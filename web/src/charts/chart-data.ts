@@ -42,7 +42,7 @@ export function zonedInstant(local: string, zone: string): string {
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, Math.floor(sec), Math.round((sec % 1) * 1000));
   // The zone's offset at that instant; twice, because the first guess may sit across a DST change.
   let instant = asUtc;
-  for (let i = 0; i < 2; i++) instant = asUtc - (Date.parse(localTime(new Date(instant).toISOString(), zone).replace(" ", "T") + "Z") - instant);
+  for (let i = 0; i < 2; i++) instant = asUtc - (Date.parse(`${localTime(new Date(instant).toISOString(), zone).replace(" ", "T")}Z`) - instant);
   return new Date(instant).toISOString();
 }
 
@@ -115,5 +115,5 @@ export function seriesCsv(data: SeriesSet): string {
   for (const series of data.series) {
     for (const p of series.points) rows.push([series.name, p.t, localTime(p.t, series.timezone), series.timezone, String(p.avg), String(p.min), String(p.max), String(p.sum), String(p.count)]);
   }
-  return rows.map((row) => row.map((cell) => (/[",\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)).join(",")).join("\n") + "\n";
+  return `${rows.map((row) => row.map((cell) => (/[",\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)).join(",")).join("\n")}\n`;
 }

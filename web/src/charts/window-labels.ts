@@ -1,4 +1,4 @@
-import { RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/charts/chart-spec-contract";
+import type { RELATIVE_WINDOWS, TimeWindow } from "../../../worker/charts/chart-spec-contract";
 
 export const WINDOW_LABELS: Record<(typeof RELATIVE_WINDOWS)[number], string> = {
   last_hour: "Last hour",

@@ -67,13 +67,14 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
   return (
     <div className="chat-composer">
       {showList && (
-        <ul className="chat-suggestions card" role="listbox" id={listId} aria-label={picker || /^\/\w*$/.test(text) ? "Commands" : "Suggestions"}>
+        <div className="chat-suggestions card" role="listbox" id={listId} aria-label={picker || /^\/\w*$/.test(text) ? "Commands" : "Suggestions"}>
           {suggestions.map((s, i) => (
-            <li key={s.value} role="option" id={`${listId}-${i}`} aria-selected={i === active} className={i === active ? "active" : undefined} onMouseDown={(e) => (e.preventDefault(), complete(s))}>
+            // biome-ignore lint/a11y/useFocusableInteractive: the focus stays in the textarea, which points at the active option with aria-activedescendant (WAI-ARIA APG combobox).
+            <div key={s.value} role="option" id={`${listId}-${i}`} aria-selected={i === active} className={i === active ? "active" : undefined} onMouseDown={(e) => { e.preventDefault(); complete(s); }}>
               <code>{s.label}</code> <span className="muted">{s.detail}</span>
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       )}
       <p className="chat-hint muted" aria-live="polite">
         {command ? (
@@ -91,9 +92,10 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
         )}
       </p>
       <div className="chat-input-row">
-        <button className="icon chat-command-button" aria-label="Commands" title="Commands" aria-expanded={picker} onClick={() => (setPicker(!picker), setActive(0), input.current?.focus())}>/</button>
+        <button type="button" className="icon chat-command-button" aria-label="Commands" title="Commands" aria-expanded={picker} onClick={() => { setPicker(!picker); setActive(0); input.current?.focus(); }}>/</button>
         <textarea
           ref={input}
+          // biome-ignore lint/a11y/noAutofocus: the chat drawer opens with the focus in its message field, as a dialog does (WAI-ARIA APG).
           autoFocus
           rows={1}
           aria-label="Message"
@@ -107,7 +109,7 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
         />
-        <button className="primary" onClick={send} disabled={disabled || !text.trim()}>Send</button>
+        <button type="button" className="primary" onClick={send} disabled={disabled || !text.trim()}>Send</button>
       </div>
     </div>
   );

@@ -19,6 +19,7 @@ export function Conversation({ chat, tabs, onOpenChart, onShowCall, onExample }:
   const lastText = conversation.messages.at(-1)?.text;
 
   // Braces: scrollIntoView returns a promise in recent browsers, and an effect may only return a cleanup.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: these are the triggers: scroll to the end when a message, a tool call or a permission ask arrives, or the answer streams in.
   useEffect(() => {
     end.current?.scrollIntoView({ block: "end" });
   }, [conversation.messages.length, lastText, conversation.toolCalls.length, requests.length]);
@@ -32,7 +33,7 @@ export function Conversation({ chat, tabs, onOpenChart, onShowCall, onExample }:
           <ul>
             {examples(chat.meterNames).map((text) => (
               <li key={text}>
-                <button className="chat-example" onClick={() => onExample(text)}>{text}</button>
+                <button type="button" className="chat-example" onClick={() => onExample(text)}>{text}</button>
               </li>
             ))}
           </ul>

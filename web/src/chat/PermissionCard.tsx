@@ -46,9 +46,9 @@ export function PermissionCard({ request, otherSession, onAnswer }: { request: O
         <p className="muted" role="status">{answering === "deny" ? "Denied." : "Approved, running…"}</p>
       ) : (
         <div className="chat-permission-actions">
-          <button ref={first} className="primary" disabled={left === 0} onClick={() => onAnswer("once")}>Approve once</button>
-          <button disabled={left === 0} onClick={() => onAnswer("always")}>Always for this session</button>
-          <button className="danger-button" disabled={left === 0} onClick={() => onAnswer("deny")}>Deny</button>
+          <button type="button" ref={first} className="primary" disabled={left === 0} onClick={() => onAnswer("once")}>Approve once</button>
+          <button type="button" disabled={left === 0} onClick={() => onAnswer("always")}>Always for this session</button>
+          <button type="button" className="danger-button" disabled={left === 0} onClick={() => onAnswer("deny")}>Deny</button>
         </div>
       )}
     </section>

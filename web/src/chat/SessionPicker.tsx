@@ -8,15 +8,16 @@ export function SessionPicker({ chat }: { chat: ChatModel }) {
   const { session, sessions } = chat;
 
   if (mode === "rename" && session) {
-    return <RenameField title={session.title} onDone={(title) => (setMode("pick"), title && void chat.renameSession(title))} />;
+    return <RenameField title={session.title} onDone={(title) => { setMode("pick"); if (title) void chat.renameSession(title); }} />;
   }
   if (mode === "delete" && session) {
     return (
-      <div className="chat-session" role="group" aria-label="Delete session">
+      <fieldset className="chat-session" aria-label="Delete session">
         <span className="chat-confirm">Delete “{session.title}” and its messages?</span>
-        <button className="danger-button" autoFocus onClick={() => (setMode("pick"), void chat.deleteSession())}>Delete</button>
-        <button onClick={() => setMode("pick")}>Cancel</button>
-      </div>
+        {/* biome-ignore lint/a11y/noAutofocus: this confirmation replaces the menu item that had the focus; focus moves into it, as into a dialog (WAI-ARIA APG). */}
+        <button type="button" className="danger-button" autoFocus onClick={() => { setMode("pick"); void chat.deleteSession(); }}>Delete</button>
+        <button type="button" onClick={() => setMode("pick")}>Cancel</button>
+      </fieldset>
     );
   }
   return (
@@ -27,7 +28,7 @@ export function SessionPicker({ chat }: { chat: ChatModel }) {
           <option key={s.id} value={s.id}>{s.title}</option>
         ))}
       </select>
-      <button className="icon" aria-label="New session" title="New session" onClick={() => void chat.newSession()}>+</button>
+      <button type="button" className="icon" aria-label="New session" title="New session" onClick={() => void chat.newSession()}>+</button>
       <Menu
         label="Session actions"
         items={[
@@ -44,8 +45,9 @@ export function SessionPicker({ chat }: { chat: ChatModel }) {
 function RenameField({ title, onDone }: { title: string; onDone: (title: string | null) => void }) {
   const [value, setValue] = useState(title);
   return (
-    <form className="chat-session" onSubmit={(e) => (e.preventDefault(), onDone(value.trim()))}>
-      <input aria-label="Session title" autoFocus value={value} maxLength={120} onChange={(e) => setValue(e.target.value)} onBlur={() => onDone(value.trim())} onKeyDown={(e) => e.key === "Escape" && (e.preventDefault(), onDone(null))} />
+    <form className="chat-session" onSubmit={(e) => { e.preventDefault(); onDone(value.trim()); }}>
+      {/* biome-ignore lint/a11y/noAutofocus: an inline editor (menu → Rename) takes the focus when it opens, as a dialog does (WAI-ARIA APG). */}
+      <input aria-label="Session title" autoFocus value={value} maxLength={120} onChange={(e) => setValue(e.target.value)} onBlur={() => onDone(value.trim())} onKeyDown={(e) => { if (e.key !== "Escape") return; e.preventDefault(); onDone(null); }} />
       <button type="submit" className="primary">Save</button>
     </form>
   );

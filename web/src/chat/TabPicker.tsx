@@ -10,9 +10,10 @@ export function usePickedTab() {
   const dashboard = useDashboard();
   const [ownTabs, setOwnTabs] = useState<Tab[] | null>(null);
   const [picked, setPicked] = useState<string | null>(null);
+  const linked = dashboard !== null;
   useEffect(() => {
-    if (!dashboard) wattboard.listTabs().then(setOwnTabs, () => {});
-  }, [dashboard === null]);
+    if (!linked) wattboard.listTabs().then(setOwnTabs, () => {});
+  }, [linked]);
   const tabs = dashboard?.tabs ?? ownTabs ?? [];
   const follows = picked === null || !tabs.some((t) => t.id === picked);
   const tabId = follows ? (dashboard?.openTabId ?? tabs[0]?.id ?? null) : picked;

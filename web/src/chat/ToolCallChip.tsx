@@ -10,11 +10,11 @@ export function ToolCallChip({ call, tabs, onOpenChart, onShow }: { call: ToolCa
   const tabTitle = chart && tabs.find((t) => t.id === chart.tabId)?.title;
   return (
     <div className={failed ? "chat-tool failed" : "chat-tool"} data-testid="chat-tool-call">
-      <button className="chat-tool-name" onClick={onShow} title="Show input and result in the workspace">
+      <button type="button" className="chat-tool-name" onClick={onShow} title="Show input and result in the workspace">
         <span aria-hidden="true">{failed ? "⚠" : "⚙"}</span> {toolLabel(call.tool)} <span className="muted">· {DECISION_LABELS[call.decision]}</span>
       </button>
       {chart && (
-        <button className="link chat-chart-link" onClick={() => onOpenChart(chart.tabId, chart.id)}>
+        <button type="button" className="link chat-chart-link" onClick={() => onOpenChart(chart.tabId, chart.id)}>
           Open chart “{chart.title}”{tabTitle ? ` on ${tabTitle}` : ""}
         </button>
       )}

@@ -8,7 +8,9 @@ import { DECISION_LABELS, prettyJson, toolLabel } from "./tool-words";
 export function WorkspacePanel({ calls, focus, tabs, onOpenChart, onClose }: { calls: ToolCallRecord[]; focus?: string; tabs: Tab[]; onOpenChart: (tabId: string, chartId: string) => void; onClose: () => void }) {
   useEffect(() => {
     const target = focus && document.getElementById(`workspace-call-${focus}`);
-    if (target) (target.scrollIntoView({ block: "nearest" }), target.focus({ preventScroll: true }));
+    if (!target) return;
+    target.scrollIntoView({ block: "nearest" });
+    target.focus({ preventScroll: true });
   }, [focus]);
 
   return (
@@ -17,7 +19,7 @@ export function WorkspacePanel({ calls, focus, tabs, onOpenChart, onClose }: { c
         <h2>Workspace</h2>
         <span className="muted">{calls.length} tool call{calls.length === 1 ? "" : "s"}</span>
         <span className="spacer" />
-        <button className="icon" aria-label="Close workspace" onClick={onClose}>✕</button>
+        <button type="button" className="icon" aria-label="Close workspace" onClick={onClose}>✕</button>
       </header>
       {calls.length === 0 && <p className="muted chat-note">Tool calls the chat makes in this session appear here, with what went in and what came out.</p>}
       <ol className="chat-workspace-list">
@@ -36,7 +38,7 @@ export function WorkspacePanel({ calls, focus, tabs, onOpenChart, onClose }: { c
               <h3>{call.error ? "Error" : "Result"}</h3>
               {call.error ? <p className="error">{call.error}</p> : <pre>{prettyJson(call.result)}</pre>}
               {chart && (
-                <button className="link" onClick={() => onOpenChart(chart.tabId, chart.id)}>
+                <button type="button" className="link" onClick={() => onOpenChart(chart.tabId, chart.id)}>
                   Open chart “{chart.title}”{tabTitle ? ` on ${tabTitle}` : ""}
                 </button>
               )}

@@ -19,7 +19,9 @@ let current: DashboardLink | null = null;
 let pendingFocus: { tabId: string; chartId: string } | null = null;
 const listeners = new Set<() => void>();
 const handledCalls = new Set<string>();
-const notify = () => listeners.forEach((listener) => listener());
+const notify = () => {
+  for (const listener of listeners) listener();
+};
 
 /**
  * Called by the Dashboard: shares its tabs with the chat, and reloads the open tab when a chat
@@ -45,6 +47,7 @@ export function useChatLink(live: LiveChannel | null, link: DashboardLink) {
     };
   }, []);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the dashboard's tabs and open tab are the triggers: subscribers re-read them through the proxy.
   useEffect(notify, [link.tabs, link.openTabId]);
 
   useEffect(

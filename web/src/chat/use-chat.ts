@@ -67,7 +67,13 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
       setReady(true);
     }, report);
     chatApi.agents().then(setAgents, report);
-    chatApi.tools().then((r) => (setTools(r.tools), setEngine(r.engine)), () => {});
+    chatApi.tools().then(
+      (r) => {
+        setTools(r.tools);
+        setEngine(r.engine);
+      },
+      () => {},
+    );
     chatApi.settings().then(setSettings, () => {});
     wattboard.listMeters().then((meters) => setMeterNames(meters.map((m) => m.name)), () => {});
   }, [open, report]);
@@ -81,7 +87,9 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
     if (!sessionId) return;
     let cancelled = false;
     chatApi.transcript(sessionId).then((transcript) => !cancelled && dispatch({ type: "open", sessionId, transcript }), report);
-    return () => void (cancelled = true);
+    return () => {
+      cancelled = true;
+    };
   }, [sessionId, ready, report]);
 
   useEffect(

@@ -76,6 +76,7 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
               Price outside the periods <input type="number" step="0.001" value={defaultPrice} onChange={(e) => setDefaultPrice(num(e.target.value))} />
             </label>
             {periods.map((period, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: periods have no id, and a row holds no state of its own (controlled inputs), so a removed row cannot leave its values on another.
               <div className="inline" key={i}>
                 <label>From <input type="time" value={period.from} onChange={(e) => setPeriod(i, { from: e.target.value })} /></label>
                 <label>To <input type="time" value={period.to} onChange={(e) => setPeriod(i, { to: e.target.value })} /></label>
@@ -101,6 +102,7 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
           </div>
         )}
         {loads.map((load, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: loads have no id, and a row holds no state of its own (controlled inputs), so a removed row cannot leave its values on another.
           <div className="inline" key={i}>
             <label>Flexible load <input value={load.name} maxLength={40} onChange={(e) => setLoad(i, { name: e.target.value })} /></label>
             <label>Energy (kWh) <input type="number" step="0.1" value={load.energyKwh} onChange={(e) => setLoad(i, { energyKwh: num(e.target.value) })} /></label>

@@ -1,4 +1,4 @@
-import { Fragment, useEffect, useState, type FormEvent } from "react";
+import { Fragment, useCallback, useEffect, useState, type FormEvent } from "react";
 import { errorText } from "../api/client";
 import { wattboard, type Meter, type MeterWithWebhook } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
@@ -44,14 +44,17 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
   const [openId, setOpenId] = useState<string | null>(null);
   const [form, setForm] = useState({ name: "", timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, kind: "site" as "site" | "device", parentId: "" });
 
-  const report = (caught: unknown) => setError(errorText(caught));
+  const report = useCallback((caught: unknown) => setError(errorText(caught)), []);
   // A live reading may arrive while the list is in flight: keep the newer of the two.
-  const reload = () =>
-    wattboard.listMeters().then(
-      (fetched) => setMeters((current) => fetched.map((m) => ({ ...m, lastReadingAt: newer(m.lastReadingAt, current?.find((c) => c.id === m.id)?.lastReadingAt ?? null) }))),
-      report,
-    );
-  useEffect(() => void reload(), []);
+  const reload = useCallback(
+    () =>
+      wattboard.listMeters().then(
+        (fetched) => setMeters((current) => fetched.map((m) => ({ ...m, lastReadingAt: newer(m.lastReadingAt, current?.find((c) => c.id === m.id)?.lastReadingAt ?? null) }))),
+        report,
+      ),
+    [report],
+  );
+  useEffect(() => void reload(), [reload]);
 
   // Status follows the live channel for charted meters (the only ones the hub is told about) and a
   // periodic refresh for the others.
@@ -62,8 +65,11 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
       const { meterId, newestTs } = event.payload as { meterId: string; newestTs: string };
       setMeters((current) => current?.map((m) => (m.id === meterId ? { ...m, lastReadingAt: newer(m.lastReadingAt, newestTs) } : m)) ?? current);
     });
-    return () => (clearInterval(timer), unsubscribe?.());
-  }, [live]);
+    return () => {
+      clearInterval(timer);
+      unsubscribe?.();
+    };
+  }, [live, reload]);
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -104,12 +110,13 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
 
   // A new meter (not a rotated secret): watch for its first reading.
   const awaited = credentials && !credentials.lastReadingAt ? meters?.find((m) => m.id === credentials.id) : undefined;
+  const awaitedId = awaited?.id;
   const firstReadingAt = awaited?.lastReadingAt ?? null;
   useEffect(() => {
-    if (!awaited || firstReadingAt) return;
+    if (!awaitedId || firstReadingAt) return;
     const timer = setInterval(reload, FIRST_READING_POLL_MS);
     return () => clearInterval(timer);
-  }, [awaited?.id, firstReadingAt]);
+  }, [awaitedId, firstReadingAt, reload]);
 
   const sites = meters?.filter((m) => m.kind === "site") ?? [];
   const replaceMeter = (meter: Meter) => setMeters((current) => current?.map((m) => (m.id === meter.id ? meter : m)) ?? current);
@@ -137,8 +144,8 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
             </p>
           )}
           <pre className="snippet" data-testid="curl-example">{curlExample(credentials.webhook.url, credentials.webhook.secret)}</pre>
-          <button onClick={() => void navigator.clipboard?.writeText(curlExample(credentials.webhook.url, credentials.webhook.secret)).catch(report)}>Copy example</button>{" "}
-          <button onClick={() => setCredentials(null)}>Done</button>
+          <button type="button" onClick={() => void navigator.clipboard?.writeText(curlExample(credentials.webhook.url, credentials.webhook.secret)).catch(report)}>Copy example</button>{" "}
+          <button type="button" onClick={() => setCredentials(null)}>Done</button>
         </section>
       )}
 
@@ -165,8 +172,8 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
                     <td className="wide-only">{meter.timezone}</td>
                     <td data-testid="meter-status"><span className={receiving ? "dot live" : "dot"} aria-hidden="true" /> {label}</td>
                     <td className="actions">
-                      <button aria-expanded={open} onClick={() => setOpenId(open ? null : meter.id)}>{open ? "Close" : "Tariff & forecast"}</button>{" "}
-                      <button onClick={() => void rotate(meter)}>New secret</button> <button onClick={() => void remove(meter)}>Delete</button>
+                      <button type="button" aria-expanded={open} onClick={() => setOpenId(open ? null : meter.id)}>{open ? "Close" : "Tariff & forecast"}</button>{" "}
+                      <button type="button" onClick={() => void rotate(meter)}>New secret</button> <button type="button" onClick={() => void remove(meter)}>Delete</button>
                     </td>
                   </tr>
                   {open && (

@@ -14,8 +14,14 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
 
   useEffect(() => {
     wattboard.latestRun(meter.id).then(
-      (latest) => (setRun(latest), setState("ready")),
-      (caught) => (setState("none"), !(caught instanceof ApiRequestError && caught.status === 404) && setError(errorText(caught))),
+      (latest) => {
+        setRun(latest);
+        setState("ready");
+      },
+      (caught) => {
+        setState("none");
+        if (!(caught instanceof ApiRequestError && caught.status === 404)) setError(errorText(caught));
+      },
     );
   }, [meter.id]);
 
@@ -37,7 +43,7 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
     <section className="run-panel" aria-label={`Forecast and plan for ${meter.name}`}>
       <header className="row">
         <h4>Forecast & plan</h4>
-        <button className="primary" onClick={() => void runNow()} disabled={state === "running"}>
+        <button type="button" className="primary" onClick={() => void runNow()} disabled={state === "running"}>
           {state === "running" ? "Running…" : "Run forecast now"}
         </button>
       </header>
@@ -65,6 +71,7 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
 function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const theme = useTheme();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: theme is the trigger to re-read the CSS colours.
   useEffect(() => {
     const element = ref.current;
     if (!element) return;

@@ -22,7 +22,10 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
 
   useEffect(() => {
     notificationsApi.list().then(
-      (inbox) => (setItems(inbox.notifications), setUnread(inbox.unreadCount)),
+      (inbox) => {
+        setItems(inbox.notifications);
+        setUnread(inbox.unreadCount);
+      },
       (caught) => setError(errorText(caught)),
     );
   }, []);
@@ -43,10 +46,13 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
   useEffect(() => {
     if (!open) return;
     const outside = (event: PointerEvent) => !root.current?.contains(event.target as Node) && setOpen(false);
-    const escape = (event: KeyboardEvent) => event.key === "Escape" && setOpen(false);
+    const onEscape = (event: KeyboardEvent) => event.key === "Escape" && setOpen(false);
     addEventListener("pointerdown", outside);
-    addEventListener("keydown", escape);
-    return () => (removeEventListener("pointerdown", outside), removeEventListener("keydown", escape));
+    addEventListener("keydown", onEscape);
+    return () => {
+      removeEventListener("pointerdown", outside);
+      removeEventListener("keydown", onEscape);
+    };
   }, [open]);
 
   async function read(notification: Notification) {
@@ -83,10 +89,14 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
   return (
     <div className="bell" ref={root}>
       <button
+        type="button"
         className={fresh ? "bell-button fresh" : "bell-button"}
         aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
         aria-expanded={open}
-        onClick={() => (setOpen(!open), setFresh(false))}
+        onClick={() => {
+          setOpen(!open);
+          setFresh(false);
+        }}
       >
         <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
           <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
@@ -98,14 +108,14 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
         <section className="card inbox" aria-label="Notifications">
           <header>
             <h2>Notifications</h2>
-            {unread > 0 && <button onClick={() => void readAll()}>Mark all read</button>}
+            {unread > 0 && <button type="button" onClick={() => void readAll()}>Mark all read</button>}
           </header>
           {error && <p className="error" role="alert">{error}</p>}
           {items.length === 0 && <p className="muted empty-inbox">Nothing yet. When the model finds something worth knowing about your meters (a peak above your limit, a plan that saves money, unusual consumption), it appears here.</p>}
           <ul>
             {items.map((notification) => (
               <li key={notification.id} className={notification.read ? "read" : "unread"}>
-                <button className="notification" onClick={() => void read(notification)}>
+                <button type="button" className="notification" onClick={() => void read(notification)}>
                   <strong>{notification.title}</strong>
                   <span className="body">{notification.body}</span>
                   <span className="muted when">
@@ -113,7 +123,7 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
                     {notification.context[0] && ` · from your chat "${notification.context[0].sessionTitle}"`}
                   </span>
                 </button>
-                <button className="dismiss" aria-label={`Delete "${notification.title}"`} onClick={() => void remove(notification)}>
+                <button type="button" className="dismiss" aria-label={`Delete "${notification.title}"`} onClick={() => void remove(notification)}>
                   ×
                 </button>
               </li>

@@ -85,7 +85,10 @@ export function PublicSharePage({ token, embed }: { token: string; embed: boolea
     };
     void load();
     const timer = setInterval(load, REFRESH_MS);
-    return () => ((stopped = true), clearInterval(timer));
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
   }, [token, rangeHours]);
 
   if (gone) {
@@ -118,7 +121,12 @@ export function PublicSharePage({ token, embed }: { token: string; embed: boolea
         </label>
       )}
       {share && share.charts.length === 0 && <p className="muted">Nothing is on this shared tab right now.</p>}
-      <div className="public-charts">{share?.charts.map((chart, i) => <PublicChartView key={`${chart.title}-${i}`} chart={chart} dark={dark} />)}</div>
+      <div className="public-charts">
+        {share?.charts.map((chart, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a public chart has no id by design (a share exposes nothing that points into the account); titles may repeat, and each view redraws when its chart changes.
+          <PublicChartView key={`${chart.title}-${i}`} chart={chart} dark={dark} />
+        ))}
+      </div>
     </main>
   );
 }

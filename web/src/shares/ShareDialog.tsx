@@ -69,7 +69,7 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
       {share && revoked && (
         <div className="share-body">
           <p>The link is revoked: anyone who opens it now sees that it is no longer available.</p>
-          <button className="primary" onClick={() => void renew({})}>Make a new link</button>
+          <button type="button" className="primary" onClick={() => void renew({})}>Make a new link</button>
         </div>
       )}
       {share && !revoked && (
@@ -79,14 +79,14 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
             Link
             <span className="copy-row">
               <input readOnly value={share.url} aria-label="Share link" onFocus={(e) => e.target.select()} />
-              <button onClick={() => void copy(share.url, "link")}>{copied === "link" ? "Copied" : "Copy link"}</button>
+              <button type="button" onClick={() => void copy(share.url, "link")}>{copied === "link" ? "Copied" : "Copy link"}</button>
             </span>
           </label>
           <label>
             Embed code
             <span className="copy-row">
               <input readOnly value={embedCode(share, title)} aria-label="Embed code" onFocus={(e) => e.target.select()} />
-              <button onClick={() => void copy(embedCode(share, title), "embed")}>{copied === "embed" ? "Copied" : "Copy embed"}</button>
+              <button type="button" onClick={() => void copy(embedCode(share, title), "embed")}>{copied === "embed" ? "Copied" : "Copy embed"}</button>
             </span>
           </label>
           <div className="share-options">
@@ -108,7 +108,7 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
           <p className="muted small">Changing these makes a new link and revokes this one. {share.viewCount} view{share.viewCount === 1 ? "" : "s"} so far.</p>
           <footer className="share-actions">
             <a href={share.url} target="_blank" rel="noreferrer">Open the link</a>
-            <button className="danger" onClick={() => void revoke()}>Revoke link</button>
+            <button type="button" className="danger" onClick={() => void revoke()}>Revoke link</button>
           </footer>
         </div>
       )}

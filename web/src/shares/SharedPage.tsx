@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { errorText } from "../api/client";
 import { sharesApi, type Share } from "../api/shares";
 import "./shares.css";
@@ -8,8 +8,8 @@ export function SharedPage() {
   const [shares, setShares] = useState<Share[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  const reload = () => sharesApi.list().then(setShares, (caught) => setError(errorText(caught)));
-  useEffect(() => void reload(), []);
+  const reload = useCallback(() => sharesApi.list().then(setShares, (caught) => setError(errorText(caught))), []);
+  useEffect(() => void reload(), [reload]);
 
   async function revoke(share: Share) {
     if (!confirm("Revoke this link? Anyone who opens it will see that it is no longer available.")) return;
@@ -41,7 +41,7 @@ export function SharedPage() {
                   <td>{share.title ? `${share.kind === "tab" ? "Tab" : "Chart"} “${share.title}”` : "Deleted since"}{share.viewerMayChangeRange ? " · viewers pick the range" : ""}</td>
                   <td>{share.expiresAt ? (expired ? "Expired" : new Date(share.expiresAt).toLocaleString()) : "Never"}</td>
                   <td>{share.viewCount}</td>
-                  <td><button className="danger" onClick={() => void revoke(share)}>Revoke</button></td>
+                  <td><button type="button" className="danger" onClick={() => void revoke(share)}>Revoke</button></td>
                 </tr>
               );
             })}

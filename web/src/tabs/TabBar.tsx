@@ -53,8 +53,10 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
               }}
             />
           ) : (
+            // biome-ignore lint/a11y/noStaticElementInteractions: the slot is only the mouse drop target around a tab and its menu; the keyboard reorders with Alt+arrows on the tab itself (onTabKey).
             <span key={tab.id} className={dragging && dragging !== tab.id ? "tab-slot drop-target" : "tab-slot"} onDragOver={(e) => dragging && e.preventDefault()} onDrop={() => dragging && actions.move(dragging, index)}>
               <button
+                type="button"
                 id={`tab-${tab.id}`}
                 role="tab"
                 draggable
@@ -64,7 +66,10 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
                 onClick={() => actions.select(tab.id)}
                 onDoubleClick={() => setRenaming(tab.id)}
                 onKeyDown={(e) => onTabKey(e, tab, index)}
-                onDragStart={(e) => (e.dataTransfer.setData("text/plain", tab.title), setDragging(tab.id))}
+                onDragStart={(e) => {
+                  e.dataTransfer.setData("text/plain", tab.title);
+                  setDragging(tab.id);
+                }}
                 onDragEnd={() => setDragging(null)}
               >
                 {tab.title}
@@ -89,7 +94,7 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
       {adding ? (
         <NewTabField onDone={() => setAdding(false)} create={actions.create} />
       ) : (
-        <button className="add-tab" aria-label="New tab" title="New tab" onClick={() => setAdding(true)}>
+        <button type="button" className="add-tab" aria-label="New tab" title="New tab" onClick={() => setAdding(true)}>
           + <span className="add-tab-text">New tab</span>
         </button>
       )}
@@ -101,7 +106,8 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
 function RenameField({ tab, onDone }: { tab: Tab; onDone: (title: string | null) => void }) {
   const [title, setTitle] = useState(tab.title);
   return (
-    <form className="tab-form" onSubmit={(e) => (e.preventDefault(), onDone(title.trim()))}>
+    <form className="tab-form" onSubmit={(e) => { e.preventDefault(); onDone(title.trim()); }}>
+      {/* biome-ignore lint/a11y/noAutofocus: an inline editor (F2 or double-click) takes the focus when it opens, as a dialog does (WAI-ARIA APG). */}
       <input aria-label={`Rename ${tab.title}`} autoFocus value={title} maxLength={100} onChange={(e) => setTitle(e.target.value)} onBlur={() => onDone(title.trim())} onKeyDown={(e) => e.key === "Escape" && onDone(null)} />
     </form>
   );
@@ -117,6 +123,7 @@ function NewTabField({ create, onDone }: { create: (title: string) => Promise<vo
   }
   return (
     <form className="tab-form" onSubmit={submit}>
+      {/* biome-ignore lint/a11y/noAutofocus: an inline editor ("+ New tab") takes the focus when it opens, as a dialog does (WAI-ARIA APG). */}
       <input aria-label="New tab title" placeholder="Tab name, e.g. Heating" autoFocus value={title} maxLength={100} onChange={(e) => setTitle(e.target.value)} onKeyDown={(e) => e.key === "Escape" && onDone()} />
       <button type="submit" className="primary">Add</button>
     </form>

@@ -9,10 +9,10 @@ export function Dialog({ title, onClose, children, className }: { title: string;
     return () => dialog.close();
   }, []);
   return (
-    <dialog ref={ref} className={`card dialog ${className ?? ""}`} aria-label={title} onCancel={(e) => (e.preventDefault(), onClose())}>
+    <dialog ref={ref} className={`card dialog ${className ?? ""}`} aria-label={title} onCancel={(e) => { e.preventDefault(); onClose(); }}>
       <header className="dialog-head">
         <h2>{title}</h2>
-        <button className="icon" aria-label="Close" onClick={onClose}>✕</button>
+        <button type="button" className="icon" aria-label="Close" onClick={onClose}>✕</button>
       </header>
       {children}
     </dialog>

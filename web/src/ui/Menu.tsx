@@ -40,17 +40,19 @@ export function Menu({ label, items, icon = "⋯" }: { label: string; items: (Me
   }
 
   return (
-    <div className="menu" ref={root} onKeyDown={onKeyDown}>
-      <button ref={button} className="icon" aria-label={label} title={label} aria-haspopup="menu" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
+    <div className="menu" ref={root}>
+      <button type="button" ref={button} className="icon" aria-label={label} title={label} aria-haspopup="menu" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)} onKeyDown={onKeyDown}>
         {icon}
       </button>
       {open && (
-        <div className="menu-list card" role="menu" id={id} aria-label={label}>
+        <div className="menu-list card" role="menu" id={id} aria-label={label} onKeyDown={onKeyDown}>
           {items.map((item, i) =>
             item === "separator" ? (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a separator has no identity or state, and the items are given anew, in order, on each render.
               <hr key={i} />
             ) : (
               <button
+                type="button"
                 key={item.label}
                 role="menuitem"
                 tabIndex={-1}

@@ -25,7 +25,12 @@ export function useDeferredDelete(onError: (caught: unknown) => void) {
       const scheduled = current.current;
       current.current = null;
       setPending(null);
-      if (scheduled) scheduled.commit(keepalive).catch((caught) => (scheduled.restore(), onError(caught)));
+      if (scheduled) {
+        scheduled.commit(keepalive).catch((caught) => {
+          scheduled.restore();
+          onError(caught);
+        });
+      }
     },
     [onError],
   );
