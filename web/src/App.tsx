@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
 import { setAccessToken } from "./api/client";
-import { wattboard, type AuthSetup } from "./api/wattboard";
-import { restoreDevSession, supabaseClient, type Session } from "./session";
+import { type AuthSetup, wattboard } from "./api/wattboard";
 import { Shell } from "./Shell";
 import { SignIn } from "./SignIn";
+import { restoreDevSession, type Session, supabaseClient } from "./session";
 
 export function App() {
   const [setup, setSetup] = useState<AuthSetup | null>(null);
@@ -49,7 +49,12 @@ export function App() {
     }
   }, [setup, signedIn, signedOut]);
 
-  if (setupError) return <main className="centered"><p className="error">{setupError}</p></main>;
+  if (setupError)
+    return (
+      <main className="centered">
+        <p className="error">{setupError}</p>
+      </main>
+    );
   if (!setup) return <main className="centered" aria-busy="true" />;
   if (!session) return <SignIn setup={setup} onSignedIn={signedIn} />;
   return <Shell session={session} onSignOut={() => void session.signOut().then(signedOut)} />;

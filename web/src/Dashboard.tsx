@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useState } from "react";
 import type { ChartLayout, TimeWindow } from "../../worker/charts/chart-spec-contract";
 import { errorText } from "./api/client";
-import { wattboard, type Chart, type Meter, type Tab, type TabWithCharts } from "./api/wattboard";
+import { type Chart, type Meter, type Tab, type TabWithCharts, wattboard } from "./api/wattboard";
 import { ChartBuilder } from "./builder/ChartBuilder";
-import { ChartCard, type ChartActions } from "./charts/ChartCard";
+import { type ChartActions, ChartCard } from "./charts/ChartCard";
 import { ChartGrid } from "./charts/ChartGrid";
-import { useChatLink } from "./chat/dashboard-link";
 import { overlaySetting, rememberOverlay } from "./charts/overlay-setting";
+import { useChatLink } from "./chat/dashboard-link";
 import type { LiveChannel } from "./live-socket";
-import { TabBar, type TabActions } from "./tabs/TabBar";
+import { type TabActions, TabBar } from "./tabs/TabBar";
 import { useDeferredDelete } from "./ui/deferred-delete";
 import { ErrorBanner } from "./ui/ErrorBanner";
 import { UndoToast } from "./ui/UndoToast";
@@ -161,19 +161,29 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
             <h2>Build your first dashboard</h2>
             {noMeters ? (
               <p>
-                Charts show what your meters post. Start by <button type="button" className="link" onClick={goToMeters}>adding a meter</button> and pointing it at its webhook, then come back and add a tab.
+                Charts show what your meters post. Start by{" "}
+                <button type="button" className="link" onClick={goToMeters}>
+                  adding a meter
+                </button>{" "}
+                and pointing it at its webhook, then come back and add a tab.
               </p>
             ) : (
               <p>Tabs group charts: one for the house, one for the EV, one for the bill. Create one with “+ New tab” above.</p>
             )}
-            <button type="button" className="primary" onClick={() => void tabActions.create("My dashboard")}>Create a tab</button>
+            <button type="button" className="primary" onClick={() => void tabActions.create("My dashboard")}>
+              Create a tab
+            </button>
           </div>
         )}
 
         {active && (
           <div className="tab-toolbar">
-            <span className="muted hint">{active.charts.length > 0 ? "Drag a chart by ⠿ to move it, its corner to resize. Zoom by dragging across a chart." : ""}</span>
-            <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>+ Add chart</button>
+            <span className="muted hint">
+              {active.charts.length > 0 ? "Drag a chart by ⠿ to move it, its corner to resize. Zoom by dragging across a chart." : ""}
+            </span>
+            <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>
+              + Add chart
+            </button>
           </div>
         )}
 
@@ -181,11 +191,19 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
           <div className="empty">
             <h2>“{active.title}” has no charts yet</h2>
             {noMeters ? (
-              <p>Add a meter on the <button type="button" className="link" onClick={goToMeters}>Meters page</button> first; its readings are what charts show.</p>
+              <p>
+                Add a meter on the{" "}
+                <button type="button" className="link" onClick={goToMeters}>
+                  Meters page
+                </button>{" "}
+                first; its readings are what charts show.
+              </p>
             ) : (
               <p>Add a chart: pick meters, what to measure and a time window, and see the preview as you choose.</p>
             )}
-            <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>Add your first chart</button>
+            <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>
+              Add your first chart
+            </button>
           </div>
         )}
 

@@ -3,8 +3,8 @@ import { ChatLauncher } from "./chat/ChatLauncher";
 import { Dashboard } from "./Dashboard";
 import { LiveChannel } from "./live-socket";
 import { MetersPage } from "./meters/MetersPage";
-import { SharedPage } from "./shares/SharedPage";
 import { NotificationBell } from "./notifications/NotificationBell";
+import { SharedPage } from "./shares/SharedPage";
 import "./notifications/notifications.css";
 import type { Session } from "./session";
 import { ThemeSwitch } from "./ThemeSwitch";
@@ -44,11 +44,22 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
     <div className="app">
       <header className="topbar">
         <span className="brand">
-          <span className="logo" aria-hidden="true">⚡</span> <span className="brand-name">Wattboard</span>
+          <span className="logo" aria-hidden="true">
+            ⚡
+          </span>{" "}
+          <span className="brand-name">Wattboard</span>
         </span>
         <nav className="views" aria-label="Sections">
           {(Object.keys(VIEWS) as ViewPath[]).map((path) => (
-            <a key={path} href={path} aria-current={view === path ? "page" : undefined} onClick={(e) => { e.preventDefault(); go(path); }}>
+            <a
+              key={path}
+              href={path}
+              aria-current={view === path ? "page" : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                go(path);
+              }}
+            >
               {VIEWS[path]}
             </a>
           ))}
@@ -57,10 +68,20 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
         <ChatLauncher live={live} showDashboard={() => go("/")} />
         <NotificationBell live={live} />
         <ThemeSwitch />
-        <span className="muted account" title={session.email}>{session.email}</span>
-        <button type="button" onClick={onSignOut}>Sign out</button>
+        <span className="muted account" title={session.email}>
+          {session.email}
+        </span>
+        <button type="button" onClick={onSignOut}>
+          Sign out
+        </button>
       </header>
-      {view === "/meters" ? <MetersPage live={live} /> : view === "/shared" ? <SharedPage /> : <Dashboard live={live} goToMeters={() => go("/meters")} />}
+      {view === "/meters" ? (
+        <MetersPage live={live} />
+      ) : view === "/shared" ? (
+        <SharedPage />
+      ) : (
+        <Dashboard live={live} goToMeters={() => go("/meters")} />
+      )}
     </div>
   );
 }

@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import type { AuthSetup } from "./api/wattboard";
-import { devSignIn, supabaseClient, type Session } from "./session";
+import { devSignIn, type Session, supabaseClient } from "./session";
 
 export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (session: Session) => void }) {
   const [email, setEmail] = useState("");
@@ -31,7 +31,9 @@ export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (s
       <main className="centered">
         <div className="card sign-in">
           <h1>Sign-in is not configured</h1>
-          <p>Set SUPABASE_URL and SUPABASE_ANON_KEY on the Worker (see the README), or run <code>npm run dev</code> for dev sign-in.</p>
+          <p>
+            Set SUPABASE_URL and SUPABASE_ANON_KEY on the Worker (see the README), or run <code>npm run dev</code> for dev sign-in.
+          </p>
         </div>
       </main>
     );
@@ -41,21 +43,38 @@ export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (s
     <main className="centered">
       <form className="card sign-in" onSubmit={submit}>
         <h1>
-          <span className="logo" aria-hidden="true">⚡</span> Wattboard
+          <span className="logo" aria-hidden="true">
+            ⚡
+          </span>{" "}
+          Wattboard
         </h1>
         {setup.mode === "dev" && (
           <p className="notice">
-            <strong>Dev mode.</strong> No Supabase project is configured: any email signs you in, no password. Your data stays in the local database.
+            <strong>Dev mode.</strong> No Supabase project is configured: any email signs you in, no password. Your data stays in the local
+            database.
           </p>
         )}
         <label>
           Email
-          <input type="email" required autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="you@example.com" />
+          <input
+            type="email"
+            required
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            placeholder="you@example.com"
+          />
         </label>
         {setup.mode === "supabase" && (
           <label>
             Password
-            <input type="password" required autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <input
+              type="password"
+              required
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
           </label>
         )}
         {setup.mode === "dev" && (
@@ -63,7 +82,11 @@ export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (s
             Use the demo account (live meters from real households)
           </button>
         )}
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>

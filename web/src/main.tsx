@@ -8,4 +8,6 @@ import "./public/public.css";
 // Shared links are read without signing in and show nothing else of the app.
 const shared = publicShareToken(location.pathname);
 
-createRoot(document.getElementById("root")!).render(<StrictMode>{shared ? <PublicSharePage token={shared.token} embed={shared.embed} /> : <App />}</StrictMode>);
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>{shared ? <PublicSharePage token={shared.token} embed={shared.embed} /> : <App />}</StrictMode>,
+);

@@ -1,4 +1,4 @@
-import { wattboard, type AuthSetup } from "./api/wattboard";
+import { type AuthSetup, wattboard } from "./api/wattboard";
 
 /** The signed-in person, however they signed in. */
 export interface Session {
@@ -22,7 +22,10 @@ export function restoreDevSession(): Session | null {
 
 export async function devSignIn(email: string): Promise<Session> {
   const result = await wattboard.devSignIn(email);
-  localStorage.setItem(DEV_SESSION_KEY, JSON.stringify({ accessToken: result.access_token, email: result.user.email, expiresAt: result.expires_at }));
+  localStorage.setItem(
+    DEV_SESSION_KEY,
+    JSON.stringify({ accessToken: result.access_token, email: result.user.email, expiresAt: result.expires_at }),
+  );
   return devSession(result.access_token, result.user.email);
 }
 

@@ -16,12 +16,15 @@ export type PermissionDecision = RequestJson<"/api/chat/permissions/{id}", "post
 export const chatApi = {
   listSessions: () => answerOf(client.GET("/api/chat/sessions")).then((r) => r.sessions),
   createSession: (body: RequestJson<"/api/chat/sessions", "post">) => answerOf(client.POST("/api/chat/sessions", { body })),
-  updateSession: (id: string, changes: RequestJson<"/api/chat/sessions/{id}", "patch">) => answerOf(client.PATCH("/api/chat/sessions/{id}", { ...byId(id), body: changes })),
+  updateSession: (id: string, changes: RequestJson<"/api/chat/sessions/{id}", "patch">) =>
+    answerOf(client.PATCH("/api/chat/sessions/{id}", { ...byId(id), body: changes })),
   deleteSession: (id: string) => answerOf(client.DELETE("/api/chat/sessions/{id}", byId(id))),
   transcript: (id: string) => answerOf(client.GET("/api/chat/sessions/{id}/messages", byId(id))),
   /** Answers when the turn is complete (which waits for any permission the turn asks for). */
-  send: (id: string, body: RequestJson<"/api/chat/sessions/{id}/messages", "post">) => answerOf(client.POST("/api/chat/sessions/{id}/messages", { ...byId(id), body })),
-  answerPermission: (id: string, decision: PermissionDecision) => answerOf(client.POST("/api/chat/permissions/{id}", { ...byId(id), body: { decision } })),
+  send: (id: string, body: RequestJson<"/api/chat/sessions/{id}/messages", "post">) =>
+    answerOf(client.POST("/api/chat/sessions/{id}/messages", { ...byId(id), body })),
+  answerPermission: (id: string, decision: PermissionDecision) =>
+    answerOf(client.POST("/api/chat/permissions/{id}", { ...byId(id), body: { decision } })),
   agents: () => answerOf(client.GET("/api/agents")).then((r) => r.agents),
   tools: () => answerOf(client.GET("/api/chat/tools")),
   settings: () => answerOf(client.GET("/api/chat/settings")),

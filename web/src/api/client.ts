@@ -47,7 +47,9 @@ client.use(session);
 type ErrorEnvelope = { error?: { code?: string; message?: string } } | null | undefined;
 
 /** The payload of a 2xx answer; anything else throws an ApiRequestError with the server's words. */
-export async function answerOf<Answer extends { data?: unknown; error?: unknown; response: Response }>(call: Promise<Answer>): Promise<DataOf<Answer>> {
+export async function answerOf<Answer extends { data?: unknown; error?: unknown; response: Response }>(
+  call: Promise<Answer>,
+): Promise<DataOf<Answer>> {
   let answer: Answer;
   try {
     answer = await call;
@@ -75,9 +77,10 @@ type Operation<Path extends keyof paths, M extends Method> = NonNullable<paths[P
 type MethodOf<Path extends keyof paths> = { [M in Method]: paths[Path][M] extends { responses: unknown } ? M : never }[Method];
 
 /** The JSON a route answers with when it succeeds, e.g. `Json<"/api/tabs/{id}", "get">`. */
-export type Json<Path extends keyof paths, M extends MethodOf<Path>> = Operation<Path, M> extends { responses: infer Responses }
-  ? { [Status in keyof Responses]: Status extends 200 | 201 ? JsonContent<Responses[Status]> : never }[keyof Responses]
-  : never;
+export type Json<Path extends keyof paths, M extends MethodOf<Path>> =
+  Operation<Path, M> extends { responses: infer Responses }
+    ? { [Status in keyof Responses]: Status extends 200 | 201 ? JsonContent<Responses[Status]> : never }[keyof Responses]
+    : never;
 
 /** The JSON body a route takes. */
 export type RequestJson<Path extends keyof paths, M extends MethodOf<Path>> = JsonContent<NonNullable<Operation<Path, M>["requestBody"]>>;

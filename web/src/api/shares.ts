@@ -9,5 +9,6 @@ export const sharesApi = {
   list: () => answerOf(client.GET("/api/shares")).then((r) => r.shares),
   revoke: (token: string) => answerOf(client.DELETE("/api/shares/{token}", { params: { path: { token } } })),
   /** A shared chart or tab, over the viewer's range when the owner allows one. */
-  view: (token: string, range: Query<"/api/public/shares/{token}", "get">) => answerOf(client.GET("/api/public/shares/{token}", { params: { path: { token }, query: range } })),
+  view: (token: string, range: Query<"/api/public/shares/{token}", "get">) =>
+    answerOf(client.GET("/api/public/shares/{token}", { params: { path: { token }, query: range } })),
 };

@@ -22,18 +22,23 @@ export const wattboard = {
   listTabs: () => answerOf(client.GET("/api/tabs")).then((r) => r.tabs),
   getTab: (id: string) => answerOf(client.GET("/api/tabs/{id}", byId(id))),
   createTab: (title: string) => answerOf(client.POST("/api/tabs", { body: { title } })),
-  updateTab: (id: string, changes: RequestJson<"/api/tabs/{id}", "patch">) => answerOf(client.PATCH("/api/tabs/{id}", { ...byId(id), body: changes })),
-  deleteTab: (id: string, options: { keepalive?: boolean } = {}) => answerOf(client.DELETE("/api/tabs/{id}", { ...byId(id), keepalive: options.keepalive })),
+  updateTab: (id: string, changes: RequestJson<"/api/tabs/{id}", "patch">) =>
+    answerOf(client.PATCH("/api/tabs/{id}", { ...byId(id), body: changes })),
+  deleteTab: (id: string, options: { keepalive?: boolean } = {}) =>
+    answerOf(client.DELETE("/api/tabs/{id}", { ...byId(id), keepalive: options.keepalive })),
   createChart: (chart: RequestJson<"/api/charts", "post">) => answerOf(client.POST("/api/charts", { body: chart })),
-  updateChart: (id: string, changes: RequestJson<"/api/charts/{id}", "patch">) => answerOf(client.PATCH("/api/charts/{id}", { ...byId(id), body: changes })),
+  updateChart: (id: string, changes: RequestJson<"/api/charts/{id}", "patch">) =>
+    answerOf(client.PATCH("/api/charts/{id}", { ...byId(id), body: changes })),
   deleteChart: (id: string) => answerOf(client.DELETE("/api/charts/{id}", byId(id))),
   listMeters: () => answerOf(client.GET("/api/meters")).then((r) => r.meters),
   createMeter: (meter: RequestJson<"/api/meters", "post">) => answerOf(client.POST("/api/meters", { body: meter })),
-  updateMeter: (id: string, changes: RequestJson<"/api/meters/{id}", "patch">) => answerOf(client.PATCH("/api/meters/{id}", { ...byId(id), body: changes })),
+  updateMeter: (id: string, changes: RequestJson<"/api/meters/{id}", "patch">) =>
+    answerOf(client.PATCH("/api/meters/{id}", { ...byId(id), body: changes })),
   runModel: (id: string) => answerOf(client.POST("/api/meters/{id}/runs", byId(id))),
   latestRun: (id: string) => answerOf(client.GET("/api/meters/{id}/runs/latest", byId(id))),
   rotateMeterSecret: (id: string) => answerOf(client.POST("/api/meters/{id}/webhook/rotate", byId(id))),
   /** confirm (the meter's id) is required once the meter has readings. */
-  deleteMeter: (id: string, confirm?: string) => answerOf(client.DELETE("/api/meters/{id}", { params: { path: { id }, query: { confirm } } })),
+  deleteMeter: (id: string, confirm?: string) =>
+    answerOf(client.DELETE("/api/meters/{id}", { params: { path: { id }, query: { confirm } } })),
   series: (query: SeriesQuery) => answerOf(client.GET("/api/series", { params: { query } })),
 };

@@ -1,13 +1,23 @@
-import { useEffect, useState, type FormEvent } from "react";
-import { Aggregation, Bucket, ChartType, Metric, RELATIVE_WINDOWS, type ChartSpec } from "../../../worker/charts/chart-spec-contract";
+import { type FormEvent, useEffect, useState } from "react";
+import { Aggregation, Bucket, type ChartSpec, ChartType, Metric, RELATIVE_WINDOWS } from "../../../worker/charts/chart-spec-contract";
 import { errorText } from "../api/client";
-import { wattboard, type Chart, type Meter } from "../api/wattboard";
-import { canOverlayRun } from "../charts/chart-data";
+import { type Chart, type Meter, wattboard } from "../api/wattboard";
 import { ChartPlot } from "../charts/ChartPlot";
+import { canOverlayRun } from "../charts/chart-data";
 import { overlaySetting, rememberOverlay } from "../charts/overlay-setting";
 import { fromLocalInput, toLocalInput, WINDOW_LABELS } from "../charts/window-labels";
 import { Dialog } from "../ui/Dialog";
-import { AGGREGATION_LABELS, CHART_TYPE_LABELS, draftOf, METRIC_LABELS, newDraft, suggestedTitle, validate, type Draft, type SpecInput } from "./draft";
+import {
+  AGGREGATION_LABELS,
+  CHART_TYPE_LABELS,
+  type Draft,
+  draftOf,
+  METRIC_LABELS,
+  newDraft,
+  type SpecInput,
+  suggestedTitle,
+  validate,
+} from "./draft";
 import { MeterPicker } from "./MeterPicker";
 
 const PREVIEW_SETTLE_MS = 300;
@@ -17,7 +27,19 @@ const DAY_MS = 86_400_000;
  * The manual way to a chart: pick meters, metric, aggregation, type and window; the preview
  * follows every choice. Creates a chart on `tabId`, or edits `chart`.
  */
-export function ChartBuilder({ meters, tabId, chart, onSaved, onClose }: { meters: Meter[]; tabId: string; chart?: Chart; onSaved: (chart: Chart) => void; onClose: () => void }) {
+export function ChartBuilder({
+  meters,
+  tabId,
+  chart,
+  onSaved,
+  onClose,
+}: {
+  meters: Meter[];
+  tabId: string;
+  chart?: Chart;
+  onSaved: (chart: Chart) => void;
+  onClose: () => void;
+}) {
   const [draft, setDraft] = useState<Draft>(() => (chart ? draftOf(chart, overlaySetting(chart.id)) : newDraft(meters)));
   const [preview, setPreview] = useState<ChartSpec | null>(null);
   const [saving, setSaving] = useState(false);
@@ -64,34 +86,63 @@ export function ChartBuilder({ meters, tabId, chart, onSaved, onClose }: { meter
           )}
           <label>
             Metric
-            <select value={draft.spec.metric} onChange={(e) => setSpec({ metric: e.target.value as Metric, aggregation: e.target.value === "energy_wh" ? "sum" : "avg" })}>
-              {Metric.options.map((m) => <option key={m} value={m}>{METRIC_LABELS[m]}</option>)}
+            <select
+              value={draft.spec.metric}
+              onChange={(e) => setSpec({ metric: e.target.value as Metric, aggregation: e.target.value === "energy_wh" ? "sum" : "avg" })}
+            >
+              {Metric.options.map((m) => (
+                <option key={m} value={m}>
+                  {METRIC_LABELS[m]}
+                </option>
+              ))}
             </select>
           </label>
           <label>
             Aggregation
             <select value={draft.spec.aggregation} onChange={(e) => setSpec({ aggregation: e.target.value as SpecInput["aggregation"] })}>
-              {Aggregation.options.map((a) => <option key={a} value={a}>{AGGREGATION_LABELS[a]} per bucket</option>)}
+              {Aggregation.options.map((a) => (
+                <option key={a} value={a}>
+                  {AGGREGATION_LABELS[a]} per bucket
+                </option>
+              ))}
             </select>
           </label>
           <fieldset className="choices">
             <legend>Chart type</legend>
             {ChartType.options.map((type) => (
               <label key={type} className="choice">
-                <input type="radio" name="chartType" checked={draft.spec.chartType === type} onChange={() => setSpec({ chartType: type })} />
+                <input
+                  type="radio"
+                  name="chartType"
+                  checked={draft.spec.chartType === type}
+                  onChange={() => setSpec({ chartType: type })}
+                />
                 {CHART_TYPE_LABELS[type]}
               </label>
             ))}
           </fieldset>
-          <label className={overlayPossible ? "check" : "check muted"} title={overlayPossible ? undefined : "For one meter's power or energy"}>
-            <input type="checkbox" disabled={!overlayPossible} checked={draft.overlay && overlayPossible} onChange={(e) => setDraft({ ...draft, overlay: e.target.checked })} />
+          <label
+            className={overlayPossible ? "check" : "check muted"}
+            title={overlayPossible ? undefined : "For one meter's power or energy"}
+          >
+            <input
+              type="checkbox"
+              disabled={!overlayPossible}
+              checked={draft.overlay && overlayPossible}
+              onChange={(e) => setDraft({ ...draft, overlay: e.target.checked })}
+            />
             Forecast vs actual: draw the latest forecast and plan
           </label>
           <fieldset className="choices">
             <legend>Time window</legend>
             {RELATIVE_WINDOWS.map((preset) => (
               <label key={preset} className="choice">
-                <input type="radio" name="window" checked={window.kind === "relative" && window.preset === preset} onChange={() => setSpec({ window: { kind: "relative", preset } })} />
+                <input
+                  type="radio"
+                  name="window"
+                  checked={window.kind === "relative" && window.preset === preset}
+                  onChange={() => setSpec({ window: { kind: "relative", preset } })}
+                />
                 {WINDOW_LABELS[preset]}
               </label>
             ))}
@@ -100,7 +151,11 @@ export function ChartBuilder({ meters, tabId, chart, onSaved, onClose }: { meter
                 type="radio"
                 name="window"
                 checked={custom}
-                onChange={() => setSpec({ window: { kind: "absolute", from: new Date(Date.now() - 2 * DAY_MS).toISOString(), to: new Date().toISOString() } })}
+                onChange={() =>
+                  setSpec({
+                    window: { kind: "absolute", from: new Date(Date.now() - 2 * DAY_MS).toISOString(), to: new Date().toISOString() },
+                  })
+                }
               />
               Custom range
             </label>
@@ -108,11 +163,21 @@ export function ChartBuilder({ meters, tabId, chart, onSaved, onClose }: { meter
               <div className="range">
                 <label>
                   From
-                  <input type="datetime-local" required value={toLocalInput(window.from)} onChange={(e) => e.target.value && setSpec({ window: { ...window, from: fromLocalInput(e.target.value) } })} />
+                  <input
+                    type="datetime-local"
+                    required
+                    value={toLocalInput(window.from)}
+                    onChange={(e) => e.target.value && setSpec({ window: { ...window, from: fromLocalInput(e.target.value) } })}
+                  />
                 </label>
                 <label>
                   To
-                  <input type="datetime-local" required value={toLocalInput(window.to)} onChange={(e) => e.target.value && setSpec({ window: { ...window, to: fromLocalInput(e.target.value) } })} />
+                  <input
+                    type="datetime-local"
+                    required
+                    value={toLocalInput(window.to)}
+                    onChange={(e) => e.target.value && setSpec({ window: { ...window, to: fromLocalInput(e.target.value) } })}
+                  />
                 </label>
               </div>
             )}
@@ -120,24 +185,49 @@ export function ChartBuilder({ meters, tabId, chart, onSaved, onClose }: { meter
           <label>
             Resolution
             <select value={draft.spec.bucket} onChange={(e) => setSpec({ bucket: e.target.value as SpecInput["bucket"] })}>
-              {Bucket.options.map((b) => <option key={b} value={b}>{b === "auto" ? "Automatic (finer as you zoom)" : b}</option>)}
+              {Bucket.options.map((b) => (
+                <option key={b} value={b}>
+                  {b === "auto" ? "Automatic (finer as you zoom)" : b}
+                </option>
+              ))}
             </select>
           </label>
           <label>
             Title
-            <input required maxLength={120} value={title} onChange={(e) => setDraft({ ...draft, title: e.target.value, titleEdited: true })} />
+            <input
+              required
+              maxLength={120}
+              value={title}
+              onChange={(e) => setDraft({ ...draft, title: e.target.value, titleEdited: true })}
+            />
           </label>
         </div>
 
         <section className="builder-preview" aria-label="Preview">
           <h3 className="muted">Preview</h3>
           <div className="preview-frame card">
-            {preview ? <ChartPlot spec={preview} overlay={draft.overlay && canOverlayRun(preview)} /> : <div className="chart-overlay muted">Pick a meter to see a preview.</div>}
+            {preview ? (
+              <ChartPlot spec={preview} overlay={draft.overlay && canOverlayRun(preview)} />
+            ) : (
+              <div className="chart-overlay muted">Pick a meter to see a preview.</div>
+            )}
           </div>
-          {problems && <ul className="error problems">{problems.map((p) => <li key={p}>{p}</li>)}</ul>}
-          {error && <p className="error" role="alert">{error}</p>}
+          {problems && (
+            <ul className="error problems">
+              {problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
           <div className="actions">
-            <button type="button" onClick={onClose}>Cancel</button>
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
             <button type="submit" className="primary" disabled={!spec || saving}>
               {saving ? "Saving…" : chart ? "Save chart" : "Add to tab"}
             </button>

@@ -5,7 +5,10 @@ export function meterTree(meters: Meter[]): { meter: Meter; depth: 0 | 1 }[] {
   const sites = meters.filter((m) => m.kind === "site");
   const siteIds = new Set(sites.map((s) => s.id));
   return [
-    ...sites.flatMap((site) => [{ meter: site, depth: 0 as const }, ...meters.filter((m) => m.parentId === site.id).map((meter) => ({ meter, depth: 1 as const }))]),
+    ...sites.flatMap((site) => [
+      { meter: site, depth: 0 as const },
+      ...meters.filter((m) => m.parentId === site.id).map((meter) => ({ meter, depth: 1 as const })),
+    ]),
     ...meters.filter((m) => m.kind === "device" && !(m.parentId && siteIds.has(m.parentId))).map((meter) => ({ meter, depth: 0 as const })),
   ];
 }

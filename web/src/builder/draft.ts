@@ -36,7 +36,14 @@ export function newDraft(meters: Meter[]): Draft {
   return {
     title: "",
     titleEdited: false,
-    spec: { meterIds: first ? [first.id] : [], metric: "power_w", aggregation: "avg", chartType: "line", bucket: "auto", window: { kind: "relative", preset: "last_24h" } },
+    spec: {
+      meterIds: first ? [first.id] : [],
+      metric: "power_w",
+      aggregation: "avg",
+      chartType: "line",
+      bucket: "auto",
+      window: { kind: "relative", preset: "last_24h" },
+    },
     overlay: false,
   };
 }

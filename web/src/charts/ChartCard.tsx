@@ -1,11 +1,11 @@
-import { useRef, useState, type KeyboardEvent } from "react";
+import { type KeyboardEvent, useRef, useState } from "react";
 import { RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/charts/chart-spec-contract";
 import type { Chart, Tab } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { ShareDialog } from "../shares/ShareDialog";
 import { Menu, type MenuItem } from "../ui/Menu";
-import { canOverlayRun } from "./chart-data";
 import { ChartPlot, type PlotHandle } from "./ChartPlot";
+import { canOverlayRun } from "./chart-data";
 import { downloadText, fileSafe } from "./download";
 import { useOverlaySetting } from "./overlay-setting";
 import { WINDOW_LABELS, windowLabel } from "./window-labels";
@@ -29,7 +29,19 @@ function provenance(chart: Chart): string {
   return chart.provenance ? `From chat session ${chart.provenance.sessionId.slice(0, 8)}` : "From a chat session";
 }
 
-export function ChartCard({ chart, tabs, live, actions, movable }: { chart: Chart; tabs: Tab[]; live: LiveChannel | null; actions: ChartActions; movable: boolean }) {
+export function ChartCard({
+  chart,
+  tabs,
+  live,
+  actions,
+  movable,
+}: {
+  chart: Chart;
+  tabs: Tab[];
+  live: LiveChannel | null;
+  actions: ChartActions;
+  movable: boolean;
+}) {
   const plot = useRef<PlotHandle>(null);
   const [overlay, setOverlay] = useOverlaySetting(chart.id);
   const [sharing, setSharing] = useState(false);
@@ -39,7 +51,9 @@ export function ChartCard({ chart, tabs, live, actions, movable }: { chart: Char
   const items: (MenuItem | "separator")[] = [
     { label: "Edit", onSelect: () => actions.edit(chart) },
     { label: "Duplicate", onSelect: () => actions.duplicate(chart) },
-    ...tabs.filter((t) => t.id !== chart.tabId).map((t) => ({ label: `Move to “${t.title}”`, onSelect: () => actions.moveToTab(chart, t.id) })),
+    ...tabs
+      .filter((t) => t.id !== chart.tabId)
+      .map((t) => ({ label: `Move to “${t.title}”`, onSelect: () => actions.moveToTab(chart, t.id) })),
     {
       label: overlay ? "Hide forecast & plan" : "Show forecast & plan",
       onSelect: () => setOverlay(!overlay),
@@ -47,7 +61,13 @@ export function ChartCard({ chart, tabs, live, actions, movable }: { chart: Char
     },
     "separator",
     { label: "Share", onSelect: () => setSharing(true) },
-    { label: "Export CSV", onSelect: () => { const csv = plot.current?.csv(); if (csv) downloadText(`${fileSafe(chart.title)}.csv`, csv); } },
+    {
+      label: "Export CSV",
+      onSelect: () => {
+        const csv = plot.current?.csv();
+        if (csv) downloadText(`${fileSafe(chart.title)}.csv`, csv);
+      },
+    },
     { label: "Download PNG", onSelect: () => void plot.current?.png(fileSafe(chart.title)) },
     "separator",
     { label: "Delete", danger: true, onSelect: () => actions.remove(chart) },
@@ -64,7 +84,13 @@ export function ChartCard({ chart, tabs, live, actions, movable }: { chart: Char
     <article className="card chart-card" aria-label={chart.title} data-chart-id={chart.id}>
       <header className="chart-head">
         {movable && (
-          <button type="button" className="icon chart-drag" aria-label={`Move ${chart.title}: drag, or arrow keys (Shift+arrows resize)`} title="Drag to move · arrow keys move · Shift+arrows resize" onKeyDown={onHandleKey}>
+          <button
+            type="button"
+            className="icon chart-drag"
+            aria-label={`Move ${chart.title}: drag, or arrow keys (Shift+arrows resize)`}
+            title="Drag to move · arrow keys move · Shift+arrows resize"
+            onKeyDown={onHandleKey}
+          >
             ⠿
           </button>
         )}
@@ -73,10 +99,16 @@ export function ChartCard({ chart, tabs, live, actions, movable }: { chart: Char
           className="chip"
           aria-label={`Time window of ${chart.title}`}
           value={window.kind === "relative" ? window.preset : "custom"}
-          onChange={(e) => (e.target.value === "custom" ? actions.edit(chart) : actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset }))}
+          onChange={(e) =>
+            e.target.value === "custom"
+              ? actions.edit(chart)
+              : actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset })
+          }
         >
           {RELATIVE_WINDOWS.map((preset) => (
-            <option key={preset} value={preset}>{WINDOW_LABELS[preset]}</option>
+            <option key={preset} value={preset}>
+              {WINDOW_LABELS[preset]}
+            </option>
           ))}
           <option value="custom">{window.kind === "absolute" ? windowLabel(window) : "Custom range…"}</option>
         </select>

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import ReactGridLayout, { useContainerWidth, verticalCompactor, type Layout } from "react-grid-layout";
+import ReactGridLayout, { type Layout, useContainerWidth, verticalCompactor } from "react-grid-layout";
 import "react-grid-layout/css/styles.css";
 import type { ChartLayout } from "../../../worker/charts/chart-spec-contract";
 import type { Chart } from "../api/wattboard";
@@ -16,7 +16,15 @@ const height = (rows: number) => rows * ROW_HEIGHT_PX + (rows - 1) * GRID_GAP_PX
  * corner; each change is reported once the gesture ends. Its height is reserved before the
  * width is measured, so nothing below it moves when the charts appear.
  */
-export function ChartGrid({ charts, onLayouts, children }: { charts: Chart[]; onLayouts: (changes: { id: string; layout: ChartLayout }[]) => void; children: (chart: Chart, movable: boolean) => ReactNode }) {
+export function ChartGrid({
+  charts,
+  onLayouts,
+  children,
+}: {
+  charts: Chart[];
+  onLayouts: (changes: { id: string; layout: ChartLayout }[]) => void;
+  children: (chart: Chart, movable: boolean) => ReactNode;
+}) {
   const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true });
   const rows = Math.max(0, ...charts.map((c) => c.layout.y + c.layout.h));
   const stacked = mounted && width < STACK_BELOW_PX;

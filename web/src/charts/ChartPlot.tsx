@@ -1,10 +1,10 @@
-import { useEffect, useImperativeHandle, useRef, useState, type Ref } from "react";
-import { METRIC_UNITS, type ChartSpec } from "../../../worker/charts/chart-spec-contract";
+import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
+import { type ChartSpec, METRIC_UNITS } from "../../../worker/charts/chart-spec-contract";
 import { errorText } from "../api/client";
-import { wattboard, type ModelRun, type SeriesSet } from "../api/wattboard";
+import { type ModelRun, type SeriesSet, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
-import { canOverlayRun, chartTraces, localTime, runTraces, seriesCsv, seriesQuery, zonedInstant, type TimeRange } from "./chart-data";
+import { canOverlayRun, chartTraces, localTime, runTraces, seriesCsv, seriesQuery, type TimeRange, zonedInstant } from "./chart-data";
 import { windowLabel } from "./window-labels";
 
 /** Loaded on first use, so the first screen does not wait for Plotly. */
@@ -134,7 +134,13 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
             title: { text: heatmap ? `Day (${zone})` : `Time (${zone})`, standoff: 6 },
             ...(zoom ? { range: [localTime(zoom.from, zone), localTime(zoom.to, zone)] } : { autorange: true }),
           },
-          yaxis: { gridcolor: color("--grid"), automargin: true, title: { text: heatmap ? "Hour" : unit || "value" }, rangemode: spec.metric === "voltage_v" ? "normal" : "tozero", fixedrange: !heatmap },
+          yaxis: {
+            gridcolor: color("--grid"),
+            automargin: true,
+            title: { text: heatmap ? "Hour" : unit || "value" },
+            rangemode: spec.metric === "voltage_v" ? "normal" : "tozero",
+            fixedrange: !heatmap,
+          },
           barmode: "group",
           showlegend: data.series.length > 1 || Boolean(run),
           legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
@@ -143,7 +149,13 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
           uirevision: specKey,
         },
         // Phones zoom by dragging; the mode bar would cover the legend of a small chart.
-        { responsive: true, displaylogo: false, displayModeBar: element.clientWidth < 500 ? false : "hover", modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d", "resetScale2d", "toImage"], doubleClick: heatmap ? "reset" : false },
+        {
+          responsive: true,
+          displaylogo: false,
+          displayModeBar: element.clientWidth < 500 ? false : "hover",
+          modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d", "resetScale2d", "toImage"],
+          doubleClick: heatmap ? "reset" : false,
+        },
       );
       element.dataset.points = String(data.series.reduce((n, s) => n + s.points.length, 0));
       element.dataset.bucket = data.series[0]?.bucket ?? "";
@@ -192,21 +204,43 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
     csv: () => (data ? seriesCsv(data) : null),
     png: async (filename) => {
       const Plotly = await plotly();
-      if (plotRef.current) await Plotly.downloadImage(plotRef.current, { format: "png", filename, width: plotRef.current.clientWidth * 2, height: plotRef.current.clientHeight * 2 });
+      if (plotRef.current)
+        await Plotly.downloadImage(plotRef.current, {
+          format: "png",
+          filename,
+          width: plotRef.current.clientWidth * 2,
+          height: plotRef.current.clientHeight * 2,
+        });
     },
   }));
 
   const empty = data?.series.every((s) => s.points.length === 0);
   return (
     <div className="chart-body">
-      <div ref={plotRef} className="plot" data-testid="plot" aria-label={`Chart, ${zoom ? "zoomed" : windowLabel(spec.window)}`} role="img" />
+      <div
+        ref={plotRef}
+        className="plot"
+        data-testid="plot"
+        aria-label={`Chart, ${zoom ? "zoomed" : windowLabel(spec.window)}`}
+        role="img"
+      />
       {!data && !error && <div className="chart-overlay muted">Loading…</div>}
-      {error && <div className="chart-overlay error" role="alert">{error}</div>}
-      {empty && !error && <div className="chart-overlay muted">No readings in this window yet. They appear here as soon as the meter posts to its webhook.</div>}
+      {error && (
+        <div className="chart-overlay error" role="alert">
+          {error}
+        </div>
+      )}
+      {empty && !error && (
+        <div className="chart-overlay muted">
+          No readings in this window yet. They appear here as soon as the meter posts to its webhook.
+        </div>
+      )}
       {zoom && (
         <div className="zoom-note">
           {loading ? "Loading finer data…" : `Zoomed · ${data?.series[0]?.bucket ?? ""} buckets`}
-          <button type="button" className="link" onClick={() => setZoom(null)} title="Double-click the chart does the same">Back to {windowLabel(spec.window).toLowerCase()}</button>
+          <button type="button" className="link" onClick={() => setZoom(null)} title="Double-click the chart does the same">
+            Back to {windowLabel(spec.window).toLowerCase()}
+          </button>
         </div>
       )}
     </div>

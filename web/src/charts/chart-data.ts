@@ -27,7 +27,16 @@ export function seriesQuery(spec: ChartSpec, points: number, range?: TimeRange |
 /** Wall-clock time in the meter's zone, as Plotly wants it (Plotly itself has no time zones). */
 export function localTime(iso: string, zone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    })
       .formatToParts(new Date(iso))
       .map((p) => [p.type, p.value]),
   );
@@ -42,7 +51,8 @@ export function zonedInstant(local: string, zone: string): string {
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, Math.floor(sec), Math.round((sec % 1) * 1000));
   // The zone's offset at that instant; twice, because the first guess may sit across a DST change.
   let instant = asUtc;
-  for (let i = 0; i < 2; i++) instant = asUtc - (Date.parse(`${localTime(new Date(instant).toISOString(), zone).replace(" ", "T")}Z`) - instant);
+  for (let i = 0; i < 2; i++)
+    instant = asUtc - (Date.parse(`${localTime(new Date(instant).toISOString(), zone).replace(" ", "T")}Z`) - instant);
   return new Date(instant).toISOString();
 }
 
@@ -50,7 +60,8 @@ const PALETTE = ["#d9860b", "#2f7fd1", "#2a9d6f", "#c2457a", "#7a5cc9", "#8a8f98
 
 /** Plotly traces for a chart: aggregated value per bucket, with a subtle min-max band for single lines. */
 export function chartTraces(spec: ChartSpec, data: SeriesSet): Record<string, unknown>[] {
-  const value = (p: SeriesSet["series"][number]["points"][number]) => (spec.aggregation === "sum" || (spec.metric === "energy_wh" && spec.aggregation === "avg") ? p.sum : p[spec.aggregation]);
+  const value = (p: SeriesSet["series"][number]["points"][number]) =>
+    spec.aggregation === "sum" || (spec.metric === "energy_wh" && spec.aggregation === "avg") ? p.sum : p[spec.aggregation];
 
   if (spec.chartType === "heatmap") {
     const series = data.series[0];
@@ -66,7 +77,16 @@ export function chartTraces(spec: ChartSpec, data: SeriesSet): Record<string, un
     }
     const x = [...days.keys()];
     const z = Array.from({ length: 24 }, (_, hour) => x.map((day) => days.get(day)![hour]));
-    return [{ type: "heatmap", x, y: Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, "0")}:00`), z, colorscale: "YlOrRd", hovertemplate: `%{x} %{y}<br>%{z:.0f} ${data.unit}<extra></extra>` }];
+    return [
+      {
+        type: "heatmap",
+        x,
+        y: Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, "0")}:00`),
+        z,
+        colorscale: "YlOrRd",
+        hovertemplate: `%{x} %{y}<br>%{z:.0f} ${data.unit}<extra></extra>`,
+      },
+    ];
   }
 
   const traces: Record<string, unknown>[] = [];
@@ -76,10 +96,36 @@ export function chartTraces(spec: ChartSpec, data: SeriesSet): Record<string, un
     const color = PALETTE[i % PALETTE.length];
     const showBand = data.series.length === 1 && spec.chartType !== "bar" && spec.metric !== "energy_wh";
     if (showBand) {
-      traces.push({ type: "scatter", mode: "lines", x, y: series.points.map((p) => p.max), line: { width: 0 }, hoverinfo: "skip", showlegend: false });
-      traces.push({ type: "scatter", mode: "lines", x, y: series.points.map((p) => p.min), line: { width: 0 }, fill: "tonexty", fillcolor: `${color}22`, hoverinfo: "skip", showlegend: false, name: "min-max" });
+      traces.push({
+        type: "scatter",
+        mode: "lines",
+        x,
+        y: series.points.map((p) => p.max),
+        line: { width: 0 },
+        hoverinfo: "skip",
+        showlegend: false,
+      });
+      traces.push({
+        type: "scatter",
+        mode: "lines",
+        x,
+        y: series.points.map((p) => p.min),
+        line: { width: 0 },
+        fill: "tonexty",
+        fillcolor: `${color}22`,
+        hoverinfo: "skip",
+        showlegend: false,
+        name: "min-max",
+      });
     }
-    const base = { x, y, name: series.name, marker: { color }, line: { color, width: 1.6 }, hovertemplate: `%{x}<br>%{y:.1f} ${data.unit}<extra>${series.name}</extra>` };
+    const base = {
+      x,
+      y,
+      name: series.name,
+      marker: { color },
+      line: { color, width: 1.6 },
+      hovertemplate: `%{x}<br>%{y:.1f} ${data.unit}<extra>${series.name}</extra>`,
+    };
     if (spec.chartType === "bar") traces.push({ ...base, type: "bar" });
     else if (spec.chartType === "stacked") traces.push({ ...base, type: "scatter", mode: "lines", stackgroup: "total" });
     else if (spec.chartType === "area") traces.push({ ...base, type: "scatter", mode: "lines", fill: "tozeroy", fillcolor: `${color}33` });
@@ -101,19 +147,48 @@ export function runTraces(run: ModelRun, zone: string): Record<string, unknown>[
   const x = run.plan.map((hour) => localTime(hour.t, zone));
   const planned = run.plan.some((hour) => Math.abs(hour.gridKwh - hour.loadKwh) > 1e-6);
   const traces: Record<string, unknown>[] = [
-    { type: "scatter", mode: "lines", line: { shape: "hv", dash: "dash", color: "#7a5cc9", width: 1.6 }, x, y: run.forecastKwh.map((kwh) => kwh * 1000), name: "Forecast", hovertemplate: "%{x}<br>forecast %{y:.0f}<extra></extra>" },
+    {
+      type: "scatter",
+      mode: "lines",
+      line: { shape: "hv", dash: "dash", color: "#7a5cc9", width: 1.6 },
+      x,
+      y: run.forecastKwh.map((kwh) => kwh * 1000),
+      name: "Forecast",
+      hovertemplate: "%{x}<br>forecast %{y:.0f}<extra></extra>",
+    },
   ];
   if (planned) {
-    traces.push({ type: "scatter", mode: "lines", line: { shape: "hv", dash: "dot", color: "#2a9d6f", width: 1.6 }, x, y: run.plan.map((hour) => hour.gridKwh * 1000), name: "Plan (grid)", hovertemplate: "%{x}<br>planned %{y:.0f}<extra></extra>" });
+    traces.push({
+      type: "scatter",
+      mode: "lines",
+      line: { shape: "hv", dash: "dot", color: "#2a9d6f", width: 1.6 },
+      x,
+      y: run.plan.map((hour) => hour.gridKwh * 1000),
+      name: "Plan (grid)",
+      hovertemplate: "%{x}<br>planned %{y:.0f}<extra></extra>",
+    });
   }
   return traces;
 }
 
 /** The chart's data as CSV: one row per meter and bucket, times in UTC and in the meter's zone. */
 export function seriesCsv(data: SeriesSet): string {
-  const rows = [["meter", "bucket_start_utc", "bucket_start_local", "timezone", `avg_${data.unit || data.metric}`, "min", "max", "sum", "count"]];
+  const rows = [
+    ["meter", "bucket_start_utc", "bucket_start_local", "timezone", `avg_${data.unit || data.metric}`, "min", "max", "sum", "count"],
+  ];
   for (const series of data.series) {
-    for (const p of series.points) rows.push([series.name, p.t, localTime(p.t, series.timezone), series.timezone, String(p.avg), String(p.min), String(p.max), String(p.sum), String(p.count)]);
+    for (const p of series.points)
+      rows.push([
+        series.name,
+        p.t,
+        localTime(p.t, series.timezone),
+        series.timezone,
+        String(p.avg),
+        String(p.min),
+        String(p.max),
+        String(p.sum),
+        String(p.count),
+      ]);
   }
   return `${rows.map((row) => row.map((cell) => (/[",\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)).join(",")).join("\n")}\n`;
 }

@@ -7,5 +7,10 @@ export function downloadText(filename: string, text: string, type = "text/csv") 
 }
 
 export function fileSafe(title: string): string {
-  return title.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "").toLowerCase() || "chart";
+  return (
+    title
+      .replace(/[^\p{L}\p{N}]+/gu, "-")
+      .replace(/^-|-$/g, "")
+      .toLowerCase() || "chart"
+  );
 }

@@ -8,7 +8,10 @@ export function AgentPicker({ chat }: { chat: ChatModel }) {
       <select aria-label="Agent" value={chat.agent?.id ?? "analyst"} onChange={(e) => void chat.pickAgent(e.target.value)}>
         {chat.agents.length === 0 && <option value="analyst">Analyst</option>}
         {chat.agents.map((agent) => (
-          <option key={agent.id} value={agent.id}>{agent.name}{agent.builtIn ? "" : " (yours)"}</option>
+          <option key={agent.id} value={agent.id}>
+            {agent.name}
+            {agent.builtIn ? "" : " (yours)"}
+          </option>
         ))}
       </select>
     </label>

@@ -43,8 +43,27 @@ export function ChatLauncher({ live, showDashboard }: { live: LiveChannel | null
 
   return (
     <>
-      <button type="button" ref={button} className={open ? "chat-launcher active" : "chat-launcher"} aria-expanded={open} aria-controls="chat-panel" aria-label={waiting ? `Chat, ${waiting} waiting for your answer` : "Chat"} title="Chat (Ctrl+/)" onClick={() => (open ? close() : setOpen(true))}>
-        <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+      <button
+        type="button"
+        ref={button}
+        className={open ? "chat-launcher active" : "chat-launcher"}
+        aria-expanded={open}
+        aria-controls="chat-panel"
+        aria-label={waiting ? `Chat, ${waiting} waiting for your answer` : "Chat"}
+        title="Chat (Ctrl+/)"
+        onClick={() => (open ? close() : setOpen(true))}
+      >
+        <svg
+          aria-hidden="true"
+          width="18"
+          height="18"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />
         </svg>
         <span className="chat-launcher-text">Chat</span>

@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from "react";
+import { type KeyboardEvent, useState } from "react";
 import { AgentPicker } from "./AgentPicker";
 import { CommandInput } from "./CommandInput";
 import { Conversation } from "./Conversation";
@@ -27,10 +27,18 @@ export function ChatPanel({ chat, onClose, showDashboard }: { chat: ChatModel; o
       <section className="chat-main" aria-label="Conversation">
         <header className="chat-head">
           <SessionPicker chat={chat} />
-          <button type="button" className={workspace ? "chat-workspace-toggle active" : "chat-workspace-toggle"} aria-pressed={!!workspace} onClick={() => setWorkspace(workspace ? null : {})} title="Every tool call of this session: input, result, decision">
+          <button
+            type="button"
+            className={workspace ? "chat-workspace-toggle active" : "chat-workspace-toggle"}
+            aria-pressed={!!workspace}
+            onClick={() => setWorkspace(workspace ? null : {})}
+            title="Every tool call of this session: input, result, decision"
+          >
             Workspace{calls.length > 0 && <span className="count">{calls.length}</span>}
           </button>
-          <button type="button" className="icon chat-close" aria-label="Close chat" title="Close (Esc)" onClick={onClose}>✕</button>
+          <button type="button" className="icon chat-close" aria-label="Close chat" title="Close (Esc)" onClick={onClose}>
+            ✕
+          </button>
         </header>
         <div className="chat-pickers">
           <AgentPicker chat={chat} />
@@ -38,13 +46,29 @@ export function ChatPanel({ chat, onClose, showDashboard }: { chat: ChatModel; o
         </div>
         {chat.error && (
           <p className="error chat-error" role="alert">
-            <span>{chat.error}</span> <button type="button" className="icon" aria-label="Dismiss" onClick={chat.dismissError}>✕</button>
+            <span>{chat.error}</span>{" "}
+            <button type="button" className="icon" aria-label="Dismiss" onClick={chat.dismissError}>
+              ✕
+            </button>
           </p>
         )}
-        <Conversation chat={chat} tabs={tab.tabs} onOpenChart={openChart} onShowCall={(id) => setWorkspace({ focus: id })} onExample={(text) => void chat.send(text, tab.tabId ?? undefined)} />
-        <CommandInput chat={chat} disabled={!!chat.conversation.pendingTurn} noTab={!tab.tabId} onSend={(text) => void chat.send(text, tab.tabId ?? undefined)} />
+        <Conversation
+          chat={chat}
+          tabs={tab.tabs}
+          onOpenChart={openChart}
+          onShowCall={(id) => setWorkspace({ focus: id })}
+          onExample={(text) => void chat.send(text, tab.tabId ?? undefined)}
+        />
+        <CommandInput
+          chat={chat}
+          disabled={!!chat.conversation.pendingTurn}
+          noTab={!tab.tabId}
+          onSend={(text) => void chat.send(text, tab.tabId ?? undefined)}
+        />
       </section>
-      {workspace && <WorkspacePanel calls={calls} focus={workspace.focus} tabs={tab.tabs} onOpenChart={openChart} onClose={() => setWorkspace(null)} />}
+      {workspace && (
+        <WorkspacePanel calls={calls} focus={workspace.focus} tabs={tab.tabs} onOpenChart={openChart} onClose={() => setWorkspace(null)} />
+      )}
     </aside>
   );
 }

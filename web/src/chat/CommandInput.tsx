@@ -1,5 +1,5 @@
-import { useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { COMMANDS, commandFor, permissionOf, suggest, type Suggestion } from "./commands";
+import { type KeyboardEvent, useId, useMemo, useRef, useState } from "react";
+import { COMMANDS, commandFor, permissionOf, type Suggestion, suggest } from "./commands";
 import type { ChatModel } from "./use-chat";
 
 /**
@@ -7,7 +7,17 @@ import type { ChatModel } from "./use-chat";
  * next argument (metric, meter, window, chart type). ↑/↓ move, Tab completes, Enter sends (or
  * picks, once the list has been moved through), Shift+Enter adds a line, Esc closes the list.
  */
-export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatModel; disabled: boolean; noTab: boolean; onSend: (text: string) => void }) {
+export function CommandInput({
+  chat,
+  disabled,
+  noTab,
+  onSend,
+}: {
+  chat: ChatModel;
+  disabled: boolean;
+  noTab: boolean;
+  onSend: (text: string) => void;
+}) {
   const [text, setText] = useState("");
   const [active, setActive] = useState(0);
   const [moved, setMoved] = useState(false);
@@ -17,7 +27,12 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
   const listId = useId();
 
   const suggestions: Suggestion[] = useMemo(() => {
-    if (picker) return COMMANDS.map((c) => ({ label: c.usage, detail: c.description, value: `/${c.name}${c.args.length || c.name === "tab" ? " " : ""}` }));
+    if (picker)
+      return COMMANDS.map((c) => ({
+        label: c.usage,
+        detail: c.description,
+        value: `/${c.name}${c.args.length || c.name === "tab" ? " " : ""}`,
+      }));
     return closed ? [] : suggest(text, chat.meterNames);
   }, [text, chat.meterNames, closed, picker]);
   const showList = suggestions.length > 0;
@@ -67,10 +82,25 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
   return (
     <div className="chat-composer">
       {showList && (
-        <div className="chat-suggestions card" role="listbox" id={listId} aria-label={picker || /^\/\w*$/.test(text) ? "Commands" : "Suggestions"}>
+        <div
+          className="chat-suggestions card"
+          role="listbox"
+          id={listId}
+          aria-label={picker || /^\/\w*$/.test(text) ? "Commands" : "Suggestions"}
+        >
           {suggestions.map((s, i) => (
             // biome-ignore lint/a11y/useFocusableInteractive: the focus stays in the textarea, which points at the active option with aria-activedescendant (WAI-ARIA APG combobox).
-            <div key={s.value} role="option" id={`${listId}-${i}`} aria-selected={i === active} className={i === active ? "active" : undefined} onMouseDown={(e) => { e.preventDefault(); complete(s); }}>
+            <div
+              key={s.value}
+              role="option"
+              id={`${listId}-${i}`}
+              aria-selected={i === active}
+              className={i === active ? "active" : undefined}
+              onMouseDown={(e) => {
+                e.preventDefault();
+                complete(s);
+              }}
+            >
               <code>{s.label}</code> <span className="muted">{s.detail}</span>
             </div>
           ))}
@@ -87,12 +117,27 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
         ) : (
           <>
             Enter to send · Shift+Enter new line · <kbd>/</kbd> commands
-            {chat.engine === "offline" && <span title="No language model is configured: commands and a few plain requests work (see /help)"> · offline assistant</span>}
+            {chat.engine === "offline" && (
+              <span title="No language model is configured: commands and a few plain requests work (see /help)"> · offline assistant</span>
+            )}
           </>
         )}
       </p>
       <div className="chat-input-row">
-        <button type="button" className="icon chat-command-button" aria-label="Commands" title="Commands" aria-expanded={picker} onClick={() => { setPicker(!picker); setActive(0); input.current?.focus(); }}>/</button>
+        <button
+          type="button"
+          className="icon chat-command-button"
+          aria-label="Commands"
+          title="Commands"
+          aria-expanded={picker}
+          onClick={() => {
+            setPicker(!picker);
+            setActive(0);
+            input.current?.focus();
+          }}
+        >
+          /
+        </button>
         <textarea
           ref={input}
           // biome-ignore lint/a11y/noAutofocus: the chat drawer opens with the focus in its message field, as a dialog does (WAI-ARIA APG).
@@ -109,7 +154,9 @@ export function CommandInput({ chat, disabled, noTab, onSend }: { chat: ChatMode
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
         />
-        <button type="button" className="primary" onClick={send} disabled={disabled || !text.trim()}>Send</button>
+        <button type="button" className="primary" onClick={send} disabled={disabled || !text.trim()}>
+          Send
+        </button>
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 import { Fragment, useEffect, useRef } from "react";
 import type { Tab } from "../api/wattboard";
-import { callsByMessage, type Entry } from "./conversation-state";
 import { examples } from "./commands";
+import { callsByMessage, type Entry } from "./conversation-state";
 import { PermissionCard } from "./PermissionCard";
 import { ToolCallChip } from "./ToolCallChip";
 import type { ChatModel } from "./use-chat";
@@ -10,7 +10,19 @@ import type { ChatModel } from "./use-chat";
  * The conversation: each question, the tool calls it started (as they arrive over the socket),
  * the answer; a typing indicator and permission cards while a turn runs.
  */
-export function Conversation({ chat, tabs, onOpenChart, onShowCall, onExample }: { chat: ChatModel; tabs: Tab[]; onOpenChart: (tabId: string, chartId: string) => void; onShowCall: (id: string) => void; onExample: (text: string) => void }) {
+export function Conversation({
+  chat,
+  tabs,
+  onOpenChart,
+  onShowCall,
+  onExample,
+}: {
+  chat: ChatModel;
+  tabs: Tab[];
+  onOpenChart: (tabId: string, chartId: string) => void;
+  onShowCall: (id: string) => void;
+  onExample: (text: string) => void;
+}) {
   const { conversation, requests, agent } = chat;
   const end = useRef<HTMLDivElement>(null);
   const groups = callsByMessage(conversation);
@@ -29,11 +41,15 @@ export function Conversation({ chat, tabs, onOpenChart, onShowCall, onExample }:
       {conversation.loading && <p className="muted chat-note">Loading the conversation…</p>}
       {!conversation.loading && conversation.messages.length === 0 && (
         <div className="chat-empty">
-          <p>Ask about your energy, or build charts by talking. Type <kbd>/</kbd> for commands.</p>
+          <p>
+            Ask about your energy, or build charts by talking. Type <kbd>/</kbd> for commands.
+          </p>
           <ul>
             {examples(chat.meterNames).map((text) => (
               <li key={text}>
-                <button type="button" className="chat-example" onClick={() => onExample(text)}>{text}</button>
+                <button type="button" className="chat-example" onClick={() => onExample(text)}>
+                  {text}
+                </button>
               </li>
             ))}
           </ul>
@@ -51,11 +67,24 @@ export function Conversation({ chat, tabs, onOpenChart, onShowCall, onExample }:
         <PermissionCard key={request.id} request={request} onAnswer={(decision) => void chat.answer(request, decision)} />
       ))}
       {elsewhere.map((request) => (
-        <PermissionCard key={request.id} request={request} otherSession={chat.sessions?.find((s) => s.id === request.sessionId)?.title} onAnswer={(decision) => void chat.answer(request, decision)} />
+        <PermissionCard
+          key={request.id}
+          request={request}
+          otherSession={chat.sessions?.find((s) => s.id === request.sessionId)?.title}
+          onAnswer={(decision) => void chat.answer(request, decision)}
+        />
       ))}
       {conversation.pendingTurn && !conversation.messages.some((m) => m.status === "streaming") && (
-        <div className="chat-typing" role="status" aria-label={waiting.length ? "Waiting for your answer" : `${agent?.name ?? "The assistant"} is answering`}>
-          <span className="dots" aria-hidden="true"><i /><i /><i /></span>
+        <div
+          className="chat-typing"
+          role="status"
+          aria-label={waiting.length ? "Waiting for your answer" : `${agent?.name ?? "The assistant"} is answering`}
+        >
+          <span className="dots" aria-hidden="true">
+            <i />
+            <i />
+            <i />
+          </span>
           <span className="muted">{waiting.length ? "Waiting for your answer…" : `${agent?.name ?? "The assistant"} is working…`}</span>
         </div>
       )}
@@ -75,10 +104,20 @@ function MessageBubble({ message }: { message: Entry }) {
   }
   const time = new Date(message.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   return (
-    <div id={`chat-message-${message.id}`} className={`chat-message ${message.role} ${message.status}`} data-testid={`chat-${message.role}`}>
+    <div
+      id={`chat-message-${message.id}`}
+      className={`chat-message ${message.role} ${message.status}`}
+      data-testid={`chat-${message.role}`}
+    >
       <p className="chat-text">{message.text}</p>
       <span className="chat-meta muted">
-        {message.status === "sending" ? "sending…" : message.status === "failed" ? <span className="error">Not sent: {message.error}</span> : time}
+        {message.status === "sending" ? (
+          "sending…"
+        ) : message.status === "failed" ? (
+          <span className="error">Not sent: {message.error}</span>
+        ) : (
+          time
+        )}
       </span>
     </div>
   );

@@ -5,15 +5,28 @@ import type { OpenRequest } from "./use-chat";
 
 /** What the tool would do, in a line, for the inputs people care about; the JSON is below it. */
 function gist(tool: string, input: unknown): string | null {
-  const value = input as { title?: string; spec?: { metric?: string; chartType?: string; window?: { preset?: string } }; peakLimitKw?: number } | null;
-  if (tool === "create_chart" && value?.title) return `“${value.title}”${value.spec?.chartType ? ` as a ${value.spec.chartType} chart` : ""}`;
+  const value = input as {
+    title?: string;
+    spec?: { metric?: string; chartType?: string; window?: { preset?: string } };
+    peakLimitKw?: number;
+  } | null;
+  if (tool === "create_chart" && value?.title)
+    return `“${value.title}”${value.spec?.chartType ? ` as a ${value.spec.chartType} chart` : ""}`;
   if (tool === "create_tab" && value?.title) return `a tab called “${value.title}”`;
   if (tool === "set_goal" && value?.peakLimitKw) return `peak limit ${value.peakLimitKw} kW`;
   return null;
 }
 
 /** "Optimizer wants to create a chart": approve once, always for this session, or deny, before the countdown ends. */
-export function PermissionCard({ request, otherSession, onAnswer }: { request: OpenRequest; otherSession?: string; onAnswer: (decision: PermissionDecision) => void }) {
+export function PermissionCard({
+  request,
+  otherSession,
+  onAnswer,
+}: {
+  request: OpenRequest;
+  otherSession?: string;
+  onAnswer: (decision: PermissionDecision) => void;
+}) {
   const [now, setNow] = useState(Date.now());
   const first = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -30,8 +43,12 @@ export function PermissionCard({ request, otherSession, onAnswer }: { request: O
   return (
     <section className="chat-permission card" aria-label={`Permission: ${request.summary}`} data-testid="permission-card">
       <header>
-        <strong>{request.agent} wants to {toolLabel(request.tool).toLowerCase()}</strong>
-        <span className="muted" aria-live="off">{left > 0 ? `${left} s left` : "timed out"}</span>
+        <strong>
+          {request.agent} wants to {toolLabel(request.tool).toLowerCase()}
+        </strong>
+        <span className="muted" aria-live="off">
+          {left > 0 ? `${left} s left` : "timed out"}
+        </span>
       </header>
       <div className="chat-countdown" aria-hidden="true">
         <span style={{ width: `${Math.min(100, (left / Math.max(1, request.timeoutSeconds)) * 100)}%` }} />
@@ -43,12 +60,20 @@ export function PermissionCard({ request, otherSession, onAnswer }: { request: O
         <pre>{prettyJson(request.input)}</pre>
       </details>
       {answering ? (
-        <p className="muted" role="status">{answering === "deny" ? "Denied." : "Approved, running…"}</p>
+        <p className="muted" role="status">
+          {answering === "deny" ? "Denied." : "Approved, running…"}
+        </p>
       ) : (
         <div className="chat-permission-actions">
-          <button type="button" ref={first} className="primary" disabled={left === 0} onClick={() => onAnswer("once")}>Approve once</button>
-          <button type="button" disabled={left === 0} onClick={() => onAnswer("always")}>Always for this session</button>
-          <button type="button" className="danger-button" disabled={left === 0} onClick={() => onAnswer("deny")}>Deny</button>
+          <button type="button" ref={first} className="primary" disabled={left === 0} onClick={() => onAnswer("once")}>
+            Approve once
+          </button>
+          <button type="button" disabled={left === 0} onClick={() => onAnswer("always")}>
+            Always for this session
+          </button>
+          <button type="button" className="danger-button" disabled={left === 0} onClick={() => onAnswer("deny")}>
+            Deny
+          </button>
         </div>
       )}
     </section>

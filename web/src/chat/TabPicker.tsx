@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { wattboard, type Tab } from "../api/wattboard";
+import { type Tab, wattboard } from "../api/wattboard";
 import { useDashboard } from "./dashboard-link";
 
 /**
@@ -24,10 +24,17 @@ export function TabPicker({ picked }: { picked: ReturnType<typeof usePickedTab> 
   return (
     <label className="chat-picker">
       <span>Tab</span>
-      <select aria-label="Tab for new charts" value={picked.tabId ?? ""} onChange={(e) => picked.pick(e.target.value || null)} disabled={picked.tabs.length === 0}>
+      <select
+        aria-label="Tab for new charts"
+        value={picked.tabId ?? ""}
+        onChange={(e) => picked.pick(e.target.value || null)}
+        disabled={picked.tabs.length === 0}
+      >
         {picked.tabs.length === 0 && <option value="">No tabs yet</option>}
         {picked.tabs.map((tab) => (
-          <option key={tab.id} value={tab.id}>{tab.title}</option>
+          <option key={tab.id} value={tab.id}>
+            {tab.title}
+          </option>
         ))}
       </select>
     </label>

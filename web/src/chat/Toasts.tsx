@@ -30,11 +30,20 @@ export function ToastStack({ toasts, dismiss }: { toasts: Toast[]; dismiss: (id:
         <div key={toast.id} className={`chat-toast card ${toast.tone ?? "info"}`} data-testid="chat-toast">
           <span>{toast.text}</span>
           {toast.action && (
-            <button type="button" className="primary" onClick={() => { toast.action!.run(); dismiss(toast.id); }}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                toast.action!.run();
+                dismiss(toast.id);
+              }}
+            >
               {toast.action.label}
             </button>
           )}
-          <button type="button" className="icon" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>✕</button>
+          <button type="button" className="icon" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
+            ✕
+          </button>
         </div>
       ))}
     </div>

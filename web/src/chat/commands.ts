@@ -13,8 +13,20 @@ export interface Command {
 export type ArgKind = "metric" | "meter" | "window" | "chartType" | "limit";
 
 export const COMMANDS: Command[] = [
-  { name: "chart", usage: "/chart <metric> <meter> <window> [as line|area|bar|stacked|heatmap]", description: "Create a chart on the picked tab", tool: "create_chart", args: ["metric", "meter", "window", "chartType"] },
-  { name: "summary", usage: "/summary <meter> [window]", description: "Energy, peak and base load of a meter", tool: "summarize_usage", args: ["meter", "window"] },
+  {
+    name: "chart",
+    usage: "/chart <metric> <meter> <window> [as line|area|bar|stacked|heatmap]",
+    description: "Create a chart on the picked tab",
+    tool: "create_chart",
+    args: ["metric", "meter", "window", "chartType"],
+  },
+  {
+    name: "summary",
+    usage: "/summary <meter> [window]",
+    description: "Energy, peak and base load of a meter",
+    tool: "summarize_usage",
+    args: ["meter", "window"],
+  },
   { name: "run", usage: "/run <meter>", description: "Forecast the next 24 h and plan now", tool: "run_model", args: ["meter"] },
   { name: "plan", usage: "/plan <meter>", description: "Explain the latest forecast and plan", tool: "explain_plan", args: ["meter"] },
   { name: "goal", usage: "/goal <meter> <n> kW", description: "Set a meter's peak limit", tool: "set_goal", args: ["meter", "limit"] },
@@ -43,7 +55,7 @@ const PRESENT: Record<ArgKind, (text: string, meters: string[]) => boolean> = {
   limit: (text) => /\d\s*kw/.test(text),
 };
 
-export type Suggestion = { label: string; detail: string; /** the input's text when picked */ value: string };
+export type Suggestion = { label: string; detail: string /** the input's text when picked */; value: string };
 
 /**
  * Completion for the chat input: command names while the first word is typed, then the next
@@ -54,7 +66,11 @@ export function suggest(text: string, meters: string[]): Suggestion[] {
   const head = /^\/(\w*)$/.exec(text);
   if (head) {
     const typed = head[1].toLowerCase();
-    return COMMANDS.filter((c) => c.name.startsWith(typed) && c.name !== typed).map((c) => ({ label: `/${c.name}`, detail: c.description, value: `/${c.name}${c.usage === `/${c.name}` ? "" : " "}` }));
+    return COMMANDS.filter((c) => c.name.startsWith(typed) && c.name !== typed).map((c) => ({
+      label: `/${c.name}`,
+      detail: c.description,
+      value: `/${c.name}${c.usage === `/${c.name}` ? "" : " "}`,
+    }));
   }
   const match = /^\/(\w+)\s(.*)$/s.exec(text);
   const command = COMMANDS.find((c) => c.name === match?.[1].toLowerCase());
@@ -81,7 +97,12 @@ export function commandFor(text: string): Command | undefined {
 const DEFAULT_BY_RISK: Record<string, "allow" | "ask" | "deny"> = { read: "allow", write: "ask", share: "ask" };
 
 /** Whether a tool runs, asks first or is refused for this agent (chat-wide rules first), as the server decides. */
-export function permissionOf(tool: string, tools: ChatTool[], agent: Agent | undefined, settings: ChatSettings | null): "allow" | "ask" | "deny" {
+export function permissionOf(
+  tool: string,
+  tools: ChatTool[],
+  agent: Agent | undefined,
+  settings: ChatSettings | null,
+): "allow" | "ask" | "deny" {
   return settings?.rules[tool] ?? agent?.permissions[tool] ?? DEFAULT_BY_RISK[tools.find((t) => t.name === tool)?.risk ?? "write"] ?? "ask";
 }
 

@@ -38,12 +38,25 @@ function mergeCalls(calls: ToolCallRecord[], more: ToolCallRecord[]): ToolCallRe
 
 export function conversationReducer(state: ConversationState, action: ConversationAction): ConversationState {
   if (action.type === "open") {
-    return { sessionId: action.sessionId, loading: !!action.sessionId && !action.transcript, messages: action.transcript?.messages.map(done) ?? [], toolCalls: action.transcript?.toolCalls ?? [], pendingTurn: null };
+    return {
+      sessionId: action.sessionId,
+      loading: !!action.sessionId && !action.transcript,
+      messages: action.transcript?.messages.map(done) ?? [],
+      toolCalls: action.transcript?.toolCalls ?? [],
+      pendingTurn: null,
+    };
   }
   if (action.sessionId !== state.sessionId) return state;
   switch (action.type) {
     case "sent":
-      return { ...state, pendingTurn: action.localId, messages: [...state.messages, { id: action.localId, role: "user", text: action.text, at: new Date().toISOString(), status: "sending" }] };
+      return {
+        ...state,
+        pendingTurn: action.localId,
+        messages: [
+          ...state.messages,
+          { id: action.localId, role: "user", text: action.text, at: new Date().toISOString(), status: "sending" },
+        ],
+      };
     case "turn": {
       const [user, ...replies] = action.transcript.messages;
       const messages = state.messages.map((m) => (m.id === action.localId ? done(user) : m));
@@ -52,14 +65,24 @@ export function conversationReducer(state: ConversationState, action: Conversati
         if (at >= 0) messages[at] = done(reply);
         else messages.push(done(reply));
       }
-      return { ...state, messages, toolCalls: mergeCalls(state.toolCalls, action.transcript.toolCalls), pendingTurn: state.pendingTurn === action.localId ? null : state.pendingTurn };
+      return {
+        ...state,
+        messages,
+        toolCalls: mergeCalls(state.toolCalls, action.transcript.toolCalls),
+        pendingTurn: state.pendingTurn === action.localId ? null : state.pendingTurn,
+      };
     }
     case "failed":
-      return { ...state, pendingTurn: null, messages: state.messages.map((m) => (m.id === action.localId ? { ...m, status: "failed", error: action.error } : m)) };
+      return {
+        ...state,
+        pendingTurn: null,
+        messages: state.messages.map((m) => (m.id === action.localId ? { ...m, status: "failed", error: action.error } : m)),
+      };
     case "tool":
       return { ...state, toolCalls: mergeCalls(state.toolCalls, [action.call]) };
     case "message":
-      if (state.messages.some((m) => m.id === action.message.id)) return { ...state, messages: state.messages.map((m) => (m.id === action.message.id ? done(action.message) : m)) };
+      if (state.messages.some((m) => m.id === action.message.id))
+        return { ...state, messages: state.messages.map((m) => (m.id === action.message.id ? done(action.message) : m)) };
       return { ...state, messages: [...state.messages, done(action.message)] };
     case "summary": {
       if (state.messages.some((m) => m.id === action.message.id)) return state;
@@ -70,8 +93,18 @@ export function conversationReducer(state: ConversationState, action: Conversati
     }
     case "delta": {
       const existing = state.messages.find((m) => m.id === action.messageId);
-      if (!existing) return { ...state, messages: [...state.messages, { id: action.messageId, role: "assistant", text: action.text, at: new Date().toISOString(), status: "streaming" }] };
-      return { ...state, messages: state.messages.map((m) => (m.id === action.messageId ? { ...m, text: m.text + action.text, status: "streaming" } : m)) };
+      if (!existing)
+        return {
+          ...state,
+          messages: [
+            ...state.messages,
+            { id: action.messageId, role: "assistant", text: action.text, at: new Date().toISOString(), status: "streaming" },
+          ],
+        };
+      return {
+        ...state,
+        messages: state.messages.map((m) => (m.id === action.messageId ? { ...m, text: m.text + action.text, status: "streaming" } : m)),
+      };
     }
   }
 }

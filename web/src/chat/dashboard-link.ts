@@ -1,7 +1,7 @@
 import { useEffect, useRef, useSyncExternalStore } from "react";
-import type { LiveChannel } from "../live-socket";
 import type { ToolCallRecord } from "../api/chat";
 import type { Tab } from "../api/wattboard";
+import type { LiveChannel } from "../live-socket";
 
 /** What the dashboard lets the chat see and do: its tabs, the open one, and a reload. */
 export interface DashboardLink {
@@ -33,8 +33,12 @@ export function useChatLink(live: LiveChannel | null, link: DashboardLink) {
 
   useEffect(() => {
     const proxy: DashboardLink = {
-      get tabs() { return latest.current.tabs; },
-      get openTabId() { return latest.current.openTabId; },
+      get tabs() {
+        return latest.current.tabs;
+      },
+      get openTabId() {
+        return latest.current.openTabId;
+      },
       openTab: (id) => latest.current.openTab(id),
       refresh: () => latest.current.refresh(),
     };
@@ -83,7 +87,9 @@ export function noteToolCall(call: ToolCallRecord | undefined) {
 export function chartOf(call: ToolCallRecord): { id: string; tabId: string; title: string } | null {
   if ((call.tool !== "create_chart" && call.tool !== "update_chart") || call.error || !call.result) return null;
   const result = call.result as { id?: unknown; tabId?: unknown; title?: unknown };
-  return typeof result.id === "string" && typeof result.tabId === "string" ? { id: result.id, tabId: result.tabId, title: String(result.title ?? "Chart") } : null;
+  return typeof result.id === "string" && typeof result.tabId === "string"
+    ? { id: result.id, tabId: result.tabId, title: String(result.title ?? "Chart") }
+    : null;
 }
 
 /** Open the chart's tab on the dashboard (switching to it first) and point at the chart. */

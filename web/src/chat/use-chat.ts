@@ -1,12 +1,22 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { chatApi, type Agent, type ChatEngineName, type ChatMessage, type ChatSession, type ChatSettings, type ChatTool, type PermissionDecision, type ToolCallRecord } from "../api/chat";
+import {
+  type Agent,
+  type ChatEngineName,
+  type ChatMessage,
+  type ChatSession,
+  type ChatSettings,
+  type ChatTool,
+  chatApi,
+  type PermissionDecision,
+  type ToolCallRecord,
+} from "../api/chat";
 import { errorText } from "../api/client";
 import { wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { conversationReducer, emptyConversation } from "./conversation-state";
 import { noteToolCall } from "./dashboard-link";
-import { toolCallSentence, toolLabel } from "./tool-words";
 import type { Toast } from "./Toasts";
+import { toolCallSentence, toolLabel } from "./tool-words";
 
 const LAST_SESSION_KEY = "wattboard.chat.session";
 const DEFAULT_AGENT = "analyst";
@@ -75,7 +85,10 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
       () => {},
     );
     chatApi.settings().then(setSettings, () => {});
-    wattboard.listMeters().then((meters) => setMeterNames(meters.map((m) => m.name)), () => {});
+    wattboard.listMeters().then(
+      (meters) => setMeterNames(meters.map((m) => m.name)),
+      () => {},
+    );
   }, [open, report]);
 
   // Open the picked session's transcript (unless it is already shown: a session just created by sending).
@@ -104,17 +117,41 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
           const sessionOfEvent = payload.sessionId as string;
           // Another browser tab's turn: its question is not in the event, so read the whole transcript.
           if (sessionOfEvent === shown.current.sessionId && !shown.current.pendingTurn) {
-            chatApi.transcript(sessionOfEvent).then((transcript) => dispatch({ type: "open", sessionId: sessionOfEvent, transcript }), () => {});
+            chatApi.transcript(sessionOfEvent).then(
+              (transcript) => dispatch({ type: "open", sessionId: sessionOfEvent, transcript }),
+              () => {},
+            );
           } else dispatch({ type: "message", sessionId: sessionOfEvent, message: payload.message as ChatMessage });
         } else if (event.type === "chat.compacted") {
-          dispatch({ type: "summary", sessionId: payload.sessionId as string, message: payload.message as ChatMessage, afterMessageId: payload.afterMessageId as string });
-          callbacks.current.notify({ text: `Earlier messages were summarized to fit the model's context (${payload.messagesSummarized} messages)`, tone: "ok" });
+          dispatch({
+            type: "summary",
+            sessionId: payload.sessionId as string,
+            message: payload.message as ChatMessage,
+            afterMessageId: payload.afterMessageId as string,
+          });
+          callbacks.current.notify({
+            text: `Earlier messages were summarized to fit the model's context (${payload.messagesSummarized} messages)`,
+            tone: "ok",
+          });
         } else if (event.type === "chat.delta") {
-          dispatch({ type: "delta", sessionId: payload.sessionId as string, messageId: payload.messageId as string, text: String(payload.delta ?? "") });
+          dispatch({
+            type: "delta",
+            sessionId: payload.sessionId as string,
+            messageId: payload.messageId as string,
+            text: String(payload.delta ?? ""),
+          });
         } else if (event.type === "permission.request") {
           const request = payload as unknown as PermissionRequest;
-          setRequests((all) => [...all.filter((r) => r.id !== request.id), { ...request, deadline: Date.now() + request.timeoutSeconds * 1000 }]);
-          if (!callbacks.current.open) callbacks.current.notify({ text: `${request.agent} asks to ${toolLabel(request.tool).toLowerCase()}`, tone: "warn", action: { label: "Review", run: callbacks.current.reveal } });
+          setRequests((all) => [
+            ...all.filter((r) => r.id !== request.id),
+            { ...request, deadline: Date.now() + request.timeoutSeconds * 1000 },
+          ]);
+          if (!callbacks.current.open)
+            callbacks.current.notify({
+              text: `${request.agent} asks to ${toolLabel(request.tool).toLowerCase()}`,
+              tone: "warn",
+              action: { label: "Review", run: callbacks.current.reveal },
+            });
         } else if (event.type === "permission.resolved") {
           setRequests((all) => all.filter((r) => r.id !== payload.id));
         }
@@ -165,7 +202,9 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
       chatApi.updateSession(session.id, { agentId: next }).then(touch, report);
     }
     if (picked) {
-      const asks = Object.entries(picked.permissions).filter(([, p]) => p === "ask").map(([tool]) => toolLabel(tool).toLowerCase());
+      const asks = Object.entries(picked.permissions)
+        .filter(([, p]) => p === "ask")
+        .map(([tool]) => toolLabel(tool).toLowerCase());
       notify({ text: `${picked.name} answers now${asks.length ? `; asks before: ${asks.join(", ")}` : ""}`, tone: "info" });
     }
   }

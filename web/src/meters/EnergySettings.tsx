@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import type { FlexibleAssets, TariffSetting } from "../../../worker/meters/energy-contract";
 import { errorText } from "../api/client";
-import { wattboard, type Meter } from "../api/wattboard";
+import { type Meter, wattboard } from "../api/wattboard";
 
 type TariffKind = "default" | TariffSetting["kind"];
 type Period = { from: string; to: string; price: number };
@@ -73,18 +73,30 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
         {kind === "tou" && (
           <>
             <label>
-              Price outside the periods <input type="number" step="0.001" value={defaultPrice} onChange={(e) => setDefaultPrice(num(e.target.value))} />
+              Price outside the periods{" "}
+              <input type="number" step="0.001" value={defaultPrice} onChange={(e) => setDefaultPrice(num(e.target.value))} />
             </label>
             {periods.map((period, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: periods have no id, and a row holds no state of its own (controlled inputs), so a removed row cannot leave its values on another.
               <div className="inline" key={i}>
-                <label>From <input type="time" value={period.from} onChange={(e) => setPeriod(i, { from: e.target.value })} /></label>
-                <label>To <input type="time" value={period.to} onChange={(e) => setPeriod(i, { to: e.target.value })} /></label>
-                <label>Price <input type="number" step="0.001" value={period.price} onChange={(e) => setPeriod(i, { price: num(e.target.value) })} /></label>
-                <button type="button" onClick={() => setPeriods(periods.filter((_, j) => j !== i))} disabled={periods.length === 1}>Remove</button>
+                <label>
+                  From <input type="time" value={period.from} onChange={(e) => setPeriod(i, { from: e.target.value })} />
+                </label>
+                <label>
+                  To <input type="time" value={period.to} onChange={(e) => setPeriod(i, { to: e.target.value })} />
+                </label>
+                <label>
+                  Price{" "}
+                  <input type="number" step="0.001" value={period.price} onChange={(e) => setPeriod(i, { price: num(e.target.value) })} />
+                </label>
+                <button type="button" onClick={() => setPeriods(periods.filter((_, j) => j !== i))} disabled={periods.length === 1}>
+                  Remove
+                </button>
               </div>
             ))}
-            <button type="button" onClick={() => setPeriods([...periods, { from: "12:00", to: "14:00", price: defaultPrice }])}>Add a period</button>
+            <button type="button" onClick={() => setPeriods([...periods, { from: "12:00", to: "14:00", price: defaultPrice }])}>
+              Add a period
+            </button>
           </>
         )}
       </fieldset>
@@ -92,28 +104,68 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
       <fieldset>
         <legend>Flexible assets</legend>
         <label className="check">
-          <input type="checkbox" checked={battery !== null} onChange={(e) => setBattery(e.target.checked ? { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 } : null)} />
+          <input
+            type="checkbox"
+            checked={battery !== null}
+            onChange={(e) => setBattery(e.target.checked ? { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 } : null)}
+          />
           Home battery
         </label>
         {battery && (
           <div className="inline">
-            <label>Capacity (kWh) <input type="number" step="0.1" min="0.1" value={battery.capacityKwh} onChange={(e) => setBattery({ ...battery, capacityKwh: num(e.target.value) })} /></label>
-            <label>Power (kW) <input type="number" step="0.1" min="0.1" value={battery.powerKw} onChange={(e) => setBattery({ ...battery, powerKw: num(e.target.value) })} /></label>
+            <label>
+              Capacity (kWh){" "}
+              <input
+                type="number"
+                step="0.1"
+                min="0.1"
+                value={battery.capacityKwh}
+                onChange={(e) => setBattery({ ...battery, capacityKwh: num(e.target.value) })}
+              />
+            </label>
+            <label>
+              Power (kW){" "}
+              <input
+                type="number"
+                step="0.1"
+                min="0.1"
+                value={battery.powerKw}
+                onChange={(e) => setBattery({ ...battery, powerKw: num(e.target.value) })}
+              />
+            </label>
           </div>
         )}
         {loads.map((load, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: loads have no id, and a row holds no state of its own (controlled inputs), so a removed row cannot leave its values on another.
           <div className="inline" key={i}>
-            <label>Flexible load <input value={load.name} maxLength={40} onChange={(e) => setLoad(i, { name: e.target.value })} /></label>
-            <label>Energy (kWh) <input type="number" step="0.1" value={load.energyKwh} onChange={(e) => setLoad(i, { energyKwh: num(e.target.value) })} /></label>
-            <label>Power (kW) <input type="number" step="0.1" value={load.powerKw} onChange={(e) => setLoad(i, { powerKw: num(e.target.value) })} /></label>
-            <label>From hour <input type="number" min="0" max="23" value={load.fromHour} onChange={(e) => setLoad(i, { fromHour: num(e.target.value) })} /></label>
-            <label>Done by hour <input type="number" min="0" max="24" value={load.toHour} onChange={(e) => setLoad(i, { toHour: num(e.target.value) })} /></label>
-            <button type="button" onClick={() => setLoads(loads.filter((_, j) => j !== i))}>Remove</button>
+            <label>
+              Flexible load <input value={load.name} maxLength={40} onChange={(e) => setLoad(i, { name: e.target.value })} />
+            </label>
+            <label>
+              Energy (kWh){" "}
+              <input type="number" step="0.1" value={load.energyKwh} onChange={(e) => setLoad(i, { energyKwh: num(e.target.value) })} />
+            </label>
+            <label>
+              Power (kW){" "}
+              <input type="number" step="0.1" value={load.powerKw} onChange={(e) => setLoad(i, { powerKw: num(e.target.value) })} />
+            </label>
+            <label>
+              From hour{" "}
+              <input type="number" min="0" max="23" value={load.fromHour} onChange={(e) => setLoad(i, { fromHour: num(e.target.value) })} />
+            </label>
+            <label>
+              Done by hour{" "}
+              <input type="number" min="0" max="24" value={load.toHour} onChange={(e) => setLoad(i, { toHour: num(e.target.value) })} />
+            </label>
+            <button type="button" onClick={() => setLoads(loads.filter((_, j) => j !== i))}>
+              Remove
+            </button>
           </div>
         ))}
         {loads.length < MAX_LOADS && (
-          <button type="button" onClick={() => setLoads([...loads, { name: "EV", energyKwh: 10, powerKw: 3.7, fromHour: 19, toHour: 7 }])}>Add a flexible load (EV, dishwasher…)</button>
+          <button type="button" onClick={() => setLoads([...loads, { name: "EV", energyKwh: 10, powerKw: 3.7, fromHour: 19, toHour: 7 }])}>
+            Add a flexible load (EV, dishwasher…)
+          </button>
         )}
         <label>
           Peak limit (kW, optional: you are told when the forecast goes above it)
@@ -121,9 +173,19 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
         </label>
       </fieldset>
       <div className="row">
-        <button type="submit" className="primary">Save tariff & assets</button>
-        {status.saved && <span className="muted" role="status">Saved. The next run plans with these.</span>}
-        {status.error && <span className="error" role="alert">{status.error}</span>}
+        <button type="submit" className="primary">
+          Save tariff & assets
+        </button>
+        {status.saved && (
+          <span className="muted" role="status">
+            Saved. The next run plans with these.
+          </span>
+        )}
+        {status.error && (
+          <span className="error" role="alert">
+            {status.error}
+          </span>
+        )}
       </div>
     </form>
   );

@@ -1,6 +1,6 @@
-import { Fragment, useCallback, useEffect, useState, type FormEvent } from "react";
+import { type FormEvent, Fragment, useCallback, useEffect, useState } from "react";
 import { errorText } from "../api/client";
-import { wattboard, type Meter, type MeterWithWebhook } from "../api/wattboard";
+import { type Meter, type MeterWithWebhook, wattboard } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
 import type { LiveChannel } from "../live-socket";
 import { ErrorBanner } from "../ui/ErrorBanner";
@@ -42,14 +42,25 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
   const [error, setError] = useState<string | null>(null);
   const [credentials, setCredentials] = useState<MeterWithWebhook | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
-  const [form, setForm] = useState({ name: "", timezone: Intl.DateTimeFormat().resolvedOptions().timeZone, kind: "site" as "site" | "device", parentId: "" });
+  const [form, setForm] = useState({
+    name: "",
+    timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    kind: "site" as "site" | "device",
+    parentId: "",
+  });
 
   const report = useCallback((caught: unknown) => setError(errorText(caught)), []);
   // A live reading may arrive while the list is in flight: keep the newer of the two.
   const reload = useCallback(
     () =>
       wattboard.listMeters().then(
-        (fetched) => setMeters((current) => fetched.map((m) => ({ ...m, lastReadingAt: newer(m.lastReadingAt, current?.find((c) => c.id === m.id)?.lastReadingAt ?? null) }))),
+        (fetched) =>
+          setMeters((current) =>
+            fetched.map((m) => ({
+              ...m,
+              lastReadingAt: newer(m.lastReadingAt, current?.find((c) => c.id === m.id)?.lastReadingAt ?? null),
+            })),
+          ),
         report,
       ),
     [report],
@@ -63,7 +74,9 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
     const unsubscribe = live?.subscribe((event) => {
       if (event.type !== "meter.readings") return;
       const { meterId, newestTs } = event.payload as { meterId: string; newestTs: string };
-      setMeters((current) => current?.map((m) => (m.id === meterId ? { ...m, lastReadingAt: newer(m.lastReadingAt, newestTs) } : m)) ?? current);
+      setMeters(
+        (current) => current?.map((m) => (m.id === meterId ? { ...m, lastReadingAt: newer(m.lastReadingAt, newestTs) } : m)) ?? current,
+      );
     });
     return () => {
       clearInterval(timer);
@@ -74,7 +87,12 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
   async function create(event: FormEvent) {
     event.preventDefault();
     try {
-      const created = await wattboard.createMeter({ name: form.name, timezone: form.timezone, kind: form.kind, ...(form.kind === "device" && form.parentId ? { parentId: form.parentId } : {}) });
+      const created = await wattboard.createMeter({
+        name: form.name,
+        timezone: form.timezone,
+        kind: form.kind,
+        ...(form.kind === "device" && form.parentId ? { parentId: form.parentId } : {}),
+      });
       setCredentials(created);
       setForm({ ...form, name: "" });
       setError(null);
@@ -130,35 +148,62 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
           <h3>Webhook for {credentials.name}</h3>
           <p>
             <strong>Copy the secret now: it is shown only once.</strong> Meters sign each POST with it; see the example below.
-            {credentials.webhook.previousSecretValidUntil && ` The previous secret keeps working until ${new Date(credentials.webhook.previousSecretValidUntil).toLocaleString()}.`}
+            {credentials.webhook.previousSecretValidUntil &&
+              ` The previous secret keeps working until ${new Date(credentials.webhook.previousSecretValidUntil).toLocaleString()}.`}
           </p>
           <dl>
             <dt>URL</dt>
-            <dd><code>{credentials.webhook.url}</code></dd>
+            <dd>
+              <code>{credentials.webhook.url}</code>
+            </dd>
             <dt>Secret</dt>
-            <dd><code data-testid="webhook-secret">{credentials.webhook.secret}</code></dd>
+            <dd>
+              <code data-testid="webhook-secret">{credentials.webhook.secret}</code>
+            </dd>
           </dl>
           {awaited && (
             <p role="status" className={firstReadingAt ? "first-reading ok" : "first-reading muted"}>
-              {firstReadingAt ? `✓ First reading received (${when.format(new Date(firstReadingAt))}).` : "Waiting for the first reading… run the example below to send one."}
+              {firstReadingAt
+                ? `✓ First reading received (${when.format(new Date(firstReadingAt))}).`
+                : "Waiting for the first reading… run the example below to send one."}
             </p>
           )}
-          <pre className="snippet" data-testid="curl-example">{curlExample(credentials.webhook.url, credentials.webhook.secret)}</pre>
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(curlExample(credentials.webhook.url, credentials.webhook.secret)).catch(report)}>Copy example</button>{" "}
-          <button type="button" onClick={() => setCredentials(null)}>Done</button>
+          <pre className="snippet" data-testid="curl-example">
+            {curlExample(credentials.webhook.url, credentials.webhook.secret)}
+          </pre>
+          <button
+            type="button"
+            onClick={() =>
+              void navigator.clipboard?.writeText(curlExample(credentials.webhook.url, credentials.webhook.secret)).catch(report)
+            }
+          >
+            Copy example
+          </button>{" "}
+          <button type="button" onClick={() => setCredentials(null)}>
+            Done
+          </button>
         </section>
       )}
 
       {meters && meters.length === 0 && (
         <div className="empty">
           <h3>No meters yet</h3>
-          <p>Add one below: you get its webhook URL, a secret and a curl command that posts a first reading. Point the meter (or its gateway) at that URL.</p>
+          <p>
+            Add one below: you get its webhook URL, a secret and a curl command that posts a first reading. Point the meter (or its gateway)
+            at that URL.
+          </p>
         </div>
       )}
       {meters && meters.length > 0 && (
         <table className="card meter-table">
           <thead>
-            <tr><th>Meter</th><th className="wide-only">Kind</th><th className="wide-only">Time zone</th><th>Status</th><th /></tr>
+            <tr>
+              <th>Meter</th>
+              <th className="wide-only">Kind</th>
+              <th className="wide-only">Time zone</th>
+              <th>Status</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
             {meterTree(meters).map(({ meter, depth }) => {
@@ -170,10 +215,19 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
                     <td className={depth ? "device" : undefined}>{meter.name}</td>
                     <td className="wide-only">{meter.kind === "site" ? "Site" : "Sub-meter"}</td>
                     <td className="wide-only">{meter.timezone}</td>
-                    <td data-testid="meter-status"><span className={receiving ? "dot live" : "dot"} aria-hidden="true" /> {label}</td>
+                    <td data-testid="meter-status">
+                      <span className={receiving ? "dot live" : "dot"} aria-hidden="true" /> {label}
+                    </td>
                     <td className="actions">
-                      <button type="button" aria-expanded={open} onClick={() => setOpenId(open ? null : meter.id)}>{open ? "Close" : "Tariff & forecast"}</button>{" "}
-                      <button type="button" onClick={() => void rotate(meter)}>New secret</button> <button type="button" onClick={() => void remove(meter)}>Delete</button>
+                      <button type="button" aria-expanded={open} onClick={() => setOpenId(open ? null : meter.id)}>
+                        {open ? "Close" : "Tariff & forecast"}
+                      </button>{" "}
+                      <button type="button" onClick={() => void rotate(meter)}>
+                        New secret
+                      </button>{" "}
+                      <button type="button" onClick={() => void remove(meter)}>
+                        Delete
+                      </button>
                     </td>
                   </tr>
                   {open && (
@@ -193,8 +247,19 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
 
       <form className="card meter-form" onSubmit={create}>
         <h3>Add a meter</h3>
-        <label>Name <input required maxLength={100} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="Main house" /></label>
-        <label>Time zone <input required value={form.timezone} onChange={(e) => setForm({ ...form, timezone: e.target.value })} /></label>
+        <label>
+          Name{" "}
+          <input
+            required
+            maxLength={100}
+            value={form.name}
+            onChange={(e) => setForm({ ...form, name: e.target.value })}
+            placeholder="Main house"
+          />
+        </label>
+        <label>
+          Time zone <input required value={form.timezone} onChange={(e) => setForm({ ...form, timezone: e.target.value })} />
+        </label>
         <label>
           Kind
           <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as "site" | "device" })}>
@@ -207,11 +272,17 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
             Site
             <select value={form.parentId} onChange={(e) => setForm({ ...form, parentId: e.target.value })}>
               <option value="">None</option>
-              {sites.map((site) => <option key={site.id} value={site.id}>{site.name}</option>)}
+              {sites.map((site) => (
+                <option key={site.id} value={site.id}>
+                  {site.name}
+                </option>
+              ))}
             </select>
           </label>
         )}
-        <button type="submit" className="primary">Create meter</button>
+        <button type="submit" className="primary">
+          Create meter
+        </button>
       </form>
     </main>
   );

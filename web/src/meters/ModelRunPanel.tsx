@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { ApiRequestError, errorText } from "../api/client";
-import { wattboard, type Meter, type ModelRun } from "../api/wattboard";
+import { type Meter, type ModelRun, wattboard } from "../api/wattboard";
 import { localTime } from "../charts/chart-data";
 import { useTheme } from "../theme";
 
@@ -47,21 +47,48 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
           {state === "running" ? "Running…" : "Run forecast now"}
         </button>
       </header>
-      {error && <p className="error" role="alert">{error}</p>}
-      {state === "none" && !error && <p className="muted">No run yet. The model runs by itself as readings arrive (it needs a day of history), or run it now.</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {state === "none" && !error && (
+        <p className="muted">No run yet. The model runs by itself as readings arrive (it needs a day of history), or run it now.</p>
+      )}
       {run && f && (
         <>
           <p className="explanation">{run.explanation}</p>
           <dl className="figures">
-            <div><dt>Next 24 h</dt><dd>{f.forecastKwh.toFixed(1)} kWh</dd></div>
-            <div><dt>Cost with the plan</dt><dd>{money(f.expectedCost)}</dd></div>
-            <div><dt>Saves</dt><dd>{money(f.savings)}</dd></div>
-            <div><dt>Peak</dt><dd>{f.peakKw.toFixed(1)} kW</dd></div>
+            <div>
+              <dt>Next 24 h</dt>
+              <dd>{f.forecastKwh.toFixed(1)} kWh</dd>
+            </div>
+            <div>
+              <dt>Cost with the plan</dt>
+              <dd>{money(f.expectedCost)}</dd>
+            </div>
+            <div>
+              <dt>Saves</dt>
+              <dd>{money(f.savings)}</dd>
+            </div>
+            <div>
+              <dt>Peak</dt>
+              <dd>{f.peakKw.toFixed(1)} kW</dd>
+            </div>
           </dl>
           {f.defaultTariff && <p className="muted">No tariff set: a flat default price was used. Set the tariff above for real costs.</p>}
-          {run.findings.length > 0 && <ul className="findings">{run.findings.map((finding) => <li key={finding.kind}>{finding.message}</li>)}</ul>}
+          {run.findings.length > 0 && (
+            <ul className="findings">
+              {run.findings.map((finding) => (
+                <li key={finding.kind}>{finding.message}</li>
+              ))}
+            </ul>
+          )}
           <RunChart run={run} zone={meter.timezone} />
-          <p className="muted">Run {new Date(run.createdAt).toLocaleString()} ({run.trigger === "manual" ? "on request" : "automatic"}, model {run.modelVersion}).</p>
+          <p className="muted">
+            Run {new Date(run.createdAt).toLocaleString()} ({run.trigger === "manual" ? "on request" : "automatic"}, model{" "}
+            {run.modelVersion}).
+          </p>
         </>
       )}
     </section>
@@ -82,9 +109,33 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
       void Plotly.react(
         element,
         [
-          { type: "bar", x, y: run.forecastKwh, name: "Forecast use", marker: { color: "#7a5cc988" }, hovertemplate: "%{y:.2f} kWh<extra>forecast</extra>" },
-          { type: "scatter", mode: "lines", x, y: run.plan.map((h) => h.gridKwh), name: "Planned from grid", line: { color: "#2a9d6f", width: 2, shape: "hv" }, hovertemplate: "%{y:.2f} kWh<extra>plan</extra>" },
-          { type: "scatter", mode: "lines", x, y: run.plan.map((h) => h.priceKwh), name: "Price", yaxis: "y2", line: { color: "#d9860b", width: 1.2, dash: "dot", shape: "hv" }, hovertemplate: "%{y:.3f}/kWh<extra>price</extra>" },
+          {
+            type: "bar",
+            x,
+            y: run.forecastKwh,
+            name: "Forecast use",
+            marker: { color: "#7a5cc988" },
+            hovertemplate: "%{y:.2f} kWh<extra>forecast</extra>",
+          },
+          {
+            type: "scatter",
+            mode: "lines",
+            x,
+            y: run.plan.map((h) => h.gridKwh),
+            name: "Planned from grid",
+            line: { color: "#2a9d6f", width: 2, shape: "hv" },
+            hovertemplate: "%{y:.2f} kWh<extra>plan</extra>",
+          },
+          {
+            type: "scatter",
+            mode: "lines",
+            x,
+            y: run.plan.map((h) => h.priceKwh),
+            name: "Price",
+            yaxis: "y2",
+            line: { color: "#d9860b", width: 1.2, dash: "dot", shape: "hv" },
+            hovertemplate: "%{y:.3f}/kWh<extra>price</extra>",
+          },
         ] as Plotly.Data[],
         {
           height: 260,
@@ -94,7 +145,14 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
           font: { color: color("--muted"), size: 11 },
           xaxis: { gridcolor: color("--grid"), automargin: true, title: { text: `Hour (${zone})`, standoff: 6 } },
           yaxis: { gridcolor: color("--grid"), title: { text: "kWh per hour" }, rangemode: "tozero" },
-          yaxis2: { overlaying: "y", side: "right", title: { text: `price (${run.figures.currency}/kWh)` }, showgrid: false, tickformat: ".2f", automargin: true },
+          yaxis2: {
+            overlaying: "y",
+            side: "right",
+            title: { text: `price (${run.figures.currency}/kWh)` },
+            showgrid: false,
+            tickformat: ".2f",
+            automargin: true,
+          },
           legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
           hovermode: "x unified",
         },

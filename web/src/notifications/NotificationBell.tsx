@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import { errorText } from "../api/client";
-import { notificationsApi, type Notification } from "../api/notifications";
+import { type Notification, notificationsApi } from "../api/notifications";
 import type { LiveChannel } from "../live-socket";
 
 function ago(iso: string): string {
@@ -98,20 +98,47 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
           setFresh(false);
         }}
       >
-        <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+        <svg
+          aria-hidden="true"
+          width="18"
+          height="18"
+          viewBox="0 0 24 24"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
           <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
         </svg>
-        {unread > 0 && <span className="badge" data-testid="unread-count">{unread > 99 ? "99+" : unread}</span>}
+        {unread > 0 && (
+          <span className="badge" data-testid="unread-count">
+            {unread > 99 ? "99+" : unread}
+          </span>
+        )}
       </button>
       {open && (
         <section className="card inbox" aria-label="Notifications">
           <header>
             <h2>Notifications</h2>
-            {unread > 0 && <button type="button" onClick={() => void readAll()}>Mark all read</button>}
+            {unread > 0 && (
+              <button type="button" onClick={() => void readAll()}>
+                Mark all read
+              </button>
+            )}
           </header>
-          {error && <p className="error" role="alert">{error}</p>}
-          {items.length === 0 && <p className="muted empty-inbox">Nothing yet. When the model finds something worth knowing about your meters (a peak above your limit, a plan that saves money, unusual consumption), it appears here.</p>}
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
+          {items.length === 0 && (
+            <p className="muted empty-inbox">
+              Nothing yet. When the model finds something worth knowing about your meters (a peak above your limit, a plan that saves money,
+              unusual consumption), it appears here.
+            </p>
+          )}
           <ul>
             {items.map((notification) => (
               <li key={notification.id} className={notification.read ? "read" : "unread"}>
@@ -123,7 +150,12 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
                     {notification.context[0] && ` · from your chat "${notification.context[0].sessionTitle}"`}
                   </span>
                 </button>
-                <button type="button" className="dismiss" aria-label={`Delete "${notification.title}"`} onClick={() => void remove(notification)}>
+                <button
+                  type="button"
+                  className="dismiss"
+                  aria-label={`Delete "${notification.title}"`}
+                  onClick={() => void remove(notification)}
+                >
                   ×
                 </button>
               </li>

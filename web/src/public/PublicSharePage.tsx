@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from "react";
+import { SHARE_TOKEN_PATTERN } from "../../../worker/id-contract";
 import { ApiRequestError } from "../api/client";
-import { sharesApi, type PublicShare } from "../api/shares";
+import { type PublicShare, sharesApi } from "../api/shares";
 import type { SeriesSet } from "../api/wattboard";
 import { chartTraces } from "../charts/chart-data";
-import { SHARE_TOKEN_PATTERN } from "../../../worker/id-contract";
 
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 /** Viewers see new readings without reloading; the API caches a share for 10 s. */

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { errorText } from "../api/client";
-import { sharesApi, type Share } from "../api/shares";
+import { type Share, sharesApi } from "../api/shares";
 import { Dialog } from "../ui/Dialog";
 import "./shares.css";
 
@@ -64,35 +64,51 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
 
   return (
     <Dialog title={`Share “${title}”`} onClose={onClose} className="share-dialog">
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {!share && !error && <p className="muted">Making a link…</p>}
       {share && revoked && (
         <div className="share-body">
           <p>The link is revoked: anyone who opens it now sees that it is no longer available.</p>
-          <button type="button" className="primary" onClick={() => void renew({})}>Make a new link</button>
+          <button type="button" className="primary" onClick={() => void renew({})}>
+            Make a new link
+          </button>
         </div>
       )}
       {share && !revoked && (
         <div className="share-body">
-          <p className="muted">Anyone with the link can see this {kind === "tab" ? "tab's charts" : "chart"} and its data, live, without an account. Nothing else of your account is reachable from it.</p>
+          <p className="muted">
+            Anyone with the link can see this {kind === "tab" ? "tab's charts" : "chart"} and its data, live, without an account. Nothing
+            else of your account is reachable from it.
+          </p>
           <label>
             Link
             <span className="copy-row">
               <input readOnly value={share.url} aria-label="Share link" onFocus={(e) => e.target.select()} />
-              <button type="button" onClick={() => void copy(share.url, "link")}>{copied === "link" ? "Copied" : "Copy link"}</button>
+              <button type="button" onClick={() => void copy(share.url, "link")}>
+                {copied === "link" ? "Copied" : "Copy link"}
+              </button>
             </span>
           </label>
           <label>
             Embed code
             <span className="copy-row">
               <input readOnly value={embedCode(share, title)} aria-label="Embed code" onFocus={(e) => e.target.select()} />
-              <button type="button" onClick={() => void copy(embedCode(share, title), "embed")}>{copied === "embed" ? "Copied" : "Copy embed"}</button>
+              <button type="button" onClick={() => void copy(embedCode(share, title), "embed")}>
+                {copied === "embed" ? "Copied" : "Copy embed"}
+              </button>
             </span>
           </label>
           <div className="share-options">
             <label>
               Expires
-              <select value={EXPIRY.some((e) => e.days === expiryDays) ? expiryDays : 0} onChange={(e) => void renew({ days: Number(e.target.value) })}>
+              <select
+                value={EXPIRY.some((e) => e.days === expiryDays) ? expiryDays : 0}
+                onChange={(e) => void renew({ days: Number(e.target.value) })}
+              >
                 {EXPIRY.map((option) => (
                   <option key={option.days} value={option.days}>
                     {option.label}
@@ -101,14 +117,24 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
               </select>
             </label>
             <label className="check">
-              <input type="checkbox" checked={share.viewerMayChangeRange} onChange={(e) => void renew({ viewerMayChangeRange: e.target.checked })} />
+              <input
+                type="checkbox"
+                checked={share.viewerMayChangeRange}
+                onChange={(e) => void renew({ viewerMayChangeRange: e.target.checked })}
+              />
               Viewers may change the time range
             </label>
           </div>
-          <p className="muted small">Changing these makes a new link and revokes this one. {share.viewCount} view{share.viewCount === 1 ? "" : "s"} so far.</p>
+          <p className="muted small">
+            Changing these makes a new link and revokes this one. {share.viewCount} view{share.viewCount === 1 ? "" : "s"} so far.
+          </p>
           <footer className="share-actions">
-            <a href={share.url} target="_blank" rel="noreferrer">Open the link</a>
-            <button type="button" className="danger" onClick={() => void revoke()}>Revoke link</button>
+            <a href={share.url} target="_blank" rel="noreferrer">
+              Open the link
+            </a>
+            <button type="button" className="danger" onClick={() => void revoke()}>
+              Revoke link
+            </button>
           </footer>
         </div>
       )}

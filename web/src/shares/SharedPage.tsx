@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { errorText } from "../api/client";
-import { sharesApi, type Share } from "../api/shares";
+import { type Share, sharesApi } from "../api/shares";
 import "./shares.css";
 
 /** Every public link of the person: what it shows, how often it was opened, and revoke. */
@@ -25,23 +25,46 @@ export function SharedPage() {
   return (
     <main className="workspace shared-page">
       <h2>Shared links</h2>
-      {error && <p className="error" role="alert">{error}</p>}
-      {shares?.length === 0 && <p className="muted">Nothing is shared. Share a chart from its ⋯ menu, or a whole tab from the tab's menu.</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {shares?.length === 0 && (
+        <p className="muted">Nothing is shared. Share a chart from its ⋯ menu, or a whole tab from the tab's menu.</p>
+      )}
       {shares && shares.length > 0 && (
         <table className="card">
           <thead>
-            <tr><th>Link</th><th>Shows</th><th>Expires</th><th>Views</th><th /></tr>
+            <tr>
+              <th>Link</th>
+              <th>Shows</th>
+              <th>Expires</th>
+              <th>Views</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
             {shares.map((share) => {
               const expired = share.expiresAt !== null && Date.parse(share.expiresAt) <= now;
               return (
                 <tr key={share.token}>
-                  <td><a href={share.url} target="_blank" rel="noreferrer">{share.url}</a></td>
-                  <td>{share.title ? `${share.kind === "tab" ? "Tab" : "Chart"} “${share.title}”` : "Deleted since"}{share.viewerMayChangeRange ? " · viewers pick the range" : ""}</td>
+                  <td>
+                    <a href={share.url} target="_blank" rel="noreferrer">
+                      {share.url}
+                    </a>
+                  </td>
+                  <td>
+                    {share.title ? `${share.kind === "tab" ? "Tab" : "Chart"} “${share.title}”` : "Deleted since"}
+                    {share.viewerMayChangeRange ? " · viewers pick the range" : ""}
+                  </td>
                   <td>{share.expiresAt ? (expired ? "Expired" : new Date(share.expiresAt).toLocaleString()) : "Never"}</td>
                   <td>{share.viewCount}</td>
-                  <td><button type="button" className="danger" onClick={() => void revoke(share)}>Revoke</button></td>
+                  <td>
+                    <button type="button" className="danger" onClick={() => void revoke(share)}>
+                      Revoke
+                    </button>
+                  </td>
                 </tr>
               );
             })}

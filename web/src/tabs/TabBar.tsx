@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type KeyboardEvent } from "react";
+import { type FormEvent, type KeyboardEvent, useState } from "react";
 import type { Tab } from "../api/wattboard";
 import { ShareDialog } from "../shares/ShareDialog";
 import { Menu } from "../ui/Menu";
@@ -54,7 +54,12 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
             />
           ) : (
             // biome-ignore lint/a11y/noStaticElementInteractions: the slot is only the mouse drop target around a tab and its menu; the keyboard reorders with Alt+arrows on the tab itself (onTabKey).
-            <span key={tab.id} className={dragging && dragging !== tab.id ? "tab-slot drop-target" : "tab-slot"} onDragOver={(e) => dragging && e.preventDefault()} onDrop={() => dragging && actions.move(dragging, index)}>
+            <span
+              key={tab.id}
+              className={dragging && dragging !== tab.id ? "tab-slot drop-target" : "tab-slot"}
+              onDragOver={(e) => dragging && e.preventDefault()}
+              onDrop={() => dragging && actions.move(dragging, index)}
+            >
               <button
                 type="button"
                 id={`tab-${tab.id}`}
@@ -79,8 +84,16 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
                   label={`Tab actions for ${tab.title}`}
                   items={[
                     { label: "Rename", onSelect: () => setRenaming(tab.id) },
-                    { label: "Move left", onSelect: () => actions.move(tab.id, index - 1), disabledReason: index === 0 ? "already first" : undefined },
-                    { label: "Move right", onSelect: () => actions.move(tab.id, index + 1), disabledReason: index === tabs.length - 1 ? "already last" : undefined },
+                    {
+                      label: "Move left",
+                      onSelect: () => actions.move(tab.id, index - 1),
+                      disabledReason: index === 0 ? "already first" : undefined,
+                    },
+                    {
+                      label: "Move right",
+                      onSelect: () => actions.move(tab.id, index + 1),
+                      disabledReason: index === tabs.length - 1 ? "already last" : undefined,
+                    },
                     { label: "Share tab", onSelect: () => setSharing(tab) },
                     "separator",
                     { label: "Delete tab", danger: true, onSelect: () => actions.remove(tab) },
@@ -106,9 +119,23 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
 function RenameField({ tab, onDone }: { tab: Tab; onDone: (title: string | null) => void }) {
   const [title, setTitle] = useState(tab.title);
   return (
-    <form className="tab-form" onSubmit={(e) => { e.preventDefault(); onDone(title.trim()); }}>
-      {/* biome-ignore lint/a11y/noAutofocus: an inline editor (F2 or double-click) takes the focus when it opens, as a dialog does (WAI-ARIA APG). */}
-      <input aria-label={`Rename ${tab.title}`} autoFocus value={title} maxLength={100} onChange={(e) => setTitle(e.target.value)} onBlur={() => onDone(title.trim())} onKeyDown={(e) => e.key === "Escape" && onDone(null)} />
+    <form
+      className="tab-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onDone(title.trim());
+      }}
+    >
+      <input
+        aria-label={`Rename ${tab.title}`}
+        // biome-ignore lint/a11y/noAutofocus: an inline editor (F2 or double-click) takes the focus when it opens, as a dialog does (WAI-ARIA APG).
+        autoFocus
+        value={title}
+        maxLength={100}
+        onChange={(e) => setTitle(e.target.value)}
+        onBlur={() => onDone(title.trim())}
+        onKeyDown={(e) => e.key === "Escape" && onDone(null)}
+      />
     </form>
   );
 }
@@ -123,9 +150,19 @@ function NewTabField({ create, onDone }: { create: (title: string) => Promise<vo
   }
   return (
     <form className="tab-form" onSubmit={submit}>
-      {/* biome-ignore lint/a11y/noAutofocus: an inline editor ("+ New tab") takes the focus when it opens, as a dialog does (WAI-ARIA APG). */}
-      <input aria-label="New tab title" placeholder="Tab name, e.g. Heating" autoFocus value={title} maxLength={100} onChange={(e) => setTitle(e.target.value)} onKeyDown={(e) => e.key === "Escape" && onDone()} />
-      <button type="submit" className="primary">Add</button>
+      <input
+        aria-label="New tab title"
+        placeholder="Tab name, e.g. Heating"
+        // biome-ignore lint/a11y/noAutofocus: an inline editor ("+ New tab") takes the focus when it opens, as a dialog does (WAI-ARIA APG).
+        autoFocus
+        value={title}
+        maxLength={100}
+        onChange={(e) => setTitle(e.target.value)}
+        onKeyDown={(e) => e.key === "Escape" && onDone()}
+      />
+      <button type="submit" className="primary">
+        Add
+      </button>
     </form>
   );
 }

@@ -3,7 +3,10 @@ export function ErrorBanner({ error, onDismiss }: { error: string | null; onDism
   if (!error) return null;
   return (
     <p className="error banner" role="alert">
-      <span>{error}</span> <button type="button" onClick={onDismiss}>Dismiss</button>
+      <span>{error}</span>{" "}
+      <button type="button" onClick={onDismiss}>
+        Dismiss
+      </button>
     </p>
   );
 }

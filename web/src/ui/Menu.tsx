@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 
 export interface MenuItem {
   label: string;
@@ -41,7 +41,18 @@ export function Menu({ label, items, icon = "⋯" }: { label: string; items: (Me
 
   return (
     <div className="menu" ref={root}>
-      <button type="button" ref={button} className="icon" aria-label={label} title={label} aria-haspopup="menu" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)} onKeyDown={onKeyDown}>
+      <button
+        type="button"
+        ref={button}
+        className="icon"
+        aria-label={label}
+        title={label}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen(!open)}
+        onKeyDown={onKeyDown}
+      >
         {icon}
       </button>
       {open && (

@@ -9,7 +9,9 @@ export function UndoToast({ pending }: { pending: PendingUndo | null }) {
   return (
     <div className="toast card" role="status">
       <span>{pending.message}</span>
-      <button type="button" className="primary" onClick={pending.undo}>Undo</button>
+      <button type="button" className="primary" onClick={pending.undo}>
+        Undo
+      </button>
     </div>
   );
 }
