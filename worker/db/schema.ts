@@ -91,13 +91,22 @@ export const meters = pgTable(
     previousKeyVersion: integer("previous_key_version"),
     previousKeyExpiresAt: timestamp("previous_key_expires_at", { withTimezone: true }),
     lastReadingAt: timestamp("last_reading_at", { withTimezone: true }),
+    /**
+     * What the sender calls this meter (Home Assistant's entity_id, a Telegraf `meter` tag): a
+     * device meter created by a write is found again by it, whatever the person renames it to.
+     */
+    externalId: text("external_id"),
     /** null: the planner uses a flat default price and says so. */
     tariff: jsonb("tariff").$type<TariffSetting>(),
     assets: jsonb("assets").$type<FlexibleAssets>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("meters_owner_idx").on(t.ownerId), index("meters_parent_idx").on(t.parentId)],
+  (t) => [
+    index("meters_owner_idx").on(t.ownerId),
+    index("meters_parent_idx").on(t.parentId),
+    uniqueIndex("meters_parent_external_id_idx").on(t.parentId, t.externalId),
+  ],
 );
 
 /**
@@ -254,4 +263,89 @@ export const shares = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("shares_owner_idx").on(t.ownerId), index("shares_target_idx").on(t.targetId)],
+);
+
+/**
+ * Write tokens of a site meter: they write readings to the site and its device meters and read
+ * nothing. Only the SHA-256 of the token is stored; the token itself is shown once.
+ */
+export const meterWriteTokens = pgTable(
+  "meter_write_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    meterId: uuid("meter_id")
+      .notNull()
+      .references(() => meters.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** The token's first characters, so a person can tell their tokens apart. */
+    prefix: text("prefix").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("meter_write_tokens_hash_idx").on(t.tokenHash), index("meter_write_tokens_meter_idx").on(t.meterId)],
+);
+
+/**
+ * Cumulative energy registers as received (a kWh counter that only grows until it resets): the
+ * energy of each interval is derived from consecutive register values, so a batch sent twice, or
+ * in pieces, gives the same intervals.
+ */
+export const energyRegisters = pgTable(
+  "energy_registers",
+  {
+    meterId: uuid("meter_id")
+      .notNull()
+      .references(() => meters.id, { onDelete: "cascade" }),
+    ts: timestamp("ts", { withTimezone: true }).notNull(),
+    totalWh: doublePrecision("total_wh").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.ts] })],
+);
+
+/** Fields a sender writes that map to no metric, shown on the meter page so nothing is lost silently. */
+export const ignoredFields = pgTable(
+  "ignored_fields",
+  {
+    meterId: uuid("meter_id")
+      .notNull()
+      .references(() => meters.id, { onDelete: "cascade" }),
+    field: text("field").notNull(),
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.field] })],
+);
+
+/** A history import of one CSV file into a meter: its progress and the first errors by line. */
+export const readingImports = pgTable(
+  "reading_imports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: uuid("owner_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    meterId: uuid("meter_id")
+      .notNull()
+      .references(() => meters.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["running", "done", "failed"] })
+      .notNull()
+      .default("running"),
+    /** The detected format (generic, octopus, home_assistant, low_carbon_london) and the unit chosen. */
+    format: text("format").notNull(),
+    unit: text("unit"),
+    rowsRead: integer("rows_read").notNull().default(0),
+    rowsStored: integer("rows_stored").notNull().default(0),
+    duplicates: integer("duplicates").notNull().default(0),
+    errors: jsonb("errors").$type<{ line: number; message: string }[]>().notNull().default([]),
+    /** Why a failed import stopped, in words for the person. */
+    failure: text("failure"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("reading_imports_meter_idx").on(t.meterId)],
 );
