@@ -24,6 +24,7 @@ import { seriesRoutes } from "./routes/series";
 import { sharePagesRoutes } from "./routes/share-pages";
 import { sharesRoutes } from "./routes/shares";
 import { tabsRoutes } from "./routes/tabs";
+import { writeTokensRoutes } from "./routes/write-tokens";
 
 /**
  * Routes reachable without a user token. Everything else under /api requires one: a new route is
@@ -36,7 +37,7 @@ const PUBLIC_ROUTES: { method: string; path: string }[] = [
   { method: "GET", path: "/api/auth/config" },
   { method: "POST", path: "/api/auth/dev" },
   { method: "GET", path: "/api/ws" },
-  // Meters authenticate with a per-meter HMAC signature instead of a user token.
+  // Meters authenticate with a per-meter HMAC signature or a write token instead of a user token.
   { method: "POST", path: "/api/ingest/*" },
   // opencode's tools call back with the server's shared secret instead (routes/engine-tools.ts).
   { method: "POST", path: "/api/internal/opencode/tool" },
@@ -102,6 +103,7 @@ export function createApp() {
     tabsRoutes,
     chartsRoutes,
     metersRoutes,
+    writeTokensRoutes,
     ingestRoutes,
     seriesRoutes,
     modelRunsRoutes,

@@ -1113,6 +1113,190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/meters/{id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The site meter's write tokens that are not revoked (never the token itself) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Write tokens */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WriteTokenList"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a write token for a site meter (it writes to the site and its device meters, reads nothing); shown only this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateWriteTokenBody"];
+                };
+            };
+            responses: {
+                /** @description The token, shown only this once */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedWriteToken"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meters/{id}/tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a write token: the next write with it gets 401 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    tokenId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Revoked"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ingest/{meterId}": {
         parameters: {
             query?: never;
@@ -1124,14 +1308,14 @@ export interface paths {
         put?: never;
         /**
          * Meter webhook: a signed batch of up to 5,000 readings
-         * @description Headers: X-Wattboard-Timestamp (unix seconds, within 300 s of now) and X-Wattboard-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + '.' + raw body)>. Readings already stored for the same instant are counted as duplicates, so retrying a batch is safe. A 200 means the readings are committed.
+         * @description Headers: X-Wattboard-Timestamp (unix seconds, within 300 s of now) and X-Wattboard-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + '.' + raw body)>. Instead of the signature, Authorization: Bearer <write token> of the meter's site (POST /api/meters/{id}/tokens). Readings already stored for the same instant are counted as duplicates, so retrying a batch is safe. A 200 means the readings are committed.
          */
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    "X-Wattboard-Timestamp": string;
-                    "X-Wattboard-Signature": string;
+                header?: {
+                    "X-Wattboard-Timestamp"?: string;
+                    "X-Wattboard-Signature"?: string;
                 };
                 path: {
                     meterId: string;
@@ -1162,7 +1346,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Missing, wrong or stale signature */
+                /** @description Missing, wrong or stale signature; unknown or revoked write token, or one of another site */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3413,6 +3597,33 @@ export interface components {
             deleted: true;
             readingsDeleted: number;
         };
+        CreatedWriteToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            prefix: string;
+            createdAt: string;
+            lastUsedAt: string | null;
+            token: string;
+        };
+        CreateWriteTokenBody: {
+            name: string;
+        };
+        WriteTokenList: {
+            tokens: components["schemas"]["WriteToken"][];
+        };
+        WriteToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            prefix: string;
+            createdAt: string;
+            lastUsedAt: string | null;
+        };
+        Revoked: {
+            /** @enum {boolean} */
+            revoked: true;
+        };
         IngestResult: {
             accepted: number;
             duplicates: number;
@@ -3744,10 +3955,6 @@ export interface components {
         };
         ShareList: {
             shares: components["schemas"]["Share"][];
-        };
-        Revoked: {
-            /** @enum {boolean} */
-            revoked: true;
         };
         PublicShare: {
             /** @enum {string} */
