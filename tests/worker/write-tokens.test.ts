@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, createMeter, hourlyReadings, postReadings, signIn } from "./helpers";
-
-async function storedCount(token: string, meterId: string) {
-  const series = await call(
-    "GET",
-    `/api/meters/${meterId}/series?metric=power_w&from=2020-01-01T00:00:00Z&to=${new Date(Date.now() + 3_600_000).toISOString()}&points=5000&bucket=1mo`,
-    { token },
-  );
-  return series.body.points.reduce((total: number, p: { count: number }) => total + p.count, 0);
-}
+import { call, createMeter, hourlyReadings, postReadings, signIn, storedCount } from "./helpers";
 
 /** A person with a site meter, a device meter under it, and a write token of the site. */
 async function siteWithToken(label?: string) {
