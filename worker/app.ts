@@ -14,6 +14,8 @@ import { chartsRoutes } from "./routes/charts";
 import { chatRoutes } from "./routes/chat";
 import { engineToolsRoutes } from "./routes/engine-tools";
 import { healthRoutes } from "./routes/health";
+import { ignoredFieldsRoutes } from "./routes/ignored-fields";
+import { influxWriteRoutes } from "./routes/influx-write";
 import { ingestRoutes } from "./routes/ingest";
 import { liveRoutes } from "./routes/live";
 import { metersRoutes } from "./routes/meters";
@@ -39,6 +41,9 @@ const PUBLIC_ROUTES: { method: string; path: string }[] = [
   { method: "GET", path: "/api/ws" },
   // Meters authenticate with a per-meter HMAC signature or a write token instead of a user token.
   { method: "POST", path: "/api/ingest/*" },
+  // The InfluxDB write API (v2, and v1 outside /api like InfluxDB's) authenticates with a write token.
+  { method: "POST", path: "/api/v2/write" },
+  { method: "POST", path: "/write" },
   // opencode's tools call back with the server's shared secret instead (routes/engine-tools.ts).
   { method: "POST", path: "/api/internal/opencode/tool" },
   // Anyone with a share token may read what it shares.
@@ -88,7 +93,9 @@ export function createApp() {
     xFrameOptions: "DENY",
   });
   app.use("/api/*", async (c, next) => (c.req.path === "/api/ws" ? next() : apiSecureHeaders(c, next)));
+  app.use("/write", apiSecureHeaders);
   app.use("/api/*", withDatabase);
+  app.use("/write", withDatabase);
   app.use("/s/*", withDatabase);
   app.use("/embed/*", withDatabase);
   app.route("/", sharePagesRoutes);
@@ -104,7 +111,9 @@ export function createApp() {
     chartsRoutes,
     metersRoutes,
     writeTokensRoutes,
+    ignoredFieldsRoutes,
     ingestRoutes,
+    influxWriteRoutes,
     seriesRoutes,
     modelRunsRoutes,
     notificationsRoutes,

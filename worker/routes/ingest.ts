@@ -4,7 +4,7 @@ import { ErrorBody } from "../errors";
 import { IngestResult, MAX_INGEST_BODY_BYTES, ReadingsBatch, WebhookSignatureHeaders } from "../readings/contract";
 import { payloadTooLarge } from "../readings/ingest";
 import { receiveWebhookBatch } from "../readings/webhook";
-import { createRouter, jsonResponse } from "./router";
+import { createRouter, ingestContextOf, jsonResponse } from "./router";
 
 export const ingestRoutes = createRouter();
 
@@ -17,16 +17,13 @@ ingestRoutes.post(
     },
   }),
   async (c) => {
-    const result = await receiveWebhookBatch(
-      { db: c.var.db, env: c.env, waitUntil: (work) => c.executionCtx.waitUntil(work) },
-      {
-        meterId: c.req.param("meterId"),
-        timestamp: c.req.header("X-Wattboard-Timestamp"),
-        signature: c.req.header("X-Wattboard-Signature"),
-        authorization: c.req.header("Authorization"),
-        body: () => c.req.arrayBuffer(),
-      },
-    );
+    const result = await receiveWebhookBatch(ingestContextOf(c), {
+      meterId: c.req.param("meterId"),
+      timestamp: c.req.header("X-Wattboard-Timestamp"),
+      signature: c.req.header("X-Wattboard-Signature"),
+      authorization: c.req.header("Authorization"),
+      body: () => c.req.arrayBuffer(),
+    });
     return c.json(result, 200);
   },
 );
