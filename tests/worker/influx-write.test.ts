@@ -1,6 +1,8 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { RATE_LIMIT_PERIOD_SECONDS } from "../../worker/rate-limits";
 import { type ApiResult, call, createMeter, signIn, storedCount } from "./helpers";
+import { rawFetch } from "./security/fixtures";
 
 /** A person with a site meter and a write token of it. */
 async function siteWithToken(label = "influx") {
@@ -245,5 +247,22 @@ describe("InfluxDB write API: refusals", () => {
       expect(refused.body).toMatchObject({ code: "unauthorized", message: expect.any(String), error: { code: "unauthorized" } });
     }
     expect((await storedValues(token, site.id, "power_w")).map((p) => p.value)).toEqual([100, 101, 102]);
+  });
+
+  it("429 with Retry-After once the site has written too often this minute (the webhook's limiter); nothing of that write is stored", async () => {
+    const [busy, other] = await Promise.all([siteWithToken("busy"), siteWithToken("bystander")]);
+    // More than twice the per-minute limit (wrangler.jsonc), so one fixed minute gets more than the limit.
+    const attempts = 2 * 120 + 5;
+    const write = (writeToken: string, minutes: number) =>
+      rawFetch("POST", "/api/v2/write?precision=s", {
+        headers: { Authorization: `Token ${writeToken}` },
+        body: `power power_w=1 ${seconds(at(minutes))}`,
+      });
+    let last = await write(busy.writeToken.token, 0);
+    for (let i = 1; i < attempts && last.status === 204; i++) last = await write(busy.writeToken.token, i % 60);
+    expect(last.status).toBe(429);
+    expect(last.headers.get("Retry-After")).toBe(String(RATE_LIMIT_PERIOD_SECONDS));
+    expect(JSON.parse(last.text)).toMatchObject({ code: "rate_limited", error: { code: "rate_limited" } });
+    expect((await write(other.writeToken.token, 0)).status).toBe(204);
   });
 });
