@@ -201,6 +201,14 @@ describe("InfluxDB write API: refusals", () => {
       expect(result.body.message, name).toMatch(reason);
       expect(result.body.message, name).toContain(`line ${line}`);
     }
+    // Two bad lines for two meters: the first in the body is named, whichever meter comes first.
+    const twoBad = [
+      `power power_w=1 ${seconds(at(0))}`,
+      good[0],
+      `power,meter=Oven power_w=-5e12 ${seconds(at(2))}`,
+      `power power_w=5e12 ${seconds(at(2))}`,
+    ];
+    expect((await v2(writeToken.token, twoBad.join("\n"))).body).toMatchObject({ code: "invalid", line: 3 });
     const blank = await v2(writeToken.token, "\n\n# nothing\n");
     expect(blank.status).toBe(400);
     const badPrecision = await v2(writeToken.token, good.join("\n"), "h");

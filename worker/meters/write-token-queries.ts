@@ -60,3 +60,12 @@ export async function findMeterOfSite(db: Database, ownerId: string, siteId: str
     .where(and(eq(meters.id, meterId), eq(meters.ownerId, ownerId), or(eq(meters.id, siteId), eq(meters.parentId, siteId))));
   return row;
 }
+
+/** The site and its device meters (of the same owner), oldest first, in one query. */
+export function listMetersOfSite(db: Database, ownerId: string, siteId: string): Promise<MeterRow[]> {
+  return db
+    .select()
+    .from(meters)
+    .where(and(eq(meters.ownerId, ownerId), or(eq(meters.id, siteId), eq(meters.parentId, siteId))))
+    .orderBy(asc(meters.createdAt));
+}

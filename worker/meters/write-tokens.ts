@@ -123,3 +123,10 @@ function hexBytes(text: string): Uint8Array<ArrayBuffer> {
 export function meterOfGrant(db: Database, grant: WriteGrant, meterId: string): Promise<MeterRow | undefined> {
   return stored.findMeterOfSite(db, grant.ownerId, grant.siteId, meterId);
 }
+
+/** The site a grant writes to and its device meters; undefined once the site is gone. */
+export async function metersOfGrant(db: Database, grant: WriteGrant): Promise<{ site: MeterRow; devices: MeterRow[] } | undefined> {
+  const rows = await stored.listMetersOfSite(db, grant.ownerId, grant.siteId);
+  const site = rows.find((meter) => meter.id === grant.siteId);
+  return site && { site, devices: rows.filter((meter) => meter.parentId === site.id) };
+}

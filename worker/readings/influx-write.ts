@@ -1,19 +1,12 @@
 import type { Database } from "../db/client";
 import { ApiError, unauthorized } from "../errors";
-import { findOrCreateDevice, getMeter, listDevices, type MeterRow } from "../meters/queries";
-import { requireWriteGrant } from "../meters/write-tokens";
+import { findOrCreateDevice, type MeterRow } from "../meters/queries";
+import { metersOfGrant, requireWriteGrant } from "../meters/write-tokens";
 import { MAX_FUTURE_SKEW_MS, MAX_INGEST_BODY_BYTES, OLDEST_READING, type Reading } from "./contract";
 import { registerIntervals } from "./cumulative-energy";
 import { recordIgnoredFields } from "./ignored-field-queries";
 import type { InfluxWriteError } from "./influx-contract";
-import {
-  type LocatedRegister,
-  type MappedTarget,
-  type MeterTarget,
-  mapInfluxPoints,
-  validateLocatedReadings,
-  withRegisterEnergy,
-} from "./influx-mapping";
+import { type MappedTarget, type MeterTarget, mapInfluxPoints, validateLocatedReadings, withRegisterEnergy } from "./influx-mapping";
 import { type IngestContext, ingestReadings, limitMeterWrites, payloadTooLarge } from "./ingest";
 import { LineProtocolError, type LineProtocolPrecision, parseLineProtocol, parsePrecision } from "./line-protocol";
 import { insertRegisters, previousRegister } from "./register-queries";
@@ -47,12 +40,12 @@ export async function receiveLineProtocol(context: IngestContext, write: LinePro
   const precision = parsePrecision(write.precision);
   if (!precision) throw invalid(`precision '${write.precision}' is not one of ns, us, ms, s`);
   await limitMeterWrites(context.env, grant.siteId);
+  const meters = await metersOfGrant(context.db, grant);
+  if (!meters) throw unauthorized("Unknown or revoked write token");
   const text = await bodyText(write);
   const receivedAt = Date.now();
-  const site = await getMeter(context.db, grant.ownerId, grant.siteId);
-  if (!site) throw unauthorized("Unknown or revoked write token");
-  const writes = await planWrites(context.db, site, text, precision, receivedAt);
-  for (const planned of writes) await storeWrite(context, site, planned, new Date(receivedAt));
+  const writes = await planWrites(context.db, meters, text, precision, receivedAt);
+  for (const planned of writes) await storeWrite(context, meters.site, planned, new Date(receivedAt));
 }
 
 /** The token from the Authorization header (Token, Bearer or Basic's password), else from `p`. */
@@ -132,21 +125,31 @@ interface PlannedWrite {
   readings: Reading[];
 }
 
-/** Parses, maps and validates the whole body: a bad line is a 400 naming it, before anything is written. */
-async function planWrites(db: Database, site: MeterRow, text: string, precision: LineProtocolPrecision, receivedAt: number) {
+/**
+ * Parses, maps and validates the whole body before anything is written: a bad line is a 400
+ * naming it (the first in the body, whichever meter it is for).
+ */
+async function planWrites(
+  db: Database,
+  { site, devices }: { site: MeterRow; devices: MeterRow[] },
+  text: string,
+  precision: LineProtocolPrecision,
+  receivedAt: number,
+): Promise<PlannedWrite[]> {
+  const writes: PlannedWrite[] = [];
+  let firstBad: LineProtocolError | undefined;
   try {
     const points = parseLineProtocol(text, { precision, receivedAtMs: receivedAt });
     if (points.length === 0) throw invalid("The body holds no points: send line protocol, one point a line");
-    const meters = [site, ...(await listDevices(db, site.ownerId, site.id))];
-    const writes: PlannedWrite[] = [];
     for (const target of mapInfluxPoints(points)) {
-      checkRegisterTimes(target.registers, receivedAt);
-      const meter = matchMeter(target.target, site, meters);
-      const previous = meter && target.registers.length > 0 ? await previousRegister(db, meter.id, target.registers[0].ts) : undefined;
-      const intervals = registerIntervals(target.registers, previous);
-      const readings = validateLocatedReadings(withRegisterEnergy(target, intervals));
-      writes.push({ target, meter, externalId: externalIdOf(target.target), readings });
+      try {
+        writes.push(await planTarget(db, target, matchMeter(target.target, site, devices), receivedAt));
+      } catch (error) {
+        if (!(error instanceof LineProtocolError)) throw error;
+        if (!firstBad || error.line < firstBad.line) firstBad = error;
+      }
     }
+    if (firstBad) throw firstBad;
     return writes;
   } catch (error) {
     if (error instanceof LineProtocolError) throw invalid(error.message, error.line);
@@ -154,20 +157,26 @@ async function planWrites(db: Database, site: MeterRow, text: string, precision:
   }
 }
 
-/** Registers are stored as sent, so their instants get the readings' window too. */
-function checkRegisterTimes(registers: readonly LocatedRegister[], receivedAt: number): void {
-  const outside = registers.find((register) => register.ts < OLDEST_READING || register.ts > receivedAt + MAX_FUTURE_SKEW_MS);
-  if (outside) throw new LineProtocolError(outside.line, "timestamp must be between 2000-01-01 and 5 minutes from now");
+/** One meter's part: registers differenced against the last one stored before them, then every reading validated. */
+async function planTarget(db: Database, target: MappedTarget, meter: MeterRow | undefined, receivedAt: number): Promise<PlannedWrite> {
+  const outside = target.registers.filter((register) => register.ts < OLDEST_READING || register.ts > receivedAt + MAX_FUTURE_SKEW_MS);
+  // Registers are stored as sent, so their instants get the readings' window too.
+  if (outside.length > 0)
+    throw new LineProtocolError(Math.min(...outside.map((r) => r.line)), "timestamp must be between 2000-01-01 and 5 minutes from now");
+  const previous = meter && target.registers.length > 0 ? await previousRegister(db, meter.id, target.registers[0].ts) : undefined;
+  const readings = validateLocatedReadings(withRegisterEnergy(target, registerIntervals(target.registers, previous)));
+  return { target, meter, externalId: externalIdOf(target.target), readings };
 }
 
 /** A `meter` tag names the site or a device by id, by the sender's name for it, or by its name; an entity by its id. */
-function matchMeter(target: MeterTarget, site: MeterRow, meters: MeterRow[]): MeterRow | undefined {
+function matchMeter(target: MeterTarget, site: MeterRow, devices: MeterRow[]): MeterRow | undefined {
   if (target.kind === "site") return site;
-  if (target.kind === "entity") return meters.find((meter) => meter.parentId === site.id && meter.externalId === target.entityId);
+  if (target.kind === "entity") return devices.find((device) => device.externalId === target.entityId);
   const ref = target.ref;
+  const meters = [site, ...devices];
   return (
     meters.find((meter) => meter.id === ref.toLowerCase()) ??
-    meters.find((meter) => meter.parentId === site.id && meter.externalId === ref) ??
+    devices.find((device) => device.externalId === ref) ??
     meters.find((meter) => meter.name === ref)
   );
 }
