@@ -101,6 +101,16 @@ describe("influx mapping: Home Assistant", () => {
     });
   });
 
+  it("names a device from the first friendly name among its points", () => {
+    const targets = map(
+      [
+        `W,domain=sensor,entity_id=oven value=10 ${NS(T0)}`,
+        `W,domain=sensor,entity_id=oven value=12,friendly_name_str="Oven" ${NS(T0 + 1000)}`,
+      ].join("\n"),
+    );
+    expect(targets.map((target) => target.name)).toEqual(["Oven"]);
+  });
+
   it("keeps an entity id that already has its domain", () => {
     expect(map(`W,entity_id=sensor.oven value=10 ${NS(T0)}`)[0].target).toEqual({ kind: "entity", entityId: "sensor.oven" });
     expect(map(`W,entity_id=oven value=10 ${NS(T0)}`)[0].target).toEqual({ kind: "entity", entityId: "oven" });

@@ -39,6 +39,11 @@ import { LineProtocolError, type LineProtocolFieldValue, type LineProtocolPoint 
  * is dropped silently. Strings are labels, never measurements, and HA's attribute fields read above (friendly name,
  * device and state class, unit) or digit twins of a string attribute are metadata: none of them is listed. A point
  * that maps to nothing creates no device meter: its fields are listed on the site as `entity: measurement.field`.
+ *
+ * A write then goes: parseLineProtocol; mapInfluxPoints; per target, its meter (found, or created as a device of the
+ * site) and the register stored just before its first register value; registerIntervals (cumulative-energy.ts);
+ * withRegisterEnergy and validateLocatedReadings for every target before anything is stored, so a bad line stores
+ * nothing; then the registers, the readings (ingest.ts) and the ignored fields.
  */
 
 export type MeterTarget =
@@ -119,10 +124,11 @@ export function mapInfluxPoints(points: LineProtocolPoint[]): MappedTarget[] {
       continue;
     }
     if (!builder) {
-      builder = new TargetBuilder(key, target, friendlyName ?? label);
+      builder = new TargetBuilder(key, target, label);
       builders.set(key, builder);
     }
     builder.add(point, values, registerWh, ignored);
+    if (friendlyName !== undefined) builder.nameIfUnnamed(friendlyName);
   }
   for (const { key, label, ignored } of unmapped) {
     const owner = builders.get(key);
@@ -255,11 +261,19 @@ class TargetBuilder {
   private readonly registers = new Map<number, LocatedRegister>();
   private readonly ignored = new Set<string>();
 
+  private friendlyName: string | undefined;
+
   constructor(
     private readonly key: string,
     private readonly target: MeterTarget,
-    private readonly name: string,
+    /** The sender's id for the target, the name when no point gives a friendly one. */
+    private readonly label: string,
   ) {}
+
+  /** The first friendly name of the target's points names it. */
+  nameIfUnnamed(friendlyName: string): void {
+    this.friendlyName ??= friendlyName;
+  }
 
   /** The first value of a metric at an instant wins, as in ingest (readings/ingest.ts keeps the first reading of an instant). */
   add(point: LineProtocolPoint, values: MetricValues, registerWh: number | undefined, ignored: string[]): void {
@@ -281,7 +295,7 @@ class TargetBuilder {
     return {
       key: this.key,
       target: this.target,
-      name: this.name,
+      name: this.friendlyName ?? this.label,
       readings: [...this.readings.entries()].sort(([a], [b]) => a - b).map(([, located]) => located),
       registers: [...this.registers.values()].sort((a, b) => a.ts - b.ts),
       ignoredFields: [...this.ignored].sort(),

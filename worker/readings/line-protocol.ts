@@ -78,14 +78,29 @@ export function parseLineProtocol(text: string, options: ParseLineProtocolOption
   const precision = options.precision ?? "ns";
   const receivedAtMs = options.receivedAtMs ?? Date.now();
   const defaultTimestampMs = precision === "s" ? Math.floor(receivedAtMs / 1000) * 1000 : Math.floor(receivedAtMs);
-  return new LineProtocolParser(text, NANOSECONDS_PER_UNIT[precision], defaultTimestampMs).parse();
+  return new LineProtocolParser(text, TIMESTAMP_UNITS[precision], defaultTimestampMs).parse();
 }
 
-const NANOSECONDS_PER_UNIT: Record<LineProtocolPrecision, bigint> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n };
 const NANOSECONDS_PER_MS = 1_000_000n;
 /** models.MinNanoTime and MaxNanoTime: int64's extremes are sentinels inside InfluxDB, so they are refused. */
 const MIN_NANO_TIME = -(2n ** 63n) + 2n;
 const MAX_NANO_TIME = 2n ** 63n - 2n;
+
+interface TimestampUnit {
+  nanoseconds: bigint;
+  /** Digits below the millisecond (-3 for seconds: three zeros to add). */
+  subMillisecondDigits: number;
+  /** The largest timestamp of this unit within InfluxDB's range, as text. */
+  largest: string;
+}
+const TIMESTAMP_UNITS: Record<LineProtocolPrecision, TimestampUnit> = Object.fromEntries(
+  Object.entries({ ns: [1n, 6], us: [1_000n, 3], ms: [1_000_000n, 0], s: [1_000_000_000n, -3] } as const).map(
+    ([precision, [nanoseconds, digits]]) => [
+      precision,
+      { nanoseconds, subMillisecondDigits: digits, largest: String(MAX_NANO_TIME / nanoseconds) },
+    ],
+  ),
+) as Record<LineProtocolPrecision, TimestampUnit>;
 const MIN_INT64 = -(2n ** 63n);
 const MAX_INT64 = 2n ** 63n - 1n;
 const MAX_UINT64 = 2n ** 64n - 1n;
@@ -116,8 +131,11 @@ const SPACE = 32;
 const QUOTE = 34;
 const HASH = 35;
 const COMMA = 44;
+const MINUS = 45;
 const EQUALS = 61;
 const BACKSLASH = 92;
+const LOWER_I = 105;
+const LOWER_U = 117;
 
 const MEASUREMENT_ESCAPES = ", ";
 const TAG_ESCAPES = ", =";
@@ -133,7 +151,7 @@ class LineProtocolParser {
 
   constructor(
     private readonly text: string,
-    private readonly nanosecondsPerUnit: bigint,
+    private readonly unit: TimestampUnit,
     private readonly defaultTimestampMs: number,
   ) {}
 
@@ -264,13 +282,14 @@ class LineProtocolParser {
   }
 
   private scalarValue(key: string, token: string): LineProtocolFieldValue {
-    if (INTEGER.test(token)) {
+    const last = token.charCodeAt(token.length - 1);
+    if (last === LOWER_I && INTEGER.test(token)) {
       const digits = token.slice(0, -1);
       const value = BigInt(digits);
       if (value < MIN_INT64 || value > MAX_INT64) this.fail(`integer ${digits} of field '${key}' is out of the 64-bit range`);
       return { type: "integer", value: Number(value) };
     }
-    if (UNSIGNED.test(token)) {
+    if (last === LOWER_U && UNSIGNED.test(token)) {
       const digits = token.slice(0, -1);
       const value = BigInt(digits);
       if (value > MAX_UINT64) this.fail(`unsigned integer ${digits} of field '${key}' is out of the 64-bit range`);
@@ -298,7 +317,13 @@ class LineProtocolParser {
     this.skipBlanks();
     if (!this.atLineEnd(this.pos)) this.fail(`unexpected text after the timestamp: '${this.restOfLine()}'`);
     if (!TIMESTAMP.test(token)) this.fail(`timestamp '${token}' is not an integer`);
-    const nanoseconds = BigInt(token) * this.nanosecondsPerUnit;
+    const { subMillisecondDigits, largest } = this.unit;
+    // Fast and exact: a non-negative timestamp surely in range loses its sub-millisecond digits as text.
+    if (token.charCodeAt(0) !== MINUS && (token.length < largest.length || (token.length === largest.length && token <= largest))) {
+      if (subMillisecondDigits < 0) return Number(token) * 1000;
+      return Number(token.slice(0, token.length - subMillisecondDigits) || "0");
+    }
+    const nanoseconds = BigInt(token) * this.unit.nanoseconds;
     if (nanoseconds < MIN_NANO_TIME || nanoseconds > MAX_NANO_TIME) {
       this.fail(`timestamp ${token} is outside the range InfluxDB accepts (1677-09-21 to 2262-04-11)`);
     }
