@@ -1,4 +1,5 @@
-import { Reading } from "./contract";
+import { MAX_FUTURE_SKEW_MS, OLDEST_READING, Reading } from "./contract";
+import type { EnergyInterval } from "./cumulative-energy";
 import { LineProtocolError, type LineProtocolFieldValue, type LineProtocolPoint } from "./line-protocol";
 
 /**
@@ -42,8 +43,8 @@ import { LineProtocolError, type LineProtocolFieldValue, type LineProtocolPoint 
  *
  * A write then goes: parseLineProtocol; mapInfluxPoints; per target, its meter (found, or created as a device of the
  * site) and the register stored just before its first register value; registerIntervals (cumulative-energy.ts);
- * withRegisterEnergy and validateLocatedReadings for every target before anything is stored, so a bad line stores
- * nothing; then the registers, the readings (ingest.ts) and the ignored fields.
+ * readingsToStore for all targets at once, before anything is stored, so a bad line stores nothing; then the
+ * registers, the readings (ingest.ts) and the ignored fields.
  */
 
 export type MeterTarget =
@@ -143,7 +144,7 @@ export function mapInfluxPoints(points: LineProtocolPoint[]): MappedTarget[] {
  * at its instant unless that reading already has energy_wh (a sender's own per-interval figure wins); an interval
  * at an instant with no reading becomes a reading of its own, located at its register's line.
  */
-export function withRegisterEnergy(target: MappedTarget, intervals: readonly { ts: number; energyWh: number }[]): LocatedReading[] {
+export function withRegisterEnergy(target: MappedTarget, intervals: readonly EnergyInterval[]): LocatedReading[] {
   const byInstant = new Map(target.readings.map((located) => [Date.parse(located.reading.ts), { ...located }]));
   const registerLines = new Map(target.registers.map((register) => [register.ts, register.line]));
   for (const interval of intervals) {
@@ -163,16 +164,49 @@ export function withRegisterEnergy(target: MappedTarget, intervals: readonly { t
  * naming the line of the first invalid one, so a line-protocol sender learns which line to fix.
  */
 export function validateLocatedReadings(readings: readonly LocatedReading[]): Reading[] {
-  const invalid = readings
-    .map((located) => ({ located, parsed: Reading.safeParse(located.reading) }))
-    .filter(({ parsed }) => !parsed.success)
-    .sort((a, b) => a.located.line - b.located.line)[0];
-  if (invalid && !invalid.parsed.success) {
-    const issue = invalid.parsed.error.issues[0];
-    const path = issue.path.map(String).join(".");
-    throw new LineProtocolError(invalid.located.line, `${path === "ts" ? "timestamp" : path || "reading"} ${issue.message}`);
-  }
+  throwFirst(readings.map(readingProblem));
   return readings.map((located) => located.reading);
+}
+
+/**
+ * What a write stores, per target key: each target's readings with the energy of its register intervals
+ * (`intervals` by target key, from registerIntervals), all validated first. A reading out of the contract's ranges,
+ * or a reading or register value outside the accepted time window, throws a LineProtocolError naming the lowest bad
+ * line of the whole body, so a bad request stores nothing.
+ */
+export function readingsToStore(
+  targets: readonly MappedTarget[],
+  intervals: ReadonlyMap<string, readonly EnergyInterval[]>,
+  nowMs: number = Date.now(),
+): Map<string, Reading[]> {
+  const merged = targets.map((target) => ({ key: target.key, readings: withRegisterEnergy(target, intervals.get(target.key) ?? []) }));
+  throwFirst([
+    ...targets.flatMap((target) => target.registers.map((register) => registerProblem(register, nowMs))),
+    ...merged.flatMap(({ readings }) => readings.map(readingProblem)),
+  ]);
+  return new Map(merged.map(({ key, readings }) => [key, readings.map((located) => located.reading)]));
+}
+
+type Problem = { line: number; reason: string } | undefined;
+
+function readingProblem(located: LocatedReading): Problem {
+  const parsed = Reading.safeParse(located.reading);
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0];
+  const path = issue.path.map(String).join(".");
+  return { line: located.line, reason: `${path === "ts" ? "timestamp" : path || "reading"} ${issue.message}` };
+}
+
+/** The contract's time window (readings/contract.ts), for register values that become no reading of their own. */
+function registerProblem(register: LocatedRegister, nowMs: number): Problem {
+  if (register.ts >= OLDEST_READING && register.ts <= nowMs + MAX_FUTURE_SKEW_MS) return undefined;
+  return { line: register.line, reason: "timestamp must be between 2000-01-01 and 5 minutes from now" };
+}
+
+function throwFirst(problems: Problem[]): void {
+  let first: Problem;
+  for (const problem of problems) if (problem && (!first || problem.line < first.line)) first = problem;
+  if (first) throw new LineProtocolError(first.line, first.reason);
 }
 
 const SITE = { key: "site", target: { kind: "site" } as MeterTarget, label: "site" };
