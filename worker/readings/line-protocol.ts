@@ -197,21 +197,13 @@ class LineProtocolParser {
 
   private tag(tags: Map<string, string>): void {
     const keyStart = this.pos;
-    const first = this.text.charCodeAt(keyStart);
-    if (this.atLineEnd(keyStart) || first === SPACE || first === COMMA || first === EQUALS) this.fail("missing tag key after ','");
-    let i = keyStart + 1;
-    for (; ; i++) {
-      const c = this.text.charCodeAt(i);
-      if (this.atLineEnd(i) || ((c === SPACE || c === COMMA) && !this.escaped(i))) {
-        this.fail(`missing tag value: tag '${this.text.slice(keyStart, i)}' has no '='`);
-      }
-      if (c === EQUALS && !this.escaped(i)) break;
-    }
-    const key = unescapeAll(this.text.slice(keyStart, i), TAG_ESCAPES);
-    const valueStart = i + 1;
+    const keyEnd = this.keyEnd("missing tag key after ','", (raw) => `missing tag value: tag '${raw}' has no '='`);
+    const key = unescapeAll(this.text.slice(keyStart, keyEnd), TAG_ESCAPES);
+    const valueStart = keyEnd + 1;
     const firstOfValue = this.text.charCodeAt(valueStart);
     if (this.atLineEnd(valueStart) || firstOfValue === SPACE || firstOfValue === COMMA) this.fail(`missing tag value for tag '${key}'`);
-    for (i = valueStart; ; i++) {
+    let i = valueStart;
+    for (; ; i++) {
       if (this.atLineEnd(i)) this.fail("missing fields: a point needs at least one field after the measurement and tags");
       const c = this.text.charCodeAt(i);
       if (this.escaped(i)) continue;
@@ -222,6 +214,18 @@ class LineProtocolParser {
     if (tags.has(key)) this.fail(`duplicate tag '${key}'`);
     tags.set(key, unescapeAll(this.text.slice(valueStart, i), TAG_ESCAPES));
     this.pos = i;
+  }
+
+  /** The index of the unescaped `=` ending the tag or field key at the cursor; an unescaped space or comma first means no value. */
+  private keyEnd(missingKey: string, missingValue: (raw: string) => string): number {
+    const start = this.pos;
+    const first = this.text.charCodeAt(start);
+    if (this.atLineEnd(start) || first === SPACE || first === COMMA || first === EQUALS) this.fail(missingKey);
+    for (let i = start + 1; ; i++) {
+      const c = this.text.charCodeAt(i);
+      if (this.atLineEnd(i) || ((c === SPACE || c === COMMA) && !this.escaped(i))) this.fail(missingValue(this.text.slice(start, i)));
+      if (c === EQUALS && !this.escaped(i)) return i;
+    }
   }
 
   private fields(): Map<string, LineProtocolFieldValue> {
@@ -236,18 +240,9 @@ class LineProtocolParser {
 
   private fieldKey(): string {
     const start = this.pos;
-    const first = this.text.charCodeAt(start);
-    if (this.atLineEnd(start) || first === SPACE || first === COMMA || first === EQUALS) this.fail("missing field key");
-    let i = start + 1;
-    for (; ; i++) {
-      const c = this.text.charCodeAt(i);
-      if (this.atLineEnd(i) || ((c === SPACE || c === COMMA) && !this.escaped(i))) {
-        this.fail(`missing field value: field '${this.text.slice(start, i)}' has no '=' and value`);
-      }
-      if (c === EQUALS && !this.escaped(i)) break;
-    }
-    this.pos = i + 1;
-    return unescapeAll(this.text.slice(start, i), FIELD_KEY_ESCAPES);
+    const end = this.keyEnd("missing field key", (raw) => `missing field value: field '${raw}' has no '=' and value`);
+    this.pos = end + 1;
+    return unescapeAll(this.text.slice(start, end), FIELD_KEY_ESCAPES);
   }
 
   private fieldValue(key: string): LineProtocolFieldValue {
@@ -283,18 +278,10 @@ class LineProtocolParser {
 
   private scalarValue(key: string, token: string): LineProtocolFieldValue {
     const last = token.charCodeAt(token.length - 1);
-    if (last === LOWER_I && INTEGER.test(token)) {
-      const digits = token.slice(0, -1);
-      const value = BigInt(digits);
-      if (value < MIN_INT64 || value > MAX_INT64) this.fail(`integer ${digits} of field '${key}' is out of the 64-bit range`);
-      return { type: "integer", value: Number(value) };
-    }
-    if (last === LOWER_U && UNSIGNED.test(token)) {
-      const digits = token.slice(0, -1);
-      const value = BigInt(digits);
-      if (value > MAX_UINT64) this.fail(`unsigned integer ${digits} of field '${key}' is out of the 64-bit range`);
-      return { type: "unsigned", value: Number(value) };
-    }
+    if (last === LOWER_I && INTEGER.test(token))
+      return { type: "integer", value: this.integer(key, token, MIN_INT64, MAX_INT64, "integer") };
+    if (last === LOWER_U && UNSIGNED.test(token))
+      return { type: "unsigned", value: this.integer(key, token, 0n, MAX_UINT64, "unsigned integer") };
     if (FLOAT.test(token)) {
       const value = Number(token);
       if (!Number.isFinite(value)) this.fail(`float ${token} of field '${key}' is out of the 64-bit range`);
@@ -303,6 +290,14 @@ class LineProtocolParser {
     const boolean = BOOLEANS.get(token);
     if (boolean !== undefined) return { type: "boolean", value: boolean };
     return this.fail(`field value '${token}' is not a number, a string in quotes or a boolean (field '${key}')`);
+  }
+
+  /** The digits before the `i` or `u` suffix, checked against the 64-bit range. */
+  private integer(key: string, token: string, min: bigint, max: bigint, kind: string): number {
+    const digits = token.slice(0, -1);
+    const value = BigInt(digits);
+    if (value < min || value > max) this.fail(`${kind} ${digits} of field '${key}' is out of the 64-bit range`);
+    return Number(value);
   }
 
   /** After the fields: nothing, or blanks, an integer timestamp and blanks. */
