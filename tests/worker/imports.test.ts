@@ -209,6 +209,23 @@ describe("history import: rules", () => {
     expect(empty.body).toMatchObject({ status: "failed", failure: "The file has a header but no rows." });
   });
 
+  it("a job left running by a stopped Worker reads as failed once it has not moved for five minutes", async () => {
+    const { token, meter } = await meterFor();
+    const job = await postCsv(token, `/api/meters/${meter.id}/imports`, octopusExport);
+    const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
+    try {
+      await connection.db.$client.query(
+        "UPDATE reading_imports SET status = 'running', updated_at = now() - interval '6 minutes' WHERE id = $1",
+        [job.body.id],
+      );
+    } finally {
+      await connection.close();
+    }
+    const stalled = await call("GET", `/api/imports/${job.body.id}`, { token });
+    expect(stalled.body).toMatchObject({ status: "failed", rowsStored: 12 });
+    expect(stalled.body.failure).toContain("Import the same file again");
+  });
+
   it("importing the same file twice stores nothing new", async () => {
     const { token, meter } = await meterFor();
     await postCsv(token, `/api/meters/${meter.id}/imports`, lclHousehold);
