@@ -100,12 +100,18 @@ interface OpenedFile {
 
 /** Reads the header line: 400 for an empty file or a header no format has. */
 async function openFile(lines: AsyncGenerator<NumberedLine>, query: ImportQuery): Promise<OpenedFile> {
-  const first = await lines.next();
-  if (first.done || first.value.line.trim() === "")
-    throw new ApiError(400, "empty_file", "The file is empty: its first line must be a header");
-  const detected = detectFormat(first.value.line);
-  if (!detected) throw new ApiError(400, "unknown_format", unknownHeaderMessage(first.value.line));
-  return { detected, unit: detected.definition.unit ?? query.unit ?? null, lines };
+  try {
+    const first = await lines.next();
+    if (first.done || first.value.line.trim() === "")
+      throw new ApiError(400, "empty_file", "The file is empty: its first line must be a header");
+    const detected = detectFormat(first.value.line);
+    if (!detected) throw new ApiError(400, "unknown_format", unknownHeaderMessage(first.value.line));
+    return { detected, unit: detected.definition.unit ?? query.unit ?? null, lines };
+  } catch (error) {
+    // The rest of the body is not wanted.
+    await lines.return(undefined);
+    throw error;
+  }
 }
 
 function unitRequired(detected: DetectedFormat): ApiError {
