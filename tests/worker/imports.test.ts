@@ -209,6 +209,30 @@ describe("history import: rules", () => {
     expect(empty.body).toMatchObject({ status: "failed", failure: "The file has a header but no rows." });
   });
 
+  it("an upload cut off midway (a tab closed) keeps what arrived, ends failed, and importing the file again completes it", async () => {
+    const { token, meter } = await meterFor();
+    const firstPart = `${lclHousehold.split("\n").slice(0, 11).join("\n")}\n`;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(firstPart));
+        controller.close();
+      },
+    });
+    const cut = await (exports as { default: Fetcher }).default.fetch(`http://wattboard.test/api/meters/${meter.id}/imports`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "text/csv", "Content-Length": String(lclHousehold.length) },
+      body,
+    });
+    expect(cut.status).toBe(202);
+    const job = await cut.json<{ status: string; rowsRead: number; rowsStored: number; failure: string }>();
+    expect(job).toMatchObject({ status: "failed", rowsRead: 10, rowsStored: 10 });
+    expect(job.failure).toBe(
+      "The upload was interrupted after 10 rows. Import the same file again: rows already stored count as duplicates.",
+    );
+    const again = await postCsv(token, `/api/meters/${meter.id}/imports`, lclHousehold);
+    expect(again.body).toMatchObject({ status: "done", rowsStored: 38, duplicates: 10 });
+  });
+
   it("a job left running by a stopped Worker reads as failed once it has not moved for five minutes", async () => {
     const { token, meter } = await meterFor();
     const job = await postCsv(token, `/api/meters/${meter.id}/imports`, octopusExport);

@@ -35,7 +35,8 @@ import { announceReadings, type StoredReadings, storeReadings } from "./ingest";
  * in reading_imports and goes to every socket of the owner, so any tab can follow or find it
  * (GET /api/meters/{id}/imports). What cannot survive: a tab closed DURING the upload, since the
  * rest of the file never reaches the server (workerd then fails the read with "Network connection
- * lost"). The rows stored so far stay, the job ends failed saying so (or, if the Worker itself was
+ * lost"; a body shorter than its Content-Length counts the same). What arrived is stored, the job
+ * ends failed saying so (or, if the Worker itself was
  * stopped, reads as failed once it has not moved for STALLED_AFTER_MS), and importing the same file
  * again completes it: rows already stored count as duplicates.
  */
@@ -53,12 +54,23 @@ const notCsv = () => new ApiError(415, "unsupported_media_type", "Send the file 
 const tooLarge = () =>
   new ApiError(413, "payload_too_large", `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it and import the parts`);
 
+/** A CSV request body, and its length when the client declared one. */
+export interface CsvUpload {
+  stream: ReadableStream<Uint8Array>;
+  declaredBytes?: number;
+}
+
 /** The CSV body of an import or preview request: 415 for another content type, 413 when its declared length is over the limit. */
-export function csvBody(contentType: string | undefined, contentLength: string | undefined, body: ReadableStream<Uint8Array> | null) {
+export function csvBody(
+  contentType: string | undefined,
+  contentLength: string | undefined,
+  body: ReadableStream<Uint8Array> | null,
+): CsvUpload {
   if (!/^text\/csv\s*(;|$)/i.test(contentType ?? "")) throw notCsv();
-  if (Number(contentLength) > MAX_IMPORT_BYTES) throw tooLarge();
+  const declaredBytes = contentLength && /^\d+$/.test(contentLength) ? Number(contentLength) : undefined;
+  if (declaredBytes !== undefined && declaredBytes > MAX_IMPORT_BYTES) throw tooLarge();
   if (!body) throw new ApiError(400, "empty_file", "The file is empty: send the CSV as the body");
-  return body;
+  return { stream: body, declaredBytes };
 }
 
 interface NumberedLine {
@@ -67,8 +79,8 @@ interface NumberedLine {
 }
 
 /** The body's lines, decoded as UTF-8 as the bytes arrive; never more than `maxBytes` are read. */
-async function* csvLines(body: ReadableStream<Uint8Array>, maxBytes: number, onOverflow: "stop" | "fail"): AsyncGenerator<NumberedLine> {
-  const reader = body.getReader();
+async function* csvLines(upload: CsvUpload, maxBytes: number, onOverflow: "stop" | "fail"): AsyncGenerator<NumberedLine> {
+  const reader = upload.stream.getReader();
   const decoder = new TextDecoder();
   const lines = new LineSplitter();
   let bytes = 0;
@@ -85,6 +97,9 @@ async function* csvLines(body: ReadableStream<Uint8Array>, maxBytes: number, onO
       }
       yield* lines.push(decoder.decode(value, { stream: true }));
     }
+    // Fewer bytes than announced: the client went away (some runtimes end the stream instead of failing it).
+    if (upload.declaredBytes !== undefined && bytes < upload.declaredBytes)
+      throw new Error(`the body ended after ${bytes} of ${upload.declaredBytes} bytes`);
     yield* lines.push(decoder.decode());
     yield* lines.end();
   } finally {
@@ -120,14 +135,9 @@ function unitRequired(detected: DetectedFormat): ApiError {
 }
 
 /** What the file would become, from its first 64 kB: nothing is written. */
-export async function previewImport(
-  actor: Actor,
-  meterId: string,
-  body: ReadableStream<Uint8Array>,
-  query: ImportQuery,
-): Promise<ImportPreview> {
+export async function previewImport(actor: Actor, meterId: string, upload: CsvUpload, query: ImportQuery): Promise<ImportPreview> {
   const meter = await requireMeter(actor.db, actor.userId, meterId);
-  const { detected, unit, lines } = await openFile(csvLines(body, MAX_PREVIEW_BYTES, "stop"), query);
+  const { detected, unit, lines } = await openFile(csvLines(upload, MAX_PREVIEW_BYTES, "stop"), query);
   const { definition } = detected;
   const preview: ImportPreview = {
     format: definition.format,
@@ -222,11 +232,11 @@ export async function importReadings(
   actor: Actor,
   waitUntil: (work: Promise<unknown>) => void,
   meterId: string,
-  body: ReadableStream<Uint8Array>,
+  upload: CsvUpload,
   query: ImportQuery,
 ): Promise<ImportJob> {
   const meter = await requireMeter(actor.db, actor.userId, meterId);
-  const { detected, unit, lines } = await openFile(csvLines(body, MAX_IMPORT_BYTES, "fail"), query);
+  const { detected, unit, lines } = await openFile(csvLines(upload, MAX_IMPORT_BYTES, "fail"), query);
   if (!unit) {
     await lines.return(undefined);
     throw unitRequired(detected);
@@ -277,8 +287,8 @@ async function runJob(
     }
   };
   let failure: string | null = null;
+  let batch: Reading[] = [];
   try {
-    let batch: Reading[] = [];
     for await (const { line, number } of lines) {
       const result = rows.parse(line);
       if ("skipped" in result && line.trim() === "") continue;
@@ -301,6 +311,11 @@ async function runJob(
           : `None of the ${tally.rowsRead} rows could be imported: see the errors by line.`;
   } catch (error) {
     await storing.catch(() => {});
+    // The rows that arrived before the break are as good as any: kept (unless the database is what broke).
+    if (batch.length > 0 && !isDatabaseUnavailable(error)) {
+      await store(batch).catch(() => {});
+      await storing.catch(() => {});
+    }
     failure =
       error instanceof ApiError
         ? error.message
