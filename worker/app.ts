@@ -14,6 +14,7 @@ import { chartsRoutes } from "./routes/charts";
 import { chatRoutes } from "./routes/chat";
 import { engineToolsRoutes } from "./routes/engine-tools";
 import { healthRoutes } from "./routes/health";
+import { importsRoutes } from "./routes/imports";
 import { ingestRoutes } from "./routes/ingest";
 import { liveRoutes } from "./routes/live";
 import { metersRoutes } from "./routes/meters";
@@ -103,6 +104,7 @@ export function createApp() {
     chartsRoutes,
     metersRoutes,
     ingestRoutes,
+    importsRoutes,
     seriesRoutes,
     modelRunsRoutes,
     notificationsRoutes,
