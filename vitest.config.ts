@@ -24,7 +24,8 @@ function workersProject() {
       name: "workers",
       include: ["tests/worker/**/*.test.ts"],
       globalSetup: ["tests/setup/global-database.ts"],
-      testTimeout: 30_000,
+      // A file's first model run compiles onnxruntime's 14 MB wasm: seconds when quiet, over 30 s on a loaded 2-core machine.
+      testTimeout: 60_000,
     },
   };
 }

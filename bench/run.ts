@@ -9,6 +9,7 @@ import { Pool } from "@neondatabase/serverless";
 import { configureNodeDriver } from "../scripts/local-stack/node-driver";
 import { benchBundle } from "./bundle";
 import { type BenchResult, startBenchStack } from "./harness";
+import { benchImports } from "./imports.bench";
 import { benchIngest } from "./ingest.bench";
 import { benchLive } from "./live.bench";
 import { benchLoad, loadOptionsFromEnv } from "./load.bench";
@@ -35,6 +36,8 @@ try {
   Object.assign(results, await benchLive(stack, pool, log));
   log("ingest:");
   Object.assign(results, await benchIngest(stack, pool, log));
+  log("imports:");
+  Object.assign(results, await benchImports(stack, pool, log));
   log("series:");
   Object.assign(results, await benchSeries(stack, pool, log));
   log("shares:");

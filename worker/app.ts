@@ -15,6 +15,7 @@ import { chatRoutes } from "./routes/chat";
 import { engineToolsRoutes } from "./routes/engine-tools";
 import { healthRoutes } from "./routes/health";
 import { ignoredFieldsRoutes } from "./routes/ignored-fields";
+import { importsRoutes } from "./routes/imports";
 import { influxWriteRoutes } from "./routes/influx-write";
 import { ingestRoutes } from "./routes/ingest";
 import { liveRoutes } from "./routes/live";
@@ -114,6 +115,7 @@ export function createApp() {
     ignoredFieldsRoutes,
     ingestRoutes,
     influxWriteRoutes,
+    importsRoutes,
     seriesRoutes,
     modelRunsRoutes,
     notificationsRoutes,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mapInfluxPoints, validateLocatedReadings, withRegisterEnergy } from "../../worker/readings/influx-mapping";
+import { mapInfluxPoints, readingsToStore, validateLocatedReadings, withRegisterEnergy } from "../../worker/readings/influx-mapping";
 import { LineProtocolError, parseLineProtocol } from "../../worker/readings/line-protocol";
 
 /**
@@ -101,6 +101,16 @@ describe("influx mapping: Home Assistant", () => {
     });
   });
 
+  it("names a device from the first friendly name among its points", () => {
+    const targets = map(
+      [
+        `W,domain=sensor,entity_id=oven value=10 ${NS(T0)}`,
+        `W,domain=sensor,entity_id=oven value=12,friendly_name_str="Oven" ${NS(T0 + 1000)}`,
+      ].join("\n"),
+    );
+    expect(targets.map((target) => target.name)).toEqual(["Oven"]);
+  });
+
   it("keeps an entity id that already has its domain", () => {
     expect(map(`W,entity_id=sensor.oven value=10 ${NS(T0)}`)[0].target).toEqual({ kind: "entity", entityId: "sensor.oven" });
     expect(map(`W,entity_id=oven value=10 ${NS(T0)}`)[0].target).toEqual({ kind: "entity", entityId: "oven" });
@@ -197,5 +207,39 @@ describe("influx mapping: energy from registers and validation", () => {
       ]),
     ).toThrow("line 4: timestamp must be between 2000-01-01 and 5 minutes from now");
     expect(() => validateLocatedReadings([{ line: 2, reading: { ts: iso(T0), power_factor: 3 } }])).toThrow(/^line 2: power_factor /);
+  });
+
+  it("prepares every target's readings at once, naming the lowest bad line of the body", () => {
+    const targets = map(
+      [
+        `m,meter=a energy_total_wh=1000 ${NS(T0)}`,
+        `m,meter=b power_w=5 ${NS(T0)}`,
+        `m,meter=a energy_total_wh=1010 ${NS(T0 + 60_000)}`,
+        `m,meter=b power_w=6 ${NS(T0 + 60_000)}`,
+      ].join("\n"),
+    );
+    const intervals = new Map([["meter:a", [{ ts: T0 + 60_000, energyWh: 10 }]]]);
+    expect(readingsToStore(targets, intervals, T0 + 60_000)).toEqual(
+      new Map([
+        ["meter:a", [{ ts: iso(T0 + 60_000), energy_wh: 10 }]],
+        [
+          "meter:b",
+          [
+            { ts: iso(T0), power_w: 5 },
+            { ts: iso(T0 + 60_000), power_w: 6 },
+          ],
+        ],
+      ]),
+    );
+    const bad = map(
+      [
+        `m,meter=a power_factor=0.5 ${NS(T0)}`,
+        `m,meter=b power_w=1 ${NS(T0)}`,
+        `m,meter=b energy_total_wh=10 946684799000000000`,
+        `m,meter=a power_factor=2 ${NS(T0 + 1000)}`,
+      ].join("\n"),
+    );
+    expect(() => readingsToStore(bad, new Map(), T0)).toThrow("line 3: timestamp must be between 2000-01-01 and 5 minutes from now");
+    expect(() => readingsToStore(bad.slice(0, 1), new Map(), T0)).toThrow(/^line 4: power_factor /);
   });
 });

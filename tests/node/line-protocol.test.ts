@@ -250,6 +250,16 @@ describe("line protocol: timestamps and precision", () => {
     expect(parse("cpu value=1.0 946730096", "s")[0].timestampMs).toBe(946730096000);
   });
 
+  it("reads leading zeros and the largest timestamp of each precision", () => {
+    expect(parse("m v=1 0001000000000")[0].timestampMs).toBe(1000);
+    expect(parse("m v=1 9223372036854775", "us")[0].timestampMs).toBe(9223372036854);
+    expect(errorOf("m v=1 9223372036854776", "us").reason).toMatch(/outside the range/);
+    expect(parse("m v=1 9223372036854", "ms")[0].timestampMs).toBe(9223372036854);
+    expect(errorOf("m v=1 9223372036855", "ms").reason).toMatch(/outside the range/);
+    expect(parse("m v=1 9223372036", "s")[0].timestampMs).toBe(9223372036000);
+    expect(errorOf("m v=1 9223372037", "s").reason).toMatch(/outside the range/);
+  });
+
   it("keeps the exact millisecond of a 19-digit ns timestamp that a float would round up", () => {
     // 1765000000123999999 ns as a double is 1765000000124000000: the millisecond must stay 123.
     expect(parse("m v=1 1765000000123999999")[0].timestampMs).toBe(1765000000123);

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import type { AuthSetup } from "./api/wattboard";
 import { devSignIn, type Session, supabaseClient } from "./session";
+import { ErrorLine } from "./ui/ErrorLine";
 
 export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (session: Session) => void }) {
   const [email, setEmail] = useState("");
@@ -82,11 +83,7 @@ export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (s
             Use the demo account (live meters from real households)
           </button>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorLine error={error} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>

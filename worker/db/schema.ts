@@ -22,6 +22,18 @@ import type { ModelRunFigures, ModelRunFinding, ModelRunPlanHour } from "../runs
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
+/** The user a row belongs to; deleting the user deletes it. */
+const ownerId = () =>
+  uuid("owner_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" });
+
+/** The meter a row belongs to; deleting the meter deletes it. */
+const meterId = () =>
+  uuid("meter_id")
+    .notNull()
+    .references((): AnyPgColumn => meters.id, { onDelete: "cascade" });
+
 /** One row per auth subject (the Supabase user id, or the dev sign-in's derived id). */
 export const users = pgTable("users", {
   id: uuid("id").primaryKey(),
@@ -33,9 +45,7 @@ export const tabs = pgTable(
   "tabs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: uuid("owner_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    ownerId: ownerId(),
     title: text("title").notNull(),
     position: integer("position").notNull(),
     createdAt: createdAt(),
@@ -48,9 +58,7 @@ export const charts = pgTable(
   "charts",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: uuid("owner_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    ownerId: ownerId(),
     tabId: uuid("tab_id")
       .notNull()
       .references(() => tabs.id, { onDelete: "cascade" }),
@@ -71,9 +79,7 @@ export const meters = pgTable(
   "meters",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: uuid("owner_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    ownerId: ownerId(),
     name: text("name").notNull(),
     /** IANA zone: calendar buckets (days, weeks, months) follow the meter's local time. */
     timezone: text("timezone").notNull(),
@@ -117,9 +123,7 @@ export const meters = pgTable(
 export const readings = pgTable(
   "readings",
   {
-    meterId: uuid("meter_id")
-      .notNull()
-      .references(() => meters.id, { onDelete: "cascade" }),
+    meterId: meterId(),
     ts: timestamp("ts", { withTimezone: true }).notNull(),
     powerW: doublePrecision("power_w"),
     energyWh: doublePrecision("energy_wh"),
@@ -136,12 +140,8 @@ export const modelRuns = pgTable(
   "model_runs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    meterId: uuid("meter_id")
-      .notNull()
-      .references(() => meters.id, { onDelete: "cascade" }),
-    ownerId: uuid("owner_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    meterId: meterId(),
+    ownerId: ownerId(),
     trigger: text("trigger", { enum: ["auto", "manual"] }).notNull(),
     modelVersion: text("model_version").notNull(),
     /** The 168 h of history the forecast read. */
@@ -162,9 +162,7 @@ export const notifications = pgTable(
   "notifications",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: uuid("owner_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    ownerId: ownerId(),
     meterId: uuid("meter_id").references(() => meters.id, { onDelete: "cascade" }),
     runId: uuid("run_id").references(() => modelRuns.id, { onDelete: "set null" }),
     kind: text("kind").notNull(),
@@ -201,9 +199,7 @@ export const agents = pgTable(
   "agents",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: uuid("owner_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    ownerId: ownerId(),
     name: text("name").notNull(),
     instructions: text("instructions").notNull(),
     permissions: jsonb("permissions").$type<ToolPermissions>().notNull(),
@@ -232,9 +228,7 @@ export const chatEngineSessions = pgTable(
   "chat_engine_sessions",
   {
     engineSessionId: text("engine_session_id").primaryKey(),
-    ownerId: uuid("owner_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    ownerId: ownerId(),
     chatSessionId: text("chat_session_id").notNull(),
     engine: text("engine").notNull(),
     turn: jsonb("turn").$type<EngineTurnContext>(),
@@ -249,9 +243,7 @@ export const shares = pgTable(
   "shares",
   {
     token: text("token").primaryKey(),
-    ownerId: uuid("owner_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    ownerId: ownerId(),
     kind: text("kind", { enum: ["chart", "tab"] }).notNull(),
     targetId: uuid("target_id").notNull(),
     /** Viewers may pick another time range; otherwise the chart's own window is used. */
@@ -273,12 +265,8 @@ export const meterWriteTokens = pgTable(
   "meter_write_tokens",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: uuid("owner_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    meterId: uuid("meter_id")
-      .notNull()
-      .references(() => meters.id, { onDelete: "cascade" }),
+    ownerId: ownerId(),
+    meterId: meterId(),
     name: text("name").notNull(),
     tokenHash: text("token_hash").notNull(),
     /** The token's first characters, so a person can tell their tokens apart. */
@@ -298,9 +286,7 @@ export const meterWriteTokens = pgTable(
 export const energyRegisters = pgTable(
   "energy_registers",
   {
-    meterId: uuid("meter_id")
-      .notNull()
-      .references(() => meters.id, { onDelete: "cascade" }),
+    meterId: meterId(),
     ts: timestamp("ts", { withTimezone: true }).notNull(),
     totalWh: doublePrecision("total_wh").notNull(),
   },
@@ -311,9 +297,7 @@ export const energyRegisters = pgTable(
 export const ignoredFields = pgTable(
   "ignored_fields",
   {
-    meterId: uuid("meter_id")
-      .notNull()
-      .references(() => meters.id, { onDelete: "cascade" }),
+    meterId: meterId(),
     field: text("field").notNull(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull(),
     count: integer("count").notNull().default(0),
@@ -326,12 +310,8 @@ export const readingImports = pgTable(
   "reading_imports",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: uuid("owner_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    meterId: uuid("meter_id")
-      .notNull()
-      .references(() => meters.id, { onDelete: "cascade" }),
+    ownerId: ownerId(),
+    meterId: meterId(),
     status: text("status", { enum: ["running", "done", "failed"] })
       .notNull()
       .default("running"),

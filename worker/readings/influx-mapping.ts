@@ -1,4 +1,5 @@
-import { Reading } from "./contract";
+import { MAX_FUTURE_SKEW_MS, OLDEST_READING, Reading } from "./contract";
+import type { EnergyInterval } from "./cumulative-energy";
 import { LineProtocolError, type LineProtocolFieldValue, type LineProtocolPoint } from "./line-protocol";
 
 /**
@@ -39,6 +40,11 @@ import { LineProtocolError, type LineProtocolFieldValue, type LineProtocolPoint 
  * is dropped silently. Strings are labels, never measurements, and HA's attribute fields read above (friendly name,
  * device and state class, unit) or digit twins of a string attribute are metadata: none of them is listed. A point
  * that maps to nothing creates no device meter: its fields are listed on the site as `entity: measurement.field`.
+ *
+ * A write then goes: parseLineProtocol; mapInfluxPoints; per target, its meter (found, or created as a device of the
+ * site) and the register stored just before its first register value; registerIntervals (cumulative-energy.ts);
+ * readingsToStore for all targets at once, before anything is stored, so a bad line stores nothing; then the
+ * registers, the readings (ingest.ts) and the ignored fields.
  */
 
 export type MeterTarget =
@@ -119,10 +125,11 @@ export function mapInfluxPoints(points: LineProtocolPoint[]): MappedTarget[] {
       continue;
     }
     if (!builder) {
-      builder = new TargetBuilder(key, target, friendlyName ?? label);
+      builder = new TargetBuilder(key, target, label);
       builders.set(key, builder);
     }
     builder.add(point, values, registerWh, ignored);
+    if (friendlyName !== undefined) builder.nameIfUnnamed(friendlyName);
   }
   for (const { key, label, ignored } of unmapped) {
     const owner = builders.get(key);
@@ -137,7 +144,7 @@ export function mapInfluxPoints(points: LineProtocolPoint[]): MappedTarget[] {
  * at its instant unless that reading already has energy_wh (a sender's own per-interval figure wins); an interval
  * at an instant with no reading becomes a reading of its own, located at its register's line.
  */
-export function withRegisterEnergy(target: MappedTarget, intervals: readonly { ts: number; energyWh: number }[]): LocatedReading[] {
+export function withRegisterEnergy(target: MappedTarget, intervals: readonly EnergyInterval[]): LocatedReading[] {
   const byInstant = new Map(target.readings.map((located) => [Date.parse(located.reading.ts), { ...located }]));
   const registerLines = new Map(target.registers.map((register) => [register.ts, register.line]));
   for (const interval of intervals) {
@@ -157,16 +164,49 @@ export function withRegisterEnergy(target: MappedTarget, intervals: readonly { t
  * naming the line of the first invalid one, so a line-protocol sender learns which line to fix.
  */
 export function validateLocatedReadings(readings: readonly LocatedReading[]): Reading[] {
-  const invalid = readings
-    .map((located) => ({ located, parsed: Reading.safeParse(located.reading) }))
-    .filter(({ parsed }) => !parsed.success)
-    .sort((a, b) => a.located.line - b.located.line)[0];
-  if (invalid && !invalid.parsed.success) {
-    const issue = invalid.parsed.error.issues[0];
-    const path = issue.path.map(String).join(".");
-    throw new LineProtocolError(invalid.located.line, `${path === "ts" ? "timestamp" : path || "reading"} ${issue.message}`);
-  }
+  throwFirst(readings.map(readingProblem));
   return readings.map((located) => located.reading);
+}
+
+/**
+ * What a write stores, per target key: each target's readings with the energy of its register intervals
+ * (`intervals` by target key, from registerIntervals), all validated first. A reading out of the contract's ranges,
+ * or a reading or register value outside the accepted time window, throws a LineProtocolError naming the lowest bad
+ * line of the whole body, so a bad request stores nothing.
+ */
+export function readingsToStore(
+  targets: readonly MappedTarget[],
+  intervals: ReadonlyMap<string, readonly EnergyInterval[]>,
+  nowMs: number = Date.now(),
+): Map<string, Reading[]> {
+  const merged = targets.map((target) => ({ key: target.key, readings: withRegisterEnergy(target, intervals.get(target.key) ?? []) }));
+  throwFirst([
+    ...targets.flatMap((target) => target.registers.map((register) => registerProblem(register, nowMs))),
+    ...merged.flatMap(({ readings }) => readings.map(readingProblem)),
+  ]);
+  return new Map(merged.map(({ key, readings }) => [key, readings.map((located) => located.reading)]));
+}
+
+type Problem = { line: number; reason: string } | undefined;
+
+function readingProblem(located: LocatedReading): Problem {
+  const parsed = Reading.safeParse(located.reading);
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0];
+  const path = issue.path.map(String).join(".");
+  return { line: located.line, reason: `${path === "ts" ? "timestamp" : path || "reading"} ${issue.message}` };
+}
+
+/** The contract's time window (readings/contract.ts), for register values that become no reading of their own. */
+function registerProblem(register: LocatedRegister, nowMs: number): Problem {
+  if (register.ts >= OLDEST_READING && register.ts <= nowMs + MAX_FUTURE_SKEW_MS) return undefined;
+  return { line: register.line, reason: "timestamp must be between 2000-01-01 and 5 minutes from now" };
+}
+
+function throwFirst(problems: Problem[]): void {
+  let first: Problem;
+  for (const problem of problems) if (problem && (!first || problem.line < first.line)) first = problem;
+  if (first) throw new LineProtocolError(first.line, first.reason);
 }
 
 const SITE = { key: "site", target: { kind: "site" } as MeterTarget, label: "site" };
@@ -255,11 +295,19 @@ class TargetBuilder {
   private readonly registers = new Map<number, LocatedRegister>();
   private readonly ignored = new Set<string>();
 
+  private friendlyName: string | undefined;
+
   constructor(
     private readonly key: string,
     private readonly target: MeterTarget,
-    private readonly name: string,
+    /** The sender's id for the target, the name when no point gives a friendly one. */
+    private readonly label: string,
   ) {}
+
+  /** The first friendly name of the target's points names it. */
+  nameIfUnnamed(friendlyName: string): void {
+    this.friendlyName ??= friendlyName;
+  }
 
   /** The first value of a metric at an instant wins, as in ingest (readings/ingest.ts keeps the first reading of an instant). */
   add(point: LineProtocolPoint, values: MetricValues, registerWh: number | undefined, ignored: string[]): void {
@@ -281,7 +329,7 @@ class TargetBuilder {
     return {
       key: this.key,
       target: this.target,
-      name: this.name,
+      name: this.friendlyName ?? this.label,
       readings: [...this.readings.entries()].sort(([a], [b]) => a - b).map(([, located]) => located),
       registers: [...this.registers.values()].sort((a, b) => a.ts - b.ts),
       ignoredFields: [...this.ignored].sort(),

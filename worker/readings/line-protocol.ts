@@ -78,14 +78,29 @@ export function parseLineProtocol(text: string, options: ParseLineProtocolOption
   const precision = options.precision ?? "ns";
   const receivedAtMs = options.receivedAtMs ?? Date.now();
   const defaultTimestampMs = precision === "s" ? Math.floor(receivedAtMs / 1000) * 1000 : Math.floor(receivedAtMs);
-  return new LineProtocolParser(text, NANOSECONDS_PER_UNIT[precision], defaultTimestampMs).parse();
+  return new LineProtocolParser(text, TIMESTAMP_UNITS[precision], defaultTimestampMs).parse();
 }
 
-const NANOSECONDS_PER_UNIT: Record<LineProtocolPrecision, bigint> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n };
 const NANOSECONDS_PER_MS = 1_000_000n;
 /** models.MinNanoTime and MaxNanoTime: int64's extremes are sentinels inside InfluxDB, so they are refused. */
 const MIN_NANO_TIME = -(2n ** 63n) + 2n;
 const MAX_NANO_TIME = 2n ** 63n - 2n;
+
+interface TimestampUnit {
+  nanoseconds: bigint;
+  /** Digits below the millisecond (-3 for seconds: three zeros to add). */
+  subMillisecondDigits: number;
+  /** The largest timestamp of this unit within InfluxDB's range, as text. */
+  largest: string;
+}
+const TIMESTAMP_UNITS: Record<LineProtocolPrecision, TimestampUnit> = Object.fromEntries(
+  Object.entries({ ns: [1n, 6], us: [1_000n, 3], ms: [1_000_000n, 0], s: [1_000_000_000n, -3] } as const).map(
+    ([precision, [nanoseconds, digits]]) => [
+      precision,
+      { nanoseconds, subMillisecondDigits: digits, largest: String(MAX_NANO_TIME / nanoseconds) },
+    ],
+  ),
+) as Record<LineProtocolPrecision, TimestampUnit>;
 const MIN_INT64 = -(2n ** 63n);
 const MAX_INT64 = 2n ** 63n - 1n;
 const MAX_UINT64 = 2n ** 64n - 1n;
@@ -116,8 +131,11 @@ const SPACE = 32;
 const QUOTE = 34;
 const HASH = 35;
 const COMMA = 44;
+const MINUS = 45;
 const EQUALS = 61;
 const BACKSLASH = 92;
+const LOWER_I = 105;
+const LOWER_U = 117;
 
 const MEASUREMENT_ESCAPES = ", ";
 const TAG_ESCAPES = ", =";
@@ -133,7 +151,7 @@ class LineProtocolParser {
 
   constructor(
     private readonly text: string,
-    private readonly nanosecondsPerUnit: bigint,
+    private readonly unit: TimestampUnit,
     private readonly defaultTimestampMs: number,
   ) {}
 
@@ -179,21 +197,13 @@ class LineProtocolParser {
 
   private tag(tags: Map<string, string>): void {
     const keyStart = this.pos;
-    const first = this.text.charCodeAt(keyStart);
-    if (this.atLineEnd(keyStart) || first === SPACE || first === COMMA || first === EQUALS) this.fail("missing tag key after ','");
-    let i = keyStart + 1;
-    for (; ; i++) {
-      const c = this.text.charCodeAt(i);
-      if (this.atLineEnd(i) || ((c === SPACE || c === COMMA) && !this.escaped(i))) {
-        this.fail(`missing tag value: tag '${this.text.slice(keyStart, i)}' has no '='`);
-      }
-      if (c === EQUALS && !this.escaped(i)) break;
-    }
-    const key = unescapeAll(this.text.slice(keyStart, i), TAG_ESCAPES);
-    const valueStart = i + 1;
+    const keyEnd = this.keyEnd("missing tag key after ','", (raw) => `missing tag value: tag '${raw}' has no '='`);
+    const key = unescapeAll(this.text.slice(keyStart, keyEnd), TAG_ESCAPES);
+    const valueStart = keyEnd + 1;
     const firstOfValue = this.text.charCodeAt(valueStart);
     if (this.atLineEnd(valueStart) || firstOfValue === SPACE || firstOfValue === COMMA) this.fail(`missing tag value for tag '${key}'`);
-    for (i = valueStart; ; i++) {
+    let i = valueStart;
+    for (; ; i++) {
       if (this.atLineEnd(i)) this.fail("missing fields: a point needs at least one field after the measurement and tags");
       const c = this.text.charCodeAt(i);
       if (this.escaped(i)) continue;
@@ -204,6 +214,18 @@ class LineProtocolParser {
     if (tags.has(key)) this.fail(`duplicate tag '${key}'`);
     tags.set(key, unescapeAll(this.text.slice(valueStart, i), TAG_ESCAPES));
     this.pos = i;
+  }
+
+  /** The index of the unescaped `=` ending the tag or field key at the cursor; an unescaped space or comma first means no value. */
+  private keyEnd(missingKey: string, missingValue: (raw: string) => string): number {
+    const start = this.pos;
+    const first = this.text.charCodeAt(start);
+    if (this.atLineEnd(start) || first === SPACE || first === COMMA || first === EQUALS) this.fail(missingKey);
+    for (let i = start + 1; ; i++) {
+      const c = this.text.charCodeAt(i);
+      if (this.atLineEnd(i) || ((c === SPACE || c === COMMA) && !this.escaped(i))) this.fail(missingValue(this.text.slice(start, i)));
+      if (c === EQUALS && !this.escaped(i)) return i;
+    }
   }
 
   private fields(): Map<string, LineProtocolFieldValue> {
@@ -218,18 +240,9 @@ class LineProtocolParser {
 
   private fieldKey(): string {
     const start = this.pos;
-    const first = this.text.charCodeAt(start);
-    if (this.atLineEnd(start) || first === SPACE || first === COMMA || first === EQUALS) this.fail("missing field key");
-    let i = start + 1;
-    for (; ; i++) {
-      const c = this.text.charCodeAt(i);
-      if (this.atLineEnd(i) || ((c === SPACE || c === COMMA) && !this.escaped(i))) {
-        this.fail(`missing field value: field '${this.text.slice(start, i)}' has no '=' and value`);
-      }
-      if (c === EQUALS && !this.escaped(i)) break;
-    }
-    this.pos = i + 1;
-    return unescapeAll(this.text.slice(start, i), FIELD_KEY_ESCAPES);
+    const end = this.keyEnd("missing field key", (raw) => `missing field value: field '${raw}' has no '=' and value`);
+    this.pos = end + 1;
+    return unescapeAll(this.text.slice(start, end), FIELD_KEY_ESCAPES);
   }
 
   private fieldValue(key: string): LineProtocolFieldValue {
@@ -264,18 +277,11 @@ class LineProtocolParser {
   }
 
   private scalarValue(key: string, token: string): LineProtocolFieldValue {
-    if (INTEGER.test(token)) {
-      const digits = token.slice(0, -1);
-      const value = BigInt(digits);
-      if (value < MIN_INT64 || value > MAX_INT64) this.fail(`integer ${digits} of field '${key}' is out of the 64-bit range`);
-      return { type: "integer", value: Number(value) };
-    }
-    if (UNSIGNED.test(token)) {
-      const digits = token.slice(0, -1);
-      const value = BigInt(digits);
-      if (value > MAX_UINT64) this.fail(`unsigned integer ${digits} of field '${key}' is out of the 64-bit range`);
-      return { type: "unsigned", value: Number(value) };
-    }
+    const last = token.charCodeAt(token.length - 1);
+    if (last === LOWER_I && INTEGER.test(token))
+      return { type: "integer", value: this.integer(key, token, MIN_INT64, MAX_INT64, "integer") };
+    if (last === LOWER_U && UNSIGNED.test(token))
+      return { type: "unsigned", value: this.integer(key, token, 0n, MAX_UINT64, "unsigned integer") };
     if (FLOAT.test(token)) {
       const value = Number(token);
       if (!Number.isFinite(value)) this.fail(`float ${token} of field '${key}' is out of the 64-bit range`);
@@ -284,6 +290,14 @@ class LineProtocolParser {
     const boolean = BOOLEANS.get(token);
     if (boolean !== undefined) return { type: "boolean", value: boolean };
     return this.fail(`field value '${token}' is not a number, a string in quotes or a boolean (field '${key}')`);
+  }
+
+  /** The digits before the `i` or `u` suffix, checked against the 64-bit range. */
+  private integer(key: string, token: string, min: bigint, max: bigint, kind: string): number {
+    const digits = token.slice(0, -1);
+    const value = BigInt(digits);
+    if (value < min || value > max) this.fail(`${kind} ${digits} of field '${key}' is out of the 64-bit range`);
+    return Number(value);
   }
 
   /** After the fields: nothing, or blanks, an integer timestamp and blanks. */
@@ -298,7 +312,13 @@ class LineProtocolParser {
     this.skipBlanks();
     if (!this.atLineEnd(this.pos)) this.fail(`unexpected text after the timestamp: '${this.restOfLine()}'`);
     if (!TIMESTAMP.test(token)) this.fail(`timestamp '${token}' is not an integer`);
-    const nanoseconds = BigInt(token) * this.nanosecondsPerUnit;
+    const { subMillisecondDigits, largest } = this.unit;
+    // Fast and exact: a non-negative timestamp surely in range loses its sub-millisecond digits as text.
+    if (token.charCodeAt(0) !== MINUS && (token.length < largest.length || (token.length === largest.length && token <= largest))) {
+      if (subMillisecondDigits < 0) return Number(token) * 1000;
+      return Number(token.slice(0, token.length - subMillisecondDigits) || "0");
+    }
+    const nanoseconds = BigInt(token) * this.unit.nanoseconds;
     if (nanoseconds < MIN_NANO_TIME || nanoseconds > MAX_NANO_TIME) {
       this.fail(`timestamp ${token} is outside the range InfluxDB accepts (1677-09-21 to 2262-04-11)`);
     }

@@ -84,16 +84,8 @@ export function seriesQuery(
   return { text, values: plan.calendar ? [...range, timezone] : [...range, plan.interval, timezone] };
 }
 
-export async function querySeries(
-  db: Database,
-  meterId: string,
-  metric: Metric,
-  from: Date,
-  to: Date,
-  plan: BucketPlan,
-  timezone: string,
-): Promise<SeriesPoint[]> {
-  const { text, values } = seriesQuery(meterId, metric, from, to, plan, timezone);
+export async function querySeries(db: Database, ...query: Parameters<typeof seriesQuery>): Promise<SeriesPoint[]> {
+  const { text, values } = seriesQuery(...query);
   const result = await db.$client.query(text, values);
   return (result.rows as { t: Date | string; avg: number; min: number; max: number; sum: number; count: number }[]).map((row) => ({
     t: new Date(row.t).toISOString(),

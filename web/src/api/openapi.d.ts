@@ -1629,6 +1629,282 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/meters/{id}/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What a CSV file would import, from its first 64 kB: format, mapping, first readings and errors; nothing is written */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for the generic and Home Assistant formats; the others state their unit */
+                    unit?: "kwh_per_interval" | "average_w" | "cumulative_kwh";
+                    /** @description Which entity_id (Home Assistant) or LCLid (Low Carbon London) to import when the file holds several; default: the first */
+                    series?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The CSV file, header first */
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description The detected format and the first rows as they would be stored */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportPreview"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unsupported content type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meters/{id}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The meter's recent imports, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Imports */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportJobList"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Import a CSV history file (up to 100 MB, streamed) into the meter
+         * @description The header decides the format (generic timestamp,value with ?unit=, Octopus Energy, Home Assistant with ?unit=, Low Carbon London). Rows are stored as the upload arrives; the answer comes when the file is in, with the job (also GET /api/imports/{id}, and import.progress / import.finished events on the live socket). Bad rows are reported by line and skipped; rows already stored count as duplicates.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for the generic and Home Assistant formats; the others state their unit */
+                    unit?: "kwh_per_interval" | "average_w" | "cumulative_kwh";
+                    /** @description Which entity_id (Home Assistant) or LCLid (Low Carbon London) to import when the file holds several; default: the first */
+                    series?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The CSV file, header first */
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description The import job */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportJob"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Payload too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unsupported content type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's status, counts and first errors */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The import job */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportJob"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/meters/{id}/series": {
         parameters: {
             query?: never;
@@ -3896,6 +4172,54 @@ export interface components {
                 message: string;
                 details?: unknown;
             };
+        };
+        ImportPreview: {
+            format: components["schemas"]["ImportFormat"];
+            label: string;
+            unit: components["schemas"]["ImportUnit"];
+            units: components["schemas"]["ImportUnit"][];
+            mapping: string;
+            timezone: string;
+            series: string[];
+            rows: {
+                line: number;
+                reading: {
+                    ts: string;
+                    power_w?: number;
+                    energy_wh?: number;
+                };
+            }[];
+            errors: components["schemas"]["ImportRowError"][];
+        };
+        /** @enum {string} */
+        ImportFormat: "generic" | "octopus" | "home_assistant" | "low_carbon_london";
+        /** @enum {string|null} */
+        ImportUnit: "kwh_per_interval" | "average_w" | "cumulative_kwh" | null;
+        ImportRowError: {
+            line: number;
+            message: string;
+        };
+        ImportJob: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            meterId: string;
+            format: components["schemas"]["ImportFormat"];
+            unit: components["schemas"]["ImportUnit"];
+            /** @enum {string} */
+            status: "running" | "done" | "failed";
+            rowsRead: number;
+            rowsStored: number;
+            duplicates: number;
+            errors: components["schemas"]["ImportRowError"][];
+            failure: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ImportJobList: {
+            imports: components["schemas"]["ImportJob"][];
         };
         Series: {
             /** Format: uuid */

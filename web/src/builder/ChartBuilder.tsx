@@ -7,6 +7,7 @@ import { canOverlayRun } from "../charts/chart-data";
 import { overlaySetting, rememberOverlay } from "../charts/overlay-setting";
 import { fromLocalInput, toLocalInput, WINDOW_LABELS } from "../charts/window-labels";
 import { Dialog } from "../ui/Dialog";
+import { ErrorLine } from "../ui/ErrorLine";
 import {
   AGGREGATION_LABELS,
   CHART_TYPE_LABELS,
@@ -219,11 +220,7 @@ export function ChartBuilder({
               ))}
             </ul>
           )}
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorLine error={error} />
           <div className="actions">
             <button type="button" onClick={onClose}>
               Cancel

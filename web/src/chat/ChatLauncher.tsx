@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import type { LiveChannel } from "../live-socket";
 import "./chat.css";
+import { StrokeIcon } from "../ui/StrokeIcon";
 import { ChatPanel } from "./ChatPanel";
 import { ToastStack, useToasts } from "./Toasts";
 import { useChat } from "./use-chat";
@@ -53,19 +54,9 @@ export function ChatLauncher({ live, showDashboard }: { live: LiveChannel | null
         title="Chat (Ctrl+/)"
         onClick={() => (open ? close() : setOpen(true))}
       >
-        <svg
-          aria-hidden="true"
-          width="18"
-          height="18"
-          viewBox="0 0 24 24"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="2"
-          strokeLinecap="round"
-          strokeLinejoin="round"
-        >
+        <StrokeIcon>
           <path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z" />
-        </svg>
+        </StrokeIcon>
         <span className="chat-launcher-text">Chat</span>
         {waiting > 0 && <span className="badge">{waiting}</span>}
       </button>

@@ -3,6 +3,7 @@ import { ApiRequestError, errorText } from "../api/client";
 import { type Meter, type ModelRun, wattboard } from "../api/wattboard";
 import { localTime } from "../charts/chart-data";
 import { useTheme } from "../theme";
+import { ErrorLine } from "../ui/ErrorLine";
 
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 
@@ -47,11 +48,7 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
           {state === "running" ? "Running…" : "Run forecast now"}
         </button>
       </header>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {state === "none" && !error && (
         <p className="muted">No run yet. The model runs by itself as readings arrive (it needs a day of history), or run it now.</p>
       )}

@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from "react";
 import { errorText } from "../api/client";
 import { type Notification, notificationsApi } from "../api/notifications";
 import type { LiveChannel } from "../live-socket";
+import { ErrorLine } from "../ui/ErrorLine";
+import { StrokeIcon } from "../ui/StrokeIcon";
 
 function ago(iso: string): string {
   const minutes = Math.round((Date.now() - Date.parse(iso)) / 60_000);
@@ -98,20 +100,10 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
           setFresh(false);
         }}
       >
-        <svg
-          aria-hidden="true"
-          width="18"
-          height="18"
-          viewBox="0 0 24 24"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="2"
-          strokeLinecap="round"
-          strokeLinejoin="round"
-        >
+        <StrokeIcon>
           <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
           <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
-        </svg>
+        </StrokeIcon>
         {unread > 0 && (
           <span className="badge" data-testid="unread-count">
             {unread > 99 ? "99+" : unread}
@@ -128,11 +120,7 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
               </button>
             )}
           </header>
-          {error && (
-            <p className="error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorLine error={error} />
           {items.length === 0 && (
             <p className="muted empty-inbox">
               Nothing yet. When the model finds something worth knowing about your meters (a peak above your limit, a plan that saves money,

@@ -3,6 +3,7 @@ import { errorText } from "../api/client";
 import { type Share, sharesApi } from "../api/shares";
 import { Dialog } from "../ui/Dialog";
 import "./shares.css";
+import { ErrorLine } from "../ui/ErrorLine";
 
 function embedCode(share: Share, title: string): string {
   const safeTitle = title.replace(/"/g, "&quot;");
@@ -64,11 +65,7 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
 
   return (
     <Dialog title={`Share “${title}”`} onClose={onClose} className="share-dialog">
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {!share && !error && <p className="muted">Making a link…</p>}
       {share && revoked && (
         <div className="share-body">

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { errorText } from "../api/client";
 import { type Share, sharesApi } from "../api/shares";
 import "./shares.css";
+import { ErrorLine } from "../ui/ErrorLine";
 
 /** Every public link of the person: what it shows, how often it was opened, and revoke. */
 export function SharedPage() {
@@ -25,11 +26,7 @@ export function SharedPage() {
   return (
     <main className="workspace shared-page">
       <h2>Shared links</h2>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine error={error} />
       {shares?.length === 0 && (
         <p className="muted">Nothing is shared. Share a chart from its ⋯ menu, or a whole tab from the tab's menu.</p>
       )}
