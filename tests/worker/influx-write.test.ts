@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { RATE_LIMIT_PERIOD_SECONDS } from "../../worker/rate-limits";
-import { type ApiResult, call, createMeter, signIn, storedCount } from "./helpers";
+import { type ApiResult, call, callWithEnv, createMeter, signIn, storedCount } from "./helpers";
 import { rawFetch } from "./security/fixtures";
 
 /** A person with a site meter and a write token of it. */
@@ -272,5 +272,20 @@ describe("InfluxDB write API: refusals", () => {
     expect(last.headers.get("Retry-After")).toBe(String(RATE_LIMIT_PERIOD_SECONDS));
     expect(JSON.parse(last.text)).toMatchObject({ code: "rate_limited", error: { code: "rate_limited" } });
     expect((await write(other.writeToken.token, 0)).status).toBe(204);
+  });
+
+  it("503 with Retry-After in the error envelope when Postgres is unreachable (the sender retries)", async () => {
+    const down = await callWithEnv(
+      { DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:1/postgres" },
+      "POST",
+      "/write?p=wbt_x",
+      undefined,
+      {
+        Authorization: `Token wbt_${"A".repeat(43)}`,
+      },
+    );
+    expect(down.status).toBe(503);
+    expect(down.headers.get("Retry-After")).toBeTruthy();
+    expect(down.body.error.code).toBe("database_unavailable");
   });
 });
