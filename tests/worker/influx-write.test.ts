@@ -220,6 +220,21 @@ describe("InfluxDB write API: refusals", () => {
     expect((await call("GET", `/api/meters/${site.id}/ignored-fields`, { token })).body.fields).toEqual([]);
   });
 
+  it("unbounded names: a meter tag over 200 characters is refused by line, an ignored field's label is cut", async () => {
+    const { token, site, writeToken } = await siteWithToken();
+    const longTag = await v2(
+      writeToken.token,
+      [`power power_w=1 ${seconds(at(0))}`, `power,meter=${"m".repeat(201)} power_w=2 ${seconds(at(0))}`].join("\n"),
+    );
+    expect(longTag.status).toBe(400);
+    expect(longTag.body).toMatchObject({ code: "invalid", line: 2 });
+    expect(await storedCount(token, site.id)).toBe(0);
+
+    expect((await v2(writeToken.token, `cpu ${"k".repeat(5_000)}=1 ${seconds(at(0))}`)).status).toBe(204);
+    const ignored = await call("GET", `/api/meters/${site.id}/ignored-fields`, { token });
+    expect(ignored.body.fields.map((f: { field: string }) => f.field)).toEqual([`cpu.${"k".repeat(196)}`]);
+  });
+
   it("a token writes to its own site only: another site's id as the meter tag is a device of the token's site", async () => {
     const { token, site, writeToken } = await siteWithToken();
     const other = await createMeter(token, { name: "Cottage" });

@@ -33,6 +33,10 @@ export interface LineProtocolWrite {
 /** A gzip body this large or larger is refused before it is inflated; inflated, the webhook's limit applies. */
 const MAX_COMPRESSED_BODY_BYTES = MAX_INGEST_BODY_BYTES;
 
+/** The longest external id (meter tag, entity_id) and ignored field label stored. */
+const MAX_LABEL_LENGTH = 200;
+const MAX_IGNORED_FIELDS_PER_WRITE = 100;
+
 const invalid = (message: string, line?: number) => new ApiError(400, "invalid", message, line === undefined ? undefined : { line });
 
 export async function receiveLineProtocol(context: IngestContext, write: LineProtocolWrite): Promise<void> {
@@ -151,12 +155,14 @@ async function planWrites(
       intervals,
       receivedAt,
     );
-    return targets.map(({ target, meter }) => ({
-      target,
-      meter,
-      externalId: externalIdOf(target.target),
-      readings: readings.get(target.key) ?? [],
-    }));
+    return targets.map(({ target, meter }) => {
+      const externalId = externalIdOf(target.target);
+      if (!meter && externalId.length > MAX_LABEL_LENGTH) {
+        const line = Math.min(...[...target.readings, ...target.registers].map((located) => located.line));
+        throw new LineProtocolError(line, `the meter tag or entity_id is longer than ${MAX_LABEL_LENGTH} characters`);
+      }
+      return { target, meter, externalId, readings: readings.get(target.key) ?? [] };
+    });
   } catch (error) {
     if (error instanceof LineProtocolError) throw invalid(error.message, error.line);
     throw error;
@@ -184,8 +190,16 @@ async function storeWrite(context: IngestContext, site: MeterRow, planned: Plann
   const { target } = planned;
   const meter = planned.meter ?? (await findOrCreateDevice(context.db, site, planned.externalId, deviceName(target.name)));
   await insertRegisters(context.db, meter.id, target.registers);
-  await recordIgnoredFields(context.db, meter.id, target.ignoredFields, receivedAt);
+  await recordIgnoredFields(context.db, meter.id, ignoredLabels(target.ignoredFields), receivedAt);
   if (planned.readings.length > 0) await ingestReadings(context, meter, planned.readings);
+}
+
+/**
+ * What a write may add to the ignored fields: a label is shown to a person, and a sender's keys
+ * are unbounded (an index entry is not), so each is cut and a write lists at most so many.
+ */
+function ignoredLabels(fields: readonly string[]): string[] {
+  return [...new Set(fields.map((field) => field.slice(0, MAX_LABEL_LENGTH)))].slice(0, MAX_IGNORED_FIELDS_PER_WRITE);
 }
 
 /** Meter names are at most 100 characters (meters/contract.ts). */
