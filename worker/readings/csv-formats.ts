@@ -1,4 +1,5 @@
 import { Reading } from "./contract";
+import { registerEnergyWh } from "./cumulative-energy";
 import type { ImportFormat, ImportUnit } from "./import-contract";
 
 /**
@@ -112,14 +113,14 @@ export function describeMapping(format: ImportFormat, unit: ImportUnit): string 
       return 'KWH/hh × 1000 → energy_wh, stored at DateTime (the end of the half hour, GMT); "Null" rows are reported and skipped';
     case "home_assistant":
       return unit === "cumulative_kwh"
-        ? "state (a kWh register) → energy_wh = the rise since the previous state × 1000 (a drop is a reset: the new state counts from 0), at last_changed; unavailable/unknown states are reported and skipped"
+        ? "state (a kWh register) → energy_wh = the rise since the previous state × 1000 (a drop below 90 % is a reset: the new state counts from 0), at last_changed; unavailable/unknown states are reported and skipped"
         : "state (W) → power_w at last_changed; unavailable/unknown states are reported and skipped";
     case "generic":
       return {
         kwh_per_interval: "value (kWh of the interval ending at timestamp) × 1000 → energy_wh at timestamp",
         average_w: "value (average W over the interval ending at timestamp) → power_w at timestamp",
         cumulative_kwh:
-          "value (a kWh register) → energy_wh = the rise since the previous row × 1000 (a drop is a reset: the new value counts from 0), at timestamp; the first row is the starting point",
+          "value (a kWh register) → energy_wh = the rise since the previous row × 1000 (a drop below 90 % is a reset: the new value counts from 0), at timestamp; the first row is the starting point",
       }[unit];
   }
 }
@@ -211,9 +212,9 @@ export class RowParser {
         if (previous && at <= previous.at) return "not later than the previous row: a cumulative register must be in time order";
         this.previousRegister = { at, kwh: value };
         if (!previous) return undefined;
-        // A register that went down was reset (replaced meter, counter wrap): it counts from zero again.
-        const kwh = value >= previous.kwh ? value - previous.kwh : value;
-        return { ts, energy_wh: roundWh(kwh * 1000) };
+        // The same reset rule as registers written over line protocol; no gap limit here: a file's
+        // rows may be hours apart (Home Assistant records a state only when it changes).
+        return { ts, energy_wh: roundWh(registerEnergyWh(previous.kwh * 1000, value * 1000)) };
       }
     }
   }

@@ -60,14 +60,15 @@ export function registerIntervals(
   for (const register of inTimeOrder(registers)) {
     if (before && register.ts <= before.ts) continue;
     if (before && register.ts - before.ts <= maxIntervalMs) {
-      intervals.push({ ts: register.ts, energyWh: energyBetween(before.totalWh, register.totalWh) });
+      intervals.push({ ts: register.ts, energyWh: registerEnergyWh(before.totalWh, register.totalWh) });
     }
     before = register;
   }
   return intervals;
 }
 
-function energyBetween(previousWh: number, totalWh: number): number {
+/** The energy between two consecutive register values: growth, or after a reset the new value, never negative. */
+export function registerEnergyWh(previousWh: number, totalWh: number): number {
   if (totalWh >= previousWh) return totalWh - previousWh;
   return totalWh < REGISTER_RESET_FRACTION * previousWh ? totalWh : 0;
 }
