@@ -244,6 +244,12 @@ describe("InfluxDB write API: refusals", () => {
     expect((await v2(writeToken.token, `power,meter=${site.id} power_w=7 ${seconds(at(1))}`)).status).toBe(204);
     expect((await v2(writeToken.token, `power,meter=Home power_w=8 ${seconds(at(2))}`)).status).toBe(204);
     expect((await storedValues(token, site.id, "power_w")).map((p) => p.value)).toEqual([7, 8]);
+
+    // The site named by its tag and untagged in one body: one reading per instant with both metrics.
+    const both = [`power,meter=Home power_w=9 ${seconds(at(3))}`, `power voltage_v=231 ${seconds(at(3))}`].join("\n");
+    expect((await v2(writeToken.token, both)).status).toBe(204);
+    expect(await storedValues(token, site.id, "voltage_v")).toEqual([{ t: iso(at(3)), value: 231 }]);
+    expect((await storedValues(token, site.id, "power_w")).map((p) => p.value)).toEqual([7, 8, 9]);
   });
 
   it("401 without a token, with an unknown one, and once revoked; v1 takes it as p= or the Basic password", async () => {

@@ -3,10 +3,10 @@ import { ApiError, unauthorized } from "../errors";
 import { findOrCreateDevice, type MeterRow } from "../meters/queries";
 import { metersOfGrant, requireWriteGrant } from "../meters/write-tokens";
 import { MAX_INGEST_BODY_BYTES, type Reading } from "./contract";
-import { type EnergyInterval, registerIntervals } from "./cumulative-energy";
+import { type EnergyInterval, type EnergyRegister, registerIntervals } from "./cumulative-energy";
 import { recordIgnoredFields } from "./ignored-field-queries";
 import type { InfluxWriteError } from "./influx-contract";
-import { type MappedTarget, type MeterTarget, mapInfluxPoints, readingsToStore } from "./influx-mapping";
+import { type MeterTarget, mapInfluxPoints, readingsToStore } from "./influx-mapping";
 import { type IngestContext, ingestReadings, limitMeterWrites, payloadTooLarge } from "./ingest";
 import { LineProtocolError, type LineProtocolPrecision, parseLineProtocol, parsePrecision } from "./line-protocol";
 import { insertRegisters, previousRegister } from "./register-queries";
@@ -120,13 +120,15 @@ async function readAtMost(stream: ReadableStream<Uint8Array>, limit: number): Pr
   return bytes;
 }
 
-/** What one target of the body writes: everything checked, the meter to create named if it is new. */
+/** What one meter gets from the body, everything checked; a new device meter is named and created when stored. */
 interface PlannedWrite {
-  target: MappedTarget;
   /** Undefined: a device meter to create under the site, known to the sender as `externalId`. */
   meter: MeterRow | undefined;
   externalId: string;
+  name: string;
   readings: Reading[];
+  registers: EnergyRegister[];
+  ignoredFields: string[];
 }
 
 /**
@@ -155,14 +157,16 @@ async function planWrites(
       intervals,
       receivedAt,
     );
-    return targets.map(({ target, meter }) => {
+    const writes = targets.map(({ target, meter }) => {
       const externalId = externalIdOf(target.target);
       if (!meter && externalId.length > MAX_LABEL_LENGTH) {
         const line = Math.min(...[...target.readings, ...target.registers].map((located) => located.line));
         throw new LineProtocolError(line, `the meter tag or entity_id is longer than ${MAX_LABEL_LENGTH} characters`);
       }
-      return { target, meter, externalId, readings: readings.get(target.key) ?? [] };
+      const { name, registers, ignoredFields } = target;
+      return { meter, externalId, name, readings: readings.get(target.key) ?? [], registers, ignoredFields };
     });
+    return oneWritePerMeter(writes);
   } catch (error) {
     if (error instanceof LineProtocolError) throw invalid(error.message, error.line);
     throw error;
@@ -186,11 +190,44 @@ function externalIdOf(target: MeterTarget): string {
   return target.kind === "entity" ? target.entityId : target.kind === "meter" ? target.ref : "";
 }
 
+/**
+ * Two targets may name one meter (the site untagged and by a `meter` tag, say): their readings
+ * are merged per instant, the first value of a metric winning, as within one target, so the
+ * second is not dropped as a duplicate of the first.
+ */
+function oneWritePerMeter(writes: PlannedWrite[]): PlannedWrite[] {
+  const byMeter = new Map<string, PlannedWrite>();
+  for (const write of writes) {
+    const key = write.meter ? write.meter.id : `new:${write.externalId}`;
+    const first = byMeter.get(key);
+    byMeter.set(
+      key,
+      first
+        ? {
+            ...first,
+            readings: mergedByInstant(first.readings, write.readings),
+            registers: [...first.registers, ...write.registers],
+            ignoredFields: [...first.ignoredFields, ...write.ignoredFields],
+          }
+        : write,
+    );
+  }
+  return [...byMeter.values()];
+}
+
+function mergedByInstant(first: Reading[], second: Reading[]): Reading[] {
+  const byInstant = new Map(first.map((reading) => [Date.parse(reading.ts), reading]));
+  for (const reading of second) {
+    const instant = Date.parse(reading.ts);
+    byInstant.set(instant, { ...reading, ...byInstant.get(instant) });
+  }
+  return [...byInstant.entries()].sort(([a], [b]) => a - b).map(([, reading]) => reading);
+}
+
 async function storeWrite(context: IngestContext, site: MeterRow, planned: PlannedWrite, receivedAt: Date): Promise<void> {
-  const { target } = planned;
-  const meter = planned.meter ?? (await findOrCreateDevice(context.db, site, planned.externalId, deviceName(target.name)));
-  await insertRegisters(context.db, meter.id, target.registers);
-  await recordIgnoredFields(context.db, meter.id, ignoredLabels(target.ignoredFields), receivedAt);
+  const meter = planned.meter ?? (await findOrCreateDevice(context.db, site, planned.externalId, deviceName(planned.name)));
+  await insertRegisters(context.db, meter.id, planned.registers);
+  await recordIgnoredFields(context.db, meter.id, ignoredLabels(planned.ignoredFields), receivedAt);
   if (planned.readings.length > 0) await ingestReadings(context, meter, planned.readings);
 }
 
