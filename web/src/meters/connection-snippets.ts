@@ -30,7 +30,7 @@ export const BUCKET = "wattboard";
 /** Example values for the README and its test. */
 export const EXAMPLE_TARGET: ConnectionTarget = {
   appUrl: "https://wattboard.example.com",
-  token: "wbt_EXAMPLE-write-token-shown-once-on-the-meter-pg",
+  token: "wbt_EXAMPLE-token-shown-once-on-the-meter-page0",
   meterId: "00000000-0000-4000-8000-000000000001",
 };
 
@@ -64,10 +64,10 @@ function telegraf({ appUrl, token }: ConnectionTarget): string {
   ].join("\n");
 }
 
-/** One point in line protocol, timestamped now in seconds. */
+/** One point in line protocol, timestamped now in seconds; prints the status (204: stored). */
 function curlLineProtocol({ appUrl, token }: ConnectionTarget): string {
   return [
-    `curl -sS -X POST '${appUrl}/api/v2/write?org=${ORGANIZATION}&bucket=${BUCKET}&precision=s' \\`,
+    `curl -sS -w '%{http_code}\\n' -X POST '${appUrl}/api/v2/write?org=${ORGANIZATION}&bucket=${BUCKET}&precision=s' \\`,
     `  -H 'Authorization: Token ${token}' \\`,
     `  -H 'Content-Type: text/plain; charset=utf-8' \\`,
     `  --data-binary "electricity power_w=1234,energy_wh=21 $(date +%s)"`,
