@@ -7,6 +7,8 @@ import { type ConnectionSnippet, connectionSnippets } from "./connection-snippet
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const TOKEN_PLACEHOLDER = "YOUR_WRITE_TOKEN";
+/** While a new token is shown and unused, how often to look for its first write. */
+const FIRST_WRITE_POLL_MS = 3_000;
 
 function copy(text: string, report: (caught: unknown) => void) {
   void navigator.clipboard?.writeText(text).catch(report);
@@ -17,7 +19,18 @@ function copy(text: string, report: (caught: unknown) => void) {
  * tool with the app's URL and the new token in it, and the fields those senders write that map to nothing.
  * A device meter gets its readings through its site's tokens.
  */
-export function ConnectPanel({ meter, site, onOpenSite }: { meter: Meter; site?: Meter; onOpenSite: (siteId: string) => void }) {
+export function ConnectPanel({
+  meter,
+  site,
+  onOpenSite,
+  onFirstWrite,
+}: {
+  meter: Meter;
+  site?: Meter;
+  onOpenSite: (siteId: string) => void;
+  /** A new token wrote for the first time: readings have arrived. */
+  onFirstWrite: () => void;
+}) {
   if (meter.kind === "device") {
     return (
       <section className="connect-panel" aria-label={`Connect ${meter.name}`}>
@@ -37,10 +50,10 @@ export function ConnectPanel({ meter, site, onOpenSite }: { meter: Meter; site?:
       </section>
     );
   }
-  return <SiteConnect meter={meter} />;
+  return <SiteConnect meter={meter} onFirstWrite={onFirstWrite} />;
 }
 
-function SiteConnect({ meter }: { meter: Meter }) {
+function SiteConnect({ meter, onFirstWrite }: { meter: Meter; onFirstWrite: () => void }) {
   const [tokens, setTokens] = useState<WriteToken[] | null>(null);
   const [created, setCreated] = useState<CreatedWriteToken | null>(null);
   const [name, setName] = useState("Home Assistant");
@@ -49,6 +62,18 @@ function SiteConnect({ meter }: { meter: Meter }) {
 
   const reload = useCallback(() => meterData.listWriteTokens(meter.id).then(setTokens, report), [meter.id, report]);
   useEffect(() => void reload(), [reload]);
+
+  // The new token's first write shows here, the way a new meter's first reading does.
+  const firstWriteAt = created ? (tokens?.find((t) => t.id === created.id)?.lastUsedAt ?? null) : null;
+  const waiting = Boolean(created) && !firstWriteAt;
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(reload, FIRST_WRITE_POLL_MS);
+    return () => clearInterval(timer);
+  }, [waiting, reload]);
+  useEffect(() => {
+    if (firstWriteAt) onFirstWrite();
+  }, [firstWriteAt, onFirstWrite]);
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -93,6 +118,11 @@ function SiteConnect({ meter }: { meter: Meter }) {
         <div className="new-token" role="status" aria-label="New write token">
           <p>
             <strong>Copy this token now: you will not see it again.</strong> Only its hash is kept; if it is lost, create another.
+          </p>
+          <p className={firstWriteAt ? "first-reading ok" : "first-reading muted"}>
+            {firstWriteAt
+              ? `✓ First write received (${when.format(new Date(firstWriteAt))}).`
+              : "Waiting for the first write… paste a snippet below into your tool, or run a curl one."}
           </p>
           <div className="inline">
             <code data-testid="write-token">{created.token}</code>

@@ -42,17 +42,26 @@ async function estimateRows(file: File): Promise<number> {
 
 /**
  * The file's header and its last few lines, previewed by the server like the file itself: the
- * newest readings' times, so the chart can show the whole imported period.
+ * newest readings' times, so the chart can show the whole imported period (the preview shows the first rows only).
  */
-async function tailOf(file: File): Promise<Blob | null> {
-  if (file.size <= MAX_PREVIEW_BYTES) return null;
+async function tailOf(file: File): Promise<Blob> {
   const header = (await file.slice(0, 1_024).text()).split("\n")[0];
-  const tail = (await file.slice(file.size - TAIL_BYTES).text()).split("\n").slice(1).slice(-TAIL_LINES);
+  // The first line of the slice is cut (or is the header, in a small file): dropped.
+  const lines = (await file.slice(Math.max(0, file.size - TAIL_BYTES)).text()).split("\n").slice(1);
+  const tail = lines.filter((line) => line.trim() !== "").slice(-TAIL_LINES);
   return new Blob([`${header}\n${tail.join("\n")}`], { type: "text/csv" });
 }
 
 /** Drop a CSV, see how it will be read, import it with progress, and see the history on the meter's chart. */
-export function ImportPanel({ meter, live }: { meter: Meter; live: LiveChannel | null }) {
+export function ImportPanel({
+  meter,
+  live,
+  refresh,
+}: {
+  meter: Meter;
+  live: LiveChannel | null /** Changes when readings arrived some other way. */;
+  refresh: number;
+}) {
   const [stage, setStage] = useState<Stage>({ step: "idle" });
   const [imports, setImports] = useState<ImportJob[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -95,7 +104,7 @@ export function ImportPanel({ meter, live }: { meter: Meter; live: LiveChannel |
     try {
       const [job, tail] = await Promise.all([
         meterData.importCsv(meter.id, file, query),
-        tailOf(file).then((blob) => (blob ? meterData.previewImport(meter.id, blob, query).catch(() => null) : null)),
+        tailOf(file).then((blob) => meterData.previewImport(meter.id, blob, query).catch(() => null)),
       ]);
       const finished = job.status === "running" ? await untilFinished(job) : job;
       setStage({ step: "finished", job: finished });
@@ -224,7 +233,7 @@ export function ImportPanel({ meter, live }: { meter: Meter; live: LiveChannel |
           )}
         </div>
         <div className="chart-frame" data-testid="history-chart">
-          <ChartPlot key={chart.version} spec={spec} live={live} />
+          <ChartPlot key={`${chart.version}.${refresh}`} spec={spec} live={live} />
         </div>
       </div>
 
@@ -361,8 +370,7 @@ function ImportResult({ job }: { job: ImportJob }) {
       <progress max={1} value={1} data-testid="import-progress" data-status={job.status} />
       <p>
         {job.status === "done" ? "✓ Imported: " : "Import failed: "}
-        {count.format(job.rowsStored)} readings stored, {count.format(job.duplicates)} already there, {count.format(job.errors.length)} rows
-        with errors.
+        {count.format(job.rowsStored)} readings stored, {count.format(job.duplicates)} already there, {rowCount(job.errors.length)} with errors.
       </p>
       {job.failure && <p className="error">{job.failure}</p>}
       <RowErrors errors={job.errors} />
@@ -370,13 +378,13 @@ function ImportResult({ job }: { job: ImportJob }) {
   );
 }
 
+const rowCount = (n: number) => `${count.format(n)} ${n === 1 ? "row" : "rows"}`;
+
 function RowErrors({ errors }: { errors: ImportJob["errors"] }) {
   if (errors.length === 0) return null;
   return (
     <details className="row-errors" open={errors.length <= 5}>
-      <summary>
-        {errors.length} {errors.length === 1 ? "row" : "rows"} cannot be read (skipped)
-      </summary>
+      <summary>{rowCount(errors.length)} cannot be read (skipped)</summary>
       <ul>
         {errors.map((e) => (
           <li key={e.line}>

@@ -139,6 +139,13 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
     return () => clearInterval(timer);
   }, [awaitedId, firstReadingAt, reload]);
 
+  // A write token's first write: refresh the status and the meter's history chart.
+  const [writes, setWrites] = useState(0);
+  const firstWrite = useCallback(() => {
+    setWrites((n) => n + 1);
+    void reload();
+  }, [reload]);
+
   const sites = meters?.filter((m) => m.kind === "site") ?? [];
   const replaceMeter = (meter: Meter) => setMeters((current) => current?.map((m) => (m.id === meter.id ? meter : m)) ?? current);
 
@@ -252,8 +259,9 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
                           meter={meter}
                           site={meters.find((m) => m.id === meter.parentId)}
                           onOpenSite={(siteId) => setOpened({ id: siteId, panel: "data" })}
+                          onFirstWrite={firstWrite}
                         />
-                        <ImportPanel meter={meter} live={live} />
+                        <ImportPanel meter={meter} live={live} refresh={writes} />
                       </td>
                     </tr>
                   )}
