@@ -150,7 +150,7 @@ function SiteConnect({ meter, onFirstWrite }: { meter: Meter; onFirstWrite: () =
             {tokens.map((token) => (
               <tr key={token.id}>
                 <td>
-                  {token.name} <code className="muted">{token.prefix}…</code>
+                  {token.name} <code className="muted wide-only">{token.prefix}…</code>
                 </td>
                 <td>{when.format(new Date(token.createdAt))}</td>
                 <td>{token.lastUsedAt ? when.format(new Date(token.lastUsedAt)) : "Never"}</td>

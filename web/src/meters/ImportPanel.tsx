@@ -178,7 +178,9 @@ export function ImportPanel({
           onDrop={onDrop}
           data-testid="csv-drop"
         >
-          <strong>Drop a CSV here</strong> or <span className="link">choose a file</span>
+          <span>
+            <strong>Drop a CSV here</strong> or <span className="link">choose a file</span>
+          </span>
           <span className="muted">
             A supplier's export (Octopus Energy), Home Assistant's history, the Low Carbon London format, or <code>timestamp,value</code>.
             You see how it will be read before anything is stored.
@@ -370,7 +372,8 @@ function ImportResult({ job }: { job: ImportJob }) {
       <progress max={1} value={1} data-testid="import-progress" data-status={job.status} />
       <p>
         {job.status === "done" ? "✓ Imported: " : "Import failed: "}
-        {count.format(job.rowsStored)} readings stored, {count.format(job.duplicates)} already there, {rowCount(job.errors.length)} with errors.
+        {count.format(job.rowsStored)} readings stored, {count.format(job.duplicates)} already there, {rowCount(job.errors.length)} with
+        errors.
       </p>
       {job.failure && <p className="error">{job.failure}</p>}
       <RowErrors errors={job.errors} />
