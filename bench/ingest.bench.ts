@@ -20,6 +20,14 @@ function minuteReadings(count: number): Reading[] {
   }));
 }
 
+/** One reading as a line of line protocol, every metric a field, the timestamp in ms. */
+function lineProtocolPoint(reading: Reading): string {
+  const fields = Object.entries(reading)
+    .filter(([key]) => key !== "ts")
+    .map(([key, value]) => `${key}=${value}`);
+  return `power ${fields.join(",")} ${Date.parse(reading.ts)}`;
+}
+
 function batches<T>(items: T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
@@ -70,11 +78,31 @@ export async function benchIngest(stack: BenchStack, pool: Pool, log: (line: str
   const webhookRate = READINGS / ((performance.now() - webhookStart) / 1000);
   log(`  signed webhook: ${Math.round(webhookRate).toLocaleString("en")} rows/s`);
 
+  // The same readings as line protocol (one point per reading, every metric a field), with a write token.
+  const lineMeter = await api<{ id: string }>(stack, "POST", "/api/meters", { name: "bench line protocol", timezone: "UTC" });
+  const lineToken = await api<{ token: string }>(stack, "POST", `/api/meters/${lineMeter.id}/tokens`, { name: "bench" });
+  const lineStart = performance.now();
+  await inParallel(batches(readings, BATCH), CONCURRENCY, async (batch) => {
+    const response = await fetch(`${stack.baseUrl}/api/v2/write?org=bench&bucket=bench&precision=ms`, {
+      method: "POST",
+      headers: { Authorization: `Token ${lineToken.token}`, "Content-Type": "text/plain; charset=utf-8" },
+      body: batch.map(lineProtocolPoint).join("\n"),
+    });
+    if (response.status !== 204) throw new Error(`line protocol answered ${response.status}: ${await response.text()}`);
+  });
+  const lineRate = READINGS / ((performance.now() - lineStart) / 1000);
+  log(`  line protocol: ${Math.round(lineRate).toLocaleString("en")} rows/s`);
+
   const stored = await pool.query("SELECT meter_id, count(*)::int AS n FROM readings WHERE meter_id = ANY($1) GROUP BY meter_id", [
-    [webhookMeter.id, directMeter.id],
+    [webhookMeter.id, directMeter.id, lineMeter.id],
   ]);
   const counts = Object.fromEntries(stored.rows.map((r) => [r.meter_id, r.n]));
-  if (accepted !== READINGS || counts[webhookMeter.id] !== READINGS || counts[directMeter.id] !== READINGS) {
+  if (
+    accepted !== READINGS ||
+    counts[webhookMeter.id] !== READINGS ||
+    counts[directMeter.id] !== READINGS ||
+    counts[lineMeter.id] !== READINGS
+  ) {
     throw new Error(`row counts differ: accepted ${accepted}, stored ${JSON.stringify(counts)}, expected ${READINGS}`);
   }
   return {
@@ -84,6 +112,13 @@ export async function benchIngest(stack: BenchStack, pool: Pool, log: (line: str
       reference: Math.round(directRate),
       ratio: Number((webhookRate / directRate).toFixed(3)),
       note: `${READINGS} readings, batches of ${BATCH}, ${CONCURRENCY} in flight, HMAC-signed, through workerd; reference: multi-row INSERT of the same rows into the same database through the same driver. Goal: ratio >= 0.6`,
+    },
+    ingest_line_protocol: {
+      value: Math.round(lineRate),
+      unit: "readings/s",
+      reference: Math.round(webhookRate),
+      ratio: Number((lineRate / webhookRate).toFixed(3)),
+      note: `The same ${READINGS} readings as InfluxDB line protocol (POST /api/v2/write, write token, ms timestamps), batches of ${BATCH} lines, ${CONCURRENCY} in flight; reference: the signed JSON webhook of this run. Goal: ratio >= 0.6`,
     },
   };
 }

@@ -1,7 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { RATE_LIMIT_PERIOD_SECONDS } from "../../worker/rate-limits";
-import { type ApiResult, call, createMeter, signIn, storedCount } from "./helpers";
+import { type ApiResult, call, callWithEnv, createMeter, signIn, storedCount } from "./helpers";
 import { rawFetch } from "./security/fixtures";
 
 /** A person with a site meter and a write token of it. */
@@ -220,6 +220,21 @@ describe("InfluxDB write API: refusals", () => {
     expect((await call("GET", `/api/meters/${site.id}/ignored-fields`, { token })).body.fields).toEqual([]);
   });
 
+  it("unbounded names: a meter tag over 200 characters is refused by line, an ignored field's label is cut", async () => {
+    const { token, site, writeToken } = await siteWithToken();
+    const longTag = await v2(
+      writeToken.token,
+      [`power power_w=1 ${seconds(at(0))}`, `power,meter=${"m".repeat(201)} power_w=2 ${seconds(at(0))}`].join("\n"),
+    );
+    expect(longTag.status).toBe(400);
+    expect(longTag.body).toMatchObject({ code: "invalid", line: 2 });
+    expect(await storedCount(token, site.id)).toBe(0);
+
+    expect((await v2(writeToken.token, `cpu ${"k".repeat(5_000)}=1 ${seconds(at(0))}`)).status).toBe(204);
+    const ignored = await call("GET", `/api/meters/${site.id}/ignored-fields`, { token });
+    expect(ignored.body.fields.map((f: { field: string }) => f.field)).toEqual([`cpu.${"k".repeat(196)}`]);
+  });
+
   it("a token writes to its own site only: another site's id as the meter tag is a device of the token's site", async () => {
     const { token, site, writeToken } = await siteWithToken();
     const other = await createMeter(token, { name: "Cottage" });
@@ -272,5 +287,20 @@ describe("InfluxDB write API: refusals", () => {
     expect(last.headers.get("Retry-After")).toBe(String(RATE_LIMIT_PERIOD_SECONDS));
     expect(JSON.parse(last.text)).toMatchObject({ code: "rate_limited", error: { code: "rate_limited" } });
     expect((await write(other.writeToken.token, 0)).status).toBe(204);
+  });
+
+  it("503 with Retry-After in the error envelope when Postgres is unreachable (the sender retries)", async () => {
+    const down = await callWithEnv(
+      { DATABASE_URL: "postgres://postgres:postgres@127.0.0.1:1/postgres" },
+      "POST",
+      "/write?p=wbt_x",
+      undefined,
+      {
+        Authorization: `Token wbt_${"A".repeat(43)}`,
+      },
+    );
+    expect(down.status).toBe(503);
+    expect(down.headers.get("Retry-After")).toBeTruthy();
+    expect(down.body.error.code).toBe("database_unavailable");
   });
 });

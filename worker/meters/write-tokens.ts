@@ -21,7 +21,6 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** What a valid token grants: writing to `siteId` and its device meters, all owned by `ownerId`. */
 export interface WriteGrant {
-  tokenId: string;
   ownerId: string;
   siteId: string;
 }
@@ -102,7 +101,7 @@ export async function resolveWriteToken(db: Database, token: string, now = new D
   if (!row || !crypto.subtle.timingSafeEqual(digest, hexBytes(row.tokenHash))) return undefined;
   const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   if (!row.lastUsedAt || row.lastUsedAt < staleBefore) await stored.touchWriteToken(db, row.id, now, staleBefore);
-  return { tokenId: row.id, ownerId: row.ownerId, siteId: row.meterId };
+  return { ownerId: row.ownerId, siteId: row.meterId };
 }
 
 /** For the write routes: the grant of a live token, or 401. */

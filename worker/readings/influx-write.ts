@@ -2,11 +2,11 @@ import type { Database } from "../db/client";
 import { ApiError, unauthorized } from "../errors";
 import { findOrCreateDevice, type MeterRow } from "../meters/queries";
 import { metersOfGrant, requireWriteGrant } from "../meters/write-tokens";
-import { MAX_FUTURE_SKEW_MS, MAX_INGEST_BODY_BYTES, OLDEST_READING, type Reading } from "./contract";
-import { registerIntervals } from "./cumulative-energy";
+import { MAX_INGEST_BODY_BYTES, type Reading } from "./contract";
+import { type EnergyInterval, registerIntervals } from "./cumulative-energy";
 import { recordIgnoredFields } from "./ignored-field-queries";
 import type { InfluxWriteError } from "./influx-contract";
-import { type MappedTarget, type MeterTarget, mapInfluxPoints, validateLocatedReadings, withRegisterEnergy } from "./influx-mapping";
+import { type MappedTarget, type MeterTarget, mapInfluxPoints, readingsToStore } from "./influx-mapping";
 import { type IngestContext, ingestReadings, limitMeterWrites, payloadTooLarge } from "./ingest";
 import { LineProtocolError, type LineProtocolPrecision, parseLineProtocol, parsePrecision } from "./line-protocol";
 import { insertRegisters, previousRegister } from "./register-queries";
@@ -32,6 +32,10 @@ export interface LineProtocolWrite {
 
 /** A gzip body this large or larger is refused before it is inflated; inflated, the webhook's limit applies. */
 const MAX_COMPRESSED_BODY_BYTES = MAX_INGEST_BODY_BYTES;
+
+/** The longest external id (meter tag, entity_id) and ignored field label stored. */
+const MAX_LABEL_LENGTH = 200;
+const MAX_IGNORED_FIELDS_PER_WRITE = 100;
 
 const invalid = (message: string, line?: number) => new ApiError(400, "invalid", message, line === undefined ? undefined : { line });
 
@@ -127,7 +131,8 @@ interface PlannedWrite {
 
 /**
  * Parses, maps and validates the whole body before anything is written: a bad line is a 400
- * naming it (the first in the body, whichever meter it is for).
+ * naming the first one (whichever meter it is for). Registers are differenced against the last
+ * value stored before them.
  */
 async function planWrites(
   db: Database,
@@ -136,36 +141,32 @@ async function planWrites(
   precision: LineProtocolPrecision,
   receivedAt: number,
 ): Promise<PlannedWrite[]> {
-  const writes: PlannedWrite[] = [];
-  let firstBad: LineProtocolError | undefined;
   try {
     const points = parseLineProtocol(text, { precision, receivedAtMs: receivedAt });
     if (points.length === 0) throw invalid("The body holds no points: send line protocol, one point a line");
-    for (const target of mapInfluxPoints(points)) {
-      try {
-        writes.push(await planTarget(db, target, matchMeter(target.target, site, devices), receivedAt));
-      } catch (error) {
-        if (!(error instanceof LineProtocolError)) throw error;
-        if (!firstBad || error.line < firstBad.line) firstBad = error;
-      }
+    const targets = mapInfluxPoints(points).map((target) => ({ target, meter: matchMeter(target.target, site, devices) }));
+    const intervals = new Map<string, EnergyInterval[]>();
+    for (const { target, meter } of targets) {
+      const previous = meter && target.registers.length > 0 ? await previousRegister(db, meter.id, target.registers[0].ts) : undefined;
+      intervals.set(target.key, registerIntervals(target.registers, previous));
     }
-    if (firstBad) throw firstBad;
-    return writes;
+    const readings = readingsToStore(
+      targets.map(({ target }) => target),
+      intervals,
+      receivedAt,
+    );
+    return targets.map(({ target, meter }) => {
+      const externalId = externalIdOf(target.target);
+      if (!meter && externalId.length > MAX_LABEL_LENGTH) {
+        const line = Math.min(...[...target.readings, ...target.registers].map((located) => located.line));
+        throw new LineProtocolError(line, `the meter tag or entity_id is longer than ${MAX_LABEL_LENGTH} characters`);
+      }
+      return { target, meter, externalId, readings: readings.get(target.key) ?? [] };
+    });
   } catch (error) {
     if (error instanceof LineProtocolError) throw invalid(error.message, error.line);
     throw error;
   }
-}
-
-/** One meter's part: registers differenced against the last one stored before them, then every reading validated. */
-async function planTarget(db: Database, target: MappedTarget, meter: MeterRow | undefined, receivedAt: number): Promise<PlannedWrite> {
-  const outside = target.registers.filter((register) => register.ts < OLDEST_READING || register.ts > receivedAt + MAX_FUTURE_SKEW_MS);
-  // Registers are stored as sent, so their instants get the readings' window too.
-  if (outside.length > 0)
-    throw new LineProtocolError(Math.min(...outside.map((r) => r.line)), "timestamp must be between 2000-01-01 and 5 minutes from now");
-  const previous = meter && target.registers.length > 0 ? await previousRegister(db, meter.id, target.registers[0].ts) : undefined;
-  const readings = validateLocatedReadings(withRegisterEnergy(target, registerIntervals(target.registers, previous)));
-  return { target, meter, externalId: externalIdOf(target.target), readings };
 }
 
 /** A `meter` tag names the site or a device by id, by the sender's name for it, or by its name; an entity by its id. */
@@ -189,8 +190,16 @@ async function storeWrite(context: IngestContext, site: MeterRow, planned: Plann
   const { target } = planned;
   const meter = planned.meter ?? (await findOrCreateDevice(context.db, site, planned.externalId, deviceName(target.name)));
   await insertRegisters(context.db, meter.id, target.registers);
-  await recordIgnoredFields(context.db, meter.id, target.ignoredFields, receivedAt);
+  await recordIgnoredFields(context.db, meter.id, ignoredLabels(target.ignoredFields), receivedAt);
   if (planned.readings.length > 0) await ingestReadings(context, meter, planned.readings);
+}
+
+/**
+ * What a write may add to the ignored fields: a label is shown to a person, and a sender's keys
+ * are unbounded (an index entry is not), so each is cut and a write lists at most so many.
+ */
+function ignoredLabels(fields: readonly string[]): string[] {
+  return [...new Set(fields.map((field) => field.slice(0, MAX_LABEL_LENGTH)))].slice(0, MAX_IGNORED_FIELDS_PER_WRITE);
 }
 
 /** Meter names are at most 100 characters (meters/contract.ts). */

@@ -1446,6 +1446,189 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2/write": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * InfluxDB v2 write API: line protocol with Authorization: Token <write token>
+         * @description Home Assistant's influxdb integration, Telegraf and the InfluxDB clients write here. Fields named after a metric (power_w, energy_wh, ...), Home Assistant's unit-named measurements and cumulative registers (energy_total_kwh, HA's kWh sensors) become readings; a `meter` tag or HA's entity_id picks a device meter under the token's site (created on first sight); fields that map to nothing are listed in GET /api/meters/{id}/ignored-fields. Repeating a batch stores nothing twice.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    org?: string;
+                    bucket?: string;
+                    /** @description ns (default), us, ms or s; v1 also n and u */
+                    precision?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/plain": string;
+                };
+            };
+            responses: {
+                /** @description Every point is stored (or was already) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A bad line (`line` names the first) or parameter; nothing of the request was stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Missing, unknown or revoked write token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Body over 1 MiB, compressed or inflated */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Content-Encoding other than gzip */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description The site wrote more than 120 times this minute; nothing was stored, retry after Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/write": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * InfluxDB v1 write API: line protocol with the write token as p= or the Basic auth password
+         * @description Home Assistant's influxdb integration, Telegraf and the InfluxDB clients write here. Fields named after a metric (power_w, energy_wh, ...), Home Assistant's unit-named measurements and cumulative registers (energy_total_kwh, HA's kWh sensors) become readings; a `meter` tag or HA's entity_id picks a device meter under the token's site (created on first sight); fields that map to nothing are listed in GET /api/meters/{id}/ignored-fields. Repeating a batch stores nothing twice.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    db?: string;
+                    /** @description ns (default), us, ms or s; v1 also n and u */
+                    precision?: string;
+                    u?: string;
+                    p?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/plain": string;
+                };
+            };
+            responses: {
+                /** @description Every point is stored (or was already) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A bad line (`line` names the first) or parameter; nothing of the request was stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Missing, unknown or revoked write token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Body over 1 MiB, compressed or inflated */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Content-Encoding other than gzip */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description The site wrote more than 120 times this minute; nothing was stored, retry after Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/meters/{id}/imports/preview": {
         parameters: {
             query?: never;
@@ -1716,189 +1899,6 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v2/write": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * InfluxDB v2 write API: line protocol with Authorization: Token <write token>
-         * @description Home Assistant's influxdb integration, Telegraf and the InfluxDB clients write here. Fields named after a metric (power_w, energy_wh, ...), Home Assistant's unit-named measurements and cumulative registers (energy_total_kwh, HA's kWh sensors) become readings; a `meter` tag or HA's entity_id picks a device meter under the token's site (created on first sight); fields that map to nothing are listed in GET /api/meters/{id}/ignored-fields. Repeating a batch stores nothing twice.
-         */
-        post: {
-            parameters: {
-                query?: {
-                    org?: string;
-                    bucket?: string;
-                    /** @description ns (default), us, ms or s; v1 also n and u */
-                    precision?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "text/plain": string;
-                };
-            };
-            responses: {
-                /** @description Every point is stored (or was already) */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description A bad line (`line` names the first) or parameter; nothing of the request was stored */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InfluxWriteError"];
-                    };
-                };
-                /** @description Missing, unknown or revoked write token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InfluxWriteError"];
-                    };
-                };
-                /** @description Body over 1 MiB, compressed or inflated */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InfluxWriteError"];
-                    };
-                };
-                /** @description Content-Encoding other than gzip */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InfluxWriteError"];
-                    };
-                };
-                /** @description The site wrote more than 120 times this minute; nothing was stored, retry after Retry-After seconds */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InfluxWriteError"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/write": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * InfluxDB v1 write API: line protocol with the write token as p= or the Basic auth password
-         * @description Home Assistant's influxdb integration, Telegraf and the InfluxDB clients write here. Fields named after a metric (power_w, energy_wh, ...), Home Assistant's unit-named measurements and cumulative registers (energy_total_kwh, HA's kWh sensors) become readings; a `meter` tag or HA's entity_id picks a device meter under the token's site (created on first sight); fields that map to nothing are listed in GET /api/meters/{id}/ignored-fields. Repeating a batch stores nothing twice.
-         */
-        post: {
-            parameters: {
-                query?: {
-                    db?: string;
-                    /** @description ns (default), us, ms or s; v1 also n and u */
-                    precision?: string;
-                    u?: string;
-                    p?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "text/plain": string;
-                };
-            };
-            responses: {
-                /** @description Every point is stored (or was already) */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description A bad line (`line` names the first) or parameter; nothing of the request was stored */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InfluxWriteError"];
-                    };
-                };
-                /** @description Missing, unknown or revoked write token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InfluxWriteError"];
-                    };
-                };
-                /** @description Body over 1 MiB, compressed or inflated */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InfluxWriteError"];
-                    };
-                };
-                /** @description Content-Encoding other than gzip */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InfluxWriteError"];
-                    };
-                };
-                /** @description The site wrote more than 120 times this minute; nothing was stored, retry after Retry-After seconds */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InfluxWriteError"];
-                    };
-                };
-            };
-        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4163,6 +4163,16 @@ export interface components {
                 thd_pct?: number;
             }[];
         };
+        InfluxWriteError: {
+            code: string;
+            message: string;
+            line?: number;
+            error: {
+                code: string;
+                message: string;
+                details?: unknown;
+            };
+        };
         ImportPreview: {
             format: components["schemas"]["ImportFormat"];
             label: string;
@@ -4210,16 +4220,6 @@ export interface components {
         };
         ImportJobList: {
             imports: components["schemas"]["ImportJob"][];
-        };
-        InfluxWriteError: {
-            code: string;
-            message: string;
-            line?: number;
-            error: {
-                code: string;
-                message: string;
-                details?: unknown;
-            };
         };
         Series: {
             /** Format: uuid */
