@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, PHONE, screenshot } from "./browser";
+import { darkPhoneLike, launchChromium, screenshot } from "./browser";
 import { type E2eStack, startE2eStack } from "./stack";
 
 let stack: E2eStack;
@@ -122,15 +122,7 @@ describe("connecting a home from the meter page", () => {
   });
 
   it("fits a phone in the dark theme", async () => {
-    const phone = await browser.newContext({ viewport: PHONE, colorScheme: "dark", isMobile: true, hasTouch: true });
-    const storage = await context.storageState();
-    await phone.addInitScript(
-      (items) => {
-        for (const { name, value } of items) localStorage.setItem(name, value);
-      },
-      storage.origins.find((o) => stack.baseUrl.startsWith(o.origin))?.localStorage ?? [],
-    );
-    phone.setDefaultTimeout(15_000);
+    const phone = await darkPhoneLike(browser, context, stack.baseUrl);
     const small = await phone.newPage();
     await small.goto(stack.baseUrl);
     await small.getByRole("link", { name: "Meters" }).click();

@@ -155,7 +155,7 @@ function SiteConnect({ meter, onFirstWrite }: { meter: Meter; onFirstWrite: () =
                 <td>{when.format(new Date(token.createdAt))}</td>
                 <td>{token.lastUsedAt ? when.format(new Date(token.lastUsedAt)) : "Never"}</td>
                 <td className="actions">
-                  <button type="button" onClick={() => void revoke(token)}>
+                  <button type="button" className="danger" onClick={() => void revoke(token)}>
                     Revoke
                   </button>
                 </td>
