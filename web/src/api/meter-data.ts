@@ -32,5 +32,6 @@ export const meterData = {
   /** Resolves when the upload is in (202); progress arrives meanwhile as import.progress events. */
   importCsv: (meterId: string, file: Blob, query: ImportQuery = {}) =>
     answerOf(client.POST("/api/meters/{id}/imports", csv(meterId, query, file))),
+  getImport: (importId: string) => answerOf(client.GET("/api/imports/{id}", byId(importId))),
   listImports: (meterId: string) => answerOf(client.GET("/api/meters/{id}/imports", byId(meterId))).then((r) => r.imports),
 };

@@ -127,23 +127,15 @@ export function ImportPanel({
   function untilFinished(job: ImportJob): Promise<ImportJob> {
     return new Promise((resolve) => {
       const done = (current: ImportJob) => {
-        if (current.status === "running") return false;
+        if (current.status === "running") return;
         clearInterval(timer);
         unsubscribe?.();
         resolve(current);
-        return true;
       };
       const unsubscribe = live?.subscribe((event) => {
         if (event.type === IMPORT_FINISHED_EVENT && (event.payload as ImportJob).id === job.id) done(event.payload as ImportJob);
       });
-      const timer = setInterval(
-        () =>
-          void meterData
-            .listImports(meter.id)
-            .then((list) => list.find((j) => j.id === job.id))
-            .then((current) => current && done(current)),
-        3_000,
-      );
+      const timer = setInterval(() => void meterData.getImport(job.id).then(done, () => {}), 3_000);
     });
   }
 
