@@ -14,7 +14,9 @@ import { chartsRoutes } from "./routes/charts";
 import { chatRoutes } from "./routes/chat";
 import { engineToolsRoutes } from "./routes/engine-tools";
 import { healthRoutes } from "./routes/health";
+import { ignoredFieldsRoutes } from "./routes/ignored-fields";
 import { importsRoutes } from "./routes/imports";
+import { influxWriteRoutes } from "./routes/influx-write";
 import { ingestRoutes } from "./routes/ingest";
 import { liveRoutes } from "./routes/live";
 import { metersRoutes } from "./routes/meters";
@@ -25,6 +27,7 @@ import { seriesRoutes } from "./routes/series";
 import { sharePagesRoutes } from "./routes/share-pages";
 import { sharesRoutes } from "./routes/shares";
 import { tabsRoutes } from "./routes/tabs";
+import { writeTokensRoutes } from "./routes/write-tokens";
 
 /**
  * Routes reachable without a user token. Everything else under /api requires one: a new route is
@@ -37,8 +40,11 @@ const PUBLIC_ROUTES: { method: string; path: string }[] = [
   { method: "GET", path: "/api/auth/config" },
   { method: "POST", path: "/api/auth/dev" },
   { method: "GET", path: "/api/ws" },
-  // Meters authenticate with a per-meter HMAC signature instead of a user token.
+  // Meters authenticate with a per-meter HMAC signature or a write token instead of a user token.
   { method: "POST", path: "/api/ingest/*" },
+  // The InfluxDB write API (v2, and v1 outside /api like InfluxDB's) authenticates with a write token.
+  { method: "POST", path: "/api/v2/write" },
+  { method: "POST", path: "/write" },
   // opencode's tools call back with the server's shared secret instead (routes/engine-tools.ts).
   { method: "POST", path: "/api/internal/opencode/tool" },
   // Anyone with a share token may read what it shares.
@@ -88,7 +94,9 @@ export function createApp() {
     xFrameOptions: "DENY",
   });
   app.use("/api/*", async (c, next) => (c.req.path === "/api/ws" ? next() : apiSecureHeaders(c, next)));
+  app.use("/write", apiSecureHeaders);
   app.use("/api/*", withDatabase);
+  app.use("/write", withDatabase);
   app.use("/s/*", withDatabase);
   app.use("/embed/*", withDatabase);
   app.route("/", sharePagesRoutes);
@@ -103,7 +111,10 @@ export function createApp() {
     tabsRoutes,
     chartsRoutes,
     metersRoutes,
+    writeTokensRoutes,
+    ignoredFieldsRoutes,
     ingestRoutes,
+    influxWriteRoutes,
     importsRoutes,
     seriesRoutes,
     modelRunsRoutes,

@@ -7,7 +7,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { describe, expect, inject, it } from "vitest";
 import { createApp } from "../../worker/app";
 import type { InferenceJob } from "../../worker/runs/queue-job";
-import { call, createMeter, sign, signIn } from "./helpers";
+import { createMeter, sign, signIn, storedCount } from "./helpers";
 
 const control = inject("stoppableControl");
 const postgres = {
@@ -81,15 +81,6 @@ function minuteBatches(count: number, size: number) {
   return Array.from({ length: count }, (_, b) =>
     Array.from({ length: size }, (_, i) => ({ ts: new Date(start + (b * size + i) * 60_000).toISOString(), power_w: 100 + i })),
   );
-}
-
-async function storedCount(token: string, meterId: string): Promise<number> {
-  const series = await call(
-    "GET",
-    `/api/meters/${meterId}/series?metric=power_w&from=2020-01-01T00:00:00Z&to=${new Date(Date.now() + 3_600_000).toISOString()}&points=5000&bucket=1mo`,
-    { token },
-  );
-  return series.body.points.reduce((total: number, p: { count: number }) => total + p.count, 0);
 }
 
 describe("fault: Postgres stops during ingestion", () => {

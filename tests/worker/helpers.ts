@@ -137,3 +137,13 @@ export function hourlyReadings(count: number, start = Date.now() - (count + 1) *
     energy_wh: 1000 + i,
   }));
 }
+
+/** How many readings of the meter hold `metric` (every reading since 2020, in monthly buckets). */
+export async function storedCount(token: string, meterId: string, metric = "power_w"): Promise<number> {
+  const series = await call(
+    "GET",
+    `/api/meters/${meterId}/series?metric=${metric}&from=2020-01-01T00:00:00Z&to=${new Date(Date.now() + 3_600_000).toISOString()}&points=5000&bucket=1mo`,
+    { token },
+  );
+  return series.body.points.reduce((total: number, p: { count: number }) => total + p.count, 0);
+}

@@ -4,16 +4,7 @@ import { createApp } from "../../worker/app";
 import { connectDatabase } from "../../worker/db/client";
 import { insertReadings } from "../../worker/readings/queries";
 import type { InferenceJob } from "../../worker/runs/queue-job";
-import { call, createMeter, hourlyReadings, postReadings, sign, signIn } from "./helpers";
-
-async function storedCount(token: string, meterId: string) {
-  const series = await call(
-    "GET",
-    `/api/meters/${meterId}/series?metric=power_w&from=2020-01-01T00:00:00Z&to=${new Date(Date.now() + 3_600_000).toISOString()}&points=5000&bucket=1mo`,
-    { token },
-  );
-  return series.body.points.reduce((total: number, p: { count: number }) => total + p.count, 0);
-}
+import { call, createMeter, hourlyReadings, postReadings, sign, signIn, storedCount } from "./helpers";
 
 async function meterFor(label?: string) {
   const user = await signIn(label);

@@ -105,3 +105,19 @@ export async function findMeterById(db: Database, id: string): Promise<MeterRow 
   const [row] = await db.select().from(meters).where(eq(meters.id, id));
   return row;
 }
+
+/**
+ * The site's device meter that the sender calls `externalId` (Home Assistant's entity id, a
+ * `meter` tag), created with `name` on first sight. Two writes racing create it once.
+ */
+export async function findOrCreateDevice(db: Database, site: MeterRow, externalId: string, name: string): Promise<MeterRow> {
+  await db
+    .insert(meters)
+    .values({ ownerId: site.ownerId, name, timezone: site.timezone, kind: "device", parentId: site.id, externalId })
+    .onConflictDoNothing({ target: [meters.parentId, meters.externalId] });
+  const [row] = await db
+    .select()
+    .from(meters)
+    .where(and(eq(meters.ownerId, site.ownerId), eq(meters.parentId, site.id), eq(meters.externalId, externalId)));
+  return row;
+}

@@ -51,7 +51,10 @@ export type ReadingsBatch = z.infer<typeof ReadingsBatch>;
 export const IngestResult = z.object({ accepted: z.int(), duplicates: z.int() }).meta({ id: "IngestResult" });
 export type IngestResult = z.infer<typeof IngestResult>;
 
-/** How a meter signs a webhook post: the raw body, timestamped, with its HMAC secret (meters/webhook-secrets.ts). */
+/**
+ * How a meter signs a webhook post: the raw body, timestamped, with its HMAC secret
+ * (meters/webhook-secrets.ts). Optional because a write token of the site may be sent instead.
+ */
 export const WebhookSignatureHeaders = z
-  .object({ "X-Wattboard-Timestamp": z.string(), "X-Wattboard-Signature": z.string() })
+  .object({ "X-Wattboard-Timestamp": z.string().optional(), "X-Wattboard-Signature": z.string().optional() })
   .meta({ id: "WebhookSignatureHeaders" });

@@ -5,6 +5,7 @@ import type { Actor } from "../actor";
 import type { AppEnv } from "../env";
 import { notFound, validationError } from "../errors";
 import { isUuid } from "../id-contract";
+import type { IngestContext } from "../readings/ingest";
 
 const TARGET_NAMES: Record<string, string> = { json: "body", query: "query string", param: "path", header: "headers" };
 
@@ -38,4 +39,9 @@ export function jsonResponse<T extends z.ZodType>(description: string, schema: T
 /** The signed-in person behind a request, as the operations take it. */
 export function actorOf(c: Context<AppEnv>): Actor {
   return { db: c.var.db, env: c.env, userId: c.var.user.id, origin: new URL(c.req.url).origin };
+}
+
+/** What a meter's write needs: no user, the request's database, and work that outlives the answer. */
+export function ingestContextOf(c: Context<AppEnv>): IngestContext {
+  return { db: c.var.db, env: c.env, waitUntil: (work) => c.executionCtx.waitUntil(work) };
 }

@@ -24,6 +24,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   "PATCH /api/tabs/{id}": { title: "Taken over" },
   "PATCH /api/charts/{id}": { title: "Taken over" },
   "PATCH /api/meters/{id}": { name: "Taken over" },
+  "POST /api/meters/{id}/tokens": { name: "Taken over" },
   "PATCH /api/agents/{id}": { name: "Taken over" },
   "PATCH /api/chat/sessions/{id}": { title: "Taken over" },
   "POST /api/chat/sessions/{id}/messages": { text: "/meters" },

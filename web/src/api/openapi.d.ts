@@ -1113,6 +1113,246 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/meters/{id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The site meter's write tokens that are not revoked (never the token itself) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Write tokens */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WriteTokenList"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a write token for a site meter (it writes to the site and its device meters, reads nothing); shown only this once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateWriteTokenBody"];
+                };
+            };
+            responses: {
+                /** @description The token, shown only this once */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CreatedWriteToken"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meters/{id}/tokens/{tokenId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a write token: the next write with it gets 401 */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    tokenId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Revoked */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Revoked"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meters/{id}/ignored-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fields the meter's senders write (line protocol) that map to no metric, most recently seen first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ignored fields */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IgnoredFieldList"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ingest/{meterId}": {
         parameters: {
             query?: never;
@@ -1124,14 +1364,14 @@ export interface paths {
         put?: never;
         /**
          * Meter webhook: a signed batch of up to 5,000 readings
-         * @description Headers: X-Wattboard-Timestamp (unix seconds, within 300 s of now) and X-Wattboard-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + '.' + raw body)>. Readings already stored for the same instant are counted as duplicates, so retrying a batch is safe. A 200 means the readings are committed.
+         * @description Headers: X-Wattboard-Timestamp (unix seconds, within 300 s of now) and X-Wattboard-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + '.' + raw body)>. Instead of the signature, Authorization: Bearer <write token> of the meter's site (POST /api/meters/{id}/tokens). Readings already stored for the same instant are counted as duplicates, so retrying a batch is safe. A 200 means the readings are committed.
          */
         post: {
             parameters: {
                 query?: never;
-                header: {
-                    "X-Wattboard-Timestamp": string;
-                    "X-Wattboard-Signature": string;
+                header?: {
+                    "X-Wattboard-Timestamp"?: string;
+                    "X-Wattboard-Signature"?: string;
                 };
                 path: {
                     meterId: string;
@@ -1162,7 +1402,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorBody"];
                     };
                 };
-                /** @description Missing, wrong or stale signature */
+                /** @description Missing, wrong or stale signature; unknown or revoked write token, or one of another site */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1196,6 +1436,189 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2/write": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * InfluxDB v2 write API: line protocol with Authorization: Token <write token>
+         * @description Home Assistant's influxdb integration, Telegraf and the InfluxDB clients write here. Fields named after a metric (power_w, energy_wh, ...), Home Assistant's unit-named measurements and cumulative registers (energy_total_kwh, HA's kWh sensors) become readings; a `meter` tag or HA's entity_id picks a device meter under the token's site (created on first sight); fields that map to nothing are listed in GET /api/meters/{id}/ignored-fields. Repeating a batch stores nothing twice.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    org?: string;
+                    bucket?: string;
+                    /** @description ns (default), us, ms or s; v1 also n and u */
+                    precision?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/plain": string;
+                };
+            };
+            responses: {
+                /** @description Every point is stored (or was already) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A bad line (`line` names the first) or parameter; nothing of the request was stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Missing, unknown or revoked write token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Body over 1 MiB, compressed or inflated */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Content-Encoding other than gzip */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description The site wrote more than 120 times this minute; nothing was stored, retry after Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/write": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * InfluxDB v1 write API: line protocol with the write token as p= or the Basic auth password
+         * @description Home Assistant's influxdb integration, Telegraf and the InfluxDB clients write here. Fields named after a metric (power_w, energy_wh, ...), Home Assistant's unit-named measurements and cumulative registers (energy_total_kwh, HA's kWh sensors) become readings; a `meter` tag or HA's entity_id picks a device meter under the token's site (created on first sight); fields that map to nothing are listed in GET /api/meters/{id}/ignored-fields. Repeating a batch stores nothing twice.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    db?: string;
+                    /** @description ns (default), us, ms or s; v1 also n and u */
+                    precision?: string;
+                    u?: string;
+                    p?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/plain": string;
+                };
+            };
+            responses: {
+                /** @description Every point is stored (or was already) */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description A bad line (`line` names the first) or parameter; nothing of the request was stored */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Missing, unknown or revoked write token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Body over 1 MiB, compressed or inflated */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description Content-Encoding other than gzip */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
+                    };
+                };
+                /** @description The site wrote more than 120 times this minute; nothing was stored, retry after Retry-After seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InfluxWriteError"];
                     };
                 };
             };
@@ -3689,6 +4112,41 @@ export interface components {
             deleted: true;
             readingsDeleted: number;
         };
+        CreatedWriteToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            prefix: string;
+            createdAt: string;
+            lastUsedAt: string | null;
+            token: string;
+        };
+        CreateWriteTokenBody: {
+            name: string;
+        };
+        WriteTokenList: {
+            tokens: components["schemas"]["WriteToken"][];
+        };
+        WriteToken: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            prefix: string;
+            createdAt: string;
+            lastUsedAt: string | null;
+        };
+        Revoked: {
+            /** @enum {boolean} */
+            revoked: true;
+        };
+        IgnoredFieldList: {
+            fields: components["schemas"]["IgnoredField"][];
+        };
+        IgnoredField: {
+            field: string;
+            count: number;
+            lastSeenAt: string;
+        };
         IngestResult: {
             accepted: number;
             duplicates: number;
@@ -3704,6 +4162,16 @@ export interface components {
                 power_factor?: number;
                 thd_pct?: number;
             }[];
+        };
+        InfluxWriteError: {
+            code: string;
+            message: string;
+            line?: number;
+            error: {
+                code: string;
+                message: string;
+                details?: unknown;
+            };
         };
         ImportPreview: {
             format: components["schemas"]["ImportFormat"];
@@ -4068,10 +4536,6 @@ export interface components {
         };
         ShareList: {
             shares: components["schemas"]["Share"][];
-        };
-        Revoked: {
-            /** @enum {boolean} */
-            revoked: true;
         };
         PublicShare: {
             /** @enum {string} */
