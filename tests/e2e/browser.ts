@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 export const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
 
@@ -21,6 +21,20 @@ export function launchChromium(): Promise<Browser> {
 
 export const DESKTOP = { width: 1360, height: 900 };
 export const PHONE = { width: 390, height: 844 };
+
+/** A phone in the dark theme, signed in as `signedIn` is (its localStorage copied before any page loads). */
+export async function darkPhoneLike(browser: Browser, signedIn: BrowserContext, baseUrl: string): Promise<BrowserContext> {
+  const phone = await browser.newContext({ viewport: PHONE, colorScheme: "dark", isMobile: true, hasTouch: true });
+  const storage = await signedIn.storageState();
+  await phone.addInitScript(
+    (items) => {
+      for (const { name, value } of items) localStorage.setItem(name, value);
+    },
+    storage.origins.find((o) => baseUrl.startsWith(o.origin))?.localStorage ?? [],
+  );
+  phone.setDefaultTimeout(15_000);
+  return phone;
+}
 
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOTS, { recursive: true });

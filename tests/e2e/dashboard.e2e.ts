@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signWebhookBody } from "../../worker/meters/webhook-secrets";
-import { chartsDrawn, DESKTOP, launchChromium, PHONE, screenshot } from "./browser";
+import { chartsDrawn, DESKTOP, darkPhoneLike, launchChromium, screenshot } from "./browser";
 import { type E2eStack, startE2eStack } from "./stack";
 
 let stack: E2eStack;
@@ -209,15 +209,7 @@ describe("the dashboard people use every day", () => {
   });
 
   it("fits a phone and a dark theme", async () => {
-    const phone = await browser.newContext({ viewport: PHONE, colorScheme: "dark", isMobile: true, hasTouch: true });
-    const storage = await context.storageState();
-    await phone.addInitScript(
-      (items) => {
-        for (const { name, value } of items) localStorage.setItem(name, value);
-      },
-      storage.origins.find((o) => stack.baseUrl.startsWith(o.origin))?.localStorage ?? [],
-    );
-    phone.setDefaultTimeout(15_000);
+    const phone = await darkPhoneLike(browser, context, stack.baseUrl);
     const small = await phone.newPage();
     await small.goto(stack.baseUrl);
     await chartsDrawn(small, 3);

@@ -119,6 +119,9 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
       const unit = data.unit || METRIC_UNITS[spec.metric];
       const heatmap = spec.chartType === "heatmap";
       const traces = [...chartTraces(spec, data), ...(run ? runTraces(run, zone) : [])];
+      // Plotly autoranges a lone point to a sliver of a millisecond: show it in its window instead.
+      const lone =
+        !heatmap && data.series.reduce((n, s) => n + s.points.length, 0) === 1 ? data.series.find((s) => s.points.length) : undefined;
       await Plotly.react(
         element,
         traces as Plotly.Data[],
@@ -132,7 +135,11 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
             linecolor: color("--border"),
             automargin: true,
             title: { text: heatmap ? `Day (${zone})` : `Time (${zone})`, standoff: 6 },
-            ...(zoom ? { range: [localTime(zoom.from, zone), localTime(zoom.to, zone)] } : { autorange: true }),
+            ...(zoom
+              ? { range: [localTime(zoom.from, zone), localTime(zoom.to, zone)] }
+              : lone
+                ? { range: [localTime(lone.from, zone), localTime(lone.to, zone)] }
+                : { autorange: true }),
           },
           yaxis: {
             gridcolor: color("--grid"),

@@ -4,7 +4,9 @@ import { type Meter, type MeterWithWebhook, wattboard } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
 import type { LiveChannel } from "../live-socket";
 import { ErrorBanner } from "../ui/ErrorBanner";
+import { ConnectPanel } from "./ConnectPanel";
 import { EnergySettings } from "./EnergySettings";
+import { ImportPanel } from "./ImportPanel";
 import { ModelRunPanel } from "./ModelRunPanel";
 import { curlExample } from "./webhook-example";
 
@@ -41,7 +43,8 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
   const [meters, setMeters] = useState<Meter[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [credentials, setCredentials] = useState<MeterWithWebhook | null>(null);
-  const [openId, setOpenId] = useState<string | null>(null);
+  /** The meter whose details are open, and which of them. */
+  const [opened, setOpened] = useState<{ id: string; panel: "energy" | "data" } | null>(null);
   const [form, setForm] = useState({
     name: "",
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
@@ -136,6 +139,13 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
     return () => clearInterval(timer);
   }, [awaitedId, firstReadingAt, reload]);
 
+  // A write token's first write: refresh the status and the meter's history chart.
+  const [writes, setWrites] = useState(0);
+  const firstWrite = useCallback(() => {
+    setWrites((n) => n + 1);
+    void reload();
+  }, [reload]);
+
   const sites = meters?.filter((m) => m.kind === "site") ?? [];
   const replaceMeter = (meter: Meter) => setMeters((current) => current?.map((m) => (m.id === meter.id ? meter : m)) ?? current);
 
@@ -208,7 +218,8 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
           <tbody>
             {meterTree(meters).map(({ meter, depth }) => {
               const { label, receiving } = status(meter);
-              const open = openId === meter.id;
+              const open = opened?.id === meter.id ? opened.panel : null;
+              const toggle = (panel: "energy" | "data") => setOpened(open === panel ? null : { id: meter.id, panel });
               return (
                 <Fragment key={meter.id}>
                   <tr data-meter-id={meter.id}>
@@ -219,8 +230,11 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
                       <span className={receiving ? "dot live" : "dot"} aria-hidden="true" /> {label}
                     </td>
                     <td className="actions">
-                      <button type="button" aria-expanded={open} onClick={() => setOpenId(open ? null : meter.id)}>
-                        {open ? "Close" : "Tariff & forecast"}
+                      <button type="button" aria-expanded={open === "energy"} onClick={() => toggle("energy")}>
+                        {open === "energy" ? "Close" : "Tariff & forecast"}
+                      </button>{" "}
+                      <button type="button" aria-expanded={open === "data"} onClick={() => toggle("data")}>
+                        {open === "data" ? "Close" : "Connect & import"}
                       </button>{" "}
                       <button type="button" onClick={() => void rotate(meter)}>
                         New secret
@@ -230,11 +244,24 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
                       </button>
                     </td>
                   </tr>
-                  {open && (
+                  {open === "energy" && (
                     <tr className="meter-details">
                       <td colSpan={5}>
                         <EnergySettings meter={meter} onSaved={replaceMeter} />
                         <ModelRunPanel meter={meter} />
+                      </td>
+                    </tr>
+                  )}
+                  {open === "data" && (
+                    <tr className="meter-details">
+                      <td colSpan={5}>
+                        <ConnectPanel
+                          meter={meter}
+                          site={meters.find((m) => m.id === meter.parentId)}
+                          onOpenSite={(siteId) => setOpened({ id: siteId, panel: "data" })}
+                          onFirstWrite={firstWrite}
+                        />
+                        <ImportPanel meter={meter} live={live} refresh={writes} />
                       </td>
                     </tr>
                   )}
