@@ -134,10 +134,13 @@ function unitRequired(detected: DetectedFormat): ApiError {
   return new ApiError(400, "unit_required", `${label} files do not say what their values are: add ?unit= with one of ${units.join(", ")}`);
 }
 
-/** What the file would become, from its first 64 kB: nothing is written. */
-export async function previewImport(actor: Actor, meterId: string, upload: CsvUpload, query: ImportQuery): Promise<ImportPreview> {
+/**
+ * What the file would become, from its first 64 kB: nothing is written. The upload is opened only once the meter
+ * is known to be the person's, so another user's meter answers 404 whatever the body.
+ */
+export async function previewImport(actor: Actor, meterId: string, upload: () => CsvUpload, query: ImportQuery): Promise<ImportPreview> {
   const meter = await requireMeter(actor.db, actor.userId, meterId);
-  const { detected, unit, lines } = await openFile(csvLines(upload, MAX_PREVIEW_BYTES, "stop"), query);
+  const { detected, unit, lines } = await openFile(csvLines(upload(), MAX_PREVIEW_BYTES, "stop"), query);
   const { definition } = detected;
   const preview: ImportPreview = {
     format: definition.format,
@@ -232,11 +235,11 @@ export async function importReadings(
   actor: Actor,
   waitUntil: (work: Promise<unknown>) => void,
   meterId: string,
-  upload: CsvUpload,
+  upload: () => CsvUpload,
   query: ImportQuery,
 ): Promise<ImportJob> {
   const meter = await requireMeter(actor.db, actor.userId, meterId);
-  const { detected, unit, lines } = await openFile(csvLines(upload, MAX_IMPORT_BYTES, "fail"), query);
+  const { detected, unit, lines } = await openFile(csvLines(upload(), MAX_IMPORT_BYTES, "fail"), query);
   if (!unit) {
     await lines.return(undefined);
     throw unitRequired(detected);

@@ -28,7 +28,7 @@ importsRoutes.openapi(
     },
   }),
   async (c) =>
-    c.json(await previewImport(actorOf(c), resourceId(c.req.valid("param").id, "Meter"), requestCsv(c), c.req.valid("query")), 200),
+    c.json(await previewImport(actorOf(c), resourceId(c.req.valid("param").id, "Meter"), () => requestCsv(c), c.req.valid("query")), 200),
 );
 
 importsRoutes.openapi(
@@ -53,7 +53,7 @@ importsRoutes.openapi(
       actorOf(c),
       (work) => c.executionCtx.waitUntil(work),
       resourceId(c.req.valid("param").id, "Meter"),
-      requestCsv(c),
+      () => requestCsv(c),
       c.req.valid("query"),
     );
     return c.json(job, 202);
