@@ -3,6 +3,7 @@ import { errorText } from "../api/client";
 import { type CreatedWriteToken, type IgnoredField, meterData, type WriteToken } from "../api/meter-data";
 import type { Meter } from "../api/wattboard";
 import { ErrorLine } from "../ui/ErrorLine";
+import { RevokeButton } from "../ui/RevokeButton";
 import { type ConnectionSnippet, connectionSnippets } from "./connection-snippets";
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -155,9 +156,7 @@ function SiteConnect({ meter, onFirstWrite }: { meter: Meter; onFirstWrite: () =
                 <td>{when.format(new Date(token.createdAt))}</td>
                 <td>{token.lastUsedAt ? when.format(new Date(token.lastUsedAt)) : "Never"}</td>
                 <td className="actions">
-                  <button type="button" className="danger" onClick={() => void revoke(token)}>
-                    Revoke
-                  </button>
+                  <RevokeButton onRevoke={() => void revoke(token)} />
                 </td>
               </tr>
             ))}

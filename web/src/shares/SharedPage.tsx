@@ -3,6 +3,7 @@ import { errorText } from "../api/client";
 import { type Share, sharesApi } from "../api/shares";
 import "./shares.css";
 import { ErrorLine } from "../ui/ErrorLine";
+import { RevokeButton } from "../ui/RevokeButton";
 
 /** Every public link of the person: what it shows, how often it was opened, and revoke. */
 export function SharedPage() {
@@ -58,9 +59,7 @@ export function SharedPage() {
                   <td>{share.expiresAt ? (expired ? "Expired" : new Date(share.expiresAt).toLocaleString()) : "Never"}</td>
                   <td>{share.viewCount}</td>
                   <td>
-                    <button type="button" className="danger" onClick={() => void revoke(share)}>
-                      Revoke
-                    </button>
+                    <RevokeButton onRevoke={() => void revoke(share)} />
                   </td>
                 </tr>
               );
