@@ -31,7 +31,8 @@ export async function startLocalDatabase(options: { databaseUrl?: string; dataDi
   const server = await startEmbeddedPostgres(options.dataDir);
   let proxy: PgWebSocketProxy;
   try {
-    proxy = await startPgWebSocketProxy();
+    // PGlite is one session: the proxy lets one connection at a time have a query or transaction in flight.
+    proxy = await startPgWebSocketProxy(undefined, undefined, { oneSession: true });
   } catch (error) {
     await server.stop();
     throw error;

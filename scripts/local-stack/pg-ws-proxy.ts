@@ -29,8 +29,10 @@ const DEFAULT_MAX_CONNECTIONS = 40;
 export async function startPgWebSocketProxy(
   port = 0,
   maxConnections = Number(process.env.PG_PROXY_MAX_CONNECTIONS ?? DEFAULT_MAX_CONNECTIONS),
+  options: { oneSession?: boolean } = {},
 ): Promise<PgWebSocketProxy> {
   const sockets = new WebSocketServer({ noServer: true });
+  const sessions = new Map<string, SharedSession>();
   const spares = new SpareConnections();
   const slots = new Slots(maxConnections);
   const server = http.createServer((_request, response) => response.writeHead(426).end("WebSocket only"));
@@ -72,7 +74,9 @@ export async function startPgWebSocketProxy(
       socket.once("close", () => bridged || tcp.destroy());
       sockets.handleUpgrade(request, socket, head, (ws) => {
         bridged = true;
-        bridge(ws, tcp);
+        const key = `${host}:${portText}`;
+        const session = options.oneSession ? (sessions.get(key) ?? sessions.set(key, new SharedSession()).get(key)) : undefined;
+        bridge(ws, tcp, session);
       });
     });
   });
@@ -118,27 +122,115 @@ class Slots {
   }
 }
 
-function bridge(ws: WebSocket, tcp: net.Socket): void {
+/**
+ * One tunnel. With a shared session (PGlite), the tunnel sends its client's messages only while it
+ * holds the session, from its first message until Postgres is idle again (ReadyForQuery outside a
+ * transaction), so no other tunnel's messages land in the middle of its query or transaction.
+ */
+function bridge(ws: WebSocket, tcp: net.Socket, session?: SharedSession): void {
   const frames = new FrontendMessageReader();
+  const replies = new ReadyForQueryReader();
+  const tunnel = {};
+  let holding = !session;
+  let asked = false;
+  const waiting: Buffer[] = [];
   let closed = false;
   const closeBoth = () => {
     if (closed) return;
     closed = true;
+    session?.release(tunnel);
     tcp.destroy();
     if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close();
   };
-  ws.on("message", (data: Buffer) => {
+  const send = (data: Buffer) => {
     tcp.write(data);
     // The driver's Client.end() sends Terminate but leaves the WebSocket open: close it here.
     if (frames.push(data)) tcp.end(() => closeBoth());
+  };
+  ws.on("message", (data: Buffer) => {
+    if (holding) return send(data);
+    waiting.push(data);
+    if (asked || !session) return;
+    asked = true;
+    session.acquire(tunnel, () => {
+      holding = true;
+      asked = false;
+      for (const queued of waiting.splice(0)) send(queued);
+    });
   });
-  tcp.on("data", (chunk) => {
+  tcp.on("data", (chunk: Buffer) => {
     if (ws.readyState === ws.OPEN) ws.send(chunk);
+    // Read every chunk, held or not, so the reader stays at message boundaries.
+    const atRest = session ? replies.push(chunk, frames.sslRequests) : false;
+    if (session && holding && atRest) {
+      holding = false;
+      session.release(tunnel);
+    }
   });
   ws.on("close", closeBoth);
   ws.on("error", closeBoth);
   tcp.on("close", closeBoth);
   tcp.on("error", closeBoth);
+}
+
+/**
+ * PGlite is one Postgres session behind many sockets, and pglite-socket interleaves their traffic
+ * at whatever chunks the sockets deliver: a large Bind from one connection, split in two, let
+ * another connection's Parse in between ("bind message supplies 8 parameters, but prepared
+ * statement "" requires 2"). Tunnels take turns here instead, a whole query or transaction each.
+ */
+class SharedSession {
+  private holder: object | null = null;
+  private readonly queue: { tunnel: object; grant: () => void }[] = [];
+
+  acquire(tunnel: object, grant: () => void): void {
+    if (this.holder === null) {
+      this.holder = tunnel;
+      grant();
+    } else this.queue.push({ tunnel, grant });
+  }
+
+  release(tunnel: object): void {
+    if (this.holder !== tunnel) {
+      const index = this.queue.findIndex((entry) => entry.tunnel === tunnel);
+      if (index >= 0) this.queue.splice(index, 1);
+      return;
+    }
+    const next = this.queue.shift();
+    this.holder = next?.tunnel ?? null;
+    next?.grant();
+  }
+}
+
+const READY_FOR_QUERY = 0x5a; // 'Z'
+const IDLE = 0x49; // 'I': not in a transaction
+
+/**
+ * Follows the backend side of the protocol just enough to see ReadyForQuery with the idle status:
+ * the one-byte answers to SSL/GSS requests first, then typed messages.
+ */
+class ReadyForQueryReader {
+  private buffer: Buffer = Buffer.alloc(0);
+  private encryptionAnswers = 0;
+
+  /** Returns true when the chunk ends a turn: ReadyForQuery, idle, as its last complete message. */
+  push(chunk: Buffer, encryptionRequests: number): boolean {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    let idle = false;
+    for (;;) {
+      if (this.encryptionAnswers < encryptionRequests) {
+        if (this.buffer.length < 1) return idle;
+        this.encryptionAnswers++;
+        this.buffer = this.buffer.subarray(1);
+        continue;
+      }
+      if (this.buffer.length < 5) return idle && this.buffer.length === 0;
+      const length = this.buffer.readInt32BE(1);
+      if (this.buffer.length < 1 + length) return false;
+      idle = this.buffer[0] === READY_FOR_QUERY && this.buffer[5] === IDLE;
+      this.buffer = this.buffer.subarray(1 + length);
+    }
+  }
 }
 
 const SSL_REQUEST = 80877103;
@@ -152,6 +244,8 @@ const TERMINATE = 0x58; // 'X'
 class FrontendMessageReader {
   private buffer: Buffer = Buffer.alloc(0);
   private inStartup = true;
+  /** SSL and GSS encryption requests seen: Postgres answers each with one byte. */
+  sslRequests = 0;
 
   /** Returns true once a Terminate message has been seen. */
   push(chunk: Buffer): boolean {
@@ -162,7 +256,8 @@ class FrontendMessageReader {
         const length = this.buffer.readInt32BE(0);
         if (this.buffer.length < length) return false;
         const code = this.buffer.readInt32BE(4);
-        if (code !== SSL_REQUEST && code !== GSSENC_REQUEST) this.inStartup = false;
+        if (code === SSL_REQUEST || code === GSSENC_REQUEST) this.sslRequests++;
+        else this.inStartup = false;
         this.buffer = this.buffer.subarray(length);
         continue;
       }

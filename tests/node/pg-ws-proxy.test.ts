@@ -83,3 +83,50 @@ describe("the local Postgres WebSocket proxy", () => {
     }
   });
 });
+
+describe("the embedded Postgres behind the proxy", () => {
+  it("keeps each connection's queries whole when large parameterized writes and transactions run side by side", async () => {
+    const embedded = await startLocalDatabase({});
+    const clients: Client[] = [];
+    try {
+      configureNodeDriver(embedded.wsProxy);
+      for (let i = 0; i < 4; i++) {
+        const client = new Client(embedded.databaseUrl);
+        await client.connect();
+        clients.push(client);
+      }
+      await clients[0].query("CREATE TABLE interleave (writer int, n int, label text)");
+      // Each write's Bind is hundreds of kB, which reaches PGlite in several chunks.
+      const rows = 20_000;
+      const label = "x".repeat(20);
+      const write = (client: Client, writer: number) =>
+        client.query("INSERT INTO interleave SELECT $1::int, n, l FROM unnest($2::int[], $3::text[]) AS t(n, l)", [
+          writer,
+          Array.from({ length: rows }, (_, n) => n),
+          Array.from({ length: rows }, () => label),
+        ]);
+      const transaction = async (client: Client) => {
+        await client.query("BEGIN");
+        await client.query("INSERT INTO interleave VALUES (99, $1, $2)", [1, "in a transaction"]);
+        await client.query("COMMIT");
+      };
+      const small = async (client: Client) => (await client.query("SELECT $1::int + $2::int AS sum", [20, 22])).rows[0].sum;
+      const results = await Promise.all([
+        write(clients[0], 0),
+        write(clients[1], 1),
+        transaction(clients[2]),
+        ...Array.from({ length: 20 }, () => small(clients[3])),
+      ]);
+      expect(results.slice(3)).toEqual(Array(20).fill(42));
+      const counts = await clients[0].query("SELECT writer, count(*)::int AS n FROM interleave GROUP BY writer ORDER BY writer");
+      expect(counts.rows).toEqual([
+        { writer: 0, n: rows },
+        { writer: 1, n: rows },
+        { writer: 99, n: 1 },
+      ]);
+    } finally {
+      for (const client of clients) await client.end().catch(() => {});
+      await embedded.stop();
+    }
+  });
+});
