@@ -1,24 +1,12 @@
 import type { TimeWindow } from "../charts/chart-spec-contract";
+import { wallClock } from "./wall-clock-contract";
 
 const HOUR = 3_600_000;
 
 /** Offset of `zone` from UTC at `instant`, in ms (positive east of Greenwich). */
 function zoneOffsetMs(instant: number, zone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    })
-      .formatToParts(instant)
-      .map((p) => [p.type, Number(p.value)]),
-  );
-  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  const local = wallClock(instant, zone);
+  const asUtc = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second);
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 

@@ -1,4 +1,5 @@
 import type { ChartSpec } from "../../../worker/charts/chart-spec-contract";
+import { wallClock } from "../../../worker/series/wall-clock-contract";
 import type { ModelRun, SeriesQuery, SeriesSet } from "../api/wattboard";
 
 export interface TimeRange {
@@ -26,21 +27,9 @@ export function seriesQuery(spec: ChartSpec, points: number, range?: TimeRange |
 
 /** Wall-clock time in the meter's zone, as Plotly wants it (Plotly itself has no time zones). */
 export function localTime(iso: string, zone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-CA", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  const { year, month, day, hour, minute, second } = wallClock(Date.parse(iso), zone);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${year}-${two(month)}-${two(day)} ${two(hour)}:${two(minute)}:${two(second)}`;
 }
 
 /** The instant that a wall-clock time in `zone` names (the inverse of localTime), e.g. a zoomed axis end. */
