@@ -8,6 +8,7 @@ import { ChartGrid } from "./charts/ChartGrid";
 import { overlaySetting, rememberOverlay } from "./charts/overlay-setting";
 import { useChatLink } from "./chat/dashboard-link";
 import type { LiveChannel } from "./live-socket";
+import { ShareDialog } from "./shares/ShareDialog";
 import { type TabActions, TabBar } from "./tabs/TabBar";
 import { useDeferredDelete } from "./ui/deferred-delete";
 import { ErrorBanner } from "./ui/ErrorBanner";
@@ -21,6 +22,7 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
   const [activeId, setActiveId] = useState<string | null>(localStorage.getItem(LAST_TAB_KEY));
   const [active, setActive] = useState<TabWithCharts | null>(null);
   const [builder, setBuilder] = useState<{ chart?: Chart } | null>(null);
+  const [sharing, setSharing] = useState<Chart | null>(null);
   const [error, setError] = useState<string | null>(null);
   const report = useCallback((caught: unknown) => setError(errorText(caught)), []);
   const { schedule, pending } = useDeferredDelete(report);
@@ -109,6 +111,7 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
 
   const chartActions: ChartActions = {
     edit: (chart) => setBuilder({ chart }),
+    share: setSharing,
     duplicate: async (chart) => {
       try {
         const copy = await wattboard.createChart({ tabId: chart.tabId, title: `${chart.title} (copy)`, spec: chart.spec });
@@ -227,6 +230,7 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
           }}
         />
       )}
+      {sharing && <ShareDialog kind="chart" id={sharing.id} title={sharing.title} onClose={() => setSharing(null)} />}
       <UndoToast pending={pending} />
     </div>
   );

@@ -1,8 +1,7 @@
-import { type KeyboardEvent, useRef, useState } from "react";
+import { type KeyboardEvent, useRef } from "react";
 import { RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/charts/chart-spec-contract";
 import type { Chart, Tab } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
-import { ShareDialog } from "../shares/ShareDialog";
 import { Menu, type MenuItem } from "../ui/Menu";
 import { ChartPlot, type PlotHandle } from "./ChartPlot";
 import { canOverlayRun } from "./chart-data";
@@ -18,6 +17,8 @@ export interface ChartActions {
   moveToTab(chart: Chart, tabId: string): void;
   setWindow(chart: Chart, window: TimeWindow): void;
   remove(chart: Chart): void;
+  /** Opens the share dialog, which the dashboard holds so that a re-laid-out grid does not close it. */
+  share(chart: Chart): void;
   /** Keyboard moving and resizing: a change of x/y (or w/h with resize) in grid cells. */
   nudge(chart: Chart, dx: number, dy: number, resize: boolean): void;
 }
@@ -44,7 +45,6 @@ export function ChartCard({
 }) {
   const plot = useRef<PlotHandle>(null);
   const [overlay, setOverlay] = useOverlaySetting(chart.id);
-  const [sharing, setSharing] = useState(false);
   const overlayPossible = canOverlayRun(chart.spec);
   const { window } = chart.spec;
 
@@ -60,7 +60,7 @@ export function ChartCard({
       disabledReason: overlayPossible ? undefined : "one meter's power or energy only",
     },
     "separator",
-    { label: "Share", onSelect: () => setSharing(true) },
+    { label: "Share", onSelect: () => actions.share(chart) },
     {
       label: "Export CSV",
       onSelect: () => {
@@ -119,7 +119,6 @@ export function ChartCard({
         <span>{provenance(chart)}</span>
         {overlay && overlayPossible && <span>Forecast & plan: latest model run</span>}
       </footer>
-      {sharing && <ShareDialog kind="chart" id={chart.id} title={chart.title} onClose={() => setSharing(false)} />}
     </article>
   );
 }
