@@ -1,7 +1,10 @@
 import { z } from "zod";
 
-/** Electrical quantities a meter can report; the names match the webhook's reading fields. */
-export const METRICS = ["power_w", "energy_wh", "voltage_v", "current_a", "power_factor", "thd_pct"] as const;
+/**
+ * What a chart can show: the electrical quantities a meter reports (named as the webhook's reading
+ * fields), and `cost`, the energy priced by the meter's tariff, in the tariff's currency.
+ */
+export const METRICS = ["power_w", "energy_wh", "voltage_v", "current_a", "power_factor", "thd_pct", "cost"] as const;
 export const Metric = z.enum(METRICS);
 export type Metric = z.infer<typeof Metric>;
 
@@ -12,10 +15,20 @@ export const METRIC_UNITS: Record<Metric, string> = {
   current_a: "A",
   power_factor: "",
   thd_pct: "%",
+  /** The series names its currency (e.g. GBP) in place of this. */
+  cost: "",
 };
 
+/** Quantities that add up over time: a bucket holds their total, whatever the chart's aggregation. */
+export const EXTENSIVE_METRICS: readonly Metric[] = ["energy_wh", "cost"];
+
 export const Aggregation = z.enum(["avg", "min", "max", "sum"]);
-export const ChartType = z.enum(["line", "area", "bar", "stacked", "heatmap"]);
+/** `summary`: stat cards (today, this week, this month, each against the one before); `breakdown`: per device plus untracked. */
+export const ChartType = z.enum(["line", "area", "bar", "stacked", "heatmap", "summary", "breakdown"]);
+
+/** Grafana's time shift: the same window one period (or one year) earlier, drawn dashed over the current one. */
+export const Compare = z.enum(["previous_period", "previous_year"]);
+export type Compare = z.infer<typeof Compare>;
 
 export const RELATIVE_WINDOWS = ["last_hour", "last_24h", "last_7d", "last_30d", "this_month", "this_year"] as const;
 
@@ -37,7 +50,9 @@ export type BucketName = (typeof BUCKET_NAMES)[number];
 export const Bucket = z.enum(["auto", ...BUCKET_NAMES]);
 
 /** Quantities that add up across meters, so a stacked chart of them means something. */
-const STACKABLE_METRICS: readonly Metric[] = ["power_w", "energy_wh", "current_a"];
+const STACKABLE_METRICS: readonly Metric[] = ["power_w", "energy_wh", "current_a", "cost"];
+/** What a summary or a breakdown can be about. */
+const MONEY_CHART_METRICS: readonly Metric[] = ["energy_wh", "cost"];
 
 /** How a chart shows its data, whatever meters it shows (also what a public viewer sees). */
 export const ChartPresentation = z.object({
@@ -46,6 +61,11 @@ export const ChartPresentation = z.object({
   chartType: ChartType.default("line"),
   window: TimeWindow,
   bucket: Bucket.default("auto"),
+  compare: Compare.nullable().default(null),
+  /** Adds, for each site meter shown, its untracked use: the site minus the sum of its devices. */
+  untracked: z.boolean().default(false),
+  /** How a breakdown chart draws: bars per device, or a Sankey from the site to its devices. */
+  breakdownStyle: z.enum(["bars", "sankey"]).default("bars"),
 });
 
 export const ChartSpec = z
@@ -54,6 +74,12 @@ export const ChartSpec = z
   .superRefine((spec, ctx) => {
     if (spec.chartType === "heatmap" && spec.meterIds.length !== 1) {
       ctx.addIssue({ code: "custom", path: ["meterIds"], message: "a heatmap shows exactly one meter" });
+    }
+    if ((spec.chartType === "summary" || spec.chartType === "breakdown") && spec.meterIds.length !== 1) {
+      ctx.addIssue({ code: "custom", path: ["meterIds"], message: `a ${spec.chartType} shows exactly one meter` });
+    }
+    if ((spec.chartType === "summary" || spec.chartType === "breakdown") && !MONEY_CHART_METRICS.includes(spec.metric)) {
+      ctx.addIssue({ code: "custom", path: ["metric"], message: `a ${spec.chartType} shows energy_wh or cost` });
     }
     if (spec.chartType === "stacked" && !STACKABLE_METRICS.includes(spec.metric)) {
       ctx.addIssue({

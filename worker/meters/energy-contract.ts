@@ -1,11 +1,28 @@
 import { z } from "zod";
 
 const price = z.number().min(-10).max(100);
+
+function isCurrency(code: string): boolean {
+  return Intl.supportedValuesOf("currency").includes(code);
+}
+
+/** An ISO 4217 currency code such as GBP or EUR. */
+export const Currency = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isCurrency, { message: "must be an ISO 4217 currency code such as GBP, EUR or USD" });
+
+/** A daily fixed charge, in the tariff's currency: shown apart from the energy cost. */
+const standingChargePerDay = z.number().min(0).max(100).optional();
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 
-/** What the meter pays per kWh; the planner's tariff types (ml/runtime/planner.ts) in their API form. */
+/**
+ * What the meter pays per kWh; the planner's tariff types (ml/runtime/planner.ts) in their API form.
+ * A device meter without one pays its site's tariff.
+ */
 export const TariffSetting = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("flat"), price, currency: z.string().max(8).optional() }).strict(),
+  z.object({ kind: z.literal("flat"), price, currency: Currency.optional(), standingChargePerDay }).strict(),
   z
     .object({
       kind: z.literal("tou"),
@@ -15,10 +32,13 @@ export const TariffSetting = z.discriminatedUnion("kind", [
         .array(z.object({ from: clock, to: clock, price, days: z.array(z.int().min(0).max(6)).max(7).optional() }).strict())
         .min(1)
         .max(24),
-      currency: z.string().max(8).optional(),
+      currency: Currency.optional(),
+      standingChargePerDay,
     })
     .strict(),
-  z.object({ kind: z.literal("preset"), name: z.literal("london-dynamic-2013") }).strict(),
+  z.object({ kind: z.literal("preset"), name: z.literal("london-dynamic-2013"), standingChargePerDay }).strict(),
+  /** An imported price series (POST /api/tariffs), shared by any of the user's meters. */
+  z.object({ kind: z.literal("imported"), tariffId: z.uuid() }).strict(),
 ]);
 export type TariffSetting = z.infer<typeof TariffSetting>;
 

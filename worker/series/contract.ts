@@ -1,11 +1,28 @@
 import { z } from "zod";
-import { BUCKET_NAMES, Bucket, Metric, RELATIVE_WINDOWS } from "../charts/chart-spec-contract";
+import { BUCKET_NAMES, Bucket, Compare, Metric, RELATIVE_WINDOWS } from "../charts/chart-spec-contract";
 
 export const DEFAULT_POINTS = 1_000;
 export const MAX_POINTS = 5_000;
 const TEN_YEARS_MS = 10 * 366 * 86_400_000;
 
-export const SeriesPoint = z.object({ t: z.string(), avg: z.number(), min: z.number(), max: z.number(), sum: z.number(), count: z.int() });
+/** A bucket's value; null only for cost where a price is missing (never 0), with the reason in `note`. */
+const value = z.number().nullable();
+
+/**
+ * One bucket. For energy_wh and cost (quantities that add up) avg, min, max and sum all hold the
+ * bucket's total, and `covered` says what fraction of the bucket's time had readings: energy from
+ * power is the integral over the covered time only, gaps are not filled with guesses.
+ */
+export const SeriesPoint = z.object({
+  t: z.string(),
+  avg: value,
+  min: value,
+  max: value,
+  sum: value,
+  count: z.int(),
+  covered: z.number().min(0).max(1).optional(),
+  note: z.string().optional(),
+});
 export type SeriesPoint = z.infer<typeof SeriesPoint>;
 
 export const MeterSeries = z.object({
@@ -15,10 +32,24 @@ export const MeterSeries = z.object({
   from: z.string(),
   to: z.string(),
   bucket: z.enum(BUCKET_NAMES),
+  /** "untracked": the site meter minus the sum of its device meters (meterId is the site's). */
+  part: z.enum(["meter", "untracked"]).default("meter"),
   points: z.array(SeriesPoint),
+  /** The shifted series for `compare`, its points' `t` moved onto the current window. */
+  compare: z
+    .object({
+      kind: Compare,
+      from: z.string(),
+      to: z.string(),
+      points: z.array(SeriesPoint),
+      /** Change of the window's total (energy_wh, cost) or mean (other metrics) against the shifted one, in %. */
+      changePct: z.number().nullable(),
+    })
+    .optional(),
 });
 export type MeterSeries = z.infer<typeof MeterSeries>;
 
+/** unit: for cost, the currency (ISO 4217); meters with different currencies cannot share a request. */
 export const SingleSeries = MeterSeries.extend({ metric: Metric, unit: z.string() }).meta({ id: "Series" });
 export type SingleSeries = z.infer<typeof SingleSeries>;
 export const SeriesSet = z.object({ metric: Metric, unit: z.string(), series: z.array(MeterSeries) }).meta({ id: "SeriesSet" });
@@ -35,6 +66,9 @@ const windowShape = {
   window: RelativeWindow.optional(),
   points: z.coerce.number().int().min(1).max(MAX_POINTS).default(DEFAULT_POINTS),
   bucket: Bucket.default("auto"),
+  compare: Compare.optional(),
+  /** Also return, for each site meter, its untracked series (site minus its devices). */
+  untracked: z.stringbool().default(false),
 };
 
 function withWindowRules<T extends z.ZodObject<typeof windowShape>>(schema: T) {
