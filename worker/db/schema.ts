@@ -329,3 +329,25 @@ export const readingImports = pgTable(
   },
   (t) => [index("reading_imports_meter_idx").on(t.meterId)],
 );
+
+/**
+ * An imported price series: `prices[i]` is the price per kWh of the slot starting at
+ * starts_at + i * slot_minutes. Replacing the prices rewrites the row in one statement, so the
+ * meters paying it never see half of the old series and half of the new.
+ */
+export const tariffs = pgTable(
+  "tariffs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: ownerId(),
+    name: text("name").notNull(),
+    currency: text("currency").notNull(),
+    standingChargePerDay: doublePrecision("standing_charge_per_day"),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    slotMinutes: integer("slot_minutes").notNull(),
+    prices: doublePrecision("prices").array().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("tariffs_owner_idx").on(t.ownerId)],
+);

@@ -7,7 +7,7 @@ const HOUR = 3_600_000;
 export const DEFAULT_TARIFF = { kind: "flat", price: 0.14228, currency: "GBP" } as const;
 
 /** The meter's tariff setting as the planner takes it (time-of-use periods are in the meter's local time). */
-export function plannerTariff(setting: TariffSetting, timeZone: string): Tariff {
+export function plannerTariff(setting: Exclude<TariffSetting, { kind: "imported" }>, timeZone: string): Tariff {
   return setting.kind === "tou" ? { ...setting, timeZone } : setting;
 }
 

@@ -1,0 +1,133 @@
+import { londonDynamic2013, priceAt, type Tariff } from "../../ml/runtime/planner";
+import type { Database } from "../db/client";
+import type { TariffSetting } from "../meters/energy-contract";
+import type { MeterRow } from "../meters/queries";
+import { getMeter } from "../meters/queries";
+import { DEFAULT_TARIFF, plannerTariff } from "../runs/planner-inputs";
+import { wallClock } from "../series/wall-clock-contract";
+import { getTariffPrices } from "../tariffs/queries";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** The tariff a meter pays, ready to price energy: the one place that decides which tariff applies. */
+export interface MeterTariff {
+  /** The planner's form; an imported series is a `slots` tariff with no price outside its span. */
+  tariff: Tariff;
+  currency: string;
+  /** 0 when the tariff has none. */
+  standingChargePerDay: number;
+  /** Whose tariff it is: the meter's own, its site's (a device without its own), or the flat default. */
+  source: "meter" | "site" | "default";
+}
+
+/**
+ * The tariff that applies to a meter: its own, else (for a device meter) its site's, else the
+ * flat default the planner also assumes. An imported tariff that is gone counts as none.
+ */
+export async function meterTariff(db: Database, ownerId: string, meter: Pick<MeterRow, "tariff" | "parentId" | "timezone">): Promise<MeterTariff> {
+  const own = meter.tariff ? await resolveSetting(db, ownerId, meter.tariff, meter.timezone) : null;
+  if (own) return { ...own, source: "meter" };
+  if (meter.parentId) {
+    const site = await getMeter(db, ownerId, meter.parentId);
+    const inherited = site?.tariff ? await resolveSetting(db, ownerId, site.tariff, meter.timezone) : null;
+    if (inherited) return { ...inherited, source: "site" };
+  }
+  return { tariff: DEFAULT_TARIFF, currency: DEFAULT_TARIFF.currency, standingChargePerDay: 0, source: "default" };
+}
+
+async function resolveSetting(
+  db: Database,
+  ownerId: string,
+  setting: TariffSetting,
+  timeZone: string,
+): Promise<Omit<MeterTariff, "source"> | null> {
+  if (setting.kind === "imported") {
+    const imported = await getTariffPrices(db, ownerId, setting.tariffId);
+    if (!imported) return null;
+    return {
+      tariff: { kind: "slots", start: imported.startsAt.getTime(), slotMinutes: imported.slotMinutes, prices: imported.prices, currency: imported.currency },
+      currency: imported.currency,
+      standingChargePerDay: imported.standingChargePerDay ?? 0,
+    };
+  }
+  const currency = setting.kind === "preset" ? "GBP" : (setting.currency ?? DEFAULT_TARIFF.currency);
+  return { tariff: plannerTariff(setting, timeZone), currency, standingChargePerDay: setting.standingChargePerDay ?? 0 };
+}
+
+/**
+ * Prices over [from, to) on a regular grid: `prices[i]` applies to [origin + i * slotMs,
+ * origin + (i + 1) * slotMs); NaN where the tariff has no price (outside an imported series).
+ * The grid is as fine as the tariff's own boundaries (its slots, or the gcd of its time-of-use
+ * boundaries), so prices change where the tariff changes them, not at bucket edges.
+ */
+export interface PriceGrid {
+  origin: number;
+  slotMs: number;
+  prices: number[];
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+export function priceGrid(tariff: Tariff, from: number, to: number): PriceGrid {
+  switch (tariff.kind) {
+    case "flat":
+      return { origin: from, slotMs: Math.max(1, to - from), prices: [tariff.price] };
+    case "preset":
+      return priceGrid(londonDynamic2013(), from, to);
+    case "slots": {
+      const start = typeof tariff.start === "number" ? tariff.start : Date.parse(tariff.start);
+      const slotMs = tariff.slotMinutes * MINUTE;
+      const first = Math.floor((from - start) / slotMs);
+      const count = Math.max(1, Math.ceil((to - start) / slotMs) - first);
+      const prices = Array.from({ length: count }, (_, i) => {
+        const index = first + i;
+        if (index >= 0 && index < tariff.prices.length) return tariff.prices[index];
+        return tariff.repeatYearly ? priceAt(tariff, start + index * slotMs) : Number.NaN;
+      });
+      return { origin: start + first * slotMs, slotMs, prices };
+    }
+    case "tou": {
+      const timeZone = tariff.timeZone ?? "UTC";
+      // Boundaries are local HH:MM; zone offsets are whole quarter hours, so a step of the gcd of
+      // the boundaries' minutes and 15 meets every boundary.
+      const step = tariff.periods.flatMap((p) => [p.from, p.to]).reduce((g, hhmm) => gcd(g, minutesOfDay(hhmm)), 15) || 15;
+      const slotMs = step * MINUTE;
+      const origin = Math.floor(from / slotMs) * slotMs;
+      const count = Math.max(1, Math.ceil((to - origin) / slotMs));
+      const prices = new Array<number>(count);
+      // The zone's offset changes only on the hour, so one wall-clock reading per hour is enough.
+      let hourStart = Number.NaN;
+      let offsetMs = 0;
+      for (let i = 0; i < count; i++) {
+        const t = origin + i * slotMs;
+        const hour = Math.floor(t / HOUR) * HOUR;
+        if (hour !== hourStart) {
+          hourStart = hour;
+          const local = wallClock(hour, timeZone);
+          offsetMs = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second) - hour;
+        }
+        prices[i] = touPrice(tariff, new Date(t + offsetMs));
+      }
+      return { origin, slotMs, prices };
+    }
+  }
+}
+
+function minutesOfDay(hhmm: string): number {
+  const [h, m] = hhmm.split(":").map(Number);
+  return h * 60 + m;
+}
+
+/** The time-of-use price at a local wall-clock time (given as a Date whose UTC fields are local). */
+function touPrice(tariff: Extract<Tariff, { kind: "tou" }>, local: Date): number {
+  const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
+  const day = (local.getUTCDay() + 6) % 7;
+  for (const period of tariff.periods) {
+    if (period.days && !period.days.includes(day)) continue;
+    const a = minutesOfDay(period.from);
+    const b = minutesOfDay(period.to);
+    if (a <= b ? minute >= a && minute < b : minute >= a || minute < b) return period.price;
+  }
+  return tariff.defaultPrice;
+}
