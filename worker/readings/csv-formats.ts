@@ -248,7 +248,7 @@ export function parseTimestamp(text: string): { wallMs: number; offsetMs?: numbe
   return { wallMs, offsetMs: (offset[0] === "-" ? -1 : 1) * minutes * 60_000 };
 }
 
-interface ZoneClock {
+export interface ZoneClock {
   /** The instant a wall-clock reading names, or undefined in a skipped hour; in a repeated hour, the first after `previous`. */
   toInstant(wallMs: number, previous: number): number | undefined;
 }
@@ -256,7 +256,7 @@ interface ZoneClock {
 const HOUR_MS = 3_600_000;
 
 /** Wall-clock time in an IANA zone, with the zone's offset cached per UTC hour (an import converts many rows of the same hours). */
-function zoneClock(timeZone: string): ZoneClock {
+export function zoneClock(timeZone: string): ZoneClock {
   const format = new Intl.DateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",

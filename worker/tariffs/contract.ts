@@ -34,15 +34,22 @@ export const TariffPrices = Tariff.extend({
 }).meta({ id: "TariffPrices" });
 export type TariffPrices = z.infer<typeof TariffPrices>;
 
+/** Per kWh, per MWh (Nord Pool, ENTSO-E) or minor units per kWh (Octopus' pence). */
+export const PriceUnit = z.enum(["per_kwh", "per_mwh", "minor_per_kwh"]);
+export type PriceUnit = z.infer<typeof PriceUnit>;
+
 const TariffName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 
-/** The CSV goes in the body (text/csv); these say what it is. */
+/**
+ * The CSV goes in the body (text/csv); these say what it is. A file that states its currency or
+ * unit (Octopus: GBP pence; Nord Pool, ENTSO-E: EUR per MWh) needs neither, and a different one is
+ * refused; otherwise currency is GBP and unit per_kwh unless given.
+ */
 export const CreateTariffQuery = z
   .object({
     name: TariffName,
-    currency: Currency.default("GBP"),
-    /** Price column unit: per kWh (default), per MWh (Nord Pool, ENTSO-E) or minor units per kWh (Octopus' pence). */
-    unit: z.enum(["per_kwh", "per_mwh", "minor_per_kwh"]).default("per_kwh"),
+    currency: Currency.optional(),
+    unit: PriceUnit.optional(),
     standingChargePerDay: z.coerce.number().min(0).max(100).optional(),
   })
   .meta({ id: "CreateTariffQuery" });
@@ -52,7 +59,11 @@ export type CreateTariffQuery = z.infer<typeof CreateTariffQuery>;
 export const ReplacePricesQuery = CreateTariffQuery.pick({ unit: true }).meta({ id: "ReplacePricesQuery" });
 
 export const UpdateTariffBody = z
-  .object({ name: TariffName.optional(), currency: Currency.optional(), standingChargePerDay: z.number().min(0).max(100).nullable().optional() })
+  .object({
+    name: TariffName.optional(),
+    currency: Currency.optional(),
+    standingChargePerDay: z.number().min(0).max(100).nullable().optional(),
+  })
   .strict()
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "give at least one of name, currency, standingChargePerDay" })
   .meta({ id: "UpdateTariffBody" });
