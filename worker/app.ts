@@ -27,6 +27,7 @@ import { seriesRoutes } from "./routes/series";
 import { sharePagesRoutes } from "./routes/share-pages";
 import { sharesRoutes } from "./routes/shares";
 import { tabsRoutes } from "./routes/tabs";
+import { tariffsRoutes } from "./routes/tariffs";
 import { writeTokensRoutes } from "./routes/write-tokens";
 
 /**
@@ -117,6 +118,7 @@ export function createApp() {
     influxWriteRoutes,
     importsRoutes,
     seriesRoutes,
+    tariffsRoutes,
     modelRunsRoutes,
     notificationsRoutes,
     chatRoutes,

@@ -4,6 +4,7 @@ import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
 import { countReadings } from "../readings/queries";
+import { requireOwnTariff } from "../tariffs/service";
 import type { CreateMeterBody, Meter, MeterDeleted, MeterList, MeterWithWebhook, UpdateMeterBody } from "./contract";
 import type { MeterRow } from "./queries";
 import * as stored from "./queries";
@@ -80,6 +81,8 @@ export async function getMeter(actor: Actor, meterId: string): Promise<Meter> {
 
 /** The one way a meter's settings change, for the PATCH route and the chat tools alike. */
 export async function updateMeter(actor: Actor, meterId: string, changes: UpdateMeterBody): Promise<Meter> {
+  // Another user's tariff is as unknown as a missing one.
+  if (changes.tariff?.kind === "imported") await requireOwnTariff(actor, changes.tariff.tariffId);
   const result = await stored.updateMeter(actor.db, actor.userId, meterId, changes);
   if (!result.ok) throw notFound(result.missing === "parent" ? "Parent site meter" : "Meter");
   return meterDto(result.meter, actor.origin);

@@ -28,6 +28,7 @@ export const Tariff = z
 export type Tariff = z.infer<typeof Tariff>;
 
 export const TariffList = z.object({ tariffs: z.array(Tariff) }).meta({ id: "TariffList" });
+export type TariffList = z.infer<typeof TariffList>;
 
 export const TariffPrices = Tariff.extend({
   prices: z.array(z.object({ t: z.string(), price: z.number() })),
@@ -72,3 +73,6 @@ export type UpdateTariffBody = z.infer<typeof UpdateTariffBody>;
 export const TariffPricesQuery = z
   .object({ from: z.iso.datetime({ offset: true }).optional(), to: z.iso.datetime({ offset: true }).optional() })
   .meta({ id: "TariffPricesQuery" });
+
+export const TariffDeleted = z.object({ deleted: z.literal(true) }).meta({ id: "TariffDeleted" });
+export type TariffDeleted = z.infer<typeof TariffDeleted>;

@@ -1,0 +1,161 @@
+import type { Actor } from "../actor";
+import { ApiError, notFound } from "../errors";
+import type { CreateTariffQuery, PriceUnit, Tariff, TariffDeleted, TariffList, TariffPrices, UpdateTariffBody } from "./contract";
+import { type ParsedPrices, PriceCsvError, parsePriceCsv } from "./price-csv";
+import * as stored from "./queries";
+
+/** A year of 5-minute slots in the longest format is under 10 MB. */
+export const MAX_TARIFF_CSV_BYTES = 10 * 1024 * 1024;
+const MINUTE = 60_000;
+
+/** A tariff CSV body as it arrives, with its length when the client declared one. */
+export interface TariffCsvUpload {
+  contentType: string | undefined;
+  contentLength: string | undefined;
+  body: ReadableStream<Uint8Array> | null;
+}
+
+const tooLarge = () =>
+  new ApiError(413, "payload_too_large", `The file is larger than ${MAX_TARIFF_CSV_BYTES / 1024 / 1024} MB: split it into several tariffs`);
+
+/** The body's text: 415 for another content type, 413 over the limit (declared or counted), never more read than that. */
+async function csvText(upload: TariffCsvUpload): Promise<string> {
+  if (!/^text\/csv\s*(;|$)/i.test(upload.contentType ?? ""))
+    throw new ApiError(415, "unsupported_media_type", "Send the file as the body with Content-Type: text/csv");
+  if (upload.contentLength && /^\d+$/.test(upload.contentLength) && Number(upload.contentLength) > MAX_TARIFF_CSV_BYTES) throw tooLarge();
+  if (!upload.body) throw new ApiError(400, "empty_file", "The file is empty: send the CSV as the body");
+  const reader = upload.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      if (bytes > MAX_TARIFF_CSV_BYTES) throw tooLarge();
+      text += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return text + decoder.decode();
+}
+
+/** The file's prices, or 400 naming the line and the reason; nothing is stored either way. */
+async function parsedUpload(upload: TariffCsvUpload, options: { unit?: PriceUnit; currency?: string }): Promise<ParsedPrices> {
+  const text = await csvText(upload);
+  try {
+    return parsePriceCsv(text, options);
+  } catch (error) {
+    if (error instanceof PriceCsvError) throw new ApiError(400, "invalid", `Line ${error.line}: ${error.message}`, { line: error.line });
+    throw error;
+  }
+}
+
+function tariffDto(row: stored.TariffSummaryRow, meters: { id: string; name: string }[]): Tariff {
+  return {
+    id: row.id,
+    name: row.name,
+    currency: row.currency,
+    standingChargePerDay: row.standingChargePerDay,
+    slotMinutes: row.slotMinutes,
+    from: row.startsAt.toISOString(),
+    to: new Date(row.startsAt.getTime() + row.slots * row.slotMinutes * MINUTE).toISOString(),
+    slots: row.slots,
+    minPrice: row.minPrice,
+    maxPrice: row.maxPrice,
+    meters,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** The tariff as the API shows it; 404 for a missing or another user's tariff. */
+async function requireTariff(actor: Actor, tariffId: string): Promise<Tariff> {
+  const row = await stored.getTariffSummary(actor.db, actor.userId, tariffId);
+  if (!row) throw notFound("Tariff");
+  return tariffDto(row, await stored.metersPaying(actor.db, actor.userId, tariffId));
+}
+
+/** 404 unless the tariff is the person's: meters may only pay their owner's tariffs. */
+export async function requireOwnTariff(actor: Actor, tariffId: string): Promise<void> {
+  if (!(await stored.getTariffSummary(actor.db, actor.userId, tariffId))) throw notFound("Tariff");
+}
+
+export async function listTariffs(actor: Actor): Promise<TariffList> {
+  const rows = await stored.listTariffs(actor.db, actor.userId);
+  return { tariffs: await Promise.all(rows.map(async (row) => tariffDto(row, await stored.metersPaying(actor.db, actor.userId, row.id)))) };
+}
+
+/** A new tariff from a price file; 400 with the line and reason for a bad file, and then nothing is stored. */
+export async function createTariff(actor: Actor, query: CreateTariffQuery, upload: TariffCsvUpload): Promise<Tariff> {
+  const parsed = await parsedUpload(upload, { unit: query.unit, currency: query.currency });
+  const id = await stored.createTariff(actor.db, actor.userId, {
+    name: query.name,
+    currency: parsed.currency ?? query.currency ?? "GBP",
+    standingChargePerDay: query.standingChargePerDay ?? null,
+    startsAt: new Date(parsed.startsAt),
+    slotMinutes: parsed.slotMinutes,
+    prices: parsed.prices,
+  });
+  return requireTariff(actor, id);
+}
+
+/**
+ * Replaces all prices at once, keeping the id (the meters that pay it go on paying it). The
+ * tariff is looked up before the body is read, so another user's tariff answers 404 whatever the file.
+ */
+export async function replacePrices(actor: Actor, tariffId: string, unit: PriceUnit | undefined, upload: TariffCsvUpload): Promise<Tariff> {
+  const current = await requireTariff(actor, tariffId);
+  const parsed = await parsedUpload(upload, { unit, currency: current.currency });
+  const replaced = await stored.replacePrices(actor.db, actor.userId, tariffId, {
+    startsAt: new Date(parsed.startsAt),
+    slotMinutes: parsed.slotMinutes,
+    prices: parsed.prices,
+  });
+  if (!replaced) throw notFound("Tariff");
+  return requireTariff(actor, tariffId);
+}
+
+/** The tariff with its prices, all or those of the slots that overlap [from, to). */
+export async function getTariffPrices(actor: Actor, tariffId: string, window: { from?: string; to?: string }): Promise<TariffPrices> {
+  const row = await stored.getTariffPrices(actor.db, actor.userId, tariffId);
+  if (!row) throw notFound("Tariff");
+  const slotMs = row.slotMinutes * MINUTE;
+  const start = row.startsAt.getTime();
+  const from = window.from ? Date.parse(window.from) : start;
+  const to = window.to ? Date.parse(window.to) : start + row.prices.length * slotMs;
+  if (to < from) throw new ApiError(400, "invalid_request", "Invalid query string: to must not be before from");
+  const first = Math.max(0, Math.floor((from - start) / slotMs));
+  const last = Math.min(row.prices.length, Math.ceil((to - start) / slotMs));
+  const prices = row.prices
+    .slice(first, Math.max(first, last))
+    .map((price, i) => ({ t: new Date(start + (first + i) * slotMs).toISOString(), price }));
+  const summary = {
+    ...row,
+    slots: row.prices.length,
+    minPrice: row.prices.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY),
+    maxPrice: row.prices.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY),
+  };
+  return { ...tariffDto(summary, await stored.metersPaying(actor.db, actor.userId, tariffId)), prices };
+}
+
+export async function updateTariff(actor: Actor, tariffId: string, changes: UpdateTariffBody): Promise<Tariff> {
+  if (!(await stored.updateTariff(actor.db, actor.userId, tariffId, changes))) throw notFound("Tariff");
+  return requireTariff(actor, tariffId);
+}
+
+/** Deletes a tariff no meter pays; 409 naming the meters that do. */
+export async function deleteTariff(actor: Actor, tariffId: string): Promise<TariffDeleted> {
+  if (await stored.deleteUnusedTariff(actor.db, actor.userId, tariffId)) return { deleted: true };
+  const tariff = await requireTariff(actor, tariffId);
+  // The last meter paying it moved to another tariff since the delete was tried.
+  if (tariff.meters.length === 0 && (await stored.deleteUnusedTariff(actor.db, actor.userId, tariffId))) return { deleted: true };
+  throw new ApiError(
+    409,
+    "tariff_in_use",
+    `"${tariff.name}" is the tariff of ${tariff.meters.map((m) => `"${m.name}"`).join(", ")}: give ${tariff.meters.length === 1 ? "it" : "them"} another tariff first`,
+    { meters: tariff.meters },
+  );
+}
