@@ -22,6 +22,8 @@ export const ModelRunFigures = z.object({
   currency: z.string(),
   /** True when the meter has no tariff and a flat default price was used. */
   defaultTariff: z.boolean(),
+  /** Hours of the horizon an imported price series does not cover, priced from its last known day (absent in older runs). */
+  filledPriceHours: z.int().min(0).optional(),
   historyHoursWithData: z.int(),
 });
 export type ModelRunFigures = z.infer<typeof ModelRunFigures>;

@@ -67,6 +67,10 @@ export function explainRun(run: { figures: ModelRunFigures; plan: ModelRunPlanHo
       ? `Expected cost ${figures.expectedCost.toFixed(2)} ${figures.currency} instead of ${figures.baselineCost.toFixed(2)} without a plan.`
       : `Expected cost ${figures.expectedCost.toFixed(2)} ${figures.currency}; ${charging.length || shifted.length ? "the plan saves little today" : "there is nothing to shift (no battery or flexible load set)"}.`,
   );
+  if (figures.filledPriceHours)
+    parts.push(
+      `The imported prices do not cover ${figures.filledPriceHours} of these 24 hours, so those hours use the prices of the last day that has them.`,
+    );
   if (figures.defaultTariff)
     parts.push(`No tariff is set for this meter, so a flat ${DEFAULT_TARIFF.price} ${DEFAULT_TARIFF.currency}/kWh was assumed.`);
   return parts.join(" ");

@@ -1,12 +1,14 @@
 import { HISTORY_HOURS, HORIZON_HOURS } from "../../ml/runtime/features";
 import { forecast24h, loadScenarios, MODEL_VERSION } from "../../ml/runtime/forecast";
-import { hourlyPrices, planSchedule } from "../../ml/runtime/planner";
+import { planSchedule } from "../../ml/runtime/planner";
+import { meterTariff } from "../costs/pricing";
 import type { Database } from "../db/client";
 import type { MeterRow } from "../meters/queries";
 import { hourlyKwh } from "../readings/queries";
 import type { ModelRunFigures, ModelRunPlanHour } from "./contract";
 import { detectFindings } from "./findings";
-import { DEFAULT_TARIFF, deferrableLoads, plannerTariff } from "./planner-inputs";
+import { horizonPrices } from "./horizon-prices";
+import { deferrableLoads } from "./planner-inputs";
 import { latestModelRun, type NewModelRun } from "./queries";
 
 const HOUR = 3_600_000;
@@ -57,6 +59,9 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   const hoursWithData = history.filter(Number.isFinite).length;
   if (hoursWithData < MIN_HISTORY_HOURS) return { status: "not_enough_data", hoursWithData };
 
+  // The tariff the costs use too: the meter's own, else its site's (a device), else the flat default.
+  const tariff = await meterTariff(db, meter.ownerId, meter);
+
   let mark = performance.now();
   // Loaded on the first run only: the ONNX runtime's wasm (14 MB) stays out of every other request's path.
   const { forecastSession, Tensor } = await import("./forecast-session");
@@ -66,8 +71,7 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   const { kwh: forecast } = await forecast24h(session, Tensor as never, history, start, { timeZone: meter.timezone });
   timings.forecast = performance.now() - mark;
   mark = performance.now();
-  const tariffSetting = meter.tariff ?? DEFAULT_TARIFF;
-  const prices = hourlyPrices(plannerTariff(tariffSetting, meter.timezone), start, HORIZON_HOURS);
+  const { prices, filledHours } = horizonPrices(tariff.tariff, start, HORIZON_HOURS);
   const assets = meter.assets ?? {};
   const plan = planSchedule({
     start,
@@ -89,7 +93,7 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
     deferrableKwh: hour.deferrableKwh,
     gridKwh: hour.gridKwh,
   }));
-  const currency = ("currency" in tariffSetting && tariffSetting.currency) || "GBP";
+  const currency = tariff.currency;
   const figures: ModelRunFigures = {
     expectedCost: plan.cost,
     baselineCost: plan.baselineCost,
@@ -98,7 +102,8 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
     baselinePeakKw: plan.baselinePeakKwh,
     forecastKwh: forecast.reduce((a, b) => a + b, 0),
     currency,
-    defaultTariff: meter.tariff === null,
+    defaultTariff: tariff.source === "default",
+    filledPriceHours: filledHours,
     historyHoursWithData: hoursWithData,
   };
   const findings = detectFindings({ plan, planHours, assets, previous, history, inputFrom, currency, timezone: meter.timezone });
