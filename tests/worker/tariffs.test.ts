@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type ApiResult, call, createMeter, signIn } from "./helpers";
+import { type ApiResult, call, createMeter, postReadings, signIn } from "./helpers";
 
 /** Sends a CSV body as the Tariffs page (or curl --data-binary) would. */
 async function sendCsv(method: "POST" | "PUT", token: string, path: string, csv: string, contentType = "text/csv"): Promise<ApiResult> {
@@ -218,5 +218,42 @@ describe("tariffs: another user's tariff is indistinguishable from a missing one
     expect((await call("GET", "/api/tariffs", { token: other.token })).body.tariffs).toEqual([]);
     const unchanged = await call("GET", `/api/tariffs/${tariff.id}`, { token: owner.token });
     expect(unchanged.body).toMatchObject({ name: "Agile", slots: 3 });
+  });
+});
+
+describe("the planner prices with an imported tariff", () => {
+  const HOUR = 3_600_000;
+
+  it("a device pays its site's imported tariff in its currency; hours past the series take its last day's prices, and the run says so", async () => {
+    const { token } = await signIn();
+    const site = await createMeter(token, { name: "Home", timezone: "Europe/Berlin" });
+    const device = await createMeter(token, { name: "Heat pump", timezone: "Europe/Berlin", kind: "device", parentId: site.id });
+    // Four days of hourly readings ending three hours ago (no automatic run picks them up).
+    const end = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
+    const readings = Array.from({ length: 96 }, (_, i) => {
+      const ts = end - (95 - i) * HOUR;
+      return { ts: new Date(ts).toISOString(), energy_wh: 300 + (new Date(ts).getUTCHours() >= 17 ? 900 : 0) };
+    });
+    expect((await postReadings(device.id, device.webhook.secret, { readings })).status).toBe(200);
+
+    // Day-ahead prices from two days before the plan until 12 hours into it: the run starts at the newest reading.
+    const planStart = end;
+    const first = planStart - 48 * HOUR;
+    const prices = Array.from({ length: 60 }, (_, h) => 50 + h);
+    const csv = ["timestamp,price_per_kwh", ...prices.map((p, h) => `${new Date(first + h * HOUR).toISOString()},${p}`)].join("\n");
+    const tariff = await createTariff(token, csv, "name=Spot&currency=EUR&unit=per_mwh");
+    expect(
+      (await call("PATCH", `/api/meters/${site.id}`, { token, body: { tariff: { kind: "imported", tariffId: tariff.id } } })).status,
+    ).toBe(200);
+
+    const run = await call("POST", `/api/meters/${device.id}/runs`, { token });
+    expect(run.status, JSON.stringify(run.body)).toBe(201);
+    expect(run.body.figures).toMatchObject({ currency: "EUR", defaultTariff: false, filledPriceHours: 12 });
+    const planned = run.body.plan.map((h: { priceKwh: number }) => h.priceKwh);
+    // Covered hours: the series' own prices (per MWh ÷ 1000); then the same hours of its last day (24 h earlier).
+    for (let h = 0; h < 12; h++) expect(planned[h]).toBeCloseTo(prices[48 + h] / 1000, 9);
+    for (let h = 12; h < 24; h++) expect(planned[h]).toBeCloseTo(prices[24 + h] / 1000, 9);
+    expect(run.body.explanation).toContain("do not cover 12 of these 24 hours");
+    expect(run.body.explanation).toContain("EUR");
   });
 });
