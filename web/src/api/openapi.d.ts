@@ -1916,12 +1916,14 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                     from?: string;
                     to?: string;
                     window?: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
                     points?: number;
                     bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    compare?: "previous_period" | "previous_year";
+                    untracked?: string;
                 };
                 header?: never;
                 path: {
@@ -1988,12 +1990,14 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                     from?: string;
                     to?: string;
                     window?: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
                     points?: number;
                     bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    compare?: "previous_period" | "previous_year";
+                    untracked?: string;
                     meterIds: string;
                 };
                 header?: never;
@@ -2108,6 +2112,380 @@ export interface paths {
             };
         };
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tariffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the user's imported tariffs (without their prices) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Tariffs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TariffList"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Import a tariff from a price file; a meter pays it with the tariff {kind: imported, tariffId}
+         * @description Every slot must follow the previous one without a gap or overlap and be as long as the others, with a price from -10 to 100 per kWh once converted. A bad file answers 400 with the line and the reason (details.line), and nothing is stored.
+         */
+        post: {
+            parameters: {
+                query: {
+                    name: string;
+                    currency?: string;
+                    unit?: "per_kwh" | "per_mwh" | "minor_per_kwh";
+                    standingChargePerDay?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description A price file, header first: timestamp,price_per_kwh (slot starts with an offset), an Octopus Agile or Octopus API rates export, a Nord Pool or an ENTSO-E day-ahead export (up to 10 MB) */
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description The tariff */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tariff"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Payload too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unsupported content type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tariffs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tariff with its prices, all or those of the slots overlapping [from, to) */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tariff and its prices */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TariffPrices"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a tariff; 409 naming the meters while any meter pays it */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TariffDeleted"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a tariff, change its currency or its standing charge per day */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateTariffBody"];
+                };
+            };
+            responses: {
+                /** @description The tariff */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tariff"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/tariffs/{id}/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace all of a tariff's prices at once from a new file; the id, and so the meters paying it, stay */
+        put: {
+            parameters: {
+                query?: {
+                    unit?: "per_kwh" | "per_mwh" | "minor_per_kwh";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description A price file, header first: timestamp,price_per_kwh (slot starts with an offset), an Octopus Agile or Octopus API rates export, a Nord Pool or an ENTSO-E day-ahead export (up to 10 MB) */
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description The tariff */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Tariff"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Payload too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Unsupported content type */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
         post?: never;
         delete?: never;
         options?: never;
@@ -3801,7 +4179,7 @@ export interface components {
             spec: {
                 meterIds: string[];
                 /** @enum {string} */
-                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                 /**
                  * @default avg
                  * @enum {string}
@@ -3811,7 +4189,7 @@ export interface components {
                  * @default line
                  * @enum {string}
                  */
-                chartType: "line" | "area" | "bar" | "stacked" | "heatmap";
+                chartType: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                 window: {
                     /** @enum {string} */
                     kind: "relative";
@@ -3830,6 +4208,18 @@ export interface components {
                  * @enum {string}
                  */
                 bucket: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                compare: "previous_period" | "previous_year" | null;
+                /** @default false */
+                untracked: boolean;
+                /**
+                 * @default bars
+                 * @enum {string}
+                 */
+                breakdownStyle: "bars" | "sankey";
             };
             layout: {
                 x: number;
@@ -3861,7 +4251,7 @@ export interface components {
             spec: {
                 meterIds: string[];
                 /** @enum {string} */
-                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                 /**
                  * @default avg
                  * @enum {string}
@@ -3871,7 +4261,7 @@ export interface components {
                  * @default line
                  * @enum {string}
                  */
-                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap";
+                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                 window: {
                     /** @enum {string} */
                     kind: "relative";
@@ -3890,6 +4280,18 @@ export interface components {
                  * @enum {string}
                  */
                 bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                compare?: "previous_period" | "previous_year" | null;
+                /** @default false */
+                untracked?: boolean;
+                /**
+                 * @default bars
+                 * @enum {string}
+                 */
+                breakdownStyle?: "bars" | "sankey";
             };
             layout?: {
                 x: number;
@@ -3903,7 +4305,7 @@ export interface components {
             spec?: {
                 meterIds: string[];
                 /** @enum {string} */
-                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                 /**
                  * @default avg
                  * @enum {string}
@@ -3913,7 +4315,7 @@ export interface components {
                  * @default line
                  * @enum {string}
                  */
-                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap";
+                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                 window: {
                     /** @enum {string} */
                     kind: "relative";
@@ -3932,6 +4334,18 @@ export interface components {
                  * @enum {string}
                  */
                 bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                compare?: "previous_period" | "previous_year" | null;
+                /** @default false */
+                untracked?: boolean;
+                /**
+                 * @default bars
+                 * @enum {string}
+                 */
+                breakdownStyle?: "bars" | "sankey";
             };
             layout?: {
                 x: number;
@@ -3960,6 +4374,7 @@ export interface components {
                 kind: "flat";
                 price: number;
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "tou";
@@ -3971,11 +4386,18 @@ export interface components {
                     days?: number[];
                 }[];
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "preset";
                 /** @enum {string} */
                 name: "london-dynamic-2013";
+                standingChargePerDay?: number;
+            } | {
+                /** @enum {string} */
+                kind: "imported";
+                /** Format: uuid */
+                tariffId: string;
             } | null;
             assets: {
                 battery?: {
@@ -4011,6 +4433,7 @@ export interface components {
                 kind: "flat";
                 price: number;
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "tou";
@@ -4022,11 +4445,18 @@ export interface components {
                     days?: number[];
                 }[];
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "preset";
                 /** @enum {string} */
                 name: "london-dynamic-2013";
+                standingChargePerDay?: number;
+            } | {
+                /** @enum {string} */
+                kind: "imported";
+                /** Format: uuid */
+                tariffId: string;
             } | null;
             assets: {
                 battery?: {
@@ -4073,6 +4503,7 @@ export interface components {
                 kind: "flat";
                 price: number;
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "tou";
@@ -4084,11 +4515,18 @@ export interface components {
                     days?: number[];
                 }[];
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "preset";
                 /** @enum {string} */
                 name: "london-dynamic-2013";
+                standingChargePerDay?: number;
+            } | {
+                /** @enum {string} */
+                kind: "imported";
+                /** Format: uuid */
+                tariffId: string;
             } | null;
             assets?: {
                 battery?: {
@@ -4230,21 +4668,45 @@ export interface components {
             to: string;
             /** @enum {string} */
             bucket: "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+            /**
+             * @default meter
+             * @enum {string}
+             */
+            part: "meter" | "untracked";
             points: {
                 t: string;
-                avg: number;
-                min: number;
-                max: number;
-                sum: number;
+                avg: number | null;
+                min: number | null;
+                max: number | null;
+                sum: number | null;
                 count: number;
+                covered?: number;
+                note?: string;
             }[];
+            compare?: {
+                /** @enum {string} */
+                kind: "previous_period" | "previous_year";
+                from: string;
+                to: string;
+                points: {
+                    t: string;
+                    avg: number | null;
+                    min: number | null;
+                    max: number | null;
+                    sum: number | null;
+                    count: number;
+                    covered?: number;
+                    note?: string;
+                }[];
+                changePct: number | null;
+            };
             /** @enum {string} */
-            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
             unit: string;
         };
         SeriesSet: {
             /** @enum {string} */
-            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
             unit: string;
             series: {
                 /** Format: uuid */
@@ -4255,14 +4717,38 @@ export interface components {
                 to: string;
                 /** @enum {string} */
                 bucket: "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default meter
+                 * @enum {string}
+                 */
+                part: "meter" | "untracked";
                 points: {
                     t: string;
-                    avg: number;
-                    min: number;
-                    max: number;
-                    sum: number;
+                    avg: number | null;
+                    min: number | null;
+                    max: number | null;
+                    sum: number | null;
                     count: number;
+                    covered?: number;
+                    note?: string;
                 }[];
+                compare?: {
+                    /** @enum {string} */
+                    kind: "previous_period" | "previous_year";
+                    from: string;
+                    to: string;
+                    points: {
+                        t: string;
+                        avg: number | null;
+                        min: number | null;
+                        max: number | null;
+                        sum: number | null;
+                        count: number;
+                        covered?: number;
+                        note?: string;
+                    }[];
+                    changePct: number | null;
+                };
             }[];
         };
         UsageSummary: {
@@ -4279,6 +4765,62 @@ export interface components {
                 energyKwh: number | null;
                 share: number | null;
             }[];
+        };
+        TariffList: {
+            tariffs: components["schemas"]["Tariff"][];
+        };
+        Tariff: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            currency: string;
+            standingChargePerDay: number | null;
+            slotMinutes: number;
+            from: string;
+            to: string;
+            slots: number;
+            minPrice: number;
+            maxPrice: number;
+            meters: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
+            createdAt: string;
+            updatedAt: string;
+        };
+        TariffPrices: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            currency: string;
+            standingChargePerDay: number | null;
+            slotMinutes: number;
+            from: string;
+            to: string;
+            slots: number;
+            minPrice: number;
+            maxPrice: number;
+            meters: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
+            createdAt: string;
+            updatedAt: string;
+            prices: {
+                t: string;
+                price: number;
+            }[];
+        };
+        UpdateTariffBody: {
+            name?: string;
+            currency?: string;
+            standingChargePerDay?: number | null;
+        };
+        TariffDeleted: {
+            /** @enum {boolean} */
+            deleted: true;
         };
         ModelRun: {
             /** Format: uuid */
@@ -4312,6 +4854,7 @@ export interface components {
                 forecastKwh: number;
                 currency: string;
                 defaultTariff: boolean;
+                filledPriceHours?: number;
                 historyHoursWithData: number;
             };
             findings: {
@@ -4547,7 +5090,7 @@ export interface components {
                 title: string;
                 spec: {
                     /** @enum {string} */
-                    metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                    metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                     /**
                      * @default avg
                      * @enum {string}
@@ -4557,7 +5100,7 @@ export interface components {
                      * @default line
                      * @enum {string}
                      */
-                    chartType: "line" | "area" | "bar" | "stacked" | "heatmap";
+                    chartType: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                     window: {
                         /** @enum {string} */
                         kind: "relative";
@@ -4576,6 +5119,18 @@ export interface components {
                      * @enum {string}
                      */
                     bucket: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    /**
+                     * @default null
+                     * @enum {string|null}
+                     */
+                    compare: "previous_period" | "previous_year" | null;
+                    /** @default false */
+                    untracked: boolean;
+                    /**
+                     * @default bars
+                     * @enum {string}
+                     */
+                    breakdownStyle: "bars" | "sankey";
                 };
                 layout: {
                     x: number;
@@ -4591,14 +5146,38 @@ export interface components {
                     to: string;
                     /** @enum {string} */
                     bucket: "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    /**
+                     * @default meter
+                     * @enum {string}
+                     */
+                    part: "meter" | "untracked";
                     points: {
                         t: string;
-                        avg: number;
-                        min: number;
-                        max: number;
-                        sum: number;
+                        avg: number | null;
+                        min: number | null;
+                        max: number | null;
+                        sum: number | null;
                         count: number;
+                        covered?: number;
+                        note?: string;
                     }[];
+                    compare?: {
+                        /** @enum {string} */
+                        kind: "previous_period" | "previous_year";
+                        from: string;
+                        to: string;
+                        points: {
+                            t: string;
+                            avg: number | null;
+                            min: number | null;
+                            max: number | null;
+                            sum: number | null;
+                            count: number;
+                            covered?: number;
+                            note?: string;
+                        }[];
+                        changePct: number | null;
+                    };
                 }[];
             }[];
         };
