@@ -5,11 +5,12 @@ import { LiveChannel } from "./live-socket";
 import { MetersPage } from "./meters/MetersPage";
 import { NotificationBell } from "./notifications/NotificationBell";
 import { SharedPage } from "./shares/SharedPage";
+import { TariffsPage } from "./tariffs/TariffsPage";
 import "./notifications/notifications.css";
 import type { Session } from "./session";
 import { ThemeSwitch } from "./ThemeSwitch";
 
-const VIEWS = { "/": "Dashboard", "/meters": "Meters", "/shared": "Shared" } as const;
+const VIEWS = { "/": "Dashboard", "/meters": "Meters", "/tariffs": "Tariffs", "/shared": "Shared" } as const;
 type ViewPath = keyof typeof VIEWS;
 
 function currentView(): ViewPath {
@@ -77,6 +78,8 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
       </header>
       {view === "/meters" ? (
         <MetersPage live={live} />
+      ) : view === "/tariffs" ? (
+        <TariffsPage />
       ) : view === "/shared" ? (
         <SharedPage />
       ) : (

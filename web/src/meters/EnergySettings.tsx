@@ -1,6 +1,7 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import type { FlexibleAssets, TariffSetting } from "../../../worker/meters/energy-contract";
 import { errorText } from "../api/client";
+import { type Tariff, tariffsApi } from "../api/tariffs";
 import { type Meter, wattboard } from "../api/wattboard";
 
 type TariffKind = "default" | TariffSetting["kind"];
@@ -20,12 +21,30 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
   const [battery, setBattery] = useState(meter.assets?.battery ?? null);
   const [loads, setLoads] = useState<Load[]>(meter.assets?.deferrableLoads ?? []);
   const [peak, setPeak] = useState<string>(meter.assets?.peakLimitKw ? String(meter.assets.peakLimitKw) : "");
+  const [standingCharge, setStandingCharge] = useState(
+    tariff && "standingChargePerDay" in tariff && tariff.standingChargePerDay !== undefined ? String(tariff.standingChargePerDay) : "",
+  );
+  const [importedId, setImportedId] = useState(tariff?.kind === "imported" ? tariff.tariffId : "");
+  const [imported, setImported] = useState<Tariff[] | null>(null);
   const [status, setStatus] = useState<{ error?: string; saved?: boolean }>({});
 
+  useEffect(() => {
+    let cancelled = false;
+    tariffsApi.list().then(
+      (list) => !cancelled && setImported(list),
+      () => !cancelled && setImported([]),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
   function tariffSetting(): TariffSetting | null {
-    if (kind === "flat") return { kind, price: flatPrice, currency };
-    if (kind === "tou") return { kind, defaultPrice, periods, currency };
-    if (kind === "preset") return { kind, name: "london-dynamic-2013" };
+    const standingChargePerDay = standingCharge === "" ? undefined : Number(standingCharge);
+    if (kind === "flat") return { kind, price: flatPrice, currency, standingChargePerDay };
+    if (kind === "tou") return { kind, defaultPrice, periods, currency, standingChargePerDay };
+    if (kind === "preset") return { kind, name: "london-dynamic-2013", standingChargePerDay };
+    if (kind === "imported") return { kind, tariffId: importedId };
     return null;
   }
 
@@ -54,12 +73,46 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
         <label>
           Kind
           <select value={kind} onChange={(e) => setKind(e.target.value as TariffKind)}>
-            <option value="default">Not set (a flat default price)</option>
+            <option value="default">{meter.kind === "device" ? "Not set (its site's tariff)" : "Not set (a flat default price)"}</option>
             <option value="flat">Flat price</option>
             <option value="tou">Time of use (cheaper hours)</option>
             <option value="preset">London dynamic tariff (2013 trial)</option>
+            <option value="imported">Imported prices (Tariffs page)</option>
           </select>
         </label>
+        {kind === "imported" && (
+          <label>
+            Tariff
+            <select required value={importedId} onChange={(e) => setImportedId(e.target.value)}>
+              <option value="" disabled>
+                {imported === null ? "Loading…" : imported.length ? "Choose one" : "None yet: upload one on the Tariffs page"}
+              </option>
+              {imported?.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name} ({t.currency}, {t.slotMinutes}-minute prices)
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {kind === "imported" && (
+          <p className="muted">
+            Its standing charge is set with the tariff, on the <a href="/tariffs">Tariffs</a> page.
+          </p>
+        )}
+        {(kind === "flat" || kind === "tou" || kind === "preset") && (
+          <label>
+            Standing charge per day (optional){" "}
+            <input
+              type="number"
+              step="0.0001"
+              min="0"
+              max="100"
+              value={standingCharge}
+              onChange={(e) => setStandingCharge(e.target.value)}
+            />
+          </label>
+        )}
         {(kind === "flat" || kind === "tou") && (
           <label>
             Currency <input value={currency} maxLength={8} onChange={(e) => setCurrency(e.target.value)} />
