@@ -29,6 +29,7 @@ function agileCsv(skip?: number): string {
   return `Period from,Period to,Agile Import price (p/kWh),Agile Export price (p/kWh)\n${rows.join("\n")}\n`;
 }
 
+const nav = (name: string) => page.getByRole("navigation", { name: "Sections" }).getByRole("link", { name });
 const file = (name: string, text: string) => ({ name, mimeType: "text/csv", buffer: Buffer.from(text) });
 
 beforeAll(async () => {
@@ -48,7 +49,7 @@ describe("the Tariffs page", () => {
     await page.goto(stack.baseUrl);
     await page.getByLabel("Email").fill(`tariffs-${Date.now()}@wattboard.local`);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await page.getByRole("link", { name: "Tariffs" }).click();
+    await nav("Tariffs").click();
     await page.getByText("No tariffs yet").waitFor();
 
     // Row 11 (the 10th half hour) left out: line 11 of the file is the one after the gap.
@@ -74,18 +75,19 @@ describe("the Tariffs page", () => {
   });
 
   it("a meter pays it from its tariff editor, and the page names the meter", async () => {
-    await page.getByRole("link", { name: "Meters" }).click();
+    await nav("Meters").click();
     await page.getByLabel("Name").fill("Flat");
     await page.getByLabel("Time zone").fill("Europe/London");
     await page.getByRole("button", { name: "Create meter" }).click();
     await page.getByRole("button", { name: "Done" }).click();
     await page.getByRole("button", { name: "Tariff & forecast" }).click();
-    await page.getByLabel("Kind").selectOption("imported");
-    await page.getByLabel("Tariff", { exact: true }).selectOption({ label: "Agile London (GBP, 30-minute prices)" });
-    await page.getByRole("button", { name: "Save tariff & assets" }).click();
+    const settings = page.locator("form.energy-settings");
+    await settings.getByLabel("Kind").selectOption("imported");
+    await settings.getByRole("combobox", { name: /^Tariff/ }).selectOption({ label: "Agile London (GBP, 30-minute prices)" });
+    await settings.getByRole("button", { name: "Save tariff & assets" }).click();
     await page.getByText("Saved. The next run plans with these.").waitFor();
 
-    await page.getByRole("link", { name: "Tariffs" }).click();
+    await nav("Tariffs").click();
     const row = page.locator("tr[data-tariff-id]").filter({ hasText: "Agile London" });
     await row.getByRole("cell", { name: "Flat" }).waitFor();
     await row.getByRole("button", { name: "Prices" }).click();
