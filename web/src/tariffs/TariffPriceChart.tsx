@@ -40,11 +40,16 @@ export function TariffPriceChart({ tariff }: { tariff: TariffPrices }) {
           },
         ],
         {
-          margin: { l: 56, r: 12, t: 6, b: 36 },
+          margin: { l: 56, r: 12, t: 6, b: 56 },
           paper_bgcolor: "rgba(0,0,0,0)",
           plot_bgcolor: "rgba(0,0,0,0)",
           font: { color: color("--muted"), size: 11, family: "inherit" },
-          xaxis: { gridcolor: color("--grid"), linecolor: color("--border"), title: { text: `Time (${viewerZone})`, standoff: 6 } },
+          xaxis: {
+            gridcolor: color("--grid"),
+            linecolor: color("--border"),
+            title: { text: `Time (${viewerZone})`, standoff: 14 },
+            automargin: true,
+          },
           yaxis: { gridcolor: color("--grid"), automargin: true, title: { text: `${tariff.currency}/kWh` }, fixedrange: true },
           hovermode: "x unified",
           hoverlabel: { bgcolor: color("--surface"), bordercolor: color("--border"), font: { color: color("--text") } },
