@@ -141,6 +141,12 @@ describe("what is refused, by line", () => {
     expect(failure(nordPool, { unit: "per_kwh" })).toMatchObject({ line: 1, message: expect.stringContaining("per MWh, not per kWh") });
   });
 
+  it("a Nord Pool price column that names no currency needs one from the caller", () => {
+    const nordPool = "Delivery Start (CET);Delivery End (CET);SE3\n01.01.2024 00:00:00;01.01.2024 01:00:00;38,56\n";
+    expect(failure(nordPool)).toMatchObject({ line: 1, message: expect.stringContaining("give the currency") });
+    expect(parsed(nordPool, { currency: "SEK" }).prices).toEqual([0.03856]);
+  });
+
   it("unknown currencies and several areas in one file", () => {
     expect(failure('"MTU (CET/CEST)","Day-ahead Price [ZZZ/MWh]"\n')).toMatchObject({
       line: 1,

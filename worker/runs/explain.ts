@@ -69,7 +69,7 @@ export function explainRun(run: { figures: ModelRunFigures; plan: ModelRunPlanHo
   );
   if (figures.filledPriceHours)
     parts.push(
-      `The imported prices do not cover ${figures.filledPriceHours} of these 24 hours, so those hours use the prices of the last day that has them.`,
+      `The imported prices do not cover ${figures.filledPriceHours} of these 24 hours, so those hours take the same hours' prices of the nearest day that has them (usually the last one published).`,
     );
   if (figures.defaultTariff)
     parts.push(`No tariff is set for this meter, so a flat ${DEFAULT_TARIFF.price} ${DEFAULT_TARIFF.currency}/kWh was assumed.`);

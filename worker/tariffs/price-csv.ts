@@ -94,6 +94,8 @@ export function parsePriceCsv(text: string, options: PriceCsvOptions = {}): Pars
       1,
       `The file's prices are in ${currency}, not ${options.currency}: leave currency out or set it to ${currency}`,
     );
+  if (layout.format === "nord_pool" && !currency && !options.currency)
+    throw new PriceCsvError(1, "The price column does not name its currency (as in SE3 (EUR)): give the currency");
   const perKwh = unitFactor(unit, currency ?? options.currency ?? "GBP");
 
   const readSlot = slotReader(layout);

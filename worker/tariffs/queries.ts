@@ -89,6 +89,15 @@ export function metersPaying(db: Database, ownerId: string, id: string): Promise
     .orderBy(asc(meters.createdAt));
 }
 
+/** The owner's meters that pay any imported tariff, with the tariff's id, oldest first (one query for a list). */
+export function metersPayingImported(db: Database, ownerId: string): Promise<{ id: string; name: string; tariffId: string }[]> {
+  return db
+    .select({ id: meters.id, name: meters.name, tariffId: sql<string>`${meters.tariff}->>'tariffId'` })
+    .from(meters)
+    .where(and(eq(meters.ownerId, ownerId), sql`${meters.tariff}->>'kind' = 'imported'`))
+    .orderBy(asc(meters.createdAt));
+}
+
 /**
  * Deletes the tariff unless a meter pays it, in one statement (a meter switched to it meanwhile
  * keeps it alive); false when nothing was deleted.

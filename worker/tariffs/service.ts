@@ -85,7 +85,15 @@ export async function requireOwnTariff(actor: Actor, tariffId: string): Promise<
 
 export async function listTariffs(actor: Actor): Promise<TariffList> {
   const rows = await stored.listTariffs(actor.db, actor.userId);
-  return { tariffs: await Promise.all(rows.map(async (row) => tariffDto(row, await stored.metersPaying(actor.db, actor.userId, row.id)))) };
+  const paying = await stored.metersPayingImported(actor.db, actor.userId);
+  return {
+    tariffs: rows.map((row) =>
+      tariffDto(
+        row,
+        paying.filter((meter) => meter.tariffId === row.id).map(({ id, name }) => ({ id, name })),
+      ),
+    ),
+  };
 }
 
 /** A new tariff from a price file; 400 with the line and reason for a bad file, and then nothing is stored. */
