@@ -110,6 +110,12 @@ describe("tariffs: import, read, replace, delete", () => {
 
     const meter = await createMeter(token, { name: "Garage" });
     await call("PATCH", `/api/meters/${meter.id}`, { token, body: { tariff: { kind: "imported", tariffId: tariff.id } } });
+    const other = await createTariff(token, halfHours([0.1, 0.2]), "name=Other");
+    const listed = (await call("GET", "/api/tariffs", { token })).body.tariffs;
+    expect(listed.map((t: { id: string; meters: unknown[] }) => [t.id, t.meters])).toEqual([
+      [tariff.id, [{ id: meter.id, name: "Garage" }]],
+      [other.id, []],
+    ]);
     const refused = await call("DELETE", `/api/tariffs/${tariff.id}`, { token });
     expect(refused.status).toBe(409);
     expect(refused.body.error.message).toContain('"Garage"');
