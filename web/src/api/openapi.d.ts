@@ -1916,12 +1916,14 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                     from?: string;
                     to?: string;
                     window?: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
                     points?: number;
                     bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    compare?: "previous_period" | "previous_year";
+                    untracked?: string;
                 };
                 header?: never;
                 path: {
@@ -1988,12 +1990,14 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                     from?: string;
                     to?: string;
                     window?: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
                     points?: number;
                     bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    compare?: "previous_period" | "previous_year";
+                    untracked?: string;
                     meterIds: string;
                 };
                 header?: never;
@@ -2076,6 +2080,74 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["UsageSummary"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meters/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A meter's energy, cost, standing charge and peak over a calendar day, week, month or year in its zone, against the period before, split across its devices plus untracked */
+        get: {
+            parameters: {
+                query?: {
+                    period?: "day" | "week" | "month" | "year";
+                    at?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The summary */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MeterSummary"];
                     };
                 };
                 /** @description The request is invalid; details lists each failing field */
@@ -3801,7 +3873,7 @@ export interface components {
             spec: {
                 meterIds: string[];
                 /** @enum {string} */
-                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                 /**
                  * @default avg
                  * @enum {string}
@@ -3811,7 +3883,7 @@ export interface components {
                  * @default line
                  * @enum {string}
                  */
-                chartType: "line" | "area" | "bar" | "stacked" | "heatmap";
+                chartType: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                 window: {
                     /** @enum {string} */
                     kind: "relative";
@@ -3830,6 +3902,18 @@ export interface components {
                  * @enum {string}
                  */
                 bucket: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                compare: "previous_period" | "previous_year" | null;
+                /** @default false */
+                untracked: boolean;
+                /**
+                 * @default bars
+                 * @enum {string}
+                 */
+                breakdownStyle: "bars" | "sankey";
             };
             layout: {
                 x: number;
@@ -3861,7 +3945,7 @@ export interface components {
             spec: {
                 meterIds: string[];
                 /** @enum {string} */
-                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                 /**
                  * @default avg
                  * @enum {string}
@@ -3871,7 +3955,7 @@ export interface components {
                  * @default line
                  * @enum {string}
                  */
-                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap";
+                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                 window: {
                     /** @enum {string} */
                     kind: "relative";
@@ -3890,6 +3974,18 @@ export interface components {
                  * @enum {string}
                  */
                 bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                compare?: "previous_period" | "previous_year" | null;
+                /** @default false */
+                untracked?: boolean;
+                /**
+                 * @default bars
+                 * @enum {string}
+                 */
+                breakdownStyle?: "bars" | "sankey";
             };
             layout?: {
                 x: number;
@@ -3903,7 +3999,7 @@ export interface components {
             spec?: {
                 meterIds: string[];
                 /** @enum {string} */
-                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                 /**
                  * @default avg
                  * @enum {string}
@@ -3913,7 +4009,7 @@ export interface components {
                  * @default line
                  * @enum {string}
                  */
-                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap";
+                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                 window: {
                     /** @enum {string} */
                     kind: "relative";
@@ -3932,6 +4028,18 @@ export interface components {
                  * @enum {string}
                  */
                 bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                compare?: "previous_period" | "previous_year" | null;
+                /** @default false */
+                untracked?: boolean;
+                /**
+                 * @default bars
+                 * @enum {string}
+                 */
+                breakdownStyle?: "bars" | "sankey";
             };
             layout?: {
                 x: number;
@@ -3960,6 +4068,7 @@ export interface components {
                 kind: "flat";
                 price: number;
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "tou";
@@ -3971,11 +4080,18 @@ export interface components {
                     days?: number[];
                 }[];
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "preset";
                 /** @enum {string} */
                 name: "london-dynamic-2013";
+                standingChargePerDay?: number;
+            } | {
+                /** @enum {string} */
+                kind: "imported";
+                /** Format: uuid */
+                tariffId: string;
             } | null;
             assets: {
                 battery?: {
@@ -4011,6 +4127,7 @@ export interface components {
                 kind: "flat";
                 price: number;
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "tou";
@@ -4022,11 +4139,18 @@ export interface components {
                     days?: number[];
                 }[];
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "preset";
                 /** @enum {string} */
                 name: "london-dynamic-2013";
+                standingChargePerDay?: number;
+            } | {
+                /** @enum {string} */
+                kind: "imported";
+                /** Format: uuid */
+                tariffId: string;
             } | null;
             assets: {
                 battery?: {
@@ -4073,6 +4197,7 @@ export interface components {
                 kind: "flat";
                 price: number;
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "tou";
@@ -4084,11 +4209,18 @@ export interface components {
                     days?: number[];
                 }[];
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "preset";
                 /** @enum {string} */
                 name: "london-dynamic-2013";
+                standingChargePerDay?: number;
+            } | {
+                /** @enum {string} */
+                kind: "imported";
+                /** Format: uuid */
+                tariffId: string;
             } | null;
             assets?: {
                 battery?: {
@@ -4230,21 +4362,45 @@ export interface components {
             to: string;
             /** @enum {string} */
             bucket: "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+            /**
+             * @default meter
+             * @enum {string}
+             */
+            part: "meter" | "untracked";
             points: {
                 t: string;
-                avg: number;
-                min: number;
-                max: number;
-                sum: number;
+                avg: number | null;
+                min: number | null;
+                max: number | null;
+                sum: number | null;
                 count: number;
+                covered?: number;
+                note?: string;
             }[];
+            compare?: {
+                /** @enum {string} */
+                kind: "previous_period" | "previous_year";
+                from: string;
+                to: string;
+                points: {
+                    t: string;
+                    avg: number | null;
+                    min: number | null;
+                    max: number | null;
+                    sum: number | null;
+                    count: number;
+                    covered?: number;
+                    note?: string;
+                }[];
+                changePct: number | null;
+            };
             /** @enum {string} */
-            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
             unit: string;
         };
         SeriesSet: {
             /** @enum {string} */
-            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
             unit: string;
             series: {
                 /** Format: uuid */
@@ -4255,14 +4411,38 @@ export interface components {
                 to: string;
                 /** @enum {string} */
                 bucket: "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default meter
+                 * @enum {string}
+                 */
+                part: "meter" | "untracked";
                 points: {
                     t: string;
-                    avg: number;
-                    min: number;
-                    max: number;
-                    sum: number;
+                    avg: number | null;
+                    min: number | null;
+                    max: number | null;
+                    sum: number | null;
                     count: number;
+                    covered?: number;
+                    note?: string;
                 }[];
+                compare?: {
+                    /** @enum {string} */
+                    kind: "previous_period" | "previous_year";
+                    from: string;
+                    to: string;
+                    points: {
+                        t: string;
+                        avg: number | null;
+                        min: number | null;
+                        max: number | null;
+                        sum: number | null;
+                        count: number;
+                        covered?: number;
+                        note?: string;
+                    }[];
+                    changePct: number | null;
+                };
             }[];
         };
         UsageSummary: {
@@ -4279,6 +4459,45 @@ export interface components {
                 energyKwh: number | null;
                 share: number | null;
             }[];
+        };
+        MeterSummary: {
+            /** Format: uuid */
+            meterId: string;
+            name: string;
+            timezone: string;
+            period: {
+                /** @enum {string} */
+                kind: "day" | "week" | "month" | "year";
+                from: string;
+                to: string;
+            };
+            energyKwh: number;
+            covered: number;
+            cost: number | null;
+            currency: string;
+            costNote: string | null;
+            standingCharge: number;
+            peakKw: number | null;
+            peakAt: string | null;
+            previous: {
+                from: string;
+                to: string;
+                energyKwh: number;
+                cost: number | null;
+            };
+            changePct: number | null;
+            byDevice: {
+                /** Format: uuid */
+                meterId: string;
+                name: string;
+                energyKwh: number;
+                cost: number | null;
+                share: number | null;
+            }[];
+            untracked: {
+                energyKwh: number;
+                cost: number | null;
+            } | null;
         };
         ModelRun: {
             /** Format: uuid */
@@ -4547,7 +4766,7 @@ export interface components {
                 title: string;
                 spec: {
                     /** @enum {string} */
-                    metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                    metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                     /**
                      * @default avg
                      * @enum {string}
@@ -4557,7 +4776,7 @@ export interface components {
                      * @default line
                      * @enum {string}
                      */
-                    chartType: "line" | "area" | "bar" | "stacked" | "heatmap";
+                    chartType: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                     window: {
                         /** @enum {string} */
                         kind: "relative";
@@ -4576,6 +4795,18 @@ export interface components {
                      * @enum {string}
                      */
                     bucket: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    /**
+                     * @default null
+                     * @enum {string|null}
+                     */
+                    compare: "previous_period" | "previous_year" | null;
+                    /** @default false */
+                    untracked: boolean;
+                    /**
+                     * @default bars
+                     * @enum {string}
+                     */
+                    breakdownStyle: "bars" | "sankey";
                 };
                 layout: {
                     x: number;
@@ -4591,13 +4822,72 @@ export interface components {
                     to: string;
                     /** @enum {string} */
                     bucket: "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    /**
+                     * @default meter
+                     * @enum {string}
+                     */
+                    part: "meter" | "untracked";
                     points: {
                         t: string;
-                        avg: number;
-                        min: number;
-                        max: number;
-                        sum: number;
+                        avg: number | null;
+                        min: number | null;
+                        max: number | null;
+                        sum: number | null;
                         count: number;
+                        covered?: number;
+                        note?: string;
+                    }[];
+                    compare?: {
+                        /** @enum {string} */
+                        kind: "previous_period" | "previous_year";
+                        from: string;
+                        to: string;
+                        points: {
+                            t: string;
+                            avg: number | null;
+                            min: number | null;
+                            max: number | null;
+                            sum: number | null;
+                            count: number;
+                            covered?: number;
+                            note?: string;
+                        }[];
+                        changePct: number | null;
+                    };
+                }[];
+                summaries?: {
+                    name: string;
+                    timezone: string;
+                    period: {
+                        /** @enum {string} */
+                        kind: "day" | "week" | "month" | "year";
+                        from: string;
+                        to: string;
+                    };
+                    energyKwh: number;
+                    covered: number;
+                    cost: number | null;
+                    currency: string;
+                    costNote: string | null;
+                    standingCharge: number;
+                    peakKw: number | null;
+                    peakAt: string | null;
+                    previous: {
+                        from: string;
+                        to: string;
+                        energyKwh: number;
+                        cost: number | null;
+                    };
+                    changePct: number | null;
+                    untracked: {
+                        energyKwh: number;
+                        cost: number | null;
+                    } | null;
+                    byDevice: {
+                        name: string;
+                        energyKwh: number;
+                        cost: number | null;
+                        share: number | null;
                     }[];
                 }[];
             }[];
