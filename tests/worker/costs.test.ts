@@ -324,3 +324,29 @@ describe("summary", () => {
     });
   });
 });
+
+describe("public shares of money charts", () => {
+  it("a summary chart carries today, this week and this month; a breakdown its period's devices; no meter ids", async () => {
+    const { token } = await signIn();
+    const site = await createMeter(token, { name: "House" });
+    await createMeter(token, { name: "Heat pump", kind: "device", parentId: site.id });
+    const tab = (await call("POST", "/api/tabs", { token, body: { title: "Money" } })).body.id as string;
+    const summarySpec = { meterIds: [site.id], metric: "cost", chartType: "summary", window: { kind: "relative", preset: "this_month" } };
+    const breakdownSpec = { ...summarySpec, chartType: "breakdown", window: { kind: "relative", preset: "last_7d" } };
+    for (const [title, spec] of [
+      ["Cost", summarySpec],
+      ["Who costs what", breakdownSpec],
+    ] as const) {
+      expect((await call("POST", "/api/charts", { token, body: { tabId: tab, title, spec } })).status).toBe(201);
+    }
+    const link = (await call("POST", "/api/shares", { token, body: { kind: "tab", id: tab } })).body;
+    const view = await call("GET", `/api/public/shares/${link.token}`);
+    expect(view.status).toBe(200);
+    const [summary, breakdown] = view.body.charts;
+    expect(summary).toMatchObject({ unit: "GBP", series: [] });
+    expect(summary.summaries.map((s: { period: { kind: string } }) => s.period.kind)).toEqual(["day", "week", "month"]);
+    expect(breakdown.summaries).toHaveLength(1);
+    expect(breakdown.summaries[0]).toMatchObject({ name: "House", period: { kind: "week" }, byDevice: [{ name: "Heat pump" }] });
+    expect(JSON.stringify(view.body)).not.toContain(site.id);
+  });
+});
