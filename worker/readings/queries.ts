@@ -107,7 +107,10 @@ interface PriceGrid {
   prices: number[];
 }
 
-/** Prices as SQL takes them: `cumulative[i]` is the integral of price over time (price x ms) up to the start of slot i. */
+/**
+ * Prices as SQL takes them: `prices` as they are (NaN where missing), `cumulative[i]` the integral
+ * of price over time (price x ms, missing prices as 0) up to the start of slot i.
+ */
 interface PriceParameters {
   origin: number;
   slotMs: number;
@@ -118,14 +121,14 @@ interface PriceParameters {
 }
 
 function priceParameters(grid: PriceGrid): PriceParameters {
-  const prices = grid.prices.map((p) => (Number.isNaN(p) ? 0 : p));
   const cumulative = [0];
   const missingBefore = [0];
   grid.prices.forEach((price, i) => {
-    cumulative.push(cumulative[i] + prices[i] * grid.slotMs);
-    missingBefore.push(missingBefore[i] + (Number.isNaN(price) ? 1 : 0));
+    const missing = Number.isNaN(price);
+    cumulative.push(cumulative[i] + (missing ? 0 : price * grid.slotMs));
+    missingBefore.push(missingBefore[i] + (missing ? 1 : 0));
   });
-  return { origin: grid.origin, slotMs: grid.slotMs, prices, cumulative, missingBefore };
+  return { origin: grid.origin, slotMs: grid.slotMs, prices: grid.prices, cumulative, missingBefore };
 }
 
 /** One bucket of an energy query; `lo`/`hi` are its edges clipped to the window (epoch ms). */
@@ -229,17 +232,21 @@ export function energyQuery(
       prices.cumulative,
       prices.missingBefore,
     ].map(param);
-    // Slots are 1-based in SQL: slot j covers [origin + (j-1) slot, origin + j slot); P(t) = cumulative[j] + price[j] x (t - start of j).
+    // Slots are 1-based in SQL: slot j covers [origin + (j-1) slot, origin + j slot); a piece
+    // [a, b) touches slots ja to j_last. Most pieces lie inside one slot: watts x price x time (NaN
+    // if the price is missing). A piece across slots uses P(t) = cumulative[j] + price[j] x (t -
+    // start of j), taking for b the slot it ends in, and is NaN if any slot it touches has no price.
     priced = `SELECT k, a, b, watts,
-        watts * ((g.cumulative[jb] + coalesce(g.price[jb] * (b - g.origin - (jb - 1) * g.slot), 0))
-                 - (g.cumulative[ja] + g.price[ja] * (a - g.origin - (ja - 1) * g.slot))) / 3.6e9 AS cost,
-        coalesce(g.missing[j_last + 1] - g.missing[ja], 1) > 0 AS missing_price
+        CASE WHEN ja = j_last THEN watts * (b - a) * g.price[ja] / 3.6e9
+             WHEN g.missing[j_last + 1] - g.missing[ja] > 0 THEN 'NaN'::float8
+             ELSE watts * ((g.cumulative[j_last] + g.price[j_last] * (b - g.origin - (j_last - 1) * g.slot))
+                           - (g.cumulative[ja] + g.price[ja] * (a - g.origin - (ja - 1) * g.slot))) / 3.6e9 END AS cost
       FROM (SELECT ${origin}::float8 AS origin, ${slot}::float8 AS slot, ${price}::float8[] AS price,
                    ${cumulative}::float8[] AS cumulative, ${missing}::float8[] AS missing) AS g,
-      LATERAL (SELECT k, a, b, watts, floor((a - g.origin) / g.slot)::int + 1 AS ja, floor((b - g.origin) / g.slot)::int + 1 AS jb,
-                      ceil((b - g.origin) / g.slot)::int AS j_last
+      LATERAL (SELECT k, a, b, watts, floor((a - g.origin) / g.slot)::int + 1 AS ja, ceil((b - g.origin) / g.slot)::int AS j_last
                FROM pieces WHERE b > a) AS s`;
-    costTotals = ", CASE WHEN bool_or(missing_price OR cost IS NULL) THEN NULL ELSE sum(cost) END AS cost";
+    // A NaN (missing price) or NULL (outside the grid) piece makes its bucket's cost null.
+    costTotals = ", CASE WHEN count(cost) < count(*) OR sum(cost) = 'NaN'::float8 THEN NULL ELSE sum(cost) END AS cost";
   }
   const peakTotals = withPeak ? ", max(watts) AS peak_w, (max(ARRAY[watts, a]))[2] AS peak_at" : "";
   const text = `WITH
