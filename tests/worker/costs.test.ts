@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
 import { priceAt, type Tariff } from "../../ml/runtime/planner";
 import { priceGrid } from "../../worker/costs/pricing";
@@ -349,6 +350,11 @@ describe("public shares of money charts", () => {
     expect(breakdown.summaries).toHaveLength(1);
     expect(breakdown.summaries[0]).toMatchObject({ name: "House", period: { kind: "week" }, byDevice: [{ name: "Heat pump" }] });
     expect(JSON.stringify(view.body)).not.toContain(site.id);
+    const preview = await (exports as { default: Fetcher }).default.fetch(
+      `http://wattboard.test/api/public/shares/${link.token}/preview.svg`,
+    );
+    expect(preview.status).toBe(200);
+    expect(await preview.text()).toMatch(/Cost \(GBP\) · this month: 0\.0 kWh, 0\.00 GBP/);
   });
 });
 
