@@ -262,19 +262,26 @@ export async function usageSummary(actor: Actor, meterId: string, window: Relati
   const meter = await requireMeter(actor.db, actor.userId, meterId);
   const devices = await listDevices(actor.db, actor.userId, meter.id);
   const { from, to } = resolveWindow({ kind: "relative", preset: window }, now, meter.timezone);
-  const [site, ...split] = await usageFigures(actor.db, [meter.id, ...devices.map((d) => d.id)], from, to);
+  const [site] = await usageFigures(actor.db, [meter.id], from, to);
+  // Energy as the series and summaries compute it: reported energy as is, power integrated over covered time.
+  const energyKwh = async (target: MeterRow) => {
+    const [whole] = await queryEnergy(actor.db, target.id, from, to, "whole", target.timezone);
+    return whole ? whole.energyWh / 1000 : null;
+  };
+  const siteKwh = await energyKwh(meter);
+  const deviceKwh: (number | null)[] = [];
+  for (const device of devices) deviceKwh.push(await energyKwh(device));
   return {
     meter: meter.name,
     window,
-    energyKwh: round(site.energyKwh, 2),
+    energyKwh: round(siteKwh, 2),
     peakW: round(site.peakW, 0),
     baseLoadW: round(site.baseLoadW, 0),
     avgPowerFactor: round(site.avgPowerFactor, 3),
     avgThdPct: round(site.avgThdPct, 2),
-    devices: split.map((figures, i) => ({
-      name: devices[i].name,
-      energyKwh: round(figures.energyKwh, 2),
-      share: site.energyKwh && figures.energyKwh !== null ? round(figures.energyKwh / site.energyKwh, 3) : null,
-    })),
+    devices: devices.map((device, i) => {
+      const kwh = deviceKwh[i];
+      return { name: device.name, energyKwh: round(kwh, 2), share: siteKwh && kwh !== null ? round(kwh / siteKwh, 3) : null };
+    }),
   };
 }
