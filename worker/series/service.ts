@@ -96,7 +96,13 @@ export async function loadSeries(db: Database, ownerId: string, request: SeriesR
         [{ path: "points", message: "too few for this window" }],
       );
     }
-    const pointsOf = (target: MeterRow, a: Date, b: Date) => meterPoints(db, target, request.metric, a, b, plan, tariffs.get(target.id));
+    // The untracked series needs the site's points again: each meter and window is read once.
+    const read = new Map<string, Promise<SeriesPoint[]>>();
+    const pointsOf = (target: MeterRow, a: Date, b: Date) => {
+      const key = `${target.id} ${a.getTime()} ${b.getTime()}`;
+      if (!read.has(key)) read.set(key, meterPoints(db, target, request.metric, a, b, plan, tariffs.get(target.id)));
+      return read.get(key)!;
+    };
     const withCompare = async (target: MeterRow, part: MeterSeries["part"], points: (a: Date, b: Date) => Promise<SeriesPoint[]>) => {
       const current = await points(from, to);
       const entry: MeterSeries = {
