@@ -172,6 +172,25 @@ describe("sites and devices", () => {
     expect(body.points[0].sum).toBeCloseTo(0.12, 12);
   });
 
+  it("an inherited time-of-use tariff keeps the site's local time", async () => {
+    const { token } = await signIn();
+    const site = await createMeter(token, { name: "House", timezone: "Europe/London" });
+    const device = await meterWith(token, powerEvery("2026-06-01T09:00:00Z", "2026-06-01T10:10:00Z", 10, 600), {
+      kind: "device",
+      parentId: site.id,
+      timezone: "UTC",
+    });
+    // 10:30-11:00 in London (BST) is 09:30-10:00 UTC.
+    await setTariff(token, site.id, {
+      kind: "tou",
+      defaultPrice: 0.1,
+      periods: [{ from: "10:30", to: "11:00", price: 0.5 }],
+      currency: "GBP",
+    });
+    const body = await series(token, device.id, "metric=cost&from=2026-06-01T09:00:00Z&to=2026-06-01T10:00:00Z&bucket=1h");
+    expect(body.points[0].sum).toBeCloseTo(0.3 * 0.1 + 0.3 * 0.5, 12);
+  });
+
   it("untracked = site minus its devices, for power, energy and cost", async () => {
     const { token, site } = await siteAndDevice();
     for (const [metric, expected] of [
