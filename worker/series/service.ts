@@ -14,7 +14,6 @@ import { getMeters, listDevices, type MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
 import { queryEnergy, querySeries } from "../readings/queries";
 import { usageFigures } from "../readings/usage-queries";
-import { DEFAULT_TARIFF } from "../runs/planner-inputs";
 import { type BucketPlan, planBuckets } from "./buckets";
 import {
   DEFAULT_POINTS,
@@ -141,7 +140,7 @@ export async function loadSeries(db: Database, ownerId: string, request: SeriesR
       );
     }
   }
-  const unit = request.metric === "cost" ? (tariffs.get(ids[0])?.currency ?? DEFAULT_TARIFF.currency) : METRIC_UNITS[request.metric];
+  const unit = request.metric === "cost" ? tariffs.get(ids[0])!.currency : METRIC_UNITS[request.metric];
   return { metric: request.metric, unit, series };
 }
 
