@@ -26,6 +26,7 @@ import { publicSharesRoutes } from "./routes/public-shares";
 import { seriesRoutes } from "./routes/series";
 import { sharePagesRoutes } from "./routes/share-pages";
 import { sharesRoutes } from "./routes/shares";
+import { summariesRoutes } from "./routes/summaries";
 import { tabsRoutes } from "./routes/tabs";
 import { tariffsRoutes } from "./routes/tariffs";
 import { writeTokensRoutes } from "./routes/write-tokens";
@@ -119,6 +120,7 @@ export function createApp() {
     importsRoutes,
     seriesRoutes,
     tariffsRoutes,
+    summariesRoutes,
     modelRunsRoutes,
     notificationsRoutes,
     chatRoutes,

@@ -9,6 +9,7 @@ import { getTariffPrices } from "../tariffs/queries";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /** The tariff a meter pays, ready to price energy: the one place that decides which tariff applies. */
 export interface MeterTariff {
@@ -25,12 +26,17 @@ export interface MeterTariff {
  * The tariff that applies to a meter: its own, else (for a device meter) its site's, else the
  * flat default the planner also assumes. An imported tariff that is gone counts as none.
  */
-export async function meterTariff(db: Database, ownerId: string, meter: Pick<MeterRow, "tariff" | "parentId" | "timezone">): Promise<MeterTariff> {
+export async function meterTariff(
+  db: Database,
+  ownerId: string,
+  meter: Pick<MeterRow, "tariff" | "parentId" | "timezone">,
+): Promise<MeterTariff> {
   const own = meter.tariff ? await resolveSetting(db, ownerId, meter.tariff, meter.timezone) : null;
   if (own) return { ...own, source: "meter" };
   if (meter.parentId) {
     const site = await getMeter(db, ownerId, meter.parentId);
-    const inherited = site?.tariff ? await resolveSetting(db, ownerId, site.tariff, meter.timezone) : null;
+    // A time-of-use tariff is in the local time of the meter that holds it: the site's.
+    const inherited = site?.tariff ? await resolveSetting(db, ownerId, site.tariff, site.timezone) : null;
     if (inherited) return { ...inherited, source: "site" };
   }
   return { tariff: DEFAULT_TARIFF, currency: DEFAULT_TARIFF.currency, standingChargePerDay: 0, source: "default" };
@@ -46,7 +52,13 @@ async function resolveSetting(
     const imported = await getTariffPrices(db, ownerId, setting.tariffId);
     if (!imported) return null;
     return {
-      tariff: { kind: "slots", start: imported.startsAt.getTime(), slotMinutes: imported.slotMinutes, prices: imported.prices, currency: imported.currency },
+      tariff: {
+        kind: "slots",
+        start: imported.startsAt.getTime(),
+        slotMinutes: imported.slotMinutes,
+        prices: imported.prices,
+        currency: imported.currency,
+      },
       currency: imported.currency,
       standingChargePerDay: imported.standingChargePerDay ?? 0,
     };
@@ -96,22 +108,48 @@ export function priceGrid(tariff: Tariff, from: number, to: number): PriceGrid {
       const origin = Math.floor(from / slotMs) * slotMs;
       const count = Math.max(1, Math.ceil((to - origin) / slotMs));
       const prices = new Array<number>(count);
-      // The zone's offset changes only on the hour, so one wall-clock reading per hour is enough.
-      let hourStart = Number.NaN;
-      let offsetMs = 0;
+      const localPrice = touPricing(tariff);
+      // The zone's offset changes only on the hour, and at most once a day: one wall-clock reading
+      // per UTC day, and per hour only on a day whose offset differs at its two ends (Intl is slow:
+      // a year of 15-minute prices would otherwise take 8,760 readings).
+      const offsetAt = (instant: number) => {
+        const local = wallClock(instant, timeZone);
+        return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second) - instant;
+      };
+      let dayStart = Number.NaN;
+      let dayOffset = 0;
+      let changesToday = false;
       for (let i = 0; i < count; i++) {
         const t = origin + i * slotMs;
-        const hour = Math.floor(t / HOUR) * HOUR;
-        if (hour !== hourStart) {
-          hourStart = hour;
-          const local = wallClock(hour, timeZone);
-          offsetMs = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second) - hour;
+        const day = Math.floor(t / DAY) * DAY;
+        if (day !== dayStart) {
+          dayStart = day;
+          dayOffset = offsetAt(day);
+          changesToday = offsetAt(day + DAY) !== dayOffset;
         }
-        prices[i] = touPrice(tariff, new Date(t + offsetMs));
+        const offsetMs = changesToday ? offsetAt(Math.floor(t / HOUR) * HOUR) : dayOffset;
+        prices[i] = localPrice(t + offsetMs);
       }
       return { origin, slotMs, prices };
     }
   }
+}
+
+/** Names the span without prices inside [lo, hi): "no price from … to …". */
+export function missingPriceNote(grid: PriceGrid, lo: number, hi: number): string {
+  let first: number | null = null;
+  let last: number | null = null;
+  grid.prices.forEach((price, i) => {
+    const start = grid.origin + i * grid.slotMs;
+    const end = start + grid.slotMs;
+    if (!Number.isNaN(price) || end <= lo || start >= hi) return;
+    first ??= Math.max(start, lo);
+    last = Math.min(end, hi);
+  });
+  // A span outside the grid itself has no price either.
+  first ??= lo;
+  last ??= hi;
+  return `no price from ${new Date(first).toISOString()} to ${new Date(last).toISOString()}`;
 }
 
 function minutesOfDay(hhmm: string): number {
@@ -119,15 +157,20 @@ function minutesOfDay(hhmm: string): number {
   return h * 60 + m;
 }
 
-/** The time-of-use price at a local wall-clock time (given as a Date whose UTC fields are local). */
-function touPrice(tariff: Extract<Tariff, { kind: "tou" }>, local: Date): number {
-  const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
-  const day = (local.getUTCDay() + 6) % 7;
-  for (const period of tariff.periods) {
-    if (period.days && !period.days.includes(day)) continue;
-    const a = minutesOfDay(period.from);
-    const b = minutesOfDay(period.to);
-    if (a <= b ? minute >= a && minute < b : minute >= a || minute < b) return period.price;
-  }
-  return tariff.defaultPrice;
+/**
+ * The time-of-use price at a local wall-clock time, given as ms since the epoch of a clock that
+ * reads local time as if it were UTC. Boundaries are parsed once, not per slot.
+ */
+function touPricing(tariff: Extract<Tariff, { kind: "tou" }>): (localMs: number) => number {
+  const periods = tariff.periods.map((p) => ({ a: minutesOfDay(p.from), b: minutesOfDay(p.to), days: p.days, price: p.price }));
+  return (localMs) => {
+    const minute = Math.floor((((localMs % DAY) + DAY) % DAY) / MINUTE);
+    // 1970-01-01 was a Thursday: Monday = 0.
+    const day = (Math.floor(localMs / DAY) + 3) % 7;
+    for (const { a, b, days, price } of periods) {
+      if (days && !days.includes(day)) continue;
+      if (a <= b ? minute >= a && minute < b : minute >= a || minute < b) return price;
+    }
+    return tariff.defaultPrice;
+  };
 }

@@ -50,7 +50,7 @@ export async function countReadings(db: Database, meterId: string): Promise<numb
 }
 
 /** Metric names come from a zod enum, never from the request text: safe to place in SQL. */
-const METRIC_COLUMNS: Record<Metric, string> = {
+const METRIC_COLUMNS: Record<Exclude<Metric, "cost">, string> = {
   power_w: "power_w",
   energy_wh: "energy_wh",
   voltage_v: "voltage_v",
@@ -66,7 +66,7 @@ const METRIC_COLUMNS: Record<Metric, string> = {
  */
 export function seriesQuery(
   meterId: string,
-  metric: Metric,
+  metric: Exclude<Metric, "energy_wh" | "cost">,
   from: Date,
   to: Date,
   plan: BucketPlan,
@@ -94,6 +94,249 @@ export async function querySeries(db: Database, ...query: Parameters<typeof seri
     max: Number(row.max),
     sum: Number(row.sum),
     count: row.count,
+  }));
+}
+
+/** How an energy query cuts its window: fixed widths from a local midnight, calendar units in the meter's zone, or one bucket for all of it. */
+export type EnergyBuckets = BucketPlan | "whole";
+
+/** worker/costs/pricing.ts's PriceGrid (restated here: this file is also compiled for the Node benches). */
+interface PriceGrid {
+  origin: number;
+  slotMs: number;
+  prices: number[];
+}
+
+/**
+ * Prices as SQL takes them: `prices` as they are (NaN where missing), `cumulative[i]` the integral
+ * of price over time (price x ms, missing prices as 0) up to the start of slot i.
+ */
+interface PriceParameters {
+  origin: number;
+  slotMs: number;
+  prices: number[];
+  cumulative: number[];
+  /** missingBefore[i]: how many slots before slot i have no price. */
+  missingBefore: number[];
+}
+
+function priceParameters(grid: PriceGrid): PriceParameters {
+  const cumulative = [0];
+  const missingBefore = [0];
+  // Prices below 1e-100 count as 0, like tiny readings (Postgres raises underflow rather than round).
+  const prices = grid.prices.map((price) => (Math.abs(price) < 1e-100 ? 0 : price));
+  prices.forEach((price, i) => {
+    const missing = Number.isNaN(price);
+    cumulative.push(cumulative[i] + (missing ? 0 : price * grid.slotMs));
+    missingBefore.push(missingBefore[i] + (missing ? 1 : 0));
+  });
+  return { origin: grid.origin, slotMs: grid.slotMs, prices, cumulative, missingBefore };
+}
+
+/** One bucket of an energy query; `lo`/`hi` are its edges clipped to the window (epoch ms). */
+export interface EnergyBucket {
+  t: string;
+  lo: number;
+  hi: number;
+  energyWh: number;
+  /** Covered time / the bucket's time in the window. */
+  covered: number;
+  /** Readings that contributed. */
+  count: number;
+  /** Only with prices: the energy priced; null where some price is missing. */
+  cost: number | null;
+  /** Only for a whole-window query: the highest power held and when it started (epoch ms). */
+  peakW: number | null;
+  peakAt: number | null;
+}
+
+/**
+ * The meter's typical interval between readings: the median gap of its last 500 readings before
+ * `to` (0 with fewer than two). One short backward index scan.
+ */
+export async function typicalIntervalMs(db: Database, meterId: string, to: Date): Promise<number> {
+  const result = await db.$client.query(
+    `SELECT coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY gap), 0) AS typical_ms
+     FROM (
+       SELECT ms - lag(ms) OVER (ORDER BY ms) AS gap
+       FROM (SELECT date_part('epoch', ts) * 1000 AS ms FROM readings
+             WHERE meter_id = $1 AND ts < $2 AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)
+             ORDER BY ts DESC LIMIT 500) AS recent
+     ) AS gaps`,
+    [meterId, to.toISOString()],
+  );
+  return Number((result.rows[0] as { typical_ms: number }).typical_ms);
+}
+
+/**
+ * Energy (and, given a price grid, its cost) per bucket, in ONE statement over the index range
+ * scan of (meter_id, ts). The model:
+ * - Every reading stands for a span of constant power. A power reading holds from its ts until the
+ *   next reading (left Riemann sum, Home Assistant's "left" integration), an energy_wh reading
+ *   covers (previous reading, ts] at the average power that energy implies; energy_wh wins where a
+ *   reading has both, so reported energy is used as is.
+ * - No span lasts longer than a cap of 1.5 x the meter's typical interval (typicalIntervalMs):
+ *   time beyond it is a gap, not covered, and never guessed. An energy_wh reading after a gap (or
+ *   the meter's first) is taken to cover one typical interval: its energy counts whole either way.
+ * - Spans are clipped to the window and cut at bucket edges (width_bucket over the edges; only the
+ *   rare span crossing an edge is cut into pieces), so a reading straddling an edge gives each
+ *   bucket its share; `covered` is covered time over the bucket's time in the window.
+ * - Cost uses the cumulative price integral P(t) (a parameter array built from the tariff's own
+ *   grid): a span's cost is watts x (P(b) - P(a)), exact however many price slots it straddles, with
+ *   no per-slot rows. A span touching a slot without a price makes its bucket's cost null.
+ * The scan bounds are literal instants (the window widened by the cap), so the planner sees the
+ * real row count and reads the index in order for the window functions, with no sort.
+ */
+export function energyQuery(
+  meterId: string,
+  from: Date,
+  to: Date,
+  buckets: EnergyBuckets,
+  timezone: string,
+  typicalMs: number,
+  grid?: PriceGrid,
+  withPeak = false,
+): { text: string; values: unknown[] } {
+  const capMs = 1.5 * typicalMs;
+  // $4, the zone, is typed in `win` because a whole-window query has no other use for it.
+  const values: unknown[] = [
+    meterId,
+    from.toISOString(),
+    to.toISOString(),
+    timezone,
+    new Date(from.getTime() - capMs).toISOString(),
+    new Date(to.getTime() + capMs).toISOString(),
+    capMs,
+    typicalMs,
+  ];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  let starts: string;
+  if (buckets === "whole") starts = "SELECT $2::timestamptz AS t";
+  else if (buckets.calendar) {
+    const unit = param(buckets.calendar);
+    starts = `SELECT local AT TIME ZONE $4 AS t
+      FROM generate_series(date_trunc(${unit}, $2::timestamptz AT TIME ZONE $4), $3::timestamptz AT TIME ZONE $4, ('1 ' || ${unit})::interval) AS local`;
+  } else {
+    const width = param(buckets.interval);
+    starts = `SELECT generate_series(date_bin(${width}::interval, $2::timestamptz, '2000-01-03 00:00'::timestamp AT TIME ZONE $4), $3::timestamptz, ${width}::interval) AS t`;
+  }
+  let priced = "SELECT k, a, b, watts FROM pieces WHERE b > a";
+  let costTotals = "";
+  if (grid) {
+    const prices = priceParameters(grid);
+    const [origin, slot, price, cumulative, missing] = [
+      prices.origin,
+      prices.slotMs,
+      prices.prices,
+      prices.cumulative,
+      prices.missingBefore,
+    ].map(param);
+    // Slots are 1-based in SQL: slot j covers [origin + (j-1) slot, origin + j slot); a piece
+    // [a, b) touches slots ja to j_last. Most pieces lie inside one slot: watts x price x time (NaN
+    // if the price is missing). A piece across slots uses P(t) = cumulative[j] + price[j] x (t -
+    // start of j), taking for b the slot it ends in, and is NaN if any slot it touches has no price.
+    priced = `SELECT k, a, b, watts,
+        CASE WHEN ja = j_last THEN watts * (b - a) * g.price[ja] / 3.6e9
+             WHEN g.missing[j_last + 1] - g.missing[ja] > 0 THEN 'NaN'::float8
+             ELSE watts * ((g.cumulative[j_last] + g.price[j_last] * (b - g.origin - (j_last - 1) * g.slot))
+                           - (g.cumulative[ja] + g.price[ja] * (a - g.origin - (ja - 1) * g.slot))) / 3.6e9 END AS cost
+      FROM (SELECT ${origin}::float8 AS origin, ${slot}::float8 AS slot, ${price}::float8[] AS price,
+                   ${cumulative}::float8[] AS cumulative, ${missing}::float8[] AS missing) AS g,
+      LATERAL (SELECT k, a, b, watts, floor((a - g.origin) / g.slot)::int + 1 AS ja, ceil((b - g.origin) / g.slot)::int AS j_last
+               FROM pieces WHERE b > a) AS s`;
+    // A NaN (missing price) or NULL (outside the grid) piece makes its bucket's cost null.
+    costTotals = ", CASE WHEN count(cost) < count(*) OR sum(cost) = 'NaN'::float8 THEN NULL ELSE sum(cost) END AS cost";
+  }
+  const peakTotals = withPeak ? ", max(watts) AS peak_w, (max(ARRAY[watts, a]))[2] AS peak_at" : "";
+  const text = `WITH
+    win AS (SELECT date_part('epoch', $2::timestamptz) * 1000 AS from_ms, date_part('epoch', $3::timestamptz) * 1000 AS to_ms,
+                   $4::text AS zone),
+    starts AS (${starts}),
+    grid AS (
+      SELECT array_agg(t ORDER BY t) AS labels,
+             array_agg(greatest(date_part('epoch', t) * 1000, win.from_ms) ORDER BY t) || win.to_ms AS edges
+      FROM starts, win WHERE t < $3::timestamptz GROUP BY win.to_ms
+    ),
+    reach AS (
+      SELECT ms, power_w, energy_wh, lag(ms) OVER by_time AS prev_ms, lead(ms) OVER by_time AS next_ms
+      -- Magnitudes below 1e-100 count as 0: Postgres raises an underflow error rather than round to 0.
+      FROM (SELECT ts, date_part('epoch', ts) * 1000 AS ms,
+                   CASE WHEN abs(power_w) < 1e-100 THEN 0 ELSE power_w END AS power_w,
+                   CASE WHEN energy_wh < 1e-100 THEN 0 ELSE energy_wh END AS energy_wh
+            FROM readings
+            WHERE meter_id = $1 AND ts >= $5 AND ts < $6 AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)) AS r
+      WINDOW by_time AS (ORDER BY ts)
+    ),
+    held AS (
+      SELECT CASE WHEN energy_wh IS NULL THEN ms WHEN prev_ms >= ms - $7::float8 THEN prev_ms ELSE ms - $8::float8 END AS a,
+             CASE WHEN energy_wh IS NOT NULL THEN ms ELSE least(next_ms, ms + $7::float8) END AS b,
+             energy_wh, power_w
+      FROM reach
+    ),
+    spans AS (
+      SELECT c.*, width_bucket(c.a, g.edges) AS ka, width_bucket(c.b, g.edges) AS kb,
+             (width_bucket(c.b, g.edges) > width_bucket(c.a, g.edges))::int AS crosses_edges
+      FROM (SELECT greatest(a, win.from_ms) AS a, least(b, win.to_ms) AS b,
+                   CASE WHEN energy_wh IS NOT NULL THEN energy_wh * 3.6e6 / (b - a) ELSE power_w END AS watts
+            FROM held, win WHERE b > a AND b > win.from_ms AND a < win.to_ms) AS c, grid g
+    ),
+    pieces AS (
+      SELECT ka AS k, a, least(b, g.edges[ka + 1]) AS b, watts FROM spans, grid g
+      UNION ALL
+      SELECT k, g.edges[k] AS a, least(b, g.edges[k + 1]) AS b, watts
+      FROM spans, grid g, generate_series(ka + 1, least(kb, cardinality(g.edges) - 1)) AS k
+      -- An equality, which the planner takes to be rare (as it is): its row estimate stays near
+      -- the truth, so the statement's cost stays under the JIT-optimisation threshold.
+      WHERE crosses_edges = 1
+    ),
+    priced AS (${priced}),
+    totals AS (
+      SELECT k, sum(watts * (b - a)) / 3.6e6 AS energy_wh, sum(b - a) AS covered_ms, count(*)::int AS count${costTotals}${peakTotals}
+      FROM priced GROUP BY k
+    )
+    SELECT g.labels[k] AS t, g.edges[k] AS lo, g.edges[k + 1] AS hi, totals.*
+    FROM totals, grid g ORDER BY k`;
+  return { text, values };
+}
+
+/** energyQuery after typicalIntervalMs: the energy (and cost) per bucket. */
+export async function queryEnergy(
+  db: Database,
+  meterId: string,
+  from: Date,
+  to: Date,
+  buckets: EnergyBuckets,
+  timezone: string,
+  grid?: PriceGrid,
+  withPeak = false,
+): Promise<EnergyBucket[]> {
+  const typicalMs = await typicalIntervalMs(db, meterId, to);
+  const { text, values } = energyQuery(meterId, from, to, buckets, timezone, typicalMs, grid, withPeak);
+  const result = await db.$client.query(text, values);
+  type Row = {
+    t: Date | string;
+    lo: number;
+    hi: number;
+    energy_wh: number;
+    covered_ms: number;
+    count: number;
+    cost?: number | null;
+    peak_w?: number;
+    peak_at?: number;
+  };
+  return (result.rows as Row[]).map((row) => ({
+    t: new Date(row.t).toISOString(),
+    lo: Number(row.lo),
+    hi: Number(row.hi),
+    energyWh: Number(row.energy_wh),
+    covered: Math.min(1, Number(row.covered_ms) / (Number(row.hi) - Number(row.lo))),
+    count: row.count,
+    cost: row.cost === undefined || row.cost === null ? null : Number(row.cost),
+    peakW: row.peak_w === undefined || row.peak_w === null ? null : Number(row.peak_w),
+    peakAt: row.peak_at === undefined || row.peak_at === null ? null : Number(row.peak_at),
   }));
 }
 
