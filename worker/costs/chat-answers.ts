@@ -5,8 +5,6 @@ import { formatEnergy, formatMoney } from "./money-contract";
 /** Which period a question is about: the one in progress, the one before it, or the one holding a date. */
 export type PeriodChoice = { which: "this" | "last" } | { at: string };
 
-const DAY_MS = 86_400_000;
-
 /** The instant of a local date's noon in a zone: midday is never skipped or repeated by a clock change. */
 function localNoon(year: number, month: number, day: number, timeZone: string): number {
   const guess = Date.UTC(year, month - 1, day, 12);

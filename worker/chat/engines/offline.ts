@@ -58,8 +58,8 @@ function earliest<T>(text: string, table: [RegExp, T][]): T | undefined {
 type CostPeriod = { period: SummaryPeriod; which: "this" | "last" } | { period: SummaryPeriod; at: string };
 
 const PERIOD_WORDS: [RegExp, CostPeriod][] = [
-  [/yesterday/, { period: "day", which: "last" }],
-  [/today\b/, { period: "day", which: "this" }],
+  [/\byesterday\b/, { period: "day", which: "last" }],
+  [/\btoday\b/, { period: "day", which: "this" }],
   [/\bthis week\b/, { period: "week", which: "this" }],
   [/\b(last|past|previous) week\b/, { period: "week", which: "last" }],
   [/\bthis month\b/, { period: "month", which: "this" }],
