@@ -13,7 +13,9 @@ describe("money and energy in words", () => {
     expect(formatMoney(-0.2, "GBP")).toBe("-£0.20");
     expect(formatMoney(1240.4, "GBP")).toBe("£1,240");
     expect(formatMoney(5, "USD")).toBe("$5.00");
-    expect(formatPricePerKwh(0.14228, "GBP")).toBe("£0.142/kWh");
+    expect(formatPricePerKwh(0.14228, "GBP")).toBe("£0.14228/kWh");
+    expect(formatPricePerKwh(0.05, "EUR")).toBe("€0.050/kWh");
+    expect(formatPricePerKwh(0.1 + 0.2, "GBP")).toBe("£0.300/kWh");
     expect(formatEnergy(86.24)).toBe("86.2 kWh");
     expect(formatEnergy(1240.4)).toBe("1,240 kWh");
     expect(formatEnergy(0.45)).toBe("450 Wh");

@@ -9,8 +9,8 @@ const LOCALE = "en-GB";
 
 const formats = new Map<string, Intl.NumberFormat | null>();
 
-function moneyFormat(currency: string, digits: number): Intl.NumberFormat | null {
-  const key = `${currency}/${digits}`;
+function moneyFormat(currency: string, digits: number, maxDigits = digits): Intl.NumberFormat | null {
+  const key = `${currency}/${digits}/${maxDigits}`;
   if (!formats.has(key)) {
     try {
       formats.set(
@@ -20,7 +20,7 @@ function moneyFormat(currency: string, digits: number): Intl.NumberFormat | null
           currency,
           currencyDisplay: "narrowSymbol",
           minimumFractionDigits: digits,
-          maximumFractionDigits: digits,
+          maximumFractionDigits: maxDigits,
         }),
       );
     } catch {
@@ -37,9 +37,9 @@ export function formatMoney(amount: number, currency: string): string {
   return moneyFormat(currency, digits)?.format(amount) ?? `${amount.toFixed(digits)} ${currency}`;
 }
 
-/** A price per kWh: "£0.245/kWh"; three decimals, as tariffs are quoted to a tenth of a penny. */
+/** A price per kWh as the tariff states it: "£0.050/kWh", "£0.14228/kWh" (at least three decimals, at most five). */
 export function formatPricePerKwh(price: number, currency: string): string {
-  return `${moneyFormat(currency, 3)?.format(price) ?? `${price.toFixed(3)} ${currency}`}/kWh`;
+  return `${moneyFormat(currency, 3, 5)?.format(price) ?? `${price.toFixed(3)} ${currency}`}/kWh`;
 }
 
 /** "86.2 kWh", "1,240 kWh", "450 Wh": one decimal below 100 kWh, watt-hours below 1 kWh. */
