@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { COMMANDS, suggest } from "../../web/src/chat/commands";
 import type { EngineTools, EngineTurn } from "../../worker/chat/engine";
 import { offlineEngine } from "../../worker/chat/engines/offline";
+import { TOOL_NAMES } from "../../worker/chat/tools/catalog";
 import { describeCost, describeDeviceCosts, periodInstant } from "../../worker/costs/chat-answers";
 import type { MeterSummary } from "../../worker/costs/contract";
 import { formatEnergy, formatMoney, formatPricePerKwh } from "../../worker/costs/money-contract";
@@ -223,5 +225,22 @@ describe("the offline engine routes everyday cost questions to the cost tools", 
   it("usage questions without money still go to the usage summary", async () => {
     const { calls } = await ask("how much energy did the house use in the last 7 days");
     expect(calls.map((c) => c.name)).toEqual(["summarize_usage"]);
+  });
+});
+
+describe("the UI's command list runs the catalog's tools", () => {
+  it("every command's tool is in the catalog, the cost commands included", () => {
+    const tools = COMMANDS.flatMap((command) => (command.tool ? [command.tool] : []));
+    expect(tools.filter((tool) => !(TOOL_NAMES as string[]).includes(tool))).toEqual([]);
+    expect(tools).toEqual(expect.arrayContaining(["summarize_cost", "rank_device_costs"]));
+  });
+
+  it("/cost suggests the meter, then the period", () => {
+    expect(suggest("/cost ", ["House", "Garage"]).map((s) => s.label)).toEqual(["House", "Garage"]);
+    expect(suggest("/cost Garage la", ["House", "Garage"]).map((s) => s.value)).toEqual([
+      "/cost Garage last week ",
+      "/cost Garage last month ",
+      "/cost Garage last year ",
+    ]);
   });
 });
