@@ -6,7 +6,7 @@ import type { ChatEngine, EngineTools, EngineTurn } from "../engine";
 type Window = (typeof RELATIVE_WINDOWS)[number];
 
 const METRIC_WORDS: [RegExp, Metric][] = [
-  [/\b(costs?|spend|spent|money|bills?|prices?)\b/, "cost"],
+  [/\b(costs?|spend|spent|money|bills?)\b/, "cost"],
   [/\b(power ?factor|pf)\b/, "power_factor"],
   [/\bthd\b|harmonic/, "thd_pct"],
   [/\bvoltage|volts?\b/, "voltage_v"],
