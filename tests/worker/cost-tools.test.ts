@@ -127,6 +127,18 @@ describe("cost tools: meters that are not the person's", () => {
     });
   });
 
+  it("a name two meters share asks for an id, naming both", async () => {
+    const { token, userId, house } = await household();
+    const heaters = [
+      await createMeter(token, { name: "Heater", kind: "device", parentId: house.id }),
+      await createMeter(token, { name: "heater", kind: "device", parentId: house.id }),
+    ];
+    await expect(run("summarize_cost", contextOf(userId, APRIL), { meter: "HEATER" })).rejects.toMatchObject({
+      status: 409,
+      message: `2 meters are called "HEATER": give one's id (${heaters.map((m) => m.id).join(", ")})`,
+    });
+  });
+
   it("another user's meter, by id or by name, is indistinguishable from a missing one", async () => {
     const { house } = await household("cost-owner");
     const intruder = await signIn("cost-intruder");
