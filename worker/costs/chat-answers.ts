@@ -65,11 +65,12 @@ function periodLabel(summary: MeterSummary, choice: PeriodChoice): string {
 }
 
 /** Whether the period has not ended yet: its figures are so far, and compared with the same part of the one before. */
-const inProgress = (summary: MeterSummary, now: Date) => now.getTime() < Date.parse(summary.period.to);
+const inProgress = (summary: MeterSummary, choice: PeriodChoice, now: Date) =>
+  ("which" in choice && choice.which === "this") || now.getTime() < Date.parse(summary.period.to);
 
 /** "8% less than the month before (£13.48)"; the figures compared are cost, or energy where a cost is unknown. */
-function comparison(summary: MeterSummary, now: Date): string {
-  const before = inProgress(summary, now) ? SO_FAR_BEFORE[summary.period.kind] : BEFORE[summary.period.kind];
+function comparison(summary: MeterSummary, choice: PeriodChoice, now: Date): string {
+  const before = inProgress(summary, choice, now) ? SO_FAR_BEFORE[summary.period.kind] : BEFORE[summary.period.kind];
   const { previous, changePct } = summary;
   if (changePct === null) return `with nothing from ${before} to compare`;
   const figure =
@@ -89,16 +90,16 @@ function coverage(summary: MeterSummary): string[] {
  */
 export function describeCost(summary: MeterSummary, choice: PeriodChoice, now: Date): string {
   const label = periodLabel(summary, choice);
-  const ongoing = inProgress(summary, now);
+  const ongoing = inProgress(summary, choice, now);
   const energy = formatEnergy(summary.energyKwh);
   const sentences =
     summary.cost === null
       ? [
-          `${summary.name} ${ongoing ? "has used" : "used"} ${energy} ${ongoing ? `so far ${label}` : label}, ${comparison(summary, now)}.`,
+          `${summary.name} ${ongoing ? "has used" : "used"} ${energy} ${ongoing ? `so far ${label}` : label}, ${comparison(summary, choice, now)}.`,
           `Its cost is unknown: ${summary.costNote ?? "some prices of the period are missing"}.`,
         ]
       : [
-          `${summary.name} ${ongoing ? `has cost ${formatMoney(summary.cost, summary.currency)} so far ${label}` : `cost ${formatMoney(summary.cost, summary.currency)} ${label}`} (${energy}), ${comparison(summary, now)}.`,
+          `${summary.name} ${ongoing ? `has cost ${formatMoney(summary.cost, summary.currency)} so far ${label}` : `cost ${formatMoney(summary.cost, summary.currency)} ${label}`} (${energy}), ${comparison(summary, choice, now)}.`,
         ];
   if (summary.standingCharge > 0) sentences.push(`The standing charge adds ${formatMoney(summary.standingCharge, summary.currency)}.`);
   return [...sentences, ...coverage(summary)].join(" ");
@@ -118,7 +119,7 @@ const RUNNERS_UP = 3;
  */
 export function describeDeviceCosts(summary: MeterSummary, choice: PeriodChoice, now: Date): string {
   const label = periodLabel(summary, choice);
-  const ongoing = inProgress(summary, now);
+  const ongoing = inProgress(summary, choice, now);
   const ranked = rankDevices(summary);
   if (ranked.length === 0)
     return `${summary.name} has no device meters, so there are no devices to compare. ${describeCost(summary, choice, now)}`;
