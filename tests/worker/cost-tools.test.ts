@@ -13,13 +13,13 @@ const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
 afterAll(() => connection.close());
 
 const HOUR = 3_600_000;
-/** Hourly readings of `wh` each, from `start`. */
+/** Hourly readings of `wh` each, from `start`; each holds the energy of the hour that ends at it. */
 const hours = (start: string | number, count: number, wh: number) =>
   Array.from({ length: count }, (_, i) => ({ ts: new Date(new Date(start).getTime() + i * HOUR).toISOString(), energy_wh: wh }));
 
 /**
  * A house (UTC) on a flat £0.25/kWh with a £0.50 daily standing charge, and two devices that
- * inherit it, so every figure is kWh × 0.25:
+ * inherit it, so every figure is kWh × 0.25. Readings start at 01:00, so each hour lies in the day it is counted in:
  *   February 2026: house 50 kWh (£12.50), garage 5 kWh (£1.25)
  *   March 2026:    house 40 kWh (£10.00), garage 10 kWh (£2.50), oven 5 kWh (£1.25), untracked 25 kWh (£6.25)
  */
@@ -32,9 +32,9 @@ async function household(label = "costs") {
   const oven = await createMeter(user.token, { name: "Oven", timezone: "UTC", kind: "device", parentId: house.id });
   const post = async (meter: { id: string; webhook: { secret: string } }, readings: unknown[]) =>
     expect((await postReadings(meter.id, meter.webhook.secret, { readings })).status).toBe(200);
-  await post(house, [...hours("2026-02-02T00:00:00Z", 50, 1000), ...hours("2026-03-02T00:00:00Z", 40, 1000)]);
-  await post(garage, [...hours("2026-02-02T00:00:00Z", 20, 250), ...hours("2026-03-02T00:00:00Z", 40, 250)]);
-  await post(oven, hours("2026-03-02T00:00:00Z", 20, 250));
+  await post(house, [...hours("2026-02-02T01:00:00Z", 50, 1000), ...hours("2026-03-02T01:00:00Z", 40, 1000)]);
+  await post(garage, [...hours("2026-02-02T01:00:00Z", 20, 250), ...hours("2026-03-02T01:00:00Z", 40, 250)]);
+  await post(oven, hours("2026-03-02T01:00:00Z", 20, 250));
   return { ...user, house, garage, oven };
 }
 
