@@ -66,10 +66,10 @@ describe("explainRun", () => {
     });
     expect(explainRun({ figures: figures(), plan: hours }, "Europe/Berlin")).toBe(
       "Forecast: 20.4 kWh over the next 24 hours, with the highest demand around 18:00 (2.5 kW). " +
-        "The battery charges at 23:00–02:00 (from 0.050 GBP/kWh) and supplies the home at 17:00–19:00 (up to 0.450 GBP/kWh). " +
+        "The battery charges at 23:00–02:00 (from £0.050/kWh) and supplies the home at 17:00–19:00 (up to £0.450/kWh). " +
         "EV runs at 00:00–02:00. " +
         "dishwasher runs at 08:00. " +
-        "Expected cost 3.10 GBP instead of 4.00 without a plan.",
+        "Expected cost £3.10 instead of £4.00 without a plan.",
     );
   });
 
@@ -77,12 +77,12 @@ describe("explainRun", () => {
     const hours = plan(START, { 20: { dischargeKwh: 0.5, priceKwh: 0.3 } });
     expect(explainRun({ figures: figures({ savings: 0.004, expectedCost: 3.996 }), plan: hours }, "UTC")).toBe(
       "Forecast: 20.4 kWh over the next 24 hours, with the highest demand around 21:00 (2.5 kW). " +
-        "The battery charges at no hour and supplies the home at 17:00 (up to 0.300 GBP/kWh). " +
-        "Expected cost 4.00 GBP; there is nothing to shift (no battery or flexible load set).",
+        "The battery charges at no hour and supplies the home at 17:00 (up to £0.300/kWh). " +
+        "Expected cost £4.00; there is nothing to shift (no battery or flexible load set).",
     );
     const shifted = plan(START, { 3: { deferrableKwh: { EV: 2 } } });
     expect(explainRun({ figures: figures({ savings: 0 }), plan: shifted }, "UTC")).toContain(
-      "EV runs at 00:00. Expected cost 3.10 GBP; the plan saves little today.",
+      "EV runs at 00:00. Expected cost £3.10; the plan saves little today.",
     );
   });
 
@@ -90,8 +90,8 @@ describe("explainRun", () => {
     const text = explainRun({ figures: figures({ savings: 0, defaultTariff: true }), plan: plan(START) }, "UTC");
     expect(text).toBe(
       "Forecast: 20.4 kWh over the next 24 hours, with the highest demand around 21:00 (2.5 kW). " +
-        "Expected cost 3.10 GBP; there is nothing to shift (no battery or flexible load set). " +
-        "No tariff is set for this meter, so a flat 0.14228 GBP/kWh was assumed.",
+        "Expected cost £3.10; there is nothing to shift (no battery or flexible load set). " +
+        "No tariff is set for this meter, so a flat £0.14228/kWh was assumed.",
     );
     expect(explainRun({ figures: figures({ savings: 0 }), plan: plan(START) }, "UTC")).not.toContain("No tariff");
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatMoney } from "../../worker/costs/money-contract";
 import type { ModelRunPlanHour } from "../../worker/runs/contract";
 import { detectFindings, type FindingsInput } from "../../worker/runs/findings";
 
@@ -59,10 +60,16 @@ describe("findings: the plan saves money", () => {
     const [finding] = detectFindings(input({ plan: { peakKwh: 3, savings: 0.5, baselineCost: 2 } }));
     expect(finding).toEqual({
       kind: "plan_saves",
-      message: "Following today's plan saves 0.50 GBP (25 %) over the next 24 hours.",
+      message: "Following today's plan saves £0.50 (25 %) over the next 24 hours.",
       data: { savings: 0.5, baselineCost: 2 },
     });
     expect(kinds({ plan: { peakKwh: 3, savings: 0.2, baselineCost: 2 } })).toEqual(["plan_saves"]);
+  });
+
+  it("states the saving in the meter's currency, written as the cost summaries write it", () => {
+    const [finding] = detectFindings(input({ plan: { peakKwh: 3, savings: 1.234, baselineCost: 5 }, currency: "EUR" }));
+    expect(finding.message).toBe(`Following today's plan saves ${formatMoney(1.234, "EUR")} (25 %) over the next 24 hours.`);
+    expect(finding.message).toContain("€1.23");
   });
 
   it("does not fire under a tenth, under 0.05 however large the share, or without a cost", () => {

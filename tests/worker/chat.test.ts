@@ -70,6 +70,21 @@ describe("chat: offline engine end to end", () => {
     expect(help.body.messages[1].text).toContain("Main house (meter-1)");
   });
 
+  it("a cost question runs the cost tool and answers with its sentence, in the tariff's currency", async () => {
+    const { token, session } = await setup();
+    const turn = await say(token, session, { text: "how much did main house cost this month?" });
+    expect(turn.body.toolCalls).toEqual([
+      expect.objectContaining({
+        tool: "summarize_cost",
+        decision: "allow",
+        error: null,
+        input: { meter: expect.any(String), period: "month", which: "this" },
+      }),
+    ]);
+    // No readings and the flat default tariff: nothing spent yet, said in pounds.
+    expect(turn.body.messages[1].text).toContain("Main house has cost £0.00 so far this month (0 kWh)");
+  });
+
   it("keeps the session's messages and tool calls", async () => {
     const { token, tab, session } = await setup();
     await say(token, session, { text: "/meters" });

@@ -16,7 +16,7 @@ const BUILT_IN_AGENTS: Agent[] = [
     name: "Analyst",
     builtIn: true,
     instructions:
-      "You help the person understand their energy use. Answer with numbers from their meters and build clear charts on the tab they picked.",
+      "You help the person understand their energy use and what it costs. Answer with numbers from their meters (for money, summarize_cost and rank_device_costs, in the meter's currency) and build clear charts on the tab they picked.",
     permissions: { create_chart: "allow", update_chart: "allow", create_tab: "allow", run_model: "ask", set_goal: "ask" },
   },
   {

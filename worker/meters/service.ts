@@ -20,6 +20,29 @@ export async function requireMeter(db: Database, userId: string, meterId: string
   return meter;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The meter a person refers to by id or by name (any case), as the chat tools take them. Only
+ * their own meters are searched, so another user's meter reads as missing; when no name matches,
+ * the error lists theirs so the person (or the model) can pick one.
+ */
+export async function meterByIdOrName(actor: Actor, reference: string): Promise<MeterRow> {
+  const wanted = reference.trim();
+  if (UUID.test(wanted)) return requireMeter(actor.db, actor.userId, wanted.toLowerCase());
+  const meters = await stored.listMeters(actor.db, actor.userId);
+  const named = meters.filter((m) => m.name.toLowerCase() === wanted.toLowerCase());
+  if (named.length === 1) return named[0];
+  if (named.length > 1)
+    throw new ApiError(
+      409,
+      "ambiguous_meter",
+      `${named.length} meters are called "${wanted}": give one's id (${named.map((m) => m.id).join(", ")})`,
+    );
+  const yours = meters.length ? `your meters are ${meters.map((m) => m.name).join(", ")}` : "you have no meters yet";
+  throw new ApiError(404, "not_found", `No meter is called "${wanted}": ${yours}`);
+}
+
 /** Where the meter posts its readings. */
 function webhookUrl(origin: string, meterId: string): string {
   return new URL(`/api/ingest/${meterId}`, origin).toString();

@@ -1,4 +1,5 @@
 import { localCalendar } from "../../ml/runtime/features";
+import { formatMoney, formatPricePerKwh } from "../costs/money-contract";
 import type { ModelRunFigures, ModelRunPlanHour } from "./contract";
 import { DEFAULT_TARIFF } from "./planner-inputs";
 
@@ -41,7 +42,7 @@ export function explainRun(run: { figures: ModelRunFigures; plan: ModelRunPlanHo
     const cheapest = charging.length ? Math.min(...charging.map((h) => h.priceKwh)) : 0;
     const dearest = discharging.length ? Math.max(...discharging.map((h) => h.priceKwh)) : 0;
     parts.push(
-      `The battery charges ${charging.length ? `at ${hourRanges(charging, plan, timezone)} (from ${cheapest.toFixed(3)} ${figures.currency}/kWh)` : "at no hour"} and supplies the home ${discharging.length ? `at ${hourRanges(discharging, plan, timezone)} (up to ${dearest.toFixed(3)} ${figures.currency}/kWh)` : "at no hour"}.`,
+      `The battery charges ${charging.length ? `at ${hourRanges(charging, plan, timezone)} (from ${formatPricePerKwh(cheapest, figures.currency)})` : "at no hour"} and supplies the home ${discharging.length ? `at ${hourRanges(discharging, plan, timezone)} (up to ${formatPricePerKwh(dearest, figures.currency)})` : "at no hour"}.`,
     );
   }
   const shifted = [
@@ -62,16 +63,19 @@ export function explainRun(run: { figures: ModelRunFigures; plan: ModelRunPlanHo
       )}.`,
     );
   }
+  const money = (amount: number) => formatMoney(amount, figures.currency);
   parts.push(
     figures.savings > 0.005
-      ? `Expected cost ${figures.expectedCost.toFixed(2)} ${figures.currency} instead of ${figures.baselineCost.toFixed(2)} without a plan.`
-      : `Expected cost ${figures.expectedCost.toFixed(2)} ${figures.currency}; ${charging.length || shifted.length ? "the plan saves little today" : "there is nothing to shift (no battery or flexible load set)"}.`,
+      ? `Expected cost ${money(figures.expectedCost)} instead of ${money(figures.baselineCost)} without a plan.`
+      : `Expected cost ${money(figures.expectedCost)}; ${charging.length || shifted.length ? "the plan saves little today" : "there is nothing to shift (no battery or flexible load set)"}.`,
   );
   if (figures.filledPriceHours)
     parts.push(
       `The imported prices do not cover ${figures.filledPriceHours} of these 24 hours, so those hours take the same hours' prices of the nearest day that has them (usually the last one published).`,
     );
   if (figures.defaultTariff)
-    parts.push(`No tariff is set for this meter, so a flat ${DEFAULT_TARIFF.price} ${DEFAULT_TARIFF.currency}/kWh was assumed.`);
+    parts.push(
+      `No tariff is set for this meter, so a flat ${formatPricePerKwh(DEFAULT_TARIFF.price, DEFAULT_TARIFF.currency)} was assumed.`,
+    );
   return parts.join(" ");
 }

@@ -1,4 +1,5 @@
 import type { Plan } from "../../ml/runtime/planner";
+import { formatMoney } from "../costs/money-contract";
 import type { FlexibleAssets } from "../meters/energy-contract";
 import type { ModelRunFinding, ModelRunPlanHour } from "./contract";
 import { localHourLabel, peakHour } from "./explain";
@@ -47,7 +48,7 @@ function planSaves({ plan, currency }: FindingsInput): ModelRunFinding | undefin
     return undefined;
   return {
     kind: "plan_saves",
-    message: `Following today's plan saves ${plan.savings.toFixed(2)} ${currency} (${Math.round((100 * plan.savings) / plan.baselineCost)} %) over the next 24 hours.`,
+    message: `Following today's plan saves ${formatMoney(plan.savings, currency)} (${Math.round((100 * plan.savings) / plan.baselineCost)} %) over the next 24 hours.`,
     data: { savings: plan.savings, baselineCost: plan.baselineCost },
   };
 }

@@ -10,7 +10,7 @@ export interface Command {
   args: ArgKind[];
 }
 
-export type ArgKind = "metric" | "meter" | "window" | "chartType" | "limit";
+export type ArgKind = "metric" | "meter" | "window" | "period" | "chartType" | "limit";
 
 export const COMMANDS: Command[] = [
   {
@@ -27,6 +27,20 @@ export const COMMANDS: Command[] = [
     tool: "summarize_usage",
     args: ["meter", "window"],
   },
+  {
+    name: "cost",
+    usage: "/cost <meter> [today|yesterday|this week|last week|this month|last month|this year|last year]",
+    description: "What a meter cost, against the period before",
+    tool: "summarize_cost",
+    args: ["meter", "period"],
+  },
+  {
+    name: "devices",
+    usage: "/devices <site> [period]",
+    description: "A site's devices ranked by cost",
+    tool: "rank_device_costs",
+    args: ["meter", "period"],
+  },
   { name: "run", usage: "/run <meter>", description: "Forecast the next 24 h and plan now", tool: "run_model", args: ["meter"] },
   { name: "plan", usage: "/plan <meter>", description: "Explain the latest forecast and plan", tool: "explain_plan", args: ["meter"] },
   { name: "goal", usage: "/goal <meter> <n> kW", description: "Set a meter's peak limit", tool: "set_goal", args: ["meter", "limit"] },
@@ -37,20 +51,23 @@ export const COMMANDS: Command[] = [
   { name: "help", usage: "/help", description: "What the chat understands", args: [] },
 ];
 
-const METRICS = ["power", "energy", "voltage", "current", "power factor", "thd"];
+const METRICS = ["power", "energy", "cost", "voltage", "current", "power factor", "thd"];
 const WINDOWS = ["last hour", "last 24h", "last 7d", "last 30d", "this month", "this year"];
+const PERIODS = ["today", "yesterday", "this week", "last week", "this month", "last month", "this year", "last year"];
 const CHART_TYPES = ["as line", "as area", "as bar", "as stacked", "as heatmap"];
 const VOCABULARY: Record<ArgKind, (meters: string[]) => string[]> = {
   metric: () => METRICS,
   meter: (meters) => meters,
   window: () => WINDOWS,
+  period: () => PERIODS,
   chartType: () => CHART_TYPES,
   limit: () => ["5 kW"],
 };
 const PRESENT: Record<ArgKind, (text: string, meters: string[]) => boolean> = {
-  metric: (text) => /\b(power|energy|voltage|current|thd|pf|watts?|kwh)\b/.test(text),
+  metric: (text) => /\b(power|energy|cost|voltage|current|thd|pf|watts?|kwh)\b/.test(text),
   meter: (text, meters) => meters.some((m) => text.includes(m.toLowerCase())) || /\b(site|device|meter)-\d+\b/.test(text),
   window: (text) => /\b(last|this|past|today)\b/.test(text),
+  period: (text) => /\b(last|this|today|yesterday)\b/.test(text),
   chartType: (text) => /\bas \w+/.test(text),
   limit: (text) => /\d\s*kw/.test(text),
 };
@@ -109,5 +126,11 @@ export function permissionOf(
 /** Examples for an empty conversation. */
 export function examples(meters: string[]): string[] {
   const meter = meters[0] ?? "the site";
-  return [`/chart power ${meter} last 7d as line`, "show the site's power for the last week", `/summary ${meter} last 30d`, "/help"];
+  return [
+    `/chart power ${meter} last 7d as line`,
+    "show the site's power for the last week",
+    `what did ${meter} cost last month?`,
+    "which device costs the most this week?",
+    "/help",
+  ];
 }

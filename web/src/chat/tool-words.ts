@@ -3,6 +3,8 @@ import type { ToolCallRecord } from "../api/chat";
 const TOOL_LABELS: Record<string, string> = {
   list_meters: "List meters",
   summarize_usage: "Summarize usage",
+  summarize_cost: "Summarize cost",
+  rank_device_costs: "Rank devices by cost",
   query_series: "Read a series",
   list_tabs: "List tabs",
   create_tab: "Create a tab",

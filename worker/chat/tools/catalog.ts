@@ -1,8 +1,20 @@
 import { z } from "zod";
 import { ChartSpec, Metric, RELATIVE_WINDOWS } from "../../charts/chart-spec-contract";
+import { SummaryPeriod } from "../../costs/contract";
 import type { ChatTool, ToolRisk } from "../contract";
 
 const Window = z.enum(RELATIVE_WINDOWS).describe("a relative window: last_hour, last_24h, last_7d, last_30d, this_month, this_year");
+
+/** Which calendar period a cost question is about, in the meter's own calendar. */
+const CostPeriod = {
+  meter: z.string().trim().min(1).max(200).describe("the meter's id, or its name (any case)"),
+  period: SummaryPeriod.default("month").describe("a calendar period in the meter's time zone: day, week (from Monday), month or year"),
+  which: z.enum(["this", "last"]).default("this").describe("this: the period in progress, so far; last: the one before it"),
+  at: z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })])
+    .optional()
+    .describe("instead of `which`: any date inside the period wanted, e.g. 2026-03-14 for March 2026 with period month"),
+};
 
 /**
  * What each chat command is: its description, risk and input schema. Kept apart from what the
@@ -19,6 +31,18 @@ export const TOOL_CATALOG = {
     description: "Energy, peak, base load, power factor and THD of a meter over a window, with the split across its device sub-meters.",
     risk: "read",
     input: z.object({ meterId: z.uuid(), window: Window.default("last_7d") }).strict(),
+  },
+  summarize_cost: {
+    description:
+      "What a meter used and cost over a calendar period in its tariff's currency, against the period before (change in %; a period in progress against the same part of the one before), with the standing charge apart and the split across its device meters.",
+    risk: "read",
+    input: z.object(CostPeriod).strict(),
+  },
+  rank_device_costs: {
+    description:
+      "A site meter's device meters ranked by cost over a calendar period (dearest first), each with its energy, plus the untracked use (the site minus its devices).",
+    risk: "read",
+    input: z.object(CostPeriod).strict(),
   },
   query_series: {
     description: "Time series of meters for one metric over a window, in at most `points` buckets (avg/min/max/sum per bucket).",

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { chartTools } from "../../charts/tools";
+import { costTools } from "../../costs/tools";
 import type { Env } from "../../env";
 import { meterTools } from "../../meters/tools";
 import { runTools } from "../../runs/tools";
@@ -20,6 +21,7 @@ const CATALOG_ORDER: string[] = Object.keys(TOOL_CATALOG);
 export const TOOLS: readonly ToolDefinition<z.ZodType>[] = [
   ...meterTools,
   ...seriesTools,
+  ...costTools,
   ...tabTools,
   ...chartTools,
   ...shareTools,
