@@ -43,6 +43,30 @@ export const TimeWindow = z.discriminatedUnion("kind", [
 ]);
 export type TimeWindow = z.infer<typeof TimeWindow>;
 
+/**
+ * The calendar period a breakdown chart sums over (the query of GET /api/meters/{id}/summary):
+ * the one its window is closest to, so the web app and a public share show the same figures. A
+ * custom range names its period by its length and its middle (`at`).
+ */
+export function breakdownPeriodOf(window: TimeWindow): { period: "day" | "week" | "month" | "year"; at?: string } {
+  if (window.kind === "relative") {
+    const periods = {
+      last_hour: "day",
+      last_24h: "day",
+      last_7d: "week",
+      last_30d: "month",
+      this_month: "month",
+      this_year: "year",
+    } as const;
+    return { period: periods[window.preset] };
+  }
+  const from = Date.parse(window.from);
+  const to = Date.parse(window.to);
+  const days = (to - from) / 86_400_000;
+  const period = days <= 1.5 ? "day" : days <= 8 ? "week" : days <= 45 ? "month" : "year";
+  return { period, at: new Date((from + to) / 2).toISOString() };
+}
+
 /** Bucket widths the series API can aggregate into; day, week and month follow the meter's calendar. */
 export const BUCKET_NAMES = ["1m", "5m", "15m", "30m", "1h", "3h", "6h", "12h", "1d", "1w", "1mo"] as const;
 export type BucketName = (typeof BUCKET_NAMES)[number];

@@ -25,7 +25,11 @@ export interface MeterTariff {
  * The tariff that applies to a meter: its own, else (for a device meter) its site's, else the
  * flat default the planner also assumes. An imported tariff that is gone counts as none.
  */
-export async function meterTariff(db: Database, ownerId: string, meter: Pick<MeterRow, "tariff" | "parentId" | "timezone">): Promise<MeterTariff> {
+export async function meterTariff(
+  db: Database,
+  ownerId: string,
+  meter: Pick<MeterRow, "tariff" | "parentId" | "timezone">,
+): Promise<MeterTariff> {
   const own = meter.tariff ? await resolveSetting(db, ownerId, meter.tariff, meter.timezone) : null;
   if (own) return { ...own, source: "meter" };
   if (meter.parentId) {
@@ -46,7 +50,13 @@ async function resolveSetting(
     const imported = await getTariffPrices(db, ownerId, setting.tariffId);
     if (!imported) return null;
     return {
-      tariff: { kind: "slots", start: imported.startsAt.getTime(), slotMinutes: imported.slotMinutes, prices: imported.prices, currency: imported.currency },
+      tariff: {
+        kind: "slots",
+        start: imported.startsAt.getTime(),
+        slotMinutes: imported.slotMinutes,
+        prices: imported.prices,
+        currency: imported.currency,
+      },
       currency: imported.currency,
       standingChargePerDay: imported.standingChargePerDay ?? 0,
     };

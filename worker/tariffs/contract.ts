@@ -52,7 +52,11 @@ export type CreateTariffQuery = z.infer<typeof CreateTariffQuery>;
 export const ReplacePricesQuery = CreateTariffQuery.pick({ unit: true }).meta({ id: "ReplacePricesQuery" });
 
 export const UpdateTariffBody = z
-  .object({ name: TariffName.optional(), currency: Currency.optional(), standingChargePerDay: z.number().min(0).max(100).nullable().optional() })
+  .object({
+    name: TariffName.optional(),
+    currency: Currency.optional(),
+    standingChargePerDay: z.number().min(0).max(100).nullable().optional(),
+  })
   .strict()
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: "give at least one of name, currency, standingChargePerDay" })
   .meta({ id: "UpdateTariffBody" });

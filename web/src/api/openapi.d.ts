@@ -1916,12 +1916,14 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                     from?: string;
                     to?: string;
                     window?: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
                     points?: number;
                     bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    compare?: "previous_period" | "previous_year";
+                    untracked?: string;
                 };
                 header?: never;
                 path: {
@@ -1988,12 +1990,14 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                    metric?: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                     from?: string;
                     to?: string;
                     window?: "last_hour" | "last_24h" | "last_7d" | "last_30d" | "this_month" | "this_year";
                     points?: number;
                     bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    compare?: "previous_period" | "previous_year";
+                    untracked?: string;
                     meterIds: string;
                 };
                 header?: never;
@@ -3801,7 +3805,7 @@ export interface components {
             spec: {
                 meterIds: string[];
                 /** @enum {string} */
-                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                 /**
                  * @default avg
                  * @enum {string}
@@ -3811,7 +3815,7 @@ export interface components {
                  * @default line
                  * @enum {string}
                  */
-                chartType: "line" | "area" | "bar" | "stacked" | "heatmap";
+                chartType: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                 window: {
                     /** @enum {string} */
                     kind: "relative";
@@ -3830,6 +3834,18 @@ export interface components {
                  * @enum {string}
                  */
                 bucket: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                compare: "previous_period" | "previous_year" | null;
+                /** @default false */
+                untracked: boolean;
+                /**
+                 * @default bars
+                 * @enum {string}
+                 */
+                breakdownStyle: "bars" | "sankey";
             };
             layout: {
                 x: number;
@@ -3861,7 +3877,7 @@ export interface components {
             spec: {
                 meterIds: string[];
                 /** @enum {string} */
-                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                 /**
                  * @default avg
                  * @enum {string}
@@ -3871,7 +3887,7 @@ export interface components {
                  * @default line
                  * @enum {string}
                  */
-                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap";
+                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                 window: {
                     /** @enum {string} */
                     kind: "relative";
@@ -3890,6 +3906,18 @@ export interface components {
                  * @enum {string}
                  */
                 bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                compare?: "previous_period" | "previous_year" | null;
+                /** @default false */
+                untracked?: boolean;
+                /**
+                 * @default bars
+                 * @enum {string}
+                 */
+                breakdownStyle?: "bars" | "sankey";
             };
             layout?: {
                 x: number;
@@ -3903,7 +3931,7 @@ export interface components {
             spec?: {
                 meterIds: string[];
                 /** @enum {string} */
-                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                 /**
                  * @default avg
                  * @enum {string}
@@ -3913,7 +3941,7 @@ export interface components {
                  * @default line
                  * @enum {string}
                  */
-                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap";
+                chartType?: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                 window: {
                     /** @enum {string} */
                     kind: "relative";
@@ -3932,6 +3960,18 @@ export interface components {
                  * @enum {string}
                  */
                 bucket?: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default null
+                 * @enum {string|null}
+                 */
+                compare?: "previous_period" | "previous_year" | null;
+                /** @default false */
+                untracked?: boolean;
+                /**
+                 * @default bars
+                 * @enum {string}
+                 */
+                breakdownStyle?: "bars" | "sankey";
             };
             layout?: {
                 x: number;
@@ -3960,6 +4000,7 @@ export interface components {
                 kind: "flat";
                 price: number;
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "tou";
@@ -3971,11 +4012,18 @@ export interface components {
                     days?: number[];
                 }[];
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "preset";
                 /** @enum {string} */
                 name: "london-dynamic-2013";
+                standingChargePerDay?: number;
+            } | {
+                /** @enum {string} */
+                kind: "imported";
+                /** Format: uuid */
+                tariffId: string;
             } | null;
             assets: {
                 battery?: {
@@ -4011,6 +4059,7 @@ export interface components {
                 kind: "flat";
                 price: number;
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "tou";
@@ -4022,11 +4071,18 @@ export interface components {
                     days?: number[];
                 }[];
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "preset";
                 /** @enum {string} */
                 name: "london-dynamic-2013";
+                standingChargePerDay?: number;
+            } | {
+                /** @enum {string} */
+                kind: "imported";
+                /** Format: uuid */
+                tariffId: string;
             } | null;
             assets: {
                 battery?: {
@@ -4073,6 +4129,7 @@ export interface components {
                 kind: "flat";
                 price: number;
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "tou";
@@ -4084,11 +4141,18 @@ export interface components {
                     days?: number[];
                 }[];
                 currency?: string;
+                standingChargePerDay?: number;
             } | {
                 /** @enum {string} */
                 kind: "preset";
                 /** @enum {string} */
                 name: "london-dynamic-2013";
+                standingChargePerDay?: number;
+            } | {
+                /** @enum {string} */
+                kind: "imported";
+                /** Format: uuid */
+                tariffId: string;
             } | null;
             assets?: {
                 battery?: {
@@ -4230,21 +4294,45 @@ export interface components {
             to: string;
             /** @enum {string} */
             bucket: "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+            /**
+             * @default meter
+             * @enum {string}
+             */
+            part: "meter" | "untracked";
             points: {
                 t: string;
-                avg: number;
-                min: number;
-                max: number;
-                sum: number;
+                avg: number | null;
+                min: number | null;
+                max: number | null;
+                sum: number | null;
                 count: number;
+                covered?: number;
+                note?: string;
             }[];
+            compare?: {
+                /** @enum {string} */
+                kind: "previous_period" | "previous_year";
+                from: string;
+                to: string;
+                points: {
+                    t: string;
+                    avg: number | null;
+                    min: number | null;
+                    max: number | null;
+                    sum: number | null;
+                    count: number;
+                    covered?: number;
+                    note?: string;
+                }[];
+                changePct: number | null;
+            };
             /** @enum {string} */
-            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
             unit: string;
         };
         SeriesSet: {
             /** @enum {string} */
-            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+            metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
             unit: string;
             series: {
                 /** Format: uuid */
@@ -4255,14 +4343,38 @@ export interface components {
                 to: string;
                 /** @enum {string} */
                 bucket: "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                /**
+                 * @default meter
+                 * @enum {string}
+                 */
+                part: "meter" | "untracked";
                 points: {
                     t: string;
-                    avg: number;
-                    min: number;
-                    max: number;
-                    sum: number;
+                    avg: number | null;
+                    min: number | null;
+                    max: number | null;
+                    sum: number | null;
                     count: number;
+                    covered?: number;
+                    note?: string;
                 }[];
+                compare?: {
+                    /** @enum {string} */
+                    kind: "previous_period" | "previous_year";
+                    from: string;
+                    to: string;
+                    points: {
+                        t: string;
+                        avg: number | null;
+                        min: number | null;
+                        max: number | null;
+                        sum: number | null;
+                        count: number;
+                        covered?: number;
+                        note?: string;
+                    }[];
+                    changePct: number | null;
+                };
             }[];
         };
         UsageSummary: {
@@ -4547,7 +4659,7 @@ export interface components {
                 title: string;
                 spec: {
                     /** @enum {string} */
-                    metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct";
+                    metric: "power_w" | "energy_wh" | "voltage_v" | "current_a" | "power_factor" | "thd_pct" | "cost";
                     /**
                      * @default avg
                      * @enum {string}
@@ -4557,7 +4669,7 @@ export interface components {
                      * @default line
                      * @enum {string}
                      */
-                    chartType: "line" | "area" | "bar" | "stacked" | "heatmap";
+                    chartType: "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
                     window: {
                         /** @enum {string} */
                         kind: "relative";
@@ -4576,6 +4688,18 @@ export interface components {
                      * @enum {string}
                      */
                     bucket: "auto" | "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    /**
+                     * @default null
+                     * @enum {string|null}
+                     */
+                    compare: "previous_period" | "previous_year" | null;
+                    /** @default false */
+                    untracked: boolean;
+                    /**
+                     * @default bars
+                     * @enum {string}
+                     */
+                    breakdownStyle: "bars" | "sankey";
                 };
                 layout: {
                     x: number;
@@ -4591,14 +4715,38 @@ export interface components {
                     to: string;
                     /** @enum {string} */
                     bucket: "1m" | "5m" | "15m" | "30m" | "1h" | "3h" | "6h" | "12h" | "1d" | "1w" | "1mo";
+                    /**
+                     * @default meter
+                     * @enum {string}
+                     */
+                    part: "meter" | "untracked";
                     points: {
                         t: string;
-                        avg: number;
-                        min: number;
-                        max: number;
-                        sum: number;
+                        avg: number | null;
+                        min: number | null;
+                        max: number | null;
+                        sum: number | null;
                         count: number;
+                        covered?: number;
+                        note?: string;
                     }[];
+                    compare?: {
+                        /** @enum {string} */
+                        kind: "previous_period" | "previous_year";
+                        from: string;
+                        to: string;
+                        points: {
+                            t: string;
+                            avg: number | null;
+                            min: number | null;
+                            max: number | null;
+                            sum: number | null;
+                            count: number;
+                            covered?: number;
+                            note?: string;
+                        }[];
+                        changePct: number | null;
+                    };
                 }[];
             }[];
         };

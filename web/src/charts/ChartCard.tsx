@@ -3,9 +3,11 @@ import { RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/charts/chart-
 import type { Chart, Tab } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { Menu, type MenuItem } from "../ui/Menu";
-import { ChartPlot, type PlotHandle } from "./ChartPlot";
+import type { PlotHandle } from "./ChartPlot";
+import { ChartView } from "./ChartView";
 import { canOverlayRun } from "./chart-data";
 import { downloadText, fileSafe } from "./download";
+import { BREAKDOWN_PERIODS } from "./money";
 import { useOverlaySetting } from "./overlay-setting";
 import { WINDOW_LABELS, windowLabel } from "./window-labels";
 
@@ -68,7 +70,11 @@ export function ChartCard({
         if (csv) downloadText(`${fileSafe(chart.title)}.csv`, csv);
       },
     },
-    { label: "Download PNG", onSelect: () => void plot.current?.png(fileSafe(chart.title)) },
+    {
+      label: "Download PNG",
+      onSelect: () => void plot.current?.png?.(fileSafe(chart.title)),
+      disabledReason: chart.spec.chartType === "summary" ? "stat cards: export CSV instead" : undefined,
+    },
     "separator",
     { label: "Delete", danger: true, onSelect: () => actions.remove(chart) },
   ];
@@ -95,26 +101,48 @@ export function ChartCard({
           </button>
         )}
         <h3 title={chart.title}>{chart.title}</h3>
-        <select
-          className="chip"
-          aria-label={`Time window of ${chart.title}`}
-          value={window.kind === "relative" ? window.preset : "custom"}
-          onChange={(e) =>
-            e.target.value === "custom"
-              ? actions.edit(chart)
-              : actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset })
-          }
-        >
-          {RELATIVE_WINDOWS.map((preset) => (
-            <option key={preset} value={preset}>
-              {WINDOW_LABELS[preset]}
-            </option>
-          ))}
-          <option value="custom">{window.kind === "absolute" ? windowLabel(window) : "Custom range…"}</option>
-        </select>
+        {chart.spec.chartType === "breakdown" ? (
+          <select
+            className="chip"
+            aria-label={`Period of ${chart.title}`}
+            value={window.kind === "relative" ? window.preset : "custom"}
+            onChange={(e) => actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset })}
+          >
+            {BREAKDOWN_PERIODS.map(({ preset, label }) => (
+              <option key={preset} value={preset}>
+                {label}
+              </option>
+            ))}
+            {!BREAKDOWN_PERIODS.some((p) => window.kind === "relative" && p.preset === window.preset) && (
+              <option value={window.kind === "relative" ? window.preset : "custom"} disabled>
+                {windowLabel(window)}
+              </option>
+            )}
+          </select>
+        ) : (
+          chart.spec.chartType !== "summary" && (
+            <select
+              className="chip"
+              aria-label={`Time window of ${chart.title}`}
+              value={window.kind === "relative" ? window.preset : "custom"}
+              onChange={(e) =>
+                e.target.value === "custom"
+                  ? actions.edit(chart)
+                  : actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset })
+              }
+            >
+              {RELATIVE_WINDOWS.map((preset) => (
+                <option key={preset} value={preset}>
+                  {WINDOW_LABELS[preset]}
+                </option>
+              ))}
+              <option value="custom">{window.kind === "absolute" ? windowLabel(window) : "Custom range…"}</option>
+            </select>
+          )
+        )}
         <Menu label={`Actions for ${chart.title}`} items={items} />
       </header>
-      <ChartPlot spec={chart.spec} overlay={overlay && overlayPossible} live={live} handle={plot} />
+      <ChartView spec={chart.spec} overlay={overlay && overlayPossible} live={live} handle={plot} />
       <footer className="chart-foot muted">
         <span>{provenance(chart)}</span>
         {overlay && overlayPossible && <span>Forecast & plan: latest model run</span>}
