@@ -257,25 +257,8 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
   const home = await api<{ id: string }>("POST", "/api/tabs", token, { title: "Home" });
   await api("POST", "/api/tabs", token, { title: "London" }).then(async (london) => {
     const londonId = (london.body as { id: string }).id;
+    // Created after the first charts (lists keep creation order) but laid out above them.
     const charts: { tabId: string; title: string; spec: Partial<ChartSpec>; layout: { x: number; y: number; w: number; h: number } }[] = [
-      {
-        tabId: home.body.id,
-        title: "What the house costs",
-        spec: { meterIds: [id("sceaux")], metric: "cost", chartType: "summary", window: { kind: "relative", preset: "this_month" } },
-        layout: { x: 0, y: 0, w: 7, h: 6 },
-      },
-      {
-        tabId: home.body.id,
-        title: "Where the money goes",
-        spec: {
-          meterIds: [id("sceaux")],
-          metric: "cost",
-          chartType: "breakdown",
-          breakdownStyle: "bars",
-          window: { kind: "relative", preset: "this_month" },
-        },
-        layout: { x: 7, y: 0, w: 5, h: 6 },
-      },
       {
         tabId: home.body.id,
         title: "Sceaux house: power",
@@ -298,6 +281,24 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
           window: { kind: "relative", preset: "last_7d" },
         },
         layout: { x: 0, y: 14, w: 12, h: 8 },
+      },
+      {
+        tabId: home.body.id,
+        title: "What the house costs",
+        spec: { meterIds: [id("sceaux")], metric: "cost", chartType: "summary", window: { kind: "relative", preset: "this_month" } },
+        layout: { x: 0, y: 0, w: 7, h: 6 },
+      },
+      {
+        tabId: home.body.id,
+        title: "Where the money goes",
+        spec: {
+          meterIds: [id("sceaux")],
+          metric: "cost",
+          chartType: "breakdown",
+          breakdownStyle: "bars",
+          window: { kind: "relative", preset: "this_month" },
+        },
+        layout: { x: 7, y: 0, w: 5, h: 6 },
       },
       {
         tabId: londonId,
