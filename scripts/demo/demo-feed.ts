@@ -263,13 +263,13 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
         tabId: home.body.id,
         title: "Sceaux house: power",
         spec: { meterIds: [id("sceaux")], metric: "power_w", chartType: "line", window: { kind: "relative", preset: "last_24h" } },
-        layout: { x: 0, y: 6, w: 8, h: 8 },
+        layout: { x: 0, y: 5, w: 8, h: 8 },
       },
       {
         tabId: home.body.id,
         title: "Voltage",
         spec: { meterIds: [id("sceaux")], metric: "voltage_v", chartType: "line", window: { kind: "relative", preset: "last_24h" } },
-        layout: { x: 8, y: 6, w: 4, h: 8 },
+        layout: { x: 8, y: 5, w: 4, h: 8 },
       },
       {
         tabId: home.body.id,
@@ -280,13 +280,13 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
           chartType: "stacked",
           window: { kind: "relative", preset: "last_7d" },
         },
-        layout: { x: 0, y: 14, w: 12, h: 8 },
+        layout: { x: 0, y: 13, w: 12, h: 8 },
       },
       {
         tabId: home.body.id,
         title: "What the house costs",
         spec: { meterIds: [id("sceaux")], metric: "cost", chartType: "summary", window: { kind: "relative", preset: "this_month" } },
-        layout: { x: 0, y: 0, w: 7, h: 6 },
+        layout: { x: 0, y: 0, w: 7, h: 5 },
       },
       {
         tabId: home.body.id,
@@ -298,7 +298,7 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
           breakdownStyle: "bars",
           window: { kind: "relative", preset: "this_month" },
         },
-        layout: { x: 7, y: 0, w: 5, h: 6 },
+        layout: { x: 7, y: 0, w: 5, h: 5 },
       },
       {
         tabId: londonId,

@@ -7,7 +7,7 @@ import { useTheme } from "../theme";
 import type { PlotHandle } from "./ChartPlot";
 import { PALETTE } from "./chart-data";
 import { useLiveVersion } from "./live-refresh";
-import { formatEnergy, formatMoney, PERIOD_LABELS } from "./money";
+import { currencyTicks, formatEnergy, formatMoney, PERIOD_LABELS } from "./money";
 
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 
@@ -17,7 +17,6 @@ interface Part {
   name: string;
   value: number;
   color: string;
-  untracked: boolean;
 }
 
 /**
@@ -29,7 +28,7 @@ export function breakdownParts(summary: MeterSummary, metric: Metric) {
   const inCost = metric === "cost" && costs.every((c) => c !== null);
   const pick = (energyKwh: number, cost: number | null) => (inCost ? cost! : energyKwh);
   const devices = summary.byDevice
-    .map((d, i) => ({ name: d.name, value: pick(d.energyKwh, d.cost), color: PALETTE[i % (PALETTE.length - 1)], untracked: false }))
+    .map((d, i) => ({ name: d.name, value: pick(d.energyKwh, d.cost), color: PALETTE[i % (PALETTE.length - 1)] }))
     .sort((a, b) => b.value - a.value);
   const parts: Part[] = summary.untracked
     ? [
@@ -97,7 +96,7 @@ export function BreakdownView({ summary, metric, style }: { summary: MeterSummar
                 orientation: "h",
                 x: parts.map((p) => p.value),
                 y: parts.map((p) => p.name),
-                marker: { color: parts.map((p) => p.color), pattern: { shape: parts.map((p) => (p.untracked ? "/" : "")), size: 6 } },
+                marker: { color: parts.map((p) => p.color) },
                 text: labels,
                 textposition: "auto",
                 insidetextanchor: "end",
@@ -120,7 +119,7 @@ export function BreakdownView({ summary, metric, style }: { summary: MeterSummar
             zerolinecolor: color("--border"),
             automargin: true,
             fixedrange: true,
-            ...(inCost ? { tickformat: ",.2f" } : { ticksuffix: " kWh" }),
+            ...(inCost ? currencyTicks(summary.currency) : { ticksuffix: " kWh" }),
           },
           yaxis: { automargin: true, autorange: "reversed", fixedrange: true, tickfont: { color: color("--text"), size: 12 } },
           bargap: 0.3,

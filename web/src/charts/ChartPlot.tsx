@@ -17,6 +17,7 @@ import {
   zonedInstant,
 } from "./chart-data";
 import { useLiveVersion } from "./live-refresh";
+import { currencyTicks } from "./money";
 import { windowLabel } from "./window-labels";
 
 /** Loaded on first use, so the first screen does not wait for Plotly. */
@@ -134,7 +135,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
             automargin: true,
             title: { text: heatmap ? "Hour" : axisTitle },
             rangemode: spec.metric === "voltage_v" ? "normal" : "tozero",
-            ...(spec.metric === "cost" ? { tickformat: ",.2f" } : {}),
+            ...(spec.metric === "cost" && !heatmap ? currencyTicks(data.unit) : {}),
             fixedrange: !heatmap,
           },
           barmode: "group",

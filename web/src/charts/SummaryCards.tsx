@@ -55,7 +55,7 @@ function StatCard({ summary, metric }: { summary: MeterSummary; metric: Metric }
           .filter(Boolean)
           .join(" · ")}
       </p>
-      {peak && <p className="stat-detail muted">{peak}</p>}
+      {peak && <p className="stat-detail stat-peak muted">{peak}</p>}
       {metric === "cost" && summary.cost === null && summary.costNote && (
         <p className="stat-detail warning" title={summary.costNote}>
           No cost: {summary.costNote}

@@ -69,3 +69,9 @@ export function changePct(now: number | null, before: number | null): number | n
   if (now === null || before === null || before === 0) return null;
   return ((now - before) / Math.abs(before)) * 100;
 }
+
+/** Plotly axis ticks in a currency: "£2", "£0.50" or "2 €", as the locale writes it. */
+export function currencyTicks(currency: string): { tickprefix?: string; ticksuffix?: string } {
+  const symbol = currencySymbol(currency);
+  return symbolFirst(currency) ? { tickprefix: symbol } : { ticksuffix: ` ${symbol}` };
+}
