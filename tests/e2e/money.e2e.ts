@@ -112,7 +112,7 @@ describe("what energy costs", () => {
     await dialog.getByLabel("Show untracked use").check();
     await dialog.getByLabel("Resolution").selectOption("1d");
     await dialog.getByRole("button", { name: "Add to tab" }).click();
-    const chart = card("Sceaux house: cost vs before");
+    const chart = card("Sceaux house: cost vs previous period");
     await chart.locator(".legendtext", { hasText: "previous period" }).waitFor();
     await chart.locator(".legendtext", { hasText: "untracked" }).waitFor();
     await chart.locator(".ytitle", { hasText: "Cost (€)" }).waitFor();

@@ -85,7 +85,7 @@ export function suggestedTitle(spec: SpecInput, meters: Meter[]): string {
       : spec.chartType === "breakdown"
         ? `${metric} by device`
         : spec.compare
-          ? `${metric} vs ${spec.compare === "previous_year" ? "last year" : "before"}`
+          ? `${metric} vs ${spec.compare === "previous_year" ? "last year" : "previous period"}`
           : metric;
   if (names.length === 0) return `${what[0].toUpperCase()}${what.slice(1)}`;
   return `${names.length <= 2 ? names.join(" & ") : `${names.length} meters`}: ${what}`;

@@ -31,10 +31,7 @@ export function breakdownParts(summary: MeterSummary, metric: Metric) {
     .map((d, i) => ({ name: d.name, value: pick(d.energyKwh, d.cost), color: PALETTE[i % (PALETTE.length - 1)] }))
     .sort((a, b) => b.value - a.value);
   const parts: Part[] = summary.untracked
-    ? [
-        ...devices,
-        { name: "Untracked", value: pick(summary.untracked.energyKwh, summary.untracked.cost), color: UNTRACKED_COLOR, untracked: true },
-      ]
+    ? [...devices, { name: "Untracked", value: pick(summary.untracked.energyKwh, summary.untracked.cost), color: UNTRACKED_COLOR }]
     : devices;
   const total = pick(summary.energyKwh, summary.cost);
   const format = (value: number) => (inCost ? formatMoney(value, summary.currency) : formatEnergy(value));
@@ -47,9 +44,19 @@ function shareText(value: number, total: number): string {
 }
 
 /** A breakdown from a summary already at hand: bars per device, or a Sankey from the site to its devices. */
-export function BreakdownView({ summary, metric, style }: { summary: MeterSummary; metric: Metric; style: ChartSpec["breakdownStyle"] }) {
+export function BreakdownView({
+  summary,
+  metric,
+  style,
+  theme,
+}: {
+  summary: MeterSummary;
+  metric: Metric;
+  style: ChartSpec["breakdownStyle"];
+  /** The colours are read from the page's CSS: a new theme redraws. */
+  theme: "light" | "dark";
+}) {
   const plotRef = useRef<HTMLDivElement>(null);
-  const theme = useTheme();
   const { parts, total, format, inCost, fallbackNote } = breakdownParts(summary, metric);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the summary object and theme are the triggers; parts derive from them.
@@ -199,6 +206,7 @@ export function BreakdownChart({ spec, live = null, handle }: { spec: ChartSpec;
   const query = breakdownPeriodOf(spec.window);
   const queryKey = JSON.stringify(query);
   const container = useRef<HTMLDivElement>(null);
+  const theme = useTheme();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: queryKey stands for query (made anew each render); version is the live refresh trigger.
   useEffect(() => {
@@ -228,7 +236,7 @@ export function BreakdownChart({ spec, live = null, handle }: { spec: ChartSpec;
 
   return (
     <div className="chart-body breakdown-body" ref={container}>
-      {summary && <BreakdownView summary={summary} metric={spec.metric} style={spec.breakdownStyle} />}
+      {summary && <BreakdownView summary={summary} metric={spec.metric} style={spec.breakdownStyle} theme={theme} />}
       {!summary && !error && <div className="chart-overlay muted">Loading…</div>}
       {error && (
         <div className="chart-overlay error" role="alert">
