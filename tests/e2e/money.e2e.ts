@@ -42,7 +42,7 @@ describe("what energy costs", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("tab", { name: "Home", selected: true }).waitFor();
     const summary = card("What the house costs");
-    await summary.getByRole("region", { name: "This month" }).waitFor();
+    await summary.getByRole("region", { name: "This month", exact: true }).waitFor();
     expect(await summary.textContent()).toMatch(EUROS);
     await chartsDrawn(page, 4);
     const breakdown = await card("Where the money goes").textContent();
@@ -61,13 +61,13 @@ describe("what energy costs", () => {
     await dialog.getByLabel("Summary cards").check();
     await expect.poll(() => dialog.getByLabel("Metric").inputValue()).toBe("cost");
     const preview = dialog.getByRole("region", { name: "Preview" });
-    for (const period of ["Today", "This week", "This month"]) await preview.getByRole("region", { name: period }).waitFor();
+    for (const period of ["Today", "This week", "This month"]) await preview.getByRole("region", { name: period, exact: true }).waitFor();
     expect(await preview.textContent()).toMatch(EUROS);
     await screenshot(page, "money-builder-summary");
     await dialog.getByRole("button", { name: "Add to tab" }).click();
 
     const summary = card("Sceaux house: cost summary");
-    await summary.getByRole("region", { name: "Today" }).waitFor();
+    await summary.getByRole("region", { name: "Today", exact: true }).waitFor();
     const text = (await summary.textContent())!;
     expect(text).toMatch(EUROS);
     expect(text).toMatch(/vs yesterday/);
@@ -77,7 +77,7 @@ describe("what energy costs", () => {
   it("adds a cost breakdown by device, as bars and as a Sankey", async () => {
     let dialog = await openBuilder();
     await dialog.getByLabel("Breakdown by device").check();
-    await dialog.getByLabel("This month").check();
+    await dialog.getByLabel("This month", { exact: true }).check();
     await chartsDrawn(page, 1);
     const preview = dialog.getByRole("region", { name: "Preview" });
     await expect.poll(() => preview.textContent()).toContain("Untracked");
@@ -93,7 +93,7 @@ describe("what energy costs", () => {
     dialog = await openBuilder();
     await dialog.getByLabel("Breakdown by device").check();
     await dialog.getByLabel("Sankey (site → devices)").check();
-    await dialog.getByLabel("This week").check();
+    await dialog.getByLabel("This week", { exact: true }).check();
     await dialog.getByLabel("Title").fill("This week's money, device by device");
     await dialog.getByRole("button", { name: "Add to tab" }).click();
     const sankey = card("This week's money, device by device");
@@ -125,7 +125,7 @@ describe("what energy costs", () => {
     const darkPage = await dark.newPage();
     await darkPage.goto(stack.baseUrl);
     await darkPage.getByRole("tab", { name: "Money", selected: true }).waitFor();
-    await card("Sceaux house: cost summary", darkPage).getByRole("region", { name: "Today" }).waitFor();
+    await card("Sceaux house: cost summary", darkPage).getByRole("region", { name: "Today", exact: true }).waitFor();
     await chartsDrawn(darkPage, 3);
     await screenshot(darkPage, "money-tab-dark");
     await dark.close();
@@ -133,7 +133,7 @@ describe("what energy costs", () => {
     const phone = await darkPhoneLike(browser, context, stack.baseUrl);
     const small = await phone.newPage();
     await small.goto(stack.baseUrl);
-    await card("Sceaux house: cost summary", small).getByRole("region", { name: "Today" }).waitFor();
+    await card("Sceaux house: cost summary", small).getByRole("region", { name: "Today", exact: true }).waitFor();
     await chartsDrawn(small, 3);
     const overflow = await small.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
@@ -164,7 +164,7 @@ describe("what energy costs", () => {
     const publicPage = await viewer.newPage();
     await publicPage.goto(url);
     await publicPage.getByRole("heading", { name: "Money" }).waitFor();
-    await publicPage.getByRole("region", { name: "This month" }).first().waitFor();
+    await publicPage.getByRole("region", { name: "This month", exact: true }).first().waitFor();
     await publicPage.locator(".sankey").first().waitFor();
     const text = (await publicPage.textContent("main"))!;
     expect(text).toMatch(EUROS);

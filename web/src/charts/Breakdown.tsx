@@ -90,7 +90,8 @@ export function BreakdownView({
                   target: parts.map((_, i) => i + 1),
                   // A Sankey cannot draw less than nothing: devices that measured more than the site leave untracked at 0.
                   value: parts.map((p) => Math.max(0, p.value)),
-                  color: parts.map((p) => `${p.color}55`),
+                  // Translucent enough to read the labels over, opaque enough to see on a dark card.
+                  color: parts.map((p) => `${p.color}${theme === "dark" ? "8c" : "55"}`),
                   customdata: parts.map((p, i) => `${p.name}: ${labels[i]}`),
                   hovertemplate: "%{customdata}<extra></extra>",
                 },

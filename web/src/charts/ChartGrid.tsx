@@ -44,7 +44,8 @@ export function ChartGrid({
     return (
       <div ref={containerRef} className="chart-stack">
         {ordered.map((chart) => (
-          <div key={chart.id} style={{ height: height(Math.max(chart.layout.h, 7)) }}>
+          // Stat cards take the height of their text; a plot needs a height to fill.
+          <div key={chart.id} style={{ height: chart.spec.chartType === "summary" ? undefined : height(Math.max(chart.layout.h, 7)) }}>
             {children(chart, false)}
           </div>
         ))}
