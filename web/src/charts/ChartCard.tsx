@@ -32,6 +32,52 @@ function provenance(chart: Chart): string {
   return chart.provenance ? `From chat session ${chart.provenance.sessionId.slice(0, 8)}` : "From a chat session";
 }
 
+/** The card's window, or a breakdown's calendar period; stat cards show fixed periods and have none. */
+function WindowChip({ chart, actions }: { chart: Chart; actions: ChartActions }) {
+  const { window, chartType } = chart.spec;
+  const current = window.kind === "relative" ? window.preset : "custom";
+  if (chartType === "summary") return null;
+  if (chartType === "breakdown") {
+    const known = BREAKDOWN_PERIODS.some((p) => p.preset === current);
+    return (
+      <select
+        className="chip"
+        aria-label={`Period of ${chart.title}`}
+        value={current}
+        onChange={(e) => actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset })}
+      >
+        {BREAKDOWN_PERIODS.map(({ preset, label }) => (
+          <option key={preset} value={preset}>
+            {label}
+          </option>
+        ))}
+        {!known && (
+          <option value={current} disabled>
+            {windowLabel(window)}
+          </option>
+        )}
+      </select>
+    );
+  }
+  return (
+    <select
+      className="chip"
+      aria-label={`Time window of ${chart.title}`}
+      value={current}
+      onChange={(e) =>
+        e.target.value === "custom" ? actions.edit(chart) : actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset })
+      }
+    >
+      {RELATIVE_WINDOWS.map((preset) => (
+        <option key={preset} value={preset}>
+          {WINDOW_LABELS[preset]}
+        </option>
+      ))}
+      <option value="custom">{window.kind === "absolute" ? windowLabel(window) : "Custom range…"}</option>
+    </select>
+  );
+}
+
 export function ChartCard({
   chart,
   tabs,
@@ -48,7 +94,6 @@ export function ChartCard({
   const plot = useRef<PlotHandle>(null);
   const [overlay, setOverlay] = useOverlaySetting(chart.id);
   const overlayPossible = canOverlayRun(chart.spec);
-  const { window } = chart.spec;
 
   const items: (MenuItem | "separator")[] = [
     { label: "Edit", onSelect: () => actions.edit(chart) },
@@ -101,45 +146,7 @@ export function ChartCard({
           </button>
         )}
         <h3 title={chart.title}>{chart.title}</h3>
-        {chart.spec.chartType === "breakdown" ? (
-          <select
-            className="chip"
-            aria-label={`Period of ${chart.title}`}
-            value={window.kind === "relative" ? window.preset : "custom"}
-            onChange={(e) => actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset })}
-          >
-            {BREAKDOWN_PERIODS.map(({ preset, label }) => (
-              <option key={preset} value={preset}>
-                {label}
-              </option>
-            ))}
-            {!BREAKDOWN_PERIODS.some((p) => window.kind === "relative" && p.preset === window.preset) && (
-              <option value={window.kind === "relative" ? window.preset : "custom"} disabled>
-                {windowLabel(window)}
-              </option>
-            )}
-          </select>
-        ) : (
-          chart.spec.chartType !== "summary" && (
-            <select
-              className="chip"
-              aria-label={`Time window of ${chart.title}`}
-              value={window.kind === "relative" ? window.preset : "custom"}
-              onChange={(e) =>
-                e.target.value === "custom"
-                  ? actions.edit(chart)
-                  : actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset })
-              }
-            >
-              {RELATIVE_WINDOWS.map((preset) => (
-                <option key={preset} value={preset}>
-                  {WINDOW_LABELS[preset]}
-                </option>
-              ))}
-              <option value="custom">{window.kind === "absolute" ? windowLabel(window) : "Custom range…"}</option>
-            </select>
-          )
-        )}
+        <WindowChip chart={chart} actions={actions} />
         <Menu label={`Actions for ${chart.title}`} items={items} />
       </header>
       <ChartView spec={chart.spec} overlay={overlay && overlayPossible} live={live} handle={plot} />
