@@ -16,6 +16,8 @@ function peakText(summary: MeterSummary): string | null {
     timeZone: summary.timezone,
     hour: "2-digit",
     minute: "2-digit",
+    // As the chart axes write times.
+    hourCycle: "h23",
     ...(summary.period.kind === "day" ? {} : summary.period.kind === "week" ? { weekday: "short" } : { day: "numeric", month: "short" }),
   }).format(new Date(summary.peakAt));
   return `Peak ${summary.peakKw.toLocaleString(undefined, { maximumFractionDigits: 1 })} kW · ${when}`;
