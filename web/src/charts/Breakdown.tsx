@@ -70,6 +70,9 @@ export function BreakdownView({
       const color = (name: string) => css.getPropertyValue(name).trim();
       const font = { color: color("--muted"), size: 11, family: "inherit" };
       const labels = parts.map((p) => `${format(p.value)} · ${shareText(p.value, total)}`);
+      const hovers = parts.map(
+        (p, i) => `${p.name}: ${labels[i]}${p.color === UNTRACKED_COLOR ? "<br>measured at the site, by none of its devices" : ""}`,
+      );
       const traces =
         style === "sankey"
           ? [
@@ -92,7 +95,7 @@ export function BreakdownView({
                   value: parts.map((p) => Math.max(0, p.value)),
                   // Translucent enough to read the labels over, opaque enough to see on a dark card.
                   color: parts.map((p) => `${p.color}${theme === "dark" ? "8c" : "55"}`),
-                  customdata: parts.map((p, i) => `${p.name}: ${labels[i]}`),
+                  customdata: hovers,
                   hovertemplate: "%{customdata}<extra></extra>",
                 },
                 textfont: { color: color("--text"), size: 12, family: "inherit" },
@@ -110,8 +113,8 @@ export function BreakdownView({
                 textposition: "outside",
                 textfont: { family: "inherit", size: 11, color: color("--text") },
                 cliponaxis: false,
-                customdata: labels,
-                hovertemplate: "%{y}: %{customdata}<extra></extra>",
+                customdata: hovers,
+                hovertemplate: "%{customdata}<extra></extra>",
               },
             ];
       await Plotly.react(
