@@ -17,6 +17,7 @@ interface Part {
   name: string;
   value: number;
   color: string;
+  untracked: boolean;
 }
 
 /**
@@ -28,10 +29,13 @@ export function breakdownParts(summary: MeterSummary, metric: Metric) {
   const inCost = metric === "cost" && costs.every((c) => c !== null);
   const pick = (energyKwh: number, cost: number | null) => (inCost ? cost! : energyKwh);
   const devices = summary.byDevice
-    .map((d, i) => ({ name: d.name, value: pick(d.energyKwh, d.cost), color: PALETTE[i % (PALETTE.length - 1)] }))
+    .map((d, i) => ({ name: d.name, value: pick(d.energyKwh, d.cost), color: PALETTE[i % (PALETTE.length - 1)], untracked: false }))
     .sort((a, b) => b.value - a.value);
   const parts: Part[] = summary.untracked
-    ? [...devices, { name: "Untracked", value: pick(summary.untracked.energyKwh, summary.untracked.cost), color: UNTRACKED_COLOR }]
+    ? [
+        ...devices,
+        { name: "Untracked", value: pick(summary.untracked.energyKwh, summary.untracked.cost), color: UNTRACKED_COLOR, untracked: true },
+      ]
     : devices;
   const total = pick(summary.energyKwh, summary.cost);
   const format = (value: number) => (inCost ? formatMoney(value, summary.currency) : formatEnergy(value));
@@ -70,9 +74,7 @@ export function BreakdownView({
       const color = (name: string) => css.getPropertyValue(name).trim();
       const font = { color: color("--muted"), size: 11, family: "inherit" };
       const labels = parts.map((p) => `${format(p.value)} · ${shareText(p.value, total)}`);
-      const hovers = parts.map(
-        (p, i) => `${p.name}: ${labels[i]}${p.color === UNTRACKED_COLOR ? "<br>measured at the site, by none of its devices" : ""}`,
-      );
+      const hovers = parts.map((p, i) => `${p.name}: ${labels[i]}${p.untracked ? "<br>measured at the site, by none of its devices" : ""}`);
       const traces =
         style === "sankey"
           ? [
