@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ChartLayout, ChartPresentation } from "../charts/chart-spec-contract";
+import { MeterSummary } from "../costs/contract";
 import { MeterSeries } from "../series/contract";
 
 export const CreateShareBody = z
@@ -43,6 +44,12 @@ export type ShareList = z.infer<typeof ShareList>;
 export const Revoked = z.object({ revoked: z.literal(true) }).meta({ id: "Revoked" });
 export type Revoked = z.infer<typeof Revoked>;
 
+/** A meter's summary as a public viewer sees it: figures and names, no ids. */
+export const PublicSummary = MeterSummary.omit({ meterId: true }).extend({
+  byDevice: z.array(MeterSummary.shape.byDevice.element.omit({ meterId: true })),
+});
+export type PublicSummary = z.infer<typeof PublicSummary>;
+
 /** What a public viewer gets: the shared charts and their data, nothing that points elsewhere. */
 export const PublicChart = z.object({
   title: z.string(),
@@ -50,6 +57,8 @@ export const PublicChart = z.object({
   layout: ChartLayout,
   unit: z.string(),
   series: z.array(MeterSeries.omit({ meterId: true })),
+  /** The summary chart's day, week and month; the breakdown chart's period (breakdownPeriodOf); absent for other types. */
+  summaries: z.array(PublicSummary).optional(),
 });
 export const PublicShare = z
   .object({

@@ -4748,6 +4748,41 @@ export interface components {
                         changePct: number | null;
                     };
                 }[];
+                summaries?: {
+                    name: string;
+                    timezone: string;
+                    period: {
+                        /** @enum {string} */
+                        kind: "day" | "week" | "month" | "year";
+                        from: string;
+                        to: string;
+                    };
+                    energyKwh: number;
+                    covered: number;
+                    cost: number | null;
+                    currency: string;
+                    costNote: string | null;
+                    standingCharge: number;
+                    peakKw: number | null;
+                    peakAt: string | null;
+                    previous: {
+                        from: string;
+                        to: string;
+                        energyKwh: number;
+                        cost: number | null;
+                    };
+                    changePct: number | null;
+                    byDevice: {
+                        name: string;
+                        energyKwh: number;
+                        cost: number | null;
+                        share: number | null;
+                    }[];
+                    untracked: {
+                        energyKwh: number;
+                        cost: number | null;
+                    } | null;
+                }[];
             }[];
         };
         OEmbed: {

@@ -1,5 +1,6 @@
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { breakdownPeriodOf, type ChartSpec, type Metric } from "../../../worker/charts/chart-spec-contract";
+import type { PublicSummary } from "../../../worker/shares/contract";
 import { errorText } from "../api/client";
 import { type MeterSummary, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
@@ -24,7 +25,7 @@ interface Part {
  * What a breakdown draws: each device and the untracked rest, biggest first, in cost (energy
  * when a price is missing anywhere: a partial cost would mislead), with the site's total.
  */
-export function breakdownParts(summary: MeterSummary, metric: Metric) {
+export function breakdownParts(summary: PublicSummary, metric: Metric) {
   const costs = [summary.cost, ...summary.byDevice.map((d) => d.cost), ...(summary.untracked ? [summary.untracked.cost] : [])];
   const inCost = metric === "cost" && costs.every((c) => c !== null);
   const pick = (energyKwh: number, cost: number | null) => (inCost ? cost! : energyKwh);
@@ -54,7 +55,7 @@ export function BreakdownView({
   style,
   theme,
 }: {
-  summary: MeterSummary;
+  summary: PublicSummary;
   metric: Metric;
   style: ChartSpec["breakdownStyle"];
   /** The colours are read from the page's CSS: a new theme redraws. */
@@ -184,7 +185,7 @@ export function BreakdownView({
   );
 }
 
-export function breakdownCsv(summary: MeterSummary): string {
+export function breakdownCsv(summary: PublicSummary): string {
   const rows = [
     ["meter", "period", "from", "to", "energy_kwh", "cost", "currency"],
     ...[

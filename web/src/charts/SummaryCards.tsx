@@ -1,5 +1,6 @@
 import { type Ref, useEffect, useImperativeHandle, useState } from "react";
 import type { ChartSpec, Metric } from "../../../worker/charts/chart-spec-contract";
+import type { PublicSummary } from "../../../worker/shares/contract";
 import { errorText } from "../api/client";
 import { type MeterSummary, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
@@ -10,7 +11,7 @@ import { changePct, formatChange, formatEnergy, formatMoney, PERIOD_LABELS } fro
 /** The periods a summary chart shows, each against the same part of the one before. */
 export const SUMMARY_PERIODS = ["day", "week", "month"] as const;
 
-function peakText(summary: MeterSummary): string | null {
+function peakText(summary: PublicSummary): string | null {
   if (summary.peakKw === null || !summary.peakAt) return null;
   const when = new Intl.DateTimeFormat(undefined, {
     timeZone: summary.timezone,
@@ -24,7 +25,7 @@ function peakText(summary: MeterSummary): string | null {
 }
 
 /** One period's card: the figure in the chart's metric, its change, and the other quantity beside it. */
-function StatCard({ summary, metric }: { summary: MeterSummary; metric: Metric }) {
+function StatCard({ summary, metric }: { summary: PublicSummary; metric: Metric }) {
   const labels = PERIOD_LABELS[summary.period.kind];
   const showCost = metric === "cost" && summary.cost !== null;
   const value = showCost ? formatMoney(summary.cost!, summary.currency) : formatEnergy(summary.energyKwh);
@@ -67,8 +68,8 @@ function StatCard({ summary, metric }: { summary: MeterSummary; metric: Metric }
   );
 }
 
-/** Stat cards from summaries already at hand (the dashboard fetches them, a public share brings them). */
-export function SummaryCardsView({ summaries, metric }: { summaries: MeterSummary[]; metric: Metric }) {
+/** Stat cards from summaries at hand: the dashboard fetches them, a public share brings them. */
+export function SummaryCardsView({ summaries, metric }: { summaries: PublicSummary[]; metric: Metric }) {
   return (
     <div className="summary-cards" data-testid="summary">
       {summaries.map((summary) => (
@@ -78,7 +79,7 @@ export function SummaryCardsView({ summaries, metric }: { summaries: MeterSummar
   );
 }
 
-export function summaryCsv(summaries: MeterSummary[]): string {
+export function summaryCsv(summaries: PublicSummary[]): string {
   const rows = [
     [
       "meter",

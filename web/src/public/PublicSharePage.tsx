@@ -3,8 +3,10 @@ import { SHARE_TOKEN_PATTERN } from "../../../worker/id-contract";
 import { ApiRequestError } from "../api/client";
 import { type PublicShare, sharesApi } from "../api/shares";
 import type { SeriesSet } from "../api/wattboard";
+import { BreakdownView } from "../charts/Breakdown";
 import { chartTraces, compareAnnotations, valueFormat } from "../charts/chart-data";
 import { currencyTicks } from "../charts/money";
+import { SummaryCardsView } from "../charts/SummaryCards";
 
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 /** Viewers see new readings without reloading; the API caches a share for 10 s. */
@@ -17,7 +19,30 @@ export function publicShareToken(pathname: string): { token: string; embed: bool
 
 type PublicChart = PublicShare["charts"][number];
 
+/** Stat cards and breakdowns come with their summaries; the other charts with their series. */
 function PublicChartView({ chart, dark }: { chart: PublicChart; dark: boolean }) {
+  const { chartType, metric, breakdownStyle } = chart.spec;
+  if (chartType === "summary" || chartType === "breakdown") {
+    const summaries = chart.summaries ?? [];
+    return (
+      <figure className={`public-chart public-${chartType}`}>
+        <figcaption>{chart.title}</figcaption>
+        {summaries.length === 0 ? (
+          <p className="muted">No figures for this period yet.</p>
+        ) : chartType === "summary" ? (
+          <SummaryCardsView summaries={summaries} metric={metric} />
+        ) : (
+          <div className="public-plot">
+            <BreakdownView summary={summaries[0]} metric={metric} style={breakdownStyle} theme={dark ? "dark" : "light"} />
+          </div>
+        )}
+      </figure>
+    );
+  }
+  return <PublicPlot chart={chart} dark={dark} />;
+}
+
+function PublicPlot({ chart, dark }: { chart: PublicChart; dark: boolean }) {
   const plotRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = plotRef.current;
