@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { SeriesSet } from "../../web/src/api/wattboard";
 import { chartTraces, compareAnnotations, seriesCsv, valueFormat } from "../../web/src/charts/chart-data";
-import { currencySymbol, formatChange, formatMoney } from "../../web/src/charts/money";
+import { breakdownParts, currencySymbol, formatChange, formatEnergy, formatMoney } from "../../web/src/charts/money";
 import { breakdownPeriodOf, ChartSpec } from "../../worker/charts/chart-spec-contract";
+import type { PublicSummary } from "../../worker/shares/contract";
 
 const SITE = "8f0b8c5e-4c1a-4d7e-9a55-0c3f2f1e6b10";
 
@@ -117,5 +118,45 @@ describe("charts of money", () => {
       period: "week",
       at: "2026-11-04T12:00:00.000Z",
     });
+  });
+
+  it("breaks a site down into its devices, biggest first, then the untracked rest; in energy when a price is missing", () => {
+    const month: PublicSummary = {
+      name: "Sceaux house",
+      timezone: "Europe/Paris",
+      period: { kind: "month", from: "2026-12-01T00:00:00+01:00", to: "2026-12-06T10:00:00+01:00" },
+      energyKwh: 100,
+      covered: 1,
+      cost: 25,
+      currency: "EUR",
+      costNote: null,
+      standingCharge: 2.6,
+      peakKw: 5,
+      peakAt: "2026-12-03T18:00:00+01:00",
+      previous: { from: "2026-11-01T00:00:00+01:00", to: "2026-11-06T10:00:00+01:00", energyKwh: 90, cost: 22 },
+      changePct: 13.6,
+      byDevice: [
+        { name: "Kitchen", energyKwh: 10, cost: 2.5, share: 0.1 },
+        { name: "Water heater & AC", energyKwh: 40, cost: 10, share: 0.4 },
+      ],
+      untracked: { energyKwh: 50, cost: 12.5 },
+    };
+    const inCost = breakdownParts(month, "cost");
+    expect(inCost.parts.map((p) => [p.name, p.value, p.untracked])).toEqual([
+      ["Water heater & AC", 10, false],
+      ["Kitchen", 2.5, false],
+      ["Untracked", 12.5, true],
+    ]);
+    expect(inCost.format(inCost.total)).toContain("€");
+    expect(inCost.fallbackNote).toBeNull();
+
+    const unpriced = breakdownParts(
+      { ...month, byDevice: [{ ...month.byDevice[0], cost: null }], costNote: "no price after 3 Dec" },
+      "cost",
+    );
+    expect(unpriced.inCost).toBe(false);
+    expect(unpriced.parts[0].value).toBe(10);
+    expect(unpriced.fallbackNote).toBe("no price after 3 Dec");
+    expect(formatEnergy(0.25)).toBe("250 Wh");
   });
 });

@@ -6,47 +6,10 @@ import { type MeterSummary, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import type { PlotHandle } from "./ChartPlot";
-import { PALETTE } from "./chart-data";
 import { useLiveVersion } from "./live-refresh";
-import { currencyTicks, formatEnergy, formatMoney, PERIOD_LABELS } from "./money";
+import { breakdownParts, currencyTicks, formatMoney, PERIOD_LABELS, shareText } from "./money";
 
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
-
-const UNTRACKED_COLOR = "#8a8f98";
-
-interface Part {
-  name: string;
-  value: number;
-  color: string;
-  untracked: boolean;
-}
-
-/**
- * What a breakdown draws: each device and the untracked rest, biggest first, in cost (energy
- * when a price is missing anywhere: a partial cost would mislead), with the site's total.
- */
-export function breakdownParts(summary: PublicSummary, metric: Metric) {
-  const costs = [summary.cost, ...summary.byDevice.map((d) => d.cost), ...(summary.untracked ? [summary.untracked.cost] : [])];
-  const inCost = metric === "cost" && costs.every((c) => c !== null);
-  const pick = (energyKwh: number, cost: number | null) => (inCost ? cost! : energyKwh);
-  const devices = summary.byDevice
-    .map((d, i) => ({ name: d.name, value: pick(d.energyKwh, d.cost), color: PALETTE[i % (PALETTE.length - 1)], untracked: false }))
-    .sort((a, b) => b.value - a.value);
-  const parts: Part[] = summary.untracked
-    ? [
-        ...devices,
-        { name: "Untracked", value: pick(summary.untracked.energyKwh, summary.untracked.cost), color: UNTRACKED_COLOR, untracked: true },
-      ]
-    : devices;
-  const total = pick(summary.energyKwh, summary.cost);
-  const format = (value: number) => (inCost ? formatMoney(value, summary.currency) : formatEnergy(value));
-  const fallbackNote = metric === "cost" && !inCost ? (summary.costNote ?? "some prices are missing") : null;
-  return { parts, total, format, inCost, fallbackNote };
-}
-
-function shareText(value: number, total: number): string {
-  return total > 0 ? `${Math.round((value / total) * 100)}%` : "";
-}
 
 /** A breakdown from a summary already at hand: bars per device, or a Sankey from the site to its devices. */
 export function BreakdownView({

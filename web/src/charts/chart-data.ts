@@ -2,6 +2,7 @@ import { type ChartSpec, EXTENSIVE_METRICS, METRIC_UNITS, type Metric } from "..
 import { wallClock } from "../../../worker/series/wall-clock-contract";
 import type { ModelRun, SeriesQuery, SeriesSet } from "../api/wattboard";
 import { currencySymbol, formatChange, symbolFirst } from "./money";
+import { PALETTE } from "./palette";
 
 export interface TimeRange {
   from: string;
@@ -47,8 +48,6 @@ export function zonedInstant(local: string, zone: string): string {
     instant = asUtc - (Date.parse(`${localTime(new Date(instant).toISOString(), zone).replace(" ", "T")}Z`) - instant);
   return new Date(instant).toISOString();
 }
-
-export const PALETTE = ["#d9860b", "#2f7fd1", "#2a9d6f", "#c2457a", "#7a5cc9", "#8a8f98"];
 
 type Series = SeriesSet["series"][number];
 type Point = Series["points"][number];

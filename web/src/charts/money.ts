@@ -1,4 +1,7 @@
+import type { Metric } from "../../../worker/charts/chart-spec-contract";
 import type { MeterSummary } from "../../../worker/costs/contract";
+import type { PublicSummary } from "../../../worker/shares/contract";
+import { PALETTE } from "./palette";
 
 /** The periods a breakdown offers, as the window presets that stand for them (see breakdownPeriodOf). */
 export const BREAKDOWN_PERIODS = [
@@ -74,4 +77,40 @@ export function changePct(now: number | null, before: number | null): number | n
 export function currencyTicks(currency: string): { tickprefix?: string; ticksuffix?: string } {
   const symbol = currencySymbol(currency);
   return symbolFirst(currency) ? { tickprefix: symbol } : { ticksuffix: ` ${symbol}` };
+}
+
+const UNTRACKED_COLOR = PALETTE[PALETTE.length - 1];
+
+export interface BreakdownPart {
+  name: string;
+  value: number;
+  color: string;
+  untracked: boolean;
+}
+
+/**
+ * What a breakdown draws: each device and the untracked rest, biggest first, in cost (energy
+ * when a price is missing anywhere: a partial cost would mislead), with the site's total.
+ */
+export function breakdownParts(summary: PublicSummary, metric: Metric) {
+  const costs = [summary.cost, ...summary.byDevice.map((d) => d.cost), ...(summary.untracked ? [summary.untracked.cost] : [])];
+  const inCost = metric === "cost" && costs.every((c) => c !== null);
+  const pick = (energyKwh: number, cost: number | null) => (inCost ? cost! : energyKwh);
+  const devices = summary.byDevice
+    .map((d, i) => ({ name: d.name, value: pick(d.energyKwh, d.cost), color: PALETTE[i % (PALETTE.length - 1)], untracked: false }))
+    .sort((a, b) => b.value - a.value);
+  const parts: BreakdownPart[] = summary.untracked
+    ? [
+        ...devices,
+        { name: "Untracked", value: pick(summary.untracked.energyKwh, summary.untracked.cost), color: UNTRACKED_COLOR, untracked: true },
+      ]
+    : devices;
+  const total = pick(summary.energyKwh, summary.cost);
+  const format = (value: number) => (inCost ? formatMoney(value, summary.currency) : formatEnergy(value));
+  const fallbackNote = metric === "cost" && !inCost ? (summary.costNote ?? "some prices are missing") : null;
+  return { parts, total, format, inCost, fallbackNote };
+}
+
+export function shareText(value: number, total: number): string {
+  return total > 0 ? `${Math.round((value / total) * 100)}%` : "";
 }
