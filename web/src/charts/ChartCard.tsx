@@ -94,6 +94,7 @@ export function ChartCard({
   const plot = useRef<PlotHandle>(null);
   const [overlay, setOverlay] = useOverlaySetting(chart.id);
   const overlayPossible = canOverlayRun(chart.spec);
+  const timeAxis = chart.spec.chartType !== "summary" && chart.spec.chartType !== "breakdown";
 
   const items: (MenuItem | "separator")[] = [
     { label: "Edit", onSelect: () => actions.edit(chart) },
@@ -101,11 +102,16 @@ export function ChartCard({
     ...tabs
       .filter((t) => t.id !== chart.tabId)
       .map((t) => ({ label: `Move to “${t.title}”`, onSelect: () => actions.moveToTab(chart, t.id) })),
-    {
-      label: overlay ? "Hide forecast & plan" : "Show forecast & plan",
-      onSelect: () => setOverlay(!overlay),
-      disabledReason: overlayPossible ? undefined : "one meter's power or energy only",
-    },
+    // Stat cards and breakdowns have no time axis to draw a forecast on.
+    ...(timeAxis
+      ? [
+          {
+            label: overlay ? "Hide forecast & plan" : "Show forecast & plan",
+            onSelect: () => setOverlay(!overlay),
+            disabledReason: overlayPossible ? undefined : "one meter's power or energy only",
+          },
+        ]
+      : []),
     "separator",
     { label: "Share", onSelect: () => actions.share(chart) },
     {
