@@ -28,6 +28,7 @@ import {
   isExtensive,
   isMoneyChart,
   METRIC_LABELS,
+  metersWithoutTariff,
   newDraft,
   type SpecInput,
   suggestedTitle,
@@ -115,6 +116,7 @@ export function ChartBuilder({
   const { window } = draft.spec;
   const custom = window.kind === "absolute";
   const extensive = isExtensive(draft.spec.metric);
+  const untariffed = draft.spec.metric === "cost" ? metersWithoutTariff(draft.spec.meterIds, meters) : [];
   return (
     <Dialog title={chart ? `Edit “${chart.title}”` : "New chart"} onClose={onClose} className="builder">
       <form className="builder-body" onSubmit={save}>
@@ -138,6 +140,12 @@ export function ChartBuilder({
                 ))}
             </select>
           </label>
+          {untariffed.length > 0 && (
+            <p className="notice">
+              {untariffed.map((m) => m.name).join(", ")} {untariffed.length === 1 ? "has" : "have"} no tariff: the cost uses a default flat
+              price. <a href="/meters">Set a tariff</a> for real figures.
+            </p>
+          )}
           {!moneyChart && (
             <label>
               Aggregation

@@ -42,6 +42,16 @@ export function hasDevices(meterId: string, meters: Meter[]): boolean {
   return meters.some((m) => m.parentId === meterId);
 }
 
+/** The chosen meters that pay no tariff of their own nor their site's: their cost is at the default price. */
+export function metersWithoutTariff(meterIds: string[], meters: Meter[]): Meter[] {
+  const byId = new Map(meters.map((m) => [m.id, m]));
+  return meterIds.flatMap((id) => {
+    const meter = byId.get(id);
+    const site = meter?.parentId ? byId.get(meter.parentId) : undefined;
+    return meter && !meter.tariff && !site?.tariff ? [meter] : [];
+  });
+}
+
 export type SpecInput = z.input<typeof ChartSpec> & { window: TimeWindow };
 
 export interface Draft {
