@@ -3,7 +3,7 @@ import type { SeriesSet } from "../../web/src/api/wattboard";
 import { chartTraces, compareAnnotations, seriesCsv, valueFormat } from "../../web/src/charts/chart-data";
 import { breakdownParts, currencySymbol, formatChange, formatEnergy, formatMoney } from "../../web/src/charts/money";
 import { breakdownPeriodOf, ChartSpec } from "../../worker/charts/chart-spec-contract";
-import type { PublicSummary } from "../../worker/shares/contract";
+import type { PublicMeterSummary } from "../../worker/shares/contract";
 
 const SITE = "8f0b8c5e-4c1a-4d7e-9a55-0c3f2f1e6b10";
 
@@ -121,7 +121,7 @@ describe("charts of money", () => {
   });
 
   it("breaks a site down into its devices, biggest first, then the untracked rest; in energy when a price is missing", () => {
-    const month: PublicSummary = {
+    const month: PublicMeterSummary = {
       name: "Sceaux house",
       timezone: "Europe/Paris",
       period: { kind: "month", from: "2026-12-01T00:00:00+01:00", to: "2026-12-06T10:00:00+01:00" },

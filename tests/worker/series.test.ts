@@ -5,7 +5,11 @@ import { call, createMeter, postReadings, signIn } from "./helpers";
 
 const HOUR = 3_600_000;
 
-/** Hourly readings of constant 1 kW / 1 kWh from `from` (inclusive) to `to` (exclusive). */
+/**
+ * Hourly readings of constant 1 kW / 1 kWh from `from` (inclusive) to `to` (exclusive). Each
+ * energy_wh reading is the hour before its ts, so a day's energy is in its readings from 01:00 to
+ * the next midnight.
+ */
 function constantHours(from: string, to: string) {
   const readings = [];
   for (let t = Date.parse(from); t < Date.parse(to); t += HOUR)
@@ -27,7 +31,7 @@ async function meterWith(readings: Record<string, unknown>[], timezone = "Europe
 describe("series: bucket correctness", () => {
   it("daily energy across the spring DST change in Europe/London (a 23-hour day)", async () => {
     // Clocks go forward at 2026-03-29 01:00 UTC: that local day has 23 hours.
-    const { token, meter } = await meterWith(constantHours("2026-03-28T00:00:00Z", "2026-03-30T23:00:00Z"));
+    const { token, meter } = await meterWith(constantHours("2026-03-28T01:00:00Z", "2026-03-31T00:00:00Z"));
     const result = await call(
       "GET",
       `/api/meters/${meter.id}/series?metric=energy_wh&from=2026-03-28T00:00:00Z&to=2026-03-30T23:00:00Z&bucket=1d`,
@@ -44,7 +48,7 @@ describe("series: bucket correctness", () => {
 
   it("daily buckets across the autumn change in America/New_York (a 25-hour day)", async () => {
     // Clocks go back at 2026-11-01 06:00 UTC: local Nov 1 runs 04:00Z to 05:00Z the next day.
-    const { token, meter } = await meterWith(constantHours("2026-10-31T04:00:00Z", "2026-11-02T05:00:00Z"), "America/New_York");
+    const { token, meter } = await meterWith(constantHours("2026-10-31T05:00:00Z", "2026-11-02T06:00:00Z"), "America/New_York");
     const result = await call(
       "GET",
       `/api/meters/${meter.id}/series?metric=energy_wh&from=2026-10-31T04:00:00Z&to=2026-11-02T05:00:00Z&bucket=1d`,
@@ -134,8 +138,8 @@ describe("series: several meters at once", () => {
     const { token } = await signIn();
     const a = await createMeter(token, { name: "A" });
     const b = await createMeter(token, { name: "B" });
-    await postReadings(a.id, a.webhook.secret, { readings: constantHours("2026-05-01T00:00:00Z", "2026-05-01T05:00:00Z") });
-    await postReadings(b.id, b.webhook.secret, { readings: constantHours("2026-05-01T00:00:00Z", "2026-05-01T02:00:00Z") });
+    await postReadings(a.id, a.webhook.secret, { readings: constantHours("2026-05-01T01:00:00Z", "2026-05-01T06:00:00Z") });
+    await postReadings(b.id, b.webhook.secret, { readings: constantHours("2026-05-01T01:00:00Z", "2026-05-01T03:00:00Z") });
     const result = await call(
       "GET",
       `/api/series?meterIds=${b.id},${a.id}&metric=energy_wh&from=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z&bucket=1d`,

@@ -50,7 +50,7 @@ export async function countReadings(db: Database, meterId: string): Promise<numb
 }
 
 /** Metric names come from a zod enum, never from the request text: safe to place in SQL. */
-const METRIC_COLUMNS: Record<Metric, string> = {
+const METRIC_COLUMNS: Record<Exclude<Metric, "cost">, string> = {
   power_w: "power_w",
   energy_wh: "energy_wh",
   voltage_v: "voltage_v",
@@ -66,7 +66,7 @@ const METRIC_COLUMNS: Record<Metric, string> = {
  */
 export function seriesQuery(
   meterId: string,
-  metric: Metric,
+  metric: Exclude<Metric, "energy_wh" | "cost">,
   from: Date,
   to: Date,
   plan: BucketPlan,
@@ -94,6 +94,196 @@ export async function querySeries(db: Database, ...query: Parameters<typeof seri
     max: Number(row.max),
     sum: Number(row.sum),
     count: row.count,
+  }));
+}
+
+/** How an energy query cuts its window: fixed widths from a local midnight, calendar units in the meter's zone, or one bucket for all of it. */
+export type EnergyBuckets = BucketPlan | "whole";
+
+/** worker/costs/pricing.ts's PriceGrid (restated here: this file is also compiled for the Node benches). */
+interface PriceGrid {
+  origin: number;
+  slotMs: number;
+  prices: number[];
+}
+
+/** Prices as SQL takes them: `cumulative[i]` is the integral of price over time (price x ms) up to the start of slot i. */
+interface PriceParameters {
+  origin: number;
+  slotMs: number;
+  prices: number[];
+  cumulative: number[];
+  /** missingBefore[i]: how many slots before slot i have no price. */
+  missingBefore: number[];
+}
+
+function priceParameters(grid: PriceGrid): PriceParameters {
+  const prices = grid.prices.map((p) => (Number.isNaN(p) ? 0 : p));
+  const cumulative = [0];
+  const missingBefore = [0];
+  grid.prices.forEach((price, i) => {
+    cumulative.push(cumulative[i] + prices[i] * grid.slotMs);
+    missingBefore.push(missingBefore[i] + (Number.isNaN(price) ? 1 : 0));
+  });
+  return { origin: grid.origin, slotMs: grid.slotMs, prices, cumulative, missingBefore };
+}
+
+/** One bucket of an energy query; `lo`/`hi` are its edges clipped to the window (epoch ms). */
+export interface EnergyBucket {
+  t: string;
+  lo: number;
+  hi: number;
+  energyWh: number;
+  /** Covered time / the bucket's time in the window. */
+  covered: number;
+  /** Readings that contributed. */
+  count: number;
+  /** Only with prices: the energy priced; null where some price is missing. */
+  cost: number | null;
+  /** Only for a whole-window query: the highest power held and when it started (epoch ms). */
+  peakW: number | null;
+  peakAt: number | null;
+}
+
+/**
+ * Energy (and, given a price grid, its cost) per bucket, in ONE statement over the index range
+ * scan of (meter_id, ts). The model:
+ * - Every reading stands for a span of constant power. A power reading holds from its ts until the
+ *   next reading (left Riemann sum, Home Assistant's "left" integration), an energy_wh reading
+ *   covers (previous reading, ts] at the average power that energy implies; energy_wh wins where a
+ *   reading has both, so reported energy is used as is.
+ * - No span lasts longer than a cap of 1.5 x the meter's typical interval (the median gap of its
+ *   last 500 readings before `to`): time beyond it is a gap, not covered, and never guessed. An
+ *   energy_wh reading after a gap (or the meter's first) is taken to cover one typical interval:
+ *   its energy is counted whole either way.
+ * - Spans are clipped to the window and split at bucket edges (width_bucket over the edges), so a
+ *   reading straddling an edge gives each bucket its share; `covered` is covered time over the
+ *   bucket's time in the window.
+ * - Cost uses the cumulative price integral P(t) (a parameter array built from the tariff's own
+ *   grid): a span's cost is watts x (P(b) - P(a)), exact however many price slots it straddles, with
+ *   no per-slot rows. A span touching a slot without a price makes its bucket's cost null.
+ */
+export function energyQuery(
+  meterId: string,
+  from: Date,
+  to: Date,
+  buckets: EnergyBuckets,
+  timezone: string,
+  grid?: PriceGrid,
+  withPeak = false,
+): { text: string; values: unknown[] } {
+  const values: unknown[] = [meterId, from.toISOString(), to.toISOString(), timezone];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  let starts: string;
+  if (buckets === "whole") starts = "SELECT $2::timestamptz AS t";
+  else if (buckets.calendar) {
+    const unit = param(buckets.calendar);
+    starts = `SELECT local AT TIME ZONE $4 AS t
+      FROM generate_series(date_trunc(${unit}, $2::timestamptz AT TIME ZONE $4), $3::timestamptz AT TIME ZONE $4, ('1 ' || ${unit})::interval) AS local`;
+  } else {
+    const width = param(buckets.interval);
+    starts = `SELECT generate_series(date_bin(${width}::interval, $2::timestamptz, '2000-01-03 00:00'::timestamp AT TIME ZONE $4), $3::timestamptz, ${width}::interval) AS t`;
+  }
+  let costColumns = "";
+  let costTotals = "";
+  if (grid) {
+    const prices = priceParameters(grid);
+    const [origin, slot, price, cumulative, missing] = [
+      param(prices.origin),
+      param(prices.slotMs),
+      param(prices.prices),
+      param(prices.cumulative),
+      param(prices.missingBefore),
+    ].map((p, i) => (i < 2 ? `${p}::float8` : `${p}::float8[]`));
+    // Slots are 1-based in SQL: slot j covers [origin + (j-1) slot, origin + j slot).
+    costColumns = `,
+      s.watts * (coalesce(${cumulative}[jb] + ${price}[jb] * (b - ${origin} - (jb - 1) * ${slot}), ${cumulative}[jb])
+                 - (${cumulative}[ja] + ${price}[ja] * (a - ${origin} - (ja - 1) * ${slot}))) / 3.6e9 AS cost,
+      coalesce(${missing}[ceil((b - ${origin}) / ${slot})::int + 1] - ${missing}[ja], 1) > 0 AS missing_price`;
+    costTotals = ", CASE WHEN bool_or(missing_price OR cost IS NULL) THEN NULL ELSE sum(cost) END AS cost";
+    costColumns = costColumns
+      .replace(/\bja\b/g, `(floor((a - ${origin}) / ${slot})::int + 1)`)
+      .replace(/\bjb\b/g, `(floor((b - ${origin}) / ${slot})::int + 1)`);
+  }
+  const peakTotals = withPeak ? ", max(watts) AS peak_w, (max(ARRAY[watts, a]))[2] AS peak_at" : "";
+  const text = `WITH
+    win AS (SELECT date_part('epoch', $2::timestamptz) * 1000 AS from_ms, date_part('epoch', $3::timestamptz) * 1000 AS to_ms),
+    starts AS (${starts}),
+    grid AS (
+      SELECT array_agg(t ORDER BY t) AS labels,
+             array_agg(greatest(date_part('epoch', t) * 1000, win.from_ms) ORDER BY t) || win.to_ms AS edges
+      FROM starts, win WHERE t < $3::timestamptz GROUP BY win.to_ms
+    ),
+    cap AS (
+      SELECT typical_ms, 1.5 * typical_ms AS cap_ms FROM (SELECT coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY gap), 0) AS typical_ms
+      FROM (
+        SELECT ms - lag(ms) OVER (ORDER BY ms) AS gap
+        FROM (SELECT date_part('epoch', ts) * 1000 AS ms FROM readings
+              WHERE meter_id = $1 AND ts < $3 AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)
+              ORDER BY ts DESC LIMIT 500) AS recent
+      ) AS gaps) AS median
+    ),
+    reach AS (
+      SELECT date_part('epoch', ts) * 1000 AS ms, power_w, energy_wh,
+             lag(date_part('epoch', ts) * 1000) OVER (ORDER BY ts) AS prev_ms,
+             lead(date_part('epoch', ts) * 1000) OVER (ORDER BY ts) AS next_ms
+      FROM readings, cap
+      WHERE meter_id = $1 AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)
+        AND ts >= $2::timestamptz - make_interval(secs => cap.cap_ms / 1000) AND ts < $3::timestamptz + make_interval(secs => cap.cap_ms / 1000)
+    ),
+    held AS (
+      SELECT CASE WHEN energy_wh IS NULL THEN ms WHEN prev_ms >= ms - cap.cap_ms THEN prev_ms ELSE ms - cap.typical_ms END AS a,
+             CASE WHEN energy_wh IS NOT NULL THEN ms ELSE least(next_ms, ms + cap.cap_ms) END AS b,
+             energy_wh, power_w
+      FROM reach, cap
+    ),
+    spans AS (
+      SELECT greatest(a, win.from_ms) AS a, least(b, win.to_ms) AS b,
+             CASE WHEN energy_wh IS NOT NULL THEN energy_wh * 3.6e6 / (b - a) ELSE power_w END AS watts
+      FROM held, win WHERE b > a AND b > win.from_ms AND a < win.to_ms
+    ),
+    pieces AS (
+      SELECT k, greatest(s.a, g.edges[k]) AS a, least(s.b, g.edges[k + 1]) AS b, s.watts
+      FROM spans s CROSS JOIN grid g
+      CROSS JOIN LATERAL generate_series(width_bucket(s.a, g.edges), least(width_bucket(s.b, g.edges), cardinality(g.edges) - 1)) AS k
+    ),
+    priced AS (SELECT k, a, b, watts${costColumns} FROM pieces s WHERE b > a),
+    totals AS (
+      SELECT k, sum(watts * (b - a)) / 3.6e6 AS energy_wh, sum(b - a) AS covered_ms, count(*)::int AS count${costTotals}${peakTotals}
+      FROM priced GROUP BY k
+    )
+    SELECT g.labels[k] AS t, g.edges[k] AS lo, g.edges[k + 1] AS hi, totals.*
+    FROM totals, grid g ORDER BY k`;
+  return { text, values };
+}
+
+export async function queryEnergy(db: Database, ...query: Parameters<typeof energyQuery>): Promise<EnergyBucket[]> {
+  const { text, values } = energyQuery(...query);
+  const result = await db.$client.query(text, values);
+  type Row = {
+    t: Date | string;
+    lo: number;
+    hi: number;
+    energy_wh: number;
+    covered_ms: number;
+    count: number;
+    cost?: number | null;
+    peak_w?: number;
+    peak_at?: number;
+  };
+  return (result.rows as Row[]).map((row) => ({
+    t: new Date(row.t).toISOString(),
+    lo: Number(row.lo),
+    hi: Number(row.hi),
+    energyWh: Number(row.energy_wh),
+    covered: Math.min(1, Number(row.covered_ms) / (Number(row.hi) - Number(row.lo))),
+    count: row.count,
+    cost: row.cost === undefined || row.cost === null ? null : Number(row.cost),
+    peakW: row.peak_w === undefined || row.peak_w === null ? null : Number(row.peak_w),
+    peakAt: row.peak_at === undefined || row.peak_at === null ? null : Number(row.peak_at),
   }));
 }
 

@@ -1,23 +1,33 @@
 import type { Actor } from "../actor";
-import { type BucketName, METRIC_UNITS, type Metric, type TimeWindow } from "../charts/chart-spec-contract";
+import {
+  type BucketName,
+  type Compare,
+  EXTENSIVE_METRICS,
+  METRIC_UNITS,
+  type Metric,
+  type TimeWindow,
+} from "../charts/chart-spec-contract";
+import { type MeterTariff, meterTariff, type PriceGrid, priceGrid } from "../costs/pricing";
 import type { Database } from "../db/client";
 import { ApiError, notFound } from "../errors";
-import { getMeters, listDevices } from "../meters/queries";
+import { getMeters, listDevices, type MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
-import { querySeries } from "../readings/queries";
+import { queryEnergy, querySeries } from "../readings/queries";
 import { usageFigures } from "../readings/usage-queries";
-import { planBuckets } from "./buckets";
+import { DEFAULT_TARIFF } from "../runs/planner-inputs";
+import { type BucketPlan, planBuckets } from "./buckets";
 import {
   DEFAULT_POINTS,
   type ManySeriesQuery,
   type MeterSeries,
   type RelativeWindow,
+  type SeriesPoint,
   type SeriesQuery,
   type SeriesSet,
   type SingleSeries,
   type UsageSummary,
 } from "./contract";
-import { resolveWindow } from "./windows";
+import { resolveWindow, shiftCalendar } from "./windows";
 
 const DAY = 86_400_000;
 
@@ -30,7 +40,12 @@ export interface SeriesRequest {
   to?: Date;
   points?: number;
   bucket?: BucketName | "auto";
+  compare?: Compare | null;
+  untracked?: boolean;
 }
+
+/** Metrics an untracked series exists for: they add up across meters. */
+const UNTRACKED_METRICS: readonly Metric[] = ["power_w", "energy_wh", "cost"];
 
 /**
  * Bucketed series of the owner's meters for one metric. Every meter must be the owner's: one
@@ -43,6 +58,26 @@ export async function loadSeries(db: Database, ownerId: string, request: SeriesR
   if (meters.length !== ids.length) throw notFound(ids.length === 1 ? "Meter" : "One of the meters");
   const byId = new Map(meters.map((m) => [m.id, m]));
   const maxPoints = request.points ?? DEFAULT_POINTS;
+  const withUntracked = Boolean(request.untracked) && UNTRACKED_METRICS.includes(request.metric);
+  const devicesOf = new Map<string, MeterRow[]>();
+  if (withUntracked) {
+    for (const meter of meters) if (meter.kind === "site") devicesOf.set(meter.id, await listDevices(db, ownerId, meter.id));
+  }
+  const tariffs = new Map<string, MeterTariff>();
+  if (request.metric === "cost") {
+    for (const meter of [...meters, ...[...devicesOf.values()].flat()]) tariffs.set(meter.id, await meterTariff(db, ownerId, meter));
+    const currencies = new Map<string, string[]>();
+    for (const meter of [...meters, ...[...devicesOf.values()].flat()]) {
+      const currency = tariffs.get(meter.id)!.currency;
+      currencies.set(currency, [...(currencies.get(currency) ?? []), meter.name]);
+    }
+    if (currencies.size > 1) {
+      const listed = [...currencies].map(([currency, names]) => `${names.join(", ")} (${currency})`).join("; ");
+      throw new ApiError(400, "invalid_request", `Cost of meters with different currencies cannot share one request: ${listed}`, [
+        { path: "meterIds", message: `mixed currencies: ${listed}` },
+      ]);
+    }
+  }
 
   const series: MeterSeries[] = [];
   for (const id of ids) {
@@ -61,18 +96,155 @@ export async function loadSeries(db: Database, ownerId: string, request: SeriesR
         [{ path: "points", message: "too few for this window" }],
       );
     }
-    const points = await querySeries(db, id, request.metric, from, to, plan, meter.timezone);
-    series.push({
-      meterId: id,
-      name: meter.name,
-      timezone: meter.timezone,
-      from: from.toISOString(),
-      to: to.toISOString(),
-      bucket: plan.name,
-      points,
-    });
+    const pointsOf = (target: MeterRow, a: Date, b: Date) => meterPoints(db, target, request.metric, a, b, plan, tariffs.get(target.id));
+    const withCompare = async (target: MeterRow, part: MeterSeries["part"], points: (a: Date, b: Date) => Promise<SeriesPoint[]>) => {
+      const current = await points(from, to);
+      const entry: MeterSeries = {
+        meterId: id,
+        name: part === "meter" ? target.name : `Untracked (${target.name})`,
+        timezone: meter.timezone,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        bucket: plan.name,
+        part,
+        points: current,
+      };
+      if (request.compare) {
+        const shift = compareShift(request.compare, request.window, from, to, meter.timezone);
+        const shifted = (await points(shift.from, shift.to)).map((p) => ({ ...p, t: shift.forward(new Date(p.t)).toISOString() }));
+        entry.compare = {
+          kind: request.compare,
+          from: shift.from.toISOString(),
+          to: shift.to.toISOString(),
+          points: shifted,
+          changePct: changePct(request.metric, current, shifted),
+        };
+      }
+      return entry;
+    };
+    series.push(await withCompare(meter, "meter", (a, b) => pointsOf(meter, a, b)));
+    const devices = devicesOf.get(id) ?? [];
+    if (devices.length > 0) {
+      series.push(
+        await withCompare(meter, "untracked", async (a, b) => {
+          const site = await pointsOf(meter, a, b);
+          const parts = [];
+          for (const device of devices) parts.push(await pointsOf(device, a, b));
+          return untrackedPoints(request.metric, site, parts);
+        }),
+      );
+    }
   }
-  return { metric: request.metric, unit: METRIC_UNITS[request.metric], series };
+  const unit = request.metric === "cost" ? (tariffs.get(ids[0])?.currency ?? DEFAULT_TARIFF.currency) : METRIC_UNITS[request.metric];
+  return { metric: request.metric, unit, series };
+}
+
+/** One meter's points; energy and cost come from the energy query (integrated power, priced spans). */
+async function meterPoints(
+  db: Database,
+  meter: MeterRow,
+  metric: Metric,
+  from: Date,
+  to: Date,
+  plan: BucketPlan,
+  tariff: MeterTariff | undefined,
+): Promise<SeriesPoint[]> {
+  if (metric !== "energy_wh" && metric !== "cost") return querySeries(db, meter.id, metric, from, to, plan, meter.timezone);
+  const grid = metric === "cost" ? priceGrid(tariff!.tariff, from.getTime(), to.getTime()) : undefined;
+  const buckets = await queryEnergy(db, meter.id, from, to, plan, meter.timezone, grid);
+  return buckets.map((bucket) => {
+    const value = grid ? bucket.cost : bucket.energyWh;
+    const point: SeriesPoint = {
+      t: bucket.t,
+      avg: value,
+      min: value,
+      max: value,
+      sum: value,
+      count: bucket.count,
+      covered: bucket.covered,
+    };
+    if (grid && value === null) point.note = missingPriceNote(grid, bucket.lo, bucket.hi);
+    return point;
+  });
+}
+
+/** Names the span without prices inside [lo, hi): "no price from … to …". */
+export function missingPriceNote(grid: PriceGrid, lo: number, hi: number): string {
+  let first: number | null = null;
+  let last: number | null = null;
+  grid.prices.forEach((price, i) => {
+    const start = grid.origin + i * grid.slotMs;
+    const end = start + grid.slotMs;
+    if (!Number.isNaN(price) || end <= lo || start >= hi) return;
+    first ??= Math.max(start, lo);
+    last = Math.min(end, hi);
+  });
+  // A span outside the grid itself has no price either.
+  first ??= lo;
+  last ??= hi;
+  return `no price from ${new Date(first).toISOString()} to ${new Date(last).toISOString()}`;
+}
+
+/** Site minus the sum of its devices, per bucket of the site; a null in any part makes the bucket null. */
+function untrackedPoints(metric: Metric, site: SeriesPoint[], devices: SeriesPoint[][]): SeriesPoint[] {
+  const field = metric === "power_w" ? "avg" : "sum";
+  const byTime = devices.map((points) => new Map(points.map((p) => [p.t, p])));
+  return site.map((point) => {
+    let value = point[field];
+    const notes = point.note ? [point.note] : [];
+    for (const device of byTime) {
+      const part = device.get(point.t);
+      if (!part) continue;
+      if (part.note) notes.push(part.note);
+      value = value === null || part[field] === null ? null : value - part[field];
+    }
+    const result: SeriesPoint = { t: point.t, avg: value, min: value, max: value, sum: value, count: point.count };
+    if (point.covered !== undefined) result.covered = point.covered;
+    if (value === null && notes.length > 0) result.note = notes.join("; ");
+    return result;
+  });
+}
+
+/**
+ * The window `compare` looks at, and how its instants map back onto the current window.
+ * previous_period: the window's length earlier, except this_month / this_year, which compare with
+ * the previous calendar month / year in the meter's zone (same elapsed part while in progress);
+ * previous_year: one calendar year earlier. Calendar shifts keep local clock times.
+ */
+export function compareShift(kind: Compare, window: TimeWindow | undefined, from: Date, to: Date, zone: string) {
+  const months =
+    kind === "previous_year"
+      ? 12
+      : window?.kind === "relative" && window.preset === "this_month"
+        ? 1
+        : window?.kind === "relative" && window.preset === "this_year"
+          ? 12
+          : 0;
+  if (months > 0) {
+    return {
+      from: shiftCalendar(from, { months: -months }, zone),
+      to: shiftCalendar(to, { months: -months }, zone),
+      forward: (t: Date) => shiftCalendar(t, { months }, zone),
+    };
+  }
+  const length = to.getTime() - from.getTime();
+  return { from: new Date(from.getTime() - length), to: new Date(from), forward: (t: Date) => new Date(t.getTime() + length) };
+}
+
+/** Change of the total (extensive metrics) or the reading-weighted mean (others), in %; null without a base. */
+function changePct(metric: Metric, current: SeriesPoint[], previous: SeriesPoint[]): number | null {
+  const summarise = (points: SeriesPoint[]): number | null => {
+    if (EXTENSIVE_METRICS.includes(metric)) {
+      if (points.some((p) => p.sum === null)) return null;
+      return points.reduce((total, p) => total + (p.sum ?? 0), 0);
+    }
+    const count = points.reduce((n, p) => n + p.count, 0);
+    return count === 0 ? null : points.reduce((total, p) => total + (p.avg ?? 0) * p.count, 0) / count;
+  };
+  const now = summarise(current);
+  const before = summarise(previous);
+  if (now === null || before === null || before === 0) return null;
+  return Number((((now - before) / Math.abs(before)) * 100).toFixed(1));
 }
 
 function seriesRequest(query: SeriesQuery, meterIds: string[]): SeriesRequest {
@@ -84,6 +256,8 @@ function seriesRequest(query: SeriesQuery, meterIds: string[]): SeriesRequest {
     to: query.to ? new Date(query.to) : undefined,
     points: query.points,
     bucket: query.bucket,
+    compare: query.compare,
+    untracked: query.untracked,
   };
 }
 

@@ -14,7 +14,7 @@ export const seriesTools = [
   }),
   implement("query_series", {
     async run(context, { meterIds, metric, window, points }) {
-      const result = await seriesSet(context, { meterIds, metric, window, points, bucket: "auto" });
+      const result = await seriesSet(context, { meterIds, metric, window, points, bucket: "auto", untracked: false });
       return { result, summary: `${result.series.length} series of ${metric}, ${window.replaceAll("_", " ")}` };
     },
   }),

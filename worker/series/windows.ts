@@ -10,13 +10,28 @@ function zoneOffsetMs(instant: number, zone: string): number {
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
-/** The instant of local midnight on a calendar date in `zone`. */
-export function zonedMidnight(year: number, monthIndex: number, day: number, zone: string): Date {
-  const naive = Date.UTC(year, monthIndex, day);
+/** The instant a wall clock in `zone` shows `naive` (local time written as if it were UTC, in ms). */
+function zonedInstant(naive: number, zone: string): Date {
   let instant = naive - zoneOffsetMs(naive, zone);
   // A second pass settles dates where the offset differs between the guess and the answer.
   instant = naive - zoneOffsetMs(instant, zone);
   return new Date(instant);
+}
+
+/** The instant of local midnight on a calendar date in `zone` (days and months may overflow, as in Date.UTC). */
+export function zonedMidnight(year: number, monthIndex: number, day: number, zone: string): Date {
+  return zonedInstant(Date.UTC(year, monthIndex, day), zone);
+}
+
+/**
+ * The same wall-clock time `months` and `days` later (negative: earlier) in `zone`: a month back
+ * from 31 March is the last day of February. Calendar shifts keep local hours across DST.
+ */
+export function shiftCalendar(instant: Date, { months = 0, days = 0 }: { months?: number; days?: number }, zone: string): Date {
+  const local = wallClock(instant.getTime(), zone);
+  const lastDay = new Date(Date.UTC(local.year, local.month - 1 + months + 1, 0)).getUTCDate();
+  const naive = Date.UTC(local.year, local.month - 1 + months, Math.min(local.day, lastDay) + days, local.hour, local.minute, local.second);
+  return new Date(zonedInstant(naive, zone).getTime() + (instant.getTime() % 1000));
 }
 
 function localDate(instant: Date, zone: string): { year: number; month: number } {

@@ -44,11 +44,14 @@ export type ShareList = z.infer<typeof ShareList>;
 export const Revoked = z.object({ revoked: z.literal(true) }).meta({ id: "Revoked" });
 export type Revoked = z.infer<typeof Revoked>;
 
-/** A meter's summary as a public viewer sees it: figures and names, no ids. */
-export const PublicSummary = MeterSummary.omit({ meterId: true }).extend({
+/** A meter summary as a public viewer sees it: names, no meter ids. */
+export const PublicMeterSummary = MeterSummary.omit({ meterId: true, byDevice: true }).extend({
   byDevice: z.array(MeterSummary.shape.byDevice.element.omit({ meterId: true })),
 });
-export type PublicSummary = z.infer<typeof PublicSummary>;
+export type PublicMeterSummary = z.infer<typeof PublicMeterSummary>;
+
+/** The summary periods a chart of type `summary` shows as stat cards, in this order. */
+export const SUMMARY_CARD_PERIODS = ["day", "week", "month"] as const;
 
 /** What a public viewer gets: the shared charts and their data, nothing that points elsewhere. */
 export const PublicChart = z.object({
@@ -57,8 +60,14 @@ export const PublicChart = z.object({
   layout: ChartLayout,
   unit: z.string(),
   series: z.array(MeterSeries.omit({ meterId: true })),
-  /** The summary chart's day, week and month; the breakdown chart's period (breakdownPeriodOf); absent for other types. */
-  summaries: z.array(PublicSummary).optional(),
+  /**
+   * Only for charts of type summary and breakdown (their series is empty): a `summary` chart gets
+   * one per SUMMARY_CARD_PERIODS (today, this week, this month, in progress); a `breakdown` chart
+   * gets one, for the period its window names (see summaryPeriodOfWindow in worker/costs/summary.ts:
+   * last_hour/last_24h → day, last_7d → week, last_30d/this_month → month, this_year → year),
+   * whose byDevice and untracked it draws.
+   */
+  summaries: z.array(PublicMeterSummary).optional(),
 });
 export const PublicShare = z
   .object({

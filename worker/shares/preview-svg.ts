@@ -19,16 +19,23 @@ export function sharePreviewSvg(share: PublicShare): string {
   let subtitle = "No chart on this tab yet";
   if (chart) {
     subtitle = `${chart.title}${chart.unit ? ` (${chart.unit})` : ""}`;
-    const points = chart.series.flatMap((s) => s.points);
+    // A null value (a cost bucket without a price) is a gap in the line, never a 0.
+    const points = chart.series.flatMap((s) => s.points).filter((p) => p.avg !== null);
     const times = points.map((p) => Date.parse(p.t));
-    const values = points.map((p) => p.avg);
+    const values = points.map((p) => p.avg ?? 0);
     const [t0, t1] = [Math.min(...times), Math.max(...times)];
     const [v0, v1] = [Math.min(0, ...values), Math.max(...values)];
     const x = (t: number) => PAD.left + ((t - t0) / (t1 - t0 || 1)) * (WIDTH - PAD.left - PAD.right);
     const y = (v: number) => HEIGHT - PAD.bottom - ((v - v0) / (v1 - v0 || 1)) * (HEIGHT - PAD.top - PAD.bottom);
     chart.series.forEach((series, i) => {
       if (series.points.length === 0) return;
-      const path = series.points.map((p, j) => `${j ? "L" : "M"}${x(Date.parse(p.t)).toFixed(1)},${y(p.avg).toFixed(1)}`).join("");
+      const path = series.points
+        .map((p, j) =>
+          p.avg === null
+            ? ""
+            : `${j && series.points[j - 1].avg !== null ? "L" : "M"}${x(Date.parse(p.t)).toFixed(1)},${y(p.avg).toFixed(1)}`,
+        )
+        .join("");
       lines.push(`<path d="${path}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="3" stroke-linejoin="round"/>`);
     });
     if (points.length === 0) subtitle += " · no readings in this window yet";

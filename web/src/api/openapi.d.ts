@@ -4772,16 +4772,16 @@ export interface components {
                         cost: number | null;
                     };
                     changePct: number | null;
+                    untracked: {
+                        energyKwh: number;
+                        cost: number | null;
+                    } | null;
                     byDevice: {
                         name: string;
                         energyKwh: number;
                         cost: number | null;
                         share: number | null;
                     }[];
-                    untracked: {
-                        energyKwh: number;
-                        cost: number | null;
-                    } | null;
                 }[];
             }[];
         };

@@ -1,6 +1,6 @@
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { breakdownPeriodOf, type ChartSpec, type Metric } from "../../../worker/charts/chart-spec-contract";
-import type { PublicSummary } from "../../../worker/shares/contract";
+import type { PublicMeterSummary } from "../../../worker/shares/contract";
 import { errorText } from "../api/client";
 import { type MeterSummary, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
@@ -18,7 +18,7 @@ export function BreakdownView({
   style,
   theme,
 }: {
-  summary: PublicSummary;
+  summary: PublicMeterSummary;
   metric: Metric;
   style: ChartSpec["breakdownStyle"];
   /** The colours are read from the page's CSS: a new theme redraws. */
@@ -148,7 +148,7 @@ export function BreakdownView({
   );
 }
 
-export function breakdownCsv(summary: PublicSummary): string {
+export function breakdownCsv(summary: PublicMeterSummary): string {
   const rows = [
     ["meter", "period", "from", "to", "energy_kwh", "cost", "currency"],
     ...[

@@ -1,6 +1,6 @@
 import { type Ref, useEffect, useImperativeHandle, useState } from "react";
 import type { ChartSpec, Metric } from "../../../worker/charts/chart-spec-contract";
-import type { PublicSummary } from "../../../worker/shares/contract";
+import { type PublicMeterSummary, SUMMARY_CARD_PERIODS } from "../../../worker/shares/contract";
 import { errorText } from "../api/client";
 import { type MeterSummary, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
@@ -8,10 +8,7 @@ import type { PlotHandle } from "./ChartPlot";
 import { useLiveVersion } from "./live-refresh";
 import { changePct, formatChange, formatEnergy, formatMoney, PERIOD_LABELS } from "./money";
 
-/** The periods a summary chart shows, each against the same part of the one before. */
-export const SUMMARY_PERIODS = ["day", "week", "month"] as const;
-
-function peakText(summary: PublicSummary): string | null {
+function peakText(summary: PublicMeterSummary): string | null {
   if (summary.peakKw === null || !summary.peakAt) return null;
   const when = new Intl.DateTimeFormat(undefined, {
     timeZone: summary.timezone,
@@ -25,7 +22,7 @@ function peakText(summary: PublicSummary): string | null {
 }
 
 /** One period's card: the figure in the chart's metric, its change, and the other quantity beside it. */
-function StatCard({ summary, metric }: { summary: PublicSummary; metric: Metric }) {
+function StatCard({ summary, metric }: { summary: PublicMeterSummary; metric: Metric }) {
   const labels = PERIOD_LABELS[summary.period.kind];
   const showCost = metric === "cost" && summary.cost !== null;
   const value = showCost ? formatMoney(summary.cost!, summary.currency) : formatEnergy(summary.energyKwh);
@@ -69,7 +66,7 @@ function StatCard({ summary, metric }: { summary: PublicSummary; metric: Metric 
 }
 
 /** Stat cards from summaries at hand: the dashboard fetches them, a public share brings them. */
-export function SummaryCardsView({ summaries, metric }: { summaries: PublicSummary[]; metric: Metric }) {
+export function SummaryCardsView({ summaries, metric }: { summaries: PublicMeterSummary[]; metric: Metric }) {
   return (
     <div className="summary-cards" data-testid="summary">
       {summaries.map((summary) => (
@@ -79,7 +76,7 @@ export function SummaryCardsView({ summaries, metric }: { summaries: PublicSumma
   );
 }
 
-export function summaryCsv(summaries: PublicSummary[]): string {
+export function summaryCsv(summaries: PublicMeterSummary[]): string {
   const rows = [
     [
       "meter",
@@ -125,7 +122,7 @@ export function SummaryChart({ spec, live = null, handle }: { spec: ChartSpec; l
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the live refresh trigger.
   useEffect(() => {
     let cancelled = false;
-    Promise.all(SUMMARY_PERIODS.map((period) => wattboard.summary(meterId, { period })))
+    Promise.all(SUMMARY_CARD_PERIODS.map((period) => wattboard.summary(meterId, { period })))
       .then((result) => {
         if (cancelled) return;
         setSummaries(result);

@@ -1,6 +1,6 @@
 import type { Metric } from "../../../worker/charts/chart-spec-contract";
 import type { MeterSummary } from "../../../worker/costs/contract";
-import type { PublicSummary } from "../../../worker/shares/contract";
+import type { PublicMeterSummary } from "../../../worker/shares/contract";
 import { PALETTE } from "./palette";
 
 /** The periods a breakdown offers, as the window presets that stand for them (see breakdownPeriodOf). */
@@ -92,7 +92,7 @@ export interface BreakdownPart {
  * What a breakdown draws: each device and the untracked rest, biggest first, in cost (energy
  * when a price is missing anywhere: a partial cost would mislead), with the site's total.
  */
-export function breakdownParts(summary: PublicSummary, metric: Metric) {
+export function breakdownParts(summary: PublicMeterSummary, metric: Metric) {
   const costs = [summary.cost, ...summary.byDevice.map((d) => d.cost), ...(summary.untracked ? [summary.untracked.cost] : [])];
   const inCost = metric === "cost" && costs.every((c) => c !== null);
   const pick = (energyKwh: number, cost: number | null) => (inCost ? cost! : energyKwh);
