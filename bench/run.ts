@@ -22,35 +22,54 @@ process.env.WRANGLER_SEND_METRICS ??= "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 
 const log = (line: string) => console.log(line);
+/** BENCH_ONLY=series,shares runs only those groups (and skips load), for a quick look at one area. */
+const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
+const wanted = (group: string) => !only || only.includes(group);
 const stack = await startBenchStack(log);
 configureNodeDriver(stack.database.wsProxy);
 const pool = new Pool({ connectionString: stack.database.databaseUrl, max: 4 });
 const results: Record<string, BenchResult> = {};
 try {
-  log("bundle:");
-  Object.assign(results, benchBundle(log));
+  if (wanted("bundle")) {
+    log("bundle:");
+    Object.assign(results, benchBundle(log));
+  }
   // First, while the Worker's model session is still cold.
-  log("model:");
-  Object.assign(results, await benchModel(stack, pool, log));
-  log("live:");
-  Object.assign(results, await benchLive(stack, pool, log));
-  log("ingest:");
-  Object.assign(results, await benchIngest(stack, pool, log));
-  log("imports:");
-  Object.assign(results, await benchImports(stack, pool, log));
-  log("series:");
-  Object.assign(results, await benchSeries(stack, pool, log));
-  log("shares:");
-  Object.assign(results, await benchShares(stack, pool, log));
-  log("fixed per-request costs:");
-  Object.assign(results, await benchOverhead(stack, pool, stack.database.databaseUrl));
+  if (wanted("model")) {
+    log("model:");
+    Object.assign(results, await benchModel(stack, pool, log));
+  }
+  if (wanted("live")) {
+    log("live:");
+    Object.assign(results, await benchLive(stack, pool, log));
+  }
+  if (wanted("ingest")) {
+    log("ingest:");
+    Object.assign(results, await benchIngest(stack, pool, log));
+  }
+  if (wanted("imports")) {
+    log("imports:");
+    Object.assign(results, await benchImports(stack, pool, log));
+  }
+  if (wanted("series")) {
+    log("series:");
+    Object.assign(results, await benchSeries(stack, pool, log));
+  }
+  if (wanted("shares")) {
+    log("shares:");
+    Object.assign(results, await benchShares(stack, pool, log));
+  }
+  if (wanted("overhead")) {
+    log("fixed per-request costs:");
+    Object.assign(results, await benchOverhead(stack, pool, stack.database.databaseUrl));
+  }
 } finally {
   await pool.end();
   await stack.stop();
 }
 // Last, on its own stack and database (it needs Postgres 15; LOAD_USERS=0 skips it).
 const load = loadOptionsFromEnv();
-if (load.users > 0) {
+if (load.users > 0 && wanted("load")) {
   log("load:");
   Object.assign(results, await benchLoad(load, log));
 }

@@ -26,6 +26,7 @@ import { publicSharesRoutes } from "./routes/public-shares";
 import { seriesRoutes } from "./routes/series";
 import { sharePagesRoutes } from "./routes/share-pages";
 import { sharesRoutes } from "./routes/shares";
+import { summariesRoutes } from "./routes/summaries";
 import { tabsRoutes } from "./routes/tabs";
 import { writeTokensRoutes } from "./routes/write-tokens";
 
@@ -117,6 +118,7 @@ export function createApp() {
     influxWriteRoutes,
     importsRoutes,
     seriesRoutes,
+    summariesRoutes,
     modelRunsRoutes,
     notificationsRoutes,
     chatRoutes,

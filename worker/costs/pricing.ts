@@ -124,6 +124,23 @@ export function priceGrid(tariff: Tariff, from: number, to: number): PriceGrid {
   }
 }
 
+/** Names the span without prices inside [lo, hi): "no price from … to …". */
+export function missingPriceNote(grid: PriceGrid, lo: number, hi: number): string {
+  let first: number | null = null;
+  let last: number | null = null;
+  grid.prices.forEach((price, i) => {
+    const start = grid.origin + i * grid.slotMs;
+    const end = start + grid.slotMs;
+    if (!Number.isNaN(price) || end <= lo || start >= hi) return;
+    first ??= Math.max(start, lo);
+    last = Math.min(end, hi);
+  });
+  // A span outside the grid itself has no price either.
+  first ??= lo;
+  last ??= hi;
+  return `no price from ${new Date(first).toISOString()} to ${new Date(last).toISOString()}`;
+}
+
 function minutesOfDay(hhmm: string): number {
   const [h, m] = hhmm.split(":").map(Number);
   return h * 60 + m;

@@ -1,7 +1,137 @@
 import type { Actor } from "../actor";
-import type { MeterSummary, SummaryQuery } from "./contract";
+import type { TimeWindow } from "../charts/chart-spec-contract";
+import type { Database } from "../db/client";
+import { notFound } from "../errors";
+import { getMeter, listDevices, type MeterRow } from "../meters/queries";
+import { queryEnergy } from "../readings/queries";
+import { type CalendarPeriod, calendarPeriod, daysBegun, PERIOD_STEP, shiftCalendar } from "../series/windows";
+import type { MeterSummary, SummaryPeriod, SummaryQuery } from "./contract";
+import { type MeterTariff, meterTariff, missingPriceNote, priceGrid } from "./pricing";
+
+interface Figures {
+  energyWh: number;
+  covered: number;
+  /** null when a price is missing (see note). */
+  cost: number | null;
+  note: string | null;
+  peakW: number | null;
+  peakAt: number | null;
+}
+
+const NOTHING: Figures = { energyWh: 0, covered: 0, cost: 0, note: null, peakW: null, peakAt: null };
+
+/** A meter's energy and cost over [from, to): the series' energy query with a single bucket. */
+async function meterFigures(db: Database, meter: MeterRow, tariff: MeterTariff, from: Date, to: Date, withPeak: boolean): Promise<Figures> {
+  if (to <= from) return NOTHING;
+  const grid = priceGrid(tariff.tariff, from.getTime(), to.getTime());
+  const [whole] = await queryEnergy(db, meter.id, from, to, "whole", meter.timezone, grid, withPeak);
+  if (!whole) return NOTHING;
+  return {
+    energyWh: whole.energyWh,
+    covered: whole.covered,
+    cost: whole.cost,
+    note: whole.cost === null ? missingPriceNote(grid, from.getTime(), to.getTime()) : null,
+    peakW: whole.peakW,
+    peakAt: whole.peakAt,
+  };
+}
+
+const kwh = (wh: number) => Number((wh / 1000).toFixed(4));
+const money = (value: number | null) => (value === null ? null : Number(value.toFixed(4)));
+const percentChange = (now: number, before: number) => Number((((now - before) / Math.abs(before)) * 100).toFixed(1));
+
+/**
+ * What a meter used and cost over the calendar period around `at` (default: now), against the
+ * period before: while a period is in progress, only its elapsed part counts, and the previous
+ * period's same elapsed part (a calendar shift: month to date against the same days last month).
+ * Takes the owner rather than an actor because public shares summarise their owner's meters too.
+ */
+export async function summarizeMeter(
+  db: Database,
+  ownerId: string,
+  meterId: string,
+  kind: SummaryPeriod,
+  at: Date,
+  now: Date,
+): Promise<MeterSummary> {
+  const meter = await getMeter(db, ownerId, meterId);
+  if (!meter) throw notFound("Meter");
+  const zone = meter.timezone;
+  const period = calendarPeriod(kind, at, zone);
+  const end = now < period.to ? now : period.to;
+  const previous = calendarPeriod(kind, new Date(period.from.getTime() - 1), zone);
+  const back = Object.fromEntries(Object.entries(PERIOD_STEP[kind]).map(([unit, n]) => [unit, -n]));
+  const previousEnd = now < period.to ? new Date(Math.min(previous.to.getTime(), shiftCalendar(now, back, zone).getTime())) : previous.to;
+
+  const tariff = await meterTariff(db, ownerId, meter);
+  const site = await meterFigures(db, meter, tariff, period.from, end, true);
+  const before = await meterFigures(db, meter, tariff, previous.from, previousEnd, false);
+  const devices = await listDevices(db, ownerId, meter.id);
+  const byDevice = [];
+  for (const device of devices) {
+    const figures = await meterFigures(db, device, await meterTariff(db, ownerId, device), period.from, end, false);
+    byDevice.push({ device, figures });
+  }
+
+  let changePct: number | null = null;
+  if (site.cost !== null && before.cost !== null && before.cost !== 0) changePct = percentChange(site.cost, before.cost);
+  else if (before.energyWh !== 0) changePct = percentChange(site.energyWh, before.energyWh);
+  const devicesCost = byDevice.some((d) => d.figures.cost === null) ? null : byDevice.reduce((sum, d) => sum + (d.figures.cost ?? 0), 0);
+  return {
+    meterId: meter.id,
+    name: meter.name,
+    timezone: zone,
+    period: { kind, from: period.from.toISOString(), to: period.to.toISOString() },
+    energyKwh: kwh(site.energyWh),
+    covered: Number(site.covered.toFixed(4)),
+    cost: money(site.cost),
+    currency: tariff.currency,
+    costNote: site.note,
+    standingCharge: money(daysBegun(period.from, end, zone) * tariff.standingChargePerDay) ?? 0,
+    peakKw: site.peakW === null ? null : Number((site.peakW / 1000).toFixed(3)),
+    peakAt: site.peakAt === null ? null : new Date(site.peakAt).toISOString(),
+    previous: {
+      from: previous.from.toISOString(),
+      to: previousEnd.toISOString(),
+      energyKwh: kwh(before.energyWh),
+      cost: money(before.cost),
+    },
+    changePct,
+    byDevice: byDevice.map(({ device, figures }) => ({
+      meterId: device.id,
+      name: device.name,
+      energyKwh: kwh(figures.energyWh),
+      cost: money(figures.cost),
+      // Share of the site's energy; a device reading more than its site is capped at all of it.
+      share: site.energyWh > 0 ? Number(Math.min(1, Math.max(0, figures.energyWh / site.energyWh)).toFixed(4)) : null,
+    })),
+    untracked:
+      devices.length === 0
+        ? null
+        : {
+            energyKwh: kwh(site.energyWh - byDevice.reduce((sum, d) => sum + d.figures.energyWh, 0)),
+            cost: site.cost === null || devicesCost === null ? null : money(site.cost - devicesCost),
+          },
+  };
+}
 
 /** What a meter used and cost over a calendar period (see MeterSummary). */
-export async function meterSummary(_actor: Actor, _meterId: string, _query: SummaryQuery, _now = new Date()): Promise<MeterSummary> {
-  throw new Error("meterSummary: being written on branch money-series");
+export function meterSummary(actor: Actor, meterId: string, query: SummaryQuery, now = new Date()): Promise<MeterSummary> {
+  return summarizeMeter(actor.db, actor.userId, meterId, query.period, query.at ? new Date(query.at) : now, now);
+}
+
+/**
+ * The period a breakdown chart's window stands for: a relative window names it (the period in
+ * progress); an absolute one is the period, by its length, that holds its start.
+ */
+export function summaryPeriodOfWindow(window: TimeWindow, now: Date): { period: CalendarPeriod; at: Date } {
+  if (window.kind === "relative") {
+    const period = (
+      { last_hour: "day", last_24h: "day", last_7d: "week", last_30d: "month", this_month: "month", this_year: "year" } as const
+    )[window.preset];
+    return { period, at: now };
+  }
+  const days = (Date.parse(window.to) - Date.parse(window.from)) / 86_400_000;
+  const period = days <= 1 ? "day" : days <= 7 ? "week" : days <= 31 ? "month" : "year";
+  return { period, at: new Date(window.from) };
 }

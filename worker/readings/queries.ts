@@ -187,30 +187,32 @@ export function energyQuery(
     const width = param(buckets.interval);
     starts = `SELECT generate_series(date_bin(${width}::interval, $2::timestamptz, '2000-01-03 00:00'::timestamp AT TIME ZONE $4), $3::timestamptz, ${width}::interval) AS t`;
   }
-  let costColumns = "";
+  let priced = "SELECT k, a, b, watts FROM pieces WHERE b > a";
   let costTotals = "";
   if (grid) {
     const prices = priceParameters(grid);
     const [origin, slot, price, cumulative, missing] = [
-      param(prices.origin),
-      param(prices.slotMs),
-      param(prices.prices),
-      param(prices.cumulative),
-      param(prices.missingBefore),
-    ].map((p, i) => (i < 2 ? `${p}::float8` : `${p}::float8[]`));
-    // Slots are 1-based in SQL: slot j covers [origin + (j-1) slot, origin + j slot).
-    costColumns = `,
-      s.watts * (coalesce(${cumulative}[jb] + ${price}[jb] * (b - ${origin} - (jb - 1) * ${slot}), ${cumulative}[jb])
-                 - (${cumulative}[ja] + ${price}[ja] * (a - ${origin} - (ja - 1) * ${slot}))) / 3.6e9 AS cost,
-      coalesce(${missing}[ceil((b - ${origin}) / ${slot})::int + 1] - ${missing}[ja], 1) > 0 AS missing_price`;
+      prices.origin,
+      prices.slotMs,
+      prices.prices,
+      prices.cumulative,
+      prices.missingBefore,
+    ].map(param);
+    // Slots are 1-based in SQL: slot j covers [origin + (j-1) slot, origin + j slot); P(t) = cumulative[j] + price[j] x (t - start of j).
+    priced = `SELECT k, a, b, watts,
+        watts * ((g.cumulative[jb] + coalesce(g.price[jb] * (b - g.origin - (jb - 1) * g.slot), 0))
+                 - (g.cumulative[ja] + g.price[ja] * (a - g.origin - (ja - 1) * g.slot))) / 3.6e9 AS cost,
+        coalesce(g.missing[j_last + 1] - g.missing[ja], 1) > 0 AS missing_price
+      FROM (SELECT ${origin}::float8 AS origin, ${slot}::float8 AS slot, ${price}::float8[] AS price,
+                   ${cumulative}::float8[] AS cumulative, ${missing}::float8[] AS missing) AS g,
+      LATERAL (SELECT k, a, b, watts, floor((a - g.origin) / g.slot)::int + 1 AS ja, floor((b - g.origin) / g.slot)::int + 1 AS jb,
+                      ceil((b - g.origin) / g.slot)::int AS j_last
+               FROM pieces WHERE b > a) AS s`;
     costTotals = ", CASE WHEN bool_or(missing_price OR cost IS NULL) THEN NULL ELSE sum(cost) END AS cost";
-    costColumns = costColumns
-      .replace(/\bja\b/g, `(floor((a - ${origin}) / ${slot})::int + 1)`)
-      .replace(/\bjb\b/g, `(floor((b - ${origin}) / ${slot})::int + 1)`);
   }
   const peakTotals = withPeak ? ", max(watts) AS peak_w, (max(ARRAY[watts, a]))[2] AS peak_at" : "";
   const text = `WITH
-    win AS (SELECT date_part('epoch', $2::timestamptz) * 1000 AS from_ms, date_part('epoch', $3::timestamptz) * 1000 AS to_ms),
+    win AS (SELECT date_part('epoch', $2::timestamptz) * 1000 AS from_ms, date_part('epoch', $3::timestamptz) * 1000 AS to_ms, $4::text AS zone),
     starts AS (${starts}),
     grid AS (
       SELECT array_agg(t ORDER BY t) AS labels,
@@ -250,7 +252,7 @@ export function energyQuery(
       FROM spans s CROSS JOIN grid g
       CROSS JOIN LATERAL generate_series(width_bucket(s.a, g.edges), least(width_bucket(s.b, g.edges), cardinality(g.edges) - 1)) AS k
     ),
-    priced AS (SELECT k, a, b, watts${costColumns} FROM pieces s WHERE b > a),
+    priced AS (${priced}),
     totals AS (
       SELECT k, sum(watts * (b - a)) / 3.6e6 AS energy_wh, sum(b - a) AS covered_ms, count(*)::int AS count${costTotals}${peakTotals}
       FROM priced GROUP BY k

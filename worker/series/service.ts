@@ -7,7 +7,7 @@ import {
   type Metric,
   type TimeWindow,
 } from "../charts/chart-spec-contract";
-import { type MeterTariff, meterTariff, type PriceGrid, priceGrid } from "../costs/pricing";
+import { type MeterTariff, meterTariff, missingPriceNote, priceGrid } from "../costs/pricing";
 import type { Database } from "../db/client";
 import { ApiError, notFound } from "../errors";
 import { getMeters, listDevices, type MeterRow } from "../meters/queries";
@@ -166,23 +166,6 @@ async function meterPoints(
     if (grid && value === null) point.note = missingPriceNote(grid, bucket.lo, bucket.hi);
     return point;
   });
-}
-
-/** Names the span without prices inside [lo, hi): "no price from … to …". */
-export function missingPriceNote(grid: PriceGrid, lo: number, hi: number): string {
-  let first: number | null = null;
-  let last: number | null = null;
-  grid.prices.forEach((price, i) => {
-    const start = grid.origin + i * grid.slotMs;
-    const end = start + grid.slotMs;
-    if (!Number.isNaN(price) || end <= lo || start >= hi) return;
-    first ??= Math.max(start, lo);
-    last = Math.min(end, hi);
-  });
-  // A span outside the grid itself has no price either.
-  first ??= lo;
-  last ??= hi;
-  return `no price from ${new Date(first).toISOString()} to ${new Date(last).toISOString()}`;
 }
 
 /** Site minus the sum of its devices, per bucket of the site; a null in any part makes the bucket null. */

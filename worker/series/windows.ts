@@ -64,3 +64,42 @@ export function resolveWindow(window: TimeWindow, now: Date, zone: string): { fr
       return { from: zonedMidnight(localDate(now, zone).year, 0, 1, zone), to };
   }
 }
+
+/** A calendar period kind, in the meter's zone (weeks start on Monday). */
+export type CalendarPeriod = "day" | "week" | "month" | "year";
+
+/** How far one period reaches, as a calendar shift. */
+export const PERIOD_STEP: Record<CalendarPeriod, { months?: number; days?: number }> = {
+  day: { days: 1 },
+  week: { days: 7 },
+  month: { months: 1 },
+  year: { months: 12 },
+};
+
+/** The local calendar day, week (from Monday), month or year around `at` in `zone`: a DST day lasts 23 or 25 hours. */
+export function calendarPeriod(kind: CalendarPeriod, at: Date, zone: string): { from: Date; to: Date } {
+  const { year, month, day } = wallClock(at.getTime(), zone);
+  const monthIndex = month - 1;
+  switch (kind) {
+    case "day":
+      return { from: zonedMidnight(year, monthIndex, day, zone), to: zonedMidnight(year, monthIndex, day + 1, zone) };
+    case "week": {
+      const sinceMonday = (new Date(Date.UTC(year, monthIndex, day)).getUTCDay() + 6) % 7;
+      return {
+        from: zonedMidnight(year, monthIndex, day - sinceMonday, zone),
+        to: zonedMidnight(year, monthIndex, day - sinceMonday + 7, zone),
+      };
+    }
+    case "month":
+      return { from: zonedMidnight(year, monthIndex, 1, zone), to: zonedMidnight(year, monthIndex + 1, 1, zone) };
+    case "year":
+      return { from: zonedMidnight(year, 0, 1, zone), to: zonedMidnight(year + 1, 0, 1, zone) };
+  }
+}
+
+/** Local days begun in [from, to) where `from` is a local midnight: what a daily standing charge counts. */
+export function daysBegun(from: Date, to: Date, zone: string): number {
+  let days = 0;
+  for (let day = from; day < to; day = shiftCalendar(day, { days: 1 }, zone)) days++;
+  return days;
+}

@@ -1,5 +1,7 @@
 import type { ChartRow } from "../charts/queries";
 import { getChart } from "../charts/queries";
+import type { MeterSummary } from "../costs/contract";
+import { summarizeMeter, summaryPeriodOfWindow } from "../costs/summary";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
@@ -8,7 +10,14 @@ import { enforceLimit } from "../rate-limits";
 import type { SeriesSet } from "../series/contract";
 import { loadSeries } from "../series/service";
 import { getTab, getTabWithCharts } from "../tabs/queries";
-import type { OEmbed, OEmbedQuery, PublicShare, PublicShareRange } from "./contract";
+import {
+  type OEmbed,
+  type OEmbedQuery,
+  type PublicMeterSummary,
+  type PublicShare,
+  type PublicShareRange,
+  SUMMARY_CARD_PERIODS,
+} from "./contract";
 import { PREVIEW_SIZE } from "./preview-svg";
 import { openShare, peekShare, type ShareRow } from "./queries";
 
@@ -67,8 +76,38 @@ async function publicShareView(db: Database, share: ShareRow, range?: { from: Da
   }
   const viewerRange = share.viewerMayChangeRange ? range : undefined;
   const views = [];
+  const now = new Date();
   for (const chart of charts) {
     const { meterIds, ...spec } = chart.spec;
+    if (spec.chartType === "summary" || spec.chartType === "breakdown") {
+      // Stat cards and breakdowns draw meter summaries, not series (see PublicChart.summaries).
+      const asked =
+        spec.chartType === "summary"
+          ? SUMMARY_CARD_PERIODS.map((period) => ({ period, at: now }))
+          : [
+              summaryPeriodOfWindow(
+                viewerRange ? { kind: "absolute", from: viewerRange.from.toISOString(), to: viewerRange.to.toISOString() } : spec.window,
+                now,
+              ),
+            ];
+      const summaries: PublicMeterSummary[] = [];
+      try {
+        for (const { period, at } of asked)
+          summaries.push(publicSummary(await summarizeMeter(db, share.ownerId, meterIds[0], period, at, now)));
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) continue;
+        throw error;
+      }
+      views.push({
+        title: chart.title,
+        spec,
+        layout: chart.layout,
+        unit: spec.metric === "cost" ? summaries[0].currency : "kWh",
+        series: [],
+        summaries,
+      });
+      continue;
+    }
     let data: SeriesSet;
     try {
       data = await loadSeries(db, share.ownerId, {
@@ -77,6 +116,8 @@ async function publicShareView(db: Database, share: ShareRow, range?: { from: Da
         ...(viewerRange ? { from: viewerRange.from, to: viewerRange.to } : { window: spec.window }),
         points: PUBLIC_POINTS,
         bucket: spec.chartType === "heatmap" ? "1h" : spec.bucket,
+        compare: spec.compare,
+        untracked: spec.untracked,
       });
     } catch (error) {
       // A chart whose meter was deleted since is left out, not the whole share.
@@ -98,6 +139,11 @@ async function publicShareView(db: Database, share: ShareRow, range?: { from: Da
     expiresAt: share.expiresAt?.toISOString() ?? null,
     charts: views,
   };
+}
+
+/** A summary without meter ids: public pages name meters, never point at them. */
+function publicSummary({ meterId: _id, byDevice, ...summary }: MeterSummary): PublicMeterSummary {
+  return { ...summary, byDevice: byDevice.map(({ meterId: _device, ...device }) => device) };
 }
 
 /** What a link shows, with its data, counting a view; the range applies only if the link allows it. */

@@ -2119,6 +2119,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/meters/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A meter's energy, cost, standing charge and peak over a calendar day, week, month or year in its zone, against the period before, split across its devices plus untracked */
+        get: {
+            parameters: {
+                query?: {
+                    period?: "day" | "week" | "month" | "year";
+                    at?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The summary */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MeterSummary"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/meters/{id}/runs": {
         parameters: {
             query?: never;
@@ -4391,6 +4459,45 @@ export interface components {
                 energyKwh: number | null;
                 share: number | null;
             }[];
+        };
+        MeterSummary: {
+            /** Format: uuid */
+            meterId: string;
+            name: string;
+            timezone: string;
+            period: {
+                /** @enum {string} */
+                kind: "day" | "week" | "month" | "year";
+                from: string;
+                to: string;
+            };
+            energyKwh: number;
+            covered: number;
+            cost: number | null;
+            currency: string;
+            costNote: string | null;
+            standingCharge: number;
+            peakKw: number | null;
+            peakAt: string | null;
+            previous: {
+                from: string;
+                to: string;
+                energyKwh: number;
+                cost: number | null;
+            };
+            changePct: number | null;
+            byDevice: {
+                /** Format: uuid */
+                meterId: string;
+                name: string;
+                energyKwh: number;
+                cost: number | null;
+                share: number | null;
+            }[];
+            untracked: {
+                energyKwh: number;
+                cost: number | null;
+            } | null;
         };
         ModelRun: {
             /** Format: uuid */
