@@ -116,7 +116,7 @@ describe("charts of money", () => {
     expect(breakdownPeriodOf({ kind: "relative", preset: "this_month" })).toEqual({ period: "month" });
     expect(breakdownPeriodOf({ kind: "absolute", from: "2026-11-01T00:00:00Z", to: "2026-11-08T00:00:00Z" })).toEqual({
       period: "week",
-      at: "2026-11-04T12:00:00.000Z",
+      at: "2026-11-01T00:00:00Z",
     });
   });
 

@@ -45,8 +45,9 @@ export type TimeWindow = z.infer<typeof TimeWindow>;
 
 /**
  * The calendar period a breakdown chart sums over (the query of GET /api/meters/{id}/summary):
- * the one its window is closest to, so the web app and a public share show the same figures. A
- * custom range names its period by its length and its middle (`at`).
+ * the one its window is closest to, as the public share's summaryPeriodOfWindow (worker/costs/summary.ts)
+ * picks it, so the dashboard and a public page show the same figures. A custom range names its
+ * period by its length, and the period by its start.
  */
 export function breakdownPeriodOf(window: TimeWindow): { period: "day" | "week" | "month" | "year"; at?: string } {
   if (window.kind === "relative") {
@@ -60,11 +61,9 @@ export function breakdownPeriodOf(window: TimeWindow): { period: "day" | "week" 
     } as const;
     return { period: periods[window.preset] };
   }
-  const from = Date.parse(window.from);
-  const to = Date.parse(window.to);
-  const days = (to - from) / 86_400_000;
-  const period = days <= 1.5 ? "day" : days <= 8 ? "week" : days <= 45 ? "month" : "year";
-  return { period, at: new Date((from + to) / 2).toISOString() };
+  const days = (Date.parse(window.to) - Date.parse(window.from)) / 86_400_000;
+  const period = days <= 1 ? "day" : days <= 7 ? "week" : days <= 31 ? "month" : "year";
+  return { period, at: window.from };
 }
 
 /** Bucket widths the series API can aggregate into; day, week and month follow the meter's calendar. */
