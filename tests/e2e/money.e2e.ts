@@ -30,6 +30,16 @@ const card = (title: string, on = page) => on.getByRole("article", { name: title
 const EUROS = /€\s?\d|\d\s?€/;
 const DEVICES = ["Kitchen", "Laundry", "Water heater & AC", "Untracked"];
 
+/** Moves (or with Shift, resizes) a card by grid cells from its drag handle, each step saved. */
+async function nudge(title: string, key: string, times: number) {
+  const handle = card(title).getByRole("button", { name: /^Move / });
+  for (let i = 0; i < times; i++) {
+    const saved = page.waitForResponse((r) => r.url().includes("/api/charts/") && r.request().method() === "PATCH" && r.ok());
+    await handle.press(key);
+    await saved;
+  }
+}
+
 async function openBuilder() {
   await page.getByRole("button", { name: /^(\+ Add chart|Add your first chart)$/ }).click();
   return page.getByRole("dialog", { name: "New chart" });
@@ -113,9 +123,18 @@ describe("what energy costs", () => {
     await dialog.getByLabel("Resolution").selectOption("1d");
     await dialog.getByRole("button", { name: "Add to tab" }).click();
     const chart = card("Sceaux house: cost vs previous period");
-    await chart.locator(".legendtext", { hasText: "previous period" }).waitFor();
-    await chart.locator(".legendtext", { hasText: "untracked" }).waitFor();
+    // Each series and its dashed week before, the change in the legend.
+    await chart.locator(".legendtext", { hasText: /^Sceaux house · previous period \(now [▲▼±]/ }).waitFor();
+    await chart
+      .locator(".legendtext", { hasText: /untracked/i })
+      .first()
+      .waitFor();
     await chart.locator(".ytitle", { hasText: "Cost (€)" }).waitFor();
+    // Two columns, by keyboard: the bars beside the summary, the cost over time across the width.
+    await nudge("Sceaux house: cost by device", "ArrowRight", 6);
+    await nudge("Sceaux house: cost vs previous period", "Shift+ArrowRight", 6);
+    const summary = (await card("Sceaux house: cost summary").boundingBox())!;
+    await expect.poll(async () => (await card("Sceaux house: cost by device").boundingBox())!.y).toBeLessThan(summary.y + 5);
     await chartsDrawn(page, 3);
     await screenshot(page, "money-tab-light");
   });
