@@ -135,6 +135,12 @@ describe("what energy costs", () => {
     await nudge("Sceaux house: cost vs previous period", "Shift+ArrowRight", 6);
     const summary = (await card("Sceaux house: cost summary").boundingBox())!;
     await expect.poll(async () => (await card("Sceaux house: cost by device").boundingBox())!.y).toBeLessThan(summary.y + 5);
+    // The widened chart redraws at its new width.
+    const wide = card("Sceaux house: cost vs previous period");
+    await expect
+      .poll(async () => (await wide.locator(".main-svg").first().boundingBox())!.width)
+      .toBeGreaterThan((await wide.boundingBox())!.width * 0.9);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await chartsDrawn(page, 3);
     await screenshot(page, "money-tab-light");
   });
