@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SeriesSet } from "../../web/src/api/wattboard";
 import { chartTraces, compareAnnotations, seriesCsv, valueFormat } from "../../web/src/charts/chart-data";
-import { breakdownParts, currencySymbol, formatChange, formatEnergy, formatMoney } from "../../web/src/charts/money";
+import { breakdownParts, currencySymbol, formatChange, formatEnergy, formatMoney, periodTitle } from "../../web/src/charts/money";
 import { breakdownPeriodOf, ChartSpec } from "../../worker/charts/chart-spec-contract";
 import type { PublicMeterSummary } from "../../worker/shares/contract";
 
@@ -124,7 +124,7 @@ describe("charts of money", () => {
     const month: PublicMeterSummary = {
       name: "Sceaux house",
       timezone: "Europe/Paris",
-      period: { kind: "month", from: "2026-12-01T00:00:00+01:00", to: "2026-12-06T10:00:00+01:00" },
+      period: { kind: "month", from: "2026-12-01T00:00:00+01:00", to: "2027-01-01T00:00:00+01:00" },
       energyKwh: 100,
       covered: 1,
       cost: 25,
@@ -158,5 +158,10 @@ describe("charts of money", () => {
     expect(unpriced.parts[0].value).toBe(10);
     expect(unpriced.fallbackNote).toBe("no price after 3 Dec");
     expect(formatEnergy(0.25)).toBe("250 Wh");
+    expect(periodTitle(month.period, month.timezone, Date.parse("2026-12-06T12:00:00Z"))).toBe("This month");
+    const november = { kind: "month" as const, from: "2026-10-31T23:00:00.000Z", to: "2026-11-30T23:00:00.000Z" };
+    expect(periodTitle(november, "Europe/Paris", Date.parse("2026-12-06T12:00:00Z"))).toMatch(
+      /1 Nov.* 2026 – 30 Nov.* 2026|Nov 1, 2026 – Nov 30, 2026/,
+    );
   });
 });

@@ -7,7 +7,7 @@ import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import type { PlotHandle } from "./ChartPlot";
 import { useLiveVersion } from "./live-refresh";
-import { breakdownParts, currencyTicks, formatMoney, PERIOD_LABELS, shareText } from "./money";
+import { breakdownParts, currencyTicks, formatMoney, periodTitle, shareText } from "./money";
 
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 
@@ -122,7 +122,7 @@ export function BreakdownView({
     return () => observer.disconnect();
   }, []);
 
-  const period = PERIOD_LABELS[summary.period.kind].current;
+  const period = periodTitle(summary.period, summary.timezone);
   return (
     <div className="breakdown">
       <p className="breakdown-caption">

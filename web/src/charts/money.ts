@@ -18,6 +18,16 @@ export const PERIOD_LABELS: Record<MeterSummary["period"]["kind"], { current: st
   year: { current: "This year", previous: "last year" },
 };
 
+/** "This week" while the period is in progress; its dates once it is over (a breakdown of a custom range). */
+export function periodTitle(period: MeterSummary["period"], timezone: string, now = Date.now()): string {
+  if (now < Date.parse(period.to)) return PERIOD_LABELS[period.kind].current;
+  const date = (iso: string) =>
+    new Intl.DateTimeFormat(undefined, { timeZone: timezone, day: "numeric", month: "short", year: "numeric" }).format(new Date(iso));
+  // The period ends at the first instant after it: its last day starts a moment before.
+  const lastDay = new Date(Date.parse(period.to) - 1).toISOString();
+  return period.kind === "day" ? date(period.from) : `${date(period.from)} – ${date(lastDay)}`;
+}
+
 function moneyFormat(currency: string, digits: number): Intl.NumberFormat | null {
   try {
     return new Intl.NumberFormat(undefined, {
