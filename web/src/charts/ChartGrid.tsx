@@ -27,7 +27,8 @@ export function ChartGrid({
 }) {
   const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true });
   const rows = Math.max(0, ...charts.map((c) => c.layout.y + c.layout.h));
-  const stacked = mounted && width < STACK_BELOW_PX;
+  // A width of 0 is no layout at all (a page being captured or hidden), not a phone: switching would remount every chart.
+  const stacked = mounted && width > 0 && width < STACK_BELOW_PX;
 
   const saveIfMoved = (layout: Layout) => {
     const changes = layout.flatMap((item) => {
