@@ -1,6 +1,8 @@
 import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { afterAll, describe, expect, it } from "vitest";
-import { priceAt } from "../../ml/runtime/planner";
+import { priceAt, type Tariff } from "../../ml/runtime/planner";
+import { priceGrid } from "../../worker/costs/pricing";
 import { connectDatabase } from "../../worker/db/client";
 import { calendarPeriod } from "../../worker/series/windows";
 import { call, createMeter, postReadings, signIn } from "./helpers";
@@ -348,5 +350,29 @@ describe("public shares of money charts", () => {
     expect(breakdown.summaries).toHaveLength(1);
     expect(breakdown.summaries[0]).toMatchObject({ name: "House", period: { kind: "week" }, byDevice: [{ name: "Heat pump" }] });
     expect(JSON.stringify(view.body)).not.toContain(site.id);
+    const preview = await (exports as { default: Fetcher }).default.fetch(
+      `http://wattboard.test/api/public/shares/${link.token}/preview.svg`,
+    );
+    expect(preview.status).toBe(200);
+    expect(await preview.text()).toMatch(/Cost \(GBP\) · this month: 0\.0 kWh, 0\.00 GBP/);
+  });
+});
+
+describe("price grids", () => {
+  it("a year of time-of-use prices in Europe/London (DST, weekdays, a period over midnight) agrees with the planner's priceAt", () => {
+    const tariff: Tariff = {
+      kind: "tou",
+      defaultPrice: 0.24,
+      periods: [
+        { from: "16:00", to: "19:00", price: 0.38 },
+        { from: "23:30", to: "05:30", price: 0.07, days: [5, 6] },
+      ],
+      timeZone: "Europe/London",
+    };
+    const from = Date.parse("2026-01-01T00:00:00Z");
+    const grid = priceGrid(tariff, from, Date.parse("2027-01-01T00:00:00Z"));
+    expect(grid.slotMs).toBe(15 * MINUTE);
+    const mismatches = grid.prices.filter((price, i) => price !== priceAt(tariff, grid.origin + i * grid.slotMs));
+    expect(mismatches).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { getTariffPrices } from "../tariffs/queries";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 /** The tariff a meter pays, ready to price energy: the one place that decides which tariff applies. */
 export interface MeterTariff {
@@ -106,18 +107,27 @@ export function priceGrid(tariff: Tariff, from: number, to: number): PriceGrid {
       const origin = Math.floor(from / slotMs) * slotMs;
       const count = Math.max(1, Math.ceil((to - origin) / slotMs));
       const prices = new Array<number>(count);
-      // The zone's offset changes only on the hour, so one wall-clock reading per hour is enough.
-      let hourStart = Number.NaN;
-      let offsetMs = 0;
+      const localPrice = touPricing(tariff);
+      // The zone's offset changes only on the hour, and at most once a day: one wall-clock reading
+      // per UTC day, and per hour only on a day whose offset differs at its two ends (Intl is slow:
+      // a year of 15-minute prices would otherwise take 8,760 readings).
+      const offsetAt = (instant: number) => {
+        const local = wallClock(instant, timeZone);
+        return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second) - instant;
+      };
+      let dayStart = Number.NaN;
+      let dayOffset = 0;
+      let changesToday = false;
       for (let i = 0; i < count; i++) {
         const t = origin + i * slotMs;
-        const hour = Math.floor(t / HOUR) * HOUR;
-        if (hour !== hourStart) {
-          hourStart = hour;
-          const local = wallClock(hour, timeZone);
-          offsetMs = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second) - hour;
+        const day = Math.floor(t / DAY) * DAY;
+        if (day !== dayStart) {
+          dayStart = day;
+          dayOffset = offsetAt(day);
+          changesToday = offsetAt(day + DAY) !== dayOffset;
         }
-        prices[i] = touPrice(tariff, new Date(t + offsetMs));
+        const offsetMs = changesToday ? offsetAt(Math.floor(t / HOUR) * HOUR) : dayOffset;
+        prices[i] = localPrice(t + offsetMs);
       }
       return { origin, slotMs, prices };
     }
@@ -146,15 +156,20 @@ function minutesOfDay(hhmm: string): number {
   return h * 60 + m;
 }
 
-/** The time-of-use price at a local wall-clock time (given as a Date whose UTC fields are local). */
-function touPrice(tariff: Extract<Tariff, { kind: "tou" }>, local: Date): number {
-  const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
-  const day = (local.getUTCDay() + 6) % 7;
-  for (const period of tariff.periods) {
-    if (period.days && !period.days.includes(day)) continue;
-    const a = minutesOfDay(period.from);
-    const b = minutesOfDay(period.to);
-    if (a <= b ? minute >= a && minute < b : minute >= a || minute < b) return period.price;
-  }
-  return tariff.defaultPrice;
+/**
+ * The time-of-use price at a local wall-clock time, given as ms since the epoch of a clock that
+ * reads local time as if it were UTC. Boundaries are parsed once, not per slot.
+ */
+function touPricing(tariff: Extract<Tariff, { kind: "tou" }>): (localMs: number) => number {
+  const periods = tariff.periods.map((p) => ({ a: minutesOfDay(p.from), b: minutesOfDay(p.to), days: p.days, price: p.price }));
+  return (localMs) => {
+    const minute = Math.floor((((localMs % DAY) + DAY) % DAY) / MINUTE);
+    // 1970-01-01 was a Thursday: Monday = 0.
+    const day = (Math.floor(localMs / DAY) + 3) % 7;
+    for (const { a, b, days, price } of periods) {
+      if (days && !days.includes(day)) continue;
+      if (a <= b ? minute >= a && minute < b : minute >= a || minute < b) return price;
+    }
+    return tariff.defaultPrice;
+  };
 }

@@ -38,7 +38,12 @@ export function sharePreviewSvg(share: PublicShare): string {
         .join("");
       lines.push(`<path d="${path}" fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="3" stroke-linejoin="round"/>`);
     });
-    if (points.length === 0) subtitle += " · no readings in this window yet";
+    const latest = chart.summaries?.at(-1);
+    if (latest) {
+      // Stat cards and breakdowns have no line: the preview names the latest period's figures.
+      const cost = latest.cost === null ? "cost unknown" : `${latest.cost.toFixed(2)} ${latest.currency}`;
+      subtitle += ` · this ${latest.period.kind}: ${latest.energyKwh.toFixed(1)} kWh, ${cost}`;
+    } else if (points.length === 0) subtitle += " · no readings in this window yet";
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}">
 <rect width="100%" height="100%" fill="#ffffff"/>
