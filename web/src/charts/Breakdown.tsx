@@ -8,7 +8,6 @@ import { useTheme } from "../theme";
 import type { PlotHandle } from "./ChartPlot";
 import { useLiveVersion } from "./live-refresh";
 import { breakdownParts, currencyTicks, formatMoney, periodTitle, shareText } from "./money";
-import { usePlotResize } from "./plot-resize";
 
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 
@@ -114,7 +113,14 @@ export function BreakdownView({
     };
   }, [summary, metric, style, theme]);
 
-  usePlotResize(plotRef);
+  // The grid resizes cards without resizing the window; Plotly only watches the window.
+  useEffect(() => {
+    const element = plotRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => void plotly().then((Plotly) => element.dataset.points && Plotly.Plots.resize(element)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
 
   const period = periodTitle(summary.period, summary.timezone);
   return (

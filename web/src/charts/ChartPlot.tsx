@@ -18,7 +18,6 @@ import {
 } from "./chart-data";
 import { useLiveVersion } from "./live-refresh";
 import { currencyTicks } from "./money";
-import { usePlotResize } from "./plot-resize";
 import { windowLabel } from "./window-labels";
 
 /** Loaded on first use, so the first screen does not wait for Plotly. */
@@ -194,7 +193,14 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
     };
   }, [data, zone, zoomable]);
 
-  usePlotResize(plotRef);
+  // The grid resizes cards without resizing the window; Plotly only watches the window.
+  useEffect(() => {
+    const element = plotRef.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => void plotly().then((Plotly) => element.dataset.points && Plotly.Plots.resize(element)));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
 
   useImperativeHandle(handle, () => ({
     csv: () => (data ? seriesCsv(data) : null),
