@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { priceAt, type Tariff } from "../../ml/runtime/planner";
 import { priceGrid } from "../../worker/costs/pricing";
 import { connectDatabase } from "../../worker/db/client";
-import { calendarPeriod } from "../../worker/series/windows";
+import { compareShift } from "../../worker/series/service";
+import { calendarPeriod, shiftCalendar } from "../../worker/series/windows";
 import { call, createMeter, postReadings, signIn } from "./helpers";
 
 const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
@@ -171,6 +172,25 @@ describe("sites and devices", () => {
     expect(body.points[0].sum).toBeCloseTo(0.12, 12);
   });
 
+  it("an inherited time-of-use tariff keeps the site's local time", async () => {
+    const { token } = await signIn();
+    const site = await createMeter(token, { name: "House", timezone: "Europe/London" });
+    const device = await meterWith(token, powerEvery("2026-06-01T09:00:00Z", "2026-06-01T10:10:00Z", 10, 600), {
+      kind: "device",
+      parentId: site.id,
+      timezone: "UTC",
+    });
+    // 10:30-11:00 in London (BST) is 09:30-10:00 UTC.
+    await setTariff(token, site.id, {
+      kind: "tou",
+      defaultPrice: 0.1,
+      periods: [{ from: "10:30", to: "11:00", price: 0.5 }],
+      currency: "GBP",
+    });
+    const body = await series(token, device.id, "metric=cost&from=2026-06-01T09:00:00Z&to=2026-06-01T10:00:00Z&bucket=1h");
+    expect(body.points[0].sum).toBeCloseTo(0.3 * 0.1 + 0.3 * 0.5, 12);
+  });
+
   it("untracked = site minus its devices, for power, energy and cost", async () => {
     const { token, site } = await siteAndDevice();
     for (const [metric, expected] of [
@@ -214,6 +234,27 @@ describe("compare with the previous period", () => {
       ["2026-06-02T12:00:00.000Z", 3000],
       ["2026-06-02T18:00:00.000Z", 3000],
     ]);
+  });
+});
+
+describe("compare windows follow the calendar", () => {
+  it("this month against the same days of last month, and a year back keeps local clock times across DST", () => {
+    const from = new Date("2026-03-01T00:00:00Z"); // local 1 March 00:00 (GMT)
+    const now = new Date("2026-03-31T12:00:00Z"); // local 31 March 13:00 (BST)
+    const month = compareShift("previous_period", { kind: "relative", preset: "this_month" }, from, now, "Europe/London");
+    expect(month.from.toISOString()).toBe("2026-02-01T00:00:00.000Z");
+    // A month before 31 March is the last day of February.
+    expect(month.to.toISOString()).toBe("2026-02-28T13:00:00.000Z");
+    expect(month.forward(new Date("2026-02-10T00:00:00Z")).toISOString()).toBe("2026-03-10T00:00:00.000Z");
+    const year = compareShift(
+      "previous_year",
+      undefined,
+      new Date("2026-06-01T09:00:00Z"),
+      new Date("2026-06-02T09:00:00Z"),
+      "Europe/London",
+    );
+    expect([year.from.toISOString(), year.to.toISOString()]).toEqual(["2025-06-01T09:00:00.000Z", "2025-06-02T09:00:00.000Z"]);
+    expect(shiftCalendar(new Date("2026-03-28T12:00:00Z"), { days: 1 }, "Europe/London").toISOString()).toBe("2026-03-29T11:00:00.000Z");
   });
 });
 

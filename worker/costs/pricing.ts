@@ -35,7 +35,8 @@ export async function meterTariff(
   if (own) return { ...own, source: "meter" };
   if (meter.parentId) {
     const site = await getMeter(db, ownerId, meter.parentId);
-    const inherited = site?.tariff ? await resolveSetting(db, ownerId, site.tariff, meter.timezone) : null;
+    // A time-of-use tariff is in the local time of the meter that holds it: the site's.
+    const inherited = site?.tariff ? await resolveSetting(db, ownerId, site.tariff, site.timezone) : null;
     if (inherited) return { ...inherited, source: "site" };
   }
   return { tariff: DEFAULT_TARIFF, currency: DEFAULT_TARIFF.currency, standingChargePerDay: 0, source: "default" };

@@ -61,7 +61,9 @@ export async function summarizeMeter(
   const end = now < period.to ? now : period.to;
   const previous = calendarPeriod(kind, new Date(period.from.getTime() - 1), zone);
   const back = Object.fromEntries(Object.entries(PERIOD_STEP[kind]).map(([unit, n]) => [unit, -n]));
-  const previousEnd = now < period.to ? new Date(Math.min(previous.to.getTime(), shiftCalendar(now, back, zone).getTime())) : previous.to;
+  // In progress: the same elapsed part of the previous period (nothing of it for a period not begun).
+  const sameElapsed = Math.min(previous.to.getTime(), Math.max(previous.from.getTime(), shiftCalendar(now, back, zone).getTime()));
+  const previousEnd = now < period.to ? new Date(sameElapsed) : previous.to;
 
   const tariff = await meterTariff(db, ownerId, meter);
   const site = await meterFigures(db, meter, tariff, period.from, end, true);

@@ -123,12 +123,14 @@ interface PriceParameters {
 function priceParameters(grid: PriceGrid): PriceParameters {
   const cumulative = [0];
   const missingBefore = [0];
-  grid.prices.forEach((price, i) => {
+  // Prices below 1e-100 count as 0, like tiny readings (Postgres raises underflow rather than round).
+  const prices = grid.prices.map((price) => (Math.abs(price) < 1e-100 ? 0 : price));
+  prices.forEach((price, i) => {
     const missing = Number.isNaN(price);
     cumulative.push(cumulative[i] + (missing ? 0 : price * grid.slotMs));
     missingBefore.push(missingBefore[i] + (missing ? 1 : 0));
   });
-  return { origin: grid.origin, slotMs: grid.slotMs, prices: grid.prices, cumulative, missingBefore };
+  return { origin: grid.origin, slotMs: grid.slotMs, prices, cumulative, missingBefore };
 }
 
 /** One bucket of an energy query; `lo`/`hi` are its edges clipped to the window (epoch ms). */
@@ -260,7 +262,11 @@ export function energyQuery(
     ),
     reach AS (
       SELECT ms, power_w, energy_wh, lag(ms) OVER by_time AS prev_ms, lead(ms) OVER by_time AS next_ms
-      FROM (SELECT ts, date_part('epoch', ts) * 1000 AS ms, power_w, energy_wh FROM readings
+      -- Magnitudes below 1e-100 count as 0: Postgres raises an underflow error rather than round to 0.
+      FROM (SELECT ts, date_part('epoch', ts) * 1000 AS ms,
+                   CASE WHEN abs(power_w) < 1e-100 THEN 0 ELSE power_w END AS power_w,
+                   CASE WHEN energy_wh < 1e-100 THEN 0 ELSE energy_wh END AS energy_wh
+            FROM readings
             WHERE meter_id = $1 AND ts >= $5 AND ts < $6 AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)) AS r
       WINDOW by_time AS (ORDER BY ts)
     ),

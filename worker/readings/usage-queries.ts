@@ -2,7 +2,6 @@ import type { Database } from "../db/client";
 
 export interface UsageFigures {
   meterId: string;
-  energyKwh: number | null;
   peakW: number | null;
   /** 10th percentile of hourly average power: what the site draws when nothing much runs. */
   baseLoadW: number | null;
@@ -11,10 +10,7 @@ export interface UsageFigures {
   readings: number;
 }
 
-/**
- * Totals for several meters over [from, to) in one query. Energy comes from energy_wh where the
- * meter reports it, otherwise from average power over the window.
- */
+/** Peak, base load and power quality of several meters over [from, to) in one query (energy: queryEnergy). */
 export async function usageFigures(db: Database, meterIds: string[], from: Date, to: Date): Promise<UsageFigures[]> {
   const result = await db.$client.query(
     `WITH hourly AS (
@@ -23,20 +19,17 @@ export async function usageFigures(db: Database, meterIds: string[], from: Date,
      ), base AS (
        SELECT meter_id, percentile_cont(0.1) WITHIN GROUP (ORDER BY power_w) AS base_w FROM hourly WHERE power_w IS NOT NULL GROUP BY 1
      )
-     SELECT r.meter_id, sum(r.energy_wh) / 1000 AS energy_kwh, avg(r.power_w) AS avg_w, max(r.power_w) AS peak_w,
+     SELECT r.meter_id, max(r.power_w) AS peak_w,
             avg(r.power_factor) AS pf, avg(r.thd_pct) AS thd, count(*)::int AS readings, b.base_w
      FROM readings r LEFT JOIN base b ON b.meter_id = r.meter_id
      WHERE r.meter_id = ANY($1) AND r.ts >= $2 AND r.ts < $3
      GROUP BY r.meter_id, b.base_w`,
     [meterIds, from.toISOString(), to.toISOString()],
   );
-  const hours = (to.getTime() - from.getTime()) / 3_600_000;
   const byMeter = new Map(
     (
       result.rows as {
         meter_id: string;
-        energy_kwh: number | null;
-        avg_w: number | null;
         peak_w: number | null;
         pf: number | null;
         thd: number | null;
@@ -48,11 +41,9 @@ export async function usageFigures(db: Database, meterIds: string[], from: Date,
   const num = (v: number | string | null) => (v === null ? null : Number(v));
   return meterIds.map((meterId) => {
     const row = byMeter.get(meterId);
-    if (!row) return { meterId, energyKwh: null, peakW: null, baseLoadW: null, avgPowerFactor: null, avgThdPct: null, readings: 0 };
-    const energy = num(row.energy_kwh) ?? (row.avg_w === null ? null : (Number(row.avg_w) * hours) / 1000);
+    if (!row) return { meterId, peakW: null, baseLoadW: null, avgPowerFactor: null, avgThdPct: null, readings: 0 };
     return {
       meterId,
-      energyKwh: energy,
       peakW: num(row.peak_w),
       baseLoadW: num(row.base_w),
       avgPowerFactor: num(row.pf),

@@ -96,7 +96,13 @@ export async function loadSeries(db: Database, ownerId: string, request: SeriesR
         [{ path: "points", message: "too few for this window" }],
       );
     }
-    const pointsOf = (target: MeterRow, a: Date, b: Date) => meterPoints(db, target, request.metric, a, b, plan, tariffs.get(target.id));
+    // The untracked series needs the site's points again: each meter and window is read once.
+    const read = new Map<string, Promise<SeriesPoint[]>>();
+    const pointsOf = (target: MeterRow, a: Date, b: Date) => {
+      const key = `${target.id} ${a.getTime()} ${b.getTime()}`;
+      if (!read.has(key)) read.set(key, meterPoints(db, target, request.metric, a, b, plan, tariffs.get(target.id)));
+      return read.get(key)!;
+    };
     const withCompare = async (target: MeterRow, part: MeterSeries["part"], points: (a: Date, b: Date) => Promise<SeriesPoint[]>) => {
       const current = await points(from, to);
       const entry: MeterSeries = {
@@ -262,19 +268,26 @@ export async function usageSummary(actor: Actor, meterId: string, window: Relati
   const meter = await requireMeter(actor.db, actor.userId, meterId);
   const devices = await listDevices(actor.db, actor.userId, meter.id);
   const { from, to } = resolveWindow({ kind: "relative", preset: window }, now, meter.timezone);
-  const [site, ...split] = await usageFigures(actor.db, [meter.id, ...devices.map((d) => d.id)], from, to);
+  const [site] = await usageFigures(actor.db, [meter.id], from, to);
+  // Energy as the series and summaries compute it: reported energy as is, power integrated over covered time.
+  const energyKwh = async (target: MeterRow) => {
+    const [whole] = await queryEnergy(actor.db, target.id, from, to, "whole", target.timezone);
+    return whole ? whole.energyWh / 1000 : null;
+  };
+  const siteKwh = await energyKwh(meter);
+  const deviceKwh: (number | null)[] = [];
+  for (const device of devices) deviceKwh.push(await energyKwh(device));
   return {
     meter: meter.name,
     window,
-    energyKwh: round(site.energyKwh, 2),
+    energyKwh: round(siteKwh, 2),
     peakW: round(site.peakW, 0),
     baseLoadW: round(site.baseLoadW, 0),
     avgPowerFactor: round(site.avgPowerFactor, 3),
     avgThdPct: round(site.avgThdPct, 2),
-    devices: split.map((figures, i) => ({
-      name: devices[i].name,
-      energyKwh: round(figures.energyKwh, 2),
-      share: site.energyKwh && figures.energyKwh !== null ? round(figures.energyKwh / site.energyKwh, 3) : null,
-    })),
+    devices: devices.map((device, i) => {
+      const kwh = deviceKwh[i];
+      return { name: device.name, energyKwh: round(kwh, 2), share: siteKwh && kwh !== null ? round(kwh / siteKwh, 3) : null };
+    }),
   };
 }
