@@ -49,9 +49,16 @@ const METERS: DemoMeter[] = [
     file: "sceaux.csv",
     stepMs: HOUR,
     reading: sceauxSite,
-    // French peak/off-peak ("heures creuses") and an EV to charge overnight.
+    // French peak/off-peak ("heures creuses") with its daily subscription, and an EV to charge
+    // overnight. The sub-meters pay this tariff too (a device inherits its site's): the demo's costs.
     energy: {
-      tariff: { kind: "tou", defaultPrice: 0.27, periods: [{ from: "22:00", to: "06:00", price: 0.2 }], currency: "EUR" },
+      tariff: {
+        kind: "tou",
+        defaultPrice: 0.27,
+        periods: [{ from: "22:00", to: "06:00", price: 0.2 }],
+        currency: "EUR",
+        standingChargePerDay: 0.52,
+      },
       assets: { deferrableLoads: [{ name: "EV", energyKwh: 10, powerKw: 3.7, fromHour: 19, toHour: 7 }], peakLimitKw: 6 },
     },
   },
@@ -93,6 +100,8 @@ const METERS: DemoMeter[] = [
     file: "london-MAC000002.csv",
     stepMs: HOUR / 2,
     reading: londonFlat,
+    // The trial's flat rate for households not on the dynamic tariff.
+    energy: { tariff: { kind: "flat", price: 0.14228, currency: "GBP", standingChargePerDay: 0.25 } },
   },
   {
     key: "london-b",
@@ -104,7 +113,7 @@ const METERS: DemoMeter[] = [
     reading: londonFlat,
     // The trial's real dynamic tariff, and a home battery.
     energy: {
-      tariff: { kind: "preset", name: "london-dynamic-2013" },
+      tariff: { kind: "preset", name: "london-dynamic-2013", standingChargePerDay: 0.25 },
       assets: { battery: { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 } },
     },
   },
@@ -240,7 +249,7 @@ export async function startDemoFeed(options: {
 
 type Api = <T>(method: string, path: string, token?: string, body?: unknown) => Promise<{ status: number; body: T }>;
 
-/** A first dashboard, so the demo user sees live charts at once; left alone once they have tabs. */
+/** A first dashboard, so the demo user sees live charts and what they cost at once; left alone once they have tabs. */
 async function ensureDemoTab(api: Api, token: string, state: DemoState) {
   const { body } = await api<{ tabs: unknown[] }>("GET", "/api/tabs", token);
   if (body.tabs.length > 0) return;
@@ -248,18 +257,19 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
   const home = await api<{ id: string }>("POST", "/api/tabs", token, { title: "Home" });
   await api("POST", "/api/tabs", token, { title: "London" }).then(async (london) => {
     const londonId = (london.body as { id: string }).id;
+    // Created after the first charts (lists keep creation order) but laid out above them.
     const charts: { tabId: string; title: string; spec: Partial<ChartSpec>; layout: { x: number; y: number; w: number; h: number } }[] = [
       {
         tabId: home.body.id,
         title: "Sceaux house: power",
         spec: { meterIds: [id("sceaux")], metric: "power_w", chartType: "line", window: { kind: "relative", preset: "last_24h" } },
-        layout: { x: 0, y: 0, w: 8, h: 8 },
+        layout: { x: 0, y: 5, w: 8, h: 8 },
       },
       {
         tabId: home.body.id,
         title: "Voltage",
         spec: { meterIds: [id("sceaux")], metric: "voltage_v", chartType: "line", window: { kind: "relative", preset: "last_24h" } },
-        layout: { x: 8, y: 0, w: 4, h: 8 },
+        layout: { x: 8, y: 5, w: 4, h: 8 },
       },
       {
         tabId: home.body.id,
@@ -270,7 +280,25 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
           chartType: "stacked",
           window: { kind: "relative", preset: "last_7d" },
         },
-        layout: { x: 0, y: 8, w: 12, h: 8 },
+        layout: { x: 0, y: 13, w: 12, h: 8 },
+      },
+      {
+        tabId: home.body.id,
+        title: "What the house costs",
+        spec: { meterIds: [id("sceaux")], metric: "cost", chartType: "summary", window: { kind: "relative", preset: "this_month" } },
+        layout: { x: 0, y: 0, w: 7, h: 5 },
+      },
+      {
+        tabId: home.body.id,
+        title: "Where the money goes",
+        spec: {
+          meterIds: [id("sceaux")],
+          metric: "cost",
+          chartType: "breakdown",
+          breakdownStyle: "bars",
+          window: { kind: "relative", preset: "this_month" },
+        },
+        layout: { x: 7, y: 0, w: 5, h: 5 },
       },
       {
         tabId: londonId,

@@ -43,6 +43,29 @@ export const TimeWindow = z.discriminatedUnion("kind", [
 ]);
 export type TimeWindow = z.infer<typeof TimeWindow>;
 
+/**
+ * The calendar period a breakdown chart sums over (the query of GET /api/meters/{id}/summary):
+ * the one its window is closest to, as the public share's summaryPeriodOfWindow (worker/costs/summary.ts)
+ * picks it, so the dashboard and a public page show the same figures. A custom range names its
+ * period by its length, and the period by its start.
+ */
+export function breakdownPeriodOf(window: TimeWindow): { period: "day" | "week" | "month" | "year"; at?: string } {
+  if (window.kind === "relative") {
+    const periods = {
+      last_hour: "day",
+      last_24h: "day",
+      last_7d: "week",
+      last_30d: "month",
+      this_month: "month",
+      this_year: "year",
+    } as const;
+    return { period: periods[window.preset] };
+  }
+  const days = (Date.parse(window.to) - Date.parse(window.from)) / 86_400_000;
+  const period = days <= 1 ? "day" : days <= 7 ? "week" : days <= 31 ? "month" : "year";
+  return { period, at: window.from };
+}
+
 /** Bucket widths the series API can aggregate into; day, week and month follow the meter's calendar. */
 export const BUCKET_NAMES = ["1m", "5m", "15m", "30m", "1h", "3h", "6h", "12h", "1d", "1w", "1mo"] as const;
 export type BucketName = (typeof BUCKET_NAMES)[number];

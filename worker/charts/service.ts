@@ -53,7 +53,11 @@ export interface NewChart {
 export async function createChart(actor: Actor, chart: NewChart): Promise<Chart> {
   await requireOwnTab(actor, chart.tabId);
   await requireOwnMeters(actor, chart.spec);
-  const layout = chart.layout ?? (await queries.nextFreeLayout(actor.db, chart.tabId));
+  // Stat cards are a few lines of text: the default plot height would leave most of the card empty.
+  const layout = chart.layout ?? {
+    ...(await queries.nextFreeLayout(actor.db, chart.tabId)),
+    ...(chart.spec.chartType === "summary" ? { h: 5 } : {}),
+  };
   return chartPayload(await queries.insertChart(actor.db, actor.userId, { ...chart, layout, provenance: chart.provenance ?? null }));
 }
 

@@ -12,6 +12,8 @@ export type MeterWithWebhook = Json<"/api/meters", "post">;
 export type ModelRun = Json<"/api/meters/{id}/runs/latest", "get">;
 export type SeriesSet = Json<"/api/series", "get">;
 export type SeriesQuery = Query<"/api/series", "get">;
+export type { MeterSummary } from "../../../worker/costs/contract";
+export type SummaryQuery = Query<"/api/meters/{id}/summary", "get">;
 
 export const wattboard = {
   authSetup: () => answerOf(client.GET("/api/auth/config")),
@@ -41,4 +43,6 @@ export const wattboard = {
   deleteMeter: (id: string, confirm?: string) =>
     answerOf(client.DELETE("/api/meters/{id}", { params: { path: { id }, query: { confirm } } })),
   series: (query: SeriesQuery) => answerOf(client.GET("/api/series", { params: { query } })),
+  /** What a meter used and cost over a calendar period, against the one before, split across its devices. */
+  summary: (id: string, query: SummaryQuery) => answerOf(client.GET("/api/meters/{id}/summary", { params: { path: { id }, query } })),
 };

@@ -3,9 +3,11 @@ import { RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/charts/chart-
 import type { Chart, Tab } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { Menu, type MenuItem } from "../ui/Menu";
-import { ChartPlot, type PlotHandle } from "./ChartPlot";
+import type { PlotHandle } from "./ChartPlot";
+import { ChartView } from "./ChartView";
 import { canOverlayRun } from "./chart-data";
 import { downloadText, fileSafe } from "./download";
+import { BREAKDOWN_PERIODS } from "./money";
 import { useOverlaySetting } from "./overlay-setting";
 import { WINDOW_LABELS, windowLabel } from "./window-labels";
 
@@ -30,6 +32,52 @@ function provenance(chart: Chart): string {
   return chart.provenance ? `From chat session ${chart.provenance.sessionId.slice(0, 8)}` : "From a chat session";
 }
 
+/** The card's window, or a breakdown's calendar period; stat cards show fixed periods and have none. */
+function WindowChip({ chart, actions }: { chart: Chart; actions: ChartActions }) {
+  const { window, chartType } = chart.spec;
+  const current = window.kind === "relative" ? window.preset : "custom";
+  if (chartType === "summary") return null;
+  if (chartType === "breakdown") {
+    const known = BREAKDOWN_PERIODS.some((p) => p.preset === current);
+    return (
+      <select
+        className="chip"
+        aria-label={`Period of ${chart.title}`}
+        value={current}
+        onChange={(e) => actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset })}
+      >
+        {BREAKDOWN_PERIODS.map(({ preset, label }) => (
+          <option key={preset} value={preset}>
+            {label}
+          </option>
+        ))}
+        {!known && (
+          <option value={current} disabled>
+            {windowLabel(window)}
+          </option>
+        )}
+      </select>
+    );
+  }
+  return (
+    <select
+      className="chip"
+      aria-label={`Time window of ${chart.title}`}
+      value={current}
+      onChange={(e) =>
+        e.target.value === "custom" ? actions.edit(chart) : actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset })
+      }
+    >
+      {RELATIVE_WINDOWS.map((preset) => (
+        <option key={preset} value={preset}>
+          {WINDOW_LABELS[preset]}
+        </option>
+      ))}
+      <option value="custom">{window.kind === "absolute" ? windowLabel(window) : "Custom range…"}</option>
+    </select>
+  );
+}
+
 export function ChartCard({
   chart,
   tabs,
@@ -46,7 +94,7 @@ export function ChartCard({
   const plot = useRef<PlotHandle>(null);
   const [overlay, setOverlay] = useOverlaySetting(chart.id);
   const overlayPossible = canOverlayRun(chart.spec);
-  const { window } = chart.spec;
+  const timeAxis = chart.spec.chartType !== "summary" && chart.spec.chartType !== "breakdown";
 
   const items: (MenuItem | "separator")[] = [
     { label: "Edit", onSelect: () => actions.edit(chart) },
@@ -54,11 +102,16 @@ export function ChartCard({
     ...tabs
       .filter((t) => t.id !== chart.tabId)
       .map((t) => ({ label: `Move to “${t.title}”`, onSelect: () => actions.moveToTab(chart, t.id) })),
-    {
-      label: overlay ? "Hide forecast & plan" : "Show forecast & plan",
-      onSelect: () => setOverlay(!overlay),
-      disabledReason: overlayPossible ? undefined : "one meter's power or energy only",
-    },
+    // Stat cards and breakdowns have no time axis to draw a forecast on.
+    ...(timeAxis
+      ? [
+          {
+            label: overlay ? "Hide forecast & plan" : "Show forecast & plan",
+            onSelect: () => setOverlay(!overlay),
+            disabledReason: overlayPossible ? undefined : "one meter's power or energy only",
+          },
+        ]
+      : []),
     "separator",
     { label: "Share", onSelect: () => actions.share(chart) },
     {
@@ -68,7 +121,11 @@ export function ChartCard({
         if (csv) downloadText(`${fileSafe(chart.title)}.csv`, csv);
       },
     },
-    { label: "Download PNG", onSelect: () => void plot.current?.png(fileSafe(chart.title)) },
+    {
+      label: "Download PNG",
+      onSelect: () => void plot.current?.png?.(fileSafe(chart.title)),
+      disabledReason: chart.spec.chartType === "summary" ? "stat cards: export CSV instead" : undefined,
+    },
     "separator",
     { label: "Delete", danger: true, onSelect: () => actions.remove(chart) },
   ];
@@ -95,26 +152,10 @@ export function ChartCard({
           </button>
         )}
         <h3 title={chart.title}>{chart.title}</h3>
-        <select
-          className="chip"
-          aria-label={`Time window of ${chart.title}`}
-          value={window.kind === "relative" ? window.preset : "custom"}
-          onChange={(e) =>
-            e.target.value === "custom"
-              ? actions.edit(chart)
-              : actions.setWindow(chart, { kind: "relative", preset: e.target.value as Preset })
-          }
-        >
-          {RELATIVE_WINDOWS.map((preset) => (
-            <option key={preset} value={preset}>
-              {WINDOW_LABELS[preset]}
-            </option>
-          ))}
-          <option value="custom">{window.kind === "absolute" ? windowLabel(window) : "Custom range…"}</option>
-        </select>
+        <WindowChip chart={chart} actions={actions} />
         <Menu label={`Actions for ${chart.title}`} items={items} />
       </header>
-      <ChartPlot spec={chart.spec} overlay={overlay && overlayPossible} live={live} handle={plot} />
+      <ChartView spec={chart.spec} overlay={overlay && overlayPossible} live={live} handle={plot} />
       <footer className="chart-foot muted">
         <span>{provenance(chart)}</span>
         {overlay && overlayPossible && <span>Forecast & plan: latest model run</span>}

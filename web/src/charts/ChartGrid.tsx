@@ -27,7 +27,8 @@ export function ChartGrid({
 }) {
   const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true });
   const rows = Math.max(0, ...charts.map((c) => c.layout.y + c.layout.h));
-  const stacked = mounted && width < STACK_BELOW_PX;
+  // A width of 0 is no layout at all (a page being captured or hidden), not a phone: switching would remount every chart.
+  const stacked = mounted && width > 0 && width < STACK_BELOW_PX;
 
   const saveIfMoved = (layout: Layout) => {
     const changes = layout.flatMap((item) => {
@@ -44,7 +45,8 @@ export function ChartGrid({
     return (
       <div ref={containerRef} className="chart-stack">
         {ordered.map((chart) => (
-          <div key={chart.id} style={{ height: height(Math.max(chart.layout.h, 7)) }}>
+          // Stat cards take the height of their text; a plot needs a height to fill.
+          <div key={chart.id} style={{ height: chart.spec.chartType === "summary" ? undefined : height(Math.max(chart.layout.h, 7)) }}>
             {children(chart, false)}
           </div>
         ))}

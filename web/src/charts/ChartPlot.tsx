@@ -1,21 +1,34 @@
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
-import { type ChartSpec, METRIC_UNITS } from "../../../worker/charts/chart-spec-contract";
+import type { ChartSpec } from "../../../worker/charts/chart-spec-contract";
 import { errorText } from "../api/client";
 import { type ModelRun, type SeriesSet, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
-import { canOverlayRun, chartTraces, localTime, runTraces, seriesCsv, seriesQuery, type TimeRange, zonedInstant } from "./chart-data";
+import {
+  canOverlayRun,
+  chartTraces,
+  compareAnnotations,
+  localTime,
+  runTraces,
+  seriesCsv,
+  seriesQuery,
+  type TimeRange,
+  valueFormat,
+  zonedInstant,
+} from "./chart-data";
+import { useLiveVersion } from "./live-refresh";
+import { currencyTicks } from "./money";
 import { windowLabel } from "./window-labels";
 
 /** Loaded on first use, so the first screen does not wait for Plotly. */
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 
-const REFRESH_THROTTLE_MS = 10_000;
 const ZOOM_SETTLE_MS = 250;
 
 export interface PlotHandle {
   csv(): string | null;
-  png(filename: string): Promise<void>;
+  /** Absent where the chart is not a picture (stat cards). */
+  png?(filename: string): Promise<void>;
 }
 
 interface Props {
@@ -38,7 +51,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
   const [run, setRun] = useState<ModelRun | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
+  const version = useLiveVersion(live, spec.meterIds);
   const theme = useTheme();
   const specKey = JSON.stringify(spec);
   const zoomable = spec.chartType !== "heatmap";
@@ -81,31 +94,6 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
     };
   }, [wantsRun, spec.meterIds[0], version]);
 
-  // Live: refetch when one of this chart's meters got readings (at most every 10 s).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: specKey stands for spec.meterIds: resubscribing for a new object with the same content would restart the throttle.
-  useEffect(() => {
-    if (!live) return;
-    let lastRefresh = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const unsubscribe = live.subscribe((event) => {
-      if (event.type !== "meter.readings") return;
-      const { meterId } = event.payload as { meterId: string };
-      if (!spec.meterIds.includes(meterId) || timer) return;
-      timer = setTimeout(
-        () => {
-          timer = undefined;
-          lastRefresh = Date.now();
-          setVersion((v) => v + 1);
-        },
-        Math.max(0, lastRefresh + REFRESH_THROTTLE_MS - Date.now()),
-      );
-    });
-    return () => {
-      unsubscribe();
-      clearTimeout(timer);
-    };
-  }, [specKey, live]);
-
   const zone = data?.series[0]?.timezone ?? "UTC";
   // biome-ignore lint/correctness/useExhaustiveDependencies: spec is read from the render that brought the data: redrawing on a spec change alone would draw the old series with the new spec (and redraw on every new spec object); theme is the trigger to re-read the CSS colours.
   useEffect(() => {
@@ -116,7 +104,8 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
       if (disposed) return;
       const css = getComputedStyle(document.documentElement);
       const color = (name: string) => css.getPropertyValue(name).trim();
-      const unit = data.unit || METRIC_UNITS[spec.metric];
+      const { axisTitle } = valueFormat(spec.metric, data.unit);
+      const compared = data.series.some((s) => s.compare);
       const heatmap = spec.chartType === "heatmap";
       const traces = [...chartTraces(spec, data), ...(run ? runTraces(run, zone) : [])];
       // Plotly autoranges a lone point to a sliver of a millisecond: show it in its window instead.
@@ -144,12 +133,18 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
           yaxis: {
             gridcolor: color("--grid"),
             automargin: true,
-            title: { text: heatmap ? "Hour" : unit || "value" },
+            title: { text: heatmap ? "Hour" : axisTitle },
             rangemode: spec.metric === "voltage_v" ? "normal" : "tozero",
+            ...(spec.metric === "cost" && !heatmap ? currencyTicks(data.unit) : {}),
             fixedrange: !heatmap,
           },
           barmode: "group",
-          showlegend: data.series.length > 1 || Boolean(run),
+          showlegend: data.series.length > 1 || compared || Boolean(run),
+          annotations: compareAnnotations(spec, data, {
+            up: color("--danger"),
+            down: color("--ok"),
+            neutral: color("--muted"),
+          }) as Partial<Plotly.Annotation>[],
           legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
           hovermode: heatmap ? "closest" : "x unified",
           hoverlabel: { bgcolor: color("--surface"), bordercolor: color("--border"), font: { color: color("--text") } },

@@ -1,6 +1,8 @@
-import type { ChartSpec } from "../../../worker/charts/chart-spec-contract";
+import { type ChartSpec, EXTENSIVE_METRICS, METRIC_UNITS, type Metric } from "../../../worker/charts/chart-spec-contract";
 import { wallClock } from "../../../worker/series/wall-clock-contract";
 import type { ModelRun, SeriesQuery, SeriesSet } from "../api/wattboard";
+import { currencySymbol, formatChange, symbolFirst } from "./money";
+import { PALETTE } from "./palette";
 
 export interface TimeRange {
   from: string;
@@ -13,6 +15,8 @@ export function seriesQuery(spec: ChartSpec, points: number, range?: TimeRange |
   // A heatmap needs hours; other charts use the spec's bucket (or let the API choose).
   const bucket = spec.chartType === "heatmap" ? "1h" : spec.bucket;
   if (bucket !== "auto") query.bucket = bucket;
+  if (spec.compare) query.compare = spec.compare;
+  if (spec.untracked) query.untracked = "true";
   if (range) {
     query.from = range.from;
     query.to = range.to;
@@ -45,12 +49,41 @@ export function zonedInstant(local: string, zone: string): string {
   return new Date(instant).toISOString();
 }
 
-const PALETTE = ["#d9860b", "#2f7fd1", "#2a9d6f", "#c2457a", "#7a5cc9", "#8a8f98"];
+type Series = SeriesSet["series"][number];
+type Point = Series["points"][number];
+
+export const COMPARE_NAMES = { previous_period: "previous period", previous_year: "previous year" } as const;
+
+/**
+ * How a chart's values read: the axis title, and a value as the hover shows it (a Plotly
+ * number format such as "%{y:,.2f}" goes in), e.g. "Cost (£)" and "£1.20" for a cost in GBP.
+ */
+export function valueFormat(metric: Metric, unit: string): { axisTitle: string; digits: string; show(value: string): string } {
+  if (metric === "cost") {
+    const symbol = currencySymbol(unit);
+    const first = symbolFirst(unit);
+    return { axisTitle: `Cost (${symbol})`, digits: ",.2f", show: (value) => (first ? `${symbol}${value}` : `${value} ${symbol}`) };
+  }
+  const shown = unit || METRIC_UNITS[metric];
+  return { axisTitle: shown || "value", digits: ",.1f", show: (value) => (shown ? `${value} ${shown}` : value) };
+}
+
+/** A bucket's extra hover line: how much of it had readings, for energy and cost. */
+function coveredText(point: Point): string {
+  return point.covered !== undefined && point.covered < 0.995 ? ` · ${Math.round(point.covered * 100)}% covered` : "";
+}
+
+/** The untracked series keeps the site's name from the API; say what it is when the name does not. */
+function seriesName(series: Series): string {
+  return series.part === "untracked" && !/untracked/i.test(series.name) ? `${series.name} · untracked` : series.name;
+}
 
 /** Plotly traces for a chart: aggregated value per bucket, with a subtle min-max band for single lines. */
 export function chartTraces(spec: ChartSpec, data: SeriesSet): Record<string, unknown>[] {
-  const value = (p: SeriesSet["series"][number]["points"][number]) =>
-    spec.aggregation === "sum" || (spec.metric === "energy_wh" && spec.aggregation === "avg") ? p.sum : p[spec.aggregation];
+  const extensive = EXTENSIVE_METRICS.includes(spec.metric);
+  // Energy and cost buckets hold their total, whatever the aggregation.
+  const value = (p: Point) => (extensive || spec.aggregation === "sum" ? p.sum : p[spec.aggregation]);
+  const format = valueFormat(spec.metric, data.unit);
 
   if (spec.chartType === "heatmap") {
     const series = data.series[0];
@@ -62,7 +95,9 @@ export function chartTraces(spec: ChartSpec, data: SeriesSet): Record<string, un
       const day = local.slice(0, 10);
       const hour = Number(local.slice(11, 13));
       if (!days.has(day)) days.set(day, Array(24).fill(null));
-      for (let h = hour; h < Math.min(24, hour + hoursPerBucket); h++) days.get(day)![h] = value(point) / hoursPerBucket;
+      const bucketValue = value(point);
+      for (let h = hour; h < Math.min(24, hour + hoursPerBucket); h++)
+        days.get(day)![h] = bucketValue === null ? null : bucketValue / hoursPerBucket;
     }
     const x = [...days.keys()];
     const z = Array.from({ length: 24 }, (_, hour) => x.map((day) => days.get(day)![hour]));
@@ -73,7 +108,7 @@ export function chartTraces(spec: ChartSpec, data: SeriesSet): Record<string, un
         y: Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, "0")}:00`),
         z,
         colorscale: "YlOrRd",
-        hovertemplate: `%{x} %{y}<br>%{z:.0f} ${data.unit}<extra></extra>`,
+        hovertemplate: `%{x} %{y}<br>${format.show(`%{z:${format.digits}}`)}<extra></extra>`,
       },
     ];
   }
@@ -82,8 +117,9 @@ export function chartTraces(spec: ChartSpec, data: SeriesSet): Record<string, un
   data.series.forEach((series, i) => {
     const x = series.points.map((p) => localTime(p.t, series.timezone));
     const y = series.points.map(value);
+    const name = seriesName(series);
     const color = PALETTE[i % PALETTE.length];
-    const showBand = data.series.length === 1 && spec.chartType !== "bar" && spec.metric !== "energy_wh";
+    const showBand = data.series.length === 1 && spec.chartType !== "bar" && !extensive;
     if (showBand) {
       traces.push({
         type: "scatter",
@@ -110,22 +146,86 @@ export function chartTraces(spec: ChartSpec, data: SeriesSet): Record<string, un
     const base = {
       x,
       y,
-      name: series.name,
+      name,
+      customdata: series.points.map(coveredText),
       marker: { color },
       line: { color, width: 1.6 },
-      hovertemplate: `%{x}<br>%{y:.1f} ${data.unit}<extra>${series.name}</extra>`,
+      hovertemplate: `%{x}<br>${format.show(`%{y:${format.digits}}`)}%{customdata}<extra>${name}</extra>`,
     };
     if (spec.chartType === "bar") traces.push({ ...base, type: "bar" });
     else if (spec.chartType === "stacked") traces.push({ ...base, type: "scatter", mode: "lines", stackgroup: "total" });
     else if (spec.chartType === "area") traces.push({ ...base, type: "scatter", mode: "lines", fill: "tozeroy", fillcolor: `${color}33` });
     else traces.push({ ...base, type: "scatter", mode: "lines" });
+
+    // A bucket without a value (a cost without a price) is a gap; a mark on the axis says why.
+    const gaps = series.points.flatMap((p, j) => (value(p) === null ? [{ x: x[j], note: p.note ?? "No value" }] : []));
+    if (gaps.length)
+      traces.push({
+        type: "scatter",
+        mode: "markers",
+        x: gaps.map((g) => g.x),
+        y: gaps.map(() => 0),
+        customdata: gaps.map((g) => g.note),
+        marker: { color, symbol: "x-thin-open", size: 8, line: { width: 2, color } },
+        cliponaxis: false,
+        showlegend: false,
+        name: `${name}: gap`,
+        hovertemplate: `%{x}<br>no value: %{customdata}<extra>${name}</extra>`,
+      });
+
+    // The same window one period earlier, moved onto this one: dashed, in the series' colour.
+    if (series.compare) {
+      const shifted = series.compare;
+      const label = `${name} · ${COMPARE_NAMES[shifted.kind]}`;
+      traces.push({
+        type: "scatter",
+        mode: "lines",
+        x: shifted.points.map((p) => localTime(p.t, series.timezone)),
+        y: shifted.points.map(value),
+        name: shifted.changePct === null ? label : `${label} (now ${formatChange(shifted.changePct)})`,
+        line: { color, width: 1.4, dash: "dash", ...(spec.chartType === "bar" ? { shape: "hvh" } : {}) },
+        opacity: 0.75,
+        customdata: shifted.points.map(coveredText),
+        hovertemplate: `%{x}<br>${format.show(`%{y:${format.digits}}`)}%{customdata}<extra>${COMPARE_NAMES[shifted.kind]}</extra>`,
+      });
+    }
   });
   return traces;
 }
 
+/**
+ * The change against the compared period in the chart's corner, when one series is compared;
+ * for energy and cost, more is drawn in the danger colour and less in the good one.
+ */
+export function compareAnnotations(spec: ChartSpec, data: SeriesSet, colors: { up: string; down: string; neutral: string }) {
+  const compared = data.series.filter((s) => s.compare && s.compare.changePct !== null);
+  if (compared.length !== 1) return [];
+  const { kind, changePct } = compared[0].compare!;
+  const extensive = EXTENSIVE_METRICS.includes(spec.metric);
+  const color = !extensive || Math.round(changePct!) === 0 ? colors.neutral : changePct! > 0 ? colors.up : colors.down;
+  return [
+    {
+      xref: "paper",
+      yref: "paper",
+      x: 1,
+      y: 1,
+      xanchor: "right",
+      yanchor: "top",
+      showarrow: false,
+      text: `<b>${formatChange(changePct)}</b> vs ${COMPARE_NAMES[kind]}`,
+      font: { color, size: 12 },
+      bgcolor: "rgba(0,0,0,0)",
+    },
+  ];
+}
+
 /** Which charts the latest model run can be drawn over: one meter's power or energy over time. */
 export function canOverlayRun(spec: ChartSpec): boolean {
-  return spec.meterIds.length === 1 && (spec.metric === "power_w" || spec.metric === "energy_wh") && spec.chartType !== "heatmap";
+  return (
+    spec.meterIds.length === 1 &&
+    (spec.metric === "power_w" || spec.metric === "energy_wh") &&
+    !["heatmap", "summary", "breakdown"].includes(spec.chartType)
+  );
 }
 
 /**
@@ -160,24 +260,46 @@ export function runTraces(run: ModelRun, zone: string): Record<string, unknown>[
   return traces;
 }
 
-/** The chart's data as CSV: one row per meter and bucket, times in UTC and in the meter's zone. */
+/** The chart's data as CSV: one row per meter (or untracked part, or compared period) and bucket, times in UTC and in the meter's zone. */
 export function seriesCsv(data: SeriesSet): string {
   const rows = [
-    ["meter", "bucket_start_utc", "bucket_start_local", "timezone", `avg_${data.unit || data.metric}`, "min", "max", "sum", "count"],
+    [
+      "meter",
+      "part",
+      "bucket_start_utc",
+      "bucket_start_local",
+      "timezone",
+      `avg_${data.unit || data.metric}`,
+      "min",
+      "max",
+      "sum",
+      "count",
+      "covered",
+      "note",
+    ],
   ];
+  const cell = (v: number | null | undefined) => (v === null || v === undefined ? "" : String(v));
   for (const series of data.series) {
-    for (const p of series.points)
-      rows.push([
-        series.name,
-        p.t,
-        localTime(p.t, series.timezone),
-        series.timezone,
-        String(p.avg),
-        String(p.min),
-        String(p.max),
-        String(p.sum),
-        String(p.count),
-      ]);
+    const parts = [
+      { part: series.part, points: series.points },
+      ...(series.compare ? [{ part: series.compare.kind, points: series.compare.points }] : []),
+    ];
+    for (const { part, points } of parts)
+      for (const p of points)
+        rows.push([
+          series.name,
+          part,
+          p.t,
+          localTime(p.t, series.timezone),
+          series.timezone,
+          cell(p.avg),
+          cell(p.min),
+          cell(p.max),
+          cell(p.sum),
+          String(p.count),
+          cell(p.covered),
+          p.note ?? "",
+        ]);
   }
-  return `${rows.map((row) => row.map((cell) => (/[",\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell)).join(",")).join("\n")}\n`;
+  return `${rows.map((row) => row.map((c) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(",")).join("\n")}\n`;
 }

@@ -153,6 +153,9 @@ export function ImportPanel({
     chartType: chart.metric === "energy_wh" ? "bar" : "line",
     window: chart.window,
     bucket: "auto",
+    compare: null,
+    untracked: false,
+    breakdownStyle: "bars",
   };
 
   return (

@@ -3,7 +3,10 @@ import { SHARE_TOKEN_PATTERN } from "../../../worker/id-contract";
 import { ApiRequestError } from "../api/client";
 import { type PublicShare, sharesApi } from "../api/shares";
 import type { SeriesSet } from "../api/wattboard";
-import { chartTraces } from "../charts/chart-data";
+import { BreakdownView } from "../charts/Breakdown";
+import { chartTraces, compareAnnotations, valueFormat } from "../charts/chart-data";
+import { currencyTicks } from "../charts/money";
+import { SummaryCardsView } from "../charts/SummaryCards";
 
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 /** Viewers see new readings without reloading; the API caches a share for 10 s. */
@@ -16,27 +19,60 @@ export function publicShareToken(pathname: string): { token: string; embed: bool
 
 type PublicChart = PublicShare["charts"][number];
 
+/** Stat cards and breakdowns come with their summaries; the other charts with their series. */
 function PublicChartView({ chart, dark }: { chart: PublicChart; dark: boolean }) {
+  const { chartType, metric, breakdownStyle } = chart.spec;
+  if (chartType === "summary" || chartType === "breakdown") {
+    const summaries = chart.summaries ?? [];
+    return (
+      <figure className={`public-chart public-${chartType}`}>
+        <figcaption>{chart.title}</figcaption>
+        {summaries.length === 0 ? (
+          <p className="muted">No figures for this period yet.</p>
+        ) : chartType === "summary" ? (
+          <SummaryCardsView summaries={summaries} metric={metric} />
+        ) : (
+          <div className="public-plot">
+            <BreakdownView summary={summaries[0]} metric={metric} style={breakdownStyle} theme={dark ? "dark" : "light"} />
+          </div>
+        )}
+      </figure>
+    );
+  }
+  return <PublicPlot chart={chart} dark={dark} />;
+}
+
+function PublicPlot({ chart, dark }: { chart: PublicChart; dark: boolean }) {
   const plotRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = plotRef.current;
     if (!element) return;
     const data: SeriesSet = { metric: chart.spec.metric, unit: chart.unit, series: chart.series.map((s) => ({ ...s, meterId: s.name })) };
-    const spec = { ...chart.spec, meterIds: chart.series.map((s) => s.name) };
+    const spec = { ...chart.spec, meterIds: chart.series.map((s) => s.name) } as never;
     const zone = chart.series[0]?.timezone ?? "UTC";
+    const cost = chart.spec.metric === "cost" && chart.spec.chartType !== "heatmap";
     void plotly().then((Plotly) =>
       Plotly.react(
         element,
-        chartTraces(spec as never, data) as Plotly.Data[],
+        chartTraces(spec, data) as Plotly.Data[],
         {
           margin: { l: 52, r: 12, t: 8, b: 48 },
           paper_bgcolor: "rgba(0,0,0,0)",
           plot_bgcolor: "rgba(0,0,0,0)",
           font: { color: dark ? "#c9d1d9" : "#3a4049", size: 11 },
           xaxis: { gridcolor: dark ? "#2a3039" : "#e6e9ed", title: { text: `Time (${zone})` } },
-          yaxis: { gridcolor: dark ? "#2a3039" : "#e6e9ed", title: { text: chart.unit } },
-          showlegend: chart.series.length > 1,
+          yaxis: {
+            gridcolor: dark ? "#2a3039" : "#e6e9ed",
+            title: { text: valueFormat(chart.spec.metric, chart.unit).axisTitle },
+            ...(cost ? currencyTicks(chart.unit) : {}),
+          },
+          showlegend: chart.series.length > 1 || chart.series.some((s) => s.compare),
           legend: { orientation: "h", y: -0.3 },
+          annotations: compareAnnotations(spec, data, {
+            up: dark ? "#f97066" : "#b42318",
+            down: "#2a9d6f",
+            neutral: dark ? "#98a2ae" : "#5d6673",
+          }) as Partial<Plotly.Annotation>[],
         },
         { responsive: true, displaylogo: false },
       ),
