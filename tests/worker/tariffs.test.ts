@@ -260,6 +260,6 @@ describe("the planner prices with an imported tariff", () => {
     for (let h = 0; h < 12; h++) expect(planned[h]).toBeCloseTo(prices[48 + h] / 1000, 9);
     for (let h = 12; h < 24; h++) expect(planned[h]).toBeCloseTo(prices[24 + h] / 1000, 9);
     expect(run.body.explanation).toContain("do not cover 12 of these 24 hours");
-    expect(run.body.explanation).toContain("EUR");
+    expect(run.body.explanation).toContain("€");
   });
 });
