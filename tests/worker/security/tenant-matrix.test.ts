@@ -29,6 +29,8 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   "PATCH /api/chat/sessions/{id}": { title: "Taken over" },
   "POST /api/chat/sessions/{id}/messages": { text: "/meters" },
   "POST /api/chat/permissions/{id}": { decision: "always" },
+  "PATCH /api/tariffs/{id}": { name: "Taken over" },
+  "PUT /api/tariffs/{id}/prices": "timestamp,price_per_kwh\n2026-01-01T00:00:00Z,0.25\n2026-01-01T00:30:00Z,0.30\n",
 };
 
 /** Routes whose id is not a user's resource id, tried elsewhere in this file or by their own tests. */
@@ -54,8 +56,8 @@ async function attempt(op: Operation, id: string, token: string): Promise<RawRes
   // Deleting a meter needs ?confirm=<id>: a caller that means it sends it.
   const query = key(op) === "DELETE /api/meters/{id}" ? `?confirm=${id}` : "";
   return rawFetch(op.method, fillPath(op.path, Object.fromEntries(op.params.map((name) => [name, id]))) + query, {
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: op.hasBody ? JSON.stringify(sample ?? {}) : undefined,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": typeof sample === "string" ? "text/csv" : "application/json" },
+    body: op.hasBody ? (typeof sample === "string" ? sample : JSON.stringify(sample ?? {})) : undefined,
   });
 }
 
