@@ -123,9 +123,11 @@ describe("the chat through opencode and a scripted model", () => {
       "list_meters",
       "list_tabs",
       "query_series",
+      "rank_device_costs",
       "run_model",
       "set_goal",
       "share",
+      "summarize_cost",
       "summarize_usage",
       "update_chart",
     ]);
