@@ -71,6 +71,14 @@ describe("energy from power", () => {
     expect(body.points[0].covered).toBeCloseTo(55 / 60, 9);
     expect(body.points[0].sum).toBeCloseTo(550, 9);
   });
+  it("counts a meter's only energy reading whole, in the bucket its interval ends in", async () => {
+    const { token } = await signIn();
+    const meter = await meterWith(token, [{ ts: "2026-06-01T10:30:00Z", energy_wh: 21 }], { timezone: "UTC" });
+    const body = await series(token, meter.id, `metric=energy_wh&from=2026-06-01T10:00:00Z&to=2026-06-01T11:00:00Z&bucket=15m`);
+    expect(body.points).toHaveLength(1);
+    expect(body.points[0]).toMatchObject({ t: "2026-06-01T10:15:00.000Z", count: 1 });
+    expect(body.points[0].sum).toBeCloseTo(21, 9);
+  });
 });
 
 describe("cost per tariff kind (hand calculations)", () => {

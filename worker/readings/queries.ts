@@ -177,7 +177,8 @@ export async function typicalIntervalMs(db: Database, meterId: string, to: Date)
  *   reading has both, so reported energy is used as is.
  * - No span lasts longer than a cap of 1.5 x the meter's typical interval (typicalIntervalMs):
  *   time beyond it is a gap, not covered, and never guessed. An energy_wh reading after a gap (or
- *   the meter's first) is taken to cover one typical interval: its energy counts whole either way.
+ *   the meter's first) is taken to cover one typical interval (1 ms for a meter's only reading):
+ *   its energy counts whole either way.
  * - Spans are clipped to the window and cut at bucket edges (width_bucket over the edges; only the
  *   rare span crossing an edge is cut into pieces), so a reading straddling an edge gives each
  *   bucket its share; `covered` is covered time over the bucket's time in the window.
@@ -207,7 +208,9 @@ export function energyQuery(
     new Date(from.getTime() - capMs).toISOString(),
     new Date(to.getTime() + capMs).toISOString(),
     capMs,
-    typicalMs,
+    // With fewer than two readings there is no typical interval; a lone energy_wh reading still
+    // counts whole, over a 1 ms span that ends at its ts (its interval is unknown, so it covers ~nothing).
+    Math.max(typicalMs, 1),
   ];
   const param = (value: unknown) => {
     values.push(value);
