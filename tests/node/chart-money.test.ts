@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { SeriesSet } from "../../web/src/api/wattboard";
 import { chartTraces, compareAnnotations, seriesCsv, valueFormat } from "../../web/src/charts/chart-data";
-import { breakdownParts, currencySymbol, formatChange, formatEnergy, formatMoney, periodTitle } from "../../web/src/charts/money";
+import { breakdownParts, currencySymbol, formatChange, periodTitle } from "../../web/src/charts/money";
 import { breakdownPeriodOf, ChartSpec } from "../../worker/charts/chart-spec-contract";
+import { formatEnergy, formatMoney } from "../../worker/costs/money-contract";
 import type { PublicMeterSummary } from "../../worker/shares/contract";
 
 const SITE = "8f0b8c5e-4c1a-4d7e-9a55-0c3f2f1e6b10";

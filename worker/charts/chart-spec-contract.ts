@@ -45,8 +45,8 @@ export type TimeWindow = z.infer<typeof TimeWindow>;
 
 /**
  * The calendar period a breakdown chart sums over (the query of GET /api/meters/{id}/summary):
- * the one its window is closest to, as the public share's summaryPeriodOfWindow (worker/costs/summary.ts)
- * picks it, so the dashboard and a public page show the same figures. A custom range names its
+ * the one its window is closest to. The dashboard and public share pages both ask it, so they show
+ * the same figures. A custom range names its
  * period by its length, and the period by its start.
  */
 export function breakdownPeriodOf(window: TimeWindow): { period: "day" | "week" | "month" | "year"; at?: string } {

@@ -26,20 +26,43 @@ export interface MeterTariff {
  * The tariff that applies to a meter: its own, else (for a device meter) its site's, else the
  * flat default the planner also assumes. An imported tariff that is gone counts as none.
  */
-export async function meterTariff(
-  db: Database,
-  ownerId: string,
-  meter: Pick<MeterRow, "tariff" | "parentId" | "timezone">,
-): Promise<MeterTariff> {
-  const own = meter.tariff ? await resolveSetting(db, ownerId, meter.tariff, meter.timezone) : null;
-  if (own) return { ...own, source: "meter" };
-  if (meter.parentId) {
-    const site = await getMeter(db, ownerId, meter.parentId);
-    // A time-of-use tariff is in the local time of the meter that holds it: the site's.
-    const inherited = site?.tariff ? await resolveSetting(db, ownerId, site.tariff, site.timezone) : null;
-    if (inherited) return { ...inherited, source: "site" };
+export async function meterTariff(db: Database, ownerId: string, meter: MeterRow): Promise<MeterTariff> {
+  return (await meterTariffs(db, ownerId, [meter])).get(meter.id)!;
+}
+
+/**
+ * meterTariff for several meters of one owner (a site and its devices): each site row and each
+ * distinct tariff setting is read once, so a site's imported price series is not fetched again
+ * for every device that inherits it.
+ */
+export async function meterTariffs(db: Database, ownerId: string, meters: MeterRow[]): Promise<Map<string, MeterTariff>> {
+  const rows = new Map<string, MeterRow | undefined>(meters.map((m) => [m.id, m]));
+  const settings = new Map<string, Promise<Omit<MeterTariff, "source"> | null>>();
+  const resolve = (setting: TariffSetting, timeZone: string) => {
+    const key = `${JSON.stringify(setting)} ${timeZone}`;
+    if (!settings.has(key)) settings.set(key, resolveSetting(db, ownerId, setting, timeZone));
+    return settings.get(key)!;
+  };
+  const tariffs = new Map<string, MeterTariff>();
+  for (const meter of meters) {
+    const own = meter.tariff ? await resolve(meter.tariff, meter.timezone) : null;
+    if (own) {
+      tariffs.set(meter.id, { ...own, source: "meter" });
+      continue;
+    }
+    if (meter.parentId) {
+      if (!rows.has(meter.parentId)) rows.set(meter.parentId, await getMeter(db, ownerId, meter.parentId));
+      const site = rows.get(meter.parentId);
+      // A time-of-use tariff is in the local time of the meter that holds it: the site's.
+      const inherited = site?.tariff ? await resolve(site.tariff, site.timezone) : null;
+      if (inherited) {
+        tariffs.set(meter.id, { ...inherited, source: "site" });
+        continue;
+      }
+    }
+    tariffs.set(meter.id, { tariff: DEFAULT_TARIFF, currency: DEFAULT_TARIFF.currency, standingChargePerDay: 0, source: "default" });
   }
-  return { tariff: DEFAULT_TARIFF, currency: DEFAULT_TARIFF.currency, standingChargePerDay: 0, source: "default" };
+  return tariffs;
 }
 
 async function resolveSetting(

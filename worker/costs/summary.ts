@@ -1,12 +1,11 @@
 import type { Actor } from "../actor";
-import type { TimeWindow } from "../charts/chart-spec-contract";
 import type { Database } from "../db/client";
 import { notFound } from "../errors";
 import { getMeter, listDevices, type MeterRow } from "../meters/queries";
 import { queryEnergy } from "../readings/queries";
-import { type CalendarPeriod, calendarPeriod, daysBegun, PERIOD_STEP, shiftCalendar } from "../series/windows";
+import { calendarPeriod, daysBegun, PERIOD_STEP, shiftCalendar } from "../series/windows";
 import type { MeterSummary, SummaryPeriod, SummaryQuery } from "./contract";
-import { type MeterTariff, meterTariff, missingPriceNote, priceGrid } from "./pricing";
+import { type MeterTariff, meterTariffs, missingPriceNote, priceGrid } from "./pricing";
 
 interface Figures {
   energyWh: number;
@@ -65,13 +64,14 @@ export async function summarizeMeter(
   const sameElapsed = Math.min(previous.to.getTime(), Math.max(previous.from.getTime(), shiftCalendar(now, back, zone).getTime()));
   const previousEnd = now < period.to ? new Date(sameElapsed) : previous.to;
 
-  const tariff = await meterTariff(db, ownerId, meter);
+  const devices = await listDevices(db, ownerId, meter.id);
+  const tariffs = await meterTariffs(db, ownerId, [meter, ...devices]);
+  const tariff = tariffs.get(meter.id)!;
   const site = await meterFigures(db, meter, tariff, period.from, end, true);
   const before = await meterFigures(db, meter, tariff, previous.from, previousEnd, false);
-  const devices = await listDevices(db, ownerId, meter.id);
   const byDevice = [];
   for (const device of devices) {
-    const figures = await meterFigures(db, device, await meterTariff(db, ownerId, device), period.from, end, false);
+    const figures = await meterFigures(db, device, tariffs.get(device.id)!, period.from, end, false);
     byDevice.push({ device, figures });
   }
 
@@ -120,20 +120,4 @@ export async function summarizeMeter(
 /** What a meter used and cost over a calendar period (see MeterSummary). */
 export function meterSummary(actor: Actor, meterId: string, query: SummaryQuery, now = new Date()): Promise<MeterSummary> {
   return summarizeMeter(actor.db, actor.userId, meterId, query.period, query.at ? new Date(query.at) : now, now);
-}
-
-/**
- * The period a breakdown chart's window stands for: a relative window names it (the period in
- * progress); an absolute one is the period, by its length, that holds its start.
- */
-export function summaryPeriodOfWindow(window: TimeWindow, now: Date): { period: CalendarPeriod; at: Date } {
-  if (window.kind === "relative") {
-    const period = (
-      { last_hour: "day", last_24h: "day", last_7d: "week", last_30d: "month", this_month: "month", this_year: "year" } as const
-    )[window.preset];
-    return { period, at: now };
-  }
-  const days = (Date.parse(window.to) - Date.parse(window.from)) / 86_400_000;
-  const period = days <= 1 ? "day" : days <= 7 ? "week" : days <= 31 ? "month" : "year";
-  return { period, at: new Date(window.from) };
 }

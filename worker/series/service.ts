@@ -7,7 +7,7 @@ import {
   type Metric,
   type TimeWindow,
 } from "../charts/chart-spec-contract";
-import { type MeterTariff, meterTariff, missingPriceNote, priceGrid } from "../costs/pricing";
+import { type MeterTariff, meterTariffs, missingPriceNote, priceGrid } from "../costs/pricing";
 import type { Database } from "../db/client";
 import { ApiError, notFound } from "../errors";
 import { getMeters, listDevices, type MeterRow } from "../meters/queries";
@@ -62,11 +62,11 @@ export async function loadSeries(db: Database, ownerId: string, request: SeriesR
   if (withUntracked) {
     for (const meter of meters) if (meter.kind === "site") devicesOf.set(meter.id, await listDevices(db, ownerId, meter.id));
   }
-  const tariffs = new Map<string, MeterTariff>();
+  const priced = [...meters, ...[...devicesOf.values()].flat()];
+  const tariffs = request.metric === "cost" ? await meterTariffs(db, ownerId, priced) : new Map<string, MeterTariff>();
   if (request.metric === "cost") {
-    for (const meter of [...meters, ...[...devicesOf.values()].flat()]) tariffs.set(meter.id, await meterTariff(db, ownerId, meter));
     const currencies = new Map<string, string[]>();
-    for (const meter of [...meters, ...[...devicesOf.values()].flat()]) {
+    for (const meter of priced) {
       const currency = tariffs.get(meter.id)!.currency;
       currencies.set(currency, [...(currencies.get(currency) ?? []), meter.name]);
     }

@@ -34,15 +34,6 @@ export function shiftCalendar(instant: Date, { months = 0, days = 0 }: { months?
   return new Date(zonedInstant(naive, zone).getTime() + (instant.getTime() % 1000));
 }
 
-function localDate(instant: Date, zone: string): { year: number; month: number } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone: zone, year: "numeric", month: "2-digit" })
-      .formatToParts(instant)
-      .map((p) => [p.type, Number(p.value)]),
-  );
-  return { year: parts.year, month: parts.month - 1 };
-}
-
 /** Turns a chart's window into instants; "this month" and "this year" follow the meter's calendar. */
 export function resolveWindow(window: TimeWindow, now: Date, zone: string): { from: Date; to: Date } {
   if (window.kind === "absolute") return { from: new Date(window.from), to: new Date(window.to) };
@@ -57,11 +48,11 @@ export function resolveWindow(window: TimeWindow, now: Date, zone: string): { fr
     case "last_30d":
       return { from: new Date(to.getTime() - 30 * 24 * HOUR), to };
     case "this_month": {
-      const { year, month } = localDate(now, zone);
-      return { from: zonedMidnight(year, month, 1, zone), to };
+      const { year, month } = wallClock(now.getTime(), zone);
+      return { from: zonedMidnight(year, month - 1, 1, zone), to };
     }
     case "this_year":
-      return { from: zonedMidnight(localDate(now, zone).year, 0, 1, zone), to };
+      return { from: zonedMidnight(wallClock(now.getTime(), zone).year, 0, 1, zone), to };
   }
 }
 

@@ -63,7 +63,7 @@ export const PublicChart = z.object({
   /**
    * Only for charts of type summary and breakdown (their series is empty): a `summary` chart gets
    * one per SUMMARY_CARD_PERIODS (today, this week, this month, in progress); a `breakdown` chart
-   * gets one, for the period its window names (see summaryPeriodOfWindow in worker/costs/summary.ts:
+   * gets one, for the period its window names (see breakdownPeriodOf in worker/charts/chart-spec-contract.ts:
    * last_hour/last_24h → day, last_7d → week, last_30d/this_month → month, this_year → year),
    * whose byDevice and untracked it draws.
    */

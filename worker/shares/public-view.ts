@@ -1,7 +1,8 @@
+import { breakdownPeriodOf } from "../charts/chart-spec-contract";
 import type { ChartRow } from "../charts/queries";
 import { getChart } from "../charts/queries";
 import type { MeterSummary } from "../costs/contract";
-import { summarizeMeter, summaryPeriodOfWindow } from "../costs/summary";
+import { summarizeMeter } from "../costs/summary";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
@@ -20,6 +21,9 @@ import {
 } from "./contract";
 import { PREVIEW_SIZE } from "./preview-svg";
 import { openShare, peekShare, type ShareRow } from "./queries";
+
+/** A breakdown's period and the instant it is around (now, unless a custom range names its start). */
+const periodAt = ({ period, at }: ReturnType<typeof breakdownPeriodOf>, now: Date) => ({ period, at: at ? new Date(at) : now });
 
 /** Someone opening a public link: no account, only an address (for the rate limits). */
 export interface Visitor {
@@ -85,8 +89,10 @@ async function publicShareView(db: Database, share: ShareRow, range?: { from: Da
         spec.chartType === "summary"
           ? SUMMARY_CARD_PERIODS.map((period) => ({ period, at: now }))
           : [
-              summaryPeriodOfWindow(
-                viewerRange ? { kind: "absolute", from: viewerRange.from.toISOString(), to: viewerRange.to.toISOString() } : spec.window,
+              periodAt(
+                breakdownPeriodOf(
+                  viewerRange ? { kind: "absolute", from: viewerRange.from.toISOString(), to: viewerRange.to.toISOString() } : spec.window,
+                ),
                 now,
               ),
             ];

@@ -1,5 +1,6 @@
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { breakdownPeriodOf, type ChartSpec, type Metric } from "../../../worker/charts/chart-spec-contract";
+import { formatMoney } from "../../../worker/costs/money-contract";
 import type { PublicMeterSummary } from "../../../worker/shares/contract";
 import { errorText } from "../api/client";
 import { type MeterSummary, wattboard } from "../api/wattboard";
@@ -7,7 +8,7 @@ import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import type { PlotHandle } from "./ChartPlot";
 import { useLiveVersion } from "./live-refresh";
-import { breakdownParts, currencyTicks, formatMoney, periodTitle, shareText } from "./money";
+import { breakdownParts, currencyTicks, periodTitle, shareText } from "./money";
 
 const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 

@@ -1,12 +1,13 @@
 import { type Ref, useEffect, useImperativeHandle, useState } from "react";
 import type { ChartSpec, Metric } from "../../../worker/charts/chart-spec-contract";
+import { formatEnergy, formatMoney } from "../../../worker/costs/money-contract";
 import { type PublicMeterSummary, SUMMARY_CARD_PERIODS } from "../../../worker/shares/contract";
 import { errorText } from "../api/client";
 import { type MeterSummary, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import type { PlotHandle } from "./ChartPlot";
 import { useLiveVersion } from "./live-refresh";
-import { changePct, formatChange, formatEnergy, formatMoney, PERIOD_LABELS } from "./money";
+import { changePct, formatChange, PERIOD_LABELS } from "./money";
 
 function peakText(summary: PublicMeterSummary): string | null {
   if (summary.peakKw === null || !summary.peakAt) return null;

@@ -1,5 +1,6 @@
 import type { Metric } from "../../../worker/charts/chart-spec-contract";
 import type { MeterSummary } from "../../../worker/costs/contract";
+import { formatEnergy, formatMoney } from "../../../worker/costs/money-contract";
 import type { PublicMeterSummary } from "../../../worker/shares/contract";
 import { PALETTE } from "./palette";
 
@@ -55,19 +56,6 @@ export function currencySymbol(currency: string): string {
 export function symbolFirst(currency: string): boolean {
   const parts = moneyFormat(currency, 2)?.formatToParts(1) ?? [];
   return parts.findIndex((p) => p.type === "currency") < parts.findIndex((p) => p.type === "integer");
-}
-
-/** An amount with its currency symbol; pennies below 10 of the unit, whole units from 1,000 on. */
-export function formatMoney(amount: number, currency: string): string {
-  const digits = Math.abs(amount) >= 1_000 ? 0 : 2;
-  return moneyFormat(currency, digits)?.format(amount) ?? `${amount.toFixed(digits)} ${currency}`;
-}
-
-export function formatEnergy(kwh: number): string {
-  const abs = Math.abs(kwh);
-  if (abs < 1) return `${Math.round(kwh * 1000)} Wh`;
-  if (abs >= 1_000) return `${(kwh / 1_000).toLocaleString(undefined, { maximumFractionDigits: 2 })} MWh`;
-  return `${kwh.toLocaleString(undefined, { maximumFractionDigits: abs < 100 ? 1 : 0 })} kWh`;
 }
 
 /** A change in % with its direction, e.g. "▲ 12%"; null (nothing to compare with) shows as "–". */
