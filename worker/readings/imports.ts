@@ -1,5 +1,6 @@
 import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
+import { type CsvLimit, type CsvRequest, type CsvUpload, csvText, openCsv } from "../csv-upload";
 import { ApiError, isDatabaseUnavailable, notFound } from "../errors";
 import type { MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
@@ -50,60 +51,26 @@ const STALLED_AFTER_MS = 5 * 60_000;
 const PREVIEW_ROWS = 20;
 const RECENT_IMPORTS = 20;
 
-const notCsv = () => new ApiError(415, "unsupported_media_type", "Send the file as the body with Content-Type: text/csv");
-const tooLarge = () =>
-  new ApiError(413, "payload_too_large", `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB: split it and import the parts`);
+const IMPORT_LIMIT: CsvLimit = { bytes: MAX_IMPORT_BYTES, advice: "split it and import the parts" };
 
-/** A CSV request body, and its length when the client declared one. */
-export interface CsvUpload {
-  stream: ReadableStream<Uint8Array>;
-  declaredBytes?: number;
-}
-
-/** The CSV body of an import or preview request: 415 for another content type, 413 when its declared length is over the limit. */
-export function csvBody(
-  contentType: string | undefined,
-  contentLength: string | undefined,
-  body: ReadableStream<Uint8Array> | null,
-): CsvUpload {
-  if (!/^text\/csv\s*(;|$)/i.test(contentType ?? "")) throw notCsv();
-  const declaredBytes = contentLength && /^\d+$/.test(contentLength) ? Number(contentLength) : undefined;
-  if (declaredBytes !== undefined && declaredBytes > MAX_IMPORT_BYTES) throw tooLarge();
-  if (!body) throw new ApiError(400, "empty_file", "The file is empty: send the CSV as the body");
-  return { stream: body, declaredBytes };
-}
+/** The request's CSV body as an import upload (415, 413 or 400 when it cannot be one). */
+export const csvBody = (request: CsvRequest): CsvUpload => openCsv(request, IMPORT_LIMIT);
 
 interface NumberedLine {
   line: string;
   number: number;
 }
 
-/** The body's lines, decoded as UTF-8 as the bytes arrive; never more than `maxBytes` are read. */
-async function* csvLines(upload: CsvUpload, maxBytes: number, onOverflow: "stop" | "fail"): AsyncGenerator<NumberedLine> {
-  const reader = upload.stream.getReader();
-  const decoder = new TextDecoder();
+/** The body's numbered lines; a preview stops at its first 64 kB and leaves out the last, probably cut, line. */
+async function* csvLines(upload: CsvUpload, mode: "preview" | "import"): AsyncGenerator<NumberedLine> {
   const lines = new LineSplitter();
-  let bytes = 0;
+  const text = csvText(upload, mode === "preview" ? MAX_PREVIEW_BYTES : undefined);
+  let chunk = await text.next();
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > maxBytes) {
-        if (onOverflow === "fail") throw tooLarge();
-        // A preview reads the start only: the last, probably cut, line is left out.
-        yield* lines.push(decoder.decode(value.subarray(0, value.byteLength - (bytes - maxBytes)), { stream: true }));
-        return;
-      }
-      yield* lines.push(decoder.decode(value, { stream: true }));
-    }
-    // Fewer bytes than announced: the client went away (some runtimes end the stream instead of failing it).
-    if (upload.declaredBytes !== undefined && bytes < upload.declaredBytes)
-      throw new Error(`the body ended after ${bytes} of ${upload.declaredBytes} bytes`);
-    yield* lines.push(decoder.decode());
-    yield* lines.end();
+    for (; !chunk.done; chunk = await text.next()) yield* lines.push(chunk.value);
+    if (chunk.value === "whole") yield* lines.end();
   } finally {
-    reader.cancel().catch(() => {});
+    await text.return("cut");
   }
 }
 
@@ -140,7 +107,7 @@ function unitRequired(detected: DetectedFormat): ApiError {
  */
 export async function previewImport(actor: Actor, meterId: string, upload: () => CsvUpload, query: ImportQuery): Promise<ImportPreview> {
   const meter = await requireMeter(actor.db, actor.userId, meterId);
-  const { detected, unit, lines } = await openFile(csvLines(upload(), MAX_PREVIEW_BYTES, "stop"), query);
+  const { detected, unit, lines } = await openFile(csvLines(upload(), "preview"), query);
   const { definition } = detected;
   const preview: ImportPreview = {
     format: definition.format,
@@ -239,7 +206,7 @@ export async function importReadings(
   query: ImportQuery,
 ): Promise<ImportJob> {
   const meter = await requireMeter(actor.db, actor.userId, meterId);
-  const { detected, unit, lines } = await openFile(csvLines(upload(), MAX_IMPORT_BYTES, "fail"), query);
+  const { detected, unit, lines } = await openFile(csvLines(upload(), "import"), query);
   if (!unit) {
     await lines.return(undefined);
     throw unitRequired(detected);

@@ -12,7 +12,8 @@ const csvRequestBody = {
   body: { content: { "text/csv": { schema: z.string() } }, required: true, description: "The CSV file, header first" },
 } as const;
 
-const requestCsv = (c: Context<AppEnv>) => csvBody(c.req.header("Content-Type"), c.req.header("Content-Length"), c.req.raw.body);
+const requestCsv = (c: Context<AppEnv>) =>
+  csvBody({ contentType: c.req.header("Content-Type"), contentLength: c.req.header("Content-Length"), body: c.req.raw.body });
 
 importsRoutes.openapi(
   createRoute({

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { CsvRequest } from "../csv-upload";
 import type { AppEnv } from "../env";
 import { errorResponses } from "../errors";
 import {
@@ -12,15 +13,7 @@ import {
   TariffPricesQuery,
   UpdateTariffBody,
 } from "../tariffs/contract";
-import {
-  createTariff,
-  deleteTariff,
-  getTariffPrices,
-  listTariffs,
-  replacePrices,
-  type TariffCsvUpload,
-  updateTariff,
-} from "../tariffs/service";
+import { createTariff, deleteTariff, getTariffPrices, listTariffs, replacePrices, updateTariff } from "../tariffs/service";
 import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 
 export const tariffsRoutes = createRouter();
@@ -35,7 +28,7 @@ const csvRequestBody = {
 } as const;
 
 /** The body is read by the operation, after it has checked what it may. */
-const requestCsv = (c: Context<AppEnv>): TariffCsvUpload => ({
+const requestCsv = (c: Context<AppEnv>): CsvRequest => ({
   contentType: c.req.header("Content-Type"),
   contentLength: c.req.header("Content-Length"),
   body: c.req.raw.body,

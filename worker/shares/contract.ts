@@ -69,6 +69,7 @@ export const PublicChart = z.object({
    */
   summaries: z.array(PublicMeterSummary).optional(),
 });
+export type PublicChart = z.infer<typeof PublicChart>;
 export const PublicShare = z
   .object({
     kind: z.enum(["chart", "tab"]),

@@ -14,6 +14,7 @@ import { getTab, getTabWithCharts } from "../tabs/queries";
 import {
   type OEmbed,
   type OEmbedQuery,
+  type PublicChart,
   type PublicMeterSummary,
   type PublicShare,
   type PublicShareRange,
@@ -60,6 +61,56 @@ async function limitPublicRead({ env, ip }: Visitor, token: string): Promise<voi
 
 const PUBLIC_POINTS = 500;
 
+/** One chart as a visitor sees it: stat cards and breakdowns draw meter summaries, the others series. */
+async function publicChart(
+  db: Database,
+  ownerId: string,
+  chart: ChartRow,
+  viewerRange: { from: Date; to: Date } | undefined,
+  now: Date,
+): Promise<PublicChart> {
+  const { meterIds, ...spec } = chart.spec;
+  if (spec.chartType === "summary" || spec.chartType === "breakdown") {
+    const asked =
+      spec.chartType === "summary"
+        ? SUMMARY_CARD_PERIODS.map((period) => ({ period, at: now }))
+        : [
+            periodAt(
+              breakdownPeriodOf(
+                viewerRange ? { kind: "absolute", from: viewerRange.from.toISOString(), to: viewerRange.to.toISOString() } : spec.window,
+              ),
+              now,
+            ),
+          ];
+    const summaries: PublicMeterSummary[] = [];
+    for (const { period, at } of asked) summaries.push(publicSummary(await summarizeMeter(db, ownerId, meterIds[0], period, at, now)));
+    return {
+      title: chart.title,
+      spec,
+      layout: chart.layout,
+      unit: spec.metric === "cost" ? summaries[0].currency : "kWh",
+      series: [],
+      summaries,
+    };
+  }
+  const data: SeriesSet = await loadSeries(db, ownerId, {
+    meterIds,
+    metric: spec.metric,
+    ...(viewerRange ? { from: viewerRange.from, to: viewerRange.to } : { window: spec.window }),
+    points: PUBLIC_POINTS,
+    bucket: spec.chartType === "heatmap" ? "1h" : spec.bucket,
+    compare: spec.compare,
+    untracked: spec.untracked,
+  });
+  return {
+    title: chart.title,
+    spec,
+    layout: chart.layout,
+    unit: data.unit,
+    series: data.series.map(({ meterId: _id, ...series }) => series),
+  };
+}
+
 /**
  * The shared chart, or the charts now on the shared tab (a chart moved away is no longer shown),
  * with their series. Undefined when the target is gone. Meter ids never leave: only names.
@@ -79,64 +130,16 @@ async function publicShareView(db: Database, share: ShareRow, range?: { from: Da
     charts = tab.charts;
   }
   const viewerRange = share.viewerMayChangeRange ? range : undefined;
-  const views = [];
+  const views: PublicChart[] = [];
   const now = new Date();
   for (const chart of charts) {
-    const { meterIds, ...spec } = chart.spec;
-    if (spec.chartType === "summary" || spec.chartType === "breakdown") {
-      // Stat cards and breakdowns draw meter summaries, not series (see PublicChart.summaries).
-      const asked =
-        spec.chartType === "summary"
-          ? SUMMARY_CARD_PERIODS.map((period) => ({ period, at: now }))
-          : [
-              periodAt(
-                breakdownPeriodOf(
-                  viewerRange ? { kind: "absolute", from: viewerRange.from.toISOString(), to: viewerRange.to.toISOString() } : spec.window,
-                ),
-                now,
-              ),
-            ];
-      const summaries: PublicMeterSummary[] = [];
-      try {
-        for (const { period, at } of asked)
-          summaries.push(publicSummary(await summarizeMeter(db, share.ownerId, meterIds[0], period, at, now)));
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) continue;
-        throw error;
-      }
-      views.push({
-        title: chart.title,
-        spec,
-        layout: chart.layout,
-        unit: spec.metric === "cost" ? summaries[0].currency : "kWh",
-        series: [],
-        summaries,
-      });
-      continue;
-    }
-    let data: SeriesSet;
     try {
-      data = await loadSeries(db, share.ownerId, {
-        meterIds,
-        metric: spec.metric,
-        ...(viewerRange ? { from: viewerRange.from, to: viewerRange.to } : { window: spec.window }),
-        points: PUBLIC_POINTS,
-        bucket: spec.chartType === "heatmap" ? "1h" : spec.bucket,
-        compare: spec.compare,
-        untracked: spec.untracked,
-      });
+      views.push(await publicChart(db, share.ownerId, chart, viewerRange, now));
     } catch (error) {
       // A chart whose meter was deleted since is left out, not the whole share.
       if (error instanceof ApiError && error.status === 404) continue;
       throw error;
     }
-    views.push({
-      title: chart.title,
-      spec,
-      layout: chart.layout,
-      unit: data.unit,
-      series: data.series.map(({ meterId: _id, ...series }) => series),
-    });
   }
   return {
     kind: share.kind,

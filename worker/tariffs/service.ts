@@ -1,4 +1,5 @@
 import type { Actor } from "../actor";
+import { type CsvLimit, type CsvRequest, csvText, openCsv } from "../csv-upload";
 import { ApiError, notFound } from "../errors";
 import type { CreateTariffQuery, PriceUnit, Tariff, TariffDeleted, TariffList, TariffPrices, UpdateTariffBody } from "./contract";
 import { type ParsedPrices, PriceCsvError, parsePriceCsv } from "./price-csv";
@@ -8,43 +9,18 @@ import * as stored from "./queries";
 export const MAX_TARIFF_CSV_BYTES = 10 * 1024 * 1024;
 const MINUTE = 60_000;
 
-/** A tariff CSV body as it arrives, with its length when the client declared one. */
-export interface TariffCsvUpload {
-  contentType: string | undefined;
-  contentLength: string | undefined;
-  body: ReadableStream<Uint8Array> | null;
-}
+const TARIFF_LIMIT: CsvLimit = { bytes: MAX_TARIFF_CSV_BYTES, advice: "split it into several tariffs" };
 
-const tooLarge = () =>
-  new ApiError(413, "payload_too_large", `The file is larger than ${MAX_TARIFF_CSV_BYTES / 1024 / 1024} MB: split it into several tariffs`);
-
-/** The body's text: 415 for another content type, 413 over the limit (declared or counted), never more read than that. */
-async function csvText(upload: TariffCsvUpload): Promise<string> {
-  if (!/^text\/csv\s*(;|$)/i.test(upload.contentType ?? ""))
-    throw new ApiError(415, "unsupported_media_type", "Send the file as the body with Content-Type: text/csv");
-  if (upload.contentLength && /^\d+$/.test(upload.contentLength) && Number(upload.contentLength) > MAX_TARIFF_CSV_BYTES) throw tooLarge();
-  if (!upload.body) throw new ApiError(400, "empty_file", "The file is empty: send the CSV as the body");
-  const reader = upload.body.getReader();
-  const decoder = new TextDecoder();
+/** The body's whole text: 415 for another content type, 413 over the limit (declared or counted). */
+async function wholeText(request: CsvRequest): Promise<string> {
   let text = "";
-  let bytes = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > MAX_TARIFF_CSV_BYTES) throw tooLarge();
-      text += decoder.decode(value, { stream: true });
-    }
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  return text + decoder.decode();
+  for await (const chunk of csvText(openCsv(request, TARIFF_LIMIT))) text += chunk;
+  return text;
 }
 
 /** The file's prices, or 400 naming the line and the reason; nothing is stored either way. */
-async function parsedUpload(upload: TariffCsvUpload, options: { unit?: PriceUnit; currency?: string }): Promise<ParsedPrices> {
-  const text = await csvText(upload);
+async function parsedUpload(upload: CsvRequest, options: { unit?: PriceUnit; currency?: string }): Promise<ParsedPrices> {
+  const text = await wholeText(upload);
   try {
     return parsePriceCsv(text, options);
   } catch (error) {
@@ -97,7 +73,7 @@ export async function listTariffs(actor: Actor): Promise<TariffList> {
 }
 
 /** A new tariff from a price file; 400 with the line and reason for a bad file, and then nothing is stored. */
-export async function createTariff(actor: Actor, query: CreateTariffQuery, upload: TariffCsvUpload): Promise<Tariff> {
+export async function createTariff(actor: Actor, query: CreateTariffQuery, upload: CsvRequest): Promise<Tariff> {
   const parsed = await parsedUpload(upload, { unit: query.unit, currency: query.currency });
   const id = await stored.createTariff(actor.db, actor.userId, {
     name: query.name,
@@ -114,7 +90,7 @@ export async function createTariff(actor: Actor, query: CreateTariffQuery, uploa
  * Replaces all prices at once, keeping the id (the meters that pay it go on paying it). The
  * tariff is looked up before the body is read, so another user's tariff answers 404 whatever the file.
  */
-export async function replacePrices(actor: Actor, tariffId: string, unit: PriceUnit | undefined, upload: TariffCsvUpload): Promise<Tariff> {
+export async function replacePrices(actor: Actor, tariffId: string, unit: PriceUnit | undefined, upload: CsvRequest): Promise<Tariff> {
   const current = await requireTariff(actor, tariffId);
   const parsed = await parsedUpload(upload, { unit, currency: current.currency });
   const replaced = await stored.replacePrices(actor.db, actor.userId, tariffId, {

@@ -9,8 +9,7 @@ import { useTheme } from "../theme";
 import type { PlotHandle } from "./ChartPlot";
 import { useLiveVersion } from "./live-refresh";
 import { breakdownParts, currencyTicks, periodTitle, shareText } from "./money";
-
-const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
+import { plotly, themedLayout, usePlot, usePlotResize } from "./plotly";
 
 /** A breakdown from a summary already at hand: bars per device, or a Sankey from the site to its devices. */
 export function BreakdownView({
@@ -28,16 +27,10 @@ export function BreakdownView({
   const plotRef = useRef<HTMLDivElement>(null);
   const { parts, total, format, inCost, fallbackNote } = breakdownParts(summary, metric);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the summary object and theme are the triggers; parts derive from them.
-  useEffect(() => {
-    const element = plotRef.current;
-    if (!element) return;
-    let disposed = false;
-    void plotly().then(async (Plotly) => {
-      if (disposed) return;
-      const css = getComputedStyle(document.documentElement);
-      const color = (name: string) => css.getPropertyValue(name).trim();
-      const font = { color: color("--muted"), size: 11, family: "inherit" };
+  // The summary object and the theme are the triggers; parts derive from the summary.
+  usePlot(
+    plotRef,
+    async (Plotly, element, color) => {
       const labels = parts.map((p) => `${format(p.value)} · ${shareText(p.value, total)}`);
       const hovers = parts.map((p, i) => `${p.name}: ${labels[i]}${p.untracked ? "<br>measured at the site, by none of its devices" : ""}`);
       const traces =
@@ -88,10 +81,8 @@ export function BreakdownView({
         element,
         traces as Plotly.Data[],
         {
+          ...themedLayout(color),
           margin: style === "sankey" ? { l: 8, r: 8, t: 8, b: 8 } : { l: 8, r: 16, t: 4, b: 28 },
-          paper_bgcolor: "rgba(0,0,0,0)",
-          plot_bgcolor: "rgba(0,0,0,0)",
-          font,
           xaxis: {
             gridcolor: color("--grid"),
             zerolinecolor: color("--border"),
@@ -103,25 +94,14 @@ export function BreakdownView({
           yaxis: { automargin: true, autorange: "reversed", fixedrange: true, tickfont: { color: color("--text"), size: 12 } },
           bargap: 0.3,
           showlegend: false,
-          hoverlabel: { bgcolor: color("--surface"), bordercolor: color("--border"), font: { color: color("--text") } },
         },
         { responsive: true, displaylogo: false, displayModeBar: false },
       );
       element.dataset.points = String(parts.length);
-    });
-    return () => {
-      disposed = true;
-    };
-  }, [summary, metric, style, theme]);
-
-  // The grid resizes cards without resizing the window; Plotly only watches the window.
-  useEffect(() => {
-    const element = plotRef.current;
-    if (!element) return;
-    const observer = new ResizeObserver(() => void plotly().then((Plotly) => element.dataset.points && Plotly.Plots.resize(element)));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
+    },
+    [summary, metric, style, theme],
+  );
+  usePlotResize(plotRef);
 
   const period = periodTitle(summary.period, summary.timezone);
   return (

@@ -18,10 +18,10 @@ import {
 } from "./chart-data";
 import { useLiveVersion } from "./live-refresh";
 import { currencyTicks } from "./money";
+import { plotly, themedLayout, usePlot, usePlotResize } from "./plotly";
 import { windowLabel } from "./window-labels";
 
 /** Loaded on first use, so the first screen does not wait for Plotly. */
-const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 
 const ZOOM_SETTLE_MS = 250;
 
@@ -95,15 +95,12 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
   }, [wantsRun, spec.meterIds[0], version]);
 
   const zone = data?.series[0]?.timezone ?? "UTC";
-  // biome-ignore lint/correctness/useExhaustiveDependencies: spec is read from the render that brought the data: redrawing on a spec change alone would draw the old series with the new spec (and redraw on every new spec object); theme is the trigger to re-read the CSS colours.
-  useEffect(() => {
-    const element = plotRef.current;
-    if (!element || !data) return;
-    let disposed = false;
-    void plotly().then(async (Plotly) => {
-      if (disposed) return;
-      const css = getComputedStyle(document.documentElement);
-      const color = (name: string) => css.getPropertyValue(name).trim();
+  // Spec is read from the render that brought the data: redrawing on a spec change alone would draw the old
+  // series with the new spec (and redraw on every new spec object); theme is the trigger to re-read the CSS colours.
+  usePlot(
+    plotRef,
+    async (Plotly, element, color) => {
+      if (!data) return;
       const { axisTitle } = valueFormat(spec.metric, data.unit);
       const compared = data.series.some((s) => s.compare);
       const heatmap = spec.chartType === "heatmap";
@@ -115,10 +112,8 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
         element,
         traces as Plotly.Data[],
         {
+          ...themedLayout(color),
           margin: { l: 48, r: 12, t: 6, b: 36 },
-          paper_bgcolor: "rgba(0,0,0,0)",
-          plot_bgcolor: "rgba(0,0,0,0)",
-          font: { color: color("--muted"), size: 11, family: "inherit" },
           xaxis: {
             gridcolor: color("--grid"),
             linecolor: color("--border"),
@@ -147,7 +142,6 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
           }) as Partial<Plotly.Annotation>[],
           legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
           hovermode: heatmap ? "closest" : "x unified",
-          hoverlabel: { bgcolor: color("--surface"), bordercolor: color("--border"), font: { color: color("--text") } },
           uirevision: specKey,
         },
         // Phones zoom by dragging; the mode bar would cover the legend of a small chart.
@@ -161,11 +155,9 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
       );
       element.dataset.points = String(data.series.reduce((n, s) => n + s.points.length, 0));
       element.dataset.bucket = data.series[0]?.bucket ?? "";
-    });
-    return () => {
-      disposed = true;
-    };
-  }, [data, zone, run, theme, zoom]);
+    },
+    [data, zone, run, theme, zoom],
+  );
 
   // Zoom and pan: Plotly reports the new x range in the meter's wall-clock time.
   useEffect(() => {
@@ -193,14 +185,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
     };
   }, [data, zone, zoomable]);
 
-  // The grid resizes cards without resizing the window; Plotly only watches the window.
-  useEffect(() => {
-    const element = plotRef.current;
-    if (!element) return;
-    const observer = new ResizeObserver(() => void plotly().then((Plotly) => element.dataset.points && Plotly.Plots.resize(element)));
-    observer.observe(element);
-    return () => observer.disconnect();
-  }, []);
+  usePlotResize(plotRef);
 
   useImperativeHandle(handle, () => ({
     csv: () => (data ? seriesCsv(data) : null),

@@ -3,6 +3,7 @@ import type { FlexibleAssets, TariffSetting } from "../../../worker/meters/energ
 import { errorText } from "../api/client";
 import { type Tariff, tariffsApi } from "../api/tariffs";
 import { type Meter, wattboard } from "../api/wattboard";
+import { StandingChargeInput } from "../tariffs/TariffFields";
 
 type TariffKind = "default" | TariffSetting["kind"];
 type Period = { from: string; to: string; price: number };
@@ -101,17 +102,7 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
           </p>
         )}
         {(kind === "flat" || kind === "tou" || kind === "preset") && (
-          <label>
-            Standing charge per day (optional){" "}
-            <input
-              type="number"
-              step="0.0001"
-              min="0"
-              max="100"
-              value={standingCharge}
-              onChange={(e) => setStandingCharge(e.target.value)}
-            />
-          </label>
+          <StandingChargeInput label="Standing charge per day (optional)" value={standingCharge} onChange={setStandingCharge} />
         )}
         {(kind === "flat" || kind === "tou") && (
           <label>

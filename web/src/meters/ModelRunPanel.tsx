@@ -2,10 +2,9 @@ import { useEffect, useRef, useState } from "react";
 import { ApiRequestError, errorText } from "../api/client";
 import { type Meter, type ModelRun, wattboard } from "../api/wattboard";
 import { localTime } from "../charts/chart-data";
+import { themedLayout, usePlot } from "../charts/plotly";
 import { useTheme } from "../theme";
 import { ErrorLine } from "../ui/ErrorLine";
-
-const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 
 /** The latest forecast and plan of a meter, with a button to run the model now. */
 export function ModelRunPanel({ meter }: { meter: Meter }) {
@@ -95,15 +94,12 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
 function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const theme = useTheme();
-  // biome-ignore lint/correctness/useExhaustiveDependencies: theme is the trigger to re-read the CSS colours.
-  useEffect(() => {
-    const element = ref.current;
-    if (!element) return;
-    void plotly().then((Plotly) => {
-      const css = getComputedStyle(document.documentElement);
-      const color = (name: string) => css.getPropertyValue(name).trim();
+  // theme is the trigger to re-read the CSS colours.
+  usePlot(
+    ref,
+    async (Plotly, element, color) => {
       const x = run.plan.map((hour) => localTime(hour.t, zone));
-      void Plotly.react(
+      await Plotly.react(
         element,
         [
           {
@@ -136,10 +132,8 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
         ] as Plotly.Data[],
         {
           height: 260,
+          ...themedLayout(color),
           margin: { l: 44, r: 44, t: 8, b: 8 },
-          paper_bgcolor: "rgba(0,0,0,0)",
-          plot_bgcolor: "rgba(0,0,0,0)",
-          font: { color: color("--muted"), size: 11 },
           xaxis: { gridcolor: color("--grid"), automargin: true, title: { text: `Hour (${zone})`, standoff: 6 } },
           yaxis: { gridcolor: color("--grid"), title: { text: "kWh per hour" }, rangemode: "tozero" },
           yaxis2: {
@@ -155,7 +149,8 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
         },
         { responsive: true, displaylogo: false, displayModeBar: false },
       );
-    });
-  }, [run, zone, theme]);
+    },
+    [run, zone, theme],
+  );
   return <div ref={ref} className="run-chart" data-testid="run-chart" />;
 }

@@ -6,9 +6,9 @@ import type { SeriesSet } from "../api/wattboard";
 import { BreakdownView } from "../charts/Breakdown";
 import { chartTraces, compareAnnotations, valueFormat } from "../charts/chart-data";
 import { currencyTicks } from "../charts/money";
+import { plotly } from "../charts/plotly";
 import { SummaryCardsView } from "../charts/SummaryCards";
 
-const plotly = () => import("plotly.js-dist-min").then((module) => module.default);
 /** Viewers see new readings without reloading; the API caches a share for 10 s. */
 const REFRESH_MS = 30_000;
 

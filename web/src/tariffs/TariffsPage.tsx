@@ -3,18 +3,12 @@ import { errorText } from "../api/client";
 import { type PriceUnit, type Tariff, type TariffPrices, tariffsApi } from "../api/tariffs";
 import { ErrorBanner } from "../ui/ErrorBanner";
 import { ErrorLine } from "../ui/ErrorLine";
+import { PriceFileInput, PriceUnitSelect, StandingChargeInput } from "./TariffFields";
 import { TariffPriceChart } from "./TariffPriceChart";
 import "./tariffs.css";
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 const PREVIEW_LINES = 4;
-
-const UNITS: { value: PriceUnit | ""; label: string }[] = [
-  { value: "", label: "As the file says (else per kWh)" },
-  { value: "per_kwh", label: "Per kWh" },
-  { value: "per_mwh", label: "Per MWh (Nord Pool, ENTSO-E)" },
-  { value: "minor_per_kwh", label: "Pence or cents per kWh (Octopus)" },
-];
 
 /** A refused file: the server's reason, and the line it names as the file has it. */
 interface FileProblem {
@@ -179,6 +173,10 @@ function UploadForm({ onCreated }: { onCreated: (tariff: Tariff) => void }) {
   const [unit, setUnit] = useState<PriceUnit | "">("");
   const [standingCharge, setStandingCharge] = useState("");
   const [problem, setProblem] = useState<FileProblem | null>(null);
+  const pickFile = (picked: File | null) => {
+    setFile(picked);
+    setProblem(null);
+  };
   const [busy, setBusy] = useState(false);
   const preview = useFilePreview(file);
 
@@ -208,18 +206,7 @@ function UploadForm({ onCreated }: { onCreated: (tariff: Tariff) => void }) {
   return (
     <form className="card meter-form tariff-form" onSubmit={upload}>
       <h3>Upload a tariff</h3>
-      <label>
-        Price file (CSV)
-        <input
-          required
-          type="file"
-          accept=".csv,text/csv"
-          onChange={(e) => {
-            setFile(e.target.files?.[0] ?? null);
-            setProblem(null);
-          }}
-        />
-      </label>
+      <PriceFileInput label="Price file (CSV)" onFile={pickFile} />
       <label>
         Name{" "}
         <input
@@ -238,16 +225,7 @@ function UploadForm({ onCreated }: { onCreated: (tariff: Tariff) => void }) {
           onChange={(e) => setCurrency(e.target.value.toUpperCase())}
         />
       </label>
-      <label>
-        Prices are
-        <select value={unit} onChange={(e) => setUnit(e.target.value as PriceUnit | "")}>
-          {UNITS.map((u) => (
-            <option key={u.value} value={u.value}>
-              {u.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <PriceUnitSelect value={unit} onChange={setUnit} />
       <label>
         Standing charge per day (optional)
         <input type="number" step="0.0001" min="0" max="100" value={standingCharge} onChange={(e) => setStandingCharge(e.target.value)} />
@@ -278,6 +256,10 @@ function TariffDetails({ tariff, onChanged }: { tariff: Tariff; onChanged: (tari
   const [file, setFile] = useState<File | null>(null);
   const [unit, setUnit] = useState<PriceUnit | "">("");
   const [problem, setProblem] = useState<FileProblem | null>(null);
+  const pickFile = (picked: File | null) => {
+    setFile(picked);
+    setProblem(null);
+  };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: updatedAt is the trigger: new prices were stored.
   useEffect(() => {
@@ -324,17 +306,7 @@ function TariffDetails({ tariff, onChanged }: { tariff: Tariff; onChanged: (tari
           <label>
             Name <input required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
           </label>
-          <label>
-            Standing charge per day ({tariff.currency})
-            <input
-              type="number"
-              step="0.0001"
-              min="0"
-              max="100"
-              value={standingCharge}
-              onChange={(e) => setStandingCharge(e.target.value)}
-            />
-          </label>
+          <StandingChargeInput label={`Standing charge per day (${tariff.currency})`} value={standingCharge} onChange={setStandingCharge} />
           <button type="submit">Save</button>
           {saved && (
             <span className="muted" role="status">
@@ -345,28 +317,8 @@ function TariffDetails({ tariff, onChanged }: { tariff: Tariff; onChanged: (tari
       </form>
       <form className="energy-settings" onSubmit={replace}>
         <div className="inline">
-          <label>
-            New prices (CSV, replaces all of them)
-            <input
-              required
-              type="file"
-              accept=".csv,text/csv"
-              onChange={(e) => {
-                setFile(e.target.files?.[0] ?? null);
-                setProblem(null);
-              }}
-            />
-          </label>
-          <label>
-            Prices are
-            <select value={unit} onChange={(e) => setUnit(e.target.value as PriceUnit | "")}>
-              {UNITS.map((u) => (
-                <option key={u.value} value={u.value}>
-                  {u.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <PriceFileInput label="New prices (CSV, replaces all of them)" onFile={pickFile} />
+          <PriceUnitSelect value={unit} onChange={setUnit} />
           <button type="submit" disabled={!file}>
             Replace prices
           </button>
