@@ -7,7 +7,8 @@
  *   npm run chat:eval -- [--min 0.95] [--verbose] [--only <category>] [--engine offline|opencode]
  *
  * Exit 1 when the main or the held-out accuracy is below --min; exit 2 for a usage error or an
- * engine that cannot run here (opencode without WATTBOARD_LLM_*).
+ * engine that cannot run here (opencode without WATTBOARD_LLM_*). With --engine opencode the CPU
+ * figures are this process's only (the model and opencode run elsewhere).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -562,18 +563,24 @@ export function report(runs: CaseRun[], verbose: boolean): { main: number; heldO
   return { main: accuracy(runs.filter((r) => !r.heldOut)), heldOut: accuracy(runs.filter((r) => r.heldOut)) };
 }
 
-async function loadEngine(name: Options["engine"]): Promise<Engine> {
+async function loadEngine(name: Options["engine"]): Promise<Engine & { stop?(): Promise<void> }> {
   if (name === "opencode") {
-    if (!process.env.WATTBOARD_LLM_BASE_URL || !process.env.WATTBOARD_LLM_MODEL) {
+    const { llmProviderFromEnv } = await import("./local-stack/chat-engine");
+    const provider = llmProviderFromEnv();
+    if (!provider) {
       console.error(
         "--engine opencode needs an LLM: set WATTBOARD_LLM_BASE_URL and WATTBOARD_LLM_MODEL (and WATTBOARD_LLM_API_KEY if the provider wants one), as for npm run dev.",
       );
       process.exit(2);
     }
-    console.error(
-      "--engine opencode: the opencode engine answers through a running opencode server and the Worker's tool endpoint (npm run dev); running the cases through it from this script is not wired yet.",
-    );
-    process.exit(2);
+    const { startOpencodeEvalEngine } = await import("./chat-eval-opencode");
+    const logs: string[] = [];
+    try {
+      return await startOpencodeEvalEngine(provider, (line) => logs.push(line));
+    } catch (error) {
+      console.error(`opencode did not start: ${(error as Error).message}\n${logs.slice(-20).join("\n")}`);
+      process.exit(2);
+    }
   }
   const { offlineEngine } = await import("../worker/chat/engines/offline");
   return offlineEngine as Engine;
@@ -606,7 +613,11 @@ async function main() {
   }
   const engine = await loadEngine(options.engine);
   const runs: CaseRun[] = [];
-  for (const { c, heldOut } of selected) runs.push(await runCase(engine, c, homes.get(c.home)!, heldOut));
+  try {
+    for (const { c, heldOut } of selected) runs.push(await runCase(engine, c, homes.get(c.home)!, heldOut));
+  } finally {
+    await engine.stop?.();
+  }
   console.log(`chat eval: ${options.engine} engine, ${runs.length} cases`);
   const accuracy = report(runs, options.verbose);
   if (options.min !== undefined && (accuracy.main < options.min || accuracy.heldOut < options.min)) {
