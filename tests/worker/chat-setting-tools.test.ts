@@ -159,10 +159,24 @@ describe("measure: one number about a meter over a period", () => {
     const route = await call("GET", `/api/meters/${house.id}/summary?period=month&at=2026-03-15T12:00:00.000Z`, { token });
     expect(result.value).toBe(route.body.energyKwh);
     expect(result.value).toBe(42);
-    expect(result.compare).toMatchObject({ value: 50, changePct: -16, label: "from 1 Feb 2026 to 1 Mar 2026" });
+    expect(result.compare).toMatchObject({ value: 50, changePct: -16, label: "the month before" });
     expect(summary).toMatch(
-      /^House used 42 kWh in March 2026, 16% less than from 1 Feb 2026 to 1 Mar 2026 \(50 kWh\)\. Readings cover 5% of the period\./,
+      /^House used 42 kWh in March 2026, 16% less than the month before \(50 kWh\)\. Readings cover 5% of the period\./,
     );
+  });
+
+  it("an unnamed comparison is named by how it sits against the period", async () => {
+    const { userId } = await household();
+    const ask = async (from: string, to: string, compare: { from: string; to: string }) =>
+      (await run("measure", contextOf(userId, NOW), { meter: "House", quantity: "energy", from, to, compare })).result;
+    const day = { from: "2026-03-03T00:00:00Z", to: "2026-03-04T00:00:00Z" };
+    expect((await ask(day.from, day.to, { from: "2026-03-02T00:00:00Z", to: day.from })).compare.label).toBe("the day before");
+    expect((await ask(day.from, day.to, { from: "2026-02-24T00:00:00Z", to: "2026-02-25T00:00:00Z" })).compare.label).toBe(
+      "the same time a week earlier",
+    );
+    const odd = await ask(day.from, day.to, { from: "2026-02-02T06:00:00Z", to: "2026-02-04T00:00:00Z" });
+    expect(odd.label).toBe("between 3 Mar 2026 and 4 Mar 2026");
+    expect(odd.compare.label).toBe("between 2 Feb 2026, 06:00 and 4 Feb 2026");
   });
 
   it("a period without readings says so", async () => {

@@ -5,6 +5,7 @@ import type { MeterRow } from "../meters/queries";
 import { meterByIdOrName } from "../meters/service";
 import { queryEnergy, querySeries } from "../readings/queries";
 import { planBuckets } from "./buckets";
+import { type CalendarPeriod, calendarPeriod } from "./windows";
 
 export type Quantity = "energy" | "cost" | "peak" | "average" | "minimum";
 
@@ -126,7 +127,39 @@ function sayInstant(instant: Date, zone: string): string {
 }
 
 function defaultLabel(from: Date, to: Date, zone: string): string {
-  return `from ${sayInstant(from, zone)} to ${sayInstant(to, zone)}`;
+  return `between ${sayInstant(from, zone)} and ${sayInstant(to, zone)}`;
+}
+
+const DAY = 24 * HOUR;
+
+/**
+ * How an unnamed comparison period relates to the main one: "the day before", "the week before",
+ * "the same time a week earlier", "the same time a year earlier", else its dates.
+ */
+function defaultCompareLabel(main: { from: Date; to: Date }, other: { from: Date; to: Date }, zone: string): string {
+  const length = main.to.getTime() - main.from.getTime();
+  const otherLength = other.to.getTime() - other.from.getTime();
+  const shift = main.from.getTime() - other.from.getTime();
+  // Lengths compared within an hour, for days and weeks across a clock change.
+  const near = (a: number, b: number) => Math.abs(a - b) <= HOUR;
+  // Whole calendar months or years, one right after the other.
+  if (other.to.getTime() === main.from.getTime()) {
+    const whole = (kind: CalendarPeriod, p: { from: Date; to: Date }) => {
+      const calendar = calendarPeriod(kind, p.from, zone);
+      return calendar.from.getTime() === p.from.getTime() && calendar.to.getTime() === p.to.getTime();
+    };
+    for (const kind of ["month", "year"] as const) if (whole(kind, main) && whole(kind, other)) return `the ${kind} before`;
+  }
+  if (near(length, otherLength)) {
+    if (near(shift, length) && other.to.getTime() === main.from.getTime()) {
+      if (near(length, DAY)) return "the day before";
+      if (near(length, 7 * DAY)) return "the week before";
+      return "the period before";
+    }
+    if (near(shift, 7 * DAY)) return "the same time a week earlier";
+    if (near(shift, 365 * DAY) || near(shift, 366 * DAY)) return "the same time a year earlier";
+  }
+  return defaultLabel(other.from, other.to, zone);
 }
 
 /** A label as it reads after a verb: "yesterday", "last week", "in March 2026", "on 14 March". */
@@ -196,7 +229,7 @@ export function describeMeasurement(m: Measurement, zone: string): string {
     if (m.value !== null && c.changePct !== null) {
       const pct = Math.round(Math.abs(c.changePct));
       const change = pct === 0 ? "about the same as" : `${pct}% ${c.changePct > 0 ? up : down} than`;
-      sentence += `, ${change} ${c.label} (${other})`;
+      sentence += `, ${change} ${c.label.startsWith("between ") ? `the period ${c.label}` : c.label} (${other})`;
     } else sentence += `; ${c.label}: ${other}`;
   }
   // Notes as sentences after the answer, each said once.
@@ -245,7 +278,7 @@ export async function measure(actor: Actor, question: MeasureQuestion): Promise<
       ...(other.at !== undefined ? { at: other.at } : {}),
       from: cFrom.toISOString(),
       to: cTo.toISOString(),
-      label: question.compare.label ?? defaultLabel(cFrom, cTo, zone),
+      label: question.compare.label ?? defaultCompareLabel({ from, to }, { from: cFrom, to: cTo }, zone),
       changePct: changePct(main.value, other.value),
       ...(other.note ? { note: other.note } : {}),
     };
