@@ -179,6 +179,23 @@ describe("measure: one number about a meter over a period", () => {
     expect(odd.compare.label).toBe("between 2 Feb 2026, 06:00 and 4 Feb 2026");
   });
 
+  it("a local day across the clock change is 23 hours, and times are said in the meter's zone", async () => {
+    const { token, userId } = await signIn("dst");
+    const flat = await createMeter(token, { name: "The flat", timezone: "Europe/London" });
+    // 1 kWh an hour; Sunday 29 March (London) has 23 hours, one of them (09:00-10:00 UTC, 10:00 BST) 2 kWh: 24 kWh.
+    const readings = hours("2026-03-29T00:00:00Z", 26, 1000).map((r) =>
+      r.ts === "2026-03-29T10:00:00.000Z" ? { ...r, energy_wh: 2000 } : r,
+    );
+    expect((await postReadings(flat.id, flat.webhook.secret, { readings })).status).toBe(200);
+    const sunday = { from: "2026-03-29T00:00:00+00:00", to: "2026-03-30T00:00:00+01:00", label: "on Sunday" };
+    const energy = await run("measure", contextOf(userId), { meter: "the flat", quantity: "energy", ...sunday });
+    expect(energy.result).toMatchObject({ value: 24, from: "2026-03-29T00:00:00.000Z", to: "2026-03-29T23:00:00.000Z" });
+    expect(energy.summary).toBe("The flat used 24 kWh on Sunday.");
+    const peak = await run("measure", contextOf(userId), { meter: "The flat", quantity: "peak", ...sunday });
+    expect(peak.result).toMatchObject({ value: 2, at: "2026-03-29T09:00:00.000Z" });
+    expect(peak.summary).toBe("Peak of The flat on Sunday: 2 kW on Sun 10:00.");
+  });
+
   it("a period without readings says so", async () => {
     const { userId } = await household();
     const { result, summary } = await run("measure", contextOf(userId), {
