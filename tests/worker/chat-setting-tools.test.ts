@@ -196,6 +196,27 @@ describe("measure: one number about a meter over a period", () => {
     expect(peak.summary).toBe("Peak of The flat on Sunday: 2 kW on Sun 10:00.");
   });
 
+  it("minimum and average of a meter that reports power", async () => {
+    const { token, userId } = await signIn("power");
+    const shop = await createMeter(token, { name: "Shop", timezone: "UTC" });
+    // Every 15 minutes on 5 March: 500 W, but 120 W at 04:00 and 2 kW at 18:00.
+    const readings = Array.from({ length: 96 }, (_, i) => {
+      const ts = new Date(Date.parse("2026-03-05T00:00:00Z") + i * 15 * 60_000).toISOString();
+      return { ts, power_w: ts.endsWith("T04:00:00.000Z") ? 120 : ts.endsWith("T18:00:00.000Z") ? 2000 : 500 };
+    });
+    expect((await postReadings(shop.id, shop.webhook.secret, { readings })).status).toBe(200);
+    const day = { from: "2026-03-05T00:00:00Z", to: "2026-03-06T00:00:00Z", label: "on Thursday" };
+    const minimum = await run("measure", contextOf(userId), { meter: "Shop", quantity: "minimum", ...day });
+    expect(minimum.result).toMatchObject({ unit: "kW", value: 0.12, at: "2026-03-05T04:00:00.000Z" });
+    expect(minimum.summary).toBe("Minimum power of Shop on Thursday: 0.12 kW on Thu 04:00.");
+    const peak = await run("measure", contextOf(userId), { meter: "Shop", quantity: "peak", ...day });
+    expect(peak.result).toMatchObject({ value: 2 });
+    const average = await run("measure", contextOf(userId), { meter: "Shop", quantity: "average", ...day });
+    // Within a few watts of the readings' time-weighted mean, (94 × 500 + 120 + 2000) / 96 W.
+    expect(average.result.value).toBeGreaterThan(0.5);
+    expect(average.result.value).toBeLessThan(0.52);
+  });
+
   it("a period without readings says so", async () => {
     const { userId } = await household();
     const { result, summary } = await run("measure", contextOf(userId), {
