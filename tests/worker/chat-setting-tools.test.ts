@@ -426,7 +426,7 @@ describe("charts: create_chart without a tab, delete_chart", () => {
     const spec = chartSpec({ meterIds: [meter.id] });
     const { result, summary } = await run("create_chart", contextOf(userId), { title: "House power", spec });
     expect(result).toMatchObject({ title: "House power", newTab: true });
-    expect(summary).toBe('Created chart "House power" on a new tab "House power"');
+    expect(summary).toBe('Created chart "House power" on a new tab of the same name');
     const tabs = (await call("GET", "/api/tabs", { token })).body.tabs;
     expect(tabs).toEqual([expect.objectContaining({ id: result.tabId, title: "House power" })]);
     expect((await call("GET", `/api/tabs/${result.tabId}`, { token })).body.charts.map((c: { id: string }) => c.id)).toEqual([result.id]);
@@ -434,6 +434,9 @@ describe("charts: create_chart without a tab, delete_chart", () => {
     const picked = await run("create_chart", contextOf(userId, undefined, result.tabId), { title: "Again", spec });
     expect(picked.result).toMatchObject({ tabId: result.tabId, newTab: false });
     expect((await call("GET", "/api/tabs", { token })).body.tabs).toHaveLength(1);
+    // A chart title longer than a tab's may be is cut for the tab.
+    const long = await run("create_chart", contextOf(userId), { title: "x".repeat(120), spec });
+    expect((await call("GET", `/api/tabs/${long.result.tabId}`, { token })).body.title).toBe("x".repeat(100));
   });
 
   it("a chart of someone else's meter makes no tab", async () => {

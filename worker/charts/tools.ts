@@ -10,7 +10,8 @@ export const chartTools = [
       const newTab = !tabId && !context.tabId;
       // Checked before the tab is made, so a chart of someone else's meter leaves no empty tab behind.
       if (newTab) await requireOwnMeters(context, spec);
-      const target = tabId ?? context.tabId ?? (await createTab(context, title)).id;
+      // A tab title is at most 100 characters, a chart's 120.
+      const target = tabId ?? context.tabId ?? (await createTab(context, title.slice(0, 100).trim())).id;
       const chart = await createChart(context, {
         tabId: target,
         title,
@@ -20,7 +21,7 @@ export const chartTools = [
       });
       return {
         result: { id: chart.id, tabId: chart.tabId, title: chart.title, newTab },
-        summary: newTab ? `Created chart "${chart.title}" on a new tab "${title}"` : `Created chart "${chart.title}"`,
+        summary: newTab ? `Created chart "${chart.title}" on a new tab of the same name` : `Created chart "${chart.title}"`,
       };
     },
   }),
