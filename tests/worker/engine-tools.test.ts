@@ -77,6 +77,22 @@ describe("opencode's tool calls back to the Worker", () => {
     const result = await toolCall({ sessionID: engineSessionId, tool: "set_goal", input: { meterId: "nope", peakLimitKw: -1 } });
     expect(result.body.ok).toBe(false);
     expect(result.body.error).toMatch(/^invalid input for set_goal: meterId .*; peakLimitKw /);
+    // A period that ends before it starts is named by its field, in the comparison too.
+    const backwards = await toolCall({
+      sessionID: engineSessionId,
+      tool: "measure",
+      input: {
+        meter: "House",
+        quantity: "energy",
+        from: "2026-03-02T00:00:00Z",
+        to: "2026-03-01T00:00:00Z",
+        compare: { from: "2026-02-02T00:00:00Z", to: "2026-02-01T00:00:00Z" },
+      },
+    });
+    expect(backwards.body).toEqual({
+      ok: false,
+      error: "invalid input for measure: to must be later than from; compare.to must be later than from",
+    });
   });
 
   it("finds nothing to act for between turns or for an unknown session", async () => {

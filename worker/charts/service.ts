@@ -36,7 +36,7 @@ async function requireOwnTab({ db, userId }: Actor, tabId: string): Promise<void
 }
 
 /** A chart never points at someone else's meter: a missing and a foreign meter both get 404. */
-async function requireOwnMeters({ db, userId }: Actor, spec: ChartSpec): Promise<void> {
+export async function requireOwnMeters({ db, userId }: Actor, spec: ChartSpec): Promise<void> {
   if (!(await queries.ownsMeters(db, userId, spec.meterIds))) throw notFound("Meter");
 }
 

@@ -1,13 +1,17 @@
 import { implement } from "../chat/tools/tool";
-import { ApiError } from "../errors";
-import { createChart, updateChart } from "./service";
+import { createTab } from "../tabs/service";
+import { createChart, deleteChart, getChart, requireOwnMeters, updateChart } from "./service";
 
 /** Chat tools over charts: the operations the charts routes call. */
 export const chartTools = [
   implement("create_chart", {
     async run(context, { tabId, title, spec }) {
-      const target = tabId ?? context.tabId;
-      if (!target) throw new ApiError(400, "invalid_request", "Pick a tab for the chat first, or give tabId");
+      // With no tab given and none picked in the chat, the chart gets a tab of its own.
+      const newTab = !tabId && !context.tabId;
+      // Checked before the tab is made, so a chart of someone else's meter leaves no empty tab behind.
+      if (newTab) await requireOwnMeters(context, spec);
+      // A tab title is at most 100 characters, a chart's 120.
+      const target = tabId ?? context.tabId ?? (await createTab(context, title.slice(0, 100).trim())).id;
       const chart = await createChart(context, {
         tabId: target,
         title,
@@ -15,13 +19,23 @@ export const chartTools = [
         source: "chat",
         provenance: { sessionId: context.sessionId, messageId: context.messageId },
       });
-      return { result: { id: chart.id, tabId: chart.tabId, title: chart.title }, summary: `Created chart "${chart.title}"` };
+      return {
+        result: { id: chart.id, tabId: chart.tabId, title: chart.title, newTab },
+        summary: newTab ? `Created chart "${chart.title}" on a new tab of the same name` : `Created chart "${chart.title}"`,
+      };
     },
   }),
   implement("update_chart", {
     async run(context, { chartId, ...changes }) {
       const chart = await updateChart(context, chartId, changes);
       return { result: { id: chart.id, tabId: chart.tabId, title: chart.title }, summary: `Updated chart "${chart.title}"` };
+    },
+  }),
+  implement("delete_chart", {
+    async run(context, { chartId }) {
+      const chart = await getChart(context, chartId);
+      await deleteChart(context, chartId);
+      return { result: { id: chart.id, tabId: chart.tabId, title: chart.title, deleted: true }, summary: `Deleted chart "${chart.title}"` };
     },
   }),
 ] as const;

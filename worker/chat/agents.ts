@@ -16,16 +16,36 @@ const BUILT_IN_AGENTS: Agent[] = [
     name: "Analyst",
     builtIn: true,
     instructions:
-      "You help the person understand their energy use and what it costs. Answer with numbers from their meters (for money, summarize_cost and rank_device_costs, in the meter's currency) and build clear charts on the tab they picked.",
-    permissions: { create_chart: "allow", update_chart: "allow", create_tab: "allow", run_model: "ask", set_goal: "ask" },
+      "You help the person understand their energy use and what it costs. Answer with numbers from their meters (one figure over a period, compared with another: measure; for money, summarize_cost and rank_device_costs, in the meter's currency) and build clear charts on the tab they picked.",
+    permissions: {
+      create_chart: "allow",
+      update_chart: "allow",
+      create_tab: "allow",
+      delete_chart: "ask",
+      run_model: "ask",
+      set_goal: "ask",
+      set_battery: "ask",
+      set_deferrable_load: "ask",
+      set_tariff: "ask",
+    },
   },
   {
     id: "optimizer",
     name: "Optimizer",
     builtIn: true,
     instructions:
-      "You plan when to use energy: run the forecast, explain the plan against the tariff, and help set goals such as a peak limit.",
-    permissions: { run_model: "allow", set_goal: "allow", create_chart: "ask", update_chart: "ask", create_tab: "ask" },
+      "You plan when to use energy: run the forecast, explain the plan against the tariff, help set goals such as a peak limit, and record what the planner may move (a home battery, flexible loads such as a car to charge by a time) and what the meter pays (set_tariff; list_tariffs for imported ones).",
+    permissions: {
+      run_model: "allow",
+      set_goal: "allow",
+      set_battery: "allow",
+      set_deferrable_load: "allow",
+      set_tariff: "allow",
+      create_chart: "ask",
+      update_chart: "ask",
+      create_tab: "ask",
+      delete_chart: "ask",
+    },
   },
 ];
 

@@ -1,4 +1,5 @@
 import { implement } from "../chat/tools/tool";
+import { measure } from "./measure";
 import { seriesSet, usageSummary } from "./service";
 
 /** Chat tools that read a meter's readings. */
@@ -11,6 +12,9 @@ export const seriesTools = [
       if (result.baseLoadW !== null) parts.push(`base load ${result.baseLoadW} W`);
       return { result, summary: parts.join(", ") };
     },
+  }),
+  implement("measure", {
+    run: (context, question) => measure(context, question),
   }),
   implement("query_series", {
     async run(context, { meterIds, metric, window, points }) {

@@ -1,5 +1,9 @@
+import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { TOOL_CATALOG, type ToolName } from "../../../worker/chat/tools/catalog";
+import { findTool } from "../../../worker/chat/tools/registry";
 import { createShare } from "../../../worker/shares/queries";
 import { call, chartSpec, hourlyReadings, sign } from "../helpers";
 import {
@@ -212,6 +216,86 @@ describe("cross-tenant matrix: another user's ids answer exactly like missing on
       { headers: { Authorization: `Bearer ${a.token}` } },
     );
     expect(JSON.parse(series.text).points.reduce((n: number, p: { count: number }) => n + p.count, 0)).toBe(0);
+  });
+});
+
+describe("chat tools: A's ids in B's tool calls answer exactly like missing ids", () => {
+  /** Every tool whose input takes an id, with each way it can: a new tool that takes one must be listed here. */
+  const toolCases = (): [ToolName, string, string, (id: string) => unknown][] => [
+    ["summarize_usage", "A's meter", a.meter.id, (id) => ({ meterId: id })],
+    ["summarize_cost", "A's meter", a.meter.id, (id) => ({ meter: id })],
+    ["rank_device_costs", "A's site", a.meter.id, (id) => ({ meter: id })],
+    [
+      "measure",
+      "A's meter",
+      a.meter.id,
+      (id) => ({ meter: id, quantity: "energy", from: "2026-03-01T00:00:00Z", to: "2026-03-02T00:00:00Z" }),
+    ],
+    ["query_series", "B's and A's meters", a.meter.id, (id) => ({ meterIds: [b.meter.id, id] })],
+    ["create_chart", "on A's tab", a.tab.id, (id) => ({ tabId: id, title: "x", spec: chartSpec({ meterIds: [b.meter.id] }) })],
+    ["create_chart", "of A's meter", a.meter.id, (id) => ({ tabId: b.tab.id, title: "x", spec: chartSpec({ meterIds: [id] }) })],
+    ["create_chart", "of A's meter on a new tab", a.meter.id, (id) => ({ title: "x", spec: chartSpec({ meterIds: [id] }) })],
+    ["update_chart", "A's chart", a.chart.id, (id) => ({ chartId: id, title: "Taken over" })],
+    ["update_chart", "B's chart to A's tab", a.tab.id, (id) => ({ chartId: b.chart.id, tabId: id })],
+    ["update_chart", "B's chart to A's meter", a.meter.id, (id) => ({ chartId: b.chart.id, spec: chartSpec({ meterIds: [id] }) })],
+    ["delete_chart", "A's chart", a.chart.id, (id) => ({ chartId: id })],
+    ["share", "A's chart", a.chart.id, (id) => ({ kind: "chart", id })],
+    ["share", "A's tab", a.tab.id, (id) => ({ kind: "tab", id })],
+    ["explain_plan", "A's meter", a.meter.id, (id) => ({ meterId: id })],
+    ["set_goal", "A's meter", a.meter.id, (id) => ({ meterId: id, peakLimitKw: 1 })],
+    ["set_battery", "A's meter", a.meter.id, (id) => ({ meterId: id, capacityKwh: 5 })],
+    ["set_deferrable_load", "A's meter", a.meter.id, (id) => ({ meterId: id, name: "car", energyKwh: 5, toHour: 7 })],
+    ["set_tariff", "A's meter", a.meter.id, (id) => ({ meterId: id, tariff: { kind: "flat", price: 0.1 } })],
+    ["set_tariff", "A's tariff on B's meter", "tariff", (id) => ({ meterId: b.meter.id, tariff: { kind: "imported", tariffId: id } })],
+    ["run_model", "A's meter", a.meter.id, (id) => ({ meterId: id })],
+  ];
+
+  it("every tool that takes an id, with A's id, as B", async () => {
+    // A's imported tariff, for set_tariff.
+    const imported = await rawFetch("POST", "/api/tariffs?name=Agile", {
+      headers: { Authorization: `Bearer ${a.token}`, "Content-Type": "text/csv" },
+      body: "timestamp,price_per_kwh\n2026-01-01T00:00:00Z,0.25\n2026-01-01T00:30:00Z,0.30\n",
+    });
+    expect(imported.status).toBe(201);
+    const tariffId = JSON.parse(imported.text).id as string;
+    const cases = toolCases().map(([name, what, aId, build]) => [name, what, aId === "tariff" ? tariffId : aId, build] as const);
+
+    // Each tool whose input has an id field (a uuid, or a meter named by id) is tried here.
+    const takesId = (name: ToolName) => /"format":"uuid"|"meter":/.test(JSON.stringify(z.toJSONSchema(TOOL_CATALOG[name].input)));
+    const untried = (Object.keys(TOOL_CATALOG) as ToolName[]).filter((name) => takesId(name) && !cases.some(([tool]) => tool === name));
+    expect(untried, "tools taking an id with no case here").toEqual([]);
+
+    const before = await snapshot(operations, a);
+    const tabsOfB = (await call("GET", "/api/tabs", { token: b.token })).body.tabs.length;
+    await withDb(async (db) => {
+      const context = {
+        db,
+        env,
+        userId: b.userId,
+        origin: "http://wattboard.test",
+        sessionId: b.session.id,
+        sessionTitle: "About power",
+        messageId: crypto.randomUUID(),
+        messageAt: new Date().toISOString(),
+      };
+      const outcome = async (name: ToolName, input: unknown, id: string) => {
+        const tool = findTool(name)!;
+        const error = await tool.run(context, tool.input.parse(input)).then(
+          () => ({ status: 200, message: "succeeded" }),
+          (e: { status?: number; message: string }) => ({ status: e.status, message: e.message }),
+        );
+        return { status: error.status, message: error.message.split(id).join("<id>") };
+      };
+      for (const [name, what, aId, build] of cases) {
+        const missingId = crypto.randomUUID();
+        const missing = await outcome(name, build(missingId), missingId);
+        expect(missing.status, `${name} (${what}) with a missing id: ${missing.message}`).toBe(404);
+        expect(await outcome(name, build(aId), aId), `${name} (${what})`).toEqual(missing);
+      }
+    });
+    expect(await snapshot(operations, a)).toEqual(before);
+    // No tab was left behind by a chart that could not be made.
+    expect((await call("GET", "/api/tabs", { token: b.token })).body.tabs).toHaveLength(tabsOfB);
   });
 });
 

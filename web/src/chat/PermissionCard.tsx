@@ -9,11 +9,20 @@ function gist(tool: string, input: unknown): string | null {
     title?: string;
     spec?: { metric?: string; chartType?: string; window?: { preset?: string } };
     peakLimitKw?: number;
+    capacityKwh?: number;
+    name?: string;
+    energyKwh?: number;
+    toHour?: number;
+    tariff?: { kind?: string; price?: number };
   } | null;
   if (tool === "create_chart" && value?.title)
     return `“${value.title}”${value.spec?.chartType ? ` as a ${value.spec.chartType} chart` : ""}`;
   if (tool === "create_tab" && value?.title) return `a tab called “${value.title}”`;
   if (tool === "set_goal" && value?.peakLimitKw) return `peak limit ${value.peakLimitKw} kW`;
+  if (tool === "set_battery" && value?.capacityKwh) return `a ${value.capacityKwh} kWh battery`;
+  if (tool === "set_deferrable_load" && value?.name) return `“${value.name}”: ${value.energyKwh} kWh by ${value.toHour}:00`;
+  if (tool === "set_tariff" && value?.tariff?.kind)
+    return value.tariff.kind === "flat" ? `a flat price of ${value.tariff.price} per kWh` : `a ${value.tariff.kind} tariff`;
   return null;
 }
 

@@ -5,14 +5,21 @@ const TOOL_LABELS: Record<string, string> = {
   summarize_usage: "Summarize usage",
   summarize_cost: "Summarize cost",
   rank_device_costs: "Rank devices by cost",
+  measure: "Measure",
+  list_tariffs: "List tariffs",
   query_series: "Read a series",
   list_tabs: "List tabs",
   create_tab: "Create a tab",
   create_chart: "Create a chart",
   update_chart: "Change a chart",
+  delete_chart: "Delete a chart",
+  share: "Share",
   run_model: "Run the forecast",
   explain_plan: "Explain the plan",
   set_goal: "Set a goal",
+  set_battery: "Set the battery",
+  set_deferrable_load: "Set a flexible load",
+  set_tariff: "Set the tariff",
 };
 
 export const toolLabel = (tool: string) => TOOL_LABELS[tool] ?? tool;
@@ -31,6 +38,7 @@ export function toolCallSentence(call: ToolCallRecord): string {
   if (call.error) return `${toolLabel(call.tool)}: ${call.error}`;
   if (call.tool === "create_chart" && title) return `Chart created: “${title}”`;
   if (call.tool === "create_tab" && title) return `Tab created: “${title}”`;
+  if (call.tool === "delete_chart" && title) return `Chart deleted: “${title}”`;
   return `${toolLabel(call.tool)}: done`;
 }
 

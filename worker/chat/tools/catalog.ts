@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ChartSpec, Metric, RELATIVE_WINDOWS } from "../../charts/chart-spec-contract";
 import { SummaryPeriod } from "../../costs/contract";
+import { TariffSetting } from "../../meters/energy-contract";
 import type { ChatTool, ToolRisk } from "../contract";
 
 const Window = z.enum(RELATIVE_WINDOWS).describe("a relative window: last_hour, last_24h, last_7d, last_30d, this_month, this_year");
@@ -15,6 +16,38 @@ const CostPeriod = {
     .optional()
     .describe("instead of `which`: any date inside the period wanted, e.g. 2026-03-14 for March 2026 with period month"),
 };
+
+const Instant = z.iso.datetime({ offset: true });
+const PeriodLabel = z.string().trim().min(1).max(80);
+const TWO_YEARS_MS = 2 * 366 * 86_400_000;
+
+/** from < to and at most two years long, each failure naming the field (`to`, `compare.to`). */
+function checkPeriod(period: { from: string; to: string }, path: (string | number)[], ctx: z.RefinementCtx) {
+  const from = Date.parse(period.from);
+  const to = Date.parse(period.to);
+  if (to <= from) ctx.addIssue({ code: "custom", path: [...path, "to"], message: "must be later than from" });
+  else if (to - from > TWO_YEARS_MS)
+    ctx.addIssue({ code: "custom", path: [...path, "to"], message: "the period must be at most two years long" });
+}
+
+const MeasureInput = z
+  .object({
+    meter: z.string().trim().min(1).max(200).describe("the meter's id, or its name"),
+    quantity: z.enum(["energy", "cost", "peak", "average", "minimum"]),
+    from: Instant.describe("start of the period, inclusive"),
+    to: Instant.describe("end of the period, exclusive (now for a period in progress)"),
+    label: PeriodLabel.optional().describe("how the person named the period, e.g. yesterday"),
+    compare: z
+      .object({ from: Instant, to: Instant, label: PeriodLabel.optional().describe("e.g. the same day last week") })
+      .strict()
+      .optional()
+      .describe("another period to compare with"),
+  })
+  .strict()
+  .superRefine((input, ctx) => {
+    checkPeriod(input, [], ctx);
+    if (input.compare) checkPeriod(input.compare, ["compare"], ctx);
+  });
 
 /**
  * What each chat command is: its description, risk and input schema. Kept apart from what the
@@ -68,7 +101,7 @@ export const TOOL_CATALOG = {
   },
   create_chart: {
     description:
-      "Create a chart on a tab (the chat's picked tab when tabId is omitted). spec: meterIds, metric, aggregation, chartType (line, area, bar, stacked, heatmap), window, bucket.",
+      "Create a chart on a tab (the chat's picked tab when tabId is omitted; with neither, on a new tab titled after the chart). spec: meterIds, metric, aggregation, chartType (line, area, bar, stacked, heatmap), window, bucket.",
     risk: "write",
     input: z.object({ tabId: z.uuid().optional(), title: z.string().trim().min(1).max(120), spec: ChartSpec }).strict(),
   },
@@ -98,6 +131,55 @@ export const TOOL_CATALOG = {
     description: "Explain the latest forecast and plan of a meter in words.",
     risk: "read",
     input: z.object({ meterId: z.uuid() }).strict(),
+  },
+  measure: {
+    description:
+      "One number about a meter over a period, said in words: energy used (kWh), cost (tariff currency), peak, average or minimum power (kW); with `compare`, the same number for another period and the change in %.",
+    risk: "read",
+    input: MeasureInput,
+  },
+  delete_chart: {
+    description: "Delete a chart from its tab.",
+    risk: "write",
+    input: z.object({ chartId: z.uuid() }).strict(),
+  },
+  set_battery: {
+    description:
+      "Tell the planner about a home battery at a meter (its site): capacity, and charge/discharge power (default: half the capacity per hour).",
+    risk: "write",
+    input: z
+      .object({
+        meterId: z.uuid(),
+        capacityKwh: z.number().gt(0).max(1000),
+        powerKw: z.number().gt(0).max(1000).optional().describe("default: half the capacity"),
+        roundTripEfficiency: z.number().min(0.5).max(1).optional().describe("default 0.9"),
+      })
+      .strict(),
+  },
+  set_deferrable_load: {
+    description:
+      "A flexible load the planner schedules (an EV to charge, a dishwasher...): energy it needs, its power, and the hours it may run (ready by toHour). Replaces a load of the same name.",
+    risk: "write",
+    input: z
+      .object({
+        meterId: z.uuid(),
+        name: z.string().trim().min(1).max(40),
+        energyKwh: z.number().gt(0).max(200),
+        powerKw: z.number().gt(0).max(100).optional().describe("default 7 for a car/EV/charger, else 2"),
+        fromHour: z.int().min(0).max(23).optional().describe("local hour it may start; default 12 hours before toHour"),
+        toHour: z.int().min(0).max(24).describe("local hour it must be done by"),
+      })
+      .strict(),
+  },
+  set_tariff: {
+    description: "Set what a meter pays: a flat price per kWh, time-of-use periods, or an imported tariff (list_tariffs gives their ids).",
+    risk: "write",
+    input: z.object({ meterId: z.uuid(), tariff: TariffSetting }).strict(),
+  },
+  list_tariffs: {
+    description: "The person's imported tariffs (name, currency, id, range of prices).",
+    risk: "read",
+    input: z.object({}).strict(),
   },
   set_goal: {
     description: "Set a meter's peak limit in kW (notifications warn when a forecast peak goes above it).",

@@ -7,6 +7,7 @@ import { runTools } from "../../runs/tools";
 import { seriesTools } from "../../series/tools";
 import { shareTools } from "../../shares/tools";
 import { tabTools } from "../../tabs/tools";
+import { tariffTools } from "../../tariffs/tools";
 import type { ChatToolList } from "../contract";
 import { plainMessageEngine } from "../engines/choice";
 import { describeTools, TOOL_CATALOG } from "./catalog";
@@ -22,6 +23,7 @@ export const TOOLS: readonly ToolDefinition<z.ZodType>[] = [
   ...meterTools,
   ...seriesTools,
   ...costTools,
+  ...tariffTools,
   ...tabTools,
   ...chartTools,
   ...shareTools,
