@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { Pool } from "@neondatabase/serverless";
 import { configureNodeDriver } from "../scripts/local-stack/node-driver";
 import { benchBundle } from "./bundle";
+import { benchChat } from "./chat.bench";
 import { type BenchResult, startBenchStack } from "./harness";
 import { benchImports } from "./imports.bench";
 import { benchIngest } from "./ingest.bench";
@@ -30,6 +31,10 @@ configureNodeDriver(stack.database.wsProxy);
 const pool = new Pool({ connectionString: stack.database.databaseUrl, max: 4 });
 const results: Record<string, BenchResult> = {};
 try {
+  if (wanted("chat")) {
+    log("chat:");
+    Object.assign(results, await benchChat(log));
+  }
   if (wanted("bundle")) {
     log("bundle:");
     Object.assign(results, benchBundle(log));
