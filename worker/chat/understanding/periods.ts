@@ -5,6 +5,7 @@
  */
 import * as chrono from "chrono-node/en";
 import { foldTracked } from "./normalize";
+import { numberValue } from "./quantities";
 
 export type PeriodGrain = "hour" | "day" | "week" | "month" | "year" | "span";
 
@@ -415,35 +416,9 @@ const MONTH_WORDS: Record<string, number> = {
 const MONTH =
   "(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
 const MONTH_NAMED = new RegExp(`\\b${MONTH}\\b`);
-const NUMBER_WORDS: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  eight: 8,
-  nine: 9,
-  ten: 10,
-  eleven: 11,
-  twelve: 12,
-  fourteen: 14,
-  fifteen: 15,
-  twenty: 20,
-  thirty: 30,
-  couple: 2,
-  few: 3,
-};
 const COUNT =
   "(\\d{1,3}|(?:a )?couple of|(?:a )?few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|twenty|thirty)";
 const ORDINAL = "(\\d{1,2})(?:st|nd|rd|th)?";
-
-function countOf(word: string): number {
-  return Number(word) || NUMBER_WORDS[word.replace(/^(?:a )?(couple|few)( of)?$/, "$1")] || 1;
-}
 
 /** Zones whose people write 3/4/2026 for 4 March (month first): the United States'. */
 function writesMonthFirst(timeZone: string): boolean {
@@ -460,11 +435,11 @@ interface Reading {
   timeZone: string;
 }
 
-type Found = Omit<PeriodMention, "index" | "end">;
+type FoundPeriod = Omit<PeriodMention, "index" | "end">;
 
 interface Rule {
   pattern: RegExp;
-  read(reading: Reading): Found | undefined;
+  read(reading: Reading): FoundPeriod | undefined;
 }
 
 /** The most recent local date with this month and day that is not after today. */
@@ -486,15 +461,15 @@ function weekdayNumber(name: string): number {
 }
 
 /** A month named without a year: the latest one that has begun; this month so far has last year's as the other reading. */
-function namedMonth(month: number, reading: Reading, last: boolean): Found {
+function namedMonth(month: number, reading: Reading, last: boolean): FoundPeriod {
   const { today, now, timeZone } = reading;
   const year = month < today.month || (month === today.month && !last) ? today.year : today.year - 1;
-  const period: Found = monthPeriod(year, month, now, timeZone);
+  const period: FoundPeriod = monthPeriod(year, month, now, timeZone);
   if (period.inProgress) period.alternatives = [monthPeriod(year - 1, month, now, timeZone)];
   return period;
 }
 
-function rolling(reading: Reading, count: number, unit: string, said: string): Found {
+function rolling(reading: Reading, count: number, unit: string, said: string): FoundPeriod {
   const { now, timeZone } = reading;
   const label = `the ${said}`;
   switch (unit) {
@@ -520,18 +495,18 @@ function unitOf(word: string): string {
 }
 
 /** The weekend: Saturday and Sunday; while it is on, the other reading is the one before. */
-function weekend(reading: Reading, last: boolean): Found {
+function weekend(reading: Reading, last: boolean): FoundPeriod {
   const { today, now, timeZone } = reading;
   const inWeekend = weekdayOf(today) >= 6;
   const saturday = addDays(latestWeekday(6, today), last && inWeekend ? -7 : 0);
   const shape = { label: last ? "last weekend" : "the weekend", grain: "span" as const, recurs: "week" as const };
-  const period: Found = daysPeriod(saturday, addDays(saturday, 1), now, timeZone, shape);
+  const period: FoundPeriod = daysPeriod(saturday, addDays(saturday, 1), now, timeZone, shape);
   if (period.inProgress)
     period.alternatives = [daysPeriod(addDays(saturday, -7), addDays(saturday, -6), now, timeZone, { ...shape, label: "last weekend" })];
   return period;
 }
 
-function calendarUnit(unit: string, offset: number, label: string, reading: Reading): Found {
+function calendarUnit(unit: string, offset: number, label: string, reading: Reading): FoundPeriod {
   const { today, now, timeZone } = reading;
   switch (unit) {
     case "day":
@@ -564,7 +539,7 @@ function validDate(year: number, month: number, day: number): LocalDate | undefi
 /** Seasons of the northern hemisphere by meteorological months: winter is December to February. */
 const SEASONS: Record<string, number> = { spring: 3, summer: 6, autumn: 9, fall: 9, winter: 12 };
 
-function season(name: string, reading: Reading, last: boolean): Found {
+function season(name: string, reading: Reading, last: boolean): FoundPeriod {
   const { today, now, timeZone } = reading;
   const firstMonth = SEASONS[name];
   let start = { year: today.year, month: firstMonth, day: 1 };
@@ -585,7 +560,7 @@ const RULES: Rule[] = [
       /\b(?:at )?(?:this|the same) time last year\b|\b(?:the )?same (day|week|month|time|period) last year\b|\ba year (?:earlier|before)\b/g,
     read: ({ today, now, timeZone, match }) => {
       const unit = match[1] ?? "day";
-      const period: Found =
+      const period: FoundPeriod =
         unit === "week" || unit === "month"
           ? calendarUnit(unit, 0, `this ${unit}`, { today, now, timeZone, match })
           : dayPeriod(today, now, timeZone, "today");
@@ -619,7 +594,7 @@ const RULES: Rule[] = [
     ),
     read: (reading) => {
       const [, word, count, unit] = reading.match;
-      return rolling(reading, countOf(count), unitOf(unit), `${word} ${count} ${unit}`);
+      return rolling(reading, numberValue(count) ?? 1, unitOf(unit), `${word} ${count} ${unit}`);
     },
   },
   {
@@ -807,9 +782,9 @@ function wordDates(
   text: string,
   reading: Omit<Reading, "match">,
   taken: Array<[number, number]>,
-): Array<Found & { index: number; end: number }> {
+): Array<FoundPeriod & { index: number; end: number }> {
   const parser = writesMonthFirst(reading.timeZone) ? chrono.casual : chrono.GB;
-  const found: Array<Found & { index: number; end: number }> = [];
+  const found: Array<FoundPeriod & { index: number; end: number }> = [];
   for (const result of parser.parse(text, new Date(reading.now))) {
     const end = result.index + result.text.length;
     // chrono also reads "now" and "3 days ago": only dates with a number and a month name are left for it.
@@ -821,7 +796,7 @@ function wordDates(
     const introduction = /\b(since|on|from) $/.exec(before)?.[0] ?? "";
     const since = introduction.startsWith("since");
     const { now, timeZone } = reading;
-    const period: Found =
+    const period: FoundPeriod =
       stop && compareDates(start, stop) <= 0
         ? daysPeriod(start, stop, now, timeZone, { label: `${dayLabel(start)} to ${dayLabel(stop)}`, grain: "span" })
         : since
@@ -852,7 +827,7 @@ export function parsePeriods(text: string, now: Date, timeZone: string): PeriodM
   const nowMs = now.getTime();
   const today = localDateOf(nowMs, timeZone);
   const taken: Array<[number, number]> = [];
-  const found: Array<Found & { index: number; end: number }> = [];
+  const found: Array<FoundPeriod & { index: number; end: number }> = [];
   for (const rule of RULES) {
     rule.pattern.lastIndex = 0;
     for (let match = rule.pattern.exec(folded.text); match; match = rule.pattern.exec(folded.text)) {

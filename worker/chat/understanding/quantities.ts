@@ -48,6 +48,7 @@ const WORD_NUMBERS: Record<string, number> = {
   couple: 2,
   "a couple": 2,
   "a couple of": 2,
+  "couple of": 2,
   few: 3,
   "a few": 3,
 };
