@@ -224,6 +224,27 @@ describe("rolling and open periods", () => {
   });
 });
 
+describe("more ways to say it", () => {
+  it("N units ago is that calendar unit", () => {
+    expect(only("3 days ago")).toMatchObject({ from: "2026-03-28T00:00:00.000Z", grain: "day", label: "3 days ago" });
+    expect(only("two weeks ago")).toMatchObject({ from: "2026-03-16T00:00:00.000Z", to: "2026-03-23T00:00:00.000Z", grain: "week" });
+    expect(only("a month ago").label).toBe("a month ago");
+  });
+
+  it("a fortnight is 14 days; to date is this unit so far", () => {
+    expect(only("in the past fortnight").from).toBe("2026-03-17T15:30:00.000Z");
+    expect(only("last fortnight").from).toBe("2026-03-17T15:30:00.000Z");
+    expect(only("month to date")).toMatchObject({ grain: "month", inProgress: true });
+    expect(only("YTD")).toMatchObject({ grain: "year", label: "this year" });
+  });
+
+  it("this past week is the past 7 days; a weekday range needs to, or between ... and", () => {
+    expect(only("this past week").from).toBe("2026-03-24T15:30:00.000Z");
+    expect(range(only("last monday to wednesday"))).toEqual(["2026-03-23T00:00:00.000Z", "2026-03-26T00:00:00.000Z"]);
+    expect(parsePeriods("monday and wednesday", TUESDAY, LONDON).map((mention) => mention.grain)).toEqual(["day", "day"]);
+  });
+});
+
 describe("relative mentions", () => {
   it("the week before / the day before: previous, from now, for the engine to re-base", () => {
     expect(only("and the week before?")).toMatchObject({ relative: "previous", grain: "week", from: "2026-03-23T00:00:00.000Z" });
@@ -239,6 +260,8 @@ describe("relative mentions", () => {
     });
     expect(only("same day last week")).toMatchObject({ relative: "week-earlier", from: "2026-03-24T00:00:00.000Z" });
     expect(only("a week earlier").relative).toBe("week-earlier");
+    expect(only("at this time last week")).toMatchObject({ relative: "week-earlier", label: "this time last week" });
+    expect(only("the weekend before")).toMatchObject({ relative: "previous", from: "2026-03-21T00:00:00.000Z" });
   });
 });
 

@@ -477,6 +477,8 @@ function rolling(reading: Reading, count: number, unit: string, said: string): F
       return periodBetween(now - count * HOUR_MS, now, now, { label, grain: "span" });
     case "week":
       return periodBetween(shiftLocal(now, timeZone, -7 * count), now, now, { label, grain: "span" });
+    case "fortnight":
+      return periodBetween(shiftLocal(now, timeZone, -14 * count), now, now, { label, grain: "span" });
     case "month":
       return periodBetween(shiftLocal(now, timeZone, 0, -count), now, now, { label, grain: "span" });
     case "year":
@@ -568,11 +570,11 @@ const RULES: Rule[] = [
     },
   },
   {
-    pattern: /\b(?:the )?same (day|time|period) last week\b|\ba week (?:earlier|before)\b/g,
+    pattern: /\b(?:the )?same (day|time|period) last week\b|\ba week (?:earlier|before)\b|\b(?:at )?this time last week\b/g,
     read: ({ today, now, timeZone, match }) => ({
       ...shiftedPeriod(dayPeriod(today, now, timeZone, "today"), "week", timeZone),
       relative: "week-earlier",
-      label: match[0],
+      label: match[0].replace(/^at /, ""),
     }),
   },
   {
@@ -580,16 +582,16 @@ const RULES: Rule[] = [
     read: ({ today, now, timeZone }) => dayPeriod(addDays(today, -2), now, timeZone, "the day before yesterday"),
   },
   {
-    pattern: /\bthe (day|week|month|year) (?:before|prior)\b|\bthe (?:period|one|time) before\b|\bbefore that\b/g,
+    pattern: /\bthe (day|week|month|year|weekend) (?:before|prior)\b|\bthe (?:period|one|time) before\b|\bbefore that\b/g,
     read: (reading) => {
       const unit = reading.match[1] ?? "day";
-      const current = calendarUnit(unit, 0, `this ${unit}`, reading);
+      const current = unit === "weekend" ? weekend(reading, false) : calendarUnit(unit, 0, `this ${unit}`, reading);
       return { ...previousPeriod(current, reading.timeZone), relative: "previous", label: reading.match[0] };
     },
   },
   {
     pattern: new RegExp(
-      `\\b(?:the |in the |over the |for the )?(past|last|previous|prior) ${COUNT} (hours?|days?|weeks?|months?|years?)\\b`,
+      `\\b(?:the |in the |over the |for the )?(past|last|previous|prior) ${COUNT} (hours?|days?|weeks?|fortnights?|months?|years?)\\b`,
       "g",
     ),
     read: (reading) => {
@@ -605,8 +607,26 @@ const RULES: Rule[] = [
     },
   },
   {
-    pattern: /\b(?:in |over |during |for )?the (past|last) (hour|day|week|month|year)\b/g,
-    read: (reading) => rolling(reading, 1, reading.match[2], `${reading.match[1]} ${reading.match[2]}`),
+    pattern:
+      /\b(?:in |over |during |for )?(?:the|this) (past|last) (hour|day|week|month|year)\b|\b(?:the )?(past|last|previous) (fortnight)\b/g,
+    read: (reading) => {
+      const [, word, unit, fortnightWord, fortnight] = reading.match;
+      return rolling(reading, 1, unit ?? fortnight, `${word ?? fortnightWord} ${unit ?? fortnight}`);
+    },
+  },
+  {
+    pattern: new RegExp(`\\b(?:${COUNT}|(an?)) (days?|weeks?|months?|years?) ago\\b`, "g"),
+    read: (reading) => {
+      const [said, count, , unit] = reading.match;
+      return calendarUnit(unitOf(unit), -(count ? (numberValue(count) ?? 1) : 1), said, reading);
+    },
+  },
+  {
+    pattern: /\b(week|month|year) to date\b|\b(wtd|mtd|ytd)\b/g,
+    read: (reading) => {
+      const unit = reading.match[1] ?? { wtd: "week", mtd: "month", ytd: "year" }[reading.match[2]] ?? "month";
+      return calendarUnit(unit, 0, `this ${unit}`, reading);
+    },
   },
   {
     pattern: /\b(yesterday|this|tomorrow) (morning|afternoon|evening|night)\b|\b(tonight|last night)\b/g,
@@ -630,12 +650,15 @@ const RULES: Rule[] = [
     },
   },
   {
-    pattern: new RegExp(`\\b(?:between|from) (?:last )?${WEEKDAY} (?:and|to|till|until|-) ${WEEKDAY}\\b`, "g"),
+    pattern: new RegExp(`\\b(between |from )?(?:last )?${WEEKDAY} (and|to|till|until|-) ${WEEKDAY}\\b`, "g"),
     read: ({ today, now, timeZone, match }) => {
-      const last = latestWeekday(weekdayNumber(match[2]), today);
-      const first = latestWeekday(weekdayNumber(match[1]), last);
+      const [, introduction, firstDay, joiner, lastDay] = match;
+      // "Monday and Wednesday" alone are two days; "between Monday and Wednesday" and "Monday to Wednesday" one range.
+      if (joiner === "and" && !introduction) return undefined;
+      const last = latestWeekday(weekdayNumber(lastDay), today);
+      const first = latestWeekday(weekdayNumber(firstDay), last);
       return daysPeriod(first, last, now, timeZone, {
-        label: `${capital(match[1])} to ${capital(match[2])}`,
+        label: `${capital(firstDay)} to ${capital(lastDay)}`,
         grain: "span",
         recurs: "week",
       });
