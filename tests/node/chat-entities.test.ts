@@ -111,6 +111,8 @@ describe("meters by synonym", () => {
     expect(resolveMeters("charge the car by 7", [flat, wallbox, heatPump])).toMatchObject({ kind: "found", items: [wallbox] });
     expect(resolveMeters("the EV", [flat, garageCharger])).toMatchObject({ kind: "found", items: [garageCharger] });
     expect(resolveMeters("the car", METERS).kind).toBe("ambiguous");
+    // "charge" is a verb here, not a misspelt "charger".
+    expect(resolveMeters("charge the garage charger", METERS)).toMatchObject({ kind: "found", items: [garageCharger] });
   });
 
   it("heating, solar panels, washer, cooking, hot water", () => {

@@ -169,7 +169,14 @@ describe("weeks, months, years", () => {
   it("quarters and seasons", () => {
     expect(only("Q1 2025")).toMatchObject({ from: "2025-01-01T00:00:00.000Z", to: "2025-03-31T23:00:00.000Z", label: "Q1 2025" });
     expect(only("in Q4").label).toBe("Q4 2025");
-    expect(only("last winter")).toMatchObject({ from: "2025-12-01T00:00:00.000Z", to: "2026-03-01T00:00:00.000Z", recurs: "year" });
+    expect(only("last winter")).toMatchObject({
+      from: "2025-12-01T00:00:00.000Z",
+      to: "2026-03-01T00:00:00.000Z",
+      recurs: "year",
+      label: "winter 2025/26",
+    });
+    expect(only("this spring")).toMatchObject({ from: "2026-03-01T00:00:00.000Z", inProgress: true, label: "this spring" });
+    expect(only("in summer")).toMatchObject({ from: "2025-05-31T23:00:00.000Z", label: "summer 2025" });
   });
 });
 

@@ -19,7 +19,7 @@ const STOP_WORDS = new Set(
     "since by up down over under about than then as is are was were be been do did does done has have had how much many what which who " +
     "when where why show chart plot graph use used using usage cost costs spend spent last next past previous day week month year today " +
     "yesterday tonight morning evening night hour so far most least more less compare compared same time now please can could would will " +
-    "also just all any each other kwh kw watt power energy peak average minimum total price bill"
+    "also just all any each other kwh kw watt power energy peak average minimum total price bill charge charged"
   ).split(" "),
 );
 

@@ -546,13 +546,12 @@ function season(name: string, reading: Reading, last: boolean): FoundPeriod {
   const firstMonth = SEASONS[name];
   let start = { year: today.year, month: firstMonth, day: 1 };
   while (compareDates(start, today) > 0) start = { ...start, year: start.year - 1 };
-  const shape = { label: `${last ? "last" : "this"} ${name}`, grain: "span" as const, recurs: "year" as const };
-  let period = periodBetween(instantOf(timeZone, start), instantOf(timeZone, addMonths(start, 3)), now, shape);
-  if (last && period.inProgress) {
-    start = { ...start, year: start.year - 1 };
-    period = periodBetween(instantOf(timeZone, start), instantOf(timeZone, addMonths(start, 3)), now, shape);
-  }
-  return period;
+  const current = compareDates(today, addMonths(start, 3)) < 0;
+  if (last && current) start = { ...start, year: start.year - 1 };
+  // A winter spans two years: "winter 2025/26".
+  const year = firstMonth === 12 ? `${start.year}/${String(start.year + 1).slice(2)}` : String(start.year);
+  const label = current && !last ? `this ${name}` : `${name} ${year}`;
+  return periodBetween(instantOf(timeZone, start), instantOf(timeZone, addMonths(start, 3)), now, { label, grain: "span", recurs: "year" });
 }
 
 /** Phrases, most specific first; a later rule never reads text an earlier one took. */
@@ -643,7 +642,7 @@ const RULES: Rule[] = [
   },
   {
     pattern:
-      /\b(?:(this|last|next|previous) (spring|summer|autumn|fall|winter)|(?:in |during |over )(?:the )?(spring|summer|autumn|fall|winter))\b/g,
+      /\b(?:(this|last|previous) (spring|summer|autumn|fall|winter)|(?:in |during |over )(?:the )?(spring|summer|autumn|fall|winter))\b/g,
     read: (reading) => {
       const [, which, name, bare] = reading.match;
       return season(name ?? bare, reading, which === "last" || which === "previous");
@@ -806,6 +805,8 @@ function wordDates(
   reading: Omit<Reading, "match">,
   taken: Array<[number, number]>,
 ): Array<FoundPeriod & { index: number; end: number }> {
+  // chrono takes a few ms: only text with a number and a month name can hold a date in words.
+  if (!/\d/.test(text) || !MONTH_NAMED.test(text)) return [];
   const parser = writesMonthFirst(reading.timeZone) ? chrono.casual : chrono.GB;
   const found: Array<FoundPeriod & { index: number; end: number }> = [];
   for (const result of parser.parse(text, new Date(reading.now))) {
