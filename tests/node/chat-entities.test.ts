@@ -106,6 +106,13 @@ describe("meters by synonym", () => {
     expect(names(resolveMeters("the house", METERS)).sort()).toEqual(["Café", "Flat"]);
   });
 
+  it("a synonym that fits a thing named elsewhere in the text means that thing", () => {
+    const mums = meter("Mum's house", "site");
+    const resolution = resolveMeters("how much did mum's place use", [flat, mums]);
+    expect(resolution).toMatchObject({ kind: "found", items: [mums] });
+    if (resolution.kind === "found") expect("how much did mum's place use".slice(resolution.index, resolution.end)).toBe("mum's place");
+  });
+
   it("the car or EV: a device whose name says charger, EV, car or wallbox", () => {
     const wallbox = meter("Wallbox", "device", flat.id);
     expect(resolveMeters("charge the car by 7", [flat, wallbox, heatPump])).toMatchObject({ kind: "found", items: [wallbox] });

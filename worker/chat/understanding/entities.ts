@@ -209,24 +209,27 @@ function decide<T>(
 ): Resolution<T> {
   const ordered = [...candidates].sort((a, b) => b.end - b.start - (a.end - a.start) || b.score - a.score || a.start - b.start);
   const taken: Candidate<T>[] = [];
-  const found = new Map<string, T>();
-  let first = Number.POSITIVE_INFINITY;
-  let last = 0;
+  const readings: Array<{ items: T[]; index: number; end: number }> = [];
   for (const candidate of ordered) {
     if (taken.some((other) => candidate.start < other.end && other.start < candidate.end)) continue;
     const same = ordered.filter(
       (other) => other.start === candidate.start && other.end === candidate.end && other.score === candidate.score,
     );
-    const distinct = [...new Map(same.map((other) => [idOf(other.item), other.item])).values()];
-    const at = source(tokens[candidate.start].index, tokens[candidate.end - 1].end);
-    if (distinct.length > 1) return { kind: "ambiguous", candidates: distinct, phrase: text.slice(at.index, at.end) };
     taken.push(candidate);
-    found.set(idOf(candidate.item), candidate.item);
-    first = Math.min(first, at.index);
-    last = Math.max(last, at.end);
+    readings.push({
+      items: [...new Map(same.map((other) => [idOf(other.item), other.item])).values()],
+      ...source(tokens[candidate.start].index, tokens[candidate.end - 1].end),
+    });
   }
+  readings.sort((a, b) => a.index - b.index);
+  const found = new Map(
+    readings.filter((reading) => reading.items.length === 1).map((reading) => [idOf(reading.items[0]), reading.items[0]]),
+  );
+  // A phrase that fits several things, one of them named elsewhere in the text, means that one ("Mum's place").
+  const ambiguous = readings.find((reading) => reading.items.length > 1 && !reading.items.some((item) => found.has(idOf(item))));
+  if (ambiguous) return { kind: "ambiguous", candidates: ambiguous.items, phrase: text.slice(ambiguous.index, ambiguous.end) };
   if (!found.size) return { kind: "none" };
-  return { kind: "found", items: [...found.values()], index: first, end: last };
+  return { kind: "found", items: [...found.values()], index: readings[0].index, end: readings[readings.length - 1].end };
 }
 
 /** The person's meters named in the text: name (whole, partial, misspelt), kind and synonyms. */
