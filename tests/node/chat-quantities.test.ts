@@ -20,6 +20,8 @@ describe("numberValue", () => {
     expect(numberValue("1.5")).toBe(1.5);
     expect(numberValue(".5")).toBe(0.5);
     expect(numberValue("12,345.25")).toBe(12345.25);
+    expect(numberValue("2,5")).toBe(2.5);
+    expect(numberValue("0,30")).toBe(0.3);
   });
 
   it("words", () => {
@@ -30,6 +32,8 @@ describe("numberValue", () => {
     expect(numberValue("half")).toBe(0.5);
     expect(numberValue("a dozen")).toBe(12);
     expect(numberValue("a couple of")).toBe(2);
+    expect(numberValue("twenty-five")).toBe(25);
+    expect(numberValue("thirty two")).toBe(32);
   });
 
   it("nothing else", () => {
@@ -49,6 +53,7 @@ describe("findPower", () => {
     expect(values(findPower("2 kilowatts"))).toEqual([2]);
     expect(values(findPower("800 watts"))).toEqual([0.8]);
     expect(values(findPower("a 7 KW charger"))).toEqual([7]);
+    expect(values(findPower("unter 2,5 kW"))).toEqual([2.5]);
   });
 
   it("points at the quantity", () => {
@@ -74,6 +79,7 @@ describe("findEnergy", () => {
     expect(values(findEnergy("a 13.5kwh battery"))).toEqual([13.5]);
     expect(values(findEnergy("2 MWh"))).toEqual([2000]);
     expect(values(findEnergy("ten kWh"))).toEqual([10]);
+    expect(values(findEnergy("twenty-five kWh"))).toEqual([25]);
   });
 
   it("power is not energy, and both can be in one sentence", () => {
@@ -109,6 +115,18 @@ describe("findClock", () => {
     expect(values(findClock("ready by seven"))).toEqual([{ hour: 7, minute: 0 }]);
   });
 
+  it("in the morning, in the evening, at night, tonight", () => {
+    const text = "charge it by 7 in the evening";
+    const [found] = findClock(text);
+    expect(found.value).toEqual({ hour: 19, minute: 0 });
+    expect(text.slice(found.index, found.end)).toBe("by 7 in the evening");
+    expect(values(findClock("at 6 in the morning"))).toEqual([{ hour: 6, minute: 0 }]);
+    expect(values(findClock("at 10 at night"))).toEqual([{ hour: 22, minute: 0 }]);
+    expect(values(findClock("at 2 at night"))).toEqual([{ hour: 2, minute: 0 }]);
+    expect(values(findClock("from 11 tonight"))).toEqual([{ hour: 23, minute: 0 }]);
+    expect(values(findClock("7pm in the evening"))).toEqual([{ hour: 19, minute: 0 }]);
+  });
+
   it("not a number with a unit, a date or a count", () => {
     expect(findClock("keep it under 5 kW")).toEqual([]);
     expect(findClock("at 5 kW")).toEqual([]);
@@ -131,6 +149,7 @@ describe("findPricePerKwh", () => {
     expect(values(findPricePerKwh("$0.18 per kWh"))).toEqual([{ price: 0.18, currency: "USD" }]);
     expect(values(findPricePerKwh("0.28 euros per kilowatt hour"))).toEqual([{ price: 0.28, currency: "EUR" }]);
     expect(values(findPricePerKwh("0.3 per kWh"))).toEqual([{ price: 0.3 }]);
+    expect(values(findPricePerKwh("0,30 €/kWh"))).toEqual([{ price: 0.3, currency: "EUR" }]);
   });
 
   it("points at the price", () => {

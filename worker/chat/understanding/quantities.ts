@@ -53,10 +53,19 @@ const WORD_NUMBERS: Record<string, number> = {
   "a few": 3,
 };
 
-/** "one".."twenty", "a"/"an" = 1, "half" = 0.5, "a dozen" = 12, "1,500" = 1500, "1.5"; undefined for anything else. */
+const TENS = new Set(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]);
+const DIGIT_WORDS = "one|two|three|four|five|six|seven|eight|nine";
+
+/** "one".."twenty", "twenty-five", "a"/"an" = 1, "half" = 0.5, "a dozen" = 12, "1,500" = 1500, "1.5", "2,5"; undefined for anything else. */
 export function numberValue(word: string): number | undefined {
   const said = word.trim().toLowerCase().replace(/\s+/g, " ");
   if (/^(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$|^\.\d+$/.test(said)) return Number(said.replaceAll(",", ""));
+  // A comma before one or two digits is a decimal comma ("2,5 kW", "0,30 €").
+  if (/^\d+,\d{1,2}$/.test(said)) return Number(said.replace(",", "."));
+  const [, tens, ones] = /^(\w+)[ -](\w+)$/.exec(said) ?? [];
+  if (tens && TENS.has(tens) && WORD_NUMBERS[ones] >= 1 && WORD_NUMBERS[ones] <= 9 && ones !== "a" && ones !== "an") {
+    return WORD_NUMBERS[tens] + WORD_NUMBERS[ones];
+  }
   return WORD_NUMBERS[said];
 }
 
@@ -64,8 +73,8 @@ export function numberValue(word: string): number | undefined {
 const NUMBER_WORD = Object.keys(WORD_NUMBERS)
   .sort((a, b) => b.length - a.length)
   .join("|");
-/** A number in digits ("1,500", "1.5", ".5") or in words. */
-const NUMBER = `(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?|\\.\\d+|(?:${NUMBER_WORD})(?![a-z]))`;
+/** A number in digits ("1,500", "1.5", ".5", "2,5") or in words ("twenty-five", "half a"). */
+const NUMBER = `(\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+,\\d{1,2}(?!\\d)|\\d+(?:\\.\\d+)?|\\.\\d+|(?:(?:${[...TENS].join("|")})[ -](?:${DIGIT_WORDS})|${NUMBER_WORD})(?![a-z]))`;
 /** Not inside a word or a longer number. */
 const START = "(?<![\\p{L}\\p{N}.,])";
 
@@ -135,29 +144,54 @@ function withMeridiem(hour: number, meridiem: string | undefined): number {
   return (hour % 12) + (afternoon ? 12 : 0);
 }
 
-/** Clock times: "7 am", "7am", "by 7", "07:30", "7pm", "19:00", "midnight", "noon", "half past six". "by 7" is 7 as said. */
+/** What a time without am/pm may say after it: "7 in the evening" is 19:00. */
+const PART_OF_DAY_AFTER = /^\s+(?:in the (morning|afternoon|evening)|at (night)|(tonight))\b/;
+
+/** The hour read from a clock match, as said, or undefined for an impossible time. */
+function clockOf(match: RegExpExecArray): { hour: number; minute: number; meridiem: boolean } | undefined {
+  const [, hh, mm, colonMeridiem, bareHour, bareMeridiem, named, fraction, direction, fractionHour, afterWord] = match;
+  let hour: number;
+  let minute = 0;
+  if (hh !== undefined) {
+    hour = withMeridiem(Number(hh), colonMeridiem);
+    minute = Number(mm);
+  } else if (bareHour !== undefined) {
+    hour = withMeridiem(hourNumber(bareHour), bareMeridiem);
+  } else if (named !== undefined) {
+    hour = named === "midnight" ? 0 : 12;
+  } else if (fraction !== undefined) {
+    const minutes = fraction === "half" ? 30 : 15;
+    hour = hourNumber(fractionHour) - (direction === "to" ? 1 : 0);
+    minute = direction === "to" ? 60 - minutes : minutes;
+  } else {
+    hour = hourNumber(afterWord);
+  }
+  if (!(hour >= 0 && hour <= 24 && minute >= 0 && minute < 60) || (hour === 24 && minute > 0)) return undefined;
+  return { hour, minute, meridiem: Boolean(colonMeridiem ?? bareMeridiem ?? named) };
+}
+
+/**
+ * Clock times: "7 am", "7am", "by 7", "07:30", "7pm", "19:00", "midnight", "noon", "half past six", "7 in the
+ * evening". "by 7" alone is 7 as said.
+ */
 export function findClock(text: string): Found<{ hour: number; minute: number }>[] {
-  return findAll(text, CLOCK, (match) => {
-    const [, hh, mm, colonMeridiem, bareHour, bareMeridiem, named, fraction, direction, fractionHour, afterWord] = match;
-    let hour: number;
-    let minute = 0;
-    if (hh !== undefined) {
-      hour = withMeridiem(Number(hh), colonMeridiem);
-      minute = Number(mm);
-    } else if (bareHour !== undefined) {
-      hour = withMeridiem(hourNumber(bareHour), bareMeridiem);
-    } else if (named !== undefined) {
-      hour = named === "midnight" ? 0 : 12;
-    } else if (fraction !== undefined) {
-      const minutes = fraction === "half" ? 30 : 15;
-      hour = hourNumber(fractionHour) - (direction === "to" ? 1 : 0);
-      minute = direction === "to" ? 60 - minutes : minutes;
-    } else {
-      hour = hourNumber(afterWord);
+  const small = lower(text);
+  const found: Found<{ hour: number; minute: number }>[] = [];
+  for (const match of small.matchAll(CLOCK)) {
+    const clock = clockOf(match);
+    if (!clock) continue;
+    let { hour } = clock;
+    let end = match.index + match[0].length;
+    const after = clock.meridiem ? undefined : PART_OF_DAY_AFTER.exec(small.slice(end));
+    if (after) {
+      const [said, part, night, tonight] = after;
+      const later = part === "afternoon" || part === "evening" || tonight !== undefined || (night !== undefined && hour >= 6);
+      if (later && hour < 12) hour += 12;
+      end += said.length;
     }
-    if (!(hour >= 0 && hour <= 24 && minute >= 0 && minute < 60) || (hour === 24 && minute > 0)) return undefined;
-    return { hour, minute };
-  });
+    found.push({ value: { hour, minute: clock.minute }, index: match.index, end });
+  }
+  return found;
 }
 
 const PER_KWH = "\\s*(?:/|per|a|an|each|for each|for a|for one)\\s*(?:kwh|kw h|unit|kilowatt[ -]?hour)(?!\\p{L})";
