@@ -100,6 +100,33 @@ describe("days", () => {
   });
 });
 
+describe("other zones", () => {
+  it("Berlin: last week across the spring change is 167 hours, Monday to Monday", () => {
+    const week = only("last week", TUESDAY, "Europe/Berlin");
+    expect(range(week)).toEqual(["2026-03-22T23:00:00.000Z", "2026-03-29T22:00:00.000Z"]);
+    expect(hours(week)).toBe(167);
+  });
+
+  it("Sydney: the autumn change is in April, a 25-hour day", () => {
+    const day = only("yesterday", new Date("2026-04-06T02:00:00Z"), "Australia/Sydney");
+    expect(range(day)).toEqual(["2026-04-04T13:00:00.000Z", "2026-04-05T14:00:00.000Z"]);
+    expect(hours(day)).toBe(25);
+  });
+
+  it("Kolkata: this hour follows the half-hour offset", () => {
+    expect(only("this hour", new Date("2026-03-31T14:45:00Z"), "Asia/Kolkata")).toMatchObject({
+      from: "2026-03-31T14:30:00.000Z",
+      to: "2026-03-31T14:45:00.000Z",
+      wholeTo: "2026-03-31T15:30:00.000Z",
+      grain: "hour",
+    });
+  });
+
+  it("New York weeks start on Monday too", () => {
+    expect(only("this week", new Date("2026-12-06T12:00:00Z"), NEW_YORK).from).toBe("2026-11-30T05:00:00.000Z");
+  });
+});
+
 describe("parts of the day", () => {
   it("this morning is 06:00 to 12:00 local; in progress it stops at now", () => {
     expect(range(only("this morning"))).toEqual(["2026-03-31T05:00:00.000Z", "2026-03-31T11:00:00.000Z"]);
