@@ -279,6 +279,25 @@ describe("more ways to say it", () => {
   });
 });
 
+describe("times of day", () => {
+  it("on the day named next to them, which they replace", () => {
+    const evening = only("how much did we use yesterday between 6 and 9pm?");
+    expect(evening).toMatchObject({
+      from: "2026-03-30T17:00:00.000Z",
+      to: "2026-03-30T20:00:00.000Z",
+      label: "yesterday 18:00 to 21:00",
+      recurs: "day",
+    });
+    expect(only("between 6pm and 9pm yesterday").from).toBe("2026-03-30T17:00:00.000Z");
+  });
+
+  it("else today; across midnight into the next day; 11 and 1pm is 11:00 to 13:00", () => {
+    expect(range(only("from 07:00 to 10:30"))).toEqual(["2026-03-31T06:00:00.000Z", "2026-03-31T09:30:00.000Z"]);
+    expect(range(only("between 10pm and 6am on 2026-03-28"))).toEqual(["2026-03-28T22:00:00.000Z", "2026-03-29T05:00:00.000Z"]);
+    expect(only("between 11 and 1pm").label).toBe("today 11:00 to 13:00");
+  });
+});
+
 describe("relative mentions", () => {
   it("the week before / the day before: previous, from now, for the engine to re-base", () => {
     expect(only("and the week before?")).toMatchObject({ relative: "previous", grain: "week", from: "2026-03-23T00:00:00.000Z" });

@@ -800,15 +800,11 @@ function capital(word: string): string {
 }
 
 /** Dates written in words ("1 March", "March 14th 2025", "from March 1 to March 15"), read by chrono on the meter's calendar. */
-function wordDates(
-  text: string,
-  reading: Omit<Reading, "match">,
-  taken: Array<[number, number]>,
-): Array<FoundPeriod & { index: number; end: number }> {
+function wordDates(text: string, reading: Omit<Reading, "match">, taken: Array<[number, number]>): PlacedPeriod[] {
   // chrono takes a few ms: only text with a number and a month name can hold a date in words.
   if (!/\d/.test(text) || !MONTH_NAMED.test(text)) return [];
   const parser = writesMonthFirst(reading.timeZone) ? chrono.casual : chrono.GB;
-  const found: Array<FoundPeriod & { index: number; end: number }> = [];
+  const found: PlacedPeriod[] = [];
   for (const result of parser.parse(text, new Date(reading.now))) {
     const end = result.index + result.text.length;
     // chrono also reads "now" and "3 days ago": only dates with a number and a month name are left for it.
@@ -845,13 +841,82 @@ function overlaps(taken: Array<[number, number]>, index: number, end: number): b
   return taken.some(([start, stop]) => index < stop && start < end);
 }
 
+const CLOCK_TIME = "(\\d{1,2})(?::(\\d{2}))? ?(am|pm|a\\.m|p\\.m)?";
+const CLOCK_RANGE = new RegExp(`\\b(?:between|from) ${CLOCK_TIME} (?:and|to|till|until|-) ${CLOCK_TIME}(?![\\p{L}\\p{N}])`, "gu");
+
+interface ClockTime {
+  hour: number;
+  minute: number;
+}
+
+function hour24(hour: number, meridiem: string | undefined): number {
+  return meridiem ? (hour % 12) + (meridiem.startsWith("p") ? 12 : 0) : hour;
+}
+
+/**
+ * "between 6 and 9pm", "from 07:00 to 10:30": the first time takes the second's pm when that keeps it earlier.
+ * Needs an am/pm or a colon, so "from 1 to 15" stays a date range.
+ */
+function clockRange(match: RegExpMatchArray): [ClockTime, ClockTime] | undefined {
+  const [, firstHour, firstMinute, firstMeridiem, secondHour, secondMinute, secondMeridiem] = match;
+  if (!firstMeridiem && !secondMeridiem && firstMinute === undefined && secondMinute === undefined) return undefined;
+  const second = { hour: hour24(Number(secondHour), secondMeridiem), minute: Number(secondMinute ?? 0) };
+  const first = { hour: hour24(Number(firstHour), firstMeridiem), minute: Number(firstMinute ?? 0) };
+  if (!firstMeridiem && secondMeridiem?.startsWith("p") && first.hour < 12 && first.hour + 12 <= second.hour) first.hour += 12;
+  if (first.hour > 23 || second.hour > 24 || first.minute > 59 || second.minute > 59) return undefined;
+  return [first, second];
+}
+
+function clockLabel({ hour, minute }: ClockTime): string {
+  return `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
+}
+
+type PlacedPeriod = FoundPeriod & { index: number; end: number };
+
+/** Times of day ("yesterday between 6 and 9pm"): on the day named nearest to them, which they replace, else today. */
+function clockRanges(
+  text: string,
+  found: PlacedPeriod[],
+  taken: Array<[number, number]>,
+  today: LocalDate,
+  now: number,
+  timeZone: string,
+): void {
+  for (const match of text.matchAll(CLOCK_RANGE)) {
+    const index = match.index;
+    const end = index + match[0].length;
+    const times = clockRange(match);
+    if (!times || overlaps(taken, index, end)) continue;
+    const distance = (mention: PlacedPeriod) => Math.max(mention.index - end, index - mention.end);
+    const days = found.filter((mention) => mention.grain === "day" && !mention.relative).sort((a, b) => distance(a) - distance(b));
+    const day = days[0];
+    if (day) found.splice(found.indexOf(day), 1);
+    const date = day ? localDateOf(Date.parse(day.from), timeZone) : today;
+    const [first, second] = times;
+    // "between 10pm and 6am" ends the next morning.
+    const endDate = second.hour * 60 + second.minute <= first.hour * 60 + first.minute ? addDays(date, 1) : date;
+    const period = periodBetween(
+      instantOf(timeZone, date, first.hour, first.minute),
+      instantOf(timeZone, endDate, second.hour, second.minute),
+      now,
+      {
+        label: `${day?.label ?? "today"} ${clockLabel(first)} to ${clockLabel(second)}`,
+        grain: "span",
+        recurs: "day",
+      },
+    );
+    taken.push([index, end]);
+    found.push({ ...period, index: Math.min(index, day?.index ?? index), end: Math.max(end, day?.end ?? end) });
+  }
+}
+
 /** Every period the text names, in text order, in the meter's zone; weeks start on Monday. */
 export function parsePeriods(text: string, now: Date, timeZone: string): PeriodMention[] {
   const folded = foldTracked(text, { keepInnerPunctuation: true, respell: (word) => RESPELLINGS[word] });
   const nowMs = now.getTime();
   const today = localDateOf(nowMs, timeZone);
   const taken: Array<[number, number]> = [];
-  const found: Array<FoundPeriod & { index: number; end: number }> = [];
+  const found: PlacedPeriod[] = [];
   for (const rule of RULES) {
     rule.pattern.lastIndex = 0;
     for (let match = rule.pattern.exec(folded.text); match; match = rule.pattern.exec(folded.text)) {
@@ -864,6 +929,7 @@ export function parsePeriods(text: string, now: Date, timeZone: string): PeriodM
       found.push({ ...period, index, end });
     }
   }
+  clockRanges(folded.text, found, taken, today, nowMs, timeZone);
   found.push(...wordDates(folded.text, { today, now: nowMs, timeZone }, taken));
   return found.sort((a, b) => a.index - b.index).map((mention) => ({ ...mention, ...folded.source(mention.index, mention.end) }));
 }
