@@ -88,6 +88,11 @@ describe("meters by name", () => {
     expect(resolveMeters("our barn", [barn])).toMatchObject({ kind: "found", items: [barn] });
   });
 
+  it("common words are not misspelt names: right is not lights", () => {
+    const lights = meter("Living room lights", "device", flat.id);
+    expect(resolveMeters("what is the flat using right now", [flat, lights])).toMatchObject({ kind: "found", items: [flat] });
+  });
+
   it("short words must be exact: the cat is not the car", () => {
     const car = meter("Car");
     expect(resolveMeters("the cat", [car])).toEqual({ kind: "none" });

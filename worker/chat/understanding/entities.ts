@@ -19,7 +19,9 @@ const STOP_WORDS = new Set(
     "since by up down over under about than then as is are was were be been do did does done has have had how much many what which who " +
     "when where why show chart plot graph use used using usage cost costs spend spent last next past previous day week month year today " +
     "yesterday tonight morning evening night hour so far most least more less compare compared same time now please can could would will " +
-    "also just all any each other kwh kw watt power energy peak average minimum total price bill charge charged"
+    "also just all any each other kwh kw watt power energy peak average minimum total price bill charge charged right left " +
+    "good well bad high low lot big top new old first second again back out off only very really there here like want need see get " +
+    "got make made give tell let look thing one"
   ).split(" "),
 );
 
@@ -75,7 +77,7 @@ function matchRun(tokens: Token[], start: number, known: string[]): { end: numbe
       exact &&= token.word === known[next] + known[next + 1];
       at++;
       next += 2;
-    } else if (following && sameWord(token.word + following.word, false, known[next])) {
+    } else if (following && !token.stop && !following.stop && sameWord(token.word + following.word, false, known[next])) {
       exact &&= token.word + following.word === known[next];
       at += 2;
       next++;
