@@ -91,6 +91,18 @@ describe("days", () => {
     expect(only("14.03.2026").label).toBe("14 March 2026");
     expect(only("on 14/3").label).toBe("14 March 2026");
     expect(parsePeriods("on 2026-02-30", TUESDAY, LONDON)).toEqual([]);
+    expect(parsePeriods("show it 24/7", TUESDAY, LONDON)).toEqual([]);
+    expect(parsePeriods("1/2 of it", TUESDAY, LONDON)).toEqual([]);
+  });
+
+  it("on the 3rd: the latest such day, this month or last", () => {
+    expect(only("on the 3rd").label).toBe("3 March 2026");
+    expect(only("since the 1st")).toMatchObject({ from: "2026-03-01T00:00:00.000Z", to: TUESDAY.toISOString() });
+    // February has no 30th: the latest 30th is January's.
+    expect(only("on the 30th", new Date("2026-03-10T12:00:00Z")).label).toBe("30 January 2026");
+    const text = "and on the 14th of March?";
+    const march = only(text);
+    expect(text.slice(march.index, march.end)).toBe("on the 14th of March");
   });
 
   it("dates in words, read by chrono; without a year, the latest that has begun", () => {
@@ -222,6 +234,16 @@ describe("rolling and open periods", () => {
     expect(hours(only("the past 3 hours"))).toBe(3);
     expect(hours(only("in the last hour"))).toBe(1);
     expect(hours(only("last 24h"))).toBe(24);
+  });
+
+  it("the next 24 hours: ahead of now, whole, not in progress", () => {
+    expect(only("what's the forecast for the next 24 hours")).toMatchObject({
+      from: TUESDAY.toISOString(),
+      to: "2026-04-01T14:30:00.000Z",
+      label: "the next 24 hours",
+      inProgress: false,
+    });
+    expect(only("the coming 3 days").to).toBe("2026-04-03T14:30:00.000Z");
   });
 
   it("the past week is a rolling 7 days, last week the calendar one", () => {

@@ -621,6 +621,35 @@ const RULES: Rule[] = [
     },
   },
   {
+    pattern: new RegExp(`\\b(?:in |over |for |during )?the (next|coming) ${COUNT} (hours?|days?)\\b`, "g"),
+    read: ({ now, timeZone, match }) => {
+      const [said, , count, unit] = match;
+      const n = numberValue(count) ?? 1;
+      const end = unitOf(unit) === "hour" ? now + n * HOUR_MS : shiftLocal(now, timeZone, n);
+      // Ahead of now: nothing of it has happened yet, so it is whole and not in progress.
+      return {
+        from: new Date(now).toISOString(),
+        to: new Date(end).toISOString(),
+        label: said.replace(/^(in|over|for|during) /, ""),
+        grain: "span",
+        inProgress: false,
+      };
+    },
+  },
+  {
+    pattern: /\b(on|since) the (\d{1,2})(?:st|nd|rd|th)\b(?! (?:of )?[a-z]{3})/g,
+    read: ({ today, now, timeZone, match }) => {
+      const day = Number(match[2]);
+      // The latest such day that has begun: this month's, else the month before that has it.
+      const date = [0, -1, -2]
+        .map((back) => addMonths({ ...today, day: 1 }, back))
+        .map((month) => validDate(month.year, month.month, day))
+        .find((candidate) => candidate && compareDates(candidate, today) <= 0);
+      if (!date) return undefined;
+      return match[1] === "since" ? sincePeriod(date, now, timeZone, `since ${dayLabel(date)}`) : dayPeriod(date, now, timeZone);
+    },
+  },
+  {
     pattern: /\b(week|month|year) to date\b|\b(wtd|mtd|ytd)\b/g,
     read: (reading) => {
       const unit = reading.match[1] ?? { wtd: "week", mtd: "month", ytd: "year" }[reading.match[2]] ?? "month";
@@ -747,6 +776,8 @@ const RULES: Rule[] = [
     pattern: /\b(since |on |from )?(\d{1,2})(?:\/(\d{1,2})(?:\/(\d{4}|\d{2}))?|\.(\d{1,2})\.(\d{4}))\b(?![.,]\d)/g,
     read: (reading) => {
       const { match, now, timeZone } = reading;
+      // Without a year, "24/7" and "1/2" are not dates: a day and month alone need "on", "since" or "from".
+      if (!match[1] && !match[4] && !match[6]) return undefined;
       const date = numericDate(Number(match[2]), Number(match[3] ?? match[5]), match[4] ?? match[6], reading);
       if (!date) return undefined;
       return match[1] === "since " ? sincePeriod(date, now, timeZone, `since ${dayLabel(date)}`) : dayPeriod(date, now, timeZone);
@@ -813,7 +844,7 @@ function wordDates(text: string, reading: Omit<Reading, "match">, taken: Array<[
     if (!start) continue;
     const stop = result.end ? dateOf(result.end, result.text, reading.today, start.year) : undefined;
     const before = text.slice(0, result.index);
-    const introduction = /\b(since|on|from) $/.exec(before)?.[0] ?? "";
+    const introduction = /\b(since|on|from) (?:the )?$/.exec(before)?.[0] ?? "";
     const since = introduction.startsWith("since");
     const { now, timeZone } = reading;
     const period: FoundPeriod =
