@@ -170,7 +170,7 @@ describe("the offline engine routes everyday cost questions to the cost tools", 
       meters: [house, garage, oven],
       context: { messageAt: "2026-04-10T12:00:00.000Z" },
     } as EngineTurn;
-    const answer = await offlineEngine.respond(turn, tools);
+    const { text: answer } = await offlineEngine.respond(turn, tools);
     return { answer, calls };
   }
 

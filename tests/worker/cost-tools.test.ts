@@ -173,7 +173,7 @@ describe("the offline engine answers cost questions with the figures", () => {
       },
     };
     const meters = await listMeters(connection.db, user.userId);
-    return offlineEngine.respond({ text, meters, context: { messageAt } } as EngineTurn, tools);
+    return (await offlineEngine.respond({ text, meters, context: { messageAt } } as EngineTurn, tools)).text;
   }
 
   it("what did the garage cost last month?", async () => {

@@ -1,7 +1,7 @@
 import { type ChartSpec, EXTENSIVE_METRICS, type Metric, type RELATIVE_WINDOWS } from "../../charts/chart-spec-contract";
 import type { SummaryPeriod } from "../../costs/contract";
 import type { MeterRow } from "../../meters/queries";
-import type { ChatEngine, EngineTools, EngineTurn } from "../engine";
+import type { ChatEngine, EngineReply, EngineTools, EngineTurn } from "../engine";
 
 type Window = (typeof RELATIVE_WINDOWS)[number];
 
@@ -155,7 +155,13 @@ function help(meters: MeterRow[]): string {
 /** The default engine when no LLM is configured: commands and a small grammar over the same tools. */
 export const offlineEngine: ChatEngine = {
   name: "offline",
-  async respond(turn: EngineTurn, tools: EngineTools): Promise<string> {
+  async respond(turn: EngineTurn, tools: EngineTools): Promise<EngineReply> {
+    return { text: await answer(turn, tools) };
+  },
+};
+
+async function answer(turn: EngineTurn, tools: EngineTools): Promise<string> {
+  {
     const text = turn.text.trim();
     const lower = text.toLowerCase();
     const command = /^\/(\w+)\s*(.*)$/s.exec(text);
@@ -233,5 +239,5 @@ export const offlineEngine: ChatEngine = {
       return say("create_chart", { title, spec });
     }
     return `I did not understand "${text}". ${help(turn.meters)}`;
-  },
-};
+  }
+}
