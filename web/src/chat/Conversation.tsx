@@ -65,13 +65,13 @@ export function Conversation({
             <ToolCallChip key={call.id} call={call} tabs={tabs} onOpenChart={onOpenChart} onShow={() => onShowCall(call.id)} />
           ))}
           {message === latest && choices.length > 0 && (
-            <div className="chat-choices" role="group" aria-label="Suggested answers" data-testid="chat-choices">
+            <fieldset className="chat-choices" aria-label="Suggested answers" data-testid="chat-choices">
               {choices.map((choice) => (
                 <button key={choice.label} type="button" className="chat-choice" title={choice.text} onClick={() => onExample(choice.text)}>
                   {choice.label}
                 </button>
               ))}
-            </div>
+            </fieldset>
           )}
         </Fragment>
       ))}
