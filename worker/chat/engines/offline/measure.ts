@@ -5,7 +5,7 @@ import type { Period } from "../../understanding/periods";
 import { type Ctx, localDate, names, reply, siteOf } from "./context";
 import type { Reading } from "./intents";
 import { periodsOf, phraseOf } from "./when";
-import { metersOf } from "./who";
+import { meterChoices, metersOf } from "./who";
 import { QUANTITY_LABELS, type Quantity } from "./words";
 
 /** The question again, as a person would type it, for a choice. */
@@ -25,6 +25,13 @@ const METRIC_OF: Record<Quantity, string> = { energy: "energy", cost: "cost", pe
  */
 export async function measure(r: Reading, ctx: Ctx, followUp = false): Promise<EngineReply> {
   const last = ctx.memory.ask;
+  const unknownName = r.meters.kind === "none" ? askedName(r.folded) : undefined;
+  if (unknownName) {
+    return reply(
+      `You have no meter called “${unknownName}”. Which one do you mean?`,
+      meterChoices(r, ctx.turn.meters, r.text.toLowerCase().includes(unknownName) ? unknownName : undefined),
+    );
+  }
   const who = metersOf(r, ctx);
   if ("ask" in who) return reply(who.ask, who.choices);
   const quantity: Quantity = r.quantity ?? (last?.kind === "measure" ? last.quantity : "energy");
@@ -69,6 +76,17 @@ export async function measureAll(
   if (quantity !== "cost") choices.push({ label: "And the cost?", text: `what did ${names(meters)} cost ${when}?` });
   else choices.push({ label: "Which device costs the most?", text: `which device cost the most ${when}?` });
   return reply(lines.join("\n"), choices);
+}
+
+const ASKED =
+  /\b(?:did|does|do|has|have|is|was|were)\s+(?:the |my |our )?([a-z0-9][a-z0-9 -]*?)\s+(?:cost|costs|spend|spent|use|used|consume|consumed)\b/;
+const NOT_A_NAME =
+  /^(i|we|you|it|they|he|she|everything|all|that|this|there|much|many|energy|power|electricity|anything|house|home|flat|place)$/;
+
+/** A name asked about that is none of the person's meters ("what did the shed cost"). */
+function askedName(folded: string): string | undefined {
+  const subject = ASKED.exec(folded)?.[1];
+  return subject && !NOT_A_NAME.test(subject) ? subject : undefined;
 }
 
 /** The calendar period of the cost tools ({period, which} or {period, at}) closest to a period. */
