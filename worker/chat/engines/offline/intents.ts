@@ -36,8 +36,10 @@ export type Intent =
 const COMPARE_RAW = /\b(compared?|comparing|comparison|than|vs\.?|versus|against|relative to)\b/i;
 
 export function read(text: string, ctx: Ctx): Reading {
-  const folded = fold(text);
   const meters = resolveMeters(text, ctx.turn.meters);
+  // A meter's name is not an instruction: "Share everything" or "Battery" named as a meter
+  // must not make the message a share or a battery statement.
+  const folded = fold(meters.kind === "found" ? `${text.slice(0, meters.index)} meter ${text.slice(meters.end)}` : text);
   const zone = zoneOf(ctx, meters.kind === "found" ? meters.items.map((m) => m.id) : ctx.memory.meterIds);
   const periods = parsePeriods(text, ctx.now, zone);
   return {
@@ -101,7 +103,7 @@ export function classify(r: Reading, ctx: Ctx): Intent {
     return { kind: "chart" };
   }
   const followUp = W.FOLLOW_UP.test(f) || shortText;
-  if (r.quantity || W.NUMBER_QUESTION.test(f) || r.compareAt !== undefined) {
+  if (r.quantity || ((W.NUMBER_QUESTION.test(f) || r.compareAt !== undefined) && (namesMeter || r.periods.length > 0))) {
     // "and the cost?" after a chart stays a question: a quantity asks for a number.
     return { kind: "measure" };
   }

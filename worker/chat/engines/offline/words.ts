@@ -54,7 +54,8 @@ export const RANK =
   /\b(which|what)\b.*\b(device|appliance|circuit|load|thing|meter)s?\b.*\b(most|least|biggest|highest|more)\b|\b(use|uses|used|using|cost|costs|costing|consumes?|consumed|draws?) the most\b|\bmost expensive (device|appliance|thing|circuit)s?\b|\b(most expensive|dearest)\b(?!.*\b(hour|time|day)\b)|\b(biggest|top|largest|main) (cost|costs|consumers?|users?|spenders?|devices?|appliances?|energy hogs?|hogs?)\b|\b(cost|energy|use|usage) (by|per) (device|appliance)\b/;
 
 export const DELETE = /\b(remove|delete|get rid of|drop|bin|trash|erase|ditch)\b/;
-export const SHARE = /\b(share|sharing|public link|send (a |the )?link|link to)\b/;
+export const SHARE =
+  /^(please |can you |could you |now |and |ok |okay )*(share|publish)\b|\b(share|publish) (it|this|that|the|my|our|them|a link)\b|\b(public|share|sharing) link\b|\blink to (it|this|that|the)\b/;
 export const CHART_REF = /\b(it|that|this|the chart|the graph|that chart|this chart|last chart|that graph|this graph|the plot)\b/;
 export const CHART_EDIT = /\b(make|turn|change|switch|convert|redraw|show|display|use|instead|rather)\b/;
 export const TAB_WORD = /\b(tab|tabs|dashboard|page)\b/;
