@@ -82,17 +82,19 @@ export function classify(r: Reading, ctx: Ctx): Intent {
   if (W.LIST_TABS.test(f) && nothingAsked) return { kind: "list-tabs" };
 
   const namesMeter = r.meters.kind !== "none";
+  // A fuzzy guess ("change" for "charger") does not stop an edit of "it".
+  const surelyMeter = r.meters.kind === "found";
   const shortText = f.split(" ").length <= 6;
   if (
     hasChart() &&
-    !namesMeter &&
+    !surelyMeter &&
     r.chartKind &&
     (W.CHART_REF.test(f) || W.CHART_EDIT.test(f) || shortText) &&
     !W.CHART_NOUN.test(f.replace(W.CHART_REF, ""))
   ) {
     return { kind: "chart-edit" };
   }
-  if (hasChart() && W.CHART_REF.test(f) && W.CHART_EDIT.test(f) && !namesMeter && (r.periods.length > 0 || r.metric)) {
+  if (hasChart() && W.CHART_REF.test(f) && W.CHART_EDIT.test(f) && !surelyMeter && (r.periods.length > 0 || r.metric)) {
     return { kind: "chart-edit" };
   }
   const wantsChart = W.CHART_NOUN.test(f) || (W.CHART_VERB.test(f) && !W.NUMBER_QUESTION.test(f));
