@@ -338,3 +338,13 @@ describe("offline engine: no dead ends", () => {
     expect((await chat.say("create a tab called Heating")).calls).toEqual([{ name: "create_tab", input: { title: "Heating" } }]);
   });
 });
+
+describe("offline engine: settings with an ambiguous meter", () => {
+  it("a peak limit for 'the charger' asks which; a battery for it goes to their site", async () => {
+    const limit = await conversation().say("keep the charger under 7 kW");
+    expect(limit.calls).toEqual([]);
+    expect(labels(limit.choices)).toEqual(["Garage charger", "Drive charger"]);
+    const battery = await conversation().say("there is a 10 kWh battery next to the charger");
+    expect(battery.calls).toEqual([{ name: "set_battery", input: { meterId: FLAT, capacityKwh: 10 } }]);
+  });
+});

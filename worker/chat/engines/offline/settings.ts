@@ -12,7 +12,8 @@ type Setting = Extract<Intent, { kind: "goal" | "battery" | "load" | "tariff" }>
  * The statement itself stays in the chat, where notifications quote it from.
  */
 export async function setting(intent: Setting, r: Reading, ctx: Ctx): Promise<EngineReply> {
-  const who = metersOf(r, ctx, { site: true });
+  // A peak limit is a meter's own (the garage's fuse); what the planner schedules is its site's.
+  const who = metersOf(r, ctx, { site: intent.kind !== "goal" });
   if ("ask" in who) return reply(who.ask, who.choices);
   const meter = who.meters[0];
   const site = siteOf(meter, ctx.turn.meters) ?? meter;
