@@ -39,7 +39,7 @@ export function read(text: string, ctx: Ctx): Reading {
   const meters = resolveMeters(text, ctx.turn.meters);
   // A meter's name is not an instruction: "Share everything" or "Battery" named as a meter
   // must not make the message a share or a battery statement.
-  const folded = fold(meters.kind === "found" ? `${text.slice(0, meters.index)} meter ${text.slice(meters.end)}` : text);
+  const folded = fold(meters.kind === "found" ? `${text.slice(0, meters.index)} zzmeterzz ${text.slice(meters.end)}` : text);
   const zone = zoneOf(ctx, meters.kind === "found" ? meters.items.map((m) => m.id) : ctx.memory.meterIds);
   const periods = parsePeriods(text, ctx.now, zone);
   return {
