@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatRole, ChatSession, ToolCallRecord } from "../../worker/chat/contract";
+import type { ChatChoice, ChatMessage, ChatRole, ChatSession, ToolCallRecord } from "../../worker/chat/contract";
 import type { UserChatMessage } from "../../worker/notifications/quotes";
 
 /** Chat sessions and messages of one user, in the UserHub's SQLite. */
@@ -60,12 +60,18 @@ export class ChatStore {
 
   listMessages(sessionId: string): ChatMessage[] {
     return this.sql
-      .exec<{ id: string; role: ChatMessage["role"]; text: string; created_at: string }>(
-        "SELECT id, role, text, created_at FROM chat_messages WHERE session_id = ? ORDER BY created_at, rowid",
+      .exec<{ id: string; role: ChatMessage["role"]; text: string; choices: string | null; created_at: string }>(
+        "SELECT id, role, text, choices, created_at FROM chat_messages WHERE session_id = ? ORDER BY created_at, rowid",
         sessionId,
       )
       .toArray()
-      .map((r) => ({ id: r.id, role: r.role, text: r.text, at: r.created_at }));
+      .map((r) => ({
+        id: r.id,
+        role: r.role,
+        text: r.text,
+        at: r.created_at,
+        ...(r.choices ? { choices: JSON.parse(r.choices) as ChatChoice[] } : {}),
+      }));
   }
 
   recordToolCall(sessionId: string, call: Omit<ToolCallRecord, "id" | "at">): ToolCallRecord {
@@ -122,17 +128,24 @@ export class ChatStore {
     return this.sql.exec("SELECT 1 FROM chat_grants WHERE session_id = ? AND tool = ?", sessionId, tool).toArray().length > 0;
   }
 
-  /** `id` lets a streamed answer keep the id its deltas were sent under. */
-  appendMessage(sessionId: string, role: ChatRole, text: string, id: string = crypto.randomUUID()): { id: string; at: string } | undefined {
+  /** `id` lets a streamed answer keep the id its deltas were sent under; `choices` are an answer's buttons. */
+  appendMessage(
+    sessionId: string,
+    role: ChatRole,
+    text: string,
+    id: string = crypto.randomUUID(),
+    choices?: ChatChoice[],
+  ): { id: string; at: string } | undefined {
     const at = new Date().toISOString();
     const session = this.sql.exec("UPDATE chat_sessions SET updated_at = ? WHERE id = ? RETURNING id", at, sessionId).toArray();
     if (session.length === 0) return undefined;
     this.sql.exec(
-      "INSERT INTO chat_messages (id, session_id, role, text, created_at) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO chat_messages (id, session_id, role, text, choices, created_at) VALUES (?, ?, ?, ?, ?, ?)",
       id,
       sessionId,
       role,
       text,
+      choices?.length ? JSON.stringify(choices) : null,
       at,
     );
     return { id, at };

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type {
+  ChatChoice,
   ChatRole,
   ChatSession,
   ChatTranscript,
@@ -106,8 +107,14 @@ export class UserHub extends DurableObject<Env> {
     return true;
   }
 
-  appendChatMessage(sessionId: string, role: ChatRole, text: string, id?: string): { id: string; at: string } | undefined {
-    return this.chat.appendMessage(sessionId, role, text, id);
+  appendChatMessage(
+    sessionId: string,
+    role: ChatRole,
+    text: string,
+    id?: string,
+    choices?: ChatChoice[],
+  ): { id: string; at: string } | undefined {
+    return this.chat.appendMessage(sessionId, role, text, id, choices);
   }
 
   insertChatSummary(sessionId: string, text: string, afterMessageId: string): { id: string; at: string } | undefined {

@@ -150,7 +150,7 @@ describe("which device cost the most, in a sentence", () => {
   });
 });
 
-describe("the offline engine routes everyday cost questions to the cost tools", () => {
+describe("the offline engine routes everyday cost questions to measure and the cost tools", () => {
   const meter = (name: string, kind: "site" | "device", parentId: string | null = null) =>
     ({ id: crypto.randomUUID(), name, kind, parentId, timezone: "UTC" }) as MeterRow;
   const house = meter("House", "site");
@@ -170,22 +170,57 @@ describe("the offline engine routes everyday cost questions to the cost tools", 
       meters: [house, garage, oven],
       context: { messageAt: "2026-04-10T12:00:00.000Z" },
     } as EngineTurn;
-    const answer = await offlineEngine.respond(turn, tools);
-    return { answer, calls };
+    const { text: answer, choices } = await offlineEngine.respond(turn, tools);
+    return { answer, calls, choices };
   }
 
+  const NOW = "2026-04-10T12:00:00.000Z";
   it.each([
-    ["what did the garage cost last month?", { meter: garage.id, period: "month", which: "last" }],
-    ["How much did I spend yesterday?", { meter: house.id, period: "day", which: "last" }],
-    ["what was my bill this year", { meter: house.id, period: "year", which: "this" }],
-    ["what has the oven cost this week?", { meter: oven.id, period: "week", which: "this" }],
-    ["how much did we pay last week", { meter: house.id, period: "week", which: "last" }],
-    ["how does this month compare with last month?", { meter: house.id, period: "month", which: "this" }],
-    ["is the garage costing more compared to last month?", { meter: garage.id, period: "month", which: "this" }],
-    ["how did last week compare with the week before?", { meter: house.id, period: "week", which: "last" }],
-    ["what did the garage cost in march 2026", { meter: garage.id, period: "month", at: "2026-03-15" }],
-    ["what did the garage cost in may", { meter: garage.id, period: "month", at: "2025-05-15" }],
-    ["what did the house cost on 2026-03-14?", { meter: house.id, period: "day", at: "2026-03-14" }],
+    ["what did the garage cost last month?", { meter: garage.id, from: "2026-03-01T00:00:00.000Z", to: "2026-04-01T00:00:00.000Z" }],
+    ["How much did I spend yesterday?", { meter: house.id, from: "2026-04-09T00:00:00.000Z", to: "2026-04-10T00:00:00.000Z" }],
+    ["what was my bill this year", { meter: house.id, from: "2026-01-01T00:00:00.000Z", to: NOW }],
+    ["what has the oven cost this week?", { meter: oven.id, from: "2026-04-06T00:00:00.000Z", to: NOW }],
+    ["how much did we pay last week", { meter: house.id, from: "2026-03-30T00:00:00.000Z", to: "2026-04-06T00:00:00.000Z" }],
+    [
+      "how does this month compare with last month?",
+      // No quantity named: the energy, whose change the answer states.
+      {
+        quantity: "energy",
+        meter: house.id,
+        from: "2026-04-01T00:00:00.000Z",
+        to: NOW,
+        compare: { from: "2026-03-01T00:00:00.000Z", to: "2026-04-01T00:00:00.000Z" },
+      },
+    ],
+    [
+      "is the garage costing more compared to last month?",
+      {
+        meter: garage.id,
+        from: "2026-04-01T00:00:00.000Z",
+        to: NOW,
+        compare: { from: "2026-03-01T00:00:00.000Z", to: "2026-04-01T00:00:00.000Z" },
+      },
+    ],
+    [
+      "how did last week compare with the week before?",
+      {
+        quantity: "energy",
+        meter: house.id,
+        from: "2026-03-30T00:00:00.000Z",
+        to: "2026-04-06T00:00:00.000Z",
+        compare: { from: "2026-03-23T00:00:00.000Z", to: "2026-03-30T00:00:00.000Z" },
+      },
+    ],
+    ["what did the garage cost in march 2026", { meter: garage.id, from: "2026-03-01T00:00:00.000Z", to: "2026-04-01T00:00:00.000Z" }],
+    ["what did the garage cost in may", { meter: garage.id, from: "2025-05-01T00:00:00.000Z", to: "2025-06-01T00:00:00.000Z" }],
+    ["what did the house cost on 2026-03-14?", { meter: house.id, from: "2026-03-14T00:00:00.000Z", to: "2026-03-15T00:00:00.000Z" }],
+  ])("%s → measure the cost", async (text, input) => {
+    const { answer, calls } = await ask(text);
+    expect(calls).toMatchObject([{ name: "measure", input: { quantity: "cost", ...input } }]);
+    expect(answer).toBe("answer of measure");
+  });
+
+  it.each([
     ["/cost garage last year", { meter: garage.id, period: "year", which: "last" }],
     ["/cost house", { meter: house.id, period: "month", which: "this" }],
   ])("%s → summarize_cost", async (text, input) => {
@@ -207,9 +242,14 @@ describe("the offline engine routes everyday cost questions to the cost tools", 
     expect(calls).toEqual([{ name: "rank_device_costs", input }]);
   });
 
-  it("a name that is no meter goes to the tool as said, which answers with the person's meter names", async () => {
-    const { calls } = await ask("what did the shed cost last month?");
-    expect(calls).toEqual([{ name: "summarize_cost", input: { meter: "shed", period: "month", which: "last" } }]);
+  it("a name that is no meter gets a question with the person's meters as choices", async () => {
+    const { calls, choices } = await ask("what did the shed cost last month?");
+    expect(calls).toEqual([]);
+    expect(choices?.map((c) => c.text)).toEqual([
+      "what did the House cost last month?",
+      "what did the Garage cost last month?",
+      "what did the Oven cost last month?",
+    ]);
   });
 
   it("cost is a chart metric, summed per bucket", async () => {
@@ -222,9 +262,11 @@ describe("the offline engine routes everyday cost questions to the cost tools", 
     ]);
   });
 
-  it("usage questions without money still go to the usage summary", async () => {
+  it("usage questions without money measure the energy", async () => {
     const { calls } = await ask("how much energy did the house use in the last 7 days");
-    expect(calls.map((c) => c.name)).toEqual(["summarize_usage"]);
+    expect(calls).toMatchObject([
+      { name: "measure", input: { meter: house.id, quantity: "energy", from: "2026-04-03T12:00:00.000Z", to: NOW } },
+    ]);
   });
 });
 

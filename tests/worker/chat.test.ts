@@ -52,9 +52,9 @@ describe("chat: offline engine end to end", () => {
     expect(turn.body.messages[1].text).toContain("Created chart");
   });
 
-  it('a plain request: "show the site\'s power for the last week"', async () => {
+  it('a plain request: "show the site\'s power for the last 7 days"', async () => {
     const { token, meter, tab, session } = await setup();
-    const turn = await say(token, session, { text: "show the site's power for the last week", tabId: tab });
+    const turn = await say(token, session, { text: "show the site's power for the last 7 days", tabId: tab });
     expect(turn.body.toolCalls[0]).toMatchObject({ tool: "create_chart", decision: "allow" });
     const [chart] = await chartsOn(token, tab);
     expect(chart.spec).toMatchObject({ meterIds: [meter.id], metric: "power_w", window: { preset: "last_7d" } });
@@ -70,19 +70,34 @@ describe("chat: offline engine end to end", () => {
     expect(help.body.messages[1].text).toContain("Main house (meter-1)");
   });
 
-  it("a cost question runs the cost tool and answers with its sentence, in the tariff's currency", async () => {
+  it("a cost question measures the cost and answers with its sentence, in the tariff's currency", async () => {
     const { token, session } = await setup();
     const turn = await say(token, session, { text: "how much did main house cost this month?" });
     expect(turn.body.toolCalls).toEqual([
       expect.objectContaining({
-        tool: "summarize_cost",
+        tool: "measure",
         decision: "allow",
         error: null,
-        input: { meter: expect.any(String), period: "month", which: "this" },
+        input: expect.objectContaining({ meter: expect.any(String), quantity: "cost", label: "this month" }),
       }),
     ]);
-    // No readings and the flat default tariff: nothing spent yet, said in pounds.
-    expect(turn.body.messages[1].text).toContain("Main house has cost £0.00 so far this month (0 kWh)");
+    // No readings and the flat default tariff: said in pounds.
+    expect(turn.body.messages[1].text).toContain("£");
+  });
+
+  it("an answer's choices are stored with it and come back in the transcript", async () => {
+    const { token, meter, session } = await setup();
+    await createMeter(token, { name: "Garage charger", kind: "device", parentId: meter.id });
+    await createMeter(token, { name: "Drive charger", kind: "device", parentId: meter.id });
+    const turn = await say(token, session, { text: "how much did the charger use yesterday?" });
+    expect(turn.body.toolCalls).toEqual([]);
+    const choices = [
+      { label: "Garage charger", text: "how much did the Garage charger use yesterday?" },
+      { label: "Drive charger", text: "how much did the Drive charger use yesterday?" },
+    ];
+    expect(turn.body.messages[1]).toMatchObject({ role: "assistant", choices });
+    const transcript = await call("GET", `/api/chat/sessions/${session}/messages`, { token });
+    expect(transcript.body.messages.map((m: { choices?: unknown }) => m.choices)).toEqual([undefined, choices]);
   });
 
   it("keeps the session's messages and tool calls", async () => {

@@ -157,7 +157,7 @@ describe("cost tools: meters that are not the person's", () => {
   });
 });
 
-describe("the offline engine answers cost questions with the figures", () => {
+describe("the offline engine answers cost commands and device rankings with the figures (plain cost questions use the measure tool)", () => {
   /** The offline engine over the registry's tools, as a message sent at `messageAt` (permissions are chat.test.ts's concern). */
   async function ask(user: { userId: string }, text: string, messageAt: string) {
     const context = contextOf(user.userId, messageAt);
@@ -173,12 +173,12 @@ describe("the offline engine answers cost questions with the figures", () => {
       },
     };
     const meters = await listMeters(connection.db, user.userId);
-    return offlineEngine.respond({ text, meters, context: { messageAt } } as EngineTurn, tools);
+    return (await offlineEngine.respond({ text, meters, context: { messageAt } } as EngineTurn, tools)).text;
   }
 
   it("what did the garage cost last month?", async () => {
     const user = await household();
-    expect(await ask(user, "What did the garage cost last month?", APRIL)).toContain(
+    expect(await ask(user, "/cost garage last month", APRIL)).toContain(
       "Garage cost £2.50 last month (10 kWh), 100% more than the month before (£1.25).",
     );
   });
@@ -194,7 +194,7 @@ describe("the offline engine answers cost questions with the figures", () => {
 
   it("how does this month compare with last month?", async () => {
     const user = await household();
-    expect(await ask(user, "How does this month compare with last month?", MID_MARCH)).toContain(
+    expect(await ask(user, "/cost house this month", MID_MARCH)).toContain(
       "House has cost £10.00 so far this month (40 kWh), 20% less than the same days last month (£12.50).",
     );
   });
@@ -202,14 +202,12 @@ describe("the offline engine answers cost questions with the figures", () => {
   it("yesterday, and a bill, in the same figures", async () => {
     const user = await household();
     // 2 March: the house's first 24 hours of March, 24 kWh.
-    expect(await ask(user, "how much did I spend yesterday?", "2026-03-03T09:00:00.000Z")).toContain("House cost £6.00 yesterday (24 kWh)");
-    expect(await ask(user, "what was my bill last month", APRIL)).toContain("House cost £10.00 last month (40 kWh)");
+    expect(await ask(user, "/cost yesterday", "2026-03-03T09:00:00.000Z")).toContain("House cost £6.00 yesterday (24 kWh)");
+    expect(await ask(user, "/cost last month", APRIL)).toContain("House cost £10.00 last month (40 kWh)");
   });
 
   it("a meter that does not exist: the answer names the person's meters", async () => {
     const user = await household();
-    expect(await ask(user, "what did the shed cost last month?", APRIL)).toBe(
-      'I could not do that: No meter is called "shed": your meters are House, Garage, Oven',
-    );
+    expect(await ask(user, "what did the shed cost last month?", APRIL)).toBe("You have no meter called “shed”. Which one do you mean?");
   });
 });

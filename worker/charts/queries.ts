@@ -36,6 +36,15 @@ export async function insertChart(db: Database, ownerId: string, chart: Omit<typ
   return row;
 }
 
+/** Every chart of the owner, oldest first, without layouts: what the chat resolves "that chart" and chart titles against. */
+export function listChartHeads(db: Database, ownerId: string): Promise<{ id: string; title: string; tabId: string; spec: ChartSpec }[]> {
+  return db
+    .select({ id: charts.id, title: charts.title, tabId: charts.tabId, spec: charts.spec })
+    .from(charts)
+    .where(eq(charts.ownerId, ownerId))
+    .orderBy(charts.createdAt);
+}
+
 export async function getChart(db: Database, ownerId: string, id: string): Promise<ChartRow | undefined> {
   const [row] = await db.select().from(charts).where(byOwner(ownerId, id));
   return row;

@@ -100,7 +100,13 @@ export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
 export const ChatRole = z.enum(["user", "assistant", "tool", "summary"]);
 export type ChatRole = z.infer<typeof ChatRole>;
 
-export const ChatMessage = z.object({ id: z.string(), role: ChatRole, text: z.string(), at: z.string() }).meta({ id: "ChatMessage" });
+/** A button under an answer: its label, and the message sent when it is clicked. */
+export const ChatChoice = z.object({ label: z.string(), text: z.string() }).meta({ id: "ChatChoice" });
+export type ChatChoice = z.infer<typeof ChatChoice>;
+
+export const ChatMessage = z
+  .object({ id: z.string(), role: ChatRole, text: z.string(), at: z.string(), choices: z.array(ChatChoice).optional() })
+  .meta({ id: "ChatMessage" });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 /** A session's messages and its tool calls; a turn answers with the part it added. */

@@ -1,6 +1,7 @@
+import type { ChartSpec } from "../charts/chart-spec-contract";
 import type { MeterRow } from "../meters/queries";
 import type { SessionSummary } from "./compaction";
-import type { Agent, ChatEngineName, ChatTranscript, EngineTurnContext, ToolOutcome } from "./contract";
+import type { Agent, ChatChoice, ChatEngineName, ChatTranscript, EngineTurnContext, ToolOutcome } from "./contract";
 
 /** What an engine may do: call registry tools by name; permissions are applied behind this. */
 export interface EngineTools {
@@ -21,6 +22,16 @@ export interface EngineTurn {
   context: EngineTurnContext;
   /** Id the answer will be stored under: streamed deltas carry it. */
   replyId: string;
+  /** The person's tabs, charts (with their specs) and imported tariffs, for engines that resolve names themselves. */
+  tabs: { id: string; name: string }[];
+  charts: { id: string; name: string; tabId: string; spec: ChartSpec }[];
+  tariffs: { id: string; name: string }[];
+}
+
+/** An engine's answer: its text, and buttons the person may click instead of typing (each sends its text). */
+export interface EngineReply {
+  text: string;
+  choices?: ChatChoice[];
 }
 
 /** One way of answering a chat message: the offline command engine, or an LLM through opencode. */
@@ -28,7 +39,7 @@ export interface ChatEngine {
   name: ChatEngineName;
   /** The model's context window in tokens, for engines that have one (sessions are compressed before it fills). */
   contextTokens?: number;
-  respond(turn: EngineTurn, tools: EngineTools): Promise<string>;
+  respond(turn: EngineTurn, tools: EngineTools): Promise<EngineReply>;
   /** The engine's own summary of older turns, when it can write one (the app merges it with what it recorded). */
   summarize?(chat: ChatRef, transcript: ChatTranscript): Promise<SessionSummary | undefined>;
   /** Called after a compression: the engine drops what it holds for the session and starts from the summary. */

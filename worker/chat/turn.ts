@@ -1,8 +1,10 @@
 import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
+import { listChartHeads } from "../charts/queries";
 import { notFound } from "../errors";
 import { listMeters } from "../meters/queries";
-import { getTab } from "../tabs/queries";
+import { listTabs } from "../tabs/queries";
+import { listTariffs } from "../tariffs/queries";
 import { requireAgent } from "./agents";
 import {
   formatSummary,
@@ -13,7 +15,7 @@ import {
   recordedSummary,
   splitForCompaction,
 } from "./compaction";
-import type { ChatTranscript, EngineTurnContext, SendChatMessageBody } from "./contract";
+import type { ChatMessage, ChatTranscript, EngineTurnContext, SendChatMessageBody } from "./contract";
 import type { ChatEngine, ChatRef } from "./engine";
 import { engineFor } from "./engines/choice";
 import { getChatSettings } from "./permissions";
@@ -34,10 +36,13 @@ export async function sendChatMessage(
   const hub = userHub(actor.env, actor.userId);
   const session = await requireChatSession(actor, sessionId);
   const agent = await requireAgent(actor, message.agentId ?? session.agentId ?? undefined);
-  if (message.tabId && !(await getTab(actor.db, actor.userId, message.tabId))) throw notFound("Tab");
+  const tabs = (await listTabs(actor.db, actor.userId)).map((tab) => ({ id: tab.id, name: tab.title }));
+  if (message.tabId && !tabs.some((tab) => tab.id === message.tabId)) throw notFound("Tab");
 
   const settings = await getChatSettings(actor);
   const meters = await listMeters(actor.db, actor.userId);
+  const charts = (await listChartHeads(actor.db, actor.userId)).map(({ title, ...chart }) => ({ ...chart, name: title }));
+  const tariffs = (await listTariffs(actor.db, actor.userId)).map((tariff) => ({ id: tariff.id, name: tariff.name }));
   const chat: ChatRef = { chatSessionId: sessionId, sessionTitle: session.title };
   const transcript = await compactIfNeeded(actor, engine, chat, await readTranscript(actor.env, actor.userId, sessionId));
   const userMessage = (await hub.appendChatMessage(sessionId, "user", message.text))!;
@@ -52,13 +57,14 @@ export async function sendChatMessage(
   const replyId = crypto.randomUUID();
 
   const answer = await engine.respond(
-    { text: message.text, transcript, agent, meters, context: turn, replyId },
+    { text: message.text, transcript, agent, meters, tabs, charts, tariffs, context: turn, replyId },
     turnTools(actor, turn, agent, settings),
   );
-  const reply = (await hub.appendChatMessage(sessionId, "assistant", answer, replyId))!;
-  const messages = [
-    { id: userMessage.id, role: "user" as const, text: message.text, at: userMessage.at },
-    { id: reply.id, role: "assistant" as const, text: answer, at: reply.at },
+  const choices = answer.choices?.length ? answer.choices : undefined;
+  const reply = (await hub.appendChatMessage(sessionId, "assistant", answer.text, replyId, choices))!;
+  const messages: ChatMessage[] = [
+    { id: userMessage.id, role: "user", text: message.text, at: userMessage.at },
+    { id: reply.id, role: "assistant", text: answer.text, at: reply.at, ...(choices ? { choices } : {}) },
   ];
   await hub.publish("chat.message", { sessionId, message: messages[1] });
   const { toolCalls } = await readTranscript(actor.env, actor.userId, sessionId);

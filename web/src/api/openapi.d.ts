@@ -5049,6 +5049,11 @@ export interface components {
             role: "user" | "assistant" | "tool" | "summary";
             text: string;
             at: string;
+            choices?: components["schemas"]["ChatChoice"][];
+        };
+        ChatChoice: {
+            label: string;
+            text: string;
         };
         ChatToolCall: {
             id: string;

@@ -29,6 +29,9 @@ export function Conversation({
   const waiting = requests.filter((r) => r.sessionId === conversation.sessionId || !chat.sessions?.some((s) => s.id === r.sessionId));
   const elsewhere = requests.filter((r) => !waiting.includes(r));
   const lastText = conversation.messages.at(-1)?.text;
+  // Only the latest answer's choices are offered: older ones were answered or passed over.
+  const latest = conversation.messages.at(-1);
+  const choices = latest?.role === "assistant" && !conversation.pendingTurn ? (latest.choices ?? []) : [];
 
   // Braces: scrollIntoView returns a promise in recent browsers, and an effect may only return a cleanup.
   // biome-ignore lint/correctness/useExhaustiveDependencies: these are the triggers: scroll to the end when a message, a tool call or a permission ask arrives, or the answer streams in.
@@ -61,6 +64,15 @@ export function Conversation({
           {groups.get(message.id)?.map((call) => (
             <ToolCallChip key={call.id} call={call} tabs={tabs} onOpenChart={onOpenChart} onShow={() => onShowCall(call.id)} />
           ))}
+          {message === latest && choices.length > 0 && (
+            <fieldset className="chat-choices" aria-label="Suggested answers" data-testid="chat-choices">
+              {choices.map((choice) => (
+                <button key={choice.label} type="button" className="chat-choice" title={choice.text} onClick={() => onExample(choice.text)}>
+                  {choice.label}
+                </button>
+              ))}
+            </fieldset>
+          )}
         </Fragment>
       ))}
       {waiting.map((request) => (

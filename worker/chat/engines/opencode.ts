@@ -194,7 +194,7 @@ export function opencodeEngine(settings: OpencodeSettings, actor: Pick<Actor, "d
         const session = await openSession(turn.context, turn.transcript);
         sessionID = session.id;
         await setEngineTurn(actor.db, sessionID, turn.context);
-        return await prompt(
+        const text = await prompt(
           sessionID,
           { system: systemPrompt(turn, liveTranscript(turn.transcript).summary?.text, session.carried), text: turn.text },
           (delta) => {
@@ -202,11 +202,12 @@ export function opencodeEngine(settings: OpencodeSettings, actor: Pick<Actor, "d
             timer ??= setTimeout(flush, DELTA_FLUSH_MS);
           },
         );
+        return { text };
       } catch (error) {
         console.error(
           `opencode engine: ${error instanceof IdleTimeout ? `no sign of life for ${settings.idleTimeoutMs} ms` : error instanceof Error ? error.message : String(error)}`,
         );
-        return failureAnswer(error, Math.round(settings.idleTimeoutMs / 1000));
+        return { text: failureAnswer(error, Math.round(settings.idleTimeoutMs / 1000)) };
       } finally {
         if (timer !== undefined) clearTimeout(timer);
         flush();

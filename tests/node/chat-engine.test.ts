@@ -1,0 +1,350 @@
+import { describe, expect, it } from "vitest";
+import type { ChartSpec } from "../../worker/charts/chart-spec-contract";
+import type { ChatChoice, ChatTranscript } from "../../worker/chat/contract";
+import type { EngineReply, EngineTools, EngineTurn } from "../../worker/chat/engine";
+import { offlineEngine } from "../../worker/chat/engines/offline";
+import type { MeterRow } from "../../worker/meters/queries";
+
+const FLAT = "11111111-1111-4111-8111-111111111111";
+const GARAGE = "22222222-2222-4222-8222-222222222222";
+const GARAGE_CHARGER = "33333333-3333-4333-8333-333333333333";
+const DRIVE_CHARGER = "44444444-4444-4444-8444-444444444444";
+const HOME_TAB = "55555555-5555-4555-8555-555555555555";
+const AGILE = "66666666-6666-4666-8666-666666666666";
+
+const meter = (id: string, name: string, kind: "site" | "device", parentId: string | null = null) =>
+  ({ id, name, kind, parentId, timezone: "Europe/London" }) as MeterRow;
+const HOUSEHOLD = [
+  meter(FLAT, "London flat", "site"),
+  meter(GARAGE, "Garage", "device", FLAT),
+  meter(GARAGE_CHARGER, "Garage charger", "device", FLAT),
+  meter(DRIVE_CHARGER, "Drive charger", "device", FLAT),
+];
+
+/** Monday 30 March 2026, 11:00 in London: the day after the clocks went forward (Sunday had 23 hours). */
+const NOW = "2026-03-30T10:00:00.000Z";
+
+interface Call {
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/**
+ * A conversation with the offline engine over recording tools (no Worker): each turn sees the
+ * transcript so far, with its tool calls and the answers' choices, as turn.ts gives it.
+ */
+function conversation(meters: MeterRow[] = HOUSEHOLD, options: { tabId?: string } = {}) {
+  const transcript: ChatTranscript = { messages: [], toolCalls: [] };
+  const charts: EngineTurn["charts"] = [];
+  let turns = 0;
+  let chartCount = 0;
+
+  async function say(text: string): Promise<EngineReply & { calls: Call[] }> {
+    const messageId = `message-${++turns}`;
+    const calls: Call[] = [];
+    const tools: EngineTools = {
+      async call(name, input) {
+        const args = input as Record<string, unknown>;
+        calls.push({ name, input: args });
+        let result: Record<string, unknown> = {};
+        if (name === "create_chart") {
+          const id = `77777777-7777-4777-8777-${String(++chartCount).padStart(12, "0")}`;
+          const tabId = (args.tabId as string | undefined) ?? options.tabId ?? HOME_TAB;
+          result = { id, tabId, title: args.title, newTab: !args.tabId && !options.tabId };
+          charts.push({ id, name: args.title as string, tabId, spec: args.spec as ChartSpec });
+        }
+        if (name === "update_chart") {
+          const chart = charts.find((c) => c.id === args.chartId)!;
+          chart.spec = args.spec as ChartSpec;
+          result = { id: chart.id, tabId: chart.tabId, title: chart.name };
+        }
+        transcript.toolCalls.push({
+          id: `call-${transcript.toolCalls.length}`,
+          messageId,
+          agent: "analyst",
+          tool: name,
+          input,
+          decision: "allow",
+          result,
+          error: null,
+          at: NOW,
+        });
+        return { ok: true, summary: `<${name}>`, result };
+      },
+    };
+    const turn: EngineTurn = {
+      text,
+      transcript: structuredClone(transcript),
+      agent: { id: "analyst", name: "Analyst", instructions: "", permissions: {}, builtIn: true },
+      meters,
+      tabs: [{ id: HOME_TAB, name: "Home" }],
+      charts: structuredClone(charts),
+      tariffs: [{ id: AGILE, name: "Octopus Agile" }],
+      context: {
+        chatSessionId: "session",
+        sessionTitle: "Energy",
+        messageId,
+        messageAt: NOW,
+        agentId: "analyst",
+        tabId: options.tabId,
+        origin: "http://wattboard.test",
+      },
+      replyId: `reply-${turns}`,
+    };
+    const answer = await offlineEngine.respond(turn, tools);
+    transcript.messages.push(
+      { id: messageId, role: "user", text, at: NOW },
+      { id: `reply-${turns}`, role: "assistant", text: answer.text, at: NOW, ...(answer.choices ? { choices: answer.choices } : {}) },
+    );
+    return { ...answer, calls };
+  }
+  return { say };
+}
+
+const labels = (choices: ChatChoice[] | undefined) => (choices ?? []).map((c) => c.label);
+
+describe("offline engine: questions get numbers", () => {
+  it("energy yesterday compared to last week: one measure with the same day a week earlier", async () => {
+    const { calls, text, choices } = await conversation().say("how much energy did the London flat use yesterday compared to last week?");
+    expect(calls).toEqual([
+      {
+        name: "measure",
+        input: expect.objectContaining({
+          meter: FLAT,
+          quantity: "energy",
+          // Sunday 29 March in London: 23 hours, the clocks went forward.
+          from: "2026-03-29T00:00:00.000Z",
+          to: "2026-03-29T23:00:00.000Z",
+          compare: expect.objectContaining({ from: "2026-03-22T00:00:00.000Z", to: "2026-03-23T00:00:00.000Z" }),
+        }),
+      },
+    ]);
+    expect(text).toBe("<measure>");
+    expect(labels(choices)).toContain("Add this as a chart");
+  });
+
+  it("the peak, the cost and the average are quantities of measure", async () => {
+    const chat = conversation();
+    expect((await chat.say("what was the peak of the garage last week?")).calls[0].input).toMatchObject({
+      meter: GARAGE,
+      quantity: "peak",
+      from: "2026-03-23T00:00:00.000Z",
+      to: "2026-03-29T23:00:00.000Z",
+    });
+    expect((await chat.say("What did the garage cost last month?")).calls[0].input).toMatchObject({ quantity: "cost", meter: GARAGE });
+    expect((await chat.say("average power of the flat today")).calls[0].input).toMatchObject({ quantity: "average", meter: FLAT });
+  });
+
+  it("which device uses the most: the site's devices ranked", async () => {
+    const { calls } = await conversation().say("which device uses the most this week?");
+    expect(calls).toEqual([{ name: "rank_device_costs", input: { meter: FLAT, period: "week", which: "this" } }]);
+  });
+
+  it("two meters named: each is measured", async () => {
+    const { calls } = await conversation().say("how much did the garage and the london flat use yesterday?");
+    expect(calls.map((c) => c.input.meter).sort()).toEqual([FLAT, GARAGE].sort());
+  });
+});
+
+describe("offline engine: charts", () => {
+  it("a chart without a picked tab goes out without tabId (a new tab is made for it)", async () => {
+    const { calls, choices } = await conversation().say("show the power of the garage for the last 7 days as bars");
+    expect(calls).toHaveLength(1);
+    expect(calls[0].name).toBe("create_chart");
+    expect(calls[0].input.tabId).toBeUndefined();
+    expect(calls[0].input.spec).toMatchObject({
+      meterIds: [GARAGE],
+      metric: "power_w",
+      chartType: "bar",
+      aggregation: "avg",
+      window: { kind: "relative", preset: "last_7d" },
+    });
+    expect(labels(choices)).toContain("Share it");
+  });
+
+  it("chart words: heatmap shows one meter, breakdown a site's energy, cost sums", async () => {
+    const chat = conversation();
+    expect((await chat.say("plot a heatmap of the garage and the flat power")).calls[0].input.spec).toMatchObject({
+      chartType: "heatmap",
+      meterIds: [expect.any(String)],
+    });
+    expect((await chat.say("chart the breakdown of the garage this month")).calls[0].input.spec).toMatchObject({
+      chartType: "breakdown",
+      meterIds: [FLAT],
+      metric: "energy_wh",
+    });
+    expect((await chat.say("graph the cost of the flat this month")).calls[0].input.spec).toMatchObject({
+      metric: "cost",
+      aggregation: "sum",
+      window: { kind: "relative", preset: "this_month" },
+    });
+  });
+
+  it("a number, then 'show it as a chart': that meter, quantity and period", async () => {
+    const chat = conversation();
+    await chat.say("how much energy did the garage use yesterday?");
+    const { calls } = await chat.say("show it as a chart");
+    expect(calls[0]).toMatchObject({
+      name: "create_chart",
+      input: {
+        spec: {
+          meterIds: [GARAGE],
+          metric: "energy_wh",
+          window: { kind: "absolute", from: "2026-03-29T00:00:00.000Z", to: "2026-03-29T23:00:00.000Z" },
+        },
+      },
+    });
+  });
+});
+
+describe("offline engine: follow-ups act on what the conversation last referred to", () => {
+  it("and the week before? / now for the garage / the cost?", async () => {
+    const chat = conversation();
+    await chat.say("how much energy did the flat use last week?");
+    const before = await chat.say("and the week before?");
+    expect(before.calls).toEqual([
+      {
+        name: "measure",
+        input: expect.objectContaining({
+          meter: FLAT,
+          quantity: "energy",
+          from: "2026-03-16T00:00:00.000Z",
+          to: "2026-03-23T00:00:00.000Z",
+        }),
+      },
+    ]);
+    const garage = await chat.say("now for the garage");
+    expect(garage.calls[0].input).toMatchObject({ meter: GARAGE, quantity: "energy", from: "2026-03-16T00:00:00.000Z" });
+    const cost = await chat.say("and the cost?");
+    expect(cost.calls[0].input).toMatchObject({ meter: GARAGE, quantity: "cost", from: "2026-03-16T00:00:00.000Z" });
+  });
+
+  it("make it bars, share it, remove that chart: the last chart", async () => {
+    const chat = conversation(HOUSEHOLD, { tabId: HOME_TAB });
+    const made = await chat.say("show the flat's power today");
+    expect(made.calls[0].input.tabId).toBeUndefined();
+    const id = "77777777-7777-4777-8777-000000000001";
+    const bars = await chat.say("make it bars");
+    expect(bars.calls).toEqual([
+      { name: "update_chart", input: { chartId: id, spec: expect.objectContaining({ chartType: "bar", meterIds: [FLAT] }) } },
+    ]);
+    const later = await chat.say("change it to last week");
+    expect(later.calls[0]).toMatchObject({
+      name: "update_chart",
+      input: { chartId: id, spec: { chartType: "bar", window: { kind: "absolute", from: "2026-03-23T00:00:00.000Z" } } },
+    });
+    expect((await chat.say("share it")).calls).toEqual([{ name: "share", input: { kind: "chart", id } }]);
+    expect((await chat.say("share this tab")).calls).toEqual([{ name: "share", input: { kind: "tab", id: HOME_TAB } }]);
+    expect((await chat.say("remove that chart")).calls).toEqual([{ name: "delete_chart", input: { chartId: id } }]);
+  });
+
+  it("a chart follow-up with another meter makes that meter's chart", async () => {
+    const chat = conversation();
+    await chat.say("plot the power of the flat over the last 24 hours as area");
+    const { calls } = await chat.say("now for the garage");
+    expect(calls[0]).toMatchObject({ name: "create_chart", input: { spec: { meterIds: [GARAGE], chartType: "area" } } });
+  });
+});
+
+describe("offline engine: statements become settings", () => {
+  it.each([
+    ["I want to keep the peak of Garage under 1 kW", "set_goal", { meterId: GARAGE, peakLimitKw: 1 }],
+    ["keep the garage below 1,500 W please", "set_goal", { meterId: GARAGE, peakLimitKw: 1.5 }],
+    ["the car must be charged by 7 am, it needs 30 kWh", "set_deferrable_load", { meterId: FLAT, name: "car", energyKwh: 30, toHour: 7 }],
+    ["we have a 5 kWh battery", "set_battery", { meterId: FLAT, capacityKwh: 5 }],
+    ["our tariff is Octopus Agile", "set_tariff", { meterId: FLAT, tariff: { kind: "imported", tariffId: AGILE } }],
+    ["we pay 25p per kWh", "set_tariff", { meterId: FLAT, tariff: { kind: "flat", price: 0.25, currency: "GBP" } }],
+  ])("%s → %s", async (text, name, input) => {
+    const { calls } = await conversation().say(text);
+    expect(calls).toEqual([{ name, input }]);
+  });
+
+  it("a tariff it does not know: how to import it, no tool", async () => {
+    const { calls, text } = await conversation().say("our tariff is British Gas Fixed");
+    expect(calls).toEqual([]);
+    expect(text).toContain("Tariffs page");
+  });
+});
+
+describe("offline engine: ambiguity is a question with choices", () => {
+  it("two meters fit 'the charger': a choice each, and a click (or naming one) asks again", async () => {
+    const chat = conversation();
+    const question = await chat.say("how much did the charger use yesterday?");
+    expect(question.calls).toEqual([]);
+    expect(question.choices).toEqual([
+      { label: "Garage charger", text: "how much did the Garage charger use yesterday?" },
+      { label: "Drive charger", text: "how much did the Drive charger use yesterday?" },
+    ]);
+    const picked = await chat.say("the drive one");
+    expect(picked.calls[0].input).toMatchObject({ meter: DRIVE_CHARGER, quantity: "energy" });
+  });
+
+  it("several sites and none named: which meter?", async () => {
+    const meters = [...HOUSEHOLD, meter("88888888-8888-4888-8888-888888888888", "Cottage", "site")];
+    const { calls, text, choices } = await conversation(meters).say("how much energy was used yesterday?");
+    expect(calls).toEqual([]);
+    expect(text).toBe("Which meter?");
+    expect(labels(choices)).toEqual(["London flat", "Garage", "Garage charger", "Drive charger", "Cottage"]);
+  });
+
+  it("a name that is no meter: the person's meters as choices", async () => {
+    const { calls, choices } = await conversation().say("what did the shed cost yesterday?");
+    expect(calls).toEqual([]);
+    expect(choices?.[0]).toEqual({ label: "London flat", text: "what did the London flat cost yesterday?" });
+  });
+});
+
+describe("offline engine: no dead ends", () => {
+  it("an unknown request: what the chat can do, with examples from the person's meters", async () => {
+    const { calls, text, choices } = await conversation().say("what is the meaning of life");
+    expect(calls).toEqual([]);
+    expect(text).toMatch(/^I did not understand/);
+    expect(choices?.map((c) => c.text)).toContain("How much energy did London flat use yesterday?");
+    expect(choices?.map((c) => c.text)).toContain("What did Garage cost last month?");
+  });
+
+  it("no meters: an offer to add one and where the connection snippet is", async () => {
+    const { calls, text, choices } = await conversation([]).say("how much energy did we use yesterday?");
+    expect(calls).toEqual([]);
+    expect(text).toContain("Meters page");
+    expect(text).toContain("snippet");
+    expect(labels(choices)).toContain("How do I connect a meter?");
+  });
+
+  it("greetings, thanks and help answer without tools", async () => {
+    const chat = conversation();
+    expect((await chat.say("hello")).choices?.length).toBeGreaterThan(1);
+    expect((await chat.say("thanks!")).text).toBe("You're welcome.");
+    const help = await chat.say("what can you do?");
+    expect(help.text).toContain("/chart <metric> <meter> <window>");
+    expect(help.calls).toEqual([]);
+  });
+
+  it("slash commands still run exactly as typed", async () => {
+    const chat = conversation();
+    expect((await chat.say("/meters")).calls).toEqual([{ name: "list_meters", input: {} }]);
+    expect((await chat.say("/goal garage 2 kW")).calls).toEqual([{ name: "set_goal", input: { meterId: GARAGE, peakLimitKw: 2 } }]);
+    expect((await chat.say("/cost garage last month")).calls).toEqual([
+      { name: "summarize_cost", input: { meter: GARAGE, period: "month", which: "last" } },
+    ]);
+    expect((await chat.say("/tab Heating")).calls).toEqual([{ name: "create_tab", input: { title: "Heating" } }]);
+  });
+
+  it("run, plan, list and create a tab in plain words", async () => {
+    const chat = conversation();
+    expect((await chat.say("run the forecast")).calls).toEqual([{ name: "run_model", input: { meterId: FLAT } }]);
+    expect((await chat.say("explain the plan for the garage")).calls).toEqual([{ name: "explain_plan", input: { meterId: GARAGE } }]);
+    expect((await chat.say("list my meters")).calls).toEqual([{ name: "list_meters", input: {} }]);
+    expect((await chat.say("create a tab called Heating")).calls).toEqual([{ name: "create_tab", input: { title: "Heating" } }]);
+  });
+});
+
+describe("offline engine: settings with an ambiguous meter", () => {
+  it("a peak limit for 'the charger' asks which; a battery for it goes to their site", async () => {
+    const limit = await conversation().say("keep the charger under 7 kW");
+    expect(limit.calls).toEqual([]);
+    expect(labels(limit.choices)).toEqual(["Garage charger", "Drive charger"]);
+    const battery = await conversation().say("there is a 10 kWh battery next to the charger");
+    expect(battery.calls).toEqual([{ name: "set_battery", input: { meterId: FLAT, capacityKwh: 10 } }]);
+  });
+});

@@ -1,0 +1,163 @@
+import type { Metric } from "../../../charts/chart-spec-contract";
+import type { MeterRow } from "../../../meters/queries";
+import { type Resolution, resolveMeters, resolveNamed } from "../../understanding/entities";
+import { fold } from "../../understanding/normalize";
+import { type PeriodMention, parsePeriods } from "../../understanding/periods";
+import { findClock, findEnergy, findPower, findPricePerKwh } from "../../understanding/quantities";
+import type { Ctx } from "./context";
+import { zoneOf } from "./context";
+import * as W from "./words";
+
+/** One message as the engine reads it: the things it names, found once per turn. */
+export interface Reading {
+  text: string;
+  /** Lower case, no accents or punctuation: what the vocabulary patterns run on. */
+  folded: string;
+  meters: Resolution<MeterRow>;
+  periods: PeriodMention[];
+  zone: string;
+  quantity?: W.Quantity;
+  metric?: Metric;
+  chartKind?: W.ChartKind;
+  /** Where "compared to / than / vs" starts in `text`, if it does. */
+  compareAt?: number;
+}
+
+export type Intent =
+  | { kind: "greeting" | "thanks" | "help" | "connect" | "unknown" }
+  | { kind: "measure" | "rank" | "chart" | "chart-edit" | "delete-chart" | "share" | "follow-up" }
+  | { kind: "goal"; limitKw: number }
+  | { kind: "battery"; capacityKwh: number; powerKw?: number }
+  | { kind: "load"; name: string; energyKwh: number; toHour: number; fromHour?: number; powerKw?: number }
+  | { kind: "tariff"; name?: string; price?: { price: number; currency?: string } }
+  | { kind: "run" | "plan" | "list-meters" | "list-tabs" }
+  | { kind: "create-tab"; title?: string };
+
+const COMPARE_RAW = /\b(compared?|comparing|comparison|than|vs\.?|versus|against|relative to)\b/i;
+
+export function read(text: string, ctx: Ctx): Reading {
+  const meters = resolveMeters(text, ctx.turn.meters);
+  // A meter's name is not an instruction: "Share everything" or "Battery" named as a meter
+  // must not make the message a share or a battery statement.
+  const folded = fold(meters.kind === "found" ? `${text.slice(0, meters.index)} zzmeterzz ${text.slice(meters.end)}` : text);
+  const zone = zoneOf(ctx, meters.kind === "found" ? meters.items.map((m) => m.id) : ctx.memory.meterIds);
+  const periods = parsePeriods(text, ctx.now, zone);
+  return {
+    text,
+    folded,
+    meters,
+    periods,
+    zone,
+    quantity: W.earliest(folded, W.QUANTITY_WORDS),
+    metric: W.earliest(folded, W.METRIC_WORDS),
+    chartKind: W.first(folded, W.CHART_KIND_WORDS),
+    compareAt: COMPARE_RAW.exec(text)?.index,
+  };
+}
+
+const overlaps = (a: { index: number; end: number }, b: { index: number; end: number }) => a.index < b.end && b.index < a.end;
+
+/** The intent of a message: the first rule that fits, most specific first. */
+export function classify(r: Reading, ctx: Ctx): Intent {
+  const f = r.folded;
+  if (!f || W.HELP.test(f)) return { kind: "help" };
+  if (W.GREETING.test(f)) return { kind: "greeting" };
+  if (W.THANKS.test(f)) return { kind: "thanks" };
+  const question = W.QUESTION_START.test(f);
+  const namedChart = () => W.CHART_NOUN.test(f) && resolveNamed(r.text, ctx.turn.charts).kind === "found";
+  const hasChart = () => !!ctx.memory.chartId || namedChart();
+
+  if (W.DELETE.test(f) && (W.CHART_REF.test(f) || W.CHART_NOUN.test(f) || namedChart())) return { kind: "delete-chart" };
+  if (W.SHARE.test(f)) return { kind: "share" };
+
+  if (!question) {
+    const setting = statement(r);
+    if (setting) return setting;
+  }
+  if (W.CONNECT_METER.test(f) && !r.quantity) return { kind: "connect" };
+  const tab = W.CREATE_TAB.exec(f);
+  if (tab) return { kind: "create-tab", title: cleanTitle(r.text, tab[1]) };
+  const nothingAsked = !r.quantity && r.periods.length === 0;
+  if (W.LIST_METERS.test(f) && nothingAsked) return { kind: "list-meters" };
+  if (W.LIST_TABS.test(f) && nothingAsked) return { kind: "list-tabs" };
+
+  const namesMeter = r.meters.kind !== "none";
+  // A fuzzy guess ("change" for "charger") does not stop an edit of "it".
+  const surelyMeter = r.meters.kind === "found";
+  const shortText = f.split(" ").length <= 6;
+  if (
+    hasChart() &&
+    !surelyMeter &&
+    r.chartKind &&
+    (W.CHART_REF.test(f) || W.CHART_EDIT.test(f) || shortText) &&
+    !W.CHART_NOUN.test(f.replace(W.CHART_REF, ""))
+  ) {
+    return { kind: "chart-edit" };
+  }
+  if (hasChart() && W.CHART_REF.test(f) && W.CHART_EDIT.test(f) && !surelyMeter && (r.periods.length > 0 || r.metric)) {
+    return { kind: "chart-edit" };
+  }
+  const wantsChart = W.CHART_NOUN.test(f) || (W.CHART_VERB.test(f) && !W.NUMBER_QUESTION.test(f));
+  if (W.RANK.test(f)) return wantsChart ? { kind: "chart" } : { kind: "rank" };
+  if (W.RUN.test(f) && !r.quantity) return { kind: "run" };
+  if (W.PLAN.test(f) && !W.TARIFF.test(f) && !r.quantity) return { kind: "plan" };
+  if (wantsChart || (r.chartKind && r.chartKind !== "summary" && (r.metric || namesMeter) && !W.NUMBER_QUESTION.test(f))) {
+    return { kind: "chart" };
+  }
+  const followUp = W.FOLLOW_UP.test(f) || shortText;
+  if (r.quantity || ((W.NUMBER_QUESTION.test(f) || r.compareAt !== undefined) && (namesMeter || r.periods.length > 0))) {
+    // "and the cost?" after a chart stays a question: a quantity asks for a number.
+    return { kind: "measure" };
+  }
+  if ((r.periods.length > 0 || namesMeter) && ctx.memory.ask && followUp) return { kind: "follow-up" };
+  if (r.periods.length > 0 && namesMeter) return { kind: "measure" };
+  if (namesMeter && shortText && !question) return { kind: "measure" };
+  return { kind: "unknown" };
+}
+
+/** "keep the peak of Garage under 1 kW", "we have a 5 kWh battery", "the car needs 30 kWh by 7 am", "we pay 25p per kWh". */
+function statement(r: Reading): Intent | undefined {
+  const f = r.folded;
+  const energy = findEnergy(r.text);
+  const power = findPower(r.text).filter((p) => !energy.some((e) => overlaps(e, p)));
+  if (W.BATTERY.test(f) && energy.length > 0) {
+    return { kind: "battery", capacityKwh: energy[0].value, powerKw: power[0]?.value };
+  }
+  const clocks = findClock(r.text);
+  if (energy.length > 0 && clocks.length > 0 && (W.DEFERRABLE.test(f) || W.first(f, W.LOAD_NAMES))) {
+    const by = clocks.at(-1)!.value;
+    const from = clocks.length > 1 ? clocks[0].value : undefined;
+    return {
+      kind: "load",
+      name: W.first(f, W.LOAD_NAMES) ?? "load",
+      energyKwh: energy[0].value,
+      toHour: by.hour === 0 && by.minute === 0 ? 24 : by.hour + (by.minute > 0 ? 1 : 0),
+      fromHour: from?.hour,
+      powerKw: power[0]?.value,
+    };
+  }
+  const price = findPricePerKwh(r.text);
+  if (price.length > 0 && W.PRICE_STATEMENT.test(f)) return { kind: "tariff", price: price[0].value };
+  if (W.TARIFF.test(f)) {
+    const named = W.TARIFF_NAME.exec(f);
+    const name = (named?.[1] ?? named?.[2] ?? named?.[3])?.trim();
+    if (name) return { kind: "tariff", name };
+  }
+  if (power.length > 0 && W.GOAL.test(f) && W.GOAL_SUBJECT.test(f)) return { kind: "goal", limitKw: power[0].value };
+  return undefined;
+}
+
+/** A tab title as typed (its case kept), from the folded words after "tab called". */
+function cleanTitle(text: string, foldedTitle: string | undefined): string | undefined {
+  const title = foldedTitle?.trim();
+  if (!title) return undefined;
+  const at = text.toLowerCase().lastIndexOf(title.split(" ")[0]);
+  const typed =
+    at >= 0
+      ? text
+          .slice(at)
+          .replace(/[.!?"“”']+$/g, "")
+          .trim()
+      : title;
+  return typed.slice(0, 100) || undefined;
+}

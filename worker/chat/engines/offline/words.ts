@@ -1,0 +1,125 @@
+import type { Metric } from "../../../charts/chart-spec-contract";
+
+/**
+ * The engine's vocabulary, compiled once when the module loads: every pattern runs on folded text
+ * (lower case, no accents, no punctuation), so a turn only tests these against one string.
+ */
+
+export type Quantity = "energy" | "cost" | "peak" | "average" | "minimum";
+export type ChartKind = "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
+
+export const QUANTITY_WORDS: [RegExp, Quantity][] = [
+  [/\b(costs?|costing|costly|spend|spending|spent|money|bills?|pa(y|id|ying)|expensive|dearest|cheapest|price)\b/, "cost"],
+  [/\b(peak|peaks|peaked|maximum|max|highest|top power|most power|biggest spike)\b/, "peak"],
+  [/\b(average|avg|mean|typical|typically)\b/, "average"],
+  [/\b(minimum|min|lowest|base ?load|baseload|standby)\b/, "minimum"],
+  [/\b(energy|kwh|kilowatt hours?|consum\w*|usage|use|uses|used|using|draw|drew)\b/, "energy"],
+];
+
+export const METRIC_WORDS: [RegExp, Metric][] = [
+  [/\b(costs?|spend|spent|money|bills?|price)\b/, "cost"],
+  [/\b(power ?factor|pf)\b/, "power_factor"],
+  [/\bthd\b|\bharmonics?\b/, "thd_pct"],
+  [/\b(voltage|volts?)\b/, "voltage_v"],
+  [/\b(current|amps?|amperes?)\b/, "current_a"],
+  [/\b(energy|kwh|consumption|usage)\b/, "energy_wh"],
+  [/\b(power|watts?|kw|load|demand)\b/, "power_w"],
+];
+
+export const CHART_KIND_WORDS: [RegExp, ChartKind][] = [
+  [/\bheat ?maps?\b/, "heatmap"],
+  [/\bstack(ed|s)?\b/, "stacked"],
+  [/\b(breakdown|break it down|split|per device|by device|sankey)\b/, "breakdown"],
+  [/\b(summary|stat cards?|stats cards?|tiles?)\b/, "summary"],
+  [/\b(bars?|bar chart|columns?|histogram)\b/, "bar"],
+  [/\b(areas?|area chart|filled)\b/, "area"],
+  [/\b(lines?|line chart|line graph)\b/, "line"],
+];
+
+export const CHART_VERB = /\b(show|display|plot|plotting|chart|charts|graph|graphs|draw|visuali[sz]e|trend|add a chart|put)\b/;
+export const CHART_NOUN = /\b(chart|graph|plot|visual|diagram)\b/;
+/** Questions that want a number, even when they start with "show me". */
+export const NUMBER_QUESTION = /\b(how much|how many|what was|whats|what is|what did|how high|how low|tell me)\b/;
+export const COMPARE = /\b(compared?|comparing|comparison|than|vs|versus|against|relative to)\b/;
+export const QUESTION_START = /^(what|whats|how|was|were|did|does|do|is|are|when|which|can|could|why)\b/;
+
+export const GREETING = /^(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening)|morning|evening)( there)?( wattboard| bot)?$/;
+export const THANKS =
+  /^(thanks?( you)?( very much| so much| a lot)?|thx|ty|cheers|ta|great|perfect|nice|cool|ok|okay|brilliant|lovely|awesome)( thanks| thank you)?$/;
+export const HELP =
+  /^(help|help me|\?|what can you do|what do you do|what can i (ask|say)|how does this work|how do i use (this|you)|commands|options|menu)$/;
+export const CONNECT_METER = /\b(connect|add|set ?up|install|hook up|create)\b.*\bmeters?\b|\bnew meter\b|\bconnection snippet\b/;
+
+export const RANK =
+  /\b(which|what)\b.*\b(device|appliance|circuit|load|thing|meter)s?\b.*\b(most|least|biggest|highest|more)\b|\b(use|uses|used|using|cost|costs|costing|consumes?|consumed|draws?) the most\b|\bmost expensive (device|appliance|thing|circuit)s?\b|\b(most expensive|dearest)\b(?!.*\b(hour|time|day)\b)|\b(biggest|top|largest|main) (cost|costs|consumers?|users?|spenders?|devices?|appliances?|energy hogs?|hogs?)\b|\b(cost|energy|use|usage) (by|per) (device|appliance)\b/;
+
+export const DELETE = /\b(remove|delete|get rid of|drop|bin|trash|erase|ditch)\b/;
+export const SHARE =
+  /^(please |can you |could you |now |and |ok |okay )*(share|publish)\b|\b(share|publish) (it|this|that|the|my|our|them|a link)\b|\b(public|share|sharing) link\b|\blink to (it|this|that|the)\b/;
+export const CHART_REF = /\b(it|that|this|the chart|the graph|that chart|this chart|last chart|that graph|this graph|the plot)\b/;
+export const CHART_EDIT = /\b(make|turn|change|switch|convert|redraw|show|display|use|instead|rather)\b/;
+export const TAB_WORD = /\b(tab|tabs|dashboard|page)\b/;
+
+export const GOAL =
+  /\b(keep|stay|stays|limit|cap|capped|under|below|beneath|not (go |get )?(above|over|exceed)|never (go |get )?(above|over|exceed)|at most|no more than|max(imum)? of|less than|within)\b/;
+export const GOAL_SUBJECT = /\b(peak|peaks|limit|fuse|power|load|demand|draw|under|below|keep|cap)\b/;
+export const BATTERY = /\b(batter(y|ies)|powerwall|power wall|storage)\b/;
+export const DEFERRABLE = /\b(charged|charge|charging|ready|done|finished|full|run|runs|needs?|must|should)\b/;
+export const TARIFF = /\b(tariff|tarif|tarrif|energy plan|electricity plan|supplier|rate|octopus|agile)\b/;
+export const PRICE_STATEMENT = /\b(pay|paying|paid|price|costs?|charge[ds]?|rate|tariff)\b/;
+export const TARIFF_NAME =
+  /\b(?:tariff|tarif|tarrif|plan|rate) (?:is|=|s) (?:now |called |named )?(.+)$|\b(?:we are|were|we re|i am|im|i m|we|i) (?:now |currently )?(?:on|using|switched to|moved to|changed to) (?:the )?(.+?)(?: tariff| plan)?$|\b(?:switch|move|change|set) (?:\w+ )*?(?:to|on) (?:the )?(.+?)(?: tariff| plan)?$/;
+
+export const RUN =
+  /\b(run|rerun|re run|refresh|update|redo|recompute)\b.*\b(forecast|model|plan|prediction)s?\b|^(forecast|predict|run)\b|\b(forecast|predict)\b/;
+export const PLAN = /\b(explain|what s|whats|what is|show|tell me)\b.*\bplan\b|\bplan\b/;
+export const LIST_METERS = /\b(list|which|what|show|my|all)\b.*\bmeters\b|^meters$/;
+export const LIST_TABS = /\b(list|which|what|show|my|all)\b.*\btabs\b|^tabs$/;
+export const CREATE_TAB =
+  /\b(?:create|add|make|new|open|start)\b (?:me )?(?:a |an |the )?(?:new )?(?:dashboard )?tab\b(?: (?:called|named|titled|for|about))?(.*)$/;
+
+/** Words that start a follow-up ("and the week before?", "now for the garage", "what about yesterday"). */
+export const FOLLOW_UP = /^(and|what about|how about|now|same|same for|and for|then|also|ok and|okay and|for|again)\b/;
+
+/** Names of flexible loads the planner can schedule, as a person says them. */
+export const LOAD_NAMES: [RegExp, string][] = [
+  [/\b(car|ev|electric vehicle|tesla|leaf|van)\b/, "car"],
+  [/\bdish ?washer\b/, "dishwasher"],
+  [/\bwashing machine|washer\b/, "washing machine"],
+  [/\b(tumble )?dryer\b/, "dryer"],
+  [/\b(hot water|immersion|water heater|boiler)\b/, "hot water"],
+  [/\bheat ?pump\b/, "heat pump"],
+  [/\bpool pump\b/, "pool pump"],
+];
+
+export const METRIC_LABELS: Record<Metric, string> = {
+  power_w: "power",
+  energy_wh: "energy",
+  voltage_v: "voltage",
+  current_a: "current",
+  power_factor: "power factor",
+  thd_pct: "THD",
+  cost: "cost",
+};
+
+export const QUANTITY_LABELS: Record<Quantity, string> = {
+  energy: "energy",
+  cost: "cost",
+  peak: "peak",
+  average: "average power",
+  minimum: "minimum power",
+};
+
+export function first<T>(text: string, table: [RegExp, T][]): T | undefined {
+  return table.find(([pattern]) => pattern.test(text))?.[1];
+}
+
+/** The entry whose words come first in the text. */
+export function earliest<T>(text: string, table: [RegExp, T][]): T | undefined {
+  let best: { index: number; value: T } | undefined;
+  for (const [pattern, value] of table) {
+    const index = text.search(pattern);
+    if (index >= 0 && (!best || index < best.index)) best = { index, value };
+  }
+  return best?.value;
+}
