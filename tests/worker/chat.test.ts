@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { TOOL_NAMES } from "../../worker/chat/tools/catalog";
 import { TOOLS } from "../../worker/chat/tools/registry";
-import { call, createMeter, postReadings, signIn } from "./helpers";
+import { call, createMeter, hourlyReadings, postReadings, signIn } from "./helpers";
 
 async function setup() {
   const user = await signIn();
@@ -71,18 +71,20 @@ describe("chat: offline engine end to end", () => {
   });
 
   it("a cost question measures the cost and answers with its sentence, in the tariff's currency", async () => {
-    const { token, session } = await setup();
-    const turn = await say(token, session, { text: "how much did main house cost this month?" });
+    const { token, meter, session } = await setup();
+    const readings = hourlyReadings(30);
+    expect((await postReadings(meter.id, meter.webhook.secret, { readings })).status).toBe(200);
+    const turn = await say(token, session, { text: "how much did main house cost over the past 3 days?" });
     expect(turn.body.toolCalls).toEqual([
       expect.objectContaining({
         tool: "measure",
         decision: "allow",
         error: null,
-        input: expect.objectContaining({ meter: expect.any(String), quantity: "cost", label: "this month" }),
+        input: expect.objectContaining({ meter: meter.id, quantity: "cost" }),
       }),
     ]);
-    // No readings and the flat default tariff: said in pounds.
-    expect(turn.body.messages[1].text).toContain("£");
+    // 30 kWh or so at the flat default tariff: said in pounds.
+    expect(turn.body.messages[1].text).toMatch(/£\d/);
   });
 
   it("an answer's choices are stored with it and come back in the transcript", async () => {
