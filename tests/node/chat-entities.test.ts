@@ -111,6 +111,16 @@ describe("meters by synonym", () => {
     expect(names(resolveMeters("the house", METERS)).sort()).toEqual(["Café", "Flat"]);
   });
 
+  it("a synonym is not read into a near word: costing is not cooking", () => {
+    const basement = meter("Basement freezer");
+    const kitchen = meter("Kitchen freezer");
+    expect(names(resolveMeters("what's the freezer costing this month", [basement, kitchen])).sort()).toEqual([
+      "Basement freezer",
+      "Kitchen freezer",
+    ]);
+    expect(resolveMeters("what's the freezer costing this month", [basement, kitchen]).kind).toBe("ambiguous");
+  });
+
   it("a synonym that fits a thing named elsewhere in the text means that thing", () => {
     const mums = meter("Mum's house", "site");
     const resolution = resolveMeters("how much did mum's place use", [flat, mums]);

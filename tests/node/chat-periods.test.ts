@@ -359,6 +359,7 @@ describe("text", () => {
     expect(parsePeriods("now for the garage", TUESDAY, LONDON)).toEqual([]);
     expect(parsePeriods("keep it under 1.5 kW", TUESDAY, LONDON)).toEqual([]);
     expect(parsePeriods("how much sun may we get", TUESDAY, LONDON)).toEqual([]);
+    expect(parsePeriods("flat energy in June vs May", TUESDAY, LONDON).map((mention) => mention.label)).toEqual(["June 2025", "May 2025"]);
     expect(parsePeriods("what did the heat pump use last month vs the month before", TUESDAY, LONDON).map((m) => m.label)).toEqual([
       "last month",
       "the month before",

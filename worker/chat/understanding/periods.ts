@@ -803,8 +803,9 @@ const RULES: Rule[] = [
     ),
     read: (reading) => {
       const [, before, monthWord, year] = reading.match;
-      // "may" and "mar", "sun"... are words too: a month needs a year or a word that introduces one.
-      if (!before && !year && monthWord.length <= 4 && monthWord !== "june" && monthWord !== "july") return undefined;
+      // "may" and "mar" are words too: a short month name needs a year or a word that introduces or compares it.
+      const compared = /\b(vs|versus|than|and|or|to|with|against) $/.test(reading.match.input.slice(0, reading.match.index));
+      if (!before && !year && !compared && monthWord.length <= 4 && monthWord !== "june" && monthWord !== "july") return undefined;
       const month = MONTH_WORDS[monthWord];
       const { now, timeZone } = reading;
       if (before === "since") {
