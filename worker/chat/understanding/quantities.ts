@@ -113,12 +113,14 @@ const ENERGY = new RegExp(
 
 /** Energy in kWh: "30 kWh", "5 kilowatt hours", "500 Wh", "13.5kwh", "2 MWh". */
 export function findEnergy(text: string): Found<number>[] {
+  // "30 cents a kWh" is a price, not one kWh.
+  const prices = findPricePerKwh(text);
   return findAll(text, ENERGY, ([, number, unit]) => {
     const value = numberValue(number);
     if (value === undefined) return undefined;
     if (unit === "mwh") return value * 1000;
     return unit.startsWith("k") || unit.startsWith("unit") ? value : value / 1000;
-  });
+  }).filter((energy) => !prices.some((price) => energy.index < price.end && price.index < energy.end));
 }
 
 const HOUR_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve";
