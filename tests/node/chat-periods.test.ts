@@ -165,6 +165,7 @@ describe("weeks, months, years", () => {
     expect(only("last week")).toMatchObject({ from: "2026-03-23T00:00:00.000Z", to: "2026-03-29T23:00:00.000Z", inProgress: false });
     expect(hours(only("last week"))).toBe(167);
     expect(only("previous week").label).toBe("last week");
+    expect(only("the previous week")).toMatchObject({ relative: "previous", from: "2026-03-23T00:00:00.000Z", label: "the previous week" });
   });
 
   it("on a Sunday this week began last Monday", () => {
@@ -324,6 +325,10 @@ describe("relative mentions", () => {
   it("the week before / the day before: previous, from now, for the engine to re-base", () => {
     expect(only("and the week before?")).toMatchObject({ relative: "previous", grain: "week", from: "2026-03-23T00:00:00.000Z" });
     expect(only("what about the day before")).toMatchObject({ relative: "previous", grain: "day", from: "2026-03-29T23:00:00.000Z" });
+    expect(only("and the previous month?")).toMatchObject({ relative: "previous", grain: "month", from: "2026-02-01T00:00:00.000Z" });
+    const text = "what about the week before that?";
+    const before = only(text);
+    expect(text.slice(before.index, before.end)).toBe("the week before that");
   });
 
   it("this time last year and a week earlier", () => {

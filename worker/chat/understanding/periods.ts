@@ -581,9 +581,11 @@ const RULES: Rule[] = [
     read: ({ today, now, timeZone }) => dayPeriod(addDays(today, -2), now, timeZone, "the day before yesterday"),
   },
   {
-    pattern: /\bthe (day|week|month|year|weekend) (?:before|prior)\b|\bthe (?:period|one|time) before\b|\bbefore that\b/g,
+    // "the previous month" is "last month" alone, and the month before the one just talked about in a follow-up.
+    pattern:
+      /\bthe (day|week|month|year|weekend) (?:before|prior)(?: that| it)?\b|\bthe (?:previous|prior|preceding) (day|week|month|year|weekend)\b|\bthe (?:period|one|time) before\b|\bbefore that\b/g,
     read: (reading) => {
-      const unit = reading.match[1] ?? "day";
+      const unit = reading.match[1] ?? reading.match[2] ?? "day";
       const current = unit === "weekend" ? weekend(reading, false) : calendarUnit(unit, 0, `this ${unit}`, reading);
       return { ...previousPeriod(current, reading.timeZone), relative: "previous", label: reading.match[0] };
     },
