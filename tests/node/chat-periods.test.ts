@@ -72,7 +72,10 @@ describe("days", () => {
   });
 
   it("weekdays: on Tuesday is today, last Tuesday a week ago, on Monday yesterday", () => {
-    expect(only("on Tuesday").label).toBe("today");
+    expect(only("on Tuesday")).toMatchObject({ label: "today", inProgress: true });
+    expect(only("on Tuesday").alternatives?.map((period) => [period.label, period.from])).toEqual([
+      ["last Tuesday", "2026-03-24T00:00:00.000Z"],
+    ]);
     expect(only("last Tuesday").from).toBe("2026-03-24T00:00:00.000Z");
     expect(only("on monday")).toMatchObject({ from: "2026-03-29T23:00:00.000Z", label: "Monday" });
     expect(only("on Friday").from).toBe("2026-03-27T00:00:00.000Z");

@@ -761,8 +761,12 @@ const RULES: Rule[] = [
     pattern: new RegExp(`\\b(?:(last|on|this past) )?${WEEKDAY}\\b`, "g"),
     read: ({ today, now, timeZone, match }) => {
       const date = latestWeekday(weekdayNumber(match[2]), today, match[1] === "last");
-      const label = compareDates(date, today) === 0 ? "today" : `${match[1] === "last" ? "last " : ""}${capital(match[2])}`;
-      return dayPeriod(date, now, timeZone, label);
+      if (compareDates(date, today) !== 0)
+        return dayPeriod(date, now, timeZone, `${match[1] === "last" ? "last " : ""}${capital(match[2])}`);
+      // "on Tuesday" said on a Tuesday: today so far, or perhaps a week ago.
+      const period: FoundPeriod = dayPeriod(date, now, timeZone, "today");
+      period.alternatives = [dayPeriod(addDays(date, -7), now, timeZone, `last ${capital(match[2])}`)];
+      return period;
     },
   },
   {
