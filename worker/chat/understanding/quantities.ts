@@ -63,7 +63,7 @@ export function numberValue(word: string): number | undefined {
   // A comma before one or two digits is a decimal comma ("2,5 kW", "0,30 €").
   if (/^\d+,\d{1,2}$/.test(said)) return Number(said.replace(",", "."));
   const [, tens, ones] = /^(\w+)[ -](\w+)$/.exec(said) ?? [];
-  if (tens && TENS.has(tens) && WORD_NUMBERS[ones] >= 1 && WORD_NUMBERS[ones] <= 9 && ones !== "a" && ones !== "an") {
+  if (tens && TENS.has(tens) && DIGIT_WORDS.split("|").includes(ones)) {
     return WORD_NUMBERS[tens] + WORD_NUMBERS[ones];
   }
   return WORD_NUMBERS[said];
