@@ -74,6 +74,15 @@ describe("meters by name", () => {
     expect(resolveMeters("the CAFÉ", METERS)).toMatchObject({ kind: "found", items: [cafe] });
   });
 
+  it("names with numbers and hyphens", () => {
+    const first = meter("Flat 1", "site");
+    const second = meter("Flat 2", "site");
+    const charger = meter("EV-charger", "device", first.id);
+    expect(resolveMeters("how much did flat 2 use", [first, second, charger])).toMatchObject({ kind: "found", items: [second] });
+    expect(resolveMeters("the flat", [first, second, charger]).kind).toBe("ambiguous");
+    expect(resolveMeters("the ev charger", [first, second, charger])).toMatchObject({ kind: "found", items: [charger] });
+  });
+
   it("several things named at once", () => {
     const resolution = resolveMeters("compare the flat and the garage", METERS);
     expect(resolution).toMatchObject({ kind: "found", items: [flat, garage] });
