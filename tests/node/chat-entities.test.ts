@@ -74,6 +74,15 @@ describe("meters by name", () => {
     expect(resolveMeters("the CAFÉ", METERS)).toMatchObject({ kind: "found", items: [cafe] });
   });
 
+  it("names with numbers and hyphens", () => {
+    const first = meter("Flat 1", "site");
+    const second = meter("Flat 2", "site");
+    const charger = meter("EV-charger", "device", first.id);
+    expect(resolveMeters("how much did flat 2 use", [first, second, charger])).toMatchObject({ kind: "found", items: [second] });
+    expect(resolveMeters("the flat", [first, second, charger]).kind).toBe("ambiguous");
+    expect(resolveMeters("the ev charger", [first, second, charger])).toMatchObject({ kind: "found", items: [charger] });
+  });
+
   it("several things named at once", () => {
     const resolution = resolveMeters("compare the flat and the garage", METERS);
     expect(resolution).toMatchObject({ kind: "found", items: [flat, garage] });
@@ -109,6 +118,16 @@ describe("meters by synonym", () => {
 
   it("with two sites, the house is ambiguous", () => {
     expect(names(resolveMeters("the house", METERS)).sort()).toEqual(["Café", "Flat"]);
+  });
+
+  it("a synonym is not read into a near word: costing is not cooking", () => {
+    const basement = meter("Basement freezer");
+    const kitchen = meter("Kitchen freezer");
+    expect(names(resolveMeters("what's the freezer costing this month", [basement, kitchen])).sort()).toEqual([
+      "Basement freezer",
+      "Kitchen freezer",
+    ]);
+    expect(resolveMeters("what's the freezer costing this month", [basement, kitchen]).kind).toBe("ambiguous");
   });
 
   it("a synonym that fits a thing named elsewhere in the text means that thing", () => {

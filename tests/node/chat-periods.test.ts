@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Period, type PeriodMention, parsePeriods, previousPeriod, shiftedPeriod } from "../../worker/chat/understanding/periods";
 
@@ -72,7 +73,10 @@ describe("days", () => {
   });
 
   it("weekdays: on Tuesday is today, last Tuesday a week ago, on Monday yesterday", () => {
-    expect(only("on Tuesday").label).toBe("today");
+    expect(only("on Tuesday")).toMatchObject({ label: "today", inProgress: true });
+    expect(only("on Tuesday").alternatives?.map((period) => [period.label, period.from])).toEqual([
+      ["last Tuesday", "2026-03-24T00:00:00.000Z"],
+    ]);
     expect(only("last Tuesday").from).toBe("2026-03-24T00:00:00.000Z");
     expect(only("on monday")).toMatchObject({ from: "2026-03-29T23:00:00.000Z", label: "Monday" });
     expect(only("on Friday").from).toBe("2026-03-27T00:00:00.000Z");
@@ -165,6 +169,7 @@ describe("weeks, months, years", () => {
     expect(only("last week")).toMatchObject({ from: "2026-03-23T00:00:00.000Z", to: "2026-03-29T23:00:00.000Z", inProgress: false });
     expect(hours(only("last week"))).toBe(167);
     expect(only("previous week").label).toBe("last week");
+    expect(only("the previous week")).toMatchObject({ relative: "previous", from: "2026-03-23T00:00:00.000Z", label: "the previous week" });
   });
 
   it("on a Sunday this week began last Monday", () => {
@@ -324,6 +329,10 @@ describe("relative mentions", () => {
   it("the week before / the day before: previous, from now, for the engine to re-base", () => {
     expect(only("and the week before?")).toMatchObject({ relative: "previous", grain: "week", from: "2026-03-23T00:00:00.000Z" });
     expect(only("what about the day before")).toMatchObject({ relative: "previous", grain: "day", from: "2026-03-29T23:00:00.000Z" });
+    expect(only("and the previous month?")).toMatchObject({ relative: "previous", grain: "month", from: "2026-02-01T00:00:00.000Z" });
+    const text = "what about the week before that?";
+    const before = only(text);
+    expect(text.slice(before.index, before.end)).toBe("the week before that");
   });
 
   it("this time last year and a week earlier", () => {
@@ -359,6 +368,7 @@ describe("text", () => {
     expect(parsePeriods("now for the garage", TUESDAY, LONDON)).toEqual([]);
     expect(parsePeriods("keep it under 1.5 kW", TUESDAY, LONDON)).toEqual([]);
     expect(parsePeriods("how much sun may we get", TUESDAY, LONDON)).toEqual([]);
+    expect(parsePeriods("flat energy in June vs May", TUESDAY, LONDON).map((mention) => mention.label)).toEqual(["June 2025", "May 2025"]);
     expect(parsePeriods("what did the heat pump use last month vs the month before", TUESDAY, LONDON).map((m) => m.label)).toEqual([
       "last month",
       "the month before",
@@ -413,5 +423,69 @@ describe("the period shifted", () => {
 
   it("a period in progress is compared like for like", () => {
     expect(range(shiftedPeriod(only("today"), "year", LONDON))).toEqual(["2025-03-30T23:00:00.000Z", "2025-03-31T14:30:00.000Z"]);
+  });
+});
+
+describe("properties over many instants and zones", () => {
+  const zones = ["Europe/London", "America/New_York", "Europe/Berlin", "Australia/Sydney", "Asia/Kolkata", "UTC"];
+  const instants = fc.date({ min: new Date("2024-01-01T00:00:00Z"), max: new Date("2028-12-31T23:59:59Z"), noInvalidDate: true });
+  const zone = fc.constantFrom(...zones);
+
+  function localClock(iso: string, timeZone: string): { weekday: string; day: string; time: string } {
+    const formatted = new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      weekday: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).formatToParts(new Date(iso));
+    const parts = Object.fromEntries(formatted.map((part) => [part.type, part.value]));
+    return { weekday: parts.weekday, day: parts.day, time: `${parts.hour}:${parts.minute}` };
+  }
+
+  it("yesterday runs from a local midnight to the next, 23 to 25 hours, just before today", () => {
+    fc.assert(
+      fc.property(instants, zone, (now, timeZone) => {
+        const [yesterday, today] = parsePeriods("yesterday and today", now, timeZone);
+        expect(localClock(yesterday.from, timeZone).time).toBe("00:00");
+        expect(localClock(yesterday.to, timeZone).time).toBe("00:00");
+        expect([23, 24, 25]).toContain(hours(yesterday));
+        expect(yesterday.to).toBe(today.from);
+        expect(today.to).toBe(now.toISOString());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("this week starts on a Monday at local midnight, and last week ends there", () => {
+    fc.assert(
+      fc.property(instants, zone, (now, timeZone) => {
+        const [thisWeek, lastWeek] = parsePeriods("this week vs last week", now, timeZone);
+        expect(localClock(thisWeek.from, timeZone)).toMatchObject({ weekday: "Mon", time: "00:00" });
+        expect(lastWeek.to).toBe(thisWeek.from);
+        expect([167, 168, 169]).toContain(hours(lastWeek));
+        expect(previousPeriod(thisWeek, timeZone)).toMatchObject({ from: lastWeek.from, to: lastWeek.to });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("the period before a month or year ends where it starts and starts on the 1st", () => {
+    fc.assert(
+      fc.property(
+        instants,
+        zone,
+        fc.constantFrom("this month", "last month", "this year", "last year", "yesterday"),
+        (now, timeZone, phrase) => {
+          const period = only(phrase, now, timeZone);
+          const before = previousPeriod(period, timeZone);
+          expect(before.to).toBe(period.from);
+          expect(before.inProgress).toBe(false);
+          if (period.grain !== "day") expect(localClock(before.from, timeZone)).toMatchObject({ day: "1", time: "00:00" });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -86,6 +86,7 @@ describe("findEnergy", () => {
     expect(findEnergy("1 kW")).toEqual([]);
     const text = "we have a 5 kWh battery that charges at 2.5 kW";
     expect(values(findEnergy(text))).toEqual([5]);
+    expect(findEnergy("electricity costs us 30 cents a kWh")).toEqual([]);
     expect(values(findPower(text))).toEqual([2.5]);
   });
 });

@@ -3,7 +3,7 @@
  * ("the car" for "Drive charger") or by position ("site-1"). Pure: no Worker imports.
  */
 import type { MeterRow } from "../../meters/queries";
-import { foldTracked, isTypoOf, singular, words } from "./normalize";
+import { editDistance, foldTracked, isTypoOf, singular, words } from "./normalize";
 
 export type Resolution<T> =
   | { kind: "none" }
@@ -21,7 +21,8 @@ const STOP_WORDS = new Set(
     "yesterday tonight morning evening night hour so far most least more less compare compared same time now please can could would will " +
     "also just all any each other kwh kw watt power energy peak average minimum total price bill charge charged right left " +
     "good well bad high low lot big top new old first second again back out off only very really there here like want need see get " +
-    "got make made give tell let look thing one"
+    "got make made give tell let look thing one costing spending running drawing drawn drew draw pulled consume consumed " +
+    "consumption produce produced generate generated"
   ).split(" "),
 );
 
@@ -55,13 +56,22 @@ function tokensOf(text: string): { tokens: Token[]; source: (index: number, end:
   return { tokens, source: folded.source };
 }
 
+/** Whether a typed (non-stop) word is a known one, allowing for typos. */
+type Likeness = (typed: string, known: string) => boolean;
+
+/**
+ * Synonyms are common words ("cooking", "heating"): only a long one may be one letter off, or "costing" would
+ * be "cooking".
+ */
+const synonymLikeness: Likeness = (typed, known) => known.length >= 6 && editDistance(typed, known) <= 1;
+
 /** A typed word is the known one, exactly or misspelt; stop words only ever match exactly. */
-function sameWord(typed: string, stop: boolean, known: string): boolean {
-  return typed === known || (!stop && isTypoOf(typed, known));
+function sameWord(typed: string, stop: boolean, known: string, like: Likeness): boolean {
+  return typed === known || (!stop && like(typed, known));
 }
 
 /** Where a run of known words ends when it starts at token `start`; "heatpump" and "heat pump" are the same run. */
-function matchRun(tokens: Token[], start: number, known: string[]): { end: number; exact: boolean } | undefined {
+function matchRun(tokens: Token[], start: number, known: string[], like: Likeness = isTypoOf): { end: number; exact: boolean } | undefined {
   let at = start;
   let exact = true;
   let next = 0;
@@ -69,15 +79,15 @@ function matchRun(tokens: Token[], start: number, known: string[]): { end: numbe
     const token = tokens[at];
     if (!token) return undefined;
     const following = tokens[at + 1];
-    if (sameWord(token.word, token.stop, known[next])) {
+    if (sameWord(token.word, token.stop, known[next], like)) {
       exact &&= token.word === known[next];
       at++;
       next++;
-    } else if (next + 1 < known.length && sameWord(token.word, token.stop, known[next] + known[next + 1])) {
+    } else if (next + 1 < known.length && sameWord(token.word, token.stop, known[next] + known[next + 1], like)) {
       exact &&= token.word === known[next] + known[next + 1];
       at++;
       next += 2;
-    } else if (following && !token.stop && !following.stop && sameWord(token.word + following.word, false, known[next])) {
+    } else if (following && !token.stop && !following.stop && sameWord(token.word + following.word, false, known[next], like)) {
       exact &&= token.word + following.word === known[next];
       at += 2;
       next++;
@@ -176,7 +186,7 @@ function synonymCandidates(tokens: Token[], meters: MeterRow[]): Candidate<Meter
     if (!fitting.length) continue;
     for (let start = 0; start < tokens.length; start++) {
       for (const phrase of says) {
-        const run = matchRun(tokens, start, phrase);
+        const run = matchRun(tokens, start, phrase, synonymLikeness);
         if (run) for (const meter of fitting) candidates.push({ item: meter, start, end: run.end, score: Score.synonym });
       }
     }
@@ -211,7 +221,7 @@ function decide<T>(
 ): Resolution<T> {
   const ordered = [...candidates].sort((a, b) => b.end - b.start - (a.end - a.start) || b.score - a.score || a.start - b.start);
   const taken: Candidate<T>[] = [];
-  const readings: Array<{ items: T[]; index: number; end: number }> = [];
+  const readings: Array<{ items: T[]; score: number; index: number; end: number }> = [];
   for (const candidate of ordered) {
     if (taken.some((other) => candidate.start < other.end && other.start < candidate.end)) continue;
     const same = ordered.filter(
@@ -220,15 +230,19 @@ function decide<T>(
     taken.push(candidate);
     readings.push({
       items: [...new Map(same.map((other) => [idOf(other.item), other.item])).values()],
+      score: candidate.score,
       ...source(tokens[candidate.start].index, tokens[candidate.end - 1].end),
     });
   }
   readings.sort((a, b) => a.index - b.index);
-  const found = new Map(
-    readings.filter((reading) => reading.items.length === 1).map((reading) => [idOf(reading.items[0]), reading.items[0]]),
+  const clear = readings.filter((reading) => reading.items.length === 1);
+  const found = new Map(clear.map((reading) => [idOf(reading.items[0]), reading.items[0]]));
+  // A phrase that fits several things, one of them named at least as surely elsewhere in the text, means that one ("Mum's place").
+  const namedElsewhere = (item: T, score: number) =>
+    clear.some((reading) => reading.score >= score && idOf(reading.items[0]) === idOf(item));
+  const ambiguous = readings.find(
+    (reading) => reading.items.length > 1 && !reading.items.some((item) => namedElsewhere(item, reading.score)),
   );
-  // A phrase that fits several things, one of them named elsewhere in the text, means that one ("Mum's place").
-  const ambiguous = readings.find((reading) => reading.items.length > 1 && !reading.items.some((item) => found.has(idOf(item))));
   if (ambiguous) return { kind: "ambiguous", candidates: ambiguous.items, phrase: text.slice(ambiguous.index, ambiguous.end) };
   if (!found.size) return { kind: "none" };
   return { kind: "found", items: [...found.values()], index: readings[0].index, end: readings[readings.length - 1].end };

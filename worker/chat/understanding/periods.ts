@@ -581,9 +581,11 @@ const RULES: Rule[] = [
     read: ({ today, now, timeZone }) => dayPeriod(addDays(today, -2), now, timeZone, "the day before yesterday"),
   },
   {
-    pattern: /\bthe (day|week|month|year|weekend) (?:before|prior)\b|\bthe (?:period|one|time) before\b|\bbefore that\b/g,
+    // "the previous month" is "last month" alone, and the month before the one just talked about in a follow-up.
+    pattern:
+      /\bthe (day|week|month|year|weekend) (?:before|prior)(?: that| it)?\b|\bthe (?:previous|prior|preceding) (day|week|month|year|weekend)\b|\bthe (?:period|one|time) before\b|\bbefore that\b/g,
     read: (reading) => {
-      const unit = reading.match[1] ?? "day";
+      const unit = reading.match[1] ?? reading.match[2] ?? "day";
       const current = unit === "weekend" ? weekend(reading, false) : calendarUnit(unit, 0, `this ${unit}`, reading);
       return { ...previousPeriod(current, reading.timeZone), relative: "previous", label: reading.match[0] };
     },
@@ -759,8 +761,12 @@ const RULES: Rule[] = [
     pattern: new RegExp(`\\b(?:(last|on|this past) )?${WEEKDAY}\\b`, "g"),
     read: ({ today, now, timeZone, match }) => {
       const date = latestWeekday(weekdayNumber(match[2]), today, match[1] === "last");
-      const label = compareDates(date, today) === 0 ? "today" : `${match[1] === "last" ? "last " : ""}${capital(match[2])}`;
-      return dayPeriod(date, now, timeZone, label);
+      if (compareDates(date, today) !== 0)
+        return dayPeriod(date, now, timeZone, `${match[1] === "last" ? "last " : ""}${capital(match[2])}`);
+      // "on Tuesday" said on a Tuesday: today so far, or perhaps a week ago.
+      const period: FoundPeriod = dayPeriod(date, now, timeZone, "today");
+      period.alternatives = [dayPeriod(addDays(date, -7), now, timeZone, `last ${capital(match[2])}`)];
+      return period;
     },
   },
   {
@@ -803,8 +809,9 @@ const RULES: Rule[] = [
     ),
     read: (reading) => {
       const [, before, monthWord, year] = reading.match;
-      // "may" and "mar", "sun"... are words too: a month needs a year or a word that introduces one.
-      if (!before && !year && monthWord.length <= 4 && monthWord !== "june" && monthWord !== "july") return undefined;
+      // "may" and "mar" are words too: a short month name needs a year or a word that introduces or compares it.
+      const compared = /\b(vs|versus|than|and|or|to|with|against) $/.test(reading.match.input.slice(0, reading.match.index));
+      if (!before && !year && !compared && monthWord.length <= 4 && monthWord !== "june" && monthWord !== "july") return undefined;
       const month = MONTH_WORDS[monthWord];
       const { now, timeZone } = reading;
       if (before === "since") {

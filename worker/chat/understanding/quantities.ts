@@ -63,7 +63,7 @@ export function numberValue(word: string): number | undefined {
   // A comma before one or two digits is a decimal comma ("2,5 kW", "0,30 €").
   if (/^\d+,\d{1,2}$/.test(said)) return Number(said.replace(",", "."));
   const [, tens, ones] = /^(\w+)[ -](\w+)$/.exec(said) ?? [];
-  if (tens && TENS.has(tens) && WORD_NUMBERS[ones] >= 1 && WORD_NUMBERS[ones] <= 9 && ones !== "a" && ones !== "an") {
+  if (tens && TENS.has(tens) && DIGIT_WORDS.split("|").includes(ones)) {
     return WORD_NUMBERS[tens] + WORD_NUMBERS[ones];
   }
   return WORD_NUMBERS[said];
@@ -113,12 +113,14 @@ const ENERGY = new RegExp(
 
 /** Energy in kWh: "30 kWh", "5 kilowatt hours", "500 Wh", "13.5kwh", "2 MWh". */
 export function findEnergy(text: string): Found<number>[] {
+  // "30 cents a kWh" is a price, not one kWh.
+  const prices = findPricePerKwh(text);
   return findAll(text, ENERGY, ([, number, unit]) => {
     const value = numberValue(number);
     if (value === undefined) return undefined;
     if (unit === "mwh") return value * 1000;
     return unit.startsWith("k") || unit.startsWith("unit") ? value : value / 1000;
-  });
+  }).filter((energy) => !prices.some((price) => energy.index < price.end && price.index < energy.end));
 }
 
 const HOUR_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve";
