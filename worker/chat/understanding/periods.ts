@@ -301,10 +301,24 @@ export function previousPeriod(period: Period, timeZone: string): Period {
         );
       }
       const stop = Date.parse(period.to);
-      // Whole local days: the same number of days before, each 23, 24 or 25 hours as the calendar says.
       if (!period.inProgress && isLocalMidnight(start, timeZone) && isLocalMidnight(stop, timeZone)) {
-        const days = localDaysBetween(startDate, localDateOf(stop, timeZone));
-        return whole(instantOf(timeZone, addDays(startDate, -days)), start, previousLabel(period, startDate));
+        const stopDate = localDateOf(stop, timeZone);
+        // Whole months (a quarter, a winter, a month given by its dates): as many months before.
+        if (startDate.day === 1 && stopDate.day === 1) {
+          const months = (stopDate.year - startDate.year) * 12 + stopDate.month - startDate.month;
+          const earlier = addMonths(startDate, -months);
+          const last = addMonths(earlier, months - 1);
+          const label =
+            months === 1
+              ? monthLabel(earlier.year, earlier.month)
+              : `${monthLabel(earlier.year, earlier.month)} to ${monthLabel(last.year, last.month)}`;
+          return whole(instantOf(timeZone, earlier), start, label);
+        }
+        // Whole local days: the same number of days before, each 23, 24 or 25 hours as the calendar says.
+        const days = localDaysBetween(startDate, stopDate);
+        const earlier = addDays(startDate, -days);
+        const label = days === 1 ? dayLabel(earlier) : `${dayLabel(earlier)} to ${dayLabel(addDays(startDate, -1))}`;
+        return whole(instantOf(timeZone, earlier), start, label);
       }
       return whole(start - (stop - start), start, previousLabel(period, startDate));
     }
