@@ -395,6 +395,9 @@ describe("the period before", () => {
     expect(previousPeriod(only("this month"), LONDON)).toMatchObject({ from: "2026-02-01T00:00:00.000Z", label: "last month" });
     expect(previousPeriod(only("in 2025"), LONDON)).toMatchObject({ from: "2024-01-01T00:00:00.000Z", label: "2024" });
     expect(previousPeriod(only("January 2026"), LONDON).label).toBe("December 2025");
+    expect(previousPeriod(only("last week"), LONDON)).toMatchObject({ from: "2026-03-16T00:00:00.000Z", label: "the week before last" });
+    expect(previousPeriod(only("last month"), LONDON).label).toBe("the month before last");
+    expect(previousPeriod(only("yesterday"), LONDON).label).toBe("the day before yesterday");
   });
 
   it("a span of whole days: as many days before; a rolling span: as long before", () => {

@@ -253,11 +253,14 @@ function previousLabel(period: Period, earlier: LocalDate): string {
       if (period.label === "yesterday") return "the day before yesterday";
       return dayLabel(earlier);
     case "week":
-      return period.label === "this week" ? "last week" : `the week of ${dayLabel(earlier)}`;
+      if (period.label === "this week") return "last week";
+      return period.label === "last week" ? "the week before last" : `the week of ${dayLabel(earlier)}`;
     case "month":
-      return period.label === "this month" ? "last month" : monthLabel(earlier.year, earlier.month);
+      if (period.label === "this month") return "last month";
+      return period.label === "last month" ? "the month before last" : monthLabel(earlier.year, earlier.month);
     case "year":
-      return period.label === "this year" ? "last year" : String(earlier.year);
+      if (period.label === "this year") return "last year";
+      return period.label === "last year" ? "the year before last" : String(earlier.year);
     case "hour":
       return "the hour before";
     default:
