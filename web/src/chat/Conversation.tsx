@@ -34,10 +34,10 @@ export function Conversation({
   const choices = latest?.role === "assistant" && !conversation.pendingTurn ? (latest.choices ?? []) : [];
 
   // Braces: scrollIntoView returns a promise in recent browsers, and an effect may only return a cleanup.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: these are the triggers: scroll to the end when a message, a tool call or a permission ask arrives, or the answer streams in.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: these are the triggers: scroll to the end when a message, a tool call, a permission ask or choices arrive, or the answer streams in.
   useEffect(() => {
     end.current?.scrollIntoView({ block: "end" });
-  }, [conversation.messages.length, lastText, conversation.toolCalls.length, requests.length]);
+  }, [conversation.messages.length, lastText, conversation.toolCalls.length, requests.length, choices.length]);
 
   return (
     <div className="chat-conversation" role="log" aria-label="Messages" aria-busy={conversation.loading}>

@@ -54,6 +54,8 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
   const [agents, setAgents] = useState<Agent[]>([]);
   const [draftAgentId, setDraftAgentId] = useState(DEFAULT_AGENT);
   const [tools, setTools] = useState<ChatTool[]>([]);
+  const toolsRef = useRef(tools);
+  toolsRef.current = tools;
   const [engine, setEngine] = useState<ChatEngineName | null>(null);
   const [settings, setSettings] = useState<ChatSettings | null>(null);
   const [meterNames, setMeterNames] = useState<string[]>([]);
@@ -112,7 +114,9 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
         if (event.type === "chat.tool") {
           const call = payload.call as ToolCallRecord;
           dispatch({ type: "tool", sessionId: payload.sessionId as string, call });
-          callbacks.current.notify({ text: toolCallSentence(call), tone: call.error ? "warn" : "ok" });
+          // A read tool's result is in the answer itself; a toast is for what changed or failed.
+          const readOnly = toolsRef.current.find((t) => t.name === call.tool)?.risk === "read";
+          if (call.error || !readOnly) callbacks.current.notify({ text: toolCallSentence(call), tone: call.error ? "warn" : "ok" });
         } else if (event.type === "chat.message") {
           const sessionOfEvent = payload.sessionId as string;
           // Another browser tab's turn: its question is not in the event, so read the whole transcript.

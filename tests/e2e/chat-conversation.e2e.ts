@@ -1,0 +1,130 @@
+/**
+ * A conversation of six turns with the offline engine (the engine of every fresh install), in a
+ * real browser on the demo account: a question answered with a number, the chart it offers, a
+ * follow-up that changes the period, a statement that sets a limit, an ambiguous meter answered by
+ * clicking a choice, and a share of what the conversation was about.
+ */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chartsDrawn, DESKTOP, launchChromium, screenshot } from "./browser";
+import { type E2eStack, startE2eStack } from "./stack";
+
+let stack: E2eStack;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startE2eStack(), launchChromium()]);
+  context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
+  context.setDefaultTimeout(15_000);
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+const chat = () => page.getByRole("complementary", { name: "Chat" });
+const answers = () => chat().getByTestId("chat-assistant");
+const choices = () => chat().getByTestId("chat-choices");
+
+const WAIT = { timeout: 20_000 };
+
+/** Sends a message; `answered` resolves with the answer it gets (the next answer of the session). */
+async function send(text: string): Promise<{ answered: () => Promise<string> }> {
+  const before = await answers().count();
+  const input = chat().getByRole("combobox", { name: "Message" });
+  await input.fill(text);
+  await input.press("Enter");
+  return {
+    answered: async () => {
+      await expect.poll(() => answers().count(), WAIT).toBeGreaterThan(before);
+      return (await answers().last().textContent()) ?? "";
+    },
+  };
+}
+
+const ask = async (text: string) => (await send(text)).answered();
+
+/** Clicks one of the latest answer's choices and waits for the answer it gets. */
+async function choose(label: string | RegExp): Promise<string> {
+  const before = await answers().count();
+  await choices().getByRole("button", { name: label }).click();
+  await expect.poll(() => answers().count(), WAIT).toBeGreaterThan(before);
+  return (await answers().last().textContent()) ?? "";
+}
+
+/** Approves the permission the chat asks for (the Analyst asks before it changes settings or shares). */
+async function approve(words: string) {
+  const request = chat().getByTestId("permission-card");
+  await request.waitFor();
+  expect(await request.textContent()).toContain(words);
+  await request.getByRole("button", { name: "Approve once" }).click();
+  await request.waitFor({ state: "detached" });
+}
+
+describe("a six-turn conversation with the offline engine", () => {
+  it("opens the chat on a new tab of the demo account", async () => {
+    await page.goto(stack.baseUrl);
+    await page.getByRole("button", { name: /Use the demo account/ }).click();
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("tab", { name: "Home" }).waitFor();
+    await page.getByRole("button", { name: "New tab", exact: true }).click();
+    await page.getByLabel("New tab title").fill("Talked about");
+    await page.getByLabel("New tab title").press("Enter");
+    await page.getByRole("tab", { name: "Talked about", selected: true }).waitFor();
+    await page.getByRole("button", { name: "Chat", exact: true }).click();
+    await chat().waitFor();
+  });
+
+  it("1. a question gets a number with its unit and period, and offers the chart", async () => {
+    const text = await ask("how much energy did the sceaux house use yesterday?");
+    expect(text).toMatch(/Sceaux house used [\d.,]+ kWh yesterday/);
+    await choices().getByRole("button", { name: "Add this as a chart" }).waitFor();
+  });
+
+  it("2. the offered chart is added to the tab on screen", async () => {
+    const text = await choose("Add this as a chart");
+    expect(text).toContain("Created chart");
+    await expect.poll(() => page.getByRole("article").count(), WAIT).toBe(1);
+    await chartsDrawn(page, 1);
+    expect(await page.getByRole("article").first().textContent()).toContain("Sceaux house");
+  });
+
+  it("3. a follow-up changes the period of what was last shown and keeps its meter and metric", async () => {
+    const text = await ask("and the day before?");
+    expect(text).toMatch(/Created chart "Sceaux house: energy, [^"]+"/);
+    await expect.poll(() => page.getByRole("article").count(), WAIT).toBe(2);
+    await chartsDrawn(page, 2);
+    const titles = await page.getByRole("article").evaluateAll((cards) => cards.map((c) => c.getAttribute("aria-label")));
+    expect(new Set(titles).size).toBe(2);
+  });
+
+  it("4. a statement sets the limit it states", async () => {
+    const turn = await send("I want to keep the peak of the kitchen under 2 kW");
+    await approve("peak limit 2 kW");
+    expect(await turn.answered()).toContain("Peak limit of Kitchen set to 2 kW");
+  });
+
+  it("5. an ambiguous meter is a question with choices; clicking one answers it", async () => {
+    const question = await ask("what did the london one cost last month?");
+    expect(question).toMatch(/Which/i);
+    const offered = choices().getByRole("button");
+    await expect.poll(() => offered.count(), WAIT).toBeGreaterThanOrEqual(2);
+    const labels = await offered.allTextContents();
+    expect(labels.some((l) => l.includes("London flat"))).toBe(true);
+    expect(labels.some((l) => l.includes("London house"))).toBe(true);
+    await screenshot(page, "chat-conversation-choices");
+    const text = await choose(/London flat/);
+    expect(text).toMatch(/London flat \(LCL MAC000002\) cost £[\d.,]+ last month/);
+  });
+
+  it("6. “share it” shares the chart the conversation made, after asking", async () => {
+    const turn = await send("share that chart");
+    await approve("share");
+    expect(await turn.answered()).toMatch(/Anyone with this link can see "Sceaux house[^"]*": http\S+\/s\/[\w-]+/);
+    await screenshot(page, "chat-conversation-desktop");
+  });
+});
