@@ -142,6 +142,8 @@ describe("meters by synonym", () => {
     expect(resolveMeters("charge the car by 7", [flat, wallbox, heatPump])).toMatchObject({ kind: "found", items: [wallbox] });
     expect(resolveMeters("the EV", [flat, garageCharger])).toMatchObject({ kind: "found", items: [garageCharger] });
     expect(resolveMeters("the car", METERS).kind).toBe("ambiguous");
+    expect(resolveMeters("change it to an area chart", METERS)).toEqual({ kind: "none" });
+    expect(resolveMeters("the chargr", METERS).kind).toBe("ambiguous");
     // "charge" is a verb here, not a misspelt "charger".
     expect(resolveMeters("charge the garage charger", METERS)).toMatchObject({ kind: "found", items: [garageCharger] });
   });

@@ -395,11 +395,37 @@ describe("the period before", () => {
     expect(previousPeriod(only("this month"), LONDON)).toMatchObject({ from: "2026-02-01T00:00:00.000Z", label: "last month" });
     expect(previousPeriod(only("in 2025"), LONDON)).toMatchObject({ from: "2024-01-01T00:00:00.000Z", label: "2024" });
     expect(previousPeriod(only("January 2026"), LONDON).label).toBe("December 2025");
+    expect(previousPeriod(only("last week"), LONDON)).toMatchObject({ from: "2026-03-16T00:00:00.000Z", label: "the week before last" });
+    expect(previousPeriod(only("last month"), LONDON).label).toBe("the month before last");
+    expect(previousPeriod(only("yesterday"), LONDON).label).toBe("the day before yesterday");
   });
 
   it("a span of whole days: as many days before; a rolling span: as long before", () => {
-    expect(range(previousPeriod(only("from 1 to 15 March"), LONDON))).toEqual(["2026-02-14T00:00:00.000Z", "2026-03-01T00:00:00.000Z"]);
+    const beforeMarch = previousPeriod(only("from 1 to 15 March"), LONDON);
+    expect(range(beforeMarch)).toEqual(["2026-02-14T00:00:00.000Z", "2026-03-01T00:00:00.000Z"]);
+    expect(beforeMarch.label).toBe("14 February 2026 to 28 February 2026");
     expect(range(previousPeriod(only("the past 3 hours"), LONDON))).toEqual(["2026-03-31T08:30:00.000Z", "2026-03-31T11:30:00.000Z"]);
+  });
+
+  it("a span of whole months (a quarter, a month known only by its dates): as many months before", () => {
+    expect(previousPeriod(only("Q4 2025"), LONDON)).toMatchObject({
+      from: "2025-06-30T23:00:00.000Z",
+      to: "2025-09-30T23:00:00.000Z",
+      label: "July 2025 to September 2025",
+    });
+    // A follow-up rebuilds October 2026 in New York from a tool call's dates: the month before is September.
+    const october = {
+      from: "2026-10-01T04:00:00Z",
+      to: "2026-11-01T04:00:00Z",
+      label: "that period",
+      grain: "span" as const,
+      inProgress: false,
+    };
+    expect(previousPeriod(october, NEW_YORK)).toMatchObject({
+      from: "2026-09-01T04:00:00.000Z",
+      to: "2026-10-01T04:00:00.000Z",
+      label: "September 2026",
+    });
   });
 
   it("a recurring span comes back a day or a week earlier", () => {

@@ -22,7 +22,7 @@ const STOP_WORDS = new Set(
     "also just all any each other kwh kw watt power energy peak average minimum total price bill charge charged right left " +
     "good well bad high low lot big top new old first second again back out off only very really there here like want need see get " +
     "got make made give tell let look thing one costing spending running drawing drawn drew draw pulled consume consumed " +
-    "consumption produce produced generate generated"
+    "consumption produce produced generate generated change changed turn set put add remove delete share open rename move"
   ).split(" "),
 );
 
@@ -64,6 +64,10 @@ type Likeness = (typed: string, known: string) => boolean;
  * be "cooking".
  */
 const synonymLikeness: Likeness = (typed, known) => known.length >= 6 && editDistance(typed, known) <= 1;
+
+/** One word of a longer name stands for it only when it is close: one letter off, two for words of 8 letters or more ("change" is not "charger"). */
+const partLikeness: Likeness = (typed, known) =>
+  Math.min(typed.length, known.length) >= 4 && editDistance(typed, known) <= (known.length >= 8 ? 2 : 1);
 
 /** A typed word is the known one, exactly or misspelt; stop words only ever match exactly. */
 function sameWord(typed: string, stop: boolean, known: string, like: Likeness): boolean {
@@ -121,7 +125,7 @@ function nameCandidates<T>(tokens: Token[], items: T[], nameOf: (item: T) => str
       }
       for (const word of known) {
         if (GENERIC_NAME_WORDS.has(word) || tokens[start].stop) continue;
-        const part = matchRun(tokens, start, [word]);
+        const part = matchRun(tokens, start, [word], partLikeness);
         if (part) candidates.push({ item, start, end: part.end, score: Score.part });
       }
     }

@@ -253,11 +253,14 @@ function previousLabel(period: Period, earlier: LocalDate): string {
       if (period.label === "yesterday") return "the day before yesterday";
       return dayLabel(earlier);
     case "week":
-      return period.label === "this week" ? "last week" : `the week of ${dayLabel(earlier)}`;
+      if (period.label === "this week") return "last week";
+      return period.label === "last week" ? "the week before last" : `the week of ${dayLabel(earlier)}`;
     case "month":
-      return period.label === "this month" ? "last month" : monthLabel(earlier.year, earlier.month);
+      if (period.label === "this month") return "last month";
+      return period.label === "last month" ? "the month before last" : monthLabel(earlier.year, earlier.month);
     case "year":
-      return period.label === "this year" ? "last year" : String(earlier.year);
+      if (period.label === "this year") return "last year";
+      return period.label === "last year" ? "the year before last" : String(earlier.year);
     case "hour":
       return "the hour before";
     default:
@@ -301,10 +304,24 @@ export function previousPeriod(period: Period, timeZone: string): Period {
         );
       }
       const stop = Date.parse(period.to);
-      // Whole local days: the same number of days before, each 23, 24 or 25 hours as the calendar says.
       if (!period.inProgress && isLocalMidnight(start, timeZone) && isLocalMidnight(stop, timeZone)) {
-        const days = localDaysBetween(startDate, localDateOf(stop, timeZone));
-        return whole(instantOf(timeZone, addDays(startDate, -days)), start, previousLabel(period, startDate));
+        const stopDate = localDateOf(stop, timeZone);
+        // Whole months (a quarter, a winter, a month given by its dates): as many months before.
+        if (startDate.day === 1 && stopDate.day === 1) {
+          const months = (stopDate.year - startDate.year) * 12 + stopDate.month - startDate.month;
+          const earlier = addMonths(startDate, -months);
+          const last = addMonths(earlier, months - 1);
+          const label =
+            months === 1
+              ? monthLabel(earlier.year, earlier.month)
+              : `${monthLabel(earlier.year, earlier.month)} to ${monthLabel(last.year, last.month)}`;
+          return whole(instantOf(timeZone, earlier), start, label);
+        }
+        // Whole local days: the same number of days before, each 23, 24 or 25 hours as the calendar says.
+        const days = localDaysBetween(startDate, stopDate);
+        const earlier = addDays(startDate, -days);
+        const label = days === 1 ? dayLabel(earlier) : `${dayLabel(earlier)} to ${dayLabel(addDays(startDate, -1))}`;
+        return whole(instantOf(timeZone, earlier), start, label);
       }
       return whole(start - (stop - start), start, previousLabel(period, startDate));
     }
