@@ -94,7 +94,8 @@ export function presetOf(period: Period, now: Date): Window | undefined {
   if (!endsNow) return undefined;
   if (period.grain === "month" && period.inProgress) return "this_month";
   if (period.grain === "year" && period.inProgress) return "this_year";
-  const near = (ms: number) => Math.abs(length - ms) < 60_000;
+  // Whole days counted on the local calendar are an hour short or long across a clock change.
+  const near = (ms: number) => Math.abs(length - ms) < (ms >= DAY ? HOUR + 60_000 : 60_000);
   if (near(HOUR)) return "last_hour";
   if (near(DAY)) return "last_24h";
   if (near(7 * DAY)) return "last_7d";

@@ -103,6 +103,8 @@ async function answer(r: Reading, ctx: Ctx): Promise<EngineReply> {
       return reply(await ctx.say("list_meters", {}));
     case "list-tabs":
       return reply(await ctx.say("list_tabs", {}));
+    case "list-tariffs":
+      return reply(await ctx.say("list_tariffs", {}));
     case "create-tab":
       return intent.title
         ? reply(await ctx.say("create_tab", { title: intent.title }))

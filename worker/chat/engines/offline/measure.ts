@@ -35,7 +35,10 @@ export async function measure(r: Reading, ctx: Ctx, followUp = false): Promise<E
   const who = metersOf(r, ctx);
   if ("ask" in who) return reply(who.ask, who.choices);
   const quantity: Quantity = r.quantity ?? (last?.kind === "measure" ? last.quantity : "energy");
-  const fallback = followUp || r.periods.length === 0 ? (last?.kind === "measure" ? last.period : ctx.memory.period) : undefined;
+  // "compare that with the same day last week": nothing named before the comparison is the period just asked about.
+  const nothingBefore = r.compareAt !== undefined && !r.periods.some((m) => m.index < r.compareAt!);
+  const fallback =
+    followUp || r.periods.length === 0 || nothingBefore ? (last?.kind === "measure" ? last.period : ctx.memory.period) : undefined;
   const wantsCompare = followUp && r.periods.length === 0 && last?.kind === "measure" && !!last.compare;
   const when = periodsOf(r, ctx, fallback, quantity === "cost" ? "this month" : "today", wantsCompare);
   if ("ask" in when) return reply(when.ask, when.choices);

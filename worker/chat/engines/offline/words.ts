@@ -9,7 +9,10 @@ export type Quantity = "energy" | "cost" | "peak" | "average" | "minimum";
 export type ChartKind = "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
 
 export const QUANTITY_WORDS: [RegExp, Quantity][] = [
-  [/\b(costs?|costing|costly|spend|spending|spent|money|bills?|pa(y|id|ying)|expensive|dearest|cheapest|price)\b/, "cost"],
+  [
+    /\b(costs?|costing|costly|spend|spending|spent|money|bills?|pa(y|id|ying)|expensive|dearest|cheapest|price|pounds|quid|dollars|euros?)\b/,
+    "cost",
+  ],
   [/\b(peak|peaks|peaked|maximum|max|highest|top power|most power|biggest spike)\b/, "peak"],
   [/\b(average|avg|mean|typical|typically)\b/, "average"],
   [/\b(minimum|min|lowest|base ?load|baseload|standby)\b/, "minimum"],
@@ -17,7 +20,7 @@ export const QUANTITY_WORDS: [RegExp, Quantity][] = [
 ];
 
 export const METRIC_WORDS: [RegExp, Metric][] = [
-  [/\b(costs?|spend|spent|money|bills?|price)\b/, "cost"],
+  [/\b(costs?|spend|spent|money|bills?|price|pounds|quid|dollars|euros?)\b/, "cost"],
   [/\b(power ?factor|pf)\b/, "power_factor"],
   [/\bthd\b|\bharmonics?\b/, "thd_pct"],
   [/\b(voltage|volts?)\b/, "voltage_v"],
@@ -36,7 +39,9 @@ export const CHART_KIND_WORDS: [RegExp, ChartKind][] = [
   [/\b(lines?|line chart|line graph)\b/, "line"],
 ];
 
-export const CHART_VERB = /\b(show|display|plot|plotting|chart|charts|graph|graphs|draw|visuali[sz]e|trend|add a chart|put)\b/;
+/** "draw" asks for a chart, except as the noun of "power draw", "the average draw". */
+export const CHART_VERB =
+  /\b(show|display|plot|plotting|chart|charts|graph|graphs|visuali[sz]e|trend|add a chart|put)\b|(?<!\b(power|average|avg|mean|peak|highest|lowest|max|maximum|min|minimum|typical|the|its|their|total) )\bdraw\b/;
 export const CHART_NOUN = /\b(chart|graph|plot|visual|diagram)\b/;
 /** Questions that want a number, even when they start with "show me". */
 export const NUMBER_QUESTION = /\b(how much|how many|what was|whats|what is|what did|how high|how low|tell me)\b/;
@@ -51,29 +56,35 @@ export const HELP =
 export const CONNECT_METER = /\b(connect|add|set ?up|install|hook up|create)\b.*\bmeters?\b|\bnew meter\b|\bconnection snippet\b/;
 
 export const RANK =
-  /\b(which|what)\b.*\b(device|appliance|circuit|load|thing|meter)s?\b.*\b(most|least|biggest|highest|more)\b|\b(use|uses|used|using|cost|costs|costing|consumes?|consumed|draws?) the most\b|\bmost expensive (device|appliance|thing|circuit)s?\b|\b(most expensive|dearest)\b(?!.*\b(hour|time|day)\b)|\b(biggest|top|largest|main) (cost|costs|consumers?|users?|spenders?|devices?|appliances?|energy hogs?|hogs?)\b|\b(cost|energy|use|usage) (by|per) (device|appliance)\b/;
+  /\b(which|what)\b.*\b(device|appliance|circuit|load|thing|meter)s?\b.*\b(most|least|biggest|highest|more)\b|\b(use|uses|used|using|cost|costs|costing|consumes?|consumed|draws?|eats?|eating)( me| us)? the most\b|\brank(ed|ing|s)?\b.*\b(devices?|appliances?|circuits?|loads?|meters?)\b|\b(devices?|appliances?|circuits?) (ranked|by (cost|energy|usage|consumption))\b|\b(eating|hogging|guzzling|burning|sucking|draining|chewing|using)( up| through)? (all|most|so much)( of)? (the|my|our)? ?(electricity|power|energy|juice|money)\b|\bmost expensive (device|appliance|thing|circuit)s?\b|\b(most expensive|dearest)\b(?!.*\b(hour|time|day)\b)|\b(biggest|top|largest|main) (cost|costs|consumers?|users?|spenders?|devices?|appliances?|energy hogs?|hogs?)\b|\b(cost|energy|use|usage) (by|per) (device|appliance)\b/;
 
 export const DELETE = /\b(remove|delete|get rid of|drop|bin|trash|erase|ditch)\b/;
 export const SHARE =
   /^(please |can you |could you |now |and |ok |okay )*(share|publish)\b|\b(share|publish) (it|this|that|the|my|our|them|a link)\b|\b(public|share|sharing) link\b|\blink to (it|this|that|the)\b/;
 export const CHART_REF = /\b(it|that|this|the chart|the graph|that chart|this chart|last chart|that graph|this graph|the plot)\b/;
 export const CHART_EDIT = /\b(make|turn|change|switch|convert|redraw|show|display|use|instead|rather)\b/;
+/** Verbs that change what exists ("change it to…", "turn it into…"), unlike "show", which may ask for a new one. */
+export const STRICT_EDIT = /\b(change|turn|switch|convert|make it|make that|make this)\b/;
+/** A chart type said with the noun ("an area chart"): the type, not a new chart. */
+export const KIND_NOUN = /\b(line|lines|bar|bars|column|area|stacked|heat ?map|summary) (chart|graph|plot)s?\b/g;
 export const TAB_WORD = /\b(tab|tabs|dashboard|page)\b/;
 
 export const GOAL =
-  /\b(keep|stay|stays|limit|cap|capped|under|below|beneath|not (go |get )?(above|over|exceed)|never (go |get )?(above|over|exceed)|at most|no more than|max(imum)? of|less than|within)\b/;
-export const GOAL_SUBJECT = /\b(peak|peaks|limit|fuse|power|load|demand|draw|under|below|keep|cap)\b/;
+  /\b(keep|stay|stays|limit|cap|capped|under|below|beneath|not (go |get )?(above|over|exceed)|never (go |get )?(above|over|exceed)|at most|no more than|max(imum)? of|less than|within|goal|target)\b|\b(not|never|don'?t|doesn'?t|shouldn'?t|mustn'?t|can'?t|cannot|won'?t)\b.*\b(more than|over|above|beyond|exceed|exceeds|past)\b/;
+export const GOAL_SUBJECT =
+  /\b(peak|peaks|limit|fuse|power|load|demand|draw|under|below|keep|cap|goal|target|over|above|beyond|exceed|more than)\b/;
 export const BATTERY = /\b(batter(y|ies)|powerwall|power wall|storage)\b/;
 export const DEFERRABLE = /\b(charged|charge|charging|ready|done|finished|full|run|runs|needs?|must|should)\b/;
 export const TARIFF = /\b(tariff|tarif|tarrif|energy plan|electricity plan|supplier|rate|octopus|agile)\b/;
 export const PRICE_STATEMENT = /\b(pay|paying|paid|price|costs?|charge[ds]?|rate|tariff)\b/;
 export const TARIFF_NAME =
-  /\b(?:tariff|tarif|tarrif|plan|rate) (?:is|=|s) (?:now |called |named )?(.+)$|\b(?:we are|were|we re|i am|im|i m|we|i) (?:now |currently )?(?:on|using|switched to|moved to|changed to) (?:the )?(.+?)(?: tariff| plan)?$|\b(?:switch|move|change|set) (?:\w+ )*?(?:to|on) (?:the )?(.+?)(?: tariff| plan)?$/;
+  /\b(?:tariff|tarif|tarrif|plan|rate) (?:is|=|s) (?:now |called |named )?(.+?)(?: now| these days)?$|\b(?:we are|we're|were|we re|i am|i'm|im|i m|we've|we have|we|i) (?:now |currently |just |recently )?(?:on|using|switched to|moved to|changed to|gone to|signed up (?:to|for|with)) (?:the )?(.+?)(?: tariff| plan)?(?: now| these days)?$|\b(?:switch|move|change|set) (?:\w+ )*?(?:to|on) (?:the )?(.+?)(?: tariff| plan)?$/;
 
 export const RUN =
   /\b(run|rerun|re run|refresh|update|redo|recompute)\b.*\b(forecast|model|plan|prediction)s?\b|^(forecast|predict|run)\b|\b(forecast|predict)\b/;
 export const PLAN = /\b(explain|what s|whats|what is|show|tell me)\b.*\bplan\b|\bplan\b/;
 export const LIST_METERS = /\b(list|which|what|show|my|all)\b.*\bmeters\b|^meters$/;
+export const LIST_TARIFFS = /\b(list|which|what|show|my|all|imported)\b.*\btariffs\b|^tariffs$/;
 export const LIST_TABS = /\b(list|which|what|show|my|all)\b.*\btabs\b|^tabs$/;
 export const CREATE_TAB =
   /\b(?:create|add|make|new|open|start)\b (?:me )?(?:a |an |the )?(?:new )?(?:dashboard )?tab\b(?: (?:called|named|titled|for|about))?(.*)$/;
