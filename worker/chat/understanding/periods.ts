@@ -854,11 +854,36 @@ function capital(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
+/**
+ * chrono's parsers of dates with a month name. The others (times, weekdays, "3 days ago"…) are left out: their
+ * large patterns cost over 100 ms of regexp compilation on their first runs, and what they read is discarded
+ * here. If the names are not found (a minified bundle), chrono keeps all its parsers.
+ */
+const MONTH_NAME_PARSERS = new Set([
+  "ENMonthNameLittleEndianParser",
+  "ENMonthNameMiddleEndianParser",
+  "ENMonthNameParser",
+  "ENYearMonthNameParser",
+]);
+const chronos = new Map<boolean, chrono.Chrono>();
+
+/** A chrono reading day-first (British) or month-first (US) dates, made on first use. */
+function chronoFor(littleEndian: boolean): chrono.Chrono {
+  let parser = chronos.get(littleEndian);
+  if (!parser) {
+    const config = chrono.configuration.createCasualConfiguration(littleEndian);
+    const parsers = config.parsers.filter((p) => MONTH_NAME_PARSERS.has(p.constructor.name));
+    parser = new chrono.Chrono(parsers.length >= 3 ? { ...config, parsers } : config);
+    chronos.set(littleEndian, parser);
+  }
+  return parser;
+}
+
 /** Dates written in words ("1 March", "March 14th 2025", "from March 1 to March 15"), read by chrono on the meter's calendar. */
 function wordDates(text: string, reading: Omit<Reading, "match">, taken: Array<[number, number]>): PlacedPeriod[] {
   // chrono takes a few ms: only text with a number and a month name can hold a date in words.
   if (!/\d/.test(text) || !MONTH_NAMED.test(text)) return [];
-  const parser = writesMonthFirst(reading.timeZone) ? chrono.casual : chrono.GB;
+  const parser = chronoFor(!writesMonthFirst(reading.timeZone));
   const found: PlacedPeriod[] = [];
   for (const result of parser.parse(text, new Date(reading.now))) {
     const end = result.index + result.text.length;
