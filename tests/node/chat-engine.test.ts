@@ -348,3 +348,62 @@ describe("offline engine: settings with an ambiguous meter", () => {
     expect(battery.calls).toEqual([{ name: "set_battery", input: { meterId: FLAT, capacityKwh: 10 } }]);
   });
 });
+
+describe("offline engine: phrasing families", () => {
+  it("'compare A with B' compares A with B; 'compare that with …' takes the period just asked", async () => {
+    const chat = conversation();
+    const { calls } = await chat.say("compare the garage's usage last week with the week before");
+    expect(calls[0].input).toMatchObject({
+      meter: GARAGE,
+      from: "2026-03-23T00:00:00.000Z",
+      to: "2026-03-29T23:00:00.000Z",
+      compare: { from: "2026-03-16T00:00:00.000Z", to: "2026-03-23T00:00:00.000Z" },
+    });
+    const again = await chat.say("compare that with the same week last year");
+    expect(again.calls[0].input).toMatchObject({ meter: GARAGE, from: "2026-03-23T00:00:00.000Z", to: "2026-03-29T23:00:00.000Z" });
+  });
+
+  it("money words ask for the cost; 'power draw' is a quantity, not a chart", async () => {
+    const chat = conversation();
+    await chat.say("garage energy yesterday");
+    expect((await chat.say("in pounds?")).calls[0].input).toMatchObject({ meter: GARAGE, quantity: "cost" });
+    const draw = await conversation().say("highest power draw of the garage yesterday?");
+    expect(draw.calls[0]).toMatchObject({ name: "measure", input: { quantity: "peak" } });
+  });
+
+  it("ranking in other words", async () => {
+    for (const text of [
+      "rank my devices by cost this month",
+      "what's costing me the most this week?",
+      "what's eating all the electricity?",
+    ]) {
+      expect((await conversation().say(text)).calls[0]?.name, text).toBe("rank_device_costs");
+    }
+  });
+
+  it("limits, loads and tariffs said in other words", async () => {
+    const goal = await conversation().say("don't let the garage go over 1,500 W");
+    expect(goal.calls).toEqual([{ name: "set_goal", input: { meterId: GARAGE, peakLimitKw: 1.5 } }]);
+    const never = await conversation().say("the garage shouldn't use more than 2 kilowatts at once");
+    expect(never.calls[0]).toMatchObject({ name: "set_goal", input: { peakLimitKw: 2 } });
+    const load = await conversation().say("the EV needs 40 kWh by 6am");
+    expect(load.calls[0]).toMatchObject({ name: "set_deferrable_load", input: { name: "EV", energyKwh: 40, toHour: 6 } });
+    const tariff = await conversation().say("we switched to agile");
+    expect(tariff.calls[0]).toMatchObject({ name: "set_tariff", input: { tariff: { kind: "imported", tariffId: AGILE } } });
+    expect((await conversation().say("which tariffs have I imported?")).calls[0]?.name).toBe("list_tariffs");
+  });
+
+  it("a chart named by its title is edited; 'change it to an area chart' edits the last one", async () => {
+    const chat = conversation();
+    await chat.say("show the garage power for the last 7 days");
+    const edit = await chat.say("change it to an area chart");
+    expect(edit.calls[0]).toMatchObject({ name: "update_chart", input: { spec: { chartType: "area" } } });
+    const named = await chat.say("make the Garage: power, last 7 days chart a bar chart");
+    expect(named.calls[0]).toMatchObject({ name: "update_chart", input: { spec: { chartType: "bar" } } });
+  });
+
+  it("'to the Home tab': the tab is not read as the site", async () => {
+    const { calls } = await conversation().say("add a chart of the garage's energy to the Home tab");
+    expect(calls[0]).toMatchObject({ name: "create_chart", input: { tabId: HOME_TAB, spec: { meterIds: [GARAGE] } } });
+  });
+});

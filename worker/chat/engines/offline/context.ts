@@ -94,8 +94,10 @@ export function presetOf(period: Period, now: Date): Window | undefined {
   if (!endsNow) return undefined;
   if (period.grain === "month" && period.inProgress) return "this_month";
   if (period.grain === "year" && period.inProgress) return "this_year";
-  // Whole days counted on the local calendar are an hour short or long across a clock change.
-  const near = (ms: number) => Math.abs(length - ms) < (ms >= DAY ? HOUR + 60_000 : 60_000);
+  // "The last 7 days" counted on the local calendar is an hour short or long across a clock change
+  // (not "today" or "this week", which only end near a whole number of days).
+  const slack = period.grain === "span" ? HOUR + 60_000 : 60_000;
+  const near = (ms: number) => Math.abs(length - ms) < (ms >= DAY ? slack : 60_000);
   if (near(HOUR)) return "last_hour";
   if (near(DAY)) return "last_24h";
   if (near(7 * DAY)) return "last_7d";

@@ -95,7 +95,7 @@ export function classify(r: Reading, ctx: Ctx): Intent {
   if (W.DELETE.test(f) && (W.CHART_REF.test(f) || W.CHART_NOUN.test(f) || namedChart())) return { kind: "delete-chart" };
   if (W.SHARE.test(f)) return { kind: "share" };
   // "make the Flat power chart a bar chart": a chart named by its title, then what to change.
-  if (W.CHART_EDIT.test(f) && (r.chartKind || r.metric || r.periods.length > 0) && chartNamedAsChart(r, ctx)) return { kind: "chart-edit" };
+  if (W.NAMED_EDIT.test(f) && (r.chartKind || r.metric || r.periods.length > 0) && chartNamedAsChart(r, ctx)) return { kind: "chart-edit" };
 
   if (!question) {
     const setting = statement(r, ctx);

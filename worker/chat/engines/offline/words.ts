@@ -56,7 +56,7 @@ export const HELP =
 export const CONNECT_METER = /\b(connect|add|set ?up|install|hook up|create)\b.*\bmeters?\b|\bnew meter\b|\bconnection snippet\b/;
 
 export const RANK =
-  /\b(which|what)\b.*\b(device|appliance|circuit|load|thing|meter)s?\b.*\b(most|least|biggest|highest|more)\b|\b(use|uses|used|using|cost|costs|costing|consumes?|consumed|draws?|eats?|eating)( me| us)? the most\b|\brank(ed|ing|s)?\b.*\b(devices?|appliances?|circuits?|loads?|meters?)\b|\b(devices?|appliances?|circuits?) (ranked|by (cost|energy|usage|consumption))\b|\b(eating|hogging|guzzling|burning|sucking|draining|chewing|using)( up| through)? (all|most|so much)( of)? (the|my|our)? ?(electricity|power|energy|juice|money)\b|\bmost expensive (device|appliance|thing|circuit)s?\b|\b(most expensive|dearest)\b(?!.*\b(hour|time|day)\b)|\b(biggest|top|largest|main) (cost|costs|consumers?|users?|spenders?|devices?|appliances?|energy hogs?|hogs?)\b|\b(cost|energy|use|usage) (by|per) (device|appliance)\b/;
+  /\b(which|what)\b.*\b(device|appliance|circuit|load|thing|meter)s?\b.*\b(most|least|biggest|highest|more)\b|\b(use|uses|used|using|cost|costs|costing|consumes?|consumed|draws?|eats?|eating)( me| us)? the most\b|\brank(ed|ing|s)?\b.*\b(devices?|appliances?|circuits?|loads?|meters?)\b|\b(devices?|appliances?|circuits?) (ranked|by (cost|energy|usage|consumption))\b|\b(what|which)( is)? using (all|most|so much)\b|\b(eating|hogging|guzzling|burning|sucking|draining|chewing)( up| through)? (all|most|so much)( of)? (the|my|our)? ?(electricity|power|energy|juice|money)\b|\bmost expensive (device|appliance|thing|circuit)s?\b|\b(most expensive|dearest)\b(?!.*\b(hour|time|day)\b)|\b(biggest|top|largest|main) (cost|costs|consumers?|users?|spenders?|devices?|appliances?|energy hogs?|hogs?)\b|\b(cost|energy|use|usage) (by|per) (device|appliance)\b/;
 
 export const DELETE = /\b(remove|delete|get rid of|drop|bin|trash|erase|ditch)\b/;
 export const SHARE =
@@ -64,6 +64,8 @@ export const SHARE =
 export const CHART_REF = /\b(it|that|this|the chart|the graph|that chart|this chart|last chart|that graph|this graph|the plot)\b/;
 export const CHART_EDIT = /\b(make|turn|change|switch|convert|redraw|show|display|use|instead|rather)\b/;
 /** Verbs that change what exists ("change it to…", "turn it into…"), unlike "show", which may ask for a new one. */
+/** Verbs that change a chart named by its title ("make the Flat power chart a bar chart"). */
+export const NAMED_EDIT = /\b(make|turn|change|switch|convert|redraw)\b/;
 export const STRICT_EDIT = /\b(change|turn|switch|convert|make it|make that|make this)\b/;
 /** A chart type said with the noun ("an area chart"): the type, not a new chart. */
 export const KIND_NOUN = /\b(line|lines|bar|bars|column|area|stacked|heat ?map|summary) (chart|graph|plot)s?\b/g;
