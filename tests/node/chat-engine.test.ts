@@ -402,6 +402,18 @@ describe("offline engine: phrasing families", () => {
     expect(named.calls[0]).toMatchObject({ name: "update_chart", input: { spec: { chartType: "bar" } } });
   });
 
+  it("two meters on either side of 'vs' are measured over the one period named", async () => {
+    const { calls } = await conversation().say("garage vs drive charger last week");
+    expect(calls.map((c) => c.input.meter)).toEqual([GARAGE, DRIVE_CHARGER]);
+    for (const call of calls) expect(call.input).toMatchObject({ from: "2026-03-23T00:00:00.000Z", to: "2026-03-29T23:00:00.000Z" });
+    expect(calls[0].input.compare).toBeUndefined();
+  });
+
+  it("'this time last year' alone is a year before now, shifted once", async () => {
+    const { calls } = await conversation().say("garage usage this time last year");
+    expect(calls[0].input).toMatchObject({ from: "2025-03-30T00:00:00.000Z", to: "2025-03-30T10:00:00.000Z" });
+  });
+
   it("'to the Home tab': the tab is not read as the site", async () => {
     const { calls } = await conversation().say("add a chart of the garage's energy to the Home tab");
     expect(calls[0]).toMatchObject({ name: "create_chart", input: { tabId: HOME_TAB, spec: { meterIds: [GARAGE] } } });

@@ -67,6 +67,18 @@ export function read(text: string, ctx: Ctx): Reading {
   const folded = fold(meters.kind === "found" ? `${text.slice(0, meters.index)} zzmeterzz ${text.slice(meters.end)}` : text);
   const zone = zoneOf(ctx, meters.kind === "found" ? meters.items.map((m) => m.id) : ctx.memory.meterIds);
   const periods = parsePeriods(text, ctx.now, zone);
+  let compareAt = compareStart(text);
+  // "the heat pump vs the dishwasher last month": meters compared, over one period.
+  if (
+    compareAt !== undefined &&
+    meters.kind === "found" &&
+    meters.items.length > 1 &&
+    meters.index < compareAt &&
+    compareAt < meters.end &&
+    !periods.some((m) => m.index < compareAt!)
+  ) {
+    compareAt = undefined;
+  }
   return {
     text,
     folded,
@@ -76,7 +88,7 @@ export function read(text: string, ctx: Ctx): Reading {
     quantity: W.earliest(folded, W.QUANTITY_WORDS),
     metric: W.earliest(folded, W.METRIC_WORDS),
     chartKind: W.first(folded, W.CHART_KIND_WORDS),
-    compareAt: compareStart(text),
+    compareAt,
   };
 }
 

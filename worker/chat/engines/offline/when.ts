@@ -79,7 +79,8 @@ export function periodsOf(r: Reading, ctx: Ctx, fallback: Period | undefined, de
   const absolute = before.find((m) => !m.relative);
   if (absolute) main = strip(absolute);
   const relative = before.find((m) => m.relative);
-  if (!main && relative) main = fallback ? rebase(relative, fallback, r.zone) : rebase(relative, strip(relative), r.zone);
+  // Alone, "this time last year" / "the week before" is already read against now.
+  if (!main && relative) main = fallback ? rebase(relative, fallback, r.zone) : strip(relative);
   // "compared to last month" alone asks about this month.
   if (!main && after[0] && !after[0].relative) main = current(after[0].grain, ctx, r.zone);
   const named = !!main;
