@@ -56,6 +56,7 @@ function conversation(meters: MeterRow[] = HOUSEHOLD, options: { tabId?: string 
         if (name === "update_chart") {
           const chart = charts.find((c) => c.id === args.chartId)!;
           chart.spec = args.spec as ChartSpec;
+          if (typeof args.title === "string") chart.name = args.title;
           result = { id: chart.id, tabId: chart.tabId, title: chart.name };
         }
         transcript.toolCalls.push({
@@ -412,6 +413,18 @@ describe("offline engine: phrasing families", () => {
   it("'this time last year' alone is a year before now, shifted once", async () => {
     const { calls } = await conversation().say("garage usage this time last year");
     expect(calls[0].input).toMatchObject({ from: "2025-03-30T00:00:00.000Z", to: "2025-03-30T10:00:00.000Z" });
+  });
+
+  it("after a chart: 'switch to last week' and 'add the flat too' change it", async () => {
+    const chat = conversation();
+    await chat.say("chart the garage's power today");
+    const when = await chat.say("switch to last week");
+    expect(when.calls[0]).toMatchObject({ name: "update_chart", input: { title: "Garage: power, last week" } });
+    const more = await chat.say("add the london flat too");
+    expect(more.calls[0]).toMatchObject({
+      name: "update_chart",
+      input: { title: "Garage + London flat: power, last week", spec: { meterIds: [GARAGE, FLAT] } },
+    });
   });
 
   it("'to the Home tab': the tab is not read as the site", async () => {

@@ -134,7 +134,18 @@ export function classify(r: Reading, ctx: Ctx): Intent {
   ) {
     return { kind: "chart-edit" };
   }
-  if (hasChart() && W.CHART_REF.test(f) && W.CHART_EDIT.test(f) && !surelyMeter && (r.periods.length > 0 || r.metric)) {
+  const lastIsChart = ctx.memory.ask?.kind === "chart";
+  if (
+    hasChart() &&
+    (W.CHART_REF.test(f) || (lastIsChart && W.STRICT_EDIT.test(f))) &&
+    W.CHART_EDIT.test(f) &&
+    !surelyMeter &&
+    (r.periods.length > 0 || r.metric)
+  ) {
+    return { kind: "chart-edit" };
+  }
+  // "add the garage too": another meter on the chart just made.
+  if (lastIsChart && surelyMeter && W.ADD_TO_CHART.test(f) && !W.CHART_NOUN.test(f) && r.periods.length === 0) {
     return { kind: "chart-edit" };
   }
   const wantsChart = W.CHART_NOUN.test(f) || (W.CHART_VERB.test(f) && !W.NUMBER_QUESTION.test(f));

@@ -64,6 +64,8 @@ export const SHARE =
 export const CHART_REF = /\b(it|that|this|the chart|the graph|that chart|this chart|last chart|that graph|this graph|the plot)\b/;
 export const CHART_EDIT = /\b(make|turn|change|switch|convert|redraw|show|display|use|instead|rather)\b/;
 /** Verbs that change what exists ("change it to…", "turn it into…"), unlike "show", which may ask for a new one. */
+/** Another meter on the chart: "add the garage too", "include the heat pump", "the dishwasher as well". */
+export const ADD_TO_CHART = /^(please |can you |could you |now |and |also )*(add|include|put in|throw in)\b|\b(too|as well)$/;
 /** Verbs that change a chart named by its title ("make the Flat power chart a bar chart"). */
 export const NAMED_EDIT = /\b(make|turn|change|switch|convert|redraw)\b/;
 export const STRICT_EDIT = /\b(change|turn|switch|convert|make it|make that|make this)\b/;
