@@ -427,6 +427,20 @@ describe("offline engine: phrasing families", () => {
     });
   });
 
+  it("'what time of day' is a heatmap of a month; 'less than usual this week' compares with last week", async () => {
+    const when = await conversation().say("what time of day does the garage use the most?");
+    expect(when.calls[0]).toMatchObject({
+      name: "create_chart",
+      input: { spec: { chartType: "heatmap", window: { preset: "last_30d" } } },
+    });
+    const usual = await conversation().say("did the garage use less than usual this week?");
+    expect(usual.calls[0].input).toMatchObject({
+      // This week starts at Monday's midnight in London (BST since Sunday).
+      from: "2026-03-29T23:00:00.000Z",
+      compare: { from: "2026-03-23T00:00:00.000Z", to: "2026-03-29T23:00:00.000Z" },
+    });
+  });
+
   it("'to the Home tab': the tab is not read as the site", async () => {
     const { calls } = await conversation().say("add a chart of the garage's energy to the Home tab");
     expect(calls[0]).toMatchObject({ name: "create_chart", input: { tabId: HOME_TAB, spec: { meterIds: [GARAGE] } } });

@@ -744,7 +744,7 @@ const RULES: Rule[] = [
       sincePeriod(latestWeekday(weekdayNumber(match[1]), today), now, timeZone, `since ${capital(match[1])}`),
   },
   {
-    pattern: /\bsince (yesterday|last week|last month|last year|the start of (?:the |this )?(week|month|year))\b/g,
+    pattern: /\bsince (yesterday|last week|last month|last year|the (?:start|beginning|first) of (?:the |this )?(week|month|year))\b/g,
     read: ({ today, now, timeZone, match }) => {
       const [, what, startOf] = match;
       if (what === "yesterday") return sincePeriod(addDays(today, -1), now, timeZone, "since yesterday");

@@ -80,7 +80,12 @@ export async function chart(r: Reading, ctx: Ctx, followUp = false): Promise<Eng
     period = when.main;
     window = windowOf(period, ctx);
   } else if (base) window = base.window as When;
-  else window = { kind: "relative", preset: kind === "summary" || kind === "breakdown" ? "this_month" : "last_24h" };
+  // A heatmap shows hours against days: a month of them.
+  else
+    window = {
+      kind: "relative",
+      preset: kind === "summary" || kind === "breakdown" ? "this_month" : kind === "heatmap" ? "last_30d" : "last_24h",
+    };
 
   const compare = COMPARE.test(r.folded)
     ? /\b(last|previous|a) year\b|\byear (ago|earlier|before)\b/.test(r.folded)

@@ -148,6 +148,10 @@ export function classify(r: Reading, ctx: Ctx): Intent {
   if (lastIsChart && surelyMeter && W.ADD_TO_CHART.test(f) && !W.CHART_NOUN.test(f) && r.periods.length === 0) {
     return { kind: "chart-edit" };
   }
+  if (W.TIME_OF_DAY.test(f) && (r.quantity === "energy" || r.quantity === "peak" || r.metric) && !r.chartKind) {
+    r.chartKind = "heatmap";
+    return { kind: "chart" };
+  }
   const wantsChart = W.CHART_NOUN.test(f) || (W.CHART_VERB.test(f) && !W.NUMBER_QUESTION.test(f));
   if (W.RANK.test(f)) return wantsChart ? { kind: "chart" } : { kind: "rank" };
   if (W.RUN.test(f) && !r.quantity) return { kind: "run" };
@@ -221,7 +225,9 @@ function statement(r: Reading, ctx: Ctx): Intent | undefined {
 
 /** A tab title as typed (its case kept), from the folded words after "tab called". */
 function cleanTitle(text: string, foldedTitle: string | undefined): string | undefined {
-  const title = foldedTitle?.trim();
+  // "a tab for the solar stuff" is "solar stuff"; a title after "called" is kept as typed.
+  const named = /\b(called|named|titled)\b/i.test(text);
+  const title = named ? foldedTitle?.trim() : foldedTitle?.trim().replace(/^(the|a|an|my|our) /, "");
   if (!title) return undefined;
   const at = text.toLowerCase().lastIndexOf(title.split(" ")[0]);
   const typed =

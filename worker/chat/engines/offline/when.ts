@@ -96,6 +96,8 @@ export function periodsOf(r: Reading, ctx: Ctx, fallback: Period | undefined, de
       label: other.grain === "week" ? "the same day last week" : "the same day last year",
     };
   } else compare = strip(other);
+  // "less than usual this week": the period named is the one asked, compared with the one before.
+  if (compare.from === main.from && compare.to === main.to) compare = previousPeriod(main, r.zone);
   return { main, compare, named };
 }
 

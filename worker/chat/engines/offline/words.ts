@@ -71,6 +71,9 @@ export const NAMED_EDIT = /\b(make|turn|change|switch|convert|redraw)\b/;
 export const STRICT_EDIT = /\b(change|turn|switch|convert|make it|make that|make this)\b/;
 /** A chart type said with the noun ("an area chart"): the type, not a new chart. */
 export const KIND_NOUN = /\b(line|lines|bar|bars|column|area|stacked|heat ?map|summary) (chart|graph|plot)s?\b/g;
+/** "what time of day does the flat use the most": when, not which device: a heatmap of the hours. */
+export const TIME_OF_DAY =
+  /\b(what|which) (time|times|hours?)( of (the )?day)?\b|\bwhen (do|does|did|is|are)\b.*\b(most|highest|peak|busiest)\b/;
 export const TAB_WORD = /\b(tab|tabs|dashboard|page)\b/;
 
 export const GOAL =
@@ -82,7 +85,7 @@ export const DEFERRABLE = /\b(charged|charge|charging|ready|done|finished|full|r
 export const TARIFF = /\b(tariff|tarif|tarrif|energy plan|electricity plan|supplier|rate|octopus|agile)\b/;
 export const PRICE_STATEMENT = /\b(pay|paying|paid|price|costs?|charge[ds]?|rate|tariff)\b/;
 export const TARIFF_NAME =
-  /\b(?:tariff|tarif|tarrif|plan|rate) (?:is|=|s) (?:now |called |named )?(.+?)(?: now| these days)?$|\b(?:we are|we're|were|we re|i am|i'm|im|i m|we've|we have|we|i) (?:now |currently |just |recently )?(?:on|using|switched to|moved to|changed to|gone to|signed up (?:to|for|with)) (?:the )?(.+?)(?: tariff| plan)?(?: now| these days)?$|\b(?:switch|move|change|set) (?:\w+ )*?(?:to|on) (?:the )?(.+?)(?: tariff| plan)?$/;
+  /\b(?:tariff|tarif|tarrif|plan|rate) (?:is|=|s) (?:now |called |named )?(.+?)(?: now| these days)?$|\b(?:we are|we're|were|we re|i am|i'm|im|i m|we've|we have|we|i) (?:now |currently |just |recently )?(?:on|with|using|switched to|moved to|changed to|gone to|gone with|signed up (?:to|for|with)) (?:the )?(.+?)(?: tariff| plan)?(?: now| these days)?$|\b(?:switch|move|change|set) (?:\w+ )*?(?:to|on) (?:the )?(.+?)(?: tariff| plan)?$/;
 
 export const RUN =
   /\b(run|rerun|re run|refresh|update|redo|recompute)\b.*\b(forecast|model|plan|prediction)s?\b|^(forecast|predict|run)\b|\b(forecast|predict)\b/;
