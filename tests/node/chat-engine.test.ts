@@ -441,6 +441,25 @@ describe("offline engine: phrasing families", () => {
     });
   });
 
+  it("'the chargers', 'both chargers': every meter the phrase fits, no question", async () => {
+    const { calls } = await conversation().say("how much did the chargers use yesterday?");
+    expect(calls.map((c) => c.input.meter)).toEqual([GARAGE_CHARGER, DRIVE_CHARGER]);
+    const both = await conversation().say("graph both chargers last week");
+    expect(both.calls[0]).toMatchObject({ name: "create_chart", input: { spec: { meterIds: [GARAGE_CHARGER, DRIVE_CHARGER] } } });
+  });
+
+  it("after a chart, a question about 'this week' is a number, not an edit of 'this'", async () => {
+    const chat = conversation();
+    await chat.say("chart the garage's power today");
+    const { calls } = await chat.say("how much more did the garage use this week than last week?");
+    expect(calls[0]).toMatchObject({ name: "measure", input: { meter: GARAGE, from: "2026-03-29T23:00:00.000Z" } });
+  });
+
+  it("voltage and power factor are charted, not measured", async () => {
+    const { calls } = await conversation().say("what's the power factor of the garage today?");
+    expect(calls[0]).toMatchObject({ name: "create_chart", input: { spec: { metric: "power_factor" } } });
+  });
+
   it("'to the Home tab': the tab is not read as the site", async () => {
     const { calls } = await conversation().say("add a chart of the garage's energy to the Home tab");
     expect(calls[0]).toMatchObject({ name: "create_chart", input: { tabId: HOME_TAB, spec: { meterIds: [GARAGE] } } });

@@ -6,6 +6,7 @@ import { type PeriodMention, parsePeriods } from "../../understanding/periods";
 import { findClock, findEnergy, findPower, findPricePerKwh } from "../../understanding/quantities";
 import type { Ctx } from "./context";
 import { zoneOf } from "./context";
+import { severalMeant } from "./who";
 import * as W from "./words";
 
 /** One message as the engine reads it: the things it names, found once per turn. */
@@ -92,6 +93,8 @@ export function read(text: string, ctx: Ctx): Reading {
   };
 }
 
+const NOT_MEASURED = new Set<Metric>(["voltage_v", "current_a", "power_factor", "thd_pct"]);
+
 const overlaps = (a: { index: number; end: number }, b: { index: number; end: number }) => a.index < b.end && b.index < a.end;
 
 /** The intent of a message: the first rule that fits, most specific first. */
@@ -123,13 +126,13 @@ export function classify(r: Reading, ctx: Ctx): Intent {
 
   const namesMeter = r.meters.kind !== "none";
   // A fuzzy guess ("change" for "charger") does not stop an edit of "it".
-  const surelyMeter = r.meters.kind === "found";
+  const surelyMeter = r.meters.kind === "found" || (r.meters.kind === "ambiguous" && severalMeant(r.text, r.meters.phrase));
   const shortText = f.split(" ").length <= 6;
   if (
     hasChart() &&
     !surelyMeter &&
     r.chartKind &&
-    (W.CHART_REF.test(f) || W.CHART_EDIT.test(f) || shortText) &&
+    (W.CHART_REF.test(f) || W.STRICT_EDIT.test(f) || /\b(instead|rather)\b/.test(f) || shortText) &&
     !W.CHART_NOUN.test(f.replace(W.CHART_REF, "").replace(W.STRICT_EDIT.test(f) ? W.KIND_NOUN : W.CHART_REF, ""))
   ) {
     return { kind: "chart-edit" };
@@ -139,6 +142,7 @@ export function classify(r: Reading, ctx: Ctx): Intent {
     hasChart() &&
     (W.CHART_REF.test(f) || (lastIsChart && W.STRICT_EDIT.test(f))) &&
     W.CHART_EDIT.test(f) &&
+    !W.NUMBER_QUESTION.test(f) &&
     !surelyMeter &&
     (r.periods.length > 0 || r.metric)
   ) {
@@ -159,6 +163,8 @@ export function classify(r: Reading, ctx: Ctx): Intent {
   if (wantsChart || (r.chartKind && (r.metric || namesMeter) && !W.NUMBER_QUESTION.test(f))) {
     return { kind: "chart" };
   }
+  // Voltage, current, power factor, THD have no number to measure: a chart shows them.
+  if (r.metric && NOT_MEASURED.has(r.metric) && !r.quantity && (namesMeter || r.periods.length > 0)) return { kind: "chart" };
   const followUp = W.FOLLOW_UP.test(f) || shortText;
   if (r.quantity || ((W.NUMBER_QUESTION.test(f) || r.compareAt !== undefined) && (namesMeter || r.periods.length > 0))) {
     // "and the cost?" after a chart stays a question: a quantity asks for a number.

@@ -61,7 +61,9 @@ export const RANK =
 export const DELETE = /\b(remove|delete|get rid of|drop|bin|trash|erase|ditch)\b/;
 export const SHARE =
   /^(please |can you |could you |now |and |ok |okay )*(share|publish)\b|\b(share|publish) (it|this|that|the|my|our|them|a link)\b|\b(public|share|sharing) link\b|\blink to (it|this|that|the)\b/;
-export const CHART_REF = /\b(it|that|this|the chart|the graph|that chart|this chart|last chart|that graph|this graph|the plot)\b/;
+/** "it", "that", "this" (not "this week" or "that day": those name a period). */
+export const CHART_REF =
+  /\b(it|(that|this)(?! (hour|day|morning|afternoon|evening|night|week|weekend|month|year|quarter|time|period))|the chart|the graph|that chart|this chart|last chart|that graph|this graph|the plot)\b/;
 export const CHART_EDIT = /\b(make|turn|change|switch|convert|redraw|show|display|use|instead|rather)\b/;
 /** Verbs that change what exists ("change it to…", "turn it into…"), unlike "show", which may ask for a new one. */
 /** Another meter on the chart: "add the garage too", "include the heat pump", "the dishwasher as well". */
