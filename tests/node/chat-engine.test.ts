@@ -460,6 +460,16 @@ describe("offline engine: phrasing families", () => {
     expect(calls[0]).toMatchObject({ name: "create_chart", input: { spec: { metric: "power_factor" } } });
   });
 
+  it("alerts are limits; cheap hours are the plan; a load without its energy is asked about", async () => {
+    const alert = await conversation().say("alert me if the garage goes over 6 kW");
+    expect(alert.calls).toEqual([{ name: "set_goal", input: { meterId: GARAGE, peakLimitKw: 6 } }]);
+    expect((await conversation().say("when is electricity cheapest?")).calls[0]?.name).toBe("explain_plan");
+    const load = await conversation().say("run the dishwasher overnight");
+    expect(load.calls).toEqual([]);
+    expect(load.text).toContain("How much energy does the dishwasher need");
+    expect((await conversation().say("run the forecast")).calls[0]?.name).toBe("run_model");
+  });
+
   it("'to the Home tab': the tab is not read as the site", async () => {
     const { calls } = await conversation().say("add a chart of the garage's energy to the Home tab");
     expect(calls[0]).toMatchObject({ name: "create_chart", input: { tabId: HOME_TAB, spec: { meterIds: [GARAGE] } } });

@@ -32,7 +32,9 @@ export type Intent =
   | { kind: "load"; name: string; energyKwh: number; toHour: number; fromHour?: number; powerKw?: number }
   | { kind: "tariff"; name?: string; price?: { price: number; currency?: string } }
   | { kind: "run" | "plan" | "list-meters" | "list-tabs" | "list-tariffs" }
-  | { kind: "create-tab"; title?: string };
+  | { kind: "create-tab"; title?: string }
+  /** A flexible load named without its energy ("run the dishwasher overnight"): what it needs is asked. */
+  | { kind: "load-ask"; name: string };
 
 const COMPARE_RAW = /\b(compared?|comparing|comparison|than|vs\.?|versus|against|relative to)\b/i;
 /** After "compare …", the word that starts the other side: "compare last week with the week before". */
@@ -123,6 +125,8 @@ export function classify(r: Reading, ctx: Ctx): Intent {
   if (W.LIST_METERS.test(f) && nothingAsked) return { kind: "list-meters" };
   if (W.LIST_TABS.test(f) && nothingAsked) return { kind: "list-tabs" };
   if (W.LIST_TARIFFS.test(f) && nothingAsked) return { kind: "list-tariffs" };
+  if (W.PRICE_QUESTION.test(f) && r.periods.length === 0) return { kind: "list-tariffs" };
+  if (W.CHEAP_TIME.test(f) && r.periods.length === 0) return { kind: "plan" };
 
   const namesMeter = r.meters.kind !== "none";
   // A fuzzy guess ("change" for "charger") does not stop an edit of "it".
@@ -219,10 +223,12 @@ function statement(r: Reading, ctx: Ctx): Intent | undefined {
       powerKw: power[0]?.value,
     };
   }
+  const named = energy.length === 0 && W.LOAD_WITHOUT_ENERGY.test(f) ? loadName(r.text) : undefined;
+  if (named) return { kind: "load-ask", name: named };
   const price = findPricePerKwh(r.text);
   if (price.length > 0 && W.PRICE_STATEMENT.test(f)) return { kind: "tariff", price: price[0].value };
-  const named = W.TARIFF_NAME.exec(f);
-  const name = (named?.[1] ?? named?.[2] ?? named?.[3])?.trim().replace(TARIFF_TAIL, "");
+  const tariff = W.TARIFF_NAME.exec(f);
+  const name = (tariff?.[1] ?? tariff?.[2] ?? tariff?.[3])?.trim().replace(TARIFF_TAIL, "");
   // "we switched to Tibber": a tariff word, or the name of a tariff they imported.
   if (name && (W.TARIFF.test(f) || resolveNamed(name, ctx.turn.tariffs).kind !== "none")) return { kind: "tariff", name };
   if (power.length > 0 && W.GOAL.test(f) && W.GOAL_SUBJECT.test(f)) return { kind: "goal", limitKw: power[0].value };

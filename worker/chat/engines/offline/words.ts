@@ -50,9 +50,9 @@ export const QUESTION_START = /^(what|whats|how|was|were|did|does|do|is|are|when
 
 export const GREETING = /^(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening)|morning|evening)( there)?( wattboard| bot)?$/;
 export const THANKS =
-  /^(thanks?( you)?( very much| so much| a lot)?|thx|ty|cheers|ta|great|perfect|nice|cool|ok|okay|brilliant|lovely|awesome)( thanks| thank you)?$/;
+  /^(thanks?( you)?( very much| so much| a lot)?|thx|ty|cheers|ta|great|perfect|nice|cool|ok|okay|brilliant|lovely|awesome)( thanks| thank you)?( mate| buddy| man| again| wattboard)?$/;
 export const HELP =
-  /^(help|help me|\?|what can you do|what do you do|what can i (ask|say)|how does this work|how do i use (this|you)|commands|options|menu)$/;
+  /^(help|help me|\?|what can you do|what do you do|what can i (ask|say)|how does this work|how do i use (this|you)|commands|options|menu|what (should|could|do) i (ask|say|type)( you)?|examples|give me (some )?examples|i don'?t (understand|get it)|how do i start|where do i start)$/;
 export const CONNECT_METER = /\b(connect|add|set ?up|install|hook up|create)\b.*\bmeters?\b|\bnew meter\b|\bconnection snippet\b/;
 
 export const RANK =
@@ -79,9 +79,9 @@ export const TIME_OF_DAY =
 export const TAB_WORD = /\b(tab|tabs|dashboard|page)\b/;
 
 export const GOAL =
-  /\b(keep|stay|stays|limit|cap|capped|under|below|beneath|not (go |get )?(above|over|exceed)|never (go |get )?(above|over|exceed)|at most|no more than|max(imum)? of|less than|within|goal|target)\b|\b(not|never|don'?t|doesn'?t|shouldn'?t|mustn'?t|can'?t|cannot|won'?t)\b.*\b(more than|over|above|beyond|exceed|exceeds|past)\b/;
+  /\b(alert|notify|warn|tell) me (if|when)\b|\b(keep|stay|stays|limit|cap|capped|under|below|beneath|not (go |get )?(above|over|exceed)|never (go |get )?(above|over|exceed)|at most|no more than|max(imum)? of|less than|within|goal|target)\b|\b(not|never|don'?t|doesn'?t|shouldn'?t|mustn'?t|can'?t|cannot|won'?t)\b.*\b(more than|over|above|beyond|exceed|exceeds|past)\b/;
 export const GOAL_SUBJECT =
-  /\b(peak|peaks|limit|fuse|power|load|demand|draw|under|below|keep|cap|goal|target|over|above|beyond|exceed|more than)\b/;
+  /\b(peak|peaks|limit|fuse|power|load|demand|draw|under|below|keep|cap|goal|target|over|above|beyond|exceeds?|more than)\b/;
 export const BATTERY = /\b(batter(y|ies)|powerwall|power wall|storage)\b/;
 export const DEFERRABLE = /\b(charged|charge|charging|ready|done|finished|full|run|runs|needs?|must|should)\b/;
 export const TARIFF = /\b(tariff|tarif|tarrif|energy plan|electricity plan|supplier|rate|octopus|agile)\b/;
@@ -90,7 +90,13 @@ export const TARIFF_NAME =
   /\b(?:tariff|tarif|tarrif|plan|rate) (?:is|=|s) (?:now |called |named )?(.+?)(?: now| these days)?$|\b(?:we are|we're|were|we re|i am|i'm|im|i m|we've|we have|we|i) (?:now |currently |just |recently )?(?:on|with|using|switched to|moved to|changed to|gone to|gone with|signed up (?:to|for|with)) (?:the )?(.+?)(?: tariff| plan)?(?: now| these days)?$|\b(?:switch|move|change|set) (?:\w+ )*?(?:to|on) (?:the )?(.+?)(?: tariff| plan)?$/;
 
 export const RUN =
-  /\b(run|rerun|re run|refresh|update|redo|recompute)\b.*\b(forecast|model|plan|prediction)s?\b|^(forecast|predict|run)\b|\b(forecast|predict)\b/;
+  /\b(run|rerun|re run|refresh|update|redo|recompute)\b.*\b(forecast|model|plan|prediction)s?\b|^(forecast|predict)\b|^run( it| now| again| everything)?$|^run (the |a )?(forecast|model|planner|prediction)|\b(forecast|predict)\b/;
+/** When is power cheap: what the plan answers (it runs loads in the cheap hours). */
+export const CHEAP_TIME =
+  /\b(cheapest|cheaper|cheap) (time|times|hours?|slots?|period)\b|\bwhen (is|are) (it|electricity|power|energy|prices?|rates?) (cheapest|cheaper|cheap|lowest)\b|\bbest time to (run|charge|use)\b/;
+/** The price they pay: "what's our tariff?", "how much does a kWh cost us?". */
+export const PRICE_QUESTION =
+  /\b(price|cost) (of|per) (a |one )?(kwh|unit|kilowatt hour)\b|\b(a|one|per) (kwh|unit|kilowatt hour) (cost|costs)\b|\bwhat( s| is)? (our|my|the) (tariff|rate|unit rate|electricity price)\b|\bwhat (tariff|rate) (are we|am i) on\b/;
 export const PLAN = /\b(explain|what s|whats|what is|show|tell me)\b.*\bplan\b|\bplan\b/;
 export const LIST_METERS = /\b(list|which|what|show|my|all)\b.*\bmeters\b|^meters$/;
 export const LIST_TARIFFS = /\b(list|which|what|show|my|all|imported)\b.*\btariffs\b|^tariffs$/;
@@ -101,6 +107,9 @@ export const CREATE_TAB =
 /** Words that start a follow-up ("and the week before?", "now for the garage", "what about yesterday"). */
 export const FOLLOW_UP = /^(and|what about|how about|now|same|same for|and for|then|also|ok and|okay and|for|again)\b/;
 
+/** "run the dishwasher overnight", "charge the car by 7": a flexible load, its energy not said. */
+export const LOAD_WITHOUT_ENERGY =
+  /^(please )?(run|charge|start|schedule)\b.*\b(overnight|tonight|at night|by \d|before \d|when (it s|its|it is) cheap(est)?|in the cheap hours|off peak)\b|\b(needs? to|must|should) (be )?(charged|ready|done|finished|run)\b/;
 /** Names of flexible loads the planner can schedule, as a person says them. */
 export const LOAD_NAMES: [RegExp, string][] = [
   [/\b(car|ev|electric vehicle|tesla|leaf|van)\b/, "car"],
