@@ -990,6 +990,31 @@ function clockRanges(
   }
 }
 
+const CLOCK_SINCE = new RegExp(`\\bsince ${CLOCK_TIME}(?![\\p{L}\\p{N}])`, "gu");
+
+/** "since 8am", "since 07:30": from that time today (yesterday's when it is still to come) until now. Needs am/pm or a colon. */
+function clockSince(
+  text: string,
+  found: PlacedPeriod[],
+  taken: Array<[number, number]>,
+  today: LocalDate,
+  now: number,
+  timeZone: string,
+): void {
+  for (const match of text.matchAll(CLOCK_SINCE)) {
+    const [, hour, minute, meridiem] = match;
+    const index = match.index;
+    const end = index + match[0].length;
+    if ((!meridiem && minute === undefined) || overlaps(taken, index, end)) continue;
+    const time = { hour: hour24(Number(hour), meridiem), minute: Number(minute ?? 0) };
+    if (time.hour > 23 || time.minute > 59) continue;
+    let start = instantOf(timeZone, today, time.hour, time.minute);
+    if (start > now) start = instantOf(timeZone, addDays(today, -1), time.hour, time.minute);
+    taken.push([index, end]);
+    found.push({ ...periodBetween(start, now, now, { label: `since ${clockLabel(time)}`, grain: "span" }), index, end });
+  }
+}
+
 /** Every period the text names, in text order, in the meter's zone; weeks start on Monday. */
 export function parsePeriods(text: string, now: Date, timeZone: string): PeriodMention[] {
   const folded = foldTracked(text, { keepInnerPunctuation: true, respell: (word) => RESPELLINGS[word] });
@@ -1010,6 +1035,7 @@ export function parsePeriods(text: string, now: Date, timeZone: string): PeriodM
     }
   }
   clockRanges(folded.text, found, taken, today, nowMs, timeZone);
+  clockSince(folded.text, found, taken, today, nowMs, timeZone);
   found.push(...wordDates(folded.text, { today, now: nowMs, timeZone }, taken));
   return found.sort((a, b) => a.index - b.index).map((mention) => ({ ...mention, ...folded.source(mention.index, mention.end) }));
 }
