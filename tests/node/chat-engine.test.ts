@@ -420,6 +420,9 @@ describe("offline engine: phrasing families", () => {
     await chat.say("chart the garage's power today");
     const when = await chat.say("switch to last week");
     expect(when.calls[0]).toMatchObject({ name: "update_chart", input: { title: "Garage: power, last week" } });
+    const instead = await chat.say("over the last 30 days instead");
+    expect(instead.calls[0]).toMatchObject({ name: "update_chart", input: { spec: { window: { preset: "last_30d" } } } });
+    await chat.say("switch to last week");
     const more = await chat.say("add the london flat too");
     expect(more.calls[0]).toMatchObject({
       name: "update_chart",

@@ -152,6 +152,15 @@ export function classify(r: Reading, ctx: Ctx): Intent {
   ) {
     return { kind: "chart-edit" };
   }
+  // "over the last 30 days instead", "for the flat instead": the chart just made, changed.
+  if (
+    lastIsChart &&
+    /\b(instead|rather)\b/.test(f) &&
+    !W.NUMBER_QUESTION.test(f) &&
+    (r.periods.length > 0 || surelyMeter || r.metric || r.chartKind)
+  ) {
+    return { kind: "chart-edit" };
+  }
   // "add the garage too": another meter on the chart just made.
   if (lastIsChart && surelyMeter && W.ADD_TO_CHART.test(f) && !W.CHART_NOUN.test(f) && r.periods.length === 0) {
     return { kind: "chart-edit" };
