@@ -389,6 +389,8 @@ describe("offline engine: phrasing families", () => {
     expect(never.calls[0]).toMatchObject({ name: "set_goal", input: { peakLimitKw: 2 } });
     const load = await conversation().say("the EV needs 40 kWh by 6am");
     expect(load.calls[0]).toMatchObject({ name: "set_deferrable_load", input: { name: "EV", energyKwh: 40, toHour: 6 } });
+    const device = await conversation().say("the garage needs 5 kWh by 6pm");
+    expect(device.calls[0]).toMatchObject({ name: "set_deferrable_load", input: { meterId: FLAT, name: "Garage", toHour: 18 } });
     const tariff = await conversation().say("we switched to agile");
     expect(tariff.calls[0]).toMatchObject({ name: "set_tariff", input: { tariff: { kind: "imported", tariffId: AGILE } } });
     expect((await conversation().say("which tariffs have I imported?")).calls[0]?.name).toBe("list_tariffs");

@@ -207,6 +207,12 @@ function loadName(text: string): string | undefined {
   return typed === typed.toUpperCase() ? typed : typed.toLowerCase();
 }
 
+/** The one device a message names, as the person's meter is called. */
+function deviceNamed(r: Reading): string | undefined {
+  if (r.meters.kind !== "found" || r.meters.items.length !== 1 || r.meters.items[0].kind !== "device") return undefined;
+  return r.meters.items[0].name.slice(0, 40);
+}
+
 /** Words after a tariff's name that are not part of it ("we're on Octopus Go now"). */
 const TARIFF_TAIL = / (now|these days|from now on|at the moment|currently)$/;
 
@@ -225,7 +231,8 @@ function statement(r: Reading, ctx: Ctx): Intent | undefined {
     const from = clocks.length > 1 ? clocks[0].value : undefined;
     return {
       kind: "load",
-      name: load ?? "load",
+      // Else the device named ("the hot tub needs 5 kWh by 6pm").
+      name: load ?? deviceNamed(r) ?? "load",
       energyKwh: energy[0].value,
       toHour: by.hour === 0 && by.minute === 0 ? 24 : by.hour + (by.minute > 0 ? 1 : 0),
       fromHour: from?.hour,
