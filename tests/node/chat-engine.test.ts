@@ -372,6 +372,12 @@ describe("offline engine: phrasing families", () => {
     expect(draw.calls[0]).toMatchObject({ name: "measure", input: { quantity: "peak" } });
   });
 
+  it("two quantities asked with 'and': both measured", async () => {
+    const { calls, choices } = await conversation().say("how much did the garage use last week, and how much did it cost?");
+    expect(calls.map((c) => c.input.quantity)).toEqual(["energy", "cost"]);
+    expect(labels(choices)).not.toContain("And the cost?");
+  });
+
   it("ranking in other words", async () => {
     for (const text of [
       "rank my devices by cost this month",

@@ -18,6 +18,8 @@ export interface Reading {
   periods: PeriodMention[];
   zone: string;
   quantity?: W.Quantity;
+  /** A second quantity asked in the same question ("… and how much did it cost?"). */
+  alsoQuantity?: W.Quantity;
   metric?: Metric;
   chartKind?: W.ChartKind;
   /** Where "compared to / than / vs" starts in `text`, if it does. */
@@ -70,6 +72,7 @@ export function read(text: string, ctx: Ctx): Reading {
   const folded = fold(meters.kind === "found" ? `${text.slice(0, meters.index)} zzmeterzz ${text.slice(meters.end)}` : text);
   const zone = zoneOf(ctx, meters.kind === "found" ? meters.items.map((m) => m.id) : ctx.memory.meterIds);
   const periods = parsePeriods(text, ctx.now, zone);
+  const quantity = W.earliest(folded, W.QUANTITY_WORDS);
   let compareAt = compareStart(text);
   // "the heat pump vs the dishwasher last month": meters compared, over one period.
   if (
@@ -88,7 +91,8 @@ export function read(text: string, ctx: Ctx): Reading {
     meters,
     periods,
     zone,
-    quantity: W.earliest(folded, W.QUANTITY_WORDS),
+    quantity,
+    alsoQuantity: W.secondQuantity(folded, quantity),
     metric: W.earliest(folded, W.METRIC_WORDS),
     chartKind: W.first(folded, W.CHART_KIND_WORDS),
     compareAt,

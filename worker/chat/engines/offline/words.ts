@@ -143,6 +143,18 @@ export function first<T>(text: string, table: [RegExp, T][]): T | undefined {
   return table.find(([pattern]) => pattern.test(text))?.[1];
 }
 
+/** A second quantity asked with "and" ("how much did it use, and how much did it cost?"). */
+export function secondQuantity(text: string, first: Quantity | undefined): Quantity | undefined {
+  if (!first) return undefined;
+  const at = text.search(QUANTITY_WORDS.find(([, q]) => q === first)![0]);
+  for (const [pattern, quantity] of QUANTITY_WORDS) {
+    if (quantity === first) continue;
+    const index = text.search(pattern);
+    if (index > at && / and /.test(text.slice(at, index))) return quantity;
+  }
+  return undefined;
+}
+
 /** The entry whose words come first in the text. */
 export function earliest<T>(text: string, table: [RegExp, T][]): T | undefined {
   let best: { index: number; value: T } | undefined;
