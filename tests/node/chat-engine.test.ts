@@ -56,6 +56,7 @@ function conversation(meters: MeterRow[] = HOUSEHOLD, options: { tabId?: string 
         if (name === "update_chart") {
           const chart = charts.find((c) => c.id === args.chartId)!;
           chart.spec = args.spec as ChartSpec;
+          if (typeof args.title === "string") chart.name = args.title;
           result = { id: chart.id, tabId: chart.tabId, title: chart.name };
         }
         transcript.toolCalls.push({
@@ -346,5 +347,142 @@ describe("offline engine: settings with an ambiguous meter", () => {
     expect(labels(limit.choices)).toEqual(["Garage charger", "Drive charger"]);
     const battery = await conversation().say("there is a 10 kWh battery next to the charger");
     expect(battery.calls).toEqual([{ name: "set_battery", input: { meterId: FLAT, capacityKwh: 10 } }]);
+  });
+});
+
+describe("offline engine: phrasing families", () => {
+  it("'compare A with B' compares A with B; 'compare that with …' takes the period just asked", async () => {
+    const chat = conversation();
+    const { calls } = await chat.say("compare the garage's usage last week with the week before");
+    expect(calls[0].input).toMatchObject({
+      meter: GARAGE,
+      from: "2026-03-23T00:00:00.000Z",
+      to: "2026-03-29T23:00:00.000Z",
+      compare: { from: "2026-03-16T00:00:00.000Z", to: "2026-03-23T00:00:00.000Z" },
+    });
+    const again = await chat.say("compare that with the same week last year");
+    expect(again.calls[0].input).toMatchObject({ meter: GARAGE, from: "2026-03-23T00:00:00.000Z", to: "2026-03-29T23:00:00.000Z" });
+  });
+
+  it("money words ask for the cost; 'power draw' is a quantity, not a chart", async () => {
+    const chat = conversation();
+    await chat.say("garage energy yesterday");
+    expect((await chat.say("in pounds?")).calls[0].input).toMatchObject({ meter: GARAGE, quantity: "cost" });
+    const draw = await conversation().say("highest power draw of the garage yesterday?");
+    expect(draw.calls[0]).toMatchObject({ name: "measure", input: { quantity: "peak" } });
+  });
+
+  it("two quantities asked with 'and': both measured", async () => {
+    const { calls, choices } = await conversation().say("how much did the garage use last week, and how much did it cost?");
+    expect(calls.map((c) => c.input.quantity)).toEqual(["energy", "cost"]);
+    expect(labels(choices)).not.toContain("And the cost?");
+  });
+
+  it("ranking in other words", async () => {
+    for (const text of [
+      "rank my devices by cost this month",
+      "what's costing me the most this week?",
+      "what's eating all the electricity?",
+    ]) {
+      expect((await conversation().say(text)).calls[0]?.name, text).toBe("rank_device_costs");
+    }
+  });
+
+  it("limits, loads and tariffs said in other words", async () => {
+    const goal = await conversation().say("don't let the garage go over 1,500 W");
+    expect(goal.calls).toEqual([{ name: "set_goal", input: { meterId: GARAGE, peakLimitKw: 1.5 } }]);
+    const never = await conversation().say("the garage shouldn't use more than 2 kilowatts at once");
+    expect(never.calls[0]).toMatchObject({ name: "set_goal", input: { peakLimitKw: 2 } });
+    const load = await conversation().say("the EV needs 40 kWh by 6am");
+    expect(load.calls[0]).toMatchObject({ name: "set_deferrable_load", input: { name: "EV", energyKwh: 40, toHour: 6 } });
+    const device = await conversation().say("the garage needs 5 kWh by 6pm");
+    expect(device.calls[0]).toMatchObject({ name: "set_deferrable_load", input: { meterId: FLAT, name: "Garage", toHour: 18 } });
+    const tariff = await conversation().say("we switched to agile");
+    expect(tariff.calls[0]).toMatchObject({ name: "set_tariff", input: { tariff: { kind: "imported", tariffId: AGILE } } });
+    expect((await conversation().say("which tariffs have I imported?")).calls[0]?.name).toBe("list_tariffs");
+  });
+
+  it("a chart named by its title is edited; 'change it to an area chart' edits the last one", async () => {
+    const chat = conversation();
+    await chat.say("show the garage power for the last 7 days");
+    const edit = await chat.say("change it to an area chart");
+    expect(edit.calls[0]).toMatchObject({ name: "update_chart", input: { spec: { chartType: "area" } } });
+    const named = await chat.say("make the Garage: power, last 7 days chart a bar chart");
+    expect(named.calls[0]).toMatchObject({ name: "update_chart", input: { spec: { chartType: "bar" } } });
+  });
+
+  it("two meters on either side of 'vs' are measured over the one period named", async () => {
+    const { calls } = await conversation().say("garage vs drive charger last week");
+    expect(calls.map((c) => c.input.meter)).toEqual([GARAGE, DRIVE_CHARGER]);
+    for (const call of calls) expect(call.input).toMatchObject({ from: "2026-03-23T00:00:00.000Z", to: "2026-03-29T23:00:00.000Z" });
+    expect(calls[0].input.compare).toBeUndefined();
+  });
+
+  it("'this time last year' alone is a year before now, shifted once", async () => {
+    const { calls } = await conversation().say("garage usage this time last year");
+    expect(calls[0].input).toMatchObject({ from: "2025-03-30T00:00:00.000Z", to: "2025-03-30T10:00:00.000Z" });
+  });
+
+  it("after a chart: 'switch to last week' and 'add the flat too' change it", async () => {
+    const chat = conversation();
+    await chat.say("chart the garage's power today");
+    const when = await chat.say("switch to last week");
+    expect(when.calls[0]).toMatchObject({ name: "update_chart", input: { title: "Garage: power, last week" } });
+    const instead = await chat.say("over the last 30 days instead");
+    expect(instead.calls[0]).toMatchObject({ name: "update_chart", input: { spec: { window: { preset: "last_30d" } } } });
+    await chat.say("switch to last week");
+    const more = await chat.say("add the london flat too");
+    expect(more.calls[0]).toMatchObject({
+      name: "update_chart",
+      input: { title: "Garage + London flat: power, last week", spec: { meterIds: [GARAGE, FLAT] } },
+    });
+  });
+
+  it("'what time of day' is a heatmap of a month; 'less than usual this week' compares with last week", async () => {
+    const when = await conversation().say("what time of day does the garage use the most?");
+    expect(when.calls[0]).toMatchObject({
+      name: "create_chart",
+      input: { spec: { chartType: "heatmap", window: { preset: "last_30d" } } },
+    });
+    const usual = await conversation().say("did the garage use less than usual this week?");
+    expect(usual.calls[0].input).toMatchObject({
+      // This week starts at Monday's midnight in London (BST since Sunday).
+      from: "2026-03-29T23:00:00.000Z",
+      compare: { from: "2026-03-23T00:00:00.000Z", to: "2026-03-29T23:00:00.000Z" },
+    });
+  });
+
+  it("'the chargers', 'both chargers': every meter the phrase fits, no question", async () => {
+    const { calls } = await conversation().say("how much did the chargers use yesterday?");
+    expect(calls.map((c) => c.input.meter)).toEqual([GARAGE_CHARGER, DRIVE_CHARGER]);
+    const both = await conversation().say("graph both chargers last week");
+    expect(both.calls[0]).toMatchObject({ name: "create_chart", input: { spec: { meterIds: [GARAGE_CHARGER, DRIVE_CHARGER] } } });
+  });
+
+  it("after a chart, a question about 'this week' is a number, not an edit of 'this'", async () => {
+    const chat = conversation();
+    await chat.say("chart the garage's power today");
+    const { calls } = await chat.say("how much more did the garage use this week than last week?");
+    expect(calls[0]).toMatchObject({ name: "measure", input: { meter: GARAGE, from: "2026-03-29T23:00:00.000Z" } });
+  });
+
+  it("voltage and power factor are charted, not measured", async () => {
+    const { calls } = await conversation().say("what's the power factor of the garage today?");
+    expect(calls[0]).toMatchObject({ name: "create_chart", input: { spec: { metric: "power_factor" } } });
+  });
+
+  it("alerts are limits; cheap hours are the plan; a load without its energy is asked about", async () => {
+    const alert = await conversation().say("alert me if the garage goes over 6 kW");
+    expect(alert.calls).toEqual([{ name: "set_goal", input: { meterId: GARAGE, peakLimitKw: 6 } }]);
+    expect((await conversation().say("when is electricity cheapest?")).calls[0]?.name).toBe("explain_plan");
+    const load = await conversation().say("run the dishwasher overnight");
+    expect(load.calls).toEqual([]);
+    expect(load.text).toContain("How much energy does the dishwasher need");
+    expect((await conversation().say("run the forecast")).calls[0]?.name).toBe("run_model");
+  });
+
+  it("'to the Home tab': the tab is not read as the site", async () => {
+    const { calls } = await conversation().say("add a chart of the garage's energy to the Home tab");
+    expect(calls[0]).toMatchObject({ name: "create_chart", input: { tabId: HOME_TAB, spec: { meterIds: [GARAGE] } } });
   });
 });

@@ -265,6 +265,11 @@ describe("rolling and open periods", () => {
     expect(only("since yesterday").from).toBe("2026-03-29T23:00:00.000Z");
     expect(only("since 2026-03-14").from).toBe("2026-03-14T00:00:00.000Z");
     expect(only("since the start of the month").from).toBe("2026-03-01T00:00:00.000Z");
+    expect(only("since the first of the month").from).toBe("2026-03-01T00:00:00.000Z");
+    expect(only("since the beginning of the year").from).toBe("2026-01-01T00:00:00.000Z");
+    // Tuesday 15:30 in London (BST): since 8am is today's 08:00; since 9pm is last night's.
+    expect(only("since 8am")).toMatchObject({ from: "2026-03-31T07:00:00.000Z", to: TUESDAY.toISOString(), label: "since 08:00" });
+    expect(only("since 21:00").from).toBe("2026-03-30T20:00:00.000Z");
   });
 
   it("ranges: between Monday and Wednesday, from 1 to 15 March", () => {

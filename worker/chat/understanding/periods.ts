@@ -744,7 +744,7 @@ const RULES: Rule[] = [
       sincePeriod(latestWeekday(weekdayNumber(match[1]), today), now, timeZone, `since ${capital(match[1])}`),
   },
   {
-    pattern: /\bsince (yesterday|last week|last month|last year|the start of (?:the |this )?(week|month|year))\b/g,
+    pattern: /\bsince (yesterday|last week|last month|last year|the (?:start|beginning|first) of (?:the |this )?(week|month|year))\b/g,
     read: ({ today, now, timeZone, match }) => {
       const [, what, startOf] = match;
       if (what === "yesterday") return sincePeriod(addDays(today, -1), now, timeZone, "since yesterday");
@@ -854,11 +854,36 @@ function capital(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
+/**
+ * chrono's parsers of dates with a month name. The others (times, weekdays, "3 days ago"…) are left out: their
+ * large patterns cost over 100 ms of regexp compilation on their first runs, and what they read is discarded
+ * here. If the names are not found (a minified bundle), chrono keeps all its parsers.
+ */
+const MONTH_NAME_PARSERS = new Set([
+  "ENMonthNameLittleEndianParser",
+  "ENMonthNameMiddleEndianParser",
+  "ENMonthNameParser",
+  "ENYearMonthNameParser",
+]);
+const chronos = new Map<boolean, chrono.Chrono>();
+
+/** A chrono reading day-first (British) or month-first (US) dates, made on first use. */
+function chronoFor(littleEndian: boolean): chrono.Chrono {
+  let parser = chronos.get(littleEndian);
+  if (!parser) {
+    const config = chrono.configuration.createCasualConfiguration(littleEndian);
+    const parsers = config.parsers.filter((p) => MONTH_NAME_PARSERS.has(p.constructor.name));
+    parser = new chrono.Chrono(parsers.length >= 3 ? { ...config, parsers } : config);
+    chronos.set(littleEndian, parser);
+  }
+  return parser;
+}
+
 /** Dates written in words ("1 March", "March 14th 2025", "from March 1 to March 15"), read by chrono on the meter's calendar. */
 function wordDates(text: string, reading: Omit<Reading, "match">, taken: Array<[number, number]>): PlacedPeriod[] {
   // chrono takes a few ms: only text with a number and a month name can hold a date in words.
   if (!/\d/.test(text) || !MONTH_NAMED.test(text)) return [];
-  const parser = writesMonthFirst(reading.timeZone) ? chrono.casual : chrono.GB;
+  const parser = chronoFor(!writesMonthFirst(reading.timeZone));
   const found: PlacedPeriod[] = [];
   for (const result of parser.parse(text, new Date(reading.now))) {
     const end = result.index + result.text.length;
@@ -965,6 +990,31 @@ function clockRanges(
   }
 }
 
+const CLOCK_SINCE = new RegExp(`\\bsince ${CLOCK_TIME}(?![\\p{L}\\p{N}])`, "gu");
+
+/** "since 8am", "since 07:30": from that time today (yesterday's when it is still to come) until now. Needs am/pm or a colon. */
+function clockSince(
+  text: string,
+  found: PlacedPeriod[],
+  taken: Array<[number, number]>,
+  today: LocalDate,
+  now: number,
+  timeZone: string,
+): void {
+  for (const match of text.matchAll(CLOCK_SINCE)) {
+    const [, hour, minute, meridiem] = match;
+    const index = match.index;
+    const end = index + match[0].length;
+    if ((!meridiem && minute === undefined) || overlaps(taken, index, end)) continue;
+    const time = { hour: hour24(Number(hour), meridiem), minute: Number(minute ?? 0) };
+    if (time.hour > 23 || time.minute > 59) continue;
+    let start = instantOf(timeZone, today, time.hour, time.minute);
+    if (start > now) start = instantOf(timeZone, addDays(today, -1), time.hour, time.minute);
+    taken.push([index, end]);
+    found.push({ ...periodBetween(start, now, now, { label: `since ${clockLabel(time)}`, grain: "span" }), index, end });
+  }
+}
+
 /** Every period the text names, in text order, in the meter's zone; weeks start on Monday. */
 export function parsePeriods(text: string, now: Date, timeZone: string): PeriodMention[] {
   const folded = foldTracked(text, { keepInnerPunctuation: true, respell: (word) => RESPELLINGS[word] });
@@ -985,6 +1035,7 @@ export function parsePeriods(text: string, now: Date, timeZone: string): PeriodM
     }
   }
   clockRanges(folded.text, found, taken, today, nowMs, timeZone);
+  clockSince(folded.text, found, taken, today, nowMs, timeZone);
   found.push(...wordDates(folded.text, { today, now: nowMs, timeZone }, taken));
   return found.sort((a, b) => a.index - b.index).map((mention) => ({ ...mention, ...folded.source(mention.index, mention.end) }));
 }

@@ -7,7 +7,7 @@ import { type ChartRef, type Ctx, names, presetOf, reply, siteOf, type Window } 
 import type { Reading } from "./intents";
 import { periodsOf, phraseOf } from "./when";
 import { metersOf } from "./who";
-import { CHART_NOUN, type ChartKind, COMPARE, METRIC_LABELS, type Quantity, TAB_WORD } from "./words";
+import { ADD_TO_CHART, CHART_NOUN, type ChartKind, COMPARE, METRIC_LABELS, type Quantity, TAB_WORD } from "./words";
 
 const METRIC_OF_QUANTITY: Record<Quantity, Metric> = {
   energy: "energy_wh",
@@ -80,7 +80,12 @@ export async function chart(r: Reading, ctx: Ctx, followUp = false): Promise<Eng
     period = when.main;
     window = windowOf(period, ctx);
   } else if (base) window = base.window as When;
-  else window = { kind: "relative", preset: kind === "summary" || kind === "breakdown" ? "this_month" : "last_24h" };
+  // A heatmap shows hours against days: a month of them.
+  else
+    window = {
+      kind: "relative",
+      preset: kind === "summary" || kind === "breakdown" ? "this_month" : kind === "heatmap" ? "last_30d" : "last_24h",
+    };
 
   const compare = COMPARE.test(r.folded)
     ? /\b(last|previous|a) year\b|\byear (ago|earlier|before)\b/.test(r.folded)
@@ -156,6 +161,13 @@ export async function editChart(r: Reading, ctx: Ctx): Promise<EngineReply> {
   let title: string | undefined;
   if (r.chartKind) spec.chartType = r.chartKind;
   if (r.metric && r.metric !== spec.metric && !r.chartKind) spec.metric = r.metric;
+  let label: string | undefined;
+  if (r.meters.kind === "found") {
+    // "add the garage too" adds it; "change it to the garage" puts it instead.
+    const named = r.meters.items.map((m) => m.id);
+    spec.meterIds = ADD_TO_CHART.test(r.folded) ? [...new Set([...spec.meterIds, ...named])].slice(0, 12) : named;
+    label = target.name.match(/, ([^,]+)$/)?.[1];
+  }
   if (r.periods.length > 0) {
     const base = spec.window.kind === "absolute" ? { from: spec.window.from, to: spec.window.to } : undefined;
     const when = periodsOf(
@@ -166,8 +178,11 @@ export async function editChart(r: Reading, ctx: Ctx): Promise<EngineReply> {
     );
     if ("ask" in when) return reply(when.ask, when.choices);
     spec.window = windowOf(when.main, ctx);
+    label = windowLabel(spec.window as When, when.main);
+  }
+  if (label) {
     const meters = spec.meterIds.map((id) => ctx.turn.meters.find((m) => m.id === id)?.name ?? "meter");
-    title = `${meters.join(" + ")}: ${METRIC_LABELS[spec.metric]}, ${windowLabel(spec.window as When, when.main)}`.slice(0, 120);
+    title = `${meters.join(" + ")}: ${METRIC_LABELS[spec.metric]}, ${label}`.slice(0, 120);
   }
   spec = fitted(spec, ctx);
   return reply(await ctx.say("update_chart", { chartId: target.id, ...(title ? { title } : {}), spec }), [

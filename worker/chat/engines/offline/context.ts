@@ -92,9 +92,15 @@ export function presetOf(period: Period, now: Date): Window | undefined {
   const length = Date.parse(period.to) - Date.parse(period.from);
   const endsNow = Math.abs(Date.parse(period.to) - now.getTime()) < 60_000;
   if (!endsNow) return undefined;
+  // Only "the last N hours/days" are those windows ("tonight" at 19:00 is not "the last hour").
+  if (period.grain !== "span" && period.grain !== "hour" && !(period.inProgress && (period.grain === "month" || period.grain === "year")))
+    return undefined;
   if (period.grain === "month" && period.inProgress) return "this_month";
   if (period.grain === "year" && period.inProgress) return "this_year";
-  const near = (ms: number) => Math.abs(length - ms) < 60_000;
+  // "The last 7 days" counted on the local calendar is an hour short or long across a clock change
+  // (not "today" or "this week", which only end near a whole number of days).
+  const slack = period.grain === "span" ? HOUR + 60_000 : 60_000;
+  const near = (ms: number) => Math.abs(length - ms) < (ms >= DAY ? slack : 60_000);
   if (near(HOUR)) return "last_hour";
   if (near(DAY)) return "last_24h";
   if (near(7 * DAY)) return "last_7d";

@@ -103,6 +103,12 @@ async function answer(r: Reading, ctx: Ctx): Promise<EngineReply> {
       return reply(await ctx.say("list_meters", {}));
     case "list-tabs":
       return reply(await ctx.say("list_tabs", {}));
+    case "load-ask":
+      return reply(
+        `How much energy does the ${intent.name} need, and by when? For example: “the ${intent.name} needs ${intent.name === "car" || intent.name === "EV" ? "30" : "1.5"} kWh by 7 am”.`,
+      );
+    case "list-tariffs":
+      return reply(await ctx.say("list_tariffs", {}));
     case "create-tab":
       return intent.title
         ? reply(await ctx.say("create_tab", { title: intent.title }))

@@ -35,11 +35,21 @@ export async function measure(r: Reading, ctx: Ctx, followUp = false): Promise<E
   const who = metersOf(r, ctx);
   if ("ask" in who) return reply(who.ask, who.choices);
   const quantity: Quantity = r.quantity ?? (last?.kind === "measure" ? last.quantity : "energy");
-  const fallback = followUp || r.periods.length === 0 ? (last?.kind === "measure" ? last.period : ctx.memory.period) : undefined;
+  // "compare that with the same day last week": nothing named before the comparison is the period just asked about.
+  const nothingBefore = r.compareAt !== undefined && !r.periods.some((m) => m.index < r.compareAt!);
+  const fallback =
+    followUp || r.periods.length === 0 || nothingBefore ? (last?.kind === "measure" ? last.period : ctx.memory.period) : undefined;
   const wantsCompare = followUp && r.periods.length === 0 && last?.kind === "measure" && !!last.compare;
   const when = periodsOf(r, ctx, fallback, quantity === "cost" ? "this month" : "today", wantsCompare);
   if ("ask" in when) return reply(when.ask, when.choices);
-  return measureAll(ctx, who.meters, quantity, when.main, when.compare, r.zone);
+  const answer = await measureAll(ctx, who.meters, quantity, when.main, when.compare, r.zone);
+  if (!r.alsoQuantity || r.alsoQuantity === quantity) return answer;
+  const also = await measureAll(ctx, who.meters, r.alsoQuantity, when.main, when.compare, r.zone);
+  const asked = r.alsoQuantity === "cost" ? "And the cost?" : undefined;
+  return reply(
+    `${answer.text}\n${also.text}`,
+    answer.choices?.filter((c) => c.label !== asked),
+  );
 }
 
 export async function measureAll(

@@ -92,12 +92,17 @@ function note(memory: Memory, call: ToolCallRecord, fresh: boolean, now: Date): 
       if (!spec?.meterIds) return;
       memory.meterIds = [...spec.meterIds];
       const window = spec.window;
-      const period = window?.kind === "absolute" ? periodFrom(window.from, window.to, undefined, now) : undefined;
+      // An edit without a new title keeps the chart's ("make it bars").
+      const before = memory.ask?.kind === "chart" && call.tool === "update_chart" ? memory.ask.title : undefined;
+      const title = str(input.title) ?? str(result.title) ?? before;
+      // Titles this engine makes end with how the period was said ("Garage: cost, last week").
+      const said = title?.match(/^[^:]+: [^,]+, ([^,]+)$/)?.[1];
+      const period = window?.kind === "absolute" ? periodFrom(window.from, window.to, said, now) : undefined;
       memory.ask = {
         kind: "chart",
         meterIds: [...spec.meterIds],
         spec,
-        title: str(input.title) ?? str(result.title) ?? "Chart",
+        title: title ?? "Chart",
         period,
         preset: window?.kind === "relative" ? window.preset : undefined,
       };

@@ -79,7 +79,8 @@ export function periodsOf(r: Reading, ctx: Ctx, fallback: Period | undefined, de
   const absolute = before.find((m) => !m.relative);
   if (absolute) main = strip(absolute);
   const relative = before.find((m) => m.relative);
-  if (!main && relative) main = fallback ? rebase(relative, fallback, r.zone) : rebase(relative, strip(relative), r.zone);
+  // Alone, "this time last year" / "the week before" is already read against now.
+  if (!main && relative) main = fallback ? rebase(relative, fallback, r.zone) : strip(relative);
   // "compared to last month" alone asks about this month.
   if (!main && after[0] && !after[0].relative) main = current(after[0].grain, ctx, r.zone);
   const named = !!main;
@@ -95,6 +96,8 @@ export function periodsOf(r: Reading, ctx: Ctx, fallback: Period | undefined, de
       label: other.grain === "week" ? "the same day last week" : "the same day last year",
     };
   } else compare = strip(other);
+  // "less than usual this week": the period named is the one asked, compared with the one before.
+  if (compare.from === main.from && compare.to === main.to) compare = previousPeriod(main, r.zone);
   return { main, compare, named };
 }
 

@@ -1,5 +1,6 @@
 import type { MeterRow } from "../../../meters/queries";
 import type { ChatChoice } from "../../contract";
+import { singular, words } from "../../understanding/normalize";
 import { type Ctx, siteOf, sitesOf } from "./context";
 import type { Reading } from "./intents";
 
@@ -17,6 +18,15 @@ export function meterChoices(r: Reading, candidates: MeterRow[], phrase?: string
   });
 }
 
+/** "the chargers", "both chargers", "all the heaters": every meter the phrase fits. */
+export function severalMeant(text: string, phrase: string): boolean {
+  const typed = words(phrase);
+  const last = typed.at(-1) ?? "";
+  if (last !== singular(last)) return true;
+  const at = text.toLowerCase().indexOf(phrase.toLowerCase());
+  return at >= 0 && /\b(both|all|all the|all my|all our|the two|each|every)\s+(?:of\s+)?(?:the\s+|my\s+|our\s+)?$/i.test(text.slice(0, at));
+}
+
 /**
  * The meters a message is about: those it names, else those the conversation was about, else the
  * only site (or the only meter). Two meters fitting one phrase, or several sites and none named,
@@ -29,6 +39,7 @@ export function metersOf(r: Reading, ctx: Ctx, options: { site?: boolean } = {})
     const sites = [...new Set(r.meters.candidates.map((m) => siteOf(m, all)!))];
     if (sites.length === 1) return { meters: sites, named: true };
   }
+  if (r.meters.kind === "ambiguous" && severalMeant(r.text, r.meters.phrase)) return { meters: r.meters.candidates, named: true };
   if (r.meters.kind === "ambiguous") {
     return { ask: `Which meter do you mean by “${r.meters.phrase}”?`, choices: meterChoices(r, r.meters.candidates, r.meters.phrase) };
   }
