@@ -123,7 +123,8 @@ export function classify(r: Reading, ctx: Ctx): Intent {
     if (setting) return setting;
   }
   if (W.CONNECT_METER.test(f) && !r.quantity) return { kind: "connect" };
-  const tab = W.CREATE_TAB.exec(f);
+  // The title comes from the text as typed: a meter's name in it ("a tab called Solar") is the title, not a mask.
+  const tab = W.CREATE_TAB.test(f) ? W.CREATE_TAB.exec(fold(r.text)) : null;
   if (tab) return { kind: "create-tab", title: cleanTitle(r.text, tab[1]) };
   const nothingAsked = !r.quantity && r.periods.length === 0;
   if (W.LIST_METERS.test(f) && nothingAsked) return { kind: "list-meters" };
