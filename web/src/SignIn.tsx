@@ -3,18 +3,21 @@ import type { AuthSetup } from "./api/wattboard";
 import { devSignIn, type Session, supabaseClient } from "./session";
 import { ErrorLine } from "./ui/ErrorLine";
 
+/** The account the demo feed fills (scripts/demo/demo-feed.ts). */
+const DEMO_EMAIL = "demo@wattboard.local";
+
 export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (session: Session) => void }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function signIn(event: FormEvent | null, as: string) {
+    event?.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      if (setup.mode === "dev") onSignedIn(await devSignIn(email));
+      if (setup.mode === "dev") onSignedIn(await devSignIn(as));
       if (setup.mode === "supabase") {
         const client = await supabaseClient(setup);
         const { error: signInError } = await client.auth.signInWithPassword({ email, password });
@@ -42,7 +45,7 @@ export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (s
 
   return (
     <main className="centered">
-      <form className="card sign-in" onSubmit={submit}>
+      <form className="card sign-in" onSubmit={(event) => void signIn(event, email)}>
         <h1>
           <span className="logo" aria-hidden="true">
             ⚡
@@ -78,15 +81,16 @@ export function SignIn({ setup, onSignedIn }: { setup: AuthSetup; onSignedIn: (s
             />
           </label>
         )}
-        {setup.mode === "dev" && (
-          <button type="button" className="link" onClick={() => setEmail("demo@wattboard.local")}>
-            Use the demo account (live meters from real households)
-          </button>
-        )}
         <ErrorLine error={error} />
         <button type="submit" className="primary" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
+        {setup.mode === "dev" && (
+          // Signs in at once: the demo is for looking around, there is nothing to type.
+          <button type="button" onClick={() => void signIn(null, DEMO_EMAIL)} disabled={busy}>
+            Use the demo account (live meters from real households)
+          </button>
+        )}
       </form>
     </main>
   );
