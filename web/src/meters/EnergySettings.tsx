@@ -8,26 +8,74 @@ import { StandingChargeInput } from "../tariffs/TariffFields";
 type TariffKind = "default" | TariffSetting["kind"];
 type Period = { from: string; to: string; price: number };
 type Load = NonNullable<FlexibleAssets["deferrableLoads"]>[number];
+type Battery = NonNullable<FlexibleAssets["battery"]>;
 
 const MAX_LOADS = 4;
 
-/** The meter's tariff and flexible assets, which the planner plans against. */
-export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (meter: Meter) => void }) {
+/** What the form edits, every field kept while another tariff kind is shown, so switching back loses nothing. */
+type Draft = {
+  kind: TariffKind;
+  currency: string;
+  flatPrice: number;
+  defaultPrice: number;
+  periods: Period[];
+  standingCharge: string;
+  importedId: string;
+  battery: Battery | null;
+  loads: Load[];
+  peak: string;
+};
+
+/** The form as the saved meter fills it. */
+function savedDraft(meter: Meter): Draft {
   const tariff = meter.tariff;
-  const [kind, setKind] = useState<TariffKind>(tariff?.kind ?? "default");
-  const [currency, setCurrency] = useState((tariff && "currency" in tariff && tariff.currency) || "EUR");
-  const [flatPrice, setFlatPrice] = useState(tariff?.kind === "flat" ? tariff.price : 0.25);
-  const [defaultPrice, setDefaultPrice] = useState(tariff?.kind === "tou" ? tariff.defaultPrice : 0.27);
-  const [periods, setPeriods] = useState<Period[]>(tariff?.kind === "tou" ? tariff.periods : [{ from: "22:00", to: "06:00", price: 0.2 }]);
-  const [battery, setBattery] = useState(meter.assets?.battery ?? null);
-  const [loads, setLoads] = useState<Load[]>(meter.assets?.deferrableLoads ?? []);
-  const [peak, setPeak] = useState<string>(meter.assets?.peakLimitKw ? String(meter.assets.peakLimitKw) : "");
-  const [standingCharge, setStandingCharge] = useState(
-    tariff && "standingChargePerDay" in tariff && tariff.standingChargePerDay !== undefined ? String(tariff.standingChargePerDay) : "",
+  return {
+    kind: tariff?.kind ?? "default",
+    currency: (tariff && "currency" in tariff && tariff.currency) || "EUR",
+    flatPrice: tariff?.kind === "flat" ? tariff.price : 0.25,
+    defaultPrice: tariff?.kind === "tou" ? tariff.defaultPrice : 0.27,
+    periods: tariff?.kind === "tou" ? tariff.periods : [{ from: "22:00", to: "06:00", price: 0.2 }],
+    standingCharge:
+      tariff && "standingChargePerDay" in tariff && tariff.standingChargePerDay !== undefined ? String(tariff.standingChargePerDay) : "",
+    importedId: tariff?.kind === "imported" ? tariff.tariffId : "",
+    battery: meter.assets?.battery ?? null,
+    loads: meter.assets?.deferrableLoads ?? [],
+    peak: meter.assets?.peakLimitKw ? String(meter.assets.peakLimitKw) : "",
+  };
+}
+
+function tariffSetting(draft: Draft): TariffSetting | null {
+  const { kind, currency, standingCharge } = draft;
+  const standingChargePerDay = standingCharge === "" ? undefined : Number(standingCharge);
+  if (kind === "flat") return { kind, price: draft.flatPrice, currency, standingChargePerDay };
+  if (kind === "tou") return { kind, defaultPrice: draft.defaultPrice, periods: draft.periods, currency, standingChargePerDay };
+  if (kind === "preset") return { kind, name: "london-dynamic-2013", standingChargePerDay };
+  if (kind === "imported") return { kind, tariffId: draft.importedId };
+  return null;
+}
+
+/** What Save sends: what the planner plans with. */
+function settings(draft: Draft) {
+  const { battery, loads, peak } = draft;
+  return { tariff: tariffSetting(draft), assets: { battery, deferrableLoads: loads, peakLimitKw: peak ? Number(peak) : null } };
+}
+
+/** The same JSON whatever the order of the keys (the server's objects and the form's are built apart). */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
-  const [importedId, setImportedId] = useState(tariff?.kind === "imported" ? tariff.tariffId : "");
+}
+
+/**
+ * The meter's tariff and flexible assets, which the planner plans against. Edits stay a draft, marked
+ * "Unsaved changes", until saved: a run plans with what is saved.
+ */
+export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (meter: Meter) => void }) {
+  const [draft, setDraft] = useState(() => savedDraft(meter));
   const [imported, setImported] = useState<Tariff[] | null>(null);
   const [status, setStatus] = useState<{ error?: string; saved?: boolean }>({});
+  const unsaved = canonicalJson(settings(draft)) !== canonicalJson(settings(savedDraft(meter)));
 
   useEffect(() => {
     let cancelled = false;
@@ -40,22 +88,17 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
     };
   }, []);
 
-  function tariffSetting(): TariffSetting | null {
-    const standingChargePerDay = standingCharge === "" ? undefined : Number(standingCharge);
-    if (kind === "flat") return { kind, price: flatPrice, currency, standingChargePerDay };
-    if (kind === "tou") return { kind, defaultPrice, periods, currency, standingChargePerDay };
-    if (kind === "preset") return { kind, name: "london-dynamic-2013", standingChargePerDay };
-    if (kind === "imported") return { kind, tariffId: importedId };
-    return null;
+  function edit(change: Partial<Draft>) {
+    setDraft((current) => ({ ...current, ...change }));
+    setStatus({});
   }
 
   async function save(event: FormEvent) {
     event.preventDefault();
     try {
-      const saved = await wattboard.updateMeter(meter.id, {
-        tariff: tariffSetting(),
-        assets: { battery, deferrableLoads: loads, peakLimitKw: peak ? Number(peak) : null },
-      });
+      const saved = await wattboard.updateMeter(meter.id, settings(draft));
+      // The server's form of what was sent (e.g. the currency upper-cased), so the form is not left "unsaved".
+      setDraft(savedDraft(saved));
       setStatus({ saved: true });
       onSaved(saved);
     } catch (caught) {
@@ -63,17 +106,23 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
     }
   }
 
+  function reset() {
+    setDraft(savedDraft(meter));
+    setStatus({});
+  }
+
+  const { kind, currency, flatPrice, defaultPrice, periods, standingCharge, importedId, battery, loads, peak } = draft;
   const num = (value: string) => (value === "" ? 0 : Number(value));
-  const setPeriod = (i: number, change: Partial<Period>) => setPeriods(periods.map((p, j) => (i === j ? { ...p, ...change } : p)));
-  const setLoad = (i: number, change: Partial<Load>) => setLoads(loads.map((l, j) => (i === j ? { ...l, ...change } : l)));
+  const setPeriod = (i: number, change: Partial<Period>) => edit({ periods: periods.map((p, j) => (i === j ? { ...p, ...change } : p)) });
+  const setLoad = (i: number, change: Partial<Load>) => edit({ loads: loads.map((l, j) => (i === j ? { ...l, ...change } : l)) });
 
   return (
-    <form className="energy-settings" onSubmit={save} onChange={() => setStatus({})}>
+    <form className={unsaved ? "energy-settings unsaved" : "energy-settings"} onSubmit={save}>
       <fieldset>
         <legend>Tariff</legend>
         <label>
           Kind
-          <select value={kind} onChange={(e) => setKind(e.target.value as TariffKind)}>
+          <select value={kind} onChange={(e) => edit({ kind: e.target.value as TariffKind })}>
             <option value="default">{meter.kind === "device" ? "Not set (its site's tariff)" : "Not set (a flat default price)"}</option>
             <option value="flat">Flat price</option>
             <option value="tou">Time of use (cheaper hours)</option>
@@ -84,7 +133,7 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
         {kind === "imported" && (
           <label>
             Tariff
-            <select required value={importedId} onChange={(e) => setImportedId(e.target.value)}>
+            <select required value={importedId} onChange={(e) => edit({ importedId: e.target.value })}>
               <option value="" disabled>
                 {imported === null ? "Loading…" : imported.length ? "Choose one" : "None yet: upload one on the Tariffs page"}
               </option>
@@ -102,23 +151,27 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
           </p>
         )}
         {(kind === "flat" || kind === "tou" || kind === "preset") && (
-          <StandingChargeInput label="Standing charge per day (optional)" value={standingCharge} onChange={setStandingCharge} />
+          <StandingChargeInput
+            label="Standing charge per day (optional)"
+            value={standingCharge}
+            onChange={(value) => edit({ standingCharge: value })}
+          />
         )}
         {(kind === "flat" || kind === "tou") && (
           <label>
-            Currency <input value={currency} maxLength={8} onChange={(e) => setCurrency(e.target.value)} />
+            Currency <input value={currency} maxLength={8} onChange={(e) => edit({ currency: e.target.value })} />
           </label>
         )}
         {kind === "flat" && (
           <label>
-            Price per kWh <input type="number" step="0.001" value={flatPrice} onChange={(e) => setFlatPrice(num(e.target.value))} />
+            Price per kWh <input type="number" step="0.001" value={flatPrice} onChange={(e) => edit({ flatPrice: num(e.target.value) })} />
           </label>
         )}
         {kind === "tou" && (
           <>
             <label>
               Price outside the periods{" "}
-              <input type="number" step="0.001" value={defaultPrice} onChange={(e) => setDefaultPrice(num(e.target.value))} />
+              <input type="number" step="0.001" value={defaultPrice} onChange={(e) => edit({ defaultPrice: num(e.target.value) })} />
             </label>
             {periods.map((period, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: periods have no id, and a row holds no state of its own (controlled inputs), so a removed row cannot leave its values on another.
@@ -133,12 +186,12 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
                   Price{" "}
                   <input type="number" step="0.001" value={period.price} onChange={(e) => setPeriod(i, { price: num(e.target.value) })} />
                 </label>
-                <button type="button" onClick={() => setPeriods(periods.filter((_, j) => j !== i))} disabled={periods.length === 1}>
+                <button type="button" onClick={() => edit({ periods: periods.filter((_, j) => j !== i) })} disabled={periods.length === 1}>
                   Remove
                 </button>
               </div>
             ))}
-            <button type="button" onClick={() => setPeriods([...periods, { from: "12:00", to: "14:00", price: defaultPrice }])}>
+            <button type="button" onClick={() => edit({ periods: [...periods, { from: "12:00", to: "14:00", price: defaultPrice }] })}>
               Add a period
             </button>
           </>
@@ -151,7 +204,7 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
           <input
             type="checkbox"
             checked={battery !== null}
-            onChange={(e) => setBattery(e.target.checked ? { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 } : null)}
+            onChange={(e) => edit({ battery: e.target.checked ? { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 } : null })}
           />
           Home battery
         </label>
@@ -164,7 +217,7 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
                 step="0.1"
                 min="0.1"
                 value={battery.capacityKwh}
-                onChange={(e) => setBattery({ ...battery, capacityKwh: num(e.target.value) })}
+                onChange={(e) => edit({ battery: { ...battery, capacityKwh: num(e.target.value) } })}
               />
             </label>
             <label>
@@ -174,7 +227,7 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
                 step="0.1"
                 min="0.1"
                 value={battery.powerKw}
-                onChange={(e) => setBattery({ ...battery, powerKw: num(e.target.value) })}
+                onChange={(e) => edit({ battery: { ...battery, powerKw: num(e.target.value) } })}
               />
             </label>
           </div>
@@ -201,26 +254,37 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
               Done by hour{" "}
               <input type="number" min="0" max="24" value={load.toHour} onChange={(e) => setLoad(i, { toHour: num(e.target.value) })} />
             </label>
-            <button type="button" onClick={() => setLoads(loads.filter((_, j) => j !== i))}>
+            <button type="button" onClick={() => edit({ loads: loads.filter((_, j) => j !== i) })}>
               Remove
             </button>
           </div>
         ))}
         {loads.length < MAX_LOADS && (
-          <button type="button" onClick={() => setLoads([...loads, { name: "EV", energyKwh: 10, powerKw: 3.7, fromHour: 19, toHour: 7 }])}>
+          <button
+            type="button"
+            onClick={() => edit({ loads: [...loads, { name: "EV", energyKwh: 10, powerKw: 3.7, fromHour: 19, toHour: 7 }] })}
+          >
             Add a flexible load (EV, dishwasher…)
           </button>
         )}
         <label>
           Peak limit (kW, optional: you are told when the forecast goes above it)
-          <input type="number" step="0.1" min="0" value={peak} onChange={(e) => setPeak(e.target.value)} />
+          <input type="number" step="0.1" min="0" value={peak} onChange={(e) => edit({ peak: e.target.value })} />
         </label>
       </fieldset>
       <div className="row">
-        <button type="submit" className="primary">
+        <button type="submit" className="primary" disabled={!unsaved}>
           Save tariff & assets
         </button>
-        {status.saved && (
+        <button type="button" onClick={reset} disabled={!unsaved}>
+          Reset
+        </button>
+        {unsaved && (
+          <span className="unsaved-note" role="status">
+            Unsaved changes: runs plan with the saved settings until you save.
+          </span>
+        )}
+        {!unsaved && status.saved && (
           <span className="muted" role="status">
             Saved. The next run plans with these.
           </span>
