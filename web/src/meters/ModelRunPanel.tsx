@@ -43,9 +43,12 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
     <section className="run-panel" aria-label={`Forecast and plan for ${meter.name}`}>
       <header className="row">
         <h4>Forecast & plan</h4>
-        <button type="button" className="primary" onClick={() => void runNow()} disabled={state === "running"}>
-          {state === "running" ? "Running…" : "Run forecast now"}
-        </button>
+        <div className="row">
+          <span className="muted">A run plans with the saved tariff & assets.</span>
+          <button type="button" className="primary" onClick={() => void runNow()} disabled={state === "running"}>
+            {state === "running" ? "Running…" : "Run forecast now"}
+          </button>
+        </div>
       </header>
       <ErrorLine error={error} />
       {state === "none" && !error && (
@@ -91,6 +94,8 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
   );
 }
 
+const HOUR_MS = 3_600_000;
+
 function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const theme = useTheme();
@@ -99,6 +104,9 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
     ref,
     async (Plotly, element, color) => {
       const x = run.plan.map((hour) => localTime(hour.t, zone));
+      // Each value holds for its hour: the bars span [t, t + 1 h), and the steps get the last hour's end to run to.
+      const hourEdges = [...x, localTime(new Date(Date.parse(run.plan[run.plan.length - 1].t) + HOUR_MS).toISOString(), zone)];
+      const withLastHeld = (values: number[]) => [...values, values[values.length - 1]];
       await Plotly.react(
         element,
         [
@@ -106,6 +114,8 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
             type: "bar",
             x,
             y: run.forecastKwh,
+            offset: 0,
+            width: HOUR_MS,
             name: "Forecast use",
             marker: { color: "#7a5cc988" },
             hovertemplate: "%{y:.2f} kWh<extra>forecast</extra>",
@@ -113,8 +123,8 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
           {
             type: "scatter",
             mode: "lines",
-            x,
-            y: run.plan.map((h) => h.gridKwh),
+            x: hourEdges,
+            y: withLastHeld(run.plan.map((h) => h.gridKwh)),
             name: "Planned from grid",
             line: { color: "#2a9d6f", width: 2, shape: "hv" },
             hovertemplate: "%{y:.2f} kWh<extra>plan</extra>",
@@ -122,8 +132,8 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
           {
             type: "scatter",
             mode: "lines",
-            x,
-            y: run.plan.map((h) => h.priceKwh),
+            x: hourEdges,
+            y: withLastHeld(run.plan.map((h) => h.priceKwh)),
             name: "Price",
             yaxis: "y2",
             line: { color: "#d9860b", width: 1.2, dash: "dot", shape: "hv" },
@@ -141,6 +151,8 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
             side: "right",
             title: { text: `price (${run.figures.currency}/kWh)` },
             showgrid: false,
+            // Plotly centres a constant (flat tariff) around its value, down to negative prices.
+            rangemode: "tozero",
             tickformat: ".2f",
             automargin: true,
           },
