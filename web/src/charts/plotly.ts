@@ -45,12 +45,20 @@ export function usePlot(
   );
 }
 
-/** The grid resizes cards without resizing the window, and Plotly only watches the window. */
+/** Whether the element takes up room on the page: not detached, not inside a hidden tab or `display: none`. */
+const displayed = (element: HTMLElement) => element.isConnected && element.getClientRects().length > 0;
+
+/**
+ * The grid resizes cards without resizing the window, and Plotly only watches the window. A plot that is
+ * not displayed (a hidden tab, a card just removed) is left alone: Plotly rejects resizing it.
+ */
 export function usePlotResize(ref: RefObject<HTMLDivElement | null>) {
   useEffect(() => {
     const element = ref.current;
     if (!element) return;
-    const observer = new ResizeObserver(() => void plotly().then((Plotly) => element.dataset.points && Plotly.Plots.resize(element)));
+    const observer = new ResizeObserver(
+      () => void plotly().then((Plotly) => element.dataset.points && displayed(element) && Plotly.Plots.resize(element)),
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [ref]);
