@@ -151,8 +151,10 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
             side: "right",
             title: { text: `price (${run.figures.currency}/kWh)` },
             showgrid: false,
-            // Plotly centres a constant (flat tariff) around its value, down to negative prices.
+            // From zero (Plotly centres a flat price on itself, down to negative ticks), with round ticks of its
+            // own: an overlaying axis defaults to ticks at the kWh axis's lines (0.00, 0.10, 0.21).
             rangemode: "tozero",
+            tickmode: "auto",
             tickformat: ".2f",
             automargin: true,
           },
