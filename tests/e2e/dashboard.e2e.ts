@@ -1,7 +1,8 @@
 /**
  * The everyday paths through the app in a real browser, in order, on one stack: the demo user's
  * meters and dashboards, a tab and charts built by hand, zoom, rearranging, a new meter posting
- * with the shown curl command, and a live reading arriving on its chart.
+ * with the shown curl command, a live reading arriving on its chart, the meter's tariff form and
+ * plan chart, and no console errors along the way.
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -16,12 +17,16 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const webhook = { url: "", secret: "", meterId: "" };
+/** What the browser console reports as an error, and uncaught exceptions, on the desktop page. */
+const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startE2eStack(), launchChromium()]);
   context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
   context.setDefaultTimeout(15_000);
   page = await context.newPage();
+  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
+  page.on("pageerror", (error) => consoleErrors.push(error.message));
 });
 
 afterAll(async () => {
@@ -33,9 +38,49 @@ const card = (title: string) => page.getByRole("article", { name: title, exact: 
 const seriesResponse = (match: (url: URL) => boolean) =>
   page.waitForResponse((r) => r.url().includes("/api/series?") && r.ok() && match(new URL(r.url())), { timeout: 15_000 });
 
+/**
+ * The left and right edges of the chart's "Planned from grid" step line's corners and of its bars, in
+ * pixels, read from the drawn SVG: what a person sees line up or not.
+ */
+function planChartEdges(chart: HTMLElement) {
+  const plot = chart as HTMLElement & { _fullData: { name: string; uid: string }[] };
+  const uid = plot._fullData.find((trace) => trace.name === "Planned from grid")!.uid;
+  const xsOf = (path: string) => {
+    const xs: number[] = [];
+    for (const [, command, args] of path.matchAll(/([MLHV])([^MLHVZ]*)/g)) {
+      const numbers = args.split(/[ ,]+/).filter(Boolean).map(Number);
+      if (command === "H") xs.push(numbers[0]);
+      if (command === "M" || command === "L") xs.push(numbers[0]);
+    }
+    return xs;
+  };
+  const line = xsOf(chart.querySelector(`.trace${uid} path.js-line`)!.getAttribute("d")!);
+  const bars = [...chart.querySelectorAll(".trace.bars .point path")].map((bar) => {
+    const xs = xsOf(bar.getAttribute("d")!);
+    return { left: Math.min(...xs), right: Math.max(...xs) };
+  });
+  const ticks = [...chart.querySelectorAll(".y2tick text")].map((text) => text.textContent ?? "");
+  return { line, bars, priceTicks: ticks };
+}
+
 describe("the dashboard people use every day", () => {
-  it("tells a new user what to do first", async () => {
+  it("fits the sign-in card's content at 1280x800", async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(stack.baseUrl);
+    const card = page.locator("form.sign-in");
+    await card.getByRole("button", { name: /Use the demo account/ }).waitFor();
+    const edges = await card.evaluate((form) => {
+      const box = form.getBoundingClientRect();
+      const rights = [...form.querySelectorAll("*")].map((element) => element.getBoundingClientRect().right);
+      return { cardRight: box.right, contentRight: Math.max(...rights), scrollWidth: form.scrollWidth, clientWidth: form.clientWidth };
+    });
+    await screenshot(page, "sign-in-1280x800");
+    expect(edges.contentRight).toBeLessThanOrEqual(edges.cardRight);
+    expect(edges.scrollWidth).toBeLessThanOrEqual(edges.clientWidth);
+    await page.setViewportSize(DESKTOP);
+  });
+
+  it("tells a new user what to do first", async () => {
     await page.getByLabel("Email").fill(`new-${Date.now()}@wattboard.local`);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Build your first dashboard" }).waitFor();
@@ -44,9 +89,8 @@ describe("the dashboard people use every day", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
   });
 
-  it("signs in with the demo account and shows its live dashboard", async () => {
+  it("signs in with the demo account in one click and shows its live dashboard", async () => {
     await page.getByRole("button", { name: /Use the demo account/ }).click();
-    await page.getByRole("button", { name: "Sign in" }).click();
     await expect.poll(() => page.getByRole("tab", { name: "Home" }).isVisible()).toBe(true);
     await chartsDrawn(page, 3);
     await screenshot(page, "dashboard-desktop");
@@ -238,16 +282,48 @@ describe("the dashboard people use every day", () => {
       .getByRole("row", { name: /^Sceaux house/ })
       .getByRole("button", { name: "Tariff & forecast" })
       .click();
+    const save = page.getByRole("button", { name: "Save tariff & assets" });
+    const unsavedNote = page.getByText(/^Unsaved changes/);
+    expect(await save.isDisabled()).toBe(true);
     await page.getByLabel(/Peak limit/).fill("0.5");
-    await page.getByRole("button", { name: "Save tariff & assets" }).click();
+    await unsavedNote.waitFor();
+    expect(await save.isEnabled()).toBe(true);
+    await screenshot(page, "meter-settings-unsaved");
+    await save.click();
     await page.getByText("Saved. The next run plans with these.").waitFor();
+    expect(await unsavedNote.count()).toBe(0);
+    expect(await save.isDisabled()).toBe(true);
+
+    // The battery box flipped and taken back with Reset: the saved settings, nothing unsaved.
+    const battery = page.getByLabel("Home battery");
+    const hasBattery = await battery.isChecked();
+    await battery.setChecked(!hasBattery);
+    await unsavedNote.waitFor();
+    await page.getByRole("button", { name: "Reset" }).click();
+    await unsavedNote.waitFor({ state: "detached" });
+    expect(await battery.isChecked()).toBe(hasBattery);
+    expect(await page.getByLabel(/Peak limit/).inputValue()).toBe("0.5");
+
+    await page.getByText("A run plans with the saved tariff & assets.").waitFor();
     await page.getByRole("button", { name: "Run forecast now" }).click();
     await page
       .getByText(/above your 0.5 kW limit/)
       .first()
       .waitFor({ timeout: 20_000 });
-    await page.getByTestId("run-chart").locator(".main-svg").first().waitFor();
+    const chart = page.getByTestId("run-chart");
+    await chart.locator(".trace.bars .point path").first().waitFor();
     await screenshot(page, "meter-forecast-desktop");
+
+    // Each hour's step of the plan starts and ends on the edges of that hour's bar, and a positive
+    // price has no negative ticks.
+    const { line, bars, priceTicks } = await chart.evaluate(planChartEdges);
+    expect(bars.length).toBe(24);
+    const barEdges = bars.flatMap((bar) => [bar.left, bar.right]);
+    for (const x of line) expect(Math.min(...barEdges.map((edge) => Math.abs(edge - x)))).toBeLessThan(1.5);
+    expect(Math.abs(line[0] - bars[0].left)).toBeLessThan(1.5);
+    expect(Math.abs(line[line.length - 1] - bars[23].right)).toBeLessThan(1.5);
+    expect(priceTicks.length).toBeGreaterThan(1);
+    for (const tick of priceTicks) expect(tick).not.toMatch(/^[-−]/);
 
     const bell = page.getByRole("button", { name: /^Notifications, \d+ unread$/ });
     await bell.click();
@@ -269,5 +345,9 @@ describe("the dashboard people use every day", () => {
     await run;
     await power.locator(".legendtext", { hasText: "Forecast" }).waitFor();
     await screenshot(page, "forecast-overlay");
+  });
+
+  it("logged no console errors on the dashboard and the meter page", () => {
+    expect(consoleErrors).toEqual([]);
   });
 });
