@@ -69,7 +69,6 @@ describe("a six-turn conversation with the offline engine", () => {
   it("opens the chat on a new tab of the demo account", async () => {
     await page.goto(stack.baseUrl);
     await page.getByRole("button", { name: /Use the demo account/ }).click();
-    await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("tab", { name: "Home" }).waitFor();
     await page.getByRole("button", { name: "New tab", exact: true }).click();
     await page.getByLabel("New tab title").fill("Talked about");

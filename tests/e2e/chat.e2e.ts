@@ -32,7 +32,6 @@ describe("the chat builds the dashboard", () => {
   it("signs in as the demo user and opens the chat on a new tab", async () => {
     await page.goto(stack.baseUrl);
     await page.getByRole("button", { name: /Use the demo account/ }).click();
-    await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("tab", { name: "Home" }).waitFor();
     await page.getByRole("button", { name: "New tab", exact: true }).click();
     await page.getByLabel("New tab title").fill("Asked in chat");

@@ -49,7 +49,6 @@ describe("what energy costs", () => {
   it("shows the demo household's money on its first dashboard", async () => {
     await page.goto(stack.baseUrl);
     await page.getByRole("button", { name: /Use the demo account/ }).click();
-    await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("tab", { name: "Home", selected: true }).waitFor();
     const summary = card("What the house costs");
     await summary.getByRole("region", { name: "This month", exact: true }).waitFor();

@@ -60,7 +60,6 @@ describe("a shared chart", () => {
     const ownerPage = await owner.newPage();
     await ownerPage.goto(stack.baseUrl);
     await ownerPage.getByRole("button", { name: /Use the demo account/ }).click();
-    await ownerPage.getByRole("button", { name: "Sign in" }).click();
     await ownerPage.getByRole("button", { name: `Actions for ${chart.title}` }).click();
     await ownerPage.getByRole("menuitem", { name: "Share" }).click();
     const link = ownerPage.getByLabel("Share link");
@@ -108,7 +107,6 @@ describe("a shared chart", () => {
     const ownerPage = await owner.newPage();
     await ownerPage.goto(stack.baseUrl);
     await ownerPage.getByRole("button", { name: /Use the demo account/ }).click();
-    await ownerPage.getByRole("button", { name: "Sign in" }).click();
     await ownerPage.getByRole("link", { name: "Shared" }).click();
     const row = ownerPage.getByRole("row", { name: new RegExp(share.token) });
     await row.waitFor();
