@@ -314,14 +314,30 @@ describe("the dashboard people use every day", () => {
     await chart.locator(".trace.bars .point path").first().waitFor();
     await screenshot(page, "meter-forecast-desktop");
 
-    // Each hour's step of the plan starts and ends on the edges of that hour's bar, and a positive
-    // price has no negative ticks.
-    const { line, bars, priceTicks } = await chart.evaluate(planChartEdges);
+    // Each hour's step of the plan starts and ends on the edges of that hour's bar.
+    const { line, bars } = await chart.evaluate(planChartEdges);
     expect(bars.length).toBe(24);
     const barEdges = bars.flatMap((bar) => [bar.left, bar.right]);
     for (const x of line) expect(Math.min(...barEdges.map((edge) => Math.abs(edge - x)))).toBeLessThan(1.5);
     expect(Math.abs(line[0] - bars[0].left)).toBeLessThan(1.5);
     expect(Math.abs(line[line.length - 1] - bars[23].right)).toBeLessThan(1.5);
+
+    // A flat price, which Plotly would centre its axis on, down to negative ticks.
+    await page.locator("form.energy-settings").getByLabel("Kind").selectOption("flat");
+    await save.click();
+    await page.getByText("Saved. The next run plans with these.").waitFor();
+    const flatRun = page.waitForResponse((r) => r.url().endsWith("/runs") && r.request().method() === "POST" && r.ok(), {
+      timeout: 20_000,
+    });
+    await page.getByRole("button", { name: "Run forecast now" }).click();
+    await flatRun;
+    // The chart has drawn the flat price when its price trace holds one value.
+    const pricesDrawn = () =>
+      chart.evaluate(
+        (plot) => new Set((plot as HTMLElement & { data: { name: string; y: number[] }[] }).data.find((t) => t.name === "Price")!.y).size,
+      );
+    await expect.poll(pricesDrawn, { timeout: 10_000 }).toBe(1);
+    const { priceTicks } = await chart.evaluate(planChartEdges);
     expect(priceTicks.length).toBeGreaterThan(1);
     for (const tick of priceTicks) expect(tick).not.toMatch(/^[-−]/);
 
