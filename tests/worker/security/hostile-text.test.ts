@@ -35,6 +35,7 @@ const TIMEOUT_MS = 180_000;
 let operations: Operation[];
 let owner: PopulatedUser;
 let writeTokenId: string;
+let writeToken: string;
 let doc: Awaited<ReturnType<typeof openApiDocument>>;
 
 beforeAll(async () => {
@@ -46,6 +47,7 @@ beforeAll(async () => {
   doc = await openApiDocument();
   const created = await call("POST", `/api/meters/${owner.meter.id}/tokens`, { token: owner.token, body: { name: "Fuzz" } });
   writeTokenId = created.body.id;
+  writeToken = created.body.token;
 });
 
 /** An id the owner really has for each path parameter, so one hostile value at a time meets the route's own checks. */
@@ -148,6 +150,39 @@ describe("hostile text in every parameter and body", () => {
         }
       }
       expect(requests).toBeGreaterThan(100);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "NUL in line protocol (measurement, tag, field) and in the v1 p= token: never a 5xx",
+    async () => {
+      // A readings hour long past, so no model run starts.
+      const ts = Math.floor(Date.now() / 1000) - 3 * 86_400;
+      const lines = [
+        `power\u0000,meter=kitchen power_w=5 ${ts}`,
+        `power,meter=kit\u0000chen power_w=5 ${ts}`,
+        `power,entity_id=sensor.a\u0000 value=5 ${ts}`,
+        `power,meter=kitchen odd\u0000field=5 ${ts}`,
+        `power,meter=kitchen note="a\u0000b",power_w=5 ${ts}`,
+      ];
+      for (const line of lines) {
+        const result = await rawFetch("POST", "/api/v2/write?org=home&bucket=wattboard&precision=s", {
+          headers: { Authorization: `Token ${writeToken}`, "Content-Type": "text/plain", "CF-Connecting-IP": CLIENT_IP },
+          body: line,
+        });
+        expect(result.status, describeFailure(JSON.stringify(line), result)).toBeLessThan(500);
+      }
+      // The same write without NUL is stored: the refusals above are about the NUL, not the token.
+      const clean = await rawFetch("POST", "/api/v2/write?org=home&bucket=wattboard&precision=s", {
+        headers: { Authorization: `Token ${writeToken}`, "Content-Type": "text/plain", "CF-Connecting-IP": CLIENT_IP },
+        body: `power,meter=kitchen power_w=5 ${ts}`,
+      });
+      expect(clean.status, clean.text).toBe(204);
+      for (const value of Object.values(HOSTILE_URL_VALUES)) {
+        const result = await rawFetch("POST", `/write?db=home&precision=s&p=${value}`, { body: `power power_w=5 ${ts}` });
+        expect(result.status, describeFailure(`p=${value.slice(0, 20)}`, result)).toBeLessThan(500);
+      }
     },
     TIMEOUT_MS,
   );
