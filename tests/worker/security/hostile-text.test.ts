@@ -188,6 +188,30 @@ describe("hostile text in every parameter and body", () => {
   );
 
   it(
+    "NUL in a CSV upload (headers, series names, cells): never a 5xx",
+    async () => {
+      const csvs: [string, string][] = [
+        [
+          `/api/meters/${owner.meter.id}/imports?unit=cumulative_kwh`,
+          "entity_id,state,last_changed\nsensor.a\u0000b,1520.0,2024-01-02T00:00:00.000Z\n",
+        ],
+        [`/api/meters/${owner.meter.id}/imports?unit=average_w`, "time\u0000,watts\n2024-01-02T00:00:00Z,5\n"],
+        [`/api/meters/${owner.meter.id}/imports`, "LCLid,tstp,energy(kWh/hh)\nMAC\u000002,2013-01-01 00:00:00,0.2\n"],
+        ["/api/tariffs?name=Agile", "Period from,Period to,Agile Import price (p/kWh)\u0000\n01/11/2023 00:00,01/11/2023 00:30,22.26\n"],
+        ["/api/tariffs?name=Agile", "Period from,Period to,Agile Import price (p/kWh)\n01/11/2023 00:00,01/11/2023 00:30,22.2\u00006\n"],
+      ];
+      for (const [path, csv] of csvs) {
+        const result = await rawFetch("POST", path, {
+          headers: { Authorization: `Bearer ${owner.token}`, "Content-Type": "text/csv", "CF-Connecting-IP": CLIENT_IP },
+          body: csv,
+        });
+        expect(result.status, describeFailure(`${path} ${JSON.stringify(csv)}`, result)).toBeLessThan(500);
+      }
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     "NUL inside any string of a JSON body: stored without it or 400 naming the field, never a 5xx",
     async () => {
       let rejected = 0;
