@@ -11,6 +11,7 @@ import { DEMO_EMAIL, startDemoFeed } from "./demo/demo-feed";
 import { migrateDatabase } from "./local-stack/apply-migrations";
 import { type ChatEngineProcess, freePort, llmProviderFromEnv, startChatEngine } from "./local-stack/chat-engine";
 import { startLocalDatabase } from "./local-stack/database";
+import { devLogger } from "./local-stack/dev-logger";
 import { startInferenceSidecar } from "./local-stack/inference-sidecar";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -55,7 +56,7 @@ process.env.DEV_INFERENCE_URL = inference.url;
 const port = await freePort(Number(process.env.PORT ?? 5173));
 const chatEngine = await startLlmEngine(`http://localhost:${port}`);
 
-const vite = await createServer({ configFile: `${root}vite.config.ts`, server: { port, strictPort: true } });
+const vite = await createServer({ configFile: `${root}vite.config.ts`, server: { port, strictPort: true }, customLogger: devLogger() });
 await vite.listen();
 vite.printUrls();
 console.log(

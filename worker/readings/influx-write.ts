@@ -8,7 +8,7 @@ import { recordIgnoredFields } from "./ignored-field-queries";
 import type { InfluxWriteError } from "./influx-contract";
 import { type MeterTarget, mapInfluxPoints, readingsToStore } from "./influx-mapping";
 import { type IngestContext, ingestReadings, limitMeterWrites, payloadTooLarge } from "./ingest";
-import { LineProtocolError, type LineProtocolPrecision, parseLineProtocol, parsePrecision } from "./line-protocol";
+import { LineProtocolError, type LineProtocolPoint, type LineProtocolPrecision, parseLineProtocol, parsePrecision } from "./line-protocol";
 import { insertRegisters, previousRegister } from "./register-queries";
 
 /**
@@ -91,6 +91,13 @@ async function bodyText(write: LineProtocolWrite): Promise<string> {
   }
 }
 
+/** Names and tags become meters and ignored fields: Postgres text cannot hold NUL. */
+function holdsNul(point: LineProtocolPoint): boolean {
+  const strings = [point.measurement, ...point.tags.keys(), ...point.tags.values(), ...point.fields.keys()];
+  for (const field of point.fields.values()) if (field.type === "string") strings.push(field.value);
+  return strings.some((text) => text.includes("\u0000"));
+}
+
 async function readAtMost(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
@@ -146,6 +153,8 @@ async function planWrites(
   try {
     const points = parseLineProtocol(text, { precision, receivedAtMs: receivedAt });
     if (points.length === 0) throw invalid("The body holds no points: send line protocol, one point a line");
+    const withNul = points.find(holdsNul);
+    if (withNul) throw new LineProtocolError(withNul.line, "a name, tag or string field holds a NUL character (\\u0000)");
     const targets = mapInfluxPoints(points).map((target) => ({ target, meter: matchMeter(target.target, site, devices) }));
     const intervals = new Map<string, EnergyInterval[]>();
     for (const { target, meter } of targets) {

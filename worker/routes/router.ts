@@ -3,19 +3,39 @@ import type { Context } from "hono";
 import { z } from "zod";
 import type { Actor } from "../actor";
 import type { AppEnv } from "../env";
-import { notFound, validationError } from "../errors";
+import { ApiError, notFound, validationError } from "../errors";
 import { isUuid } from "../id-contract";
 import type { IngestContext } from "../readings/ingest";
 
 const TARGET_NAMES: Record<string, string> = { json: "body", query: "query string", param: "path", header: "headers" };
 
-/** Every route file builds its router here, so validation failures all use the error envelope. */
+/**
+ * Every route file builds its router here, so validation failures all use the error envelope, and
+ * no NUL character in a parameter or body gets past validation: Postgres text cannot hold one.
+ */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error, TARGET_NAMES[result.target] ?? result.target);
+      const where = TARGET_NAMES[result.target] ?? result.target;
+      if (!result.success) throw validationError(result.error, where);
+      const path = nulPath(result.data);
+      if (path) throw new ApiError(400, "invalid_request", `Invalid ${where}: ${path}: ${NUL_MESSAGE}`, [{ path, message: NUL_MESSAGE }]);
     },
   });
+}
+
+const NUL_MESSAGE = "must not contain a NUL character (\\u0000)";
+
+/** Where the first string (or key) holding a NUL character is, e.g. "spec.series.0.label", or undefined. */
+function nulPath(value: unknown, path: string[] = []): string | undefined {
+  if (typeof value === "string") return value.includes("\u0000") ? path.join(".") || "(root)" : undefined;
+  if (value === null || typeof value !== "object" || value instanceof Date) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes("\u0000")) return [...path, key].join(".");
+    const found = nulPath(item, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Path ids are validated in the handler: a malformed id is answered like a missing resource. */

@@ -46,7 +46,7 @@ export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: E
 /**
  * One queued job: the run pipeline for the meter (an automatic run is skipped when the meter ran
  * in the last quarter hour). A meter deleted since the job was queued is simply skipped; errors
- * propagate so the message is retried.
+ * propagate so the message is retried. A run that ran is logged in one line.
  */
 export async function runMeterFromQueue(env: Env, job: InferenceJob): Promise<void> {
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set");
@@ -54,7 +54,13 @@ export async function runMeterFromQueue(env: Env, job: InferenceJob): Promise<vo
   try {
     const meter = await findMeterById(connection.db, job.meterId);
     if (!meter || meter.ownerId !== job.userId) return;
-    await runAndPublish(env, connection.db, meter, job.trigger);
+    const started = Date.now();
+    const outcome = await runAndPublish(env, connection.db, meter, job.trigger);
+    // One line per run that ran; throttled and skipped jobs (most of them) say nothing.
+    if (outcome.status === "ran")
+      console.log(
+        `inference: ${job.trigger} run of meter ${meter.id}: ${outcome.run.figures.forecastKwh.toFixed(1)} kWh forecast, ${outcome.run.findings.length} finding(s), ${Date.now() - started} ms`,
+      );
   } finally {
     await connection.close().catch(() => {});
   }

@@ -1,6 +1,7 @@
 import type { Actor } from "../actor";
 import { requireChart } from "../charts/service";
 import { notFound } from "../errors";
+import { isShareToken } from "../id-contract";
 import { requireTab } from "../tabs/service";
 import type { Revoked, Share, ShareList, ShareRequest } from "./contract";
 import { shareUrls } from "./public-view";
@@ -60,7 +61,8 @@ export async function listShares(actor: Actor): Promise<ShareList> {
 
 /** Revokes a link and drops it from this location's edge cache, so it dies here at once. */
 export async function revokeShare({ db, userId, origin }: Actor, token: string): Promise<Revoked> {
-  if (!(await queries.revokeShare(db, userId, token))) throw notFound("Share");
+  // Not a token's shape: no such link, without asking the database.
+  if (!isShareToken(token) || !(await queries.revokeShare(db, userId, token))) throw notFound("Share");
   await forgetCachedShare(origin, token);
   return { revoked: true };
 }
