@@ -70,6 +70,12 @@ describe("model runs: manual trigger", () => {
     for (const kwh of run.forecastKwh) expect(kwh).toBeGreaterThanOrEqual(0);
     // The synthetic home uses ~0.3 kWh/h at night and ~1.5 in the evening: the forecast must see that.
     expect(Math.max(...run.forecastKwh)).toBeGreaterThan(2 * Math.min(...run.forecastKwh));
+    // Stored with its band, from the model (no scored history to fall back on yet).
+    expect(run.forecastMethod).toBe("model");
+    run.forecastKwh.forEach((kwh: number, h: number) => {
+      expect(run.forecastP10[h]).toBeLessThanOrEqual(kwh);
+      expect(run.forecastP90[h]).toBeGreaterThanOrEqual(kwh);
+    });
     expect(run.plan).toHaveLength(24);
     const evCharged = run.plan.reduce((sum: number, h: { deferrableKwh: Record<string, number> }) => sum + (h.deferrableKwh.EV ?? 0), 0);
     expect(evCharged).toBeCloseTo(6, 5);

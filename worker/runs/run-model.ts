@@ -1,11 +1,12 @@
 import { HISTORY_HOURS, HORIZON_HOURS } from "../../ml/runtime/features";
-import { forecast24h, loadScenarios, MODEL_VERSION } from "../../ml/runtime/forecast";
+import { type ForecastQuantiles, forecast24h, loadScenarios, MODEL_VERSION } from "../../ml/runtime/forecast";
 import { planSchedule } from "../../ml/runtime/planner";
 import { meterTariff } from "../costs/pricing";
 import type { Database } from "../db/client";
 import type { MeterRow } from "../meters/queries";
 import { hourlyKwh } from "../readings/queries";
-import type { ModelRunFigures, ModelRunPlanHour } from "./contract";
+import { chooseForecastMethod, persistenceBaselines } from "./accuracy";
+import type { ForecastMethod, ModelRunFigures, ModelRunPlanHour } from "./contract";
 import { detectFindings } from "./findings";
 import { horizonPrices } from "./horizon-prices";
 import { deferrableLoads } from "./planner-inputs";
@@ -68,8 +69,11 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   const session = await forecastSession();
   const timings: RunTimings = { session: performance.now() - mark, forecast: 0, plan: 0 };
   mark = performance.now();
-  const { kwh: forecast } = await forecast24h(session, Tensor as never, history, start, { timeZone: meter.timezone });
+  const { quantiles: modelQuantiles } = await forecast24h(session, Tensor as never, history, start, { timeZone: meter.timezone });
   timings.forecast = performance.now() - mark;
+  const fallback = await chooseForecastMethod(db, meter.ownerId, meter.id, start);
+  const quantiles = fallback.method === "model" ? modelQuantiles : baselineQuantiles(fallback.method, history, modelQuantiles);
+  const forecast = quantiles.p50;
   mark = performance.now();
   const { prices, filledHours } = horizonPrices(tariff.tariff, start, HORIZON_HOURS);
   const assets = meter.assets ?? {};
@@ -106,7 +110,17 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
     filledPriceHours: filledHours,
     historyHoursWithData: hoursWithData,
   };
-  const findings = detectFindings({ plan, planHours, assets, previous, history, inputFrom, currency, timezone: meter.timezone });
+  const findings = detectFindings({
+    plan,
+    planHours,
+    assets,
+    previous,
+    history,
+    inputFrom,
+    currency,
+    timezone: meter.timezone,
+    fallback,
+  });
   const run: NewModelRun = {
     meterId: meter.id,
     ownerId: meter.ownerId,
@@ -115,9 +129,29 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
     inputFrom,
     inputTo: new Date(start),
     forecastKwh: forecast,
+    forecastP10: quantiles.p10,
+    forecastP90: quantiles.p90,
+    forecastMethod: fallback.method,
+    modelForecastKwh: fallback.method === "model" ? null : modelQuantiles.p50,
     plan: planHours,
     figures,
     findings,
   };
   return { status: "ran", run, timings };
+}
+
+/**
+ * A persistence baseline as the run's forecast, from the history before `start` (where it has a
+ * gap, the model's value), with the model's band around it: the baseline knows no spread of its own.
+ */
+function baselineQuantiles(method: Exclude<ForecastMethod, "model">, history: number[], model: ForecastQuantiles): ForecastQuantiles {
+  const baseline = persistenceBaselines(history, HISTORY_HOURS, HORIZON_HOURS);
+  const p50 = (method === "persistence_ensemble" ? baseline.persistenceEnsemble : baseline.lastValue).map((kwh, h) =>
+    Number.isFinite(kwh) ? kwh : model.p50[h],
+  );
+  return {
+    p10: p50.map((kwh, h) => Math.max(0, kwh - (model.p50[h] - model.p10[h]))),
+    p50,
+    p90: p50.map((kwh, h) => kwh + (model.p90[h] - model.p50[h])),
+  };
 }
