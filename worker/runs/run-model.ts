@@ -27,7 +27,7 @@ export interface RunTimings {
   plan: number;
 }
 
-/** An automatic run forecasts "tomorrow" only for a meter whose data is current, not for a history upload. */
+/** An automatic run forecasts the next 24 h only for a meter whose data is current, not for a history upload. */
 export const AUTO_RUN_MAX_DATA_AGE_MS = 2 * HOUR;
 
 /** Why a run did not happen. */
