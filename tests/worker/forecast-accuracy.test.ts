@@ -185,7 +185,9 @@ describe("forecast accuracy: falling back to a baseline", () => {
     expect(fallback.status).toBe(201);
     expect(fallback.body.forecastMethod).toBe("persistence_ensemble");
     // The plan uses the week's average of each hour.
-    fallback.body.forecastKwh.forEach((kwh: number, h: number) => expect(kwh).toBeCloseTo(weekAverage(DATA_END + h * HOUR), 9));
+    fallback.body.forecastKwh.forEach((kwh: number, h: number) => {
+      expect(kwh).toBeCloseTo(weekAverage(DATA_END + h * HOUR), 9);
+    });
     const finding = fallback.body.findings.find((f: { kind: string }) => f.kind === "forecast_fallback");
     expect(finding.message).toMatch(
       /^Over the last 7 days the forecast a day ahead was off by \d+ % of an average hour, more than simply taking the average of the same hour over the past week \(\d+ %\)\. Plans use that instead until the forecast does better again\.$/,
