@@ -5,6 +5,15 @@ import { localTime } from "../charts/chart-data";
 import { themedLayout, usePlot } from "../charts/plotly";
 import { useTheme } from "../theme";
 import { ErrorLine } from "../ui/ErrorLine";
+import { ForecastAccuracyPanel } from "./ForecastAccuracyPanel";
+
+/** What a run forecast with, when not the model (a fallback after a week of worse forecasts). */
+const BASELINE_NOTE: Record<string, string> = {
+  persistence_ensemble:
+    "The model's forecasts have lately been further off than the average of the past week, so this plan uses that average until the model does better.",
+  last_value:
+    "The model's forecasts have lately been further off than repeating the last hour, so this plan uses that until the model does better.",
+};
 
 /** The latest forecast and plan of a meter, with a button to run the model now. */
 export function ModelRunPanel({ meter }: { meter: Meter }) {
@@ -72,6 +81,7 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
               <dd>{f.peakKw.toFixed(1)} kW</dd>
             </div>
           </dl>
+          {run.forecastMethod !== "model" && <p className="muted">{BASELINE_NOTE[run.forecastMethod]}</p>}
           {f.defaultTariff && <p className="muted">No tariff set: a flat default price was used. Set the tariff above for real costs.</p>}
           {run.findings.length > 0 && (
             <ul className="findings">
@@ -87,6 +97,7 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
           </p>
         </>
       )}
+      {state !== "loading" && <ForecastAccuracyPanel key={run?.id ?? "none"} meterId={meter.id} />}
     </section>
   );
 }
@@ -102,12 +113,39 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
       await Plotly.react(
         element,
         [
+          // The likely range first: p90 fills down to p10, under the lines.
+          ...(run.forecastP10 && run.forecastP90
+            ? [
+                {
+                  type: "scatter",
+                  mode: "lines",
+                  x,
+                  y: run.forecastP10,
+                  line: { width: 0, shape: "hv" },
+                  showlegend: false,
+                  hoverinfo: "skip",
+                },
+                {
+                  type: "scatter",
+                  mode: "lines",
+                  x,
+                  y: run.forecastP90,
+                  fill: "tonexty",
+                  fillcolor: "rgba(122, 92, 201, 0.2)",
+                  line: { width: 0, shape: "hv" },
+                  name: "Likely range (8 in 10)",
+                  customdata: run.forecastP10,
+                  hovertemplate: "%{customdata:.2f}–%{y:.2f} kWh<extra>likely</extra>",
+                },
+              ]
+            : []),
           {
-            type: "bar",
+            type: "scatter",
+            mode: "lines",
             x,
             y: run.forecastKwh,
             name: "Forecast use",
-            marker: { color: "#7a5cc988" },
+            line: { color: "#7a5cc9", width: 2, shape: "hv" },
             hovertemplate: "%{y:.2f} kWh<extra>forecast</extra>",
           },
           {
