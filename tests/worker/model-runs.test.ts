@@ -110,6 +110,37 @@ describe("model runs: manual trigger", () => {
   });
 });
 
+describe("model runs: replays of past hours", () => {
+  it("runs as at a past hour from the data known then, stored as issued then, without becoming the latest", async () => {
+    const { token, meter } = await meterWithHistory(10);
+    const latest = (await call("POST", `/api/meters/${meter.id}/runs`, { token })).body;
+    const asOf = new Date(Math.floor(Date.now() / HOUR) * HOUR - 48 * HOUR + 20 * 60_000);
+    const replay = await call("POST", `/api/meters/${meter.id}/runs/replays`, { token, body: { asOf: asOf.toISOString() } });
+    expect(replay.status).toBe(201);
+    expect(replay.body).toMatchObject({
+      trigger: "manual",
+      inputTo: new Date(Math.floor(asOf.getTime() / HOUR) * HOUR).toISOString(),
+      createdAt: asOf.toISOString(),
+    });
+    expect(replay.body.forecastKwh).toHaveLength(24);
+    expect((await call("GET", `/api/meters/${meter.id}/runs/latest`, { token })).body.id).toBe(latest.id);
+    // Its 24 hours are over: the accuracy scores it (the latest run's hours have no readings yet).
+    const accuracy = (await call("GET", `/api/meters/${meter.id}/forecast-accuracy?days=3`, { token })).body;
+    expect(accuracy.runs).toBe(2);
+    expect(accuracy.byLead.map((lead: { samples: number }) => lead.samples)).toEqual([1, 1, 1]);
+  });
+
+  it("answers 400 for a time not yet past or not a time, 409 before enough history, 404 for another user's meter", async () => {
+    const { token, meter } = await meterWithHistory(8);
+    const replay = (asOf: unknown, as = token) => call("POST", `/api/meters/${meter.id}/runs/replays`, { token: as, body: { asOf } });
+    expect((await replay(new Date(Date.now() + HOUR).toISOString())).status).toBe(400);
+    expect((await replay("yesterday")).status).toBe(400);
+    expect((await replay(new Date(Date.now() - 7 * 24 * HOUR).toISOString())).status).toBe(409);
+    const intruder = await signIn("intruder");
+    expect((await replay(new Date(Date.now() - 24 * HOUR).toISOString(), intruder.token)).status).toBe(404);
+  });
+});
+
 describe("model runs: automatic", () => {
   it("runs at most once per quarter hour per meter unless a person asks", async () => {
     const { token, meter } = await meterWithHistory(8, {}, true);

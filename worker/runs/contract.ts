@@ -64,6 +64,15 @@ export const ModelRun = z
   .meta({ id: "ModelRun" });
 export type ModelRun = z.infer<typeof ModelRun>;
 
+export const ReplayRunRequest = z
+  .object({
+    /** The past moment the run is made at: it forecasts from the readings before this hour. */
+    asOf: z.iso.datetime({ offset: true }),
+  })
+  .strict()
+  .meta({ id: "ReplayRunRequest" });
+export type ReplayRunRequest = z.infer<typeof ReplayRunRequest>;
+
 /** A queued run that failed every retry and went to the dead letter queue. */
 export const FailedRun = z
   .object({
