@@ -81,6 +81,9 @@ describe("forecast accuracy: scoring stored forecasts", () => {
   it("scores each lead against both baselines, the band's coverage and the battery's savings, by hand", async () => {
     const { token, userId } = await signIn();
     const meter = await meterWithUse(token, NOW_HOUR - 12 * 24 * HOUR, use);
+    // 0.9 each way.
+    const battery = { capacityKwh: 5, powerKw: 3, roundTripEfficiency: 0.81 };
+    expect((await call("PATCH", `/api/meters/${meter.id}`, { token, body: { assets: { battery } } })).status).toBe(200);
     await insertRuns([
       // An earlier run of the same hour is superseded by the later one.
       seededRun(userId, meter.id, ISSUED, { forecastKwh: Array(24).fill(10) }),
@@ -89,8 +92,8 @@ describe("forecast accuracy: scoring stored forecasts", () => {
         forecastKwh: Array(24).fill(1.5),
         forecastP10: Array(24).fill(0.8),
         forecastP90: Array(24).fill(1.8),
-        // Charge 1 kWh at 0.10 in the first hour, discharge 2.5 kWh at 0.50 in the last.
-        plan: planHours(ISSUED, { 0: { chargeKwh: 1, priceKwh: 0.1 }, 23: { dischargeKwh: 2.5, priceKwh: 0.5 } }),
+        // Charge 3 kWh at 0.10 in the first hour, discharge 2.5 kWh at 0.50 in the last.
+        plan: planHours(ISSUED, { 0: { chargeKwh: 3, priceKwh: 0.1 }, 23: { dischargeKwh: 2.5, priceKwh: 0.5 } }),
       }),
     ]);
 
@@ -122,12 +125,12 @@ describe("forecast accuracy: scoring stored forecasts", () => {
     expect(lead24.lastValue).toBeCloseTo(0.5, 9);
     // 23 of the 24 hours used 1 kWh, inside [0.8, 1.8]; the 2 kWh hour is outside.
     expect(body.coverage80).toBeCloseTo(23 / 24, 9);
-    // Planned: -1 x 0.10 + 2.5 x 0.50 = 1.15. Realised: the charge costs 0.10; the last hour used 2 kWh,
-    // so the battery replaced 2 kWh, not 2.5 (no export): 2 x 0.50 - 0.10 = 0.90.
+    // Planned: -3 x 0.10 + 2.5 x 0.50 = 0.95. Realised: the charge costs 0.30 and stores 2.7 kWh; the
+    // last hour used 2 kWh, so the battery replaced 2 kWh, not 2.5 (no export): 2 x 0.50 - 0.30 = 0.70.
     expect(body.savings.currency).toBe("GBP");
     expect(body.savings.hours).toBe(2);
-    expect(body.savings.planned).toBeCloseTo(1.15, 9);
-    expect(body.savings.realised).toBeCloseTo(0.9, 9);
+    expect(body.savings.planned).toBeCloseTo(0.95, 9);
+    expect(body.savings.realised).toBeCloseTo(0.7, 9);
   });
 
   it("answers with no figures for a meter without runs", async () => {
@@ -158,6 +161,30 @@ describe("forecast accuracy: scoring stored forecasts", () => {
     expect(foreign.status).toBe(404);
     expect(foreign.body).toEqual(missing.body);
     expect((await call("GET", `/api/meters/${meter.id}/forecast-accuracy`)).status).toBe(401);
+  });
+});
+
+describe("forecast accuracy: a battery that could not deliver", () => {
+  it("keeps what it could not deliver for later, and cannot deliver what it never stored", async () => {
+    const { token, userId } = await signIn();
+    const ISSUED = NOW_HOUR - 30 * HOUR;
+    const meter = await meterWithUse(token, NOW_HOUR - 12 * 24 * HOUR, () => 1);
+    const battery = { capacityKwh: 2, powerKw: 3, roundTripEfficiency: 1 };
+    expect((await call("PATCH", `/api/meters/${meter.id}`, { token, body: { assets: { battery } } })).status).toBe(200);
+    // Charge 3 kWh into a 2 kWh battery (only 2 fit), then plan 1.5, 1.5 and 1 kWh out of it.
+    const plan = planHours(ISSUED, {
+      0: { chargeKwh: 3 },
+      1: { dischargeKwh: 1.5 },
+      2: { dischargeKwh: 1.5 },
+      3: { dischargeKwh: 1 },
+    });
+    await insertRuns([seededRun(userId, meter.id, ISSUED, { plan })]);
+    const { savings } = (await call("GET", `/api/meters/${meter.id}/forecast-accuracy?days=2`, { token })).body;
+    // At 0.20 a kWh: planned (4 - 3) x 0.20 = 0.20. Realised: 2 kWh charged (-0.40); the house uses 1 kWh
+    // an hour, so 1 + 1 are delivered and the battery is then empty (+0.40).
+    expect(savings.planned).toBeCloseTo(0.2, 9);
+    expect(savings.realised).toBeCloseTo(0, 9);
+    expect(savings.hours).toBe(4);
   });
 });
 

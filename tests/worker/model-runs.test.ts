@@ -130,6 +130,21 @@ describe("model runs: replays of past hours", () => {
     expect(accuracy.byLead.map((lead: { samples: number }) => lead.samples)).toEqual([1, 1, 1]);
   });
 
+  it("a battery plan starts where the previous plan left the battery at that hour", async () => {
+    const { token, meter } = await meterWithHistory(10, BATTERY_ON_DYNAMIC_TARIFF);
+    // Midnight UTC two days ago: the cheap night hours (00:00-06:00 London time) come first.
+    const issued = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 48 * HOUR;
+    const replay = async (at: number) =>
+      (await call("POST", `/api/meters/${meter.id}/runs/replays`, { token, body: { asOf: new Date(at).toISOString() } })).body;
+    const first = await replay(issued);
+    expect(first.figures.initialSocKwh).toBe(0);
+    // It charges in the cheap night hours first.
+    expect(first.plan[2].socKwh).toBeGreaterThan(0);
+    const second = await replay(issued + 3 * HOUR);
+    expect(second.figures.initialSocKwh).toBeCloseTo(first.plan[2].socKwh, 9);
+    expect(second.plan[0].socKwh).toBeGreaterThanOrEqual(0);
+  });
+
   it("answers 400 for a time not yet past or not a time, 409 before enough history, 404 for another user's meter", async () => {
     const { token, meter } = await meterWithHistory(8);
     const replay = (asOf: unknown, as = token) => call("POST", `/api/meters/${meter.id}/runs/replays`, { token: as, body: { asOf } });

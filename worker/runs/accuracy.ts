@@ -115,12 +115,24 @@ export function coverage80(runs: IssuedRun[], actuals: HourlyActuals, from: numb
   return hours > 0 ? inside / hours : null;
 }
 
+/** The battery as the savings play it: its size and round-trip efficiency. */
+export interface PlayedBattery {
+  capacityKwh: number;
+  roundTripEfficiency: number;
+}
+
 /**
- * The battery's savings over [from, to): each hour follows the plan of the newest run issued by
- * then (rolling re-planning applies only that), played against the real use without exporting
- * (the battery never discharges more than the house uses), next to what that plan expected.
+ * The battery's savings over [from, to), in money. Each hour follows the plan of the newest run
+ * issued by then (rolling re-planning applies only that hour), next to what that plan expected
+ * (price x (discharge - charge)). Realised: the same commands played on a battery that starts
+ * empty, against the real use: it charges what the plan says (as far as there is room), and
+ * delivers the planned discharge only as far as the house uses it and the battery holds it
+ * (never exporting); what it could not deliver stays stored for later hours.
  */
-export function batterySavings(runs: IssuedRun[], actuals: HourlyActuals, from: number, to: number) {
+export function batterySavings(runs: IssuedRun[], actuals: HourlyActuals, from: number, to: number, battery: PlayedBattery) {
+  // The planner splits the losses evenly between charging and discharging.
+  const efficiency = Math.sqrt(battery.roundTripEfficiency);
+  let storedKwh = 0;
   let planned = 0;
   let realised = 0;
   let hours = 0;
@@ -134,7 +146,11 @@ export function batterySavings(runs: IssuedRun[], actuals: HourlyActuals, from: 
     if (!hour || !Number.isFinite(observed) || (hour.chargeKwh === 0 && hour.dischargeKwh === 0)) continue;
     hours++;
     planned += hour.priceKwh * (hour.dischargeKwh - hour.chargeKwh);
-    realised += hour.priceKwh * (observed - Math.max(0, observed + hour.chargeKwh - hour.dischargeKwh));
+    const charged = Math.min(hour.chargeKwh, (battery.capacityKwh - storedKwh) / efficiency);
+    storedKwh += charged * efficiency;
+    const delivered = Math.min(hour.dischargeKwh, observed, storedKwh * efficiency);
+    storedKwh -= delivered / efficiency;
+    realised += hour.priceKwh * (delivered - charged);
   }
   return { planned, realised, hours };
 }
@@ -160,7 +176,8 @@ export async function forecastAccuracy(
   const from = to - query.days * DAY;
   const { runs, actuals } = await runsAndActuals(actor.db, actor.userId, meter.id, from, to);
   const latest = runs.at(-1);
-  const savings = batterySavings(runs, actuals, from, to);
+  const battery = meter.assets?.battery;
+  const savings = battery ? batterySavings(runs, actuals, from, to, battery) : { hours: 0, planned: 0, realised: 0 };
   return {
     meterId: meter.id,
     from: new Date(from).toISOString(),

@@ -30,6 +30,8 @@ export const ModelRunFigures = z.object({
   /** Hours of the horizon an imported price series does not cover, priced from its last known day (absent in older runs). */
   filledPriceHours: z.int().min(0).optional(),
   historyHoursWithData: z.int(),
+  /** The battery's state of charge the plan starts from: where the previous plan left it at this hour (absent without a battery and in older runs). */
+  initialSocKwh: z.number().min(0).optional(),
 });
 export type ModelRunFigures = z.infer<typeof ModelRunFigures>;
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, lte } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
 import { modelRuns } from "../db/schema";
 
@@ -10,11 +10,17 @@ export async function insertModelRun(db: Database | Transaction, run: NewModelRu
   return row;
 }
 
-export async function latestModelRun(db: Database | Transaction, ownerId: string, meterId: string): Promise<ModelRunRow | undefined> {
+/** The meter's newest run, or with `asOf` the newest stored by then (a replay's previous run). */
+export async function latestModelRun(
+  db: Database | Transaction,
+  ownerId: string,
+  meterId: string,
+  asOf?: Date,
+): Promise<ModelRunRow | undefined> {
   const [row] = await db
     .select()
     .from(modelRuns)
-    .where(and(eq(modelRuns.meterId, meterId), eq(modelRuns.ownerId, ownerId)))
+    .where(and(eq(modelRuns.meterId, meterId), eq(modelRuns.ownerId, ownerId), asOf ? lte(modelRuns.createdAt, asOf) : undefined))
     .orderBy(desc(modelRuns.createdAt))
     .limit(1);
   return row;

@@ -49,7 +49,7 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   if (trigger === "auto" && (!meter.lastReadingAt || now.getTime() - meter.lastReadingAt.getTime() > AUTO_RUN_MAX_DATA_AGE_MS)) {
     return { status: "stale_data", newestReading: meter.lastReadingAt };
   }
-  const previous = await latestModelRun(db, meter.ownerId, meter.id);
+  const previous = await latestModelRun(db, meter.ownerId, meter.id, now);
   if (trigger === "auto" && previous && now.getTime() - previous.createdAt.getTime() < AUTO_RUN_INTERVAL_MS) {
     return { status: "throttled", lastRunAt: previous.createdAt };
   }
@@ -77,12 +77,13 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   mark = performance.now();
   const { prices, filledHours } = horizonPrices(tariff.tariff, start, HORIZON_HOURS);
   const assets = meter.assets ?? {};
+  const initialSocKwh = assets.battery ? plannedSocAt(previous, start, assets.battery.capacityKwh) : undefined;
   const plan = planSchedule({
     start,
     load: forecast,
     loadScenarios: loadScenarios(forecast, history),
     prices,
-    battery: assets.battery ?? null,
+    battery: assets.battery ? { ...assets.battery, initialSocKwh } : null,
     deferrable: deferrableLoads(assets, start, meter.timezone),
   });
   timings.plan = performance.now() - mark;
@@ -108,6 +109,7 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
     currency,
     defaultTariff: tariff.source === "default",
     filledPriceHours: filledHours,
+    ...(initialSocKwh === undefined ? {} : { initialSocKwh }),
     historyHoursWithData: hoursWithData,
   };
   const findings = detectFindings({
@@ -138,6 +140,22 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
     findings,
   };
   return { status: "ran", run, timings };
+}
+
+/**
+ * Where the battery stands at `start` if it followed the plans: the previous run's planned state
+ * of charge at that hour (the same as its own start for a run of the same hour). No battery
+ * telemetry exists, so this is what rolling re-planning continues from; 0 without a plan covering it.
+ */
+function plannedSocAt(
+  previous: { inputTo: Date; plan: ModelRunPlanHour[]; figures: ModelRunFigures } | undefined,
+  start: number,
+  capacityKwh: number,
+): number {
+  if (!previous) return 0;
+  const hoursIn = (start - previous.inputTo.getTime()) / HOUR;
+  const soc = hoursIn === 0 ? previous.figures.initialSocKwh : previous.plan[hoursIn - 1]?.socKwh;
+  return Math.min(capacityKwh, soc ?? 0);
 }
 
 /**

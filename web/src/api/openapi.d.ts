@@ -5112,6 +5112,7 @@ export interface components {
                 defaultTariff: boolean;
                 filledPriceHours?: number;
                 historyHoursWithData: number;
+                initialSocKwh?: number;
             };
             findings: {
                 /** @enum {string} */
