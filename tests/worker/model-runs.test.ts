@@ -150,6 +150,7 @@ describe("model runs: replays of past hours", () => {
     const replay = (asOf: unknown, as = token) => call("POST", `/api/meters/${meter.id}/runs/replays`, { token: as, body: { asOf } });
     expect((await replay(new Date(Date.now() + HOUR).toISOString())).status).toBe(400);
     expect((await replay("yesterday")).status).toBe(400);
+    expect((await replay("0001-01-01T00:00:00Z")).status).toBe(400);
     expect((await replay(new Date(Date.now() - 7 * 24 * HOUR).toISOString())).status).toBe(409);
     const intruder = await signIn("intruder");
     expect((await replay(new Date(Date.now() - 24 * HOUR).toISOString(), intruder.token)).status).toBe(404);

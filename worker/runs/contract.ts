@@ -66,10 +66,15 @@ export const ModelRun = z
   .meta({ id: "ModelRun" });
 export type ModelRun = z.infer<typeof ModelRun>;
 
+/** Older than any smart meter's readings. */
+const EARLIEST_REPLAY = Date.parse("2000-01-01T00:00:00Z");
+
 export const ReplayRunRequest = z
   .object({
     /** The past moment the run is made at: it forecasts from the readings before this hour. */
-    asOf: z.iso.datetime({ offset: true }),
+    asOf: z.iso
+      .datetime({ offset: true })
+      .refine((asOf) => Date.parse(asOf) >= EARLIEST_REPLAY && Date.parse(asOf) <= Date.now(), "must be in the past, from 2000 on"),
   })
   .strict()
   .meta({ id: "ReplayRunRequest" });
