@@ -40,10 +40,13 @@ export type SkippedRun =
 export type ModelOutcome = { status: "ran"; run: NewModelRun; timings: RunTimings } | SkippedRun;
 
 /**
- * Forecasts the meter's next 24 hours from the 168 before its newest complete hour, plans its
- * flexible assets against its tariff and finds what is worth telling. It only reads: the
+ * Forecasts the meter's next 24 hours (with their p10-p90 band) from the 168 before its newest
+ * complete hour, whatever the hour: each run re-plans from the newest data, the battery from
+ * where the previous plan left it. While the model has done worse than a persistence baseline
+ * for a week, the run forecasts with that baseline instead (accuracy.ts). Then it plans the
+ * flexible assets against the tariff and finds what is worth telling. It only reads: the
  * pipeline (pipeline.ts) stores the run with its notifications. The same function serves the
- * queue consumer (auto), the API and the chat (manual).
+ * queue consumer (auto), the API and the chat (manual), and replays of past hours (`now`).
  */
 export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | "manual", now = new Date()): Promise<ModelOutcome> {
   if (trigger === "auto" && (!meter.lastReadingAt || now.getTime() - meter.lastReadingAt.getTime() > AUTO_RUN_MAX_DATA_AGE_MS)) {
