@@ -211,6 +211,7 @@ describe("forecast accuracy: falling back to a baseline", () => {
     const fallback = await call("POST", `/api/meters/${meter.id}/runs`, { token });
     expect(fallback.status).toBe(201);
     expect(fallback.body.forecastMethod).toBe("persistence_ensemble");
+    expect(fallback.body.explanation).toContain("this forecast is that average until the model does better");
     // The plan uses the week's average of each hour.
     fallback.body.forecastKwh.forEach((kwh: number, h: number) => {
       expect(kwh).toBeCloseTo(weekAverage(DATA_END + h * HOUR), 9);

@@ -7,14 +7,6 @@ import { useTheme } from "../theme";
 import { ErrorLine } from "../ui/ErrorLine";
 import { ForecastAccuracyPanel } from "./ForecastAccuracyPanel";
 
-/** What a run forecast with, when not the model (a fallback after a week of worse forecasts). */
-const BASELINE_NOTE: Record<string, string> = {
-  persistence_ensemble:
-    "The model's forecasts have lately been further off than the average of the past week, so this plan uses that average until the model does better.",
-  last_value:
-    "The model's forecasts have lately been further off than repeating the last hour, so this plan uses that until the model does better.",
-};
-
 /** The latest forecast and plan of a meter, with a button to run the model now. */
 export function ModelRunPanel({ meter }: { meter: Meter }) {
   const [run, setRun] = useState<ModelRun | null>(null);
@@ -81,7 +73,6 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
               <dd>{f.peakKw.toFixed(1)} kW</dd>
             </div>
           </dl>
-          {run.forecastMethod !== "model" && <p className="muted">{BASELINE_NOTE[run.forecastMethod]}</p>}
           {f.defaultTariff && <p className="muted">No tariff set: a flat default price was used. Set the tariff above for real costs.</p>}
           {run.findings.length > 0 && (
             <ul className="findings">
