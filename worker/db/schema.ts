@@ -161,7 +161,8 @@ export const modelRuns = pgTable(
     findings: jsonb("findings").$type<ModelRunFinding[]>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("model_runs_meter_created_idx").on(t.meterId, t.createdAt)],
+  // By issue hour too: accuracy scores the runs issued over a window.
+  (t) => [index("model_runs_meter_created_idx").on(t.meterId, t.createdAt), index("model_runs_meter_issued_idx").on(t.meterId, t.inputTo)],
 );
 
 /** What the person is told; Postgres holds it so every device and page sees the same inbox. */

@@ -3,7 +3,7 @@ import type { Database } from "../db/client";
 import { requireMeter } from "../meters/service";
 import { hourlyKwh } from "../readings/queries";
 import type { ForecastAccuracy, ForecastAccuracyQuery, ForecastMethod, LeadAccuracy, ModelRunPlanHour } from "./contract";
-import { type IssuedRun, runsIssuedBetween } from "./queries";
+import { forecastsIssuedBetween, type IssuedForecast, type IssuedRun, runsIssuedBetween } from "./queries";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -56,14 +56,14 @@ interface HourlyActuals {
 const indexOf = (actuals: HourlyActuals, t: number) => Math.round((t - actuals.from) / HOUR);
 
 /** The model's own forecast of a run: a run that used a baseline keeps it apart. */
-const modelForecast = (run: IssuedRun) => run.modelForecastKwh ?? run.forecastKwh;
+const modelForecast = (run: IssuedForecast) => run.modelForecastKwh ?? run.forecastKwh;
 
 /**
  * Each stored run's forecast against what then happened, at each lead time, for target hours
  * that started in [from, to) and are over: the model next to both baselines on the same hours.
  */
 export function scoreByLead(
-  runs: IssuedRun[],
+  runs: IssuedForecast[],
   actuals: HourlyActuals,
   from: number,
   to: number,
@@ -155,13 +155,13 @@ export function batterySavings(runs: IssuedRun[], actuals: HourlyActuals, from: 
   return { planned, realised, hours };
 }
 
-/** The meter's runs issued from `from - 24 h` (their forecasts reach into the window) and the hourly use they need. */
-async function runsAndActuals(db: Database, ownerId: string, meterId: string, from: number, to: number) {
-  const runs = await runsIssuedBetween(db, ownerId, meterId, new Date(from - DAY), new Date(to));
-  // The baselines of the earliest run read 7 days before it was issued.
-  const readFrom = from - DAY - ENSEMBLE_DAYS * DAY;
-  const kwh = await hourlyKwh(db, meterId, new Date(readFrom), new Date(to));
-  return { runs, actuals: { from: readFrom, kwh } };
+/** Runs issued from a day before `from` reach into [from, to). */
+const issuedFrom = (from: number) => new Date(from - DAY);
+
+/** The hourly use scoring [from, to) needs: the baselines of the earliest run read 7 days before it was issued. */
+async function actualsFor(db: Database, meterId: string, from: number, to: number): Promise<HourlyActuals> {
+  const readFrom = issuedFrom(from).getTime() - ENSEMBLE_DAYS * DAY;
+  return { from: readFrom, kwh: await hourlyKwh(db, meterId, new Date(readFrom), new Date(to)) };
 }
 
 /** GET /api/meters/{id}/forecast-accuracy: how the stored forecasts did over the last `days`, and what the plans saved. */
@@ -174,7 +174,8 @@ export async function forecastAccuracy(
   const meter = await requireMeter(actor.db, actor.userId, meterId);
   const to = Math.floor(now.getTime() / HOUR) * HOUR;
   const from = to - query.days * DAY;
-  const { runs, actuals } = await runsAndActuals(actor.db, actor.userId, meter.id, from, to);
+  const runs = await runsIssuedBetween(actor.db, actor.userId, meter.id, issuedFrom(from), new Date(to));
+  const actuals = await actualsFor(actor.db, meter.id, from, to);
   const latest = runs.at(-1);
   const battery = meter.assets?.battery;
   const savings = battery ? batterySavings(runs, actuals, from, to, battery) : { hours: 0, planned: 0, realised: 0 };
@@ -202,8 +203,8 @@ export async function chooseForecastMethod(
   issuedAt: number,
 ): Promise<{ method: ForecastMethod; accuracy: LeadAccuracy }> {
   const from = issuedAt - FALLBACK_WINDOW_MS;
-  const { runs, actuals } = await runsAndActuals(db, ownerId, meterId, from, issuedAt);
-  const [accuracy] = scoreByLead(runs, actuals, from, issuedAt, [24]);
+  const forecasts = await forecastsIssuedBetween(db, ownerId, meterId, issuedFrom(from), new Date(issuedAt));
+  const [accuracy] = scoreByLead(forecasts, await actualsFor(db, meterId, from, issuedAt), from, issuedAt, [24]);
   const { model, persistenceEnsemble, lastValue } = accuracy;
   if (accuracy.samples < FALLBACK_MIN_SAMPLES || model === null || persistenceEnsemble === null || lastValue === null)
     return { method: "model", accuracy };

@@ -26,13 +26,36 @@ export async function latestModelRun(
   return row;
 }
 
-/** What scoring needs of a run: when it was issued, what it forecast and planned. */
-export type IssuedRun = Pick<
-  ModelRunRow,
-  "inputTo" | "forecastKwh" | "forecastP10" | "forecastP90" | "forecastMethod" | "modelForecastKwh" | "plan" | "figures"
->;
+/** What scoring a forecast needs: when it was issued and what it (and the model) forecast. */
+export type IssuedForecast = Pick<ModelRunRow, "inputTo" | "forecastKwh" | "modelForecastKwh">;
 
-/** The meter's runs issued in [from, to), oldest first; of several runs issued the same hour, the last. */
+/** What the accuracy report needs of a run: its forecast, band and plan. */
+export type IssuedRun = IssuedForecast & Pick<ModelRunRow, "forecastP10" | "forecastP90" | "forecastMethod" | "plan" | "figures">;
+
+/** Of several runs issued the same hour, the last (rolling runs every quarter hour would otherwise count four times). */
+const oneRunPerIssueHour = (ownerId: string, meterId: string, from: Date, to: Date) =>
+  and(eq(modelRuns.meterId, meterId), eq(modelRuns.ownerId, ownerId), gte(modelRuns.inputTo, from), lt(modelRuns.inputTo, to));
+
+/** The meter's forecasts issued in [from, to), oldest first, without their plans (the fallback's check, every run). */
+export async function forecastsIssuedBetween(
+  db: Database | Transaction,
+  ownerId: string,
+  meterId: string,
+  from: Date,
+  to: Date,
+): Promise<IssuedForecast[]> {
+  return db
+    .selectDistinctOn([modelRuns.inputTo], {
+      inputTo: modelRuns.inputTo,
+      forecastKwh: modelRuns.forecastKwh,
+      modelForecastKwh: modelRuns.modelForecastKwh,
+    })
+    .from(modelRuns)
+    .where(oneRunPerIssueHour(ownerId, meterId, from, to))
+    .orderBy(asc(modelRuns.inputTo), desc(modelRuns.createdAt));
+}
+
+/** The meter's runs issued in [from, to), oldest first. */
 export async function runsIssuedBetween(
   db: Database | Transaction,
   ownerId: string,
@@ -52,6 +75,6 @@ export async function runsIssuedBetween(
       figures: modelRuns.figures,
     })
     .from(modelRuns)
-    .where(and(eq(modelRuns.meterId, meterId), eq(modelRuns.ownerId, ownerId), gte(modelRuns.inputTo, from), lt(modelRuns.inputTo, to)))
+    .where(oneRunPerIssueHour(ownerId, meterId, from, to))
     .orderBy(asc(modelRuns.inputTo), desc(modelRuns.createdAt));
 }
