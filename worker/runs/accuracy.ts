@@ -8,13 +8,13 @@ import { forecastsIssuedBetween, type IssuedForecast, type IssuedRun, runsIssued
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** The lead times the accuracy is told at: the next hour, the next quarter day, the same hour tomorrow. */
-export const LEADS_H = [1, 6, 24] as const;
+const LEADS_H = [1, 6, 24] as const;
 /** The persistence ensemble averages the same hour over this many previous days. */
 const ENSEMBLE_DAYS = 7;
 /** The fallback judges the model on the 24 h lead over this window… */
-export const FALLBACK_WINDOW_MS = 7 * DAY;
+const FALLBACK_WINDOW_MS = 7 * DAY;
 /** …and only with this many scored hours in it (most of the week), so a few bad days do not switch. */
-export const FALLBACK_MIN_SAMPLES = 6 * 24;
+const FALLBACK_MIN_SAMPLES = 6 * 24;
 
 /**
  * The two forecasts anyone can make from the hours before `issuedAt` (index `issued` in
@@ -40,7 +40,7 @@ export function persistenceBaselines(actual: ArrayLike<number>, issued: number, 
 }
 
 /** Root-mean-square error over the mean actual: 0.3 means typically off by 30 % of an average hour. */
-export function cvrmse(forecast: number[], actual: number[]): number | null {
+function cvrmse(forecast: number[], actual: number[]): number | null {
   if (actual.length === 0) return null;
   const mean = actual.reduce((a, b) => a + b, 0) / actual.length;
   if (mean <= 0) return null;
@@ -62,7 +62,7 @@ const modelForecast = (run: IssuedForecast) => run.modelForecastKwh ?? run.forec
  * Each stored run's forecast against what then happened, at each lead time, for target hours
  * that started in [from, to) and are over: the model next to both baselines on the same hours.
  */
-export function scoreByLead(
+function scoreByLead(
   runs: IssuedForecast[],
   actuals: HourlyActuals,
   from: number,
@@ -99,7 +99,7 @@ export function scoreByLead(
 }
 
 /** Share of the hours over in [from, to) whose use fell between the run's p10 and p90 (runs with a band). */
-export function coverage80(runs: IssuedRun[], actuals: HourlyActuals, from: number, to: number): number | null {
+function coverage80(runs: IssuedRun[], actuals: HourlyActuals, from: number, to: number): number | null {
   let inside = 0;
   let hours = 0;
   for (const run of runs) {
@@ -116,7 +116,7 @@ export function coverage80(runs: IssuedRun[], actuals: HourlyActuals, from: numb
 }
 
 /** The battery as the savings play it: its size and round-trip efficiency. */
-export interface PlayedBattery {
+interface PlayedBattery {
   capacityKwh: number;
   roundTripEfficiency: number;
 }
@@ -129,7 +129,7 @@ export interface PlayedBattery {
  * delivers the planned discharge only as far as the house uses it and the battery holds it
  * (never exporting); what it could not deliver stays stored for later hours.
  */
-export function batterySavings(runs: IssuedRun[], actuals: HourlyActuals, from: number, to: number, battery: PlayedBattery) {
+function batterySavings(runs: IssuedRun[], actuals: HourlyActuals, from: number, to: number, battery: PlayedBattery) {
   // The planner splits the losses evenly between charging and discharging.
   const efficiency = Math.sqrt(battery.roundTripEfficiency);
   let storedKwh = 0;
@@ -165,14 +165,9 @@ async function actualsFor(db: Database, meterId: string, from: number, to: numbe
 }
 
 /** GET /api/meters/{id}/forecast-accuracy: how the stored forecasts did over the last `days`, and what the plans saved. */
-export async function forecastAccuracy(
-  actor: Actor,
-  meterId: string,
-  query: ForecastAccuracyQuery,
-  now = new Date(),
-): Promise<ForecastAccuracy> {
+export async function forecastAccuracy(actor: Actor, meterId: string, query: ForecastAccuracyQuery): Promise<ForecastAccuracy> {
   const meter = await requireMeter(actor.db, actor.userId, meterId);
-  const to = Math.floor(now.getTime() / HOUR) * HOUR;
+  const to = Math.floor(Date.now() / HOUR) * HOUR;
   const from = to - query.days * DAY;
   const runs = await runsIssuedBetween(actor.db, actor.userId, meter.id, issuedFrom(from), new Date(to));
   const actuals = await actualsFor(actor.db, meter.id, from, to);
