@@ -13,6 +13,7 @@ import { authRoutes } from "./routes/auth";
 import { chartsRoutes } from "./routes/charts";
 import { chatRoutes } from "./routes/chat";
 import { engineToolsRoutes } from "./routes/engine-tools";
+import { forecastAccuracyRoutes } from "./routes/forecast-accuracy";
 import { healthRoutes } from "./routes/health";
 import { ignoredFieldsRoutes } from "./routes/ignored-fields";
 import { importsRoutes } from "./routes/imports";
@@ -122,6 +123,7 @@ export function createApp() {
     tariffsRoutes,
     summariesRoutes,
     modelRunsRoutes,
+    forecastAccuracyRoutes,
     notificationsRoutes,
     chatRoutes,
     engineToolsRoutes,

@@ -23,11 +23,19 @@ export interface ForecastRequest {
   start: number;
 }
 
+/** 24 hourly kWh values each, p10 <= p50 <= p90. */
+export interface ForecastQuantiles {
+  p10: number[];
+  p50: number[];
+  p90: number[];
+}
+
 export interface ForecastResult {
-  /** 24 hourly kWh values from `start`. */
+  /** 24 hourly kWh values from `start` (= quantiles.p50). */
   kwh: number[];
   /** Per-meter scale (mean kWh/h of the history after imputation). */
   scale: number;
+  quantiles: ForecastQuantiles;
 }
 
 /** Forecasts many windows in one session run (batch dimension). */
@@ -44,10 +52,28 @@ export async function forecastBatch(
   const out = await session.run({ [MODEL_INPUT]: new Tensor("float32", x, [requests.length, N_FEATURES]) });
   const y = out[MODEL_OUTPUT]?.data as ArrayLike<number> | undefined;
   if (!y || y.length !== requests.length * HORIZON_HOURS) throw new Error(`model output "${MODEL_OUTPUT}" has the wrong shape`);
-  return feats.map((f, i) => ({
-    kwh: denormalize(Array.prototype.slice.call(y, i * HORIZON_HOURS, (i + 1) * HORIZON_HOURS), f.scale),
-    scale: f.scale,
-  }));
+  return feats.map((f, i) => {
+    const kwh = denormalize(Array.prototype.slice.call(y, i * HORIZON_HOURS, (i + 1) * HORIZON_HOURS), f.scale);
+    return { kwh, scale: f.scale, quantiles: scenarioQuantiles(kwh, requests[i].history) };
+  });
+}
+
+/** The 10th and 90th percentiles of the load scenarios at each hour, around the point forecast. */
+function scenarioQuantiles(kwh: number[], history: ArrayLike<number>): ForecastQuantiles {
+  const scenarios = loadScenarios(kwh, history);
+  const at = (sorted: number[], q: number) => {
+    const position = q * (sorted.length - 1);
+    const below = Math.floor(position);
+    return sorted[below] + (sorted[Math.min(below + 1, sorted.length - 1)] - sorted[below]) * (position - below);
+  };
+  const p10: number[] = [];
+  const p90: number[] = [];
+  kwh.forEach((p50, h) => {
+    const sorted = scenarios.map((scenario) => scenario[h]).sort((a, b) => a - b);
+    p10.push(Math.min(p50, at(sorted, 0.1)));
+    p90.push(Math.max(p50, at(sorted, 0.9)));
+  });
+  return { p10, p50: kwh, p90 };
 }
 
 /** Forecasts the 24 h after `start` from the 168 h before it. */

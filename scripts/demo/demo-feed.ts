@@ -222,6 +222,10 @@ export async function startDemoFeed(options: {
     const count = await postCompletedSlots(meter);
     if (count) log(`  demo: replayed ${count.toLocaleString("en")} real readings for ${meter.name}`);
   }
+  for (const meter of METERS.filter((m) => m.energy)) {
+    const count = await replayPastRuns(api, token, state.meters[meter.key].id);
+    if (count) log(`  demo: replayed ${count} past forecasts for ${meter.name}`);
+  }
 
   let stopped = false;
   const tick = async () => {
@@ -248,6 +252,23 @@ export async function startDemoFeed(options: {
 }
 
 type Api = <T>(method: string, path: string, token?: string, body?: unknown) => Promise<{ status: number; body: T }>;
+
+/** Days of past forecasts the demo replays, one every REPLAY_EVERY_HOURS, so its accuracy panel has a record at once. */
+const REPLAY_DAYS = 14;
+const REPLAY_EVERY_HOURS = 6;
+
+/** The forecasts a meter live for the last two weeks would have made (once: skipped when it has a record). */
+async function replayPastRuns(api: Api, token: string, meterId: string): Promise<number> {
+  const { body } = await api<{ runs: number }>("GET", `/api/meters/${meterId}/forecast-accuracy?days=${REPLAY_DAYS}`, token);
+  if (body.runs > 1) return 0;
+  const lastHour = Math.floor(Date.now() / HOUR) * HOUR;
+  let count = 0;
+  for (let hoursAgo = REPLAY_DAYS * 24; hoursAgo >= REPLAY_EVERY_HOURS; hoursAgo -= REPLAY_EVERY_HOURS) {
+    const asOf = new Date(lastHour - hoursAgo * HOUR).toISOString();
+    if ((await api("POST", `/api/meters/${meterId}/runs/replays`, token, { asOf })).status === 201) count++;
+  }
+  return count;
+}
 
 /** A first dashboard, so the demo user sees live charts and what they cost at once; left alone once they have tabs. */
 async function ensureDemoTab(api: Api, token: string, state: DemoState) {

@@ -31,6 +31,7 @@ function input(changes: Partial<FindingsInput> = {}): FindingsInput {
     inputFrom: INPUT_FROM,
     currency: "GBP",
     timezone: "UTC",
+    fallback: { method: "model", accuracy: { leadH: 24, samples: 168, model: 0.4, persistenceEnsemble: 0.5, lastValue: 0.9 } },
     ...changes,
   };
 }
@@ -82,7 +83,11 @@ describe("findings: the plan saves money", () => {
 
 describe("findings: consumption unlike the previous forecast", () => {
   /** The previous run forecast 1 kWh an hour from `hoursAgo` before the new run's start. */
-  const previous = (hoursAgo: number) => ({ inputTo: new Date(START - hoursAgo * HOUR), forecastKwh: Array(24).fill(1) });
+  const previous = (hoursAgo: number) => ({
+    inputTo: new Date(START - hoursAgo * HOUR),
+    forecastKwh: Array(24).fill(1),
+    forecastMethod: "model" as const,
+  });
   /** History whose last `hours` hours used `kwh` each. */
   const history = (hours: number, kwh: number) => Array.from({ length: 168 }, (_, i) => (i >= 168 - hours ? kwh : 1));
 
@@ -102,7 +107,10 @@ describe("findings: consumption unlike the previous forecast", () => {
     expect(kinds({ previous: previous(8), history: history(8, 0.7) })).toEqual([]);
     expect(kinds({ previous: previous(5), history: history(5, 3) })).toEqual([]);
     expect(
-      kinds({ previous: { inputTo: new Date(START - 8 * HOUR), forecastKwh: Array(24).fill(0.1) }, history: history(8, 0.2) }),
+      kinds({
+        previous: { inputTo: new Date(START - 8 * HOUR), forecastKwh: Array(24).fill(0.1), forecastMethod: "model" },
+        history: history(8, 0.2),
+      }),
     ).toEqual([]);
     expect(kinds({ previous: undefined, history: history(8, 3) })).toEqual([]);
   });
@@ -125,5 +133,31 @@ describe("findings: consumption unlike the previous forecast", () => {
         history: history(8, 2),
       }),
     ).toEqual(["peak_over_limit", "plan_saves", "consumption_anomaly"]);
+  });
+});
+
+describe("findings: the forecast falls back to a baseline", () => {
+  const worse = { leadH: 24, samples: 168, model: 0.62, persistenceEnsemble: 0.48, lastValue: 0.9 };
+  const previous = (forecastMethod: "model" | "persistence_ensemble") => ({
+    inputTo: new Date(START - HOUR),
+    forecastKwh: Array(24).fill(1),
+    forecastMethod,
+  });
+
+  it("says so in plain words on the run that switches", () => {
+    const [finding] = detectFindings(input({ previous: previous("model"), fallback: { method: "persistence_ensemble", accuracy: worse } }));
+    expect(finding).toEqual({
+      kind: "forecast_fallback",
+      message:
+        "Over the last 7 days the forecast a day ahead was off by 62 % of an average hour, more than simply taking the average of the same hour over the past week (48 %). Plans use that instead until the forecast does better again.",
+      data: { modelCvrmse: 0.62, baselineCvrmse: 0.48, samples: 168 },
+    });
+  });
+
+  it("stays quiet on the runs after the switch, and on recovery", () => {
+    expect(kinds({ previous: previous("persistence_ensemble"), fallback: { method: "persistence_ensemble", accuracy: worse } })).toEqual(
+      [],
+    );
+    expect(kinds({ previous: previous("persistence_ensemble") })).toEqual([]);
   });
 });

@@ -70,6 +70,12 @@ describe("model runs: manual trigger", () => {
     for (const kwh of run.forecastKwh) expect(kwh).toBeGreaterThanOrEqual(0);
     // The synthetic home uses ~0.3 kWh/h at night and ~1.5 in the evening: the forecast must see that.
     expect(Math.max(...run.forecastKwh)).toBeGreaterThan(2 * Math.min(...run.forecastKwh));
+    // Stored with its band, from the model (no scored history to fall back on yet).
+    expect(run.forecastMethod).toBe("model");
+    run.forecastKwh.forEach((kwh: number, h: number) => {
+      expect(run.forecastP10[h]).toBeLessThanOrEqual(kwh);
+      expect(run.forecastP90[h]).toBeGreaterThanOrEqual(kwh);
+    });
     expect(run.plan).toHaveLength(24);
     const evCharged = run.plan.reduce((sum: number, h: { deferrableKwh: Record<string, number> }) => sum + (h.deferrableKwh.EV ?? 0), 0);
     expect(evCharged).toBeCloseTo(6, 5);
@@ -101,6 +107,53 @@ describe("model runs: manual trigger", () => {
     const intruder = await signIn("intruder");
     expect((await call("POST", `/api/meters/${meter.id}/runs`, { token: intruder.token })).status).toBe(404);
     expect((await call("GET", `/api/meters/${meter.id}/runs/latest`, { token: intruder.token })).status).toBe(404);
+  });
+});
+
+describe("model runs: replays of past hours", () => {
+  it("runs as at a past hour from the data known then, stored as issued then, without becoming the latest", async () => {
+    const { token, meter } = await meterWithHistory(10);
+    const latest = (await call("POST", `/api/meters/${meter.id}/runs`, { token })).body;
+    const asOf = new Date(Math.floor(Date.now() / HOUR) * HOUR - 48 * HOUR + 20 * 60_000);
+    const replay = await call("POST", `/api/meters/${meter.id}/runs/replays`, { token, body: { asOf: asOf.toISOString() } });
+    expect(replay.status).toBe(201);
+    expect(replay.body).toMatchObject({
+      trigger: "manual",
+      inputTo: new Date(Math.floor(asOf.getTime() / HOUR) * HOUR).toISOString(),
+      createdAt: asOf.toISOString(),
+    });
+    expect(replay.body.forecastKwh).toHaveLength(24);
+    expect((await call("GET", `/api/meters/${meter.id}/runs/latest`, { token })).body.id).toBe(latest.id);
+    // Its 24 hours are over: the accuracy scores it (the latest run's hours have no readings yet).
+    const accuracy = (await call("GET", `/api/meters/${meter.id}/forecast-accuracy?days=3`, { token })).body;
+    expect(accuracy.runs).toBe(2);
+    expect(accuracy.byLead.map((lead: { samples: number }) => lead.samples)).toEqual([1, 1, 1]);
+  });
+
+  it("a battery plan starts where the previous plan left the battery at that hour", async () => {
+    const { token, meter } = await meterWithHistory(10, BATTERY_ON_DYNAMIC_TARIFF);
+    // Midnight UTC two days ago: the cheap night hours (00:00-06:00 London time) come first.
+    const issued = Math.floor(Date.now() / (24 * HOUR)) * 24 * HOUR - 48 * HOUR;
+    const replay = async (at: number) =>
+      (await call("POST", `/api/meters/${meter.id}/runs/replays`, { token, body: { asOf: new Date(at).toISOString() } })).body;
+    const first = await replay(issued);
+    expect(first.figures.initialSocKwh).toBe(0);
+    // It charges in the cheap night hours first.
+    expect(first.plan[2].socKwh).toBeGreaterThan(0);
+    const second = await replay(issued + 3 * HOUR);
+    expect(second.figures.initialSocKwh).toBeCloseTo(first.plan[2].socKwh, 9);
+    expect(second.plan[0].socKwh).toBeGreaterThanOrEqual(0);
+  });
+
+  it("answers 400 for a time not yet past or not a time, 409 before enough history, 404 for another user's meter", async () => {
+    const { token, meter } = await meterWithHistory(8);
+    const replay = (asOf: unknown, as = token) => call("POST", `/api/meters/${meter.id}/runs/replays`, { token: as, body: { asOf } });
+    expect((await replay(new Date(Date.now() + HOUR).toISOString())).status).toBe(400);
+    expect((await replay("yesterday")).status).toBe(400);
+    expect((await replay("0001-01-01T00:00:00Z")).status).toBe(400);
+    expect((await replay(new Date(Date.now() - 7 * 24 * HOUR).toISOString())).status).toBe(409);
+    const intruder = await signIn("intruder");
+    expect((await replay(new Date(Date.now() - 24 * HOUR).toISOString(), intruder.token)).status).toBe(404);
   });
 });
 

@@ -17,7 +17,7 @@ import type { ChartLayout, ChartProvenance, ChartSpec } from "../charts/chart-sp
 import type { EngineTurnContext, ToolPermissions } from "../chat/contract";
 import type { FlexibleAssets, TariffSetting } from "../meters/energy-contract";
 import type { ChatQuote } from "../notifications/contract";
-import type { ModelRunFigures, ModelRunFinding, ModelRunPlanHour } from "../runs/contract";
+import { FORECAST_METHODS, type ModelRunFigures, type ModelRunFinding, type ModelRunPlanHour } from "../runs/contract";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
@@ -147,14 +147,22 @@ export const modelRuns = pgTable(
     /** The 168 h of history the forecast read. */
     inputFrom: timestamp("input_from", { withTimezone: true }).notNull(),
     inputTo: timestamp("input_to", { withTimezone: true }).notNull(),
-    /** 24 hourly kWh values from inputTo. */
+    /** 24 hourly kWh values from inputTo: the forecast the plan used. */
     forecastKwh: jsonb("forecast_kwh").$type<number[]>().notNull(),
+    /** The band around it: 10 % and 90 % quantiles (null in runs before quantiles). */
+    forecastP10: jsonb("forecast_p10").$type<number[]>(),
+    forecastP90: jsonb("forecast_p90").$type<number[]>(),
+    /** Where forecastKwh came from: the model, or the better persistence baseline while the model does worse. */
+    forecastMethod: text("forecast_method", { enum: FORECAST_METHODS }).notNull().default("model"),
+    /** The model's own forecast when the run used a baseline, so the model keeps being scored and can recover. */
+    modelForecastKwh: jsonb("model_forecast_kwh").$type<number[]>(),
     plan: jsonb("plan").$type<ModelRunPlanHour[]>().notNull(),
     figures: jsonb("figures").$type<ModelRunFigures>().notNull(),
     findings: jsonb("findings").$type<ModelRunFinding[]>().notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index("model_runs_meter_created_idx").on(t.meterId, t.createdAt)],
+  // By issue hour too: accuracy scores the runs issued over a window.
+  (t) => [index("model_runs_meter_created_idx").on(t.meterId, t.createdAt), index("model_runs_meter_issued_idx").on(t.meterId, t.inputTo)],
 );
 
 /** What the person is told; Postgres holds it so every device and page sees the same inbox. */

@@ -10,12 +10,14 @@ export const GOALS: Record<ModelRunFinding["kind"], RegExp[]> = {
   peak_over_limit: [/\bpeak/i, /\bkw\b/i, /\blimit/i, /\bfuse\b/i],
   plan_saves: [/budget/i, /\bbill/i, /\bcost/i, /cheap/i, /sav(e|ing)/i, /charge .* before/i, /\bev\b/i, /battery/i],
   consumption_anomaly: [/\busage/i, /\buse[sd]?\b/i, /consum/i, /unusual/i, /\bleave|away|holiday/i],
+  forecast_fallback: [/forecast/i, /predict/i, /accura/i],
 };
 
 export const TITLES: Record<ModelRunFinding["kind"], (meter: string) => string> = {
   peak_over_limit: (meter) => `${meter}: peak above your limit`,
   plan_saves: (meter) => `${meter}: today's plan saves money`,
   consumption_anomaly: (meter) => `${meter}: unusual consumption`,
+  forecast_fallback: (meter) => `${meter}: the forecast now repeats recent days`,
 };
 
 export interface QuietHours {

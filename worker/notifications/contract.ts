@@ -41,7 +41,7 @@ export type Inbox = z.infer<typeof Inbox>;
 export const MarkedAllRead = z.object({ marked: z.int() }).meta({ id: "MarkedAllRead" });
 export type MarkedAllRead = z.infer<typeof MarkedAllRead>;
 
-export const NOTIFICATION_KINDS = ["peak_over_limit", "plan_saves", "consumption_anomaly"] as const;
+export const NOTIFICATION_KINDS = ["peak_over_limit", "plan_saves", "consumption_anomaly", "forecast_fallback"] as const;
 
 export const NotificationSettings = z
   .object({

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { errorResponses } from "../errors";
-import { FailedRuns, ModelRun } from "../runs/contract";
-import { failedRuns, requestRun, requireLatestRun } from "../runs/service";
-import { actorOf, bearerAuth, createRouter, IdParam, jsonResponse, resourceId } from "./router";
+import { FailedRuns, ModelRun, ReplayRunRequest } from "../runs/contract";
+import { failedRuns, requestReplay, requestRun, requireLatestRun } from "../runs/service";
+import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
 
 export const modelRunsRoutes = createRouter();
 
@@ -24,6 +24,20 @@ modelRunsRoutes.openapi(
     );
     return c.json(run, 201);
   },
+);
+
+modelRunsRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/meters/{id}/runs/replays",
+    tags: ["model"],
+    summary:
+      "Run the model as it would have run at a past hour, from the readings known then (fills the accuracy record of imported history)",
+    security: bearerAuth,
+    request: { params: IdParam, ...jsonBody(ReplayRunRequest) },
+    responses: { 201: jsonResponse("The stored run, issued at that hour", ModelRun), ...errorResponses(400, 401, 404, 409) },
+  }),
+  async (c) => c.json(await requestReplay(actorOf(c), resourceId(c.req.valid("param").id, "Meter"), c.req.valid("json")), 201),
 );
 
 modelRunsRoutes.openapi(

@@ -1,6 +1,6 @@
 import { localCalendar } from "../../ml/runtime/features";
 import { formatMoney, formatPricePerKwh } from "../costs/money-contract";
-import type { ModelRunFigures, ModelRunPlanHour } from "./contract";
+import type { ForecastMethod, ModelRunFigures, ModelRunPlanHour } from "./contract";
 import { DEFAULT_TARIFF } from "./planner-inputs";
 
 const HOUR = 3_600_000;
@@ -30,12 +30,24 @@ export function hourRanges(hours: ModelRunPlanHour[], plan: ModelRunPlanHour[], 
   return ranges.join(", ");
 }
 
+/** Why a run forecast with a baseline, in words. */
+const BASELINE_SENTENCES: Record<Exclude<ForecastMethod, "model">, string> = {
+  persistence_ensemble:
+    "The model's forecasts have lately been further off than the average of the past week, so this forecast is that average until the model does better.",
+  last_value:
+    "The model's forecasts have lately been further off than repeating the last hour, so this forecast does that until the model does better.",
+};
+
 /** The plan in two or three sentences, for the meters page, the API and the chat. */
-export function explainRun(run: { figures: ModelRunFigures; plan: ModelRunPlanHour[] }, timezone: string): string {
+export function explainRun(
+  run: { figures: ModelRunFigures; plan: ModelRunPlanHour[]; forecastMethod?: ForecastMethod },
+  timezone: string,
+): string {
   const { figures, plan } = run;
   const parts = [
     `Forecast: ${figures.forecastKwh.toFixed(1)} kWh over the next 24 hours, with the highest demand around ${localHourLabel(peakHour(plan).t, timezone)} (${figures.peakKw.toFixed(1)} kW).`,
   ];
+  if (run.forecastMethod && run.forecastMethod !== "model") parts.push(BASELINE_SENTENCES[run.forecastMethod]);
   const charging = plan.filter((h) => h.chargeKwh > 0.01);
   const discharging = plan.filter((h) => h.dischargeKwh > 0.01);
   if (charging.length || discharging.length) {

@@ -1,7 +1,7 @@
 import type { Plan } from "../../ml/runtime/planner";
 import { formatMoney } from "../costs/money-contract";
 import type { FlexibleAssets } from "../meters/energy-contract";
-import type { ModelRunFinding, ModelRunPlanHour } from "./contract";
+import type { ForecastMethod, LeadAccuracy, ModelRunFinding, ModelRunPlanHour } from "./contract";
 import { localHourLabel, peakHour } from "./explain";
 
 const HOUR = 3_600_000;
@@ -20,18 +20,22 @@ export interface FindingsInput {
   plan: Pick<Plan, "peakKwh" | "savings" | "baselineCost">;
   planHours: ModelRunPlanHour[];
   assets: FlexibleAssets;
-  /** The meter's previous run: what it forecast, from when. */
-  previous: { inputTo: Date; forecastKwh: number[] } | undefined;
+  /** The meter's previous run: what it forecast, from when, and with what. */
+  previous: { inputTo: Date; forecastKwh: number[]; forecastMethod: ForecastMethod } | undefined;
   /** Hourly kWh from `inputFrom` (NaN where the meter sent nothing). */
   history: number[];
   inputFrom: Date;
   currency: string;
   timezone: string;
+  /** What this run forecast with, and the last 7 days' 24 h-ahead accuracy that chose it. */
+  fallback: { method: ForecastMethod; accuracy: LeadAccuracy };
 }
 
 /** The few results worth a person's attention; most runs have none. */
 export function detectFindings(input: FindingsInput): ModelRunFinding[] {
-  return [peakOverLimit(input), planSaves(input), consumptionAnomaly(input)].filter((finding) => finding !== undefined);
+  return [peakOverLimit(input), planSaves(input), consumptionAnomaly(input), forecastFallback(input)].filter(
+    (finding) => finding !== undefined,
+  );
 }
 
 function peakOverLimit({ plan, planHours, assets, timezone }: FindingsInput): ModelRunFinding | undefined {
@@ -79,5 +83,23 @@ function consumptionAnomaly({ previous, history, inputFrom }: FindingsInput): Mo
     kind: "consumption_anomaly",
     message: `Over the last ${hours} hours the meter used ${actualSum.toFixed(1)} kWh, ${Math.round(Math.abs(ratio - 1) * 100)} % ${actualSum > forecastSum ? "more" : "less"} than forecast.`,
     data: { actualKwh: actualSum, forecastKwh: forecastSum, hours },
+  };
+}
+
+const BASELINE_WORDS: Record<Exclude<ForecastMethod, "model">, string> = {
+  persistence_ensemble: "the average of the same hour over the past week",
+  last_value: "the last hour's use repeated",
+};
+
+/** Told once, when the runs switch from the model to a baseline (recovery switches back quietly). */
+function forecastFallback({ fallback, previous }: FindingsInput): ModelRunFinding | undefined {
+  const { method, accuracy } = fallback;
+  if (method === "model" || (previous && previous.forecastMethod !== "model")) return undefined;
+  const model = accuracy.model ?? 0;
+  const baseline = Math.min(accuracy.persistenceEnsemble ?? Infinity, accuracy.lastValue ?? Infinity);
+  return {
+    kind: "forecast_fallback",
+    message: `Over the last 7 days the forecast a day ahead was off by ${Math.round(100 * model)} % of an average hour, more than simply taking ${BASELINE_WORDS[method]} (${Math.round(100 * baseline)} %). Plans use that instead until the forecast does better again.`,
+    data: { modelCvrmse: model, baselineCvrmse: baseline, samples: accuracy.samples },
   };
 }

@@ -34,6 +34,18 @@ export async function runAndPublish(env: Env, db: Database, meter: MeterRow, tri
   return { status: "ran", run, timings: outcome.timings };
 }
 
+/**
+ * A run as it would have gone at `asOf`, from the data known then (the forecast's history ends
+ * there; its planning state is today's): stored as issued then, so the accuracy record covers
+ * history imported or replayed before the meter was live. A past run tells nobody.
+ */
+export async function replayRun(db: Database, meter: MeterRow, asOf: Date): Promise<RunOutcome> {
+  const outcome = await runModel(db, meter, "manual", asOf);
+  if (outcome.status !== "ran") return outcome;
+  const run = await insertModelRun(db, { ...outcome.run, createdAt: asOf });
+  return { status: "ran", run, timings: outcome.timings };
+}
+
 /** Tells the user's open tabs about the run, and pushes its notifications. */
 async function publishRun(env: Env, meter: MeterRow, run: ModelRunRow, notifications: NotificationRow[]): Promise<void> {
   await userHub(env, meter.ownerId).publish("model.run", {

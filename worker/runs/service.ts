@@ -4,11 +4,11 @@ import { ApiError } from "../errors";
 import { requireMeter } from "../meters/service";
 import type { ChatOrigin } from "../notifications/compose";
 import { notifyRequestedRun } from "../notifications/service";
-import type { FailedRuns, ModelRun } from "./contract";
+import type { FailedRuns, ModelRun, ReplayRunRequest } from "./contract";
 import { explainRun } from "./explain";
-import { runAndPublish } from "./pipeline";
+import { replayRun, runAndPublish } from "./pipeline";
 import { latestModelRun, type ModelRunRow } from "./queries";
-import { MIN_HISTORY_HOURS, type RunTimings } from "./run-model";
+import { MIN_HISTORY_HOURS, type RunTimings, type SkippedRun } from "./run-model";
 
 /** A stored run as the API and the chat show it, explained in the meter's time zone. */
 function modelRunDto(run: ModelRunRow, timezone: string): ModelRun {
@@ -20,6 +20,9 @@ function modelRunDto(run: ModelRunRow, timezone: string): ModelRun {
     inputFrom: run.inputFrom.toISOString(),
     inputTo: run.inputTo.toISOString(),
     forecastKwh: run.forecastKwh,
+    forecastP10: run.forecastP10,
+    forecastP90: run.forecastP90,
+    forecastMethod: run.forecastMethod,
     plan: run.plan,
     figures: run.figures,
     findings: run.findings,
@@ -37,18 +40,33 @@ function modelRunDto(run: ModelRunRow, timezone: string): ModelRun {
 export async function requestRun(actor: Actor, meterId: string, chat?: ChatOrigin): Promise<{ run: ModelRun; timings: RunTimings }> {
   const meter = await requireMeter(actor.db, actor.userId, meterId);
   const outcome = await runAndPublish(actor.env, actor.db, meter, "manual");
-  if (outcome.status !== "ran") {
-    const hours = outcome.status === "not_enough_data" ? outcome.hoursWithData : 0;
-    throw new ApiError(
-      409,
-      "not_enough_history",
-      `The forecast needs at least ${MIN_HISTORY_HOURS} hours of readings in the last 7 days; ${meter.name} has ${hours}.`,
-      { hoursWithData: hours },
-    );
-  }
+  if (outcome.status !== "ran") throw notEnoughHistory(meter.name, outcome);
   const run = modelRunDto(outcome.run, meter.timezone);
   if (chat) await notifyRequestedRun(actor.env, actor.db, meter, run.id, chat, run.explanation);
   return { run, timings: outcome.timings };
+}
+
+/** A manual run only skips for lack of history. */
+function notEnoughHistory(meterName: string, outcome: SkippedRun): ApiError {
+  const hours = outcome.status === "not_enough_data" ? outcome.hoursWithData : 0;
+  return new ApiError(
+    409,
+    "not_enough_history",
+    `The forecast needs at least ${MIN_HISTORY_HOURS} hours of readings in the 7 days before it; ${meterName} has ${hours}.`,
+    { hoursWithData: hours },
+  );
+}
+
+/**
+ * The run the meter would have had at a past hour, from the data known then, stored as issued
+ * then (no notification): fills the accuracy record for history that arrived in bulk. 409
+ * without 72 hours of readings in the week before it.
+ */
+export async function requestReplay(actor: Actor, meterId: string, request: ReplayRunRequest): Promise<ModelRun> {
+  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const outcome = await replayRun(actor.db, meter, new Date(request.asOf));
+  if (outcome.status !== "ran") throw notEnoughHistory(meter.name, outcome);
+  return modelRunDto(outcome.run, meter.timezone);
 }
 
 /** The meter's latest run, or null before its first; 404 for a missing or foreign meter. */

@@ -29,6 +29,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   "PATCH /api/charts/{id}": { title: "Taken over" },
   "PATCH /api/meters/{id}": { name: "Taken over" },
   "POST /api/meters/{id}/tokens": { name: "Taken over" },
+  "POST /api/meters/{id}/runs/replays": { asOf: "2026-01-01T00:00:00Z" },
   "PATCH /api/agents/{id}": { name: "Taken over" },
   "PATCH /api/chat/sessions/{id}": { title: "Taken over" },
   "POST /api/chat/sessions/{id}/messages": { text: "/meters" },

@@ -2626,6 +2626,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/meters/{id}/runs/replays": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the model as it would have run at a past hour, from the readings known then (fills the accuracy record of imported history) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReplayRunRequest"];
+                };
+            };
+            responses: {
+                /** @description The stored run, issued at that hour */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ModelRun"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/meters/{id}/runs/latest": {
         parameters: {
             query?: never;
@@ -2710,6 +2788,73 @@ export interface paths {
                 };
                 /** @description Missing, expired or invalid access token */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meters/{id}/forecast-accuracy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the meter's stored forecasts did against what then happened, by lead time, next to the persistence baselines, and what the plans saved */
+        get: {
+            parameters: {
+                query?: {
+                    days?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accuracy over the last days */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ForecastAccuracy"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4940,6 +5085,10 @@ export interface components {
             inputFrom: string;
             inputTo: string;
             forecastKwh: number[];
+            forecastP10: number[] | null;
+            forecastP90: number[] | null;
+            /** @enum {string} */
+            forecastMethod: "model" | "persistence_ensemble" | "last_value";
             plan: {
                 t: string;
                 priceKwh: number;
@@ -4963,10 +5112,11 @@ export interface components {
                 defaultTariff: boolean;
                 filledPriceHours?: number;
                 historyHoursWithData: number;
+                initialSocKwh?: number;
             };
             findings: {
                 /** @enum {string} */
-                kind: "peak_over_limit" | "plan_saves" | "consumption_anomaly";
+                kind: "peak_over_limit" | "plan_saves" | "consumption_anomaly" | "forecast_fallback";
                 message: string;
                 data: {
                     [key: string]: number;
@@ -4974,6 +5124,10 @@ export interface components {
             }[];
             explanation: string;
             createdAt: string;
+        };
+        ReplayRunRequest: {
+            /** Format: date-time */
+            asOf: string;
         };
         FailedRuns: {
             items: components["schemas"]["FailedRun"][];
@@ -4985,6 +5139,30 @@ export interface components {
             trigger: "auto" | "manual";
             newestTs: string;
             failedAt: string;
+        };
+        ForecastAccuracy: {
+            /** Format: uuid */
+            meterId: string;
+            from: string;
+            to: string;
+            runs: number;
+            byLead: components["schemas"]["LeadAccuracy"][];
+            coverage80: number | null;
+            /** @enum {string|null} */
+            forecastMethod: "model" | "persistence_ensemble" | "last_value" | null;
+            savings: {
+                currency: string;
+                planned: number;
+                realised: number;
+                hours: number;
+            } | null;
+        };
+        LeadAccuracy: {
+            leadH: number;
+            samples: number;
+            model: number | null;
+            persistenceEnsemble: number | null;
+            lastValue: number | null;
         };
         Inbox: {
             notifications: components["schemas"]["Notification"][];
@@ -5016,7 +5194,7 @@ export interface components {
             marked: number;
         };
         NotificationSettings: {
-            mutedKinds: ("peak_over_limit" | "plan_saves" | "consumption_anomaly")[];
+            mutedKinds: ("peak_over_limit" | "plan_saves" | "consumption_anomaly" | "forecast_fallback")[];
             quietFromHour: number | null;
             quietToHour: number | null;
             timezone: string;

@@ -10,6 +10,7 @@ export type Meter = Json<"/api/meters/{id}", "get">;
 /** A meter with its webhook secret, shown once: when it is created or its secret rotated. */
 export type MeterWithWebhook = Json<"/api/meters", "post">;
 export type ModelRun = Json<"/api/meters/{id}/runs/latest", "get">;
+export type ForecastAccuracy = Json<"/api/meters/{id}/forecast-accuracy", "get">;
 export type SeriesSet = Json<"/api/series", "get">;
 export type SeriesQuery = Query<"/api/series", "get">;
 export type { MeterSummary } from "../../../worker/costs/contract";
@@ -38,6 +39,7 @@ export const wattboard = {
     answerOf(client.PATCH("/api/meters/{id}", { ...byId(id), body: changes })),
   runModel: (id: string) => answerOf(client.POST("/api/meters/{id}/runs", byId(id))),
   latestRun: (id: string) => answerOf(client.GET("/api/meters/{id}/runs/latest", byId(id))),
+  forecastAccuracy: (id: string) => answerOf(client.GET("/api/meters/{id}/forecast-accuracy", byId(id))),
   rotateMeterSecret: (id: string) => answerOf(client.POST("/api/meters/{id}/webhook/rotate", byId(id))),
   /** confirm (the meter's id) is required once the meter has readings. */
   deleteMeter: (id: string, confirm?: string) =>

@@ -5,6 +5,7 @@ import { localTime } from "../charts/chart-data";
 import { themedLayout, usePlot } from "../charts/plotly";
 import { useTheme } from "../theme";
 import { ErrorLine } from "../ui/ErrorLine";
+import { ForecastAccuracyPanel } from "./ForecastAccuracyPanel";
 
 /** The latest forecast and plan of a meter, with a button to run the model now. */
 export function ModelRunPanel({ meter }: { meter: Meter }) {
@@ -90,6 +91,7 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
           </p>
         </>
       )}
+      {state !== "loading" && <ForecastAccuracyPanel key={run?.id ?? "none"} meterId={meter.id} />}
     </section>
   );
 }
@@ -110,14 +112,41 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
       await Plotly.react(
         element,
         [
+          // The likely range first: p90 fills down to p10, under the lines.
+          ...(run.forecastP10 && run.forecastP90
+            ? [
+                {
+                  type: "scatter",
+                  mode: "lines",
+                  x,
+                  y: run.forecastP10,
+                  line: { width: 0, shape: "hv" },
+                  showlegend: false,
+                  hoverinfo: "skip",
+                },
+                {
+                  type: "scatter",
+                  mode: "lines",
+                  x,
+                  y: run.forecastP90,
+                  fill: "tonexty",
+                  fillcolor: "rgba(122, 92, 201, 0.2)",
+                  line: { width: 0, shape: "hv" },
+                  name: "Likely range (8 in 10)",
+                  customdata: run.forecastP10,
+                  hovertemplate: "%{customdata:.2f}–%{y:.2f} kWh<extra>likely</extra>",
+                },
+              ]
+            : []),
           {
-            type: "bar",
+            type: "scatter",
+            mode: "lines",
             x,
             y: run.forecastKwh,
             offset: 0,
             width: HOUR_MS,
             name: "Forecast use",
-            marker: { color: "#7a5cc988" },
+            line: { color: "#7a5cc9", width: 2, shape: "hv" },
             hovertemplate: "%{y:.2f} kWh<extra>forecast</extra>",
           },
           {
