@@ -44,7 +44,6 @@ const seriesResponse = (match: (url: URL) => boolean) =>
  */
 function planChartEdges(chart: HTMLElement) {
   const plot = chart as HTMLElement & { _fullData: { name: string; uid: string }[] };
-  const uid = plot._fullData.find((trace) => trace.name === "Planned from grid")!.uid;
   const xsOf = (path: string) => {
     const xs: number[] = [];
     for (const [, command, args] of path.matchAll(/([MLHV])([^MLHVZ]*)/g)) {
@@ -54,13 +53,12 @@ function planChartEdges(chart: HTMLElement) {
     }
     return xs;
   };
-  const line = xsOf(chart.querySelector(`.trace${uid} path.js-line`)!.getAttribute("d")!);
-  const bars = [...chart.querySelectorAll(".trace.bars .point path")].map((bar) => {
-    const xs = xsOf(bar.getAttribute("d")!);
-    return { left: Math.min(...xs), right: Math.max(...xs) };
-  });
+  const stepsOf = (name: string) => {
+    const uid = plot._fullData.find((trace) => trace.name === name)!.uid;
+    return xsOf(chart.querySelector(`.trace${uid} path.js-line`)!.getAttribute("d")!);
+  };
   const ticks = [...chart.querySelectorAll(".y2tick text")].map((text) => text.textContent ?? "");
-  return { line, bars, priceTicks: ticks };
+  return { plan: stepsOf("Planned from grid"), forecast: stepsOf("Forecast use"), priceTicks: ticks };
 }
 
 describe("the dashboard people use every day", () => {
@@ -311,16 +309,15 @@ describe("the dashboard people use every day", () => {
       .first()
       .waitFor({ timeout: 20_000 });
     const chart = page.getByTestId("run-chart");
-    await chart.locator(".trace.bars .point path").first().waitFor();
+    await chart.locator(".scatterlayer .trace path.js-line").first().waitFor();
     await screenshot(page, "meter-forecast-desktop");
 
-    // Each hour's step of the plan starts and ends on the edges of that hour's bar.
-    const { line, bars } = await chart.evaluate(planChartEdges);
-    expect(bars.length).toBe(24);
-    const barEdges = bars.flatMap((bar) => [bar.left, bar.right]);
-    for (const x of line) expect(Math.min(...barEdges.map((edge) => Math.abs(edge - x)))).toBeLessThan(1.5);
-    expect(Math.abs(line[0] - bars[0].left)).toBeLessThan(1.5);
-    expect(Math.abs(line[line.length - 1] - bars[23].right)).toBeLessThan(1.5);
+    // The plan's steps change on the hour edges of the forecast's steps, from the first hour's start to the last hour's end.
+    const { plan, forecast } = await chart.evaluate(planChartEdges);
+    expect(forecast.length).toBeGreaterThanOrEqual(24);
+    for (const x of plan) expect(Math.min(...forecast.map((edge) => Math.abs(edge - x)))).toBeLessThan(1.5);
+    expect(Math.abs(plan[0] - forecast[0])).toBeLessThan(1.5);
+    expect(Math.abs(plan[plan.length - 1] - forecast[forecast.length - 1])).toBeLessThan(1.5);
 
     // A flat price, which Plotly would centre its axis on, down to negative ticks.
     await page.locator("form.energy-settings").getByLabel("Kind").selectOption("flat");

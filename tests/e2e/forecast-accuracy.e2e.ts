@@ -34,7 +34,6 @@ describe("forecast accuracy on the meter page", () => {
   it("shows the forecast's likely range, its accuracy by lead time against the baselines, and realised savings", async () => {
     await page.goto(stack.baseUrl);
     await page.getByRole("button", { name: /Use the demo account/ }).click();
-    await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("tab", { name: "Home", selected: true }).waitFor();
     await page.getByRole("link", { name: "Meters" }).click();
     const row = page.locator("tr[data-meter-id]").filter({ hasText: METER });

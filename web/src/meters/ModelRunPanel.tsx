@@ -106,7 +106,7 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
     ref,
     async (Plotly, element, color) => {
       const x = run.plan.map((hour) => localTime(hour.t, zone));
-      // Each value holds for its hour: the bars span [t, t + 1 h), and the steps get the last hour's end to run to.
+      // Each value holds for its hour: every step line gets the last hour's end to run to.
       const hourEdges = [...x, localTime(new Date(Date.parse(run.plan[run.plan.length - 1].t) + HOUR_MS).toISOString(), zone)];
       const withLastHeld = (values: number[]) => [...values, values[values.length - 1]];
       await Plotly.react(
@@ -118,8 +118,8 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
                 {
                   type: "scatter",
                   mode: "lines",
-                  x,
-                  y: run.forecastP10,
+                  x: hourEdges,
+                  y: withLastHeld(run.forecastP10),
                   line: { width: 0, shape: "hv" },
                   showlegend: false,
                   hoverinfo: "skip",
@@ -127,13 +127,13 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
                 {
                   type: "scatter",
                   mode: "lines",
-                  x,
-                  y: run.forecastP90,
+                  x: hourEdges,
+                  y: withLastHeld(run.forecastP90),
                   fill: "tonexty",
                   fillcolor: "rgba(122, 92, 201, 0.2)",
                   line: { width: 0, shape: "hv" },
                   name: "Likely range (8 in 10)",
-                  customdata: run.forecastP10,
+                  customdata: withLastHeld(run.forecastP10),
                   hovertemplate: "%{customdata:.2f}–%{y:.2f} kWh<extra>likely</extra>",
                 },
               ]
@@ -141,10 +141,8 @@ function RunChart({ run, zone }: { run: ModelRun; zone: string }) {
           {
             type: "scatter",
             mode: "lines",
-            x,
-            y: run.forecastKwh,
-            offset: 0,
-            width: HOUR_MS,
+            x: hourEdges,
+            y: withLastHeld(run.forecastKwh),
             name: "Forecast use",
             line: { color: "#7a5cc9", width: 2, shape: "hv" },
             hovertemplate: "%{y:.2f} kWh<extra>forecast</extra>",
