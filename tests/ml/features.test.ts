@@ -18,11 +18,13 @@ import {
   loadScenarios,
   MODEL_INPUT,
   MODEL_OUTPUT,
+  MODEL_P10_OUTPUT,
+  MODEL_P90_OUTPUT,
   MODEL_VERSION,
   type SessionLike,
 } from "../../ml/runtime/forecast.ts";
 import { HOUR_MS } from "../../ml/training/csv-series.ts";
-import { mulberry32 } from "../../ml/training/data.ts";
+import { featureOptionsOf, mulberry32 } from "../../ml/training/data.ts";
 import { accumulateGram, addGrams, emptyGram, fitResidualMlp, fitRidge, predict, solveRidge } from "../../ml/training/model.ts";
 import { encodeOnnx } from "../../ml/training/onnx-export.ts";
 import { loadOnnxSession } from "../../ml/training/ort-node.ts";
@@ -51,7 +53,8 @@ function recordingSession(): SessionLike & { inputs: Float32Array[] } {
     async run(feeds) {
       const t = feeds[MODEL_INPUT] as { data: Float32Array; dims: number[] };
       inputs.push(t.data);
-      return { [MODEL_OUTPUT]: { data: new Float32Array(t.dims[0] * HORIZON_HOURS).fill(1) } };
+      const out = (v: number) => ({ data: new Float32Array(t.dims[0] * HORIZON_HOURS).fill(v) });
+      return { [MODEL_OUTPUT]: out(1), [MODEL_P10_OUTPUT]: out(0.5), [MODEL_P90_OUTPUT]: out(2) };
     },
   };
 }
@@ -74,7 +77,7 @@ describe("feature contract", () => {
     for (let i = 0; i < rows.n; i++) {
       const start = Math.ceil((h.series.start + HISTORY_HOURS * HOUR_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS + i * 24 * HOUR_MS;
       const i0 = (start - h.series.start) / HOUR_MS;
-      await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start);
+      await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start, featureOptionsOf(h));
     }
     expect(session.inputs).toHaveLength(rows.n);
     session.inputs.forEach((x, i) => {
@@ -154,7 +157,7 @@ describe("feature contract", () => {
     for (let i = 0; i < rows.n; i++) {
       const start = first + i * HOUR_MS;
       const i0 = (start - h.series.start) / HOUR_MS;
-      await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start);
+      await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start, featureOptionsOf(h));
     }
     expect(session.inputs).toHaveLength(rows.n);
     for (const [i, x] of session.inputs.entries())
@@ -262,6 +265,15 @@ describe("ONNX export", () => {
     expect(a.kwh).toHaveLength(HORIZON_HOURS);
     for (const v of [...a.kwh, ...b.kwh]) expect(v).toBeGreaterThanOrEqual(0);
     expect(single.kwh).toEqual(b.kwh);
+    for (const f of [a, b]) {
+      expect(f.quantiles.p50).toEqual(f.kwh);
+      for (let h = 0; h < HORIZON_HOURS; h++) {
+        expect(f.quantiles.p10[h]).toBeLessThanOrEqual(f.quantiles.p50[h]);
+        expect(f.quantiles.p90[h]).toBeGreaterThanOrEqual(f.quantiles.p50[h]);
+      }
+    }
+    // The band is a real band: wider than nothing on average.
+    expect(a.quantiles.p90.reduce((p, q) => p + q, 0)).toBeGreaterThan(a.quantiles.p10.reduce((p, q) => p + q, 0) * 1.2);
     // a sane forecast for a home averaging ~0.3 kWh/h
     const mean = a.kwh.reduce((p, q) => p + q, 0) / HORIZON_HOURS;
     expect(mean).toBeGreaterThan(0.1);
