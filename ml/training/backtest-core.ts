@@ -6,7 +6,7 @@
 import { type ForecastRequest, type ForecastResult, loadScenarios } from "../runtime/forecast.ts";
 import { type Battery, type Plan, planSchedule } from "../runtime/planner.ts";
 import { HOUR_MS, type HourlySeries, type Point } from "./csv-series.ts";
-import { type LeadScore, scoreRollingForecasts } from "./forecast-scoring.ts";
+import { type LeadScore, type RollingForecastScores, scoreRollingForecasts } from "./forecast-scoring.ts";
 import { makeWindows } from "./forecast-windows.ts";
 import { ErrorAccumulator, persistenceEnsemble, previousDay, previousWeek } from "./metrics.ts";
 
@@ -55,6 +55,7 @@ export interface BacktestDetails {
   costOracleFullHorizon?: number;
   firstWindow: string | null;
   lastWindow: string | null;
+  rollingForecasts: RollingForecastScores;
 }
 
 /**
@@ -174,6 +175,7 @@ export async function runBacktest(o: BacktestOptions): Promise<{ result: Backtes
     result,
     details: {
       costOracleFullHorizon,
+      rollingForecasts: rolling,
       windows: windows.length,
       hours: acc.model.n,
       optimizedDays,

@@ -27,8 +27,12 @@ export interface RollingForecastScores {
   pinball: number;
   /** The same for the empirical quantiles of the same hour over the 7 previous days. */
   pinball_persistence: number;
+  /** The pinball terms one level at a time (model, persistence quantiles). */
+  pinball_by_level: Record<QuantileKey, { model: number; persistence: number }>;
   windows: number;
 }
+
+type QuantileKey = keyof typeof QUANTILE_LEVELS;
 
 /** Quantile (pinball) loss of a prediction at level q. */
 export function pinballLoss(q: number, predicted: number, actual: number): number {
@@ -76,8 +80,11 @@ export class RollingScorer {
   }));
   private covered = 0;
   private hours = 0;
-  private pinballSum = 0;
-  private pinballPersistenceSum = 0;
+  private readonly pinballSums: Record<QuantileKey, { model: number; persistence: number }> = {
+    p10: { model: 0, persistence: 0 },
+    p50: { model: 0, persistence: 0 },
+    p90: { model: 0, persistence: 0 },
+  };
   private pinballHours = 0;
   windows = 0;
 
@@ -100,13 +107,18 @@ export class RollingScorer {
       if (![base.p10[h], base.p50[h], base.p90[h]].every(Number.isFinite)) continue;
       this.pinballHours++;
       for (const key of ["p10", "p50", "p90"] as const) {
-        this.pinballSum += pinballLoss(QUANTILE_LEVELS[key], f.quantiles[key][h], a) / 3;
-        this.pinballPersistenceSum += pinballLoss(QUANTILE_LEVELS[key], base[key][h], a) / 3;
+        this.pinballSums[key].model += pinballLoss(QUANTILE_LEVELS[key], f.quantiles[key][h], a);
+        this.pinballSums[key].persistence += pinballLoss(QUANTILE_LEVELS[key], base[key][h], a);
       }
     }
   }
 
   result(): RollingForecastScores {
+    const n = this.pinballHours;
+    const byLevel = Object.fromEntries(
+      Object.entries(this.pinballSums).map(([k, v]) => [k, { model: v.model / n, persistence: v.persistence / n }]),
+    ) as RollingForecastScores["pinball_by_level"];
+    const mean = (f: (v: { model: number; persistence: number }) => number) => Object.values(byLevel).reduce((a, v) => a + f(v), 0) / 3;
     return {
       by_lead: this.leads.map((l) => ({
         lead_h: l.lead,
@@ -115,8 +127,9 @@ export class RollingScorer {
         last_value: l.last.cvrmse(),
       })),
       coverage_80: this.covered / this.hours,
-      pinball: this.pinballSum / this.pinballHours,
-      pinball_persistence: this.pinballPersistenceSum / this.pinballHours,
+      pinball: mean((v) => v.model),
+      pinball_persistence: mean((v) => v.persistence),
+      pinball_by_level: byLevel,
       windows: this.windows,
     };
   }

@@ -28,6 +28,7 @@ import { featureOptionsOf, mulberry32 } from "../../ml/training/data.ts";
 import { accumulateGram, addGrams, emptyGram, fitResidualMlp, fitRidge, predict, solveRidge } from "../../ml/training/model.ts";
 import { encodeOnnx } from "../../ml/training/onnx-export.ts";
 import { loadOnnxSession } from "../../ml/training/ort-node.ts";
+import { quantileAt } from "../../ml/training/quantiles.ts";
 import { buildSamples } from "../../ml/training/training-data.ts";
 
 const MODELS = join(import.meta.dirname, "../../ml/runtime/models");
@@ -243,6 +244,35 @@ describe("ONNX export", () => {
     for (let i = 0; i < n; i++) {
       const ref = predict(viaGrams, pooled.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES));
       for (let j = 0; j < HORIZON_HOURS; j++) expect(y[i * HORIZON_HOURS + j]).toBeCloseTo(ref[j], 4);
+    }
+  });
+
+  it("the p10/p90 outputs compute multiplier x p50 + features @ weights + offset, as quantiles.ts does", async () => {
+    const rows = buildSamples([household(12, 41)], 6);
+    const ridge = fitRidge(rows, 10);
+    const r = mulberry32(5);
+    const quantile = () => ({
+      multiplier: Array.from({ length: HORIZON_HOURS }, () => r()),
+      offset: Array.from({ length: HORIZON_HOURS }, () => r() - 0.5),
+      weights: Float64Array.from({ length: N_FEATURES * HORIZON_HOURS }, () => (r() < 0.01 ? r() - 0.5 : 0)),
+    });
+    const q10 = quantile();
+    const bytes = encodeOnnx(ridge, {
+      inputName: MODEL_INPUT,
+      outputName: MODEL_OUTPUT,
+      producerVersion: "test",
+      linearOutputs: [{ name: MODEL_P10_OUTPUT, ...q10 }],
+    });
+    const dir = mkdtempSync(join(tmpdir(), "wattboard-onnx-"));
+    writeFileSync(join(dir, "q.onnx"), bytes);
+    const m = await loadOnnxSession(join(dir, "q.onnx"), "web");
+    const n = 3;
+    const out = await m.session.run({ [MODEL_INPUT]: new m.Tensor("float32", rows.x.slice(0, n * N_FEATURES), [n, N_FEATURES]) });
+    const y = out[MODEL_P10_OUTPUT].data as Float32Array;
+    for (let i = 0; i < n; i++) {
+      const x = rows.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES);
+      const p50 = predict(ridge, x);
+      for (let h = 0; h < HORIZON_HOURS; h++) expect(y[i * HORIZON_HOURS + h]).toBeCloseTo(quantileAt(q10, x, p50[h], h), 3);
     }
   });
 

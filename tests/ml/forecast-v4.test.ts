@@ -12,7 +12,7 @@ import {
   RollingScorer,
   scoreRollingForecasts,
 } from "../../ml/training/forecast-scoring.ts";
-import { bandCoverage, type Calibration, fitLinearQuantile } from "../../ml/training/quantiles.ts";
+import { bandScores, type Calibration, fitQuantile } from "../../ml/training/quantiles.ts";
 
 const at = (f: ReturnType<typeof buildFeatures>, name: string) => {
   const i = FEATURE_NAMES.indexOf(name);
@@ -115,30 +115,36 @@ describe("feature version 4", () => {
 });
 
 describe("quantiles", () => {
-  /** p50 predictions and targets with noise proportional to the level: the band must widen with it. */
+  /** p50 predictions, and targets whose spread is proportional to a covariate x[0] (a meter's own variability). */
   function synthetic(n: number, seed: number): Calibration {
     const r = mulberry32(seed);
     const gauss = () => Math.sqrt(-2 * Math.log(Math.max(r(), 1e-12))) * Math.cos(2 * Math.PI * r());
-    const c: Calibration = { predicted: [], actual: [] };
+    const c: Calibration = { predicted: [], actual: [], x: [] };
     for (let i = 0; i < n; i++) {
-      const p = Float32Array.from({ length: HORIZON_HOURS }, () => 0.5 + 1.5 * r());
+      const spread = 0.1 + r();
+      const p = Float32Array.from({ length: HORIZON_HOURS }, () => 1 + r());
       c.predicted.push(p);
-      c.actual.push(Float32Array.from(p, (v) => Math.max(0, v + 0.3 * v * gauss())));
+      c.x.push([spread]);
+      c.actual.push(Float32Array.from(p, (v) => v + spread * gauss()));
     }
     return c;
   }
 
-  it("calibrated p10/p90 cover about 80 % of new data from the same process, ordered around p50", () => {
-    const p10 = fitLinearQuantile(synthetic(2000, 1), 0.1);
-    const p90 = fitLinearQuantile(synthetic(2000, 2), 0.9);
-    const coverage = bandCoverage(synthetic(2000, 3), p10, p90);
-    expect(coverage).toBeGreaterThan(0.77);
-    expect(coverage).toBeLessThan(0.83);
-    for (let h = 0; h < HORIZON_HOURS; h++) {
-      // Noise proportional to the level: the fit puts the spread in the multiplier (about 1 -/+ 1.28 x 0.3).
-      expect(p10.multiplier[h]).toBeLessThan(0.8);
-      expect(p90.multiplier[h]).toBeGreaterThan(1.2);
+  it("calibrated p10/p90 cover about 80 % of new data from the same process; the spread covariate narrows the loss", () => {
+    const train = synthetic(1500, 1);
+    const test = synthetic(1500, 3);
+    const withSpread = [fitQuantile(train, 0.1, () => [0]), fitQuantile(train, 0.9, () => [0])] as const;
+    const without = [fitQuantile(train, 0.1, () => []), fitQuantile(train, 0.9, () => [])] as const;
+    const a = bandScores(test, ...withSpread);
+    const b = bandScores(test, ...without);
+    for (const s of [a, b]) {
+      expect(s.coverage).toBeGreaterThan(0.76);
+      expect(s.coverage).toBeLessThan(0.84);
     }
+    expect(a.pinball).toBeLessThan(b.pinball * 0.95);
+    // p10 = p50 - 1.28 x spread: the fitted weight on the covariate is about -1.28, +1.28 for p90.
+    expect(withSpread[0].weights[0]).toBeCloseTo(-1.28, 0);
+    expect(withSpread[1].weights[0]).toBeCloseTo(1.28, 0);
   });
 
   it("forecastBatch returns p10 <= p50 <= p90 in kWh even when the model's outputs cross or go negative", async () => {
