@@ -53,7 +53,7 @@ function ceilingSection(): string {
   };
   const pct1 = (x: number) => `${(100 * x).toFixed(1)} %`;
   return `
-How far history alone can go (\`npx tsx ml/training/ceiling.ts\`, ml/training/ceiling.json): the shipped recipe (same features, ridge penalty,
+How far history alone can go (\`npx tsx ml/training/ceiling.ts\`, ml/training/ceiling.json, measured with model v3, not rerun for v4): the v3 recipe (same features, ridge penalty,
 training households and windows) refitted with extra inputs that CHEAT by revealing part of the future, on the same held-out
 midnight windows (persistence ensemble ${pct1(c.persistence_ensemble)}; the goal needs a ratio of 0.90 or less):
 
