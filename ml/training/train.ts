@@ -298,9 +298,7 @@ function main(): void {
   // The lowest rolling ratio among candidates at least as good day-ahead as the best v3-feature one: the product
   // forecasts every hour, and the contract's day-ahead figure (forecast.cvrmse) must not regress.
   const v3DayAhead = Math.min(...results.filter((r) => r.set === FEATURE_SETS[0]).map((r) => r.day_ahead_ratio));
-  const best = results
-    .filter((r) => r.day_ahead_ratio <= v3DayAhead)
-    .reduce((a, b) => (b.rolling_ratio < a.rolling_ratio ? b : a));
+  const best = results.filter((r) => r.day_ahead_ratio <= v3DayAhead).reduce((a, b) => (b.rolling_ratio < a.rolling_ratio ? b : a));
 
   // 3. Calibrate p10/p90 on the chosen candidate's out-of-fold rolling predictions (normalised units).
   const calibration: Calibration = { predicted: [], actual: [], x: [] };
