@@ -5,7 +5,9 @@
 // the forecast start instant. Output: a fixed-length Float32Array of features in the order of
 // FEATURE_NAMES, plus the per-meter scale used to normalise (and later de-normalise) the values.
 
-export const FEATURE_VERSION = 3;
+import { isClockChangeDay, isUkBankHoliday, LONDON, localTime, sunElevation, sunsetInstant, utcOffsetHours } from "./calendar.ts";
+
+export const FEATURE_VERSION = 4;
 export const HISTORY_HOURS = 168;
 export const HORIZON_HOURS = 24;
 /** Scale floor (kWh per hour): avoids dividing by ~0 on meters that were almost idle. */
@@ -36,12 +38,36 @@ export const FEATURE_NAMES: readonly string[] = [
   ...Array.from({ length: HORIZON_HOURS }, (_, h) => `daytype_profile_${h}`),
   ...Array.from({ length: HORIZON_HOURS }, (_, h) => `max_profile_${h}`),
   ...Array.from({ length: HORIZON_HOURS }, (_, h) => `std_profile_${h}`),
+  // Feature version 4 (rolling forecasts issued at any hour). One-hot local hour of issue: how far the
+  // latest lags carry depends on the time of day, which sin/cos alone cannot express to ridge.
+  ...Array.from({ length: 24 }, (_, h) => `issue_hour_${h}`),
+  // Mean kWh/h since local midnight and the mean of the 6 previous days over the same hours, / scale (0 at midnight):
+  // whether today runs above or below habit.
+  "today_so_far",
+  "today_profile_so_far",
+  // The last 3 hours seen nonlinearly (for the first leads): their highest and lowest, and ln(lag + 0.05) of each
+  // (/ scale): an appliance running now says more than the linear lags can.
+  "recent_max_3",
+  "recent_min_3",
+  "log_lag_0",
+  "log_lag_1",
+  "log_lag_2",
+  // Target hour h falls on a UK bank holiday / on a clock-change day (local date of that hour).
+  ...Array.from({ length: HORIZON_HOURS }, (_, h) => `bank_holiday_${h}`),
+  ...Array.from({ length: HORIZON_HOURS }, (_, h) => `clock_change_${h}`),
+  // Sunset of the issue day in local clock hours, (hours - 18) / 3; then how dark target hour h is
+  // (0 in daylight, 1 with the sun 3 degrees or more below the horizon): lighting follows the sun, not the clock.
+  "sunset_local",
+  ...Array.from({ length: HORIZON_HOURS }, (_, h) => `dark_${h}`),
 ];
 export const N_FEATURES = FEATURE_NAMES.length;
 
 export interface FeatureOptions {
   /** IANA time zone for the calendar features (default "UTC"). */
   timeZone?: string;
+  /** The meter's location for the sun features (default London). */
+  latitude?: number;
+  longitude?: number;
 }
 
 export interface Features {
@@ -52,25 +78,9 @@ export interface Features {
   filled: number[];
 }
 
-const fmtCache = new Map<string, Intl.DateTimeFormat>();
-
 /** Local hour (0-23) and weekday (Monday = 0) of an instant in a time zone. */
 export function localCalendar(t: number, timeZone = "UTC"): { hour: number; dow: number } {
-  if (timeZone === "UTC" || timeZone === "Etc/UTC") {
-    const d = new Date(t);
-    return { hour: d.getUTCHours(), dow: (d.getUTCDay() + 6) % 7 };
-  }
-  let f = fmtCache.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", hourCycle: "h23", weekday: "short" });
-    fmtCache.set(timeZone, f);
-  }
-  let hour = 0;
-  let dow = 0;
-  for (const p of f.formatToParts(new Date(t))) {
-    if (p.type === "hour") hour = Number(p.value) % 24;
-    else if (p.type === "weekday") dow = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(p.value);
-  }
+  const { hour, dow } = localTime(t, timeZone);
   return { hour, dow };
 }
 
@@ -182,6 +192,46 @@ export function buildFeatures(history: ArrayLike<number>, start: number, opts: F
     x[dtype + h] = s / c / scale;
     x[max + h] = hi / scale;
     x[std + h] = Math.sqrt(Math.max(0, s2 / days - mean * mean)) / scale;
+  }
+  j = std + HORIZON_HOURS;
+  x[j + hour] = 1;
+  j += 24;
+  let todaySum = 0;
+  let todayProfile = 0;
+  for (let k = 1; k <= hour; k++) {
+    todaySum += filled[HISTORY_HOURS - k];
+    // The same hour on the 6 previous days (the 7th is beyond the history).
+    for (let d = 1; d < days; d++) todayProfile += filled[HISTORY_HOURS - k - d * 24] / (days - 1);
+  }
+  x[j++] = hour ? todaySum / hour / scale : 0;
+  x[j++] = hour ? todayProfile / hour / scale : 0;
+  const recent = [1, 2, 3].map((k) => filled[HISTORY_HOURS - k] / scale);
+  x[j++] = Math.max(...recent);
+  x[j++] = Math.min(...recent);
+  for (const v of recent) x[j++] = Math.log(v + 0.05);
+  const timeZone = opts.timeZone ?? "UTC";
+  const latitude = opts.latitude ?? LONDON.latitude;
+  const longitude = opts.longitude ?? LONDON.longitude;
+  const holiday = j;
+  const clock = holiday + HORIZON_HOURS;
+  // The target hours span two local dates at most: look each up once.
+  const dayFlags = (t: number) => {
+    const l = localTime(t, timeZone);
+    return { holiday: isUkBankHoliday(l.year, l.month, l.day) ? 1 : 0, clock: isClockChangeDay(t, timeZone) ? 1 : 0 };
+  };
+  const first = dayFlags(start);
+  const next = firstNextDay < HORIZON_HOURS ? dayFlags(start + firstNextDay * HOUR_MS) : first;
+  for (let h = 0; h < HORIZON_HOURS; h++) {
+    const f = h < firstNextDay ? first : next;
+    x[holiday + h] = f.holiday;
+    x[clock + h] = f.clock;
+  }
+  j = clock + HORIZON_HOURS;
+  const sunsetHoursAfterUtcMidnight = (sunsetInstant(start, latitude, longitude) % (24 * HOUR_MS)) / HOUR_MS;
+  x[j++] = (sunsetHoursAfterUtcMidnight + utcOffsetHours(start, timeZone) - 18) / 3;
+  for (let h = 0; h < HORIZON_HOURS; h++) {
+    const elevation = sunElevation(start + (h + 0.5) * HOUR_MS, latitude, longitude);
+    x[j++] = Math.min(1, Math.max(0, (3 - elevation) / 6));
   }
   return { x, scale, filled };
 }

@@ -4,9 +4,12 @@
 import { buildFeatures, denormalize, type FeatureOptions, HISTORY_HOURS, HORIZON_HOURS, imputeHistory, N_FEATURES } from "./features.ts";
 
 /** Version of the model file the product uses: ml/runtime/models/forecast-<MODEL_VERSION>.onnx (+ .json). */
-export const MODEL_VERSION = "v3";
+export const MODEL_VERSION = "v4";
 export const MODEL_INPUT = "features";
 export const MODEL_OUTPUT = "forecast_norm";
+/** Calibrated p10 and p90 outputs (normalised like MODEL_OUTPUT, which is the p50). */
+export const MODEL_P10_OUTPUT = "forecast_p10_norm";
+export const MODEL_P90_OUTPUT = "forecast_p90_norm";
 
 /** The subset of onnxruntime's Tensor constructor used here. */
 export type TensorCtor = new (type: "float32", data: Float32Array, dims: readonly number[]) => unknown;
@@ -23,7 +26,7 @@ export interface ForecastRequest {
   start: number;
 }
 
-/** 24 hourly kWh values each, p10 <= p50 <= p90. */
+/** 24 hourly kWh each, p10 <= p50 <= p90. */
 export interface ForecastQuantiles {
   p10: number[];
   p50: number[];
@@ -31,7 +34,7 @@ export interface ForecastQuantiles {
 }
 
 export interface ForecastResult {
-  /** 24 hourly kWh values from `start` (= quantiles.p50). */
+  /** 24 hourly kWh values from `start` (= quantiles.p50, the point forecast). */
   kwh: number[];
   /** Per-meter scale (mean kWh/h of the history after imputation). */
   scale: number;
@@ -50,30 +53,19 @@ export async function forecastBatch(
   const x = new Float32Array(requests.length * N_FEATURES);
   for (const [i, f] of feats.entries()) x.set(f.x, i * N_FEATURES);
   const out = await session.run({ [MODEL_INPUT]: new Tensor("float32", x, [requests.length, N_FEATURES]) });
-  const y = out[MODEL_OUTPUT]?.data as ArrayLike<number> | undefined;
-  if (!y || y.length !== requests.length * HORIZON_HOURS) throw new Error(`model output "${MODEL_OUTPUT}" has the wrong shape`);
-  return feats.map((f, i) => {
-    const kwh = denormalize(Array.prototype.slice.call(y, i * HORIZON_HOURS, (i + 1) * HORIZON_HOURS), f.scale);
-    return { kwh, scale: f.scale, quantiles: scenarioQuantiles(kwh, requests[i].history) };
-  });
-}
-
-/** The 10th and 90th percentiles of the load scenarios at each hour, around the point forecast. */
-function scenarioQuantiles(kwh: number[], history: ArrayLike<number>): ForecastQuantiles {
-  const scenarios = loadScenarios(kwh, history);
-  const at = (sorted: number[], q: number) => {
-    const position = q * (sorted.length - 1);
-    const below = Math.floor(position);
-    return sorted[below] + (sorted[Math.min(below + 1, sorted.length - 1)] - sorted[below]) * (position - below);
+  const output = (name: string) => {
+    const y = out[name]?.data as ArrayLike<number> | undefined;
+    if (!y || y.length !== requests.length * HORIZON_HOURS) throw new Error(`model output "${name}" has the wrong shape`);
+    return (i: number, scale: number) => denormalize(Array.prototype.slice.call(y, i * HORIZON_HOURS, (i + 1) * HORIZON_HOURS), scale);
   };
-  const p10: number[] = [];
-  const p90: number[] = [];
-  kwh.forEach((p50, h) => {
-    const sorted = scenarios.map((scenario) => scenario[h]).sort((a, b) => a - b);
-    p10.push(Math.min(p50, at(sorted, 0.1)));
-    p90.push(Math.max(p50, at(sorted, 0.9)));
+  const [p10, p50, p90] = [MODEL_P10_OUTPUT, MODEL_OUTPUT, MODEL_P90_OUTPUT].map(output);
+  return feats.map((f, i) => {
+    const median = p50(i, f.scale);
+    // Each output is clipped at 0 separately; keep the band around the median.
+    const low = p10(i, f.scale).map((v, h) => Math.min(v, median[h]));
+    const high = p90(i, f.scale).map((v, h) => Math.max(v, median[h]));
+    return { kwh: median, scale: f.scale, quantiles: { p10: low, p50: median, p90: high } };
   });
-  return { p10, p50: kwh, p90 };
 }
 
 /** Forecasts the 24 h after `start` from the 168 h before it. */

@@ -2,10 +2,11 @@
 // At each UTC midnight with 168 h of history and 24 h ahead inside the series, forecast the next
 // 24 h (through the injected forecaster: the ONNX model via ml/runtime/forecast.ts), score it against the
 // actual load and the persistence baselines, plan the battery on the forecast with ml/runtime/planner.ts,
-// and play the plan against the real load.
+// and play the plan against the real load. Forecasts issued every hour are scored by forecast-scoring.ts.
 import { type ForecastRequest, type ForecastResult, loadScenarios } from "../runtime/forecast.ts";
 import { type Battery, type Plan, planSchedule } from "../runtime/planner.ts";
 import { HOUR_MS, type HourlySeries, type Point } from "./csv-series.ts";
+import { type LeadScore, type RollingForecastScores, scoreRollingForecasts } from "./forecast-scoring.ts";
 import { makeWindows } from "./forecast-windows.ts";
 import { ErrorAccumulator, persistenceEnsemble, previousDay, previousWeek } from "./metrics.ts";
 
@@ -29,9 +30,14 @@ export interface BacktestOptions {
 
 export interface BacktestOutput {
   forecast: {
+    /** Day-ahead: forecasts issued at each UTC midnight. */
     cvrmse: number;
     nmbe: number;
-    baselines: { previous_day: number; previous_week: number; persistence_ensemble: number };
+    /** Rolling: forecasts issued every hour (ml/training/forecast-scoring.ts). */
+    by_lead: LeadScore[];
+    coverage_80: number;
+    pinball: number;
+    baselines: { previous_day: number; previous_week: number; persistence_ensemble: number; pinball_persistence: number };
   };
   optimization: {
     cost_no_battery: number;
@@ -49,6 +55,7 @@ export interface BacktestDetails {
   costOracleFullHorizon?: number;
   firstWindow: string | null;
   lastWindow: string | null;
+  rollingForecasts: RollingForecastScores;
 }
 
 /**
@@ -139,14 +146,19 @@ export async function runBacktest(o: BacktestOptions): Promise<{ result: Backtes
     }
     optimizedDays++;
   });
+  const rolling = await scoreRollingForecasts(o.series, o.forecaster);
   const result: BacktestOutput = {
     forecast: {
       cvrmse: acc.model.cvrmse(),
       nmbe: acc.model.nmbe(),
+      by_lead: rolling.by_lead,
+      coverage_80: rolling.coverage_80,
+      pinball: rolling.pinball,
       baselines: {
         previous_day: acc.pd.cvrmse(),
         previous_week: acc.pw.cvrmse(),
         persistence_ensemble: acc.pe.cvrmse(),
+        pinball_persistence: rolling.pinball_persistence,
       },
     },
     optimization: {
@@ -163,6 +175,7 @@ export async function runBacktest(o: BacktestOptions): Promise<{ result: Backtes
     result,
     details: {
       costOracleFullHorizon,
+      rollingForecasts: rolling,
       windows: windows.length,
       hours: acc.model.n,
       optimizedDays,

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   };
   if (battery.roundTripEfficiency <= 0 || battery.roundTripEfficiency > 1) throw new Error("--efficiency must be in (0, 1]");
   const model = await loadOnnxSession(args.model ?? DEFAULT_MODEL);
-  const timeZone = args["time-zone"];
+  // The model's calendar features were trained in London time (the trial's households).
+  const timeZone = args["time-zone"] ?? "Europe/London";
   const { result, details } = await runBacktest({
     series,
     price,

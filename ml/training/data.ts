@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { FeatureOptions } from "../runtime/features.ts";
 import { HOUR_MS, type HourlySeries, type Point, parseCsvSeries, resampleHourly } from "./csv-series.ts";
 
 export const TRAINING_DIR = dirname(fileURLToPath(import.meta.url));
@@ -10,7 +11,8 @@ export const REPO_ROOT = resolve(TRAINING_DIR, "../..");
 /** What the Worker ships: the model files and the tariff presets (ml/runtime). */
 export const MODELS_DIR = resolve(TRAINING_DIR, "../runtime/models");
 export const RUNTIME_TARIFFS_DIR = resolve(TRAINING_DIR, "../runtime/tariffs");
-export const SHARED_DATA_DIR = resolve(REPO_ROOT, "../shared/data");
+/** SHARED_DATA_DIR overrides it for a git worktree that does not sit next to ../shared. */
+export const SHARED_DATA_DIR = process.env.SHARED_DATA_DIR ?? resolve(REPO_ROOT, "../shared/data");
 export const SUBSET_DIR = join(TRAINING_DIR, "data");
 
 /** London dynamic ToU band prices (GBP/kWh), published with the Low Carbon London trial. */
@@ -24,6 +26,17 @@ export interface Household {
   id: string;
   source: Source;
   series: HourlySeries;
+}
+
+/** Where each dataset's homes are: the calendar and sun features use the local time and place, as the Worker does for a meter. */
+const SOURCE_PLACES: Record<Source, Required<FeatureOptions>> = {
+  lcl: { timeZone: "Europe/London", latitude: 51.5074, longitude: -0.1278 },
+  sceaux: { timeZone: "Europe/Paris", latitude: 48.7786, longitude: 2.2906 },
+  hue: { timeZone: "America/Vancouver", latitude: 49.2827, longitude: -123.1207 },
+};
+
+export function featureOptionsOf(h: Pick<Household, "source">): FeatureOptions {
+  return SOURCE_PLACES[h.source];
 }
 
 export interface Dataset {

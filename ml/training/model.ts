@@ -125,6 +125,24 @@ export function addGrams(gs: Gram[], weights?: number[]): Gram {
   return out;
 }
 
+/** The sub-Gram of a column subset (the intercept stays last). */
+export function subGram(g: Gram, cols: number[]): Gram {
+  const idx = [...cols, g.f];
+  const p = g.f + 1;
+  const q = idx.length;
+  const out = emptyGram(cols.length, g.o);
+  out.n = g.n;
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b <= a; b++) {
+      const i = Math.max(idx[a], idx[b]);
+      const k = Math.min(idx[a], idx[b]);
+      out.A[a * q + b] = g.A[i * p + k];
+    }
+    for (let j = 0; j < g.o; j++) out.B[a * g.o + j] = g.B[idx[a] * g.o + j];
+  }
+  return out;
+}
+
 /**
  * Per-household loss weights ensemble_cvrmse^-p, mean 1: each training household counts by how
  * predictable its own history is (its persistence-ensemble cvrmse), so a few erratic homes do not

@@ -1,5 +1,5 @@
 // A small ONNX (protobuf) encoder for the dense models of ml/training/model.ts. No dependencies.
-// Graph: input [batch, F] -> (MatMul -> Add [-> Relu])* -> output [batch, 24], opset 13,
+// Graph: input [batch, F] -> (MatMul -> Add [-> Relu])* -> output [batch, 24] (quantile outputs: Mul, MatMul, Add), opset 13,
 // only ops that every onnxruntime backend (including onnxruntime-web wasm) supports.
 import type { NetModel } from "./model.ts";
 
@@ -77,6 +77,11 @@ export interface ExportOptions {
   inputName: string;
   outputName: string;
   producerVersion: string;
+  /**
+   * Extra outputs per horizon hour: name = output * multiplier + input @ weights + offset, weights row-major
+   * [features, outputs] (the calibrated quantiles p10/p90 of ml/training/quantiles.ts).
+   */
+  linearOutputs?: { name: string; multiplier: number[]; offset: number[]; weights: ArrayLike<number> }[];
   /** Stored as metadata_props in the model. */
   metadata?: Record<string, string>;
   docString?: string;
@@ -106,6 +111,18 @@ export function encodeOnnx(model: NetModel, opts: ExportOptions): Uint8Array {
       cur = r;
     }
   });
+  for (const q of opts.linearOutputs ?? []) {
+    const F = model.layers[0].inDim;
+    inits.push(
+      tensor(`${q.name}_multiplier`, [q.multiplier.length], q.multiplier),
+      tensor(`${q.name}_weights`, [F, q.offset.length], q.weights),
+      tensor(`${q.name}_offset`, [q.offset.length], q.offset),
+    );
+    graph.message(1, node("Mul", [opts.outputName, `${q.name}_multiplier`], [`${q.name}_scaled`], `${q.name}_mul`));
+    graph.message(1, node("MatMul", [opts.inputName, `${q.name}_weights`], [`${q.name}_from_inputs`], `${q.name}_matmul`));
+    graph.message(1, node("Add", [`${q.name}_scaled`, `${q.name}_from_inputs`], [`${q.name}_sum`], `${q.name}_add_inputs`));
+    graph.message(1, node("Add", [`${q.name}_sum`, `${q.name}_offset`], [q.name], `${q.name}_add_offset`));
+  }
   graph.string(2, `wattboard_forecast_${model.kind}`);
   for (const t of inits) graph.message(5, t);
   if (opts.docString) graph.string(10, opts.docString);
@@ -113,6 +130,7 @@ export function encodeOnnx(model: NetModel, opts: ExportOptions): Uint8Array {
   const O = model.layers[model.layers.length - 1].outDim;
   graph.message(11, valueInfo(opts.inputName, ["batch", F]));
   graph.message(12, valueInfo(opts.outputName, ["batch", O]));
+  for (const q of opts.linearOutputs ?? []) graph.message(12, valueInfo(q.name, ["batch", O]));
 
   const m = new Writer();
   m.int(1, IR_VERSION);

@@ -22,6 +22,7 @@ import {
   type NetModel,
   predict,
   solveRidge,
+  subGram,
 } from "./model.ts";
 
 const SEED = 42;
@@ -122,24 +123,6 @@ function gramOf(d: HouseData, rows: (i: number) => boolean): Gram {
     }
   }
   return g;
-}
-
-/** The sub-Gram of a column subset (the intercept stays last). */
-function subGram(g: Gram, cols: number[]): Gram {
-  const idx = [...cols, g.f];
-  const p = g.f + 1;
-  const q = idx.length;
-  const out = emptyGram(cols.length, g.o);
-  out.n = g.n;
-  for (let a = 0; a < q; a++) {
-    for (let b = 0; b <= a; b++) {
-      const i = Math.max(idx[a], idx[b]);
-      const k = Math.min(idx[a], idx[b]);
-      out.A[a * q + b] = g.A[i * p + k];
-    }
-    for (let j = 0; j < g.o; j++) out.B[a * g.o + j] = g.B[idx[a] * g.o + j];
-  }
-  return out;
 }
 
 /** A forecaster of one midnight row (normalised output) for scoring. */

@@ -1,7 +1,7 @@
 // Pure TS: turns households into training rows with the shared feature module (ml/runtime/features.ts).
 
 import { buildFeatures, buildTarget, HORIZON_HOURS, MIN_SCALE, N_FEATURES } from "../runtime/features.ts";
-import type { Household } from "./data.ts";
+import { featureOptionsOf, type Household } from "./data.ts";
 import { makeWindows } from "./forecast-windows.ts";
 import type { Dataset2D } from "./model.ts";
 
@@ -23,7 +23,7 @@ export function buildSamples(hh: Household[], stride: number): Dataset2D {
     }
     const mean = Math.max(sum / Math.max(cnt, 1), MIN_SCALE);
     for (const w of makeWindows(h.series, stride)) {
-      const f = buildFeatures(w.history, w.start);
+      const f = buildFeatures(w.history, w.start, featureOptionsOf(h));
       xs.push(f.x);
       ys.push(buildTarget(w.actual, f.scale));
       ws.push(Math.min(4, (f.scale / mean) ** 2));

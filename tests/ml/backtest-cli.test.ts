@@ -44,10 +44,27 @@ async function backtest(args: string[]) {
 function expectShape(out: unknown) {
   const o = out as Record<string, Record<string, unknown>>;
   expect(Object.keys(o).sort()).toEqual(["forecast", "optimization"]);
-  expect(Object.keys(o.forecast).sort()).toEqual(["baselines", "cvrmse", "nmbe"]);
-  expect(Object.keys(o.forecast.baselines as object).sort()).toEqual(["persistence_ensemble", "previous_day", "previous_week"]);
+  expect(Object.keys(o.forecast).sort()).toEqual(["baselines", "by_lead", "coverage_80", "cvrmse", "nmbe", "pinball"]);
+  expect(Object.keys(o.forecast.baselines as object).sort()).toEqual([
+    "persistence_ensemble",
+    "pinball_persistence",
+    "previous_day",
+    "previous_week",
+  ]);
+  const byLead = o.forecast.by_lead as unknown as Record<string, number>[];
+  expect(byLead.map((b) => b.lead_h)).toEqual([1, 6, 24]);
+  for (const b of byLead) expect(Object.keys(b).sort()).toEqual(["cvrmse", "last_value", "lead_h", "persistence_ensemble"]);
+  expect(o.forecast.coverage_80).toBeGreaterThanOrEqual(0);
+  expect(o.forecast.coverage_80).toBeLessThanOrEqual(1);
   expect(Object.keys(o.optimization).sort()).toEqual(["cost_no_battery", "cost_oracle", "cost_plan", "savings_captured"]);
-  const nums = [o.forecast.cvrmse, o.forecast.nmbe, ...Object.values(o.forecast.baselines as object), ...Object.values(o.optimization)];
+  const nums = [
+    o.forecast.cvrmse,
+    o.forecast.nmbe,
+    o.forecast.pinball,
+    ...byLead.flatMap((b) => Object.values(b)),
+    ...Object.values(o.forecast.baselines as object),
+    ...Object.values(o.optimization),
+  ];
   for (const n of nums) {
     expect(typeof n).toBe("number");
     expect(Number.isFinite(n)).toBe(true);

@@ -18,14 +18,17 @@ import {
   loadScenarios,
   MODEL_INPUT,
   MODEL_OUTPUT,
+  MODEL_P10_OUTPUT,
+  MODEL_P90_OUTPUT,
   MODEL_VERSION,
   type SessionLike,
 } from "../../ml/runtime/forecast.ts";
 import { HOUR_MS } from "../../ml/training/csv-series.ts";
-import { mulberry32 } from "../../ml/training/data.ts";
+import { featureOptionsOf, mulberry32 } from "../../ml/training/data.ts";
 import { accumulateGram, addGrams, emptyGram, fitResidualMlp, fitRidge, predict, solveRidge } from "../../ml/training/model.ts";
 import { encodeOnnx } from "../../ml/training/onnx-export.ts";
 import { loadOnnxSession } from "../../ml/training/ort-node.ts";
+import { quantileAt } from "../../ml/training/quantiles.ts";
 import { buildSamples } from "../../ml/training/training-data.ts";
 
 const MODELS = join(import.meta.dirname, "../../ml/runtime/models");
@@ -51,7 +54,8 @@ function recordingSession(): SessionLike & { inputs: Float32Array[] } {
     async run(feeds) {
       const t = feeds[MODEL_INPUT] as { data: Float32Array; dims: number[] };
       inputs.push(t.data);
-      return { [MODEL_OUTPUT]: { data: new Float32Array(t.dims[0] * HORIZON_HOURS).fill(1) } };
+      const out = (v: number) => ({ data: new Float32Array(t.dims[0] * HORIZON_HOURS).fill(v) });
+      return { [MODEL_OUTPUT]: out(1), [MODEL_P10_OUTPUT]: out(0.5), [MODEL_P90_OUTPUT]: out(2) };
     },
   };
 }
@@ -74,7 +78,7 @@ describe("feature contract", () => {
     for (let i = 0; i < rows.n; i++) {
       const start = Math.ceil((h.series.start + HISTORY_HOURS * HOUR_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS + i * 24 * HOUR_MS;
       const i0 = (start - h.series.start) / HOUR_MS;
-      await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start);
+      await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start, featureOptionsOf(h));
     }
     expect(session.inputs).toHaveLength(rows.n);
     session.inputs.forEach((x, i) => {
@@ -154,7 +158,7 @@ describe("feature contract", () => {
     for (let i = 0; i < rows.n; i++) {
       const start = first + i * HOUR_MS;
       const i0 = (start - h.series.start) / HOUR_MS;
-      await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start);
+      await forecast24h(session, FakeTensor, h.series.values.slice(i0 - HISTORY_HOURS, i0), start, featureOptionsOf(h));
     }
     expect(session.inputs).toHaveLength(rows.n);
     for (const [i, x] of session.inputs.entries())
@@ -243,6 +247,35 @@ describe("ONNX export", () => {
     }
   });
 
+  it("the p10/p90 outputs compute multiplier x p50 + features @ weights + offset, as quantiles.ts does", async () => {
+    const rows = buildSamples([household(12, 41)], 6);
+    const ridge = fitRidge(rows, 10);
+    const r = mulberry32(5);
+    const quantile = () => ({
+      multiplier: Array.from({ length: HORIZON_HOURS }, () => r()),
+      offset: Array.from({ length: HORIZON_HOURS }, () => r() - 0.5),
+      weights: Float64Array.from({ length: N_FEATURES * HORIZON_HOURS }, () => (r() < 0.01 ? r() - 0.5 : 0)),
+    });
+    const q10 = quantile();
+    const bytes = encodeOnnx(ridge, {
+      inputName: MODEL_INPUT,
+      outputName: MODEL_OUTPUT,
+      producerVersion: "test",
+      linearOutputs: [{ name: MODEL_P10_OUTPUT, ...q10 }],
+    });
+    const dir = mkdtempSync(join(tmpdir(), "wattboard-onnx-"));
+    writeFileSync(join(dir, "q.onnx"), bytes);
+    const m = await loadOnnxSession(join(dir, "q.onnx"), "web");
+    const n = 3;
+    const out = await m.session.run({ [MODEL_INPUT]: new m.Tensor("float32", rows.x.slice(0, n * N_FEATURES), [n, N_FEATURES]) });
+    const y = out[MODEL_P10_OUTPUT].data as Float32Array;
+    for (let i = 0; i < n; i++) {
+      const x = rows.x.subarray(i * N_FEATURES, (i + 1) * N_FEATURES);
+      const p50 = predict(ridge, x);
+      for (let h = 0; h < HORIZON_HOURS; h++) expect(y[i * HORIZON_HOURS + h]).toBeCloseTo(quantileAt(q10, x, p50[h], h), 3);
+    }
+  });
+
   it("the shipped model matches its JSON contract and forecasts through ml/runtime/forecast.ts", async () => {
     const contract = JSON.parse(readFileSync(join(MODELS, `forecast-${MODEL_VERSION}.json`), "utf8"));
     const bytes = readFileSync(join(MODELS, `forecast-${MODEL_VERSION}.onnx`));
@@ -262,6 +295,15 @@ describe("ONNX export", () => {
     expect(a.kwh).toHaveLength(HORIZON_HOURS);
     for (const v of [...a.kwh, ...b.kwh]) expect(v).toBeGreaterThanOrEqual(0);
     expect(single.kwh).toEqual(b.kwh);
+    for (const f of [a, b]) {
+      expect(f.quantiles.p50).toEqual(f.kwh);
+      for (let h = 0; h < HORIZON_HOURS; h++) {
+        expect(f.quantiles.p10[h]).toBeLessThanOrEqual(f.quantiles.p50[h]);
+        expect(f.quantiles.p90[h]).toBeGreaterThanOrEqual(f.quantiles.p50[h]);
+      }
+    }
+    // The band is a real band: wider than nothing on average.
+    expect(a.quantiles.p90.reduce((p, q) => p + q, 0)).toBeGreaterThan(a.quantiles.p10.reduce((p, q) => p + q, 0) * 1.2);
     // a sane forecast for a home averaging ~0.3 kWh/h
     const mean = a.kwh.reduce((p, q) => p + q, 0) / HORIZON_HOURS;
     expect(mean).toBeGreaterThan(0.1);

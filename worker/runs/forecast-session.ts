@@ -1,6 +1,6 @@
 import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
 import * as ort from "onnxruntime-web/wasm";
-import modelBase64 from "../../ml/runtime/models/forecast-v3.onnx";
+import modelBase64 from "../../ml/runtime/models/forecast-v4.onnx";
 
 let session: Promise<ort.InferenceSession> | undefined;
 
