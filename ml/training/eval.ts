@@ -179,7 +179,6 @@ async function main(): Promise<void> {
       price,
       battery: DEFAULT_BATTERY,
       forecaster,
-      fullHorizonOracle: true,
     });
     const point = await runBacktest({ series: h.series, price, battery: DEFAULT_BATTERY, forecaster, scenarios: false });
     rows.push({
@@ -187,7 +186,7 @@ async function main(): Promise<void> {
       source: h.source,
       days: details.windows,
       r: result,
-      oracleFull: details.costOracleFullHorizon!,
+      oracleFull: result.optimization.cost_optimum,
       planPoint: point.result.optimization.cost_plan,
       profileOracle: profileOracleCvrmse(h.series),
     });
