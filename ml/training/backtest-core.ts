@@ -48,6 +48,8 @@ export interface BacktestDetails {
   optimizedDays: number;
   /** The day-ahead plans (made at midnight, followed all day) played against the real load. */
   costDayAhead: number;
+  /** The hours the plans were played on (complete days), for variants of the rolling plans. */
+  playedHours: PlayedHours;
   firstWindow: string | null;
   lastWindow: string | null;
 }
@@ -148,6 +150,7 @@ export async function runBacktest(o: BacktestOptions): Promise<{ result: Backtes
     result,
     details: {
       costDayAhead,
+      playedHours,
       windows: windows.length,
       hours: acc.model.n,
       optimizedDays,

@@ -5,12 +5,20 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { forecastBatch, MODEL_VERSION } from "../runtime/forecast.ts";
 import { hourlyPrices, londonDynamic2013 } from "../runtime/planner.ts";
-import { type BacktestOutput, DEFAULT_BATTERY, runBacktest, savingsCaptured } from "./backtest-core.ts";
+import {
+  type BacktestDetails,
+  type BacktestOutput,
+  DEFAULT_BATTERY,
+  type Forecaster,
+  runBacktest,
+  savingsCaptured,
+} from "./backtest-core.ts";
 import type { HourlySeries } from "./csv-series.ts";
 import { loadDataset, loadSplit, MODELS_DIR, TRAINING_DIR } from "./data.ts";
 import { makeWindows } from "./forecast-windows.ts";
 import { ErrorAccumulator, median } from "./metrics.ts";
 import { loadOnnxSession } from "./ort-node.ts";
+import { optimumCost, playRollingForecasts } from "./rolling-plans.ts";
 
 /**
  * Diagnostic only (uses the future): cvrmse of the household's own whole-period mean profile by
@@ -143,11 +151,113 @@ interface Row {
   oracleFull: number;
   /** Same backtest but planning on the point forecast only (no scenarios). */
   planPoint: number;
+  /** Variants of the rolling plans on the same hours (London households only). */
+  planner?: PlannerVariants;
   profileOracle: number;
+}
+
+/** Costs of the planner variants on one household's played hours. */
+interface PlannerVariants {
+  dayAhead: number;
+  /** Rolling, the battery delivering exactly the planned kWh in discharge hours. */
+  rollingPlannedKwh: number;
+  /** Rolling over 48 h (the next day's load taken to repeat the forecast). */
+  rolling48h: number;
+  /** Played hours, one re-plan each. */
+  replans: number;
+  seconds: { rolling24h: number; optimum: number };
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : "n/a");
 const num = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : "n/a");
+
+/** The rolling plans' variants and the day-ahead plans on the hours the backtest played, with run times. */
+async function plannerVariants(
+  series: HourlySeries,
+  details: BacktestDetails,
+  price: (t: number) => number,
+  forecaster: Forecaster,
+): Promise<PlannerVariants> {
+  const common = { series, hours: details.playedHours, price, battery: DEFAULT_BATTERY, forecaster, scenarios: true };
+  let t0 = performance.now();
+  const planned = await playRollingForecasts({ ...common, discharge: "planned" });
+  const rolling24h = (performance.now() - t0) / 1000;
+  const ahead = await playRollingForecasts({ ...common, horizonHours: 48 });
+  t0 = performance.now();
+  optimumCost(details.playedHours, DEFAULT_BATTERY);
+  const optimum = (performance.now() - t0) / 1000;
+  return {
+    dayAhead: details.costDayAhead,
+    rollingPlannedKwh: planned.cost,
+    rolling48h: ahead.cost,
+    replans: details.playedHours.load.length,
+    seconds: { rolling24h, optimum },
+  };
+}
+
+/** Pooled over households: (sum no battery - sum cost) / (sum no battery - sum optimum). */
+function pooledShare(rs: Row[], cost: (r: Row) => number): number {
+  return savingsCaptured(
+    rs.reduce((a, r) => a + r.r.optimization.cost_no_battery, 0),
+    rs.reduce((a, r) => a + cost(r), 0),
+    rs.reduce((a, r) => a + r.r.optimization.cost_optimum, 0),
+  );
+}
+
+/** The planner benchmark of the London held-out households: each way of running the battery against the whole-year optimum. */
+function plannerFigures(london: Row[]) {
+  const rs = london.filter((r) => r.planner);
+  const v = (r: Row) => r.planner!;
+  const figures = {
+    households: rs.length,
+    savings_vs_optimum_pooled: pooledShare(rs, (r) => r.r.optimization.cost_plan),
+    savings_vs_optimum_median: median(rs.map((r) => r.r.optimization.savings_vs_optimum)),
+    rule_savings_vs_optimum_pooled: pooledShare(rs, (r) => r.r.optimization.cost_rule),
+    rule_savings_vs_optimum_median: median(rs.map((r) => r.r.optimization.rule_savings_vs_optimum)),
+    households_rolling_beats_rule: rs.filter((r) => r.r.optimization.cost_plan < r.r.optimization.cost_rule).length,
+    day_ahead_vs_optimum_pooled: pooledShare(rs, (r) => v(r).dayAhead),
+    rolling_planned_kwh_vs_optimum_pooled: pooledShare(rs, (r) => v(r).rollingPlannedKwh),
+    rolling_point_forecast_vs_optimum_pooled: pooledShare(rs, (r) => r.planPoint),
+    rolling_48h_vs_optimum_pooled: pooledShare(rs, (r) => v(r).rolling48h),
+    rolling_24h_seconds_per_household_median: median(rs.map((r) => v(r).seconds.rolling24h)),
+    rolling_24h_seconds_per_household_max: Math.max(...rs.map((r) => v(r).seconds.rolling24h)),
+    hourly_replans_per_household_median: median(rs.map((r) => v(r).replans)),
+    optimum_seconds_per_household_max: Math.max(...rs.map((r) => v(r).seconds.optimum)),
+  };
+  return {
+    ...figures,
+    goal_rolling_0_95_of_optimum: figures.savings_vs_optimum_pooled >= 0.95,
+    goal_rolling_beats_rule: figures.savings_vs_optimum_pooled > figures.rule_savings_vs_optimum_pooled,
+  };
+}
+
+/** The planner benchmark: rolling plans and the hand rule against the whole-year optimum. */
+function plannerSection(P: ReturnType<typeof plannerFigures>): string {
+  return `
+### Planner benchmark (rolling plans, hand rule, whole-year optimum; London held-out households, ${P.households})
+
+The optimum is one plan over all played hours of the year with the real load known in advance, exact in continuous energy
+(no state-of-charge grid: the cost-to-go is convex piecewise linear and is computed exactly, \`optimumCost\` in ml/training/rolling-plans.ts),
+so no way of running the battery can save more. Each row: (cost_no_battery - cost) / (cost_no_battery - cost_optimum), pooled over households.
+
+| how the battery is run | share of the optimum's savings |
+|---|---:|
+| rolling plans, every hour over the next 24 h (cost_plan, savings_vs_optimum) | **${num(P.savings_vs_optimum_pooled)}** (median of households ${num(P.savings_vs_optimum_median)}) |
+| hand rule: charge in the day's cheapest hours, discharge in its top price band (cost_rule) | ${num(P.rule_savings_vs_optimum_pooled)} (median ${num(P.rule_savings_vs_optimum_median)}) |
+| day-ahead plans made at midnight and followed all day (the previous backtest) | ${num(P.day_ahead_vs_optimum_pooled)} |
+| rolling, the battery delivering exactly the planned kWh in discharge hours | ${num(P.rolling_planned_kwh_vs_optimum_pooled)} |
+| rolling on the point forecast only (no scenarios) | ${num(P.rolling_point_forecast_vs_optimum_pooled)} |
+| rolling over 48 h (the next day's load taken to repeat the forecast, its prices known) | ${num(P.rolling_48h_vs_optimum_pooled)} |
+
+- Rolling plans capture at least 0.95 of the optimum's savings: **${P.goal_rolling_0_95_of_optimum ? "met" : "NOT met"}** (${num(P.savings_vs_optimum_pooled)}).
+- Rolling plans beat the hand rule: **${P.goal_rolling_beats_rule ? "met" : "NOT met"}** (${num(P.savings_vs_optimum_pooled)} against ${num(P.rule_savings_vs_optimum_pooled)}; cheaper on ${P.households_rolling_beats_rule} of ${P.households} households).
+
+The planned kWh sit on the planner's state-of-charge grid (1/100 of the capacity), so a battery told to deliver exactly them leaves part of
+the load on the grid in the priciest hours; a home battery in discharge mode covers the load as it comes, which is what cost_plan plays.
+Run time: a year of hourly forecasts (batched) and re-plans takes ${P.rolling_24h_seconds_per_household_median.toFixed(1)} s per household (median, ${P.hourly_replans_per_household_median} re-plans;
+slowest ${P.rolling_24h_seconds_per_household_max.toFixed(1)} s) on this machine; the exact optimum at most ${(1000 * P.optimum_seconds_per_household_max).toFixed(0)} ms.
+`;
+}
 
 async function main(): Promise<void> {
   const t0 = performance.now();
@@ -181,6 +291,7 @@ async function main(): Promise<void> {
       forecaster,
     });
     const point = await runBacktest({ series: h.series, price, battery: DEFAULT_BATTERY, forecaster, scenarios: false });
+    const planner = h.source === "lcl" ? await plannerVariants(h.series, details, price, forecaster) : undefined;
     rows.push({
       id: h.id,
       source: h.source,
@@ -189,9 +300,10 @@ async function main(): Promise<void> {
       oracleFull: result.optimization.cost_optimum,
       planPoint: point.result.optimization.cost_plan,
       profileOracle: profileOracleCvrmse(h.series),
+      planner,
     });
     console.error(
-      `${h.id}: cvrmse ${num(result.forecast.cvrmse)} ensemble ${num(result.forecast.baselines.persistence_ensemble)} captured ${num(result.optimization.savings_captured)}`,
+      `${h.id}: cvrmse ${num(result.forecast.cvrmse)} ensemble ${num(result.forecast.baselines.persistence_ensemble)} captured ${num(result.optimization.savings_captured)} vs optimum ${num(result.optimization.savings_vs_optimum)} rule ${num(result.optimization.rule_savings_vs_optimum)}`,
     );
   }
   const london = rows.filter((r) => r.source === "lcl");
@@ -230,6 +342,7 @@ async function main(): Promise<void> {
   const meanRatio = london.reduce((a, r) => a + r.r.forecast.cvrmse / r.r.forecast.baselines.persistence_ensemble, 0) / london.length;
   const goalForecast = improvement >= 0.1;
   const goalSavings = L.savings_captured_pooled >= 0.9;
+  const P = plannerFigures(london);
   const seconds = (performance.now() - t0) / 1000;
 
   const table = (rs: Row[]) =>
@@ -264,9 +377,11 @@ Generated by \`npm run ml:eval\` (${new Date().toISOString().slice(0, 10)}, ${se
   persistence_ensemble (mean of the 7 past days at each hour).
 - Battery ${DEFAULT_BATTERY.capacityKwh} kWh, ${DEFAULT_BATTERY.powerKw} kW, ${DEFAULT_BATTERY.roundTripEfficiency * 100} % round trip,
   London 2013 dynamic tariff (High 67.20 / Normal 11.76 / Low 3.99 p/kWh, half-hourly bands averaged per hour; Sceaux/HUE replay the 2013 calendar).
-  Each midnight the planner (exact DP, ml/runtime/planner.ts) plans the day on the forecast, starting from the battery's real state of charge;
-  the battery then follows the planned charge/discharge against the real load, never discharging more than that load (no export).
-  The oracle is the same planner given the real load. savings_captured = (cost_no_battery - cost_plan) / (cost_no_battery - cost_oracle).
+  Every hour of the played days (days with all 24 hours present) the model forecasts the next 24 h from the 168 h before that hour and the planner
+  (exact DP, ml/runtime/planner.ts, expected cost over load scenarios) plans the battery over those 24 h from its real state of charge; the first
+  hour is applied against the real load (planned charge; in a discharge hour the battery covers the load up to its power, never more than
+  the load: no export), then the next hour is planned again (ml/training/rolling-plans.ts). cost_plan is these rolling plans.
+  The oracle is the same planner given the real load of each day. savings_captured = (cost_no_battery - cost_plan) / (cost_no_battery - cost_oracle).
   Costs are in GBP.
 
 ## Results: held-out London households (${L.households})
@@ -308,7 +423,7 @@ Weather and occupancy are not available to the model (the Worker only has the me
   on these households the persistence ensemble itself scores ${pct(L.persistence_ensemble)}, so the reference is only a rough yardstick for this sample.
 - savings_captured >= 0.9 on the London dynamic tariff: **${goalSavings ? "met" : "NOT met"}** against the contract's day-ahead oracle (pooled ${num(L.savings_captured_pooled)});
   against the stricter whole-year perfect-foresight optimum: ${num(L.savings_captured_vs_full_horizon_oracle)} (${L.savings_captured_vs_full_horizon_oracle >= 0.9 ? "also >= 0.9" : "below 0.9"}).
-
+${plannerSection(P)}
 ${table(london)}
 
 ## Out-of-distribution houses (not London, not in the goals)
@@ -343,6 +458,7 @@ ${selectionSection()}`;
     london: L,
     other: O,
     goals: { forecast_10pct_below_ensemble: goalForecast, savings_captured_0_9: goalSavings },
+    planner: P,
     runtime: model.runtime,
     seconds,
   };

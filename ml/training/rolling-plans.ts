@@ -53,6 +53,14 @@ export interface HourOutlook {
 }
 
 /**
+ * How the battery carries out a planned discharge: exactly the planned kWh (capped by the load), or,
+ * as a home battery in discharge mode does, covering the home's real load as it comes, up to its
+ * power. The plan's kWh sit on its state-of-charge grid (1/100 of the capacity), so following them
+ * exactly leaves part of the load on the grid in the priciest hours.
+ */
+export type DischargeControl = "planned" | "cover-load";
+
+/**
  * Rolling (receding-horizon) plans: at each played hour i, plan over `outlook(i)` from the current
  * state of charge, apply the first hour against the real load. Returns the real cost and grid import.
  */
@@ -60,15 +68,16 @@ export function playRolling(
   hours: PlayedHours,
   outlook: (i: number) => HourOutlook,
   battery: Battery,
-  socSteps?: number,
+  opts: { discharge: DischargeControl; socSteps?: number },
 ): { cost: number; gridKwh: number[]; soc: number } {
   let soc = battery.initialSocKwh ?? 0;
   let cost = 0;
   const gridKwh: number[] = [];
   for (let i = 0; i < hours.load.length; i++) {
-    const o = outlook(i);
-    const plan = planSchedule({ ...o, socSteps, battery: { ...battery, initialSocKwh: soc } });
-    const played = playHour(plan.hours[0], hours.load[i], battery, soc);
+    const plan = planSchedule({ ...outlook(i), socSteps: opts.socSteps, battery: { ...battery, initialSocKwh: soc } });
+    const first = plan.hours[0];
+    const moves = opts.discharge === "cover-load" && first.dischargeKwh > 0 ? { chargeKwh: 0, dischargeKwh: battery.powerKw } : first;
+    const played = playHour(moves, hours.load[i], battery, soc);
     soc = played.soc;
     gridKwh.push(played.gridKwh);
     cost += hours.prices[i] * played.gridKwh;
@@ -216,6 +225,7 @@ export async function playRollingForecasts(o: {
   forecaster: Forecaster;
   scenarios: boolean;
   horizonHours?: 24 | 48;
+  discharge?: DischargeControl;
 }): Promise<{ cost: number; gridKwh: number[] }> {
   const requests = o.hours.starts.map((start) => ({ start, history: sliceHours(o.series, start - 168 * HOUR_MS, 168) }));
   const forecasts: ForecastResult[] = [];
@@ -233,6 +243,7 @@ export async function playRollingForecasts(o: {
       };
     },
     o.battery,
+    { discharge: o.discharge ?? "cover-load" },
   );
 }
 

@@ -78,36 +78,50 @@ describe("playRolling (model predictive control)", () => {
     const b: Battery = { capacityKwh: 3, powerKw: 2, roundTripEfficiency: 1 };
     for (let seed = 1; seed <= 12; seed++) {
       const h = randomCase(seed, 6, true);
-      const rolling = playRolling(h, (i) => ({ load: h.load.slice(i), prices: h.prices.slice(i) }), b, 3);
+      const rolling = playRolling(h, (i) => ({ load: h.load.slice(i), prices: h.prices.slice(i) }), b, {
+        discharge: "planned",
+        socSteps: 3,
+      });
       expect(rolling.cost).toBeCloseTo(bruteForce(h, b, 1), 9);
       expect(rolling.cost).toBeCloseTo(optimumCost(h, b), 9);
     }
   });
 
-  it("with a wrong forecast: never exports, never beats the optimum, and keeps the state of charge in range", () => {
-    const b: Battery = { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 };
-    for (let seed = 1; seed <= 8; seed++) {
-      const h = randomCase(seed, 30, false);
-      const r = mulberry32(seed + 100);
-      // Forecasts far above the real load tempt the planner to discharge more than the load.
-      const rolling = playRolling(
-        h,
-        (i) => {
-          const horizon = Math.min(24, h.load.length - i);
-          return {
-            load: Array.from({ length: horizon }, () => 3 * r()),
-            loadScenarios: [0, 1, 2].map(() => Array.from({ length: horizon }, () => 3 * r())),
-            prices: h.prices.slice(i, i + horizon),
-          };
-        },
-        b,
-        20,
-      );
-      for (const g of rolling.gridKwh) expect(g).toBeGreaterThanOrEqual(-1e-12);
-      expect(rolling.soc).toBeGreaterThanOrEqual(0);
-      expect(rolling.soc).toBeLessThanOrEqual(b.capacityKwh + 1e-9);
-      expect(rolling.cost).toBeGreaterThanOrEqual(optimumCost(h, b) - 1e-9);
-    }
+  for (const discharge of ["planned", "cover-load"] as const) {
+    it(`with a wrong forecast (${discharge}): never exports, never beats the optimum, keeps the state of charge in range`, () => {
+      const b: Battery = { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 };
+      for (let seed = 1; seed <= 8; seed++) {
+        const h = randomCase(seed, 30, false);
+        const r = mulberry32(seed + 100);
+        // Forecasts far above the real load tempt the planner to discharge more than the load.
+        const rolling = playRolling(
+          h,
+          (i) => {
+            const horizon = Math.min(24, h.load.length - i);
+            return {
+              load: Array.from({ length: horizon }, () => 3 * r()),
+              loadScenarios: [0, 1, 2].map(() => Array.from({ length: horizon }, () => 3 * r())),
+              prices: h.prices.slice(i, i + horizon),
+            };
+          },
+          b,
+          { discharge, socSteps: 20 },
+        );
+        for (const g of rolling.gridKwh) expect(g).toBeGreaterThanOrEqual(-1e-12);
+        expect(rolling.soc).toBeGreaterThanOrEqual(0);
+        expect(rolling.soc).toBeLessThanOrEqual(b.capacityKwh + 1e-9);
+        expect(rolling.cost).toBeGreaterThanOrEqual(optimumCost(h, b) - 1e-9);
+      }
+    });
+  }
+
+  it("cover-load: in an hour the plan discharges, the battery covers the real load up to its power", () => {
+    // The planner's grid (1/3 kWh) cannot express 0.5 kWh; the battery in discharge mode covers all of it.
+    const b: Battery = { capacityKwh: 1, powerKw: 1, roundTripEfficiency: 1, initialSocKwh: 1 };
+    const h = played([0.5], [0.6]);
+    const outlook = () => ({ load: [0.5], prices: [0.6] });
+    expect(playRolling(h, outlook, b, { discharge: "planned", socSteps: 3 }).gridKwh[0]).toBeCloseTo(0.5 - 1 / 3, 12);
+    expect(playRolling(h, outlook, b, { discharge: "cover-load", socSteps: 3 }).gridKwh[0]).toBe(0);
   });
 });
 
