@@ -274,8 +274,8 @@ What the rest of the gap is: given the real load as its forecast (one load, no s
 ${num(P.rolling_real_load_as_forecast_vs_optimum_pooled)}${
   P.rolling_real_load_as_forecast_vs_optimum_pooled < P.savings_vs_optimum_pooled
     ? `, less than on the forecast with its scenarios: planned on one load, the discharge is held to the load in whole grid steps, so the
-plan stores less than a battery covering the load can use, while the scenarios' higher loads make it store more. The forecast's accuracy
-is not what holds the 24 h plans back`
+plan stores less than a battery covering the load can use, while the scenarios' higher loads make it store more. So a perfect
+forecast alone would not close the gap`
     : `: the forecast's errors cost ${num(P.rolling_real_load_as_forecast_vs_optimum_pooled - P.savings_vs_optimum_pooled)} of the optimum's savings`
 }. The horizon does: the optimum stores energy bought days ahead for price peaks more than 24 h away, and over 48 h (the next
 day's prices known) the forecast plans reach ${num(P.rolling_48h_vs_optimum_pooled)}. The trial's dynamic prices were announced a day ahead, so that
