@@ -3,12 +3,15 @@
 // 24 h (through the injected forecaster: the ONNX model via ml/runtime/forecast.ts), score it against the
 // actual load and the persistence baselines, plan the battery on the forecast with ml/runtime/planner.ts,
 // and play the plan against the real load. Forecasts issued every hour are scored by forecast-scoring.ts.
+// The reported plans are rolling ones (re-made every hour, ml/training/rolling-plans.ts), compared
+// there with the whole-period optimum and the hand rule.
 import { type ForecastRequest, type ForecastResult, loadScenarios } from "../runtime/forecast.ts";
-import { type Battery, type Plan, planSchedule } from "../runtime/planner.ts";
+import { type Battery, planSchedule } from "../runtime/planner.ts";
 import { HOUR_MS, type HourlySeries, type Point } from "./csv-series.ts";
 import { type LeadScore, type RollingForecastScores, scoreRollingForecasts } from "./forecast-scoring.ts";
 import { makeWindows } from "./forecast-windows.ts";
 import { ErrorAccumulator, persistenceEnsemble, previousDay, previousWeek } from "./metrics.ts";
+import { type HourMoves, type PlayedHours, playHour, type RollingOptimization, rollingOptimization } from "./rolling-plans.ts";
 
 /** Without a tariff: the Low Carbon London trial's flat standard tariff, GBP/kWh. */
 export const DEFAULT_FLAT_PRICE = 0.14228;
@@ -24,8 +27,6 @@ export interface BacktestOptions {
   forecaster: Forecaster;
   /** Plan on load scenarios around the forecast (default true) or on the point forecast only. */
   scenarios?: boolean;
-  /** Also compute the perfect-foresight optimum over all played days at once (one long DP). */
-  fullHorizonOracle?: boolean;
 }
 
 export interface BacktestOutput {
@@ -41,18 +42,21 @@ export interface BacktestOutput {
   };
   optimization: {
     cost_no_battery: number;
+    /** Rolling plans (re-made every hour) played against the real load. */
     cost_plan: number;
     cost_oracle: number;
     savings_captured: number;
-  };
+  } & RollingOptimization;
 }
 
 export interface BacktestDetails {
   windows: number;
   hours: number;
   optimizedDays: number;
-  /** Perfect foresight over the whole played period in one plan (when requested). */
-  costOracleFullHorizon?: number;
+  /** The day-ahead plans (made at midnight, followed all day) played against the real load. */
+  costDayAhead: number;
+  /** The hours the plans were played on (complete days), for variants of the rolling plans. */
+  playedHours: PlayedHours;
   firstWindow: string | null;
   lastWindow: string | null;
   rollingForecasts: RollingForecastScores;
@@ -64,34 +68,22 @@ export interface BacktestDetails {
  * load of the hour (no export). Returns the real cost and the final state of charge.
  */
 export function playPlan(
-  plan: Plan,
+  plan: { hours: HourMoves[] },
   actual: number[],
   prices: number[],
   battery: Battery,
   socStart: number,
 ): { cost: number; soc: number; gridKwh: number[] } {
-  const ec = Math.sqrt(battery.roundTripEfficiency);
-  const ed = ec;
   let soc = socStart;
   let cost = 0;
   const gridKwh: number[] = [];
   plan.hours.forEach((h, t) => {
-    let charge = 0;
-    let discharge = 0;
-    if (h.chargeKwh > 0) {
-      const stored = Math.min(h.chargeKwh * ec, battery.capacityKwh - soc);
-      charge = stored / ec;
-      soc += stored;
-    }
-    if (h.dischargeKwh > 0) {
-      discharge = Math.min(h.dischargeKwh, actual[t], soc * ed);
-      soc -= discharge / ed;
-    }
-    const grid = actual[t] + charge - discharge;
-    gridKwh.push(grid);
-    cost += prices[t] * grid;
+    const played = playHour(h, actual[t], battery, soc);
+    soc = played.soc;
+    gridKwh.push(played.gridKwh);
+    cost += prices[t] * played.gridKwh;
   });
-  return { cost, soc: Math.max(0, soc), gridKwh };
+  return { cost, soc, gridKwh };
 }
 
 /** (no battery - plan) / (no battery - oracle); 1 when there was nothing to capture and the plan lost nothing. */
@@ -110,13 +102,12 @@ export async function runBacktest(o: BacktestOptions): Promise<{ result: Backtes
 
   const acc = { model: new ErrorAccumulator(), pd: new ErrorAccumulator(), pw: new ErrorAccumulator(), pe: new ErrorAccumulator() };
   let costNo = 0;
-  let costPlan = 0;
+  let costDayAhead = 0;
   let costOracle = 0;
   let socPlan = battery.initialSocKwh ?? 0;
   let socOracle = socPlan;
   let optimizedDays = 0;
-  const allLoad: number[] = [];
-  const allPrices: number[] = [];
+  const playedHours: PlayedHours = { starts: [], load: [], prices: [] };
   windows.forEach((w, i) => {
     const f = forecasts[i].kwh;
     acc.model.add(f, w.actual);
@@ -135,47 +126,45 @@ export async function runBacktest(o: BacktestOptions): Promise<{ result: Backtes
     });
     const played = playPlan(plan, w.actual, prices, battery, socPlan);
     socPlan = played.soc;
-    costPlan += played.cost;
+    costDayAhead += played.cost;
     const oracle = planSchedule({ start: w.start, load: w.actual, prices, battery: { ...battery, initialSocKwh: socOracle } });
     costOracle += oracle.cost;
     socOracle = oracle.finalSocKwh;
     costNo += w.actual.reduce((a, v, h) => a + v * prices[h], 0);
-    if (o.fullHorizonOracle) {
-      allLoad.push(...w.actual);
-      allPrices.push(...prices);
-    }
+    playedHours.starts.push(...prices.map((_, h) => w.start + h * HOUR_MS));
+    playedHours.load.push(...w.actual);
+    playedHours.prices.push(...prices);
     optimizedDays++;
   });
-  const rolling = await scoreRollingForecasts(o.series, o.forecaster);
+  const rollingScores = await scoreRollingForecasts(o.series, o.forecaster);
+  const rolling = await rollingOptimization({ ...o, hours: playedHours, battery, scenarios: o.scenarios !== false });
   const result: BacktestOutput = {
     forecast: {
       cvrmse: acc.model.cvrmse(),
       nmbe: acc.model.nmbe(),
-      by_lead: rolling.by_lead,
-      coverage_80: rolling.coverage_80,
-      pinball: rolling.pinball,
+      by_lead: rollingScores.by_lead,
+      coverage_80: rollingScores.coverage_80,
+      pinball: rollingScores.pinball,
       baselines: {
         previous_day: acc.pd.cvrmse(),
         previous_week: acc.pw.cvrmse(),
         persistence_ensemble: acc.pe.cvrmse(),
-        pinball_persistence: rolling.pinball_persistence,
+        pinball_persistence: rollingScores.pinball_persistence,
       },
     },
     optimization: {
       cost_no_battery: costNo,
-      cost_plan: costPlan,
       cost_oracle: costOracle,
-      savings_captured: savingsCaptured(costNo, costPlan, costOracle),
+      savings_captured: savingsCaptured(costNo, rolling.cost_plan, costOracle),
+      ...rolling,
     },
   };
-  const costOracleFullHorizon = o.fullHorizonOracle
-    ? planSchedule({ load: allLoad, prices: allPrices, battery: { ...battery, initialSocKwh: battery.initialSocKwh ?? 0 } }).cost
-    : undefined;
   return {
     result,
     details: {
-      costOracleFullHorizon,
-      rollingForecasts: rolling,
+      costDayAhead,
+      playedHours,
+      rollingForecasts: rollingScores,
       windows: windows.length,
       hours: acc.model.n,
       optimizedDays,

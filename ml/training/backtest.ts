@@ -59,7 +59,9 @@ async function main(): Promise<void> {
     battery,
     forecaster: (reqs) => forecastBatch(model.session, model.Tensor, reqs, { timeZone }),
   });
-  console.error(`ml:backtest: ${model.runtime}; ${details.windows} days forecast, ${details.optimizedDays} played`);
+  console.error(
+    `ml:backtest: ${model.runtime}; ${details.windows} days forecast, ${details.optimizedDays} played (${details.playedHours.load.length} hourly re-plans)`,
+  );
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

@@ -56,14 +56,26 @@ function expectShape(out: unknown) {
   for (const b of byLead) expect(Object.keys(b).sort()).toEqual(["cvrmse", "last_value", "lead_h", "persistence_ensemble"]);
   expect(o.forecast.coverage_80).toBeGreaterThanOrEqual(0);
   expect(o.forecast.coverage_80).toBeLessThanOrEqual(1);
-  expect(Object.keys(o.optimization).sort()).toEqual(["cost_no_battery", "cost_oracle", "cost_plan", "savings_captured"]);
+  expect(Object.keys(o.optimization).sort()).toEqual([
+    "cost_no_battery",
+    "cost_optimum",
+    "cost_oracle",
+    "cost_plan",
+    "cost_rule",
+    "mode",
+    "rule_savings_vs_optimum",
+    "savings_captured",
+    "savings_vs_optimum",
+  ]);
+  expect(o.optimization.mode).toBe("rolling");
+  const { mode: _, ...costs } = o.optimization;
   const nums = [
     o.forecast.cvrmse,
     o.forecast.nmbe,
     o.forecast.pinball,
     ...byLead.flatMap((b) => Object.values(b)),
     ...Object.values(o.forecast.baselines as object),
-    ...Object.values(o.optimization),
+    ...Object.values(costs),
   ];
   for (const n of nums) {
     expect(typeof n).toBe("number");
@@ -71,7 +83,16 @@ function expectShape(out: unknown) {
   }
   return o as unknown as {
     forecast: { cvrmse: number; nmbe: number; baselines: Record<string, number> };
-    optimization: { cost_no_battery: number; cost_plan: number; cost_oracle: number; savings_captured: number };
+    optimization: {
+      cost_no_battery: number;
+      cost_plan: number;
+      cost_oracle: number;
+      savings_captured: number;
+      cost_optimum: number;
+      savings_vs_optimum: number;
+      cost_rule: number;
+      rule_savings_vs_optimum: number;
+    };
   };
 }
 
@@ -93,6 +114,12 @@ describe("npm run ml:backtest", () => {
       (o.optimization.cost_no_battery - o.optimization.cost_plan) / (o.optimization.cost_no_battery - o.optimization.cost_oracle),
       9,
     );
+    // The whole-period optimum bounds the rolling plans and the hand rule.
+    const opt = o.optimization;
+    expect(opt.cost_optimum).toBeLessThanOrEqual(Math.min(opt.cost_plan, opt.cost_rule, opt.cost_oracle) + 1e-9);
+    expect(opt.savings_vs_optimum).toBeCloseTo((opt.cost_no_battery - opt.cost_plan) / (opt.cost_no_battery - opt.cost_optimum), 9);
+    expect(opt.rule_savings_vs_optimum).toBeCloseTo((opt.cost_no_battery - opt.cost_rule) / (opt.cost_no_battery - opt.cost_optimum), 9);
+    expect(opt.rule_savings_vs_optimum).toBeGreaterThan(0);
   });
 
   it("uses a flat price without a tariff (nothing to capture: the battery stays idle)", async () => {
@@ -101,6 +128,9 @@ describe("npm run ml:backtest", () => {
     expect(o.optimization.cost_plan).toBeCloseTo(o.optimization.cost_no_battery, 9);
     expect(o.optimization.cost_oracle).toBeCloseTo(o.optimization.cost_no_battery, 9);
     expect(o.optimization.savings_captured).toBe(1);
+    expect(o.optimization.cost_optimum).toBeCloseTo(o.optimization.cost_no_battery, 9);
+    expect(o.optimization.cost_rule).toBeCloseTo(o.optimization.cost_no_battery, 9);
+    expect(o.optimization.savings_vs_optimum).toBe(1);
   });
 
   it("fails with a message and no stdout on bad input", async () => {
