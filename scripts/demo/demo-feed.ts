@@ -360,6 +360,20 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
       },
       {
         tabId: londonId,
+        title: "London house on ToU: power, forecast and plan",
+        // The next 24 hours after the last day: the forecast with its likely range, and what the
+        // battery and the car's charging make of it against the dynamic prices.
+        spec: {
+          meterIds: [id("london-b")],
+          metric: "power_w",
+          chartType: "line",
+          window: { kind: "relative", preset: "last_24h" },
+          forecast: true,
+        },
+        layout: { x: 0, y: 0, w: 12, h: 9 },
+      },
+      {
+        tabId: londonId,
         title: "Daily energy",
         spec: {
           meterIds: [id("london-a"), id("london-b")],
@@ -369,7 +383,7 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
           bucket: "1d",
           window: { kind: "relative", preset: "last_30d" },
         },
-        layout: { x: 0, y: 0, w: 6, h: 8 },
+        layout: { x: 0, y: 9, w: 6, h: 8 },
       },
       {
         tabId: londonId,
@@ -381,7 +395,7 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
           chartType: "heatmap",
           window: { kind: "relative", preset: "last_30d" },
         },
-        layout: { x: 6, y: 0, w: 6, h: 8 },
+        layout: { x: 6, y: 9, w: 6, h: 8 },
       },
     ];
     for (const chart of charts) await api("POST", "/api/charts", token, chart);

@@ -1,9 +1,9 @@
 /**
  * The demo at first sign-in, as a newcomer sees it in their first minute: the money on the first
- * tab, a notification from a real run on the replayed data that quotes what the person said in a
- * chat session, that chat session, and the London house (dynamic 2013 tariff, battery, a car to
- * charge) with its forecast, likely range and the plan's savings on its meter page (the dashboard
- * has no forecast chart type yet). No console errors along the way.
+ * tab; the London tab with the London house's forecast, likely range and plan (dynamic 2013
+ * tariff, battery, a car to charge); a notification from a real run on the replayed data that
+ * quotes what the person said in a chat session, and that session; the plan's savings on the
+ * meter page. No console errors along the way.
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,6 +49,17 @@ describe("the demo's first minute", () => {
     expect(await summary.textContent()).toMatch(/€\s?\d|\d\s?€/);
     await chartsDrawn(page, 4);
     expect(await card("Where the money goes").textContent()).toContain("Untracked");
+  });
+
+  it("shows the London house's forecast, its likely range and the plan on the London tab", async () => {
+    await page.getByRole("tab", { name: "London" }).click();
+    const forecast = card("London house on ToU: power, forecast and plan");
+    for (const series of ["Likely range (8 in 10)", "Forecast", "Plan (grid)"])
+      await forecast.locator(".legendtext", { hasText: series }).first().waitFor();
+    await chartsDrawn(page, 3);
+    expect(await forecast.textContent()).toContain("Forecast & plan: latest model run");
+    await screenshot(page, "demo-first-run-london-tab");
+    await page.getByRole("tab", { name: "Home" }).click();
   });
 
   it("has a notification from a real run that quotes the chat, within the first minute", async () => {
