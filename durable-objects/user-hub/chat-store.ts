@@ -173,14 +173,33 @@ export class ChatStore {
 
   /** The person's own messages, newest first, with the title of the session each was said in. */
   recentUserMessages(limit: number): UserChatMessage[] {
-    return this.sql
+    const messages = this.sql
       .exec<{ message_id: string; session_id: string; title: string; text: string; created_at: string }>(
         `SELECT m.id AS message_id, m.session_id, s.title, m.text, m.created_at
          FROM chat_messages m JOIN chat_sessions s ON s.id = m.session_id
          WHERE m.role = 'user' ORDER BY m.created_at DESC LIMIT ?`,
         limit,
       )
-      .toArray()
-      .map((r) => ({ messageId: r.message_id, sessionId: r.session_id, sessionTitle: r.title, text: r.text, at: r.created_at }));
+      .toArray();
+    // The meters each message's turn acted on ("keep the peak of the London house under 3 kW" set that meter's goal).
+    const meterIds = new Map<string, string[]>();
+    if (messages.length > 0) {
+      const calls = this.sql
+        .exec<{ message_id: string; meter_id: string }>(
+          `SELECT message_id, json_extract(input, '$.meterId') AS meter_id FROM chat_tool_calls
+           WHERE json_extract(input, '$.meterId') IS NOT NULL AND error IS NULL AND decision NOT IN ('deny', 'timeout') AND created_at >= ?`,
+          messages[messages.length - 1].created_at,
+        )
+        .toArray();
+      for (const call of calls) meterIds.set(call.message_id, [...(meterIds.get(call.message_id) ?? []), call.meter_id]);
+    }
+    return messages.map((r) => ({
+      messageId: r.message_id,
+      sessionId: r.session_id,
+      sessionTitle: r.title,
+      text: r.text,
+      at: r.created_at,
+      meterIds: meterIds.get(r.message_id) ?? [],
+    }));
   }
 }

@@ -111,10 +111,14 @@ const METERS: DemoMeter[] = [
     file: "london-MAC000048.csv",
     stepMs: HOUR / 2,
     reading: londonFlat,
-    // The trial's real dynamic tariff, and a home battery.
+    // The trial's real dynamic tariff, a home battery and a car to charge overnight: its runs plan
+    // both against the prices. Its peak limit comes from the demo's chat (DEMO_CHAT).
     energy: {
       tariff: { kind: "preset", name: "london-dynamic-2013", standingChargePerDay: 0.25 },
-      assets: { battery: { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 } },
+      assets: {
+        battery: { capacityKwh: 5, powerKw: 2.5, roundTripEfficiency: 0.9 },
+        deferrableLoads: [{ name: "EV", energyKwh: 7, powerKw: 3.6, fromHour: 19, toHour: 7 }],
+      },
     },
   },
 ];
@@ -175,6 +179,8 @@ export async function startDemoFeed(options: {
   }
   writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
   await ensureDemoTab(api, token, state);
+  // Before the readings, so the first run after them plans with the limit and quotes the message.
+  await ensureDemoChat(api, token, state.meters[DEMO_CHAT.meter].id, log);
 
   const rowAt = (meter: DemoMeter, slot: number) => {
     const rows = rowsByFile.get(meter.file)!;
@@ -270,6 +276,39 @@ async function replayPastRuns(api: Api, token: string, meterId: string): Promise
   return count;
 }
 
+/**
+ * A chat in which the person set a goal, said as a person would, through the real chat API: the
+ * Optimizer (the offline engine unless an LLM is configured) sets the London house's peak limit,
+ * and the runs that follow quote the message in their notification (the EV charging at 3.6 kW at
+ * night plans a peak above 3 kW).
+ */
+export const DEMO_CHAT = {
+  meter: "london-b",
+  title: "Planning the London house",
+  statement: "Keep the peak of the London house on ToU under 3 kW, the fuse trips above that.",
+  peakLimitKw: 3,
+};
+
+/** Sent once: again only when the meter has no peak limit (it was recreated). */
+async function ensureDemoChat(api: Api, token: string, meterId: string, log: (line: string) => void) {
+  const { body: meter } = await api<{ assets: Record<string, unknown> | null }>("GET", `/api/meters/${meterId}`, token);
+  if (meter.assets?.peakLimitKw) return;
+  const { body: list } = await api<{ sessions: { id: string; title: string }[] }>("GET", "/api/chat/sessions", token);
+  const sessionId =
+    list.sessions.find((s) => s.title === DEMO_CHAT.title)?.id ??
+    (await api<{ id: string }>("POST", "/api/chat/sessions", token, { title: DEMO_CHAT.title, agentId: "optimizer" })).body.id;
+  const turn = await api<{ toolCalls: { tool: string; error: string | null }[] }>(
+    "POST",
+    `/api/chat/sessions/${sessionId}/messages`,
+    token,
+    { text: DEMO_CHAT.statement },
+  );
+  if (turn.status === 200 && turn.body.toolCalls.some((call) => call.tool === "set_goal" && !call.error)) return;
+  // An LLM (npm run dev with one configured) may answer without setting it: the runs still plan with the limit.
+  log(`  demo: the chat did not set the London house's peak limit (${turn.status}), so it is set directly`);
+  await api("PATCH", `/api/meters/${meterId}`, token, { assets: { ...meter.assets, peakLimitKw: DEMO_CHAT.peakLimitKw } });
+}
+
 /** A first dashboard, so the demo user sees live charts and what they cost at once; left alone once they have tabs. */
 async function ensureDemoTab(api: Api, token: string, state: DemoState) {
   const { body } = await api<{ tabs: unknown[] }>("GET", "/api/tabs", token);
@@ -323,6 +362,20 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
       },
       {
         tabId: londonId,
+        title: "London house on ToU: power, forecast and plan",
+        // The next 24 hours after the last day: the forecast with its likely range, and what the
+        // battery and the car's charging make of it against the dynamic prices.
+        spec: {
+          meterIds: [id("london-b")],
+          metric: "power_w",
+          chartType: "line",
+          window: { kind: "relative", preset: "last_24h" },
+          forecast: true,
+        },
+        layout: { x: 0, y: 0, w: 12, h: 9 },
+      },
+      {
+        tabId: londonId,
         title: "Daily energy",
         spec: {
           meterIds: [id("london-a"), id("london-b")],
@@ -332,7 +385,7 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
           bucket: "1d",
           window: { kind: "relative", preset: "last_30d" },
         },
-        layout: { x: 0, y: 0, w: 6, h: 8 },
+        layout: { x: 0, y: 9, w: 6, h: 8 },
       },
       {
         tabId: londonId,
@@ -344,7 +397,7 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
           chartType: "heatmap",
           window: { kind: "relative", preset: "last_30d" },
         },
-        layout: { x: 6, y: 0, w: 6, h: 8 },
+        layout: { x: 6, y: 9, w: 6, h: 8 },
       },
     ];
     for (const chart of charts) await api("POST", "/api/charts", token, chart);

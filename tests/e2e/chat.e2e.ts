@@ -40,6 +40,11 @@ describe("the chat builds the dashboard", () => {
 
     await page.getByRole("button", { name: "Chat", exact: true }).click();
     await chat().waitFor();
+    // The chat opens on the demo's own session (the Optimizer set the London house's peak limit):
+    // this conversation is a new one, with the Analyst.
+    await chat().getByLabel("Chat session").selectOption({ label: "Planning the London house" });
+    await chat().getByRole("button", { name: "New session" }).click();
+    await chat().getByLabel("Agent").selectOption("analyst");
     // The tab picker follows the dashboard's open tab.
     await expect
       .poll(() =>

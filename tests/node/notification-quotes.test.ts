@@ -14,6 +14,7 @@ function say(sessionId: string, text: string): UserChatMessage {
     sessionTitle: `Session ${sessionId}`,
     text,
     at: new Date(clock).toISOString(),
+    meterIds: [],
   };
   said.unshift(message);
   return message;
@@ -34,30 +35,41 @@ describe("quoteMentions", () => {
   const terms = ["Garage", "Workshop load", "EV"];
 
   it("ranks by the terms mentioned (two each) and goals (one), newer first among equals", () => {
-    expect(ids(quoteMentions(messages, terms, GOALS.peak_over_limit, 5))).toEqual(["m5", "m1", "m2"]);
-    expect(ids(quoteMentions(messages, terms, [], 5))).toEqual(["m5", "m1"]);
+    expect(ids(quoteMentions(messages, { id: "garage-meter", terms }, GOALS.peak_over_limit, 5))).toEqual(["m5", "m1", "m2"]);
+    expect(ids(quoteMentions(messages, { id: "garage-meter", terms }, [], 5))).toEqual(["m5", "m1"]);
   });
 
   it("weighs a mention of the meter over a goal, and puts the newer of equals first in any order", () => {
     const mention = say("g", "How is the Garage doing?");
     const goal = say("g", "And what is my limit?");
-    expect(ids(quoteMentions([goal, mention], ["Garage"], GOALS.peak_over_limit))).toEqual([mention.messageId, goal.messageId]);
+    expect(ids(quoteMentions([goal, mention], { id: "garage-meter", terms: ["Garage"] }, GOALS.peak_over_limit))).toEqual([
+      mention.messageId,
+      goal.messageId,
+    ]);
     const older = say("h", "Garage first");
     const newer = say("h", "Garage again");
-    expect(ids(quoteMentions([older, newer], ["Garage"], []))).toEqual([newer.messageId, older.messageId]);
+    expect(ids(quoteMentions([older, newer], { id: "garage-meter", terms: ["Garage"] }, []))).toEqual([newer.messageId, older.messageId]);
   });
 
   it("counts a goal alone only in a session that mentions the meter", () => {
-    expect(ids(quoteMentions(messages, terms, GOALS.peak_over_limit, 5))).not.toContain("m4");
-    expect(ids(quoteMentions(messages, ["kitchen"], GOALS.peak_over_limit, 5))).toEqual(["m4"]);
+    expect(ids(quoteMentions(messages, { id: "garage-meter", terms }, GOALS.peak_over_limit, 5))).not.toContain("m4");
+    expect(ids(quoteMentions(messages, { id: "garage-meter", terms: ["kitchen"] }, GOALS.peak_over_limit, 5))).toEqual(["m4"]);
+  });
+
+  it("counts a message whose turn acted on the meter as a mention of it, whatever name it used", () => {
+    const setGoal = { ...say("plan", "Keep the peak of the workshop under 3 kW."), meterIds: ["garage-meter"] };
+    const elsewhere = { ...say("shed", "Keep the peak of the shed under 2 kW."), meterIds: ["shed-meter"] };
+    expect(ids(quoteMentions([elsewhere, setGoal], { id: "garage-meter", terms: ["Garage"] }, GOALS.peak_over_limit))).toEqual([
+      setGoal.messageId,
+    ]);
   });
 
   it("ignores terms under three letters, which would match inside words", () => {
-    expect(quoteMentions([say("s", "Nevermind the weather.")], ["EV"], [])).toEqual([]);
+    expect(quoteMentions([say("s", "Nevermind the weather.")], { id: "garage-meter", terms: ["EV"] }, [])).toEqual([]);
   });
 
   it("returns two quotes by default, with the session they were said in", () => {
-    const quotes = quoteMentions(messages, terms, GOALS.peak_over_limit);
+    const quotes = quoteMentions(messages, { id: "garage-meter", terms }, GOALS.peak_over_limit);
     expect(quotes).toHaveLength(2);
     expect(quotes[1]).toEqual({
       sessionId: "garage",
@@ -69,7 +81,7 @@ describe("quoteMentions", () => {
   });
 
   it("shortens messages over 160 characters to an excerpt that ends in an ellipsis, not a space", () => {
-    const excerpt = (text: string) => quoteMentions([say("s", text)], ["Garage"], [])[0].excerpt;
+    const excerpt = (text: string) => quoteMentions([say("s", text)], { id: "garage-meter", terms: ["Garage"] }, [])[0].excerpt;
     const exactly160 = `Garage ${"x".repeat(153)}`;
     expect(excerpt(exactly160)).toBe(exactly160);
     expect(excerpt(`${exactly160}y`)).toBe(`Garage ${"x".repeat(152)}…`);

@@ -134,6 +134,8 @@ describe("charts: an invalid spec gets 400 naming the field", () => {
     ["a heatmap of two meters", chartSpec({ chartType: "heatmap", meterIds: [crypto.randomUUID(), crypto.randomUUID()] }), "spec.meterIds"],
     ["stacked voltages", chartSpec({ chartType: "stacked", metric: "voltage_v" }), "spec.metric"],
     ["an unknown bucket", chartSpec({ bucket: "2h" }), "spec.bucket"],
+    ["a forecast over two meters", chartSpec({ forecast: true, meterIds: [crypto.randomUUID(), crypto.randomUUID()] }), "spec.forecast"],
+    ["a forecast over voltage", chartSpec({ forecast: true, metric: "voltage_v" }), "spec.forecast"],
     ["an unknown spec field", chartSpec({ colour: "red" }), "spec"],
   ];
   for (const [name, spec, path] of cases) {

@@ -5,7 +5,6 @@ import { type Chart, type Meter, type Tab, type TabWithCharts, wattboard } from 
 import { ChartBuilder } from "./builder/ChartBuilder";
 import { type ChartActions, ChartCard } from "./charts/ChartCard";
 import { ChartGrid } from "./charts/ChartGrid";
-import { overlaySetting, rememberOverlay } from "./charts/overlay-setting";
 import { useChatLink } from "./chat/dashboard-link";
 import type { LiveChannel } from "./live-socket";
 import { ShareDialog } from "./shares/ShareDialog";
@@ -115,7 +114,6 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
     duplicate: async (chart) => {
       try {
         const copy = await wattboard.createChart({ tabId: chart.tabId, title: `${chart.title} (copy)`, spec: chart.spec });
-        rememberOverlay(copy.id, overlaySetting(chart.id));
         setCharts((charts) => [...charts, copy]);
       } catch (caught) {
         report(caught);
@@ -130,6 +128,7 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
       }
     },
     setWindow: (chart, window: TimeWindow) => patchChart(chart, { spec: { ...chart.spec, window } }),
+    setForecast: (chart, forecast) => patchChart(chart, { spec: { ...chart.spec, forecast } }),
     remove: (chart) => {
       setCharts((charts) => charts.filter((c) => c.id !== chart.id));
       schedule({

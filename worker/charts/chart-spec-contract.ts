@@ -89,12 +89,28 @@ export const ChartPresentation = z.object({
   untracked: z.boolean().default(false),
   /** How a breakdown chart draws: bars per device, or a Sankey from the site to its devices. */
   breakdownStyle: z.enum(["bars", "sankey"]).default("bars"),
+  /** Draws the meter's latest forecast, its likely range and the plan over the chart (one meter's power or energy over time). */
+  forecast: z.boolean().default(false),
 });
+
+/** Whether a chart can show its meter's forecast and plan: one meter's power or energy, over time. */
+export function canDrawForecast(
+  spec: Pick<z.infer<typeof ChartPresentation>, "metric" | "chartType"> & { meterIds: readonly string[] },
+): boolean {
+  return (
+    spec.meterIds.length === 1 &&
+    (spec.metric === "power_w" || spec.metric === "energy_wh") &&
+    !["heatmap", "summary", "breakdown"].includes(spec.chartType)
+  );
+}
 
 export const ChartSpec = z
   .object({ meterIds: z.array(z.uuid()).min(1).max(12), ...ChartPresentation.shape })
   .strict()
   .superRefine((spec, ctx) => {
+    if (spec.forecast && !canDrawForecast(spec)) {
+      ctx.addIssue({ code: "custom", path: ["forecast"], message: "a forecast draws over one meter's power or energy over time" });
+    }
     if (spec.chartType === "heatmap" && spec.meterIds.length !== 1) {
       ctx.addIssue({ code: "custom", path: ["meterIds"], message: "a heatmap shows exactly one meter" });
     }

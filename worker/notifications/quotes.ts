@@ -8,6 +8,8 @@ export interface UserChatMessage {
   text: string;
   /** ISO time it was said. */
   at: string;
+  /** The meters its turn's tool calls acted on: the person meant them, whatever name they used. */
+  meterIds: string[];
 }
 
 const EXCERPT_CHARS = 160;
@@ -16,18 +18,25 @@ const MIN_TERM_CHARS = 3;
 
 /**
  * The person's messages worth quoting, best first: those that mention any of `terms` (names of
- * the meter and its charts) score two per term, a message matching one of `goals` (what the
+ * the meter and its charts) score two per term, and so does one whose turn acted on the meter
+ * (it named the meter in the chat's words, "the London house"); a message matching one of `goals` (what the
  * person wanted, e.g. a peak limit) one more; ties go to the newer message. A goal alone counts
  * only when it is said in a session that mentions the meter, so "keep the peak low" about
  * another meter is not quoted.
  */
-export function quoteMentions(messages: UserChatMessage[], terms: string[], goals: RegExp[], limit = 2): ChatQuote[] {
-  const lowered = terms.map((t) => t.toLowerCase()).filter((t) => t.length >= MIN_TERM_CHARS);
-  const mentionCount = (text: string) => lowered.filter((t) => text.toLowerCase().includes(t)).length;
-  const sessionsAboutIt = new Set(messages.filter((m) => mentionCount(m.text) > 0).map((m) => m.sessionId));
+export function quoteMentions(
+  messages: UserChatMessage[],
+  meter: { id: string; terms: string[] },
+  goals: RegExp[],
+  limit = 2,
+): ChatQuote[] {
+  const lowered = meter.terms.map((t) => t.toLowerCase()).filter((t) => t.length >= MIN_TERM_CHARS);
+  const mentionCount = ({ text, meterIds }: UserChatMessage) =>
+    lowered.filter((t) => text.toLowerCase().includes(t)).length + (meterIds.includes(meter.id) ? 1 : 0);
+  const sessionsAboutIt = new Set(messages.filter((m) => mentionCount(m) > 0).map((m) => m.sessionId));
   return messages
     .map((message) => {
-      const mentions = mentionCount(message.text);
+      const mentions = mentionCount(message);
       const goal = goals.some((g) => g.test(message.text));
       return { message, mentions, goal, score: mentions * 2 + (goal ? 1 : 0) };
     })

@@ -46,7 +46,7 @@ export async function composeFindingNotifications(
   const terms = [meter.name, ...(await chartNamesForMeter(db, meter.ownerId, meter.id))];
   const messages = await userHub(env, meter.ownerId).recentUserMessages(QUOTABLE_MESSAGES);
   return due.map((finding) => {
-    const quotes = quoteMentions(messages, terms, GOALS[finding.kind]);
+    const quotes = quoteMentions(messages, { id: meter.id, terms }, GOALS[finding.kind]);
     return {
       ownerId: meter.ownerId,
       meterId: meter.id,

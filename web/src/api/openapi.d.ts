@@ -4433,6 +4433,8 @@ export interface components {
                  * @enum {string}
                  */
                 breakdownStyle: "bars" | "sankey";
+                /** @default false */
+                forecast: boolean;
             };
             layout: {
                 x: number;
@@ -4505,6 +4507,8 @@ export interface components {
                  * @enum {string}
                  */
                 breakdownStyle?: "bars" | "sankey";
+                /** @default false */
+                forecast?: boolean;
             };
             layout?: {
                 x: number;
@@ -4559,6 +4563,8 @@ export interface components {
                  * @enum {string}
                  */
                 breakdownStyle?: "bars" | "sankey";
+                /** @default false */
+                forecast?: boolean;
             };
             layout?: {
                 x: number;
@@ -5421,6 +5427,8 @@ export interface components {
                      * @enum {string}
                      */
                     breakdownStyle: "bars" | "sankey";
+                    /** @default false */
+                    forecast: boolean;
                 };
                 layout: {
                     x: number;

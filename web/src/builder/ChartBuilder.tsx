@@ -5,15 +5,14 @@ import {
   type ChartSpec,
   ChartType,
   type Compare,
+  canDrawForecast,
   Metric,
   RELATIVE_WINDOWS,
 } from "../../../worker/charts/chart-spec-contract";
 import { errorText } from "../api/client";
 import { type Chart, type Meter, wattboard } from "../api/wattboard";
 import { ChartView } from "../charts/ChartView";
-import { canOverlayRun } from "../charts/chart-data";
 import { BREAKDOWN_PERIODS } from "../charts/money";
-import { overlaySetting, rememberOverlay } from "../charts/overlay-setting";
 import { fromLocalInput, toLocalInput, WINDOW_LABELS } from "../charts/window-labels";
 import { Dialog } from "../ui/Dialog";
 import { ErrorLine } from "../ui/ErrorLine";
@@ -56,7 +55,7 @@ export function ChartBuilder({
   onSaved: (chart: Chart) => void;
   onClose: () => void;
 }) {
-  const [draft, setDraft] = useState<Draft>(() => (chart ? draftOf(chart, overlaySetting(chart.id)) : newDraft(meters)));
+  const [draft, setDraft] = useState<Draft>(() => (chart ? draftOf(chart) : newDraft(meters)));
   const [preview, setPreview] = useState<ChartSpec | null>(null);
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -64,16 +63,17 @@ export function ChartBuilder({
   const timeAxis = !moneyChart && draft.spec.chartType !== "heatmap";
   const untrackedPossible = draft.spec.meterIds.some((id) => hasDevices(id, meters));
   // Choices the chart type or meters no longer offer stay in the draft (picking them back restores them), not in the chart.
+  const forecastPossible = canDrawForecast(draft.spec);
   const { spec, problems } = validate(
     {
       ...draft.spec,
+      forecast: forecastPossible && draft.spec.forecast,
       compare: timeAxis ? draft.spec.compare : null,
       untracked: timeAxis && untrackedPossible && draft.spec.untracked,
     },
     meters,
   );
   const title = draft.titleEdited ? draft.title : suggestedTitle(draft.spec, meters);
-  const overlayPossible = spec !== null && canOverlayRun(spec);
 
   const specKey = JSON.stringify(spec);
   // biome-ignore lint/correctness/useExhaustiveDependencies: specKey stands for spec, which validate() makes anew on every render: the preview follows the content once it settles.
@@ -105,7 +105,6 @@ export function ChartBuilder({
     setSaving(true);
     try {
       const saved = chart ? await wattboard.updateChart(chart.id, { title, spec }) : await wattboard.createChart({ tabId, title, spec });
-      rememberOverlay(saved.id, draft.overlay && overlayPossible);
       onSaved(saved);
     } catch (caught) {
       setError(errorText(caught));
@@ -211,14 +210,14 @@ export function ChartBuilder({
           )}
           {!moneyChart && (
             <label
-              className={overlayPossible ? "check" : "check muted"}
-              title={overlayPossible ? undefined : "For one meter's power or energy"}
+              className={forecastPossible ? "check" : "check muted"}
+              title={forecastPossible ? undefined : "For one meter's power or energy"}
             >
               <input
                 type="checkbox"
-                disabled={!overlayPossible}
-                checked={draft.overlay && overlayPossible}
-                onChange={(e) => setDraft({ ...draft, overlay: e.target.checked })}
+                disabled={!forecastPossible}
+                checked={forecastPossible && draft.spec.forecast}
+                onChange={(e) => setSpec({ forecast: e.target.checked })}
               />
               Forecast vs actual: draw the latest forecast and plan
             </label>
@@ -319,11 +318,7 @@ export function ChartBuilder({
         <section className="builder-preview" aria-label="Preview">
           <h3 className="muted">Preview</h3>
           <div className="preview-frame card">
-            {preview ? (
-              <ChartView spec={preview} overlay={draft.overlay && canOverlayRun(preview)} />
-            ) : (
-              <div className="chart-overlay muted">Pick a meter to see a preview.</div>
-            )}
+            {preview ? <ChartView spec={preview} /> : <div className="chart-overlay muted">Pick a meter to see a preview.</div>}
           </div>
           {problems && (
             <ul className="error problems">

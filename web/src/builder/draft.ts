@@ -59,7 +59,6 @@ export interface Draft {
   /** Until the person types a title, it follows the choices. */
   titleEdited: boolean;
   spec: Required<SpecInput>;
-  overlay: boolean;
 }
 
 export function newDraft(meters: Meter[]): Draft {
@@ -77,13 +76,13 @@ export function newDraft(meters: Meter[]): Draft {
       compare: null,
       untracked: false,
       breakdownStyle: "bars",
+      forecast: false,
     },
-    overlay: false,
   };
 }
 
-export function draftOf(chart: Chart, overlay: boolean): Draft {
-  return { title: chart.title, titleEdited: true, spec: { ...chart.spec }, overlay };
+export function draftOf(chart: Chart): Draft {
+  return { title: chart.title, titleEdited: true, spec: { ...chart.spec } };
 }
 
 export function suggestedTitle(spec: SpecInput, meters: Meter[]): string {

@@ -1,14 +1,12 @@
 import { type KeyboardEvent, useRef } from "react";
-import { RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/charts/chart-spec-contract";
+import { canDrawForecast, RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/charts/chart-spec-contract";
 import type { Chart, Tab } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { Menu, type MenuItem } from "../ui/Menu";
 import type { PlotHandle } from "./ChartPlot";
 import { ChartView } from "./ChartView";
-import { canOverlayRun } from "./chart-data";
 import { downloadText, fileSafe } from "./download";
 import { BREAKDOWN_PERIODS } from "./money";
-import { useOverlaySetting } from "./overlay-setting";
 import { WINDOW_LABELS, windowLabel } from "./window-labels";
 
 type Preset = (typeof RELATIVE_WINDOWS)[number];
@@ -18,6 +16,8 @@ export interface ChartActions {
   duplicate(chart: Chart): void;
   moveToTab(chart: Chart, tabId: string): void;
   setWindow(chart: Chart, window: TimeWindow): void;
+  /** Shows or hides the meter's latest forecast and plan on the chart. */
+  setForecast(chart: Chart, forecast: boolean): void;
   remove(chart: Chart): void;
   /** Opens the share dialog, which the dashboard holds so that a re-laid-out grid does not close it. */
   share(chart: Chart): void;
@@ -92,8 +92,8 @@ export function ChartCard({
   movable: boolean;
 }) {
   const plot = useRef<PlotHandle>(null);
-  const [overlay, setOverlay] = useOverlaySetting(chart.id);
-  const overlayPossible = canOverlayRun(chart.spec);
+  const forecastPossible = canDrawForecast(chart.spec);
+  const forecast = chart.spec.forecast && forecastPossible;
   const timeAxis = chart.spec.chartType !== "summary" && chart.spec.chartType !== "breakdown";
 
   const items: (MenuItem | "separator")[] = [
@@ -106,9 +106,9 @@ export function ChartCard({
     ...(timeAxis
       ? [
           {
-            label: overlay ? "Hide forecast & plan" : "Show forecast & plan",
-            onSelect: () => setOverlay(!overlay),
-            disabledReason: overlayPossible ? undefined : "one meter's power or energy only",
+            label: forecast ? "Hide forecast & plan" : "Show forecast & plan",
+            onSelect: () => actions.setForecast(chart, !forecast),
+            disabledReason: forecastPossible ? undefined : "one meter's power or energy only",
           },
         ]
       : []),
@@ -155,10 +155,10 @@ export function ChartCard({
         <WindowChip chart={chart} actions={actions} />
         <Menu label={`Actions for ${chart.title}`} items={items} />
       </header>
-      <ChartView spec={chart.spec} overlay={overlay && overlayPossible} live={live} handle={plot} />
+      <ChartView spec={chart.spec} live={live} handle={plot} />
       <footer className="chart-foot muted">
         <span>{provenance(chart)}</span>
-        {overlay && overlayPossible && <span>Forecast & plan: latest model run</span>}
+        {forecast && <span>Forecast & plan: latest model run</span>}
       </footer>
     </article>
   );

@@ -1,11 +1,10 @@
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
-import type { ChartSpec } from "../../../worker/charts/chart-spec-contract";
+import { type ChartSpec, canDrawForecast } from "../../../worker/charts/chart-spec-contract";
 import { errorText } from "../api/client";
 import { type ModelRun, type SeriesSet, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import {
-  canOverlayRun,
   chartTraces,
   compareAnnotations,
   localTime,
@@ -33,8 +32,6 @@ export interface PlotHandle {
 
 interface Props {
   spec: ChartSpec;
-  /** Draws the meter's latest forecast and plan over the actual readings. */
-  overlay?: boolean;
   live?: LiveChannel | null;
   handle?: Ref<PlotHandle>;
 }
@@ -44,7 +41,7 @@ interface Props {
  * person zooms or pans (double-click returns to the chart's window), and refreshes when the live
  * channel says one of its meters got readings.
  */
-export function ChartPlot({ spec, overlay = false, live = null, handle }: Props) {
+export function ChartPlot({ spec, live = null, handle }: Props) {
   const plotRef = useRef<HTMLDivElement>(null);
   const [zoom, setZoom] = useState<TimeRange | null>(null);
   const [data, setData] = useState<SeriesSet | null>(null);
@@ -80,7 +77,7 @@ export function ChartPlot({ spec, overlay = false, live = null, handle }: Props)
     };
   }, [specKey, zoom, version]);
 
-  const wantsRun = overlay && canOverlayRun(spec);
+  const wantsRun = spec.forecast && canDrawForecast(spec);
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the live refresh trigger: new readings may have brought a new run.
   useEffect(() => {
     if (!wantsRun) return setRun(null);

@@ -6,7 +6,7 @@ import { ChartPlot, type PlotHandle } from "./ChartPlot";
 import { SummaryChart } from "./SummaryCards";
 
 /** A chart of any type: stat cards and breakdowns read the meter's summary, the others its series. */
-export function ChartView(props: { spec: ChartSpec; overlay?: boolean; live?: LiveChannel | null; handle?: Ref<PlotHandle> }) {
+export function ChartView(props: { spec: ChartSpec; live?: LiveChannel | null; handle?: Ref<PlotHandle> }) {
   if (props.spec.chartType === "summary") return <SummaryChart {...props} />;
   if (props.spec.chartType === "breakdown") return <BreakdownChart {...props} />;
   return <ChartPlot {...props} />;

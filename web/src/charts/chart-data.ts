@@ -219,29 +219,47 @@ export function compareAnnotations(spec: ChartSpec, data: SeriesSet, colors: { u
   ];
 }
 
-/** Which charts the latest model run can be drawn over: one meter's power or energy over time. */
-export function canOverlayRun(spec: ChartSpec): boolean {
-  return (
-    spec.meterIds.length === 1 &&
-    (spec.metric === "power_w" || spec.metric === "energy_wh") &&
-    !["heatmap", "summary", "breakdown"].includes(spec.chartType)
-  );
-}
-
 /**
- * The run's hourly forecast and planned grid draw, in the chart's unit: a kWh per hour is an
+ * The run's hourly forecast, its likely range and the planned grid draw, in the chart's unit: a kWh per hour is an
  * average of kWh × 1000 W, or kWh × 1000 Wh per hour on an energy chart.
  */
 export function runTraces(run: ModelRun, zone: string): Record<string, unknown>[] {
   const x = run.plan.map((hour) => localTime(hour.t, zone));
   const planned = run.plan.some((hour) => Math.abs(hour.gridKwh - hour.loadKwh) > 1e-6);
+  const inUnit = (kwh: number[]) => kwh.map((value) => value * 1000);
   const traces: Record<string, unknown>[] = [
+    // The likely range under the forecast: p90 fills down to p10 (the trace just before it).
+    ...(run.forecastP10 && run.forecastP90
+      ? [
+          {
+            type: "scatter",
+            mode: "lines",
+            x,
+            y: inUnit(run.forecastP10),
+            line: { width: 0, shape: "hv" },
+            showlegend: false,
+            hoverinfo: "skip",
+          },
+          {
+            type: "scatter",
+            mode: "lines",
+            x,
+            y: inUnit(run.forecastP90),
+            fill: "tonexty",
+            fillcolor: "rgba(122, 92, 201, 0.18)",
+            line: { width: 0, shape: "hv" },
+            name: "Likely range (8 in 10)",
+            customdata: inUnit(run.forecastP10),
+            hovertemplate: "%{x}<br>likely %{customdata:.0f}–%{y:.0f}<extra></extra>",
+          },
+        ]
+      : []),
     {
       type: "scatter",
       mode: "lines",
       line: { shape: "hv", dash: "dash", color: "#7a5cc9", width: 1.6 },
       x,
-      y: run.forecastKwh.map((kwh) => kwh * 1000),
+      y: inUnit(run.forecastKwh),
       name: "Forecast",
       hovertemplate: "%{x}<br>forecast %{y:.0f}<extra></extra>",
     },
@@ -252,7 +270,7 @@ export function runTraces(run: ModelRun, zone: string): Record<string, unknown>[
       mode: "lines",
       line: { shape: "hv", dash: "dot", color: "#2a9d6f", width: 1.6 },
       x,
-      y: run.plan.map((hour) => hour.gridKwh * 1000),
+      y: inUnit(run.plan.map((hour) => hour.gridKwh)),
       name: "Plan (grid)",
       hovertemplate: "%{x}<br>planned %{y:.0f}<extra></extra>",
     });

@@ -150,6 +150,7 @@ export function ImportPanel({
     meterIds: [meter.id],
     metric: chart.metric,
     aggregation: chart.metric === "energy_wh" ? "sum" : "avg",
+    forecast: false,
     chartType: chart.metric === "energy_wh" ? "bar" : "line",
     window: chart.window,
     bucket: "auto",

@@ -1,4 +1,4 @@
-import { type ChartSpec, EXTENSIVE_METRICS, type Metric } from "../../../charts/chart-spec-contract";
+import { type ChartSpec, canDrawForecast, EXTENSIVE_METRICS, type Metric } from "../../../charts/chart-spec-contract";
 import type { ChatChoice } from "../../contract";
 import type { EngineReply } from "../../engine";
 import { resolveNamed } from "../../understanding/entities";
@@ -103,6 +103,8 @@ export async function chart(r: Reading, ctx: Ctx, followUp = false): Promise<Eng
       compare,
       untracked: /\b(untracked|unmetered|rest of the house|everything else)\b/.test(r.folded) || (base?.untracked ?? false),
       breakdownStyle: /\bsankey\b/.test(r.folded) ? "sankey" : (base?.breakdownStyle ?? "bars"),
+      // A chart changed in words keeps its forecast while it can still draw one.
+      forecast: (base?.forecast ?? false) && canDrawForecast({ meterIds: who.meters.map((m) => m.id), metric, chartType: kind }),
     },
     ctx,
   );
