@@ -44,7 +44,7 @@ interface LocalDate {
   day: number;
 }
 
-const MONTH_NAMES = [
+export const MONTH_NAMES = [
   "January",
   "February",
   "March",

@@ -7,7 +7,7 @@ import { type ChartRef, type Ctx, names, presetOf, reply, siteOf, type Window } 
 import type { Reading } from "./intents";
 import { periodsOf, phraseOf } from "./when";
 import { metersOf } from "./who";
-import { ADD_TO_CHART, CHART_NOUN, type ChartKind, COMPARE, METRIC_LABELS, type Quantity, TAB_WORD } from "./words";
+import { ADD_TO_CHART, CHART_NOUN, type ChartKind, COMPARE, METRIC_LABELS, type Quantity, TAB_WORD, WINDOW_LABELS } from "./words";
 
 const METRIC_OF_QUANTITY: Record<Quantity, Metric> = {
   energy: "energy_wh",
@@ -18,14 +18,6 @@ const METRIC_OF_QUANTITY: Record<Quantity, Metric> = {
 };
 const STACKABLE: Metric[] = ["power_w", "energy_wh", "current_a", "cost"];
 const ONE_METER: ChartKind[] = ["heatmap", "summary", "breakdown"];
-const WINDOW_LABELS: Record<Window, string> = {
-  last_hour: "last hour",
-  last_24h: "last 24 h",
-  last_7d: "last 7 days",
-  last_30d: "last 30 days",
-  this_month: "this month",
-  this_year: "this year",
-};
 
 type When = { kind: "relative"; preset: Window } | { kind: "absolute"; from: string; to: string };
 

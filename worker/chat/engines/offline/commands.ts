@@ -5,7 +5,7 @@ import type { EngineReply } from "../../engine";
 import { resolveMeters } from "../../understanding/entities";
 import { type Ctx, reply, sitesOf, type Window } from "./context";
 import { help } from "./talk";
-import { earliest, first, METRIC_LABELS, METRIC_WORDS } from "./words";
+import { earliest, first, METRIC_LABELS, METRIC_WORDS, WINDOW_LABELS } from "./words";
 
 /** Slash commands: exact, typed forms of the tools, kept as they always worked. */
 
@@ -17,14 +17,6 @@ const WINDOW_WORDS: [RegExp, Window][] = [
   [/this month/, "this_month"],
   [/this year|last year|\byear\b/, "this_year"],
 ];
-const WINDOW_LABELS: Record<Window, string> = {
-  last_hour: "last hour",
-  last_24h: "last 24 h",
-  last_7d: "last 7 days",
-  last_30d: "last 30 days",
-  this_month: "this month",
-  this_year: "this year",
-};
 const CHART_TYPES = ["line", "area", "bar", "stacked", "heatmap"] as const;
 const CHART_TYPE_PATTERNS = CHART_TYPES.map((type) => [new RegExp(`\\bas (an? )?${type}\\b|\\b${type} chart\\b`), type] as const);
 

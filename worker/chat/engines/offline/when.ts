@@ -1,5 +1,5 @@
 import type { ChatChoice } from "../../contract";
-import { type Period, type PeriodMention, parsePeriods, previousPeriod, shiftedPeriod } from "../../understanding/periods";
+import { MONTH_NAMES, type Period, type PeriodMention, parsePeriods, previousPeriod, shiftedPeriod } from "../../understanding/periods";
 import { type Ctx, localDate } from "./context";
 import type { Reading } from "./intents";
 
@@ -15,21 +15,6 @@ function rebase(mention: PeriodMention, base: Period, zone: string): Period {
   if ((mention.grain === "week" || mention.grain === "year") && base.grain === "day") return shiftedPeriod(base, mention.grain, zone);
   return strip(mention);
 }
-
-const MONTH_NAMES = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
 
 /**
  * Words for a period that mean the same in a later message (choices are sent as typed): its label

@@ -1,4 +1,4 @@
-import type { Metric } from "../../../charts/chart-spec-contract";
+import type { Metric, RELATIVE_WINDOWS } from "../../../charts/chart-spec-contract";
 
 /**
  * The engine's vocabulary, compiled once when the module loads: every pattern runs on folded text
@@ -7,6 +7,16 @@ import type { Metric } from "../../../charts/chart-spec-contract";
 
 export type Quantity = "energy" | "cost" | "peak" | "average" | "minimum";
 export type ChartKind = "line" | "area" | "bar" | "stacked" | "heatmap" | "summary" | "breakdown";
+
+/** How a chart title says its relative window. */
+export const WINDOW_LABELS: Record<(typeof RELATIVE_WINDOWS)[number], string> = {
+  last_hour: "last hour",
+  last_24h: "last 24 h",
+  last_7d: "last 7 days",
+  last_30d: "last 30 days",
+  this_month: "this month",
+  this_year: "this year",
+};
 
 export const QUANTITY_WORDS: [RegExp, Quantity][] = [
   [
