@@ -76,6 +76,12 @@ describe("a six-turn conversation with the offline engine", () => {
     await page.getByRole("tab", { name: "Talked about", selected: true }).waitFor();
     await page.getByRole("button", { name: "Chat", exact: true }).click();
     await chat().waitFor();
+    // The chat opens on the demo's own session (the Optimizer set the London house's peak limit):
+    // this conversation is a new one, with the Analyst.
+    await chat().getByLabel("Chat session").selectOption({ label: "Planning the London house" });
+    await chat().getByRole("button", { name: "New session" }).click();
+    await chat().getByLabel("Agent").selectOption("analyst");
+    await expect.poll(() => answers().count(), WAIT).toBe(0);
   });
 
   it("1. a question gets a number with its unit and period, and offers the chart", async () => {
