@@ -85,6 +85,30 @@ describe("rejected tokens get 401 with the error envelope", () => {
     });
   }
 
+  it("refuses a tampered copy of a token that was accepted (and cached) before", async () => {
+    const token = await devToken({ sub: crypto.randomUUID() });
+    expect((await call("GET", "/api/me", { token })).status).toBe(200);
+    expect((await call("GET", "/api/me", { token })).status).toBe(200);
+    const [header, payload, signature] = token.split(".");
+    // The first character carries six signature bits (the last one has padding bits).
+    const otherSignature = `${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`;
+    const forgedPayload = base64url.encode(
+      JSON.stringify({ ...JSON.parse(new TextDecoder().decode(base64url.decode(payload))), sub: crypto.randomUUID() }),
+    );
+    for (const tampered of [`${header}.${payload}.${otherSignature}`, `${header}.${forgedPayload}.${signature}`]) {
+      const result = await call("GET", "/api/me", { token: tampered });
+      expect(result.status).toBe(401);
+    }
+  });
+
+  it("does not reuse a token accepted under one secret once another secret is configured", async () => {
+    const token = await devToken({ sub: crypto.randomUUID() });
+    expect((await call("GET", "/api/me", { token })).status).toBe(200);
+    const rotated = { DEV_AUTH_SECRET: "a-rotated-dev-secret-of-enough-length!!" };
+    const result = await callWithEnv(rotated, "GET", "/api/me", undefined, { Authorization: `Bearer ${token}` });
+    expect(result.status).toBe(401);
+  });
+
   it("accepts a well-formed token for a user it has never seen, and creates the user", async () => {
     const userId = crypto.randomUUID();
     const result = await call("GET", "/api/me", { token: await devToken({ sub: userId }) });

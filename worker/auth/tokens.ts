@@ -1,7 +1,8 @@
-import { createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { base64url, createRemoteJWKSet, decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { AuthenticatedUser, Env } from "../env";
 import { unauthorized } from "../errors";
 import { isUuid } from "../id-contract";
+import { tokenCacheKey, type Verified, VerifiedTokenCache } from "./verified-tokens";
 
 /** Supabase puts this audience on user access tokens; dev tokens copy it so both have one shape. */
 export const TOKEN_AUDIENCE = "authenticated";
@@ -30,22 +31,47 @@ export function authConfig(env: Env): AuthConfig {
   return { mode: "unconfigured" };
 }
 
+/** How long the fetched keys are trusted before a refetch; verified tokens are reused no longer, so a key dropped from the JWKS stops working within this window. */
+const KEY_SET_MAX_AGE_MS = 10 * 60_000;
+/** About 300 bytes an entry: a few MB at most of the isolate's 128 MB. */
+const VERIFIED_TOKEN_CAPACITY = 10_000;
+
 // One key set per isolate: jose caches the fetched keys and refetches on an unknown kid.
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 function remoteKeySet(url: URL) {
   let keySet = keySets.get(url.href);
   if (!keySet) {
-    keySet = createRemoteJWKSet(url, { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    keySet = createRemoteJWKSet(url, { cooldownDuration: 30_000, cacheMaxAge: KEY_SET_MAX_AGE_MS });
     keySets.set(url.href, keySet);
   }
   return keySet;
 }
 
+// One per isolate: each token is verified once, then answered from here until it expires.
+const verifiedTokens = new VerifiedTokenCache(VERIFIED_TOKEN_CAPACITY);
+
+/** The settings a verification depends on: a token verified under one key source is not reused under another. */
+function keySource(config: AuthConfig): string[] {
+  switch (config.mode) {
+    case "dev":
+      return ["dev", base64url.encode(config.secret)];
+    case "supabase":
+      return ["supabase", config.issuer, config.jwksUrl.href, config.legacySecret ? base64url.encode(config.legacySecret) : ""];
+    case "unconfigured":
+      return ["unconfigured"];
+  }
+}
+
 /**
- * Verifies an access token and returns its user. The algorithm is pinned per key source, so an
- * HS256 token can never be checked against a public key (alg confusion) and "none" never passes.
+ * Verifies an access token and returns its user; a token already verified in this isolate is
+ * answered from the cache until its exp. The algorithm is pinned per key source, so an HS256
+ * token can never be checked against a public key (alg confusion) and "none" never passes.
  */
 export async function verifyAccessToken(config: AuthConfig, token: string): Promise<AuthenticatedUser> {
+  return verifiedTokens.userOf(await tokenCacheKey([...keySource(config), token]), () => verifyUncached(config, token));
+}
+
+async function verifyUncached(config: AuthConfig, token: string): Promise<Verified> {
   let payload: JWTPayload;
   try {
     payload = await verifyWithConfig(config, token);
@@ -55,7 +81,9 @@ export async function verifyAccessToken(config: AuthConfig, token: string): Prom
   if (typeof payload.sub !== "string" || !isUuid(payload.sub)) {
     throw unauthorized("The access token has no valid subject: sign in again");
   }
-  return { id: payload.sub.toLowerCase(), email: typeof payload.email === "string" ? payload.email : null };
+  // requiredClaims guarantees exp; jose has checked it is a number.
+  const validUntilMs = Math.min((payload.exp as number) * 1000, Date.now() + KEY_SET_MAX_AGE_MS);
+  return { user: { id: payload.sub.toLowerCase(), email: typeof payload.email === "string" ? payload.email : null }, validUntilMs };
 }
 
 async function verifyWithConfig(config: AuthConfig, token: string): Promise<JWTPayload> {
