@@ -51,24 +51,61 @@ afterAll(async () => {
 });
 
 describe("a shared chart", () => {
-  it("is shared from the chart's menu, and opens in a fresh browser with no account, with link-preview tags", async () => {
+  it("opening and closing the share dialog makes no link; Create link makes one, listed on the Shared page one click away", async () => {
     const { tabs } = (await api("GET", "/api/tabs")).body;
     const home = (await api("GET", `/api/tabs/${tabs[0].id}`)).body;
     const chart = home.charts[0];
+    const linksOfChart = async () =>
+      (await api("GET", "/api/shares")).body.shares.filter((s: { targetId: string }) => s.targetId === chart.id);
+    expect(await linksOfChart()).toEqual([]);
 
     const owner = await browser.newContext({ viewport: DESKTOP });
     const ownerPage = await owner.newPage();
     await ownerPage.goto(stack.baseUrl);
     await ownerPage.getByRole("button", { name: /Use the demo account/ }).click();
-    await ownerPage.getByRole("button", { name: `Actions for ${chart.title}` }).click();
-    await ownerPage.getByRole("menuitem", { name: "Share" }).click();
+    const openDialog = async () => {
+      await ownerPage.getByRole("button", { name: `Actions for ${chart.title}` }).click();
+      await ownerPage.getByRole("menuitem", { name: "Share" }).click();
+    };
+    await openDialog();
+    const createLink = ownerPage.getByRole("button", { name: "Create link" });
+    await createLink.waitFor();
+    await screenshot(ownerPage, "share-dialog-no-link");
+    await ownerPage.getByRole("button", { name: "Close" }).click();
+    await createLink.waitFor({ state: "detached" });
+    expect(await linksOfChart()).toEqual([]);
+    expect((await api("GET", `/api/shares/live?kind=chart&id=${chart.id}`)).body).toEqual({ share: null });
+
+    await openDialog();
+    await createLink.click();
     const link = ownerPage.getByLabel("Share link");
     await expect.poll(() => link.inputValue()).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
     await screenshot(ownerPage, "share-dialog");
     const url = await link.inputValue();
-    share = (await api("GET", "/api/shares")).body.shares.find((s: { url: string }) => s.url === url);
-    expect(share).toMatchObject({ kind: "chart", targetId: chart.id });
+    const links = await linksOfChart();
+    expect(links).toHaveLength(1);
+    share = links[0];
+    expect(share).toMatchObject({ kind: "chart", targetId: chart.id, url });
+
+    await ownerPage.getByRole("link", { name: "All shared links" }).click();
+    await ownerPage.getByRole("row", { name: new RegExp(share.token) }).waitFor();
     await owner.close();
+  });
+
+  it("concurrent creates for one tab give one link", async () => {
+    const { tabs } = (await api("GET", "/api/tabs")).body;
+    const [one, two] = await Promise.all([
+      api("POST", "/api/shares", { kind: "tab", id: tabs[0].id }),
+      api("POST", "/api/shares", { kind: "tab", id: tabs[0].id }),
+    ]);
+    expect([one.status, two.status]).toEqual([201, 201]);
+    expect(two.body.token).toBe(one.body.token);
+    expect((await api("DELETE", `/api/shares/${one.body.token}`)).status).toBe(200);
+  });
+
+  it("opens in a fresh browser with no account, with link-preview tags", async () => {
+    const { tabs } = (await api("GET", "/api/tabs")).body;
+    const chart = (await api("GET", `/api/tabs/${tabs[0].id}`)).body.charts[0];
 
     const html = await (await fetch(share.url)).text();
     expect(html).toContain(`<meta property="og:title" content="${chart.title}">`);

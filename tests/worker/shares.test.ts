@@ -34,16 +34,44 @@ describe("shares: links", () => {
     expect(text).not.toContain(chart.tabId);
   });
 
-  it("sharing again returns the live link unless a new one is asked for; the list counts views", async () => {
+  it("sharing again returns the live link; renewing replaces it (the old one dies); the list counts views", async () => {
     const { token, chart } = await dashboard();
     const first = (await share(token, { kind: "chart", id: chart.id })).body;
     expect((await share(token, { kind: "chart", id: chart.id })).body.token).toBe(first.token);
     const renewed = (await share(token, { kind: "chart", id: chart.id, renew: true })).body;
     expect(renewed.token).not.toBe(first.token);
-    await view(first.token);
+    expect((await view(first.token)).status).toBe(404);
+    await view(renewed.token);
     const list = (await call("GET", "/api/shares", { token })).body.shares;
-    expect(list.map((s: { token: string }) => s.token)).toEqual([renewed.token, first.token]);
-    expect(list.find((s: { token: string }) => s.token === first.token).viewCount).toBe(1);
+    expect(list.map((s: { token: string }) => s.token)).toEqual([renewed.token]);
+    expect(list[0].viewCount).toBe(1);
+  });
+
+  it("looking up a target's live link makes none: null before sharing, the link after", async () => {
+    const { token, chart } = await dashboard();
+    const lookup = () => call("GET", `/api/shares/live?kind=chart&id=${chart.id}`, { token });
+    expect(await lookup()).toMatchObject({ status: 200, body: { share: null } });
+    expect((await call("GET", "/api/shares", { token })).body.shares).toEqual([]);
+    const created = (await share(token, { kind: "chart", id: chart.id })).body;
+    expect((await lookup()).body.share).toEqual(created);
+    expect((await call("GET", "/api/shares/live?kind=chart&id=not-a-uuid", { token })).status).toBe(400);
+  });
+
+  it("concurrent shares of one target give one link", async () => {
+    const { token, chart } = await dashboard();
+    const [one, two] = await Promise.all([share(token, { kind: "chart", id: chart.id }), share(token, { kind: "chart", id: chart.id })]);
+    expect([one.status, two.status]).toEqual([201, 201]);
+    expect(two.body.token).toBe(one.body.token);
+    expect((await call("GET", "/api/shares", { token })).body.shares.map((s: { token: string }) => s.token)).toEqual([one.body.token]);
+  });
+
+  it("revoking and sharing again gives a new link", async () => {
+    const { token, chart } = await dashboard();
+    const first = (await share(token, { kind: "chart", id: chart.id })).body.token;
+    expect((await call("DELETE", `/api/shares/${first}`, { token })).status).toBe(200);
+    const again = (await share(token, { kind: "chart", id: chart.id })).body.token;
+    expect(again).not.toBe(first);
+    expect((await view(again)).status).toBe(200);
   });
 
   it("a tab share shows the charts now on the tab; a chart moved away disappears", async () => {
@@ -60,9 +88,9 @@ describe("shares: links", () => {
   it("viewers may change the range only when allowed", async () => {
     const { token, chart } = await dashboard();
     const locked = (await share(token, { kind: "chart", id: chart.id })).body.token;
-    const open = (await share(token, { kind: "chart", id: chart.id, renew: true, viewerMayChangeRange: true })).body.token;
     const range = "?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z";
     expect((await view(locked, range)).body.charts[0].series[0].from).not.toBe("2026-01-01T00:00:00.000Z");
+    const open = (await share(token, { kind: "chart", id: chart.id, renew: true, viewerMayChangeRange: true })).body.token;
     expect((await view(open, range)).body.charts[0].series[0].from).toBe("2026-01-01T00:00:00.000Z");
   });
 });
@@ -84,6 +112,10 @@ describe("shares: dead links", () => {
     const link = created.body.token;
     await new Promise((resolve) => setTimeout(resolve, 1_600));
     expect((await view(link)).status).toBe(404);
+    expect((await call("GET", `/api/shares/live?kind=chart&id=${chart.id}`, { token })).body.share).toBeNull();
+    const replacement = (await share(token, { kind: "chart", id: chart.id })).body.token;
+    expect(replacement).not.toBe(link);
+    expect((await view(replacement)).status).toBe(200);
     expect((await share(token, { kind: "chart", id: chart.id, expiresAt: "2020-01-01T00:00:00Z" })).status).toBe(400);
   });
 
@@ -112,6 +144,7 @@ describe("shares: security", () => {
     const intruder = await signIn("intruder");
     expect((await share(intruder.token, { kind: "chart", id: owner.chart.id })).status).toBe(404);
     expect((await share(intruder.token, { kind: "tab", id: owner.tab })).status).toBe(404);
+    expect((await call("GET", `/api/shares/live?kind=chart&id=${owner.chart.id}`, { token: intruder.token })).status).toBe(404);
     const link = (await share(owner.token, { kind: "chart", id: owner.chart.id })).body.token;
     expect((await call("DELETE", `/api/shares/${link}`, { token: intruder.token })).status).toBe(404);
     expect((await call("GET", "/api/shares", { token: intruder.token })).body.shares).toEqual([]);

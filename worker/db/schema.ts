@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   boolean,
@@ -262,7 +263,12 @@ export const shares = pgTable(
     viewCount: integer("view_count").notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [index("shares_owner_idx").on(t.ownerId), index("shares_target_idx").on(t.targetId)],
+  (t) => [
+    index("shares_owner_idx").on(t.ownerId),
+    index("shares_target_idx").on(t.targetId),
+    /** One link per target that is not revoked: renewing or replacing an expired link revokes it first. */
+    uniqueIndex("shares_one_unrevoked_per_target_idx").on(t.ownerId, t.kind, t.targetId).where(sql`${t.revokedAt} is null`),
+  ],
 );
 
 /**

@@ -38,6 +38,16 @@ export const Share = z
   .meta({ id: "Share" });
 export type Share = z.infer<typeof Share>;
 
+/** Which chart or tab: the live link of it is looked up. */
+export const ShareTargetQuery = z
+  .object({ kind: CreateShareBody.shape.kind, id: CreateShareBody.shape.id })
+  .meta({ id: "ShareTargetQuery" });
+export type ShareTargetQuery = z.infer<typeof ShareTargetQuery>;
+
+/** The target's live link, or null when it has none (nothing is made by looking). */
+export const LiveShare = z.object({ share: Share.nullable() }).meta({ id: "LiveShare" });
+export type LiveShare = z.infer<typeof LiveShare>;
+
 export const ShareList = z.object({ shares: z.array(Share) }).meta({ id: "ShareList" });
 export type ShareList = z.infer<typeof ShareList>;
 

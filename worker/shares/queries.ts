@@ -1,5 +1,5 @@
-import { and, desc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
-import type { Database } from "../db/client";
+import { and, desc, eq, gt, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import type { Database, Transaction } from "../db/client";
 import { charts, shares, tabs } from "../db/schema";
 
 export type ShareRow = typeof shares.$inferSelect;
@@ -31,15 +31,45 @@ export async function findLiveShare(
   return row;
 }
 
-export async function createShare(
-  db: Database,
-  share: { ownerId: string; kind: "chart" | "tab"; targetId: string; viewerMayChangeRange: boolean; expiresAt: Date | null },
+type ShareTarget = { ownerId: string; kind: "chart" | "tab"; targetId: string };
+
+const unrevokedOf = ({ ownerId, kind, targetId }: ShareTarget) =>
+  and(eq(shares.ownerId, ownerId), eq(shares.kind, kind), eq(shares.targetId, targetId), isNull(shares.revokedAt));
+
+/**
+ * Revokes the target's unrevoked link if it is expired, or any unrevoked one when `renew` is set,
+ * so a new link can take its place (the database keeps one unrevoked link per target). The tokens revoked.
+ */
+export async function revokeReplacedShares(
+  db: Database | Transaction,
+  target: ShareTarget,
+  renew: boolean,
+  now = new Date(),
+): Promise<string[]> {
+  const rows = await db
+    .update(shares)
+    .set({ revokedAt: now })
+    .where(and(unrevokedOf(target), renew ? undefined : lte(shares.expiresAt, now)))
+    .returning({ token: shares.token });
+  return rows.map((row) => row.token);
+}
+
+/**
+ * A new link for the target, or the unrevoked one a concurrent request made first: the unique index
+ * on unrevoked links decides, so concurrent creates give one link.
+ */
+export async function createShareOnce(
+  db: Database | Transaction,
+  share: ShareTarget & { viewerMayChangeRange: boolean; expiresAt: Date | null },
 ): Promise<ShareRow> {
-  const [row] = await db
+  const [created] = await db
     .insert(shares)
     .values({ ...share, token: newShareToken() })
+    .onConflictDoNothing({ target: [shares.ownerId, shares.kind, shares.targetId], where: isNull(shares.revokedAt) })
     .returning();
-  return row;
+  if (created) return created;
+  const [existing] = await db.select().from(shares).where(unrevokedOf(share));
+  return existing;
 }
 
 /** Links not revoked, newest first, with the title of what each shows (null once it is deleted). */

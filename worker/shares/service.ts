@@ -3,7 +3,7 @@ import { requireChart } from "../charts/service";
 import { notFound } from "../errors";
 import { isShareToken } from "../id-contract";
 import { requireTab } from "../tabs/service";
-import type { Revoked, Share, ShareList, ShareRequest } from "./contract";
+import type { LiveShare, Revoked, Share, ShareList, ShareRequest, ShareTargetQuery } from "./contract";
 import { shareUrls } from "./public-view";
 import type { ShareRow } from "./queries";
 import * as queries from "./queries";
@@ -27,30 +27,43 @@ function sharePayload(origin: string, row: ShareRow, title: string | null): Shar
 }
 
 /**
- * The target's live link, or a new one when there is none or `renew` asks for it. The one place
- * links are made: two concurrent first shares still make two links here (issue 24).
+ * The target's live link, or a new one when there is none or `renew` asks for it (renewing revokes
+ * the live one). The one place links are made; concurrent first shares give one link.
  */
 async function liveOrNewShare(
-  { db, userId }: Actor,
+  { db, userId, origin }: Actor,
   { kind, id, expiresAt, viewerMayChangeRange = false, renew = false }: ShareRequest,
 ): Promise<ShareRow> {
+  const target = { ownerId: userId, kind, targetId: id };
   const live = renew ? undefined : await queries.findLiveShare(db, userId, kind, id);
-  return (
-    live ??
-    (await queries.createShare(db, {
-      ownerId: userId,
-      kind,
-      targetId: id,
+  if (live) return live;
+  const { share, replaced } = await db.transaction(async (tx) => {
+    const replaced = await queries.revokeReplacedShares(tx, target, renew);
+    const share = await queries.createShareOnce(tx, {
+      ...target,
       viewerMayChangeRange,
       expiresAt: expiresAt ? new Date(expiresAt) : null,
-    }))
-  );
+    });
+    return { share, replaced };
+  });
+  await Promise.all(replaced.map((token) => forgetCachedShare(origin, token)));
+  return share;
 }
 
 /** Shares one of the user's charts or tabs as a public link (404 for a missing or foreign one). */
 export async function shareTarget(actor: Actor, request: ShareRequest): Promise<Share> {
-  const target = request.kind === "chart" ? await requireChart(actor, request.id) : await requireTab(actor, request.id);
+  const target = await requireTarget(actor, request);
   return sharePayload(actor.origin, await liveOrNewShare(actor, request), target.title);
+}
+
+const requireTarget = (actor: Actor, { kind, id }: ShareTargetQuery) =>
+  kind === "chart" ? requireChart(actor, id) : requireTab(actor, id);
+
+/** The live link of one of the user's charts or tabs, if there is one; nothing is made (404 for a foreign one). */
+export async function liveShareOf(actor: Actor, query: ShareTargetQuery): Promise<LiveShare> {
+  const target = await requireTarget(actor, query);
+  const live = await queries.findLiveShare(actor.db, actor.userId, query.kind, query.id);
+  return { share: live ? sharePayload(actor.origin, live, target.title) : null };
 }
 
 /** The user's links that are not revoked (expired ones too), newest first. */

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { TOOL_CATALOG, type ToolName } from "../../../worker/chat/tools/catalog";
 import { findTool } from "../../../worker/chat/tools/registry";
-import { createShare } from "../../../worker/shares/queries";
+import { createShareOnce } from "../../../worker/shares/queries";
 import { call, chartSpec, hourlyReadings, sign } from "../helpers";
 import {
   fillPath,
@@ -343,19 +343,21 @@ describe("share tokens: revoked, expired and never issued are indistinguishable"
   ];
 
   it("public reads of each answer the same as a token that never existed", async () => {
+    // A tab of its own, so A's other links stay live (a target has one unrevoked link).
+    const tabId = (await call("POST", "/api/tabs", { token: a.token, body: { title: "Shared once" } })).body.id as string;
     const revoked = (
       await rawFetch("POST", "/api/shares", {
         headers: { Authorization: `Bearer ${a.token}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ kind: "chart", id: a.chart.id, renew: true }),
+        body: JSON.stringify({ kind: "tab", id: tabId }),
       })
     ).text;
     const revokedToken = JSON.parse(revoked).token as string;
     expect((await rawFetch("DELETE", `/api/shares/${revokedToken}`, { headers: { Authorization: `Bearer ${a.token}` } })).status).toBe(200);
     const expired = await withDb((db) =>
-      createShare(db, {
+      createShareOnce(db, {
         ownerId: a.userId,
         kind: "tab",
-        targetId: a.tab.id,
+        targetId: tabId,
         viewerMayChangeRange: false,
         expiresAt: new Date(Date.now() - 60_000),
       }),

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { type MouseEvent, useEffect, useState } from "react";
 import { errorText } from "../api/client";
 import { type Share, sharesApi } from "../api/shares";
 import { Dialog } from "../ui/Dialog";
@@ -17,17 +17,31 @@ const EXPIRY = [
   { label: "30 days", days: 30 },
 ];
 
-/** Share a chart or tab: the live link (made on first open), embed code, expiry, range option, revoke. */
+/**
+ * Share a chart or tab: its live link if it has one, else a "Create link" button (opening the
+ * dialog makes nothing); embed code, expiry, range option, revoke, and the way to all links.
+ */
 export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab"; id: string; title: string; onClose: () => void }) {
-  const [share, setShare] = useState<Share | null>(null);
+  /** undefined while the live link is looked up, null when there is none. */
+  const [share, setShare] = useState<Share | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const [revoked, setRevoked] = useState(false);
 
   useEffect(() => {
-    sharesApi.share({ kind, id }).then(setShare, (caught) => setError(errorText(caught)));
+    sharesApi.live({ kind, id }).then(setShare, (caught) => setError(errorText(caught)));
   }, [kind, id]);
 
+  async function create() {
+    try {
+      setShare(await sharesApi.share({ kind, id }));
+      setRevoked(false);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
+  /** A new link with other options; the server revokes the one it replaces. */
   async function renew(options: { days?: number; viewerMayChangeRange?: boolean }) {
     const days = options.days ?? (share?.expiresAt ? Math.round((Date.parse(share.expiresAt) - Date.now()) / 86_400_000) : 0);
     try {
@@ -38,9 +52,7 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
         viewerMayChangeRange: options.viewerMayChangeRange ?? share?.viewerMayChangeRange ?? false,
         ...(days > 0 ? { expiresAt: new Date(Date.now() + days * 86_400_000).toISOString() } : {}),
       });
-      if (share) await sharesApi.revoke(share.token);
       setShare(next);
-      setRevoked(false);
     } catch (caught) {
       setError(errorText(caught));
     }
@@ -50,10 +62,19 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
     if (!share) return;
     try {
       await sharesApi.revoke(share.token);
+      setShare(null);
       setRevoked(true);
     } catch (caught) {
       setError(errorText(caught));
     }
+  }
+
+  function openSharedPage(event: MouseEvent) {
+    event.preventDefault();
+    history.pushState(null, "", "/shared");
+    // The shell follows the address on popstate.
+    dispatchEvent(new PopStateEvent("popstate"));
+    onClose();
   }
 
   async function copy(text: string, what: string) {
@@ -66,16 +87,20 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
   return (
     <Dialog title={`Share “${title}”`} onClose={onClose} className="share-dialog">
       <ErrorLine error={error} />
-      {!share && !error && <p className="muted">Making a link…</p>}
-      {share && revoked && (
+      {share === undefined && !error && <p className="muted">Looking for a link…</p>}
+      {share === null && (
         <div className="share-body">
-          <p>The link is revoked: anyone who opens it now sees that it is no longer available.</p>
-          <button type="button" className="primary" onClick={() => void renew({})}>
-            Make a new link
+          <p>
+            {revoked
+              ? "The link is revoked: anyone who opens it now sees that it is no longer available."
+              : `This ${kind} has no public link. A link lets anyone who has it see the ${kind === "tab" ? "tab's charts" : "chart"} and its data, without an account.`}
+          </p>
+          <button type="button" className="primary" onClick={() => void create()}>
+            Create link
           </button>
         </div>
       )}
-      {share && !revoked && (
+      {share && (
         <div className="share-body">
           <p className="muted">
             Anyone with the link can see this {kind === "tab" ? "tab's charts" : "chart"} and its data, live, without an account. Nothing
@@ -135,6 +160,12 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
           </footer>
         </div>
       )}
+      <p className="share-audit small">
+        <a href="/shared" onClick={openSharedPage}>
+          All shared links
+        </a>{" "}
+        <span className="muted">(who can see what, views, revoke)</span>
+      </p>
     </Dialog>
   );
 }
