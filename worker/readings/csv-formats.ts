@@ -1,3 +1,4 @@
+import { wallClock } from "../series/wall-clock-contract";
 import { Reading } from "./contract";
 import { registerEnergyWh } from "./cumulative-energy";
 import type { ImportFormat, ImportUnit } from "./import-contract";
@@ -257,22 +258,13 @@ const HOUR_MS = 3_600_000;
 
 /** Wall-clock time in an IANA zone, with the zone's offset cached per UTC hour (an import converts many rows of the same hours). */
 export function zoneClock(timeZone: string): ZoneClock {
-  const format = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  });
   const offsets = new Map<number, number>();
   const offsetAt = (instant: number): number => {
     const hour = Math.floor(instant / HOUR_MS);
     let offset = offsets.get(hour);
     if (offset === undefined) {
-      const parts = Object.fromEntries(format.formatToParts(hour * HOUR_MS).map((p) => [p.type, Number(p.value)]));
-      offset = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute) - hour * HOUR_MS;
+      const clock = wallClock(hour * HOUR_MS, timeZone);
+      offset = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute) - hour * HOUR_MS;
       offsets.set(hour, offset);
     }
     return offset;

@@ -4,6 +4,7 @@
  * across a clock change is 23 or 25 hours. Weeks start on Monday. Pure: no Worker imports.
  */
 import * as chrono from "chrono-node/en";
+import { wallClock } from "../../series/wall-clock-contract";
 import { foldTracked } from "./normalize";
 import { numberValue } from "./quantities";
 
@@ -60,41 +61,6 @@ export const MONTH_NAMES = [
 ];
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-
-/** Formatters are costly to build: one per zone. */
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-interface WallClock extends LocalDate {
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function wallClock(instant: number, timeZone: string): WallClock {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
-    if (part.type !== "literal") parts[part.type] = Number(part.value);
-  }
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
-}
 
 /** How far the zone's clock is ahead of UTC at an instant, in ms. */
 function offsetAt(instant: number, timeZone: string): number {
@@ -953,15 +919,18 @@ function clockLabel({ hour, minute }: ClockTime): string {
 
 type PlacedPeriod = FoundPeriod & { index: number; end: number };
 
+/** What the clock-time readers work on: the folded text, the periods found so far (which they may replace) and the spans taken. */
+interface ClockScan {
+  text: string;
+  found: PlacedPeriod[];
+  taken: Array<[number, number]>;
+  today: LocalDate;
+  now: number;
+  timeZone: string;
+}
+
 /** Times of day ("yesterday between 6 and 9pm"): on the day named nearest to them, which they replace, else today. */
-function clockRanges(
-  text: string,
-  found: PlacedPeriod[],
-  taken: Array<[number, number]>,
-  today: LocalDate,
-  now: number,
-  timeZone: string,
-): void {
+function clockRanges({ text, found, taken, today, now, timeZone }: ClockScan): void {
   for (const match of text.matchAll(CLOCK_RANGE)) {
     const index = match.index;
     const end = index + match[0].length;
@@ -993,14 +962,7 @@ function clockRanges(
 const CLOCK_SINCE = new RegExp(`\\bsince ${CLOCK_TIME}(?![\\p{L}\\p{N}])`, "gu");
 
 /** "since 8am", "since 07:30": from that time today (yesterday's when it is still to come) until now. Needs am/pm or a colon. */
-function clockSince(
-  text: string,
-  found: PlacedPeriod[],
-  taken: Array<[number, number]>,
-  today: LocalDate,
-  now: number,
-  timeZone: string,
-): void {
+function clockSince({ text, found, taken, today, now, timeZone }: ClockScan): void {
   for (const match of text.matchAll(CLOCK_SINCE)) {
     const [, hour, minute, meridiem] = match;
     const index = match.index;
@@ -1034,8 +996,9 @@ export function parsePeriods(text: string, now: Date, timeZone: string): PeriodM
       found.push({ ...period, index, end });
     }
   }
-  clockRanges(folded.text, found, taken, today, nowMs, timeZone);
-  clockSince(folded.text, found, taken, today, nowMs, timeZone);
+  const scan: ClockScan = { text: folded.text, found, taken, today, now: nowMs, timeZone };
+  clockRanges(scan);
+  clockSince(scan);
   found.push(...wordDates(folded.text, { today, now: nowMs, timeZone }, taken));
   return found.sort((a, b) => a.index - b.index).map((mention) => ({ ...mention, ...folded.source(mention.index, mention.end) }));
 }
