@@ -37,6 +37,8 @@ export interface EngineReply {
 /** One way of answering a chat message: the offline command engine, or an LLM through opencode. */
 export interface ChatEngine {
   name: ChatEngineName;
+  /** Reads the person's tabs, charts and tariffs from each turn to resolve names itself (the others get empty lists, and the queries are skipped). */
+  resolvesNames?: boolean;
   /** The model's context window in tokens, for engines that have one (sessions are compressed before it fills). */
   contextTokens?: number;
   respond(turn: EngineTurn, tools: EngineTools): Promise<EngineReply>;

@@ -3,8 +3,8 @@ import type { Actor } from "../actor";
 import { listChartHeads } from "../charts/queries";
 import { notFound } from "../errors";
 import { listMeters } from "../meters/queries";
-import { listTabs } from "../tabs/queries";
-import { listTariffs } from "../tariffs/queries";
+import { getTab, listTabs } from "../tabs/queries";
+import { listTariffNames } from "../tariffs/queries";
 import { requireAgent } from "./agents";
 import {
   formatSummary,
@@ -36,13 +36,11 @@ export async function sendChatMessage(
   const hub = userHub(actor.env, actor.userId);
   const session = await requireChatSession(actor, sessionId);
   const agent = await requireAgent(actor, message.agentId ?? session.agentId ?? undefined);
-  const tabs = (await listTabs(actor.db, actor.userId)).map((tab) => ({ id: tab.id, name: tab.title }));
-  if (message.tabId && !tabs.some((tab) => tab.id === message.tabId)) throw notFound("Tab");
+  if (message.tabId && !(await getTab(actor.db, actor.userId, message.tabId))) throw notFound("Tab");
 
   const settings = await getChatSettings(actor);
   const meters = await listMeters(actor.db, actor.userId);
-  const charts = (await listChartHeads(actor.db, actor.userId)).map(({ title, ...chart }) => ({ ...chart, name: title }));
-  const tariffs = (await listTariffs(actor.db, actor.userId)).map((tariff) => ({ id: tariff.id, name: tariff.name }));
+  const { tabs, charts, tariffs } = engine.resolvesNames ? await namedThings(actor) : { tabs: [], charts: [], tariffs: [] };
   const chat: ChatRef = { chatSessionId: sessionId, sessionTitle: session.title };
   const transcript = await compactIfNeeded(actor, engine, chat, await readTranscript(actor.env, actor.userId, sessionId));
   const userMessage = (await hub.appendChatMessage(sessionId, "user", message.text))!;
@@ -69,6 +67,13 @@ export async function sendChatMessage(
   await hub.publish("chat.message", { sessionId, message: messages[1] });
   const { toolCalls } = await readTranscript(actor.env, actor.userId, sessionId);
   return { messages, toolCalls: toolCalls.filter((call) => call.messageId === userMessage.id) };
+}
+
+/** The person's tabs, charts and tariffs by name, for an engine that resolves names itself. */
+async function namedThings({ db, userId }: Actor) {
+  const tabs = (await listTabs(db, userId)).map((tab) => ({ id: tab.id, name: tab.title }));
+  const charts = (await listChartHeads(db, userId)).map(({ title, ...chart }) => ({ ...chart, name: title }));
+  return { tabs, charts, tariffs: await listTariffNames(db, userId) };
 }
 
 /**

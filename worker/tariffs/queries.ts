@@ -23,6 +23,15 @@ export async function getTariffPrices(db: Database, ownerId: string, id: string)
   return row;
 }
 
+/** The owner's imported tariffs by name only, for the chat to recognise them in a message. */
+export function listTariffNames(db: Database, ownerId: string): Promise<{ id: string; name: string }[]> {
+  return db
+    .select({ id: tariffs.id, name: tariffs.name })
+    .from(tariffs)
+    .where(eq(tariffs.ownerId, ownerId))
+    .orderBy(asc(tariffs.createdAt));
+}
+
 export function listTariffs(db: Database, ownerId: string): Promise<TariffSummaryRow[]> {
   return db.select(summarySelection).from(tariffs).where(eq(tariffs.ownerId, ownerId)).orderBy(asc(tariffs.createdAt));
 }

@@ -10,7 +10,6 @@ export type Window = (typeof RELATIVE_WINDOWS)[number];
 /** What every part of the engine gets for one turn. */
 export interface Ctx {
   turn: EngineTurn;
-  tools: EngineTools;
   now: Date;
   memory: Memory;
   /** Calls a tool; the summary when it ran, else why not. */
@@ -21,12 +20,11 @@ export interface Ctx {
 
 export const reply = (text: string, choices?: ChatChoice[]): EngineReply => (choices?.length ? { text, choices } : { text });
 
-export function makeCtx(turn: EngineTurn, tools: EngineTools, memory: Memory): Ctx {
+export function makeCtx(turn: EngineTurn, tools: EngineTools, now: Date, memory: Memory): Ctx {
   const call: EngineTools["call"] = (name, input) => tools.call(name, input);
   return {
     turn,
-    tools,
-    now: new Date(turn.context?.messageAt ?? Date.now()),
+    now,
     memory,
     call,
     async say(name, input) {

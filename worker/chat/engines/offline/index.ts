@@ -33,11 +33,11 @@ const NEEDS_METERS = new Set<Intent["kind"]>([
  */
 export const offlineEngine: ChatEngine = {
   name: "offline",
+  resolvesNames: true,
   async respond(turn: EngineTurn, tools: EngineTools): Promise<EngineReply> {
-    const full: EngineTurn = { ...turn, tabs: turn.tabs ?? [], charts: turn.charts ?? [], tariffs: turn.tariffs ?? [] };
-    const now = new Date(full.context?.messageAt ?? Date.now());
-    const ctx = makeCtx(full, tools, remember(full.transcript, now));
-    const text = picked(full.text.trim(), ctx);
+    const now = new Date(turn.context?.messageAt ?? Date.now());
+    const ctx = makeCtx(turn, tools, now, remember(turn.transcript, now));
+    const text = picked(turn.text.trim(), ctx);
     return (await command(text, ctx)) ?? answer(read(text, ctx), ctx);
   },
 };

@@ -6,7 +6,7 @@ import { type Ctx, localDate, names, reply, siteOf } from "./context";
 import type { Reading } from "./intents";
 import { periodsOf, phraseOf } from "./when";
 import { meterChoices, metersOf } from "./who";
-import { QUANTITY_LABELS, type Quantity } from "./words";
+import type { Quantity } from "./words";
 
 /** The question again, as a person would type it, for a choice. */
 const QUESTION: Record<Quantity, (who: string, when: string) => string> = {
@@ -134,5 +134,3 @@ export async function rank(r: Reading, ctx: Ctx, followUp = false): Promise<Engi
     { label: "Chart the breakdown", text: `show the cost breakdown of ${site.name} ${phraseOf(when.main, ctx, r.zone)}` },
   ]);
 }
-
-export { QUANTITY_LABELS };

@@ -141,14 +141,6 @@ export const METRIC_LABELS: Record<Metric, string> = {
   cost: "cost",
 };
 
-export const QUANTITY_LABELS: Record<Quantity, string> = {
-  energy: "energy",
-  cost: "cost",
-  peak: "peak",
-  average: "average power",
-  minimum: "minimum power",
-};
-
 export function first<T>(text: string, table: [RegExp, T][]): T | undefined {
   return table.find(([pattern]) => pattern.test(text))?.[1];
 }
