@@ -187,8 +187,9 @@ export class ChatStore {
       const calls = this.sql
         .exec<{ message_id: string; meter_id: string }>(
           `SELECT message_id, json_extract(input, '$.meterId') AS meter_id FROM chat_tool_calls
-           WHERE json_extract(input, '$.meterId') IS NOT NULL AND error IS NULL AND decision NOT IN ('deny', 'timeout') AND created_at >= ?`,
-          messages[messages.length - 1].created_at,
+           WHERE message_id IN (SELECT value FROM json_each(?)) AND json_extract(input, '$.meterId') IS NOT NULL
+             AND error IS NULL AND decision NOT IN ('deny', 'timeout')`,
+          JSON.stringify(messages.map((m) => m.message_id)),
         )
         .toArray();
       for (const call of calls) meterIds.set(call.message_id, [...(meterIds.get(call.message_id) ?? []), call.meter_id]);

@@ -20,8 +20,8 @@ export interface LocalTime {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const localCache = new Map<string, LocalTime>();
-/** Bounded cache: training asks for the same hours thousands of times; a long-lived Worker isolate must not grow. */
-const LOCAL_CACHE_MAX = 100_000;
+/** Bounded cache: training asks for the same hours thousands of times; in a Worker isolate it stays a few hundred kB. */
+const LOCAL_CACHE_MAX = 5_000;
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /** Local calendar date, hour and weekday of an instant in an IANA time zone. */
@@ -100,7 +100,7 @@ function easterSunday(y: number): { month: number; day: number } {
 }
 
 /** Years covered by the bank-holiday table. */
-export const BANK_HOLIDAY_YEARS = { first: 2012, last: 2030 };
+const BANK_HOLIDAY_YEARS = { first: 2012, last: 2030 };
 
 /** Royal occasions and moved holidays of England and Wales that the rules below do not produce. */
 const MOVED_HOLIDAYS: Record<number, { drop: number[]; add: number[] }> = {

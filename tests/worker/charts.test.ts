@@ -90,6 +90,15 @@ describe("charts: happy path", () => {
     expect((await call("GET", `/api/charts/${chart.id}`, { token })).body.title).toBe("Voltage");
   });
 
+  it("keeps a chart's forecast overlay in its spec, so every browser draws it", async () => {
+    const { token } = await signIn();
+    const tabId = await tabFor(token);
+    const chart = await chartOn(token, tabId);
+    const spec = { ...chart.spec, forecast: true };
+    expect((await call("PATCH", `/api/charts/${chart.id}`, { token, body: { spec } })).status).toBe(200);
+    expect((await call("GET", `/api/charts/${chart.id}`, { token })).body.spec.forecast).toBe(true);
+  });
+
   it("moves a chart to another tab, below that tab's charts", async () => {
     const { token } = await signIn();
     const from = await tabFor(token, "From");

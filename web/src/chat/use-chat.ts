@@ -54,8 +54,6 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
   const [agents, setAgents] = useState<Agent[]>([]);
   const [draftAgentId, setDraftAgentId] = useState(DEFAULT_AGENT);
   const [tools, setTools] = useState<ChatTool[]>([]);
-  const toolsRef = useRef(tools);
-  toolsRef.current = tools;
   const [engine, setEngine] = useState<ChatEngineName | null>(null);
   const [settings, setSettings] = useState<ChatSettings | null>(null);
   const [meterNames, setMeterNames] = useState<string[]>([]);
@@ -66,8 +64,8 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
   const shown = useRef(conversation);
   shown.current = conversation;
   const report = useCallback((caught: unknown) => setError(errorText(caught)), []);
-  const callbacks = useRef({ notify, reveal, open });
-  callbacks.current = { notify, reveal, open };
+  const callbacks = useRef({ notify, reveal, open, tools });
+  callbacks.current = { notify, reveal, open, tools };
 
   const loaded = useRef(false);
   useEffect(() => {
@@ -115,7 +113,7 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
           const call = payload.call as ToolCallRecord;
           dispatch({ type: "tool", sessionId: payload.sessionId as string, call });
           // A read tool's result is in the answer itself; a toast is for what changed or failed.
-          const readOnly = toolsRef.current.find((t) => t.name === call.tool)?.risk === "read";
+          const readOnly = callbacks.current.tools.find((t) => t.name === call.tool)?.risk === "read";
           if (call.error || !readOnly) callbacks.current.notify({ text: toolCallSentence(call), tone: call.error ? "warn" : "ok" });
         } else if (event.type === "chat.message") {
           const sessionOfEvent = payload.sessionId as string;
