@@ -49,7 +49,7 @@ function cvrmse(forecast: number[], actual: number[]): number | null {
 }
 
 /** Hourly kWh from `from`, with its index lookup. */
-interface HourlyActuals {
+export interface HourlyActuals {
   from: number;
   kwh: number[];
 }
@@ -164,6 +164,14 @@ async function actualsFor(db: Database, meterId: string, from: number, to: numbe
   return { from: readFrom, kwh: await hourlyKwh(db, meterId, new Date(readFrom), new Date(to)) };
 }
 
+/**
+ * The hourly use a run issued at `issuedAt` reads, once: its forecast's history is the last 168 hours,
+ * and the fallback decision scores the week of earlier forecasts against all of it.
+ */
+export function actualsForRun(db: Database, meterId: string, issuedAt: number): Promise<HourlyActuals> {
+  return actualsFor(db, meterId, issuedAt - FALLBACK_WINDOW_MS, issuedAt);
+}
+
 /** GET /api/meters/{id}/forecast-accuracy: how the stored forecasts did over the last `days`, and what the plans saved. */
 export async function forecastAccuracy(actor: Actor, meterId: string, query: ForecastAccuracyQuery): Promise<ForecastAccuracy> {
   const meter = await requireMeter(actor.db, actor.userId, meterId);
@@ -196,10 +204,11 @@ export async function chooseForecastMethod(
   ownerId: string,
   meterId: string,
   issuedAt: number,
+  actuals: HourlyActuals,
 ): Promise<{ method: ForecastMethod; accuracy: LeadAccuracy }> {
   const from = issuedAt - FALLBACK_WINDOW_MS;
   const forecasts = await forecastsIssuedBetween(db, ownerId, meterId, issuedFrom(from), new Date(issuedAt));
-  const [accuracy] = scoreByLead(forecasts, await actualsFor(db, meterId, from, issuedAt), from, issuedAt, [24]);
+  const [accuracy] = scoreByLead(forecasts, actuals, from, issuedAt, [24]);
   const { model, persistenceEnsemble, lastValue } = accuracy;
   if (accuracy.samples < FALLBACK_MIN_SAMPLES || model === null || persistenceEnsemble === null || lastValue === null)
     return { method: "model", accuracy };

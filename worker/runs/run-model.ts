@@ -4,8 +4,7 @@ import { planSchedule } from "../../ml/runtime/planner";
 import { meterTariff } from "../costs/pricing";
 import type { Database } from "../db/client";
 import type { MeterRow } from "../meters/queries";
-import { hourlyKwh } from "../readings/queries";
-import { chooseForecastMethod, persistenceBaselines } from "./accuracy";
+import { actualsForRun, chooseForecastMethod, persistenceBaselines } from "./accuracy";
 import type { ForecastMethod, ModelRunFigures, ModelRunPlanHour } from "./contract";
 import { detectFindings } from "./findings";
 import { horizonPrices } from "./horizon-prices";
@@ -59,7 +58,8 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   const newest = meter.lastReadingAt ?? now;
   const start = Math.floor(Math.min(newest.getTime(), now.getTime()) / HOUR) * HOUR;
   const inputFrom = new Date(start - HISTORY_HOURS * HOUR);
-  const history = await hourlyKwh(db, meter.id, inputFrom, new Date(start));
+  const actuals = await actualsForRun(db, meter.id, start);
+  const history = actuals.kwh.slice(-HISTORY_HOURS);
   const hoursWithData = history.filter(Number.isFinite).length;
   if (hoursWithData < MIN_HISTORY_HOURS) return { status: "not_enough_data", hoursWithData };
 
@@ -74,7 +74,7 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   mark = performance.now();
   const { quantiles: modelQuantiles } = await forecast24h(session, Tensor as never, history, start, { timeZone: meter.timezone });
   timings.forecast = performance.now() - mark;
-  const fallback = await chooseForecastMethod(db, meter.ownerId, meter.id, start);
+  const fallback = await chooseForecastMethod(db, meter.ownerId, meter.id, start, actuals);
   const quantiles = fallback.method === "model" ? modelQuantiles : baselineQuantiles(fallback.method, history, modelQuantiles);
   const forecast = quantiles.p50;
   mark = performance.now();
