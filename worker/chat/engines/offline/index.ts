@@ -35,8 +35,10 @@ export const offlineEngine: ChatEngine = {
   name: "offline",
   resolvesNames: true,
   async respond(turn: EngineTurn, tools: EngineTools): Promise<EngineReply> {
+    // Turns built by hand (tests, the cost tools' callers) may leave out the named things.
+    const full: EngineTurn = { ...turn, tabs: turn.tabs ?? [], charts: turn.charts ?? [], tariffs: turn.tariffs ?? [] };
     const now = new Date(turn.context?.messageAt ?? Date.now());
-    const ctx = makeCtx(turn, tools, now, remember(turn.transcript, now));
+    const ctx = makeCtx(full, tools, now, remember(turn.transcript, now));
     const text = picked(turn.text.trim(), ctx);
     return (await command(text, ctx)) ?? answer(read(text, ctx), ctx);
   },
