@@ -39,8 +39,9 @@ describe("series: bucket correctness", () => {
     );
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ metric: "energy_wh", unit: "Wh", bucket: "1d", timezone: "Europe/London" });
+    // count: readings whose ts lies in the bucket (the first day's begin at 01:00Z); the energy of each covers the hour before it.
     expect(result.body.points.map((p: { t: string; sum: number; count: number }) => [p.t, p.sum, p.count])).toEqual([
-      ["2026-03-28T00:00:00.000Z", 24_000, 24],
+      ["2026-03-28T00:00:00.000Z", 24_000, 23],
       ["2026-03-29T00:00:00.000Z", 23_000, 23],
       ["2026-03-29T23:00:00.000Z", 24_000, 24],
     ]);
@@ -54,8 +55,9 @@ describe("series: bucket correctness", () => {
       `/api/meters/${meter.id}/series?metric=energy_wh&from=2026-10-31T04:00:00Z&to=2026-11-02T05:00:00Z&bucket=1d`,
       { token },
     );
+    // count: readings whose ts lies in the bucket (they begin at 05:00Z, an hour into the first day).
     expect(result.body.points.map((p: { t: string; count: number }) => [p.t, p.count])).toEqual([
-      ["2026-10-31T04:00:00.000Z", 24],
+      ["2026-10-31T04:00:00.000Z", 23],
       ["2026-11-01T04:00:00.000Z", 25],
     ]);
   });

@@ -50,7 +50,7 @@ export async function countReadings(db: Database, meterId: string): Promise<numb
 }
 
 /** Metric names come from a zod enum, never from the request text: safe to place in SQL. */
-const METRIC_COLUMNS: Record<Exclude<Metric, "cost">, string> = {
+export const METRIC_COLUMNS: Record<Exclude<Metric, "cost">, string> = {
   power_w: "power_w",
   energy_wh: "energy_wh",
   voltage_v: "voltage_v",
@@ -111,7 +111,7 @@ interface PriceGrid {
  * Prices as SQL takes them: `prices` as they are (NaN where missing), `cumulative[i]` the integral
  * of price over time (price x ms, missing prices as 0) up to the start of slot i.
  */
-interface PriceParameters {
+export interface PriceParameters {
   origin: number;
   slotMs: number;
   prices: number[];
@@ -120,7 +120,7 @@ interface PriceParameters {
   missingBefore: number[];
 }
 
-function priceParameters(grid: PriceGrid): PriceParameters {
+export function priceParameters(grid: PriceGrid): PriceParameters {
   const cumulative = [0];
   const missingBefore = [0];
   // Prices below 1e-100 count as 0, like tiny readings (Postgres raises underflow rather than round).
@@ -131,6 +131,33 @@ function priceParameters(grid: PriceGrid): PriceParameters {
     missingBefore.push(missingBefore[i] + (missing ? 1 : 0));
   });
   return { origin: grid.origin, slotMs: grid.slotMs, prices, cumulative, missingBefore };
+}
+
+/**
+ * The cost of each piece (k, a, b, watts) of a `pieces` relation, from price parameters added
+ * through `param`. Slots are 1-based in SQL: slot j covers [origin + (j-1) slot, origin + j slot); a
+ * piece [a, b) touches slots ja to j_last. Most pieces lie inside one slot: watts x price x time
+ * (NaN if the price is missing). A piece across slots uses P(t) = cumulative[j] + price[j] x (t -
+ * start of j), taking for b the slot it ends in, and is NaN if any slot it touches has no price.
+ * Shared by energyQuery and the rollups' raw fringe (rollups/read-queries.ts).
+ */
+export function pricedPiecesSql(prices: PriceParameters, param: (value: unknown) => string): string {
+  const [origin, slot, price, cumulative, missing] = [
+    prices.origin,
+    prices.slotMs,
+    prices.prices,
+    prices.cumulative,
+    prices.missingBefore,
+  ].map(param);
+  return `SELECT k, a, b, watts,
+        CASE WHEN ja = j_last THEN watts * (b - a) * g.price[ja] / 3.6e9
+             WHEN g.missing[j_last + 1] - g.missing[ja] > 0 THEN 'NaN'::float8
+             ELSE watts * ((g.cumulative[j_last] + g.price[j_last] * (b - g.origin - (j_last - 1) * g.slot))
+                           - (g.cumulative[ja] + g.price[ja] * (a - g.origin - (ja - 1) * g.slot))) / 3.6e9 END AS cost
+      FROM (SELECT ${origin}::float8 AS origin, ${slot}::float8 AS slot, ${price}::float8[] AS price,
+                   ${cumulative}::float8[] AS cumulative, ${missing}::float8[] AS missing) AS g,
+      LATERAL (SELECT k, a, b, watts, floor((a - g.origin) / g.slot)::int + 1 AS ja, ceil((b - g.origin) / g.slot)::int AS j_last
+               FROM pieces WHERE b > a) AS s`;
 }
 
 /** One bucket of an energy query; `lo`/`hi` are its edges clipped to the window (epoch ms). */
@@ -229,27 +256,7 @@ export function energyQuery(
   let priced = "SELECT k, a, b, watts FROM pieces WHERE b > a";
   let costTotals = "";
   if (grid) {
-    const prices = priceParameters(grid);
-    const [origin, slot, price, cumulative, missing] = [
-      prices.origin,
-      prices.slotMs,
-      prices.prices,
-      prices.cumulative,
-      prices.missingBefore,
-    ].map(param);
-    // Slots are 1-based in SQL: slot j covers [origin + (j-1) slot, origin + j slot); a piece
-    // [a, b) touches slots ja to j_last. Most pieces lie inside one slot: watts x price x time (NaN
-    // if the price is missing). A piece across slots uses P(t) = cumulative[j] + price[j] x (t -
-    // start of j), taking for b the slot it ends in, and is NaN if any slot it touches has no price.
-    priced = `SELECT k, a, b, watts,
-        CASE WHEN ja = j_last THEN watts * (b - a) * g.price[ja] / 3.6e9
-             WHEN g.missing[j_last + 1] - g.missing[ja] > 0 THEN 'NaN'::float8
-             ELSE watts * ((g.cumulative[j_last] + g.price[j_last] * (b - g.origin - (j_last - 1) * g.slot))
-                           - (g.cumulative[ja] + g.price[ja] * (a - g.origin - (ja - 1) * g.slot))) / 3.6e9 END AS cost
-      FROM (SELECT ${origin}::float8 AS origin, ${slot}::float8 AS slot, ${price}::float8[] AS price,
-                   ${cumulative}::float8[] AS cumulative, ${missing}::float8[] AS missing) AS g,
-      LATERAL (SELECT k, a, b, watts, floor((a - g.origin) / g.slot)::int + 1 AS ja, ceil((b - g.origin) / g.slot)::int AS j_last
-               FROM pieces WHERE b > a) AS s`;
+    priced = pricedPiecesSql(priceParameters(grid), param);
     // A NaN (missing price) or NULL (outside the grid) piece makes its bucket's cost null.
     costTotals = ", CASE WHEN count(cost) < count(*) OR sum(cost) = 'NaN'::float8 THEN NULL ELSE sum(cost) END AS cost";
   }

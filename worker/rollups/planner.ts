@@ -181,9 +181,15 @@ export function planRead(from: number, to: number, plan: BucketPlan, zone: strin
     for (let h = first; h < last; h += HOUR) add(h, h + HOUR, k, hourOk(h) ? "hour" : "raw");
     add(last, hi, k, "raw");
   };
-  buckets.forEach((bucket, k) => {
-    if (!options.ready || bucket.hi - bucket.lo < HOUR) return add(bucket.lo, bucket.hi, k, "raw");
-    if (!options.days || !plan.calendar) return hoursOrRaw(bucket.lo, bucket.hi, k);
+  for (const [k, bucket] of buckets.entries()) {
+    if (!options.ready || bucket.hi - bucket.lo < HOUR) {
+      add(bucket.lo, bucket.hi, k, "raw");
+      continue;
+    }
+    if (!options.days || !plan.calendar) {
+      hoursOrRaw(bucket.lo, bucket.hi, k);
+      continue;
+    }
     // Walk the local days of the bucket: whole aligned days from the daily tier, the rest by hours.
     let cursor = bucket.lo;
     let naive = truncNaive(offsets.local(bucket.lo), "day");
@@ -199,7 +205,7 @@ export function planRead(from: number, to: number, plan: BucketPlan, zone: strin
       dayStart = dayEnd;
     }
     hoursOrRaw(cursor, bucket.hi, k);
-  });
+  }
   return { buckets, segments };
 }
 

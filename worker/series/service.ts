@@ -7,13 +7,14 @@ import {
   type Metric,
   type TimeWindow,
 } from "../charts/chart-spec-contract";
-import { type MeterTariff, meterTariffs, missingPriceNote, priceGrid } from "../costs/pricing";
+import { type MeterTariff, meterTariffs, priceGrid } from "../costs/pricing";
 import type { Database } from "../db/client";
 import { ApiError, notFound } from "../errors";
 import { getMeters, listDevices, type MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
-import { queryEnergy, querySeries } from "../readings/queries";
+import { queryEnergy } from "../readings/queries";
 import { usageFigures } from "../readings/usage-queries";
+import { seriesPoints } from "../rollups/read";
 import { type BucketPlan, planBuckets } from "./buckets";
 import {
   DEFAULT_POINTS,
@@ -144,8 +145,11 @@ export async function loadSeries(db: Database, ownerId: string, request: SeriesR
   return { metric: request.metric, unit, series };
 }
 
-/** One meter's points; energy and cost come from the energy query (integrated power, priced spans). */
-async function meterPoints(
+/**
+ * One meter's points, from the rollups where they give them exactly (rollups/read.ts); energy and
+ * cost follow the energy model (integrated power, priced spans).
+ */
+function meterPoints(
   db: Database,
   meter: MeterRow,
   metric: Metric,
@@ -154,23 +158,8 @@ async function meterPoints(
   plan: BucketPlan,
   tariff: MeterTariff | undefined,
 ): Promise<SeriesPoint[]> {
-  if (metric !== "energy_wh" && metric !== "cost") return querySeries(db, meter.id, metric, from, to, plan, meter.timezone);
   const grid = metric === "cost" ? priceGrid(tariff!.tariff, from.getTime(), to.getTime()) : undefined;
-  const buckets = await queryEnergy(db, meter.id, from, to, plan, meter.timezone, grid);
-  return buckets.map((bucket) => {
-    const value = grid ? bucket.cost : bucket.energyWh;
-    const point: SeriesPoint = {
-      t: bucket.t,
-      avg: value,
-      min: value,
-      max: value,
-      sum: value,
-      count: bucket.count,
-      covered: bucket.covered,
-    };
-    if (grid && value === null) point.note = missingPriceNote(grid, bucket.lo, bucket.hi);
-    return point;
-  });
+  return seriesPoints(db, meter, metric, from, to, plan, grid);
 }
 
 /** Site minus the sum of its devices, per bucket of the site; a null in any part makes the bucket null. */

@@ -1,0 +1,72 @@
+import type { Metric } from "../charts/chart-spec-contract";
+import { missingPriceNote, type PriceGrid } from "../costs/pricing";
+import type { Database } from "../db/client";
+import type { MeterRow } from "../meters/queries";
+import { priceParameters, typicalIntervalMs } from "../readings/queries";
+import type { BucketPlan } from "../series/buckets";
+import type { SeriesPoint } from "../series/contract";
+import { planRead } from "./planner";
+import { queryEnergyRollup, queryPlainRollup } from "./read-queries";
+
+const QUARTER = 15 * 60_000;
+
+/**
+ * Which whole UTC hours may take their cost from the hourly tier's quarter_wh: only where the price
+ * is constant over each quarter hour (slots of whole quarters aligned to quarter hours, or one
+ * price for all) and defined; elsewhere cost reads raw.
+ */
+export function pricedHours(grid: PriceGrid): (hour: number) => boolean {
+  const constant = grid.prices.length === 1;
+  if (!constant && (grid.slotMs % QUARTER !== 0 || ((grid.origin % QUARTER) + QUARTER) % QUARTER !== 0)) return () => false;
+  return (hour) => {
+    for (let q = 0; q < 4; q++) {
+      const i = Math.floor((hour + q * QUARTER - grid.origin) / grid.slotMs);
+      if (i < 0 || i >= grid.prices.length || Number.isNaN(grid.prices[i])) return false;
+    }
+    return true;
+  };
+}
+
+/**
+ * One meter's series points over [from, to), from the coarsest sources that give them exactly (the
+ * planner's segments), in one statement. With rollups not ready every segment is raw. Energy and
+ * cost follow the energy model of readings/queries.ts (value in avg/min/max/sum, `covered`); cost
+ * needs the price grid.
+ */
+export async function seriesPoints(
+  db: Database,
+  meter: MeterRow,
+  metric: Metric,
+  from: Date,
+  to: Date,
+  bucket: BucketPlan,
+  grid?: PriceGrid,
+): Promise<SeriesPoint[]> {
+  const plan = planRead(from.getTime(), to.getTime(), bucket, meter.timezone, {
+    ready: meter.rollupsReady,
+    days: metric !== "cost",
+    hour: metric === "cost" ? pricedHours(grid!) : undefined,
+  });
+  const label = (k: number) => new Date(plan.buckets[k - 1].t).toISOString();
+  if (metric !== "energy_wh" && metric !== "cost") {
+    const rows = await queryPlainRollup(db, meter.id, metric, plan);
+    return rows.map(({ k, avg, min, max, sum, count }) => ({ t: label(k), avg, min, max, sum, count }));
+  }
+  const typicalMs = meter.readingIntervalMs ?? (await typicalIntervalMs(db, meter.id, to));
+  const rows = await queryEnergyRollup(db, meter.id, plan, typicalMs, metric === "cost" ? priceParameters(grid!) : undefined);
+  return rows.map((row) => {
+    const { lo, hi } = plan.buckets[row.k - 1];
+    const value = metric === "cost" ? row.cost : row.energyWh;
+    const point: SeriesPoint = {
+      t: label(row.k),
+      avg: value,
+      min: value,
+      max: value,
+      sum: value,
+      count: row.count,
+      covered: Math.min(1, row.coveredMs / (hi - lo)),
+    };
+    if (metric === "cost" && value === null) point.note = missingPriceNote(grid!, lo, hi);
+    return point;
+  });
+}
