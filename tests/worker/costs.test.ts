@@ -76,7 +76,8 @@ describe("energy from power", () => {
     const meter = await meterWith(token, [{ ts: "2026-06-01T10:30:00Z", energy_wh: 21 }], { timezone: "UTC" });
     const body = await series(token, meter.id, `metric=energy_wh&from=2026-06-01T10:00:00Z&to=2026-06-01T11:00:00Z&bucket=15m`);
     expect(body.points).toHaveLength(1);
-    expect(body.points[0]).toMatchObject({ t: "2026-06-01T10:15:00.000Z", count: 1 });
+    // count is the readings whose ts lies in the bucket (additive, as the rollups keep it): the reading at 10:30 starts the next bucket, which holds no energy.
+    expect(body.points[0]).toMatchObject({ t: "2026-06-01T10:15:00.000Z", count: 0 });
     expect(body.points[0].sum).toBeCloseTo(21, 9);
   });
 });

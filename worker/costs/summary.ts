@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { notFound } from "../errors";
 import { getMeter, listDevices, type MeterRow } from "../meters/queries";
 import { queryEnergy } from "../readings/queries";
+import { wholeEnergy } from "../rollups/read";
 import { calendarPeriod, daysBegun, PERIOD_STEP, shiftCalendar } from "../series/windows";
 import type { MeterSummary, SummaryPeriod, SummaryQuery } from "./contract";
 import { type MeterTariff, meterTariffs, missingPriceNote, priceGrid } from "./pricing";
@@ -19,19 +20,23 @@ interface Figures {
 
 const NOTHING: Figures = { energyWh: 0, covered: 0, cost: 0, note: null, peakW: null, peakAt: null };
 
-/** A meter's energy and cost over [from, to): the series' energy query with a single bucket. */
+/**
+ * A meter's energy and cost over [from, to): the series' energy model with a single bucket, from
+ * the rollups where they give it exactly; the peak (the highest power held) only from raw readings.
+ */
 async function meterFigures(db: Database, meter: MeterRow, tariff: MeterTariff, from: Date, to: Date, withPeak: boolean): Promise<Figures> {
   if (to <= from) return NOTHING;
   const grid = priceGrid(tariff.tariff, from.getTime(), to.getTime());
-  const [whole] = await queryEnergy(db, meter.id, from, to, "whole", meter.timezone, grid, withPeak);
+  const peak = withPeak ? (await queryEnergy(db, meter.id, from, to, "whole", meter.timezone, grid, true))[0] : undefined;
+  const whole = withPeak ? peak : await wholeEnergy(db, meter, from, to, grid);
   if (!whole) return NOTHING;
   return {
     energyWh: whole.energyWh,
     covered: whole.covered,
     cost: whole.cost,
     note: whole.cost === null ? missingPriceNote(grid, from.getTime(), to.getTime()) : null,
-    peakW: whole.peakW,
-    peakAt: whole.peakAt,
+    peakW: peak?.peakW ?? null,
+    peakAt: peak?.peakAt ?? null,
   };
 }
 

@@ -157,13 +157,14 @@ function intervalMs(interval: string): number {
 }
 
 /**
- * The read plan of a window: its buckets and the segments serving them. Days are used only for
- * calendar buckets (a fixed bucket is at most 12 hours), and only days whose two local midnights
- * are whole UTC hours (the daily tier holds no others).
+ * The read plan of a window: its buckets (or one bucket for all of it: "whole") and the segments
+ * serving them. Days are used only for calendar and whole buckets (a fixed bucket is at most 12
+ * hours), and only days whose two local midnights are whole UTC hours (the daily tier holds no others).
  */
-export function planRead(from: number, to: number, plan: BucketPlan, zone: string, options: PlanOptions): ReadPlan {
+export function planRead(from: number, to: number, plan: BucketPlan | "whole", zone: string, options: PlanOptions): ReadPlan {
   const offsets = new ZoneOffsets(zone, from, to);
-  const buckets = planBucketEdges(from, to, plan, offsets);
+  const whole = plan === "whole";
+  const buckets = whole ? [{ t: from, lo: from, hi: to }] : planBucketEdges(from, to, plan, offsets);
   const segments: Segment[] = [];
   const add = (lo: number, hi: number, k: number, source: Source) => {
     if (hi <= lo) return;
@@ -186,7 +187,7 @@ export function planRead(from: number, to: number, plan: BucketPlan, zone: strin
       add(bucket.lo, bucket.hi, k, "raw");
       continue;
     }
-    if (!options.days || !plan.calendar) {
+    if (!options.days || (!whole && !plan.calendar)) {
       hoursOrRaw(bucket.lo, bucket.hi, k);
       continue;
     }

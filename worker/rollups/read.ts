@@ -70,3 +70,26 @@ export async function seriesPoints(
     return point;
   });
 }
+
+/**
+ * Energy (and, given prices, cost) over all of [from, to) in one bucket, from the rollups where they
+ * give it exactly: what summaries read (readings/queries.ts's queryEnergy "whole", without the peak).
+ * undefined when nothing is covered.
+ */
+export async function wholeEnergy(
+  db: Database,
+  meter: MeterRow,
+  from: Date,
+  to: Date,
+  grid?: PriceGrid,
+): Promise<{ energyWh: number; covered: number; cost: number | null } | undefined> {
+  const plan = planRead(from.getTime(), to.getTime(), "whole", meter.timezone, {
+    ready: meter.rollupsReady,
+    days: !grid,
+    hour: grid ? pricedHours(grid) : undefined,
+  });
+  const typicalMs = meter.readingIntervalMs ?? (await typicalIntervalMs(db, meter.id, to));
+  const [row] = await queryEnergyRollup(db, meter.id, plan, typicalMs, grid ? priceParameters(grid) : undefined);
+  if (!row) return undefined;
+  return { energyWh: row.energyWh, covered: Math.min(1, row.coveredMs / (to.getTime() - from.getTime())), cost: grid ? row.cost : null };
+}

@@ -12,9 +12,8 @@ import type { Database } from "../db/client";
 import { ApiError, notFound } from "../errors";
 import { getMeters, listDevices, type MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
-import { queryEnergy } from "../readings/queries";
 import { usageFigures } from "../readings/usage-queries";
-import { seriesPoints } from "../rollups/read";
+import { seriesPoints, wholeEnergy } from "../rollups/read";
 import { type BucketPlan, planBuckets } from "./buckets";
 import {
   DEFAULT_POINTS,
@@ -259,7 +258,7 @@ export async function usageSummary(actor: Actor, meterId: string, window: Relati
   const [site] = await usageFigures(actor.db, [meter.id], from, to);
   // Energy as the series and summaries compute it: reported energy as is, power integrated over covered time.
   const energyKwh = async (target: MeterRow) => {
-    const [whole] = await queryEnergy(actor.db, target.id, from, to, "whole", target.timezone);
+    const whole = await wholeEnergy(actor.db, target, from, to);
     return whole ? whole.energyWh / 1000 : null;
   };
   const siteKwh = await energyKwh(meter);
