@@ -53,6 +53,17 @@ export interface PlanOptions {
  */
 export class ZoneOffsets {
   private readonly changes: { at: number; offset: number }[] = [];
+  readonly start: number;
+  readonly end: number;
+
+  /** The offsets of a zone over at least [from, to), kept per zone in the isolate: repeated reads take no Intl call. */
+  static of(zone: string, from: number, to: number): ZoneOffsets {
+    const cached = zoneCache.get(zone);
+    if (cached && cached.start <= from && to <= cached.end) return cached;
+    const offsets = new ZoneOffsets(zone, Math.min(from, cached?.start ?? from), Math.max(to, cached?.end ?? to));
+    zoneCache.set(zone, offsets);
+    return offsets;
+  }
 
   constructor(
     readonly zone: string,
@@ -62,6 +73,8 @@ export class ZoneOffsets {
     const step = 7 * DAY;
     const start = Math.floor(from / HOUR) * HOUR - 2 * DAY;
     const end = to + 2 * DAY;
+    this.start = start + DAY;
+    this.end = end - DAY;
     let previous = exactOffset(start, zone);
     this.changes.push({ at: Number.NEGATIVE_INFINITY, offset: previous });
     for (let t = start + step; t < end + step; t += step) {
@@ -99,6 +112,9 @@ export class ZoneOffsets {
     return instant + this.at(instant);
   }
 }
+
+/** Zones read so far (a few per isolate: the users' meters' zones). */
+const zoneCache = new Map<string, ZoneOffsets>();
 
 function exactOffset(instant: number, zone: string): number {
   const local = wallClock(instant, zone);
@@ -162,7 +178,7 @@ function intervalMs(interval: string): number {
  * hours), and only days whose two local midnights are whole UTC hours (the daily tier holds no others).
  */
 export function planRead(from: number, to: number, plan: BucketPlan | "whole", zone: string, options: PlanOptions): ReadPlan {
-  const offsets = new ZoneOffsets(zone, from, to);
+  const offsets = ZoneOffsets.of(zone, from, to);
   const whole = plan === "whole";
   const buckets = whole ? [{ t: from, lo: from, hi: to }] : planBucketEdges(from, to, plan, offsets);
   const segments: Segment[] = [];
