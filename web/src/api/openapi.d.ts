@@ -4873,6 +4873,7 @@ export interface components {
         IngestResult: {
             accepted: number;
             duplicates: number;
+            expired?: number;
         };
         ReadingsBatch: {
             readings: {
