@@ -21,24 +21,31 @@ export interface SpanSql {
   capMs: string;
   /** float8 SQL expression: the span of an energy reading after a gap, max(reading interval, 1) ms. */
   afterGapMs: string;
+  /**
+   * Columns of `readings` carried through to `held`, the first naming a partition: readings of
+   * different partitions are never neighbours (the rollups' raw fringe reads several ranges at once).
+   */
+  carry?: string[];
 }
 
 /** Two CTEs, `reach` and `held` (ms, a, b, watts, energy_wh, power_w), to follow a WITH. */
-export function energySpanCtes({ readings, capMs, afterGapMs }: SpanSql): string {
+export function energySpanCtes({ readings, capMs, afterGapMs, carry = [] }: SpanSql): string {
+  const carried = carry.map((column) => `${column}, `).join("");
+  const partition = carry.length > 0 ? `PARTITION BY ${carry[0]} ` : "";
   return `reach AS (
-      SELECT ms, power_w, energy_wh, lag(ms) OVER by_time AS prev_ms, lead(ms) OVER by_time AS next_ms
+      SELECT ${carried}ms, power_w, energy_wh, lag(ms) OVER by_time AS prev_ms, lead(ms) OVER by_time AS next_ms
       -- Magnitudes below 1e-100 count as 0: Postgres raises an underflow error rather than round to 0.
-      FROM (SELECT ts, date_part('epoch', ts) * 1000 AS ms,
+      FROM (SELECT ${carried}ts, date_part('epoch', ts) * 1000 AS ms,
                    CASE WHEN abs(power_w) < 1e-100 THEN 0 ELSE power_w END AS power_w,
                    CASE WHEN energy_wh < 1e-100 THEN 0 ELSE energy_wh END AS energy_wh
             FROM ${readings}) AS r
-      WINDOW by_time AS (ORDER BY ts)
+      WINDOW by_time AS (${partition}ORDER BY ts)
     ),
     held AS (
-      SELECT ms, a, b, energy_wh, power_w,
+      SELECT ${carried}ms, a, b, energy_wh, power_w,
              -- An energy span is never empty (b - a >= 1 ms), so the division is safe.
              CASE WHEN energy_wh IS NOT NULL THEN energy_wh * 3.6e6 / (b - a) ELSE power_w END AS watts
-      FROM (SELECT ms, energy_wh, power_w,
+      FROM (SELECT ${carried}ms, energy_wh, power_w,
                    CASE WHEN energy_wh IS NULL THEN ms WHEN prev_ms >= ms - ${capMs} THEN prev_ms ELSE ms - ${afterGapMs} END AS a,
                    CASE WHEN energy_wh IS NOT NULL THEN ms ELSE least(next_ms, ms + ${capMs}) END AS b
             FROM reach) AS s

@@ -1,5 +1,6 @@
 import type { Metric } from "../charts/chart-spec-contract";
 import type { Database } from "../db/client";
+import { energySpanCtes } from "../readings/energy-spans";
 import { METRIC_COLUMNS, type PriceParameters, pricedPiecesSql } from "../readings/queries";
 import { type ReadPlan, runsOf } from "./planner";
 
@@ -82,9 +83,9 @@ export interface EnergyRow {
 /**
  * Energy (and, given prices, cost) per bucket: the tiers' integral_wh / covered_ms / readings (cost:
  * the hourly quarter_wh x the quarter's price; the plan gives cost no days, and hours only where
- * the price is constant over each quarter), the raw runs through the span model of
- * readings/queries.ts's energyQuery (spans clipped to the run, cut at bucket edges), with the same
- * cap. A bucket exists where some covered time lies in it, as in energyQuery.
+ * the price is constant over each quarter), the raw runs through the span model the rollups and
+ * energyQuery share (readings/energy-spans.ts; spans clipped to the run, cut at bucket edges),
+ * with the meter's stored cap. A bucket exists where some covered time lies in it, as in energyQuery.
  */
 export function energyRollupQuery(
   meterId: string,
@@ -135,30 +136,19 @@ export function energyRollupQuery(
   const text = `WITH
     g AS (SELECT $2::float8[] AS edges)${quarterPrices},
     runs AS (SELECT * FROM unnest($3::float8[], $4::float8[], $5::timestamptz[], $6::timestamptz[]) WITH ORDINALITY AS run(lo, hi, scan_lo, scan_hi, id)),
-    reach AS (
-      SELECT run.id, run.lo AS run_lo, run.hi AS run_hi, r.ms, r.power_w, r.energy_wh,
-             lag(r.ms) OVER by_time AS prev_ms, lead(r.ms) OVER by_time AS next_ms
-      FROM runs run CROSS JOIN LATERAL (
-        -- Magnitudes below 1e-100 count as 0, as in energyQuery.
-        SELECT ts, date_part('epoch', ts) * 1000 AS ms,
-               CASE WHEN abs(power_w) < 1e-100 THEN 0 ELSE power_w END AS power_w,
-               CASE WHEN energy_wh < 1e-100 THEN 0 ELSE energy_wh END AS energy_wh
-        FROM readings
-        WHERE meter_id = $1 AND ts >= run.scan_lo AND ts < run.scan_hi AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)) AS r
-      WINDOW by_time AS (PARTITION BY run.id ORDER BY r.ts)
-    ),
-    held AS (
-      SELECT run_lo, run_hi,
-             CASE WHEN energy_wh IS NULL THEN ms WHEN prev_ms >= ms - $7::float8 THEN prev_ms ELSE ms - $8::float8 END AS a,
-             CASE WHEN energy_wh IS NOT NULL THEN ms ELSE least(next_ms, ms + $7::float8) END AS b,
-             energy_wh, power_w
-      FROM reach
-    ),
+    ${energySpanCtes({
+      readings: `(SELECT run.id AS run_id, run.lo AS run_lo, run.hi AS run_hi, r.ts, r.power_w, r.energy_wh
+                  FROM runs run CROSS JOIN LATERAL (
+                    SELECT ts, power_w, energy_wh FROM readings
+                    WHERE meter_id = $1 AND ts >= run.scan_lo AND ts < run.scan_hi AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)) AS r) AS run_readings`,
+      capMs: "$7::float8",
+      afterGapMs: "$8::float8",
+      carry: ["run_id", "run_lo", "run_hi"],
+    })},
     spans AS (
       SELECT c.*, width_bucket(c.a, g.edges) AS ka, width_bucket(c.b, g.edges) AS kb,
              (width_bucket(c.b, g.edges) > width_bucket(c.a, g.edges))::int AS crosses_edges
-      FROM (SELECT greatest(a, run_lo) AS a, least(b, run_hi) AS b,
-                   CASE WHEN energy_wh IS NOT NULL THEN energy_wh * 3.6e6 / (b - a) ELSE power_w END AS watts
+      FROM (SELECT greatest(a, run_lo) AS a, least(b, run_hi) AS b, watts
             FROM held WHERE b > a AND b > run_lo AND a < run_hi) AS c, g
     ),
     pieces AS (

@@ -2,7 +2,7 @@ import type { Metric } from "../charts/chart-spec-contract";
 import { missingPriceNote, type PriceGrid } from "../costs/pricing";
 import type { Database } from "../db/client";
 import type { MeterRow } from "../meters/queries";
-import { priceParameters, typicalIntervalMs } from "../readings/queries";
+import { meterIntervalMs, priceParameters } from "../readings/queries";
 import type { BucketPlan } from "../series/buckets";
 import type { SeriesPoint } from "../series/contract";
 import { planRead } from "./planner";
@@ -52,7 +52,7 @@ export async function seriesPoints(
     const rows = await queryPlainRollup(db, meter.id, metric, plan);
     return rows.map(({ k, avg, min, max, sum, count }) => ({ t: label(k), avg, min, max, sum, count }));
   }
-  const typicalMs = meter.readingIntervalMs ?? (await typicalIntervalMs(db, meter.id, to));
+  const typicalMs = meter.readingIntervalMs ?? (await meterIntervalMs(db, meter.id, to));
   const rows = await queryEnergyRollup(db, meter.id, plan, typicalMs, metric === "cost" ? priceParameters(grid!) : undefined);
   return rows.map((row) => {
     const { lo, hi } = plan.buckets[row.k - 1];
@@ -88,7 +88,7 @@ export async function wholeEnergy(
     days: !grid,
     hour: grid ? pricedHours(grid) : undefined,
   });
-  const typicalMs = meter.readingIntervalMs ?? (await typicalIntervalMs(db, meter.id, to));
+  const typicalMs = meter.readingIntervalMs ?? (await meterIntervalMs(db, meter.id, to));
   const [row] = await queryEnergyRollup(db, meter.id, plan, typicalMs, grid ? priceParameters(grid) : undefined);
   if (!row) return undefined;
   return { energyWh: row.energyWh, covered: Math.min(1, row.coveredMs / (to.getTime() - from.getTime())), cost: grid ? row.cost : null };
