@@ -16,6 +16,56 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Bucket edges: each bucket's clipped start, then the window's end. */
 const edgesOf = (plan: ReadPlan) => [...plan.buckets.map((b) => b.lo), plan.buckets[plan.buckets.length - 1]?.hi ?? 0];
 
+/** A range of one source, and the range scanned for it (wider for the energy model's neighbours). */
+interface Run {
+  lo: number;
+  hi: number;
+  scanLo: number;
+  scanHi: number;
+}
+
+/** Up to this many runs of a source are read with their bounds as parameters (see rowsIn). */
+const LITERAL_RUNS = 8;
+
+/**
+ * A FROM item `alias`: one meter's rows of `table` whose `column` lies in a run's scan range (and
+ * `where`), each with run_id, run_lo and run_hi (ms). Up to LITERAL_RUNS runs, each is its own
+ * index range scan with its bounds as parameters, so the planner sees real row counts (joined to
+ * unnested ranges it guesses a ninth of the table per range, and on Postgres 15 the cost then
+ * crosses jit_above_cost: 50-60 ms of JIT compilation per statement). More runs (half-hour zones,
+ * cost with unpriced hours) join the ranges unnested.
+ */
+function rowsIn(table: string, column: string, runs: Run[], param: (value: unknown) => string, where: string, alias: string): string {
+  if (runs.length <= LITERAL_RUNS) {
+    const branches = runs.map(
+      (run, i) =>
+        `SELECT ${i + 1} AS run_id, ${param(run.lo)}::float8 AS run_lo, ${param(run.hi)}::float8 AS run_hi, t.* FROM ${table} t
+         WHERE t.meter_id = $1 AND t.${column} >= ${param(iso(run.scanLo))}::timestamptz AND t.${column} < ${param(iso(run.scanHi))}::timestamptz AND ${where}`,
+    );
+    if (branches.length === 0)
+      branches.push(`SELECT 0 AS run_id, 0::float8 AS run_lo, 0::float8 AS run_hi, t.* FROM ${table} t WHERE false`);
+    return `(${branches.join("\n         UNION ALL ")}) AS ${alias}`;
+  }
+  const [lo, hi, scanLo, scanHi] = [
+    runs.map((r) => r.lo),
+    runs.map((r) => r.hi),
+    runs.map((r) => iso(r.scanLo)),
+    runs.map((r) => iso(r.scanHi)),
+  ].map(param);
+  return `(SELECT run.id AS run_id, run.lo AS run_lo, run.hi AS run_hi, t.*
+           FROM unnest(${lo}::float8[], ${hi}::float8[], ${scanLo}::timestamptz[], ${scanHi}::timestamptz[]) WITH ORDINALITY AS run(lo, hi, scan_lo, scan_hi, id)
+           CROSS JOIN LATERAL (SELECT * FROM ${table} WHERE meter_id = $1 AND ${column} >= run.scan_lo AND ${column} < run.scan_hi AND ${where}) AS t) AS ${alias}`;
+}
+
+/** A source's runs, scanned over themselves (the tiers, plain metrics) or widened by `widen` ms on each side. */
+const runsFor = (plan: ReadPlan, source: "raw" | "hour" | "day", widen = 0): Run[] =>
+  runsOf(plan.segments, source).map((r) => ({ ...r, scanLo: r.lo - widen, scanHi: r.hi + widen }));
+
+const parameters = (values: unknown[]) => (value: unknown) => {
+  values.push(value);
+  return `$${values.length}`;
+};
+
 export interface PlainRow {
   k: number;
   avg: number;
@@ -32,29 +82,25 @@ export function plainRollupQuery(
   plan: ReadPlan,
 ): { text: string; values: unknown[] } {
   const c = METRIC_COLUMNS[metric];
-  const runs = (source: "raw" | "hour" | "day") => {
-    const list = runsOf(plan.segments, source);
-    return [list.map((r) => iso(r.lo)), list.map((r) => iso(r.hi))];
-  };
-  const tier = (table: string, column: string, lo: string, hi: string) =>
+  const values: unknown[] = [meterId, edgesOf(plan).map(iso)];
+  const param = parameters(values);
+  const tier = (table: string, column: string, source: "hour" | "day") =>
     `SELECT width_bucket(t.${column}, g.edges) AS k, sum(t.${c}_sum) AS s, sum(t.${c}_count) AS n, min(t.${c}_min) AS lo, max(t.${c}_max) AS hi
-     FROM g, unnest(${lo}::timestamptz[], ${hi}::timestamptz[]) AS run(lo, hi)
-     JOIN ${table} t ON t.meter_id = $1 AND t.${column} >= run.lo AND t.${column} < run.hi AND t.${c}_count > 0
+     FROM g, ${rowsIn(table, column, runsFor(plan, source), param, `${c}_count > 0`, "t")}
      GROUP BY 1`;
   const text = `WITH g AS (SELECT $2::timestamptz[] AS edges),
     parts AS (
       SELECT width_bucket(r.ts, g.edges) AS k, sum(r.${c}) AS s, count(r.${c}) AS n, min(r.${c}) AS lo, max(r.${c}) AS hi
-      FROM g, unnest($3::timestamptz[], $4::timestamptz[]) AS run(lo, hi)
-      JOIN readings r ON r.meter_id = $1 AND r.ts >= run.lo AND r.ts < run.hi AND r.${c} IS NOT NULL
+      FROM g, ${rowsIn("readings", "ts", runsFor(plan, "raw"), param, `${c} IS NOT NULL`, "r")}
       GROUP BY 1
       UNION ALL
-      ${tier("reading_rollups_hourly", "hour", "$5", "$6")}
+      ${tier("reading_rollups_hourly", "hour", "hour")}
       UNION ALL
-      ${tier("reading_rollups_daily", "day", "$7", "$8")}
+      ${tier("reading_rollups_daily", "day", "day")}
     )
     SELECT k, sum(s) / sum(n) AS avg, min(lo) AS min, max(hi) AS max, sum(s) AS sum, sum(n)::int AS count
     FROM parts GROUP BY k HAVING sum(n) > 0 ORDER BY k`;
-  return { text, values: [meterId, edgesOf(plan).map(iso), ...runs("raw"), ...runs("hour"), ...runs("day")] };
+  return { text, values };
 }
 
 export async function queryPlainRollup(db: Database, ...query: Parameters<typeof plainRollupQuery>): Promise<PlainRow[]> {
@@ -94,27 +140,9 @@ export function energyRollupQuery(
   prices?: PriceParameters,
 ): { text: string; values: unknown[] } {
   const capMs = 1.5 * typicalMs;
-  const raw = runsOf(plan.segments, "raw");
-  const hours = runsOf(plan.segments, "hour");
-  const days = runsOf(plan.segments, "day");
-  const values: unknown[] = [
-    meterId,
-    edgesOf(plan),
-    raw.map((r) => r.lo),
-    raw.map((r) => r.hi),
-    raw.map((r) => iso(r.lo - capMs)),
-    raw.map((r) => iso(r.hi + capMs)),
-    capMs,
-    Math.max(typicalMs, 1),
-    hours.map((r) => iso(r.lo)),
-    hours.map((r) => iso(r.hi)),
-    days.map((r) => iso(r.lo)),
-    days.map((r) => iso(r.hi)),
-  ];
-  const param = (value: unknown) => {
-    values.push(value);
-    return `$${values.length}`;
-  };
+  // $3 and $4 as in energyQuery: the cap, and the span of an energy reading after a gap.
+  const values: unknown[] = [meterId, edgesOf(plan), capMs, Math.max(typicalMs, 1)];
+  const param = parameters(values);
   let priced = "SELECT k, a, b, watts, 0::float8 AS cost FROM pieces WHERE b > a";
   let quarterPrices = "";
   let hourCost: string | null = null;
@@ -126,23 +154,18 @@ export function energyRollupQuery(
     hourCost = `(t.quarter_wh[1] * ${slot(0)} + t.quarter_wh[2] * ${slot(1)} + t.quarter_wh[3] * ${slot(2)} + t.quarter_wh[4] * ${slot(3)}) / 1000`;
   }
   /** A tier's rows per bucket; `rowCost` the cost of one row (null: the tier gives no cost). */
-  const tier = (table: string, column: string, lo: string, hi: string, rowCost: string | null) =>
+  const tier = (table: string, column: string, source: "hour" | "day", rowCost: string | null) =>
     `SELECT width_bucket(date_part('epoch', t.${column}) * 1000, g.edges) AS k, sum(t.integral_wh) AS energy_wh, sum(t.covered_ms) AS covered_ms,
             sum(t.readings) AS readings, ${rowCost ? `sum(${rowCost})` : "0::float8"} AS cost,
             ${rowCost ? `count(*) FILTER (WHERE ${rowCost} IS NULL OR ${rowCost} = 'NaN'::float8)` : "0"} AS missing
-     FROM g${rowCost ? ", p" : ""}, unnest(${lo}::timestamptz[], ${hi}::timestamptz[]) AS run(lo, hi)
-     JOIN ${table} t ON t.meter_id = $1 AND t.${column} >= run.lo AND t.${column} < run.hi
+     FROM g${rowCost ? ", p" : ""}, ${rowsIn(table, column, runsFor(plan, source), param, "true", "t")}
      GROUP BY 1`;
   const text = `WITH
     g AS (SELECT $2::float8[] AS edges)${quarterPrices},
-    runs AS (SELECT * FROM unnest($3::float8[], $4::float8[], $5::timestamptz[], $6::timestamptz[]) WITH ORDINALITY AS run(lo, hi, scan_lo, scan_hi, id)),
     ${energySpanCtes({
-      readings: `(SELECT run.id AS run_id, run.lo AS run_lo, run.hi AS run_hi, r.ts, r.power_w, r.energy_wh
-                  FROM runs run CROSS JOIN LATERAL (
-                    SELECT ts, power_w, energy_wh FROM readings
-                    WHERE meter_id = $1 AND ts >= run.scan_lo AND ts < run.scan_hi AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)) AS r) AS run_readings`,
-      capMs: "$7::float8",
-      afterGapMs: "$8::float8",
+      readings: rowsIn("readings", "ts", runsFor(plan, "raw", capMs), param, "(power_w IS NOT NULL OR energy_wh IS NOT NULL)", "r"),
+      capMs: "$3::float8",
+      afterGapMs: "$4::float8",
       carry: ["run_id", "run_lo", "run_hi"],
     })},
     spans AS (
@@ -167,9 +190,9 @@ export function energyRollupQuery(
       SELECT width_bucket(ms, g.edges) AS k, 0, 0, count(*), 0, 0
       FROM reach, g WHERE ms >= run_lo AND ms < run_hi GROUP BY 1
       UNION ALL
-      ${tier("reading_rollups_hourly", "hour", "$9", "$10", hourCost)}
+      ${tier("reading_rollups_hourly", "hour", "hour", hourCost)}
       UNION ALL
-      ${tier("reading_rollups_daily", "day", "$11", "$12", null)}
+      ${tier("reading_rollups_daily", "day", "day", null)}
     )
     SELECT k, sum(energy_wh) AS energy_wh, sum(covered_ms) AS covered_ms, sum(readings)::int AS count,
            CASE WHEN sum(missing) > 0 THEN NULL ELSE sum(cost) END AS cost
