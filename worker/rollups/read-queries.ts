@@ -61,7 +61,10 @@ function rowsIn(table: string, column: string, runs: Run[], param: (value: unkno
 const runsFor = (plan: ReadPlan, source: "raw" | "hour" | "day", widen = 0): Run[] =>
   runsOf(plan.segments, source).map((r) => ({ ...r, scanLo: r.lo - widen, scanHi: r.hi + widen }));
 
+/** Adds a parameter and gives its placeholder; the same array object given twice is sent once. */
 const parameters = (values: unknown[]) => (value: unknown) => {
+  const known = Array.isArray(value) ? values.indexOf(value) : -1;
+  if (known >= 0) return `$${known + 1}`;
   values.push(value);
   return `$${values.length}`;
 };
@@ -141,7 +144,8 @@ export function energyRollupQuery(
 ): { text: string; values: unknown[] } {
   const capMs = 1.5 * typicalMs;
   // $3 and $4 as in energyQuery: the cap, and the span of an energy reading after a gap.
-  const values: unknown[] = [meterId, edgesOf(plan), capMs, Math.max(typicalMs, 1)];
+  // $5: the edges again as instants, for the tiers' rows (no epoch conversion per row).
+  const values: unknown[] = [meterId, edgesOf(plan), capMs, Math.max(typicalMs, 1), edgesOf(plan).map(iso)];
   const param = parameters(values);
   let priced = "SELECT k, a, b, watts, 0::float8 AS cost FROM pieces WHERE b > a";
   let quarterPrices = "";
@@ -155,10 +159,10 @@ export function energyRollupQuery(
   }
   /** A tier's rows per bucket; `rowCost` the cost of one row (null: the tier gives no cost). */
   const tier = (table: string, column: string, source: "hour" | "day", rowCost: string | null) =>
-    `SELECT width_bucket(date_part('epoch', t.${column}) * 1000, g.edges) AS k, sum(t.integral_wh) AS energy_wh, sum(t.covered_ms) AS covered_ms,
-            sum(t.readings) AS readings, ${rowCost ? `sum(${rowCost})` : "0::float8"} AS cost,
-            ${rowCost ? `count(*) FILTER (WHERE ${rowCost} IS NULL OR ${rowCost} = 'NaN'::float8)` : "0"} AS missing
-     FROM g${rowCost ? ", p" : ""}, ${rowsIn(table, column, runsFor(plan, source), param, "true", "t")}
+    `SELECT width_bucket(t.${column}, $5::timestamptz[]) AS k, sum(t.integral_wh) AS energy_wh, sum(t.covered_ms) AS covered_ms,
+            sum(t.readings) AS readings, ${rowCost ? "sum(c.cost)" : "0::float8"} AS cost,
+            ${rowCost ? "count(*) FILTER (WHERE c.cost IS NULL OR c.cost = 'NaN'::float8)" : "0"} AS missing
+     FROM ${rowsIn(table, column, runsFor(plan, source), param, "true", "t")}${rowCost ? `, p, LATERAL (SELECT ${rowCost} AS cost) AS c` : ""}
      GROUP BY 1`;
   const text = `WITH
     g AS (SELECT $2::float8[] AS edges)${quarterPrices},
