@@ -214,6 +214,26 @@ describe("rollups: kept equal to raw as readings arrive", () => {
     await expectRollupsEqualRaw(meter.id);
   });
 
+  it("single late readings at hour edges change the neighbours' spans across the edge", async () => {
+    // Readings at hh:mm:30; held back: each hour's first (its previous reading is in the hour before)
+    // and last (the next one, an energy reading, then covers time in the hour after).
+    for (const kind of ["power", "energy"] as const) {
+      const { meter } = await newMeter();
+      const start = DAYS_AGO(2) + 30_000;
+      const readings = Array.from({ length: 6 * 60 }, (_, i) => ({
+        ts: new Date(start + i * MINUTE).toISOString(),
+        ...(kind === "power" ? { power_w: 1000 + 7 * (i % 13) } : { energy_wh: 10 + (i % 11) }),
+      }));
+      const edge = (_: unknown, i: number) => i % 60 === 0 || i % 60 === 59;
+      await post(
+        meter,
+        readings.filter((r, i) => !edge(r, i)),
+      );
+      for (const late of readings.filter((r, i) => edge(r, i) && i > 0)) await post(meter, [late]);
+      await expectRollupsEqualRaw(meter.id);
+    }
+  });
+
   it("out-of-order batches with gaps, on an energy_wh-only meter and a mixed one", async () => {
     for (const [seed, kind] of [
       [2, "energy"],

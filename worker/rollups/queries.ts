@@ -36,9 +36,8 @@ export type RefreshRange =
   | { kind: "hours"; from: Date; to: Date }
   /**
    * Readings were just stored at instants first..last: the hours their spans reach, plus those of
-   * the stored neighbours whose spans they change (the previous reading within the cap, whose span
-   * now ends at the new one, and the next one within the cap, an energy reading whose span now
-   * starts at the new one).
+   * the stored neighbours whose spans they change (a previous power reading's span now ends at a
+   * new one, a next energy reading's span now starts at one), all within [first - cap, last + cap].
    */
   | { kind: "change"; first: Date; last: Date };
 
@@ -61,14 +60,10 @@ export function refreshStatement(meterId: string, range: RefreshRange, onlyIfRea
   const edges =
     range.kind === "hours"
       ? `$2::timestamptz AS lo, $3::timestamptz - interval '1 microsecond' AS hi`
-      : `coalesce((SELECT max(ts) FROM readings
-                    WHERE meter_id = $1 AND ts < $2::timestamptz AND ts >= $2::timestamptz - 1.5 * interval_ms ${ms}
-                      AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)),
-                  $2::timestamptz - greatest(1.5 * interval_ms, 1) ${ms}) AS lo,
-         coalesce((SELECT min(ts) FROM readings
-                    WHERE meter_id = $1 AND ts > $3::timestamptz AND ts <= $3::timestamptz + 1.5 * interval_ms ${ms}
-                      AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)),
-                  $3::timestamptz + 1.5 * interval_ms ${ms}) AS hi`;
+      : // The previous stored reading, if within the cap, and the next one are never further than the
+        // cap from the batch: one cap either side covers their changed spans (and an energy reading
+        // after a gap, which covers one interval before its ts).
+        `$2::timestamptz - greatest(1.5 * interval_ms, 1) ${ms} AS lo, $3::timestamptz + 1.5 * interval_ms ${ms} AS hi`;
   const plainAggregates = ROLLUP_COLUMNS.map(
     (c) => `sum(${c}) AS ${c}_sum, count(${c})::int AS ${c}_count, min(${c}) AS ${c}_min, max(${c}) AS ${c}_max`,
   ).join(",\n             ");
