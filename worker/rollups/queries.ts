@@ -96,9 +96,12 @@ export function refreshStatement(meterId: string, range: RefreshRange, onlyIfRea
              date_trunc('day', date_trunc('day', h_hi - interval '1 microsecond', zone) + interval '26 hours', zone) AS d_hi
       FROM hours WHERE h_hi > h_lo
     ),
+    -- One index range scan serves both the spans and the plain aggregates.
+    src AS MATERIALIZED (
+      SELECT * FROM readings WHERE meter_id = $1 AND ts >= (SELECT scan_lo FROM bounds) AND ts < (SELECT scan_hi FROM bounds)
+    ),
     ${energySpanCtes({
-      readings: `readings WHERE meter_id = $1 AND ts >= (SELECT scan_lo FROM bounds) AND ts < (SELECT scan_hi FROM bounds)
-                   AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)`,
+      readings: "src WHERE power_w IS NOT NULL OR energy_wh IS NOT NULL",
       capMs: "(SELECT cap FROM bounds)",
       afterGapMs: "(SELECT greatest(interval_ms, 1) FROM bounds)",
     })},
@@ -127,7 +130,7 @@ export function refreshStatement(meterId: string, range: RefreshRange, onlyIfRea
       SELECT date_trunc('hour', ts, 'UTC') AS hour,
              ${plainAggregates},
              count(*) FILTER (WHERE power_w IS NOT NULL OR energy_wh IS NOT NULL)::int AS readings
-      FROM readings WHERE meter_id = $1 AND ts >= (SELECT h_lo FROM bounds) AND ts < (SELECT h_hi FROM bounds)
+      FROM src WHERE ts >= (SELECT h_lo FROM bounds) AND ts < (SELECT h_hi FROM bounds)
       GROUP BY 1
     ),
     computed AS (
