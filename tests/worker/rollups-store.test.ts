@@ -1,10 +1,11 @@
-import { env } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
 import { afterAll, describe, expect, it } from "vitest";
 import { connectDatabase } from "../../worker/db/client";
 import type { Env } from "../../worker/env";
 import { energyQuery } from "../../worker/readings/queries";
 import { ROLLUP_COLUMNS } from "../../worker/rollups/queries";
 import { rebuildRollups, refreshRollups } from "../../worker/rollups/service";
+import { consumeInferenceBatch } from "../../worker/runs/queue-consumer";
 import { call, callWithEnv, createMeter, postReadings, sign, signIn } from "./helpers";
 
 /** A queue that only records what is sent (the test bindings' queue is consumed at once, racing the assertions). */
@@ -214,6 +215,26 @@ describe("rollups: kept equal to raw as readings arrive", () => {
     await expectRollupsEqualRaw(meter.id);
   });
 
+  it("single late readings at hour edges change the neighbours' spans across the edge", async () => {
+    // Readings at hh:mm:30; held back: each hour's first (its previous reading is in the hour before)
+    // and last (the next one, an energy reading, then covers time in the hour after).
+    for (const kind of ["power", "energy"] as const) {
+      const { meter } = await newMeter();
+      const start = DAYS_AGO(2) + 30_000;
+      const readings = Array.from({ length: 6 * 60 }, (_, i) => ({
+        ts: new Date(start + i * MINUTE).toISOString(),
+        ...(kind === "power" ? { power_w: 1000 + 7 * (i % 13) } : { energy_wh: 10 + (i % 11) }),
+      }));
+      const edge = (_: unknown, i: number) => i % 60 === 0 || i % 60 === 59;
+      await post(
+        meter,
+        readings.filter((r, i) => !edge(r, i)),
+      );
+      for (const late of readings.filter((r, i) => edge(r, i) && i > 0)) await post(meter, [late]);
+      await expectRollupsEqualRaw(meter.id);
+    }
+  });
+
   it("out-of-order batches with gaps, on an energy_wh-only meter and a mixed one", async () => {
     for (const [seed, kind] of [
       [2, "energy"],
@@ -230,6 +251,16 @@ describe("rollups: kept equal to raw as readings arrive", () => {
       for (const batch of batches) await post(meter, batch);
       await expectRollupsEqualRaw(meter.id);
     }
+  });
+
+  it("adjacent batches posted at once (each waits for the meter's lock to roll up)", async () => {
+    const { meter } = await newMeter();
+    const readings = series(DAYS_AGO(5) + 11 * MINUTE, 24, "mixed", random(11));
+    await post(meter, readings.slice(0, 10));
+    const rest = readings.slice(10);
+    const quarter = Math.ceil(rest.length / 4);
+    await Promise.all([0, 1, 2, 3].map((i) => post(meter, rest.slice(i * quarter, (i + 1) * quarter))));
+    await expectRollupsEqualRaw(meter.id);
   });
 
   it("a half-hour zone keeps hourly rows and no daily ones", async () => {
@@ -297,6 +328,30 @@ describe("rollups: what changes every row", () => {
     expect(after).toMatchObject({ interval: 5 * MINUTE, ready: false });
     await rebuildRollups(db, meter.id);
     await expectRollupsEqualRaw(meter.id);
+  });
+
+  it("the queue consumer rebuilds each meter once per batch, before the runs", async () => {
+    const [a, b] = [crypto.randomUUID(), crypto.randomUUID()];
+    const batch = createMessageBatch("wattboard-inference", [
+      { id: "1", timestamp: new Date(), attempts: 1, body: { kind: "rollups.rebuild", meterId: a } },
+      { id: "2", timestamp: new Date(), attempts: 1, body: { kind: "rollups.rebuild", meterId: a } },
+      { id: "3", timestamp: new Date(), attempts: 1, body: { kind: "rollups.rebuild", meterId: b } },
+    ]);
+    const ctx = createExecutionContext();
+    const rebuilt: string[] = [];
+    await consumeInferenceBatch(
+      batch,
+      env,
+      async () => {},
+      async (_env, meterId) => {
+        if (meterId === b) throw new Error("database unavailable");
+        rebuilt.push(meterId);
+      },
+    );
+    const result = await getQueueResult(batch, ctx);
+    expect(rebuilt).toEqual([a]);
+    expect(result.explicitAcks.sort()).toEqual(["1", "2"]);
+    expect(result.retryMessages).toEqual([{ msgId: "3" }]);
   });
 
   it("refreshRollups recomputes a range after rows were damaged by hand", async () => {

@@ -36,9 +36,8 @@ export type RefreshRange =
   | { kind: "hours"; from: Date; to: Date }
   /**
    * Readings were just stored at instants first..last: the hours their spans reach, plus those of
-   * the stored neighbours whose spans they change (the previous reading within the cap, whose span
-   * now ends at the new one, and the next one within the cap, an energy reading whose span now
-   * starts at the new one).
+   * the stored neighbours whose spans they change (a previous power reading's span now ends at a
+   * new one, a next energy reading's span now starts at one), all within [first - cap, last + cap].
    */
   | { kind: "change"; first: Date; last: Date };
 
@@ -61,14 +60,10 @@ export function refreshStatement(meterId: string, range: RefreshRange, onlyIfRea
   const edges =
     range.kind === "hours"
       ? `$2::timestamptz AS lo, $3::timestamptz - interval '1 microsecond' AS hi`
-      : `coalesce((SELECT max(ts) FROM readings
-                    WHERE meter_id = $1 AND ts < $2::timestamptz AND ts >= $2::timestamptz - 1.5 * interval_ms ${ms}
-                      AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)),
-                  $2::timestamptz - greatest(1.5 * interval_ms, 1) ${ms}) AS lo,
-         coalesce((SELECT min(ts) FROM readings
-                    WHERE meter_id = $1 AND ts > $3::timestamptz AND ts <= $3::timestamptz + 1.5 * interval_ms ${ms}
-                      AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)),
-                  $3::timestamptz + 1.5 * interval_ms ${ms}) AS hi`;
+      : // The previous stored reading, if within the cap, and the next one are never further than the
+        // cap from the batch: one cap either side covers their changed spans (and an energy reading
+        // after a gap, which covers one interval before its ts).
+        `$2::timestamptz - greatest(1.5 * interval_ms, 1) ${ms} AS lo, $3::timestamptz + 1.5 * interval_ms ${ms} AS hi`;
   const plainAggregates = ROLLUP_COLUMNS.map(
     (c) => `sum(${c}) AS ${c}_sum, count(${c})::int AS ${c}_count, min(${c}) AS ${c}_min, max(${c}) AS ${c}_max`,
   ).join(",\n             ");
@@ -101,9 +96,12 @@ export function refreshStatement(meterId: string, range: RefreshRange, onlyIfRea
              date_trunc('day', date_trunc('day', h_hi - interval '1 microsecond', zone) + interval '26 hours', zone) AS d_hi
       FROM hours WHERE h_hi > h_lo
     ),
+    -- One index range scan serves both the spans and the plain aggregates.
+    src AS MATERIALIZED (
+      SELECT * FROM readings WHERE meter_id = $1 AND ts >= (SELECT scan_lo FROM bounds) AND ts < (SELECT scan_hi FROM bounds)
+    ),
     ${energySpanCtes({
-      readings: `readings WHERE meter_id = $1 AND ts >= (SELECT scan_lo FROM bounds) AND ts < (SELECT scan_hi FROM bounds)
-                   AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)`,
+      readings: "src WHERE power_w IS NOT NULL OR energy_wh IS NOT NULL",
       capMs: "(SELECT cap FROM bounds)",
       afterGapMs: "(SELECT greatest(interval_ms, 1) FROM bounds)",
     })},
@@ -132,7 +130,7 @@ export function refreshStatement(meterId: string, range: RefreshRange, onlyIfRea
       SELECT date_trunc('hour', ts, 'UTC') AS hour,
              ${plainAggregates},
              count(*) FILTER (WHERE power_w IS NOT NULL OR energy_wh IS NOT NULL)::int AS readings
-      FROM readings WHERE meter_id = $1 AND ts >= (SELECT h_lo FROM bounds) AND ts < (SELECT h_hi FROM bounds)
+      FROM src WHERE ts >= (SELECT h_lo FROM bounds) AND ts < (SELECT h_hi FROM bounds)
       GROUP BY 1
     ),
     computed AS (
