@@ -2,10 +2,10 @@ import type { Metric } from "../charts/chart-spec-contract";
 import { missingPriceNote, type PriceGrid } from "../costs/pricing";
 import type { Database } from "../db/client";
 import type { MeterRow } from "../meters/queries";
-import { meterIntervalMs, priceParameters } from "../readings/queries";
+import { meterIntervalMs, type PriceParameters, priceParameters } from "../readings/queries";
 import type { BucketPlan } from "../series/buckets";
 import type { SeriesPoint } from "../series/contract";
-import { planRead } from "./planner";
+import { planRead, type ReadPlan, runsOf } from "./planner";
 import { queryEnergyRollup, queryPlainRollup } from "./read-queries";
 
 const QUARTER = 15 * 60_000;
@@ -25,6 +25,36 @@ export function pricedHours(grid: PriceGrid): (hour: number) => boolean {
     }
     return true;
   };
+}
+
+/**
+ * priceParameters for one read: the cumulative price integral and the missing-price counts are read
+ * only by raw pieces that cross slots, so they are kept only over the slots of the raw runs
+ * (restarting at 0 in each stretch of them) and 0 elsewhere. Differences within a run, all that SQL
+ * takes, stay exact, and a year of 15-minute prices no longer travels as 35,000 long numbers twice
+ * when the hourly tier serves most of it.
+ */
+export function priceParametersFor(grid: PriceGrid, plan: ReadPlan): PriceParameters {
+  const full = priceParameters(grid);
+  const size = full.cumulative.length;
+  const cumulative = new Array<number>(size).fill(0);
+  const missingBefore = new Array<number>(size).fill(0);
+  // Slot ranges the raw runs touch (cumulative indexes first..last), merged where they meet.
+  const stretches: [number, number][] = [];
+  for (const run of runsOf(plan.segments, "raw")) {
+    const first = Math.max(0, Math.floor((run.lo - grid.origin) / grid.slotMs));
+    const last = Math.min(size - 1, Math.ceil((run.hi - grid.origin) / grid.slotMs));
+    const previous = stretches[stretches.length - 1];
+    if (previous && first <= previous[1]) previous[1] = Math.max(previous[1], last);
+    else stretches.push([first, last]);
+  }
+  for (const [first, last] of stretches) {
+    for (let i = first; i <= last; i++) {
+      cumulative[i] = full.cumulative[i] - full.cumulative[first];
+      missingBefore[i] = full.missingBefore[i] - full.missingBefore[first];
+    }
+  }
+  return { ...full, cumulative, missingBefore };
 }
 
 /**
@@ -53,7 +83,7 @@ export async function seriesPoints(
     return rows.map(({ k, avg, min, max, sum, count }) => ({ t: label(k), avg, min, max, sum, count }));
   }
   const typicalMs = meter.readingIntervalMs ?? (await meterIntervalMs(db, meter.id, to));
-  const rows = await queryEnergyRollup(db, meter.id, plan, typicalMs, metric === "cost" ? priceParameters(grid!) : undefined);
+  const rows = await queryEnergyRollup(db, meter.id, plan, typicalMs, metric === "cost" ? priceParametersFor(grid!, plan) : undefined);
   return rows.map((row) => {
     const { lo, hi } = plan.buckets[row.k - 1];
     const value = metric === "cost" ? row.cost : row.energyWh;
@@ -89,7 +119,7 @@ export async function wholeEnergy(
     hour: grid ? pricedHours(grid) : undefined,
   });
   const typicalMs = meter.readingIntervalMs ?? (await meterIntervalMs(db, meter.id, to));
-  const [row] = await queryEnergyRollup(db, meter.id, plan, typicalMs, grid ? priceParameters(grid) : undefined);
+  const [row] = await queryEnergyRollup(db, meter.id, plan, typicalMs, grid ? priceParametersFor(grid, plan) : undefined);
   if (!row) return undefined;
   return { energyWh: row.energyWh, covered: Math.min(1, row.coveredMs / (to.getTime() - from.getTime())), cost: grid ? row.cost : null };
 }
