@@ -103,8 +103,9 @@ describe("fault: Postgres stops during ingestion", () => {
     const { token } = await signIn();
     const meter = await createMeter(token);
     const outcome = await meterSends(meter, minuteBatches(4, 50), {
-      // Postgres stops right after it answers the second batch's INSERT: the Worker never learns it committed.
-      beforeBatch: async (index) => index === 1 && (await postgres.stopOn("INSERT INTO readings", "after")),
+      // Postgres stops right after it answers the second batch's COMMIT (a batch is one transaction:
+      // its insert and its rollups): the Worker never learns it committed.
+      beforeBatch: async (index) => index === 1 && (await postgres.stopOn("COMMIT", "after")),
       wait: () => postgres.start(),
     }).finally(() => postgres.start());
     expect(outcome.other).toEqual([]);

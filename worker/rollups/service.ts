@@ -71,12 +71,12 @@ export async function refreshRollups(
   return total;
 }
 
-/** Every hour the meter's retained readings reach, recomputed; with `clear`, every other hourly row (and all daily rows) rebuilt too. */
+/**
+ * Every hour the meter's retained readings reach, recomputed; with `clear`, the other hourly rows
+ * (from the retention watermark on) deleted first and every daily row rebuilt from the hourly ones.
+ */
 async function refreshWholeMeter(client: SqlClient, meterId: string, clear: boolean): Promise<RefreshOutcome> {
-  if (clear) {
-    await client.query(CLEAR_HOURLY, [meterId]);
-    await client.query(CLEAR_DAILY, [meterId]);
-  }
+  if (clear) await client.query(CLEAR_HOURLY, [meterId]);
   const extent = (await client.query(READINGS_EXTENT, [meterId])).rows[0] as
     | { first: Date | string | null; last: Date | string | null; interval_ms: number }
     | undefined;
