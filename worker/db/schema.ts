@@ -106,6 +106,16 @@ export const meters = pgTable(
     /** null: the planner uses a flat default price and says so. */
     tariff: jsonb("tariff").$type<TariffSetting>(),
     assets: jsonb("assets").$type<FlexibleAssets>(),
+    /**
+     * The meter's typical interval between readings (ms): the cap of the energy model (a span lasts
+     * at most 1.5 x this). Stored so raw energy queries and the rollups use the same value; null
+     * until a batch gives two readings.
+     */
+    readingIntervalMs: doublePrecision("reading_interval_ms"),
+    /** false: every read uses the raw readings (always exact) until rebuildRollups sets it again. */
+    rollupsReady: boolean("rollups_ready").notNull().default(false),
+    /** Retention watermark: raw readings before it were deleted; rollup hours before it are never recomputed. */
+    rawKeptFrom: timestamp("raw_kept_from", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -134,6 +144,76 @@ export const readings = pgTable(
     thdPct: doublePrecision("thd_pct"),
   },
   (t) => [primaryKey({ columns: [t.meterId, t.ts] })],
+);
+
+/**
+ * Sum, count of non-null values, min and max of each plain reading column, per rollup row (sum, min
+ * and max null when the count is 0).
+ */
+const rollupAggregates = () => ({
+  powerSum: doublePrecision("power_w_sum"),
+  powerCount: integer("power_w_count").notNull().default(0),
+  powerMin: doublePrecision("power_w_min"),
+  powerMax: doublePrecision("power_w_max"),
+  energySum: doublePrecision("energy_wh_sum"),
+  energyCount: integer("energy_wh_count").notNull().default(0),
+  energyMin: doublePrecision("energy_wh_min"),
+  energyMax: doublePrecision("energy_wh_max"),
+  voltageSum: doublePrecision("voltage_v_sum"),
+  voltageCount: integer("voltage_v_count").notNull().default(0),
+  voltageMin: doublePrecision("voltage_v_min"),
+  voltageMax: doublePrecision("voltage_v_max"),
+  currentSum: doublePrecision("current_a_sum"),
+  currentCount: integer("current_a_count").notNull().default(0),
+  currentMin: doublePrecision("current_a_min"),
+  currentMax: doublePrecision("current_a_max"),
+  powerFactorSum: doublePrecision("power_factor_sum"),
+  powerFactorCount: integer("power_factor_count").notNull().default(0),
+  powerFactorMin: doublePrecision("power_factor_min"),
+  powerFactorMax: doublePrecision("power_factor_max"),
+  thdSum: doublePrecision("thd_pct_sum"),
+  thdCount: integer("thd_pct_count").notNull().default(0),
+  thdMin: doublePrecision("thd_pct_min"),
+  thdMax: doublePrecision("thd_pct_max"),
+});
+
+/** The energy model's integral inside a rollup row (see readings/queries.ts energyQuery): spans cut at the row's edges. */
+const rollupEnergy = () => ({
+  integralWh: doublePrecision("integral_wh").notNull().default(0),
+  coveredMs: doublePrecision("covered_ms").notNull().default(0),
+  /** Readings with power_w or energy_wh whose ts lies in the row's hour or day. */
+  readings: integer("readings").notNull().default(0),
+});
+
+/** One row per meter and UTC hour with readings or energy in it; kept exact in the insert's transaction. */
+export const readingRollupsHourly = pgTable(
+  "reading_rollups_hourly",
+  {
+    meterId: meterId(),
+    /** The UTC hour's start. */
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    ...rollupAggregates(),
+    ...rollupEnergy(),
+    /** The integral per 15-minute quarter of the hour (for cost). */
+    quarterWh: doublePrecision("quarter_wh").array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.hour] })],
+);
+
+/**
+ * One row per meter and local day of its zone, the sum/min/max of that day's hourly rows; only for
+ * days whose local midnights (both) are whole UTC hours.
+ */
+export const readingRollupsDaily = pgTable(
+  "reading_rollups_daily",
+  {
+    meterId: meterId(),
+    /** The local midnight instant that starts the day in the meter's zone. */
+    day: timestamp("day", { withTimezone: true }).notNull(),
+    ...rollupAggregates(),
+    ...rollupEnergy(),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.day] })],
 );
 
 /** One forecast and plan of one meter; written in one statement, never half. */
