@@ -14,15 +14,17 @@ export interface LocalScheduler {
  */
 export function startLocalScheduler(baseUrl: string, configPath: string): LocalScheduler {
   const { rawConfig } = experimental_readRawConfig({ config: configPath });
-  const crons = rawConfig.triggers?.crons ?? [];
+  const crons: string[] = rawConfig.triggers?.crons ?? [];
   const jobs = crons.map(
     (expression) =>
       new Cron(expression, { timezone: "UTC", protect: true }, async () => {
         const url = `${baseUrl}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(expression)}`;
         const response = await fetch(url, { signal: AbortSignal.timeout(120_000) }).catch((error: Error) => error);
         if (response instanceof Error || !response.ok)
-          console.error(`✗ Scheduled run "${expression}" failed: ${response instanceof Error ? response.message : `HTTP ${response.status}`}`);
+          console.error(
+            `✗ Scheduled run "${expression}" failed: ${response instanceof Error ? response.message : `HTTP ${response.status}`}`,
+          );
       }),
   );
-  return { crons, stop: () => jobs.forEach((job) => job.stop()) };
+  return { crons, stop: () => jobs.forEach((job: Cron) => job.stop()) };
 }
