@@ -26,5 +26,10 @@ export function startLocalScheduler(baseUrl: string, configPath: string): LocalS
           );
       }),
   );
-  return { crons, stop: () => jobs.forEach((job: Cron) => job.stop()) };
+  return {
+    crons,
+    stop: () => {
+      for (const job of jobs) job.stop();
+    },
+  };
 }

@@ -83,7 +83,8 @@ describe("data retention", () => {
     const after = await call("GET", seriesPath, { token });
     expect(after.status).toBe(200);
     expect(after.body.points.map((p: { t: string }) => p.t)).toEqual(before.body.points.map((p: { t: string }) => p.t));
-    after.body.points.forEach((point: { sum: number }, i: number) => expect(point.sum).toBeCloseTo(before.body.points[i].sum, 6));
+    for (const [i, point] of (after.body.points as { sum: number }[]).entries())
+      expect(point.sum).toBeCloseTo(before.body.points[i].sum, 6);
 
     // Twice on the same schedule: the work is done once.
     const kept = await rawCount(meter.id);
