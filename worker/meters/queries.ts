@@ -45,13 +45,14 @@ export interface NewMeter {
   parentId?: string;
 }
 
-export type MeterWriteResult = { ok: true; meter: MeterRow } | { ok: false; missing: "meter" | "parent" };
+export type MeterWriteResult = { ok: true; meter: MeterRow; rebuildRollups?: boolean } | { ok: false; missing: "meter" | "parent" };
 
 export async function createMeter(db: Database, ownerId: string, meter: NewMeter): Promise<MeterWriteResult> {
   if (meter.parentId && !(await isOwnSite(db, ownerId, meter.parentId))) return { ok: false, missing: "parent" };
   const [row] = await db
     .insert(meters)
-    .values({ ownerId, ...meter })
+    // A new meter has no readings: its (empty) rollups are exact.
+    .values({ ownerId, ...meter, rollupsReady: true })
     .returning();
   return { ok: true, meter: row };
 }
@@ -68,12 +69,14 @@ export async function updateMeter(
     if (current.kind !== "device" || changes.parentId === id || !(await isOwnSite(db, ownerId, changes.parentId)))
       return { ok: false, missing: "parent" };
   }
+  // Another zone moves every local day: the daily rollups wait for a rebuild, reads go to raw meanwhile.
+  const rezoned = changes.timezone !== undefined && changes.timezone !== current.timezone;
   const [row] = await db
     .update(meters)
-    .set({ ...changes, updatedAt: new Date() })
+    .set({ ...changes, ...(rezoned ? { rollupsReady: false } : {}), updatedAt: new Date() })
     .where(byOwner(ownerId, id))
     .returning();
-  return { ok: true, meter: row };
+  return { ok: true, meter: row, rebuildRollups: rezoned };
 }
 
 /** Deletes the meter and, by cascade, its readings. */
@@ -113,7 +116,7 @@ export async function findMeterById(db: Database, id: string): Promise<MeterRow 
 export async function findOrCreateDevice(db: Database, site: MeterRow, externalId: string, name: string): Promise<MeterRow> {
   await db
     .insert(meters)
-    .values({ ownerId: site.ownerId, name, timezone: site.timezone, kind: "device", parentId: site.id, externalId })
+    .values({ ownerId: site.ownerId, name, timezone: site.timezone, kind: "device", parentId: site.id, externalId, rollupsReady: true })
     .onConflictDoNothing({ target: [meters.parentId, meters.externalId] });
   const [row] = await db
     .select()

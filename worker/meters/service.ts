@@ -4,6 +4,7 @@ import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
 import { countReadings } from "../readings/queries";
+import type { RollupsRebuildJob } from "../runs/queue-job";
 import { requireOwnTariff } from "../tariffs/service";
 import type { CreateMeterBody, Meter, MeterDeleted, MeterList, MeterWithWebhook, UpdateMeterBody } from "./contract";
 import type { MeterRow } from "./queries";
@@ -108,6 +109,12 @@ export async function updateMeter(actor: Actor, meterId: string, changes: Update
   if (changes.tariff?.kind === "imported") await requireOwnTariff(actor, changes.tariff.tariffId);
   const result = await stored.updateMeter(actor.db, actor.userId, meterId, changes);
   if (!result.ok) throw notFound(result.missing === "parent" ? "Parent site meter" : "Meter");
+  if (result.rebuildRollups) {
+    const job: RollupsRebuildJob = { kind: "rollups.rebuild", meterId: result.meter.id };
+    await actor.env.INFERENCE_QUEUE.send(job).catch((error: Error) =>
+      console.error(`rollups: could not enqueue the rebuild of meter ${result.meter.id}: ${error.message}`),
+    );
+  }
   return meterDto(result.meter, actor.origin);
 }
 

@@ -48,7 +48,14 @@ export const ReadingsBatch = z
   .meta({ id: "ReadingsBatch" });
 export type ReadingsBatch = z.infer<typeof ReadingsBatch>;
 
-export const IngestResult = z.object({ accepted: z.int(), duplicates: z.int() }).meta({ id: "IngestResult" });
+export const IngestResult = z
+  .object({
+    accepted: z.int(),
+    duplicates: z.int(),
+    /** Only when some readings were older than the meter's retained raw data: refused, not stored. */
+    expired: z.int().optional(),
+  })
+  .meta({ id: "IngestResult" });
 export type IngestResult = z.infer<typeof IngestResult>;
 
 /**

@@ -175,6 +175,7 @@ class ImportTally {
   readonly errors: ImportRowError[] = [];
   newest: Date | null = null;
   charted = false;
+  rebuildRollups = false;
 
   error(line: number, message: string) {
     if (this.errors.length < MAX_IMPORT_ERRORS) this.errors.push({ line, message });
@@ -185,6 +186,8 @@ class ImportTally {
     this.duplicates += result.duplicates;
     if (result.newest && (!this.newest || result.newest > this.newest)) this.newest = result.newest;
     this.charted ||= result.charted;
+    this.rebuildRollups ||= result.rebuildRollups;
+    if (result.expired > 0) this.error(0, `${result.expired} rows are older than the meter's retained raw data: not stored`);
   }
 
   progress(): stored.ImportProgress {

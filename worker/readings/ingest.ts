@@ -1,9 +1,12 @@
 import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Database } from "../db/client";
+import { inTransaction } from "../db/sql-client";
 import type { Env } from "../env";
 import { ApiError, validationError } from "../errors";
 import type { MeterRow } from "../meters/queries";
 import { enforceLimit } from "../rate-limits";
+import { maintainRollups } from "../rollups/service";
+import type { RollupsRebuildJob } from "../runs/queue-job";
 import { type IngestResult, MAX_INGEST_BODY_BYTES, type Reading, ReadingsBatch } from "./contract";
 import { insertReadings } from "./queries";
 
@@ -44,27 +47,53 @@ export function validateBatch(json: unknown): Reading[] {
 }
 
 export interface StoredReadings extends IngestResult {
+  /** Readings older than the meter's retained raw data: refused. */
+  expired: number;
   /** The newest instant stored, null when every reading was a duplicate. */
   newest: Date | null;
   /** Whether any chart shows the meter (only then do open dashboards need a refresh). */
   charted: boolean;
+  /** The meter's rollups were marked not ready (its reading interval changed): a rebuild must be queued. */
+  rebuildRollups: boolean;
 }
 
 /**
- * Stores validated readings of one meter in one statement (all or nothing). The same instant
- * twice in the batch, or one already stored, is kept once and counted as a duplicate, so a
- * retried batch is safe.
+ * Stores validated readings of one meter in one transaction (all or nothing): the insert, then the
+ * meter's rollups of the hours the readings reach (rollups/service.ts). The same instant twice in
+ * the batch, or one already stored, is kept once and counted as a duplicate, so a retried batch
+ * is safe; readings older than the meter's retained raw data are refused as expired.
  */
 export async function storeReadings(db: Database, meterId: string, readings: Reading[]): Promise<StoredReadings> {
-  const { accepted, newest, charted } = await insertReadings(db, meterId, uniqueByInstant(readings));
-  return { accepted, duplicates: readings.length - accepted, newest, charted };
+  const unique = uniqueByInstant(readings);
+  const { inserted, rebuild } = await inTransaction(db, async (client) => {
+    const inserted = await insertReadings(client, meterId, unique);
+    const rebuild = inserted.accepted > 0 && (await maintainRollups(client, meterId, inserted.stored));
+    return { inserted, rebuild };
+  });
+  const { accepted, expired, newest, charted } = inserted;
+  return { accepted, duplicates: readings.length - accepted - expired, expired, newest, charted, rebuildRollups: rebuild };
+}
+
+/** Puts a rebuild of the meter's rollups on the queue (after the commit that marked them not ready). */
+export function queueRollupsRebuild(env: Env, waitUntil: (work: Promise<unknown>) => void, meterId: string): void {
+  const job: RollupsRebuildJob = { kind: "rollups.rebuild", meterId };
+  waitUntil(
+    env.INFERENCE_QUEUE.send(job).catch((error: Error) =>
+      console.error(`rollups: could not enqueue the rebuild of meter ${meterId}: ${error.message}`),
+    ),
+  );
 }
 
 /**
  * After the commit, and without waiting: queues the meter's inference job and tells its owner's
  * open dashboards. Ingestion never waits for inference or sockets.
  */
-export function announceReadings(context: IngestContext, meter: IngestingMeter, stored: Pick<StoredReadings, "newest" | "charted">): void {
+export function announceReadings(
+  context: IngestContext,
+  meter: IngestingMeter,
+  stored: Pick<StoredReadings, "newest" | "charted" | "rebuildRollups">,
+): void {
+  if (stored.rebuildRollups) queueRollupsRebuild(context.env, (work) => context.waitUntil(work), meter.id);
   if (!stored.newest) return;
   const newestTs = stored.newest.toISOString();
   context.waitUntil(
@@ -88,7 +117,8 @@ export function announceReadings(context: IngestContext, meter: IngestingMeter, 
 export async function ingestReadings(context: IngestContext, meter: IngestingMeter, readings: Reading[]): Promise<IngestResult> {
   const stored = await storeReadings(context.db, meter.id, readings);
   announceReadings(context, meter, stored);
-  return { accepted: stored.accepted, duplicates: stored.duplicates };
+  // The answer keeps its shape; `expired` only appears when the meter's retention refused readings.
+  return { accepted: stored.accepted, duplicates: stored.duplicates, ...(stored.expired > 0 ? { expired: stored.expired } : {}) };
 }
 
 /** The same instant twice in one batch is stored once (the first). */

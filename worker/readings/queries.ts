@@ -1,25 +1,42 @@
 import type { Metric } from "../charts/chart-spec-contract";
 import type { Database } from "../db/client";
+import { type SqlClient, sqlClientOf } from "../db/sql-client";
 import type { BucketPlan } from "../series/buckets";
 import type { SeriesPoint } from "../series/contract";
 import type { Reading } from "./contract";
+import { energySpanCtes, readingIntervalSql } from "./energy-spans";
+
+/** What one stored batch changed. */
+export interface InsertedReadings {
+  accepted: number;
+  /** Readings older than the meter's raw_kept_from (retention): refused. */
+  expired: number;
+  newest: Date | null;
+  charted: boolean;
+  /**
+   * The accepted instants as clusters (first..last), split where two are more than a day plus
+   * twice the cap apart: the hours in between keep their rollups.
+   */
+  stored: { first: Date; last: Date }[];
+}
 
 /**
  * Stores a batch in one statement, so it is all or nothing: readings already stored for the same
- * meter and instant are skipped (and counted by the caller as duplicates), and the meter's
- * last_reading_at moves forward. Arrays go in as seven parameters whatever the batch size.
- * `charted` says whether any chart shows this meter (only then do open dashboards need a refresh).
+ * meter and instant are skipped (and counted by the caller as duplicates), readings before the
+ * meter's raw_kept_from are refused (expired), and the meter's last_reading_at moves forward,
+ * which locks the meter's row until the transaction ends (rollup maintenance relies on it).
+ * Arrays go in as seven parameters whatever the batch size. `charted` says whether any chart shows
+ * this meter (only then do open dashboards need a refresh).
  */
-export async function insertReadings(
-  db: Database,
-  meterId: string,
-  batch: Reading[],
-): Promise<{ accepted: number; newest: Date | null; charted: boolean }> {
+export async function insertReadings(db: Database | SqlClient, meterId: string, batch: Reading[]): Promise<InsertedReadings> {
   const column = <K extends keyof Reading>(key: K) => batch.map((r) => r[key] ?? null);
-  const result = await db.$client.query(
-    `WITH inserted AS (
+  const result = await sqlClientOf(db).query(
+    `WITH meter AS (SELECT coalesce(raw_kept_from, '-infinity') AS kept_from, 3 * coalesce(reading_interval_ms, 0) + 86400000 AS apart_ms FROM meters WHERE id = $1),
+     batch AS (SELECT r.* FROM unnest($2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])
+                     AS r (ts, power_w, energy_wh, voltage_v, current_a, power_factor, thd_pct)),
+     inserted AS (
        INSERT INTO readings (meter_id, ts, power_w, energy_wh, voltage_v, current_a, power_factor, thd_pct)
-       SELECT $1, r.* FROM unnest($2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[]) AS r
+       SELECT $1, batch.* FROM batch WHERE batch.ts >= (SELECT kept_from FROM meter)
        ON CONFLICT (meter_id, ts) DO NOTHING
        RETURNING ts
      ), newest AS (SELECT count(*)::int AS accepted, max(ts) AS newest FROM inserted),
@@ -27,8 +44,20 @@ export async function insertReadings(
        UPDATE meters SET last_reading_at = greatest(coalesce(last_reading_at, '-infinity'), newest.newest)
        FROM newest WHERE meters.id = $1 AND newest.newest IS NOT NULL
        RETURNING 1
+     ),
+     clusters AS (
+       SELECT min(ts) AS first, max(ts) AS last
+       FROM (SELECT ts, count(*) FILTER (WHERE starts) OVER (ORDER BY ts) AS cluster
+             FROM (SELECT ts, coalesce(date_part('epoch', ts - lag(ts) OVER (ORDER BY ts)) * 1000 > (SELECT apart_ms FROM meter), true) AS starts
+                   FROM inserted) AS gaps) AS numbered
+       GROUP BY cluster
      )
-     SELECT accepted, newest, EXISTS (SELECT 1 FROM charts WHERE charts.owner_id = (SELECT owner_id FROM meters WHERE id = $1) AND charts.spec->'meterIds' ? $1::text) AS charted FROM newest`,
+     SELECT accepted, newest,
+            (SELECT count(*)::int FROM batch WHERE batch.ts < (SELECT kept_from FROM meter)) AS expired,
+            (SELECT coalesce(array_agg(first ORDER BY first), '{}') FROM clusters) AS firsts,
+            (SELECT coalesce(array_agg(last ORDER BY first), '{}') FROM clusters) AS lasts,
+            EXISTS (SELECT 1 FROM charts WHERE charts.owner_id = (SELECT owner_id FROM meters WHERE id = $1) AND charts.spec->'meterIds' ? $1::text) AS charted
+     FROM newest`,
     [
       meterId,
       column("ts"),
@@ -40,8 +69,21 @@ export async function insertReadings(
       column("thd_pct"),
     ],
   );
-  const row = result.rows[0] as { accepted: number; newest: Date | string | null; charted: boolean };
-  return { accepted: row.accepted, newest: row.newest === null ? null : new Date(row.newest), charted: row.charted };
+  const row = result.rows[0] as {
+    accepted: number;
+    expired: number;
+    newest: Date | string | null;
+    charted: boolean;
+    firsts: (Date | string)[];
+    lasts: (Date | string)[];
+  };
+  return {
+    accepted: row.accepted,
+    expired: row.expired,
+    newest: row.newest === null ? null : new Date(row.newest),
+    charted: row.charted,
+    stored: row.firsts.map((first, i) => ({ first: new Date(first), last: new Date(row.lasts[i]) })),
+  };
 }
 
 export async function countReadings(db: Database, meterId: string): Promise<number> {
@@ -151,31 +193,14 @@ export interface EnergyBucket {
 }
 
 /**
- * The meter's typical interval between readings: the median gap of its last 500 readings before
- * `to` (0 with fewer than two). One short backward index scan.
- */
-export async function typicalIntervalMs(db: Database, meterId: string, to: Date): Promise<number> {
-  const result = await db.$client.query(
-    `SELECT coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY gap), 0) AS typical_ms
-     FROM (
-       SELECT ms - lag(ms) OVER (ORDER BY ms) AS gap
-       FROM (SELECT date_part('epoch', ts) * 1000 AS ms FROM readings
-             WHERE meter_id = $1 AND ts < $2 AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)
-             ORDER BY ts DESC LIMIT 500) AS recent
-     ) AS gaps`,
-    [meterId, to.toISOString()],
-  );
-  return Number((result.rows[0] as { typical_ms: number }).typical_ms);
-}
-
-/**
  * Energy (and, given a price grid, its cost) per bucket, in ONE statement over the index range
  * scan of (meter_id, ts). The model:
- * - Every reading stands for a span of constant power. A power reading holds from its ts until the
- *   next reading (left Riemann sum, Home Assistant's "left" integration), an energy_wh reading
- *   covers (previous reading, ts] at the average power that energy implies; energy_wh wins where a
- *   reading has both, so reported energy is used as is.
- * - No span lasts longer than a cap of 1.5 x the meter's typical interval (typicalIntervalMs):
+ * - Every reading stands for a span of constant power (readings/energy-spans.ts, shared with the
+ *   rollups). A power reading holds from its ts until the next reading (left Riemann sum, Home
+ *   Assistant's "left" integration), an energy_wh reading covers (previous reading, ts] at the
+ *   average power that energy implies; energy_wh wins where a reading has both, so reported energy
+ *   is used as is.
+ * - No span lasts longer than a cap of 1.5 x the meter's typical interval (meters.reading_interval_ms):
  *   time beyond it is a gap, not covered, and never guessed. An energy_wh reading after a gap (or
  *   the meter's first) is taken to cover one typical interval (1 ms for a meter's only reading):
  *   its energy counts whole either way.
@@ -263,27 +288,15 @@ export function energyQuery(
              array_agg(greatest(date_part('epoch', t) * 1000, win.from_ms) ORDER BY t) || win.to_ms AS edges
       FROM starts, win WHERE t < $3::timestamptz GROUP BY win.to_ms
     ),
-    reach AS (
-      SELECT ms, power_w, energy_wh, lag(ms) OVER by_time AS prev_ms, lead(ms) OVER by_time AS next_ms
-      -- Magnitudes below 1e-100 count as 0: Postgres raises an underflow error rather than round to 0.
-      FROM (SELECT ts, date_part('epoch', ts) * 1000 AS ms,
-                   CASE WHEN abs(power_w) < 1e-100 THEN 0 ELSE power_w END AS power_w,
-                   CASE WHEN energy_wh < 1e-100 THEN 0 ELSE energy_wh END AS energy_wh
-            FROM readings
-            WHERE meter_id = $1 AND ts >= $5 AND ts < $6 AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)) AS r
-      WINDOW by_time AS (ORDER BY ts)
-    ),
-    held AS (
-      SELECT CASE WHEN energy_wh IS NULL THEN ms WHEN prev_ms >= ms - $7::float8 THEN prev_ms ELSE ms - $8::float8 END AS a,
-             CASE WHEN energy_wh IS NOT NULL THEN ms ELSE least(next_ms, ms + $7::float8) END AS b,
-             energy_wh, power_w
-      FROM reach
-    ),
+    ${energySpanCtes({
+      readings: "readings WHERE meter_id = $1 AND ts >= $5 AND ts < $6 AND (power_w IS NOT NULL OR energy_wh IS NOT NULL)",
+      capMs: "$7::float8",
+      afterGapMs: "$8::float8",
+    })},
     spans AS (
       SELECT c.*, width_bucket(c.a, g.edges) AS ka, width_bucket(c.b, g.edges) AS kb,
              (width_bucket(c.b, g.edges) > width_bucket(c.a, g.edges))::int AS crosses_edges
-      FROM (SELECT greatest(a, win.from_ms) AS a, least(b, win.to_ms) AS b,
-                   CASE WHEN energy_wh IS NOT NULL THEN energy_wh * 3.6e6 / (b - a) ELSE power_w END AS watts
+      FROM (SELECT greatest(a, win.from_ms) AS a, least(b, win.to_ms) AS b, watts
             FROM held, win WHERE b > a AND b > win.from_ms AND a < win.to_ms) AS c, grid g
     ),
     pieces AS (
@@ -305,7 +318,19 @@ export function energyQuery(
   return { text, values };
 }
 
-/** energyQuery after typicalIntervalMs: the energy (and cost) per bucket. */
+/**
+ * The meter's stored reading interval (the one the rollups use), or, for a meter without one yet,
+ * the median gap of its last 500 readings before `to`: one query either way.
+ */
+export async function meterIntervalMs(db: Database, meterId: string, to: Date): Promise<number> {
+  const result = await db.$client.query(
+    `SELECT coalesce((SELECT reading_interval_ms FROM meters WHERE id = $1), (${readingIntervalSql("$1", "$2")})) AS interval_ms`,
+    [meterId, to.toISOString()],
+  );
+  return Number((result.rows[0] as { interval_ms: number }).interval_ms);
+}
+
+/** energyQuery after meterIntervalMs: the energy (and cost) per bucket. */
 export async function queryEnergy(
   db: Database,
   meterId: string,
@@ -316,7 +341,7 @@ export async function queryEnergy(
   grid?: PriceGrid,
   withPeak = false,
 ): Promise<EnergyBucket[]> {
-  const typicalMs = await typicalIntervalMs(db, meterId, to);
+  const typicalMs = await meterIntervalMs(db, meterId, to);
   const { text, values } = energyQuery(meterId, from, to, buckets, timezone, typicalMs, grid, withPeak);
   const result = await db.$client.query(text, values);
   type Row = {

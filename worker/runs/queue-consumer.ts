@@ -2,8 +2,9 @@ import { userHub } from "../../durable-objects/user-hub/stub";
 import { connectDatabase } from "../db/client";
 import type { Env } from "../env";
 import { findMeterById } from "../meters/queries";
+import { rebuildRollups } from "../rollups/service";
 import { runAndPublish } from "./pipeline";
-import { InferenceJob, latestJobPerMeter } from "./queue-job";
+import { InferenceJob, latestJobPerMeter, RollupsRebuildJob } from "./queue-job";
 
 /** Runs one meter's job: runMeterFromQueue in the Worker, a stand-in in tests of the batching. */
 export type MeterRunner = (env: Env, job: InferenceJob) => Promise<void>;
@@ -13,9 +14,20 @@ export type MeterRunner = (env: Env, job: InferenceJob) => Promise<void>;
  * cannot help), the rest are reduced to one job per meter. A failing meter is retried with
  * backoff without holding back the other meters of the batch.
  */
-export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: Env, runMeter: MeterRunner): Promise<void> {
+export async function consumeInferenceBatch(
+  batch: MessageBatch<unknown>,
+  env: Env,
+  runMeter: MeterRunner,
+  rebuild: RollupsRebuilder = rebuildFromQueue,
+): Promise<void> {
   const valid: { message: Message<unknown>; job: InferenceJob }[] = [];
+  const rebuilds = new Map<string, Message<unknown>[]>();
   for (const message of batch.messages) {
+    const rebuildJob = RollupsRebuildJob.safeParse(message.body);
+    if (rebuildJob.success) {
+      rebuilds.set(rebuildJob.data.meterId, [...(rebuilds.get(rebuildJob.data.meterId) ?? []), message]);
+      continue;
+    }
     const parsed = InferenceJob.safeParse(message.body);
     if (parsed.success) {
       valid.push({ message, job: parsed.data });
@@ -24,6 +36,17 @@ export async function consumeInferenceBatch(batch: MessageBatch<unknown>, env: E
         `inference: dropped malformed message ${message.id}: ${parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
       );
       message.ack();
+    }
+  }
+  // Rollups first: one rebuild per meter however many were queued; the runs after read them.
+  for (const [meterId, messages] of rebuilds) {
+    try {
+      await rebuild(env, meterId);
+      for (const message of messages) message.ack();
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+      console.error(`rollups: rebuild failed for meter ${meterId}: ${reason}`);
+      for (const message of messages) message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
     }
   }
   for (const job of latestJobPerMeter(valid.map((v) => v.job))) {
@@ -66,6 +89,22 @@ export async function runMeterFromQueue(env: Env, job: InferenceJob): Promise<vo
   }
 }
 
+/** Rebuilds one meter's rollups: rebuildFromQueue in the Worker, a stand-in in tests. */
+export type RollupsRebuilder = (env: Env, meterId: string) => Promise<void>;
+
+/** A queued rebuild (the meter's reading interval or zone changed); a meter deleted since is skipped. */
+export async function rebuildFromQueue(env: Env, meterId: string): Promise<void> {
+  if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set");
+  const connection = connectDatabase(env.DATABASE_URL, env.DB_WS_PROXY);
+  try {
+    const started = Date.now();
+    const outcome = await rebuildRollups(connection.db, meterId);
+    if (outcome) console.log(`rollups: rebuilt meter ${meterId}: ${outcome.hours} hours, ${outcome.days} days, ${Date.now() - started} ms`);
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}
+
 /** 10 s, 20 s, 40 s, … capped at 5 minutes; after max_retries the message goes to the dead letter queue. */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(300, 10 * 2 ** (attempts - 1));
@@ -77,6 +116,13 @@ export function retryDelaySeconds(attempts: number): number {
  */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {
+    const rebuild = RollupsRebuildJob.safeParse(message.body);
+    if (rebuild.success) {
+      // The meter keeps reading raw (exact, slower); `npm run rollups:backfill` rebuilds it.
+      console.error(`rollups: gave up rebuilding meter ${rebuild.data.meterId} after its retries: it reads raw readings until a backfill`);
+      message.ack();
+      continue;
+    }
     const parsed = InferenceJob.safeParse(message.body);
     if (!parsed.success) {
       console.error(`inference: dropped malformed dead letter ${message.id}`);

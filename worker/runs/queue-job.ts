@@ -10,6 +10,10 @@ export const InferenceJob = z.object({
 });
 export type InferenceJob = z.infer<typeof InferenceJob>;
 
+/** Rebuild a meter's rollups from raw (its reading interval or zone changed): rollups/service.ts rebuildRollups. */
+export const RollupsRebuildJob = z.object({ kind: z.literal("rollups.rebuild"), meterId: z.uuid() });
+export type RollupsRebuildJob = z.infer<typeof RollupsRebuildJob>;
+
 /**
  * A batch often holds several jobs for the same meter (one per webhook post); only the newest
  * matters, and a manual request wins over automatic ones so the person's ask is never throttled.

@@ -4960,6 +4960,7 @@ export interface components {
         IngestResult: {
             accepted: number;
             duplicates: number;
+            expired?: number;
         };
         ReadingsBatch: {
             readings: {
