@@ -3,17 +3,20 @@ import { describe, expect, it } from "vitest";
 import { connectDatabase } from "../../worker/db/client";
 import type { Env } from "../../worker/env";
 import worker from "../../worker/index";
+import { applyRetention } from "../../worker/rollups/retention";
 import { call, createMeter, postReadings, signIn } from "./helpers";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
 
 /** Runs the Worker's scheduled handler as the Cron Trigger does (it throws if the run fails). */
 async function runSchedule(at: Date): Promise<void> {
   await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "*/5 * * * *" }), env as Env);
 }
 
+const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
+
+/** Raw readings stored for the meter (before `before`). */
 async function rawCount(meterId: string, before?: Date): Promise<number> {
   const result = await connection.db.$client.query(
     "SELECT count(*)::int AS n FROM readings WHERE meter_id = $1 AND ($2::timestamptz IS NULL OR ts < $2)",
@@ -64,13 +67,13 @@ describe("data retention", () => {
     expect(before.status).toBe(200);
     expect(before.body.points.length).toBeGreaterThan(5);
 
-    // Without a retention, the schedule deletes nothing.
-    await runSchedule(new Date());
+    // Without a retention, the job deletes nothing.
+    await applyRetention(connection.db, new Date());
     expect(await rawCount(meter.id)).toBe(100 * 24 + 1);
 
     expect((await call("PUT", "/api/data-retention", { token, body: { rawDays: 90 } })).status).toBe(200);
     const at = new Date();
-    await runSchedule(at);
+    expect((await applyRetention(connection.db, at)).readingsDeleted).toBeGreaterThan(9 * 24);
     const cutoff = new Date(Math.floor((at.getTime() - 90 * DAY) / HOUR) * HOUR);
     // A span's worth (1.5 reading intervals) before the cutoff stays for the first hour kept.
     expect(await rawCount(meter.id, new Date(cutoff.getTime() - 1.5 * HOUR))).toBe(0);
@@ -88,11 +91,11 @@ describe("data retention", () => {
 
     // Twice on the same schedule: the work is done once.
     const kept = await rawCount(meter.id);
-    await runSchedule(at);
+    expect((await applyRetention(connection.db, at)).readingsDeleted).toBe(0);
     expect(await rawCount(meter.id)).toBe(kept);
   });
 
-  it("never touches another person's meters", async () => {
+  it("runs on the Cron Trigger, and never touches another person's meters", async () => {
     const other = await meterWithHistory(95);
     const { token } = await signIn("retention");
     expect((await call("PUT", "/api/data-retention", { token, body: { rawDays: 30 } })).status).toBe(200);
