@@ -13,6 +13,7 @@ import { type ChatEngineProcess, freePort, llmProviderFromEnv, startChatEngine }
 import { startLocalDatabase } from "./local-stack/database";
 import { devLogger } from "./local-stack/dev-logger";
 import { startInferenceSidecar } from "./local-stack/inference-sidecar";
+import { startLocalScheduler } from "./local-stack/scheduler";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dataDir = `${root}.data`;
@@ -64,6 +65,8 @@ console.log(
 );
 
 const baseUrl = vite.resolvedUrls!.local[0].replace(/\/$/, "");
+const scheduler = startLocalScheduler(baseUrl, `${root}wrangler.jsonc`);
+console.log(`✓ Scheduled jobs: ${scheduler.crons.join(", ")} (UTC), as Cron Triggers run them in production`);
 await warmModel();
 const demo = process.env.SUPABASE_URL ? undefined : await startDemo();
 
@@ -135,6 +138,7 @@ async function stop() {
   stopping = true;
   console.log("\nStopping…");
   demo?.stop();
+  scheduler.stop();
   await vite.close().catch(() => {});
   await chatEngine?.stop().catch(() => {});
   await inference.stop().catch(() => {});

@@ -17,6 +17,7 @@ import { forecastAccuracyRoutes } from "./routes/forecast-accuracy";
 import { healthRoutes } from "./routes/health";
 import { ignoredFieldsRoutes } from "./routes/ignored-fields";
 import { importsRoutes } from "./routes/imports";
+import { dataRetentionRoutes } from "./routes/data-retention";
 import { influxWriteRoutes } from "./routes/influx-write";
 import { ingestRoutes } from "./routes/ingest";
 import { liveRoutes } from "./routes/live";
@@ -120,6 +121,7 @@ export function createApp() {
     influxWriteRoutes,
     importsRoutes,
     seriesRoutes,
+    dataRetentionRoutes,
     tariffsRoutes,
     summariesRoutes,
     modelRunsRoutes,

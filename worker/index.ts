@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import { type Env, settingsProblem } from "./env";
 import { consumeDeadLetters, consumeInferenceBatch, runMeterFromQueue } from "./runs/queue-consumer";
+import { runScheduledJobs } from "./scheduled";
 
 export { UserHub } from "../durable-objects/user-hub/user-hub";
 
@@ -15,5 +16,8 @@ export default {
     await (batch.queue === "wattboard-inference-dlq"
       ? consumeDeadLetters(batch, env)
       : consumeInferenceBatch(batch, env, runMeterFromQueue));
+  },
+  async scheduled(controller, env) {
+    await runScheduledJobs(env, new Date(controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

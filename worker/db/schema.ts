@@ -39,6 +39,8 @@ const meterId = () =>
 export const users = pgTable("users", {
   id: uuid("id").primaryKey(),
   email: text("email"),
+  /** Days raw readings are kept (rollups are kept for good); null keeps them for good too. */
+  rawRetentionDays: smallint("raw_retention_days"),
   createdAt: createdAt(),
 });
 

@@ -2119,6 +2119,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/data-retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How long raw readings are kept (hourly and daily totals are kept for good) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What is kept */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DataRetention"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        /** Keep raw readings for a number of days (null: for good); applied within 5 minutes */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DataRetentionChoice"];
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DataRetention"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tariffs": {
         parameters: {
             query?: never;
@@ -5051,6 +5138,17 @@ export interface components {
                 energyKwh: number | null;
                 share: number | null;
             }[];
+        };
+        DataRetention: {
+            /** @description Days raw readings are kept; null keeps them for good */
+            rawDays: number | null;
+            statement: string;
+            /** Format: date-time */
+            rawKeptFrom: string | null;
+        };
+        DataRetentionChoice: {
+            /** @description Days raw readings are kept; null keeps them for good */
+            rawDays: number | null;
         };
         TariffList: {
             tariffs: components["schemas"]["Tariff"][];

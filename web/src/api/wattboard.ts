@@ -15,6 +15,7 @@ export type SeriesSet = Json<"/api/series", "get">;
 export type SeriesQuery = Query<"/api/series", "get">;
 export type { MeterSummary } from "../../../worker/costs/contract";
 export type SummaryQuery = Query<"/api/meters/{id}/summary", "get">;
+export type DataRetention = Json<"/api/data-retention", "get">;
 
 export const wattboard = {
   authSetup: () => answerOf(client.GET("/api/auth/config")),
@@ -47,4 +48,7 @@ export const wattboard = {
   series: (query: SeriesQuery) => answerOf(client.GET("/api/series", { params: { query } })),
   /** What a meter used and cost over a calendar period, against the one before, split across its devices. */
   summary: (id: string, query: SummaryQuery) => answerOf(client.GET("/api/meters/{id}/summary", { params: { path: { id }, query } })),
+  dataRetention: () => answerOf(client.GET("/api/data-retention")),
+  /** rawDays null keeps raw readings for good. */
+  saveDataRetention: (rawDays: number | null) => answerOf(client.PUT("/api/data-retention", { body: { rawDays } })),
 };

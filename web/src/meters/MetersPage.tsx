@@ -5,6 +5,7 @@ import { meterTree } from "../builder/MeterPicker";
 import type { LiveChannel } from "../live-socket";
 import { ErrorBanner } from "../ui/ErrorBanner";
 import { ConnectPanel } from "./ConnectPanel";
+import { DataRetentionPanel } from "./DataRetentionPanel";
 import { EnergySettings } from "./EnergySettings";
 import { ImportPanel } from "./ImportPanel";
 import { ModelRunPanel } from "./ModelRunPanel";
@@ -311,6 +312,7 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
           Create meter
         </button>
       </form>
+      <DataRetentionPanel onError={report} />
     </main>
   );
 }

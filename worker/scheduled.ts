@@ -1,0 +1,21 @@
+import { connectDatabase } from "./db/client";
+import { type Env, settingsProblem } from "./env";
+import { applyRetention } from "./rollups/retention";
+
+/**
+ * Periodic work, fired by the Cron Trigger of wrangler.jsonc (and by the local stack's scheduler,
+ * scripts/local-stack/scheduler.ts). Each job is idempotent: a schedule that fires twice, or late,
+ * does the same work once.
+ */
+export async function runScheduledJobs(env: Env, at: Date): Promise<void> {
+  const problem = settingsProblem(env);
+  if (problem) throw new Error(`the Worker is misconfigured: ${problem}`);
+  const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
+  try {
+    const retention = await applyRetention(connection.db, at);
+    if (retention.readingsDeleted > 0)
+      console.log(`retention: ${retention.readingsDeleted} raw readings of ${retention.meters} meter(s) past their retention deleted`);
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}
