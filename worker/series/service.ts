@@ -81,12 +81,13 @@ export async function loadSeries(db: Database, ownerId: string, request: SeriesR
   const series: MeterSeries[] = [];
   for (const id of ids) {
     const meter = byId.get(id)!;
-    const { from, to } = request.window
+    const asked = request.window
       ? resolveWindow(request.window, now, meter.timezone)
       : { from: request.from ?? new Date(now.getTime() - DAY), to: request.to ?? now };
-    if (from >= to)
+    if (asked.from >= asked.to)
       throw new ApiError(400, "invalid_request", "from must be earlier than to", [{ path: "from", message: "must be earlier than to" }]);
-    const plan = planBuckets(from, to, maxPoints, request.bucket);
+    const { from, to, bucket } = keptDetail(meter, asked.from, asked.to, request.bucket);
+    const plan = planBuckets(from, to, maxPoints, bucket);
     if (!plan) {
       throw new ApiError(
         400,
@@ -160,6 +161,20 @@ function meterPoints(
   const grid = metric === "cost" ? priceGrid(tariff!.tariff, from.getTime(), to.getTime()) : undefined;
   return seriesPoints(db, meter, metric, from, to, plan, grid);
 }
+
+/**
+ * Raw readings before a meter's retention watermark are deleted; only its hourly and daily rollups
+ * remain there. A window reaching before it starts on a whole hour and uses buckets of an hour or
+ * more, so every bucket of that part is read whole from the rollups.
+ */
+function keptDetail(meter: MeterRow, from: Date, to: Date, bucket: SeriesRequest["bucket"]) {
+  if (!meter.rawKeptFrom || from >= meter.rawKeptFrom) return { from, to, bucket };
+  const hourly = bucket === undefined || bucket === "auto" || SUB_HOUR_BUCKETS.includes(bucket);
+  return { from: new Date(Math.floor(from.getTime() / HOUR) * HOUR), to, bucket: hourly ? ("1h" as const) : bucket };
+}
+
+const HOUR = 3_600_000;
+const SUB_HOUR_BUCKETS: readonly BucketName[] = ["1m", "5m", "15m", "30m"];
 
 /** Site minus the sum of its devices, per bucket of the site; a null in any part makes the bucket null. */
 function untrackedPoints(metric: Metric, site: SeriesPoint[], devices: SeriesPoint[][]): SeriesPoint[] {
