@@ -1,7 +1,7 @@
 import http from "node:http";
 import net from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
-import { sqlOverHttp } from "./sql-over-http";
+import { type SqlObserver, sqlOverHttp } from "./sql-over-http";
 
 /**
  * The Neon driver speaks the Postgres protocol over a WebSocket; Neon's edge turns it into TCP.
@@ -17,6 +17,8 @@ export interface PgWebSocketProxy {
   port: number;
   /** Tunnels currently open (each is one driver connection). */
   openTunnels(): number;
+  /** Sees every statement POST /sql receives until the returned function is called. */
+  observeSql(observer: SqlObserver): () => void;
   close(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export async function startPgWebSocketProxy(
     address: `127.0.0.1:${actualPort}`,
     port: actualPort,
     openTunnels: () => sockets.clients.size,
+    observeSql: (observer) => sql.observe(observer),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();

@@ -51,13 +51,19 @@ interface Statement {
   params?: unknown[];
 }
 
+/** A statement the endpoint ran, as received (for benchmarks that replay a request's SQL). */
+export type SqlObserver = (statement: { query: string; params: unknown[] }) => void;
+
 export interface SqlOverHttp {
   handle(request: http.IncomingMessage, response: http.ServerResponse): void;
+  /** Calls `observer` with every statement received until the returned function is called. */
+  observe(observer: SqlObserver): () => void;
   close(): Promise<void>;
 }
 
 export function sqlOverHttp(gate: SessionGate, poolSize = POOL_SIZE): SqlOverHttp {
   const pools = new Map<string, pg.Pool>();
+  const observers = new Set<SqlObserver>();
   const poolFor = (connectionString: string, oneSession: boolean) => {
     let pool = pools.get(connectionString);
     if (!pool) {
@@ -86,6 +92,9 @@ export function sqlOverHttp(gate: SessionGate, poolSize = POOL_SIZE): SqlOverHtt
     } catch (error) {
       return answerText(response, 400, `body is not JSON: ${(error as Error).message}`);
     }
+    for (const observer of observers)
+      for (const statement of body.queries ?? [{ query: body.query ?? "", params: body.params }])
+        observer({ query: statement.query, params: statement.params ?? [] });
     const arrayMode = request.headers["neon-array-mode"] === "true";
     const run = gate(`${target.hostname}:${target.port || "5432"}`);
     const pool = poolFor(String(connectionString), run !== undefined);
@@ -123,6 +132,10 @@ export function sqlOverHttp(gate: SessionGate, poolSize = POOL_SIZE): SqlOverHtt
       handle(request, response).catch((error: Error) => {
         if (!response.headersSent) answerText(response, 500, error.message);
       });
+    },
+    observe: (observer) => {
+      observers.add(observer);
+      return () => void observers.delete(observer);
     },
     close: async () => {
       const closing = [...pools.values()].map((pool) => pool.end().catch(() => {}));

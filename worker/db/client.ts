@@ -71,9 +71,17 @@ class HttpQueryPool extends Pool {
  * only one, so nothing may query through another connection (HTTP included) while a transaction is
  * open and wait for it: the local endpoint runs an HTTP query only between transactions there.
  */
-export function connectDatabase(databaseUrl: string, localProxy?: string): DatabaseConnection {
+export function connectDatabase(
+  databaseUrl: string,
+  localProxy?: string,
+  oneShotQueries: "http" | "websocket" = "http",
+): DatabaseConnection {
   if (localProxy) routeThroughLocalProxy(localProxy);
-  const pool = new HttpQueryPool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const pool = new (oneShotQueries === "http" ? HttpQueryPool : Pool)({
+    connectionString: databaseUrl,
+    max: 1,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   // A socket error (e.g. Postgres stopping) must not crash the isolate, whether the client is
   // idle or checked out for a transaction: the query in flight fails with it anyway.
   pool.on("error", () => {});
