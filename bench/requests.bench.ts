@@ -1,8 +1,11 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import type { Pool as NeonPool } from "@neondatabase/serverless";
 import pg from "pg";
-import { api, type BenchResult, type BenchStack, startBenchStack } from "./harness";
+import { api, type BenchResult, type BenchStack } from "./harness";
 
 const CLIENTS = 64;
 /** Each side runs ROUNDS times for ROUND_MS, alternating, so a neighbour's load hits both alike. */
@@ -56,17 +59,11 @@ export async function benchRequests(stack: BenchStack, pool: NeonPool, log: (lin
   }
 
   // The same Worker with one connection per request for every query (the path before SQL over HTTP).
-  const websocketStack = await startBenchStack(log, {
-    databaseUrl: stack.database.databaseUrl,
-    build: false,
-    vars: { DB_ONE_SHOT_QUERIES: "websocket" },
-  });
-  for (const title of ["Home", "Garage", "Solar"]) await api(websocketStack, "POST", "/api/tabs", { title });
+  const websocketWorker = await startPreviewProcess({ DB_ONE_SHOT_QUERIES: "websocket" });
   const reference = await startReferenceServer(stack.database.databaseUrl, recorded);
   const results: Record<string, BenchResult> = {};
   try {
     const overHttp = { Authorization: `Bearer ${stack.token}` };
-    const overWebSocket = { Authorization: `Bearer ${websocketStack.token}` };
     const rps = (side: Tally) => (side.done * 1000) / side.ms;
     for (const [name, key, label] of [
       ["requests_64", "tabs", "GET /api/tabs"],
@@ -76,7 +73,7 @@ export async function benchRequests(stack: BenchStack, pool: NeonPool, log: (lin
         { url: `${stack.baseUrl}${routes[key]}`, headers: overHttp },
         { url: `${reference.url}/${key}`, headers: {} },
       ];
-      if (key === "tabs") targets.push({ url: `${websocketStack.baseUrl}${routes[key]}`, headers: overWebSocket });
+      if (key === "tabs") targets.push({ url: `${websocketWorker.baseUrl}${routes[key]}`, headers: overHttp });
       const [worker, node, websocket] = await alternate(targets);
       log(
         `  ${name}: Worker ${rps(worker).toFixed(0)} req/s (${worker.errors} errors), node:http + pg ${rps(node).toFixed(0)} req/s (${node.errors} errors)${websocket ? `, Worker with a connection per request ${rps(websocket).toFixed(0)} req/s (${websocket.errors} errors)` : ""}`,
@@ -116,7 +113,7 @@ export async function benchRequests(stack: BenchStack, pool: NeonPool, log: (lin
     };
   } finally {
     await reference.close();
-    await websocketStack.stop();
+    await websocketWorker.stop();
   }
   return results;
 }
@@ -131,12 +128,64 @@ interface Tally {
   ms: number;
 }
 
+/**
+ * A second `vite preview` of the same build, in its own process (the Cloudflare plugin keeps one
+ * workerd per process), with extra Worker settings: the same database, proxy and dev-auth secret,
+ * so the bench's token and data work there too.
+ */
+async function startPreviewProcess(extraVars: Record<string, string>): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  const varsFile = fileURLToPath(new URL("../dist/wattboard/.dev.vars", import.meta.url));
+  const vars = readFileSync(varsFile, "utf8");
+  writeFileSync(
+    varsFile,
+    `${vars}${Object.entries(extraVars)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join("")}`,
+    { mode: 0o600 },
+  );
+  const vite = fileURLToPath(new URL("../node_modules/vite/bin/vite.js", import.meta.url));
+  let child: ChildProcess | undefined;
+  try {
+    child = spawn(process.execPath, [vite, "preview", "--port", "0", "--host", "127.0.0.1"], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    });
+    const baseUrl = await new Promise<string>((resolve, reject) => {
+      let output = "";
+      child!.stdout!.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match) resolve(match[1]);
+      });
+      child!.once("exit", (code) => reject(new Error(`vite preview exited (${code}) before it was ready`)));
+    });
+    const started = child;
+    return {
+      baseUrl,
+      stop: async () => {
+        if (started.exitCode !== null) return;
+        const exited = new Promise((resolve) => started.once("exit", resolve));
+        started.kill("SIGTERM");
+        await exited;
+      },
+    };
+  } catch (error) {
+    child?.kill("SIGKILL");
+    throw error;
+  } finally {
+    writeFileSync(varsFile, vars, { mode: 0o600 });
+  }
+}
+
 /** A warm-up second each, then ROUNDS rounds of ROUND_MS per target in turn. */
 async function alternate(targets: Target[]): Promise<Tally[]> {
   const tallies = targets.map(() => ({ done: 0, errors: 0, ms: 0 }));
   for (const target of targets) await load(target.url, target.headers, 1_000);
   for (let round = 0; round < ROUNDS; round++)
-    for (const [index, target] of targets.entries()) add(tallies[index], await load(target.url, target.headers, ROUND_MS));
+    for (const [index, target] of targets.entries()) {
+      add(tallies[index], await load(target.url, target.headers, ROUND_MS));
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+    }
   return tallies;
 }
 
@@ -171,7 +220,8 @@ async function load(url: string, headers: Record<string, string>, ms: number): P
 
 /** node:http + a pg pool of CLIENTS: each route runs its recorded statements in order, answers the last one's rows. */
 async function startReferenceServer(databaseUrl: string, routes: Record<string, Statement[]>) {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: CLIENTS });
+  // Idle connections go within a second, so the other side's rounds have Postgres's connections to themselves.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: CLIENTS, idleTimeoutMillis: 1_000 });
   pool.on("error", () => {});
   const server = http.createServer(async (request, response) => {
     const name = (request.url ?? "").slice(1);

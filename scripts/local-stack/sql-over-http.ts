@@ -67,7 +67,7 @@ export function sqlOverHttp(gate: SessionGate, poolSize = POOL_SIZE): SqlOverHtt
   const poolFor = (connectionString: string, oneSession: boolean) => {
     let pool = pools.get(connectionString);
     if (!pool) {
-      pool = new pg.Pool({ connectionString, max: oneSession ? 1 : poolSize, idleTimeoutMillis: 30_000, types: rawText });
+      pool = new pg.Pool({ connectionString, max: oneSession ? 1 : poolSize, idleTimeoutMillis: 10_000, types: rawText });
       // An idle connection dropped (Postgres stopped): the pool replaces it on the next query.
       pool.on("error", () => {});
       // ... and one dropped while it runs a query fails that query, never the process.
