@@ -99,17 +99,27 @@ export async function benchRequests(stack: BenchStack, pool: NeonPool, log: (lin
           note: `${label} with DB_ONE_SHOT_QUERIES=websocket (a new Postgres connection per request, the path before) vs over SQL-over-HTTP, same rounds; errors ${websocket.errors}`,
         };
     }
-    const [worker, node] = await alternate([
+    const [worker, node, asset] = await alternate([
       { url: `${stack.baseUrl}/api/me`, headers: overHttp },
       { url: `${reference.url}/none`, headers: {} },
+      { url: `${stack.baseUrl}/`, headers: {} },
     ]);
-    log(`  requests_64_no_db: Worker ${rps(worker).toFixed(0)} req/s, node:http ${rps(node).toFixed(0)} req/s`);
+    log(
+      `  requests_64_no_db: Worker ${rps(worker).toFixed(0)} req/s, node:http ${rps(node).toFixed(0)} req/s, a static file through the same hop ${rps(asset).toFixed(0)} req/s`,
+    );
     results.requests_64_no_db = {
       value: Number(rps(worker).toFixed(1)),
       unit: "req/s",
       reference: Number(rps(node).toFixed(1)),
       ratio: Number((rps(worker) / rps(node)).toFixed(3)),
       note: `GET /api/me (JWT from the isolate's cache, no database) at ${CLIENTS} clients through vite preview and workerd: the ceiling of the HTTP hop; reference: node:http answering a constant; errors ${worker.errors + node.errors}`,
+    };
+    results.requests_64_static = {
+      value: Number(rps(asset).toFixed(1)),
+      unit: "req/s",
+      reference: Number(rps(worker).toFixed(1)),
+      ratio: Number((rps(asset) / rps(worker)).toFixed(3)),
+      note: `GET / (index.html, a static asset: vite preview and workerd's asset server, none of the Worker's code) at ${CLIENTS} clients vs GET /api/me in the same rounds; errors ${asset.errors}`,
     };
   } finally {
     await reference.close();
