@@ -29,7 +29,7 @@ const PG15 = "postgres://postgres@127.0.0.1:5432/postgres";
  */
 export async function startBenchStack(
   log: (line: string) => void,
-  options: { databaseUrl?: string; build?: boolean; vars?: Record<string, string> } = {},
+  options: { databaseUrl?: string; build?: boolean } = {},
 ): Promise<BenchStack> {
   const url = options.databaseUrl ?? process.env.BENCH_DATABASE_URL ?? ((await reachable(PG15)) ? PG15 : undefined);
   const database = await startLocalDatabase({ databaseUrl: url });
@@ -47,7 +47,6 @@ export async function startBenchStack(
     DB_WS_PROXY: database.wsProxy ?? "",
     DEV_AUTH_SECRET: randomBytes(32).toString("hex"),
     WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
-    ...options.vars,
   };
   writeFileSync(
     fileURLToPath(new URL("../dist/wattboard/.dev.vars", import.meta.url)),
