@@ -8,6 +8,7 @@ import { onnxModulePlugin } from "./scripts/build/onnx-module-plugin.ts";
 const DEV_WORKER_VARS = [
   "DATABASE_URL",
   "DB_WS_PROXY",
+  "DB_ONE_SHOT_QUERIES",
   "DEV_AUTH_SECRET",
   "WEBHOOK_SECRET_KEY",
   "SUPABASE_URL",

@@ -1,17 +1,20 @@
-import { Client, type Pool } from "@neondatabase/serverless";
+import { Client, neon, type Pool } from "@neondatabase/serverless";
 import { type BenchResult, type BenchStack, median } from "./harness";
 
 const RUNS = 30;
 
 /**
  * Fixed costs every API request pays before its own query, so small-query ratios can be read:
- * an authenticated request that touches no database, and opening a Postgres connection (the
- * Worker opens one per request) against a query on an open connection.
+ * an authenticated request that touches no database, opening a Postgres connection (what a
+ * transaction still pays, once per request) and a one-shot query over SQL-over-HTTP (what every
+ * other query pays), each against a query on an open connection.
  */
 export async function benchOverhead(stack: BenchStack, pool: Pool, databaseUrl: string): Promise<Record<string, BenchResult>> {
   const request: number[] = [];
   const connect: number[] = [];
   const query: number[] = [];
+  const overHttp: number[] = [];
+  const http = neon(databaseUrl);
   for (let run = 0; run < RUNS; run++) {
     let t = performance.now();
     await (await fetch(`${stack.baseUrl}/api/me`, { headers: { Authorization: `Bearer ${stack.token}` } })).text();
@@ -23,6 +26,10 @@ export async function benchOverhead(stack: BenchStack, pool: Pool, databaseUrl: 
     await client.query("SELECT 1");
     connect.push(performance.now() - t);
     await client.end();
+
+    t = performance.now();
+    await http.query("SELECT 1");
+    overHttp.push(performance.now() - t);
 
     t = performance.now();
     await pool.query("SELECT 1");
@@ -39,7 +46,14 @@ export async function benchOverhead(stack: BenchStack, pool: Pool, databaseUrl: 
       unit: "ms",
       reference: Number(median(query).toFixed(2)),
       ratio: Number((median(connect) / median(query)).toFixed(3)),
-      note: "new connection + SELECT 1 (what each Worker request pays) vs SELECT 1 on an open connection",
+      note: "new connection + SELECT 1 (what a Worker request that runs a transaction pays once) vs SELECT 1 on an open connection",
+    },
+    overhead_db_http: {
+      value: Number(median(overHttp).toFixed(2)),
+      unit: "ms",
+      reference: Number(median(query).toFixed(2)),
+      ratio: Number((median(overHttp) / median(query)).toFixed(3)),
+      note: "SELECT 1 over SQL-over-HTTP (the Worker's one-shot queries; locally the proxy's POST /sql on a warm pg pool) vs SELECT 1 on an open connection",
     },
   };
 }

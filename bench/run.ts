@@ -16,6 +16,7 @@ import { benchLive } from "./live.bench";
 import { benchLoad, loadOptionsFromEnv } from "./load.bench";
 import { benchModel } from "./model.bench";
 import { benchOverhead } from "./overhead.bench";
+import { benchRequests } from "./requests.bench";
 import { benchSeries } from "./series.bench";
 import { benchShares } from "./shares.bench";
 
@@ -63,6 +64,10 @@ try {
   if (wanted("shares")) {
     log("shares:");
     Object.assign(results, await benchShares(stack, pool, log));
+  }
+  if (wanted("requests")) {
+    log("requests:");
+    Object.assign(results, await benchRequests(stack, pool, log));
   }
   if (wanted("overhead")) {
     log("fixed per-request costs:");

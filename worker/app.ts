@@ -64,7 +64,7 @@ const withDatabase = createMiddleware<AppEnv>(async (c, next) => {
     if (c.req.path === "/api/health") return c.json({ ok: false, db: "down" }, 503);
     throw new ApiError(503, "database_unconfigured", "DATABASE_URL is not set: see the README's configuration section");
   }
-  const connection = connectDatabase(c.env.DATABASE_URL, c.env.DB_WS_PROXY);
+  const connection = connectDatabase(c.env.DATABASE_URL, c.env.DB_WS_PROXY, c.env.DB_ONE_SHOT_QUERIES);
   c.set("db", connection.db);
   try {
     await next();

@@ -23,6 +23,12 @@ export const Settings = z
       .string()
       .regex(/^[\w.-]+:\d+$/, "must be host:port")
       .optional(),
+    /**
+     * How queries outside a transaction reach Postgres: `http` (default: Neon's SQL-over-HTTP, no
+     * connection per request) or `websocket` (each request opens one connection, as transactions
+     * do; for a Postgres without Neon's HTTP endpoint).
+     */
+    DB_ONE_SHOT_QUERIES: z.enum(["http", "websocket"], "must be http or websocket").optional(),
     /** Supabase project URL, e.g. https://abc.supabase.co. When set, only Supabase tokens are accepted. */
     SUPABASE_URL: z.url("must be a URL such as https://abc.supabase.co").optional(),
     /** Supabase's legacy HS256 JWT secret, for projects that have not moved to signing keys. */

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { type PgWebSocketProxy, startPgWebSocketProxy } from "./pg-ws-proxy";
+import type { SqlObserver } from "./sql-over-http";
 
 export interface LocalDatabase {
   /** Postgres URL as the Worker should see it. */
@@ -9,6 +10,8 @@ export interface LocalDatabase {
   wsProxy: string | undefined;
   /** "embedded" (PGlite) or "external" (DATABASE_URL) */
   kind: "embedded" | "external";
+  /** Sees every statement the local SQL-over-HTTP endpoint receives (none for a remote database). */
+  observeSql(observer: SqlObserver): () => void;
   stop(): Promise<void>;
 }
 
@@ -23,10 +26,16 @@ export async function startLocalDatabase(options: { databaseUrl?: string; dataDi
   if (options.databaseUrl) {
     const host = new URL(options.databaseUrl).hostname;
     if (!LOOPBACK_HOSTS.has(host)) {
-      return { databaseUrl: options.databaseUrl, wsProxy: undefined, kind: "external", stop: async () => {} };
+      return { databaseUrl: options.databaseUrl, wsProxy: undefined, kind: "external", observeSql: () => () => {}, stop: async () => {} };
     }
     const proxy = await startPgWebSocketProxy();
-    return { databaseUrl: options.databaseUrl, wsProxy: proxy.address, kind: "external", stop: () => proxy.close() };
+    return {
+      databaseUrl: options.databaseUrl,
+      wsProxy: proxy.address,
+      kind: "external",
+      observeSql: (observer) => proxy.observeSql(observer),
+      stop: () => proxy.close(),
+    };
   }
   const server = await startEmbeddedPostgres(options.dataDir);
   let proxy: PgWebSocketProxy;
@@ -41,6 +50,7 @@ export async function startLocalDatabase(options: { databaseUrl?: string; dataDi
     databaseUrl: `postgres://postgres:postgres@127.0.0.1:${server.port}/postgres`,
     wsProxy: proxy.address,
     kind: "embedded",
+    observeSql: (observer) => proxy.observeSql(observer),
     stop: async () => {
       await proxy.close();
       await server.stop();

@@ -1,11 +1,13 @@
 import http from "node:http";
 import net from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
+import { type SqlObserver, sqlOverHttp } from "./sql-over-http";
 
 /**
  * The Neon driver speaks the Postgres protocol over a WebSocket; Neon's edge turns it into TCP.
  * Locally this proxy does that job in front of PGlite or a real Postgres. It only forwards to
- * loopback addresses so it can never be used to reach another host.
+ * loopback addresses so it can never be used to reach another host. On the same port it serves
+ * Neon's SQL-over-HTTP endpoint (`POST /sql`, sql-over-http.ts) for the Worker's one-shot queries.
  */
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
@@ -15,6 +17,8 @@ export interface PgWebSocketProxy {
   port: number;
   /** Tunnels currently open (each is one driver connection). */
   openTunnels(): number;
+  /** Sees every statement POST /sql receives until the returned function is called. */
+  observeSql(observer: SqlObserver): () => void;
   close(): Promise<void>;
 }
 
@@ -35,7 +39,24 @@ export async function startPgWebSocketProxy(
   const sessions = new Map<string, SharedSession>();
   const spares = new SpareConnections();
   const slots = new Slots(maxConnections);
-  const server = http.createServer((_request, response) => response.writeHead(426).end("WebSocket only"));
+  const sessionOf = (key: string) => sessions.get(key) ?? sessions.set(key, new SharedSession()).get(key)!;
+  // On a shared session an HTTP query takes its turn like a tunnel: never inside another's transaction.
+  const sql = sqlOverHttp((target) => {
+    if (!options.oneSession) return undefined;
+    return (work) =>
+      new Promise<void>((resolve, reject) => {
+        const turn = {};
+        sessionOf(target).acquire(turn, () => {
+          work()
+            .then(resolve, reject)
+            .finally(() => sessionOf(target).release(turn));
+        });
+      });
+  });
+  const server = http.createServer((request, response) => {
+    if (request.method === "POST" && request.url === "/sql") return sql.handle(request, response);
+    response.writeHead(426).end("WebSocket only; POST /sql for SQL over HTTP");
+  });
   server.on("upgrade", (request, socket, head) => {
     const url = new URL(request.url ?? "", "http://proxy");
     const [host, portText] = (url.searchParams.get("address") ?? "").split(/:(?=\d+$)/);
@@ -74,8 +95,7 @@ export async function startPgWebSocketProxy(
       socket.once("close", () => bridged || tcp.destroy());
       sockets.handleUpgrade(request, socket, head, (ws) => {
         bridged = true;
-        const key = `${host}:${portText}`;
-        const session = options.oneSession ? (sessions.get(key) ?? sessions.set(key, new SharedSession()).get(key)) : undefined;
+        const session = options.oneSession ? sessionOf(`${host}:${portText}`) : undefined;
         bridge(ws, tcp, session);
       });
     });
@@ -90,12 +110,13 @@ export async function startPgWebSocketProxy(
     address: `127.0.0.1:${actualPort}`,
     port: actualPort,
     openTunnels: () => sockets.clients.size,
+    observeSql: (observer) => sql.observe(observer),
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();
         spares.close();
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => void sql.close().then(() => resolve()));
       }),
   };
 }

@@ -1,4 +1,4 @@
-import { neonConfig, Pool } from "@neondatabase/serverless";
+import { neon, neonConfig, Pool, type PoolConfig } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import * as schema from "./schema";
 
@@ -14,11 +14,13 @@ export interface DatabaseConnection {
 
 /**
  * Locally there is no Neon endpoint: a small WebSocket-to-TCP proxy (scripts/local-stack) sits in
- * front of Postgres. These settings are global to the driver, and the same for every request.
- * pipelineConnect must be off: it breaks SCRAM auth and hangs PGlite.
+ * front of Postgres and serves Neon's SQL-over-HTTP endpoint on the same port. These settings are
+ * global to the driver, and the same for every request. pipelineConnect must be off: it breaks
+ * SCRAM auth and hangs PGlite.
  */
 function routeThroughLocalProxy(proxyHost: string): void {
   neonConfig.wsProxy = (host, port) => `${proxyHost}/v1?address=${host}:${port}`;
+  neonConfig.fetchEndpoint = `http://${proxyHost}/sql`;
   neonConfig.useSecureWebSocket = false;
   neonConfig.pipelineConnect = false;
   neonConfig.pipelineTLS = false;
@@ -31,13 +33,55 @@ function routeThroughLocalProxy(proxyHost: string): void {
 const CONNECT_TIMEOUT_MS = 15_000;
 
 /**
- * One pool per request (Workers cannot share sockets across requests). A single connection keeps
- * every request on one Postgres session, which the embedded PGlite needs: a second connection
- * while a transaction is open would wait forever.
+ * The request's pool. A one-shot `query()` (every drizzle read or write outside a transaction, and
+ * `db.$client.query`) goes over Neon's SQL-over-HTTP endpoint: one HTTPS request to Neon's proxy,
+ * which keeps its Postgres connections warm, instead of a WebSocket, a Postgres startup and
+ * authentication per request. `connect()` (drizzle's `transaction()`) still opens the one
+ * WebSocket connection, lazily, only when a transaction runs, so a transaction keeps its session.
+ *
+ * The driver's own `poolQueryViaFetch` does the same but drops the port from the connection
+ * string (a local Postgres is not on 5432), and is turned off by the "connect" listener below.
  */
-export function connectDatabase(databaseUrl: string, localProxy?: string): DatabaseConnection {
+class HttpQueryPool extends Pool {
+  private readonly http: ReturnType<typeof neon<false, true>>;
+
+  constructor(config: PoolConfig & { connectionString: string }) {
+    super(config);
+    this.http = neon(config.connectionString, { fullResults: true });
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query() overloads (config or text, values, callback)
+  override query(config: any, values?: any, callback?: any): any {
+    if (
+      typeof config === "function" ||
+      typeof values === "function" ||
+      typeof callback === "function" ||
+      typeof config?.submit === "function"
+    )
+      return super.query(config, values, callback);
+    const text: string = typeof config === "string" ? config : config.text;
+    const params: unknown[] = values ?? config?.values ?? [];
+    return this.http.query(text, params, { arrayMode: config?.rowMode === "array", types: config?.types ?? this.options?.types });
+  }
+}
+
+/**
+ * One pool per request (Workers cannot share sockets across requests). Its single connection, when
+ * a transaction opens one, keeps that transaction on one Postgres session; the embedded PGlite has
+ * only one, so nothing may query through another connection (HTTP included) while a transaction is
+ * open and wait for it: the local endpoint runs an HTTP query only between transactions there.
+ */
+export function connectDatabase(
+  databaseUrl: string,
+  localProxy?: string,
+  oneShotQueries: "http" | "websocket" = "http",
+): DatabaseConnection {
   if (localProxy) routeThroughLocalProxy(localProxy);
-  const pool = new Pool({ connectionString: databaseUrl, max: 1, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const pool = new (oneShotQueries === "http" ? HttpQueryPool : Pool)({
+    connectionString: databaseUrl,
+    max: 1,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   // A socket error (e.g. Postgres stopping) must not crash the isolate, whether the client is
   // idle or checked out for a transaction: the query in flight fails with it anyway.
   pool.on("error", () => {});

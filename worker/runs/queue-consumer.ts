@@ -73,7 +73,7 @@ export async function consumeInferenceBatch(
  */
 export async function runMeterFromQueue(env: Env, job: InferenceJob): Promise<void> {
   if (!env.DATABASE_URL) throw new Error("DATABASE_URL is not set");
-  const connection = connectDatabase(env.DATABASE_URL, env.DB_WS_PROXY);
+  const connection = connectDatabase(env.DATABASE_URL, env.DB_WS_PROXY, env.DB_ONE_SHOT_QUERIES);
   try {
     const meter = await findMeterById(connection.db, job.meterId);
     if (!meter || meter.ownerId !== job.userId) return;
