@@ -15,8 +15,10 @@ import { ChatStore } from "./chat-store";
 import { migrateHubStorage } from "./hub-storage";
 import { ClientMessage, type ServerEvent, TICKET_TTL_MS } from "./live-contract";
 
-/** How many past events a reconnecting client can catch up on. */
+/** How many past events a reconnecting client can catch up on (at least; see BACKLOG_TRIM_EVERY). */
 const BACKLOG_LIMIT = 1_000;
+/** The backlog is trimmed every this many events, not on each one: it holds 1,000 to 1,099 events. */
+const BACKLOG_TRIM_EVERY = 100;
 
 /**
  * One per user (idFromName(userId)). Holds the user's WebSockets through the Hibernation API and a
@@ -27,6 +29,11 @@ export class UserHub extends DurableObject<Env> {
   private readonly chat: ChatStore;
   /** Tool calls waiting for the person's answer; a waiting call keeps the object in memory. */
   private readonly pendingPermissions = new Map<string, (decision: PermissionDecision) => void>();
+  /**
+   * The latest event's seq, read from storage once per life of the object: only publish() writes
+   * events, and it writes the seq itself, so a publish is one INSERT (no RETURNING, no max()).
+   */
+  private seq: number | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -165,23 +172,21 @@ export class UserHub extends DurableObject<Env> {
     return ticket;
   }
 
-  /** Records an event and sends it to every open socket of the user. */
+  /**
+   * Records an event and sends it to every open socket of the user: the event is serialised once
+   * for all sockets. The sends leave once the INSERT is durable (the output gate), so a client never
+   * sees a seq that a restarted hub could hand out again.
+   */
   publish(type: string, payload: unknown): { id: string; seq: number; at: string } {
     const id = crypto.randomUUID();
     const at = new Date().toISOString();
-    const row = this.sql
-      .exec<{ seq: number }>(
-        "INSERT INTO events (id, type, at, payload) VALUES (?, ?, ?, ?) RETURNING seq",
-        id,
-        type,
-        at,
-        JSON.stringify(payload),
-      )
-      .one();
-    this.sql.exec("DELETE FROM events WHERE seq <= ?", row.seq - BACKLOG_LIMIT);
-    const text = JSON.stringify({ id, type, seq: row.seq, at, payload } satisfies ServerEvent);
+    const seq = this.lastSeq() + 1;
+    this.sql.exec("INSERT INTO events (seq, id, type, at, payload) VALUES (?, ?, ?, ?, ?)", seq, id, type, at, JSON.stringify(payload));
+    this.seq = seq;
+    if (seq % BACKLOG_TRIM_EVERY === 0) this.sql.exec("DELETE FROM events WHERE seq <= ?", seq - BACKLOG_LIMIT);
+    const text = JSON.stringify({ id, type, seq, at, payload } satisfies ServerEvent);
     for (const socket of this.ctx.getWebSockets()) socket.send(text);
-    return { id, seq: row.seq, at };
+    return { id, seq, at };
   }
 
   async fetch(request: Request): Promise<Response> {
@@ -255,6 +260,7 @@ export class UserHub extends DurableObject<Env> {
   }
 
   private lastSeq(): number {
-    return this.sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM events").one().seq ?? 0;
+    this.seq ??= this.sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM events").one().seq ?? 0;
+    return this.seq;
   }
 }

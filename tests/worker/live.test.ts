@@ -115,6 +115,45 @@ describe("live events from ingestion and runs", () => {
 });
 
 describe("hub state lives in storage", () => {
+  it("keeps at least the last 1,000 events (trimmed in steps), numbered without gaps across a restart", async () => {
+    const { token, userId } = await signIn();
+    const hub = env.USER_HUB.get(env.USER_HUB.idFromName(userId));
+    type Hub = { publish(type: string, payload: unknown): { seq: number } };
+    const seqs = await runInDurableObject(hub, (instance) =>
+      Array.from({ length: 1_150 }, (_, n) => (instance as unknown as Hub).publish("chart.data", { n }).seq),
+    );
+    expect(seqs).toEqual(Array.from({ length: 1_150 }, (_, i) => seqs[0] + i));
+    const kept = await runInDurableObject(hub, (_instance, state) =>
+      state.storage.sql
+        .exec<{ oldest: number; latest: number; rows: number }>(
+          "SELECT min(seq) AS oldest, max(seq) AS latest, count(*) AS rows FROM events",
+        )
+        .one(),
+    );
+    expect(kept.latest).toBe(seqs.at(-1));
+    expect(kept.rows).toBe(kept.latest - kept.oldest + 1);
+    expect(kept.rows).toBeGreaterThanOrEqual(1_000);
+    expect(kept.rows).toBeLessThan(1_100);
+
+    // A restarted hub continues the numbering from storage.
+    await runInDurableObject(hub, (_instance, state) => state.abort()).catch(() => {});
+    const restarted = env.USER_HUB.get(env.USER_HUB.idFromName(userId));
+    expect((await restarted.publish("chart.data", { n: 1_150 })).seq).toBe(kept.latest + 1);
+
+    const { body } = await call("POST", "/api/ws/ticket", { token });
+    const socket = (await openSocket(body.ticket)).webSocket!;
+    socket.accept();
+    const inbox = collect(socket);
+    // Too far behind: told to reload. Just inside the backlog: every missed event, in order.
+    socket.send(JSON.stringify({ type: "resume", after: kept.oldest - 2 }));
+    await inbox.waitFor((m) => m.type === "reload");
+    socket.send(JSON.stringify({ type: "resume", after: kept.oldest - 1 }));
+    await inbox.waitFor((m) => m.type === "chart.data" && (m.payload as { n: number }).n === 1_150);
+    const replayed = inbox.messages.filter((m) => m.type === "chart.data").map((m) => m.seq);
+    expect(replayed).toEqual(Array.from({ length: kept.rows + 1 }, (_, i) => kept.oldest + i));
+    socket.close(1000);
+  });
+
   it("survives the object being restarted: the backlog replays to a new socket", async () => {
     const { token, userId } = await signIn();
     const hub = env.USER_HUB.get(env.USER_HUB.idFromName(userId));
