@@ -2,7 +2,8 @@
  * A small HTTP receiver on 127.0.0.1 for the Workers tests that make the Worker call out (alert
  * channels): it records what arrives and answers as each test planned.
  *   ANY  /in/<key>/…     recorded under <key>; answered with the next planned status (default 200)
- *   PUT  /plan/<key>     body: a JSON array of statuses for the next requests to /in/<key>, e.g. [500, 200]
+ *   PUT  /plan/<key>     body: a JSON array of statuses for the next requests to /in/<key>, e.g. [500, 200];
+ *                        0 answers 200 only after 7 s (longer than a delivery's timeout)
  *   GET  /requests/<key> the recorded requests: [{method, path, headers, body}]
  * Keys are random per test, so test files running in parallel never see each other's requests.
  */
@@ -32,7 +33,11 @@ export async function startRecordingServer(): Promise<{ url: string; close: () =
     if (route === "in" && key) {
       const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
       recorded.set(key, [...(recorded.get(key) ?? []), { method: request.method ?? "", path: url.pathname + url.search, headers, body }]);
-      const status = plans.get(key)?.shift() ?? 200;
+      let status = plans.get(key)?.shift() ?? 200;
+      if (status === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 7_000));
+        status = 200;
+      }
       const location = status >= 300 && status < 400 ? { location: "http://127.0.0.1:9/elsewhere" } : {};
       response.writeHead(status, { "content-type": "text/plain", ...location }).end(status < 300 ? "ok" : "no");
     } else if (route === "plan" && key && request.method === "PUT") {

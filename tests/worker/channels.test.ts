@@ -338,6 +338,20 @@ describe("channels: delivery", () => {
     expect(shown.lastError).toBe("refused: url must use https");
   });
 
+  it("gives up on an attempt after 5 s without an answer, and retries it", async () => {
+    const { token, userId } = await signIn("channels-timeout");
+    const box = inbox();
+    await box.plan([0]);
+    const channel = await createChannel(token, { kind: "ntfy", name: "Slow", url: box.url });
+    const job: DeliveryJob = { ownerId: userId, channelId: channel.id, deliveryId: `msg_${"f".repeat(32)}`, message: firing() };
+    const result = await consume(job, 1);
+    expect(result.retryMessages).toHaveLength(1);
+    expect((await call("GET", `/api/channels/${channel.id}`, { token })).body).toMatchObject({
+      status: "failing",
+      lastError: "no answer within 5 s",
+    });
+  });
+
   it("a network error is retried and named without the URL", async () => {
     const { token, userId } = await signIn("channels-network");
     const channel = await createChannel(token, { kind: "discord", name: "Nobody", url: "http://127.0.0.1:9/s3cret-path" });

@@ -40,7 +40,9 @@ export async function enqueueAlertDelivery(
   { ownerId, channelIds, message }: { ownerId: string; channelIds: string[]; message: AlertMessage },
 ): Promise<string[]> {
   const jobs: DeliveryJob[] = channelIds.map((channelId) => ({ ownerId, channelId, deliveryId: newWebhookId(), message }));
-  if (jobs.length > 0) await env.DELIVERY_QUEUE.sendBatch(jobs.map((body) => ({ body, contentType: "json" })));
+  // A queue batch holds at most 100 messages.
+  for (let i = 0; i < jobs.length; i += 100)
+    await env.DELIVERY_QUEUE.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body, contentType: "json" as const })));
   return jobs.map((job) => job.deliveryId);
 }
 
