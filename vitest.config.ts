@@ -16,6 +16,8 @@ function workersProject() {
             DEV_AUTH_SECRET: TEST_DEV_AUTH_SECRET,
             WEBHOOK_SECRET_KEY: TEST_WEBHOOK_SECRET_KEY,
             OPENCODE_TOOL_SECRET: TEST_OPENCODE_TOOL_SECRET,
+            // Alert channels in the tests post to receivers on 127.0.0.1 (tests/setup/recording-server.ts).
+            ALLOW_LOCAL_CHANNEL_URLS: "true",
           },
         },
       })),

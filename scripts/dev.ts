@@ -46,6 +46,8 @@ process.env.DATABASE_URL = database.databaseUrl;
 if (database.wsProxy) process.env.DB_WS_PROXY = database.wsProxy;
 if (!process.env.SUPABASE_URL) process.env.DEV_AUTH_SECRET = localSecret("dev-auth-secret");
 process.env.WEBHOOK_SECRET_KEY ??= localSecret("webhook-secret-key");
+// Alert channels may point at a receiver on this machine (http, 127.0.0.1): never in production.
+process.env.ALLOW_LOCAL_CHANNEL_URLS ??= "true";
 
 // When Vite re-optimizes dependencies it restarts workerd, and a request in flight then fails
 // with "Network connection lost". Say so and keep serving rather than take the stack down.

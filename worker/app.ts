@@ -10,6 +10,7 @@ import { ApiError, databaseUnavailable, errorChain, isDatabaseUnavailable, route
 import { limitChatTurns, limitSignIn } from "./rate-limits";
 import { agentsRoutes } from "./routes/agents";
 import { authRoutes } from "./routes/auth";
+import { channelsRoutes } from "./routes/channels";
 import { chartsRoutes } from "./routes/charts";
 import { chatRoutes } from "./routes/chat";
 import { dataRetentionRoutes } from "./routes/data-retention";
@@ -132,6 +133,7 @@ export function createApp() {
     agentsRoutes,
     sharesRoutes,
     publicSharesRoutes,
+    channelsRoutes,
   ])
     app.route("/", routes);
 

@@ -51,6 +51,11 @@ export const Settings = z
     OPENCODE_IDLE_TIMEOUT_SECONDS: wholeNumber.optional(),
     /** `vite dev` only: the inference sidecar's URL (scripts/local-stack/inference-sidecar.ts). */
     DEV_INFERENCE_URL: z.url().optional(),
+    /**
+     * "true" lets alert channels use http and loopback or private addresses (the local dev stack and
+     * the tests, whose receivers run on 127.0.0.1). Unset in production: https to public hosts only.
+     */
+    ALLOW_LOCAL_CHANNEL_URLS: z.enum(["true", "false"], "must be true or false").optional(),
   })
   .superRefine((settings, context) => {
     // opencode's tools call back to the Worker: without the shared secret every tool call would fail.

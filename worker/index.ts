@@ -1,3 +1,4 @@
+import { consumeDeliveryBatch, DELIVERY_QUEUE_NAME } from "./alerts/delivery";
 import { createApp } from "./app";
 import { type Env, settingsProblem } from "./env";
 import { consumeDeadLetters, consumeInferenceBatch, runMeterFromQueue } from "./runs/queue-consumer";
@@ -13,9 +14,9 @@ export default {
     // Settings that cannot work make the batch fail (and retry) instead of being half processed.
     const problem = settingsProblem(env);
     if (problem) throw new Error(`the Worker is misconfigured: ${problem}`);
-    await (batch.queue === "wattboard-inference-dlq"
-      ? consumeDeadLetters(batch, env)
-      : consumeInferenceBatch(batch, env, runMeterFromQueue));
+    if (batch.queue === DELIVERY_QUEUE_NAME) await consumeDeliveryBatch(batch, env);
+    else if (batch.queue === "wattboard-inference-dlq") await consumeDeadLetters(batch, env);
+    else await consumeInferenceBatch(batch, env, runMeterFromQueue);
   },
   async scheduled(controller, env) {
     await runScheduledJobs(env, new Date(controller.scheduledTime));

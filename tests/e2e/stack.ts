@@ -77,6 +77,8 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       DB_WS_PROXY: database.wsProxy ?? "",
       DEV_AUTH_SECRET: randomBytes(32).toString("hex"),
       WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
+      // Alert channels in the e2e tests post to receivers on this machine.
+      ALLOW_LOCAL_CHANNEL_URLS: "true",
     };
     let stopChatEngine = async () => {};
     if (options.llm) {

@@ -11,6 +11,7 @@ import { exportJWK, generateKeyPair } from "jose";
 import type { TestProject } from "vitest/node";
 import { migrateDatabase, resetDatabase } from "../../scripts/local-stack/apply-migrations";
 import { startLocalDatabase } from "../../scripts/local-stack/database";
+import { startRecordingServer } from "./recording-server";
 import { startStoppablePostgres } from "./stoppable-postgres";
 
 export default async function setup(project: TestProject) {
@@ -34,6 +35,9 @@ export default async function setup(project: TestProject) {
   const stoppable = await startStoppablePostgres({ host: target.hostname, port: Number(target.port || 5432) });
   target.port = String(stoppable.port);
 
+  // Where alert channels in the tests point (tests/worker/channels.test.ts).
+  const receiver = await startRecordingServer();
+
   project.provide("databaseUrl", database.databaseUrl);
   project.provide("stoppableDatabaseUrl", target.toString());
   project.provide("stoppableControl", stoppable.controlUrl);
@@ -42,9 +46,11 @@ export default async function setup(project: TestProject) {
   project.provide("supabaseUrl", `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`);
   project.provide("supabasePrivateJwk", JSON.stringify({ ...(await exportJWK(privateKey)), kid: "test-key-1", alg: "ES256" }));
   project.provide("supabasePublicJwk", JSON.stringify(publicJwk));
+  project.provide("receiverUrl", receiver.url);
 
   return async () => {
     await new Promise((resolve) => jwks.close(resolve));
+    await receiver.close();
     await stoppable.close();
     await database.stop();
   };

@@ -10,6 +10,8 @@ declare module "vitest" {
     supabaseUrl: string;
     supabasePrivateJwk: string;
     supabasePublicJwk: string;
+    /** A recording HTTP receiver on 127.0.0.1 (tests/setup/recording-server.ts). */
+    receiverUrl: string;
   }
 }
 

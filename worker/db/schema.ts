@@ -447,3 +447,33 @@ export const tariffs = pgTable(
   },
   (t) => [index("tariffs_owner_idx").on(t.ownerId)],
 );
+
+/**
+ * Where alerts go besides the app: an ntfy topic, a Slack or Discord incoming webhook, a Home
+ * Assistant webhook trigger, or a generic JSON webhook signed as Standard Webhooks says.
+ */
+export const alertChannels = pgTable(
+  "alert_channels",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: ownerId(),
+    kind: text("kind", { enum: ["webhook", "ntfy", "slack", "discord", "homeassistant"] }).notNull(),
+    name: text("name").notNull(),
+    url: text("url").notNull(),
+    /**
+     * The generic webhook's signing secret (whsec_…), AES-GCM encrypted with a key derived from
+     * WEBHOOK_SECRET_KEY (alerts/channel-secrets.ts); null for the other kinds. Shown once.
+     */
+    secret: text("secret"),
+    status: text("status", { enum: ["ok", "failing"] })
+      .notNull()
+      .default("ok"),
+    /** Consecutive failed deliveries; a success resets it. */
+    failures: integer("failures").notNull().default(0),
+    /** The last failure in words (a status code or a network error), never the URL. */
+    lastError: text("last_error"),
+    lastDeliveryAt: timestamp("last_delivery_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("alert_channels_owner_created_idx").on(t.ownerId, t.createdAt)],
+);

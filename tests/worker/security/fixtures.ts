@@ -158,6 +158,9 @@ export async function populatedUser(label: string) {
   const session = (await call("POST", "/api/chat/sessions", { token, body: { title: "About power" } })).body;
   const chartShare = (await call("POST", "/api/shares", { token, body: { kind: "chart", id: chart.id } })).body;
   const tabShare = (await call("POST", "/api/shares", { token, body: { kind: "tab", id: tab.id } })).body;
+  const channel = (
+    await call("POST", "/api/channels", { token, body: { kind: "webhook", name: "Server", url: "https://hooks.example.com/wattboard" } })
+  ).body;
   const { run, notification } = await withDb(async (db) => {
     const run = await insertModelRun(db, {
       meterId: meter.id,
@@ -201,10 +204,10 @@ export async function populatedUser(label: string) {
     });
     return { run, notification };
   });
-  for (const [what, value] of Object.entries({ tab, chart, agent, session, chartShare, tabShare })) {
+  for (const [what, value] of Object.entries({ tab, chart, agent, session, chartShare, tabShare, channel })) {
     if (!value?.id && !value?.token) throw new Error(`could not create the ${what}: ${JSON.stringify(value)}`);
   }
-  return { ...user, meter, device, tab, chart, agent, session, chartShare, tabShare, run, notification };
+  return { ...user, meter, device, tab, chart, agent, session, chartShare, tabShare, channel, run, notification };
 }
 
 export type PopulatedUser = Awaited<ReturnType<typeof populatedUser>>;
@@ -212,7 +215,7 @@ export type PopulatedUser = Awaited<ReturnType<typeof populatedUser>>;
 /** Every id and token the user owns, by kind. */
 export function ownedIds(user: PopulatedUser) {
   return {
-    uuids: [user.meter.id, user.device.id, user.tab.id, user.chart.id, user.agent.id, user.notification.id, user.run.id],
+    uuids: [user.meter.id, user.device.id, user.tab.id, user.chart.id, user.agent.id, user.notification.id, user.run.id, user.channel.id],
     sessions: [user.session.id],
     tokens: [user.chartShare.token, user.tabShare.token],
   };

@@ -1,4 +1,5 @@
 import { type FormEvent, Fragment, useCallback, useEffect, useState } from "react";
+import { ChannelsPanel } from "../alerts/ChannelsPanel";
 import { errorText } from "../api/client";
 import { type Meter, type MeterWithWebhook, wattboard } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
@@ -272,6 +273,8 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
           </tbody>
         </table>
       )}
+
+      {meters && <ChannelsPanel />}
 
       <form className="card meter-form" onSubmit={create}>
         <h3>Add a meter</h3>
