@@ -107,3 +107,17 @@ export function errorChain(error: unknown): { message: string; code?: string }[]
 
 export const databaseUnavailable = () =>
   new ApiError(503, "database_unavailable", "The database is unreachable right now; nothing was changed. Retry in a few seconds.");
+
+/**
+ * The key that seals stored secrets (webhook secrets, alert channel secrets). Checked before
+ * anything is written: without it no secret can be shown or used.
+ */
+export function secretsKey(env: { WEBHOOK_SECRET_KEY?: string }): string {
+  if (!env.WEBHOOK_SECRET_KEY)
+    throw new ApiError(
+      503,
+      "webhook_key_unconfigured",
+      "WEBHOOK_SECRET_KEY is not set on the Worker: see the README's configuration section",
+    );
+  return env.WEBHOOK_SECRET_KEY;
+}

@@ -147,3 +147,15 @@ export async function storedCount(token: string, meterId: string, metric = "powe
   );
   return series.body.points.reduce((total: number, p: { count: number }) => total + p.count, 0);
 }
+
+/** A small seeded generator (mulberry32): the same data and windows on every run, so a failure replays. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

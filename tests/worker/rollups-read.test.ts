@@ -7,7 +7,7 @@ import { energyQuery, meterIntervalMs } from "../../worker/readings/queries";
 import { planRead } from "../../worker/rollups/planner";
 import { rebuildRollups } from "../../worker/rollups/service";
 import { planBuckets } from "../../worker/series/buckets";
-import { call, createMeter, postReadings, signIn } from "./helpers";
+import { call, createMeter, postReadings, seededRandom, signIn } from "./helpers";
 
 const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
 afterAll(() => connection.close());
@@ -17,18 +17,6 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const BUCKETS = ["1m", "5m", "15m", "30m", "1h", "3h", "6h", "12h", "1d", "1w", "1mo"] as const;
 const METRICS = ["power_w", "energy_wh", "cost", "voltage_v"] as const;
-
-/** A small seeded generator (mulberry32): the same data and windows on every run. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Zone {
   zone: string;
@@ -118,7 +106,7 @@ function expectSame(label: string, raw: Point[], rolled: Point[]) {
 describe("series from rollups equal the raw computation", () => {
   for (const [z, zone] of ZONES.entries()) {
     it(`random windows, buckets and metrics in ${zone.zone}`, async () => {
-      const next = random(20 + z);
+      const next = seededRandom(20 + z);
       const { token, userId } = await signIn();
       const meter = await createMeter(token, { timezone: zone.zone });
       const tariff = { kind: "tou", defaultPrice: 0.24, periods: [{ from: zone.peakFrom, to: "19:00", price: 0.38 }], currency: "GBP" };

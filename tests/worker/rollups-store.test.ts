@@ -6,7 +6,7 @@ import { energyQuery } from "../../worker/readings/queries";
 import { ROLLUP_COLUMNS } from "../../worker/rollups/queries";
 import { rebuildRollups, refreshRollups } from "../../worker/rollups/service";
 import { consumeInferenceBatch } from "../../worker/runs/queue-consumer";
-import { call, callWithEnv, createMeter, postReadings, sign, signIn } from "./helpers";
+import { call, callWithEnv, createMeter, postReadings, seededRandom, sign, signIn } from "./helpers";
 
 /** A queue that only records what is sent (the test bindings' queue is consumed at once, racing the assertions). */
 function capturingQueue(): Env["INFERENCE_QUEUE"] & { sent: unknown[] } {
@@ -29,18 +29,6 @@ afterAll(() => connection.close());
 
 async function rows<T = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
   return (await db.$client.query(text, values)).rows as T[];
-}
-
-/** A small deterministic generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Reading = { ts: string } & Partial<Record<(typeof ROLLUP_COLUMNS)[number], number>>;
@@ -199,7 +187,7 @@ const DAYS_AGO = (n: number) => Math.floor((Date.now() - n * 86_400_000) / HOUR)
 
 describe("rollups: kept equal to raw as readings arrive", () => {
   it("in-order batches, then late readings inside rolled hours and duplicates", async () => {
-    const next = random(1);
+    const next = seededRandom(1);
     const { meter } = await newMeter();
     const readings = series(DAYS_AGO(3) + 7 * MINUTE, 40, "power", next);
     // Every fourth reading held back, posted later: late readings inside hours already rolled up.
@@ -240,7 +228,7 @@ describe("rollups: kept equal to raw as readings arrive", () => {
       [2, "energy"],
       [3, "mixed"],
     ] as const) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const { meter } = await newMeter("America/New_York");
       const readings = series(DAYS_AGO(4) + 3 * MINUTE, 50, kind, next);
       const batches = Array.from({ length: Math.ceil(readings.length / 250) }, (_, i) => readings.slice(i * 250, (i + 1) * 250));
@@ -255,7 +243,7 @@ describe("rollups: kept equal to raw as readings arrive", () => {
 
   it("adjacent batches posted at once (each waits for the meter's lock to roll up)", async () => {
     const { meter } = await newMeter();
-    const readings = series(DAYS_AGO(5) + 11 * MINUTE, 24, "mixed", random(11));
+    const readings = series(DAYS_AGO(5) + 11 * MINUTE, 24, "mixed", seededRandom(11));
     await post(meter, readings.slice(0, 10));
     const rest = readings.slice(10);
     const quarter = Math.ceil(rest.length / 4);
@@ -264,7 +252,7 @@ describe("rollups: kept equal to raw as readings arrive", () => {
   });
 
   it("a half-hour zone keeps hourly rows and no daily ones", async () => {
-    const next = random(4);
+    const next = seededRandom(4);
     const { meter } = await newMeter("Asia/Kolkata");
     await post(meter, series(DAYS_AGO(2), 30, "mixed", next));
     const shape = await expectRollupsEqualRaw(meter.id);
@@ -273,7 +261,7 @@ describe("rollups: kept equal to raw as readings arrive", () => {
   });
 
   it("a sparse batch (yesterday and a week ago) leaves the hours between alone, and still equals raw", async () => {
-    const next = random(5);
+    const next = seededRandom(5);
     const { meter } = await newMeter();
     await post(meter, series(DAYS_AGO(8), 30, "power", next));
     await post(meter, [...series(DAYS_AGO(7) + 31 * HOUR, 2, "power", next), ...series(DAYS_AGO(1), 3, "power", next)]);
@@ -284,7 +272,7 @@ describe("rollups: kept equal to raw as readings arrive", () => {
 describe("rollups: what changes every row", () => {
   it("a zone change marks the meter not ready; the rebuild restores equality", async () => {
     const { token, meter } = await newMeter();
-    await post(meter, series(DAYS_AGO(3), 50, "mixed", random(6)));
+    await post(meter, series(DAYS_AGO(3), 50, "mixed", seededRandom(6)));
     await expectRollupsEqualRaw(meter.id);
     const queue = capturingQueue();
     const patched = await callWithEnv(
@@ -304,7 +292,7 @@ describe("rollups: what changes every row", () => {
 
   it("an interval change marks the meter not ready and stores the new interval; the rebuild restores equality", async () => {
     const { meter } = await newMeter();
-    const minutes = series(DAYS_AGO(6), 20, "power", random(7));
+    const minutes = series(DAYS_AGO(6), 20, "power", seededRandom(7));
     await post(meter, minutes);
     const [before] = await rows<{ interval: number }>("SELECT reading_interval_ms AS interval FROM meters WHERE id = $1", [meter.id]);
     expect(Number(before.interval)).toBe(MINUTE);
@@ -356,7 +344,7 @@ describe("rollups: what changes every row", () => {
 
   it("refreshRollups recomputes a range after rows were damaged by hand", async () => {
     const { meter } = await newMeter();
-    await post(meter, series(DAYS_AGO(2), 10, "mixed", random(8)));
+    await post(meter, series(DAYS_AGO(2), 10, "mixed", seededRandom(8)));
     await rows("UPDATE reading_rollups_hourly SET integral_wh = -1, power_w_count = 999 WHERE meter_id = $1", [meter.id]);
     await rows("DELETE FROM reading_rollups_daily WHERE meter_id = $1", [meter.id]);
     await refreshRollups(db, meter.id, new Date(DAYS_AGO(3)), new Date(Date.now()));
@@ -365,7 +353,7 @@ describe("rollups: what changes every row", () => {
 
   it("a meter's deletion deletes its rollups", async () => {
     const { token, meter } = await newMeter();
-    await post(meter, series(DAYS_AGO(2), 5, "power", random(9)));
+    await post(meter, series(DAYS_AGO(2), 5, "power", seededRandom(9)));
     const count =
       "SELECT (SELECT count(*) FROM reading_rollups_hourly WHERE meter_id = $1) + (SELECT count(*) FROM reading_rollups_daily WHERE meter_id = $1) AS n";
     expect(Number((await rows<{ n: number }>(count, [meter.id]))[0].n)).toBeGreaterThan(0);
@@ -376,7 +364,7 @@ describe("rollups: what changes every row", () => {
 
   it("readings before the meter's retention watermark are refused as expired", async () => {
     const { meter } = await newMeter();
-    const readings = series(DAYS_AGO(2), 4, "power", random(10));
+    const readings = series(DAYS_AGO(2), 4, "power", seededRandom(10));
     await post(meter, readings.slice(0, 60));
     const keptFrom = new Date(DAYS_AGO(2) + 2 * HOUR);
     await rows("UPDATE meters SET raw_kept_from = $2 WHERE id = $1", [meter.id, keptFrom.toISOString()]);

@@ -1,7 +1,7 @@
 import type { Actor } from "../actor";
 import type { Deleted } from "../api-contract";
 import type { Env } from "../env";
-import { ApiError, notFound } from "../errors";
+import { ApiError, notFound, secretsKey } from "../errors";
 import { encryptChannelSecret } from "./channel-secrets";
 import type { AlertMessage, Channel, ChannelList, CreateChannelBody, CreatedChannel, QueuedDelivery, UpdateChannelBody } from "./contract";
 import { enqueueAlertDelivery } from "./delivery";
@@ -33,16 +33,6 @@ function checkUrl(env: Env, url: string): void {
   if (problem) throw new ApiError(400, "invalid_request", `Invalid body: url: ${problem}`, [{ path: "url", message: problem }]);
 }
 
-function masterKey(env: Env): string {
-  if (!env.WEBHOOK_SECRET_KEY)
-    throw new ApiError(
-      503,
-      "webhook_key_unconfigured",
-      "WEBHOOK_SECRET_KEY is not set on the Worker: see the README's configuration section",
-    );
-  return env.WEBHOOK_SECRET_KEY;
-}
-
 export async function requireChannel({ db, userId }: Actor, id: string): Promise<ChannelRow> {
   const row = await queries.getChannel(db, userId, id);
   if (!row) throw notFound("Channel");
@@ -63,7 +53,7 @@ export async function createChannel({ db, env, userId }: Actor, body: CreateChan
   const id = crypto.randomUUID();
   if (body.kind !== "webhook") return channelPayload(await queries.insertChannel(db, { id, ownerId: userId, ...body }));
   const secret = newSigningSecret();
-  const sealed = await encryptChannelSecret(masterKey(env), id, secret);
+  const sealed = await encryptChannelSecret(secretsKey(env), id, secret);
   const row = await queries.insertChannel(db, { id, ownerId: userId, ...body, secret: sealed });
   return { ...channelPayload(row), secret };
 }

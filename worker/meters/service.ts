@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Actor } from "../actor";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
-import { ApiError, notFound } from "../errors";
+import { ApiError, notFound, secretsKey } from "../errors";
 import { countReadings } from "../readings/queries";
 import type { RollupsRebuildJob } from "../runs/queue-job";
 import { requireOwnTariff } from "../tariffs/service";
@@ -64,17 +64,6 @@ function meterDto(row: MeterRow, origin: string): Meter {
   };
 }
 
-/** Checked before anything is written: without the master key no secret can be shown. */
-function masterKey(env: Env): string {
-  if (!env.WEBHOOK_SECRET_KEY)
-    throw new ApiError(
-      503,
-      "webhook_key_unconfigured",
-      "WEBHOOK_SECRET_KEY is not set on the Worker: see the README's configuration section",
-    );
-  return env.WEBHOOK_SECRET_KEY;
-}
-
 async function withWebhook(row: MeterRow, origin: string, key: string): Promise<z.infer<typeof MeterWithWebhook>> {
   return {
     ...meterDto(row, origin),
@@ -93,7 +82,7 @@ export async function listMeters(actor: Actor): Promise<MeterList> {
 
 /** Creates a meter; the answer holds its webhook secret, which is shown only this once. */
 export async function createMeter(actor: Actor, meter: CreateMeterBody): Promise<z.infer<typeof MeterWithWebhook>> {
-  const key = masterKey(actor.env);
+  const key = secretsKey(actor.env);
   const result = await stored.createMeter(actor.db, actor.userId, meter);
   if (!result.ok) throw notFound("Parent site meter");
   return withWebhook(result.meter, actor.origin, key);
@@ -120,7 +109,7 @@ export async function updateMeter(actor: Actor, meterId: string, changes: Update
 
 /** Issues a new webhook secret; the previous one keeps working for WEBHOOK_ROTATION_GRACE_MS. */
 export async function rotateWebhookSecret(actor: Actor, meterId: string): Promise<z.infer<typeof MeterWithWebhook>> {
-  const key = masterKey(actor.env);
+  const key = secretsKey(actor.env);
   const rotated = await stored.rotateWebhookKey(actor.db, actor.userId, meterId, WEBHOOK_ROTATION_GRACE_MS);
   if (!rotated) {
     await requireMeter(actor.db, actor.userId, meterId);
