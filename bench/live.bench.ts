@@ -22,18 +22,26 @@ type Meter = { id: string; webhook: { secret: string } };
 const now = () => performance.timeOrigin + performance.now();
 
 /** Sockets whose `meter.readings` events come back as [meterId, arrival time]. */
-interface Clients {
-  open(urls: string[]): Promise<void>;
+abstract class Clients {
+  protected receipts: [string, number][] = [];
+  abstract open(urls: string[]): Promise<void>;
+  abstract close(): Promise<void>;
+
   /** The receipts since the last call. */
-  take(): [string, number][];
-  readonly count: number;
-  close(): Promise<void>;
+  take(): [string, number][] {
+    const taken = this.receipts;
+    this.receipts = [];
+    return taken;
+  }
+
+  get count(): number {
+    return this.receipts.length;
+  }
 }
 
 /** The way this bench read sockets before issue 20: all in the main thread, which also runs vite preview. */
-class MainThreadClients implements Clients {
+class MainThreadClients extends Clients {
   private readonly sockets: WebSocket[] = [];
-  private receipts: [string, number][] = [];
 
   async open(urls: string[]): Promise<void> {
     await inParallel(urls, 20, async (url) => {
@@ -51,16 +59,6 @@ class MainThreadClients implements Clients {
     });
   }
 
-  take(): [string, number][] {
-    const taken = this.receipts;
-    this.receipts = [];
-    return taken;
-  }
-
-  get count(): number {
-    return this.receipts.length;
-  }
-
   async close(): Promise<void> {
     for (const socket of this.sockets.splice(0)) socket.close();
   }
@@ -70,11 +68,11 @@ class MainThreadClients implements Clients {
  * Sockets spread over worker threads (bench/live-clients.mjs); every `meter.readings` event comes
  * back as [meterId, arrival time].
  */
-class SocketClients implements Clients {
+class SocketClients extends Clients {
   private readonly workers: Worker[];
-  private receipts: [string, number][] = [];
 
   constructor(threads: number) {
+    super();
     this.workers = Array.from({ length: threads }, () => {
       const worker = new Worker(new URL("./live-clients.mjs", import.meta.url));
       worker.on("message", (message: { kind: string; receipts?: [string, number][] }) => {
@@ -91,16 +89,6 @@ class SocketClients implements Clients {
         return this.request(worker, { kind: "open", urls: share }, "opened");
       }),
     );
-  }
-
-  take(): [string, number][] {
-    const taken = this.receipts;
-    this.receipts = [];
-    return taken;
-  }
-
-  get count(): number {
-    return this.receipts.length;
   }
 
   async close(): Promise<void> {

@@ -66,6 +66,10 @@ describe("data retention", () => {
     const before = await call("GET", seriesPath, { token });
     expect(before.status).toBe(200);
     expect(before.body.points.length).toBeGreaterThan(5);
+    const oldDay = `from=${new Date(end - 95 * DAY).toISOString()}&to=${new Date(end - 94 * DAY).toISOString()}`;
+    const quarterHours = await call("GET", `/api/meters/${meter.id}/series?metric=power_w&bucket=15m&${oldDay}`, { token });
+    expect(quarterHours.body.bucket).toBe("15m");
+    expect(quarterHours.body.points).toHaveLength(24);
 
     // Without a retention, the job deletes nothing.
     await applyRetention(connection.db, new Date());
@@ -89,6 +93,11 @@ describe("data retention", () => {
     for (const [i, point] of (after.body.points as { sum: number }[]).entries())
       expect(point.sum).toBeCloseTo(before.body.points[i].sum, 6);
 
+    // The raw readings of that day are gone: the same request is served whole hours from the rollups.
+    const hourly = await call("GET", `/api/meters/${meter.id}/series?metric=power_w&bucket=15m&${oldDay}`, { token });
+    expect(hourly.body.bucket).toBe("1h");
+    expect(hourly.body.points.map((p: { avg: number }) => p.avg)).toEqual(quarterHours.body.points.map((p: { avg: number }) => p.avg));
+
     // Twice on the same schedule: the work is done once.
     const kept = await rawCount(meter.id);
     expect((await applyRetention(connection.db, at)).readingsDeleted).toBe(0);
@@ -96,10 +105,14 @@ describe("data retention", () => {
   });
 
   it("runs on the Cron Trigger, and never touches another person's meters", async () => {
-    const other = await meterWithHistory(95);
-    const { token } = await signIn("retention");
-    expect((await call("PUT", "/api/data-retention", { token, body: { rawDays: 30 } })).status).toBe(200);
-    await runSchedule(new Date());
-    expect(await rawCount(other.meter.id)).toBe(95 * 24 + 1);
+    const other = await meterWithHistory(45);
+    const mine = await meterWithHistory(45);
+    expect((await call("PUT", "/api/data-retention", { token: mine.token, body: { rawDays: 30 } })).status).toBe(200);
+    const at = new Date();
+    await runSchedule(at);
+    const cutoff = Math.floor((at.getTime() - 30 * DAY) / HOUR) * HOUR;
+    expect(await rawCount(mine.meter.id, new Date(cutoff - 1.5 * HOUR))).toBe(0);
+    expect(await rawCount(mine.meter.id)).toBeGreaterThanOrEqual(30 * 24);
+    expect(await rawCount(other.meter.id)).toBe(45 * 24 + 1);
   });
 });
