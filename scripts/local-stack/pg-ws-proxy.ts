@@ -57,6 +57,12 @@ export async function startPgWebSocketProxy(
     if (request.method === "POST" && request.url === "/sql") return sql.handle(request, response);
     response.writeHead(426).end("WebSocket only; POST /sql for SQL over HTTP");
   });
+  // workerd keeps its HTTP connections to /sql open between requests. With Node's default 5 s,
+  // the server could close one just as workerd reused it, and that query failed with "Network
+  // connection lost" (seen in tests after a few idle seconds): the client gives up idle
+  // connections first.
+  server.keepAliveTimeout = 10 * 60_000;
+  server.headersTimeout = server.keepAliveTimeout + 1_000;
   server.on("upgrade", (request, socket, head) => {
     const url = new URL(request.url ?? "", "http://proxy");
     const [host, portText] = (url.searchParams.get("address") ?? "").split(/:(?=\d+$)/);
