@@ -1,10 +1,9 @@
 import type { z } from "zod";
 import type { Actor } from "../actor";
 import type { Database } from "../db/client";
-import type { Env } from "../env";
 import { ApiError, notFound, secretsKey } from "../errors";
 import { countReadings } from "../readings/queries";
-import type { RollupsRebuildJob } from "../runs/queue-job";
+import { queueRollupsRebuild } from "../rollups/rebuild-queue";
 import { requireOwnTariff } from "../tariffs/service";
 import type { CreateMeterBody, Meter, MeterDeleted, MeterList, MeterWithWebhook, UpdateMeterBody } from "./contract";
 import type { MeterRow } from "./queries";
@@ -98,12 +97,7 @@ export async function updateMeter(actor: Actor, meterId: string, changes: Update
   if (changes.tariff?.kind === "imported") await requireOwnTariff(actor, changes.tariff.tariffId);
   const result = await stored.updateMeter(actor.db, actor.userId, meterId, changes);
   if (!result.ok) throw notFound(result.missing === "parent" ? "Parent site meter" : "Meter");
-  if (result.rebuildRollups) {
-    const job: RollupsRebuildJob = { kind: "rollups.rebuild", meterId: result.meter.id };
-    await actor.env.INFERENCE_QUEUE.send(job).catch((error: Error) =>
-      console.error(`rollups: could not enqueue the rebuild of meter ${result.meter.id}: ${error.message}`),
-    );
-  }
+  if (result.rebuildRollups) await queueRollupsRebuild(actor.env, result.meter.id);
   return meterDto(result.meter, actor.origin);
 }
 

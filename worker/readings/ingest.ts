@@ -5,8 +5,8 @@ import type { Env } from "../env";
 import { ApiError, validationError } from "../errors";
 import type { MeterRow } from "../meters/queries";
 import { enforceLimit } from "../rate-limits";
+import { queueRollupsRebuild } from "../rollups/rebuild-queue";
 import { maintainRollups } from "../rollups/service";
-import type { RollupsRebuildJob } from "../runs/queue-job";
 import { type IngestResult, MAX_INGEST_BODY_BYTES, type Reading, ReadingsBatch } from "./contract";
 import { insertReadings } from "./queries";
 
@@ -74,16 +74,6 @@ export async function storeReadings(db: Database, meterId: string, readings: Rea
   return { accepted, duplicates: readings.length - accepted - expired, expired, newest, charted, rebuildRollups: rebuild };
 }
 
-/** Puts a rebuild of the meter's rollups on the queue (after the commit that marked them not ready). */
-export function queueRollupsRebuild(env: Env, waitUntil: (work: Promise<unknown>) => void, meterId: string): void {
-  const job: RollupsRebuildJob = { kind: "rollups.rebuild", meterId };
-  waitUntil(
-    env.INFERENCE_QUEUE.send(job).catch((error: Error) =>
-      console.error(`rollups: could not enqueue the rebuild of meter ${meterId}: ${error.message}`),
-    ),
-  );
-}
-
 /**
  * After the commit, and without waiting: queues the meter's inference job and tells its owner's
  * open dashboards. Ingestion never waits for inference or sockets.
@@ -93,7 +83,7 @@ export function announceReadings(
   meter: IngestingMeter,
   stored: Pick<StoredReadings, "newest" | "charted" | "rebuildRollups">,
 ): void {
-  if (stored.rebuildRollups) queueRollupsRebuild(context.env, (work) => context.waitUntil(work), meter.id);
+  if (stored.rebuildRollups) context.waitUntil(queueRollupsRebuild(context.env, meter.id));
   if (!stored.newest) return;
   const newestTs = stored.newest.toISOString();
   context.waitUntil(

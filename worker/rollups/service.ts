@@ -15,7 +15,7 @@ import { CLEAR_DAILY, CLEAR_HOURLY, DAILY_FROM_HOURLY, READINGS_EXTENT, type Ref
 const CHUNK_MS = 31 * 86_400_000;
 const HOUR_MS = 3_600_000;
 /** A stored reading interval further than this (relative) from the recent median gap is replaced, and the rollups rebuilt. */
-export const INTERVAL_TOLERANCE = 0.1;
+const INTERVAL_TOLERANCE = 0.1;
 
 export interface RefreshOutcome {
   /** Hourly and daily rows written (empty hours are deleted, not counted). */
@@ -146,9 +146,4 @@ export async function maintainRollups(client: SqlClient, meterId: string, stored
   if (Math.abs(recent - current) <= INTERVAL_TOLERANCE * current) return false;
   await client.query("UPDATE meters SET reading_interval_ms = $2, rollups_ready = false WHERE id = $1", [meterId, recent]);
   return true;
-}
-
-/** What changes every rollup of a meter (its zone): reads go to raw until the queued rebuild. */
-export async function markRollupsStale(db: Database | SqlClient, meterId: string): Promise<void> {
-  await sqlClientOf(db).query("UPDATE meters SET rollups_ready = false WHERE id = $1", [meterId]);
 }
