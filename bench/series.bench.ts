@@ -1,6 +1,5 @@
 import type { Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
-import * as schema from "../worker/db/schema";
 import { seriesQuery } from "../worker/readings/queries";
 import { planRead } from "../worker/rollups/planner";
 import { plainRollupQuery } from "../worker/rollups/read-queries";
@@ -40,7 +39,7 @@ export async function benchSeries(stack: BenchStack, pool: Pool, log: (line: str
   await pool.query("ANALYZE readings");
   log(`  loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s; rebuilding rollups…`);
   t0 = performance.now();
-  const rebuilt = await rebuildRollups(drizzle({ client: pool, schema }), meter.id);
+  const rebuilt = await rebuildRollups(drizzle({ client: pool }), meter.id);
   await pool.query("ANALYZE reading_rollups_hourly; ANALYZE reading_rollups_daily");
   log(`  rollups rebuilt in ${((performance.now() - t0) / 1000).toFixed(1)} s (${JSON.stringify(rebuilt)})`);
 

@@ -8,7 +8,6 @@
 
 import { Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
-import * as schema from "../worker/db/schema";
 import { rebuildRollups } from "../worker/rollups/service";
 import { startLocalDatabase } from "./local-stack/database";
 import { configureNodeDriver } from "./local-stack/node-driver";
@@ -21,7 +20,7 @@ const database = await startLocalDatabase({ databaseUrl: process.env.DATABASE_UR
 configureNodeDriver(database.wsProxy);
 const pool = new Pool({ connectionString: database.databaseUrl, max: 1 });
 try {
-  const db = drizzle({ client: pool, schema });
+  const db = drizzle({ client: pool });
   const pending = await pool.query("SELECT id FROM meters WHERE NOT rollups_ready ORDER BY created_at, id");
   const ids = pending.rows.map((row: { id: string }) => row.id);
   console.log(`${ids.length} meter(s) to rebuild`);

@@ -17,7 +17,20 @@ export type AuthConfig =
 
 const encoder = new TextEncoder();
 
+// Per env object: a Worker's env is the same object for every request of an isolate.
+const configs = new WeakMap<Env, AuthConfig>();
+
+/** The sign-in settings of an env, read once per env object. */
 export function authConfig(env: Env): AuthConfig {
+  let config = configs.get(env);
+  if (!config) {
+    config = readAuthConfig(env);
+    configs.set(env, config);
+  }
+  return config;
+}
+
+function readAuthConfig(env: Env): AuthConfig {
   if (env.SUPABASE_URL) {
     const base = env.SUPABASE_URL.replace(/\/+$/, "");
     return {
@@ -50,8 +63,19 @@ function remoteKeySet(url: URL) {
 // One per isolate: each token is verified once, then answered from here until it expires.
 const verifiedTokens = new VerifiedTokenCache(VERIFIED_TOKEN_CAPACITY);
 
-/** The settings a verification depends on: a token verified under one key source is not reused under another. */
-function keySource(config: AuthConfig): string[] {
+const keySources = new WeakMap<AuthConfig, string>();
+
+/** The settings a verification depends on, one string per config: a token verified under one key source is not reused under another. */
+function keySource(config: AuthConfig): string {
+  let source = keySources.get(config);
+  if (source === undefined) {
+    source = keySourceParts(config).join("\n");
+    keySources.set(config, source);
+  }
+  return source;
+}
+
+function keySourceParts(config: AuthConfig): string[] {
   switch (config.mode) {
     case "dev":
       return ["dev", base64url.encode(config.secret)];
@@ -68,7 +92,7 @@ function keySource(config: AuthConfig): string[] {
  * token can never be checked against a public key (alg confusion) and "none" never passes.
  */
 export async function verifyAccessToken(config: AuthConfig, token: string): Promise<AuthenticatedUser> {
-  return verifiedTokens.userOf(await tokenCacheKey([...keySource(config), token]), () => verifyUncached(config, token));
+  return verifiedTokens.userOf(await tokenCacheKey([keySource(config), token]), () => verifyUncached(config, token));
 }
 
 async function verifyUncached(config: AuthConfig, token: string): Promise<Verified> {

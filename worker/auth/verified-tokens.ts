@@ -40,9 +40,13 @@ export class VerifiedTokenCache {
 }
 
 const encoder = new TextEncoder();
+/** Two hex digits per byte value: one lookup a byte (the key is made on every request). */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
 /** Hex SHA-256 of the parts joined by newlines (the token goes last, so it cannot shift the others). */
 export async function tokenCacheKey(parts: string[]): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(parts.join("\n"))));
-  return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  let hex = "";
+  for (const byte of digest) hex += HEX[byte];
+  return hex;
 }
