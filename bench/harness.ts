@@ -1,5 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createBuilder, preview } from "vite";
 import { migrateDatabase } from "../scripts/local-stack/apply-migrations";
@@ -15,7 +16,10 @@ export interface BenchResult {
 
 export interface BenchStack {
   database: LocalDatabase;
+  /** vite preview: a Node proxy in this process in front of workerd (the local front, not production's). */
   baseUrl: string;
+  /** workerd's own port, as production's edge reaches the Worker with no Node hop; baseUrl where it cannot be found. */
+  workerdUrl: string;
   /** A signed-in user's token. */
   token: string;
   stop(): Promise<void>;
@@ -63,15 +67,50 @@ export async function startBenchStack(
     body: JSON.stringify({ email: `bench-${Date.now()}@wattboard.local` }),
   });
   const { access_token: token } = (await signIn.json()) as { access_token: string };
+  const workerdUrl = await findWorkerdUrl(process.pid);
+  log(workerdUrl ? `workerd's own port: ${workerdUrl}` : "workerd's own port not found: every request goes through vite preview");
   return {
     database,
     baseUrl,
+    workerdUrl: workerdUrl ?? baseUrl,
     token,
     stop: async () => {
       await server.close();
       await database.stop();
     },
   };
+}
+
+/**
+ * The port of the workerd that a process (vite preview's) started, where it answers /api/health
+ * itself (Linux: /proc and `ss`); undefined elsewhere. workerd serves the Worker and its assets on
+ * it as vite preview's proxy does, without the proxy's Node work per request.
+ */
+export async function findWorkerdUrl(parentPid: number): Promise<string | undefined> {
+  try {
+    const children = readdirSync("/proc")
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+          const [comm, rest] = [stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")), stat.slice(stat.lastIndexOf(")") + 2)];
+          return comm.includes("workerd") && rest.split(" ")[1] === String(parentPid);
+        } catch {
+          return false;
+        }
+      });
+    for (const line of execFileSync("ss", ["-ltnpH"]).toString().split("\n")) {
+      if (!children.some((pid) => line.includes(`pid=${pid},`))) continue;
+      const port = /127\.0\.0\.1:(\d+)/.exec(line)?.[1];
+      if (!port) continue;
+      const url = `http://127.0.0.1:${port}`;
+      const health = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+      if (health?.ok && (await health.text()).includes("ok")) return url;
+    }
+  } catch {
+    // Not Linux, or no `ss`.
+  }
+  return undefined;
 }
 
 export async function reachable(url: string): Promise<boolean> {
@@ -93,8 +132,9 @@ export async function reachable(url: string): Promise<boolean> {
   });
 }
 
-export async function api<T>(stack: BenchStack, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${stack.baseUrl}${path}`, {
+/** A JSON call as the bench's user, through vite preview unless `base` says otherwise (stack.workerdUrl). */
+export async function api<T>(stack: BenchStack, method: string, path: string, body?: unknown, base = stack.baseUrl): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
     method,
     headers: { Authorization: `Bearer ${stack.token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Pool as NeonPool } from "@neondatabase/serverless";
 import pg from "pg";
-import { api, type BenchResult, type BenchStack } from "./harness";
+import { api, type BenchResult, type BenchStack, findWorkerdUrl } from "./harness";
 
 const CLIENTS = 64;
 /** Each side runs ROUNDS times for ROUND_MS, alternating, so a neighbour's load hits both alike. */
@@ -18,11 +18,13 @@ interface Statement {
 }
 
 /**
- * Database-backed requests per second at 64 concurrent clients: the Worker (through `vite preview`,
- * its one-shot queries over the local SQL-over-HTTP endpoint) against a minimal node:http server
- * that answers the same request with the same SQL (the statements the Worker sent for it, recorded
- * at the endpoint) through a `pg` pool of 64 on the same database. Plus the same load on a route
- * that touches no database (GET /api/me), the ceiling of the HTTP hop alone.
+ * Database-backed requests per second at 64 concurrent clients: the Worker (straight to workerd's
+ * port, as production's edge calls it; its one-shot queries over the local SQL-over-HTTP endpoint)
+ * against a minimal node:http server that answers the same request with the same SQL (the
+ * statements the Worker sent for it, recorded at the endpoint) through a `pg` pool of 64 on the
+ * same database. In the same rounds, the same Worker through `vite preview` (a Node proxy in this
+ * process, the local front before: `*_vite_preview`). Plus the same load on a route that touches no
+ * database (GET /api/me), the ceiling of the HTTP hop alone.
  */
 export async function benchRequests(stack: BenchStack, pool: NeonPool, log: (line: string) => void): Promise<Record<string, BenchResult>> {
   if (stack.database.kind === "embedded") {
@@ -65,18 +67,26 @@ export async function benchRequests(stack: BenchStack, pool: NeonPool, log: (lin
   try {
     const overHttp = { Authorization: `Bearer ${stack.token}` };
     const rps = (side: Tally) => (side.done * 1000) / side.ms;
+    const throughPreview = (name: string, label: string, preview: Tally, node: Tally): BenchResult => ({
+      value: Number(rps(preview).toFixed(1)),
+      unit: "req/s",
+      reference: Number(rps(node).toFixed(1)),
+      ratio: Number((rps(preview) / rps(node)).toFixed(3)),
+      note: `${label} as ${name}, through vite preview's Node proxy into workerd (the local front; production has no such hop), same rounds; errors ${preview.errors}`,
+    });
     for (const [name, key, label] of [
       ["requests_64", "tabs", "GET /api/tabs"],
       ["requests_64_series", "series", "GET /api/meters/:id/series (a day of minute data)"],
     ] as const) {
       const targets: Target[] = [
-        { url: `${stack.baseUrl}${routes[key]}`, headers: overHttp },
+        { url: `${stack.workerdUrl}${routes[key]}`, headers: overHttp },
         { url: `${reference.url}/${key}`, headers: {} },
+        { url: `${stack.baseUrl}${routes[key]}`, headers: overHttp },
       ];
-      if (key === "tabs") targets.push({ url: `${websocketWorker.baseUrl}${routes[key]}`, headers: overHttp });
-      const [worker, node, websocket] = await alternate(targets);
+      if (key === "tabs") targets.push({ url: `${websocketWorker.workerdUrl}${routes[key]}`, headers: overHttp });
+      const [worker, node, preview, websocket] = await alternate(targets);
       log(
-        `  ${name}: Worker ${rps(worker).toFixed(0)} req/s (${worker.errors} errors), node:http + pg ${rps(node).toFixed(0)} req/s (${node.errors} errors)${websocket ? `, Worker with a connection per request ${rps(websocket).toFixed(0)} req/s (${websocket.errors} errors)` : ""}`,
+        `  ${name}: Worker ${rps(worker).toFixed(0)} req/s (${worker.errors} errors), node:http + pg ${rps(node).toFixed(0)} req/s (${node.errors} errors), through vite preview ${rps(preview).toFixed(0)} req/s (${preview.errors} errors)${websocket ? `, Worker with a connection per request ${rps(websocket).toFixed(0)} req/s (${websocket.errors} errors)` : ""}`,
       );
       results[name] = {
         value: Number(rps(worker).toFixed(1)),
@@ -85,6 +95,7 @@ export async function benchRequests(stack: BenchStack, pool: NeonPool, log: (lin
         ratio: Number((rps(worker) / rps(node)).toFixed(3)),
         note: `${label}, ${CLIENTS} concurrent clients, ${ROUNDS}x${ROUND_MS / 1000} s each side alternating; reference: node:http running the same ${recorded[key].length} statement(s) on a pg pool of ${CLIENTS}; errors: Worker ${worker.errors}, reference ${node.errors} (goal ratio >= 0.5, 0 errors)`,
       };
+      results[`${name}_vite_preview`] = throughPreview(name, label, preview, node);
       results[`${name}_errors`] = {
         value: worker.errors + node.errors,
         unit: "requests",
@@ -99,27 +110,29 @@ export async function benchRequests(stack: BenchStack, pool: NeonPool, log: (lin
           note: `${label} with DB_ONE_SHOT_QUERIES=websocket (a new Postgres connection per request, the path before) vs over SQL-over-HTTP, same rounds; errors ${websocket.errors}`,
         };
     }
-    const [worker, node, asset] = await alternate([
-      { url: `${stack.baseUrl}/api/me`, headers: overHttp },
+    const [worker, node, preview, asset] = await alternate([
+      { url: `${stack.workerdUrl}/api/me`, headers: overHttp },
       { url: `${reference.url}/none`, headers: {} },
-      { url: `${stack.baseUrl}/`, headers: {} },
+      { url: `${stack.baseUrl}/api/me`, headers: overHttp },
+      { url: `${stack.workerdUrl}/`, headers: {} },
     ]);
     log(
-      `  requests_64_no_db: Worker ${rps(worker).toFixed(0)} req/s, node:http ${rps(node).toFixed(0)} req/s, a static file through the same hop ${rps(asset).toFixed(0)} req/s`,
+      `  requests_64_no_db: Worker ${rps(worker).toFixed(0)} req/s, node:http ${rps(node).toFixed(0)} req/s, through vite preview ${rps(preview).toFixed(0)} req/s, a static file ${rps(asset).toFixed(0)} req/s`,
     );
     results.requests_64_no_db = {
       value: Number(rps(worker).toFixed(1)),
       unit: "req/s",
       reference: Number(rps(node).toFixed(1)),
       ratio: Number((rps(worker) / rps(node)).toFixed(3)),
-      note: `GET /api/me (JWT from the isolate's cache, no database) at ${CLIENTS} clients through vite preview and workerd: the ceiling of the HTTP hop; reference: node:http answering a constant; errors ${worker.errors + node.errors}`,
+      note: `GET /api/me (JWT from the isolate's cache, no database) at ${CLIENTS} clients straight to workerd: the ceiling of the HTTP hop; reference: node:http answering a constant; errors ${worker.errors + node.errors}`,
     };
+    results.requests_64_no_db_vite_preview = throughPreview("requests_64_no_db", "GET /api/me", preview, node);
     results.requests_64_static = {
       value: Number(rps(asset).toFixed(1)),
       unit: "req/s",
       reference: Number(rps(worker).toFixed(1)),
       ratio: Number((rps(asset) / rps(worker)).toFixed(3)),
-      note: `GET / (index.html, a static asset: vite preview and workerd's asset server, none of the Worker's code) at ${CLIENTS} clients vs GET /api/me in the same rounds; errors ${asset.errors}`,
+      note: `GET / (index.html, a static asset: workerd's asset server, none of the Worker's code) at ${CLIENTS} clients vs GET /api/me in the same rounds, both straight to workerd; errors ${asset.errors}`,
     };
   } finally {
     await reference.close();
@@ -141,9 +154,9 @@ interface Tally {
 /**
  * A second `vite preview` of the same build, in its own process (the Cloudflare plugin keeps one
  * workerd per process), with extra Worker settings: the same database, proxy and dev-auth secret,
- * so the bench's token and data work there too.
+ * so the bench's token and data work there too. Reached at its workerd's own port where found.
  */
-async function startPreviewProcess(extraVars: Record<string, string>): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+async function startPreviewProcess(extraVars: Record<string, string>): Promise<{ workerdUrl: string; stop(): Promise<void> }> {
   const varsFile = fileURLToPath(new URL("../dist/wattboard/.dev.vars", import.meta.url));
   const vars = readFileSync(varsFile, "utf8");
   writeFileSync(
@@ -171,7 +184,7 @@ async function startPreviewProcess(extraVars: Record<string, string>): Promise<{
     });
     const started = child;
     return {
-      baseUrl,
+      workerdUrl: (await findWorkerdUrl(started.pid!)) ?? baseUrl,
       stop: async () => {
         if (started.exitCode !== null) return;
         const exited = new Promise((resolve) => started.once("exit", resolve));
