@@ -108,14 +108,15 @@ export function plainRollupQuery(
 
 export async function queryPlainRollup(db: Database, ...query: Parameters<typeof plainRollupQuery>): Promise<PlainRow[]> {
   const { text, values } = plainRollupQuery(...query);
-  const result = await db.$client.query(text, values);
-  return (result.rows as Record<string, number | string>[]).map((row) => ({
-    k: Number(row.k),
-    avg: Number(row.avg),
-    min: Number(row.min),
-    max: Number(row.max),
-    sum: Number(row.sum),
-    count: Number(row.count),
+  // Rows as arrays, in the SELECT's order: no object built per row (a year of 12-hour buckets is 731 rows).
+  const result = await db.$client.query({ text, values, rowMode: "array" });
+  return (result.rows as (number | string)[][]).map(([k, avg, min, max, sum, count]) => ({
+    k: Number(k),
+    avg: Number(avg),
+    min: Number(min),
+    max: Number(max),
+    sum: Number(sum),
+    count: Number(count),
   }));
 }
 
