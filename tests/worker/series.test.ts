@@ -164,6 +164,26 @@ describe("series: several meters at once", () => {
   });
 });
 
+describe("series: the meter as it is now", () => {
+  // A read starts from the meter row this isolate saw last, while it reads the row again (loadSeries).
+  it("a change of time zone shows in the next read, and a deleted meter answers 404", async () => {
+    const { token, meter } = await meterWith(constantHours("2026-05-01T00:00:00Z", "2026-05-03T00:00:00Z"));
+    const path = `/api/meters/${meter.id}/series?metric=energy_wh&from=2026-05-01T00:00:00Z&to=2026-05-03T00:00:00Z&bucket=1d`;
+    const firstDay = async () => {
+      const result = await call("GET", path, { token });
+      expect(result.status).toBe(200);
+      return [result.body.timezone, result.body.points[0].t];
+    };
+    // Local midnight in London (UTC+1 in May), twice: the second read starts from the row the first saw.
+    expect(await firstDay()).toEqual(["Europe/London", "2026-04-30T23:00:00.000Z"]);
+    expect(await firstDay()).toEqual(["Europe/London", "2026-04-30T23:00:00.000Z"]);
+    expect((await call("PATCH", `/api/meters/${meter.id}`, { token, body: { timezone: "Asia/Tokyo" } })).status).toBe(200);
+    expect(await firstDay()).toEqual(["Asia/Tokyo", "2026-04-30T15:00:00.000Z"]);
+    expect((await call("DELETE", `/api/meters/${meter.id}?confirm=${meter.id}`, { token })).status).toBe(200);
+    expect((await call("GET", path, { token })).status).toBe(404);
+  });
+});
+
 describe("series: invalid queries get 400 naming the parameter", () => {
   it.each([
     ["from after to", "from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to"],
