@@ -1,14 +1,14 @@
 import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Database } from "../db/client";
-import { inTransaction } from "../db/sql-client";
+import { inTransaction, transactionBatch } from "../db/sql-client";
 import type { Env } from "../env";
 import { ApiError, validationError } from "../errors";
 import type { MeterRow } from "../meters/queries";
 import { enforceLimit } from "../rate-limits";
 import { queueRollupsRebuild } from "../rollups/rebuild-queue";
-import { maintainRollups } from "../rollups/service";
+import { maintainRollups, maintenanceOutcome, maintenanceStatements, type StoredSpan, setFirstReadingInterval } from "../rollups/service";
 import { type IngestResult, MAX_INGEST_BODY_BYTES, type Reading, ReadingsBatch } from "./contract";
-import { insertReadings } from "./queries";
+import { type InsertedReadings, insertedReadings, insertReadings, insertReadingsStatement } from "./queries";
 
 /**
  * The one path readings take into Postgres, whatever door they come through (today the signed
@@ -65,13 +65,59 @@ export interface StoredReadings extends IngestResult {
  */
 export async function storeReadings(db: Database, meterId: string, readings: Reading[]): Promise<StoredReadings> {
   const unique = uniqueByInstant(readings);
-  const { inserted, rebuild } = await inTransaction(db, async (client) => {
-    const inserted = await insertReadings(client, meterId, unique);
+  const range = rangeWithoutLongGap(unique);
+  const { inserted, rebuild } = range ? await storeInOneRequest(db, meterId, unique, range) : await storeStepByStep(db, meterId, unique);
+  const { accepted, expired, newest, charted } = inserted;
+  return { accepted, duplicates: readings.length - accepted - expired, expired, newest, charted, rebuildRollups: rebuild };
+}
+
+interface Stored {
+  inserted: InsertedReadings;
+  rebuild: boolean;
+}
+
+/**
+ * The insert and the rollup maintenance sent as one batch (one HTTPS request over Neon's SQL path,
+ * no connection to open): the rollups' statements find in SQL what the insert stored, and recompute
+ * the hours of the batch's whole range, duplicates' and expired instants included (recomputing an
+ * unchanged hour changes nothing). Only a meter's first measurable reading interval takes a second
+ * transaction, after this one.
+ */
+async function storeInOneRequest(db: Database, meterId: string, readings: Reading[], { first, last }: StoredSpan): Promise<Stored> {
+  const [insert, ...maintenance] = await transactionBatch(db, [
+    insertReadingsStatement(meterId, readings),
+    ...maintenanceStatements(meterId, first, last),
+  ]);
+  const outcome = maintenanceOutcome(maintenance);
+  // The readings are committed: a failure here must not answer 503 ("nothing was changed"). The
+  // rollups stay exact without an interval, and the meter's next stored batch asks again.
+  if (outcome.firstInterval)
+    await setFirstReadingInterval(db, meterId).catch((error: Error) =>
+      console.error(`rollups: could not set the first reading interval of meter ${meterId}: ${error.message}`),
+    );
+  return { inserted: insertedReadings(insert.rows[0]), rebuild: outcome.rebuild };
+}
+
+/** A batch with long gaps (an import across months): each cluster of stored readings recomputed on its own, in an interactive transaction. */
+async function storeStepByStep(db: Database, meterId: string, readings: Reading[]): Promise<Stored> {
+  return inTransaction(db, async (client) => {
+    const inserted = await insertReadings(client, meterId, readings);
     const rebuild = inserted.accepted > 0 && (await maintainRollups(client, meterId, inserted.stored));
     return { inserted, rebuild };
   });
-  const { accepted, expired, newest, charted } = inserted;
-  return { accepted, duplicates: readings.length - accepted - expired, expired, newest, charted, rebuildRollups: rebuild };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The readings' first and last instants, when no two consecutive ones are further apart than a
+ * day: the hours between are then about as many as the readings' own (insertReadings splits its
+ * clusters only at longer gaps), so recomputing the whole range costs no more than the clusters.
+ */
+function rangeWithoutLongGap(readings: Reading[]): StoredSpan | undefined {
+  const instants = readings.map((reading) => Date.parse(reading.ts)).sort((a, b) => a - b);
+  if (instants.length === 0 || instants.some((instant, i) => i > 0 && instant - instants[i - 1] > DAY_MS)) return undefined;
+  return { first: new Date(instants[0]), last: new Date(instants[instants.length - 1]) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Statement } from "../db/sql-client";
 import { energySpanCtes, readingIntervalSql } from "../readings/energy-spans";
 
 /**
@@ -42,14 +43,29 @@ export type RefreshRange =
   | { kind: "change"; first: Date; last: Date };
 
 /**
+ * When a refresh does its work:
+ * - `always` (a rebuild, a range asked for);
+ * - `ready`: in the transaction that stored a batch, after its insert: nothing for a meter whose
+ *   rollups are not ready (a rebuild will do it all); it then also answers the median gap of the
+ *   meter's last 500 readings (`recent_interval_ms`) next to the stored one;
+ * - `ready-after-insert`: the same, sent in one batch with the insert (no answer in between), so it
+ *   also does nothing unless that insert stored a reading. Only then does the transaction hold the
+ *   meter's row lock (the insert moved last_reading_at, so the row's xmin is this transaction's):
+ *   a batch of duplicates has no lock, and recomputing from a snapshot taken while another batch
+ *   of the meter is uncommitted would then overwrite that batch's rollups with values missing it.
+ */
+export type RefreshCondition = "always" | "ready" | "ready-after-insert";
+
+/** The meter row was written by this transaction (its insert of readings), which holds its lock until the end. */
+const METER_WRITTEN_HERE = "xmin = pg_current_xact_id()::xid";
+
+/**
  * ONE statement that recomputes from raw the hourly rows of `range` (never hours before the
  * meter's raw_kept_from) and the daily rows of the local days those hours touch: rows that come
- * out empty are deleted, the rest upserted. With `onlyIfReady` it does nothing for a meter whose
- * rollups are not ready (a rebuild will do it all), and also answers the median gap of the
- * meter's last 500 readings (`recent_interval_ms`) next to the stored one (`stored_interval_ms`).
+ * out empty are deleted, the rest upserted, when `condition` holds (`refreshed` answers whether).
  * Answers one row: hours and days written.
  */
-export function refreshStatement(meterId: string, range: RefreshRange, onlyIfReady: boolean): { text: string; values: unknown[] } {
+export function refreshStatement(meterId: string, range: RefreshRange, condition: RefreshCondition): Statement {
   const values = [
     meterId,
     (range.kind === "hours" ? range.from : range.first).toISOString(),
@@ -72,11 +88,14 @@ export function refreshStatement(meterId: string, range: RefreshRange, onlyIfRea
   );
   const columns = AGGREGATES.join(", ");
   const updates = (extra: string[]) => [...AGGREGATES, ...extra].map((c) => `${c} = excluded.${c}`).join(", ");
-  const recent = onlyIfReady ? `(${readingIntervalSql("$1")})` : "NULL::float8";
+  const recent = condition === "ready" ? `(${readingIntervalSql("$1")})` : "NULL::float8";
+  const onlyWhen = { always: "", ready: " AND rollups_ready", "ready-after-insert": ` AND rollups_ready AND ${METER_WRITTEN_HERE}` }[
+    condition
+  ];
   const text = `WITH
     m AS (
       SELECT timezone AS zone, reading_interval_ms AS stored_interval_ms, coalesce(reading_interval_ms, 0)::float8 AS interval_ms, raw_kept_from
-      FROM meters WHERE id = $1${onlyIfReady ? " AND rollups_ready" : ""}
+      FROM meters WHERE id = $1${onlyWhen}
     ),
     edges AS (SELECT m.*, ${edges} FROM m),
     hours AS (
@@ -185,6 +204,30 @@ export function refreshStatement(meterId: string, range: RefreshRange, onlyIfRea
            (SELECT stored_interval_ms FROM m) AS stored_interval_ms, EXISTS (SELECT 1 FROM m) AS refreshed,
            ${recent} AS recent_interval_ms`;
   return { text, values };
+}
+
+/**
+ * After a batch's insert and refresh (`ready-after-insert`), in the same transaction: the meter's
+ * reading interval against the median gap of its last 500 readings. Moved by more than
+ * `tolerance` (relative): replaced, and the rollups marked not ready (`rebuild`: queue one). Never
+ * set yet (`first_interval`): left to setFirstReadingInterval (rollups/service.ts), which
+ * recomputes every hour with it. Nothing unless the insert stored a reading and the rollups are
+ * ready, like the refresh.
+ */
+export function intervalCheckStatement(meterId: string, tolerance: number): Statement {
+  return {
+    text: `WITH m AS (
+      SELECT reading_interval_ms AS stored, (${readingIntervalSql("$1")}) AS recent
+      FROM meters WHERE id = $1 AND rollups_ready AND ${METER_WRITTEN_HERE}
+    ),
+    moved AS (
+      UPDATE meters SET reading_interval_ms = m.recent, rollups_ready = false FROM m
+      WHERE meters.id = $1 AND m.stored IS NOT NULL AND m.recent > 0 AND abs(m.recent - m.stored) > $2 * m.stored
+      RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM moved) AS rebuild, coalesce((SELECT stored IS NULL AND recent > 0 FROM m), false) AS first_interval`,
+    values: [meterId, tolerance],
+  };
 }
 
 /** Recomputes every daily row of a meter from its hourly rows (after a rebuild or a zone change); the old ones are deleted first (CLEAR_DAILY). */

@@ -1,7 +1,16 @@
 import type { Database } from "../db/client";
-import { inTransaction, type SqlClient, sqlClientOf } from "../db/sql-client";
+import { inTransaction, type SqlClient, type Statement, sqlClientOf } from "../db/sql-client";
 import { readingIntervalSql } from "../readings/energy-spans";
-import { CLEAR_DAILY, CLEAR_HOURLY, DAILY_FROM_HOURLY, READINGS_EXTENT, type RefreshRange, refreshStatement } from "./queries";
+import {
+  CLEAR_DAILY,
+  CLEAR_HOURLY,
+  DAILY_FROM_HOURLY,
+  intervalCheckStatement,
+  READINGS_EXTENT,
+  type RefreshCondition,
+  type RefreshRange,
+  refreshStatement,
+} from "./queries";
 
 /**
  * Keeping the rollups exact. They are recomputed from raw readings, never adjusted, so late,
@@ -31,8 +40,8 @@ interface RefreshRow {
   recent_interval_ms: number | null;
 }
 
-async function runRefresh(client: SqlClient, meterId: string, range: RefreshRange, onlyIfReady: boolean): Promise<RefreshRow> {
-  const { text, values } = refreshStatement(meterId, range, onlyIfReady);
+async function runRefresh(client: SqlClient, meterId: string, range: RefreshRange, condition: RefreshCondition): Promise<RefreshRow> {
+  const { text, values } = refreshStatement(meterId, range, condition);
   const row = (await client.query(text, values)).rows[0] as RefreshRow;
   return {
     ...row,
@@ -63,7 +72,7 @@ export async function refreshRollups(
       client,
       meterId,
       { kind: "hours", from: new Date(Math.max(start, from.getTime())), to: new Date(end) },
-      false,
+      "always",
     );
     total.hours += row.hours;
     total.days += row.days;
@@ -131,19 +140,67 @@ export interface StoredSpan {
 export async function maintainRollups(client: SqlClient, meterId: string, stored: StoredSpan[]): Promise<boolean> {
   let last: RefreshRow | undefined;
   for (const span of stored) {
-    last = await runRefresh(client, meterId, { kind: "change", ...span }, true);
+    last = await runRefresh(client, meterId, { kind: "change", ...span }, "ready");
     if (!last.refreshed) return false;
   }
   const recent = last?.recent_interval_ms ?? 0;
   if (!last || recent <= 0) return false;
   const current = last.stored_interval_ms;
   if (current === null) {
-    // Every hour so far was computed without an interval (no cap): all recomputed with it.
-    await client.query("UPDATE meters SET reading_interval_ms = $2 WHERE id = $1", [meterId, recent]);
-    await refreshWholeMeter(client, meterId, false);
+    await adoptFirstInterval(client, meterId, recent);
     return false;
   }
   if (Math.abs(recent - current) <= INTERVAL_TOLERANCE * current) return false;
   await client.query("UPDATE meters SET reading_interval_ms = $2, rollups_ready = false WHERE id = $1", [meterId, recent]);
   return true;
+}
+
+/** A meter's first reading interval: every hour so far was computed without one (no cap), so all are recomputed with it. */
+async function adoptFirstInterval(client: SqlClient, meterId: string, interval: number): Promise<void> {
+  await client.query("UPDATE meters SET reading_interval_ms = $2 WHERE id = $1", [meterId, interval]);
+  await refreshWholeMeter(client, meterId, false);
+}
+
+/**
+ * maintainRollups as statements sent in one batch right after the insert of a batch whose
+ * readings lie within first..last (rollups/queries.ts: `ready-after-insert`, the interval check):
+ * no answer is needed in between. Read their results with `maintenanceOutcome`.
+ */
+export function maintenanceStatements(meterId: string, first: Date, last: Date): Statement[] {
+  return [
+    refreshStatement(meterId, { kind: "change", first, last }, "ready-after-insert"),
+    intervalCheckStatement(meterId, INTERVAL_TOLERANCE),
+  ];
+}
+
+export interface MaintenanceOutcome {
+  /** The reading interval moved: the rollups were marked not ready, queue a rebuild. */
+  rebuild: boolean;
+  /** The meter has no reading interval yet and now has readings to measure one: call setFirstReadingInterval after the commit. */
+  firstInterval: boolean;
+}
+
+/** What maintenanceStatements' results ask for next. */
+export function maintenanceOutcome(results: { rows: unknown[] }[]): MaintenanceOutcome {
+  const check = results.at(-1)?.rows[0] as { rebuild: boolean; first_interval: boolean };
+  return { rebuild: check.rebuild, firstInterval: check.first_interval };
+}
+
+/**
+ * A meter's first reading interval (the median gap of its last 500 readings), in its own
+ * transaction with the meter locked, and every hour recomputed with it; nothing if another batch
+ * set it meanwhile, if the rollups are no longer ready (the rebuild measures it), or if there is
+ * no gap to measure yet. Until it commits, the meter has no interval and its rollups were computed
+ * without one: reads stay consistent either side.
+ */
+export async function setFirstReadingInterval(db: Database, meterId: string): Promise<void> {
+  await inTransaction(db, async (client) => {
+    const locked = await client.query("SELECT 1 FROM meters WHERE id = $1 AND reading_interval_ms IS NULL AND rollups_ready FOR UPDATE", [
+      meterId,
+    ]);
+    if (locked.rows.length === 0) return;
+    // After the lock, so the gaps include every batch committed before it.
+    const { recent } = (await client.query(`SELECT (${readingIntervalSql("$1")}) AS recent`, [meterId])).rows[0] as { recent: number };
+    if (Number(recent) > 0) await adoptFirstInterval(client, meterId, Number(recent));
+  });
 }
