@@ -277,6 +277,26 @@ describe("rollups: kept equal to raw as readings arrive", () => {
     await expectRollupsEqualRaw(meter.id);
   });
 
+  it("the batch that gives a meter its first interval recomputes the hours posted before it", async () => {
+    for (const kind of ["power_w", "energy_wh"] as const) {
+      const { meter } = await newMeter();
+      const start = DAYS_AGO(2) + 20 * MINUTE;
+      // One reading: no gap to measure, so its hour is rolled up without an interval.
+      await post(meter, [{ ts: new Date(start).toISOString(), [kind]: 900 }]);
+      const [{ interval }] = await rows<{ interval: number | null }>("SELECT reading_interval_ms AS interval FROM meters WHERE id = $1", [
+        meter.id,
+      ]);
+      expect(interval).toBeNull();
+      await post(
+        meter,
+        Array.from({ length: 30 }, (_, i) => ({ ts: new Date(start + 3 * HOUR + i * MINUTE).toISOString(), [kind]: 1000 + i })),
+      );
+      const [after] = await rows<{ interval: number }>("SELECT reading_interval_ms AS interval FROM meters WHERE id = $1", [meter.id]);
+      expect(Number(after.interval)).toBe(MINUTE);
+      await expectRollupsEqualRaw(meter.id);
+    }
+  });
+
   it("without the SQL-over-HTTP path (DB_ONE_SHOT_QUERIES=websocket) the same statements run in one transaction on the connection", async () => {
     const { meter } = await newMeter();
     const readings = series(DAYS_AGO(3), 6, "mixed", seededRandom(13));

@@ -6,7 +6,7 @@ import { ApiError, validationError } from "../errors";
 import type { MeterRow } from "../meters/queries";
 import { enforceLimit } from "../rate-limits";
 import { queueRollupsRebuild } from "../rollups/rebuild-queue";
-import { maintainRollups, maintenanceOutcome, maintenanceStatements, type StoredSpan, setFirstReadingInterval } from "../rollups/service";
+import { maintainRollups, maintenanceStatements, rebuildAsked, type StoredSpan } from "../rollups/service";
 import { type IngestResult, MAX_INGEST_BODY_BYTES, type Reading, ReadingsBatch } from "./contract";
 import { type InsertedReadings, insertedReadings, insertReadings, insertReadingsStatement } from "./queries";
 
@@ -80,22 +80,14 @@ interface Stored {
  * The insert and the rollup maintenance sent as one batch (one HTTPS request over Neon's SQL path,
  * no connection to open): the rollups' statements find in SQL what the insert stored, and recompute
  * the hours of the batch's whole range, duplicates' and expired instants included (recomputing an
- * unchanged hour changes nothing). Only a meter's first measurable reading interval takes a second
- * transaction, after this one.
+ * unchanged hour changes nothing).
  */
 async function storeInOneRequest(db: Database, meterId: string, readings: Reading[], { first, last }: StoredSpan): Promise<Stored> {
   const [insert, ...maintenance] = await transactionBatch(db, [
     insertReadingsStatement(meterId, readings),
     ...maintenanceStatements(meterId, first, last),
   ]);
-  const outcome = maintenanceOutcome(maintenance);
-  // The readings are committed: a failure here must not answer 503 ("nothing was changed"). The
-  // rollups stay exact without an interval, and the meter's next stored batch asks again.
-  if (outcome.firstInterval)
-    await setFirstReadingInterval(db, meterId).catch((error: Error) =>
-      console.error(`rollups: could not set the first reading interval of meter ${meterId}: ${error.message}`),
-    );
-  return { inserted: insertedReadings(insert.rows[0]), rebuild: outcome.rebuild };
+  return { inserted: insertedReadings(insert.rows[0]), rebuild: rebuildAsked(maintenance) };
 }
 
 /** A batch with long gaps (an import across months): each cluster of stored readings recomputed on its own, in an interactive transaction. */

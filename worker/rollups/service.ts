@@ -147,7 +147,9 @@ export async function maintainRollups(client: SqlClient, meterId: string, stored
   if (!last || recent <= 0) return false;
   const current = last.stored_interval_ms;
   if (current === null) {
-    await adoptFirstInterval(client, meterId, recent);
+    // Every hour so far was computed without an interval (no cap): all recomputed with it.
+    await client.query("UPDATE meters SET reading_interval_ms = $2 WHERE id = $1", [meterId, recent]);
+    await refreshWholeMeter(client, meterId, false);
     return false;
   }
   if (Math.abs(recent - current) <= INTERVAL_TOLERANCE * current) return false;
@@ -155,52 +157,21 @@ export async function maintainRollups(client: SqlClient, meterId: string, stored
   return true;
 }
 
-/** A meter's first reading interval: every hour so far was computed without one (no cap), so all are recomputed with it. */
-async function adoptFirstInterval(client: SqlClient, meterId: string, interval: number): Promise<void> {
-  await client.query("UPDATE meters SET reading_interval_ms = $2 WHERE id = $1", [meterId, interval]);
-  await refreshWholeMeter(client, meterId, false);
-}
-
 /**
  * maintainRollups as statements sent in one batch right after the insert of a batch whose
- * readings lie within first..last (rollups/queries.ts: `ready-after-insert`, the interval check):
- * no answer is needed in between. Read their results with `maintenanceOutcome`.
+ * readings lie within first..last, since none needs an answer in between (rollups/queries.ts):
+ * the interval check; the refresh of the batch's hours; when the check set the meter's first
+ * interval, every hour recomputed with it. Read their results with `rebuildAsked`.
  */
 export function maintenanceStatements(meterId: string, first: Date, last: Date): Statement[] {
   return [
-    refreshStatement(meterId, { kind: "change", first, last }, "ready-after-insert"),
     intervalCheckStatement(meterId, INTERVAL_TOLERANCE),
+    refreshStatement(meterId, { kind: "change", first, last }, "ready-after-insert"),
+    refreshStatement(meterId, { kind: "retained" }, "first-interval-set"),
   ];
 }
 
-export interface MaintenanceOutcome {
-  /** The reading interval moved: the rollups were marked not ready, queue a rebuild. */
-  rebuild: boolean;
-  /** The meter has no reading interval yet and now has readings to measure one: call setFirstReadingInterval after the commit. */
-  firstInterval: boolean;
-}
-
-/** What maintenanceStatements' results ask for next. */
-export function maintenanceOutcome(results: { rows: unknown[] }[]): MaintenanceOutcome {
-  const check = results.at(-1)?.rows[0] as { rebuild: boolean; first_interval: boolean };
-  return { rebuild: check.rebuild, firstInterval: check.first_interval };
-}
-
-/**
- * A meter's first reading interval (the median gap of its last 500 readings), in its own
- * transaction with the meter locked, and every hour recomputed with it; nothing if another batch
- * set it meanwhile, if the rollups are no longer ready (the rebuild measures it), or if there is
- * no gap to measure yet. Until it commits, the meter has no interval and its rollups were computed
- * without one: reads stay consistent either side.
- */
-export async function setFirstReadingInterval(db: Database, meterId: string): Promise<void> {
-  await inTransaction(db, async (client) => {
-    const locked = await client.query("SELECT 1 FROM meters WHERE id = $1 AND reading_interval_ms IS NULL AND rollups_ready FOR UPDATE", [
-      meterId,
-    ]);
-    if (locked.rows.length === 0) return;
-    // After the lock, so the gaps include every batch committed before it.
-    const { recent } = (await client.query(`SELECT (${readingIntervalSql("$1")}) AS recent`, [meterId])).rows[0] as { recent: number };
-    if (Number(recent) > 0) await adoptFirstInterval(client, meterId, Number(recent));
-  });
+/** Whether maintenanceStatements marked the rollups not ready (the interval moved): a rebuild must be queued. */
+export function rebuildAsked(results: { rows: unknown[] }[]): boolean {
+  return (results[0].rows[0] as { rebuild: boolean }).rebuild;
 }
