@@ -68,12 +68,15 @@ export class HttpQueryPool extends Pool {
    * The statements as one non-interactive transaction in one HTTPS request (Neon's batch: the
    * endpoint runs BEGIN, each statement in order, COMMIT, on one of its warm connections), so a
    * write that needs no answer between its statements pays no WebSocket, no Postgres startup and
-   * one round trip instead of one per statement. Read committed: each statement sees those before it.
+   * one round trip instead of one per statement. Read committed, said rather than left to the
+   * server's default: each statement takes a new snapshot, so those after one that waited for a
+   * row lock see what the lock's holder committed (ingest relies on it: rollups/queries.ts).
    */
   transactionBatch(statements: { text: string; values: unknown[] }[]): Promise<{ rows: unknown[] }[]> {
     return this.http.transaction((batch) => statements.map(({ text, values }) => batch.query(text, values)), {
       fullResults: true,
       types: this.options?.types,
+      isolationLevel: "ReadCommitted",
     });
   }
 }
