@@ -24,7 +24,9 @@ export interface IngestContext {
   waitUntil(work: Promise<unknown>): void;
 }
 
-type IngestingMeter = Pick<MeterRow, "id" | "ownerId">;
+/** What storing needs of the meter: its reading interval as read (whether a batch may have to set the first one). */
+export type StoringMeter = Pick<MeterRow, "id" | "readingIntervalMs">;
+type IngestingMeter = StoringMeter & Pick<MeterRow, "ownerId">;
 
 export const payloadTooLarge = () =>
   new ApiError(413, "payload_too_large", `The body is larger than ${MAX_INGEST_BODY_BYTES} bytes: send the readings in smaller batches`);
@@ -63,10 +65,10 @@ export interface StoredReadings extends IngestResult {
  * the batch, or one already stored, is kept once and counted as a duplicate, so a retried batch
  * is safe; readings older than the meter's retained raw data are refused as expired.
  */
-export async function storeReadings(db: Database, meterId: string, readings: Reading[]): Promise<StoredReadings> {
+export async function storeReadings(db: Database, meter: StoringMeter, readings: Reading[]): Promise<StoredReadings> {
   const unique = uniqueByInstant(readings);
   const range = rangeWithoutLongGap(unique);
-  const { inserted, rebuild } = range ? await storeInOneRequest(db, meterId, unique, range) : await storeStepByStep(db, meterId, unique);
+  const { inserted, rebuild } = range ? await storeInOneRequest(db, meter, unique, range) : await storeStepByStep(db, meter.id, unique);
   const { accepted, expired, newest, charted } = inserted;
   return { accepted, duplicates: readings.length - accepted - expired, expired, newest, charted, rebuildRollups: rebuild };
 }
@@ -82,10 +84,10 @@ interface Stored {
  * the hours of the batch's whole range, duplicates' and expired instants included (recomputing an
  * unchanged hour changes nothing).
  */
-async function storeInOneRequest(db: Database, meterId: string, readings: Reading[], { first, last }: StoredSpan): Promise<Stored> {
+async function storeInOneRequest(db: Database, meter: StoringMeter, readings: Reading[], { first, last }: StoredSpan): Promise<Stored> {
   const [insert, ...maintenance] = await transactionBatch(db, [
-    insertReadingsStatement(meterId, readings),
-    ...maintenanceStatements(meterId, first, last),
+    insertReadingsStatement(meter.id, readings),
+    ...maintenanceStatements(meter.id, first, last, meter.readingIntervalMs !== null),
   ]);
   return { inserted: insertedReadings(insert.rows[0]), rebuild: rebuildAsked(maintenance) };
 }
@@ -143,7 +145,7 @@ export function announceReadings(
 
 /** Stores a meter's readings, then triggers what new readings trigger. */
 export async function ingestReadings(context: IngestContext, meter: IngestingMeter, readings: Reading[]): Promise<IngestResult> {
-  const stored = await storeReadings(context.db, meter.id, readings);
+  const stored = await storeReadings(context.db, meter, readings);
   announceReadings(context, meter, stored);
   // The answer keeps its shape; `expired` only appears when the meter's retention refused readings.
   return { accepted: stored.accepted, duplicates: stored.duplicates, ...(stored.expired > 0 ? { expired: stored.expired } : {}) };

@@ -228,13 +228,14 @@ export function refreshStatement(meterId: string, range: RefreshRange, condition
 
 /**
  * After a batch's insert, in the same transaction and before its refresh: the meter's reading
- * interval against the median gap of its last 500 readings. Never set yet: set, and the
- * transaction-local FIRST_INTERVAL_SET lets a `retained` refresh after it (`first-interval-set`)
- * recompute every hour with it. Moved by more than `tolerance` (relative): replaced, and the
- * rollups marked not ready (`rebuild`: queue one; the refresh after it then does nothing).
- * Nothing unless the insert stored a reading and the rollups are ready, like the refresh.
+ * interval against the median gap of its last 500 readings. Never set yet, and `setsFirst` (a
+ * `retained` refresh follows in the batch): set, and the transaction-local FIRST_INTERVAL_SET
+ * lets that refresh (`first-interval-set`) recompute every hour with it. Moved by more than
+ * `tolerance` (relative): replaced, and the rollups marked not ready (`rebuild`: queue one; the
+ * refresh after it then does nothing). Nothing unless the insert stored a reading and the rollups
+ * are ready, like the refresh.
  */
-export function intervalCheckStatement(meterId: string, tolerance: number): Statement {
+export function intervalCheckStatement(meterId: string, tolerance: number, setsFirst: boolean): Statement {
   return {
     text: `WITH m AS (
       SELECT reading_interval_ms AS stored, (${readingIntervalSql("$1")}) AS recent
@@ -242,13 +243,13 @@ export function intervalCheckStatement(meterId: string, tolerance: number): Stat
     ),
     changed AS (
       UPDATE meters SET reading_interval_ms = m.recent, rollups_ready = m.stored IS NULL FROM m
-      WHERE meters.id = $1 AND m.recent > 0 AND (m.stored IS NULL OR abs(m.recent - m.stored) > $2 * m.stored)
+      WHERE meters.id = $1 AND m.recent > 0 AND (($3 AND m.stored IS NULL) OR abs(m.recent - m.stored) > $2 * m.stored)
       RETURNING m.stored IS NULL AS first
     )
     SELECT EXISTS (SELECT 1 FROM changed WHERE NOT first) AS rebuild,
            set_config('${FIRST_INTERVAL_SET}', CASE WHEN EXISTS (SELECT 1 FROM changed WHERE first) THEN 'yes' ELSE 'no' END, true)
              AS first_interval_set`,
-    values: [meterId, tolerance],
+    values: [meterId, tolerance, setsFirst],
   };
 }
 

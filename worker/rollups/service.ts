@@ -160,15 +160,19 @@ export async function maintainRollups(client: SqlClient, meterId: string, stored
 /**
  * maintainRollups as statements sent in one batch right after the insert of a batch whose
  * readings lie within first..last, since none needs an answer in between (rollups/queries.ts):
- * the interval check; the refresh of the batch's hours; when the check set the meter's first
- * interval, every hour recomputed with it. Read their results with `rebuildAsked`.
+ * the interval check, then the refresh of the batch's hours. For a meter read without an interval
+ * (`intervalKnown` false), the check may set its first one, and a third statement then recomputes
+ * every hour with it; with one, that statement is left out (planning it alone costs several ms),
+ * and should a rebuild have cleared the interval meanwhile, the check leaves it unset for a later
+ * batch. Read their results with `rebuildAsked`.
  */
-export function maintenanceStatements(meterId: string, first: Date, last: Date): Statement[] {
-  return [
-    intervalCheckStatement(meterId, INTERVAL_TOLERANCE),
+export function maintenanceStatements(meterId: string, first: Date, last: Date, intervalKnown: boolean): Statement[] {
+  const statements = [
+    intervalCheckStatement(meterId, INTERVAL_TOLERANCE, !intervalKnown),
     refreshStatement(meterId, { kind: "change", first, last }, "ready-after-insert"),
-    refreshStatement(meterId, { kind: "retained" }, "first-interval-set"),
   ];
+  if (!intervalKnown) statements.push(refreshStatement(meterId, { kind: "retained" }, "first-interval-set"));
+  return statements;
 }
 
 /** Whether maintenanceStatements marked the rollups not ready (the interval moved): a rebuild must be queued. */
