@@ -104,8 +104,9 @@ describe("fault: Postgres stops during ingestion", () => {
     const meter = await createMeter(token);
     const outcome = await meterSends(meter, minuteBatches(4, 50), {
       // Postgres stops right after it answers the second batch's COMMIT (a batch is one transaction:
-      // its insert and its rollups): the Worker never learns it committed.
-      beforeBatch: async (index) => index === 1 && (await postgres.stopOn("COMMIT", "after")),
+      // its insert and its rollups): the Worker never learns it committed. The statement itself, whose
+      // query message ends in a NUL: "BEGIN ISOLATION LEVEL READ COMMITTED" contains "COMMIT" too.
+      beforeBatch: async (index) => index === 1 && (await postgres.stopOn("COMMIT\0", "after")),
       wait: () => postgres.start(),
     }).finally(() => postgres.start());
     expect(outcome.other).toEqual([]);

@@ -260,6 +260,60 @@ describe("rollups: kept equal to raw as readings arrive", () => {
     expect(shape.days).toBe(0);
   });
 
+  it("a batch of duplicates only recomputes nothing (storing nothing, it holds no lock on the meter)", async () => {
+    const { meter } = await newMeter();
+    const readings = series(DAYS_AGO(2), 3, "power", seededRandom(12));
+    await post(meter, readings);
+    // A hand-made mark on the batch's hours: a recompute would erase it.
+    await rows("UPDATE reading_rollups_hourly SET power_w_count = 999 WHERE meter_id = $1", [meter.id]);
+    const again = await postReadings(meter.id, meter.webhook.secret, { readings: readings.slice(30, 150) });
+    expect(again.body).toEqual({ accepted: 0, duplicates: 120 });
+    const marked = await rows<{ n: number }>(
+      "SELECT count(*)::int AS n FROM reading_rollups_hourly WHERE meter_id = $1 AND power_w_count = 999",
+      [meter.id],
+    );
+    expect(marked[0].n).toBeGreaterThan(0);
+    await refreshRollups(db, meter.id, new Date(DAYS_AGO(3)), new Date(Date.now()));
+    await expectRollupsEqualRaw(meter.id);
+  });
+
+  it("the batch that gives a meter its first interval recomputes the hours posted before it", async () => {
+    for (const kind of ["power_w", "energy_wh"] as const) {
+      const { meter } = await newMeter();
+      const start = DAYS_AGO(2) + 20 * MINUTE;
+      // One reading: no gap to measure, so its hour is rolled up without an interval.
+      await post(meter, [{ ts: new Date(start).toISOString(), [kind]: 900 }]);
+      const [{ interval }] = await rows<{ interval: number | null }>("SELECT reading_interval_ms AS interval FROM meters WHERE id = $1", [
+        meter.id,
+      ]);
+      expect(interval).toBeNull();
+      await post(
+        meter,
+        Array.from({ length: 30 }, (_, i) => ({ ts: new Date(start + 3 * HOUR + i * MINUTE).toISOString(), [kind]: 1000 + i })),
+      );
+      const [after] = await rows<{ interval: number }>("SELECT reading_interval_ms AS interval FROM meters WHERE id = $1", [meter.id]);
+      expect(Number(after.interval)).toBe(MINUTE);
+      await expectRollupsEqualRaw(meter.id);
+    }
+  });
+
+  it("without the SQL-over-HTTP path (DB_ONE_SHOT_QUERIES=websocket) the same statements run in one transaction on the connection", async () => {
+    const { meter } = await newMeter();
+    const readings = series(DAYS_AGO(3), 6, "mixed", seededRandom(13));
+    for (const batch of [readings.slice(200), readings.slice(0, 200)]) {
+      const body = JSON.stringify({ readings: batch });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const posted = await callWithEnv({ DB_ONE_SHOT_QUERIES: "websocket" }, "POST", `/api/ingest/${meter.id}`, JSON.parse(body), {
+        "X-Wattboard-Timestamp": timestamp,
+        "X-Wattboard-Signature": await sign(meter.webhook.secret, timestamp, body),
+      });
+      expect(posted.body).toEqual({ accepted: batch.length, duplicates: 0 });
+    }
+    const [{ interval }] = await rows<{ interval: number }>("SELECT reading_interval_ms AS interval FROM meters WHERE id = $1", [meter.id]);
+    expect(Number(interval)).toBe(MINUTE);
+    await expectRollupsEqualRaw(meter.id);
+  });
+
   it("a sparse batch (yesterday and a week ago) leaves the hours between alone, and still equals raw", async () => {
     const next = seededRandom(5);
     const { meter } = await newMeter();

@@ -250,7 +250,7 @@ async function runJob(
   let storing: Promise<void> = Promise.resolve();
   const store = async (batch: Reading[]) => {
     await storing;
-    storing = storeReadings(actor.db, meter.id, batch).then((result) => tally.add(result));
+    storing = storeReadings(actor.db, meter, batch).then((result) => tally.add(result));
     // Awaited before the next chunk or at the end; until then its failure is not "unhandled".
     storing.catch(() => {});
     if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {

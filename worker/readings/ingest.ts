@@ -1,14 +1,14 @@
 import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Database } from "../db/client";
-import { inTransaction } from "../db/sql-client";
+import { inTransaction, transactionBatch } from "../db/sql-client";
 import type { Env } from "../env";
 import { ApiError, validationError } from "../errors";
 import type { MeterRow } from "../meters/queries";
 import { enforceLimit } from "../rate-limits";
 import { queueRollupsRebuild } from "../rollups/rebuild-queue";
-import { maintainRollups } from "../rollups/service";
+import { maintainRollups, maintenanceStatements, rebuildAsked, type StoredSpan } from "../rollups/service";
 import { type IngestResult, MAX_INGEST_BODY_BYTES, type Reading, ReadingsBatch } from "./contract";
-import { insertReadings } from "./queries";
+import { type InsertedReadings, insertedReadings, insertReadings, insertReadingsStatement } from "./queries";
 
 /**
  * The one path readings take into Postgres, whatever door they come through (today the signed
@@ -24,7 +24,9 @@ export interface IngestContext {
   waitUntil(work: Promise<unknown>): void;
 }
 
-type IngestingMeter = Pick<MeterRow, "id" | "ownerId">;
+/** What storing needs of the meter: its reading interval as read (whether a batch may have to set the first one). */
+export type StoringMeter = Pick<MeterRow, "id" | "readingIntervalMs">;
+type IngestingMeter = StoringMeter & Pick<MeterRow, "ownerId">;
 
 export const payloadTooLarge = () =>
   new ApiError(413, "payload_too_large", `The body is larger than ${MAX_INGEST_BODY_BYTES} bytes: send the readings in smaller batches`);
@@ -63,15 +65,53 @@ export interface StoredReadings extends IngestResult {
  * the batch, or one already stored, is kept once and counted as a duplicate, so a retried batch
  * is safe; readings older than the meter's retained raw data are refused as expired.
  */
-export async function storeReadings(db: Database, meterId: string, readings: Reading[]): Promise<StoredReadings> {
+export async function storeReadings(db: Database, meter: StoringMeter, readings: Reading[]): Promise<StoredReadings> {
   const unique = uniqueByInstant(readings);
-  const { inserted, rebuild } = await inTransaction(db, async (client) => {
-    const inserted = await insertReadings(client, meterId, unique);
+  const range = rangeWithoutLongGap(unique);
+  const { inserted, rebuild } = range ? await storeInOneRequest(db, meter, unique, range) : await storeStepByStep(db, meter.id, unique);
+  const { accepted, expired, newest, charted } = inserted;
+  return { accepted, duplicates: readings.length - accepted - expired, expired, newest, charted, rebuildRollups: rebuild };
+}
+
+interface Stored {
+  inserted: InsertedReadings;
+  rebuild: boolean;
+}
+
+/**
+ * The insert and the rollup maintenance sent as one batch (one HTTPS request over Neon's SQL path,
+ * no connection to open): the rollups' statements find in SQL what the insert stored, and recompute
+ * the hours of the batch's whole range, duplicates' and expired instants included (recomputing an
+ * unchanged hour changes nothing).
+ */
+async function storeInOneRequest(db: Database, meter: StoringMeter, readings: Reading[], { first, last }: StoredSpan): Promise<Stored> {
+  const [insert, ...maintenance] = await transactionBatch(db, [
+    insertReadingsStatement(meter.id, readings),
+    ...maintenanceStatements(meter.id, first, last, meter.readingIntervalMs !== null),
+  ]);
+  return { inserted: insertedReadings(insert.rows[0]), rebuild: rebuildAsked(maintenance) };
+}
+
+/** A batch with long gaps (an import across months): each cluster of stored readings recomputed on its own, in an interactive transaction. */
+async function storeStepByStep(db: Database, meterId: string, readings: Reading[]): Promise<Stored> {
+  return inTransaction(db, async (client) => {
+    const inserted = await insertReadings(client, meterId, readings);
     const rebuild = inserted.accepted > 0 && (await maintainRollups(client, meterId, inserted.stored));
     return { inserted, rebuild };
   });
-  const { accepted, expired, newest, charted } = inserted;
-  return { accepted, duplicates: readings.length - accepted - expired, expired, newest, charted, rebuildRollups: rebuild };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The readings' first and last instants, when no two consecutive ones are further apart than a
+ * day: the hours between are then about as many as the readings' own (insertReadings splits its
+ * clusters only at longer gaps), so recomputing the whole range costs no more than the clusters.
+ */
+function rangeWithoutLongGap(readings: Reading[]): StoredSpan | undefined {
+  const instants = readings.map((reading) => Date.parse(reading.ts)).sort((a, b) => a - b);
+  if (instants.length === 0 || instants.some((instant, i) => i > 0 && instant - instants[i - 1] > DAY_MS)) return undefined;
+  return { first: new Date(instants[0]), last: new Date(instants[instants.length - 1]) };
 }
 
 /**
@@ -105,7 +145,7 @@ export function announceReadings(
 
 /** Stores a meter's readings, then triggers what new readings trigger. */
 export async function ingestReadings(context: IngestContext, meter: IngestingMeter, readings: Reading[]): Promise<IngestResult> {
-  const stored = await storeReadings(context.db, meter.id, readings);
+  const stored = await storeReadings(context.db, meter, readings);
   announceReadings(context, meter, stored);
   // The answer keeps its shape; `expired` only appears when the meter's retention refused readings.
   return { accepted: stored.accepted, duplicates: stored.duplicates, ...(stored.expired > 0 ? { expired: stored.expired } : {}) };

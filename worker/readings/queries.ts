@@ -1,6 +1,6 @@
 import type { Metric } from "../charts/chart-spec-contract";
 import type { Database } from "../db/client";
-import { type SqlClient, sqlClientOf } from "../db/sql-client";
+import { type SqlClient, type Statement, sqlClientOf } from "../db/sql-client";
 import type { BucketPlan } from "../series/buckets";
 import type { SeriesPoint } from "../series/contract";
 import type { Reading } from "./contract";
@@ -29,9 +29,15 @@ export interface InsertedReadings {
  * this meter (only then do open dashboards need a refresh).
  */
 export async function insertReadings(db: Database | SqlClient, meterId: string, batch: Reading[]): Promise<InsertedReadings> {
+  const { text, values } = insertReadingsStatement(meterId, batch);
+  return insertedReadings((await sqlClientOf(db).query(text, values)).rows[0]);
+}
+
+/** insertReadings' statement, for a caller that sends it with others (answer: insertedReadings). */
+export function insertReadingsStatement(meterId: string, batch: Reading[]): Statement {
   const column = <K extends keyof Reading>(key: K) => batch.map((r) => r[key] ?? null);
-  const result = await sqlClientOf(db).query(
-    `WITH meter AS (SELECT coalesce(raw_kept_from, '-infinity') AS kept_from, 3 * coalesce(reading_interval_ms, 0) + 86400000 AS apart_ms FROM meters WHERE id = $1),
+  return {
+    text: `WITH meter AS (SELECT coalesce(raw_kept_from, '-infinity') AS kept_from, 3 * coalesce(reading_interval_ms, 0) + 86400000 AS apart_ms FROM meters WHERE id = $1),
      batch AS (SELECT r.* FROM unnest($2::timestamptz[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])
                      AS r (ts, power_w, energy_wh, voltage_v, current_a, power_factor, thd_pct)),
      inserted AS (
@@ -58,7 +64,7 @@ export async function insertReadings(db: Database | SqlClient, meterId: string, 
             (SELECT coalesce(array_agg(last ORDER BY first), '{}') FROM clusters) AS lasts,
             EXISTS (SELECT 1 FROM charts WHERE charts.owner_id = (SELECT owner_id FROM meters WHERE id = $1) AND charts.spec->'meterIds' ? $1::text) AS charted
      FROM newest`,
-    [
+    values: [
       meterId,
       column("ts"),
       column("power_w"),
@@ -68,8 +74,12 @@ export async function insertReadings(db: Database | SqlClient, meterId: string, 
       column("power_factor"),
       column("thd_pct"),
     ],
-  );
-  const row = result.rows[0] as {
+  };
+}
+
+/** The row insertReadingsStatement answers. */
+export function insertedReadings(answer: unknown): InsertedReadings {
+  const row = answer as {
     accepted: number;
     expired: number;
     newest: Date | string | null;

@@ -1,3 +1,4 @@
+import type { Statement } from "../db/sql-client";
 import { energySpanCtes, readingIntervalSql } from "../readings/energy-spans";
 
 /**
@@ -39,31 +40,63 @@ export type RefreshRange =
    * the stored neighbours whose spans they change (a previous power reading's span now ends at a
    * new one, a next energy reading's span now starts at one), all within [first - cap, last + cap].
    */
-  | { kind: "change"; first: Date; last: Date };
+  | { kind: "change"; first: Date; last: Date }
+  /** Every hour the meter's retained readings reach (from its raw_kept_from on), found in SQL. */
+  | { kind: "retained" };
+
+/**
+ * When a refresh does its work:
+ * - `always` (a rebuild, a range asked for);
+ * - `ready`: in the transaction that stored a batch, after its insert: nothing for a meter whose
+ *   rollups are not ready (a rebuild will do it all); it then also answers the median gap of the
+ *   meter's last 500 readings (`recent_interval_ms`) next to the stored one;
+ * - `ready-after-insert`: the same, sent in one batch with the insert (no answer in between), so it
+ *   also does nothing unless that insert stored a reading. Only then does the transaction hold the
+ *   meter's row lock (the insert moved last_reading_at, so the row's xmin is this transaction's):
+ *   a batch of duplicates has no lock, and recomputing from a snapshot taken while another batch
+ *   of the meter is uncommitted would then overwrite that batch's rollups with values missing it;
+ * - `first-interval-set`: only if intervalCheckStatement gave the meter its first reading interval
+ *   earlier in this transaction (every hour so far was computed without one).
+ */
+export type RefreshCondition = "always" | "ready" | "ready-after-insert" | "first-interval-set";
+
+/** The meter row was written by this transaction (its insert of readings), which holds its lock until the end. */
+const METER_WRITTEN_HERE = "xmin = pg_current_xact_id()::xid";
+
+/**
+ * A transaction-local setting (set_config's is_local: gone at COMMIT or ROLLBACK) by which
+ * intervalCheckStatement tells the statements after it, in the same batch, that it set the
+ * meter's first interval.
+ */
+const FIRST_INTERVAL_SET = "wattboard.first_interval_set";
 
 /**
  * ONE statement that recomputes from raw the hourly rows of `range` (never hours before the
  * meter's raw_kept_from) and the daily rows of the local days those hours touch: rows that come
- * out empty are deleted, the rest upserted. With `onlyIfReady` it does nothing for a meter whose
- * rollups are not ready (a rebuild will do it all), and also answers the median gap of the
- * meter's last 500 readings (`recent_interval_ms`) next to the stored one (`stored_interval_ms`).
+ * out empty are deleted, the rest upserted, when `condition` holds (`refreshed` answers whether).
  * Answers one row: hours and days written.
  */
-export function refreshStatement(meterId: string, range: RefreshRange, onlyIfReady: boolean): { text: string; values: unknown[] } {
-  const values = [
-    meterId,
-    (range.kind === "hours" ? range.from : range.first).toISOString(),
-    (range.kind === "hours" ? range.to : range.last).toISOString(),
-  ];
+export function refreshStatement(meterId: string, range: RefreshRange, condition: RefreshCondition): Statement {
+  const values =
+    range.kind === "retained"
+      ? [meterId]
+      : [
+          meterId,
+          (range.kind === "hours" ? range.from : range.first).toISOString(),
+          (range.kind === "hours" ? range.to : range.last).toISOString(),
+        ];
   const ms = "* interval '1 millisecond'";
   // [lo, hi]: the instants whose hours change.
-  const edges =
-    range.kind === "hours"
-      ? `$2::timestamptz AS lo, $3::timestamptz - interval '1 microsecond' AS hi`
-      : // The previous stored reading, if within the cap, and the next one are never further than the
-        // cap from the batch: one cap either side covers their changed spans (and an energy reading
-        // after a gap, which covers one interval before its ts).
-        `$2::timestamptz - greatest(1.5 * interval_ms, 1) ${ms} AS lo, $3::timestamptz + 1.5 * interval_ms ${ms} AS hi`;
+  const edges = {
+    hours: `$2::timestamptz AS lo, $3::timestamptz - interval '1 microsecond' AS hi`,
+    // The previous stored reading, if within the cap, and the next one are never further than the
+    // cap from the batch: one cap either side covers their changed spans (and an energy reading
+    // after a gap, which covers one interval before its ts).
+    change: `$2::timestamptz - greatest(1.5 * interval_ms, 1) ${ms} AS lo, $3::timestamptz + 1.5 * interval_ms ${ms} AS hi`,
+    // As refreshWholeMeter (rollups/service.ts) reaches; no readings: both null, no hour recomputed.
+    retained: `(SELECT min(ts) FROM readings WHERE meter_id = $1 AND ts >= coalesce(raw_kept_from, '-infinity')) - (1.5 * interval_ms + 1) ${ms} AS lo,
+               (SELECT max(ts) FROM readings WHERE meter_id = $1) + (1.5 * interval_ms + 1) ${ms} AS hi`,
+  }[range.kind];
   const plainAggregates = ROLLUP_COLUMNS.map(
     (c) => `sum(${c}) AS ${c}_sum, count(${c})::int AS ${c}_count, min(${c}) AS ${c}_min, max(${c}) AS ${c}_max`,
   ).join(",\n             ");
@@ -72,11 +105,17 @@ export function refreshStatement(meterId: string, range: RefreshRange, onlyIfRea
   );
   const columns = AGGREGATES.join(", ");
   const updates = (extra: string[]) => [...AGGREGATES, ...extra].map((c) => `${c} = excluded.${c}`).join(", ");
-  const recent = onlyIfReady ? `(${readingIntervalSql("$1")})` : "NULL::float8";
+  const recent = condition === "ready" ? `(${readingIntervalSql("$1")})` : "NULL::float8";
+  const onlyWhen = {
+    always: "",
+    ready: " AND rollups_ready",
+    "ready-after-insert": ` AND rollups_ready AND ${METER_WRITTEN_HERE}`,
+    "first-interval-set": ` AND current_setting('${FIRST_INTERVAL_SET}', true) = 'yes'`,
+  }[condition];
   const text = `WITH
     m AS (
       SELECT timezone AS zone, reading_interval_ms AS stored_interval_ms, coalesce(reading_interval_ms, 0)::float8 AS interval_ms, raw_kept_from
-      FROM meters WHERE id = $1${onlyIfReady ? " AND rollups_ready" : ""}
+      FROM meters WHERE id = $1${onlyWhen}
     ),
     edges AS (SELECT m.*, ${edges} FROM m),
     hours AS (
@@ -185,6 +224,33 @@ export function refreshStatement(meterId: string, range: RefreshRange, onlyIfRea
            (SELECT stored_interval_ms FROM m) AS stored_interval_ms, EXISTS (SELECT 1 FROM m) AS refreshed,
            ${recent} AS recent_interval_ms`;
   return { text, values };
+}
+
+/**
+ * After a batch's insert, in the same transaction and before its refresh: the meter's reading
+ * interval against the median gap of its last 500 readings. Never set yet, and `setsFirst` (a
+ * `retained` refresh follows in the batch): set, and the transaction-local FIRST_INTERVAL_SET
+ * lets that refresh (`first-interval-set`) recompute every hour with it. Moved by more than
+ * `tolerance` (relative): replaced, and the rollups marked not ready (`rebuild`: queue one; the
+ * refresh after it then does nothing). Nothing unless the insert stored a reading and the rollups
+ * are ready, like the refresh.
+ */
+export function intervalCheckStatement(meterId: string, tolerance: number, setsFirst: boolean): Statement {
+  return {
+    text: `WITH m AS (
+      SELECT reading_interval_ms AS stored, (${readingIntervalSql("$1")}) AS recent
+      FROM meters WHERE id = $1 AND rollups_ready AND ${METER_WRITTEN_HERE}
+    ),
+    changed AS (
+      UPDATE meters SET reading_interval_ms = m.recent, rollups_ready = m.stored IS NULL FROM m
+      WHERE meters.id = $1 AND m.recent > 0 AND (($3 AND m.stored IS NULL) OR abs(m.recent - m.stored) > $2 * m.stored)
+      RETURNING m.stored IS NULL AS first
+    )
+    SELECT EXISTS (SELECT 1 FROM changed WHERE NOT first) AS rebuild,
+           set_config('${FIRST_INTERVAL_SET}', CASE WHEN EXISTS (SELECT 1 FROM changed WHERE first) THEN 'yes' ELSE 'no' END, true)
+             AS first_interval_set`,
+    values: [meterId, tolerance, setsFirst],
+  };
 }
 
 /** Recomputes every daily row of a meter from its hourly rows (after a rebuild or a zone change); the old ones are deleted first (CLEAR_DAILY). */

@@ -1,7 +1,16 @@
 import type { Database } from "../db/client";
-import { inTransaction, type SqlClient, sqlClientOf } from "../db/sql-client";
+import { inTransaction, type SqlClient, type Statement, sqlClientOf } from "../db/sql-client";
 import { readingIntervalSql } from "../readings/energy-spans";
-import { CLEAR_DAILY, CLEAR_HOURLY, DAILY_FROM_HOURLY, READINGS_EXTENT, type RefreshRange, refreshStatement } from "./queries";
+import {
+  CLEAR_DAILY,
+  CLEAR_HOURLY,
+  DAILY_FROM_HOURLY,
+  intervalCheckStatement,
+  READINGS_EXTENT,
+  type RefreshCondition,
+  type RefreshRange,
+  refreshStatement,
+} from "./queries";
 
 /**
  * Keeping the rollups exact. They are recomputed from raw readings, never adjusted, so late,
@@ -31,8 +40,8 @@ interface RefreshRow {
   recent_interval_ms: number | null;
 }
 
-async function runRefresh(client: SqlClient, meterId: string, range: RefreshRange, onlyIfReady: boolean): Promise<RefreshRow> {
-  const { text, values } = refreshStatement(meterId, range, onlyIfReady);
+async function runRefresh(client: SqlClient, meterId: string, range: RefreshRange, condition: RefreshCondition): Promise<RefreshRow> {
+  const { text, values } = refreshStatement(meterId, range, condition);
   const row = (await client.query(text, values)).rows[0] as RefreshRow;
   return {
     ...row,
@@ -63,7 +72,7 @@ export async function refreshRollups(
       client,
       meterId,
       { kind: "hours", from: new Date(Math.max(start, from.getTime())), to: new Date(end) },
-      false,
+      "always",
     );
     total.hours += row.hours;
     total.days += row.days;
@@ -131,7 +140,7 @@ export interface StoredSpan {
 export async function maintainRollups(client: SqlClient, meterId: string, stored: StoredSpan[]): Promise<boolean> {
   let last: RefreshRow | undefined;
   for (const span of stored) {
-    last = await runRefresh(client, meterId, { kind: "change", ...span }, true);
+    last = await runRefresh(client, meterId, { kind: "change", ...span }, "ready");
     if (!last.refreshed) return false;
   }
   const recent = last?.recent_interval_ms ?? 0;
@@ -146,4 +155,27 @@ export async function maintainRollups(client: SqlClient, meterId: string, stored
   if (Math.abs(recent - current) <= INTERVAL_TOLERANCE * current) return false;
   await client.query("UPDATE meters SET reading_interval_ms = $2, rollups_ready = false WHERE id = $1", [meterId, recent]);
   return true;
+}
+
+/**
+ * maintainRollups as statements sent in one batch right after the insert of a batch whose
+ * readings lie within first..last, since none needs an answer in between (rollups/queries.ts):
+ * the interval check, then the refresh of the batch's hours. For a meter read without an interval
+ * (`intervalKnown` false), the check may set its first one, and a third statement then recomputes
+ * every hour with it; with one, that statement is left out (planning it alone costs several ms),
+ * and should a rebuild have cleared the interval meanwhile, the check leaves it unset for a later
+ * batch. Read their results with `rebuildAsked`.
+ */
+export function maintenanceStatements(meterId: string, first: Date, last: Date, intervalKnown: boolean): Statement[] {
+  const statements = [
+    intervalCheckStatement(meterId, INTERVAL_TOLERANCE, !intervalKnown),
+    refreshStatement(meterId, { kind: "change", first, last }, "ready-after-insert"),
+  ];
+  if (!intervalKnown) statements.push(refreshStatement(meterId, { kind: "retained" }, "first-interval-set"));
+  return statements;
+}
+
+/** Whether maintenanceStatements marked the rollups not ready (the interval moved): a rebuild must be queued. */
+export function rebuildAsked(results: { rows: unknown[] }[]): boolean {
+  return (results[0].rows[0] as { rebuild: boolean }).rebuild;
 }
