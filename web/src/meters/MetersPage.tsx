@@ -1,5 +1,6 @@
 import { type FormEvent, Fragment, useCallback, useEffect, useState } from "react";
 import { ChannelsPanel } from "../alerts/ChannelsPanel";
+import { QuietHoursPanel } from "../alerts/QuietHoursPanel";
 import { errorText } from "../api/client";
 import { type Meter, type MeterWithWebhook, wattboard } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
@@ -275,6 +276,7 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
       )}
 
       {meters && <ChannelsPanel />}
+      {meters && <QuietHoursPanel />}
 
       <form className="card meter-form" onSubmit={create}>
         <h3>Add a meter</h3>
