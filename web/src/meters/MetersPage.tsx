@@ -5,6 +5,7 @@ import { errorText } from "../api/client";
 import { type Meter, type MeterWithWebhook, wattboard } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
 import type { LiveChannel } from "../live-socket";
+import { ReportsPanel } from "../reports/ReportsPanel";
 import { ErrorBanner } from "../ui/ErrorBanner";
 import { ConnectPanel } from "./ConnectPanel";
 import { DataRetentionPanel } from "./DataRetentionPanel";
@@ -277,6 +278,7 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
 
       {meters && <ChannelsPanel />}
       {meters && <QuietHoursPanel />}
+      {meters && <ReportsPanel meters={meters} />}
 
       <form className="card meter-form" onSubmit={create}>
         <h3>Add a meter</h3>
