@@ -71,7 +71,12 @@ export function QuietHoursPanel() {
           </label>
           <label>
             From{" "}
-            <select disabled={!form.on} value={form.from} onChange={(e) => setForm({ ...form, from: Number(e.target.value) })}>
+            <select
+              aria-label="Quiet from"
+              disabled={!form.on}
+              value={form.from}
+              onChange={(e) => setForm({ ...form, from: Number(e.target.value) })}
+            >
               {HOURS.map((hour) => (
                 <option key={hour} value={hour}>
                   {clock(hour)}
@@ -81,7 +86,12 @@ export function QuietHoursPanel() {
           </label>
           <label>
             to{" "}
-            <select disabled={!form.on} value={form.to} onChange={(e) => setForm({ ...form, to: Number(e.target.value) })}>
+            <select
+              aria-label="Quiet until"
+              disabled={!form.on}
+              value={form.to}
+              onChange={(e) => setForm({ ...form, to: Number(e.target.value) })}
+            >
               {HOURS.map((hour) => (
                 <option key={hour} value={hour}>
                   {clock(hour)}
