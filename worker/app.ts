@@ -26,6 +26,7 @@ import { metersRoutes } from "./routes/meters";
 import { modelRunsRoutes } from "./routes/model-runs";
 import { notificationsRoutes } from "./routes/notifications";
 import { publicSharesRoutes } from "./routes/public-shares";
+import { reportsRoutes } from "./routes/reports";
 import { seriesRoutes } from "./routes/series";
 import { sharePagesRoutes } from "./routes/share-pages";
 import { sharesRoutes } from "./routes/shares";
@@ -134,6 +135,7 @@ export function createApp() {
     sharesRoutes,
     publicSharesRoutes,
     channelsRoutes,
+    reportsRoutes,
   ])
     app.route("/", routes);
 

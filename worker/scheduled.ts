@@ -1,5 +1,6 @@
 import { connectDatabase } from "./db/client";
 import { type Env, settingsProblem } from "./env";
+import { makeDueReports } from "./reports/service";
 import { applyRetention } from "./rollups/retention";
 
 /**
@@ -15,6 +16,8 @@ export async function runScheduledJobs(env: Env, at: Date): Promise<void> {
     const retention = await applyRetention(connection.db, at);
     if (retention.readingsDeleted > 0)
       console.log(`retention: ${retention.readingsDeleted} raw readings of ${retention.meters} meter(s) past their retention deleted`);
+    const reports = await makeDueReports(env, connection.db, at);
+    if (reports.made + reports.failed > 0) console.log(`reports: ${reports.made} made, ${reports.failed} failed (retried next round)`);
   } finally {
     await connection.close().catch(() => {});
   }

@@ -365,6 +365,54 @@ describe("channels: delivery", () => {
   });
 });
 
+describe("channels: quiet hours", () => {
+  it("holds a message back until the person's quiet hours end (a delayed queue message), while an urgent one goes at once", async () => {
+    const { token, userId } = await signIn("channels-quiet");
+    const box = inbox();
+    const channel = await createChannel(token, { kind: "ntfy", name: "Phone", url: box.url });
+    const saved = await call("PUT", "/api/notification-settings", {
+      token,
+      body: { mutedKinds: [], quietFromHour: 22, quietToHour: 7, timezone: "Europe/London" },
+    });
+    expect(saved.status).toBe(200);
+    const sent: { body: unknown; options?: QueueSendOptions }[] = [];
+    // Only send is used by a hold; the held message is checked here rather than waited 8 hours for.
+    const recordingQueue = {
+      send: async (body: unknown, options?: QueueSendOptions) => {
+        sent.push({ body, options });
+      },
+    } as unknown as Queue;
+    const lateEvening = new Date("2026-12-03T23:10:00Z");
+    const deliver = async (job: DeliveryJob) => {
+      const batch = createMessageBatch("wattboard-deliveries", [
+        { id: `q-${job.deliveryId}`, timestamp: lateEvening, attempts: 1, body: job },
+      ]);
+      await consumeDeliveryBatch(batch, { ...env, DELIVERY_QUEUE: recordingQueue }, () => lateEvening);
+      return getQueueResult(batch, createExecutionContext());
+    };
+
+    const held: DeliveryJob = { ownerId: userId, channelId: channel.id, deliveryId: `msg_${"1".repeat(32)}`, message: firing() };
+    expect((await deliver(held)).explicitAcks).toEqual([`q-${held.deliveryId}`]);
+    // Queued again, the same delivery, for 07:00 in London: 7 h 50 min later.
+    expect(sent).toEqual([{ body: held, options: { contentType: "json", delaySeconds: 7 * 3600 + 50 * 60 } }]);
+
+    const urgent: DeliveryJob = { ...held, deliveryId: `msg_${"2".repeat(32)}`, message: firing(true) };
+    expect((await deliver(urgent)).explicitAcks).toEqual([`q-${urgent.deliveryId}`]);
+    expect(sent).toHaveLength(1);
+    const received = await box.requests();
+    expect(received.map((r) => r.headers.priority)).toEqual(["5"]);
+
+    // Once quiet hours are off, the held message goes out when it comes back.
+    await call("PUT", "/api/notification-settings", {
+      token,
+      body: { mutedKinds: [], quietFromHour: null, quietToHour: null, timezone: "Europe/London" },
+    });
+    await deliver(held);
+    expect(sent).toHaveLength(1);
+    expect((await box.requests()).map((r) => r.headers.priority)).toEqual(["5", "3"]);
+  });
+});
+
 async function waitForChannel(token: string, id: string, done: (channel: any) => boolean) {
   const deadline = Date.now() + 20_000;
   for (;;) {

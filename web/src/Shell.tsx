@@ -4,6 +4,7 @@ import { Dashboard } from "./Dashboard";
 import { LiveChannel } from "./live-socket";
 import { MetersPage } from "./meters/MetersPage";
 import { NotificationBell } from "./notifications/NotificationBell";
+import { ReportPage } from "./reports/ReportPage";
 import { SharedPage } from "./shares/SharedPage";
 import { TariffsPage } from "./tariffs/TariffsPage";
 import "./notifications/notifications.css";
@@ -12,14 +13,20 @@ import { ThemeSwitch } from "./ThemeSwitch";
 
 const VIEWS = { "/": "Dashboard", "/meters": "Meters", "/tariffs": "Tariffs", "/shared": "Shared" } as const;
 type ViewPath = keyof typeof VIEWS;
+/** A view in the navigation, or a page reached by a link (a report from its notification). */
+type View = ViewPath | { report: string };
 
-function currentView(): ViewPath {
+const REPORT_PATH = /^\/reports\/([0-9a-f-]{36})$/;
+
+function currentView(): View {
+  const report = REPORT_PATH.exec(location.pathname);
+  if (report) return { report: report[1] };
   return location.pathname in VIEWS ? (location.pathname as ViewPath) : "/";
 }
 
 /** The signed-in app: top bar, navigation between views, and the live channel they share. */
 export function Shell({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
-  const [view, setView] = useState<ViewPath>(currentView);
+  const [view, setView] = useState<View>(currentView);
   const [live, setLive] = useState<LiveChannel | null>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new access token opens a new channel: the channel's ticket is asked for with the token current when it connects.
@@ -76,7 +83,9 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
           Sign out
         </button>
       </header>
-      {view === "/meters" ? (
+      {typeof view === "object" ? (
+        <ReportPage key={view.report} id={view.report} />
+      ) : view === "/meters" ? (
         <MetersPage live={live} />
       ) : view === "/tariffs" ? (
         <TariffsPage />

@@ -8,12 +8,14 @@
 import { z } from "zod";
 import { connectDatabase, type Database } from "../db/client";
 import type { Env } from "../env";
+import { getNotificationSettings } from "../notifications/queries";
 import { decryptChannelSecret } from "./channel-secrets";
 import { AlertMessage } from "./contract";
 import { FORMATS } from "./formats";
 import { outgoingUrlProblem } from "./outgoing-url";
 import type { ChannelRow } from "./queries";
 import * as queries from "./queries";
+import { quietHoursHoldSeconds } from "./quiet-hours";
 import { newWebhookId, signWebhook } from "./signing";
 
 export const DELIVERY_QUEUE_NAME = "wattboard-deliveries";
@@ -75,6 +77,14 @@ async function consumeOne(db: Database, env: Env, message: Message<unknown>, now
   const channel = await queries.getChannel(db, job.ownerId, job.channelId);
   if (!channel) {
     // Deleted since the alert was queued (or never the owner's): nothing to send to.
+    message.ack();
+    return;
+  }
+  const hold = quietHoursHoldSeconds(job.message, await getNotificationSettings(db, job.ownerId), now());
+  if (hold > 0) {
+    // A new message rather than a retry: holding back is no failed attempt (retries are limited).
+    // Decided here rather than when queued, so the person's settings of the moment apply.
+    await env.DELIVERY_QUEUE.send(job, { contentType: "json", delaySeconds: hold });
     message.ack();
     return;
   }

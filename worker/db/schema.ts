@@ -18,6 +18,7 @@ import type { ChartLayout, ChartProvenance, ChartSpec } from "../charts/chart-sp
 import type { EngineTurnContext, ToolPermissions } from "../chat/contract";
 import type { FlexibleAssets, TariffSetting } from "../meters/energy-contract";
 import type { ChatQuote } from "../notifications/contract";
+import type { ReportContent } from "../reports/contract";
 import { FORECAST_METHODS, type ModelRunFigures, type ModelRunFinding, type ModelRunPlanHour } from "../runs/contract";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -263,6 +264,8 @@ export const notifications = pgTable(
     context: jsonb("context").$type<ChatQuote[]>().notNull(),
     /** Composed during the person's quiet hours: in the inbox, but no alert. */
     silent: boolean("silent").notNull().default(false),
+    /** A page of the app the notification opens (a report's /reports/:id); null for none. */
+    link: text("link"),
     readAt: timestamp("read_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
@@ -476,4 +479,42 @@ export const alertChannels = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("alert_channels_owner_created_idx").on(t.ownerId, t.createdAt)],
+);
+
+/** When a site meter's weekly and monthly reports are made (reports/contract.ts ReportSchedule). */
+export const reportSchedules = pgTable(
+  "report_schedules",
+  {
+    meterId: uuid("meter_id")
+      .primaryKey()
+      .references((): AnyPgColumn => meters.id, { onDelete: "cascade" }),
+    ownerId: ownerId(),
+    /** ISO weekday (1 Monday) and local hour of the weekly report; null for none. */
+    weeklyWeekday: smallint("weekly_weekday"),
+    weeklyHour: smallint("weekly_hour"),
+    /** Day of the month (1 to 28) and local hour of the monthly report; null for none. */
+    monthlyDay: smallint("monthly_day"),
+    monthlyHour: smallint("monthly_hour"),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("report_schedules_owner_idx").on(t.ownerId)],
+);
+
+/** A weekly or monthly report as it was made: one per meter and period, whatever the schedule does. */
+export const reports = pgTable(
+  "reports",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: ownerId(),
+    meterId: meterId(),
+    cadence: text("cadence", { enum: ["week", "month"] }).notNull(),
+    periodFrom: timestamp("period_from", { withTimezone: true }).notNull(),
+    periodTo: timestamp("period_to", { withTimezone: true }).notNull(),
+    content: jsonb("content").$type<ReportContent>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("reports_one_per_period_idx").on(t.meterId, t.cadence, t.periodFrom),
+    index("reports_owner_created_idx").on(t.ownerId, t.createdAt),
+  ],
 );

@@ -22,6 +22,8 @@ export const Notification = z
     /** Earlier chat messages the body quotes; `link` opens the session. */
     context: z.array(ChatQuote.extend({ link: z.string() })),
     silent: z.boolean(),
+    /** The app page it opens (a report: /reports/{id}); null for none. */
+    link: z.string().nullable(),
     read: z.boolean(),
     createdAt: z.string(),
   })

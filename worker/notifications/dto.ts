@@ -11,6 +11,7 @@ export function notificationDto(row: NotificationRow): Notification {
     body: row.body,
     context: row.context.map((quote) => ({ ...quote, link: `/chat/${quote.sessionId}` })),
     silent: row.silent,
+    link: row.link,
     read: row.readAt !== null,
     createdAt: row.createdAt.toISOString(),
   };

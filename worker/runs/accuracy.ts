@@ -1,5 +1,6 @@
 import type { Actor } from "../actor";
 import type { Database } from "../db/client";
+import type { MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
 import { hourlyKwh } from "../readings/queries";
 import type { ForecastAccuracy, ForecastAccuracyQuery, ForecastMethod, LeadAccuracy, ModelRunPlanHour } from "./contract";
@@ -155,6 +156,15 @@ function batterySavings(runs: IssuedRun[], actuals: HourlyActuals, from: number,
   return { planned, realised, hours };
 }
 
+/** The plans' savings in the latest run's currency; null without a battery or a plan hour that moved energy. */
+function savingsSummary(runs: IssuedRun[], actuals: HourlyActuals, from: number, to: number, meter: MeterRow) {
+  const battery = meter.assets?.battery;
+  const latest = runs.at(-1);
+  if (!battery || !latest) return null;
+  const savings = batterySavings(runs, actuals, from, to, battery);
+  return savings.hours > 0 ? { currency: latest.figures.currency, ...savings } : null;
+}
+
 /** Runs issued from a day before `from` reach into [from, to). */
 const issuedFrom = (from: number) => new Date(from - DAY);
 
@@ -180,8 +190,6 @@ export async function forecastAccuracy(actor: Actor, meterId: string, query: For
   const runs = await runsIssuedBetween(actor.db, actor.userId, meter.id, issuedFrom(from), new Date(to));
   const actuals = await actualsFor(actor.db, meter.id, from, to);
   const latest = runs.at(-1);
-  const battery = meter.assets?.battery;
-  const savings = battery ? batterySavings(runs, actuals, from, to, battery) : { hours: 0, planned: 0, realised: 0 };
   return {
     meterId: meter.id,
     from: new Date(from).toISOString(),
@@ -190,8 +198,23 @@ export async function forecastAccuracy(actor: Actor, meterId: string, query: For
     byLead: scoreByLead(runs, actuals, from, to),
     coverage80: coverage80(runs, actuals, from, to),
     forecastMethod: latest?.forecastMethod ?? null,
-    savings: latest && savings.hours > 0 ? { currency: latest.figures.currency, ...savings } : null,
+    savings: savingsSummary(runs, actuals, from, to, meter),
   };
+}
+
+/**
+ * What the battery plans saved over [from, to) (a report's period), played against the real use as
+ * the accuracy report does; null without a battery or a plan hour in the period.
+ */
+export async function realisedPlanSavings(
+  db: Database,
+  meter: MeterRow,
+  from: number,
+  to: number,
+): Promise<{ currency: string; planned: number; realised: number; hours: number } | null> {
+  if (!meter.assets?.battery) return null;
+  const runs = await runsIssuedBetween(db, meter.ownerId, meter.id, issuedFrom(from), new Date(to));
+  return savingsSummary(runs, await actualsFor(db, meter.id, from, to), from, to, meter);
 }
 
 /**

@@ -23,6 +23,11 @@ export function zonedMidnight(year: number, monthIndex: number, day: number, zon
   return zonedInstant(Date.UTC(year, monthIndex, day), zone);
 }
 
+/** The instant a wall clock in `zone` shows `hour`:00 on a calendar date (a skipped hour gives the instant after the gap). */
+export function zonedHour(year: number, monthIndex: number, day: number, hour: number, zone: string): Date {
+  return zonedInstant(Date.UTC(year, monthIndex, day, hour), zone);
+}
+
 /**
  * The same wall-clock time `months` and `days` later (negative: earlier) in `zone`: a month back
  * from 31 March is the last day of February. Calendar shifts keep local hours across DST.

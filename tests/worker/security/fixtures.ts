@@ -1,7 +1,10 @@
 import { env } from "cloudflare:test";
 import { createApp } from "../../../worker/app";
 import { connectDatabase } from "../../../worker/db/client";
+import { getMeter } from "../../../worker/meters/queries";
 import { insertNotification } from "../../../worker/notifications/queries";
+import { insertReportOnce } from "../../../worker/reports/queries";
+import { reportContent } from "../../../worker/reports/service";
 import { insertModelRun } from "../../../worker/runs/queries";
 import { call, createMeter, ownChartSpec, signIn } from "../helpers";
 
@@ -161,7 +164,7 @@ export async function populatedUser(label: string) {
   const channel = (
     await call("POST", "/api/channels", { token, body: { kind: "webhook", name: "Server", url: "https://hooks.example.com/wattboard" } })
   ).body;
-  const { run, notification } = await withDb(async (db) => {
+  const { run, notification, report } = await withDb(async (db) => {
     const run = await insertModelRun(db, {
       meterId: meter.id,
       ownerId: user.userId,
@@ -202,12 +205,22 @@ export async function populatedUser(label: string) {
       body: "A peak",
       context: [],
     });
-    return { run, notification };
+    const period = { from: new Date("2026-11-23T00:00:00Z"), to: new Date("2026-11-30T00:00:00Z") };
+    const site = (await getMeter(db, user.userId, meter.id))!;
+    const report = await insertReportOnce(db, {
+      ownerId: user.userId,
+      meterId: meter.id,
+      cadence: "week",
+      periodFrom: period.from,
+      periodTo: period.to,
+      content: await reportContent(db, site, "week", period, new Date()),
+    });
+    return { run, notification, report: report! };
   });
   for (const [what, value] of Object.entries({ tab, chart, agent, session, chartShare, tabShare, channel })) {
     if (!value?.id && !value?.token) throw new Error(`could not create the ${what}: ${JSON.stringify(value)}`);
   }
-  return { ...user, meter, device, tab, chart, agent, session, chartShare, tabShare, channel, run, notification };
+  return { ...user, meter, device, tab, chart, agent, session, chartShare, tabShare, channel, run, notification, report };
 }
 
 export type PopulatedUser = Awaited<ReturnType<typeof populatedUser>>;
@@ -215,7 +228,17 @@ export type PopulatedUser = Awaited<ReturnType<typeof populatedUser>>;
 /** Every id and token the user owns, by kind. */
 export function ownedIds(user: PopulatedUser) {
   return {
-    uuids: [user.meter.id, user.device.id, user.tab.id, user.chart.id, user.agent.id, user.notification.id, user.run.id, user.channel.id],
+    uuids: [
+      user.meter.id,
+      user.device.id,
+      user.tab.id,
+      user.chart.id,
+      user.agent.id,
+      user.notification.id,
+      user.run.id,
+      user.channel.id,
+      user.report.id,
+    ],
     sessions: [user.session.id],
     tokens: [user.chartShare.token, user.tabShare.token],
   };

@@ -1,9 +1,11 @@
 import { type FormEvent, Fragment, useCallback, useEffect, useState } from "react";
 import { ChannelsPanel } from "../alerts/ChannelsPanel";
+import { QuietHoursPanel } from "../alerts/QuietHoursPanel";
 import { errorText } from "../api/client";
 import { type Meter, type MeterWithWebhook, wattboard } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
 import type { LiveChannel } from "../live-socket";
+import { ReportsPanel } from "../reports/ReportsPanel";
 import { ErrorBanner } from "../ui/ErrorBanner";
 import { ConnectPanel } from "./ConnectPanel";
 import { DataRetentionPanel } from "./DataRetentionPanel";
@@ -275,6 +277,8 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
       )}
 
       {meters && <ChannelsPanel />}
+      {meters && <QuietHoursPanel />}
+      {meters && <ReportsPanel meters={meters} />}
 
       <form className="card meter-form" onSubmit={create}>
         <h3>Add a meter</h3>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { errorText } from "../api/client";
 import { type Notification, notificationsApi } from "../api/notifications";
 import type { LiveChannel } from "../live-socket";
+import { openAppPath } from "../navigation";
 import { ErrorLine } from "../ui/ErrorLine";
 import { StrokeIcon } from "../ui/StrokeIcon";
 
@@ -138,6 +139,20 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
                     {notification.context[0] && ` · from your chat "${notification.context[0].sessionTitle}"`}
                   </span>
                 </button>
+                {notification.link && (
+                  <a
+                    className="notification-link"
+                    href={notification.link}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      void read(notification);
+                      setOpen(false);
+                      openAppPath(notification.link!);
+                    }}
+                  >
+                    {notification.kind === "report" ? "Open the report" : "Open"}
+                  </a>
+                )}
                 <button
                   type="button"
                   className="dismiss"
