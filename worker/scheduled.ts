@@ -1,3 +1,4 @@
+import { evaluateScheduledRules } from "./alerts/rules-evaluation";
 import { connectDatabase } from "./db/client";
 import { type Env, settingsProblem } from "./env";
 import { applyRetention } from "./rollups/retention";
@@ -15,6 +16,8 @@ export async function runScheduledJobs(env: Env, at: Date): Promise<void> {
     const retention = await applyRetention(connection.db, at);
     if (retention.readingsDeleted > 0)
       console.log(`retention: ${retention.readingsDeleted} raw readings of ${retention.meters} meter(s) past their retention deleted`);
+    const changed = await evaluateScheduledRules(env, connection.db, at);
+    if (changed > 0) console.log(`alerts: ${changed} no_data or budget rule(s) changed state`);
   } finally {
     await connection.close().catch(() => {});
   }

@@ -1,7 +1,11 @@
-import { describe, expect, it } from "vitest";
-import { call, createMeter, signIn } from "./helpers";
+import { createScheduledController, env } from "cloudflare:test";
+import { describe, expect, inject, it } from "vitest";
+import type { Env } from "../../worker/env";
+import worker from "../../worker/index";
+import { call, createMeter, postReadings, signIn } from "./helpers";
 
-const receiver = "http://127.0.0.1:9/unused";
+const receiver = inject("receiverUrl");
+const MINUTE = 60_000;
 
 async function createChannel(token: string) {
   const result = await call("POST", "/api/channels", {
@@ -129,5 +133,162 @@ describe("alert rules: CRUD", () => {
     }
     expect((await call("GET", `/api/alert-rules?meterId=${othersMeter.id}`, { token })).body.rules).toEqual([]);
     expect((await call("GET", `/api/alert-rules/${othersRule.id}`, { token: otherToken })).body.enabled).toBe(true);
+  });
+});
+
+/** Runs the Worker's scheduled handler as the Cron Trigger does, at `at`. */
+async function runSchedule(at: Date): Promise<void> {
+  await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "*/5 * * * *" }), env as Env);
+}
+
+/** Readings of `powerW` every minute from `from` for `minutes` minutes (ms timestamps). */
+function minuteReadings(from: number, minutes: number, powerW: number) {
+  return Array.from({ length: minutes }, (_, i) => ({ ts: new Date(from + i * MINUTE).toISOString(), power_w: powerW }));
+}
+
+/** Polls a rule until `done` (the queue consumer judges readings after the webhook answers), up to 30 s. */
+async function waitForRule(token: string, id: string, done: (rule: any) => boolean) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const rule = (await call("GET", `/api/alert-rules/${id}`, { token })).body;
+    if (done(rule) || Date.now() > deadline) return rule;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A webhook channel on the recording receiver: its id and what arrived there. */
+async function webhookChannel(token: string) {
+  const key = crypto.randomUUID();
+  const result = await call("POST", "/api/channels", { token, body: { kind: "webhook", name: "Hook", url: `${receiver}/in/${key}/hook` } });
+  expect(result.status).toBe(201);
+  const requests = async (): Promise<{ headers: Record<string, string>; body: string }[]> =>
+    (await fetch(`${receiver}/requests/${key}`)).json();
+  return {
+    id: result.body.id as string,
+    requests,
+    waitFor: async (count: number) => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const got = await requests();
+        if (got.length >= count || Date.now() > deadline) return got;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+  };
+}
+
+async function alertNotifications(token: string, meterId: string) {
+  const inbox = await call("GET", "/api/notifications?limit=100", { token });
+  return inbox.body.notifications.filter((n: { kind: string; meterId: string }) => n.kind.startsWith("alert_") && n.meterId === meterId);
+}
+
+const states = (rule: { history: { state: string }[] }) => rule.history.map((h) => h.state);
+
+describe("alert rules: threshold on power", () => {
+  it("goes ok -> pending -> firing -> resolved on the readings' timestamps, with hysteresis, one message each way", async () => {
+    const { token } = await signIn("rules");
+    const meter = await createMeter(token, { name: "Garage", timezone: "UTC" });
+    const hook = await webhookChannel(token);
+    const rule = await createRule(token, {
+      meterId: meter.id,
+      kind: "threshold",
+      metric: "power_w",
+      op: "above",
+      value: 2000,
+      for: "PT10M",
+      channels: [hook.id],
+    });
+    const start = Math.floor((Date.now() - 45 * MINUTE) / MINUTE) * MINUTE;
+    const post = async (offset: number, minutes: number, powerW: number) =>
+      expect(
+        (await postReadings(meter.id, meter.webhook.secret, { readings: minuteReadings(start + offset * MINUTE, minutes, powerW) })).status,
+      ).toBe(200);
+
+    // 6 minutes over 2 kW: pending since the first of them.
+    await post(0, 6, 2500);
+    const pending = await waitForRule(token, rule.id, (r) => r.state === "pending");
+    expect(pending.state).toBe("pending");
+    expect(pending.stateSince).toBe(new Date(start).toISOString());
+    // 5 more: held 10 minutes at minute 10, firing then.
+    await post(6, 5, 2500);
+    const firing = await waitForRule(token, rule.id, (r) => r.state === "firing");
+    expect(firing.state).toBe("firing");
+    expect(firing.stateSince).toBe(new Date(start + 10 * MINUTE).toISOString());
+    // Just under the threshold, inside the 5 % margin: still firing, nothing sent.
+    await post(11, 5, 1950);
+    // Then well under for 10 minutes: resolved at the 10th minute of it.
+    await post(16, 12, 800);
+    const resolved = await waitForRule(token, rule.id, (r) => r.state === "ok");
+    expect(resolved.state).toBe("ok");
+    expect(states(resolved)).toEqual(["resolved", "firing", "pending"]);
+    expect(resolved.history[0]).toMatchObject({ at: new Date(start + 26 * MINUTE).toISOString(), value: 800, silenced: false });
+    expect(resolved.history[1]).toMatchObject({ at: new Date(start + 10 * MINUTE).toISOString(), value: 2500 });
+
+    const told = await alertNotifications(token, meter.id);
+    expect(told.map((n: { kind: string }) => n.kind).sort()).toEqual(["alert_firing", "alert_resolved"]);
+    const deliveries = await hook.waitFor(2);
+    expect(deliveries).toHaveLength(2);
+    const bodies = deliveries.map((d) => JSON.parse(d.body)).sort((a, b) => a.at.localeCompare(b.at));
+    expect(bodies.map((b) => b.type)).toEqual(["alert.firing", "alert.resolved"]);
+    expect(bodies[0]).toMatchObject({ rule: { id: rule.id }, meter: { id: meter.id, name: "Garage" }, value: 2500 });
+    expect(bodies[0].message).toContain("2.50 kW");
+    for (const delivery of deliveries) expect(delivery.headers["webhook-signature"]).toMatch(/^v1,/);
+  });
+
+  it("never fires on readings older than an hour (a history import), and a silenced rule records without telling", async () => {
+    const { token } = await signIn("rules");
+    const meter = await createMeter(token, { timezone: "UTC" });
+    const hook = await webhookChannel(token);
+    const base = { meterId: meter.id, kind: "threshold", metric: "power_w", value: 2000, for: "PT5M", channels: [hook.id] };
+    const old = await createRule(token, { ...base, op: "above" });
+    const silenced = await createRule(token, { ...base, op: "below" });
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect((await call("PATCH", `/api/alert-rules/${silenced.id}`, { token, body: { silencedUntil: until } })).status).toBe(200);
+
+    const hoursAgo = Math.floor((Date.now() - 3 * 3_600_000) / MINUTE) * MINUTE;
+    await postReadings(meter.id, meter.webhook.secret, { readings: minuteReadings(hoursAgo, 30, 9000) });
+    const recent = Math.floor((Date.now() - 20 * MINUTE) / MINUTE) * MINUTE;
+    await postReadings(meter.id, meter.webhook.secret, { readings: minuteReadings(recent, 10, 500) });
+    // The below-2 kW rule fires on the recent readings: the same job judged the old ones for the other rule.
+    const fired = await waitForRule(token, silenced.id, (r) => r.state === "firing");
+    expect(states(fired)).toEqual(["firing", "pending"]);
+    expect(fired.history.every((h: { silenced: boolean }) => h.silenced)).toBe(true);
+    const untouched = (await call("GET", `/api/alert-rules/${old.id}`, { token })).body;
+    expect(untouched).toMatchObject({ state: "ok", history: [] });
+    expect(await alertNotifications(token, meter.id)).toEqual([]);
+    expect(await hook.requests()).toEqual([]);
+  });
+});
+
+describe("alert rules: no_data", () => {
+  it("the scheduled handler makes a silent meter pending then firing; a reading resolves it", async () => {
+    const { token } = await signIn("rules");
+    const meter = await createMeter(token, { name: "Freezer", timezone: "UTC" });
+    const rule = await createRule(token, { meterId: meter.id, kind: "no_data", for: "PT10M" });
+    const last = Math.floor((Date.now() - MINUTE) / MINUTE) * MINUTE;
+    await postReadings(meter.id, meter.webhook.secret, { readings: minuteReadings(last - 9 * MINUTE, 10, 90) });
+    // The meter reads every minute: pending after 2 silent minutes, firing after 10.
+    await runSchedule(new Date(last + 5 * MINUTE));
+    const pending = (await call("GET", `/api/alert-rules/${rule.id}`, { token })).body;
+    expect(pending.state).toBe("pending");
+    expect(pending.stateSince).toBe(new Date(last + 2 * MINUTE).toISOString());
+    await runSchedule(new Date(last + 11 * MINUTE));
+    const firing = (await call("GET", `/api/alert-rules/${rule.id}`, { token })).body;
+    expect(firing.state).toBe("firing");
+    expect(firing.history[0]).toMatchObject({ state: "firing", at: new Date(last + 10 * MINUTE).toISOString(), value: 660 });
+    // Twice more on the same schedule tick: nothing new.
+    await runSchedule(new Date(last + 11 * MINUTE));
+    expect(states((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body)).toEqual(["firing", "pending"]);
+    const told = await alertNotifications(token, meter.id);
+    expect(told).toHaveLength(1);
+    expect(told[0].body).toMatch(/Freezer has sent nothing .*silent for 11 min/);
+
+    await postReadings(meter.id, meter.webhook.secret, { readings: [{ ts: new Date().toISOString(), power_w: 85 }] });
+    const resolved = await waitForRule(token, rule.id, (r) => r.state === "ok");
+    expect(states(resolved)).toEqual(["resolved", "firing", "pending"]);
+    expect((await alertNotifications(token, meter.id)).map((n: { kind: string }) => n.kind).sort()).toEqual([
+      "alert_firing",
+      "alert_resolved",
+    ]);
   });
 });

@@ -132,7 +132,7 @@ export const AlertRule = z
     state: AlertRuleState,
     /** When the rule entered its state (null for a rule never out of ok). */
     stateSince: z.string().nullable(),
-    /** The last value judged, in the rule's unit. */
+    /** The value judged when the rule last changed state, in the rule's unit. */
     lastValue: z.number().nullable(),
     createdAt: z.string(),
   })

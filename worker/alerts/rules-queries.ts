@@ -1,6 +1,8 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { alertChannels, alertRuleEvents, alertRules, readings } from "../db/schema";
+import { alertChannels, alertRuleEvents, alertRules, meters, readings } from "../db/schema";
+import type { MeterRow } from "../meters/queries";
+import { insertNotification, type NewNotification, type NotificationRow } from "../notifications/queries";
 import type { AlertRuleKind } from "./rules-contract";
 
 export type AlertRuleRow = typeof alertRules.$inferSelect;
@@ -52,12 +54,15 @@ export async function deleteRule(db: Database, ownerId: string, id: string): Pro
 }
 
 export async function ruleHistory(db: Database, ruleId: string): Promise<AlertRuleEventRow[]> {
-  return db
-    .select()
-    .from(alertRuleEvents)
-    .where(eq(alertRuleEvents.ruleId, ruleId))
-    .orderBy(desc(alertRuleEvents.at), desc(alertRuleEvents.createdAt))
-    .limit(HISTORY_LIMIT);
+  return (
+    db
+      .select()
+      .from(alertRuleEvents)
+      .where(eq(alertRuleEvents.ruleId, ruleId))
+      // In the order they were judged (a change noticed later may be dated earlier, e.g. by its reading), then by date.
+      .orderBy(desc(alertRuleEvents.createdAt), desc(alertRuleEvents.at))
+      .limit(HISTORY_LIMIT)
+  );
 }
 
 /** Which of `ids` are the owner's channels. */
@@ -98,13 +103,41 @@ export async function powerReadingsBetween(db: Database, meterId: string, after:
   return rows.map((r) => ({ ts: r.ts, powerW: r.powerW! }));
 }
 
+/** Meters by id, any owner (the schedule's evaluation checks each rule's owner against its meter's). */
+export async function metersByIds(db: Database, ids: string[]): Promise<MeterRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(meters).where(inArray(meters.id, ids));
+}
+
 /**
- * Stores an evaluation's outcome: the rule's new state and its changes of state, in one
- * transaction, so a history entry never exists without the state it led to.
+ * Stores an evaluation's outcome in one transaction: the rule's new state, its changes of state
+ * and the notifications they call for, so no history entry or notification exists without the
+ * state it led to. The update applies only if the rule has judged as far as when it was read
+ * (every stored evaluation moves evaluated_through on): when another evaluation stored first,
+ * nothing is written and undefined comes back.
  */
-export async function saveEvaluation(db: Database, ruleId: string, progress: RuleProgress, events: NewAlertRuleEvent[]): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.update(alertRules).set(progress).where(eq(alertRules.id, ruleId));
+export async function saveEvaluation(
+  db: Database,
+  rule: AlertRuleRow,
+  progress: RuleProgress,
+  events: NewAlertRuleEvent[],
+  notices: NewNotification[],
+): Promise<{ notifications: NotificationRow[] } | undefined> {
+  return db.transaction(async (tx) => {
+    const updated = await tx
+      .update(alertRules)
+      .set({ ...progress, updatedAt: new Date() })
+      .where(
+        and(
+          eq(alertRules.id, rule.id),
+          rule.evaluatedThrough ? eq(alertRules.evaluatedThrough, rule.evaluatedThrough) : isNull(alertRules.evaluatedThrough),
+        ),
+      )
+      .returning({ id: alertRules.id });
+    if (updated.length === 0) return undefined;
     if (events.length > 0) await tx.insert(alertRuleEvents).values(events);
+    const stored: NotificationRow[] = [];
+    for (const notice of notices) stored.push(await insertNotification(tx, notice));
+    return { notifications: stored };
   });
 }
