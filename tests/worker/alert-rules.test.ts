@@ -1,7 +1,12 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
+import { evaluateRunRules, forecastCostBetween } from "../../worker/alerts/rules-evaluation";
+import { connectDatabase } from "../../worker/db/client";
 import type { Env } from "../../worker/env";
 import worker from "../../worker/index";
+import { findMeterById } from "../../worker/meters/queries";
+import type { ModelRunFinding, ModelRunPlanHour } from "../../worker/runs/contract";
+import { insertModelRun } from "../../worker/runs/queries";
 import { call, createMeter, postReadings, signIn } from "./helpers";
 
 const receiver = inject("receiverUrl");
@@ -290,5 +295,200 @@ describe("alert rules: no_data", () => {
       "alert_firing",
       "alert_resolved",
     ]);
+  });
+});
+
+describe("alert rules: threshold on energy over a window", () => {
+  it("fires when the energy of the trailing window crosses, resolves when the window is back under", async () => {
+    const { token } = await signIn("rules");
+    const meter = await createMeter(token, { timezone: "UTC" });
+    const rule = await createRule(token, {
+      meterId: meter.id,
+      kind: "threshold",
+      metric: "energy_wh",
+      op: "above",
+      value: 1000,
+      for: "PT30M",
+    });
+    const start = Math.floor((Date.now() - 62 * MINUTE) / MINUTE) * MINUTE;
+    // 3 kW for 31 minutes: 1.5 kWh in the half hour up to the newest reading.
+    await postReadings(meter.id, meter.webhook.secret, { readings: minuteReadings(start, 31, 3000) });
+    const firing = await waitForRule(token, rule.id, (r) => r.state === "firing");
+    expect(firing.state).toBe("firing");
+    expect(firing.history[0].value).toBeCloseTo(1500, -1);
+    // 100 W since: the last half hour used 50 Wh.
+    await postReadings(meter.id, meter.webhook.secret, { readings: minuteReadings(start + 31 * MINUTE, 31, 100) });
+    const resolved = await waitForRule(token, rule.id, (r) => r.state === "ok");
+    expect(states(resolved)).toEqual(["resolved", "firing"]);
+    expect(resolved.history[0].value).toBeLessThan(100);
+  });
+});
+
+/** A zone where it is about midday now, so a test's hours stay inside one local day. */
+function middayZone(): string {
+  const offset = 12 - new Date().getUTCHours();
+  return offset === 0 ? "UTC" : `Etc/GMT${offset > 0 ? "-" : "+"}${Math.abs(offset)}`;
+}
+
+describe("alert rules: budget", () => {
+  it("on the schedule: pending when the day is on course to pass, firing 15 minutes later, resolved in the next day", async () => {
+    const { token } = await signIn("rules");
+    const hook = await webhookChannel(token);
+    const meter = await createMeter(token, { name: "Shop", timezone: middayZone() });
+    const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+    // 3 kW for 3 hours at the default £0.14228/kWh: about £1.28 so far today.
+    const readings = Array.from({ length: 37 }, (_, i) => ({
+      ts: new Date(now - 3 * 3_600_000 + i * 5 * MINUTE).toISOString(),
+      power_w: 3000,
+    }));
+    expect((await postReadings(meter.id, meter.webhook.secret, { readings })).status).toBe(200);
+    const rule = await createRule(token, { meterId: meter.id, kind: "budget", period: "day", value: 1, channels: [hook.id], urgent: true });
+
+    await runSchedule(new Date(now + MINUTE));
+    const pending = (await call("GET", `/api/alert-rules/${rule.id}`, { token })).body;
+    expect(pending.state).toBe("pending");
+    expect(pending.history[0].value).toBeCloseTo(1.28, 1);
+    await runSchedule(new Date(now + 17 * MINUTE));
+    expect((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body.state).toBe("firing");
+    const [delivery] = await hook.waitFor(1);
+    const body = JSON.parse(delivery.body);
+    expect(body).toMatchObject({ type: "alert.firing", rule: { id: rule.id }, meter: { name: "Shop" } });
+    // The cost so far when it fired (17 minutes later, the last reading's span included).
+    expect(body.message).toMatch(/^Shop is on course to pass its budget \(Shop: daily cost on course to pass 1\): £1\.[23]\d at /);
+
+    // The next local day has cost nothing yet (and no forecast): clear, resolved after the hold.
+    const tomorrow = now + 24 * 3_600_000;
+    await runSchedule(new Date(tomorrow));
+    expect((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body.state).toBe("firing");
+    await runSchedule(new Date(tomorrow + 16 * MINUTE));
+    const resolved = (await call("GET", `/api/alert-rules/${rule.id}`, { token })).body;
+    expect(resolved.state).toBe("ok");
+    expect(states(resolved)).toEqual(["resolved", "firing", "pending"]);
+    expect(await hook.waitFor(2)).toHaveLength(2);
+  });
+});
+
+const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
+
+/** A stored run of the meter issued at `at`: 24 planned hours of 1 kWh at `price`, and its findings. */
+async function storedRun(
+  meterId: string,
+  ownerId: string,
+  at: Date,
+  figures: { expectedCost: number; peakKw: number },
+  findings: ModelRunFinding[] = [],
+  price = 0.2,
+) {
+  const plan: ModelRunPlanHour[] = Array.from({ length: 24 }, (_, i) => ({
+    t: new Date(at.getTime() + i * 3_600_000).toISOString(),
+    priceKwh: price,
+    loadKwh: 1,
+    chargeKwh: 0,
+    dischargeKwh: 0,
+    socKwh: 0,
+    deferrableKwh: {},
+    gridKwh: 1,
+  }));
+  return insertModelRun(connection.db, {
+    meterId,
+    ownerId,
+    trigger: "auto",
+    modelVersion: "test",
+    inputFrom: new Date(at.getTime() - 168 * 3_600_000),
+    inputTo: at,
+    forecastKwh: plan.map(() => 1),
+    plan,
+    figures: {
+      ...figures,
+      baselineCost: figures.expectedCost,
+      savings: 0,
+      baselinePeakKw: figures.peakKw,
+      forecastKwh: 24,
+      currency: "GBP",
+      defaultTariff: true,
+      historyHoursWithData: 168,
+    },
+    findings,
+    createdAt: at,
+  });
+}
+
+const anomaly = (actualKwh: number): ModelRunFinding => ({
+  kind: "consumption_anomaly",
+  message: "Over the last 8 hours the meter used more than forecast.",
+  data: { actualKwh, forecastKwh: actualKwh / 2, hours: 8 },
+});
+
+describe("alert rules: forecast and anomaly, judged on each run", () => {
+  it("forecast cost: pending on the run that crosses, firing on a run 15 minutes later, resolved after two runs back under", async () => {
+    const { token, userId } = await signIn("rules");
+    const created = await createMeter(token, { name: "Flat", timezone: "UTC" });
+    const rule = await createRule(token, { meterId: created.id, kind: "forecast", metric: "cost", value: 5 });
+    const peak = await createRule(token, { meterId: created.id, kind: "forecast", metric: "peak", value: 10 });
+    const meter = (await findMeterById(connection.db, created.id))!;
+    const t = Date.now();
+    const judgeRun = async (minute: number, expectedCost: number) => {
+      const at = new Date(t + minute * MINUTE);
+      await evaluateRunRules(env as Env, connection.db, meter, await storedRun(meter.id, userId, at, { expectedCost, peakKw: 3 }), at);
+      return (await call("GET", `/api/alert-rules/${rule.id}`, { token })).body;
+    };
+    expect((await judgeRun(0, 4)).state).toBe("ok");
+    expect((await judgeRun(15, 6.5)).state).toBe("pending");
+    const firing = await judgeRun(30, 7);
+    expect(firing.state).toBe("firing");
+    expect(firing.history[0]).toMatchObject({ state: "firing", value: 7 });
+    // 4.9 is within the 5 % margin: no resolve.
+    expect((await judgeRun(45, 4.9)).state).toBe("firing");
+    expect((await judgeRun(60, 3)).state).toBe("firing");
+    const resolved = await judgeRun(75, 3.1);
+    expect(states(resolved)).toEqual(["resolved", "firing", "pending"]);
+    const told = await alertNotifications(token, meter.id);
+    expect(told.map((n: { kind: string }) => n.kind).sort()).toEqual(["alert_firing", "alert_resolved"]);
+    expect(told.find((n: { kind: string }) => n.kind === "alert_firing").body).toContain("£7.00");
+    // The peak stayed at 3 kW, under its 10 kW.
+    expect((await call("GET", `/api/alert-rules/${peak.id}`, { token })).body).toMatchObject({ state: "ok", history: [] });
+  });
+
+  it("anomaly: the runs' unusual-day finding drives the rule; switched off, it is not judged", async () => {
+    const { token, userId } = await signIn("rules");
+    const created = await createMeter(token, { timezone: "UTC" });
+    const rule = await createRule(token, { meterId: created.id, kind: "anomaly" });
+    const meter = (await findMeterById(connection.db, created.id))!;
+    const t = Date.now();
+    const judgeRun = async (minute: number, findings: ModelRunFinding[]) => {
+      const at = new Date(t + minute * MINUTE);
+      await evaluateRunRules(
+        env as Env,
+        connection.db,
+        meter,
+        await storedRun(meter.id, userId, at, { expectedCost: 1, peakKw: 1 }, findings),
+        at,
+      );
+      return (await call("GET", `/api/alert-rules/${rule.id}`, { token })).body;
+    };
+    expect((await judgeRun(0, [])).state).toBe("ok");
+    expect((await judgeRun(15, [anomaly(12)])).state).toBe("pending");
+    expect((await judgeRun(30, [anomaly(14)])).state).toBe("firing");
+    expect((await judgeRun(45, [])).state).toBe("firing");
+    expect(states(await judgeRun(60, []))).toEqual(["resolved", "firing", "pending"]);
+    expect((await call("PATCH", `/api/alert-rules/${rule.id}`, { token, body: { enabled: false } })).status).toBe(200);
+    await judgeRun(75, [anomaly(20)]);
+    expect((await judgeRun(90, [anomaly(20)])).state).toBe("ok");
+  });
+
+  it("a budget's forecast part: the run's planned hours inside the period, then its average hour for the rest", () => {
+    const issued = Date.parse("2026-12-07T10:00:00Z");
+    const run = {
+      plan: Array.from({ length: 24 }, (_, i) => ({
+        t: new Date(issued + i * 3_600_000).toISOString(),
+        priceKwh: 0.5,
+        gridKwh: i < 12 ? 1 : 3,
+      })),
+    };
+    const from = new Date(issued + 30 * MINUTE);
+    // Half of the first hour, then 11 hours at £0.50 and 12 at £1.50 = 23.75; then 10 hours at the average £1.00.
+    expect(forecastCostBetween(run as never, from, new Date(issued + 34 * 3_600_000))).toBeCloseTo(0.25 + 5.5 + 18 + 10, 6);
+    expect(forecastCostBetween(run as never, from, new Date(issued + 2 * 3_600_000))).toBeCloseTo(0.25 + 0.5, 6);
+    expect(forecastCostBetween(undefined, from, new Date(issued + 2 * 3_600_000))).toBe(0);
   });
 });

@@ -51,7 +51,7 @@ export function step(tracked: TrackedState, observation: Observation, holdMs: nu
   switch (tracked.state) {
     case "ok":
       if (!breaching) return { tracked: { ...tracked, lastValue: value } };
-      // A rule without a hold (the figure-based kinds judged once per run) fires at once.
+      // A rule without a hold (an energy or cost total: its window is the duration) fires at once.
       return holdMs === 0 ? move("firing", "firing", at) : move("pending", "pending", at);
     case "pending":
       if (!breaching) return move("ok", "ok", null);

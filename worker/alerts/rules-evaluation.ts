@@ -30,6 +30,12 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 /** Only readings this recent can fire a rule: a history import or a meter's backlog never floods anyone. */
 export const FIRING_WINDOW_MS = HOUR;
+/**
+ * Budget, forecast and anomaly rules fire when their figure is still over on a judgement this
+ * long after it first crossed (a run's later re-forecast, the schedule's later budget): one noisy
+ * forecast never pages anyone.
+ */
+export const FIGURE_HOLD_MS = 15 * MINUTE;
 
 /** What a judgement of one rule gives: the new state, its changes, and how far it judged. */
 interface Judged {
@@ -163,9 +169,8 @@ function judgeSilenceBroken(meter: MeterRow, rule: AlertRuleRow): Judged | undef
  * Budget: the cost so far in the period (the meter's calendar) plus the latest run's forecast for
  * the rest of it (its 24 planned hours inside the period, and beyond them its average hour).
  * Forecast: the latest run's expected cost or peak over its next 24 hours. Anomaly: the run's
- * unusual-consumption finding (the value: the kWh used over the hours compared). These move
- * with each run, so they fire as soon as the figure crosses; the 5 % margin keeps them from
- * flapping back.
+ * unusual-consumption finding (the value: the kWh used over the hours compared). Each is held
+ * for FIGURE_HOLD_MS before firing and before resolving, beyond the 5 % margin.
  */
 async function judgeFigures(
   db: Database,
@@ -204,7 +209,7 @@ async function judgeFigures(
     default:
       return undefined;
   }
-  return { ...run(trackedOf(rule), [observation], 0), evaluatedThrough: at, format };
+  return { ...run(trackedOf(rule), [observation], FIGURE_HOLD_MS), evaluatedThrough: at, format };
 }
 
 async function projectedCost(

@@ -13,6 +13,7 @@ import type {
 import type { AlertRuleEventRow, AlertRuleRow } from "./rules-queries";
 import * as queries from "./rules-queries";
 
+const PERIOD_WORDS = { day: "daily", week: "weekly", month: "monthly" } as const;
 const UNITS: Record<string, string> = { power_w: "W", energy_wh: "Wh", cost: "", peak: "kW" };
 
 /** What a rule watches, in words: its default name and the start of its messages. */
@@ -23,7 +24,7 @@ export function describeRule(params: AlertRuleParams): string {
     case "no_data":
       return `no readings for ${params.for}`;
     case "budget":
-      return `${params.period}'s cost on course to pass ${params.value}`;
+      return `${PERIOD_WORDS[params.period]} cost on course to pass ${params.value}`;
     case "forecast":
       return `tomorrow's forecast ${params.metric} above ${params.value}${params.metric === "peak" ? " kW" : ""}`;
     case "anomaly":
