@@ -1,5 +1,6 @@
 import { type FormEvent, Fragment, useCallback, useEffect, useState } from "react";
 import { ChannelsPanel } from "../alerts/ChannelsPanel";
+import { RulesPanel } from "../alerts/RulesPanel";
 import { errorText } from "../api/client";
 import { type Meter, type MeterWithWebhook, wattboard } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
@@ -274,6 +275,7 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
         </table>
       )}
 
+      {meters && meters.length > 0 && <RulesPanel meters={meters} />}
       {meters && <ChannelsPanel />}
 
       <form className="card meter-form" onSubmit={create}>
