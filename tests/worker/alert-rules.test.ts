@@ -299,7 +299,7 @@ describe("alert rules: no_data", () => {
 });
 
 describe("alert rules: threshold on energy over a window", () => {
-  it("fires when the energy of the trailing window crosses, resolves when the window is back under", async () => {
+  it("fires when the energy (or cost) of the trailing window crosses, resolves when the window is back under", async () => {
     const { token } = await signIn("rules");
     const meter = await createMeter(token, { timezone: "UTC" });
     const rule = await createRule(token, {
@@ -310,6 +310,8 @@ describe("alert rules: threshold on energy over a window", () => {
       value: 1000,
       for: "PT30M",
     });
+    // The same at the default £0.14228/kWh: £0.21 against £0.15.
+    const cost = await createRule(token, { meterId: meter.id, kind: "threshold", metric: "cost", op: "above", value: 0.15, for: "PT30M" });
     const start = Math.floor((Date.now() - 62 * MINUTE) / MINUTE) * MINUTE;
     // 3 kW for 31 minutes: 1.5 kWh in the half hour up to the newest reading.
     await postReadings(meter.id, meter.webhook.secret, { readings: minuteReadings(start, 31, 3000) });
@@ -321,6 +323,10 @@ describe("alert rules: threshold on energy over a window", () => {
     const resolved = await waitForRule(token, rule.id, (r) => r.state === "ok");
     expect(states(resolved)).toEqual(["resolved", "firing"]);
     expect(resolved.history[0].value).toBeLessThan(100);
+    const costHistory = (await waitForRule(token, cost.id, (r) => r.history.length >= 2)).history;
+    expect(states({ history: costHistory })).toEqual(["resolved", "firing"]);
+    expect(costHistory[1].value).toBeCloseTo(1.5 * 0.14228, 2);
+    expect((await alertNotifications(token, meter.id)).find((n: { body: string }) => n.body.includes("£0.21"))).toBeDefined();
   });
 });
 

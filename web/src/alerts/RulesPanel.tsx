@@ -24,6 +24,8 @@ const DURATIONS = [
 
 const STATE_WORDS: Record<string, string> = { ok: "OK", pending: "Pending", firing: "Firing", resolved: "Resolved" };
 const HOUR = 3_600_000;
+/** States change off the request path (as readings arrive, on the schedule): the list is re-read this often. */
+const STATE_REFRESH_MS = 30_000;
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 interface Form {
@@ -106,6 +108,8 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
   useEffect(() => {
     alertRulesApi.list().then(setRules, report);
     channelsApi.list().then(setChannels, report);
+    const timer = setInterval(() => void alertRulesApi.list().then(setRules, report), STATE_REFRESH_MS);
+    return () => clearInterval(timer);
   }, [report]);
 
   const replace = (rule: AlertRuleDetail) => {
