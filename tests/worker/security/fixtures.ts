@@ -161,6 +161,12 @@ export async function populatedUser(label: string) {
   const channel = (
     await call("POST", "/api/channels", { token, body: { kind: "webhook", name: "Server", url: "https://hooks.example.com/wattboard" } })
   ).body;
+  const alertRule = (
+    await call("POST", "/api/alert-rules", {
+      token,
+      body: { meterId: meter.id, kind: "threshold", metric: "power_w", op: "above", value: 7000, for: "PT10M", channels: [channel.id] },
+    })
+  ).body;
   const { run, notification } = await withDb(async (db) => {
     const run = await insertModelRun(db, {
       meterId: meter.id,
@@ -204,10 +210,10 @@ export async function populatedUser(label: string) {
     });
     return { run, notification };
   });
-  for (const [what, value] of Object.entries({ tab, chart, agent, session, chartShare, tabShare, channel })) {
+  for (const [what, value] of Object.entries({ tab, chart, agent, session, chartShare, tabShare, channel, alertRule })) {
     if (!value?.id && !value?.token) throw new Error(`could not create the ${what}: ${JSON.stringify(value)}`);
   }
-  return { ...user, meter, device, tab, chart, agent, session, chartShare, tabShare, channel, run, notification };
+  return { ...user, meter, device, tab, chart, agent, session, chartShare, tabShare, channel, alertRule, run, notification };
 }
 
 export type PopulatedUser = Awaited<ReturnType<typeof populatedUser>>;
@@ -215,7 +221,17 @@ export type PopulatedUser = Awaited<ReturnType<typeof populatedUser>>;
 /** Every id and token the user owns, by kind. */
 export function ownedIds(user: PopulatedUser) {
   return {
-    uuids: [user.meter.id, user.device.id, user.tab.id, user.chart.id, user.agent.id, user.notification.id, user.run.id, user.channel.id],
+    uuids: [
+      user.meter.id,
+      user.device.id,
+      user.tab.id,
+      user.chart.id,
+      user.agent.id,
+      user.notification.id,
+      user.run.id,
+      user.channel.id,
+      user.alertRule.id,
+    ],
     sessions: [user.session.id],
     tokens: [user.chartShare.token, user.tabShare.token],
   };

@@ -36,6 +36,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   "POST /api/chat/permissions/{id}": { decision: "always" },
   "PATCH /api/tariffs/{id}": { name: "Taken over" },
   "PATCH /api/channels/{id}": { name: "Taken over" },
+  "PATCH /api/alert-rules/{id}": { name: "Taken over" },
   "PUT /api/tariffs/{id}/prices": "timestamp,price_per_kwh\n2026-01-01T00:00:00Z,0.25\n2026-01-01T00:30:00Z,0.30\n",
 };
 

@@ -73,6 +73,16 @@ function bodyOf(form: Form): AlertRuleBody {
   }
 }
 
+/** A judged value in the unit people read: kW, kWh, money, a silence in minutes. */
+function valueWords(rule: AlertRule, value: number): string {
+  if (rule.kind === "no_data") return `silent ${Math.round(value / 60)} min`;
+  if (rule.kind === "anomaly") return `${value.toFixed(1)} kWh`;
+  if (rule.metric === "power_w") return `${(value / 1000).toFixed(2)} kW`;
+  if (rule.metric === "energy_wh") return `${(value / 1000).toFixed(2)} kWh`;
+  if (rule.metric === "peak") return `${value.toFixed(2)} kW`;
+  return value.toFixed(2);
+}
+
 function StateBadge({ state }: { state: string }) {
   return (
     <span className={`status-badge rule-${state}`} data-testid="rule-state">
@@ -231,7 +241,7 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
                             {opened.history.map((event) => (
                               <li key={`${event.state}-${event.at}`}>
                                 <StateBadge state={event.state} /> {when.format(new Date(event.at))}
-                                {event.value !== null && <span className="muted"> · value {event.value}</span>}
+                                {event.value !== null && <span className="muted"> · {valueWords(rule, event.value)}</span>}
                                 {event.silenced && <span className="muted"> · silenced</span>}
                               </li>
                             ))}
@@ -249,7 +259,7 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
       <form className="meter-form" onSubmit={create}>
         <h4>Add a rule</h4>
         <label>
-          Meter
+          Meter{" "}
           <select value={form.meterId} onChange={(e) => setForm({ ...form, meterId: e.target.value })}>
             {meters.map((m) => (
               <option key={m.id} value={m.id}>
@@ -259,7 +269,7 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
           </select>
         </label>
         <label>
-          When
+          When{" "}
           <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as AlertRuleKind })}>
             {KINDS.map((k) => (
               <option key={k.kind} value={k.kind}>
@@ -271,7 +281,7 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
         {form.kind === "threshold" && (
           <>
             <label>
-              Measure
+              Measure{" "}
               <select value={form.metric} onChange={(e) => setForm({ ...form, metric: e.target.value as Form["metric"] })}>
                 <option value="power_w">Power (held)</option>
                 <option value="energy_wh">Energy over the duration</option>
@@ -279,7 +289,7 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
               </select>
             </label>
             <label>
-              Goes
+              Goes{" "}
               <select value={form.op} onChange={(e) => setForm({ ...form, op: e.target.value as Form["op"] })}>
                 <option value="above">above</option>
                 <option value="below">below</option>
@@ -289,7 +299,7 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
         )}
         {form.kind === "budget" && (
           <label>
-            Period
+            Period{" "}
             <select value={form.period} onChange={(e) => setForm({ ...form, period: e.target.value as Form["period"] })}>
               <option value="day">this day</option>
               <option value="week">this week</option>
@@ -299,7 +309,7 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
         )}
         {form.kind === "forecast" && (
           <label>
-            Forecast
+            Forecast{" "}
             <select
               value={form.forecastMetric}
               onChange={(e) => setForm({ ...form, forecastMetric: e.target.value as Form["forecastMetric"] })}
@@ -324,7 +334,7 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
         )}
         {needsDuration && (
           <label>
-            {form.kind === "no_data" ? "Silent for" : "For"}
+            {form.kind === "no_data" ? "Silent for" : "For"}{" "}
             <select value={form.for} onChange={(e) => setForm({ ...form, for: e.target.value })}>
               {DURATIONS.map((d) => (
                 <option key={d.value} value={d.value}>
@@ -343,7 +353,7 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
           <fieldset>
             <legend>Also send to</legend>
             {channels.map((channel) => (
-              <label key={channel.id}>
+              <label key={channel.id} className="rule-check">
                 <input
                   type="checkbox"
                   checked={form.channels.includes(channel.id)}
@@ -359,7 +369,7 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
             ))}
           </fieldset>
         )}
-        <label>
+        <label className="rule-check">
           <input type="checkbox" checked={form.urgent} onChange={(e) => setForm({ ...form, urgent: e.target.checked })} /> Urgent
         </label>
         <button type="submit" className="primary" disabled={!form.meterId}>
