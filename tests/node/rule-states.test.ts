@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { INITIAL_STATE, judge, type Observation, run, silenceGapMs, silenceStep } from "../../worker/alerts/rule-states";
+import { durationMs, RuleDuration } from "../../worker/alerts/rules-contract";
 
 const MINUTE = 60_000;
 const t0 = Date.parse("2026-12-03T18:00:00Z");
@@ -76,5 +77,25 @@ describe("alert rule states", () => {
     expect(back.tracked.state).toBe("ok");
     // A long interval meter: the gap is at most half the duration.
     expect(silenceGapMs(20 * MINUTE, forMs)).toBe(5 * MINUTE);
+  });
+});
+
+describe("rule durations (ISO 8601)", () => {
+  it("reads weeks, days, hours, minutes and seconds", () => {
+    expect(durationMs("PT10M")).toBe(10 * MINUTE);
+    expect(durationMs("PT1H30M")).toBe(90 * MINUTE);
+    expect(durationMs("P1D")).toBe(24 * 60 * MINUTE);
+    expect(durationMs("P1W")).toBe(7 * 24 * 60 * MINUTE);
+    expect(durationMs("P1DT2H")).toBe(26 * 60 * MINUTE);
+    expect(durationMs("PT0.5S")).toBe(500);
+  });
+
+  it("refuses what is not one, months and years (their length varies), 0 and more than 7 days", () => {
+    for (const text of ["", "P", "PT", "10M", "PT10", "P1M", "P1Y", "pt10m", "PT-5M", "P1DT"])
+      expect(durationMs(text), text).toBeUndefined();
+    expect(RuleDuration.safeParse("PT0M").success).toBe(false);
+    expect(RuleDuration.safeParse("P7DT1S").success).toBe(false);
+    expect(RuleDuration.safeParse("P7D").success).toBe(true);
+    expect(RuleDuration.safeParse("PT1S").success).toBe(true);
   });
 });
