@@ -1,6 +1,8 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
 import { evaluateRunRules, forecastCostBetween } from "../../worker/alerts/rules-evaluation";
+import { describeTools } from "../../worker/chat/tools/catalog";
+import { findTool } from "../../worker/chat/tools/registry";
 import { connectDatabase } from "../../worker/db/client";
 import type { Env } from "../../worker/env";
 import worker from "../../worker/index";
@@ -106,6 +108,11 @@ describe("alert rules: CRUD", () => {
       [{ ...base, channels: [othersChannel.id] }, "channels.0"],
       [{ ...base, channels: [crypto.randomUUID()] }, "channels.0"],
       [{ ...base, meterId: "not-a-uuid" }, "meterId"],
+      [{ ...base, metric: "peak" }, "metric"],
+      [{ meterId: meter.id, kind: "threshold", metric: "power_w", op: "above", value: 7000 }, "for"],
+      [{ meterId: meter.id, kind: "no_data", for: "PT1H", value: 3 }, "value"],
+      [{ meterId: meter.id, kind: "anomaly", period: "day" }, "period"],
+      [{ meterId: meter.id, kind: "forecast", metric: "power_w", value: 3 }, "metric"],
     ];
     for (const [body, path] of cases) {
       const result = await call("POST", "/api/alert-rules", { token, body });
@@ -496,5 +503,32 @@ describe("alert rules: forecast and anomaly, judged on each run", () => {
     expect(forecastCostBetween(run as never, from, new Date(issued + 34 * 3_600_000))).toBeCloseTo(0.25 + 5.5 + 18 + 10, 6);
     expect(forecastCostBetween(run as never, from, new Date(issued + 2 * 3_600_000))).toBeCloseTo(0.25 + 0.5, 6);
     expect(forecastCostBetween(undefined, from, new Date(issued + 2 * 3_600_000))).toBe(0);
+  });
+});
+
+describe("alert rules from the chat", () => {
+  it("the create_alert_rule tool makes the same rule as the route, with an object schema an LLM can call", async () => {
+    const { token, userId } = await signIn("rules");
+    const meter = await createMeter(token, { name: "Garage" });
+    const tool = findTool("create_alert_rule")!;
+    expect(describeTools().find((t) => t.name === "create_alert_rule")?.inputSchema.type).toBe("object");
+    const context = {
+      db: connection.db,
+      env: env as Env,
+      userId,
+      origin: "http://wattboard.test",
+      sessionId: crypto.randomUUID(),
+      sessionTitle: "Garage",
+      messageId: crypto.randomUUID(),
+      messageAt: new Date().toISOString(),
+    };
+    const input = tool.input.parse({ meterId: meter.id, kind: "threshold", metric: "power_w", op: "above", value: 2000, for: "PT10M" });
+    const made = await tool.run(context, input);
+    expect(made.summary).toBe(
+      'Made the alert rule "Garage: power above 2000 W for PT10M": you will hear when it fires and when it resolves.',
+    );
+    const listed = (await call("GET", `/api/alert-rules?meterId=${meter.id}`, { token })).body.rules;
+    expect(listed).toMatchObject([{ name: "Garage: power above 2000 W for PT10M", state: "ok", metric: "power_w", value: 2000 }]);
+    expect(tool.input.safeParse({ meterId: meter.id, kind: "budget", value: 120 }).success).toBe(false);
   });
 });

@@ -58,26 +58,79 @@ export type AlertRuleParams = z.infer<typeof AlertRuleParams>;
 export const RuleName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 const ChannelIds = z.array(z.uuid()).max(20, "must list at most 20 channels");
 
-const common = {
-  meterId: z.uuid(),
-  /** Default: what the rule watches in words, e.g. "House: power above 7000 W for PT10M". */
-  name: RuleName.optional(),
-  /** Channels (POST /api/channels) that hear it besides the app; the person's own only. */
-  channels: ChannelIds.default([]),
-  /** Urgent rules ask for the phone's attention (and pass quiet hours). */
-  urgent: z.boolean().default(false),
+/** Which of the optional fields each kind takes (all of them required for it, the others refused). */
+const KIND_FIELDS: Record<AlertRuleKind, readonly ("metric" | "op" | "value" | "for" | "period")[]> = {
+  threshold: ["metric", "op", "value", "for"],
+  no_data: ["for"],
+  budget: ["period", "value"],
+  forecast: ["metric", "value"],
+  anomaly: [],
+};
+const KIND_METRICS: Partial<Record<AlertRuleKind, readonly string[]>> = {
+  threshold: ThresholdMetric.options,
+  forecast: ForecastParams.shape.metric.options,
 };
 
-export const CreateAlertRuleBody = z
-  .discriminatedUnion("kind", [
-    ThresholdParams.extend(common).strict(),
-    NoDataParams.extend(common).strict(),
-    BudgetParams.extend(common).strict(),
-    ForecastParams.extend(common).strict(),
-    AnomalyParams.extend(common).strict(),
-  ])
-  .meta({ id: "CreateAlertRuleBody" });
+/**
+ * One flat object for every kind (a chat tool's input must be a JSON object schema, not a union),
+ * checked per kind: each field the kind takes is required, any other refused, by name. Without
+ * an OpenAPI id, so the chat catalog's JSON schema is the object itself (not a $ref).
+ */
+export const AlertRuleInput = z
+  .object({
+    meterId: z.uuid(),
+    kind: AlertRuleKind,
+    /** Default: what the rule watches in words, e.g. "House: power above 7000 W for PT10M". */
+    name: RuleName.optional(),
+    /** Channels (POST /api/channels) that hear it besides the app; the person's own only. */
+    channels: ChannelIds.default([]),
+    /** Urgent rules ask for the phone's attention (and pass quiet hours). */
+    urgent: z.boolean().default(false),
+    /** threshold: power_w (W, held for `for`), energy_wh (Wh) or cost (the tariff's currency) over the trailing `for`; forecast: cost or peak (kW). */
+    metric: z.enum(["power_w", "energy_wh", "cost", "peak"]).optional(),
+    /** threshold only. */
+    op: z.enum(["above", "below"]).optional(),
+    /** threshold, budget (money), forecast. */
+    value: finiteValue.optional(),
+    /** threshold (the hold, or the window of a total), no_data (the silence). */
+    for: RuleDuration.optional(),
+    /** budget: the meter's calendar day, week (from Monday) or month. */
+    period: BudgetParams.shape.period.optional(),
+  })
+  .strict()
+  .superRefine((body, context) => {
+    const taken = KIND_FIELDS[body.kind];
+    for (const field of ["metric", "op", "value", "for", "period"] as const) {
+      if (taken.includes(field) && body[field] === undefined)
+        context.addIssue({ code: "custom", path: [field], message: `is required for a ${body.kind} rule` });
+      if (!taken.includes(field) && body[field] !== undefined)
+        context.addIssue({ code: "custom", path: [field], message: `is not a field of a ${body.kind} rule` });
+    }
+    const metrics = KIND_METRICS[body.kind];
+    if (metrics && body.metric !== undefined && !metrics.includes(body.metric))
+      context.addIssue({ code: "custom", path: ["metric"], message: `must be one of ${metrics.join(", ")} for a ${body.kind} rule` });
+    const money = body.kind === "budget" || body.kind === "forecast";
+    if (money && body.value !== undefined && !positiveMoney.safeParse(body.value).success)
+      context.addIssue({ code: "custom", path: ["value"], message: "must be more than 0 and at most 1e9" });
+  });
+export const CreateAlertRuleBody = AlertRuleInput.meta({ id: "CreateAlertRuleBody" });
 export type CreateAlertRuleBody = z.infer<typeof CreateAlertRuleBody>;
+
+/** The stored parameters of a body the schema accepted (its refinement guarantees each kind's fields). */
+export function ruleParams(body: CreateAlertRuleBody): AlertRuleParams {
+  switch (body.kind) {
+    case "threshold":
+      return { kind: "threshold", metric: body.metric as ThresholdMetric, op: body.op!, value: body.value!, for: body.for! };
+    case "no_data":
+      return { kind: "no_data", for: body.for! };
+    case "budget":
+      return { kind: "budget", period: body.period!, value: body.value! };
+    case "forecast":
+      return { kind: "forecast", metric: body.metric as "cost" | "peak", value: body.value! };
+    case "anomaly":
+      return { kind: "anomaly" };
+  }
+}
 
 export const UpdateAlertRuleBody = z
   .object({

@@ -2,13 +2,14 @@ import type { Actor } from "../actor";
 import type { Deleted } from "../api-contract";
 import { ApiError, notFound } from "../errors";
 import { requireMeter } from "../meters/service";
-import type {
-  AlertRule,
-  AlertRuleDetail,
-  AlertRuleList,
-  AlertRuleParams,
-  CreateAlertRuleBody,
-  UpdateAlertRuleBody,
+import {
+  type AlertRule,
+  type AlertRuleDetail,
+  type AlertRuleList,
+  type AlertRuleParams,
+  type CreateAlertRuleBody,
+  ruleParams,
+  type UpdateAlertRuleBody,
 } from "./rules-contract";
 import type { AlertRuleEventRow, AlertRuleRow } from "./rules-queries";
 import * as queries from "./rules-queries";
@@ -74,7 +75,8 @@ async function requireRule({ db, userId }: Actor, id: string): Promise<AlertRule
 }
 
 export async function createRule(actor: Actor, body: CreateAlertRuleBody): Promise<AlertRuleDetail> {
-  const { meterId, name, channels, urgent, ...params } = body;
+  const { meterId, name, channels, urgent } = body;
+  const params = ruleParams(body);
   const meter = await requireMeter(actor.db, actor.userId, meterId);
   const channelIds = await checkChannels(actor, channels);
   const row = await queries.insertRule(actor.db, {

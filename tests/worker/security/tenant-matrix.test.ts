@@ -251,6 +251,7 @@ describe("chat tools: A's ids in B's tool calls answer exactly like missing ids"
     ["set_tariff", "A's meter", a.meter.id, (id) => ({ meterId: id, tariff: { kind: "flat", price: 0.1 } })],
     ["set_tariff", "A's tariff on B's meter", "tariff", (id) => ({ meterId: b.meter.id, tariff: { kind: "imported", tariffId: id } })],
     ["run_model", "A's meter", a.meter.id, (id) => ({ meterId: id })],
+    ["create_alert_rule", "on A's meter", a.meter.id, (id) => ({ meterId: id, kind: "anomaly" })],
   ];
 
   it("every tool that takes an id, with A's id, as B", async () => {

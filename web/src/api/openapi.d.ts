@@ -6325,68 +6325,23 @@ export interface components {
             }[];
         };
         CreateAlertRuleBody: {
-            /** @enum {string} */
-            kind: "threshold";
-            /** @enum {string} */
-            metric: "power_w" | "energy_wh" | "cost";
-            /** @enum {string} */
-            op: "above" | "below";
-            value: number;
-            for: string;
             /** Format: uuid */
             meterId: string;
+            /** @enum {string} */
+            kind: "threshold" | "no_data" | "budget" | "forecast" | "anomaly";
             name?: string;
             /** @default [] */
             channels?: string[];
             /** @default false */
             urgent?: boolean;
-        } | {
             /** @enum {string} */
-            kind: "no_data";
-            for: string;
-            /** Format: uuid */
-            meterId: string;
-            name?: string;
-            /** @default [] */
-            channels?: string[];
-            /** @default false */
-            urgent?: boolean;
-        } | {
+            metric?: "power_w" | "energy_wh" | "cost" | "peak";
             /** @enum {string} */
-            kind: "budget";
+            op?: "above" | "below";
+            value?: number;
+            for?: string;
             /** @enum {string} */
-            period: "day" | "week" | "month";
-            value: number;
-            /** Format: uuid */
-            meterId: string;
-            name?: string;
-            /** @default [] */
-            channels?: string[];
-            /** @default false */
-            urgent?: boolean;
-        } | {
-            /** @enum {string} */
-            kind: "forecast";
-            /** @enum {string} */
-            metric: "cost" | "peak";
-            value: number;
-            /** Format: uuid */
-            meterId: string;
-            name?: string;
-            /** @default [] */
-            channels?: string[];
-            /** @default false */
-            urgent?: boolean;
-        } | {
-            /** @enum {string} */
-            kind: "anomaly";
-            /** Format: uuid */
-            meterId: string;
-            name?: string;
-            /** @default [] */
-            channels?: string[];
-            /** @default false */
-            urgent?: boolean;
+            period?: "day" | "week" | "month";
         };
         AlertRuleList: {
             rules: components["schemas"]["AlertRule"][];
