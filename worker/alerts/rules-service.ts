@@ -15,7 +15,7 @@ import type { AlertRuleEventRow, AlertRuleRow } from "./rules-queries";
 import * as queries from "./rules-queries";
 
 const PERIOD_WORDS = { day: "daily", week: "weekly", month: "monthly" } as const;
-const UNITS: Record<string, string> = { power_w: "W", energy_wh: "Wh", cost: "", peak: "kW" };
+const UNITS: Record<string, string> = { power_w: "W", energy_wh: "Wh", cost: "" };
 
 /** What a rule watches, in words: its default name and the start of its messages. */
 export function describeRule(params: AlertRuleParams): string {
