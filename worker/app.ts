@@ -9,6 +9,7 @@ import { type AppEnv, settingsProblem } from "./env";
 import { ApiError, databaseUnavailable, errorChain, isDatabaseUnavailable, routeNotFound } from "./errors";
 import { limitChatTurns, limitSignIn } from "./rate-limits";
 import { agentsRoutes } from "./routes/agents";
+import { alertRulesRoutes } from "./routes/alert-rules";
 import { authRoutes } from "./routes/auth";
 import { channelsRoutes } from "./routes/channels";
 import { chartsRoutes } from "./routes/charts";
@@ -136,6 +137,7 @@ export function createApp() {
     publicSharesRoutes,
     channelsRoutes,
     reportsRoutes,
+    alertRulesRoutes,
   ])
     app.route("/", routes);
 

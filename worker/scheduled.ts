@@ -1,3 +1,4 @@
+import { evaluateScheduledRules } from "./alerts/rules-evaluation";
 import { connectDatabase } from "./db/client";
 import { type Env, settingsProblem } from "./env";
 import { makeDueReports } from "./reports/service";
@@ -18,6 +19,8 @@ export async function runScheduledJobs(env: Env, at: Date): Promise<void> {
       console.log(`retention: ${retention.readingsDeleted} raw readings of ${retention.meters} meter(s) past their retention deleted`);
     const reports = await makeDueReports(env, connection.db, at);
     if (reports.made + reports.failed > 0) console.log(`reports: ${reports.made} made, ${reports.failed} failed (retried next round)`);
+    const changed = await evaluateScheduledRules(env, connection.db, at);
+    if (changed > 0) console.log(`alerts: ${changed} no_data or budget rule(s) changed state`);
   } finally {
     await connection.close().catch(() => {});
   }

@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { AlertRuleParams } from "../alerts/rules-contract";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "../charts/chart-spec-contract";
 import type { EngineTurnContext, ToolPermissions } from "../chat/contract";
 import type { FlexibleAssets, TariffSetting } from "../meters/energy-contract";
@@ -517,4 +518,59 @@ export const reports = pgTable(
     uniqueIndex("reports_one_per_period_idx").on(t.meterId, t.cadence, t.periodFrom),
     index("reports_owner_created_idx").on(t.ownerId, t.createdAt),
   ],
+);
+
+/**
+ * A rule on one meter that tells its owner when something happens (alerts/rules-service.ts):
+ * its parameters, and the state the evaluation keeps between readings (alerts/rule-states.ts).
+ */
+export const alertRules = pgTable(
+  "alert_rules",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ownerId: ownerId(),
+    meterId: meterId(),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["threshold", "no_data", "budget", "forecast", "anomaly"] }).notNull(),
+    /** What the kind watches (metric, op, value, for, period), validated by rules-contract.ts. */
+    params: jsonb("params").$type<AlertRuleParams>().notNull(),
+    /** alert_channels ids of the owner; one deleted since is skipped at delivery. */
+    channelIds: uuid("channel_ids").array().notNull().default([]),
+    urgent: boolean("urgent").notNull().default(false),
+    enabled: boolean("enabled").notNull().default(true),
+    silencedUntil: timestamp("silenced_until", { withTimezone: true }),
+    state: text("state", { enum: ["ok", "pending", "firing"] })
+      .notNull()
+      .default("ok"),
+    /** When the rule entered its state: the hold of pending and firing counts from here. */
+    stateSince: timestamp("state_since", { withTimezone: true }),
+    /** While firing, since when the value has been clear of the threshold (by the hysteresis margin). */
+    clearSince: timestamp("clear_since", { withTimezone: true }),
+    lastValue: doublePrecision("last_value"),
+    /** The newest reading a threshold rule has judged: a reading is judged once. */
+    evaluatedThrough: timestamp("evaluated_through", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("alert_rules_meter_idx").on(t.meterId), index("alert_rules_owner_created_idx").on(t.ownerId, t.createdAt)],
+);
+
+/** Each change of a rule's state, with the value judged: the rule's history and what reports list as fired. */
+export const alertRuleEvents = pgTable(
+  "alert_rule_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    ruleId: uuid("rule_id")
+      .notNull()
+      .references(() => alertRules.id, { onDelete: "cascade" }),
+    ownerId: ownerId(),
+    meterId: meterId(),
+    state: text("state", { enum: ["pending", "firing", "resolved", "ok"] }).notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+    value: doublePrecision("value"),
+    /** The rule was silenced: recorded, nobody told. */
+    silenced: boolean("silenced").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("alert_rule_events_rule_at_idx").on(t.ruleId, t.at), index("alert_rule_events_meter_at_idx").on(t.meterId, t.at)],
 );

@@ -1,4 +1,5 @@
 import { userHub } from "../../durable-objects/user-hub/stub";
+import { evaluateRunRules } from "../alerts/rules-evaluation";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import type { MeterRow } from "../meters/queries";
@@ -16,7 +17,8 @@ export type RunOutcome = { status: "ran"; run: ModelRunRow; timings: RunTimings 
  *    any transaction, so a slow hub never holds a Postgres transaction open;
  * 3. store the run and its notifications in one transaction: if Postgres fails midway, neither
  *    is left behind and a retry starts clean;
- * 4. after the commit, tell the person's open tabs.
+ * 4. after the commit, tell the person's open tabs;
+ * 5. judge the meter's budget, forecast and anomaly rules on the new run.
  */
 export async function runAndPublish(env: Env, db: Database, meter: MeterRow, trigger: "auto" | "manual"): Promise<RunOutcome> {
   const now = new Date();
@@ -30,6 +32,10 @@ export async function runAndPublish(env: Env, db: Database, meter: MeterRow, tri
   // The run is stored: a lost live event must not make the queue run it again (the inbox has it).
   await publishRun(env, meter, run, notifications).catch((error: Error) =>
     console.error(`live: could not publish run ${run.id} of meter ${meter.id}: ${error.message}`),
+  );
+  // The run is stored either way: a rule that fails to evaluate waits for the next run or schedule.
+  await evaluateRunRules(env, db, meter, run, now).catch((error: Error) =>
+    console.error(`alerts: evaluation of run ${run.id}'s rules failed for meter ${meter.id}: ${error.message.split("\n")[0]}`),
   );
   return { status: "ran", run, timings: outcome.timings };
 }

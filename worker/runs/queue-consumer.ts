@@ -1,4 +1,5 @@
 import { userHub } from "../../durable-objects/user-hub/stub";
+import { evaluateReadingRules } from "../alerts/rules-evaluation";
 import { connectDatabase } from "../db/client";
 import type { Env } from "../env";
 import { findMeterById } from "../meters/queries";
@@ -67,8 +68,8 @@ export async function consumeInferenceBatch(
 }
 
 /**
- * One queued job: the run pipeline for the meter (an automatic run is skipped when the meter ran
- * in the last quarter hour). A meter deleted since the job was queued is simply skipped; errors
+ * One queued job: the meter's alert rules on its new readings, then the run pipeline for the
+ * meter (an automatic run is skipped when the meter ran in the last quarter hour). A meter deleted since the job was queued is simply skipped; errors
  * propagate so the message is retried. A run that ran is logged in one line.
  */
 export async function runMeterFromQueue(env: Env, job: InferenceJob): Promise<void> {
@@ -77,6 +78,11 @@ export async function runMeterFromQueue(env: Env, job: InferenceJob): Promise<vo
   try {
     const meter = await findMeterById(connection.db, job.meterId);
     if (!meter || meter.ownerId !== job.userId) return;
+    // Rules first, and for every job: the run below is throttled, an alert must not wait for it.
+    // A failure is logged and the run goes on; the readings stay unjudged until the next job.
+    await evaluateReadingRules(env, connection.db, meter, new Date()).catch((error: Error) =>
+      console.error(`alerts: evaluation failed for meter ${meter.id}: ${error.message.split("\n")[0]}`),
+    );
     const started = Date.now();
     const outcome = await runAndPublish(env, connection.db, meter, job.trigger);
     // One line per run that ran; throttled and skipped jobs (most of them) say nothing.

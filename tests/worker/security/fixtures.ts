@@ -164,6 +164,12 @@ export async function populatedUser(label: string) {
   const channel = (
     await call("POST", "/api/channels", { token, body: { kind: "webhook", name: "Server", url: "https://hooks.example.com/wattboard" } })
   ).body;
+  const alertRule = (
+    await call("POST", "/api/alert-rules", {
+      token,
+      body: { meterId: meter.id, kind: "threshold", metric: "power_w", op: "above", value: 7000, for: "PT10M", channels: [channel.id] },
+    })
+  ).body;
   const { run, notification, report } = await withDb(async (db) => {
     const run = await insertModelRun(db, {
       meterId: meter.id,
@@ -217,10 +223,10 @@ export async function populatedUser(label: string) {
     });
     return { run, notification, report: report! };
   });
-  for (const [what, value] of Object.entries({ tab, chart, agent, session, chartShare, tabShare, channel })) {
+  for (const [what, value] of Object.entries({ tab, chart, agent, session, chartShare, tabShare, channel, alertRule })) {
     if (!value?.id && !value?.token) throw new Error(`could not create the ${what}: ${JSON.stringify(value)}`);
   }
-  return { ...user, meter, device, tab, chart, agent, session, chartShare, tabShare, channel, run, notification, report };
+  return { ...user, meter, device, tab, chart, agent, session, chartShare, tabShare, channel, alertRule, run, notification, report };
 }
 
 export type PopulatedUser = Awaited<ReturnType<typeof populatedUser>>;
@@ -238,6 +244,7 @@ export function ownedIds(user: PopulatedUser) {
       user.run.id,
       user.channel.id,
       user.report.id,
+      user.alertRule.id,
     ],
     sessions: [user.session.id],
     tokens: [user.chartShare.token, user.tabShare.token],

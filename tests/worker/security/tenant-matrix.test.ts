@@ -37,6 +37,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   "PATCH /api/tariffs/{id}": { name: "Taken over" },
   "PATCH /api/channels/{id}": { name: "Taken over" },
   "PUT /api/meters/{id}/report-schedule": { weekly: { weekday: 1, hour: 8 }, monthly: null },
+  "PATCH /api/alert-rules/{id}": { name: "Taken over" },
   "PUT /api/tariffs/{id}/prices": "timestamp,price_per_kwh\n2026-01-01T00:00:00Z,0.25\n2026-01-01T00:30:00Z,0.30\n",
 };
 
@@ -251,6 +252,7 @@ describe("chat tools: A's ids in B's tool calls answer exactly like missing ids"
     ["set_tariff", "A's meter", a.meter.id, (id) => ({ meterId: id, tariff: { kind: "flat", price: 0.1 } })],
     ["set_tariff", "A's tariff on B's meter", "tariff", (id) => ({ meterId: b.meter.id, tariff: { kind: "imported", tariffId: id } })],
     ["run_model", "A's meter", a.meter.id, (id) => ({ meterId: id })],
+    ["create_alert_rule", "on A's meter", a.meter.id, (id) => ({ meterId: id, kind: "anomaly" })],
   ];
 
   it("every tool that takes an id, with A's id, as B", async () => {

@@ -4977,6 +4977,262 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's alert rules (of one meter with ?meterId=), oldest first, each with its state */
+        get: {
+            parameters: {
+                query?: {
+                    meterId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Rules */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertRuleList"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add an alert rule on a meter: threshold (power held, energy or cost over a window), no_data, budget, forecast or anomaly; it starts ok */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateAlertRuleBody"];
+                };
+            };
+            responses: {
+                /** @description The new rule */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertRuleDetail"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alert-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An alert rule with its state and its history (each change of state with its time and value), newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertRuleDetail"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an alert rule and its history */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deleted"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a rule, change its channels or urgency, switch it off or on, or silence it until a time (null lifts the silence) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateAlertRuleBody"];
+                };
+            };
+            responses: {
+                /** @description The rule */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertRuleDetail"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6332,6 +6588,93 @@ export interface components {
                 day: number;
                 hour: number;
             } | null;
+        };
+        AlertRuleDetail: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            meterId: string;
+            name: string;
+            /** @enum {string} */
+            kind: "threshold" | "no_data" | "budget" | "forecast" | "anomaly";
+            metric?: string;
+            /** @enum {string} */
+            op?: "above" | "below";
+            value?: number;
+            for?: string;
+            /** @enum {string} */
+            period?: "day" | "week" | "month";
+            channels: string[];
+            urgent: boolean;
+            enabled: boolean;
+            silencedUntil: string | null;
+            /** @enum {string} */
+            state: "ok" | "pending" | "firing";
+            stateSince: string | null;
+            lastValue: number | null;
+            createdAt: string;
+            history: {
+                /** @enum {string} */
+                state: "pending" | "firing" | "resolved" | "ok";
+                at: string;
+                value: number | null;
+                silenced: boolean;
+            }[];
+        };
+        CreateAlertRuleBody: {
+            /** Format: uuid */
+            meterId: string;
+            /** @enum {string} */
+            kind: "threshold" | "no_data" | "budget" | "forecast" | "anomaly";
+            name?: string;
+            /** @default [] */
+            channels?: string[];
+            /** @default false */
+            urgent?: boolean;
+            /** @enum {string} */
+            metric?: "power_w" | "energy_wh" | "cost" | "peak";
+            /** @enum {string} */
+            op?: "above" | "below";
+            value?: number;
+            for?: string;
+            /** @enum {string} */
+            period?: "day" | "week" | "month";
+        };
+        AlertRuleList: {
+            rules: components["schemas"]["AlertRule"][];
+        };
+        AlertRule: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            meterId: string;
+            name: string;
+            /** @enum {string} */
+            kind: "threshold" | "no_data" | "budget" | "forecast" | "anomaly";
+            metric?: string;
+            /** @enum {string} */
+            op?: "above" | "below";
+            value?: number;
+            for?: string;
+            /** @enum {string} */
+            period?: "day" | "week" | "month";
+            channels: string[];
+            urgent: boolean;
+            enabled: boolean;
+            silencedUntil: string | null;
+            /** @enum {string} */
+            state: "ok" | "pending" | "firing";
+            stateSince: string | null;
+            lastValue: number | null;
+            createdAt: string;
+        };
+        UpdateAlertRuleBody: {
+            name?: string;
+            channels?: string[];
+            urgent?: boolean;
+            enabled?: boolean;
+            /** Format: date-time */
+            silencedUntil?: string | null;
         };
     };
     responses: never;

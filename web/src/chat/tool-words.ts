@@ -20,6 +20,7 @@ const TOOL_LABELS: Record<string, string> = {
   set_battery: "Set the battery",
   set_deferrable_load: "Set a flexible load",
   set_tariff: "Set the tariff",
+  create_alert_rule: "Make an alert rule",
 };
 
 export const toolLabel = (tool: string) => TOOL_LABELS[tool] ?? tool;
@@ -39,6 +40,8 @@ export function toolCallSentence(call: ToolCallRecord): string {
   if (call.tool === "create_chart" && title) return `Chart created: “${title}”`;
   if (call.tool === "create_tab" && title) return `Tab created: “${title}”`;
   if (call.tool === "delete_chart" && title) return `Chart deleted: “${title}”`;
+  const ruleName = call.tool === "create_alert_rule" ? (call.result as { name?: string } | null)?.name : undefined;
+  if (ruleName) return `Alert rule made: “${ruleName}”`;
   return `${toolLabel(call.tool)}: done`;
 }
 

@@ -1,6 +1,7 @@
 import { type FormEvent, Fragment, useCallback, useEffect, useState } from "react";
 import { ChannelsPanel } from "../alerts/ChannelsPanel";
 import { QuietHoursPanel } from "../alerts/QuietHoursPanel";
+import { RulesPanel } from "../alerts/RulesPanel";
 import { errorText } from "../api/client";
 import { type Meter, type MeterWithWebhook, wattboard } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
@@ -276,6 +277,7 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
         </table>
       )}
 
+      {meters && meters.length > 0 && <RulesPanel meters={meters} />}
       {meters && <ChannelsPanel />}
       {meters && <QuietHoursPanel />}
       {meters && <ReportsPanel meters={meters} />}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AlertRuleInput } from "../../alerts/rules-contract";
 import { ChartSpec, Metric, RELATIVE_WINDOWS } from "../../charts/chart-spec-contract";
 import { SummaryPeriod } from "../../costs/contract";
 import { TariffSetting } from "../../meters/energy-contract";
@@ -126,6 +127,12 @@ export const TOOL_CATALOG = {
     description: "Forecast a meter's next 24 hours and plan its battery and flexible loads against its tariff, now.",
     risk: "write",
     input: z.object({ meterId: z.uuid() }).strict(),
+  },
+  create_alert_rule: {
+    description:
+      "Make an alert rule on a meter: the person is told once when it fires and once when it resolves (in the app and on the channels listed). kind threshold: metric power_w (W, held for `for`), energy_wh (Wh) or cost (the tariff's currency) over the trailing `for`, op above|below, value, for (ISO-8601 duration such as PT10M, at most P7D); no_data: for (the silence); budget: period day|week|month, value (the period's cost so far plus the forecast for the rest); forecast: metric cost|peak (kW), value (the next 24 hours); anomaly: an unusual day, nothing more.",
+    risk: "write",
+    input: AlertRuleInput,
   },
   explain_plan: {
     description: "Explain the latest forecast and plan of a meter in words.",

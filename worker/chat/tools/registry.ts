@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { alertTools } from "../../alerts/tools";
 import { chartTools } from "../../charts/tools";
 import { costTools } from "../../costs/tools";
 import type { Env } from "../../env";
@@ -28,6 +29,7 @@ export const TOOLS: readonly ToolDefinition<z.ZodType>[] = [
   ...chartTools,
   ...shareTools,
   ...runTools,
+  ...alertTools,
 ].sort((a, b) => CATALOG_ORDER.indexOf(a.name) - CATALOG_ORDER.indexOf(b.name));
 
 export function findTool(name: string): ToolDefinition | undefined {

@@ -1,0 +1,332 @@
+/**
+ * Alert rules judged off the request path:
+ * - as readings arrive, from the inference queue consumer, before its run throttle
+ *   (`evaluateReadingRules`): threshold rules on the new readings, no_data rules resolved;
+ * - after each model run (`evaluateRunRules`): budget, forecast and anomaly on the run's results;
+ * - on the Cron Trigger (`evaluateScheduledRules`): no_data (silence) and budget.
+ * A change to firing or resolved tells the person once: an in-app notification (stored with the
+ * rule's new state, pushed after the commit) and the rule's channels; a silenced rule records its
+ * history and tells nobody.
+ */
+import { userHub } from "../../durable-objects/user-hub/stub";
+import { formatMoney } from "../costs/money-contract";
+import { meterTariff, priceGrid } from "../costs/pricing";
+import type { Database } from "../db/client";
+import type { Env } from "../env";
+import type { MeterRow } from "../meters/queries";
+import { notificationDto } from "../notifications/dto";
+import type { NewNotification } from "../notifications/queries";
+import { wholeEnergy } from "../rollups/read";
+import { latestModelRun, type ModelRunRow } from "../runs/queries";
+import { calendarPeriod } from "../series/windows";
+import type { AlertMessage } from "./contract";
+import { enqueueAlertDelivery } from "./delivery";
+import { judge, type Observation, run, silenceGapMs, silenceStep, type TrackedState, type Transition } from "./rule-states";
+import { type AlertRuleKind, durationMs, type ThresholdMetric } from "./rules-contract";
+import type { AlertRuleRow } from "./rules-queries";
+import * as queries from "./rules-queries";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+/** Only readings this recent can fire a rule: a history import or a meter's backlog never floods anyone. */
+export const FIRING_WINDOW_MS = HOUR;
+/**
+ * Budget, forecast and anomaly rules fire when their figure is still over on a judgement this
+ * long after it first crossed (a run's later re-forecast, the schedule's later budget): one noisy
+ * forecast never pages anyone.
+ */
+export const FIGURE_HOLD_MS = 15 * MINUTE;
+
+/** What a judgement of one rule gives: the new state, its changes, and how far it judged. */
+interface Judged {
+  tracked: TrackedState;
+  transitions: Transition[];
+  evaluatedThrough: Date | null;
+  /** Words for the value: "7.4 kW", "£3.20". */
+  format: (value: number) => string;
+}
+
+const trackedOf = (rule: AlertRuleRow): TrackedState => ({
+  state: rule.state,
+  stateSince: rule.stateSince,
+  clearSince: rule.clearSince,
+  lastValue: rule.lastValue,
+});
+
+const kw = (w: number) => `${(w / 1000).toFixed(2)} kW`;
+const kwh = (wh: number) => `${(wh / 1000).toFixed(2)} kWh`;
+const seconds = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min` : `${Math.round(s / 60)} min`);
+
+/** Threshold rules of the meter on the readings that just arrived, and no_data rules they end (the queue consumer, for each meter job). */
+export async function evaluateReadingRules(env: Env, db: Database, meter: MeterRow, now: Date): Promise<void> {
+  for (const rule of await queries.enabledRulesOfMeter(db, meter.id, ["threshold", "no_data"])) {
+    const judged = rule.params.kind === "threshold" ? await judgeThreshold(db, meter, rule, now) : judgeSilenceBroken(meter, rule);
+    if (judged) await record(env, db, meter, rule, judged, now);
+  }
+}
+
+/** Budget, forecast and anomaly rules of the meter on a run just stored (the run pipeline). */
+export async function evaluateRunRules(env: Env, db: Database, meter: MeterRow, modelRun: ModelRunRow, now: Date): Promise<void> {
+  for (const rule of await queries.enabledRulesOfMeter(db, meter.id, ["budget", "forecast", "anomaly"])) {
+    const judged = await judgeFigures(db, meter, rule, modelRun, now);
+    if (judged) await record(env, db, meter, rule, judged, now);
+  }
+}
+
+const SCHEDULED_KINDS: readonly AlertRuleKind[] = ["no_data", "budget"];
+
+/** Every enabled no_data and budget rule at `at` (the Cron Trigger); returns how many rules changed state. */
+export async function evaluateScheduledRules(env: Env, db: Database, at: Date): Promise<number> {
+  const rules = await queries.enabledRulesOfKinds(db, SCHEDULED_KINDS);
+  const meters = new Map((await queries.metersByIds(db, [...new Set(rules.map((r) => r.meterId))])).map((m) => [m.id, m]));
+  let changed = 0;
+  for (const rule of rules) {
+    const meter = meters.get(rule.meterId);
+    if (!meter || meter.ownerId !== rule.ownerId) continue;
+    const judged =
+      rule.params.kind === "no_data"
+        ? judgeSilence(meter, rule, at)
+        : await judgeFigures(db, meter, rule, await latestModelRun(db, meter.ownerId, meter.id), at);
+    if (judged && (await record(env, db, meter, rule, judged, at))) changed++;
+  }
+  return changed;
+}
+
+/**
+ * Power: each new reading of the last hour in time order, the condition held for `for` on the
+ * readings' own timestamps. Energy and cost: the total over the trailing `for` up to the newest
+ * reading, judged once per batch of readings.
+ */
+async function judgeThreshold(db: Database, meter: MeterRow, rule: AlertRuleRow, now: Date): Promise<Judged | undefined> {
+  if (rule.params.kind !== "threshold") return undefined;
+  const { metric, op, value: threshold } = rule.params;
+  const holdMs = durationMs(rule.params.for)!;
+  const floor = now.getTime() - FIRING_WINDOW_MS;
+  const after = new Date(Math.max(floor, rule.evaluatedThrough?.getTime() ?? floor));
+  if (metric === "power_w") {
+    const readings = await queries.powerReadingsBetween(db, meter.id, after, now);
+    if (readings.length === 0) return undefined;
+    const observations: Observation[] = readings.map((r) => ({ at: r.ts, value: r.powerW, ...judge(op, threshold, r.powerW) }));
+    return { ...run(trackedOf(rule), observations, holdMs), evaluatedThrough: readings.at(-1)!.ts, format: kw };
+  }
+  const newest = meter.lastReadingAt;
+  if (!newest || newest <= after || newest > now) return undefined;
+  const total = await windowTotal(db, meter, metric, new Date(newest.getTime() - holdMs), newest);
+  if (!total) return undefined;
+  const observation: Observation = { at: newest, value: total.value, ...judge(op, threshold, total.value) };
+  // A total over the window is already the duration: it fires when it crosses, without a further hold.
+  return { ...run(trackedOf(rule), [observation], 0), evaluatedThrough: newest, format: total.format };
+}
+
+async function windowTotal(
+  db: Database,
+  meter: MeterRow,
+  metric: Exclude<ThresholdMetric, "power_w">,
+  from: Date,
+  to: Date,
+): Promise<{ value: number; format: (value: number) => string } | undefined> {
+  if (metric === "energy_wh") {
+    const whole = await wholeEnergy(db, meter, from, to);
+    return whole && { value: whole.energyWh, format: kwh };
+  }
+  const tariff = await meterTariff(db, meter.ownerId, meter);
+  const whole = await wholeEnergy(db, meter, from, to, priceGrid(tariff.tariff, from.getTime(), to.getTime()));
+  // A missing price leaves the cost unknown: nothing to judge rather than a partial sum.
+  if (!whole || whole.cost === null) return undefined;
+  return { value: whole.cost, format: (v) => formatMoney(v, tariff.currency) };
+}
+
+/**
+ * no_data on the schedule at `at`: silent since the last reading (or since the rule was made, for
+ * a meter that never sent one). A late or repeated schedule never judges an earlier moment than
+ * one already judged.
+ */
+function judgeSilence(meter: MeterRow, rule: AlertRuleRow, at: Date): Judged | undefined {
+  if (rule.params.kind !== "no_data") return undefined;
+  if (rule.evaluatedThrough && at <= rule.evaluatedThrough) return undefined;
+  const forMs = durationMs(rule.params.for)!;
+  const lastReadingAt = meter.lastReadingAt ?? rule.createdAt;
+  const stepped = silenceStep(trackedOf(rule), { at, lastReadingAt, forMs, gapMs: silenceGapMs(meter.readingIntervalMs, forMs) });
+  return { ...stepped, evaluatedThrough: at, format: seconds };
+}
+
+/**
+ * no_data as readings arrive: a reading newer than the silence that made the rule pending or
+ * firing ends it, judged at that reading's time (whatever moment the schedule judged last).
+ */
+function judgeSilenceBroken(meter: MeterRow, rule: AlertRuleRow): Judged | undefined {
+  if (rule.params.kind !== "no_data" || rule.state === "ok" || !rule.stateSince || !meter.lastReadingAt) return undefined;
+  const forMs = durationMs(rule.params.for)!;
+  const gapMs = silenceGapMs(meter.readingIntervalMs, forMs);
+  const silenceStart = rule.stateSince.getTime() - (rule.state === "firing" ? forMs : gapMs);
+  if (meter.lastReadingAt.getTime() <= silenceStart) return undefined;
+  const stepped = silenceStep(trackedOf(rule), { at: meter.lastReadingAt, lastReadingAt: meter.lastReadingAt, forMs, gapMs });
+  const judgedThrough = Math.max(rule.evaluatedThrough?.getTime() ?? 0, meter.lastReadingAt.getTime());
+  return { ...stepped, evaluatedThrough: new Date(judgedThrough), format: seconds };
+}
+
+/**
+ * Budget: the cost so far in the period (the meter's calendar) plus the latest run's forecast for
+ * the rest of it (its 24 planned hours inside the period, and beyond them its average hour).
+ * Forecast: the latest run's expected cost or peak over its next 24 hours. Anomaly: the run's
+ * unusual-consumption finding (the value: the kWh used over the hours compared). Each is held
+ * for FIGURE_HOLD_MS before firing and before resolving, beyond the 5 % margin.
+ */
+async function judgeFigures(
+  db: Database,
+  meter: MeterRow,
+  rule: AlertRuleRow,
+  modelRun: ModelRunRow | undefined,
+  at: Date,
+): Promise<Judged | undefined> {
+  if (rule.evaluatedThrough && at <= rule.evaluatedThrough) return undefined;
+  const params = rule.params;
+  let observation: Observation;
+  let format: (value: number) => string;
+  switch (params.kind) {
+    case "budget": {
+      const projected = await projectedCost(db, meter, params.period, modelRun, at);
+      if (!projected) return undefined;
+      observation = { at, value: projected.value, ...judge("above", params.value, projected.value) };
+      format = (v) => formatMoney(v, projected.currency);
+      break;
+    }
+    case "forecast": {
+      if (!modelRun) return undefined;
+      const value = params.metric === "cost" ? modelRun.figures.expectedCost : modelRun.figures.peakKw;
+      observation = { at, value, ...judge("above", params.value, value) };
+      format = params.metric === "cost" ? (v) => formatMoney(v, modelRun.figures.currency) : (v) => `${v.toFixed(2)} kW`;
+      break;
+    }
+    case "anomaly": {
+      if (!modelRun) return undefined;
+      const finding = modelRun.findings.find((f) => f.kind === "consumption_anomaly");
+      const value = finding?.data.actualKwh ?? 0;
+      observation = { at, value, breaching: finding !== undefined, clear: finding === undefined };
+      format = (v) => `${v.toFixed(1)} kWh`;
+      break;
+    }
+    default:
+      return undefined;
+  }
+  return { ...run(trackedOf(rule), [observation], FIGURE_HOLD_MS), evaluatedThrough: at, format };
+}
+
+async function projectedCost(
+  db: Database,
+  meter: MeterRow,
+  period: "day" | "week" | "month",
+  modelRun: ModelRunRow | undefined,
+  at: Date,
+): Promise<{ value: number; currency: string } | undefined> {
+  const { from, to } = calendarPeriod(period, at, meter.timezone);
+  const tariff = await meterTariff(db, meter.ownerId, meter);
+  const soFar = at > from ? await wholeEnergy(db, meter, from, at, priceGrid(tariff.tariff, from.getTime(), at.getTime())) : undefined;
+  if (soFar && soFar.cost === null) return undefined;
+  return { value: (soFar?.cost ?? 0) + forecastCostBetween(modelRun, at, to), currency: tariff.currency };
+}
+
+/** The run's planned cost of the hours in [from, to), and past its horizon its average hour for each hour left. */
+export function forecastCostBetween(modelRun: Pick<ModelRunRow, "plan"> | undefined, from: Date, to: Date): number {
+  if (!modelRun || modelRun.plan.length === 0 || to <= from) return 0;
+  const cost = (hour: (typeof modelRun.plan)[number]) => hour.gridKwh * hour.priceKwh;
+  const horizonEnd = Date.parse(modelRun.plan.at(-1)!.t) + HOUR;
+  let total = 0;
+  for (const hour of modelRun.plan) {
+    const start = Date.parse(hour.t);
+    // The part of each planned hour inside the window (the current hour counts from `from`).
+    const overlap = Math.min(start + HOUR, to.getTime()) - Math.max(start, from.getTime());
+    if (overlap > 0) total += (cost(hour) * overlap) / HOUR;
+  }
+  const beyond = to.getTime() - Math.max(horizonEnd, from.getTime());
+  if (beyond > 0) total += ((modelRun.plan.reduce((sum, hour) => sum + cost(hour), 0) / modelRun.plan.length) * beyond) / HOUR;
+  return total;
+}
+
+/**
+ * Stores a judgement that changed something and, for each change to firing or resolved, tells the
+ * person (unless the rule is silenced at that moment). Returns whether the state changed. A concurrent evaluation
+ * of the same rule (the queue and the schedule at once) stores first; this one then does nothing.
+ */
+async function record(env: Env, db: Database, meter: MeterRow, rule: AlertRuleRow, judged: Judged, now: Date): Promise<boolean> {
+  // Most evaluations change nothing: no write then (the next one judges the same readings the same way).
+  if (judged.transitions.length === 0 && judged.tracked.clearSince?.getTime() === rule.clearSince?.getTime()) return false;
+  const silenced = rule.silencedUntil !== null && rule.silencedUntil > now;
+  const told = silenced ? [] : judged.transitions.filter((t) => t.state === "firing" || t.state === "resolved");
+  const notifications: NewNotification[] = told.map((transition) => {
+    const message = alertMessage(meter, rule, transition, judged.format);
+    return {
+      ownerId: rule.ownerId,
+      meterId: meter.id,
+      kind: transition.state === "firing" ? "alert_firing" : "alert_resolved",
+      title: message.title,
+      body: message.message,
+      context: [],
+    };
+  });
+  const stored = await queries.saveEvaluation(
+    db,
+    rule,
+    { ...judged.tracked, evaluatedThrough: judged.evaluatedThrough },
+    judged.transitions.map((t) => ({
+      ruleId: rule.id,
+      ownerId: rule.ownerId,
+      meterId: meter.id,
+      state: t.state,
+      at: t.at,
+      value: t.value,
+      silenced,
+    })),
+    notifications,
+  );
+  if (!stored) return false;
+  if (told.length > 0) {
+    // After the commit: the hub and the delivery queue are told what is stored.
+    const hub = userHub(env, rule.ownerId);
+    for (const notification of stored.notifications)
+      await hub
+        .publish("notification", notificationDto(notification))
+        .catch((error: Error) => console.error(`alerts: could not publish rule ${rule.id}'s notification: ${error.message}`));
+    if (rule.channelIds.length > 0)
+      for (const transition of told)
+        await enqueueAlertDelivery(env, {
+          ownerId: rule.ownerId,
+          channelIds: rule.channelIds,
+          message: alertMessage(meter, rule, transition, judged.format),
+        });
+  }
+  return judged.transitions.length > 0;
+}
+
+const FIRING_WORDS: Record<AlertRuleRow["kind"], string> = {
+  threshold: "crossed its threshold",
+  no_data: "has sent nothing",
+  budget: "is on course to pass its budget",
+  forecast: "forecast is above its limit",
+  anomaly: "is having an unusual day",
+};
+
+function alertMessage(meter: MeterRow, rule: AlertRuleRow, transition: Transition, format: (value: number) => string): AlertMessage {
+  const firing = transition.state === "firing";
+  const when = new Intl.DateTimeFormat("en-GB", {
+    timeZone: meter.timezone,
+    day: "numeric",
+    month: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).format(transition.at);
+  const value = format(transition.value);
+  const message = firing
+    ? `${meter.name} ${FIRING_WORDS[rule.kind]} (${rule.name}): ${rule.kind === "no_data" ? `silent for ${value}` : value} at ${when}.`
+    : `${meter.name} is back to normal (${rule.name}): ${rule.kind === "no_data" ? "readings again" : value} at ${when}.`;
+  return {
+    type: firing ? "alert.firing" : "alert.resolved",
+    rule: { id: rule.id, name: rule.name },
+    meter: { id: meter.id, name: meter.name },
+    value: transition.value,
+    at: transition.at.toISOString(),
+    title: `${firing ? "Firing" : "Resolved"}: ${rule.name}`.slice(0, 200),
+    message,
+    urgent: rule.urgent,
+  };
+}
