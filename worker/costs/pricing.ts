@@ -3,8 +3,8 @@ import type { Database } from "../db/client";
 import type { TariffSetting } from "../meters/energy-contract";
 import type { MeterRow } from "../meters/queries";
 import { getMeter } from "../meters/queries";
+import { ZoneOffsets } from "../rollups/planner";
 import { DEFAULT_TARIFF, plannerTariff } from "../runs/planner-inputs";
-import { wallClock } from "../series/wall-clock-contract";
 import { getTariffPrices } from "../tariffs/queries";
 
 const MINUTE = 60_000;
@@ -132,27 +132,10 @@ export function priceGrid(tariff: Tariff, from: number, to: number): PriceGrid {
       const count = Math.max(1, Math.ceil((to - origin) / slotMs));
       const prices = new Array<number>(count);
       const localPrice = touPricing(tariff);
-      // The zone's offset changes only on the hour, and at most once a day: one wall-clock reading
-      // per UTC day, and per hour only on a day whose offset differs at its two ends (Intl is slow:
-      // a year of 15-minute prices would otherwise take 8,760 readings).
-      const offsetAt = (instant: number) => {
-        const local = wallClock(instant, timeZone);
-        return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second) - instant;
-      };
-      let dayStart = Number.NaN;
-      let dayOffset = 0;
-      let changesToday = false;
-      for (let i = 0; i < count; i++) {
-        const t = origin + i * slotMs;
-        const day = Math.floor(t / DAY) * DAY;
-        if (day !== dayStart) {
-          dayStart = day;
-          dayOffset = offsetAt(day);
-          changesToday = offsetAt(day + DAY) !== dayOffset;
-        }
-        const offsetMs = changesToday ? offsetAt(Math.floor(t / HOUR) * HOUR) : dayOffset;
-        prices[i] = localPrice(t + offsetMs);
-      }
+      // The zone's offsets as the series planner reads them: a few Intl calls per year, kept per
+      // zone in the isolate (an Intl call per day made a year's grid cost ~200 ms in a fresh isolate).
+      const offsets = ZoneOffsets.of(timeZone, origin, origin + count * slotMs);
+      for (let i = 0; i < count; i++) prices[i] = localPrice(offsets.local(origin + i * slotMs));
       return { origin, slotMs, prices };
     }
   }

@@ -2,7 +2,6 @@ import type { Actor } from "../actor";
 import type { Database } from "../db/client";
 import { notFound } from "../errors";
 import { getMeter, listDevices, type MeterRow } from "../meters/queries";
-import { queryEnergy } from "../readings/queries";
 import { wholeEnergy } from "../rollups/read";
 import { calendarPeriod, daysBegun, PERIOD_STEP, shiftCalendar } from "../series/windows";
 import type { MeterSummary, SummaryPeriod, SummaryQuery } from "./contract";
@@ -21,22 +20,21 @@ interface Figures {
 const NOTHING: Figures = { energyWh: 0, covered: 0, cost: 0, note: null, peakW: null, peakAt: null };
 
 /**
- * A meter's energy and cost over [from, to): the series' energy model with a single bucket, from
- * the rollups where they give it exactly; the peak (the highest power held) only from raw readings.
+ * A meter's energy and cost over [from, to), and with `withPeak` the highest power held: the
+ * series' energy model with a single bucket, from the rollups where they give it exactly.
  */
 async function meterFigures(db: Database, meter: MeterRow, tariff: MeterTariff, from: Date, to: Date, withPeak: boolean): Promise<Figures> {
   if (to <= from) return NOTHING;
   const grid = priceGrid(tariff.tariff, from.getTime(), to.getTime());
-  const peak = withPeak ? (await queryEnergy(db, meter.id, from, to, "whole", meter.timezone, grid, true))[0] : undefined;
-  const whole = withPeak ? peak : await wholeEnergy(db, meter, from, to, grid);
+  const whole = await wholeEnergy(db, meter, from, to, grid, withPeak);
   if (!whole) return NOTHING;
   return {
     energyWh: whole.energyWh,
     covered: whole.covered,
     cost: whole.cost,
     note: whole.cost === null ? missingPriceNote(grid, from.getTime(), to.getTime()) : null,
-    peakW: peak?.peakW ?? null,
-    peakAt: peak?.peakAt ?? null,
+    peakW: whole.peakW,
+    peakAt: whole.peakAt,
   };
 }
 
@@ -72,13 +70,13 @@ export async function summarizeMeter(
   const devices = await listDevices(db, ownerId, meter.id);
   const tariffs = await meterTariffs(db, ownerId, [meter, ...devices]);
   const tariff = tariffs.get(meter.id)!;
-  const site = await meterFigures(db, meter, tariff, period.from, end, true);
-  const before = await meterFigures(db, meter, tariff, previous.from, previousEnd, false);
-  const byDevice = [];
-  for (const device of devices) {
-    const figures = await meterFigures(db, device, tariffs.get(device.id)!, period.from, end, false);
-    byDevice.push({ device, figures });
-  }
+  // Independent reads: over SQL-over-HTTP each is its own request, so they run side by side.
+  const [site, before, ...deviceFigures] = await Promise.all([
+    meterFigures(db, meter, tariff, period.from, end, true),
+    meterFigures(db, meter, tariff, previous.from, previousEnd, false),
+    ...devices.map((device) => meterFigures(db, device, tariffs.get(device.id)!, period.from, end, false)),
+  ]);
+  const byDevice = devices.map((device, i) => ({ device, figures: deviceFigures[i] }));
 
   let changePct: number | null = null;
   if (site.cost !== null && before.cost !== null && before.cost !== 0) changePct = percentChange(site.cost, before.cost);
