@@ -5,7 +5,7 @@ import { connectDatabase } from "../../worker/db/client";
 import { getMeter } from "../../worker/meters/queries";
 import { energyQuery, meterIntervalMs } from "../../worker/readings/queries";
 import { planRead } from "../../worker/rollups/planner";
-import { wholeEnergy } from "../../worker/rollups/read";
+import { wholeEnergies, wholeEnergy } from "../../worker/rollups/read";
 import { rebuildRollups } from "../../worker/rollups/service";
 import { planBuckets } from "../../worker/series/buckets";
 import { measure } from "../../worker/series/measure";
@@ -243,6 +243,23 @@ describe("series, summaries and measurements from rollups equal the raw computat
       }
       expect(hourPeaks).toBeGreaterThan(3);
       expect(clipped).toBeGreaterThan(0);
+
+      // Several windows in one statement (a summary's period and the one before) read as each alone.
+      const apart: { from: Date; to: Date }[] = [];
+      for (const w of windows.toSorted((x, y) => x.from - y.from))
+        if (apart.length === 0 || apart[apart.length - 1].to.getTime() <= w.from)
+          apart.push({ from: new Date(w.from), to: new Date(w.to) });
+      expect(apart.length).toBeGreaterThan(1);
+      const spanGrid = priceGrid(priced.tariff, apart[0].from.getTime(), apart[apart.length - 1].to.getTime());
+      const together = await wholeEnergies(connection.db, row, apart, spanGrid, true);
+      for (const [i, { from, to }] of apart.entries()) {
+        const alone = await wholeEnergy(connection.db, row, from, to, priceGrid(priced.tariff, from.getTime(), to.getTime()), true);
+        const label = `window ${i} of ${apart.length}: together ${JSON.stringify(together[i])} alone ${JSON.stringify(alone)}`;
+        expect(together[i] === undefined, label).toBe(alone === undefined);
+        if (!alone) continue;
+        for (const field of ["energyWh", "covered", "cost"] as const) expect(close(together[i]![field], alone[field]), label).toBe(true);
+        expect([together[i]!.count, together[i]!.peakW, together[i]!.peakAt], label).toEqual([alone.count, alone.peakW, alone.peakAt]);
+      }
 
       // The summary and the measure tool read the same with rollups as without.
       const actor = { db: connection.db, env, userId, origin: "http://wattboard.test" };

@@ -158,21 +158,26 @@ export function energyRollupQuery(
   if (prices) {
     priced = pricedPiecesSql(prices, param);
     quarterPrices = `, p AS (SELECT ${param(prices.starts)}::float8[] AS starts, ${param(prices.prices)}::float8[] AS price)`;
-    // Quarter q of an hour costs quarter_wh[q] x the price of its run (the planner checked each has one).
+    // An hour inside one run costs integral_wh x its price (one binary search: most hours); else quarter
+    // q costs quarter_wh[q] x the price of its run. The planner gave this tier only hours where each
+    // quarter has a price, so no hour's cost is missing.
     const price = (q: number) => `p.price[width_bucket(h.ms + ${q * 900_000}, p.starts)]`;
-    hourCost = `(t.quarter_wh[1] * ${price(0)} + t.quarter_wh[2] * ${price(1)} + t.quarter_wh[3] * ${price(2)} + t.quarter_wh[4] * ${price(3)}) / 1000`;
+    hourCost = `CASE WHEN p.starts[h.run + 1] >= h.ms + 3600000 THEN t.integral_wh * p.price[h.run]
+      ELSE t.quarter_wh[1] * ${price(0)} + t.quarter_wh[2] * ${price(1)} + t.quarter_wh[3] * ${price(2)} + t.quarter_wh[4] * ${price(3)} END / 1000`;
   }
   // The highest [watts, span start] of a bucket; hours without spans have no peak (NULL sorts above numbers in arrays).
   const noPeak = withPeak ? ", NULL::float8[] AS peak" : "";
   /** A tier's rows per bucket; `rowCost` the cost of one row (null: the tier gives no cost). */
   const tier = (table: string, column: string, source: "hour" | "day", rowCost: string | null, rowPeak: boolean) =>
     `SELECT width_bucket(t.${column}, $5::timestamptz[]) AS k, sum(t.integral_wh) AS energy_wh, sum(t.covered_ms) AS covered_ms,
-            sum(t.readings) AS readings, ${rowCost ? "sum(c.cost)" : "0::float8"} AS cost,
-            ${rowCost ? "count(*) FILTER (WHERE c.cost IS NULL OR c.cost = 'NaN'::float8)" : "0"} AS missing${
+            sum(t.readings) AS readings, ${rowCost ? `sum(${rowCost})` : "0::float8"} AS cost, 0 AS missing${
               withPeak ? (rowPeak ? ", max(ARRAY[t.peak_w, t.peak_start_ms]) FILTER (WHERE t.peak_w IS NOT NULL) AS peak" : noPeak) : ""
             }
      FROM ${rowsIn(table, column, runsFor(plan, source), param, "true", "t")}${
-       rowCost ? `, p, LATERAL (SELECT date_part('epoch', t.${column}) * 1000 AS ms) AS h, LATERAL (SELECT ${rowCost} AS cost) AS c` : ""
+       // OFFSET 0 keeps the run's binary search a per-row value, not an expression repeated wherever it is used.
+       rowCost
+         ? `, p, LATERAL (SELECT ms, width_bucket(ms, p.starts) AS run FROM (SELECT date_part('epoch', t.${column}) * 1000 AS ms) AS e OFFSET 0) AS h`
+         : ""
      }
      GROUP BY 1`;
   const text = `WITH

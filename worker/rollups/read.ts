@@ -5,7 +5,7 @@ import type { MeterRow } from "../meters/queries";
 import { meterIntervalMs, priceParameters } from "../readings/queries";
 import type { BucketPlan } from "../series/buckets";
 import type { SeriesPoint } from "../series/contract";
-import { planRead } from "./planner";
+import { planRead, type ReadPlan } from "./planner";
 import { queryEnergyRollup, queryPlainRollup } from "./read-queries";
 
 const QUARTER = 15 * 60_000;
@@ -88,7 +88,7 @@ export interface WholeEnergy {
 /**
  * Energy (and, given prices, cost; with `withPeak`, the highest power held) over all of [from, to)
  * in one bucket, from the rollups where they give it exactly (the peak from hours, never days):
- * what summaries and the measure tool read. undefined when nothing is covered.
+ * what the measure tool reads. undefined when nothing is covered.
  */
 export async function wholeEnergy(
   db: Database,
@@ -98,20 +98,50 @@ export async function wholeEnergy(
   grid?: PriceGrid,
   withPeak = false,
 ): Promise<WholeEnergy | undefined> {
-  const plan = planRead(from.getTime(), to.getTime(), "whole", meter.timezone, {
-    ready: meter.rollupsReady,
-    days: !grid && !withPeak,
-    hour: grid ? pricedHours(grid) : undefined,
+  return (await wholeEnergies(db, meter, [{ from, to }], grid, withPeak))[0];
+}
+
+/**
+ * wholeEnergy over several windows of one meter in ONE statement (a summary's period and the one it
+ * is compared with): each window is a bucket, and a gap between two windows a bucket nothing is
+ * read in. Windows in time order, not overlapping; `grid` spans them all. An empty window, like
+ * one with nothing covered, answers undefined.
+ */
+export async function wholeEnergies(
+  db: Database,
+  meter: MeterRow,
+  windows: { from: Date; to: Date }[],
+  grid?: PriceGrid,
+  withPeak = false,
+): Promise<(WholeEnergy | undefined)[]> {
+  const options = { ready: meter.rollupsReady, days: !grid && !withPeak, hour: grid ? pricedHours(grid) : undefined };
+  const plan: ReadPlan = { buckets: [], segments: [] };
+  const bucketOf = windows.map(({ from, to }) => {
+    if (to <= from) return -1;
+    const previous = plan.buckets[plan.buckets.length - 1];
+    if (previous && previous.hi > from.getTime()) throw new Error("wholeEnergies: windows overlap or are out of order");
+    if (previous && previous.hi < from.getTime()) plan.buckets.push({ t: previous.hi, lo: previous.hi, hi: from.getTime() });
+    const k = plan.buckets.length;
+    const own = planRead(from.getTime(), to.getTime(), "whole", meter.timezone, options);
+    plan.buckets.push(own.buckets[0]);
+    plan.segments.push(...own.segments.map((segment) => ({ ...segment, k })));
+    return k;
   });
-  const typicalMs = meter.readingIntervalMs ?? (await meterIntervalMs(db, meter.id, to));
-  const [row] = await queryEnergyRollup(db, meter.id, plan, typicalMs, grid ? priceParameters(grid) : undefined, withPeak);
-  if (!row) return undefined;
-  return {
-    energyWh: row.energyWh,
-    covered: Math.min(1, row.coveredMs / (to.getTime() - from.getTime())),
-    count: row.count,
-    cost: grid ? row.cost : null,
-    peakW: row.peakW,
-    peakAt: row.peakStartMs === null ? null : Math.max(row.peakStartMs, from.getTime()),
-  };
+  if (plan.buckets.length === 0) return windows.map(() => undefined);
+  const last = new Date(Math.max(...windows.map((w) => w.to.getTime())));
+  const typicalMs = meter.readingIntervalMs ?? (await meterIntervalMs(db, meter.id, last));
+  const rows = await queryEnergyRollup(db, meter.id, plan, typicalMs, grid ? priceParameters(grid) : undefined, withPeak);
+  const byBucket = new Map(rows.map((row) => [row.k - 1, row]));
+  return windows.map(({ from, to }, i) => {
+    const row = byBucket.get(bucketOf[i]);
+    if (!row) return undefined;
+    return {
+      energyWh: row.energyWh,
+      covered: Math.min(1, row.coveredMs / (to.getTime() - from.getTime())),
+      count: row.count,
+      cost: grid ? row.cost : null,
+      peakW: row.peakW,
+      peakAt: row.peakStartMs === null ? null : Math.max(row.peakStartMs, from.getTime()),
+    };
+  });
 }
