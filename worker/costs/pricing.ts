@@ -131,11 +131,19 @@ export function priceGrid(tariff: Tariff, from: number, to: number): PriceGrid {
       const origin = Math.floor(from / slotMs) * slotMs;
       const count = Math.max(1, Math.ceil((to - origin) / slotMs));
       const prices = new Array<number>(count);
+      // The price of each slot of a local week, once (the price depends only on the local weekday and
+      // time): 1970-01-05, day 4 of the epoch, was a Monday.
       const localPrice = touPricing(tariff);
+      const slotsPerWeek = (7 * DAY) / slotMs;
+      const week = Array.from({ length: slotsPerWeek }, (_, j) => localPrice(4 * DAY + j * slotMs));
+      const mondayIndex = (4 * DAY) / slotMs;
       // The zone's offsets as the series planner reads them: a few Intl calls per year, kept per
       // zone in the isolate (an Intl call per day made a year's grid cost ~200 ms in a fresh isolate).
       const offsets = ZoneOffsets.of(timeZone, origin, origin + count * slotMs);
-      for (let i = 0; i < count; i++) prices[i] = localPrice(offsets.local(origin + i * slotMs));
+      for (let i = 0; i < count; i++) {
+        const slot = Math.floor(offsets.local(origin + i * slotMs) / slotMs) - mondayIndex;
+        prices[i] = week[((slot % slotsPerWeek) + slotsPerWeek) % slotsPerWeek];
+      }
       return { origin, slotMs, prices };
     }
   }

@@ -88,7 +88,7 @@ export interface WholeEnergy {
 /**
  * Energy (and, given prices, cost; with `withPeak`, the highest power held) over all of [from, to)
  * in one bucket, from the rollups where they give it exactly (the peak from hours, never days):
- * what the measure tool reads. undefined when nothing is covered.
+ * what the measure tool and usage summaries read. undefined when nothing is covered.
  */
 export async function wholeEnergy(
   db: Database,
