@@ -140,9 +140,15 @@ export function priceGrid(tariff: Tariff, from: number, to: number): PriceGrid {
       // The zone's offsets as the series planner reads them: a few Intl calls per year, kept per
       // zone in the isolate (an Intl call per day made a year's grid cost ~200 ms in a fresh isolate).
       const offsets = ZoneOffsets.of(timeZone, origin, origin + count * slotMs);
-      for (let i = 0; i < count; i++) {
-        const slot = Math.floor(offsets.local(origin + i * slotMs) / slotMs) - mondayIndex;
-        prices[i] = week[((slot % slotsPerWeek) + slotsPerWeek) % slotsPerWeek];
+      // Between two offset changes a slot is the next slot of the local week: one lookup each.
+      for (let i = 0; i < count; ) {
+        const start = origin + i * slotMs;
+        const sameOffsetUntil = Math.min(count, Math.ceil((offsets.nextChange(start) - origin) / slotMs));
+        let j = (((Math.floor(offsets.local(start) / slotMs) - mondayIndex) % slotsPerWeek) + slotsPerWeek) % slotsPerWeek;
+        for (; i < sameOffsetUntil; i++) {
+          prices[i] = week[j];
+          j = j + 1 === slotsPerWeek ? 0 : j + 1;
+        }
       }
       return { origin, slotMs, prices };
     }
