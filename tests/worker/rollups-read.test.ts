@@ -5,8 +5,10 @@ import { connectDatabase } from "../../worker/db/client";
 import { getMeter } from "../../worker/meters/queries";
 import { energyQuery, meterIntervalMs } from "../../worker/readings/queries";
 import { planRead } from "../../worker/rollups/planner";
+import { wholeEnergies, wholeEnergy } from "../../worker/rollups/read";
 import { rebuildRollups } from "../../worker/rollups/service";
 import { planBuckets } from "../../worker/series/buckets";
+import { measure } from "../../worker/series/measure";
 import { call, createMeter, postReadings, seededRandom, signIn } from "./helpers";
 
 const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
@@ -103,7 +105,7 @@ function expectSame(label: string, raw: Point[], rolled: Point[]) {
   });
 }
 
-describe("series from rollups equal the raw computation", () => {
+describe("series, summaries and measurements from rollups equal the raw computation", () => {
   for (const [z, zone] of ZONES.entries()) {
     it(`random windows, buckets and metrics in ${zone.zone}`, async () => {
       const next = seededRandom(20 + z);
@@ -201,6 +203,84 @@ describe("series from rollups equal the raw computation", () => {
           expect(close(points[j].sum, value), `${c.metric} ${c.bucket} ${c.from}: ${points[j].sum} vs ${value}`).toBe(true);
         });
       }
+
+      // Whole windows (summaries, the measure tool): energy, cost and the highest power held from the
+      // rollups equal energyQuery's over the raw readings, the peak and its instant exactly.
+      let hourPeaks = 0;
+      let clipped = 0;
+      const windows = cases.map((c) => ({ from: Date.parse(c.from), to: Date.parse(c.to) }));
+      for (const window of windows) {
+        const from = new Date(window.from);
+        const to = new Date(window.to);
+        const grid = priceGrid(priced.tariff, from.getTime(), to.getTime());
+        const typicalMs = await meterIntervalMs(connection.db, meter.id, to);
+        const { text, values } = energyQuery(meter.id, from, to, "whole", zone.zone, typicalMs, grid, true);
+        const [expected] = (await connection.db.$client.query(text, values)).rows as {
+          energy_wh: number;
+          covered_ms: number;
+          cost: number | null;
+          peak_w: number | null;
+          peak_at: number | null;
+        }[];
+        const rolled = await wholeEnergy(connection.db, row, from, to, grid, true);
+        const label = `whole ${from.toISOString()}..${to.toISOString()}: raw ${JSON.stringify(expected)} rollups ${JSON.stringify(rolled)}`;
+        if (!expected) {
+          expect(rolled, label).toBeUndefined();
+          continue;
+        }
+        expect(rolled, label).toBeDefined();
+        expect(close(rolled!.energyWh, Number(expected.energy_wh)), label).toBe(true);
+        expect(close(rolled!.covered, Number(expected.covered_ms) / (to.getTime() - from.getTime())), label).toBe(true);
+        expect(close(rolled!.cost, expected.cost === null ? null : Number(expected.cost)), label).toBe(true);
+        expect(rolled!.peakW, label).toBe(Number(expected.peak_w));
+        expect(rolled!.peakAt, label).toBe(Number(expected.peak_at));
+        if (rolled!.peakAt === from.getTime()) clipped++;
+        // Once more from just inside the peak's span, two days on: the span starts before the window.
+        else if (windows.length < cases.length + 4 && expected.peak_at !== null)
+          windows.push({ from: Number(expected.peak_at) + 1_000, to: Number(expected.peak_at) + 2 * DAY });
+        const plan = planRead(from.getTime(), to.getTime(), "whole", zone.zone, { ready: true, days: false });
+        if (plan.segments.some((segment) => segment.source === "hour")) hourPeaks++;
+      }
+      expect(hourPeaks).toBeGreaterThan(3);
+      expect(clipped).toBeGreaterThan(0);
+
+      // Several windows in one statement (a summary's period and the one before) read as each alone.
+      const apart: { from: Date; to: Date }[] = [];
+      for (const w of windows.toSorted((x, y) => x.from - y.from))
+        if (apart.length === 0 || apart[apart.length - 1].to.getTime() <= w.from)
+          apart.push({ from: new Date(w.from), to: new Date(w.to) });
+      expect(apart.length).toBeGreaterThan(1);
+      const spanGrid = priceGrid(priced.tariff, apart[0].from.getTime(), apart[apart.length - 1].to.getTime());
+      const together = await wholeEnergies(connection.db, row, apart, spanGrid, true);
+      for (const [i, { from, to }] of apart.entries()) {
+        const alone = await wholeEnergy(connection.db, row, from, to, priceGrid(priced.tariff, from.getTime(), to.getTime()), true);
+        const label = `window ${i} of ${apart.length}: together ${JSON.stringify(together[i])} alone ${JSON.stringify(alone)}`;
+        expect(together[i] === undefined, label).toBe(alone === undefined);
+        if (!alone) continue;
+        for (const field of ["energyWh", "covered", "cost"] as const) expect(close(together[i]![field], alone[field]), label).toBe(true);
+        expect([together[i]!.count, together[i]!.peakW, together[i]!.peakAt], label).toEqual([alone.count, alone.peakW, alone.peakAt]);
+      }
+
+      // The summary and the measure tool read the same with rollups as without.
+      const actor = { db: connection.db, env, userId, origin: "http://wattboard.test" };
+      const asked = cases
+        .slice(0, 6)
+        .map((c, i) => ({ period: (["day", "week", "month"] as const)[i % 3], at: c.from, from: c.from, to: c.to }));
+      const answers = async () => {
+        const answered = [];
+        for (const { period, at, from, to } of asked) {
+          answered.push((await call("GET", `/api/meters/${meter.id}/summary?period=${period}&at=${at}`, { token })).body);
+          for (const quantity of ["energy", "cost", "peak", "average", "minimum"] as const)
+            answered.push((await measure(actor, { meter: meter.id, quantity, from, to })).result);
+        }
+        return answered;
+      };
+      const rolledAnswers = await answers();
+      await setReady(meter.id, false);
+      const rawAnswers = await answers();
+      await setReady(meter.id, true);
+      expect(rolledAnswers).toEqual(rawAnswers);
+      expect(rolledAnswers.filter((answer) => "peakKw" in answer && answer.peakKw !== null).length).toBeGreaterThan(0);
     });
   }
 });

@@ -3,8 +3,8 @@ import type { Database } from "../db/client";
 import type { TariffSetting } from "../meters/energy-contract";
 import type { MeterRow } from "../meters/queries";
 import { getMeter } from "../meters/queries";
+import { ZoneOffsets } from "../rollups/planner";
 import { DEFAULT_TARIFF, plannerTariff } from "../runs/planner-inputs";
-import { wallClock } from "../series/wall-clock-contract";
 import { getTariffPrices } from "../tariffs/queries";
 
 const MINUTE = 60_000;
@@ -131,27 +131,24 @@ export function priceGrid(tariff: Tariff, from: number, to: number): PriceGrid {
       const origin = Math.floor(from / slotMs) * slotMs;
       const count = Math.max(1, Math.ceil((to - origin) / slotMs));
       const prices = new Array<number>(count);
+      // The price of each slot of a local week, once (the price depends only on the local weekday and
+      // time): 1970-01-05, day 4 of the epoch, was a Monday.
       const localPrice = touPricing(tariff);
-      // The zone's offset changes only on the hour, and at most once a day: one wall-clock reading
-      // per UTC day, and per hour only on a day whose offset differs at its two ends (Intl is slow:
-      // a year of 15-minute prices would otherwise take 8,760 readings).
-      const offsetAt = (instant: number) => {
-        const local = wallClock(instant, timeZone);
-        return Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute, local.second) - instant;
-      };
-      let dayStart = Number.NaN;
-      let dayOffset = 0;
-      let changesToday = false;
-      for (let i = 0; i < count; i++) {
-        const t = origin + i * slotMs;
-        const day = Math.floor(t / DAY) * DAY;
-        if (day !== dayStart) {
-          dayStart = day;
-          dayOffset = offsetAt(day);
-          changesToday = offsetAt(day + DAY) !== dayOffset;
+      const slotsPerWeek = (7 * DAY) / slotMs;
+      const week = Array.from({ length: slotsPerWeek }, (_, j) => localPrice(4 * DAY + j * slotMs));
+      const mondayIndex = (4 * DAY) / slotMs;
+      // The zone's offsets as the series planner reads them: a few Intl calls per year, kept per
+      // zone in the isolate (an Intl call per day made a year's grid cost ~200 ms in a fresh isolate).
+      const offsets = ZoneOffsets.of(timeZone, origin, origin + count * slotMs);
+      // Between two offset changes a slot is the next slot of the local week: one lookup each.
+      for (let i = 0; i < count; ) {
+        const start = origin + i * slotMs;
+        const sameOffsetUntil = Math.min(count, Math.ceil((offsets.nextChange(start) - origin) / slotMs));
+        let j = (((Math.floor(offsets.local(start) / slotMs) - mondayIndex) % slotsPerWeek) + slotsPerWeek) % slotsPerWeek;
+        for (; i < sameOffsetUntil; i++) {
+          prices[i] = week[j];
+          j = j + 1 === slotsPerWeek ? 0 : j + 1;
         }
-        const offsetMs = changesToday ? offsetAt(Math.floor(t / HOUR) * HOUR) : dayOffset;
-        prices[i] = localPrice(t + offsetMs);
       }
       return { origin, slotMs, prices };
     }

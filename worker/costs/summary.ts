@@ -2,8 +2,7 @@ import type { Actor } from "../actor";
 import type { Database } from "../db/client";
 import { notFound } from "../errors";
 import { getMeter, listDevices, type MeterRow } from "../meters/queries";
-import { queryEnergy } from "../readings/queries";
-import { wholeEnergy } from "../rollups/read";
+import { wholeEnergies } from "../rollups/read";
 import { calendarPeriod, daysBegun, PERIOD_STEP, shiftCalendar } from "../series/windows";
 import type { MeterSummary, SummaryPeriod, SummaryQuery } from "./contract";
 import { type MeterTariff, meterTariffs, missingPriceNote, priceGrid } from "./pricing";
@@ -21,23 +20,25 @@ interface Figures {
 const NOTHING: Figures = { energyWh: 0, covered: 0, cost: 0, note: null, peakW: null, peakAt: null };
 
 /**
- * A meter's energy and cost over [from, to): the series' energy model with a single bucket, from
- * the rollups where they give it exactly; the peak (the highest power held) only from raw readings.
+ * A meter's energy and cost over each window (in time order), and the highest power held: the
+ * series' energy model with a bucket per window, from the rollups where they give it exactly, in
+ * one statement.
  */
-async function meterFigures(db: Database, meter: MeterRow, tariff: MeterTariff, from: Date, to: Date, withPeak: boolean): Promise<Figures> {
-  if (to <= from) return NOTHING;
-  const grid = priceGrid(tariff.tariff, from.getTime(), to.getTime());
-  const peak = withPeak ? (await queryEnergy(db, meter.id, from, to, "whole", meter.timezone, grid, true))[0] : undefined;
-  const whole = withPeak ? peak : await wholeEnergy(db, meter, from, to, grid);
-  if (!whole) return NOTHING;
-  return {
-    energyWh: whole.energyWh,
-    covered: whole.covered,
-    cost: whole.cost,
-    note: whole.cost === null ? missingPriceNote(grid, from.getTime(), to.getTime()) : null,
-    peakW: peak?.peakW ?? null,
-    peakAt: peak?.peakAt ?? null,
-  };
+async function meterFigures(db: Database, meter: MeterRow, tariff: MeterTariff, windows: { from: Date; to: Date }[]): Promise<Figures[]> {
+  const grid = priceGrid(tariff.tariff, windows[0].from.getTime(), Math.max(...windows.map((w) => w.to.getTime())));
+  const wholes = await wholeEnergies(db, meter, windows, grid, true);
+  return wholes.map((whole, i) => {
+    if (!whole) return NOTHING;
+    const { from, to } = windows[i];
+    return {
+      energyWh: whole.energyWh,
+      covered: whole.covered,
+      cost: whole.cost,
+      note: whole.cost === null ? missingPriceNote(grid, from.getTime(), to.getTime()) : null,
+      peakW: whole.peakW,
+      peakAt: whole.peakAt,
+    };
+  });
 }
 
 const kwh = (wh: number) => Number((wh / 1000).toFixed(4));
@@ -58,7 +59,8 @@ export async function summarizeMeter(
   at: Date,
   now: Date,
 ): Promise<MeterSummary> {
-  const meter = await getMeter(db, ownerId, meterId);
+  // The devices are read beside the meter (both filtered by the owner): one round trip, not two.
+  const [meter, devices] = await Promise.all([getMeter(db, ownerId, meterId), listDevices(db, ownerId, meterId)]);
   if (!meter) throw notFound("Meter");
   const zone = meter.timezone;
   const period = calendarPeriod(kind, at, zone);
@@ -69,16 +71,17 @@ export async function summarizeMeter(
   const sameElapsed = Math.min(previous.to.getTime(), Math.max(previous.from.getTime(), shiftCalendar(now, back, zone).getTime()));
   const previousEnd = now < period.to ? new Date(sameElapsed) : previous.to;
 
-  const devices = await listDevices(db, ownerId, meter.id);
   const tariffs = await meterTariffs(db, ownerId, [meter, ...devices]);
   const tariff = tariffs.get(meter.id)!;
-  const site = await meterFigures(db, meter, tariff, period.from, end, true);
-  const before = await meterFigures(db, meter, tariff, previous.from, previousEnd, false);
-  const byDevice = [];
-  for (const device of devices) {
-    const figures = await meterFigures(db, device, tariffs.get(device.id)!, period.from, end, false);
-    byDevice.push({ device, figures });
-  }
+  // Independent reads: over SQL-over-HTTP each is its own request, so they run side by side.
+  const [[before, site], ...deviceFigures] = await Promise.all([
+    meterFigures(db, meter, tariff, [
+      { from: previous.from, to: previousEnd },
+      { from: period.from, to: end },
+    ]),
+    ...devices.map((device) => meterFigures(db, device, tariffs.get(device.id)!, [{ from: period.from, to: end }])),
+  ]);
+  const byDevice = devices.map((device, i) => ({ device, figures: deviceFigures[i][0] }));
 
   let changePct: number | null = null;
   if (site.cost !== null && before.cost !== null && before.cost !== 0) changePct = percentChange(site.cost, before.cost);

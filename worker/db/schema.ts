@@ -200,6 +200,13 @@ export const readingRollupsHourly = pgTable(
     ...rollupEnergy(),
     /** The integral per 15-minute quarter of the hour (for cost). */
     quarterWh: doublePrecision("quarter_wh").array().notNull(),
+    /**
+     * The highest power held in the hour (energy model spans, as the raw whole-window peak reads
+     * them) and the start of the latest span that held it, unclipped (epoch ms): a window's peak is
+     * the highest of its hours', its instant clipped to the window's start. Null without spans.
+     */
+    peakW: doublePrecision("peak_w"),
+    peakStartMs: doublePrecision("peak_start_ms"),
   },
   (t) => [primaryKey({ columns: [t.meterId, t.hour] })],
 );

@@ -2,7 +2,6 @@ import type { Metric } from "../charts/chart-spec-contract";
 import type { Database } from "../db/client";
 import { type SqlClient, type Statement, sqlClientOf } from "../db/sql-client";
 import type { BucketPlan } from "../series/buckets";
-import type { SeriesPoint } from "../series/contract";
 import type { Reading } from "./contract";
 import { energySpanCtes, readingIntervalSql } from "./energy-spans";
 
@@ -112,7 +111,8 @@ export const METRIC_COLUMNS: Record<Exclude<Metric, "cost">, string> = {
 };
 
 /**
- * The bucketed aggregation behind every chart: one index range scan of (meter_id, ts). Calendar
+ * The raw bucketed aggregation the rollup reads replaced (the series bench times it for scale): one
+ * index range scan of (meter_id, ts). Calendar
  * buckets use date_trunc in the meter's zone (correct across DST); fixed ones use date_bin from a
  * local midnight, so hours line up with the meter's clock.
  */
@@ -136,19 +136,6 @@ export function seriesQuery(
   return { text, values: plan.calendar ? [...range, timezone] : [...range, plan.interval, timezone] };
 }
 
-export async function querySeries(db: Database, ...query: Parameters<typeof seriesQuery>): Promise<SeriesPoint[]> {
-  const { text, values } = seriesQuery(...query);
-  const result = await db.$client.query(text, values);
-  return (result.rows as { t: Date | string; avg: number; min: number; max: number; sum: number; count: number }[]).map((row) => ({
-    t: new Date(row.t).toISOString(),
-    avg: Number(row.avg),
-    min: Number(row.min),
-    max: Number(row.max),
-    sum: Number(row.sum),
-    count: row.count,
-  }));
-}
-
 /** How an energy query cuts its window: fixed widths from a local midnight, calendar units in the meter's zone, or one bucket for all of it. */
 export type EnergyBuckets = BucketPlan | "whole";
 
@@ -160,78 +147,72 @@ interface PriceGrid {
 }
 
 /**
- * Prices as SQL takes them: `prices` as they are (NaN where missing), `cumulative[i]` the integral
- * of price over time (price x ms, missing prices as 0) up to the start of slot i.
+ * Prices as SQL takes them: the grid merged into runs of one price, so a year of a time-of-use
+ * tariff's quarter hours travels as about a thousand runs, not 35,000 slots. Run i (1-based in
+ * SQL) holds `prices[i]` over [starts[i], starts[i + 1]); the first run starts at -Infinity and the
+ * last runs on forever, both without a price (NaN), so width_bucket(t, starts) always finds one.
  */
 export interface PriceParameters {
-  origin: number;
-  slotMs: number;
+  starts: number[];
   prices: number[];
+  /** cumulative[i]: the integral of price over time (price x ms, missing prices as 0) up to starts[i]. */
   cumulative: number[];
-  /** missingBefore[i]: how many slots before slot i have no price. */
+  /** missingBefore[i]: how many runs before run i have no price (one more entry than runs). */
   missingBefore: number[];
 }
 
+const samePrice = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isNaN(b));
+
 export function priceParameters(grid: PriceGrid): PriceParameters {
+  const starts = [Number.NEGATIVE_INFINITY];
+  const prices = [Number.NaN];
+  grid.prices.forEach((raw, i) => {
+    // Prices below 1e-100 count as 0, like tiny readings (Postgres raises underflow rather than round).
+    const price = Math.abs(raw) < 1e-100 ? 0 : raw;
+    if (samePrice(price, prices[prices.length - 1])) return;
+    starts.push(grid.origin + i * grid.slotMs);
+    prices.push(price);
+  });
+  if (!Number.isNaN(prices[prices.length - 1])) {
+    starts.push(grid.origin + grid.prices.length * grid.slotMs);
+    prices.push(Number.NaN);
+  }
   const cumulative = [0];
   const missingBefore = [0];
-  // Prices below 1e-100 count as 0, like tiny readings (Postgres raises underflow rather than round).
-  const prices = grid.prices.map((price) => (Math.abs(price) < 1e-100 ? 0 : price));
   prices.forEach((price, i) => {
     const missing = Number.isNaN(price);
-    cumulative.push(cumulative[i] + (missing ? 0 : price * grid.slotMs));
+    if (i + 1 < prices.length) cumulative.push(cumulative[i] + (missing ? 0 : price * (starts[i + 1] - starts[i])));
     missingBefore.push(missingBefore[i] + (missing ? 1 : 0));
   });
-  return { origin: grid.origin, slotMs: grid.slotMs, prices, cumulative, missingBefore };
+  return { starts, prices, cumulative, missingBefore };
 }
 
 /**
- * The cost of each piece (k, a, b, watts) of a `pieces` relation, from price parameters added
- * through `param`. Slots are 1-based in SQL: slot j covers [origin + (j-1) slot, origin + j slot); a
- * piece [a, b) touches slots ja to j_last. Most pieces lie inside one slot: watts x price x time
- * (NaN if the price is missing). A piece across slots uses P(t) = cumulative[j] + price[j] x (t -
- * start of j), taking for b the slot it ends in, and is NaN if any slot it touches has no price.
- * Shared by energyQuery and the rollups' raw fringe (rollups/read-queries.ts).
+ * The cost of each piece (k, a, b, watts, and any other columns) of a `pieces` relation, from price parameters added
+ * through `param`. A piece [a, b) touches runs ja (width_bucket of a, a binary search) to j_last
+ * (the run b lies in, or the one before when b is that run's start). Most pieces lie inside one
+ * run: watts x price x time (NaN if the price is missing). A piece across runs uses P(t) =
+ * cumulative[j] + price[j] x (t - starts[j]) with j the run of t, and is NaN if any run it touches
+ * has no price. Shared by energyQuery and the rollups' raw fringe (rollups/read-queries.ts).
  */
 export function pricedPiecesSql(prices: PriceParameters, param: (value: unknown) => string): string {
-  const [origin, slot, price, cumulative, missing] = [
-    prices.origin,
-    prices.slotMs,
-    prices.prices,
-    prices.cumulative,
-    prices.missingBefore,
-  ].map(param);
-  return `SELECT k, a, b, watts,
+  const [starts, price, cumulative, missing] = [prices.starts, prices.prices, prices.cumulative, prices.missingBefore].map(param);
+  return `SELECT s.*,
         CASE WHEN ja = j_last THEN watts * (b - a) * g.price[ja] / 3.6e9
              WHEN g.missing[j_last + 1] - g.missing[ja] > 0 THEN 'NaN'::float8
-             ELSE watts * ((g.cumulative[j_last] + g.price[j_last] * (b - g.origin - (j_last - 1) * g.slot))
-                           - (g.cumulative[ja] + g.price[ja] * (a - g.origin - (ja - 1) * g.slot))) / 3.6e9 END AS cost
-      FROM (SELECT ${origin}::float8 AS origin, ${slot}::float8 AS slot, ${price}::float8[] AS price,
+             ELSE watts * ((g.cumulative[j_last] + g.price[j_last] * (b - g.starts[j_last]))
+                           - (g.cumulative[ja] + g.price[ja] * (a - g.starts[ja]))) / 3.6e9 END AS cost
+      FROM (SELECT ${starts}::float8[] AS starts, ${price}::float8[] AS price,
                    ${cumulative}::float8[] AS cumulative, ${missing}::float8[] AS missing) AS g,
-      LATERAL (SELECT k, a, b, watts, floor((a - g.origin) / g.slot)::int + 1 AS ja, ceil((b - g.origin) / g.slot)::int AS j_last
-               FROM pieces WHERE b > a) AS s`;
-}
-
-/** One bucket of an energy query; `lo`/`hi` are its edges clipped to the window (epoch ms). */
-export interface EnergyBucket {
-  t: string;
-  lo: number;
-  hi: number;
-  energyWh: number;
-  /** Covered time / the bucket's time in the window. */
-  covered: number;
-  /** Readings that contributed. */
-  count: number;
-  /** Only with prices: the energy priced; null where some price is missing. */
-  cost: number | null;
-  /** Only for a whole-window query: the highest power held and when it started (epoch ms). */
-  peakW: number | null;
-  peakAt: number | null;
+      LATERAL (SELECT pieces.*, ja, CASE WHEN jb > ja AND g.starts[jb] >= b THEN jb - 1 ELSE jb END AS j_last
+               FROM pieces, LATERAL (SELECT width_bucket(a, g.starts) AS ja, width_bucket(b, g.starts) AS jb) AS j
+               WHERE b > a) AS s`;
 }
 
 /**
  * Energy (and, given a price grid, its cost) per bucket, in ONE statement over the index range
- * scan of (meter_id, ts). The model:
+ * scan of (meter_id, ts): the raw definition the rollup reads (rollups/read-queries.ts) are tested
+ * equal to. The model:
  * - Every reading stands for a span of constant power (readings/energy-spans.ts, shared with the
  *   rollups). A power reading holds from its ts until the next reading (left Riemann sum, Home
  *   Assistant's "left" integration), an energy_wh reading covers (previous reading, ts] at the
@@ -345,44 +326,6 @@ export async function meterIntervalMs(db: Database, meterId: string, to: Date): 
     [meterId, to.toISOString()],
   );
   return Number((result.rows[0] as { interval_ms: number }).interval_ms);
-}
-
-/** energyQuery after meterIntervalMs: the energy (and cost) per bucket. */
-export async function queryEnergy(
-  db: Database,
-  meterId: string,
-  from: Date,
-  to: Date,
-  buckets: EnergyBuckets,
-  timezone: string,
-  grid?: PriceGrid,
-  withPeak = false,
-): Promise<EnergyBucket[]> {
-  const typicalMs = await meterIntervalMs(db, meterId, to);
-  const { text, values } = energyQuery(meterId, from, to, buckets, timezone, typicalMs, grid, withPeak);
-  const result = await db.$client.query(text, values);
-  type Row = {
-    t: Date | string;
-    lo: number;
-    hi: number;
-    energy_wh: number;
-    covered_ms: number;
-    count: number;
-    cost?: number | null;
-    peak_w?: number;
-    peak_at?: number;
-  };
-  return (result.rows as Row[]).map((row) => ({
-    t: new Date(row.t).toISOString(),
-    lo: Number(row.lo),
-    hi: Number(row.hi),
-    energyWh: Number(row.energy_wh),
-    covered: Math.min(1, Number(row.covered_ms) / (Number(row.hi) - Number(row.lo))),
-    count: row.count,
-    cost: row.cost === undefined || row.cost === null ? null : Number(row.cost),
-    peakW: row.peak_w === undefined || row.peak_w === null ? null : Number(row.peak_w),
-    peakAt: row.peak_at === undefined || row.peak_at === null ? null : Number(row.peak_at),
-  }));
 }
 
 /**

@@ -10,7 +10,7 @@ export interface UsageFigures {
   readings: number;
 }
 
-/** Peak, base load and power quality of several meters over [from, to) in one query (energy: queryEnergy). */
+/** Peak, base load and power quality of several meters over [from, to) in one query (energy: rollups/read.ts wholeEnergy). */
 export async function usageFigures(db: Database, meterIds: string[], from: Date, to: Date): Promise<UsageFigures[]> {
   const result = await db.$client.query(
     `WITH hourly AS (

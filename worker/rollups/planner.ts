@@ -101,6 +101,12 @@ export class ZoneOffsets {
     return this.changes[i].offset;
   }
 
+  /** The first instant after `instant` at which the offset changes (Infinity when none does within the span read). */
+  nextChange(instant: number): number {
+    for (const change of this.changes) if (change.at > instant) return change.at;
+    return Number.POSITIVE_INFINITY;
+  }
+
   /** The instant a wall clock shows `naive` (local time written as UTC ms), as windows.ts's zonedInstant finds it. */
   instant(naive: number): number {
     const guess = naive - this.at(naive);

@@ -3,11 +3,12 @@ import { energySpanCtes, readingIntervalSql } from "../readings/energy-spans";
 
 /**
  * The rollup tiers' SQL. An hourly row (reading_rollups_hourly) holds, for one meter and UTC hour,
- * sum/count/min/max of each plain reading column over the readings whose ts is in the hour, and
- * the energy model's integral over the hour (readings/energy-spans.ts, spans cut at the hour's and
- * its quarters' edges, exactly as a raw energy query cuts them at bucket edges). A daily row
- * (reading_rollups_daily) is the same over one local day of the meter's zone, the sum/min/max of
- * that day's hourly rows, and exists only for days whose two midnights are whole UTC hours.
+ * sum/count/min/max of each plain reading column over the readings whose ts is in the hour, the
+ * energy model's integral over the hour (readings/energy-spans.ts, spans cut at the hour's and its
+ * quarters' edges, exactly as a raw energy query cuts them at bucket edges) and its highest power
+ * held (peak_w, peak_start_ms). A daily row (reading_rollups_daily) is the same, without the peak,
+ * over one local day of the meter's zone, the sum/min/max of that day's hourly rows, and exists
+ * only for days whose two midnights are whole UTC hours.
  */
 
 /** The plain reading columns, as in the readings table. */
@@ -144,25 +145,28 @@ export function refreshStatement(meterId: string, range: RefreshRange, condition
       capMs: "(SELECT cap FROM bounds)",
       afterGapMs: "(SELECT greatest(interval_ms, 1) FROM bounds)",
     })},
+    -- span_a: the span's own start, which the hour's peak keeps (see energyRollupQuery).
     clipped AS (
-      SELECT greatest(a, lo_ms) AS a, least(b, hi_ms) AS b, watts
+      SELECT greatest(a, lo_ms) AS a, least(b, hi_ms) AS b, watts, a AS span_a
       FROM held, bounds WHERE b > a AND b > lo_ms AND a < hi_ms
     ),
     -- Spans cut at quarter-hour edges (q: quarters since the epoch); most lie inside one quarter.
     pieces AS (
-      SELECT floor(a / ${QUARTER_MS})::bigint AS q, a, b, watts FROM clipped WHERE ceil(b / ${QUARTER_MS}) - floor(a / ${QUARTER_MS}) <= 1
+      SELECT floor(a / ${QUARTER_MS})::bigint AS q, a, b, watts, span_a FROM clipped WHERE ceil(b / ${QUARTER_MS}) - floor(a / ${QUARTER_MS}) <= 1
       UNION ALL
-      SELECT q, greatest(a, q * ${QUARTER_MS}::float8), least(b, (q + 1) * ${QUARTER_MS}::float8), watts
+      SELECT q, greatest(a, q * ${QUARTER_MS}::float8), least(b, (q + 1) * ${QUARTER_MS}::float8), watts, span_a
       FROM clipped, generate_series(floor(a / ${QUARTER_MS})::bigint, ceil(b / ${QUARTER_MS})::bigint - 1) AS q
       WHERE ceil(b / ${QUARTER_MS}) - floor(a / ${QUARTER_MS}) > 1
     ),
     quarters AS (
-      SELECT q, sum(watts * (b - a)) / 3.6e6 AS wh, sum(b - a) AS covered FROM pieces WHERE b > a GROUP BY q
+      SELECT q, sum(watts * (b - a)) / 3.6e6 AS wh, sum(b - a) AS covered, max(ARRAY[watts, span_a]) AS peak
+      FROM pieces WHERE b > a GROUP BY q
     ),
     energy AS (
       SELECT to_timestamp((q / 4) * 3600) AS hour, sum(wh) AS integral_wh, sum(covered) AS covered_ms,
              ARRAY[coalesce(sum(wh) FILTER (WHERE q % 4 = 0), 0), coalesce(sum(wh) FILTER (WHERE q % 4 = 1), 0),
-                   coalesce(sum(wh) FILTER (WHERE q % 4 = 2), 0), coalesce(sum(wh) FILTER (WHERE q % 4 = 3), 0)]::float8[] AS quarter_wh
+                   coalesce(sum(wh) FILTER (WHERE q % 4 = 2), 0), coalesce(sum(wh) FILTER (WHERE q % 4 = 3), 0)]::float8[] AS quarter_wh,
+             max(peak) AS peak
       FROM quarters GROUP BY q / 4
     ),
     plain AS (
@@ -176,7 +180,7 @@ export function refreshStatement(meterId: string, range: RefreshRange, condition
       SELECT coalesce(p.hour, e.hour) AS hour,
              ${fromPlain},
              coalesce(e.integral_wh, 0) AS integral_wh, coalesce(e.covered_ms, 0) AS covered_ms, coalesce(p.readings, 0) AS readings,
-             coalesce(e.quarter_wh, '{0,0,0,0}') AS quarter_wh
+             coalesce(e.quarter_wh, '{0,0,0,0}') AS quarter_wh, e.peak[1] AS peak_w, e.peak[2] AS peak_start_ms
       FROM plain p FULL JOIN energy e ON e.hour = p.hour
     ),
     hourly_gone AS (
@@ -185,9 +189,9 @@ export function refreshStatement(meterId: string, range: RefreshRange, condition
         AND NOT EXISTS (SELECT 1 FROM computed c WHERE c.hour = h.hour)
     ),
     hourly_kept AS (
-      INSERT INTO reading_rollups_hourly (meter_id, hour, ${columns}, quarter_wh)
-      SELECT $1, hour, ${columns}, quarter_wh FROM computed
-      ON CONFLICT (meter_id, hour) DO UPDATE SET ${updates(["quarter_wh"])}
+      INSERT INTO reading_rollups_hourly (meter_id, hour, ${columns}, quarter_wh, peak_w, peak_start_ms)
+      SELECT $1, hour, ${columns}, quarter_wh, peak_w, peak_start_ms FROM computed
+      ON CONFLICT (meter_id, hour) DO UPDATE SET ${updates(["quarter_wh", "peak_w", "peak_start_ms"])}
       RETURNING 1
     ),
     -- The touched days' hours as they are after this statement: the stored ones outside the

@@ -128,12 +128,16 @@ export interface EnergyRow {
   count: number;
   /** Only with prices: null where some price is missing. */
   cost: number | null;
+  /** Only with the peak: the highest power held, and the start of the latest span holding it, unclipped (epoch ms). */
+  peakW: number | null;
+  peakStartMs: number | null;
 }
 
 /**
- * Energy (and, given prices, cost) per bucket: the tiers' integral_wh / covered_ms / readings (cost:
- * the hourly quarter_wh x the quarter's price; the plan gives cost no days, and hours only where
- * the price is constant over each quarter), the raw runs through the span model the rollups and
+ * Energy (and, given prices, cost; asked, the peak) per bucket: the tiers' integral_wh / covered_ms
+ * / readings (cost: the hourly quarter_wh x the quarter's price, its run found by width_bucket; the
+ * plan gives cost no days, and hours only where the price is constant over each quarter; peak: the
+ * hours' peak_w, the plan gives it no days), the raw runs through the span model the rollups and
  * energyQuery share (readings/energy-spans.ts; spans clipped to the run, cut at bucket edges),
  * with the meter's stored cap. A bucket exists where some covered time lies in it, as in energyQuery.
  */
@@ -142,28 +146,40 @@ export function energyRollupQuery(
   plan: ReadPlan,
   typicalMs: number,
   prices?: PriceParameters,
+  withPeak = false,
 ): { text: string; values: unknown[] } {
   const capMs = 1.5 * typicalMs;
   // $3 and $4 as in energyQuery: the cap, and the span of an energy reading after a gap.
   // $5: the edges again as instants, for the tiers' rows (no epoch conversion per row).
   const values: unknown[] = [meterId, edgesOf(plan), capMs, Math.max(typicalMs, 1), edgesOf(plan).map(iso)];
   const param = parameters(values);
-  let priced = "SELECT k, a, b, watts, 0::float8 AS cost FROM pieces WHERE b > a";
+  let priced = "SELECT pieces.*, 0::float8 AS cost FROM pieces WHERE b > a";
   let quarterPrices = "";
   let hourCost: string | null = null;
   if (prices) {
     priced = pricedPiecesSql(prices, param);
-    quarterPrices = `, p AS (SELECT ${param(prices.origin)}::float8 AS origin, ${param(prices.slotMs)}::float8 AS slot, ${param(prices.prices)}::float8[] AS price)`;
-    // Quarter q of an hour costs quarter_wh[q] x the price of its slot (the planner checked each has one).
-    const slot = (q: number) => `p.price[floor((date_part('epoch', t.hour) * 1000 + ${q * 900_000} - p.origin) / p.slot)::int + 1]`;
-    hourCost = `(t.quarter_wh[1] * ${slot(0)} + t.quarter_wh[2] * ${slot(1)} + t.quarter_wh[3] * ${slot(2)} + t.quarter_wh[4] * ${slot(3)}) / 1000`;
+    quarterPrices = `, p AS (SELECT ${param(prices.starts)}::float8[] AS starts, ${param(prices.prices)}::float8[] AS price)`;
+    // An hour inside one run costs integral_wh x its price (one binary search: most hours); else quarter
+    // q costs quarter_wh[q] x the price of its run. The planner gave this tier only hours where each
+    // quarter has a price, so no hour's cost is missing.
+    const price = (q: number) => `p.price[width_bucket(h.ms + ${q * 900_000}, p.starts)]`;
+    hourCost = `CASE WHEN p.starts[h.run + 1] >= h.ms + 3600000 THEN t.integral_wh * p.price[h.run]
+      ELSE t.quarter_wh[1] * ${price(0)} + t.quarter_wh[2] * ${price(1)} + t.quarter_wh[3] * ${price(2)} + t.quarter_wh[4] * ${price(3)} END / 1000`;
   }
+  // The highest [watts, span start] of a bucket; hours without spans have no peak (NULL sorts above numbers in arrays).
+  const noPeak = withPeak ? ", NULL::float8[] AS peak" : "";
   /** A tier's rows per bucket; `rowCost` the cost of one row (null: the tier gives no cost). */
-  const tier = (table: string, column: string, source: "hour" | "day", rowCost: string | null) =>
+  const tier = (table: string, column: string, source: "hour" | "day", rowCost: string | null, rowPeak: boolean) =>
     `SELECT width_bucket(t.${column}, $5::timestamptz[]) AS k, sum(t.integral_wh) AS energy_wh, sum(t.covered_ms) AS covered_ms,
-            sum(t.readings) AS readings, ${rowCost ? "sum(c.cost)" : "0::float8"} AS cost,
-            ${rowCost ? "count(*) FILTER (WHERE c.cost IS NULL OR c.cost = 'NaN'::float8)" : "0"} AS missing
-     FROM ${rowsIn(table, column, runsFor(plan, source), param, "true", "t")}${rowCost ? `, p, LATERAL (SELECT ${rowCost} AS cost) AS c` : ""}
+            sum(t.readings) AS readings, ${rowCost ? `sum(${rowCost})` : "0::float8"} AS cost, 0 AS missing${
+              withPeak ? (rowPeak ? ", max(ARRAY[t.peak_w, t.peak_start_ms]) FILTER (WHERE t.peak_w IS NOT NULL) AS peak" : noPeak) : ""
+            }
+     FROM ${rowsIn(table, column, runsFor(plan, source), param, "true", "t")}${
+       // OFFSET 0 keeps the run's binary search a per-row value, not an expression repeated wherever it is used.
+       rowCost
+         ? `, p, LATERAL (SELECT ms, width_bucket(ms, p.starts) AS run FROM (SELECT date_part('epoch', t.${column}) * 1000 AS ms) AS e OFFSET 0) AS h`
+         : ""
+     }
      GROUP BY 1`;
   const text = `WITH
     g AS (SELECT $2::float8[] AS edges)${quarterPrices},
@@ -176,31 +192,31 @@ export function energyRollupQuery(
     spans AS (
       SELECT c.*, width_bucket(c.a, g.edges) AS ka, width_bucket(c.b, g.edges) AS kb,
              (width_bucket(c.b, g.edges) > width_bucket(c.a, g.edges))::int AS crosses_edges
-      FROM (SELECT greatest(a, run_lo) AS a, least(b, run_hi) AS b, watts
+      FROM (SELECT greatest(a, run_lo) AS a, least(b, run_hi) AS b, watts, a AS span_a
             FROM held WHERE b > a AND b > run_lo AND a < run_hi) AS c, g
     ),
     pieces AS (
-      SELECT ka AS k, a, least(b, g.edges[ka + 1]) AS b, watts FROM spans, g
+      SELECT ka AS k, a, least(b, g.edges[ka + 1]) AS b, watts, span_a FROM spans, g
       UNION ALL
-      SELECT k, g.edges[k] AS a, least(b, g.edges[k + 1]) AS b, watts
+      SELECT k, g.edges[k] AS a, least(b, g.edges[k + 1]) AS b, watts, span_a
       FROM spans, g, generate_series(ka + 1, least(kb, cardinality(g.edges) - 1)) AS k
       WHERE crosses_edges = 1
     ),
     priced AS (${priced}),
     parts AS (
       SELECT k, sum(watts * (b - a)) / 3.6e6 AS energy_wh, sum(b - a) AS covered_ms, 0 AS readings, sum(cost) AS cost,
-             count(*) FILTER (WHERE cost IS NULL OR cost = 'NaN'::float8) AS missing
+             count(*) FILTER (WHERE cost IS NULL OR cost = 'NaN'::float8) AS missing${withPeak ? ", max(ARRAY[watts, span_a]) AS peak" : ""}
       FROM priced GROUP BY k
       UNION ALL
-      SELECT width_bucket(ms, g.edges) AS k, 0, 0, count(*), 0, 0
+      SELECT width_bucket(ms, g.edges) AS k, 0, 0, count(*), 0, 0${noPeak}
       FROM reach, g WHERE ms >= run_lo AND ms < run_hi GROUP BY 1
       UNION ALL
-      ${tier("reading_rollups_hourly", "hour", "hour", hourCost)}
+      ${tier("reading_rollups_hourly", "hour", "hour", hourCost, true)}
       UNION ALL
-      ${tier("reading_rollups_daily", "day", "day", null)}
+      ${tier("reading_rollups_daily", "day", "day", null, false)}
     )
     SELECT k, sum(energy_wh) AS energy_wh, sum(covered_ms) AS covered_ms, sum(readings)::int AS count,
-           CASE WHEN sum(missing) > 0 THEN NULL ELSE sum(cost) END AS cost
+           CASE WHEN sum(missing) > 0 THEN NULL ELSE sum(cost) END AS cost${withPeak ? ", (max(peak))[1] AS peak_w, (max(peak))[2] AS peak_start_ms" : ""}
     FROM parts GROUP BY k HAVING sum(covered_ms) > 0 ORDER BY k`;
   return { text, values };
 }
@@ -208,11 +224,14 @@ export function energyRollupQuery(
 export async function queryEnergyRollup(db: Database, ...query: Parameters<typeof energyRollupQuery>): Promise<EnergyRow[]> {
   const { text, values } = energyRollupQuery(...query);
   const result = await db.$client.query(text, values);
+  const number = (value: number | string | null | undefined) => (value === null || value === undefined ? null : Number(value));
   return (result.rows as Record<string, number | string | null>[]).map((row) => ({
     k: Number(row.k),
     energyWh: Number(row.energy_wh),
     coveredMs: Number(row.covered_ms),
     count: Number(row.count),
-    cost: row.cost === null ? null : Number(row.cost),
+    cost: number(row.cost),
+    peakW: number(row.peak_w),
+    peakStartMs: number(row.peak_start_ms),
   }));
 }

@@ -2,10 +2,10 @@ import type { Metric } from "../charts/chart-spec-contract";
 import { missingPriceNote, type PriceGrid } from "../costs/pricing";
 import type { Database } from "../db/client";
 import type { MeterRow } from "../meters/queries";
-import { meterIntervalMs, type PriceParameters, priceParameters } from "../readings/queries";
+import { meterIntervalMs, priceParameters } from "../readings/queries";
 import type { BucketPlan } from "../series/buckets";
 import type { SeriesPoint } from "../series/contract";
-import { planRead, type ReadPlan, runsOf } from "./planner";
+import { planRead, type ReadPlan } from "./planner";
 import { queryEnergyRollup, queryPlainRollup } from "./read-queries";
 
 const QUARTER = 15 * 60_000;
@@ -25,36 +25,6 @@ export function pricedHours(grid: PriceGrid): (hour: number) => boolean {
     }
     return true;
   };
-}
-
-/**
- * priceParameters for one read: the cumulative price integral and the missing-price counts are read
- * only by raw pieces that cross slots, so they are kept only over the slots of the raw runs
- * (restarting at 0 in each stretch of them) and 0 elsewhere. Differences within a run, all that SQL
- * takes, stay exact, and a year of 15-minute prices no longer travels as 35,000 long numbers twice
- * when the hourly tier serves most of it.
- */
-export function priceParametersFor(grid: PriceGrid, plan: ReadPlan): PriceParameters {
-  const full = priceParameters(grid);
-  const size = full.cumulative.length;
-  const cumulative = new Array<number>(size).fill(0);
-  const missingBefore = new Array<number>(size).fill(0);
-  // Slot ranges the raw runs touch (cumulative indexes first..last), merged where they meet.
-  const stretches: [number, number][] = [];
-  for (const run of runsOf(plan.segments, "raw")) {
-    const first = Math.max(0, Math.floor((run.lo - grid.origin) / grid.slotMs));
-    const last = Math.min(size - 1, Math.ceil((run.hi - grid.origin) / grid.slotMs));
-    const previous = stretches[stretches.length - 1];
-    if (previous && first <= previous[1]) previous[1] = Math.max(previous[1], last);
-    else stretches.push([first, last]);
-  }
-  for (const [first, last] of stretches) {
-    for (let i = first; i <= last; i++) {
-      cumulative[i] = full.cumulative[i] - full.cumulative[first];
-      missingBefore[i] = full.missingBefore[i] - full.missingBefore[first];
-    }
-  }
-  return { ...full, cumulative, missingBefore };
 }
 
 /**
@@ -83,7 +53,7 @@ export async function seriesPoints(
     return rows.map(({ k, avg, min, max, sum, count }) => ({ t: label(k), avg, min, max, sum, count }));
   }
   const typicalMs = meter.readingIntervalMs ?? (await meterIntervalMs(db, meter.id, to));
-  const rows = await queryEnergyRollup(db, meter.id, plan, typicalMs, metric === "cost" ? priceParametersFor(grid!, plan) : undefined);
+  const rows = await queryEnergyRollup(db, meter.id, plan, typicalMs, metric === "cost" ? priceParameters(grid!) : undefined);
   return rows.map((row) => {
     const { lo, hi } = plan.buckets[row.k - 1];
     const value = metric === "cost" ? row.cost : row.energyWh;
@@ -101,10 +71,24 @@ export async function seriesPoints(
   });
 }
 
+/** A window's energy figures (see wholeEnergy). */
+export interface WholeEnergy {
+  energyWh: number;
+  /** Covered time over the window's. */
+  covered: number;
+  /** Readings with power_w or energy_wh in the window. */
+  count: number;
+  /** Only given prices: null where some price is missing. */
+  cost: number | null;
+  /** Only with the peak: the highest power held and when the span holding it started (clipped to the window; the latest of equals). */
+  peakW: number | null;
+  peakAt: number | null;
+}
+
 /**
- * Energy (and, given prices, cost) over all of [from, to) in one bucket, from the rollups where they
- * give it exactly: what summaries read (readings/queries.ts's queryEnergy "whole", without the peak).
- * undefined when nothing is covered.
+ * Energy (and, given prices, cost; with `withPeak`, the highest power held) over all of [from, to)
+ * in one bucket, from the rollups where they give it exactly (the peak from hours, never days):
+ * what the measure tool and usage summaries read. undefined when nothing is covered.
  */
 export async function wholeEnergy(
   db: Database,
@@ -112,14 +96,52 @@ export async function wholeEnergy(
   from: Date,
   to: Date,
   grid?: PriceGrid,
-): Promise<{ energyWh: number; covered: number; cost: number | null } | undefined> {
-  const plan = planRead(from.getTime(), to.getTime(), "whole", meter.timezone, {
-    ready: meter.rollupsReady,
-    days: !grid,
-    hour: grid ? pricedHours(grid) : undefined,
+  withPeak = false,
+): Promise<WholeEnergy | undefined> {
+  return (await wholeEnergies(db, meter, [{ from, to }], grid, withPeak))[0];
+}
+
+/**
+ * wholeEnergy over several windows of one meter in ONE statement (a summary's period and the one it
+ * is compared with): each window is a bucket, and a gap between two windows a bucket nothing is
+ * read in. Windows in time order, not overlapping; `grid` spans them all. An empty window, like
+ * one with nothing covered, answers undefined.
+ */
+export async function wholeEnergies(
+  db: Database,
+  meter: MeterRow,
+  windows: { from: Date; to: Date }[],
+  grid?: PriceGrid,
+  withPeak = false,
+): Promise<(WholeEnergy | undefined)[]> {
+  const options = { ready: meter.rollupsReady, days: !grid && !withPeak, hour: grid ? pricedHours(grid) : undefined };
+  const plan: ReadPlan = { buckets: [], segments: [] };
+  const bucketOf = windows.map(({ from, to }) => {
+    if (to <= from) return -1;
+    const previous = plan.buckets[plan.buckets.length - 1];
+    if (previous && previous.hi > from.getTime()) throw new Error("wholeEnergies: windows overlap or are out of order");
+    if (previous && previous.hi < from.getTime()) plan.buckets.push({ t: previous.hi, lo: previous.hi, hi: from.getTime() });
+    const k = plan.buckets.length;
+    const own = planRead(from.getTime(), to.getTime(), "whole", meter.timezone, options);
+    plan.buckets.push(own.buckets[0]);
+    plan.segments.push(...own.segments.map((segment) => ({ ...segment, k })));
+    return k;
   });
-  const typicalMs = meter.readingIntervalMs ?? (await meterIntervalMs(db, meter.id, to));
-  const [row] = await queryEnergyRollup(db, meter.id, plan, typicalMs, grid ? priceParametersFor(grid, plan) : undefined);
-  if (!row) return undefined;
-  return { energyWh: row.energyWh, covered: Math.min(1, row.coveredMs / (to.getTime() - from.getTime())), cost: grid ? row.cost : null };
+  if (plan.buckets.length === 0) return windows.map(() => undefined);
+  const last = new Date(Math.max(...windows.map((w) => w.to.getTime())));
+  const typicalMs = meter.readingIntervalMs ?? (await meterIntervalMs(db, meter.id, last));
+  const rows = await queryEnergyRollup(db, meter.id, plan, typicalMs, grid ? priceParameters(grid) : undefined, withPeak);
+  const byBucket = new Map(rows.map((row) => [row.k - 1, row]));
+  return windows.map(({ from, to }, i) => {
+    const row = byBucket.get(bucketOf[i]);
+    if (!row) return undefined;
+    return {
+      energyWh: row.energyWh,
+      covered: Math.min(1, row.coveredMs / (to.getTime() - from.getTime())),
+      count: row.count,
+      cost: grid ? row.cost : null,
+      peakW: row.peakW,
+      peakAt: row.peakStartMs === null ? null : Math.max(row.peakStartMs, from.getTime()),
+    };
+  });
 }

@@ -3,7 +3,7 @@ import { formatEnergy, formatMoney } from "../costs/money-contract";
 import { meterTariff, missingPriceNote, priceGrid } from "../costs/pricing";
 import type { MeterRow } from "../meters/queries";
 import { meterByIdOrName } from "../meters/service";
-import { queryEnergy, querySeries } from "../readings/queries";
+import { seriesPoints, wholeEnergy } from "../rollups/read";
 import { planBuckets } from "./buckets";
 import { type CalendarPeriod, calendarPeriod } from "./windows";
 
@@ -54,10 +54,11 @@ function coverageNote(covered: number): string | undefined {
 }
 
 /**
- * One figure of a meter over [from, to), from the queries the series and the cost summaries use:
- * energy and cost are the energy query over one bucket (integrated power, priced spans), the peak
- * its highest power held, the average the energy over the time covered, the minimum the lowest
- * power reading (or, for a meter that reports only energy, its lowest fully covered hour).
+ * One figure of a meter over [from, to), from the reads the series and the cost summaries use (the
+ * rollups where they give it exactly): energy and cost are the energy model over one bucket
+ * (integrated power, priced spans), the peak its highest power held, the average the energy over
+ * the time covered, the minimum the lowest power reading (or, for a meter that reports only energy,
+ * its lowest fully covered hour).
  */
 async function figure(
   actor: Actor,
@@ -70,7 +71,7 @@ async function figure(
   const { db } = actor;
   if (quantity === "minimum") {
     const plan = planBuckets(from, to, MINIMUM_POINTS);
-    const points = (plan ? await querySeries(db, meter.id, "power_w", from, to, plan, meter.timezone) : []).filter(
+    const points = (plan ? await seriesPoints(db, meter, "power_w", from, to, plan) : []).filter(
       (p): p is typeof p & { min: number } => p.min !== null,
     );
     if (points.length > 0) {
@@ -78,20 +79,24 @@ async function figure(
       return { value: round(lowest.min / 1000, 3), at: lowest.t };
     }
     const hourly = planBuckets(from, to, Math.ceil((to.getTime() - from.getTime()) / HOUR) + 1, "1h");
-    const hours = hourly
-      ? (await queryEnergy(db, meter.id, from, to, hourly, meter.timezone)).filter((h) => h.count > 0 && h.covered >= 0.999)
-      : [];
+    const hours = (hourly ? await seriesPoints(db, meter, "energy_wh", from, to, hourly) : [])
+      .filter((h) => (h.covered ?? 0) >= 0.999)
+      .map((h) => {
+        // An hour bucket's part of the window (the first and last may be cut by it).
+        const lo = Math.max(Date.parse(h.t), from.getTime());
+        const hi = Math.min(Date.parse(h.t) + HOUR, to.getTime());
+        return { lo, kw: (h.sum ?? 0) / ((hi - lo) / HOUR) / 1000 };
+      });
     if (hours.length === 0) return { value: null, at: null };
-    const kw = (h: (typeof hours)[number]) => h.energyWh / ((h.hi - h.lo) / HOUR) / 1000;
-    const lowest = hours.reduce((a, b) => (kw(b) < kw(a) ? b : a));
+    const lowest = hours.reduce((a, b) => (b.kw < a.kw ? b : a));
     return {
-      value: round(kw(lowest), 3),
+      value: round(lowest.kw, 3),
       at: new Date(lowest.lo).toISOString(),
       note: "that is the lowest hourly average, as this meter reports energy only",
     };
   }
-  const [whole] = await queryEnergy(db, meter.id, from, to, "whole", meter.timezone, pricing.grid, quantity === "peak");
-  if (!whole || whole.count === 0) return { value: null, ...(quantity === "peak" ? { at: null } : {}) };
+  const whole = await wholeEnergy(db, meter, from, to, pricing.grid, quantity === "peak");
+  if (!whole) return { value: null, ...(quantity === "peak" ? { at: null } : {}) };
   const note = coverageNote(whole.covered);
   switch (quantity) {
     case "energy":
