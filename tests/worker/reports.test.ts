@@ -1,8 +1,10 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { alertRuleEvents } from "../../worker/db/schema";
 import type { Env } from "../../worker/env";
 import worker from "../../worker/index";
 import { call, createMeter, postReadings, signIn } from "./helpers";
+import { withDb } from "./security/fixtures";
 
 const HOUR = 3_600_000;
 
@@ -119,6 +121,64 @@ describe("reports", () => {
     expect((await call("GET", "/api/reports", { token })).body.reports.map((r: { from: string }) => r.from)).toEqual([
       "2026-11-30T00:00:00.000Z",
       "2026-11-23T00:00:00.000Z",
+    ]);
+  });
+
+  it("lists the alerts that fired or resolved in the period on the site's and its devices' rules, oldest first", async () => {
+    const { token, userId, site, device } = await householdWithTwoWeeks("reports-alerts");
+    const rule = async (meterId: string, name: string) => {
+      const created = await call("POST", "/api/alert-rules", {
+        token,
+        body: { meterId, name, kind: "threshold", metric: "power_w", op: "above", value: 2000, for: "PT10M" },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      return created.body.id as string;
+    };
+    const garage = await rule(device.id, "Heat pump over 2 kW");
+    const house = await rule(site.id, "House over 2 kW");
+    const other = await signIn("reports-alerts-other");
+    const stranger = await createMeter(other.token);
+    const strangerRule = (
+      await call("POST", "/api/alert-rules", {
+        token: other.token,
+        body: { meterId: stranger.id, kind: "threshold", metric: "power_w", op: "above", value: 1, for: "PT1M" },
+      })
+    ).body.id as string;
+    const event = (
+      ruleId: string,
+      ownerId: string,
+      meterId: string,
+      state: "pending" | "firing" | "resolved",
+      at: string,
+      value: number,
+    ) => ({
+      ruleId,
+      ownerId,
+      meterId,
+      state,
+      at: new Date(at),
+      value,
+    });
+    await withDb((db) =>
+      db
+        .insert(alertRuleEvents)
+        .values([
+          event(garage, userId, device.id, "pending", "2026-11-25T17:55:00Z", 2100),
+          event(garage, userId, device.id, "firing", "2026-11-25T18:05:00Z", 2400),
+          event(garage, userId, device.id, "resolved", "2026-11-25T19:00:00Z", 1500),
+          event(house, userId, site.id, "firing", "2026-11-22T23:00:00Z", 2500),
+          event(house, userId, site.id, "firing", "2026-11-29T23:59:00Z", 3100),
+          event(strangerRule, other.userId, stranger.id, "firing", "2026-11-26T10:00:00Z", 9),
+        ]),
+    );
+    await call("PUT", `/api/meters/${site.id}/report-schedule`, { token, body: { weekly: { weekday: 1, hour: 8 }, monthly: null } });
+    await runSchedule(new Date("2026-11-30T08:00:00Z"));
+    const [listed] = (await call("GET", "/api/reports", { token })).body.reports;
+    const report = (await call("GET", `/api/reports/${listed.id}`, { token })).body;
+    expect(report.alerts).toEqual([
+      { ruleId: garage, ruleName: "Heat pump over 2 kW", state: "firing", at: "2026-11-25T18:05:00.000Z", value: 2400 },
+      { ruleId: garage, ruleName: "Heat pump over 2 kW", state: "resolved", at: "2026-11-25T19:00:00.000Z", value: 1500 },
+      { ruleId: house, ruleName: "House over 2 kW", state: "firing", at: "2026-11-29T23:59:00.000Z", value: 3100 },
     ]);
   });
 

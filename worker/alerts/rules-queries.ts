@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { alertChannels, alertRuleEvents, alertRules, meters, readings } from "../db/schema";
 import type { MeterRow } from "../meters/queries";
@@ -63,6 +63,44 @@ export async function ruleHistory(db: Database, ruleId: string): Promise<AlertRu
       .orderBy(desc(alertRuleEvents.createdAt), desc(alertRuleEvents.at))
       .limit(HISTORY_LIMIT)
   );
+}
+
+/**
+ * The firing and resolved events of the rules on a site meter and its devices in [from, to),
+ * oldest first, with each rule's name: what a report lists as the alerts of its period.
+ */
+export async function firedAndResolvedOfSite(
+  db: Database,
+  ownerId: string,
+  siteId: string,
+  from: Date,
+  to: Date,
+): Promise<{ ruleId: string; ruleName: string; state: "firing" | "resolved"; at: Date; value: number | null }[]> {
+  const siteAndDevices = db
+    .select({ id: meters.id })
+    .from(meters)
+    .where(and(eq(meters.ownerId, ownerId), or(eq(meters.id, siteId), eq(meters.parentId, siteId))));
+  const rows = await db
+    .select({
+      ruleId: alertRuleEvents.ruleId,
+      ruleName: alertRules.name,
+      state: alertRuleEvents.state,
+      at: alertRuleEvents.at,
+      value: alertRuleEvents.value,
+    })
+    .from(alertRuleEvents)
+    .innerJoin(alertRules, eq(alertRules.id, alertRuleEvents.ruleId))
+    .where(
+      and(
+        eq(alertRuleEvents.ownerId, ownerId),
+        inArray(alertRuleEvents.meterId, siteAndDevices),
+        inArray(alertRuleEvents.state, ["firing", "resolved"]),
+        gte(alertRuleEvents.at, from),
+        lt(alertRuleEvents.at, to),
+      ),
+    )
+    .orderBy(asc(alertRuleEvents.at));
+  return rows.map((row) => ({ ...row, state: row.state as "firing" | "resolved" }));
 }
 
 /** Which of `ids` are the owner's channels. */

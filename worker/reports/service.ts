@@ -5,6 +5,7 @@
  * makes (`makeDueReports`): one report per meter and period, however often it runs.
  */
 import type { Actor } from "../actor";
+import { firedAndResolvedOfSite } from "../alerts/rules-queries";
 import { summarizeMeter } from "../costs/summary";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
@@ -94,13 +95,10 @@ export async function getReport(actor: Actor, id: string): Promise<Report> {
   };
 }
 
-/**
- * The alerts of the meter's rules that fired in [from, to). Empty until the alert rules' history
- * (table alert_rule_events) is merged: then it reads the 'firing' and 'resolved' events of the
- * meter's rules in the period, oldest first.
- */
-export async function alertsFiredDuring(_db: Database, _ownerId: string, _meterId: string, _from: Date, _to: Date): Promise<ReportAlert[]> {
-  return [];
+/** The alerts of the site's rules (and its devices') that fired or resolved in [from, to), oldest first. */
+export async function alertsFiredDuring(db: Database, ownerId: string, siteId: string, from: Date, to: Date): Promise<ReportAlert[]> {
+  const events = await firedAndResolvedOfSite(db, ownerId, siteId, from, to);
+  return events.map((event) => ({ ...event, at: event.at.toISOString() }));
 }
 
 /** What the report of a finished period says, read now (nothing is written). */
