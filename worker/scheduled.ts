@@ -2,6 +2,7 @@ import { evaluateScheduledRules } from "./alerts/rules-evaluation";
 import { connectDatabase } from "./db/client";
 import { type Env, settingsProblem } from "./env";
 import { makeDueReports } from "./reports/service";
+import { queueStaleRollupsRebuilds } from "./rollups/rebuild-queue";
 import { applyRetention } from "./rollups/retention";
 
 /**
@@ -14,6 +15,8 @@ export async function runScheduledJobs(env: Env, at: Date): Promise<void> {
   if (problem) throw new Error(`the Worker is misconfigured: ${problem}`);
   const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
   try {
+    const rebuilds = await queueStaleRollupsRebuilds(env, connection.db);
+    if (rebuilds > 0) console.log(`rollups: rebuild queued for ${rebuilds} meter(s) whose rollups are not ready`);
     const retention = await applyRetention(connection.db, at);
     if (retention.readingsDeleted > 0)
       console.log(`retention: ${retention.readingsDeleted} raw readings of ${retention.meters} meter(s) past their retention deleted`);

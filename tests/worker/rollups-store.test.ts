@@ -1,7 +1,8 @@
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, env, getQueueResult } from "cloudflare:test";
 import { afterAll, describe, expect, it } from "vitest";
 import { connectDatabase } from "../../worker/db/client";
 import type { Env } from "../../worker/env";
+import worker from "../../worker/index";
 import { energyQuery } from "../../worker/readings/queries";
 import { ROLLUP_COLUMNS } from "../../worker/rollups/queries";
 import { rebuildRollups, refreshRollups } from "../../worker/rollups/service";
@@ -369,6 +370,26 @@ describe("rollups: what changes every row", () => {
     );
     expect(after).toMatchObject({ interval: 5 * MINUTE, ready: false });
     await rebuildRollups(db, meter.id);
+    await expectRollupsEqualRaw(meter.id);
+  });
+
+  it("the schedule queues a rebuild for meters whose rollups are not ready; a rebuild of a ready meter does nothing", async () => {
+    const { meter } = await newMeter();
+    await post(meter, series(DAYS_AGO(2), 5, "power", seededRandom(21)));
+    // As migration 0016 leaves every meter: not ready (and first in line, by its old update time).
+    await rows("UPDATE meters SET rollups_ready = false, updated_at = '2000-01-01' WHERE id = $1", [meter.id]);
+    await rows("DELETE FROM reading_rollups_hourly WHERE meter_id = $1", [meter.id]);
+    const queue = capturingQueue();
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "*/5 * * * *" }), {
+      ...env,
+      INFERENCE_QUEUE: queue,
+    } as Env);
+    expect(queue.sent).toContainEqual({ kind: "rollups.rebuild", meterId: meter.id });
+
+    expect((await rebuildRollups(db, meter.id))?.hours).toBeGreaterThan(0);
+    await expectRollupsEqualRaw(meter.id);
+    // Queued twice (by a change and by the schedule): the second finds it ready and writes nothing.
+    expect(await rebuildRollups(db, meter.id)).toEqual({ hours: 0, days: 0 });
     await expectRollupsEqualRaw(meter.id);
   });
 

@@ -115,8 +115,10 @@ async function refreshWholeMeter(client: SqlClient, meterId: string, clear: bool
  */
 export async function rebuildRollups(db: Database, meterId: string): Promise<RefreshOutcome | null> {
   return inTransaction(db, async (client) => {
-    const locked = await client.query("SELECT 1 FROM meters WHERE id = $1 FOR UPDATE", [meterId]);
+    const locked = await client.query("SELECT rollups_ready FROM meters WHERE id = $1 FOR UPDATE", [meterId]);
     if (locked.rows.length === 0) return null;
+    // Rebuilt since it was queued (a rebuild is queued by a change and again by the schedule).
+    if ((locked.rows[0] as { rollups_ready: boolean }).rollups_ready) return { hours: 0, days: 0 };
     await client.query(`UPDATE meters SET reading_interval_ms = nullif((${readingIntervalSql("$1")}), 0) WHERE id = $1`, [meterId]);
     const outcome = await refreshWholeMeter(client, meterId, true);
     await client.query("UPDATE meters SET rollups_ready = true WHERE id = $1", [meterId]);
