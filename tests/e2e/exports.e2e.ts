@@ -1,7 +1,8 @@
 /**
  * A chart exported as a person sees it, in the dark theme where a transparent picture is unreadable:
  * the PNG has the theme's opaque background and a caption band (title, meters, window) above the
- * plot; the CSV's numbers are rounded (no float noise such as 358.59999999999997).
+ * plot; the CSV's numbers are rounded (no float noise such as 358.59999999999997). And a chart of
+ * hourly readings is drawn in hours.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import type { Browser, BrowserContext, Download, Page } from "playwright-core";
@@ -46,6 +47,13 @@ describe("exports of a chart on the demo account", () => {
       .first()
       .evaluate((card) => card.getAttribute("aria-label")!);
     await screenshot(page, "exports-dashboard-dark");
+  });
+
+  it("draws hourly readings in hourly buckets, not in mostly empty finer ones", async () => {
+    // The demo's Sceaux house posts a reading an hour; the chart's 24 hours are 24 or 25 buckets.
+    const plot = page.getByRole("article", { name: "Sceaux house: power", exact: true }).getByTestId("plot");
+    expect(await plot.getAttribute("data-bucket")).toBe("1h");
+    expect(Number(await plot.getAttribute("data-points"))).toBeLessThanOrEqual(25);
   });
 
   it("the PNG has the theme's opaque background and the title's caption above the plot", async () => {
