@@ -46,6 +46,11 @@ async function send(text: string): Promise<{ answered: () => Promise<string> }> 
   };
 }
 
+const selectedSessionTitle = () =>
+  chat()
+    .getByLabel("Chat session")
+    .evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent);
+
 const ask = async (text: string) => (await send(text)).answered();
 
 /** Clicks one of the latest answer's choices and waits for the answer it gets. */
@@ -80,6 +85,8 @@ describe("a six-turn conversation with the offline engine", () => {
     // this conversation is a new one, with the Analyst.
     await chat().getByLabel("Chat session").selectOption({ label: "Planning the London house" });
     await chat().getByRole("button", { name: "New session" }).click();
+    // The agent is picked for the new session, once it exists (not for the one it replaces).
+    await expect.poll(() => selectedSessionTitle(), WAIT).toBe("New chat");
     await chat().getByLabel("Agent").selectOption("analyst");
     await expect.poll(() => answers().count(), WAIT).toBe(0);
   });
@@ -87,6 +94,8 @@ describe("a six-turn conversation with the offline engine", () => {
   it("1. a question gets a number with its unit and period, and offers the chart", async () => {
     const text = await ask("how much energy did the sceaux house use yesterday?");
     expect(text).toMatch(/Sceaux house used [\d.,]+ kWh yesterday/);
+    // The session made with "+" is named from its first message.
+    await expect.poll(() => selectedSessionTitle(), WAIT).toBe("how much energy did the sceaux house use yester…");
     await choices().getByRole("button", { name: "Add this as a chart" }).waitFor();
   });
 
@@ -131,5 +140,28 @@ describe("a six-turn conversation with the offline engine", () => {
     await approve("share");
     expect(await turn.answered()).toMatch(/Anyone with this link can see "Sceaux house[^"]*": http\S+\/s\/[\w-]+/);
     await screenshot(page, "chat-conversation-desktop");
+  });
+
+  it("7. a message typed while the chat waits for a permission answer is queued and sent after the answer", async () => {
+    const limit = await send("I want to keep the peak of the kitchen under 3 kW");
+    await chat().getByTestId("permission-card").waitFor();
+    const input = chat().getByRole("combobox", { name: "Message" });
+    expect(await input.getAttribute("placeholder")).toContain("sent after the answer");
+    await input.fill("how much energy did the kitchen use yesterday?");
+    await input.press("Enter");
+    const queued = chat().getByRole("list", { name: "Queued messages" });
+    expect(await queued.textContent()).toContain("how much energy did the kitchen use yesterday?");
+    expect(await input.inputValue()).toBe("");
+    await screenshot(page, "chat-queued-during-permission");
+    await approve("peak limit 3 kW");
+    expect(await limit.answered()).toContain("Peak limit of Kitchen set to 3 kW");
+    await queued.waitFor({ state: "detached" });
+    // The queued question was sent as the next turn and answered after the permission's turn.
+    await expect.poll(() => answers().last().textContent(), WAIT).toMatch(/Kitchen used [\d.,]+ k?Wh yesterday/);
+    const questions = await chat().getByTestId("chat-user").locator(".chat-text").allTextContents();
+    expect(questions.slice(-2)).toEqual([
+      "I want to keep the peak of the kitchen under 3 kW",
+      "how much energy did the kitchen use yesterday?",
+    ]);
   });
 });

@@ -225,8 +225,10 @@ describe("the dashboard people use every day", () => {
     const plot = card("Garage: power").getByTestId("plot");
     await expect.poll(() => plot.getAttribute("data-points"), { timeout: 15_000 }).toBe("1");
 
-    // Ten minutes back: its own one-minute bucket, so the chart gains a point.
-    const body = JSON.stringify({ readings: [{ ts: new Date(Date.now() - 10 * 60_000).toISOString(), power_w: 2500 }] });
+    // Half an hour back: the meter's reading interval becomes that half hour, so power is drawn in
+    // 30-minute buckets (never finer than the readings), and the two readings, a half hour and the
+    // seconds since the curl post apart, fall in two of them: the chart gains a point.
+    const body = JSON.stringify({ readings: [{ ts: new Date(Date.now() - 30 * 60_000).toISOString(), power_w: 2500 }] });
     const timestamp = String(Math.floor(Date.now() / 1000));
     const response = await fetch(webhook.url, {
       method: "POST",

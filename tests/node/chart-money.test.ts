@@ -112,6 +112,27 @@ describe("charts of money", () => {
     expect(csv.filter((row) => row.includes(",untracked,"))).toHaveLength(1);
   });
 
+  it("exports numbers rounded to what the metric's readings carry, without float noise", () => {
+    const power: SeriesSet = {
+      ...costs,
+      metric: "power_w",
+      unit: "W",
+      series: [
+        {
+          ...costs.series[0],
+          compare: undefined,
+          points: [point("2026-12-05T10:00:00.000Z", 358.59999999999997, { covered: 0.333333333 })],
+        },
+      ],
+    };
+    expect(seriesCsv(power).split("\n")[1]).toMatch(/,358\.6,358\.6,358\.6,358\.6,2,0\.3333,$/);
+    const pennies = {
+      ...costs,
+      series: [{ ...costs.series[0], compare: undefined, points: [point("2026-12-05T10:00:00.000Z", 0.123456789)] }],
+    };
+    expect(seriesCsv(pennies).split("\n")[1]).toContain(",0.1235,0.1235,0.1235,0.1235,2,");
+  });
+
   it("sums a breakdown over the calendar period its window is closest to", () => {
     expect(breakdownPeriodOf({ kind: "relative", preset: "last_24h" })).toEqual({ period: "day" });
     expect(breakdownPeriodOf({ kind: "relative", preset: "this_month" })).toEqual({ period: "month" });

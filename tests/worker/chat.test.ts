@@ -206,6 +206,19 @@ describe("chat: sessions and agents belong to their user", () => {
     expect((await call("GET", `/api/chat/sessions/${session}/messages`, { token })).status).toBe(404);
   });
 
+  it("a session started without a title is named by its first message; a titled one and later messages keep the title", async () => {
+    const { token, session: titled } = await setup();
+    const untitled = (await call("POST", "/api/chat/sessions", { token, body: {} })).body;
+    expect(untitled.title).toBe("New chat");
+    await say(token, untitled.id, { text: "what did the main house use over the whole of last week, hour by hour?" });
+    await say(token, untitled.id, { text: "/help" });
+    await say(token, titled, { text: "/meters" });
+    const titles = Object.fromEntries(
+      (await call("GET", "/api/chat/sessions", { token })).body.sessions.map((s: { id: string; title: string }) => [s.id, s.title]),
+    );
+    expect(titles).toEqual({ [untitled.id]: "what did the main house use over the whole of l…", [titled]: "Energy questions" });
+  });
+
   it("agents: built-ins are listed, own agents are private; a tab of another user is a 404", async () => {
     const { token, session } = await setup();
     const intruder = await signIn("intruder");

@@ -109,7 +109,8 @@ describe("series: never more than `points` buckets", () => {
     const fine = await call("GET", `/api/meters/${meter.id}/series?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z&points=5000`, {
       token,
     });
-    expect(fine.body.bucket).toBe("30m");
+    // Hourly readings: the finest bucket for power is the hour, however many points are allowed.
+    expect(fine.body.bucket).toBe("1h");
     const coarsened = await call(
       "GET",
       `/api/meters/${meter.id}/series?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z&points=100&bucket=1m`,
@@ -132,6 +133,31 @@ describe("series: never more than `points` buckets", () => {
       const plan = planBuckets(from, new Date(to), points)!;
       expect(maxBucketCount(from, new Date(to), plan.name)).toBeLessThanOrEqual(points);
     }
+  });
+
+  it("never plans a bucket shorter than the reading interval it is given", () => {
+    const from = new Date("2026-01-01T00:00:00Z");
+    const day = new Date(from.getTime() + 24 * HOUR);
+    expect(planBuckets(from, day, 1000, "auto", HOUR)?.name).toBe("1h");
+    expect(planBuckets(from, day, 1000, "5m", HOUR)?.name).toBe("1h");
+    expect(planBuckets(from, day, 1000, "auto", 10 * 60_000)?.name).toBe("15m");
+    // A median gap a little over the minute (clock jitter) still reads in minutes.
+    expect(planBuckets(from, day, 5000, "1m", 61_000)?.name).toBe("1m");
+    expect(planBuckets(from, day, 1000, "6h", HOUR)?.name).toBe("6h");
+  });
+
+  it("power from hourly readings is drawn in hours, not in mostly empty 5-minute buckets; energy keeps finer buckets", async () => {
+    const { token, meter } = await meterWith(constantHours("2026-05-01T00:00:00Z", "2026-05-03T00:00:00Z"));
+    const window = "from=2026-05-02T00:00:00Z&to=2026-05-03T00:00:00Z";
+    for (const asked of ["", "&bucket=5m"]) {
+      const power = await call("GET", `/api/meters/${meter.id}/series?metric=power_w&${window}${asked}`, { token });
+      expect(power.body.bucket, asked).toBe("1h");
+      expect(power.body.points.filter((p: { count: number }) => p.count > 0)).toHaveLength(24);
+    }
+    // Energy is spread over each reading's hour: quarter hours are each a quarter of it.
+    const energy = await call("GET", `/api/meters/${meter.id}/series?metric=energy_wh&${window}&bucket=15m`, { token });
+    expect(energy.body.bucket).toBe("15m");
+    expect(energy.body.points[4].sum).toBeCloseTo(250, 6);
   });
 });
 

@@ -124,6 +124,12 @@ export const ChatSessionList = z.object({ sessions: z.array(ChatSession) }).meta
 export type ChatSessionList = z.infer<typeof ChatSessionList>;
 
 const SessionTitle = z.string().trim().min(1).max(120);
+
+/** The title of a session started without one, until its first message names it (sessionTitleFrom). */
+export const DEFAULT_SESSION_TITLE = "New chat";
+
+/** A session's title taken from its first message: the message itself, cut at 48 characters. */
+export const sessionTitleFrom = (text: string) => (text.length > 48 ? `${text.slice(0, 47).trim()}…` : text);
 /** A built-in agent's name ("analyst") or the id of the person's own. */
 const AgentId = z.string().min(1).max(64);
 

@@ -4,11 +4,15 @@ import type { Deleted } from "../api-contract";
 import type { Env } from "../env";
 import { notFound } from "../errors";
 import { requireAgent } from "./agents";
-import type { ChatSession, ChatSessionList, ChatTranscript, CreateChatSessionBody, UpdateChatSessionBody } from "./contract";
+import {
+  type ChatSession,
+  type ChatSessionList,
+  type ChatTranscript,
+  type CreateChatSessionBody,
+  DEFAULT_SESSION_TITLE,
+  type UpdateChatSessionBody,
+} from "./contract";
 import { deleteEngineSessions } from "./engine-sessions-queries";
-
-/** The title of a session started without one. */
-const DEFAULT_SESSION_TITLE = "New chat";
 
 /** Sessions live in the person's UserHub; an agent they name must be one the person has. */
 export async function createChatSession(actor: Actor, session: CreateChatSessionBody): Promise<ChatSession> {

@@ -15,7 +15,14 @@ import {
   recordedSummary,
   splitForCompaction,
 } from "./compaction";
-import type { ChatMessage, ChatTranscript, EngineTurnContext, SendChatMessageBody } from "./contract";
+import {
+  type ChatMessage,
+  type ChatTranscript,
+  DEFAULT_SESSION_TITLE,
+  type EngineTurnContext,
+  type SendChatMessageBody,
+  sessionTitleFrom,
+} from "./contract";
 import type { ChatEngine, ChatRef } from "./engine";
 import { engineFor } from "./engines/choice";
 import { getChatSettings } from "./permissions";
@@ -41,8 +48,14 @@ export async function sendChatMessage(
   const settings = await getChatSettings(actor);
   const meters = await listMeters(actor.db, actor.userId);
   const { tabs, charts, tariffs } = engine.resolvesNames ? await namedThings(actor) : { tabs: [], charts: [], tariffs: [] };
-  const chat: ChatRef = { chatSessionId: sessionId, sessionTitle: session.title };
-  const transcript = await compactIfNeeded(actor, engine, chat, await readTranscript(actor.env, actor.userId, sessionId));
+  const stored = await readTranscript(actor.env, actor.userId, sessionId);
+  // A session started without a title (the "+" button) is named by its first message, as one started by sending is.
+  const title =
+    stored.messages.length === 0 && session.title === DEFAULT_SESSION_TITLE
+      ? ((await hub.updateChatSession(sessionId, { title: sessionTitleFrom(message.text) }))?.title ?? session.title)
+      : session.title;
+  const chat: ChatRef = { chatSessionId: sessionId, sessionTitle: title };
+  const transcript = await compactIfNeeded(actor, engine, chat, stored);
   const userMessage = (await hub.appendChatMessage(sessionId, "user", message.text))!;
   const turn: EngineTurnContext = {
     ...chat,

@@ -32,12 +32,25 @@ export function maxBucketCount(from: Date, to: Date, bucket: BucketName): number
   return Math.ceil((to.getTime() - from.getTime()) / step.shortestMs) + 1;
 }
 
+/** Readings' timestamps jitter: a median gap a little over a bucket's length still fills nearly every bucket. */
+const INTERVAL_TOLERANCE = 0.95;
+
 /**
- * The finest bucket that keeps the series within maxPoints. A requested bucket is honoured when
- * it fits, and coarsened when it would return more than maxPoints.
+ * The finest bucket that keeps the series within maxPoints and is no shorter than `finestMs` (the
+ * meter's own reading interval, for values read per reading: a shorter bucket is mostly empty). A
+ * requested bucket is honoured when it fits, and coarsened when it would return more than maxPoints
+ * or be shorter than the interval.
  */
-export function planBuckets(from: Date, to: Date, maxPoints: number, requested: BucketName | "auto" = "auto"): BucketPlan | undefined {
-  const start = requested === "auto" ? 0 : LADDER.findIndex((b) => b.name === requested);
+export function planBuckets(
+  from: Date,
+  to: Date,
+  maxPoints: number,
+  requested: BucketName | "auto" = "auto",
+  finestMs = 0,
+): BucketPlan | undefined {
+  const asked = requested === "auto" ? 0 : LADDER.findIndex((b) => b.name === requested);
+  const held = LADDER.findIndex((b) => b.shortestMs >= finestMs * INTERVAL_TOLERANCE);
+  const start = Math.max(asked, held < 0 ? LADDER.length - 1 : held);
   const fit = LADDER.slice(start).find((b) => maxBucketCount(from, to, b.name) <= maxPoints);
   if (!fit) return undefined;
   return { name: fit.name, interval: fit.interval, calendar: fit.calendar };

@@ -135,7 +135,7 @@ async function seriesOfMeters(db: Database, ownerId: string, request: SeriesRequ
     if (asked.from >= asked.to)
       throw new ApiError(400, "invalid_request", "from must be earlier than to", [{ path: "from", message: "must be earlier than to" }]);
     const { from, to, bucket } = keptDetail(meter, asked.from, asked.to, request.bucket);
-    const plan = planBuckets(from, to, maxPoints, bucket);
+    const plan = planBuckets(from, to, maxPoints, bucket, SPAN_METRICS.includes(request.metric) ? 0 : (meter.readingIntervalMs ?? 0));
     if (!plan) {
       throw new ApiError(
         400,
@@ -222,6 +222,11 @@ function keptDetail(meter: MeterRow, from: Date, to: Date, bucket: SeriesRequest
 }
 
 const HOUR = 3_600_000;
+/**
+ * Metrics spread over each reading's span (the energy model): any bucket is filled, so they may be
+ * finer than the readings. The others are read per reading and keep to the meter's interval.
+ */
+const SPAN_METRICS: readonly Metric[] = ["energy_wh", "cost"];
 const SUB_HOUR_BUCKETS: readonly BucketName[] = ["1m", "5m", "15m", "30m"];
 
 /** Site minus the sum of its devices, per bucket of the site; a null in any part makes the bucket null. */

@@ -7,9 +7,11 @@ import { type MeterSummary, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import type { PlotHandle } from "./ChartPlot";
+import { downloadChartPng } from "./download";
 import { useLiveVersion } from "./live-refresh";
 import { breakdownParts, currencyTicks, periodTitle, shareText } from "./money";
 import { plotly, themedLayout, usePlot, usePlotResize } from "./plotly";
+import { windowLabel } from "./window-labels";
 
 /** A breakdown from a summary already at hand: bars per device, or a Sankey from the site to its devices. */
 export function BreakdownView({
@@ -178,11 +180,10 @@ export function BreakdownChart({ spec, live = null, handle }: { spec: ChartSpec;
 
   useImperativeHandle(handle, () => ({
     csv: () => (summary ? breakdownCsv(summary) : null),
-    png: async (filename) => {
+    png: async ({ filename, title }) => {
       const element = container.current?.querySelector<HTMLElement>('[data-testid="plot"]');
-      if (!element) return;
-      const Plotly = await plotly();
-      await Plotly.downloadImage(element, { format: "png", filename, width: element.clientWidth * 2, height: element.clientHeight * 2 });
+      if (!element || !summary) return;
+      await downloadChartPng(await plotly(), element, { filename, title, subtitle: `${summary.name} · ${windowLabel(spec.window)}` });
     },
   }));
 

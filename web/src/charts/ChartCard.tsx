@@ -123,7 +123,7 @@ export function ChartCard({
     },
     {
       label: "Download PNG",
-      onSelect: () => void plot.current?.png?.(fileSafe(chart.title)),
+      onSelect: () => void plot.current?.png?.({ filename: fileSafe(chart.title), title: chart.title }),
       disabledReason: chart.spec.chartType === "summary" ? "stat cards: export CSV instead" : undefined,
     },
     "separator",

@@ -15,6 +15,7 @@ import {
   valueFormat,
   zonedInstant,
 } from "./chart-data";
+import { downloadChartPng } from "./download";
 import { useLiveVersion } from "./live-refresh";
 import { currencyTicks } from "./money";
 import { plotly, themedLayout, usePlot, usePlotResize } from "./plotly";
@@ -27,7 +28,7 @@ const ZOOM_SETTLE_MS = 250;
 export interface PlotHandle {
   csv(): string | null;
   /** Absent where the chart is not a picture (stat cards). */
-  png?(filename: string): Promise<void>;
+  png?(caption: { filename: string; title: string }): Promise<void>;
 }
 
 interface Props {
@@ -186,15 +187,12 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
 
   useImperativeHandle(handle, () => ({
     csv: () => (data ? seriesCsv(data) : null),
-    png: async (filename) => {
-      const Plotly = await plotly();
-      if (plotRef.current)
-        await Plotly.downloadImage(plotRef.current, {
-          format: "png",
-          filename,
-          width: plotRef.current.clientWidth * 2,
-          height: plotRef.current.clientHeight * 2,
-        });
+    png: async ({ filename, title }) => {
+      if (!plotRef.current || !data) return;
+      const meters = [...new Set(data.series.map((series) => series.name))].join(", ");
+      const shown = zoom ? `${localTime(zoom.from, zone)} – ${localTime(zoom.to, zone)} (${zone})` : windowLabel(spec.window);
+      const { axisTitle } = valueFormat(spec.metric, data.unit);
+      await downloadChartPng(await plotly(), plotRef.current, { filename, title, subtitle: `${meters} · ${shown} · ${axisTitle}` });
     },
   }));
 

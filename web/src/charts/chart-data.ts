@@ -278,6 +278,27 @@ export function runTraces(run: ModelRun, zone: string): Record<string, unknown>[
   return traces;
 }
 
+/**
+ * Decimals a metric keeps in a CSV export: what meters report (tenths of a watt or volt, milliamps,
+ * a power factor to three places), so sums and averages carry no float noise (358.59999999999997).
+ */
+const EXPORT_DECIMALS: Record<Metric, number> = {
+  power_w: 1,
+  energy_wh: 1,
+  voltage_v: 1,
+  current_a: 3,
+  power_factor: 3,
+  thd_pct: 2,
+  // Hundredths of a cent: a quarter hour's cost is often under a cent.
+  cost: 4,
+};
+
+/** A number for a CSV cell, rounded to what the metric's readings carry (empty for a missing value). */
+export function exportNumber(metric: Metric, value: number | null | undefined): string {
+  if (value === null || value === undefined) return "";
+  return String(Number(value.toFixed(EXPORT_DECIMALS[metric])));
+}
+
 /** The chart's data as CSV: one row per meter (or untracked part, or compared period) and bucket, times in UTC and in the meter's zone. */
 export function seriesCsv(data: SeriesSet): string {
   const rows = [
@@ -296,7 +317,7 @@ export function seriesCsv(data: SeriesSet): string {
       "note",
     ],
   ];
-  const cell = (v: number | null | undefined) => (v === null || v === undefined ? "" : String(v));
+  const cell = (v: number | null | undefined) => exportNumber(data.metric, v);
   for (const series of data.series) {
     const parts = [
       { part: series.part, points: series.points },
@@ -315,7 +336,7 @@ export function seriesCsv(data: SeriesSet): string {
           cell(p.max),
           cell(p.sum),
           String(p.count),
-          cell(p.covered),
+          p.covered === undefined ? "" : String(Number(p.covered.toFixed(4))),
           p.note ?? "",
         ]);
   }

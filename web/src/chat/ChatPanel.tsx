@@ -57,13 +57,13 @@ export function ChatPanel({ chat, onClose, showDashboard }: { chat: ChatModel; o
           tabs={tab.tabs}
           onOpenChart={openChart}
           onShowCall={(id) => setWorkspace({ focus: id })}
-          onExample={(text) => void chat.send(text, tab.tabId ?? undefined)}
+          onExample={(text) => chat.send(text, tab.tabId ?? undefined)}
         />
         <CommandInput
           chat={chat}
-          disabled={!!chat.conversation.pendingTurn}
+          busy={!!chat.conversation.pendingTurn}
           noTab={!tab.tabId}
-          onSend={(text) => void chat.send(text, tab.tabId ?? undefined)}
+          onSend={(text) => chat.send(text, tab.tabId ?? undefined)}
         />
       </section>
       {workspace && (

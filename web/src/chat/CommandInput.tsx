@@ -6,15 +6,17 @@ import type { ChatModel } from "./use-chat";
  * The message input. Starting with "/" opens the command list; after a command it offers the
  * next argument (metric, meter, window, chart type). ↑/↓ move, Tab completes, Enter sends (or
  * picks, once the list has been moved through), Shift+Enter adds a line, Esc closes the list.
+ * While a turn runs (`busy`, e.g. waiting on a permission answer) what is sent is queued, shown
+ * above the field, and sent after the answer: nothing typed is lost.
  */
 export function CommandInput({
   chat,
-  disabled,
+  busy,
   noTab,
   onSend,
 }: {
   chat: ChatModel;
-  disabled: boolean;
+  busy: boolean;
   noTab: boolean;
   onSend: (text: string) => void;
 }) {
@@ -54,7 +56,7 @@ export function CommandInput({
 
   function send() {
     const message = text.trim();
-    if (!message || disabled) return;
+    if (!message) return;
     onSend(message);
     change("");
   }
@@ -81,6 +83,24 @@ export function CommandInput({
 
   return (
     <div className="chat-composer">
+      {chat.queued.length > 0 && (
+        <ul className="chat-queued" aria-label="Queued messages">
+          {chat.queued.map((q) => (
+            <li key={q.id}>
+              <span className="muted">Sent after the answer:</span> <span className="chat-queued-text">{q.text}</span>
+              <button
+                type="button"
+                className="icon"
+                aria-label={`Do not send “${q.text}”`}
+                title="Do not send"
+                onClick={() => chat.unqueue(q.id)}
+              >
+                ✕
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       {showList && (
         <div
           className="chat-suggestions card"
@@ -144,7 +164,7 @@ export function CommandInput({
           autoFocus
           rows={1}
           aria-label="Message"
-          placeholder={disabled ? "Waiting for the answer…" : "Ask, or type / for commands"}
+          placeholder={busy ? "Type on: sent after the answer" : "Ask, or type / for commands"}
           value={text}
           role="combobox"
           aria-expanded={showList}
@@ -154,8 +174,8 @@ export function CommandInput({
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
         />
-        <button type="button" className="primary" onClick={send} disabled={disabled || !text.trim()}>
-          Send
+        <button type="button" className="primary" onClick={send} disabled={!text.trim()}>
+          {busy ? "Queue" : "Send"}
         </button>
       </div>
     </div>

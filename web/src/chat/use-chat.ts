@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { DEFAULT_SESSION_TITLE, sessionTitleFrom } from "../../../worker/chat/contract";
 import {
   type Agent,
   type ChatEngineName,
@@ -41,7 +42,13 @@ export interface OpenRequest extends PermissionRequest {
   answering?: PermissionDecision;
 }
 
-const titleFrom = (text: string) => (text.length > 48 ? `${text.slice(0, 47).trim()}…` : text);
+/** A message typed while the session's turn was running: sent, in order, once the turn ends. */
+export interface QueuedMessage {
+  id: string;
+  sessionId: string;
+  text: string;
+  tabId: string | undefined;
+}
 
 /**
  * The chat's state: sessions, agents, the open conversation (streamed in from the live channel),
@@ -58,6 +65,7 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
   const [settings, setSettings] = useState<ChatSettings | null>(null);
   const [meterNames, setMeterNames] = useState<string[]>([]);
   const [requests, setRequests] = useState<OpenRequest[]>([]);
+  const [queued, setQueued] = useState<QueuedMessage[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
   const [conversation, dispatch] = useReducer(conversationReducer, emptyConversation);
@@ -167,12 +175,32 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
 
   const touch = (updated: ChatSession) => setSessions((all) => [updated, ...(all ?? []).filter((s) => s.id !== updated.id)]);
 
-  async function send(text: string, tabId: string | undefined) {
+  // A turn can wait on a permission answer for a minute: what the person types meanwhile waits here
+  // and leaves, one message per turn, when the session's turn is over.
+  const nextQueued = queued.find((q) => q.sessionId === conversation.sessionId);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: deliver is a new function each render; the triggers are the turn ending and the next queued message.
+  useEffect(() => {
+    if (!nextQueued || conversation.pendingTurn) return;
+    setQueued((all) => all.filter((q) => q !== nextQueued));
+    void deliver(nextQueued.text, nextQueued.tabId);
+  }, [nextQueued, conversation.pendingTurn]);
+
+  function send(text: string, tabId: string | undefined) {
+    const running = shown.current;
+    if (running.sessionId && running.pendingTurn) {
+      const sessionOfTurn = running.sessionId;
+      setQueued((all) => [...all, { id: crypto.randomUUID(), sessionId: sessionOfTurn, text, tabId }]);
+      return;
+    }
+    void deliver(text, tabId);
+  }
+
+  async function deliver(text: string, tabId: string | undefined) {
     setError(null);
     let id = sessionId;
     try {
       if (!id) {
-        const created = await chatApi.createSession({ title: titleFrom(text), agentId });
+        const created = await chatApi.createSession({ title: sessionTitleFrom(text), agentId });
         id = created.id;
         dispatch({ type: "open", sessionId: id, transcript: { messages: [], toolCalls: [] } });
         touch(created);
@@ -181,6 +209,9 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
     } catch (caught) {
       return report(caught);
     }
+    // The server names an untitled session ("+") from its first message; the list shows the same name at once.
+    const named = sessions?.find((s) => s.id === id);
+    if (named?.title === DEFAULT_SESSION_TITLE && shown.current.messages.length === 0) touch({ ...named, title: sessionTitleFrom(text) });
     const localId = `local-${crypto.randomUUID()}`;
     dispatch({ type: "sent", sessionId: id, localId, text });
     try {
@@ -213,7 +244,7 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
 
   async function newSession() {
     try {
-      const created = await chatApi.createSession({ title: "New chat", agentId });
+      const created = await chatApi.createSession({ agentId });
       dispatch({ type: "open", sessionId: created.id, transcript: { messages: [], toolCalls: [] } });
       touch(created);
       setSessionId(created.id);
@@ -267,6 +298,8 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
     meterNames,
     conversation,
     send,
+    queued: queued.filter((q) => q.sessionId === conversation.sessionId),
+    unqueue: (id: string) => setQueued((all) => all.filter((q) => q.id !== id)),
     requests,
     answer,
     error,
