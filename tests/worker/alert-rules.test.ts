@@ -531,4 +531,29 @@ describe("alert rules from the chat", () => {
     expect(listed).toMatchObject([{ name: "Garage: power above 2000 W for PT10M", state: "ok", metric: "power_w", value: 2000 }]);
     expect(tool.input.safeParse({ meterId: meter.id, kind: "budget", value: 120 }).success).toBe(false);
   });
+
+  it("a rule asked for in the chat keeps the asking message: its firing notification quotes it and names the rule", async () => {
+    const { token } = await signIn("rules");
+    const meter = await createMeter(token, { name: "Garage", timezone: "UTC" });
+    expect(
+      (await call("PUT", "/api/chat/settings", { token, body: { rules: { create_alert_rule: "allow" }, askTimeoutSeconds: 30 } })).status,
+    ).toBe(200);
+    const session = (await call("POST", "/api/chat/sessions", { token, body: { title: "Garage alerts" } })).body.id as string;
+    const asked = "tell me if the garage draws over 2 kW for more than 10 minutes";
+    expect((await call("POST", `/api/chat/sessions/${session}/messages`, { token, body: { text: asked } })).status).toBe(200);
+    const [rule] = (await call("GET", `/api/alert-rules?meterId=${meter.id}`, { token })).body.rules;
+    expect(rule).toMatchObject({ kind: "threshold", metric: "power_w", op: "above", value: 2000, for: "PT10M" });
+
+    const start = Math.floor((Date.now() - 30 * MINUTE) / MINUTE) * MINUTE;
+    const readings = minuteReadings(start, 12, 2400);
+    expect((await postReadings(meter.id, meter.webhook.secret, { readings })).status).toBe(200);
+    expect((await waitForRule(token, rule.id, (r) => r.state === "firing")).state).toBe("firing");
+
+    const [told] = await alertNotifications(token, meter.id);
+    const day = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short" }).format(new Date());
+    const since = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit" }).format(start);
+    expect(told.body).toBe(`On ${day} you asked to be told when Garage passes 2 kW: it has been at 2.40 kW since ${since}.`);
+    expect(told.alertRuleId).toBe(rule.id);
+    expect(told.context).toMatchObject([{ sessionId: session, sessionTitle: "Garage alerts", excerpt: asked, link: `/chat/${session}` }]);
+  });
 });

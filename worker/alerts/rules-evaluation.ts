@@ -22,7 +22,7 @@ import { calendarPeriod } from "../series/windows";
 import type { AlertMessage } from "./contract";
 import { enqueueAlertDelivery } from "./delivery";
 import { judge, type Observation, run, silenceGapMs, silenceStep, type TrackedState, type Transition } from "./rule-states";
-import { type AlertRuleKind, durationMs, type ThresholdMetric } from "./rules-contract";
+import { type AlertRuleKind, type AlertRuleParams, durationMs, type ThresholdMetric } from "./rules-contract";
 import type { AlertRuleRow } from "./rules-queries";
 import * as queries from "./rules-queries";
 
@@ -253,15 +253,17 @@ async function record(env: Env, db: Database, meter: MeterRow, rule: AlertRuleRo
   if (judged.transitions.length === 0 && judged.tracked.clearSince?.getTime() === rule.clearSince?.getTime()) return false;
   const silenced = rule.silencedUntil !== null && rule.silencedUntil > now;
   const told = silenced ? [] : judged.transitions.filter((t) => t.state === "firing" || t.state === "resolved");
+  const since = conditionSince(rule, judged.transitions);
   const notifications: NewNotification[] = told.map((transition) => {
-    const message = alertMessage(meter, rule, transition, judged.format);
+    const message = alertMessage(meter, rule, transition, judged.format, since);
     return {
       ownerId: rule.ownerId,
       meterId: meter.id,
+      alertRuleId: rule.id,
       kind: transition.state === "firing" ? "alert_firing" : "alert_resolved",
       title: message.title,
       body: message.message,
-      context: [],
+      context: rule.chatContext ? [rule.chatContext] : [],
     };
   });
   const stored = await queries.saveEvaluation(
@@ -292,7 +294,7 @@ async function record(env: Env, db: Database, meter: MeterRow, rule: AlertRuleRo
         await enqueueAlertDelivery(env, {
           ownerId: rule.ownerId,
           channelIds: rule.channelIds,
-          message: alertMessage(meter, rule, transition, judged.format),
+          message: alertMessage(meter, rule, transition, judged.format, since),
         });
   }
   return judged.transitions.length > 0;
@@ -306,19 +308,56 @@ const FIRING_WORDS: Record<AlertRuleRow["kind"], string> = {
   anomaly: "is having an unusual day",
 };
 
-function alertMessage(meter: MeterRow, rule: AlertRuleRow, transition: Transition, format: (value: number) => string): AlertMessage {
+/** Since when the condition has held: the start of this pending spell (in this judgement or stored), else the change itself. */
+function conditionSince(rule: AlertRuleRow, transitions: Transition[]): Date | undefined {
+  const pending = transitions.findLast((t) => t.state === "pending");
+  if (pending) return pending.at;
+  return rule.state === "pending" && rule.stateSince ? rule.stateSince : undefined;
+}
+
+/** What the person asked for, in words after "to be told when". */
+function askedFor(meter: MeterRow, params: AlertRuleParams, format: (value: number) => string): string {
+  switch (params.kind) {
+    case "threshold": {
+      // "2 kW" as the person said it, not the judged value's "2.00 kW".
+      const value = params.metric === "power_w" ? `${Number((params.value / 1000).toFixed(2))} kW` : format(params.value);
+      return `${meter.name} ${params.op === "above" ? "passes" : "drops below"} ${value}`;
+    }
+    case "no_data":
+      return `${meter.name} stops reporting`;
+    case "budget":
+      return `${meter.name}'s ${params.period} heads over ${format(params.value)}`;
+    case "forecast":
+      return `${meter.name}'s forecast ${params.metric} is over ${format(params.value)}`;
+    case "anomaly":
+      return `${meter.name} has an unusual day`;
+  }
+}
+
+function alertMessage(
+  meter: MeterRow,
+  rule: AlertRuleRow,
+  transition: Transition,
+  format: (value: number) => string,
+  since: Date | undefined,
+): AlertMessage {
   const firing = transition.state === "firing";
-  const when = new Intl.DateTimeFormat("en-GB", {
-    timeZone: meter.timezone,
-    day: "numeric",
-    month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(transition.at);
+  const clock = (at: Date, options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat("en-GB", { timeZone: meter.timezone, ...options }).format(at);
+  const when = clock(transition.at, { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
   const value = format(transition.value);
-  const message = firing
-    ? `${meter.name} ${FIRING_WORDS[rule.kind]} (${rule.name}): ${rule.kind === "no_data" ? `silent for ${value}` : value} at ${when}.`
-    : `${meter.name} is back to normal (${rule.name}): ${rule.kind === "no_data" ? "readings again" : value} at ${when}.`;
+  const asked = rule.chatContext;
+  const message = asked
+    ? `On ${clock(new Date(asked.at), { day: "numeric", month: "short" })} you asked to be told when ${askedFor(meter, rule.params, format)}: ${
+        !firing
+          ? `it is back to normal (${rule.kind === "no_data" ? "readings again" : value}) since ${clock(transition.at, { hour: "2-digit", minute: "2-digit" })}`
+          : rule.kind === "no_data"
+            ? `it has sent nothing for ${value}`
+            : `it has been at ${value} since ${clock(since ?? transition.at, { hour: "2-digit", minute: "2-digit" })}`
+      }.`
+    : firing
+      ? `${meter.name} ${FIRING_WORDS[rule.kind]} (${rule.name}): ${rule.kind === "no_data" ? `silent for ${value}` : value} at ${when}.`
+      : `${meter.name} is back to normal (${rule.name}): ${rule.kind === "no_data" ? "readings again" : value} at ${when}.`;
   return {
     type: firing ? "alert.firing" : "alert.resolved",
     rule: { id: rule.id, name: rule.name },

@@ -2,6 +2,7 @@ import type { Actor } from "../actor";
 import type { Deleted } from "../api-contract";
 import { ApiError, notFound } from "../errors";
 import { requireMeter } from "../meters/service";
+import type { ChatQuote } from "../notifications/contract";
 import {
   type AlertRule,
   type AlertRuleDetail,
@@ -74,7 +75,8 @@ async function requireRule({ db, userId }: Actor, id: string): Promise<AlertRule
   return row;
 }
 
-export async function createRule(actor: Actor, body: CreateAlertRuleBody): Promise<AlertRuleDetail> {
+/** `asked`: the chat message the rule was made from, which its notifications quote. */
+export async function createRule(actor: Actor, body: CreateAlertRuleBody, asked?: ChatQuote): Promise<AlertRuleDetail> {
   const { meterId, name, channels, urgent } = body;
   const params = ruleParams(body);
   const meter = await requireMeter(actor.db, actor.userId, meterId);
@@ -87,6 +89,7 @@ export async function createRule(actor: Actor, body: CreateAlertRuleBody): Promi
     params,
     channelIds,
     urgent,
+    chatContext: asked ?? null,
   });
   return { ...rulePayload(row), history: [] };
 }

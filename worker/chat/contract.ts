@@ -205,6 +205,8 @@ export const EngineTurnContext = z.object({
   sessionTitle: z.string(),
   messageId: z.string(),
   messageAt: z.string(),
+  /** What the person said: a rule made in the turn quotes it. Absent in turns stored before it was kept. */
+  messageText: z.string().optional(),
   agentId: z.string(),
   tabId: z.string().optional(),
   origin: z.string(),

@@ -80,6 +80,7 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
             sessionTitle: turn.sessionTitle,
             messageId: turn.messageId,
             messageAt: turn.messageAt,
+            messageText: turn.messageText,
             tabId: turn.tabId,
             origin: turn.origin,
           },

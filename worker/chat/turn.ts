@@ -61,6 +61,7 @@ export async function sendChatMessage(
     ...chat,
     messageId: userMessage.id,
     messageAt: userMessage.at,
+    messageText: message.text,
     agentId: agent.id,
     tabId: message.tabId,
     origin: actor.origin,

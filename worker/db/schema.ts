@@ -274,6 +274,8 @@ export const notifications = pgTable(
     silent: boolean("silent").notNull().default(false),
     /** A page of the app the notification opens (a report's /reports/:id); null for none. */
     link: text("link"),
+    /** The alert rule that fired or resolved: the bell silences it from the notification. */
+    alertRuleId: uuid("alert_rule_id").references((): AnyPgColumn => alertRules.id, { onDelete: "set null" }),
     readAt: timestamp("read_at", { withTimezone: true }),
     createdAt: createdAt(),
   },
@@ -556,6 +558,8 @@ export const alertRules = pgTable(
     lastValue: doublePrecision("last_value"),
     /** The newest reading a threshold rule has judged: a reading is judged once. */
     evaluatedThrough: timestamp("evaluated_through", { withTimezone: true }),
+    /** A rule made from the chat: the message that asked for it, which its notifications quote. */
+    chatContext: jsonb("chat_context").$type<ChatQuote>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

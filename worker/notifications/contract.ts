@@ -24,6 +24,8 @@ export const Notification = z
     silent: z.boolean(),
     /** The app page it opens (a report: /reports/{id}); null for none. */
     link: z.string().nullable(),
+    /** The alert rule it is about (PATCH /api/alert-rules/{id} silences it); null for other kinds. */
+    alertRuleId: z.uuid().nullable(),
     read: z.boolean(),
     createdAt: z.string(),
   })

@@ -12,6 +12,7 @@ export function notificationDto(row: NotificationRow): Notification {
     context: row.context.map((quote) => ({ ...quote, link: `/chat/${quote.sessionId}` })),
     silent: row.silent,
     link: row.link,
+    alertRuleId: row.alertRuleId,
     read: row.readAt !== null,
     createdAt: row.createdAt.toISOString(),
   };

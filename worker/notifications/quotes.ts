@@ -47,7 +47,10 @@ export function quoteMentions(
       sessionId: message.sessionId,
       sessionTitle: message.sessionTitle,
       messageId: message.messageId,
-      excerpt: message.text.length > EXCERPT_CHARS ? `${message.text.slice(0, EXCERPT_CHARS - 1).trimEnd()}…` : message.text,
+      excerpt: chatExcerpt(message.text),
       at: message.at,
     }));
 }
+
+/** A message as a notification quotes it: cut to a line. */
+export const chatExcerpt = (text: string) => (text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS - 1).trimEnd()}…` : text);

@@ -6135,6 +6135,8 @@ export interface components {
             }[];
             silent: boolean;
             link: string | null;
+            /** Format: uuid */
+            alertRuleId: string | null;
             read: boolean;
             createdAt: string;
         };

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { alertRulesApi } from "../api/alert-rules";
 import { errorText } from "../api/client";
 import { type Notification, notificationsApi } from "../api/notifications";
 import type { LiveChannel } from "../live-socket";
@@ -14,6 +15,13 @@ function ago(iso: string): string {
   return hours < 24 ? `${hours} h ago` : new Date(iso).toLocaleDateString();
 }
 
+const HOUR_MS = 3_600_000;
+/** How long the bell's buttons silence an alert rule for. */
+const SILENCES = [
+  { label: "Silence 1 h", ms: HOUR_MS },
+  { label: "Silence 1 day", ms: 24 * HOUR_MS },
+];
+
 /** The bell in the top bar: unread count, and the inbox of what the model found, in the person's words. */
 export function NotificationBell({ live }: { live: LiveChannel | null }) {
   const [items, setItems] = useState<Notification[]>([]);
@@ -21,6 +29,8 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fresh, setFresh] = useState(false);
+  /** Rules silenced from here: rule id -> until (ISO). */
+  const [silenced, setSilenced] = useState<Record<string, string>>({});
   const root = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -89,6 +99,18 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
     }
   }
 
+  /** The rule keeps being judged and recorded; nobody is told until then (PATCH silencedUntil). */
+  async function silence(notification: Notification, ms: number) {
+    const ruleId = notification.alertRuleId!;
+    try {
+      const rule = await alertRulesApi.update(ruleId, { silencedUntil: new Date(Date.now() + ms).toISOString() });
+      setSilenced((current) => ({ ...current, [ruleId]: rule.silencedUntil! }));
+      void read(notification);
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+  }
+
   return (
     <div className="bell" ref={root}>
       <button
@@ -139,6 +161,26 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
                     {notification.context[0] && ` · from your chat "${notification.context[0].sessionTitle}"`}
                   </span>
                 </button>
+                {notification.kind === "alert_firing" && notification.alertRuleId && (
+                  <div className="silence">
+                    {silenced[notification.alertRuleId] ? (
+                      <span className="muted">
+                        Silenced until{" "}
+                        {new Date(silenced[notification.alertRuleId]).toLocaleString([], {
+                          weekday: "short",
+                          hour: "2-digit",
+                          minute: "2-digit",
+                        })}
+                      </span>
+                    ) : (
+                      SILENCES.map(({ label, ms }) => (
+                        <button key={label} type="button" onClick={() => void silence(notification, ms)}>
+                          {label}
+                        </button>
+                      ))
+                    )}
+                  </div>
+                )}
                 {notification.link && (
                   <a
                     className="notification-link"

@@ -9,6 +9,8 @@ export interface ToolContext extends Actor {
   sessionTitle: string;
   messageId: string;
   messageAt: string;
+  /** The message's words, when known. */
+  messageText?: string;
   /** The tab the person picked in the chat, if any. */
   tabId?: string;
 }

@@ -22,7 +22,8 @@ const STOP_WORDS = new Set(
     "also just all any each other kwh kw watt power energy peak average minimum total price bill charge charged right left " +
     "good well bad high low lot big top new old first second again back out off only very really there here like want need see get " +
     "got make made give tell let look thing one costing spending running drawing drawn drew draw pulled consume consumed " +
-    "consumption produce produced generate generated change changed turn set put add remove delete share open rename move"
+    "consumption produce produced generate generated change changed turn set put add remove delete share open rename move " +
+    "head heads heading headed goes going know warn alert notify reporting stops stopped silent"
   ).split(" "),
 );
 

@@ -1,5 +1,6 @@
 import type { ChatEngine, EngineReply, EngineTools, EngineTurn } from "../../engine";
 import { fold } from "../../understanding/normalize";
+import { alertRule } from "./alerts";
 import { chart, deleteChart, editChart, share } from "./charts";
 import { command } from "./commands";
 import { type Ctx, makeCtx, reply, siteOf } from "./context";
@@ -22,6 +23,7 @@ const NEEDS_METERS = new Set<Intent["kind"]>([
   "tariff",
   "run",
   "plan",
+  "alert",
   "unknown",
 ]);
 
@@ -101,6 +103,8 @@ async function answer(r: Reading, ctx: Ctx): Promise<EngineReply> {
       const meter = r.meters.kind === "found" ? who.meters[0] : (siteOf(who.meters[0], meters) ?? who.meters[0]);
       return reply(await ctx.say(intent.kind === "run" ? "run_model" : "explain_plan", { meterId: meter.id }));
     }
+    case "alert":
+      return alertRule(intent.ask, r, ctx);
     case "list-meters":
       return reply(await ctx.say("list_meters", {}));
     case "list-tabs":

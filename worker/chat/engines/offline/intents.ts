@@ -4,6 +4,7 @@ import { type Resolution, resolveMeters, resolveNamed } from "../../understandin
 import { fold } from "../../understanding/normalize";
 import { type PeriodMention, parsePeriods } from "../../understanding/periods";
 import { findClock, findEnergy, findPower, findPricePerKwh } from "../../understanding/quantities";
+import { type AlertAsk, alertAsk } from "./alerts";
 import type { Ctx } from "./context";
 import { zoneOf } from "./context";
 import { severalMeant } from "./who";
@@ -36,7 +37,9 @@ export type Intent =
   | { kind: "run" | "plan" | "list-meters" | "list-tabs" | "list-tariffs" }
   | { kind: "create-tab"; title?: string }
   /** A flexible load named without its energy ("run the dishwasher overnight"): what it needs is asked. */
-  | { kind: "load-ask"; name: string };
+  | { kind: "load-ask"; name: string }
+  /** "tell me if the garage draws over 2 kW for 10 minutes": a rule to make. */
+  | { kind: "alert"; ask: AlertAsk };
 
 const COMPARE_RAW = /\b(compared?|comparing|comparison|than|vs\.?|versus|against|relative to)\b/i;
 /** After "compare …", the word that starts the other side: "compare last week with the week before". */
@@ -115,6 +118,8 @@ export function classify(r: Reading, ctx: Ctx): Intent {
 
   if (W.DELETE.test(f) && (W.CHART_REF.test(f) || W.CHART_NOUN.test(f) || namedChart())) return { kind: "delete-chart" };
   if (W.SHARE.test(f)) return { kind: "share" };
+  const ask = alertAsk(r);
+  if (ask) return { kind: "alert", ask };
   // "make the Flat power chart a bar chart": a chart named by its title, then what to change.
   if (W.NAMED_EDIT.test(f) && (r.chartKind || r.metric || r.periods.length > 0) && chartNamedAsChart(r, ctx)) return { kind: "chart-edit" };
 
