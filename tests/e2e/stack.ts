@@ -7,8 +7,8 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cloudflare } from "@cloudflare/vite-plugin";
 import react from "@vitejs/plugin-react";
@@ -44,6 +44,22 @@ function viteConfig(dir: string, port: number): InlineConfig {
   };
 }
 
+/**
+ * `vite preview` finds the built Worker through the redirect file a build writes
+ * (web/.wrangler/deploy/config.json): a copied build must point it at the copy, as its own build would.
+ */
+function pointPreviewAt(dir: string): void {
+  const redirectDir = join(root, "web/.wrangler/deploy");
+  mkdirSync(redirectDir, { recursive: true });
+  const configPath = relative(redirectDir, join(dir, "dist/wattboard/wrangler.json"));
+  writeFileSync(join(redirectDir, "config.json"), JSON.stringify({ configPath, auxiliaryWorkers: [] }));
+}
+
+/** The production build of the app into `dir`/dist. */
+export async function buildE2eApp(dir: string): Promise<void> {
+  await (await createBuilder(viteConfig(dir, 0))).buildApp();
+}
+
 export interface E2eStackOptions {
   port?: number;
   log?: (line: string) => void;
@@ -70,8 +86,16 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     // The app's URL must be known before opencode starts: its tools call back there.
     const port = options.llm ? await freePort(options.port) : (options.port ?? 0);
     const config = viteConfig(dir, port);
-    log("building…");
-    await (await createBuilder(config)).buildApp();
+    // One build per suite run (tests/e2e/build-once.ts) copied into each stack; a file started
+    // outside the suite builds its own.
+    const prebuilt = process.env.WATTBOARD_E2E_BUILD;
+    if (prebuilt) {
+      cpSync(join(prebuilt, "dist"), join(dir, "dist"), { recursive: true });
+      pointPreviewAt(dir);
+    } else {
+      log("building…");
+      await buildE2eApp(dir);
+    }
     const vars: Record<string, string> = {
       DATABASE_URL: database.databaseUrl,
       DB_WS_PROXY: database.wsProxy ?? "",
