@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Pool } from "@neondatabase/serverless";
 import { configureNodeDriver } from "../scripts/local-stack/node-driver";
+import { benchAlerts } from "./alerts.bench";
 import { benchBundle } from "./bundle";
 import { benchChat } from "./chat.bench";
 import { type BenchResult, startBenchStack } from "./harness";
@@ -52,6 +53,10 @@ try {
   if (wanted("ingest")) {
     log("ingest:");
     Object.assign(results, await benchIngest(stack, pool, log));
+  }
+  if (wanted("alerts")) {
+    log("alerts:");
+    Object.assign(results, await benchAlerts(stack, pool, log));
   }
   if (wanted("imports")) {
     log("imports:");

@@ -379,6 +379,39 @@ describe("alert rules: budget", () => {
     expect(states(resolved)).toEqual(["resolved", "firing", "pending"]);
     expect(await hook.waitFor(2)).toHaveLength(2);
   });
+
+  it("a day, a week and a month budget on one meter, judged in one round, each count their own period", async () => {
+    const { token } = await signIn("rules");
+    const zone = middayZone();
+    const meter = await createMeter(token, { name: "Bakery", timezone: zone });
+    const now = Math.floor(Date.now() / MINUTE) * MINUTE;
+    // 3 kW for 3 hours today and the same hours yesterday: about £1.28 each at the default price.
+    const threeHours = (end: number) =>
+      Array.from({ length: 37 }, (_, i) => ({ ts: new Date(end - 3 * 3_600_000 + i * 5 * MINUTE).toISOString(), power_w: 3000 }));
+    const readings = [...threeHours(now - 24 * 3_600_000), ...threeHours(now)];
+    expect((await postReadings(meter.id, meter.webhook.secret, { readings })).status).toBe(200);
+    const rules = await Promise.all(
+      (["day", "week", "month"] as const).map((period) => createRule(token, { meterId: meter.id, kind: "budget", period, value: 1 })),
+    );
+
+    await runSchedule(new Date(now + MINUTE));
+    const local = new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", day: "numeric" }).formatToParts(now);
+    const part = (type: string) => local.find((p) => p.type === type)!.value;
+    const yesterdayIn = { week: part("weekday") !== "Mon", month: part("day") !== "1" };
+    const judged = await Promise.all(rules.map(async (rule) => (await call("GET", `/api/alert-rules/${rule.id}`, { token })).body));
+    expect(judged.map((rule) => rule.state)).toEqual(["pending", "pending", "pending"]);
+    const [today, week, month] = judged.map((rule) => rule.history[0].value as number);
+    expect(today).toBeCloseTo(1.28, 1);
+    // Yesterday's hours (their last reading held a little longer) count where yesterday is in the period, and only there.
+    for (const [value, inPeriod] of [
+      [week, yesterdayIn.week],
+      [month, yesterdayIn.month],
+    ] as const) {
+      if (inPeriod) expect(value - today).toBeGreaterThan(1.25);
+      if (inPeriod) expect(value - today).toBeLessThan(1.4);
+      else expect(value).toBeCloseTo(today, 6);
+    }
+  });
 });
 
 const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);

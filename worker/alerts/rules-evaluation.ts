@@ -16,9 +16,9 @@ import type { Env } from "../env";
 import type { MeterRow } from "../meters/queries";
 import { notificationDto } from "../notifications/dto";
 import type { NewNotification } from "../notifications/queries";
-import { wholeEnergy } from "../rollups/read";
-import { latestModelRun, type ModelRunRow } from "../runs/queries";
-import { calendarPeriod } from "../series/windows";
+import { wholeEnergies, wholeEnergy } from "../rollups/read";
+import { latestModelRuns, type ModelRunRow } from "../runs/queries";
+import { type CalendarPeriod, calendarPeriod } from "../series/windows";
 import type { AlertMessage } from "./contract";
 import { enqueueAlertDelivery } from "./delivery";
 import { judge, type Observation, run, silenceGapMs, silenceStep, type TrackedState, type Transition } from "./rule-states";
@@ -67,26 +67,38 @@ export async function evaluateReadingRules(env: Env, db: Database, meter: MeterR
 
 /** Budget, forecast and anomaly rules of the meter on a run just stored (the run pipeline). */
 export async function evaluateRunRules(env: Env, db: Database, meter: MeterRow, modelRun: ModelRunRow, now: Date): Promise<void> {
+  const costSoFar = costsSoFarOnce(db, meter, now);
   for (const rule of await queries.enabledRulesOfMeter(db, meter.id, ["budget", "forecast", "anomaly"])) {
-    const judged = await judgeFigures(db, meter, rule, modelRun, now);
+    const judged = await judgeFigures(meter, rule, modelRun, costSoFar, now);
     if (judged) await record(env, db, meter, rule, judged, now);
   }
 }
 
 const SCHEDULED_KINDS: readonly AlertRuleKind[] = ["no_data", "budget"];
 
-/** Every enabled no_data and budget rule at `at` (the Cron Trigger); returns how many rules changed state. */
+/**
+ * Every enabled no_data and budget rule at `at` (the Cron Trigger); returns how many rules changed
+ * state. Reads per round, not per rule: the budget meters' latest runs in one statement, and each
+ * meter's cost so far for all its budget periods in one (a day, week and month budget on a meter
+ * would otherwise read the same hours three times).
+ */
 export async function evaluateScheduledRules(env: Env, db: Database, at: Date): Promise<number> {
   const rules = await queries.enabledRulesOfKinds(db, SCHEDULED_KINDS);
   const meters = new Map((await queries.metersByIds(db, [...new Set(rules.map((r) => r.meterId))])).map((m) => [m.id, m]));
+  const owned = rules.filter((rule) => meters.get(rule.meterId)?.ownerId === rule.ownerId);
+  const budgets = owned.filter((rule) => rule.params.kind === "budget" && !(rule.evaluatedThrough && at <= rule.evaluatedThrough));
+  const modelRuns = await latestModelRuns(db, [...new Set(budgets.map((rule) => rule.meterId))]);
+  const periodsOf = new Map<string, CalendarPeriod[]>();
+  for (const rule of budgets)
+    if (rule.params.kind === "budget") periodsOf.set(rule.meterId, [...(periodsOf.get(rule.meterId) ?? []), rule.params.period]);
+  const costsSoFar = new Map([...periodsOf].map(([meterId, periods]) => [meterId, costsSoFarOnce(db, meters.get(meterId)!, at, periods)]));
   let changed = 0;
-  for (const rule of rules) {
-    const meter = meters.get(rule.meterId);
-    if (!meter || meter.ownerId !== rule.ownerId) continue;
+  for (const rule of owned) {
+    const meter = meters.get(rule.meterId)!;
     const judged =
       rule.params.kind === "no_data"
         ? judgeSilence(meter, rule, at)
-        : await judgeFigures(db, meter, rule, await latestModelRun(db, meter.ownerId, meter.id), at);
+        : await judgeFigures(meter, rule, modelRuns.get(meter.id), costsSoFar.get(meter.id) ?? costsSoFarOnce(db, meter, at), at);
     if (judged && (await record(env, db, meter, rule, judged, at))) changed++;
   }
   return changed;
@@ -173,10 +185,10 @@ function judgeSilenceBroken(meter: MeterRow, rule: AlertRuleRow): Judged | undef
  * for FIGURE_HOLD_MS before firing and before resolving, beyond the 5 % margin.
  */
 async function judgeFigures(
-  db: Database,
   meter: MeterRow,
   rule: AlertRuleRow,
   modelRun: ModelRunRow | undefined,
+  costSoFar: CostSoFar,
   at: Date,
 ): Promise<Judged | undefined> {
   if (rule.evaluatedThrough && at <= rule.evaluatedThrough) return undefined;
@@ -185,7 +197,7 @@ async function judgeFigures(
   let format: (value: number) => string;
   switch (params.kind) {
     case "budget": {
-      const projected = await projectedCost(db, meter, params.period, modelRun, at);
+      const projected = await projectedCost(meter, params.period, modelRun, costSoFar, at);
       if (!projected) return undefined;
       observation = { at, value: projected.value, ...judge("above", params.value, projected.value) };
       format = (v) => formatMoney(v, projected.currency);
@@ -213,17 +225,52 @@ async function judgeFigures(
 }
 
 async function projectedCost(
-  db: Database,
   meter: MeterRow,
-  period: "day" | "week" | "month",
+  period: CalendarPeriod,
   modelRun: ModelRunRow | undefined,
+  costSoFar: CostSoFar,
   at: Date,
 ): Promise<{ value: number; currency: string } | undefined> {
-  const { from, to } = calendarPeriod(period, at, meter.timezone);
-  const tariff = await meterTariff(db, meter.ownerId, meter);
-  const soFar = at > from ? await wholeEnergy(db, meter, from, at, priceGrid(tariff.tariff, from.getTime(), at.getTime())) : undefined;
-  if (soFar && soFar.cost === null) return undefined;
-  return { value: (soFar?.cost ?? 0) + forecastCostBetween(modelRun, at, to), currency: tariff.currency };
+  const { to } = calendarPeriod(period, at, meter.timezone);
+  const soFar = await costSoFar(period);
+  // A missing price leaves the cost so far unknown: nothing to judge.
+  if (soFar.cost === null) return undefined;
+  return { value: soFar.cost + forecastCostBetween(modelRun, at, to), currency: soFar.currency };
+}
+
+/** A meter's cost from the start of a calendar period (its own time zone) up to the judgement: null when a price is missing. */
+type CostSoFar = (period: CalendarPeriod) => Promise<{ cost: number | null; currency: string }>;
+
+/**
+ * CostSoFar of one meter at `at`, read once for `periods` (and again for any other period asked):
+ * the periods' starts cut [earliest start, at) into adjacent windows read in ONE statement
+ * (wholeEnergies), and each period's cost is the sum of the windows from its start on. Costs add
+ * up across windows as the rollups' hours and the raw spans do.
+ */
+function costsSoFarOnce(db: Database, meter: MeterRow, at: Date, periods: CalendarPeriod[] = []): CostSoFar {
+  const read = async (wanted: CalendarPeriod[]) => {
+    const tariff = await meterTariff(db, meter.ownerId, meter);
+    const starts = [...new Set(wanted.map((period) => calendarPeriod(period, at, meter.timezone).from.getTime()))]
+      .filter((start) => start < at.getTime())
+      .sort((a, b) => a - b);
+    const windows = starts.map((start, i) => ({ from: new Date(start), to: new Date(starts[i + 1] ?? at.getTime()) }));
+    const pieces = starts.length > 0 ? await wholeEnergies(db, meter, windows, priceGrid(tariff.tariff, starts[0], at.getTime())) : [];
+    return (period: CalendarPeriod) => {
+      const from = calendarPeriod(period, at, meter.timezone).from.getTime();
+      let cost: number | null = 0;
+      // Nothing covered in a window (undefined) adds nothing; a window without a price makes the whole unknown.
+      for (const [i, piece] of pieces.entries())
+        if (starts[i] >= from && piece) cost = cost === null || piece.cost === null ? null : cost + piece.cost;
+      return { cost, currency: tariff.currency };
+    };
+  };
+  // Read on the first period asked, not before: a round judges its rules one after another.
+  let batch: ReturnType<typeof read> | undefined;
+  return async (period) => {
+    if (!periods.includes(period)) return (await read([period]))(period);
+    batch ??= read(periods);
+    return (await batch)(period);
+  };
 }
 
 /** The run's planned cost of the hours in [from, to), and past its horizon its average hour for each hour left. */

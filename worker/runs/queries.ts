@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, lt, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lt, lte, sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
 import { modelRuns } from "../db/schema";
 
@@ -24,6 +24,21 @@ export async function latestModelRun(
     .orderBy(desc(modelRuns.createdAt))
     .limit(1);
   return row;
+}
+
+/**
+ * latestModelRun of each meter (its owner's newest run) in one statement: the schedule's budget
+ * rules of a whole round. Each meter's newest id comes from the (meter_id, created_at) index.
+ */
+export async function latestModelRuns(db: Database, meterIds: string[]): Promise<Map<string, ModelRunRow>> {
+  if (meterIds.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(modelRuns)
+    .where(
+      sql`${modelRuns.id} IN (SELECT (SELECT r.id FROM model_runs r WHERE r.meter_id = m.id AND r.owner_id = m.owner_id ORDER BY r.created_at DESC LIMIT 1) FROM meters m WHERE m.id IN ${meterIds})`,
+    );
+  return new Map(rows.map((row) => [row.meterId, row]));
 }
 
 /** What scoring a forecast needs: when it was issued and what it (and the model) forecast. */
