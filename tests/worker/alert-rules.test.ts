@@ -26,7 +26,7 @@ async function createChannel(token: string) {
 async function createRule(token: string, body: Record<string, unknown>) {
   const result = await call("POST", "/api/alert-rules", { token, body });
   if (result.status !== 201) throw new Error(`rule creation failed: ${result.status} ${JSON.stringify(result.body)}`);
-  return result.body as { id: string; state: string; name: string };
+  return result.body as { id: string; state: string; name: string; value?: number };
 }
 
 const failingPath = (result: { body: { error: { details?: { path: string }[] } } }) => (result.body.error.details ?? []).map((d) => d.path);
@@ -113,6 +113,11 @@ describe("alert rules: CRUD", () => {
       [{ meterId: meter.id, kind: "no_data", for: "PT1H", value: 3 }, "value"],
       [{ meterId: meter.id, kind: "anomaly", period: "day" }, "period"],
       [{ meterId: meter.id, kind: "forecast", metric: "power_w", value: 3 }, "metric"],
+      [{ ...base, unit: "kWh" }, "unit"],
+      [{ ...base, metric: "energy_wh", unit: "kW" }, "unit"],
+      [{ ...base, metric: "cost", unit: "pounds" }, "unit"],
+      [{ meterId: meter.id, kind: "budget", period: "month", value: 120, unit: "EUR" }, "unit"],
+      [{ meterId: meter.id, kind: "no_data", for: "PT1H", unit: "W" }, "unit"],
     ];
     for (const [body, path] of cases) {
       const result = await call("POST", "/api/alert-rules", { token, body });
@@ -124,6 +129,44 @@ describe("alert rules: CRUD", () => {
     expect(badPatch.status).toBe(400);
     expect(failingPath(badPatch)).toContain("silencedUntil");
     expect((await call("GET", "/api/alert-rules", { token })).body.rules).toHaveLength(1);
+  });
+
+  it("takes a value in the unit it is given (kW, kWh, the tariff's currency) and stores it in the rule's own", async () => {
+    const { token } = await signIn("rules-units");
+    const meter = await createMeter(token);
+    expect(
+      (await call("PATCH", `/api/meters/${meter.id}`, { token, body: { tariff: { kind: "flat", price: 0.25, currency: "EUR" } } })).status,
+    ).toBe(200);
+    const power = await createRule(token, {
+      meterId: meter.id,
+      kind: "threshold",
+      metric: "power_w",
+      op: "above",
+      value: 2.5,
+      unit: "kW",
+      for: "PT10M",
+    });
+    expect(power.value).toBe(2500);
+    const energy = await createRule(token, {
+      meterId: meter.id,
+      kind: "threshold",
+      metric: "energy_wh",
+      op: "above",
+      value: 20,
+      unit: "kWh",
+      for: "P1D",
+    });
+    expect(energy.value).toBe(20_000);
+    const peak = await createRule(token, { meterId: meter.id, kind: "forecast", metric: "peak", value: 6500, unit: "W" });
+    expect(peak.value).toBe(6.5);
+    const budget = await createRule(token, { meterId: meter.id, kind: "budget", period: "month", value: 120, unit: "EUR" });
+    expect(budget.value).toBe(120);
+    const pounds = await call("POST", "/api/alert-rules", {
+      token,
+      body: { meterId: meter.id, kind: "budget", period: "month", value: 120, unit: "GBP" },
+    });
+    expect(pounds.status).toBe(400);
+    expect(pounds.body.error.message).toContain("EUR");
   });
 
   it("answers 404 for another user's rule or meter, exactly as for a missing one", async () => {

@@ -58,6 +58,27 @@ export type AlertRuleParams = z.infer<typeof AlertRuleParams>;
 export const RuleName = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 const ChannelIds = z.array(z.uuid()).max(20, "must list at most 20 channels");
 
+/** The units a value may be given in, per metric, with the factor to the stored unit (W, Wh, kW for a forecast peak). */
+const METRIC_UNITS: Record<"power_w" | "energy_wh" | "peak", Record<string, number>> = {
+  power_w: { W: 1, kW: 1000 },
+  energy_wh: { Wh: 1, kWh: 1000 },
+  peak: { kW: 1, W: 0.001 },
+};
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+/** What a rule's value measures: a quantity with its units, or money (the meter's tariff currency). */
+function valueKind(body: { kind: AlertRuleKind; metric?: string }): "power_w" | "energy_wh" | "peak" | "money" | undefined {
+  if (body.kind === "budget") return "money";
+  if (body.kind !== "threshold" && body.kind !== "forecast") return undefined;
+  if (body.metric === "cost") return "money";
+  return body.metric === "power_w" || body.metric === "energy_wh" || body.metric === "peak" ? body.metric : undefined;
+}
+
+/** The currency a body gives its money value in, if it names one (checked against the meter's tariff by the service). */
+export function moneyUnit(body: { kind: AlertRuleKind; metric?: string; unit?: string }): string | undefined {
+  return valueKind(body) === "money" ? body.unit : undefined;
+}
+
 /** Which of the optional fields each kind takes (all of them required for it, the others refused). */
 const KIND_FIELDS: Record<AlertRuleKind, readonly ("metric" | "op" | "value" | "for" | "period")[]> = {
   threshold: ["metric", "op", "value", "for"],
@@ -96,6 +117,8 @@ export const AlertRuleInput = z
     for: RuleDuration.optional(),
     /** budget: the meter's calendar day, week (from Monday) or month. */
     period: BudgetParams.shape.period.optional(),
+    /** The unit of `value` (default the stored one): W or kW for power, Wh or kWh for energy, kW or W for a forecast peak, the tariff's currency code for money. */
+    unit: z.string().trim().min(1, "must not be empty").max(8, "must be at most 8 characters").optional(),
   })
   .strict()
   .superRefine((body, context) => {
@@ -109,6 +132,19 @@ export const AlertRuleInput = z
     const metrics = KIND_METRICS[body.kind];
     if (metrics && body.metric !== undefined && !metrics.includes(body.metric))
       context.addIssue({ code: "custom", path: ["metric"], message: `must be one of ${metrics.join(", ")} for a ${body.kind} rule` });
+    if (body.unit !== undefined) {
+      const measured = valueKind(body);
+      if (measured === undefined)
+        context.addIssue({ code: "custom", path: ["unit"], message: `is not a field of a ${body.kind} rule without a value` });
+      else if (measured === "money" && !CURRENCY_CODE.test(body.unit))
+        context.addIssue({ code: "custom", path: ["unit"], message: "must be a currency code such as GBP for a cost" });
+      else if (measured !== "money" && !(body.unit in METRIC_UNITS[measured]))
+        context.addIssue({
+          code: "custom",
+          path: ["unit"],
+          message: `must be one of ${Object.keys(METRIC_UNITS[measured]).join(", ")} for ${measured}`,
+        });
+    }
     const money = body.kind === "budget" || body.kind === "forecast";
     if (money && body.value !== undefined && !positiveMoney.safeParse(body.value).success)
       context.addIssue({ code: "custom", path: ["value"], message: "must be more than 0 and at most 1e9" });
@@ -116,17 +152,20 @@ export const AlertRuleInput = z
 export const CreateAlertRuleBody = AlertRuleInput.meta({ id: "CreateAlertRuleBody" });
 export type CreateAlertRuleBody = z.infer<typeof CreateAlertRuleBody>;
 
-/** The stored parameters of a body the schema accepted (its refinement guarantees each kind's fields). */
+/** The stored parameters of a body the schema accepted (its refinement guarantees each kind's fields), the value in the stored unit. */
 export function ruleParams(body: CreateAlertRuleBody): AlertRuleParams {
+  const measured = valueKind(body);
+  const factor = measured && measured !== "money" && body.unit !== undefined ? METRIC_UNITS[measured][body.unit] : 1;
+  const value = body.value === undefined ? undefined : body.value * factor;
   switch (body.kind) {
     case "threshold":
-      return { kind: "threshold", metric: body.metric as ThresholdMetric, op: body.op!, value: body.value!, for: body.for! };
+      return { kind: "threshold", metric: body.metric as ThresholdMetric, op: body.op!, value: value!, for: body.for! };
     case "no_data":
       return { kind: "no_data", for: body.for! };
     case "budget":
-      return { kind: "budget", period: body.period!, value: body.value! };
+      return { kind: "budget", period: body.period!, value: value! };
     case "forecast":
-      return { kind: "forecast", metric: body.metric as "cost" | "peak", value: body.value! };
+      return { kind: "forecast", metric: body.metric as "cost" | "peak", value: value! };
     case "anomaly":
       return { kind: "anomaly" };
   }

@@ -1,5 +1,6 @@
 import type { Actor } from "../actor";
 import type { Deleted } from "../api-contract";
+import { meterTariff } from "../costs/pricing";
 import { ApiError, notFound } from "../errors";
 import { requireMeter } from "../meters/service";
 import type { ChatQuote } from "../notifications/contract";
@@ -9,6 +10,7 @@ import {
   type AlertRuleList,
   type AlertRuleParams,
   type CreateAlertRuleBody,
+  moneyUnit,
   ruleParams,
   type UpdateAlertRuleBody,
 } from "./rules-contract";
@@ -80,6 +82,15 @@ export async function createRule(actor: Actor, body: CreateAlertRuleBody, asked?
   const { meterId, name, channels, urgent } = body;
   const params = ruleParams(body);
   const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const currencyGiven = moneyUnit(body);
+  if (currencyGiven !== undefined) {
+    // Money is judged in the tariff's currency: a value in another one would compare the wrong numbers.
+    const { currency } = await meterTariff(actor.db, actor.userId, meter);
+    if (currency !== currencyGiven) {
+      const message = `must be the currency of ${meter.name}'s tariff (${currency})`;
+      throw new ApiError(400, "invalid_request", `Invalid body: unit: ${message}`, [{ path: "unit", message }]);
+    }
+  }
   const channelIds = await checkChannels(actor, channels);
   const row = await queries.insertRule(actor.db, {
     ownerId: actor.userId,

@@ -6641,6 +6641,7 @@ export interface components {
             for?: string;
             /** @enum {string} */
             period?: "day" | "week" | "month";
+            unit?: string;
         };
         AlertRuleList: {
             rules: components["schemas"]["AlertRule"][];
