@@ -473,9 +473,26 @@ describe("offline engine: phrasing families", () => {
     expect(calls[0]).toMatchObject({ name: "create_chart", input: { spec: { metric: "power_factor" } } });
   });
 
-  it("alerts are limits; cheap hours are the plan; a load without its energy is asked about", async () => {
+  it("an alert is a rule, a limit is a goal; cheap hours are the plan; a load without its energy is asked about", async () => {
+    // Since alert rules exist (issue 22), "alert me" makes one; "keep … under" stays the planner's peak limit.
     const alert = await conversation().say("alert me if the garage goes over 6 kW");
-    expect(alert.calls).toEqual([{ name: "set_goal", input: { meterId: GARAGE, peakLimitKw: 6 } }]);
+    expect(alert.calls).toEqual([
+      {
+        name: "create_alert_rule",
+        input: {
+          meterId: GARAGE,
+          kind: "threshold",
+          metric: "power_w",
+          op: "above",
+          value: 6000,
+          for: "PT10M",
+          channels: [],
+          urgent: false,
+        },
+      },
+    ]);
+    const limit = await conversation().say("keep the garage under 6 kW");
+    expect(limit.calls).toEqual([{ name: "set_goal", input: { meterId: GARAGE, peakLimitKw: 6 } }]);
     expect((await conversation().say("when is electricity cheapest?")).calls[0]?.name).toBe("explain_plan");
     const load = await conversation().say("run the dishwasher overnight");
     expect(load.calls).toEqual([]);
