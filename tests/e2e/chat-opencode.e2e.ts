@@ -117,6 +117,7 @@ describe("the chat through opencode and a scripted model", () => {
     expect(everything(first)).toContain("Analyst");
     expect(everything(first)).toContain(meter.id);
     expect(first.tools!.map((t) => t.function.name).sort()).toEqual([
+      "create_alert_rule",
       "create_chart",
       "create_tab",
       "delete_chart",

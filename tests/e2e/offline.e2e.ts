@@ -109,12 +109,14 @@ describe("the browser offline for a minute", () => {
     const created = await api<{ id: string; webhook: { secret: string } }>("POST", "/api/meters", token, { name: "Flat", timezone: "UTC" });
     const meter = { id: created.id, secret: created.webhook.secret };
     // History first, then the chart: the hub has sent nothing yet when the page connects (seq 0).
-    await post(meter, [50, 40, 30]);
+    // Half-hourly readings: a power chart's bucket is never shorter than the meter's interval, and
+    // readings half an hour apart (or more) each fill their own half-hour bucket.
+    await post(meter, [150, 120, 90]);
     const tab = await api<{ id: string }>("POST", "/api/tabs", token, { title: "Flat" });
     await api("POST", "/api/charts", token, {
       tabId: tab.id,
       title: "Flat power",
-      spec: { meterIds: [meter.id], metric: "power_w", window: { kind: "relative", preset: "last_hour" } },
+      spec: { meterIds: [meter.id], metric: "power_w", window: { kind: "relative", preset: "last_24h" } },
     });
 
     const context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
@@ -143,9 +145,9 @@ describe("the browser offline for a minute", () => {
     await network.down();
     await expect.poll(() => closed, { timeout: 20_000 }).toBe(1);
     // While the page is away, the meter posts twice: two events the page does not get.
-    await post(meter, [20]);
+    await post(meter, [60]);
     await new Promise((resolve) => setTimeout(resolve, OFFLINE_MS / 2));
-    await post(meter, [10]);
+    await post(meter, [30]);
     await new Promise((resolve) => setTimeout(resolve, OFFLINE_MS / 2));
     expect(received.filter((m) => m.type === "meter.readings")).toEqual([]);
 
