@@ -5,9 +5,8 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signWebhookBody } from "../../worker/meters/webhook-secrets";
 import { launchChromium, screenshot } from "./browser";
-import { type E2eStack, startE2eStack } from "./stack";
+import { type E2eStack, postSignedReadings, stackApi, startE2eStack } from "./stack";
 
 let stack: E2eStack;
 let browser: Browser;
@@ -26,15 +25,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const api = <T>(method: string, path: string, token: string | null, body?: unknown) => stackApi<T>(stack, method, path, token, body);
 
 const chat = () => page.getByRole("complementary", { name: "Chat" });
 const ASKED = "tell me if the garage draws over 2 kW for more than 10 minutes";
@@ -71,20 +62,13 @@ describe("an alert rule made from the chat", () => {
 
     // 2.4 kW for the last 12 minutes, one reading a minute.
     const start = Math.floor(Date.now() / 60_000) * 60_000 - 12 * 60_000;
-    const body = JSON.stringify({
-      readings: Array.from({ length: 13 }, (_, i) => ({ ts: new Date(start + i * 60_000).toISOString(), power_w: 2400 })),
-    });
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const posted = await fetch(`${stack.baseUrl}/api/ingest/${meter.id}`, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        "X-Wattboard-Timestamp": timestamp,
-        "X-Wattboard-Signature": await signWebhookBody(meter.webhook.secret, timestamp, new TextEncoder().encode(body)),
-      },
-      body,
-    });
-    expect(posted.status).toBe(200);
+    expect(
+      await postSignedReadings(
+        stack,
+        meter,
+        Array.from({ length: 13 }, (_, i) => ({ ts: new Date(start + i * 60_000).toISOString(), power_w: 2400 })),
+      ),
+    ).toBe(200);
     await expect
       .poll(async () => (await api<{ state: string }>("GET", `/api/alert-rules/${ruleId}`, token)).state, { timeout: 30_000 })
       .toBe("firing");

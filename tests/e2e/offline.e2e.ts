@@ -9,9 +9,8 @@
 import net from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signWebhookBody } from "../../worker/meters/webhook-secrets";
 import { chartsDrawn, DESKTOP, launchChromium, screenshot } from "./browser";
-import { type E2eStack, startE2eStack } from "./stack";
+import { type E2eStack, postSignedReadings, stackApi, startE2eStack } from "./stack";
 
 const OFFLINE_MS = 60_000;
 
@@ -70,30 +69,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function api<T>(method: string, path: string, token: string | null, body?: unknown): Promise<T> {
-  const response = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const api = <T>(method: string, path: string, token: string | null, body?: unknown) => stackApi<T>(stack, method, path, token, body);
 
-async function post(meter: { id: string; secret: string }, minutesAgo: number[]) {
-  const body = JSON.stringify({
-    readings: minutesAgo.map((m) => ({ ts: new Date(Date.now() - m * 60_000).toISOString(), power_w: 900 + m })),
-  });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  await fetch(`${stack.baseUrl}/api/ingest/${meter.id}`, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/json",
-      "X-Wattboard-Timestamp": timestamp,
-      "X-Wattboard-Signature": await signWebhookBody(meter.secret, timestamp, new TextEncoder().encode(body)),
-    },
-    body,
-  }).then((r) => expect(r.status).toBe(200));
+async function post(meter: { id: string; webhook: { secret: string } }, minutesAgo: number[]) {
+  const readings = minutesAgo.map((m) => ({ ts: new Date(Date.now() - m * 60_000).toISOString(), power_w: 900 + m }));
+  expect(await postSignedReadings(stack, meter, readings)).toBe(200);
 }
 
 const plotPoints = (page: Page) =>
@@ -107,7 +87,7 @@ describe("the browser offline for a minute", () => {
     const email = `offline-${Date.now()}@wattboard.local`;
     const { access_token: token } = await api<{ access_token: string }>("POST", "/api/auth/dev", null, { email });
     const created = await api<{ id: string; webhook: { secret: string } }>("POST", "/api/meters", token, { name: "Flat", timezone: "UTC" });
-    const meter = { id: created.id, secret: created.webhook.secret };
+    const meter = created;
     // History first, then the chart: the hub has sent nothing yet when the page connects (seq 0).
     // Half-hourly readings: a power chart's bucket is never shorter than the meter's interval, and
     // readings half an hour apart (or more) each fill their own half-hour bucket.

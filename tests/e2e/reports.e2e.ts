@@ -3,12 +3,11 @@
  * report's hour, the notification's link opening the report, and the report printed: on screen,
  * with the print stylesheet (no app chrome, white even in the dark theme) and as an A4 PDF.
  */
-import { createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, SCREENSHOTS, screenshot } from "./browser";
-import { type E2eStack, startE2eStack } from "./stack";
+import { type E2eStack, postSignedReadings, stackApi, startE2eStack } from "./stack";
 
 let stack: E2eStack;
 let browser: Browser;
@@ -43,27 +42,10 @@ function householdWatts(t: number, scale: number, seed: number): number {
   return Math.round((300 + morning + evening + noise) * scale * laterWeek);
 }
 
-async function api(token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+const api = (token: string, method: string, path: string, body?: unknown) => stackApi<any>(stack, method, path, token, body);
 
 async function postReadings(meter: { id: string; webhook: { secret: string } }, readings: unknown[]) {
-  const body = JSON.stringify({ readings });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = `sha256=${createHmac("sha256", meter.webhook.secret).update(`${timestamp}.${body}`).digest("hex")}`;
-  const response = await fetch(`${stack.baseUrl}/api/ingest/${meter.id}`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Wattboard-Timestamp": timestamp, "X-Wattboard-Signature": signature },
-    body,
-  });
-  expect(response.status).toBe(200);
+  expect(await postSignedReadings(stack, meter, readings)).toBe(200);
 }
 
 function quarterHours(scale: number, seed: number) {

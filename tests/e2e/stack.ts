@@ -18,6 +18,7 @@ import { startDemoFeed } from "../../scripts/demo/demo-feed";
 import { migrateDatabase } from "../../scripts/local-stack/apply-migrations";
 import { freePort, type LlmProvider, startChatEngine } from "../../scripts/local-stack/chat-engine";
 import { startLocalDatabase } from "../../scripts/local-stack/database";
+import { signWebhookBody } from "../../worker/meters/webhook-secrets";
 
 export interface E2eStack {
   baseUrl: string;
@@ -42,6 +43,39 @@ function viteConfig(dir: string, port: number): InlineConfig {
     ],
     preview: { port, strictPort: port !== 0 },
   };
+}
+
+/** A JSON call to the stack's API with a dev token (or none); throws with the status and the answer unless 2xx. */
+export async function stackApi<T>(stack: E2eStack, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const response = await fetch(`${stack.baseUrl}${path}`, {
+    method,
+    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+/** Readings posted to a meter's signed webhook, as a meter does; the answer's status. */
+export async function postSignedReadings(
+  stack: E2eStack,
+  meter: { id: string; webhook: { secret: string } },
+  readings: unknown[],
+): Promise<number> {
+  const body = JSON.stringify({ readings });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const response = await fetch(`${stack.baseUrl}/api/ingest/${meter.id}`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      "X-Wattboard-Timestamp": timestamp,
+      "X-Wattboard-Signature": await signWebhookBody(meter.webhook.secret, timestamp, new TextEncoder().encode(body)),
+    },
+    body,
+  });
+  await response.body?.cancel();
+  return response.status;
 }
 
 /**

@@ -69,36 +69,8 @@ export function QuietHoursPanel() {
           <label>
             <input type="checkbox" checked={form.on} onChange={(e) => setForm({ ...form, on: e.target.checked })} /> Quiet hours
           </label>
-          <label>
-            From{" "}
-            <select
-              aria-label="Quiet from"
-              disabled={!form.on}
-              value={form.from}
-              onChange={(e) => setForm({ ...form, from: Number(e.target.value) })}
-            >
-              {HOURS.map((hour) => (
-                <option key={hour} value={hour}>
-                  {clock(hour)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            to{" "}
-            <select
-              aria-label="Quiet until"
-              disabled={!form.on}
-              value={form.to}
-              onChange={(e) => setForm({ ...form, to: Number(e.target.value) })}
-            >
-              {HOURS.map((hour) => (
-                <option key={hour} value={hour}>
-                  {clock(hour)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <HourSelect text="From" label="Quiet from" disabled={!form.on} hour={form.from} onChange={(from) => setForm({ ...form, from })} />
+          <HourSelect text="to" label="Quiet until" disabled={!form.on} hour={form.to} onChange={(to) => setForm({ ...form, to })} />
           <label>
             Time zone <input required value={form.timezone} onChange={(e) => setForm({ ...form, timezone: e.target.value })} />
           </label>
@@ -113,5 +85,25 @@ export function QuietHoursPanel() {
         </form>
       )}
     </section>
+  );
+}
+
+function HourSelect(props: { text: string; label: string; disabled: boolean; hour: number; onChange: (hour: number) => void }) {
+  return (
+    <label>
+      {props.text}{" "}
+      <select
+        aria-label={props.label}
+        disabled={props.disabled}
+        value={props.hour}
+        onChange={(e) => props.onChange(Number(e.target.value))}
+      >
+        {HOURS.map((hour) => (
+          <option key={hour} value={hour}>
+            {clock(hour)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
