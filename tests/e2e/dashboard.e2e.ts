@@ -192,8 +192,8 @@ describe("the dashboard people use every day", () => {
 
   it("creates a meter, shows its webhook, and the shown curl command posts to it", async () => {
     await page.getByRole("link", { name: "Meters" }).click();
-    await page.getByLabel("Name").fill("Garage");
-    await page.getByLabel("Time zone").fill("Europe/Paris");
+    await page.getByRole("form", { name: "Add a meter" }).getByLabel("Name").fill("Garage");
+    await page.getByRole("form", { name: "Add a meter" }).getByLabel("Time zone").fill("Europe/Paris");
     await page.getByRole("button", { name: "Create meter" }).click();
     const credentials = page.getByRole("region", { name: "Webhook credentials" });
     const curl = await credentials.getByTestId("curl-example").textContent();

@@ -49,8 +49,8 @@ describe("connecting a home from the meter page", () => {
     await page.getByLabel("Email").fill(`connect-${Date.now()}@wattboard.local`);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("link", { name: "Meters" }).click();
-    await page.getByLabel("Name").fill("Flat");
-    await page.getByLabel("Time zone").fill("Europe/London");
+    await page.getByRole("form", { name: "Add a meter" }).getByLabel("Name").fill("Flat");
+    await page.getByRole("form", { name: "Add a meter" }).getByLabel("Time zone").fill("Europe/London");
     await page.getByRole("button", { name: "Create meter" }).click();
     const curl = await page.getByTestId("curl-example").textContent();
     meterId = /\/api\/ingest\/([0-9a-f-]{36})/.exec(curl!)![1];

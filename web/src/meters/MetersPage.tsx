@@ -282,8 +282,8 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
       {meters && <QuietHoursPanel />}
       {meters && <ReportsPanel meters={meters} />}
 
-      <form className="card meter-form" onSubmit={create}>
-        <h3>Add a meter</h3>
+      <form className="card meter-form" onSubmit={create} aria-labelledby="add-meter-title">
+        <h3 id="add-meter-title">Add a meter</h3>
         <label>
           Name{" "}
           <input
