@@ -104,6 +104,11 @@ export interface E2eStackOptions {
 }
 
 export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
+  const shared = process.env.WATTBOARD_E2E_SHARED_STACK;
+  if (shared && options.demo === false && !options.llm && options.port === undefined) {
+    // The suite's stack without the demo (suite-setup.ts): a file signs in users of its own.
+    return { baseUrl: shared, stopChatEngine: async () => {}, stop: async () => {} };
+  }
   const log = options.log ?? (() => {});
   process.env.WRANGLER_SEND_METRICS ??= "false";
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -120,7 +125,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     // The app's URL must be known before opencode starts: its tools call back there.
     const port = options.llm ? await freePort(options.port) : (options.port ?? 0);
     const config = viteConfig(dir, port);
-    // One build per suite run (tests/e2e/build-once.ts) copied into each stack; a file started
+    // One build per suite run (tests/e2e/suite-setup.ts) copied into each stack; a file started
     // outside the suite builds its own.
     const prebuilt = process.env.WATTBOARD_E2E_BUILD;
     if (prebuilt) {

@@ -54,7 +54,7 @@ describe("the Tariffs page", () => {
 
     // Row 11 (the 10th half hour) left out: line 11 of the file is the one after the gap.
     await page.getByLabel("Price file (CSV)").setInputFiles(file("agile-london.csv", agileCsv(9)));
-    await page.getByRole("form", { name: "Add a meter" }).getByLabel("Name").fill("Agile London");
+    await page.getByLabel("Name").fill("Agile London");
     await page.getByRole("button", { name: "Upload" }).click();
     const problem = page.getByTestId("tariff-error");
     await problem.getByText(/^Line 11: a gap: no price from 2024-01-10T04:30Z to 2024-01-10T05:00Z/).waitFor();

@@ -6,7 +6,7 @@ export default defineConfig({
     name: "e2e",
     root: new URL("../..", import.meta.url).pathname,
     include: ["tests/e2e/**/*.e2e.ts"],
-    globalSetup: ["tests/e2e/build-once.ts"],
+    globalSetup: ["tests/e2e/suite-setup.ts"],
     environment: "node",
     testTimeout: 60_000,
     hookTimeout: 240_000,
