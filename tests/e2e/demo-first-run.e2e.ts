@@ -21,7 +21,7 @@ const consoleErrors: string[] = [];
 let signedInAt = 0;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startE2eStack(), launchChromium()]);
+  [stack, browser] = await Promise.all([startE2eStack({ freshDemo: true }), launchChromium()]);
   context = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
   context.setDefaultTimeout(20_000);
   page = await context.newPage();

@@ -7,7 +7,7 @@
  */
 
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cloudflare } from "@cloudflare/vite-plugin";
@@ -101,6 +101,16 @@ export interface E2eStackOptions {
   llm?: LlmProvider & { idleTimeoutSeconds?: number };
   /** Feed the demo meters (default true). */
   demo?: boolean;
+  /** Seed the demo from nothing even when the suite holds a seeded copy (what a first run looks like). */
+  freshDemo?: boolean;
+  /** Keep the database, the Worker's state and the demo's state in this directory after stop (the suite's seeded copy). */
+  keepIn?: string;
+}
+
+/** The seeded demo a suite's files start from (suite-setup.ts): copied, so each file has its own. */
+function demoSnapshot(options: E2eStackOptions): string | undefined {
+  const snapshot = process.env.WATTBOARD_E2E_DEMO_SNAPSHOT;
+  return (options.demo ?? true) && !options.freshDemo && !options.llm && !options.keepIn ? snapshot : undefined;
 }
 
 export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
@@ -114,9 +124,15 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
   // Inside the project (workerd refuses paths that climb out of it), in a git-ignored place.
   mkdirSync(join(root, "node_modules/.cache"), { recursive: true });
-  const dir = mkdtempSync(join(root, "node_modules/.cache/wattboard-e2e-"));
-  const database = await startLocalDatabase({});
-  const stops: (() => Promise<void> | void)[] = [() => database.stop(), () => rmSync(dir, { recursive: true, force: true })];
+  const dir = options.keepIn ?? mkdtempSync(join(root, "node_modules/.cache/wattboard-e2e-"));
+  const snapshot = demoSnapshot(options);
+  if (snapshot) {
+    for (const part of ["pgdata", "wrangler", "demo.json"]) cpSync(join(snapshot, part), join(dir, part), { recursive: true });
+  }
+  const kept = snapshot !== undefined || options.keepIn !== undefined;
+  const database = await startLocalDatabase({ dataDir: kept ? join(dir, "pgdata") : undefined });
+  const stops: (() => Promise<void> | void)[] = [() => database.stop()];
+  if (!options.keepIn) stops.push(() => rmSync(dir, { recursive: true, force: true }));
   const stop = async () => {
     for (const step of stops.reverse()) await step();
   };
@@ -135,11 +151,15 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
       log("building…");
       await buildE2eApp(dir);
     }
+    // A copy keeps its seed's secrets: the meters' webhook secrets are sealed with WEBHOOK_SECRET_KEY.
+    const secrets: Record<string, string> = snapshot
+      ? JSON.parse(readFileSync(join(snapshot, "secrets.json"), "utf8"))
+      : { DEV_AUTH_SECRET: randomBytes(32).toString("hex"), WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex") };
+    if (options.keepIn) writeFileSync(join(dir, "secrets.json"), JSON.stringify(secrets), { mode: 0o600 });
     const vars: Record<string, string> = {
       DATABASE_URL: database.databaseUrl,
       DB_WS_PROXY: database.wsProxy ?? "",
-      DEV_AUTH_SECRET: randomBytes(32).toString("hex"),
-      WEBHOOK_SECRET_KEY: randomBytes(32).toString("hex"),
+      ...secrets,
       // Alert channels in the e2e tests post to receivers on this machine.
       ALLOW_LOCAL_CHANNEL_URLS: "true",
     };
