@@ -47,7 +47,7 @@ export const ThresholdParams = z.object({
 });
 export const NoDataParams = z.object({ kind: z.literal("no_data"), for: RuleDuration });
 export const BudgetParams = z.object({ kind: z.literal("budget"), period: z.enum(["day", "week", "month"]), value: positiveMoney });
-/** Tomorrow's expected cost (the tariff's currency) or peak (kW) from the latest run. */
+/** Tomorrow's expected cost (the tariff's currency) or peak (kW) on the meter's calendar, from the latest run (tomorrowForecast). */
 export const ForecastParams = z.object({ kind: z.literal("forecast"), metric: z.enum(["cost", "peak"]), value: positiveMoney });
 export const AnomalyParams = z.object({ kind: z.literal("anomaly") });
 

@@ -122,6 +122,16 @@ export async function enabledRulesOfMeter(db: Database, meterId: string, kinds: 
     .orderBy(asc(alertRules.createdAt));
 }
 
+/** Whether the owner has an enabled rule of `kind` on the meter. */
+export async function hasEnabledRule(db: Database, ownerId: string, meterId: string, kind: AlertRuleKind): Promise<boolean> {
+  const [row] = await db
+    .select({ id: alertRules.id })
+    .from(alertRules)
+    .where(and(eq(alertRules.ownerId, ownerId), eq(alertRules.meterId, meterId), eq(alertRules.enabled, true), eq(alertRules.kind, kind)))
+    .limit(1);
+  return row !== undefined;
+}
+
 /** Every enabled rule of the given kinds, all owners (the Cron Trigger's evaluation). */
 export async function enabledRulesOfKinds(db: Database, kinds: readonly AlertRuleKind[]): Promise<AlertRuleRow[]> {
   return db

@@ -44,7 +44,7 @@ export const ReportContent = z.object({
   summary: MeterSummary,
   /** The device meter that cost most (used most where a price is missing); null without devices. */
   topDevice: z.object({ meterId: z.uuid(), name: z.string(), energyKwh: z.number(), cost: z.number().nullable() }).nullable(),
-  /** The latest run's forecast for the hours after it was issued; null before the first run. */
+  /** The latest run's forecast for the `hours` (24) after it was issued, not a week: the model forecasts a day ahead; null before the first run. */
   forecast: z
     .object({
       issuedAt: z.string(),

@@ -151,7 +151,7 @@ export function ReportPage({ id }: { id: string }) {
 
       <div className="report-columns">
         <section className="report-section">
-          <h2>Next forecast</h2>
+          <h2>Forecast: the next {forecast?.hours ?? 24} hours</h2>
           {forecast ? (
             <>
               <p>
@@ -159,7 +159,10 @@ export function ReportPage({ id }: { id: string }) {
                 <strong>{formatMoney(forecast.expectedCost, forecast.currency)}</strong> with the plan, peaking at{" "}
                 {forecast.peakKw.toFixed(1)} kW.
               </p>
-              <p className="muted small">Forecast made {timeFormat(zone).format(new Date(forecast.issuedAt))}.</p>
+              <p className="muted small">
+                Forecast made {timeFormat(zone).format(new Date(forecast.issuedAt))}. The model forecasts one day ahead, not the coming
+                week.
+              </p>
             </>
           ) : (
             <p className="muted">No forecast yet: the model runs once the meter has three days of readings.</p>
