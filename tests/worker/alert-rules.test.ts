@@ -170,6 +170,62 @@ describe("alert rules: CRUD", () => {
     expect(pounds.body.error.message).toContain("EUR");
   });
 
+  it("PATCH changes the condition as create checks it (400 naming the field), with the default name following; another user's rule is 404", async () => {
+    const { token } = await signIn("rules");
+    const meter = await createMeter(token, { name: "Garage", timezone: "UTC" });
+    const rule = await createRule(token, {
+      meterId: meter.id,
+      kind: "threshold",
+      metric: "power_w",
+      op: "above",
+      value: 2000,
+      for: "PT10M",
+    });
+    const patch = (id: string, body: Record<string, unknown>, as = token) => call("PATCH", `/api/alert-rules/${id}`, { token: as, body });
+    const raised = await patch(rule.id, { value: 3, unit: "kW", for: "PT5M" });
+    expect(raised.status).toBe(200);
+    expect(raised.body).toMatchObject({
+      metric: "power_w",
+      op: "above",
+      value: 3000,
+      for: "PT5M",
+      state: "ok",
+      name: "Garage: power above 3000 W for PT5M",
+    });
+    const energy = await patch(rule.id, { metric: "energy_wh", value: 20, unit: "kWh", for: "P1D" });
+    expect(energy.body).toMatchObject({ metric: "energy_wh", value: 20000, for: "P1D", name: "Garage: energy above 20000 Wh for P1D" });
+    // A name the person chose stays theirs.
+    expect((await patch(rule.id, { name: "Garage day" })).status).toBe(200);
+    expect((await patch(rule.id, { op: "below" })).body).toMatchObject({ name: "Garage day", op: "below" });
+    const silence = await createRule(token, { meterId: meter.id, kind: "no_data", for: "PT1H" });
+    for (const [id, body, path] of [
+      [rule.id, { metric: "cost" }, "value"],
+      [rule.id, { unit: "kWh" }, "unit"],
+      [rule.id, { for: "P8D" }, "for"],
+      [rule.id, { for: "PT0S" }, "for"],
+      [rule.id, { value: "lots" }, "value"],
+      [rule.id, { metric: "peak", value: 3 }, "metric"],
+      [rule.id, { period: "day" }, "period"],
+      [rule.id, { value: 3, unit: "kW" }, "unit"],
+      [silence.id, { value: 3 }, "value"],
+      [silence.id, { metric: "power_w", value: 3 }, "metric"],
+    ] as const) {
+      const result = await patch(id, body);
+      expect(result.status, JSON.stringify(body)).toBe(400);
+      expect(failingPath(result), JSON.stringify(body)).toContain(path);
+    }
+    expect((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body).toMatchObject({
+      metric: "energy_wh",
+      op: "below",
+      value: 20000,
+    });
+    expect((await patch(silence.id, { for: "PT2H" })).body).toMatchObject({ for: "PT2H", name: "Garage: no readings for PT2H" });
+    const other = await signIn("rules-other");
+    const theirs = await patch(rule.id, { value: 5 }, other.token);
+    expect(theirs.status).toBe(404);
+    expect((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body.value).toBe(20000);
+  });
+
   it("answers 404 for another user's rule or meter, exactly as for a missing one", async () => {
     const { token } = await signIn("rules");
     const { token: otherToken } = await signIn("rules-other");
@@ -543,6 +599,47 @@ describe("alert rules: forecast and anomaly, judged on each run", () => {
     expect(fired).toMatch(/The forecast covers (all 24 hours of tomorrow|\d+ of tomorrow's 24 hours; the other \d+ repeat its forecast)/);
     // Tomorrow peaks at 1 kW, under its 10 kW.
     expect((await call("GET", `/api/alert-rules/${peak.id}`, { token })).body).toMatchObject({ state: "ok", history: [] });
+  });
+
+  it("a changed condition starts a firing rule again in ok, with an 'ok' entry in its history and no message", async () => {
+    const { token, userId } = await signIn("rules");
+    const created = await createMeter(token, { name: "Flat", timezone: "UTC" });
+    const rule = await createRule(token, { meterId: created.id, kind: "forecast", metric: "cost", value: 5 });
+    const meter = (await findMeterById(connection.db, created.id))!;
+    const t = Date.now();
+    for (const minute of [0, 15]) {
+      const at = new Date(t + minute * MINUTE);
+      await evaluateRunRules(
+        env as Env,
+        connection.db,
+        meter,
+        await storedRun(meter.id, userId, at, { expectedCost: 0, peakKw: 1 }, [], 7 / 24),
+        at,
+      );
+    }
+    expect((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body.state).toBe("firing");
+    const told = (await alertNotifications(token, meter.id)).length;
+    const changed = await call("PATCH", `/api/alert-rules/${rule.id}`, { token, body: { value: 10 } });
+    expect(changed.body).toMatchObject({ state: "ok", stateSince: null, lastValue: null, value: 10 });
+    expect(changed.body.history[0]).toMatchObject({ state: "ok", value: null });
+    expect(states(changed.body)).toEqual(["ok", "firing", "pending"]);
+    expect(await alertNotifications(token, meter.id)).toHaveLength(told);
+    // Judged afresh on the next run: £7 is under the new £10.
+    const at = new Date(t + 30 * MINUTE);
+    await evaluateRunRules(
+      env as Env,
+      connection.db,
+      meter,
+      await storedRun(meter.id, userId, at, { expectedCost: 0, peakKw: 1 }, [], 7 / 24),
+      at,
+    );
+    expect((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body.state).toBe("ok");
+    // The same condition again changes nothing.
+    expect(states((await call("PATCH", `/api/alert-rules/${rule.id}`, { token, body: { value: 10 } })).body)).toEqual([
+      "ok",
+      "firing",
+      "pending",
+    ]);
   });
 
   it("tomorrow from a run made at 18:00 local: its first 18 hours forecast, the last 6 repeat the same time today", () => {

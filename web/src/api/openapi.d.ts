@@ -5177,7 +5177,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename a rule, change its channels or urgency, switch it off or on, or silence it until a time (null lifts the silence) */
+        /** Rename a rule, change its channels or urgency, switch it off or on, silence it until a time (null lifts the silence), or change its condition (metric, op, value, for, period: checked as on create; the rule starts again in ok) */
         patch: {
             parameters: {
                 query?: never;
@@ -6678,6 +6678,15 @@ export interface components {
             enabled?: boolean;
             /** Format: date-time */
             silencedUntil?: string | null;
+            /** @enum {string} */
+            metric?: "power_w" | "energy_wh" | "cost" | "peak";
+            /** @enum {string} */
+            op?: "above" | "below";
+            value?: number;
+            for?: string;
+            /** @enum {string} */
+            period?: "day" | "week" | "month";
+            unit?: string;
         };
     };
     responses: never;
