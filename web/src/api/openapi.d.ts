@@ -4495,7 +4495,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a channel alerts reach people through (ntfy, Slack, Discord, Home Assistant, or a signed JSON webhook, whose secret is returned this once) */
+        /** Add a channel alerts reach people through (ntfy, Slack, Discord, Home Assistant, or a signed JSON webhook, whose secret is returned this once); at most 20 per user (409) */
         post: {
             parameters: {
                 query?: never;
@@ -4529,6 +4529,15 @@ export interface paths {
                 };
                 /** @description Missing, expired or invalid access token */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4702,7 +4711,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a test message to the channel through the delivery queue; its outcome shows in the channel's status */
+        /** Send a test message to the channel through the delivery queue; its outcome shows in the channel's status. A few a minute per user (429 with Retry-After) */
         post: {
             parameters: {
                 query?: never;
@@ -4734,6 +4743,15 @@ export interface paths {
                 };
                 /** @description Not found (or owned by someone else) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
