@@ -155,7 +155,7 @@ export function ReportPage({ id }: { id: string }) {
           {forecast ? (
             <>
               <p>
-                The next {forecast.hours} hours: about <strong>{formatEnergy(forecast.energyKwh)}</strong>, costing{" "}
+                About <strong>{formatEnergy(forecast.energyKwh)}</strong>, costing{" "}
                 <strong>{formatMoney(forecast.expectedCost, forecast.currency)}</strong> with the plan, peaking at{" "}
                 {forecast.peakKw.toFixed(1)} kW.
               </p>
