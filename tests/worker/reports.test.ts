@@ -112,6 +112,23 @@ describe("reports", () => {
       peakKw: run.body.figures.peakKw,
       currency: "GBP",
     });
+    // The week ahead from history: each day the average of its weekday in the two weeks with readings (24 and 19.2 kWh).
+    expect(report.outlook).toMatchObject({
+      from: "2026-11-30T00:00:00.000Z",
+      to: "2026-12-07T00:00:00.000Z",
+      method: "same_weekday_average",
+      weeks: 4,
+      currency: "GBP",
+    });
+    expect(report.outlook.days).toHaveLength(7);
+    for (const day of report.outlook.days) {
+      expect(day.weeks).toBe(2);
+      expect(day.energyKwh).toBeCloseTo(21.6, 6);
+      expect(day.cost).toBeCloseTo(4.32, 6);
+    }
+    expect(report.outlook.days[1].from).toBe("2026-12-01T00:00:00.000Z");
+    expect(report.outlook.energyKwh).toBeCloseTo(151.2, 6);
+    expect(report.outlook.cost).toBeCloseTo(30.24, 6);
     // No battery: no plan savings. No alert rules yet.
     expect(report.savings).toBeNull();
     expect(report.alerts).toEqual([]);

@@ -1,7 +1,7 @@
 /**
  * Weekly and monthly reports of a site meter: when they are made (the person's schedule), what
  * they say (the money summary against the period before, the device that cost most, the latest
- * forecast, the plans' realised savings, the alerts that fired), and the round the Cron Trigger
+ * forecast, the week after estimated from history, the plans' realised savings, the alerts that fired), and the round the Cron Trigger
  * makes (`makeDueReports`): one report per meter and period, however often it runs.
  */
 import type { Actor } from "../actor";
@@ -18,6 +18,7 @@ import { publishNotifications } from "../notifications/service";
 import { realisedPlanSavings } from "../runs/accuracy";
 import { latestModelRun } from "../runs/queries";
 import type { Report, ReportAlert, ReportCadence, ReportContent, ReportList, ReportSchedule } from "./contract";
+import { weekOutlook } from "./outlook";
 import { duePeriod, type SendMoment } from "./periods";
 import * as queries from "./queries";
 import { reportNotice } from "./wording";
@@ -129,6 +130,7 @@ export async function reportContent(
           currency: run.figures.currency,
         }
       : null,
+    outlook: await weekOutlook(db, meter, period.to),
     savings: await realisedPlanSavings(db, meter, period.from.getTime(), period.to.getTime()),
     alerts: await alertsFiredDuring(db, meter.ownerId, meter.id, period.from, period.to),
   };

@@ -6583,6 +6583,22 @@ export interface components {
                 peakKw: number;
                 currency: string;
             } | null;
+            outlook?: {
+                from: string;
+                to: string;
+                /** @enum {string} */
+                method: "same_weekday_average";
+                weeks: number;
+                days: {
+                    from: string;
+                    weeks: number;
+                    energyKwh: number | null;
+                    cost: number | null;
+                }[];
+                energyKwh: number | null;
+                cost: number | null;
+                currency: string;
+            } | null;
             savings: {
                 currency: string;
                 planned: number;
