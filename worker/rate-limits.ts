@@ -8,7 +8,13 @@ import { ApiError } from "./errors";
  */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
 
-type LimiterName = "SIGN_IN_LIMITER" | "WEBHOOK_LIMITER" | "CHAT_LIMITER" | "SHARE_IP_LIMITER" | "SHARE_TOKEN_LIMITER";
+type LimiterName =
+  | "SIGN_IN_LIMITER"
+  | "WEBHOOK_LIMITER"
+  | "CHAT_LIMITER"
+  | "SHARE_IP_LIMITER"
+  | "SHARE_TOKEN_LIMITER"
+  | "CHANNEL_TEST_LIMITER";
 
 const rateLimited = (message: string) =>
   new ApiError(429, "rate_limited", message, undefined, { "Retry-After": String(RATE_LIMIT_PERIOD_SECONDS) });

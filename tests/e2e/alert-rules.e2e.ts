@@ -82,5 +82,14 @@ describe("alert rules on the meters page", () => {
     await row.getByText(/silenced until/).waitFor();
     const silenced = await api<{ rules: { silencedUntil: string | null }[] }>("GET", `/api/alert-rules?meterId=${meter.id}`, token);
     expect(Date.parse(silenced.rules[0].silencedUntil!)).toBeGreaterThan(Date.now() + 55 * 60_000);
+
+    // The bell reads the silence from the rule after a reload: no button to silence it again.
+    await page.reload();
+    await page.getByRole("button", { name: /^Notifications/ }).click();
+    const inbox = page.getByRole("region", { name: "Notifications" });
+    const told = inbox.locator("li", { hasText: "Firing: Garage over 2 kW" });
+    await told.getByText(/Silenced until/).waitFor();
+    expect(await told.getByRole("button", { name: "Silence 1 h" }).count()).toBe(0);
+    await screenshot(page, "alert-bell-silenced");
   });
 });

@@ -145,7 +145,8 @@ describe("reports", () => {
     const text = (await page.getByTestId("report").textContent())!;
     expect(text).toContain("23 Nov 2026 – 29 Nov 2026");
     expect(text).toContain("Heat pump cost most");
-    expect(text).toContain("The next 24 hours");
+    expect(text).toContain("Forecast: the next 24 hours");
+    expect(text).toContain("The week ahead: an estimate from history");
     expect(text).toContain("The battery plans saved");
     expect(text).toContain("No alert fired in this period.");
     await screenshot(page, "report-page-dark");

@@ -500,6 +500,58 @@ describe("offline engine: phrasing families", () => {
     expect((await conversation().say("run the forecast")).calls[0]?.name).toBe("run_model");
   });
 
+  it("alert rules on energy and cost totals, tomorrow's forecast and unusual days, each with its stored unit", async () => {
+    const rule = async (text: string, chat = conversation()) => {
+      const { calls } = await chat.say(text);
+      expect(calls.map((c) => c.name)).toEqual(["create_alert_rule"]);
+      const { channels: _channels, urgent: _urgent, ...input } = calls[0].input;
+      return input;
+    };
+    expect(await rule("tell me if the house uses more than 20 kWh a day")).toEqual({
+      meterId: FLAT,
+      kind: "threshold",
+      metric: "energy_wh",
+      op: "above",
+      value: 20000,
+      for: "P1D",
+    });
+    expect(await rule("alert me when a day costs over £5")).toEqual({
+      meterId: FLAT,
+      kind: "threshold",
+      metric: "cost",
+      op: "above",
+      value: 5,
+      for: "P1D",
+    });
+    expect(await rule("let me know if the garage uses less than 2 kWh in an hour")).toMatchObject({
+      meterId: GARAGE,
+      op: "below",
+      for: "PT1H",
+    });
+    // A calendar period's money stays a budget.
+    expect(await rule("let me know if this month's bill heads over £120")).toMatchObject({ kind: "budget", period: "month", value: 120 });
+    // Tomorrow's forecast is the site's (the plan's) after a turn about a device; a peak stays in kW.
+    const chat = conversation();
+    await chat.say("how much did the garage use yesterday?");
+    expect(await rule("warn me if tomorrow is expected to cost more than £4", chat)).toEqual({
+      meterId: FLAT,
+      kind: "forecast",
+      metric: "cost",
+      value: 4,
+    });
+    expect(await rule("warn me if tomorrow's peak is forecast over 6 kW")).toEqual({
+      meterId: FLAT,
+      kind: "forecast",
+      metric: "peak",
+      value: 6,
+    });
+    expect(await rule("tell me about unusual days on the garage")).toEqual({ meterId: GARAGE, kind: "anomaly" });
+    // About the past, it is a question, not a rule.
+    expect((await conversation().say("tell me about unusual days on the garage last month")).calls.map((c) => c.name)).not.toContain(
+      "create_alert_rule",
+    );
+  });
+
   it("'to the Home tab': the tab is not read as the site", async () => {
     const { calls } = await conversation().say("add a chart of the garage's energy to the Home tab");
     expect(calls[0]).toMatchObject({ name: "create_chart", input: { tabId: HOME_TAB, spec: { meterIds: [GARAGE] } } });

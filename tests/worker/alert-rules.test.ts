@@ -1,12 +1,13 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
-import { evaluateRunRules, forecastCostBetween } from "../../worker/alerts/rules-evaluation";
+import { evaluateRunRules, forecastCostBetween, tomorrowForecast } from "../../worker/alerts/rules-evaluation";
 import { describeTools } from "../../worker/chat/tools/catalog";
 import { findTool } from "../../worker/chat/tools/registry";
 import { connectDatabase } from "../../worker/db/client";
 import type { Env } from "../../worker/env";
 import worker from "../../worker/index";
 import { findMeterById } from "../../worker/meters/queries";
+import { composeFindingNotifications } from "../../worker/notifications/service";
 import type { ModelRunFinding, ModelRunPlanHour } from "../../worker/runs/contract";
 import { insertModelRun } from "../../worker/runs/queries";
 import { call, createMeter, postReadings, signIn } from "./helpers";
@@ -167,6 +168,62 @@ describe("alert rules: CRUD", () => {
     });
     expect(pounds.status).toBe(400);
     expect(pounds.body.error.message).toContain("EUR");
+  });
+
+  it("PATCH changes the condition as create checks it (400 naming the field), with the default name following; another user's rule is 404", async () => {
+    const { token } = await signIn("rules");
+    const meter = await createMeter(token, { name: "Garage", timezone: "UTC" });
+    const rule = await createRule(token, {
+      meterId: meter.id,
+      kind: "threshold",
+      metric: "power_w",
+      op: "above",
+      value: 2000,
+      for: "PT10M",
+    });
+    const patch = (id: string, body: Record<string, unknown>, as = token) => call("PATCH", `/api/alert-rules/${id}`, { token: as, body });
+    const raised = await patch(rule.id, { value: 3, unit: "kW", for: "PT5M" });
+    expect(raised.status).toBe(200);
+    expect(raised.body).toMatchObject({
+      metric: "power_w",
+      op: "above",
+      value: 3000,
+      for: "PT5M",
+      state: "ok",
+      name: "Garage: power above 3000 W for PT5M",
+    });
+    const energy = await patch(rule.id, { metric: "energy_wh", value: 20, unit: "kWh", for: "P1D" });
+    expect(energy.body).toMatchObject({ metric: "energy_wh", value: 20000, for: "P1D", name: "Garage: energy above 20000 Wh for P1D" });
+    // A name the person chose stays theirs.
+    expect((await patch(rule.id, { name: "Garage day" })).status).toBe(200);
+    expect((await patch(rule.id, { op: "below" })).body).toMatchObject({ name: "Garage day", op: "below" });
+    const silence = await createRule(token, { meterId: meter.id, kind: "no_data", for: "PT1H" });
+    for (const [id, body, path] of [
+      [rule.id, { metric: "cost" }, "value"],
+      [rule.id, { unit: "kWh" }, "unit"],
+      [rule.id, { for: "P8D" }, "for"],
+      [rule.id, { for: "PT0S" }, "for"],
+      [rule.id, { value: "lots" }, "value"],
+      [rule.id, { metric: "peak", value: 3 }, "metric"],
+      [rule.id, { period: "day" }, "period"],
+      [rule.id, { value: 3, unit: "kW" }, "unit"],
+      [silence.id, { value: 3 }, "value"],
+      [silence.id, { metric: "power_w", value: 3 }, "metric"],
+    ] as const) {
+      const result = await patch(id, body);
+      expect(result.status, JSON.stringify(body)).toBe(400);
+      expect(failingPath(result), JSON.stringify(body)).toContain(path);
+    }
+    expect((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body).toMatchObject({
+      metric: "energy_wh",
+      op: "below",
+      value: 20000,
+    });
+    expect((await patch(silence.id, { for: "PT2H" })).body).toMatchObject({ for: "PT2H", name: "Garage: no readings for PT2H" });
+    const other = await signIn("rules-other");
+    const theirs = await patch(rule.id, { value: 5 }, other.token);
+    expect(theirs.status).toBe(404);
+    expect((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body.value).toBe(20000);
   });
 
   it("answers 404 for another user's rule or meter, exactly as for a missing one", async () => {
@@ -516,16 +573,19 @@ describe("alert rules: forecast and anomaly, judged on each run", () => {
     const peak = await createRule(token, { meterId: created.id, kind: "forecast", metric: "peak", value: 10 });
     const meter = (await findMeterById(connection.db, created.id))!;
     const t = Date.now();
-    const judgeRun = async (minute: number, expectedCost: number) => {
+    // Tomorrow is judged, not the run's figures: 24 planned hours of 1 kWh at a price that makes the day cost `tomorrowCost`.
+    const judgeRun = async (minute: number, tomorrowCost: number) => {
       const at = new Date(t + minute * MINUTE);
-      await evaluateRunRules(env as Env, connection.db, meter, await storedRun(meter.id, userId, at, { expectedCost, peakKw: 3 }), at);
+      const stored = await storedRun(meter.id, userId, at, { expectedCost: 0, peakKw: 3 }, [], tomorrowCost / 24);
+      await evaluateRunRules(env as Env, connection.db, meter, stored, at);
       return (await call("GET", `/api/alert-rules/${rule.id}`, { token })).body;
     };
     expect((await judgeRun(0, 4)).state).toBe("ok");
     expect((await judgeRun(15, 6.5)).state).toBe("pending");
     const firing = await judgeRun(30, 7);
     expect(firing.state).toBe("firing");
-    expect(firing.history[0]).toMatchObject({ state: "firing", value: 7 });
+    expect(firing.history[0].state).toBe("firing");
+    expect(firing.history[0].value).toBeCloseTo(7, 9);
     // 4.9 is within the 5 % margin: no resolve.
     expect((await judgeRun(45, 4.9)).state).toBe("firing");
     expect((await judgeRun(60, 3)).state).toBe("firing");
@@ -533,9 +593,85 @@ describe("alert rules: forecast and anomaly, judged on each run", () => {
     expect(states(resolved)).toEqual(["resolved", "firing", "pending"]);
     const told = await alertNotifications(token, meter.id);
     expect(told.map((n: { kind: string }) => n.kind).sort()).toEqual(["alert_firing", "alert_resolved"]);
-    expect(told.find((n: { kind: string }) => n.kind === "alert_firing").body).toContain("£7.00");
-    // The peak stayed at 3 kW, under its 10 kW.
+    const fired = told.find((n: { kind: string }) => n.kind === "alert_firing").body as string;
+    expect(fired).toContain("is forecast above its limit for tomorrow");
+    expect(fired).toContain("£7.00");
+    expect(fired).toMatch(/The forecast covers (all 24 hours of tomorrow|\d+ of tomorrow's 24 hours; the other \d+ repeat its forecast)/);
+    // Tomorrow peaks at 1 kW, under its 10 kW.
     expect((await call("GET", `/api/alert-rules/${peak.id}`, { token })).body).toMatchObject({ state: "ok", history: [] });
+  });
+
+  it("a changed condition starts a firing rule again in ok, with an 'ok' entry in its history and no message", async () => {
+    const { token, userId } = await signIn("rules");
+    const created = await createMeter(token, { name: "Flat", timezone: "UTC" });
+    const rule = await createRule(token, { meterId: created.id, kind: "forecast", metric: "cost", value: 5 });
+    const meter = (await findMeterById(connection.db, created.id))!;
+    const t = Date.now();
+    for (const minute of [0, 15]) {
+      const at = new Date(t + minute * MINUTE);
+      await evaluateRunRules(
+        env as Env,
+        connection.db,
+        meter,
+        await storedRun(meter.id, userId, at, { expectedCost: 0, peakKw: 1 }, [], 7 / 24),
+        at,
+      );
+    }
+    expect((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body.state).toBe("firing");
+    const told = (await alertNotifications(token, meter.id)).length;
+    const changed = await call("PATCH", `/api/alert-rules/${rule.id}`, { token, body: { value: 10 } });
+    expect(changed.body).toMatchObject({ state: "ok", stateSince: null, lastValue: null, value: 10 });
+    expect(changed.body.history[0]).toMatchObject({ state: "ok", value: null });
+    expect(states(changed.body)).toEqual(["ok", "firing", "pending"]);
+    expect(await alertNotifications(token, meter.id)).toHaveLength(told);
+    // Judged afresh on the next run: £7 is under the new £10.
+    const at = new Date(t + 30 * MINUTE);
+    await evaluateRunRules(
+      env as Env,
+      connection.db,
+      meter,
+      await storedRun(meter.id, userId, at, { expectedCost: 0, peakKw: 1 }, [], 7 / 24),
+      at,
+    );
+    expect((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body.state).toBe("ok");
+    // The same condition again changes nothing.
+    expect(states((await call("PATCH", `/api/alert-rules/${rule.id}`, { token, body: { value: 10 } })).body)).toEqual([
+      "ok",
+      "firing",
+      "pending",
+    ]);
+  });
+
+  it("tomorrow from a run made at 18:00 local: its first 18 hours forecast, the last 6 repeat the same time today", () => {
+    // Europe/London in winter is UTC: the run is issued at 18:00 on 7 Dec, its 24 hours end at 18:00 on 8 Dec.
+    const issued = Date.parse("2026-12-07T18:00:00Z");
+    const plan = Array.from({ length: 24 }, (_, i) => ({
+      t: new Date(issued + i * 3_600_000).toISOString(),
+      priceKwh: 0.5,
+      // 18:00 to 23:00 today are the evening peak: 4 kWh an hour; the night and day 1 kWh.
+      gridKwh: i < 6 ? 4 : 1,
+    }));
+    const tomorrow = tomorrowForecast({ plan } as never, "Europe/London", new Date(issued))!;
+    expect(tomorrow.day.toISOString()).toBe("2026-12-08T00:00:00.000Z");
+    expect(tomorrow).toMatchObject({ coveredHours: 18, dayHours: 24, peakKw: 4 });
+    // 18 forecast hours of 1 kWh, then 18:00 to 24:00 tomorrow as today's evening: 6 x 4 kWh; at £0.50.
+    expect(tomorrow.cost).toBeCloseTo((18 + 24) * 0.5, 9);
+    // The same run judged at 23:30 still means the 8th; judged after midnight, tomorrow is the 9th, all of it repeated.
+    expect(tomorrowForecast({ plan } as never, "Europe/London", new Date(issued + 5.5 * 3_600_000))!.coveredHours).toBe(18);
+    expect(tomorrowForecast({ plan } as never, "Europe/London", new Date(issued + 6.5 * 3_600_000))).toMatchObject({
+      coveredHours: 0,
+      dayHours: 24,
+    });
+  });
+
+  it("tomorrow on a clock change: the 25 hours of 25 Oct 2026 in London, from a run made at 18:00 BST the day before", () => {
+    const issued = Date.parse("2026-10-24T17:00:00Z");
+    const plan = Array.from({ length: 24 }, (_, i) => ({ t: new Date(issued + i * 3_600_000).toISOString(), priceKwh: 1, gridKwh: 1 }));
+    const tomorrow = tomorrowForecast({ plan } as never, "Europe/London", new Date(issued))!;
+    expect(tomorrow.day.toISOString()).toBe("2026-10-24T23:00:00.000Z");
+    // From midnight BST (23:00 UTC) the plan runs to 17:00 UTC: 18 hours; the day has 25, the other 7 repeated.
+    expect(tomorrow).toMatchObject({ coveredHours: 18, dayHours: 25 });
+    expect(tomorrow.cost).toBeCloseTo(25, 9);
   });
 
   it("anomaly: the runs' unusual-day finding drives the rule; switched off, it is not judged", async () => {
@@ -563,6 +699,22 @@ describe("alert rules: forecast and anomaly, judged on each run", () => {
     expect((await call("PATCH", `/api/alert-rules/${rule.id}`, { token, body: { enabled: false } })).status).toBe(200);
     await judgeRun(75, [anomaly(20)]);
     expect((await judgeRun(90, [anomaly(20)])).state).toBe("ok");
+  });
+
+  it("anomaly: the person's enabled anomaly rule replaces the run's unusual-consumption notification; switched off, the run's comes back", async () => {
+    const { token } = await signIn("rules");
+    const created = await createMeter(token, { timezone: "UTC" });
+    const meter = (await findMeterById(connection.db, created.id))!;
+    const kinds = async () =>
+      (await composeFindingNotifications(env as Env, connection.db, meter, [anomaly(12)])).map((draft) => draft.kind);
+    expect(await kinds()).toEqual(["consumption_anomaly"]);
+    const rule = await createRule(token, { meterId: created.id, kind: "anomaly" });
+    expect(await kinds()).toEqual([]);
+    // Another person's anomaly rule on their own meter changes nothing here.
+    const other = await signIn("rules");
+    await createRule(other.token, { meterId: (await createMeter(other.token, { timezone: "UTC" })).id, kind: "anomaly" });
+    expect((await call("PATCH", `/api/alert-rules/${rule.id}`, { token, body: { enabled: false } })).status).toBe(200);
+    expect(await kinds()).toEqual(["consumption_anomaly"]);
   });
 
   it("a budget's forecast part: the run's planned hours inside the period, then its average hour for the rest", () => {

@@ -2,6 +2,8 @@ import { createExecutionContext, createMessageBatch, env, getQueueResult } from 
 import { describe, expect, inject, it } from "vitest";
 import type { AlertMessage } from "../../worker/alerts/contract";
 import { consumeDeliveryBatch, type DeliveryJob, deliveryRetryDelaySeconds, enqueueAlertDelivery } from "../../worker/alerts/delivery";
+import { MAX_CHANNELS_PER_USER } from "../../worker/alerts/service";
+import { RATE_LIMIT_PERIOD_SECONDS } from "../../worker/rate-limits";
 import { call, callWithEnv, signIn } from "./helpers";
 
 const receiver = inject("receiverUrl");
@@ -180,6 +182,38 @@ describe("channels: CRUD", () => {
     );
     expect(result.explicitAcks).toHaveLength(1);
     expect(await box.requests()).toEqual([]);
+  });
+});
+
+describe("channels: limits", () => {
+  it(`answers 409 past ${MAX_CHANNELS_PER_USER} channels, naming the cap; deleting one makes room; another user is not affected`, async () => {
+    const { token } = await signIn("channels-cap");
+    const body = (i: number) => ({ kind: "ntfy", name: `Phone ${i}`, url: `${inbox().url}&n=${i}` });
+    const made = [];
+    for (let i = 0; i < MAX_CHANNELS_PER_USER; i++) made.push(await createChannel(token, body(i)));
+    const over = await call("POST", "/api/channels", { token, body: body(99) });
+    expect(over.status).toBe(409);
+    expect(over.body.error).toMatchObject({ code: "too_many_channels", message: expect.stringContaining(String(MAX_CHANNELS_PER_USER)) });
+    expect((await call("GET", "/api/channels", { token })).body.channels).toHaveLength(MAX_CHANNELS_PER_USER);
+    expect((await call("DELETE", `/api/channels/${made[0].id}`, { token })).status).toBe(200);
+    expect((await call("POST", "/api/channels", { token, body: body(100) })).status).toBe(201);
+    const other = await signIn("channels-cap-other");
+    expect((await call("POST", "/api/channels", { token: other.token, body: body(1) })).status).toBe(201);
+  });
+
+  it("answers 429 with Retry-After once a person has sent too many tests this minute; another person still can", async () => {
+    const { token } = await signIn("channels-test-limit");
+    const channel = await createChannel(token, { kind: "ntfy", name: "Phone", url: inbox().url });
+    // More than twice the per-minute limit (wrangler.jsonc), so one fixed minute gets more than the limit.
+    const attempts = 2 * 5 + 5;
+    let last = await call("POST", `/api/channels/${channel.id}/test`, { token });
+    for (let i = 1; i < attempts && last.status === 202; i++) last = await call("POST", `/api/channels/${channel.id}/test`, { token });
+    expect(last.status).toBe(429);
+    expect(last.headers.get("Retry-After")).toBe(String(RATE_LIMIT_PERIOD_SECONDS));
+    expect(last.body.error.code).toBe("rate_limited");
+    const other = await signIn("channels-test-limit-other");
+    const theirs = await createChannel(other.token, { kind: "ntfy", name: "Phone", url: inbox().url });
+    expect((await call("POST", `/api/channels/${theirs.id}/test`, { token: other.token })).status).toBe(202);
   });
 });
 

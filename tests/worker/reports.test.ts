@@ -1,8 +1,9 @@
 import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { alertRuleEvents } from "../../worker/db/schema";
+import { alertRuleEvents, reports } from "../../worker/db/schema";
 import type { Env } from "../../worker/env";
 import worker from "../../worker/index";
+import { dueSchedules } from "../../worker/reports/queries";
 import { call, createMeter, postReadings, signIn } from "./helpers";
 import { withDb } from "./security/fixtures";
 
@@ -111,6 +112,23 @@ describe("reports", () => {
       peakKw: run.body.figures.peakKw,
       currency: "GBP",
     });
+    // The week ahead from history: each day the average of its weekday in the two weeks with readings (24 and 19.2 kWh).
+    expect(report.outlook).toMatchObject({
+      from: "2026-11-30T00:00:00.000Z",
+      to: "2026-12-07T00:00:00.000Z",
+      method: "same_weekday_average",
+      weeks: 4,
+      currency: "GBP",
+    });
+    expect(report.outlook.days).toHaveLength(7);
+    for (const day of report.outlook.days) {
+      expect(day.weeks).toBe(2);
+      expect(day.energyKwh).toBeCloseTo(21.6, 6);
+      expect(day.cost).toBeCloseTo(4.32, 6);
+    }
+    expect(report.outlook.days[1].from).toBe("2026-12-01T00:00:00.000Z");
+    expect(report.outlook.energyKwh).toBeCloseTo(151.2, 6);
+    expect(report.outlook.cost).toBeCloseTo(30.24, 6);
     // No battery: no plan savings. No alert rules yet.
     expect(report.savings).toBeNull();
     expect(report.alerts).toEqual([]);
@@ -193,6 +211,46 @@ describe("reports", () => {
     expect(report).toMatchObject({ cadence: "month", from: "2026-11-01T00:00:00.000Z", to: "2026-12-01T00:00:00.000Z" });
     const [notice] = await reportNotifications(token);
     expect(notice.body).toMatch(/^House used 302 kWh for £60\.48 in November 2026\./);
+  });
+
+  it("the round selects in SQL only the schedules due on their meter's clock and not made yet, with the cadences due", async () => {
+    const { token, userId } = await signIn("reports-due");
+    const site = async (name: string, timezone: string, schedule: Record<string, unknown>) => {
+      const meter = await createMeter(token, { name, timezone });
+      expect((await call("PUT", `/api/meters/${meter.id}/report-schedule`, { token, body: schedule })).status).toBe(200);
+      return meter.id;
+    };
+    const weeklyAt8 = { weekly: { weekday: 1, hour: 8 }, monthly: null };
+    const london = await site("London", "Europe/London", weeklyAt8);
+    const made = await site("Made", "Europe/London", weeklyAt8);
+    const newYork = await site("New York", "America/New_York", weeklyAt8);
+    const tokyo = await site("Tokyo", "Asia/Tokyo", { weekly: { weekday: 1, hour: 8 }, monthly: { day: 1, hour: 0 } });
+    const late = await site("Late", "Europe/London", { weekly: { weekday: 2, hour: 8 }, monthly: null });
+    await withDb((db) =>
+      db.insert(reports).values({
+        ownerId: userId,
+        meterId: made,
+        cadence: "week",
+        periodFrom: new Date("2026-11-23T00:00:00Z"),
+        periodTo: new Date("2026-11-30T00:00:00Z"),
+        content: {} as never,
+      }),
+    );
+    // Monday 30 November 2026, 08:00 in London: 03:00 in New York (before its hour), 17:00 in Tokyo.
+    const due = await withDb((db) => dueSchedules(db, new Date("2026-11-30T08:00:00Z")));
+    const mine = [london, made, newYork, tokyo, late];
+    expect(
+      due
+        .filter((row) => mine.includes(row.meter.id))
+        .map((row) => [row.meter.name, row.weekly, row.monthly])
+        .sort(),
+    ).toEqual([
+      ["London", true, false],
+      ["Tokyo", true, true],
+    ]);
+    // At 08:00 in New York, its week is due too.
+    const later = await withDb((db) => dueSchedules(db, new Date("2026-11-30T13:00:00Z")));
+    expect(later.filter((row) => row.meter.id === newYork).map((row) => row.weekly)).toEqual([true]);
   });
 
   it("answers 400 naming the field for a bad schedule or a device meter, and 404 for another user's report or meter", async () => {

@@ -15,6 +15,11 @@ export async function listChannels(db: Database, ownerId: string): Promise<Chann
     .orderBy(asc(alertChannels.createdAt), asc(alertChannels.id));
 }
 
+export async function countChannels(db: Database, ownerId: string): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(alertChannels).where(eq(alertChannels.ownerId, ownerId));
+  return row.count;
+}
+
 export async function getChannel(db: Database, ownerId: string, id: string): Promise<ChannelRow | undefined> {
   const [row] = await db.select().from(alertChannels).where(owned(ownerId, id));
   return row;

@@ -47,7 +47,7 @@ export const ThresholdParams = z.object({
 });
 export const NoDataParams = z.object({ kind: z.literal("no_data"), for: RuleDuration });
 export const BudgetParams = z.object({ kind: z.literal("budget"), period: z.enum(["day", "week", "month"]), value: positiveMoney });
-/** Tomorrow's expected cost (the tariff's currency) or peak (kW) from the latest run. */
+/** Tomorrow's expected cost (the tariff's currency) or peak (kW) on the meter's calendar, from the latest run (tomorrowForecast). */
 export const ForecastParams = z.object({ kind: z.literal("forecast"), metric: z.enum(["cost", "peak"]), value: positiveMoney });
 export const AnomalyParams = z.object({ kind: z.literal("anomaly") });
 
@@ -92,6 +92,24 @@ const KIND_METRICS: Partial<Record<AlertRuleKind, readonly string[]>> = {
   forecast: ForecastParams.shape.metric.options,
 };
 
+/** What a rule's condition is made of, each field taken by some kinds (KIND_FIELDS): the same on create and on change. */
+const CONDITION_FIELDS = {
+  /** threshold: power_w (W, held for `for`), energy_wh (Wh) or cost (the tariff's currency) over the trailing `for`; forecast: cost or peak (kW). */
+  metric: z.enum(["power_w", "energy_wh", "cost", "peak"]).optional(),
+  /** threshold only. */
+  op: z.enum(["above", "below"]).optional(),
+  /** threshold, budget (money), forecast. */
+  value: finiteValue.optional(),
+  /** threshold (the hold, or the window of a total), no_data (the silence). */
+  for: RuleDuration.optional(),
+  /** budget: the meter's calendar day, week (from Monday) or month. */
+  period: BudgetParams.shape.period.optional(),
+  /** The unit of `value` (default the stored one): W or kW for power, Wh or kWh for energy, kW or W for a forecast peak, the tariff's currency code for money. */
+  unit: z.string().trim().min(1, "must not be empty").max(8, "must be at most 8 characters").optional(),
+};
+export type RuleCondition = { [field in keyof typeof CONDITION_FIELDS]?: z.infer<(typeof CONDITION_FIELDS)[field]> };
+export const CONDITION_FIELD_NAMES = Object.keys(CONDITION_FIELDS) as (keyof typeof CONDITION_FIELDS)[];
+
 /**
  * One flat object for every kind (a chat tool's input must be a JSON object schema, not a union),
  * checked per kind: each field the kind takes is required, any other refused, by name. Without
@@ -107,18 +125,7 @@ export const AlertRuleInput = z
     channels: ChannelIds.default([]),
     /** Urgent rules ask for the phone's attention (and pass quiet hours). */
     urgent: z.boolean().default(false),
-    /** threshold: power_w (W, held for `for`), energy_wh (Wh) or cost (the tariff's currency) over the trailing `for`; forecast: cost or peak (kW). */
-    metric: z.enum(["power_w", "energy_wh", "cost", "peak"]).optional(),
-    /** threshold only. */
-    op: z.enum(["above", "below"]).optional(),
-    /** threshold, budget (money), forecast. */
-    value: finiteValue.optional(),
-    /** threshold (the hold, or the window of a total), no_data (the silence). */
-    for: RuleDuration.optional(),
-    /** budget: the meter's calendar day, week (from Monday) or month. */
-    period: BudgetParams.shape.period.optional(),
-    /** The unit of `value` (default the stored one): W or kW for power, Wh or kWh for energy, kW or W for a forecast peak, the tariff's currency code for money. */
-    unit: z.string().trim().min(1, "must not be empty").max(8, "must be at most 8 characters").optional(),
+    ...CONDITION_FIELDS,
   })
   .strict()
   .superRefine((body, context) => {
@@ -171,6 +178,12 @@ export function ruleParams(body: CreateAlertRuleBody): AlertRuleParams {
   }
 }
 
+/** A rule's stored parameters as the condition fields of a body (values in the stored units). */
+export function conditionOf(params: AlertRuleParams): RuleCondition {
+  const { kind: _kind, ...fields } = params;
+  return fields;
+}
+
 export const UpdateAlertRuleBody = z
   .object({
     name: RuleName.optional(),
@@ -180,6 +193,11 @@ export const UpdateAlertRuleBody = z
     enabled: z.boolean().optional(),
     /** Until then the rule is evaluated and keeps its history, but tells nobody; null lifts the silence. */
     silencedUntil: z.iso.datetime({ offset: true }).nullable().optional(),
+    /**
+     * The condition's fields of the rule's kind (its kind stays), checked as on create; a new
+     * metric needs its value, a unit goes with a value. A changed condition starts the rule again in ok.
+     */
+    ...CONDITION_FIELDS,
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })

@@ -44,6 +44,8 @@ interface Judged {
   evaluatedThrough: Date | null;
   /** Words for the value: "7.4 kW", "£3.20". */
   format: (value: number) => string;
+  /** What the message adds about how the value was reached (a forecast rule: how much of tomorrow the run covers). */
+  note?: string;
 }
 
 const trackedOf = (rule: AlertRuleRow): TrackedState => ({
@@ -180,7 +182,7 @@ function judgeSilenceBroken(meter: MeterRow, rule: AlertRuleRow): Judged | undef
 /**
  * Budget: the cost so far in the period (the meter's calendar) plus the latest run's forecast for
  * the rest of it (its 24 planned hours inside the period, and beyond them its average hour).
- * Forecast: the latest run's expected cost or peak over its next 24 hours. Anomaly: the run's
+ * Forecast: tomorrow's expected cost or peak on the meter's calendar (`tomorrowForecast`). Anomaly: the run's
  * unusual-consumption finding (the value: the kWh used over the hours compared). Each is held
  * for FIGURE_HOLD_MS before firing and before resolving, beyond the 5 % margin.
  */
@@ -195,6 +197,7 @@ async function judgeFigures(
   const params = rule.params;
   let observation: Observation;
   let format: (value: number) => string;
+  let note: string | undefined;
   switch (params.kind) {
     case "budget": {
       const projected = await projectedCost(meter, params.period, modelRun, costSoFar, at);
@@ -204,10 +207,12 @@ async function judgeFigures(
       break;
     }
     case "forecast": {
-      if (!modelRun) return undefined;
-      const value = params.metric === "cost" ? modelRun.figures.expectedCost : modelRun.figures.peakKw;
+      const tomorrow = modelRun && tomorrowForecast(modelRun, meter.timezone, at);
+      if (!tomorrow) return undefined;
+      const value = params.metric === "cost" ? tomorrow.cost : tomorrow.peakKw;
       observation = { at, value, ...judge("above", params.value, value) };
       format = params.metric === "cost" ? (v) => formatMoney(v, modelRun.figures.currency) : (v) => `${v.toFixed(2)} kW`;
+      note = coverageNote(tomorrow);
       break;
     }
     case "anomaly": {
@@ -221,7 +226,7 @@ async function judgeFigures(
     default:
       return undefined;
   }
-  return { ...run(trackedOf(rule), [observation], FIGURE_HOLD_MS), evaluatedThrough: at, format };
+  return { ...run(trackedOf(rule), [observation], FIGURE_HOLD_MS), evaluatedThrough: at, format, note };
 }
 
 async function projectedCost(
@@ -290,6 +295,57 @@ export function forecastCostBetween(modelRun: Pick<ModelRunRow, "plan"> | undefi
   return total;
 }
 
+/** Tomorrow on the meter's calendar as a run sees it: its expected cost and peak, and how many of its hours the run forecasts. */
+export interface TomorrowForecast {
+  /** Tomorrow's local midnight. */
+  day: Date;
+  cost: number;
+  peakKw: number;
+  coveredHours: number;
+  /** 24, or 23 and 25 on the days the clocks change. */
+  dayHours: number;
+}
+
+/**
+ * Tomorrow (the meter's local day after the one `at` is in) from a run: the model forecasts 24
+ * hours ahead, so a run made during the day covers only the start of tomorrow (from 18:00, its
+ * first 18 hours). The hours past the horizon repeat the run's own forecast of the same time of
+ * day (the plan's hour 24 h earlier, or 48 h when the run was made just after midnight before a
+ * 25-hour day): a whole day to compare with a daily figure, and the message says how much of it
+ * was forecast. Cost and peak are the plan's (grid energy after the battery, at its prices).
+ */
+export function tomorrowForecast(modelRun: Pick<ModelRunRow, "plan">, zone: string, at: Date): TomorrowForecast | undefined {
+  const { plan } = modelRun;
+  if (plan.length === 0) return undefined;
+  const day = calendarPeriod("day", calendarPeriod("day", at, zone).to, zone);
+  const from = day.from.getTime();
+  const to = day.to.getTime();
+  const planStart = Date.parse(plan[0].t);
+  const horizonMs = plan.length * HOUR;
+  let cost = 0;
+  let peakKw = 0;
+  let coveredMs = 0;
+  // Walk tomorrow hour by hour of the plan's grid: each piece takes the plan hour at the same offset modulo the horizon.
+  for (let start = from; start < to; ) {
+    const offset = start - planStart;
+    if (offset < 0) return undefined;
+    const index = Math.floor((offset % horizonMs) / HOUR);
+    const end = Math.min(to, start + HOUR - (offset % HOUR));
+    const hour = plan[index];
+    cost += (hour.gridKwh * hour.priceKwh * (end - start)) / HOUR;
+    peakKw = Math.max(peakKw, hour.gridKwh);
+    if (offset < horizonMs) coveredMs += end - start;
+    start = end;
+  }
+  return { day: day.from, cost, peakKw, coveredHours: Math.round(coveredMs / HOUR), dayHours: Math.round((to - from) / HOUR) };
+}
+
+/** "The forecast covers 18 of tomorrow's 24 hours; the other 6 repeat its forecast for the same time today." */
+function coverageNote({ coveredHours, dayHours }: TomorrowForecast): string {
+  if (coveredHours >= dayHours) return `The forecast covers all ${dayHours} hours of tomorrow.`;
+  return `The forecast covers ${coveredHours} of tomorrow's ${dayHours} hours; the other ${dayHours - coveredHours} repeat its forecast for the same time of day.`;
+}
+
 /**
  * Stores a judgement that changed something and, for each change to firing or resolved, tells the
  * person (unless the rule is silenced at that moment). Returns whether the state changed. A concurrent evaluation
@@ -302,7 +358,7 @@ async function record(env: Env, db: Database, meter: MeterRow, rule: AlertRuleRo
   const told = silenced ? [] : judged.transitions.filter((t) => t.state === "firing" || t.state === "resolved");
   const since = conditionSince(rule, judged.transitions);
   const notifications: NewNotification[] = told.map((transition) => {
-    const message = alertMessage(meter, rule, transition, judged.format, since);
+    const message = alertMessage(meter, rule, transition, judged, since);
     return {
       ownerId: rule.ownerId,
       meterId: meter.id,
@@ -341,7 +397,7 @@ async function record(env: Env, db: Database, meter: MeterRow, rule: AlertRuleRo
         await enqueueAlertDelivery(env, {
           ownerId: rule.ownerId,
           channelIds: rule.channelIds,
-          message: alertMessage(meter, rule, transition, judged.format, since),
+          message: alertMessage(meter, rule, transition, judged, since),
         });
   }
   return judged.transitions.length > 0;
@@ -351,7 +407,7 @@ const FIRING_WORDS: Record<AlertRuleRow["kind"], string> = {
   threshold: "crossed its threshold",
   no_data: "has sent nothing",
   budget: "is on course to pass its budget",
-  forecast: "forecast is above its limit",
+  forecast: "is forecast above its limit for tomorrow",
   anomaly: "is having an unusual day",
 };
 
@@ -385,7 +441,7 @@ function alertMessage(
   meter: MeterRow,
   rule: AlertRuleRow,
   transition: Transition,
-  format: (value: number) => string,
+  { format, note }: Pick<Judged, "format" | "note">,
   since: Date | undefined,
 ): AlertMessage {
   const firing = transition.state === "firing";
@@ -412,7 +468,7 @@ function alertMessage(
     value: transition.value,
     at: transition.at.toISOString(),
     title: `${firing ? "Firing" : "Resolved"}: ${rule.name}`.slice(0, 200),
-    message,
+    message: note ? `${message} ${note}` : message,
     urgent: rule.urgent,
   };
 }

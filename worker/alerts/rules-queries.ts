@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or } from "drizzle-orm";
-import type { Database } from "../db/client";
+import type { Database, Transaction } from "../db/client";
 import { alertChannels, alertRuleEvents, alertRules, meters, readings } from "../db/schema";
 import type { MeterRow } from "../meters/queries";
 import { insertNotification, type NewNotification, type NotificationRow } from "../notifications/queries";
@@ -35,18 +35,27 @@ export async function getRule(db: Database, ownerId: string, id: string): Promis
   return row;
 }
 
+/** A rule whose condition changed: ok, never judged (the last hour's readings and the next figures are judged afresh). */
+export const RESTARTED: RuleProgress = { state: "ok", stateSince: null, clearSince: null, lastValue: null, evaluatedThrough: null };
+
+/** Changes a rule, and when its changed condition ends a spell, adds that entry to its history (in one transaction). */
 export async function updateRule(
   db: Database,
   ownerId: string,
   id: string,
-  changes: Partial<Pick<AlertRuleRow, "name" | "channelIds" | "urgent" | "enabled" | "silencedUntil">>,
+  changes: Partial<Pick<AlertRuleRow, "name" | "channelIds" | "urgent" | "enabled" | "silencedUntil" | "params"> & RuleProgress>,
+  ended?: Pick<NewAlertRuleEvent, "state" | "at" | "value" | "silenced">,
 ): Promise<AlertRuleRow | undefined> {
-  const [row] = await db
-    .update(alertRules)
-    .set({ ...changes, updatedAt: new Date() })
-    .where(owned(ownerId, id))
-    .returning();
-  return row;
+  const update = async (tx: Database | Transaction) => {
+    const [row] = await tx
+      .update(alertRules)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(owned(ownerId, id))
+      .returning();
+    if (row && ended) await tx.insert(alertRuleEvents).values({ ...ended, ruleId: row.id, ownerId, meterId: row.meterId });
+    return row;
+  };
+  return ended ? db.transaction(update) : update(db);
 }
 
 export async function deleteRule(db: Database, ownerId: string, id: string): Promise<boolean> {
@@ -120,6 +129,16 @@ export async function enabledRulesOfMeter(db: Database, meterId: string, kinds: 
     .from(alertRules)
     .where(and(eq(alertRules.meterId, meterId), eq(alertRules.enabled, true), inArray(alertRules.kind, [...kinds])))
     .orderBy(asc(alertRules.createdAt));
+}
+
+/** Whether the owner has an enabled rule of `kind` on the meter. */
+export async function hasEnabledRule(db: Database, ownerId: string, meterId: string, kind: AlertRuleKind): Promise<boolean> {
+  const [row] = await db
+    .select({ id: alertRules.id })
+    .from(alertRules)
+    .where(and(eq(alertRules.ownerId, ownerId), eq(alertRules.meterId, meterId), eq(alertRules.enabled, true), eq(alertRules.kind, kind)))
+    .limit(1);
+  return row !== undefined;
 }
 
 /** Every enabled rule of the given kinds, all owners (the Cron Trigger's evaluation). */

@@ -1,16 +1,21 @@
 import type { Actor } from "../actor";
 import type { Deleted } from "../api-contract";
 import { meterTariff } from "../costs/pricing";
-import { ApiError, notFound } from "../errors";
+import { ApiError, notFound, validationError } from "../errors";
+import type { MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
 import type { ChatQuote } from "../notifications/contract";
 import {
   type AlertRule,
   type AlertRuleDetail,
+  AlertRuleInput,
   type AlertRuleList,
   type AlertRuleParams,
+  CONDITION_FIELD_NAMES,
   type CreateAlertRuleBody,
+  conditionOf,
   moneyUnit,
+  type RuleCondition,
   ruleParams,
   type UpdateAlertRuleBody,
 } from "./rules-contract";
@@ -37,13 +42,12 @@ export function describeRule(params: AlertRuleParams): string {
 }
 
 export function rulePayload(row: AlertRuleRow): AlertRule {
-  const { kind: _kind, ...params } = row.params;
   return {
     id: row.id,
     meterId: row.meterId,
     name: row.name,
     kind: row.kind,
-    ...params,
+    ...conditionOf(row.params),
     channels: row.channelIds,
     urgent: row.urgent,
     enabled: row.enabled,
@@ -77,20 +81,23 @@ async function requireRule({ db, userId }: Actor, id: string): Promise<AlertRule
   return row;
 }
 
+const invalid = (path: string, message: string) =>
+  new ApiError(400, "invalid_request", `Invalid body: ${path}: ${message}`, [{ path, message }]);
+
+/** Money is judged in the tariff's currency: a value in another one would compare the wrong numbers (400 naming `unit`). */
+async function checkCurrency(actor: Actor, meter: MeterRow, body: CreateAlertRuleBody): Promise<void> {
+  const currencyGiven = moneyUnit(body);
+  if (currencyGiven === undefined) return;
+  const { currency } = await meterTariff(actor.db, actor.userId, meter);
+  if (currency !== currencyGiven) throw invalid("unit", `must be the currency of ${meter.name}'s tariff (${currency})`);
+}
+
 /** `asked`: the chat message the rule was made from, which its notifications quote. */
 export async function createRule(actor: Actor, body: CreateAlertRuleBody, asked?: ChatQuote): Promise<AlertRuleDetail> {
   const { meterId, name, channels, urgent } = body;
   const params = ruleParams(body);
   const meter = await requireMeter(actor.db, actor.userId, meterId);
-  const currencyGiven = moneyUnit(body);
-  if (currencyGiven !== undefined) {
-    // Money is judged in the tariff's currency: a value in another one would compare the wrong numbers.
-    const { currency } = await meterTariff(actor.db, actor.userId, meter);
-    if (currency !== currencyGiven) {
-      const message = `must be the currency of ${meter.name}'s tariff (${currency})`;
-      throw new ApiError(400, "invalid_request", `Invalid body: unit: ${message}`, [{ path: "unit", message }]);
-    }
-  }
+  await checkCurrency(actor, meter, body);
   const channelIds = await checkChannels(actor, channels);
   const row = await queries.insertRule(actor.db, {
     ownerId: actor.userId,
@@ -114,15 +121,63 @@ export async function getRule(actor: Actor, id: string): Promise<AlertRuleDetail
   return { ...rulePayload(row), history: historyPayload(await queries.ruleHistory(actor.db, row.id)) };
 }
 
-/** Renames, re-routes, switches off or silences a rule; its state and history stay. */
+/**
+ * The rule's condition with `changes` applied, checked as a new rule of its kind would be (400
+ * naming the field); undefined when nothing in it changes.
+ */
+async function changedParams(
+  actor: Actor,
+  rule: AlertRuleRow,
+  meter: MeterRow,
+  changes: RuleCondition,
+): Promise<AlertRuleParams | undefined> {
+  const given = Object.fromEntries(CONDITION_FIELD_NAMES.filter((field) => changes[field] !== undefined).map((f) => [f, changes[f]]));
+  if (Object.keys(given).length === 0) return undefined;
+  const current = conditionOf(rule.params);
+  // The stored value is in the old metric's unit, and a unit converts the value it comes with.
+  if (given.metric !== undefined && given.metric !== current.metric && given.value === undefined)
+    throw invalid("value", "is required when the metric changes");
+  if (given.unit !== undefined && given.value === undefined) throw invalid("unit", "is given with the value it measures");
+  const parsed = AlertRuleInput.safeParse({ meterId: rule.meterId, kind: rule.kind, ...current, ...given });
+  if (!parsed.success) throw validationError(parsed.error, "body");
+  await checkCurrency(actor, meter, parsed.data);
+  const params = ruleParams(parsed.data);
+  return JSON.stringify(params) === JSON.stringify(rule.params) ? undefined : params;
+}
+
+/**
+ * Renames, re-routes, switches off, silences a rule or changes its condition. A changed condition
+ * starts the rule again: back to ok, judged afresh on the last hour's readings and the next run or
+ * schedule (an "ok" entry in its history ends a pending or firing spell, without a message: the
+ * person made the change), and a default name follows the new condition. Otherwise state and
+ * history stay.
+ */
 export async function updateRule(actor: Actor, id: string, changes: UpdateAlertRuleBody): Promise<AlertRuleDetail> {
-  await requireRule(actor, id);
-  const { channels, silencedUntil, ...rest } = changes;
-  const row = await queries.updateRule(actor.db, actor.userId, id, {
-    ...rest,
-    ...(channels === undefined ? {} : { channelIds: await checkChannels(actor, channels) }),
-    ...(silencedUntil === undefined ? {} : { silencedUntil: silencedUntil === null ? null : new Date(silencedUntil) }),
-  });
+  const rule = await requireRule(actor, id);
+  const { channels, silencedUntil, name, urgent, enabled } = changes;
+  const meter = await requireMeter(actor.db, actor.userId, rule.meterId);
+  const params = await changedParams(actor, rule, meter, changes);
+  const defaultName = rule.name === `${meter.name}: ${describeRule(rule.params)}`;
+  const row = await queries.updateRule(
+    actor.db,
+    actor.userId,
+    id,
+    {
+      ...(name === undefined ? {} : { name }),
+      ...(urgent === undefined ? {} : { urgent }),
+      ...(enabled === undefined ? {} : { enabled }),
+      ...(channels === undefined ? {} : { channelIds: await checkChannels(actor, channels) }),
+      ...(silencedUntil === undefined ? {} : { silencedUntil: silencedUntil === null ? null : new Date(silencedUntil) }),
+      ...(params === undefined
+        ? {}
+        : {
+            params,
+            ...(name === undefined && defaultName ? { name: `${meter.name}: ${describeRule(params)}` } : {}),
+            ...queries.RESTARTED,
+          }),
+    },
+    params !== undefined && rule.state !== "ok" ? { state: "ok", at: new Date(), value: null, silenced: false } : undefined,
+  );
   if (!row) throw notFound("Alert rule");
   return { ...rulePayload(row), history: historyPayload(await queries.ruleHistory(actor.db, row.id)) };
 }

@@ -2,6 +2,7 @@ import type { Actor } from "../actor";
 import type { Deleted } from "../api-contract";
 import type { Env } from "../env";
 import { ApiError, notFound, secretsKey } from "../errors";
+import { enforceLimit } from "../rate-limits";
 import { encryptChannelSecret } from "./channel-secrets";
 import type { AlertMessage, Channel, ChannelList, CreateChannelBody, CreatedChannel, QueuedDelivery, UpdateChannelBody } from "./contract";
 import { enqueueAlertDelivery } from "./delivery";
@@ -47,9 +48,22 @@ export async function getChannel(actor: Actor, id: string): Promise<Channel> {
   return channelPayload(await requireChannel(actor, id));
 }
 
-/** A generic webhook gets a signing secret, stored encrypted and returned in this answer only. */
+/** Enough for a phone, a family chat and a home server each, many times over; a rule lists at most as many. */
+export const MAX_CHANNELS_PER_USER = 20;
+
+/**
+ * A generic webhook gets a signing secret, stored encrypted and returned in this answer only. 409
+ * past MAX_CHANNELS_PER_USER (counted before the insert: two creations at the same moment may
+ * both pass it, one over).
+ */
 export async function createChannel({ db, env, userId }: Actor, body: CreateChannelBody): Promise<CreatedChannel> {
   checkUrl(env, body.url);
+  if ((await queries.countChannels(db, userId)) >= MAX_CHANNELS_PER_USER)
+    throw new ApiError(
+      409,
+      "too_many_channels",
+      `You have ${MAX_CHANNELS_PER_USER} channels, the most one person can have: delete one (DELETE /api/channels/{id}) to add another`,
+    );
   const id = crypto.randomUUID();
   if (body.kind !== "webhook") return channelPayload(await queries.insertChannel(db, { id, ownerId: userId, ...body }));
   const secret = newSigningSecret();
@@ -71,9 +85,18 @@ export async function deleteChannel({ db, userId }: Actor, id: string): Promise<
   return { deleted: true };
 }
 
-/** "Send a test": one delivery of a `test` message through the queue, as an alert would go. */
+/**
+ * "Send a test": one delivery of a `test` message through the queue, as an alert would go. A few a
+ * minute per person (429 with Retry-After): each one calls an outside URL.
+ */
 export async function sendTestMessage(actor: Actor, id: string, now = new Date()): Promise<QueuedDelivery> {
   const channel = await requireChannel(actor, id);
+  await enforceLimit(
+    actor.env,
+    "CHANNEL_TEST_LIMITER",
+    actor.userId,
+    "Too many test messages in a minute; wait a moment and send it again",
+  );
   const message: AlertMessage = {
     type: "test",
     rule: null,

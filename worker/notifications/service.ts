@@ -1,5 +1,6 @@
 import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
+import { hasEnabledRule } from "../alerts/rules-queries";
 import type { Deleted } from "../api-contract";
 import { chartNamesForMeter } from "../charts/queries";
 import type { Database, Transaction } from "../db/client";
@@ -24,8 +25,10 @@ export type NotificationDraft = Omit<NewNotification, "runId">;
 /**
  * What a run's findings should tell the person, composed before anything is written: skips muted
  * kinds and kinds already notified for this meter within the window, quotes the person's earlier
- * chat about the meter (from the UserHub), and marks what falls in quiet hours silent. Reads
- * only, so no transaction is held open while the hub answers.
+ * chat about the meter (from the UserHub), and marks what falls in quiet hours silent. An unusual
+ * day is left to the person's enabled anomaly rule on the meter when there is one: its message
+ * (fired, resolved, silenced as the person chose) replaces this one, so nobody hears it twice.
+ * Reads only, so no transaction is held open while the hub answers.
  */
 export async function composeFindingNotifications(
   env: Env,
@@ -39,6 +42,7 @@ export async function composeFindingNotifications(
   const due: ModelRunFinding[] = [];
   for (const finding of findings) {
     if (settings.mutedKinds.includes(finding.kind)) continue;
+    if (finding.kind === "consumption_anomaly" && (await hasEnabledRule(db, meter.ownerId, meter.id, "anomaly"))) continue;
     if (await queries.notifiedSince(db, meter.id, finding.kind, new Date(now.getTime() - NOTIFY_AT_MOST_EVERY_MS))) continue;
     due.push(finding);
   }

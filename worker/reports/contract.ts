@@ -36,6 +36,23 @@ export const ReportAlert = z.object({
 });
 export type ReportAlert = z.infer<typeof ReportAlert>;
 
+/**
+ * The 7 days after the report's period, estimated from history (not the model, which forecasts a
+ * day ahead): each day the average of its weekday over the `weeks` weeks before, of those with
+ * readings that day (`weeks` per day). null energy or cost: no weeks, or a day without a price.
+ */
+export const ReportOutlook = z.object({
+  from: z.string(),
+  to: z.string(),
+  method: z.literal("same_weekday_average"),
+  weeks: z.int(),
+  days: z.array(z.object({ from: z.string(), weeks: z.int(), energyKwh: z.number().nullable(), cost: z.number().nullable() })),
+  energyKwh: z.number().nullable(),
+  cost: z.number().nullable(),
+  currency: z.string(),
+});
+export type ReportOutlook = z.infer<typeof ReportOutlook>;
+
 /** What a report says, kept as it was when made (a later tariff change does not rewrite it). */
 export const ReportContent = z.object({
   meterName: z.string(),
@@ -44,7 +61,7 @@ export const ReportContent = z.object({
   summary: MeterSummary,
   /** The device meter that cost most (used most where a price is missing); null without devices. */
   topDevice: z.object({ meterId: z.uuid(), name: z.string(), energyKwh: z.number(), cost: z.number().nullable() }).nullable(),
-  /** The latest run's forecast for the hours after it was issued; null before the first run. */
+  /** The latest run's forecast for the `hours` (24) after it was issued, not a week: the model forecasts a day ahead; null before the first run. */
   forecast: z
     .object({
       issuedAt: z.string(),
@@ -55,6 +72,8 @@ export const ReportContent = z.object({
       currency: z.string(),
     })
     .nullable(),
+  /** The week after the period from the same weekdays' history; null without history (absent in older reports). */
+  outlook: ReportOutlook.nullable().optional(),
   /** What the battery plans saved over the period, played against the real use; null without a battery plan. */
   savings: z.object({ currency: z.string(), planned: z.number(), realised: z.number(), hours: z.int() }).nullable(),
   alerts: z.array(ReportAlert),

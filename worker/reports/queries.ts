@@ -1,4 +1,4 @@
-import { and, desc, eq, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, or, type SQL, sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
 import { meters, reportSchedules, reports } from "../db/schema";
 import type { ReportCadence } from "./contract";
@@ -23,32 +23,50 @@ export async function saveSchedule(db: Database, schedule: Omit<ReportScheduleRo
     .onConflictDoUpdate({ target: reportSchedules.meterId, set: { ...times, updatedAt: new Date() } });
 }
 
-/** Every schedule with its meter (the Cron Trigger's round, all owners). */
-export function allSchedules(db: Database) {
+/**
+ * The site schedules with a report due at `at` and not made yet, all owners (the Cron Trigger's
+ * round), with which cadences are due: on the meter's wall clock, the current week (from Monday)
+ * or month has reached its send moment, and no report exists for the period before it. Postgres
+ * picks them, so a round reads only what it makes; `duePeriod` (periods.ts) still names each
+ * period, and a report made meanwhile is not made twice (insertReportOnce).
+ */
+export function dueSchedules(db: Database, at: Date) {
+  const local = sql`(${at.toISOString()}::timestamptz AT TIME ZONE ${meters.timezone})`;
+  const due = (cadence: ReportCadence, start: SQL, day: SQL, hour: SQL, previous: SQL) =>
+    and(
+      isNotNull(day),
+      isNotNull(hour),
+      sql`${local} >= ${start} + make_interval(days => ${day} - 1, hours => ${hour})`,
+      sql`NOT EXISTS (SELECT 1 FROM ${reports} WHERE ${reports.meterId} = ${meters.id} AND ${reports.cadence} = ${cadence}
+        AND ${reports.periodFrom} = (${previous} AT TIME ZONE ${meters.timezone}))`,
+    ) as SQL;
+  const weekStart = sql`date_trunc('week', ${local})`;
+  const monthStart = sql`date_trunc('month', ${local})`;
+  const weekly = due(
+    "week",
+    weekStart,
+    sql`${reportSchedules.weeklyWeekday}`,
+    sql`${reportSchedules.weeklyHour}`,
+    sql`(${weekStart} - interval '7 days')`,
+  );
+  const monthly = due(
+    "month",
+    monthStart,
+    sql`${reportSchedules.monthlyDay}`,
+    sql`${reportSchedules.monthlyHour}`,
+    sql`(${monthStart} - interval '1 month')`,
+  );
   return db
-    .select({ schedule: reportSchedules, meter: meters })
+    .select({
+      schedule: reportSchedules,
+      meter: meters,
+      weekly: sql<boolean>`coalesce(${weekly}, false)`,
+      monthly: sql<boolean>`coalesce(${monthly}, false)`,
+    })
     .from(reportSchedules)
-    .innerJoin(meters, and(eq(meters.id, reportSchedules.meterId), eq(meters.ownerId, reportSchedules.ownerId)));
+    .innerJoin(meters, and(eq(meters.id, reportSchedules.meterId), eq(meters.ownerId, reportSchedules.ownerId)))
+    .where(and(eq(meters.kind, "site"), or(weekly, monthly)));
 }
-
-/** Which of these (meter, cadence, period start) reports are made already: their reportKey()s. */
-export async function madeReportKeys(
-  db: Database,
-  candidates: { meterId: string; cadence: ReportCadence; periodFrom: Date }[],
-): Promise<Set<string>> {
-  if (candidates.length === 0) return new Set();
-  const rows = await db
-    .select({ meterId: reports.meterId, cadence: reports.cadence, periodFrom: reports.periodFrom })
-    .from(reports)
-    .where(
-      or(
-        ...candidates.map((c) => and(eq(reports.meterId, c.meterId), eq(reports.cadence, c.cadence), eq(reports.periodFrom, c.periodFrom))),
-      ),
-    );
-  return new Set(rows.map((r) => reportKey(r.meterId, r.cadence, r.periodFrom)));
-}
-
-export const reportKey = (meterId: string, cadence: ReportCadence, periodFrom: Date) => `${meterId}/${cadence}/${periodFrom.getTime()}`;
 
 /** Stores a report unless its period has one already (a concurrent run made it): then undefined. */
 export async function insertReportOnce(db: Database | Transaction, report: NewReport): Promise<ReportRow | undefined> {

@@ -1,7 +1,7 @@
 /**
  * Weekly and monthly reports of a site meter: when they are made (the person's schedule), what
  * they say (the money summary against the period before, the device that cost most, the latest
- * forecast, the plans' realised savings, the alerts that fired), and the round the Cron Trigger
+ * forecast, the week after estimated from history, the plans' realised savings, the alerts that fired), and the round the Cron Trigger
  * makes (`makeDueReports`): one report per meter and period, however often it runs.
  */
 import type { Actor } from "../actor";
@@ -18,6 +18,7 @@ import { publishNotifications } from "../notifications/service";
 import { realisedPlanSavings } from "../runs/accuracy";
 import { latestModelRun } from "../runs/queries";
 import type { Report, ReportAlert, ReportCadence, ReportContent, ReportList, ReportSchedule } from "./contract";
+import { weekOutlook } from "./outlook";
 import { duePeriod, type SendMoment } from "./periods";
 import * as queries from "./queries";
 import { reportNotice } from "./wording";
@@ -129,6 +130,7 @@ export async function reportContent(
           currency: run.figures.currency,
         }
       : null,
+    outlook: await weekOutlook(db, meter, period.to),
     savings: await realisedPlanSavings(db, meter, period.from.getTime(), period.to.getTime()),
     alerts: await alertsFiredDuring(db, meter.ownerId, meter.id, period.from, period.to),
   };
@@ -136,27 +138,23 @@ export async function reportContent(
 
 /**
  * The Cron Trigger's round: every schedule whose send moment has passed in the current period
- * gets the previous period's report, made once (a unique key per meter, cadence and period
- * start: a second or concurrent run inserts nothing), stored with its notification in one
- * transaction, then pushed to the person's open tabs. A meter that fails is logged and skipped.
+ * gets the previous period's report (Postgres selects only those not made yet), made once (a
+ * unique key per meter, cadence and period start: a second or concurrent run inserts nothing),
+ * stored with its notification in one transaction, then pushed to the person's open tabs. A
+ * meter that fails is logged and skipped.
  */
 export async function makeDueReports(env: Env, db: Database, at: Date): Promise<{ made: number; failed: number }> {
   const due: { meter: MeterRow; cadence: ReportCadence; period: { from: Date; to: Date } }[] = [];
-  for (const { schedule, meter } of await queries.allSchedules(db)) {
-    if (meter.kind !== "site") continue;
+  for (const { schedule, meter, weekly, monthly } of await queries.dueSchedules(db, at)) {
     for (const moment of sendMoments(schedule)) {
+      if (!(moment.cadence === "week" ? weekly : monthly)) continue;
       const period = duePeriod(moment, meter.timezone, at);
       if (period) due.push({ meter, cadence: moment.cadence, period });
     }
   }
-  const made = await queries.madeReportKeys(
-    db,
-    due.map((d) => ({ meterId: d.meter.id, cadence: d.cadence, periodFrom: d.period.from })),
-  );
   let count = 0;
   let failed = 0;
   for (const { meter, cadence, period } of due) {
-    if (made.has(queries.reportKey(meter.id, cadence, period.from))) continue;
     try {
       const content = await reportContent(db, meter, cadence, period, at);
       const settings = await getNotificationSettings(db, meter.ownerId);

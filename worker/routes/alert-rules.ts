@@ -52,7 +52,8 @@ alertRulesRoutes.openapi(
     method: "patch",
     path: "/api/alert-rules/{id}",
     tags: ["alerts"],
-    summary: "Rename a rule, change its channels or urgency, switch it off or on, or silence it until a time (null lifts the silence)",
+    summary:
+      "Rename a rule, change its channels or urgency, switch it off or on, silence it until a time (null lifts the silence), or change its condition (metric, op, value, for, period: checked as on create; the rule starts again in ok)",
     security: bearerAuth,
     request: { params: IdParam, ...jsonBody(UpdateAlertRuleBody) },
     responses: { 200: jsonResponse("The rule", AlertRuleDetail), ...errorResponses(400, 401, 404) },

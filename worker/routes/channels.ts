@@ -7,7 +7,15 @@ import {
   QueuedDelivery,
   UpdateChannelBody,
 } from "../alerts/contract";
-import { createChannel, deleteChannel, getChannel, listChannels, sendTestMessage, updateChannel } from "../alerts/service";
+import {
+  createChannel,
+  deleteChannel,
+  getChannel,
+  listChannels,
+  MAX_CHANNELS_PER_USER,
+  sendTestMessage,
+  updateChannel,
+} from "../alerts/service";
 import { Deleted } from "../api-contract";
 import { errorResponses } from "../errors";
 import { actorOf, bearerAuth, createRouter, IdParam, jsonBody, jsonResponse, resourceId } from "./router";
@@ -19,11 +27,10 @@ channelsRoutes.openapi(
     method: "post",
     path: "/api/channels",
     tags: ["alerts"],
-    summary:
-      "Add a channel alerts reach people through (ntfy, Slack, Discord, Home Assistant, or a signed JSON webhook, whose secret is returned this once)",
+    summary: `Add a channel alerts reach people through (ntfy, Slack, Discord, Home Assistant, or a signed JSON webhook, whose secret is returned this once); at most ${MAX_CHANNELS_PER_USER} per user (409)`,
     security: bearerAuth,
     request: jsonBody(CreateChannelBody),
-    responses: { 201: jsonResponse("The new channel", CreatedChannel), ...errorResponses(400, 401) },
+    responses: { 201: jsonResponse("The new channel", CreatedChannel), ...errorResponses(400, 401, 409) },
   }),
   async (c) => c.json(await createChannel(actorOf(c), c.req.valid("json")), 201),
 );
@@ -84,10 +91,11 @@ channelsRoutes.openapi(
     method: "post",
     path: "/api/channels/{id}/test",
     tags: ["alerts"],
-    summary: "Send a test message to the channel through the delivery queue; its outcome shows in the channel's status",
+    summary:
+      "Send a test message to the channel through the delivery queue; its outcome shows in the channel's status. A few a minute per user (429 with Retry-After)",
     security: bearerAuth,
     request: { params: IdParam },
-    responses: { 202: jsonResponse("Queued", QueuedDelivery), ...errorResponses(401, 404) },
+    responses: { 202: jsonResponse("Queued", QueuedDelivery), ...errorResponses(401, 404, 429) },
   }),
   async (c) => c.json(await sendTestMessage(actorOf(c), resourceId(c.req.valid("param").id, "Channel")), 202),
 );

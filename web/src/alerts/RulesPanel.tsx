@@ -9,7 +9,7 @@ const KINDS: { kind: AlertRuleKind; label: string }[] = [
   { kind: "threshold", label: "Power, energy or cost crosses a value" },
   { kind: "no_data", label: "The meter stops reporting" },
   { kind: "budget", label: "The period's bill heads over a budget" },
-  { kind: "forecast", label: "The next 24 hours' forecast is high" },
+  { kind: "forecast", label: "Tomorrow's forecast is high" },
   { kind: "anomaly", label: "An unusual day" },
 ];
 

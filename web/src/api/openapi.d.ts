@@ -4495,7 +4495,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a channel alerts reach people through (ntfy, Slack, Discord, Home Assistant, or a signed JSON webhook, whose secret is returned this once) */
+        /** Add a channel alerts reach people through (ntfy, Slack, Discord, Home Assistant, or a signed JSON webhook, whose secret is returned this once); at most 20 per user (409) */
         post: {
             parameters: {
                 query?: never;
@@ -4529,6 +4529,15 @@ export interface paths {
                 };
                 /** @description Missing, expired or invalid access token */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Conflict with the current state */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4702,7 +4711,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a test message to the channel through the delivery queue; its outcome shows in the channel's status */
+        /** Send a test message to the channel through the delivery queue; its outcome shows in the channel's status. A few a minute per user (429 with Retry-After) */
         post: {
             parameters: {
                 query?: never;
@@ -4734,6 +4743,15 @@ export interface paths {
                 };
                 /** @description Not found (or owned by someone else) */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Too many requests */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5177,7 +5195,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename a rule, change its channels or urgency, switch it off or on, or silence it until a time (null lifts the silence) */
+        /** Rename a rule, change its channels or urgency, switch it off or on, silence it until a time (null lifts the silence), or change its condition (metric, op, value, for, period: checked as on create; the rule starts again in ok) */
         patch: {
             parameters: {
                 query?: never;
@@ -6565,6 +6583,22 @@ export interface components {
                 peakKw: number;
                 currency: string;
             } | null;
+            outlook?: {
+                from: string;
+                to: string;
+                /** @enum {string} */
+                method: "same_weekday_average";
+                weeks: number;
+                days: {
+                    from: string;
+                    weeks: number;
+                    energyKwh: number | null;
+                    cost: number | null;
+                }[];
+                energyKwh: number | null;
+                cost: number | null;
+                currency: string;
+            } | null;
             savings: {
                 currency: string;
                 planned: number;
@@ -6678,6 +6712,15 @@ export interface components {
             enabled?: boolean;
             /** Format: date-time */
             silencedUntil?: string | null;
+            /** @enum {string} */
+            metric?: "power_w" | "energy_wh" | "cost" | "peak";
+            /** @enum {string} */
+            op?: "above" | "below";
+            value?: number;
+            for?: string;
+            /** @enum {string} */
+            period?: "day" | "week" | "month";
+            unit?: string;
         };
     };
     responses: never;

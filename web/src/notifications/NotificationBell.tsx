@@ -29,7 +29,7 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fresh, setFresh] = useState(false);
-  /** Rules silenced from here: rule id -> until (ISO). */
+  /** Silenced rules: rule id -> until (ISO), from the rules' silencedUntil each time the inbox opens, so a reload or the rules panel agree. */
   const [silenced, setSilenced] = useState<Record<string, string>>({});
   const root = useRef<HTMLDivElement>(null);
 
@@ -55,6 +55,24 @@ export function NotificationBell({ live }: { live: LiveChannel | null }) {
       }),
     [live],
   );
+
+  const hasAlerts = items.some((n) => n.kind === "alert_firing" && n.alertRuleId);
+  useEffect(() => {
+    if (!open || !hasAlerts) return;
+    alertRulesApi.list().then(
+      (rules) => {
+        const now = Date.now();
+        setSilenced(
+          Object.fromEntries(
+            rules
+              .filter((rule) => rule.silencedUntil && Date.parse(rule.silencedUntil) > now)
+              .map((rule) => [rule.id, rule.silencedUntil!]),
+          ),
+        );
+      },
+      (caught) => setError(errorText(caught)),
+    );
+  }, [open, hasAlerts]);
 
   useEffect(() => {
     if (!open) return;

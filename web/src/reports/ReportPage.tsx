@@ -6,6 +6,8 @@ import { ErrorLine } from "../ui/ErrorLine";
 import "./report.css";
 
 const dayFormat = (timeZone: string) => new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", year: "numeric" });
+const weekdayFormat = (timeZone: string) =>
+  new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short" });
 const timeFormat = (timeZone: string) =>
   new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
 
@@ -53,7 +55,7 @@ export function ReportPage({ id }: { id: string }) {
     );
   if (!report) return <main className="report-page" aria-busy="true" />;
 
-  const { summary, topDevice, forecast, savings, alerts } = report;
+  const { summary, topDevice, forecast, outlook, savings, alerts } = report;
   const zone = report.timezone;
   const money = (amount: number | null) => (amount === null ? "–" : formatMoney(amount, summary.currency));
   const previousName = report.cadence === "week" ? "the week before" : "the month before";
@@ -151,15 +153,18 @@ export function ReportPage({ id }: { id: string }) {
 
       <div className="report-columns">
         <section className="report-section">
-          <h2>Next forecast</h2>
+          <h2>Forecast: the next {forecast?.hours ?? 24} hours</h2>
           {forecast ? (
             <>
               <p>
-                The next {forecast.hours} hours: about <strong>{formatEnergy(forecast.energyKwh)}</strong>, costing{" "}
+                About <strong>{formatEnergy(forecast.energyKwh)}</strong>, costing{" "}
                 <strong>{formatMoney(forecast.expectedCost, forecast.currency)}</strong> with the plan, peaking at{" "}
                 {forecast.peakKw.toFixed(1)} kW.
               </p>
-              <p className="muted small">Forecast made {timeFormat(zone).format(new Date(forecast.issuedAt))}.</p>
+              <p className="muted small">
+                Forecast made {timeFormat(zone).format(new Date(forecast.issuedAt))}. The model forecasts one day ahead; the week ahead
+                below is an estimate from history.
+              </p>
             </>
           ) : (
             <p className="muted">No forecast yet: the model runs once the meter has three days of readings.</p>
@@ -177,6 +182,39 @@ export function ReportPage({ id }: { id: string }) {
           )}
         </section>
       </div>
+
+      {outlook && (
+        <section className="report-section" aria-labelledby="report-outlook">
+          <h2 id="report-outlook">The week ahead: an estimate from history</h2>
+          <table className="report-table">
+            <thead>
+              <tr>
+                <th>Day</th>
+                <th className="num">Energy</th>
+                <th className="num">Cost</th>
+              </tr>
+            </thead>
+            <tbody>
+              {outlook.days.map((day) => (
+                <tr key={day.from}>
+                  <td>{weekdayFormat(zone).format(new Date(day.from))}</td>
+                  <td className="num">{day.energyKwh === null ? "–" : formatEnergy(day.energyKwh)}</td>
+                  <td className="num">{day.cost === null ? "–" : formatMoney(day.cost, outlook.currency)}</td>
+                </tr>
+              ))}
+              <tr>
+                <th>Week</th>
+                <th className="num">{outlook.energyKwh === null ? "–" : formatEnergy(outlook.energyKwh)}</th>
+                <th className="num">{outlook.cost === null ? "–" : formatMoney(outlook.cost, outlook.currency)}</th>
+              </tr>
+            </tbody>
+          </table>
+          <p className="muted small">
+            Each day is the average of the same weekday over the {outlook.weeks} weeks before (those with readings), at the prices then and
+            before the standing charge: what a usual week looks like, not the model's forecast.
+          </p>
+        </section>
+      )}
 
       <section className="report-section">
         <h2>Alerts</h2>

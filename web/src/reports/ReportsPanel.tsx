@@ -123,7 +123,8 @@ export function ReportsPanel({ meters }: { meters: Meter[] }) {
       <h3 id="reports-title">Reports</h3>
       <p className="muted">
         A weekly report (the week before) and a monthly one (the month before): cost against the period before, the device that cost most,
-        the next forecast, what the plan saved and the alerts that fired. They arrive as a notification, on the meter's clock.
+        the forecast for the next 24 hours, the week ahead estimated from history, what the plan saved and the alerts that fired. They
+        arrive as a notification, on the meter's clock.
       </p>
       <ErrorLine error={error} />
       {sites.length === 0 && <p className="muted">Add a site meter to get reports.</p>}
