@@ -38,6 +38,8 @@ const BASELINE_SENTENCES: Record<Exclude<ForecastMethod, "model">, string> = {
     "The model's forecasts have lately been further off than repeating the last hour, so this forecast does that until the model does better.",
 };
 
+const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? "" : "s"}`;
+
 /** The plan in two or three sentences, for the meters page, the API and the chat. */
 export function explainRun(
   run: { figures: ModelRunFigures; plan: ModelRunPlanHour[]; forecastMethod?: ForecastMethod },
@@ -81,6 +83,11 @@ export function explainRun(
       ? `Expected cost ${money(figures.expectedCost)} instead of ${money(figures.baselineCost)} without a plan.`
       : `Expected cost ${money(figures.expectedCost)}; ${charging.length || shifted.length ? "the plan saves little today" : "there is nothing to shift (no battery or flexible load set)"}.`,
   );
+  if (figures.awayHoursLeftOut) {
+    const hours = figures.awayHoursLeftOut;
+    const amount = hours >= 24 ? plural(Math.round(hours / 24), "day") : plural(hours, "hour");
+    parts.push(`${amount} marked away were left out of the recent history the forecast learns from and of the unusual-day check.`);
+  }
   if (figures.filledPriceHours)
     parts.push(
       `The imported prices do not cover ${figures.filledPriceHours} of these 24 hours, so those hours take the same hours' prices of the nearest day that has them (usually the last one published).`,

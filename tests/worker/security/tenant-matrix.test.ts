@@ -363,6 +363,7 @@ describe("share tokens: revoked, expired and never issued are indistinguishable"
         kind: "tab",
         targetId: tabId,
         viewerMayChangeRange: false,
+        showAnnotations: false,
         expiresAt: new Date(Date.now() - 60_000),
       }),
     );

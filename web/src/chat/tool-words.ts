@@ -21,6 +21,7 @@ const TOOL_LABELS: Record<string, string> = {
   set_deferrable_load: "Set a flexible load",
   set_tariff: "Set the tariff",
   create_alert_rule: "Make an alert rule",
+  add_annotation: "Add a note",
 };
 
 export const toolLabel = (tool: string) => TOOL_LABELS[tool] ?? tool;
