@@ -38,8 +38,6 @@ const BASELINE_SENTENCES: Record<Exclude<ForecastMethod, "model">, string> = {
     "The model's forecasts have lately been further off than repeating the last hour, so this forecast does that until the model does better.",
 };
 
-const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? "" : "s"}`;
-
 /** The plan in two or three sentences, for the meters page, the API and the chat. */
 export function explainRun(
   run: { figures: ModelRunFigures; plan: ModelRunPlanHour[]; forecastMethod?: ForecastMethod },
@@ -85,8 +83,10 @@ export function explainRun(
   );
   if (figures.awayHoursLeftOut) {
     const hours = figures.awayHoursLeftOut;
-    const amount = hours >= 24 ? plural(Math.round(hours / 24), "day") : plural(hours, "hour");
-    parts.push(`${amount} marked away were left out of the recent history the forecast learns from and of the unusual-day check.`);
+    const [count, unit] = hours >= 24 ? [Math.round(hours / 24), "day"] : [hours, "hour"];
+    parts.push(
+      `${count} ${unit}${count === 1 ? " marked away was" : "s marked away were"} left out of the recent history the forecast learns from and of the unusual-day check.`,
+    );
   }
   if (figures.filledPriceHours)
     parts.push(
