@@ -43,6 +43,8 @@ export function toolCallSentence(call: ToolCallRecord): string {
   if (call.tool === "delete_chart" && title) return `Chart deleted: “${title}”`;
   const ruleName = call.tool === "create_alert_rule" ? (call.result as { name?: string } | null)?.name : undefined;
   if (ruleName) return `Alert rule made: “${ruleName}”`;
+  const note = call.tool === "add_annotation" ? (call.result as { text?: string; kind?: string } | null) : undefined;
+  if (note?.text) return note.kind === "away" ? "Marked away" : `Note added: “${note.text}”`;
   return `${toolLabel(call.tool)}: done`;
 }
 
