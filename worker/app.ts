@@ -10,6 +10,7 @@ import { ApiError, databaseUnavailable, errorChain, isDatabaseUnavailable, route
 import { limitChatTurns, limitSignIn } from "./rate-limits";
 import { agentsRoutes } from "./routes/agents";
 import { alertRulesRoutes } from "./routes/alert-rules";
+import { annotationsRoutes } from "./routes/annotations";
 import { authRoutes } from "./routes/auth";
 import { channelsRoutes } from "./routes/channels";
 import { chartsRoutes } from "./routes/charts";
@@ -138,6 +139,7 @@ export function createApp() {
     channelsRoutes,
     reportsRoutes,
     alertRulesRoutes,
+    annotationsRoutes,
   ])
     app.route("/", routes);
 

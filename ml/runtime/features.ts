@@ -85,6 +85,26 @@ export function localCalendar(t: number, timeZone = "UTC"): { hour: number; dow:
 }
 
 /**
+ * The history with every hour that overlaps one of `ranges` (epoch ms, [from, to)) made missing
+ * (NaN), so the features impute it like a gap: hours someone marked as untypical (away) teach the
+ * forecast nothing. `historyStart` is the instant of history[0]. Also says how many hours went.
+ */
+export function leaveOutHours(
+  history: ArrayLike<number>,
+  historyStart: number,
+  ranges: readonly { from: number; to: number }[],
+): { history: number[]; hoursLeftOut: number } {
+  let hoursLeftOut = 0;
+  const out = Array.from(history, (kwh, i) => {
+    const hour = historyStart + i * HOUR_MS;
+    if (!ranges.some((range) => range.from < hour + HOUR_MS && hour < range.to)) return kwh;
+    hoursLeftOut++;
+    return NaN;
+  });
+  return { history: out, hoursLeftOut };
+}
+
+/**
  * Fills missing hours: each NaN gets the mean of the present values at the same hour of day in
  * the window; if that hour is missing every day, the mean of all present values.
  * Throws when fewer than 24 hours are present.

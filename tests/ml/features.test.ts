@@ -9,6 +9,7 @@ import {
   HISTORY_HOURS,
   HORIZON_HOURS,
   imputeHistory,
+  leaveOutHours,
   localCalendar,
   N_FEATURES,
 } from "../../ml/runtime/features.ts";
@@ -174,6 +175,18 @@ describe("feature contract", () => {
     expect(f[6]).toBe(1);
     expect(() => imputeHistory(new Array(HISTORY_HOURS).fill(NaN))).toThrow(/valid hours/);
     expect(() => buildFeatures(hist.slice(1), Date.UTC(2013, 0, 1))).toThrow(/168/);
+  });
+
+  it("leaves out the hours a range touches (made missing, then imputed like a gap), counting them", () => {
+    const start = Date.UTC(2026, 10, 1);
+    const hour = 3_600_000;
+    const hist = Array.from({ length: HISTORY_HOURS }, (_, i) => (i % 24 === 5 ? 2 : 1));
+    // From the middle of hour 24 to the start of hour 48: hours 24 to 47 are touched, 48 is not.
+    const { history, hoursLeftOut } = leaveOutHours(hist, start, [{ from: start + 24.5 * hour, to: start + 48 * hour }]);
+    expect(hoursLeftOut).toBe(24);
+    expect(history.slice(23, 49).map(Number.isNaN)).toEqual([false, ...Array(24).fill(true), false]);
+    expect(imputeHistory(history)[29]).toBe(2);
+    expect(leaveOutHours(hist, start, [])).toEqual({ history: hist, hoursLeftOut: 0 });
   });
 
   it("uses the meter's time zone for calendar features", () => {

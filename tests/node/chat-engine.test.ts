@@ -473,6 +473,26 @@ describe("offline engine: phrasing families", () => {
     expect(calls[0]).toMatchObject({ name: "create_chart", input: { spec: { metric: "power_factor" } } });
   });
 
+  it("'we were away from the 10th to the 17th' marks the site away; 'note that …' writes a note on the meter named", async () => {
+    // Monday 30 March 2026 in London: the 17th has passed, so it is this month (before the clocks changed).
+    const away = await conversation().say("we were away from the 10th to the 17th");
+    expect(away.calls).toEqual([
+      {
+        name: "add_annotation",
+        input: { meter: FLAT, kind: "away", text: "Away", startsAt: "2026-03-10T00:00:00.000Z", endsAt: "2026-03-18T00:00:00.000Z" },
+      },
+    ]);
+    const note = await conversation().say("note that the garage door was fixed yesterday");
+    expect(note.calls).toEqual([
+      {
+        name: "add_annotation",
+        input: { meter: GARAGE, kind: "note", text: "The garage door was fixed", startsAt: "2026-03-29T00:00:00.000Z" },
+      },
+    ]);
+    // A question about an away week is a number, not a note.
+    expect((await conversation().say("how much did we use while we were away last week?")).calls[0]?.name).toBe("measure");
+  });
+
   it("an alert is a rule, a limit is a goal; cheap hours are the plan; a load without its energy is asked about", async () => {
     // Since alert rules exist (issue 22), "alert me" makes one; "keep … under" stays the planner's peak limit.
     const alert = await conversation().say("alert me if the garage goes over 6 kW");

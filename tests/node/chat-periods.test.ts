@@ -280,6 +280,23 @@ describe("rolling and open periods", () => {
     expect(only("from March 1 to March 15", TUESDAY, NEW_YORK).from).toBe("2026-03-01T05:00:00.000Z");
   });
 
+  it("from the 10th to the 17th without a month: this month when both days have begun, else the month before", () => {
+    expect(only("we were away from the 10th to the 17th")).toMatchObject({
+      from: "2026-03-10T00:00:00.000Z",
+      to: "2026-03-18T00:00:00.000Z",
+      label: "10 to 17 March 2026",
+      grain: "span",
+    });
+    const december = new Date("2026-12-03T17:50:00Z");
+    expect(range(only("away from the 10th to the 17th", december))).toEqual(["2026-11-10T00:00:00.000Z", "2026-11-18T00:00:00.000Z"]);
+    expect(range(only("between the 1st and the 2nd", december, NEW_YORK))).toEqual([
+      "2026-12-01T05:00:00.000Z",
+      "2026-12-03T05:00:00.000Z",
+    ]);
+    // The 30th of February does not exist: nothing is made up.
+    expect(parsePeriods("from the 28th to the 30th", new Date("2026-03-02T12:00:00Z"), LONDON)).toEqual([]);
+  });
+
   it("the weekend: the latest one; during it, this one so far or the one before", () => {
     expect(range(only("over the weekend"))).toEqual(["2026-03-28T00:00:00.000Z", "2026-03-29T23:00:00.000Z"]);
     expect(only("last weekend").recurs).toBe("week");

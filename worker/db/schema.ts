@@ -352,6 +352,8 @@ export const shares = pgTable(
     targetId: uuid("target_id").notNull(),
     /** Viewers may pick another time range; otherwise the chart's own window is used. */
     viewerMayChangeRange: boolean("viewer_may_change_range").notNull().default(false),
+    /** Viewers see the notes on the shared charts' meters (annotations); off unless the owner chooses. */
+    showAnnotations: boolean("show_annotations").notNull().default(false),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     /** Loads that missed the edge cache (which holds a share for 10 s). */
@@ -584,4 +586,29 @@ export const alertRuleEvents = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("alert_rule_events_rule_at_idx").on(t.ruleId, t.at), index("alert_rule_events_meter_at_idx").on(t.meterId, t.at)],
+);
+
+/**
+ * A note on a meter at a moment ("heat pump installed") or over a range ("away"). Whoever may read
+ * the meter may read its notes: access goes through the meter, so there is no owner column here.
+ * Ranges of kind away are left out of the forecast's history and of the unusual-day finding.
+ */
+export const annotations = pgTable(
+  "annotations",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    meterId: meterId(),
+    /** Who wrote it; the note stays on the meter when that person's account goes. */
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: ["note", "away"] })
+      .notNull()
+      .default("note"),
+    text: text("text").notNull(),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    /** null: a moment, not a range. */
+    endsAt: timestamp("ends_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("annotations_meter_starts_idx").on(t.meterId, t.startsAt)],
 );

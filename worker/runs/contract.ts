@@ -30,6 +30,8 @@ export const ModelRunFigures = z.object({
   /** Hours of the horizon an imported price series does not cover, priced from its last known day (absent in older runs). */
   filledPriceHours: z.int().min(0).optional(),
   historyHoursWithData: z.int(),
+  /** Hours of the history marked away (annotations) and left out of the forecast and the unusual-day finding (absent when none). */
+  awayHoursLeftOut: z.int().min(1).optional(),
   /** The battery's state of charge the plan starts from: where the previous plan left it at this hour (absent without a battery and in older runs). */
   initialSocKwh: z.number().min(0).optional(),
 });

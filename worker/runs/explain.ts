@@ -81,6 +81,13 @@ export function explainRun(
       ? `Expected cost ${money(figures.expectedCost)} instead of ${money(figures.baselineCost)} without a plan.`
       : `Expected cost ${money(figures.expectedCost)}; ${charging.length || shifted.length ? "the plan saves little today" : "there is nothing to shift (no battery or flexible load set)"}.`,
   );
+  if (figures.awayHoursLeftOut) {
+    const hours = figures.awayHoursLeftOut;
+    const [count, unit] = hours >= 24 ? [Math.round(hours / 24), "day"] : [hours, "hour"];
+    parts.push(
+      `${count} ${unit}${count === 1 ? " marked away was" : "s marked away were"} left out of the recent history the forecast learns from and of the unusual-day check.`,
+    );
+  }
   if (figures.filledPriceHours)
     parts.push(
       `The imported prices do not cover ${figures.filledPriceHours} of these 24 hours, so those hours take the same hours' prices of the nearest day that has them (usually the last one published).`,

@@ -1,6 +1,7 @@
-import { HISTORY_HOURS, HORIZON_HOURS } from "../../ml/runtime/features";
+import { HISTORY_HOURS, HORIZON_HOURS, leaveOutHours } from "../../ml/runtime/features";
 import { type ForecastQuantiles, forecast24h, loadScenarios, MODEL_VERSION } from "../../ml/runtime/forecast";
 import { planSchedule } from "../../ml/runtime/planner";
+import { awayRangesForRun } from "../annotations/service";
 import { meterTariff } from "../costs/pricing";
 import type { Database } from "../db/client";
 import type { MeterRow } from "../meters/queries";
@@ -59,7 +60,13 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   const start = Math.floor(Math.min(newest.getTime(), now.getTime()) / HOUR) * HOUR;
   const inputFrom = new Date(start - HISTORY_HOURS * HOUR);
   const actuals = await actualsForRun(db, meter.id, start);
-  const history = actuals.kwh.slice(-HISTORY_HOURS);
+  // Hours marked away are left out of both the forecast's input and the unusual-day comparison.
+  const away = await awayRangesForRun(db, meter, inputFrom, new Date(start));
+  const { history, hoursLeftOut } = leaveOutHours(
+    actuals.kwh.slice(-HISTORY_HOURS),
+    inputFrom.getTime(),
+    away.map((range) => ({ from: range.startsAt.getTime(), to: range.endsAt.getTime() })),
+  );
   const hoursWithData = history.filter(Number.isFinite).length;
   if (hoursWithData < MIN_HISTORY_HOURS) return { status: "not_enough_data", hoursWithData };
 
@@ -114,6 +121,7 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
     filledPriceHours: filledHours,
     ...(initialSocKwh === undefined ? {} : { initialSocKwh }),
     historyHoursWithData: hoursWithData,
+    ...(hoursLeftOut > 0 ? { awayHoursLeftOut: hoursLeftOut } : {}),
   };
   const findings = detectFindings({
     plan,

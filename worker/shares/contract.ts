@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PublicAnnotation } from "../annotations/contract";
 import { ChartLayout, ChartPresentation } from "../charts/chart-spec-contract";
 import { MeterSummary } from "../costs/contract";
 import { MeterSeries } from "../series/contract";
@@ -13,6 +14,8 @@ export const CreateShareBody = z
       .refine((at) => Date.parse(at) > Date.now(), { message: "must be in the future" })
       .optional(),
     viewerMayChangeRange: z.boolean().default(false),
+    /** Viewers also see the notes on the shared charts' meters (annotations); off unless chosen. */
+    showAnnotations: z.boolean().default(false),
     /** Sharing again returns the live link; true makes a new one. */
     renew: z.boolean().default(false),
   })
@@ -31,6 +34,7 @@ export const Share = z
     /** The shared chart's or tab's title (null if it was deleted since). */
     title: z.string().nullable(),
     viewerMayChangeRange: z.boolean(),
+    showAnnotations: z.boolean(),
     expiresAt: z.string().nullable(),
     viewCount: z.int(),
     createdAt: z.string(),
@@ -78,6 +82,8 @@ export const PublicChart = z.object({
    * whose byDevice and untracked it draws.
    */
   summaries: z.array(PublicMeterSummary).optional(),
+  /** The notes on the chart's meters over its window, only when the owner chose to show them. */
+  annotations: z.array(PublicAnnotation).optional(),
 });
 export type PublicChart = z.infer<typeof PublicChart>;
 export const PublicShare = z

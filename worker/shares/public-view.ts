@@ -1,3 +1,4 @@
+import { sharedAnnotations } from "../annotations/service";
 import { breakdownPeriodOf } from "../charts/chart-spec-contract";
 import type { ChartRow } from "../charts/queries";
 import { getChart } from "../charts/queries";
@@ -68,6 +69,7 @@ async function publicChart(
   chart: ChartRow,
   viewerRange: { from: Date; to: Date } | undefined,
   now: Date,
+  showAnnotations: boolean,
 ): Promise<PublicChart> {
   const { meterIds, ...spec } = chart.spec;
   if (spec.chartType === "summary" || spec.chartType === "breakdown") {
@@ -102,12 +104,16 @@ async function publicChart(
     compare: spec.compare,
     untracked: spec.untracked,
   });
+  const window = data.series[0];
   return {
     title: chart.title,
     spec,
     layout: chart.layout,
     unit: data.unit,
     series: data.series.map(({ meterId: _id, ...series }) => series),
+    ...(showAnnotations && window
+      ? { annotations: await sharedAnnotations(db, ownerId, meterIds, new Date(window.from), new Date(window.to)) }
+      : {}),
   };
 }
 
@@ -134,7 +140,7 @@ async function publicShareView(db: Database, share: ShareRow, range?: { from: Da
   const now = new Date();
   for (const chart of charts) {
     try {
-      views.push(await publicChart(db, share.ownerId, chart, viewerRange, now));
+      views.push(await publicChart(db, share.ownerId, chart, viewerRange, now, share.showAnnotations));
     } catch (error) {
       // A chart whose meter was deleted since is left out, not the whole share.
       if (error instanceof ApiError && error.status === 404) continue;

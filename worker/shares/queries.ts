@@ -60,7 +60,7 @@ export async function revokeReplacedShares(
  */
 export async function createShareOnce(
   db: Database | Transaction,
-  share: ShareTarget & { viewerMayChangeRange: boolean; expiresAt: Date | null },
+  share: ShareTarget & { viewerMayChangeRange: boolean; showAnnotations: boolean; expiresAt: Date | null },
 ): Promise<ShareRow> {
   const [created] = await db
     .insert(shares)

@@ -20,6 +20,7 @@ function sharePayload(origin: string, row: ShareRow, title: string | null): Shar
     targetId: row.targetId,
     title,
     viewerMayChangeRange: row.viewerMayChangeRange,
+    showAnnotations: row.showAnnotations,
     expiresAt: row.expiresAt?.toISOString() ?? null,
     viewCount: row.viewCount,
     createdAt: row.createdAt.toISOString(),
@@ -32,7 +33,7 @@ function sharePayload(origin: string, row: ShareRow, title: string | null): Shar
  */
 async function liveOrNewShare(
   { db, userId, origin }: Actor,
-  { kind, id, expiresAt, viewerMayChangeRange = false, renew = false }: ShareRequest,
+  { kind, id, expiresAt, viewerMayChangeRange = false, showAnnotations = false, renew = false }: ShareRequest,
 ): Promise<ShareRow> {
   const target = { ownerId: userId, kind, targetId: id };
   const live = renew ? undefined : await queries.findLiveShare(db, userId, kind, id);
@@ -42,6 +43,7 @@ async function liveOrNewShare(
     const share = await queries.createShareOnce(tx, {
       ...target,
       viewerMayChangeRange,
+      showAnnotations,
       expiresAt: expiresAt ? new Date(expiresAt) : null,
     });
     return { share, replaced };

@@ -170,6 +170,12 @@ export async function populatedUser(label: string) {
       body: { meterId: meter.id, kind: "threshold", metric: "power_w", op: "above", value: 7000, for: "PT10M", channels: [channel.id] },
     })
   ).body;
+  const annotation = (
+    await call("POST", "/api/annotations", {
+      token,
+      body: { meterId: device.id, kind: "away", text: "Away", startsAt: "2026-11-10T00:00:00Z", endsAt: "2026-11-17T00:00:00Z" },
+    })
+  ).body;
   const { run, notification, report } = await withDb(async (db) => {
     const run = await insertModelRun(db, {
       meterId: meter.id,
@@ -223,10 +229,26 @@ export async function populatedUser(label: string) {
     });
     return { run, notification, report: report! };
   });
-  for (const [what, value] of Object.entries({ tab, chart, agent, session, chartShare, tabShare, channel, alertRule })) {
+  for (const [what, value] of Object.entries({ tab, chart, agent, session, chartShare, tabShare, channel, alertRule, annotation })) {
     if (!value?.id && !value?.token) throw new Error(`could not create the ${what}: ${JSON.stringify(value)}`);
   }
-  return { ...user, meter, device, tab, chart, agent, session, chartShare, tabShare, channel, alertRule, run, notification, report };
+  return {
+    ...user,
+    meter,
+    device,
+    tab,
+    chart,
+    agent,
+    session,
+    chartShare,
+    tabShare,
+    channel,
+    alertRule,
+    annotation,
+    run,
+    notification,
+    report,
+  };
 }
 
 export type PopulatedUser = Awaited<ReturnType<typeof populatedUser>>;
@@ -245,6 +267,7 @@ export function ownedIds(user: PopulatedUser) {
       user.channel.id,
       user.report.id,
       user.alertRule.id,
+      user.annotation.id,
     ],
     sessions: [user.session.id],
     tokens: [user.chartShare.token, user.tabShare.token],

@@ -355,8 +355,11 @@ describe("fuzzing every route", () => {
           { seed: SEED, numRuns: RUNS_PER_OPERATION_SHAPED },
         );
       }
-      // The shaped requests must mostly get through validation, or this test proves little.
-      expect(statuses.filter((s) => s < 300).length).toBeGreaterThan(statuses.length / 4);
+      // The shaped requests must mostly get through validation, or this test proves little. A 404 got
+      // through it too: the handler looked the id up (most ids drawn are of another kind of resource,
+      // so each resource with id routes lowers the share of 2xx without lowering what is tested).
+      expect(statuses.filter((s) => s < 300 || s === 404).length).toBeGreaterThan((statuses.length * 2) / 3);
+      expect(statuses.filter((s) => s < 300).length).toBeGreaterThan(statuses.length / 5);
     },
     FUZZ_TIMEOUT_MS,
   );

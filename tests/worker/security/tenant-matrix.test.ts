@@ -38,6 +38,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   "PATCH /api/channels/{id}": { name: "Taken over" },
   "PUT /api/meters/{id}/report-schedule": { weekly: { weekday: 1, hour: 8 }, monthly: null },
   "PATCH /api/alert-rules/{id}": { name: "Taken over" },
+  "PATCH /api/annotations/{id}": { text: "Taken over" },
   "PUT /api/tariffs/{id}/prices": "timestamp,price_per_kwh\n2026-01-01T00:00:00Z,0.25\n2026-01-01T00:30:00Z,0.30\n",
 };
 
@@ -157,6 +158,13 @@ describe("cross-tenant matrix: another user's ids answer exactly like missing on
       ["B's device moved under A's site", "PATCH", a.meter.id, (id) => ({ path: `/api/meters/${b.device.id}`, body: { parentId: id } })],
       ["share of A's chart", "POST", a.chart.id, (id) => ({ path: "/api/shares", body: { kind: "chart", id } })],
       ["share of A's tab", "POST", a.tab.id, (id) => ({ path: "/api/shares", body: { kind: "tab", id } })],
+      [
+        "annotation on A's meter",
+        "POST",
+        a.meter.id,
+        (id) => ({ path: "/api/annotations", body: { meterId: id, text: "x", startsAt: "2026-03-01T00:00:00Z" } }),
+      ],
+      ["annotations of A's device", "GET", a.device.id, (id) => ({ path: `/api/annotations?meterId=${id}` })],
       ["series of A's meter", "GET", a.meter.id, (id) => ({ path: `/api/series?meterIds=${id}&window=last_24h` })],
       ["series of B's and A's meters", "GET", a.meter.id, (id) => ({ path: `/api/series?meterIds=${b.meter.id},${id}&window=last_24h` })],
       ["chat session with A's agent", "POST", a.agent.id, (id) => ({ path: "/api/chat/sessions", body: { agentId: id } })],
@@ -253,6 +261,7 @@ describe("chat tools: A's ids in B's tool calls answer exactly like missing ids"
     ["set_tariff", "A's tariff on B's meter", "tariff", (id) => ({ meterId: b.meter.id, tariff: { kind: "imported", tariffId: id } })],
     ["run_model", "A's meter", a.meter.id, (id) => ({ meterId: id })],
     ["create_alert_rule", "on A's meter", a.meter.id, (id) => ({ meterId: id, kind: "anomaly" })],
+    ["add_annotation", "on A's meter", a.meter.id, (id) => ({ meter: id, text: "x", startsAt: "2026-03-01T00:00:00Z" })],
   ];
 
   it("every tool that takes an id, with A's id, as B", async () => {
@@ -363,6 +372,7 @@ describe("share tokens: revoked, expired and never issued are indistinguishable"
         kind: "tab",
         targetId: tabId,
         viewerMayChangeRange: false,
+        showAnnotations: false,
         expiresAt: new Date(Date.now() - 60_000),
       }),
     );

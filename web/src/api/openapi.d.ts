@@ -5251,6 +5251,276 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The notes drawn on a meter's charts (its own, its site's and its devices'), within from/to when given, oldest first */
+        get: {
+            parameters: {
+                query: {
+                    /** @description the meter whose charts are drawn: its notes, its site's and its devices' */
+                    meterId: string;
+                    /** @description only those ending at or after this instant */
+                    from?: string;
+                    /** @description only those starting before this instant */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Annotations */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnnotationList"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a note on a meter at a moment (startsAt) or over a range (startsAt to endsAt, at most a year); kind away leaves the range out of its forecasts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateAnnotationBody"];
+                };
+            };
+            responses: {
+                /** @description The new annotation */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Annotation"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/annotations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An annotation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The annotation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Annotation"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an annotation */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Deleted"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an annotation's text, kind or range (endsAt null makes it a moment) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateAnnotationBody"];
+                };
+            };
+            responses: {
+                /** @description The annotation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Annotation"];
+                    };
+                };
+                /** @description The request is invalid; details lists each failing field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Missing, expired or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Not found (or owned by someone else) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6077,6 +6347,7 @@ export interface components {
                 defaultTariff: boolean;
                 filledPriceHours?: number;
                 historyHoursWithData: number;
+                awayHoursLeftOut?: number;
                 initialSocKwh?: number;
             };
             findings: {
@@ -6319,6 +6590,7 @@ export interface components {
             targetId: string;
             title: string | null;
             viewerMayChangeRange: boolean;
+            showAnnotations: boolean;
             expiresAt: string | null;
             viewCount: number;
             createdAt: string;
@@ -6332,6 +6604,8 @@ export interface components {
             expiresAt?: string;
             /** @default false */
             viewerMayChangeRange?: boolean;
+            /** @default false */
+            showAnnotations?: boolean;
             /** @default false */
             renew?: boolean;
         };
@@ -6476,6 +6750,14 @@ export interface components {
                         cost: number | null;
                         share: number | null;
                     }[];
+                }[];
+                annotations?: {
+                    meterName: string;
+                    /** @enum {string} */
+                    kind: "note" | "away";
+                    text: string;
+                    startsAt: string;
+                    endsAt: string | null;
                 }[];
             }[];
         };
@@ -6721,6 +7003,58 @@ export interface components {
             /** @enum {string} */
             period?: "day" | "week" | "month";
             unit?: string;
+        };
+        Annotation: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            meterId: string;
+            meterName: string;
+            /** @enum {string} */
+            kind: "note" | "away";
+            text: string;
+            startsAt: string;
+            endsAt: string | null;
+            /** Format: uuid */
+            createdBy: string | null;
+            createdAt: string;
+        };
+        CreateAnnotationBody: {
+            /** Format: uuid */
+            meterId: string;
+            /**
+             * @description note: something to remember; away: nobody home, left out of the forecast's history and of the unusual-day finding
+             * @default note
+             * @enum {string}
+             */
+            kind?: "note" | "away";
+            /** @description what happened, in the person's words: heat pump installed, away */
+            text: string;
+            /**
+             * Format: date-time
+             * @description the moment, or the start of the range (inclusive)
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description the end of the range (exclusive); leave out for a moment
+             */
+            endsAt?: string;
+        };
+        AnnotationList: {
+            annotations: components["schemas"]["Annotation"][];
+        };
+        UpdateAnnotationBody: {
+            /**
+             * @description note: something to remember; away: nobody home, left out of the forecast's history and of the unusual-day finding
+             * @enum {string}
+             */
+            kind?: "note" | "away";
+            text?: string;
+            /** Format: date-time */
+            startsAt?: string;
+            /** Format: date-time */
+            endsAt?: string | null;
         };
     };
     responses: never;

@@ -1,9 +1,11 @@
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { type ChartSpec, canDrawForecast } from "../../../worker/charts/chart-spec-contract";
+import { type Annotation, annotationsApi } from "../api/annotations";
 import { errorText } from "../api/client";
 import { type ModelRun, type SeriesSet, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
+import { noteLayers } from "./annotations";
 import {
   chartTraces,
   compareAnnotations,
@@ -18,6 +20,7 @@ import {
 import { downloadChartPng } from "./download";
 import { useLiveVersion } from "./live-refresh";
 import { currencyTicks } from "./money";
+import { NoteDetails, type NoteDraft, NotePopover } from "./NotePopover";
 import { plotly, themedLayout, usePlot, usePlotResize } from "./plotly";
 import { windowLabel } from "./window-labels";
 
@@ -49,6 +52,10 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
   const [run, setRun] = useState<ModelRun | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  const [notes, setNotes] = useState<Annotation[]>([]);
+  const [notesVersion, setNotesVersion] = useState(0);
+  const [draft, setDraft] = useState<NoteDraft | null>(null);
+  const [opened, setOpened] = useState<{ note: Annotation; left: number; top: number } | null>(null);
   const version = useLiveVersion(live, spec.meterIds);
   const theme = useTheme();
   const specKey = JSON.stringify(spec);
@@ -78,6 +85,27 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
     };
   }, [specKey, zoom, version]);
 
+  // The notes of the chart's meters (and their sites' and devices') over the window the data covers.
+  const notable = spec.chartType !== "heatmap";
+  // biome-ignore lint/correctness/useExhaustiveDependencies: notesVersion is the trigger to read the notes again after one is added or deleted.
+  useEffect(() => {
+    const window = data?.series[0];
+    if (!notable || !window) return setNotes([]);
+    let cancelled = false;
+    const meterIds = [...new Set(data.series.map((s) => s.meterId))];
+    Promise.all(meterIds.map((meterId) => annotationsApi.list({ meterId, from: window.from, to: window.to }))).then(
+      (lists) => {
+        if (cancelled) return;
+        const byId = new Map(lists.flat().map((note) => [note.id, note]));
+        setNotes([...byId.values()].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt)));
+      },
+      () => !cancelled && setNotes([]),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [data, notable, notesVersion]);
+
   const wantsRun = spec.forecast && canDrawForecast(spec);
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the live refresh trigger: new readings may have brought a new run.
   useEffect(() => {
@@ -106,6 +134,10 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
       // Plotly autoranges a lone point to a sliver of a millisecond: show it in its window instead.
       const lone =
         !heatmap && data.series.reduce((n, s) => n + s.points.length, 0) === 1 ? data.series.find((s) => s.points.length) : undefined;
+      const window = data.series[0];
+      const layers = window
+        ? noteLayers(notes, zone, window, { note: color("--muted"), away: color("--accent"), text: color("--text") })
+        : { shapes: [], annotations: [] };
       await Plotly.react(
         element,
         traces as Plotly.Data[],
@@ -133,11 +165,16 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
           },
           barmode: "group",
           showlegend: data.series.length > 1 || compared || Boolean(run),
-          annotations: compareAnnotations(spec, data, {
-            up: color("--danger"),
-            down: color("--ok"),
-            neutral: color("--muted"),
-          }) as Partial<Plotly.Annotation>[],
+          // Note labels first: a clicked label's index is its note's.
+          annotations: [
+            ...layers.annotations,
+            ...(compareAnnotations(spec, data, {
+              up: color("--danger"),
+              down: color("--ok"),
+              neutral: color("--muted"),
+            }) as Partial<Plotly.Annotation>[]),
+          ],
+          shapes: layers.shapes,
           legend: { orientation: "h", y: 1.02, yanchor: "bottom", x: 0 },
           hovermode: heatmap ? "closest" : "x unified",
           uirevision: specKey,
@@ -153,8 +190,9 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
       );
       element.dataset.points = String(data.series.reduce((n, s) => n + s.points.length, 0));
       element.dataset.bucket = data.series[0]?.bucket ?? "";
+      element.dataset.notes = String(notes.length);
     },
-    [data, zone, run, theme, zoom],
+    [data, zone, run, theme, zoom, notes],
   );
 
   // Zoom and pan: Plotly reports the new x range in the meter's wall-clock time.
@@ -182,6 +220,36 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
       element.removeAllListeners?.("plotly_doubleclick");
     };
   }, [data, zone, zoomable]);
+
+  // A click on a point opens "Add a note here" at its time; a click on a note's label opens the note.
+  useEffect(() => {
+    const element = plotRef.current as (HTMLDivElement & Partial<Plotly.PlotlyHTMLElement>) | null;
+    if (!element || !data || !notable) return;
+    const placeOf = (event: MouseEvent) => {
+      const box = element.getBoundingClientRect();
+      return { left: event.clientX - box.left, top: event.clientY - box.top };
+    };
+    const onClick = (event: Plotly.PlotMouseEvent) => {
+      const x = event.points[0]?.x;
+      if (x === undefined || x === null) return;
+      setOpened(null);
+      setDraft({ at: zonedInstant(String(x), zone), ...placeOf(event.event) });
+    };
+    const onLabel = (event: Plotly.ClickAnnotationEvent) => {
+      const note = notes[event.index];
+      if (!note) return;
+      setDraft(null);
+      setOpened({ note, ...placeOf(event.event) });
+    };
+    void plotly().then(() => {
+      element.on?.("plotly_click", onClick);
+      element.on?.("plotly_clickannotation", onLabel);
+    });
+    return () => {
+      element.removeAllListeners?.("plotly_click");
+      element.removeAllListeners?.("plotly_clickannotation");
+    };
+  }, [data, zone, notable, notes]);
 
   usePlotResize(plotRef);
 
@@ -216,6 +284,28 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
         <div className="chart-overlay muted">
           No readings in this window yet. They appear here as soon as the meter posts to its webhook.
         </div>
+      )}
+      {draft && data && (
+        <NotePopover
+          draft={draft}
+          meters={data.series.filter((s) => s.part === "meter").map((s) => ({ id: s.meterId, name: s.name }))}
+          zone={zone}
+          onDone={(made) => {
+            setDraft(null);
+            if (made) setNotesVersion((n) => n + 1);
+          }}
+        />
+      )}
+      {opened && (
+        <NoteDetails
+          note={opened.note}
+          place={opened}
+          zone={zone}
+          onDone={(deleted) => {
+            setOpened(null);
+            if (deleted) setNotesVersion((n) => n + 1);
+          }}
+        />
       )}
       {zoom && (
         <div className="zoom-note">

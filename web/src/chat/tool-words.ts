@@ -21,6 +21,7 @@ const TOOL_LABELS: Record<string, string> = {
   set_deferrable_load: "Set a flexible load",
   set_tariff: "Set the tariff",
   create_alert_rule: "Make an alert rule",
+  add_annotation: "Add a note",
 };
 
 export const toolLabel = (tool: string) => TOOL_LABELS[tool] ?? tool;
@@ -42,6 +43,8 @@ export function toolCallSentence(call: ToolCallRecord): string {
   if (call.tool === "delete_chart" && title) return `Chart deleted: “${title}”`;
   const ruleName = call.tool === "create_alert_rule" ? (call.result as { name?: string } | null)?.name : undefined;
   if (ruleName) return `Alert rule made: “${ruleName}”`;
+  const note = call.tool === "add_annotation" ? (call.result as { text?: string; kind?: string } | null) : undefined;
+  if (note?.text) return note.kind === "away" ? "Marked away" : `Note added: “${note.text}”`;
   return `${toolLabel(call.tool)}: done`;
 }
 

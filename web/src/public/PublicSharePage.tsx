@@ -3,6 +3,7 @@ import { SHARE_TOKEN_PATTERN } from "../../../worker/id-contract";
 import { ApiRequestError } from "../api/client";
 import { type PublicShare, sharesApi } from "../api/shares";
 import type { SeriesSet } from "../api/wattboard";
+import { noteLayers } from "../charts/annotations";
 import { BreakdownView } from "../charts/Breakdown";
 import { chartTraces, compareAnnotations, valueFormat } from "../charts/chart-data";
 import { currencyTicks } from "../charts/money";
@@ -51,6 +52,15 @@ function PublicPlot({ chart, dark }: { chart: PublicChart; dark: boolean }) {
     const spec = { ...chart.spec, meterIds: chart.series.map((s) => s.name) } as never;
     const zone = chart.series[0]?.timezone ?? "UTC";
     const cost = chart.spec.metric === "cost" && chart.spec.chartType !== "heatmap";
+    // Present only when the owner chose to show notes on this link.
+    const window = chart.series[0];
+    const notes = window
+      ? noteLayers(chart.annotations ?? [], zone, window, {
+          note: dark ? "#98a2ae" : "#5d6673",
+          away: dark ? "#f5a524" : "#b86e00",
+          text: dark ? "#c9d1d9" : "#3a4049",
+        })
+      : { shapes: [], annotations: [] };
     void plotly().then((Plotly) =>
       Plotly.react(
         element,
@@ -68,11 +78,15 @@ function PublicPlot({ chart, dark }: { chart: PublicChart; dark: boolean }) {
           },
           showlegend: chart.series.length > 1 || chart.series.some((s) => s.compare),
           legend: { orientation: "h", y: -0.3 },
-          annotations: compareAnnotations(spec, data, {
-            up: dark ? "#f97066" : "#b42318",
-            down: "#2a9d6f",
-            neutral: dark ? "#98a2ae" : "#5d6673",
-          }) as Partial<Plotly.Annotation>[],
+          annotations: [
+            ...notes.annotations,
+            ...(compareAnnotations(spec, data, {
+              up: dark ? "#f97066" : "#b42318",
+              down: "#2a9d6f",
+              neutral: dark ? "#98a2ae" : "#5d6673",
+            }) as Partial<Plotly.Annotation>[]),
+          ],
+          shapes: notes.shapes,
         },
         { responsive: true, displaylogo: false },
       ),

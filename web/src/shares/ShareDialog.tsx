@@ -42,7 +42,7 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
   }
 
   /** A new link with other options; the server revokes the one it replaces. */
-  async function renew(options: { days?: number; viewerMayChangeRange?: boolean }) {
+  async function renew(options: { days?: number; viewerMayChangeRange?: boolean; showAnnotations?: boolean }) {
     const days = options.days ?? (share?.expiresAt ? Math.round((Date.parse(share.expiresAt) - Date.now()) / 86_400_000) : 0);
     try {
       const next = await sharesApi.share({
@@ -50,6 +50,7 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
         id,
         renew: true,
         viewerMayChangeRange: options.viewerMayChangeRange ?? share?.viewerMayChangeRange ?? false,
+        showAnnotations: options.showAnnotations ?? share?.showAnnotations ?? false,
         ...(days > 0 ? { expiresAt: new Date(Date.now() + days * 86_400_000).toISOString() } : {}),
       });
       setShare(next);
@@ -145,6 +146,10 @@ export function ShareDialog({ kind, id, title, onClose }: { kind: "chart" | "tab
                 onChange={(e) => void renew({ viewerMayChangeRange: e.target.checked })}
               />
               Viewers may change the time range
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={share.showAnnotations} onChange={(e) => void renew({ showAnnotations: e.target.checked })} />
+              Show the notes on the charts (“away”, “heat pump installed”)
             </label>
           </div>
           <p className="muted small">

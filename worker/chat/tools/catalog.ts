@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AlertRuleInput } from "../../alerts/rules-contract";
+import { AnnotationInput } from "../../annotations/contract";
 import { ChartSpec, Metric, RELATIVE_WINDOWS } from "../../charts/chart-spec-contract";
 import { SummaryPeriod } from "../../costs/contract";
 import { TariffSetting } from "../../meters/energy-contract";
@@ -133,6 +134,12 @@ export const TOOL_CATALOG = {
       "Make an alert rule on a meter: the person is told once when it fires and once when it resolves (in the app and on the channels listed). kind threshold: metric power_w (W, held for `for`), energy_wh (Wh) or cost (the tariff's currency) over the trailing `for`, op above|below, value, for (ISO-8601 duration such as PT10M, at most P7D); no_data: for (the silence); budget: period day|week|month, value (the period's cost so far plus the forecast for the rest); forecast: metric cost|peak (kW), value (the next 24 hours); anomaly: an unusual day, nothing more.",
     risk: "write",
     input: AlertRuleInput,
+  },
+  add_annotation: {
+    description:
+      "Write a note on a meter's charts at a moment (startsAt alone: \"heat pump installed\") or over a range (startsAt to endsAt, at most a year). kind away marks nobody home: the range is left out of the forecast's history and of the unusual-day finding. Put a home-wide note or an away range on the site meter.",
+    risk: "write",
+    input: AnnotationInput,
   },
   explain_plan: {
     description: "Explain the latest forecast and plan of a meter in words.",

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { alertTools } from "../../alerts/tools";
+import { annotationTools } from "../../annotations/tools";
 import { chartTools } from "../../charts/tools";
 import { costTools } from "../../costs/tools";
 import type { Env } from "../../env";
@@ -30,6 +31,7 @@ export const TOOLS: readonly ToolDefinition<z.ZodType>[] = [
   ...shareTools,
   ...runTools,
   ...alertTools,
+  ...annotationTools,
 ].sort((a, b) => CATALOG_ORDER.indexOf(a.name) - CATALOG_ORDER.indexOf(b.name));
 
 export function findTool(name: string): ToolDefinition | undefined {

@@ -705,6 +705,21 @@ const RULES: Rule[] = [
     },
   },
   {
+    // "from the 10th to the 17th" without a month: the latest month in which both days have begun.
+    pattern: /\b(?:between|from) the (\d{1,2})(?:st|nd|rd|th) (?:and|to|till|until|-) the (\d{1,2})(?:st|nd|rd|th)\b/g,
+    read: ({ today, now, timeZone, match }) => {
+      const [firstDay, lastDay] = [Number(match[1]), Number(match[2])];
+      const month = lastDay <= today.day ? today : addMonths({ ...today, day: 1 }, -1);
+      const first = validDate(month.year, month.month, firstDay);
+      const last = validDate(month.year, month.month, lastDay);
+      if (!first || !last || compareDates(first, last) > 0) return undefined;
+      return daysPeriod(first, last, now, timeZone, {
+        label: `${first.day} to ${last.day} ${monthLabel(month.year, month.month)}`,
+        grain: "span",
+      });
+    },
+  },
+  {
     pattern: new RegExp(`\\bsince (?:last )?${WEEKDAY}\\b`, "g"),
     read: ({ today, now, timeZone, match }) =>
       sincePeriod(latestWeekday(weekdayNumber(match[1]), today), now, timeZone, `since ${capital(match[1])}`),

@@ -1,6 +1,7 @@
 import type { ChatEngine, EngineReply, EngineTools, EngineTurn } from "../../engine";
 import { fold } from "../../understanding/normalize";
 import { alertRule } from "./alerts";
+import { annotate } from "./annotations";
 import { chart, deleteChart, editChart, share } from "./charts";
 import { command } from "./commands";
 import { type Ctx, makeCtx, reply, siteOf } from "./context";
@@ -24,6 +25,7 @@ const NEEDS_METERS = new Set<Intent["kind"]>([
   "run",
   "plan",
   "alert",
+  "annotate",
   "unknown",
 ]);
 
@@ -105,6 +107,8 @@ async function answer(r: Reading, ctx: Ctx): Promise<EngineReply> {
     }
     case "alert":
       return alertRule(intent.ask, r, ctx);
+    case "annotate":
+      return annotate(intent.ask, r, ctx);
     case "list-meters":
       return reply(await ctx.say("list_meters", {}));
     case "list-tabs":

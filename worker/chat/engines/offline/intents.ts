@@ -5,6 +5,7 @@ import { fold } from "../../understanding/normalize";
 import { type PeriodMention, parsePeriods } from "../../understanding/periods";
 import { findClock, findEnergy, findPower, findPricePerKwh } from "../../understanding/quantities";
 import { type AlertAsk, alertAsk } from "./alerts";
+import { type AnnotationAsk, annotationAsk } from "./annotations";
 import type { Ctx } from "./context";
 import { zoneOf } from "./context";
 import { severalMeant } from "./who";
@@ -39,7 +40,9 @@ export type Intent =
   /** A flexible load named without its energy ("run the dishwasher overnight"): what it needs is asked. */
   | { kind: "load-ask"; name: string }
   /** "tell me if the garage draws over 2 kW for 10 minutes": a rule to make. */
-  | { kind: "alert"; ask: AlertAsk };
+  | { kind: "alert"; ask: AlertAsk }
+  /** "we were away from the 10th to the 17th", "note that the heat pump was installed yesterday". */
+  | { kind: "annotate"; ask: AnnotationAsk };
 
 const COMPARE_RAW = /\b(compared?|comparing|comparison|than|vs\.?|versus|against|relative to)\b/i;
 /** After "compare …", the word that starts the other side: "compare last week with the week before". */
@@ -120,6 +123,8 @@ export function classify(r: Reading, ctx: Ctx): Intent {
   if (W.SHARE.test(f)) return { kind: "share" };
   const ask = alertAsk(r);
   if (ask) return { kind: "alert", ask };
+  const note = annotationAsk(r);
+  if (note) return { kind: "annotate", ask: note };
   // "make the Flat power chart a bar chart": a chart named by its title, then what to change.
   if (W.NAMED_EDIT.test(f) && (r.chartKind || r.metric || r.periods.length > 0) && chartNamedAsChart(r, ctx)) return { kind: "chart-edit" };
 
