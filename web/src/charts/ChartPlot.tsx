@@ -12,6 +12,7 @@ import {
   seriesCsv,
   seriesQuery,
   type TimeRange,
+  valueAxisRange,
   valueFormat,
   zonedInstant,
 } from "./chart-data";
@@ -127,7 +128,7 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
             gridcolor: color("--grid"),
             automargin: true,
             title: { text: heatmap ? "Hour" : axisTitle },
-            rangemode: spec.metric === "voltage_v" ? "normal" : "tozero",
+            rangemode: valueAxisRange(spec.metric),
             ...(spec.metric === "cost" && !heatmap ? currencyTicks(data.unit) : {}),
             fixedrange: !heatmap,
           },
