@@ -1,9 +1,11 @@
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { type ChartSpec, canDrawForecast } from "../../../worker/charts/chart-spec-contract";
+import { NO_TARIFF_NOTE } from "../../../worker/costs/money-contract";
 import { errorText } from "../api/client";
 import { type ModelRun, type SeriesSet, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
+import { CostNote } from "./CostNote";
 import {
   chartTraces,
   compareAnnotations,
@@ -198,6 +200,8 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
   }));
 
   const empty = data?.series.every((s) => s.points.length === 0);
+  // Meters whose every bucket lacks a cost for want of a tariff: said over the chart, with where to set one.
+  const unpriced = data?.series.filter((s) => s.points.length > 0 && s.points.every((p) => p.note === NO_TARIFF_NOTE)) ?? [];
   return (
     <div className="chart-body">
       <div
@@ -216,6 +220,15 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
       {empty && !error && (
         <div className="chart-overlay muted">
           No readings in this window yet. They appear here as soon as the meter posts to its webhook.
+        </div>
+      )}
+      {unpriced.length > 0 && (
+        <div className="chart-overlay muted" role="status">
+          {unpriced.map((series) => (
+            <p key={series.meterId}>
+              No cost for {series.name}: <CostNote note={NO_TARIFF_NOTE} meterId={series.meterId} />
+            </p>
+          ))}
         </div>
       )}
       {zoom && (
