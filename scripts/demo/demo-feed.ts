@@ -152,10 +152,19 @@ export async function startDemoFeed(options: {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as T };
+    // A proxy's or a crashed Worker's error page is not JSON: kept as text for the error message.
+    const text = await response.text();
+    let answer: unknown = text;
+    try {
+      answer = JSON.parse(text);
+    } catch {}
+    return { status: response.status, body: answer as T };
   };
 
-  const { body: signIn } = await api<{ access_token: string }>("POST", "/api/auth/dev", undefined, { email: DEMO_EMAIL });
+  const { body: signIn } = seeded(
+    "sign in as the demo user",
+    await api<{ access_token: string }>("POST", "/api/auth/dev", undefined, { email: DEMO_EMAIL }),
+  );
   const token = signIn.access_token;
   const rowsByFile = new Map(METERS.map((m) => [m.file, loadRows(m.file)]));
   const longest = Math.max(...METERS.map((m) => rowsByFile.get(m.file)!.length * m.stepMs));
@@ -173,9 +182,10 @@ export async function startDemoFeed(options: {
       kind: meter.kind,
       ...(meter.parent ? { parentId: state.meters[meter.parent].id } : {}),
     });
-    if (created.status !== 201) throw new Error(`demo: could not create meter ${meter.name}: ${JSON.stringify(created.body)}`);
+    seeded(`create meter ${meter.name}`, created);
     state.meters[meter.key] = { id: created.body.id, secret: created.body.webhook.secret };
-    if (meter.energy) await api("PATCH", `/api/meters/${created.body.id}`, token, meter.energy);
+    if (meter.energy)
+      seeded(`set the tariff and assets of ${meter.name}`, await api("PATCH", `/api/meters/${created.body.id}`, token, meter.energy));
   }
   writeFileSync(stateFile, JSON.stringify(state, null, 2), { mode: 0o600 });
   await ensureDemoTab(api, token, state);
@@ -208,7 +218,10 @@ export async function startDemoFeed(options: {
   const lastPosted = new Map<string, number>();
   const postCompletedSlots = async (meter: DemoMeter) => {
     const now = Date.now();
-    const { body } = await api<{ lastReadingAt: string | null }>("GET", `/api/meters/${state.meters[meter.key].id}`, token);
+    const { body } = seeded(
+      `read the last reading of ${meter.name}`,
+      await api<{ lastReadingAt: string | null }>("GET", `/api/meters/${state.meters[meter.key].id}`, token),
+    );
     const firstSlot =
       lastPosted.get(meter.key) ?? (body.lastReadingAt ? Math.floor((Date.parse(body.lastReadingAt) - state.anchorMs) / meter.stepMs) : 0);
     const lastSlot = Math.floor((now - state.anchorMs) / meter.stepMs) - 1;
@@ -259,19 +272,34 @@ export async function startDemoFeed(options: {
 
 type Api = <T>(method: string, path: string, token?: string, body?: unknown) => Promise<{ status: number; body: T }>;
 
+/**
+ * A seeding call's answer, or an error naming what failed with the API's status and answer: a
+ * demo whose seed silently failed shows an empty tab with nothing saying why.
+ */
+export function seeded<T>(what: string, result: { status: number; body: T }): { status: number; body: T } {
+  if (result.status >= 200 && result.status < 300) return result;
+  throw new Error(`demo: could not ${what}: the API answered ${result.status} ${JSON.stringify(result.body)}`);
+}
+
 /** Days of past forecasts the demo replays, one every REPLAY_EVERY_HOURS, so its accuracy panel has a record at once. */
 const REPLAY_DAYS = 14;
 const REPLAY_EVERY_HOURS = 6;
 
 /** The forecasts a meter live for the last two weeks would have made (once: skipped when it has a record). */
 async function replayPastRuns(api: Api, token: string, meterId: string): Promise<number> {
-  const { body } = await api<{ runs: number }>("GET", `/api/meters/${meterId}/forecast-accuracy?days=${REPLAY_DAYS}`, token);
+  const { body } = seeded(
+    "read the forecast record",
+    await api<{ runs: number }>("GET", `/api/meters/${meterId}/forecast-accuracy?days=${REPLAY_DAYS}`, token),
+  );
   if (body.runs > 1) return 0;
   const lastHour = Math.floor(Date.now() / HOUR) * HOUR;
   let count = 0;
   for (let hoursAgo = REPLAY_DAYS * 24; hoursAgo >= REPLAY_EVERY_HOURS; hoursAgo -= REPLAY_EVERY_HOURS) {
     const asOf = new Date(lastHour - hoursAgo * HOUR).toISOString();
-    if ((await api("POST", `/api/meters/${meterId}/runs/replays`, token, { asOf })).status === 201) count++;
+    const replay = await api("POST", `/api/meters/${meterId}/runs/replays`, token, { asOf });
+    // 409: not enough readings before that hour yet, which the first days of a dataset are.
+    if (replay.status !== 409) seeded(`replay the forecast of ${asOf}`, replay);
+    if (replay.status === 201) count++;
   }
   return count;
 }
@@ -291,12 +319,21 @@ export const DEMO_CHAT = {
 
 /** Sent once: again only when the meter has no peak limit (it was recreated). */
 async function ensureDemoChat(api: Api, token: string, meterId: string, log: (line: string) => void) {
-  const { body: meter } = await api<{ assets: Record<string, unknown> | null }>("GET", `/api/meters/${meterId}`, token);
+  const { body: meter } = seeded(
+    "read the London house",
+    await api<{ assets: Record<string, unknown> | null }>("GET", `/api/meters/${meterId}`, token),
+  );
   if (meter.assets?.peakLimitKw) return;
-  const { body: list } = await api<{ sessions: { id: string; title: string }[] }>("GET", "/api/chat/sessions", token);
+  const { body: list } = seeded(
+    "list the chat sessions",
+    await api<{ sessions: { id: string; title: string }[] }>("GET", "/api/chat/sessions", token),
+  );
   const sessionId =
     list.sessions.find((s) => s.title === DEMO_CHAT.title)?.id ??
-    (await api<{ id: string }>("POST", "/api/chat/sessions", token, { title: DEMO_CHAT.title, agentId: "optimizer" })).body.id;
+    seeded(
+      "start the demo's chat session",
+      await api<{ id: string }>("POST", "/api/chat/sessions", token, { title: DEMO_CHAT.title, agentId: "optimizer" }),
+    ).body.id;
   const turn = await api<{ toolCalls: { tool: string; error: string | null }[] }>(
     "POST",
     `/api/chat/sessions/${sessionId}/messages`,
@@ -306,33 +343,46 @@ async function ensureDemoChat(api: Api, token: string, meterId: string, log: (li
   if (turn.status === 200 && turn.body.toolCalls.some((call) => call.tool === "set_goal" && !call.error)) return;
   // An LLM (npm run dev with one configured) may answer without setting it: the runs still plan with the limit.
   log(`  demo: the chat did not set the London house's peak limit (${turn.status}), so it is set directly`);
-  await api("PATCH", `/api/meters/${meterId}`, token, { assets: { ...meter.assets, peakLimitKw: DEMO_CHAT.peakLimitKw } });
+  seeded(
+    "set the London house's peak limit",
+    await api("PATCH", `/api/meters/${meterId}`, token, { assets: { ...meter.assets, peakLimitKw: DEMO_CHAT.peakLimitKw } }),
+  );
 }
 
-/** A first dashboard, so the demo user sees live charts and what they cost at once; left alone once they have tabs. */
-async function ensureDemoTab(api: Api, token: string, state: DemoState) {
-  const { body } = await api<{ tabs: unknown[] }>("GET", "/api/tabs", token);
+/**
+ * A first dashboard, so the demo user sees live charts and what they cost at once; left alone once
+ * they have tabs. All or nothing: on a failed call the tabs made so far are deleted before the
+ * error is thrown, so a retry seeds again instead of keeping a tab with charts missing.
+ */
+export async function ensureDemoTab(api: Api, token: string, state: Pick<DemoState, "meters">) {
+  const { body } = seeded("list the demo's tabs", await api<{ tabs: unknown[] }>("GET", "/api/tabs", token));
   if (body.tabs.length > 0) return;
   const id = (key: string) => state.meters[key].id;
-  const home = await api<{ id: string }>("POST", "/api/tabs", token, { title: "Home" });
-  await api("POST", "/api/tabs", token, { title: "London" }).then(async (london) => {
-    const londonId = (london.body as { id: string }).id;
+  const created: string[] = [];
+  const createTab = async (title: string) => {
+    const tab = seeded(`create the ${title} tab`, await api<{ id: string }>("POST", "/api/tabs", token, { title })).body.id;
+    created.push(tab);
+    return tab;
+  };
+  try {
+    const homeId = await createTab("Home");
+    const londonId = await createTab("London");
     // Created after the first charts (lists keep creation order) but laid out above them.
     const charts: { tabId: string; title: string; spec: Partial<ChartSpec>; layout: { x: number; y: number; w: number; h: number } }[] = [
       {
-        tabId: home.body.id,
+        tabId: homeId,
         title: "Sceaux house: power",
         spec: { meterIds: [id("sceaux")], metric: "power_w", chartType: "line", window: { kind: "relative", preset: "last_24h" } },
         layout: { x: 0, y: 5, w: 8, h: 8 },
       },
       {
-        tabId: home.body.id,
+        tabId: homeId,
         title: "Voltage",
         spec: { meterIds: [id("sceaux")], metric: "voltage_v", chartType: "line", window: { kind: "relative", preset: "last_24h" } },
         layout: { x: 8, y: 5, w: 4, h: 8 },
       },
       {
-        tabId: home.body.id,
+        tabId: homeId,
         title: "Where the power goes",
         spec: {
           meterIds: [id("kitchen"), id("laundry"), id("heater")],
@@ -343,13 +393,13 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
         layout: { x: 0, y: 13, w: 12, h: 8 },
       },
       {
-        tabId: home.body.id,
+        tabId: homeId,
         title: "What the house costs",
         spec: { meterIds: [id("sceaux")], metric: "cost", chartType: "summary", window: { kind: "relative", preset: "this_month" } },
         layout: { x: 0, y: 0, w: 7, h: 5 },
       },
       {
-        tabId: home.body.id,
+        tabId: homeId,
         title: "Where the money goes",
         spec: {
           meterIds: [id("sceaux")],
@@ -400,6 +450,9 @@ async function ensureDemoTab(api: Api, token: string, state: DemoState) {
         layout: { x: 6, y: 9, w: 6, h: 8 },
       },
     ];
-    for (const chart of charts) await api("POST", "/api/charts", token, chart);
-  });
+    for (const chart of charts) seeded(`add the chart “${chart.title}”`, await api("POST", "/api/charts", token, chart));
+  } catch (error) {
+    for (const tab of created) await api("DELETE", `/api/tabs/${tab}`, token);
+    throw error;
+  }
 }

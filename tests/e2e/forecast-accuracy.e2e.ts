@@ -43,6 +43,13 @@ describe("forecast accuracy on the meter page", () => {
     // The newest run is the queue's, from the replayed readings; a person may also run it now.
     await panel.getByRole("button", { name: "Run forecast now" }).click();
     await panel.getByText(/\(on request, model v\d+\)/).waitFor();
+    // "Highest demand" is the forecast's; the plan's grid draw (the car's charging included) is its own figure.
+    const figure = async (label: string) => (await panel.locator(".figures div").filter({ hasText: label }).locator("dd").textContent())!;
+    const demand = await figure("Highest forecast demand");
+    expect(await figure("Highest grid draw with the plan")).toMatch(/^\d+\.\d kW$/);
+    expect(await panel.locator(".explanation").textContent()).toMatch(
+      new RegExp(`highest demand around \\d\\d:00 \\(${demand.replace(".", "\\.")}\\)`),
+    );
     const chart = panel.getByTestId("run-chart");
     await chart.locator(".main-svg").first().waitFor();
     await chart.locator(".legendtext", { hasText: "Likely range (8 in 10)" }).waitFor();

@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chartsDrawn, DESKTOP, darkPhoneLike, launchChromium, screenshot } from "./browser";
-import { type E2eStack, startE2eStack } from "./stack";
+import { type E2eStack, postSignedReadings, stackApi, startE2eStack } from "./stack";
 
 let stack: E2eStack;
 let browser: Browser;
@@ -196,5 +196,51 @@ describe("what energy costs", () => {
     for (const device of DEVICES) expect(text).toContain(device);
     await screenshot(publicPage, "money-share-page");
     await viewer.close();
+  });
+
+  it("prices a device by its site's tariff in euros, and says 'no tariff set' with a link where there is none", async () => {
+    const { access_token: token } = await stackApi<{ access_token: string }>(stack, "POST", "/api/auth/dev", null, {
+      email: "demo@wattboard.local",
+    });
+    const { meters } = await stackApi<{ meters: { id: string; name: string }[] }>(stack, "GET", "/api/meters", token);
+    const kitchen = meters.find((m) => m.name === "Kitchen")!;
+    const workshop = await stackApi<{ id: string; webhook: { secret: string } }>(stack, "POST", "/api/meters", token, {
+      name: "Workshop",
+      timezone: "Europe/Paris",
+    });
+    const now = Date.now();
+    const readings = Array.from({ length: 7 }, (_, i) => ({ ts: new Date(now - (6 - i) * 10 * 60_000).toISOString(), power_w: 800 }));
+    expect(await postSignedReadings(stack, workshop, readings)).toBe(200);
+    const tab = await stackApi<{ id: string }>(stack, "POST", "/api/tabs", token, { title: "Prices" });
+    const summaryOf = (meterId: string, title: string, y: number) =>
+      stackApi(stack, "POST", "/api/charts", token, {
+        tabId: tab.id,
+        title,
+        spec: { meterIds: [meterId], metric: "cost", chartType: "summary", window: { kind: "relative", preset: "this_month" } },
+        layout: { x: 0, y, w: 12, h: 5 },
+      });
+    await summaryOf(kitchen.id, "Kitchen: cost", 0);
+    await summaryOf(workshop.id, "Workshop: cost", 5);
+
+    await page.goto(stack.baseUrl);
+    await page.getByRole("tab", { name: "Prices" }).click();
+    const kitchenCard = card("Kitchen: cost");
+    await kitchenCard.getByRole("region", { name: "This month", exact: true }).waitFor();
+    // The Kitchen has no tariff of its own: it pays the Sceaux house's, in euros, never a default in pounds.
+    expect(await kitchenCard.textContent()).toMatch(EUROS);
+    expect(await kitchenCard.textContent()).not.toContain("£");
+    const workshopCard = card("Workshop: cost");
+    await workshopCard.getByRole("region", { name: "Today", exact: true }).waitFor();
+    const text = (await workshopCard.textContent())!;
+    expect(text).toContain("No cost: no tariff set");
+    expect(text).not.toMatch(/£|€/);
+    await screenshot(page, "money-no-tariff");
+
+    await workshopCard.getByRole("link", { name: "Set a tariff" }).first().click();
+    await page.getByRole("link", { name: "Meters", exact: true }).and(page.locator("[aria-current=page]")).waitFor();
+    const form = page.locator("tr.meter-details").getByRole("group", { name: "Tariff" });
+    await form.waitFor();
+    await page.getByRole("region", { name: "Forecast and plan for Workshop" }).waitFor();
+    await screenshot(page, "money-set-tariff");
   });
 });

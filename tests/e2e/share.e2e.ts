@@ -119,6 +119,19 @@ describe("a shared chart", () => {
     await page.getByRole("heading", { name: chart.title }).waitFor();
     await page.locator(".public-plot .main-svg").first().waitFor();
     await expect.poll(() => context.cookies()).toEqual([]);
+    // The page's heading is the chart's title: its figure does not say it again.
+    expect(await page.locator("h1, h2, h3, figcaption").filter({ hasText: chart.title }).count()).toBe(1);
+    // The value axis starts at 0, as on the dashboard (power, not voltage).
+    expect(chart.spec.metric).toBe("power_w");
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (document.querySelector(".public-plot") as unknown as { _fullLayout: { yaxis: { range: number[] } } })._fullLayout.yaxis
+              .range[0],
+        ),
+      )
+      .toBe(0);
     await screenshot(page, "share-page");
     await context.close();
   });

@@ -61,11 +61,12 @@ describe("explainRun", () => {
       3: { chargeKwh: 1, priceKwh: 0.06, deferrableKwh: { EV: 3 } },
       4: { deferrableKwh: { EV: 0.005 } },
       10: { deferrableKwh: { dishwasher: 1.2 } },
-      19: { dischargeKwh: 1, priceKwh: 0.4 },
+      19: { dischargeKwh: 1, priceKwh: 0.4, loadKwh: 1.8 },
       20: { dischargeKwh: 1, priceKwh: 0.45, gridKwh: 2.5 },
     });
     expect(explainRun({ figures: figures(), plan: hours }, "Europe/Berlin")).toBe(
-      "Forecast: 20.4 kWh over the next 24 hours, with the highest demand around 18:00 (2.5 kW). " +
+      "Forecast: 20.4 kWh over the next 24 hours, with the highest demand around 17:00 (1.8 kW). " +
+        "With the plan's charging, the most drawn from the grid is 2.5 kW around 18:00. " +
         "The battery charges at 23:00–02:00 (from £0.050/kWh) and supplies the home at 17:00–19:00 (up to £0.450/kWh). " +
         "EV runs at 00:00–02:00. " +
         "dishwasher runs at 08:00. " +
@@ -74,9 +75,9 @@ describe("explainRun", () => {
   });
 
   it("says the battery charges at no hour when it only supplies, and that the plan saves little", () => {
-    const hours = plan(START, { 20: { dischargeKwh: 0.5, priceKwh: 0.3 } });
+    const hours = plan(START, { 20: { dischargeKwh: 0.5, priceKwh: 0.3, loadKwh: 2.5, gridKwh: 2 } });
     expect(explainRun({ figures: figures({ savings: 0.004, expectedCost: 3.996 }), plan: hours }, "UTC")).toBe(
-      "Forecast: 20.4 kWh over the next 24 hours, with the highest demand around 21:00 (2.5 kW). " +
+      "Forecast: 20.4 kWh over the next 24 hours, with the highest demand around 17:00 (2.5 kW). " +
         "The battery charges at no hour and supplies the home at 17:00 (up to £0.300/kWh). " +
         "Expected cost £4.00; there is nothing to shift (no battery or flexible load set).",
     );
@@ -87,7 +88,7 @@ describe("explainRun", () => {
   });
 
   it("says so when no tariff is set and a flat default price was assumed", () => {
-    const text = explainRun({ figures: figures({ savings: 0, defaultTariff: true }), plan: plan(START) }, "UTC");
+    const text = explainRun({ figures: figures({ savings: 0, defaultTariff: true }), plan: plan(START, { 0: { loadKwh: 2.5 } }) }, "UTC");
     expect(text).toBe(
       "Forecast: 20.4 kWh over the next 24 hours, with the highest demand around 21:00 (2.5 kW). " +
         "Expected cost £3.10; there is nothing to shift (no battery or flexible load set). " +

@@ -30,6 +30,13 @@ async function createRule(token: string, body: Record<string, unknown>) {
   return result.body as { id: string; state: string; name: string; value?: number };
 }
 
+/** The trial's flat £0.14228/kWh on the meter: a meter without a tariff has no cost to judge. */
+async function setTrialPrice(token: string, meterId: string) {
+  const tariff = { kind: "flat", price: 0.14228, currency: "GBP" };
+  const result = await call("PATCH", `/api/meters/${meterId}`, { token, body: { tariff } });
+  if (result.status !== 200) throw new Error(`tariff failed: ${result.status} ${JSON.stringify(result.body)}`);
+}
+
 const failingPath = (result: { body: { error: { details?: { path: string }[] } } }) => (result.body.error.details ?? []).map((d) => d.path);
 
 describe("alert rules: CRUD", () => {
@@ -409,6 +416,7 @@ describe("alert rules: threshold on energy over a window", () => {
   it("fires when the energy (or cost) of the trailing window crosses, resolves when the window is back under", async () => {
     const { token } = await signIn("rules");
     const meter = await createMeter(token, { timezone: "UTC" });
+    await setTrialPrice(token, meter.id);
     const rule = await createRule(token, {
       meterId: meter.id,
       kind: "threshold",
@@ -417,7 +425,7 @@ describe("alert rules: threshold on energy over a window", () => {
       value: 1000,
       for: "PT30M",
     });
-    // The same at the default £0.14228/kWh: £0.21 against £0.15.
+    // The same at £0.14228/kWh: £0.21 against £0.15.
     const cost = await createRule(token, { meterId: meter.id, kind: "threshold", metric: "cost", op: "above", value: 0.15, for: "PT30M" });
     const start = Math.floor((Date.now() - 62 * MINUTE) / MINUTE) * MINUTE;
     // 3 kW for 31 minutes: 1.5 kWh in the half hour up to the newest reading.
@@ -448,8 +456,9 @@ describe("alert rules: budget", () => {
     const { token } = await signIn("rules");
     const hook = await webhookChannel(token);
     const meter = await createMeter(token, { name: "Shop", timezone: middayZone() });
+    await setTrialPrice(token, meter.id);
     const now = Math.floor(Date.now() / MINUTE) * MINUTE;
-    // 3 kW for 3 hours at the default £0.14228/kWh: about £1.28 so far today.
+    // 3 kW for 3 hours at £0.14228/kWh: about £1.28 so far today.
     const readings = Array.from({ length: 37 }, (_, i) => ({
       ts: new Date(now - 3 * 3_600_000 + i * 5 * MINUTE).toISOString(),
       power_w: 3000,
@@ -484,8 +493,9 @@ describe("alert rules: budget", () => {
     const { token } = await signIn("rules");
     const zone = middayZone();
     const meter = await createMeter(token, { name: "Bakery", timezone: zone });
+    await setTrialPrice(token, meter.id);
     const now = Math.floor(Date.now() / MINUTE) * MINUTE;
-    // 3 kW for 3 hours today and the same hours yesterday: about £1.28 each at the default price.
+    // 3 kW for 3 hours today and the same hours yesterday: about £1.28 each at £0.14228/kWh.
     const threeHours = (end: number) =>
       Array.from({ length: 37 }, (_, i) => ({ ts: new Date(end - 3 * 3_600_000 + i * 5 * MINUTE).toISOString(), power_w: 3000 }));
     const readings = [...threeHours(now - 24 * 3_600_000), ...threeHours(now)];

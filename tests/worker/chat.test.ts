@@ -74,6 +74,10 @@ describe("chat: offline engine end to end", () => {
     const { token, meter, session } = await setup();
     const readings = hourlyReadings(30);
     expect((await postReadings(meter.id, meter.webhook.secret, { readings })).status).toBe(200);
+    const unpriced = await say(token, session, { text: "how much did main house cost over the past 3 days?" });
+    expect(unpriced.body.messages[1].text).toContain("is unknown: no tariff set");
+    const tariff = { kind: "flat", price: 0.25, currency: "GBP" };
+    expect((await call("PATCH", `/api/meters/${meter.id}`, { token, body: { tariff } })).status).toBe(200);
     const turn = await say(token, session, { text: "how much did main house cost over the past 3 days?" });
     expect(turn.body.toolCalls).toEqual([
       expect.objectContaining({
@@ -83,7 +87,7 @@ describe("chat: offline engine end to end", () => {
         input: expect.objectContaining({ meter: meter.id, quantity: "cost" }),
       }),
     ]);
-    // 30 kWh or so at the flat default tariff: said in pounds.
+    // 30 kWh or so at the meter's tariff: said in pounds.
     expect(turn.body.messages[1].text).toMatch(/£(?!0\.00)\d/);
   });
 

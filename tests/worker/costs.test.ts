@@ -149,6 +149,7 @@ describe("cost per tariff kind (hand calculations)", () => {
     const { token } = await signIn();
     const pounds = await createMeter(token, { name: "Pounds" });
     const euros = await createMeter(token, { name: "Euros" });
+    await setTariff(token, pounds.id, { kind: "flat", price: 0.2, currency: "GBP" });
     await setTariff(token, euros.id, { kind: "flat", price: 0.3, currency: "EUR" });
     const result = await call("GET", `/api/series?meterIds=${pounds.id},${euros.id}&metric=cost`, { token });
     expect(result.status).toBe(400);
@@ -179,6 +180,53 @@ describe("sites and devices", () => {
     const body = await series(token, device.id, `metric=cost&${HOUR_WINDOW}`);
     // 0.6 kWh at the site's 0.20, not the default 0.14228
     expect(body.points[0].sum).toBeCloseTo(0.12, 12);
+  });
+
+  it("a device in Paris without its own tariff is priced in its site's euros, in the series and the summary", async () => {
+    const { token } = await signIn();
+    const site = await createMeter(token, { name: "Maison", timezone: "Europe/Paris" });
+    const device = await meterWith(token, powerEvery("2026-06-01T10:00:00Z", "2026-06-01T11:10:00Z", 10, 600), {
+      name: "Cuisine",
+      kind: "device",
+      parentId: site.id,
+      timezone: "Europe/Paris",
+    });
+    await setTariff(token, site.id, { kind: "flat", price: 0.25, currency: "EUR" });
+    const body = await series(token, device.id, `metric=cost&${HOUR_WINDOW}`);
+    expect(body.unit).toBe("EUR");
+    expect(body.points[0].sum).toBeCloseTo(0.6 * 0.25, 12);
+    const summary = await call("GET", `/api/meters/${device.id}/summary?period=day&at=2026-06-01T12:00:00Z`, { token });
+    expect(summary.body).toMatchObject({ currency: "EUR", costNote: null });
+    expect(summary.body.cost).toBeCloseTo(summary.body.energyKwh * 0.25, 4);
+  });
+
+  it("a meter with no tariff anywhere has no cost (never a made-up price), says why, and mixes with priced meters", async () => {
+    const { token } = await signIn();
+    const site = await meterWith(token, powerEvery("2026-06-01T10:00:00Z", "2026-06-01T11:10:00Z", 10, 1000), {
+      name: "Shed",
+      timezone: "UTC",
+    });
+    const device = await meterWith(token, powerEvery("2026-06-01T10:00:00Z", "2026-06-01T11:10:00Z", 10, 600), {
+      name: "Lathe",
+      kind: "device",
+      parentId: site.id,
+      timezone: "UTC",
+    });
+    for (const meter of [site, device]) {
+      const body = await series(token, meter.id, `metric=cost&${HOUR_WINDOW}`);
+      expect(body.points[0]).toMatchObject({ sum: null, avg: null, note: "no tariff set" });
+    }
+    const summary = await call("GET", `/api/meters/${site.id}/summary?period=day&at=2026-06-01T12:00:00Z`, { token });
+    expect(summary.body).toMatchObject({ cost: null, costNote: "no tariff set", standingCharge: 0 });
+    expect(summary.body.energyKwh).toBeGreaterThan(1);
+    expect(summary.body.byDevice[0]).toMatchObject({ name: "Lathe", cost: null });
+
+    const priced = await meterWith(token, powerEvery("2026-06-01T10:00:00Z", "2026-06-01T11:10:00Z", 10, 1000), { timezone: "UTC" });
+    await setTariff(token, priced.id, { kind: "flat", price: 0.3, currency: "EUR" });
+    const both = await call("GET", `/api/series?meterIds=${site.id},${priced.id}&metric=cost&${HOUR_WINDOW}`, { token });
+    expect(both.status, JSON.stringify(both.body)).toBe(200);
+    expect(both.body.unit).toBe("EUR");
+    expect(both.body.series.map((s: { points: { sum: number | null }[] }) => s.points[0].sum)).toEqual([null, expect.closeTo(0.3, 9)]);
   });
 
   it("an inherited time-of-use tariff keeps the site's local time", async () => {
@@ -404,7 +452,8 @@ describe("public shares of money charts", () => {
       `http://wattboard.test/api/public/shares/${link.token}/preview.svg`,
     );
     expect(preview.status).toBe(200);
-    expect(await preview.text()).toMatch(/Cost \(GBP\) · this month: 0\.0 kWh, 0\.00 GBP/);
+    // No tariff anywhere: no cost in a made-up currency.
+    expect(await preview.text()).toContain("this month: 0.0 kWh, cost unknown (no tariff set)");
   });
 });
 

@@ -4,6 +4,12 @@
  * Pure (Intl only), so the web app may import it too.
  */
 
+/**
+ * Why a cost is missing when the meter has no tariff, neither its own nor (a device) its site's:
+ * no price is invented; the web app shows it with a link to set one.
+ */
+export const NO_TARIFF_NOTE = "no tariff set";
+
 /** The Worker answers in one locale; amounts keep their own currency. */
 const LOCALE = "en-GB";
 

@@ -6,6 +6,7 @@ import { getMeter } from "../meters/queries";
 import { ZoneOffsets } from "../rollups/planner";
 import { DEFAULT_TARIFF, plannerTariff } from "../runs/planner-inputs";
 import { getTariffPrices } from "../tariffs/queries";
+import { NO_TARIFF_NOTE } from "./money-contract";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -13,18 +14,23 @@ const DAY = 24 * HOUR;
 
 /** The tariff a meter pays, ready to price energy: the one place that decides which tariff applies. */
 export interface MeterTariff {
-  /** The planner's form; an imported series is a `slots` tariff with no price outside its span. */
-  tariff: Tariff;
+  /**
+   * The planner's form; an imported series is a `slots` tariff with no price outside its span.
+   * Null when the meter has no tariff: its costs are unknown (NO_TARIFF_NOTE), never priced at a
+   * made-up default.
+   */
+  tariff: Tariff | null;
+  /** Without a tariff, the currency the planner's assumed price is in (no cost is stated in it). */
   currency: string;
   /** 0 when the tariff has none. */
   standingChargePerDay: number;
-  /** Whose tariff it is: the meter's own, its site's (a device without its own), or the flat default. */
-  source: "meter" | "site" | "default";
+  /** Whose tariff it is: the meter's own, its site's (a device without its own), or none at all. */
+  source: "meter" | "site" | "none";
 }
 
 /**
- * The tariff that applies to a meter: its own, else (for a device meter) its site's, else the
- * flat default the planner also assumes. An imported tariff that is gone counts as none.
+ * The tariff that applies to a meter: its own, else (for a device meter) its site's, in the
+ * site's currency, else none. An imported tariff that is gone counts as none.
  */
 export async function meterTariff(db: Database, ownerId: string, meter: MeterRow): Promise<MeterTariff> {
   return (await meterTariffs(db, ownerId, [meter])).get(meter.id)!;
@@ -60,7 +66,7 @@ export async function meterTariffs(db: Database, ownerId: string, meters: MeterR
         continue;
       }
     }
-    tariffs.set(meter.id, { tariff: DEFAULT_TARIFF, currency: DEFAULT_TARIFF.currency, standingChargePerDay: 0, source: "default" });
+    tariffs.set(meter.id, { tariff: null, currency: DEFAULT_TARIFF.currency, standingChargePerDay: 0, source: "none" });
   }
   return tariffs;
 }
@@ -100,11 +106,14 @@ export interface PriceGrid {
   origin: number;
   slotMs: number;
   prices: number[];
+  /** Every price is missing because the meter has no tariff (not a gap in an imported series). */
+  noTariff?: true;
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
-export function priceGrid(tariff: Tariff, from: number, to: number): PriceGrid {
+export function priceGrid(tariff: Tariff | null, from: number, to: number): PriceGrid {
+  if (!tariff) return { origin: from, slotMs: Math.max(1, to - from), prices: [Number.NaN], noTariff: true };
   switch (tariff.kind) {
     case "flat":
       return { origin: from, slotMs: Math.max(1, to - from), prices: [tariff.price] };
@@ -155,8 +164,9 @@ export function priceGrid(tariff: Tariff, from: number, to: number): PriceGrid {
   }
 }
 
-/** Names the span without prices inside [lo, hi): "no price from … to …". */
+/** Names the span without prices inside [lo, hi): "no price from … to …", or that there is no tariff at all. */
 export function missingPriceNote(grid: PriceGrid, lo: number, hi: number): string {
+  if (grid.noTariff) return NO_TARIFF_NOTE;
   let first: number | null = null;
   let last: number | null = null;
   grid.prices.forEach((price, i) => {

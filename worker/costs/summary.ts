@@ -5,6 +5,7 @@ import { getMeter, listDevices, type MeterRow } from "../meters/queries";
 import { wholeEnergies } from "../rollups/read";
 import { calendarPeriod, daysBegun, PERIOD_STEP, shiftCalendar } from "../series/windows";
 import type { MeterSummary, SummaryPeriod, SummaryQuery } from "./contract";
+import { NO_TARIFF_NOTE } from "./money-contract";
 import { type MeterTariff, meterTariffs, missingPriceNote, priceGrid } from "./pricing";
 
 interface Figures {
@@ -28,7 +29,8 @@ async function meterFigures(db: Database, meter: MeterRow, tariff: MeterTariff, 
   const grid = priceGrid(tariff.tariff, windows[0].from.getTime(), Math.max(...windows.map((w) => w.to.getTime())));
   const wholes = await wholeEnergies(db, meter, windows, grid, true);
   return wholes.map((whole, i) => {
-    if (!whole) return NOTHING;
+    // Without a tariff there is no cost even of nothing: "0" would be in a made-up currency.
+    if (!whole) return tariff.tariff ? NOTHING : { ...NOTHING, cost: null, note: NO_TARIFF_NOTE };
     const { from, to } = windows[i];
     return {
       energyWh: whole.energyWh,

@@ -35,7 +35,7 @@ export const UpdateMeterBody = z
     name: MeterName.optional(),
     timezone: TimeZone.optional(),
     parentId: z.uuid().nullable().optional(),
-    /** null: back to the flat default price. */
+    /** null: no tariff of its own (a device pays its site's; otherwise costs are unknown). */
     tariff: TariffSetting.nullable().optional(),
     assets: FlexibleAssets.nullable().optional(),
   })

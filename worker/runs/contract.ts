@@ -17,6 +17,14 @@ export const ModelRunPlanHour = z.object({
 });
 export type ModelRunPlanHour = z.infer<typeof ModelRunPlanHour>;
 
+/**
+ * The hour of the forecast with the highest demand, before the plan adds any charging (the first
+ * of equals): what "highest demand" means wherever a run is shown, unlike the plan's grid peak.
+ */
+export function demandPeakHour(plan: ModelRunPlanHour[]): ModelRunPlanHour {
+  return plan.reduce((best, hour) => (hour.loadKwh > best.loadKwh ? hour : best), plan[0]);
+}
+
 export const ModelRunFigures = z.object({
   expectedCost: z.number(),
   baselineCost: z.number(),

@@ -1,6 +1,6 @@
 import { localCalendar } from "../../ml/runtime/features";
 import { formatMoney, formatPricePerKwh } from "../costs/money-contract";
-import type { ForecastMethod, ModelRunFigures, ModelRunPlanHour } from "./contract";
+import { demandPeakHour, type ForecastMethod, type ModelRunFigures, type ModelRunPlanHour } from "./contract";
 import { DEFAULT_TARIFF } from "./planner-inputs";
 
 const HOUR = 3_600_000;
@@ -44,9 +44,15 @@ export function explainRun(
   timezone: string,
 ): string {
   const { figures, plan } = run;
+  // The demand is the forecast's; the grid draw is the plan's, which adds the battery's and the loads' charging.
+  const demand = demandPeakHour(plan);
   const parts = [
-    `Forecast: ${figures.forecastKwh.toFixed(1)} kWh over the next 24 hours, with the highest demand around ${localHourLabel(peakHour(plan).t, timezone)} (${figures.peakKw.toFixed(1)} kW).`,
+    `Forecast: ${figures.forecastKwh.toFixed(1)} kWh over the next 24 hours, with the highest demand around ${localHourLabel(demand.t, timezone)} (${demand.loadKwh.toFixed(1)} kW).`,
   ];
+  if (figures.peakKw.toFixed(1) !== demand.loadKwh.toFixed(1))
+    parts.push(
+      `With the plan's charging, the most drawn from the grid is ${figures.peakKw.toFixed(1)} kW around ${localHourLabel(peakHour(plan).t, timezone)}.`,
+    );
   if (run.forecastMethod && run.forecastMethod !== "model") parts.push(BASELINE_SENTENCES[run.forecastMethod]);
   const charging = plan.filter((h) => h.chargeKwh > 0.01);
   const discharging = plan.filter((h) => h.dischargeKwh > 0.01);

@@ -9,7 +9,7 @@ import { actualsForRun, chooseForecastMethod, persistenceBaselines } from "./acc
 import type { ForecastMethod, ModelRunFigures, ModelRunPlanHour } from "./contract";
 import { detectFindings } from "./findings";
 import { horizonPrices } from "./horizon-prices";
-import { deferrableLoads } from "./planner-inputs";
+import { DEFAULT_TARIFF, deferrableLoads } from "./planner-inputs";
 import { latestModelRun, type NewModelRun } from "./queries";
 
 const HOUR = 3_600_000;
@@ -70,7 +70,8 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   const hoursWithData = history.filter(Number.isFinite).length;
   if (hoursWithData < MIN_HISTORY_HOURS) return { status: "not_enough_data", hoursWithData };
 
-  // The tariff the costs use too: the meter's own, else its site's (a device), else the flat default.
+  // The tariff the costs use too: the meter's own, else its site's (a device). Without one the
+  // planner still needs prices to plan by: the flat default, said so in the run (defaultTariff).
   const tariff = await meterTariff(db, meter.ownerId, meter);
 
   let mark = performance.now();
@@ -85,7 +86,7 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
   const quantiles = fallback.method === "model" ? modelQuantiles : baselineQuantiles(fallback.method, history, modelQuantiles);
   const forecast = quantiles.p50;
   mark = performance.now();
-  const { prices, filledHours } = horizonPrices(tariff.tariff, start, HORIZON_HOURS);
+  const { prices, filledHours } = horizonPrices(tariff.tariff ?? DEFAULT_TARIFF, start, HORIZON_HOURS);
   const assets = meter.assets ?? {};
   const initialSocKwh = assets.battery ? plannedSocAt(previous, start, assets.battery.capacityKwh) : undefined;
   const plan = planSchedule({
@@ -117,7 +118,7 @@ export async function runModel(db: Database, meter: MeterRow, trigger: "auto" | 
     baselinePeakKw: plan.baselinePeakKwh,
     forecastKwh: forecast.reduce((a, b) => a + b, 0),
     currency,
-    defaultTariff: tariff.source === "default",
+    defaultTariff: tariff.source === "none",
     filledPriceHours: filledHours,
     ...(initialSocKwh === undefined ? {} : { initialSocKwh }),
     historyHoursWithData: hoursWithData,

@@ -1,5 +1,5 @@
 import type { Actor } from "../actor";
-import { formatEnergy, formatMoney } from "../costs/money-contract";
+import { formatEnergy, formatMoney, NO_TARIFF_NOTE } from "../costs/money-contract";
 import { meterTariff, missingPriceNote, priceGrid } from "../costs/pricing";
 import type { MeterRow } from "../meters/queries";
 import { meterByIdOrName } from "../meters/service";
@@ -203,7 +203,7 @@ export function describeMeasurement(m: Measurement, zone: string): string {
   let sentence: string;
   if (m.value === null) {
     sentence =
-      m.quantity === "cost" && m.note?.startsWith("no price")
+      m.quantity === "cost" && (m.note?.startsWith("no price") || m.note === NO_TARIFF_NOTE)
         ? `The cost of ${m.name} ${period} is unknown: ${m.note}`
         : `${m.name} has no readings ${period}`;
   } else {

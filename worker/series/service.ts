@@ -114,7 +114,8 @@ async function seriesOfMeters(db: Database, ownerId: string, request: SeriesRequ
   const tariffs = request.metric === "cost" ? await meterTariffs(db, ownerId, priced) : new Map<string, MeterTariff>();
   if (request.metric === "cost") {
     const currencies = new Map<string, string[]>();
-    for (const meter of priced) {
+    // A meter without a tariff has no cost in any currency: it mixes with any.
+    for (const meter of priced.filter((m) => tariffs.get(m.id)!.source !== "none")) {
       const currency = tariffs.get(meter.id)!.currency;
       currencies.set(currency, [...(currencies.get(currency) ?? []), meter.name]);
     }
@@ -189,7 +190,11 @@ async function seriesOfMeters(db: Database, ownerId: string, request: SeriesRequ
       );
     }
   }
-  const unit = request.metric === "cost" ? tariffs.get(ids[0])!.currency : METRIC_UNITS[request.metric];
+  const currencyOf = (id: string) => tariffs.get(id)!;
+  const unit =
+    request.metric === "cost"
+      ? (ids.map(currencyOf).find((tariff) => tariff.source !== "none") ?? currencyOf(ids[0])).currency
+      : METRIC_UNITS[request.metric];
   return { metric: request.metric, unit, series };
 }
 

@@ -1,3 +1,4 @@
+import { NO_TARIFF_NOTE } from "../costs/money-contract";
 import type { PublicShare } from "./contract";
 
 /** The size unfurls expect (1.91:1), also announced in oEmbed. */
@@ -41,7 +42,8 @@ export function sharePreviewSvg(share: PublicShare): string {
     const latest = chart.summaries?.at(-1);
     if (latest) {
       // Stat cards and breakdowns have no line: the preview names the latest period's figures.
-      const cost = latest.cost === null ? "cost unknown" : `${latest.cost.toFixed(2)} ${latest.currency}`;
+      const unknown = latest.costNote === NO_TARIFF_NOTE ? `cost unknown (${NO_TARIFF_NOTE})` : "cost unknown";
+      const cost = latest.cost === null ? unknown : `${latest.cost.toFixed(2)} ${latest.currency}`;
       subtitle += ` · this ${latest.period.kind}: ${latest.energyKwh.toFixed(1)} kWh, ${cost}`;
     } else if (points.length === 0) subtitle += " · no readings in this window yet";
   }

@@ -7,6 +7,7 @@ import { type MeterSummary, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import type { PlotHandle } from "./ChartPlot";
+import { CostNote } from "./CostNote";
 import { downloadChartPng } from "./download";
 import { useLiveVersion } from "./live-refresh";
 import { breakdownParts, currencyTicks, periodTitle, shareText } from "./money";
@@ -115,7 +116,13 @@ export function BreakdownView({
         {inCost && summary.standingCharge > 0 && (
           <span className="muted"> + {formatMoney(summary.standingCharge, summary.currency)} standing charge</span>
         )}
-        {fallbackNote && <span className="warning"> · energy shown, no cost: {fallbackNote}</span>}
+        {fallbackNote && (
+          <span className="warning">
+            {" "}
+            · energy shown, no cost:{" "}
+            <CostNote note={fallbackNote} meterId={"meterId" in summary ? (summary.meterId as string) : undefined} />
+          </span>
+        )}
       </p>
       <div className="breakdown-plot">
         <div

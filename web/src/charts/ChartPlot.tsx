@@ -1,11 +1,13 @@
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { type ChartSpec, canDrawForecast } from "../../../worker/charts/chart-spec-contract";
+import { NO_TARIFF_NOTE } from "../../../worker/costs/money-contract";
 import { type Annotation, annotationsApi } from "../api/annotations";
 import { errorText } from "../api/client";
 import { type ModelRun, type SeriesSet, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import { noteLayers } from "./annotations";
+import { CostNote } from "./CostNote";
 import {
   chartTraces,
   compareAnnotations,
@@ -14,6 +16,7 @@ import {
   seriesCsv,
   seriesQuery,
   type TimeRange,
+  valueAxisRange,
   valueFormat,
   zonedInstant,
 } from "./chart-data";
@@ -159,7 +162,7 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
             gridcolor: color("--grid"),
             automargin: true,
             title: { text: heatmap ? "Hour" : axisTitle },
-            rangemode: spec.metric === "voltage_v" ? "normal" : "tozero",
+            rangemode: valueAxisRange(spec.metric),
             ...(spec.metric === "cost" && !heatmap ? currencyTicks(data.unit) : {}),
             fixedrange: !heatmap,
           },
@@ -265,6 +268,8 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
   }));
 
   const empty = data?.series.every((s) => s.points.length === 0);
+  // Meters whose every bucket lacks a cost for want of a tariff: said over the chart, with where to set one.
+  const unpriced = data?.series.filter((s) => s.points.length > 0 && s.points.every((p) => p.note === NO_TARIFF_NOTE)) ?? [];
   return (
     <div className="chart-body">
       <div
@@ -306,6 +311,15 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
             if (deleted) setNotesVersion((n) => n + 1);
           }}
         />
+      )}
+      {unpriced.length > 0 && (
+        <div className="chart-overlay muted" role="status">
+          {unpriced.map((series) => (
+            <p key={series.meterId}>
+              No cost for {series.name}: <CostNote note={NO_TARIFF_NOTE} meterId={series.meterId} />
+            </p>
+          ))}
+        </div>
       )}
       {zoom && (
         <div className="zoom-note">

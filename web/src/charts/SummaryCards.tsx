@@ -6,6 +6,7 @@ import { errorText } from "../api/client";
 import { type MeterSummary, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import type { PlotHandle } from "./ChartPlot";
+import { CostNote } from "./CostNote";
 import { useLiveVersion } from "./live-refresh";
 import { changePct, formatChange, PERIOD_LABELS } from "./money";
 
@@ -59,7 +60,7 @@ function StatCard({ summary, metric }: { summary: PublicMeterSummary; metric: Me
       {peak && <p className="stat-detail stat-peak muted">{peak}</p>}
       {metric === "cost" && summary.cost === null && summary.costNote && (
         <p className="stat-detail warning" title={summary.costNote}>
-          No cost: {summary.costNote}
+          No cost: <CostNote note={summary.costNote} meterId={"meterId" in summary ? (summary.meterId as string) : undefined} />
         </p>
       )}
     </section>

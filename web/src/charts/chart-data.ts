@@ -68,6 +68,11 @@ export function valueFormat(metric: Metric, unit: string): { axisTitle: string; 
   return { axisTitle: shown || "value", digits: ",.1f", show: (value) => (shown ? `${value} ${shown}` : value) };
 }
 
+/** Where a chart's value axis starts: at 0, so that bars and lines compare by height, except voltage (230 V ± a few). */
+export function valueAxisRange(metric: Metric): "normal" | "tozero" {
+  return metric === "voltage_v" ? "normal" : "tozero";
+}
+
 /** A bucket's extra hover line: how much of it had readings, for energy and cost. */
 function coveredText(point: Point): string {
   return point.covered !== undefined && point.covered < 0.995 ? ` · ${Math.round(point.covered * 100)}% covered` : "";

@@ -123,7 +123,7 @@ export function EnergySettings({ meter, onSaved }: { meter: Meter; onSaved: (met
         <label>
           Kind
           <select value={kind} onChange={(e) => edit({ kind: e.target.value as TariffKind })}>
-            <option value="default">{meter.kind === "device" ? "Not set (its site's tariff)" : "Not set (a flat default price)"}</option>
+            <option value="default">{meter.kind === "device" ? "Not set (its site's tariff)" : "Not set (no costs)"}</option>
             <option value="flat">Flat price</option>
             <option value="tou">Time of use (cheaper hours)</option>
             <option value="preset">London dynamic tariff (2013 trial)</option>

@@ -49,7 +49,11 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
   const [error, setError] = useState<string | null>(null);
   const [credentials, setCredentials] = useState<MeterWithWebhook | null>(null);
   /** The meter whose details are open, and which of them. */
-  const [opened, setOpened] = useState<{ id: string; panel: "energy" | "data" } | null>(null);
+  // A "Set a tariff" link (a cost without one) arrives as ?tariff=<meter id> with that form open.
+  const [opened, setOpened] = useState<{ id: string; panel: "energy" | "data" } | null>(() => {
+    const id = new URLSearchParams(location.search).get("tariff");
+    return id ? { id, panel: "energy" } : null;
+  });
   const [form, setForm] = useState({
     name: "",
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,

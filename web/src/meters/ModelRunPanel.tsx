@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from "react";
+import { demandPeakHour } from "../../../worker/runs/contract";
 import { ApiRequestError, errorText } from "../api/client";
 import { type Meter, type ModelRun, wattboard } from "../api/wattboard";
 import { localTime } from "../charts/chart-data";
@@ -72,11 +73,17 @@ export function ModelRunPanel({ meter }: { meter: Meter }) {
               <dd>{money(f.savings)}</dd>
             </div>
             <div>
-              <dt>Peak</dt>
+              <dt>Highest forecast demand</dt>
+              <dd>{demandPeakHour(run.plan).loadKwh.toFixed(1)} kW</dd>
+            </div>
+            <div>
+              <dt title="The forecast demand plus the charging the plan schedules (battery, car)">Highest grid draw with the plan</dt>
               <dd>{f.peakKw.toFixed(1)} kW</dd>
             </div>
           </dl>
-          {f.defaultTariff && <p className="muted">No tariff set: a flat default price was used. Set the tariff above for real costs.</p>}
+          {f.defaultTariff && (
+            <p className="muted">No tariff set: the plan assumed a flat default price, and costs stay unknown. Set the tariff above.</p>
+          )}
           {run.findings.length > 0 && (
             <ul className="findings">
               {run.findings.map((finding) => (

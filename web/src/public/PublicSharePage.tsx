@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useRef, useState } from "react";
 import { SHARE_TOKEN_PATTERN } from "../../../worker/id-contract";
 import { ApiRequestError } from "../api/client";
 import { type PublicShare, sharesApi } from "../api/shares";
 import type { SeriesSet } from "../api/wattboard";
 import { noteLayers } from "../charts/annotations";
 import { BreakdownView } from "../charts/Breakdown";
-import { chartTraces, compareAnnotations, valueFormat } from "../charts/chart-data";
+import { chartTraces, compareAnnotations, valueAxisRange, valueFormat } from "../charts/chart-data";
 import { currencyTicks } from "../charts/money";
 import { plotly } from "../charts/plotly";
 import { SummaryCardsView } from "../charts/SummaryCards";
@@ -20,14 +20,36 @@ export function publicShareToken(pathname: string): { token: string; embed: bool
 
 type PublicChart = PublicShare["charts"][number];
 
+/**
+ * A chart's figure: captioned with its title, except where the page's heading already is that
+ * title (a shared chart outside an embed), which would say it twice.
+ */
+function Figure({
+  chart,
+  captioned,
+  className,
+  children,
+}: {
+  chart: PublicChart;
+  captioned: boolean;
+  className: string;
+  children: ReactNode;
+}) {
+  return (
+    <figure className={className} aria-label={chart.title}>
+      {captioned && <figcaption>{chart.title}</figcaption>}
+      {children}
+    </figure>
+  );
+}
+
 /** Stat cards and breakdowns come with their summaries; the other charts with their series. */
-function PublicChartView({ chart, dark }: { chart: PublicChart; dark: boolean }) {
+function PublicChartView({ chart, dark, captioned }: { chart: PublicChart; dark: boolean; captioned: boolean }) {
   const { chartType, metric, breakdownStyle } = chart.spec;
   if (chartType === "summary" || chartType === "breakdown") {
     const summaries = chart.summaries ?? [];
     return (
-      <figure className={`public-chart public-${chartType}`}>
-        <figcaption>{chart.title}</figcaption>
+      <Figure chart={chart} captioned={captioned} className={`public-chart public-${chartType}`}>
         {summaries.length === 0 ? (
           <p className="muted">No figures for this period yet.</p>
         ) : chartType === "summary" ? (
@@ -37,13 +59,13 @@ function PublicChartView({ chart, dark }: { chart: PublicChart; dark: boolean })
             <BreakdownView summary={summaries[0]} metric={metric} style={breakdownStyle} theme={dark ? "dark" : "light"} />
           </div>
         )}
-      </figure>
+      </Figure>
     );
   }
-  return <PublicPlot chart={chart} dark={dark} />;
+  return <PublicPlot chart={chart} dark={dark} captioned={captioned} />;
 }
 
-function PublicPlot({ chart, dark }: { chart: PublicChart; dark: boolean }) {
+function PublicPlot({ chart, dark, captioned }: { chart: PublicChart; dark: boolean; captioned: boolean }) {
   const plotRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = plotRef.current;
@@ -74,6 +96,7 @@ function PublicPlot({ chart, dark }: { chart: PublicChart; dark: boolean }) {
           yaxis: {
             gridcolor: dark ? "#2a3039" : "#e6e9ed",
             title: { text: valueFormat(chart.spec.metric, chart.unit).axisTitle },
+            rangemode: valueAxisRange(chart.spec.metric),
             ...(cost ? currencyTicks(chart.unit) : {}),
           },
           showlegend: chart.series.length > 1 || chart.series.some((s) => s.compare),
@@ -93,10 +116,9 @@ function PublicPlot({ chart, dark }: { chart: PublicChart; dark: boolean }) {
     );
   }, [chart, dark]);
   return (
-    <figure className="public-chart">
-      <figcaption>{chart.title}</figcaption>
+    <Figure chart={chart} captioned={captioned} className="public-chart">
       <div ref={plotRef} className="public-plot" />
-    </figure>
+    </Figure>
   );
 }
 
@@ -174,7 +196,7 @@ export function PublicSharePage({ token, embed }: { token: string; embed: boolea
       <div className="public-charts">
         {share?.charts.map((chart, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: a public chart has no id by design (a share exposes nothing that points into the account); titles may repeat, and each view redraws when its chart changes.
-          <PublicChartView key={`${chart.title}-${i}`} chart={chart} dark={dark} />
+          <PublicChartView key={`${chart.title}-${i}`} chart={chart} dark={dark} captioned={embed || share.kind === "tab"} />
         ))}
       </div>
     </main>

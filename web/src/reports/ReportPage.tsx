@@ -158,8 +158,8 @@ export function ReportPage({ id }: { id: string }) {
             <>
               <p>
                 About <strong>{formatEnergy(forecast.energyKwh)}</strong>, costing{" "}
-                <strong>{formatMoney(forecast.expectedCost, forecast.currency)}</strong> with the plan, peaking at{" "}
-                {forecast.peakKw.toFixed(1)} kW.
+                <strong>{formatMoney(forecast.expectedCost, forecast.currency)}</strong> with the plan, which draws at most{" "}
+                {forecast.peakKw.toFixed(1)} kW from the grid (its charging included).
               </p>
               <p className="muted small">
                 Forecast made {timeFormat(zone).format(new Date(forecast.issuedAt))}. The model forecasts one day ahead; the week ahead
