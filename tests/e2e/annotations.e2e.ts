@@ -41,7 +41,7 @@ describe("notes on a chart", () => {
     });
     expect(await postSignedReadings(stack, meter, readings)).toBe(200);
     const tab = await api<{ id: string }>("POST", "/api/tabs", token, { title: "Home" });
-    const chart = await api<{ id: string }>("POST", "/api/charts", token, {
+    await api("POST", "/api/charts", token, {
       tabId: tab.id,
       title: "Flat power",
       spec: { meterIds: [meter.id], metric: "power_w", window: { kind: "relative", preset: "last_24h" } },
@@ -90,13 +90,21 @@ describe("notes on a chart", () => {
     expect(at).toBeGreaterThan(now - 24 * 3_600_000);
     expect(at).toBeLessThanOrEqual(now + 60_000);
 
-    // A link made with notes shows the note to a visitor; the note's author and ids stay private.
-    const share = await api<{ url: string; showAnnotations: boolean }>("POST", "/api/shares", token, {
-      kind: "chart",
-      id: chart.id,
-      showAnnotations: true,
-    });
-    expect(share.showAnnotations).toBe(true);
+    // A link shows notes only when the owner ticks the option in the share dialog (a new link).
+    await page.getByRole("button", { name: "Actions for Flat power" }).click();
+    await page.getByRole("menuitem", { name: "Share" }).click();
+    await page.getByRole("button", { name: "Create link" }).click();
+    const link = page.getByLabel("Share link");
+    await expect.poll(() => link.inputValue()).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+    const plainUrl = await link.inputValue();
+    // A click makes the new link; the box shows ticked once it exists.
+    await page.getByLabel(/Show the notes on the charts/).click();
+    await expect.poll(() => page.getByLabel(/Show the notes on the charts/).isChecked()).toBe(true);
+    await expect.poll(() => link.inputValue()).not.toBe(plainUrl);
+    await screenshot(page, "annotations-share-dialog");
+    const share = { url: await link.inputValue() };
+    const opened = await api<{ charts: { annotations?: Note[] }[] }>("GET", `/api/public/shares/${share.url.split("/s/")[1]}`, null);
+    expect(opened.charts[0].annotations).toHaveLength(2);
     const visitor = await browser.newContext({ viewport: DESKTOP, colorScheme: "light" });
     const shared = await visitor.newPage();
     await shared.goto(share.url);
