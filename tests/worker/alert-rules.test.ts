@@ -629,6 +629,8 @@ describe("alert rules: forecast and anomaly, judged on each run", () => {
     }
     expect((await call("GET", `/api/alert-rules/${rule.id}`, { token })).body.state).toBe("firing");
     const told = (await alertNotifications(token, meter.id)).length;
+    // The condition it has already (in another unit of the same currency) is no change: still firing.
+    expect((await call("PATCH", `/api/alert-rules/${rule.id}`, { token, body: { value: 5, unit: "GBP" } })).body.state).toBe("firing");
     const changed = await call("PATCH", `/api/alert-rules/${rule.id}`, { token, body: { value: 10 } });
     expect(changed.body).toMatchObject({ state: "ok", stateSince: null, lastValue: null, value: 10 });
     expect(changed.body.history[0]).toMatchObject({ state: "ok", value: null });

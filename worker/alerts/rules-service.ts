@@ -142,7 +142,10 @@ async function changedParams(
   if (!parsed.success) throw validationError(parsed.error, "body");
   await checkCurrency(actor, meter, parsed.data);
   const params = ruleParams(parsed.data);
-  return JSON.stringify(params) === JSON.stringify(rule.params) ? undefined : params;
+  // Field by field: jsonb keeps an object's keys in its own order.
+  const stored: Record<string, unknown> = rule.params;
+  const fields = new Set([...Object.keys(params), ...Object.keys(stored)]);
+  return [...fields].every((field) => (params as Record<string, unknown>)[field] === stored[field]) ? undefined : params;
 }
 
 /**
