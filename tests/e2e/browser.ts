@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 
 export const SCREENSHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
 
@@ -22,18 +22,28 @@ export function launchChromium(): Promise<Browser> {
 export const DESKTOP = { width: 1360, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
-/** A phone in the dark theme, signed in as `signedIn` is (its localStorage copied before any page loads). */
-export async function darkPhoneLike(browser: Browser, signedIn: BrowserContext, baseUrl: string): Promise<BrowserContext> {
-  const phone = await browser.newContext({ viewport: PHONE, colorScheme: "dark", isMobile: true, hasTouch: true });
+/** A new context signed in as `signedIn` is (its localStorage copied before any page loads). */
+export async function signedInLike(
+  browser: Browser,
+  signedIn: BrowserContext,
+  baseUrl: string,
+  options: BrowserContextOptions,
+): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
   const storage = await signedIn.storageState();
-  await phone.addInitScript(
+  await context.addInitScript(
     (items) => {
       for (const { name, value } of items) localStorage.setItem(name, value);
     },
     storage.origins.find((o) => baseUrl.startsWith(o.origin))?.localStorage ?? [],
   );
-  phone.setDefaultTimeout(15_000);
-  return phone;
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+/** A phone in the dark theme, signed in as `signedIn` is. */
+export function darkPhoneLike(browser: Browser, signedIn: BrowserContext, baseUrl: string): Promise<BrowserContext> {
+  return signedInLike(browser, signedIn, baseUrl, { viewport: PHONE, colorScheme: "dark", isMobile: true, hasTouch: true });
 }
 
 export async function screenshot(page: Page, name: string) {

@@ -164,4 +164,29 @@ describe("a six-turn conversation with the offline engine", () => {
       "how much energy did the kitchen use yesterday?",
     ]);
   });
+
+  it("8. a long conversation is compressed: a marker where earlier messages were summarized opens to what the chat remembers", async () => {
+    const note = chat().getByTestId("chat-summary");
+    const context = "We keep the thermostat at 20 degrees in the day and lower it at night, and the heat pump runs in the mornings. ";
+    let sent = 0;
+    while ((await note.count()) === 0 && sent < 18) {
+      sent++;
+      expect(await ask(`${sent}. ${context.repeat(5)}How much energy did the kitchen use yesterday?`)).toMatch(/Kitchen used/);
+    }
+    // The offline engine's budget is passed within 18 long messages, as a model's would be.
+    expect(await note.count()).toBe(1);
+    const before = await note.evaluate((marker) => {
+      const all = [...(marker.parentElement?.children ?? [])];
+      return all.slice(0, all.indexOf(marker)).filter((el) => el.getAttribute("data-testid") === "chat-user").length;
+    });
+    // The person still has every message: the summary sits between the older turns and the recent ones.
+    expect(before).toBeGreaterThan(0);
+    await note.getByText("Earlier messages summarized").click();
+    const text = (await note.locator(".chat-text").textContent())!;
+    expect(text).toMatch(/^Earlier conversation summarized \(\d+ messages\)/);
+    expect(text).toContain("Goal: how much energy did the sceaux house use yesterday?");
+    expect(text).toMatch(/Charts made:\n- Sceaux house/);
+    await note.scrollIntoViewIfNeeded();
+    await screenshot(page, "chat-compressed-offline");
+  });
 });

@@ -5,8 +5,8 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chartsDrawn, DESKTOP, darkPhoneLike, launchChromium, PHONE, screenshot } from "./browser";
-import { type E2eStack, startE2eStack } from "./stack";
+import { chartsDrawn, DESKTOP, darkPhoneLike, launchChromium, PHONE, screenshot, signedInLike } from "./browser";
+import { type E2eStack, stackApi, startE2eStack } from "./stack";
 
 let stack: E2eStack;
 let browser: Browser;
@@ -44,6 +44,14 @@ describe("the chat builds the dashboard", () => {
     // this conversation is a new one, with the Analyst.
     await chat().getByLabel("Chat session").selectOption({ label: "Planning the London house" });
     await chat().getByRole("button", { name: "New session" }).click();
+    // The agent is picked for the new session once it exists (on a loaded machine the pick could land on the one it replaces).
+    await expect
+      .poll(() =>
+        chat()
+          .getByLabel("Chat session")
+          .evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text),
+      )
+      .toBe("New chat");
     await chat().getByLabel("Agent").selectOption("analyst");
     // The tab picker follows the dashboard's open tab.
     await expect
@@ -124,6 +132,86 @@ describe("the chat builds the dashboard", () => {
     await expect.poll(() => calls.count()).toBe(2);
     expect(await calls.nth(1).textContent()).toContain("approved once");
     await chat().getByTestId("chat-assistant").filter({ hasText: "Created chart" }).nth(1).waitFor();
+  });
+
+  it("puts the chat's charts at full width, one below the other, not in a narrow column", async () => {
+    const grid = (await page.locator(".chart-grid").boundingBox())!;
+    const [power, voltage] = await Promise.all(
+      ["Sceaux house: power, last 7 days", "Sceaux house: voltage, last 24 h"].map(async (title) => (await card(title).boundingBox())!),
+    );
+    for (const box of [power, voltage]) {
+      expect(box.x).toBeCloseTo(grid.x, 0);
+      expect(box.width).toBeCloseTo(grid.width, 0);
+    }
+    expect(voltage.y).toBeGreaterThanOrEqual(power.y + power.height);
+  });
+
+  it("with the drawer open the dashboard reflows: a one-line top bar, no overlapping cards, no cut titles", async () => {
+    // Two half-width charts side by side, with long titles beside the wide chip of an absolute window.
+    const { access_token: token } = await stackApi<{ access_token: string }>(stack, "POST", "/api/auth/dev", null, {
+      email: "demo@wattboard.local",
+    });
+    const { tabs } = await stackApi<{ tabs: { id: string; title: string }[] }>(stack, "GET", "/api/tabs", token);
+    const { meters } = await stackApi<{ meters: { id: string; name: string }[] }>(stack, "GET", "/api/meters", token);
+    const sceaux = meters.find((m) => m.name === "Sceaux house")!;
+    const day = 24 * 3_600_000;
+    for (const [x, days, title] of [
+      [0, 1, "Sceaux house: energy, yesterday"],
+      [6, 2, "Sceaux house: energy, the day before yesterday"],
+    ] as const) {
+      const to = Math.floor(Date.now() / day) * day - (days - 1) * day;
+      await stackApi(stack, "POST", "/api/charts", token, {
+        tabId: tabs.find((t) => t.title === "Asked in chat")!.id,
+        title,
+        spec: {
+          meterIds: [sceaux.id],
+          metric: "energy_wh",
+          chartType: "line",
+          window: { kind: "absolute", from: new Date(to - day).toISOString(), to: new Date(to).toISOString() },
+        },
+        layout: { x, y: 100, w: 6, h: 8 },
+      });
+    }
+    for (const [name, options] of [
+      ["chat-drawer-1280-light", { viewport: { width: 1280, height: 800 }, colorScheme: "light" }],
+      ["chat-drawer-1360-dark", { viewport: DESKTOP, colorScheme: "dark" }],
+    ] as const) {
+      const wide = await signedInLike(browser, context, stack.baseUrl, options);
+      const other = await wide.newPage();
+      await other.goto(stack.baseUrl);
+      await other.getByRole("complementary", { name: "Chat" }).waitFor();
+      for (const [tab, oneOfItsCharts] of [
+        ["Home", "What the house costs"],
+        ["Asked in chat", "Sceaux house: energy, the day before yesterday"],
+      ]) {
+        await other.getByRole("tab", { name: tab }).click();
+        // The tab's own charts (it loads after the click), drawn.
+        await other.getByRole("article", { name: oneOfItsCharts, exact: true }).waitFor();
+        await chartsDrawn(other, 4);
+        const found = await other.evaluate(() => {
+          // The top bar's items sit on one line: their vertical extents all overlap the first's.
+          const items = [...document.querySelectorAll<HTMLElement>(".topbar > *")]
+            .map((el) => el.getBoundingClientRect())
+            .filter((r) => r.width > 0 && r.height > 0);
+          const oneLine = items.every((r) => r.top < items[0].bottom && r.bottom > items[0].top);
+          const cards = [...document.querySelectorAll<HTMLElement>(".chart-card")].map((el) => el.getBoundingClientRect());
+          const overlapping = cards.flatMap((a, i) =>
+            cards
+              .slice(i + 1)
+              .filter((b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+              .map(() => i),
+          );
+          const cut = [...document.querySelectorAll<HTMLElement>(".chart-card h3")]
+            .filter((h) => h.scrollWidth > h.clientWidth || h.scrollHeight > h.clientHeight)
+            .map((h) => h.textContent);
+          return { oneLine, cards: cards.length, overlapping, cut };
+        });
+        await screenshot(other, `${name}-${tab.replaceAll(" ", "-").toLowerCase()}`);
+        expect(found, `${name} ${tab}`).toMatchObject({ oneLine: true, overlapping: [], cut: [] });
+        expect(found.cards).toBeGreaterThanOrEqual(2);
+      }
+      await wide.close();
+    }
   });
 
   it("keeps the session: rename it, and it is there after a reload", async () => {

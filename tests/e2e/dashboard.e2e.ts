@@ -161,21 +161,39 @@ describe("the dashboard people use every day", () => {
     expect(await zoomedLabel.count()).toBe(0);
   });
 
-  it("rearranges charts by drag, and the layout is saved with the tab", async () => {
+  it("resizes and rearranges charts by drag, a new chart fills the room left, and the layout is saved with the tab", async () => {
+    const patched = () => page.waitForResponse((r) => r.url().includes("/api/charts/") && r.request().method() === "PATCH" && r.ok());
+    // The first chart came at full width: its corner drags it to half.
+    const full = (await card("Kitchen & Laundry: power").boundingBox())!;
+    const corner = (await page
+      .locator(".react-grid-item", { has: card("Kitchen & Laundry: power") })
+      .locator(".react-resizable-handle-se")
+      .boundingBox())!;
+    let saved = patched();
+    await page.mouse.move(corner.x + corner.width / 2, corner.y + corner.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(full.x + full.width / 2, corner.y + corner.height / 2, { steps: 20 });
+    await page.mouse.up();
+    await saved;
+
     await page.getByRole("button", { name: "+ Add chart" }).click();
     const dialog = page.getByRole("dialog", { name: "New chart" });
     await dialog.getByLabel("Metric").selectOption("voltage_v");
     await dialog.getByRole("button", { name: "Add to tab" }).click();
     const voltage = card("Sceaux house: voltage");
     await voltage.waitFor();
-
+    // It goes where there is room: beside the half-width chart, not under it.
     const first = (await card("Kitchen & Laundry: power").boundingBox())!;
+    const beside = (await voltage.boundingBox())!;
+    expect(Math.abs(beside.y - first.y)).toBeLessThan(5);
+    expect(beside.x).toBeGreaterThan(first.x + first.width - 1);
+
+    // Dragged by its handle under the first chart.
     const handle = (await voltage.getByRole("button", { name: /^Move / }).boundingBox())!;
-    expect(handle.y).toBeGreaterThan(first.y + first.height - 1);
-    const saved = page.waitForResponse((r) => r.url().includes("/api/charts/") && r.request().method() === "PATCH" && r.ok());
+    saved = patched();
     await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
     await page.mouse.down();
-    await page.mouse.move(first.x + first.width + 60, first.y + 10, { steps: 20 });
+    await page.mouse.move(first.x + 40, first.y + first.height + 40, { steps: 20 });
     await page.mouse.up();
     await saved;
 
@@ -185,8 +203,8 @@ describe("the dashboard people use every day", () => {
     await page.getByRole("tab", { name: "Energy check", selected: true }).waitFor();
     const moved = (await card("Sceaux house: voltage").boundingBox())!;
     const stayed = (await card("Kitchen & Laundry: power").boundingBox())!;
-    expect(Math.abs(moved.y - stayed.y)).toBeLessThan(5);
-    expect(moved.x).toBeGreaterThan(stayed.x + stayed.width - 1);
+    expect(moved.y).toBeGreaterThan(stayed.y + stayed.height - 1);
+    expect(Math.abs(moved.x - stayed.x)).toBeLessThan(5);
     await screenshot(page, "tab-built-by-hand");
   });
 

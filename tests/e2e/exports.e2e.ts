@@ -5,6 +5,7 @@
  * hourly readings is drawn in hours.
  */
 import { readFile, writeFile } from "node:fs/promises";
+import { strFromU8, unzipSync } from "fflate";
 import type { Browser, BrowserContext, Download, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chartsDrawn, DESKTOP, launchChromium, SCREENSHOTS, screenshot } from "./browser";
@@ -28,11 +29,38 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Picks an item of the chart's menu and answers with the file it downloads. */
-async function exported(item: string): Promise<{ download: Download; bytes: Buffer }> {
-  await page.getByRole("button", { name: `Actions for ${title}` }).click();
+/** Picks an item of a menu (the chart's unless named) and answers with the file it downloads. */
+async function exported(item: string, menu = `Actions for ${title}`): Promise<{ download: Download; bytes: Buffer }> {
+  await page.getByRole("button", { name: menu }).click();
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("menuitem", { name: item }).click()]);
   return { download, bytes: await readFile((await download.path())!) };
+}
+
+/** A PNG's size and the colours of its pixels that matter here, read in the page. */
+function readPicture(bytes: Buffer) {
+  return page.evaluate(async (base64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = Object.assign(document.createElement("canvas"), { width: image.width, height: image.height });
+    const context2d = canvas.getContext("2d")!;
+    context2d.drawImage(image, 0, 0);
+    const all = context2d.getImageData(0, 0, image.width, image.height).data;
+    let transparent = 0;
+    for (let i = 3; i < all.length; i += 4) if (all[i] < 255) transparent++;
+    // The title's band: the top 112 pixels (56 CSS pixels at scale 2) over the page's background.
+    let titleInk = 0;
+    for (let y = 0; y < 112; y++) for (let x = 0; x < Math.min(image.width, 600); x++) if (all[(y * image.width + x) * 4] > 150) titleInk++;
+    const css = getComputedStyle(document.documentElement);
+    return {
+      width: image.width,
+      height: image.height,
+      corner: [...all.slice(0, 4)],
+      transparent,
+      titleInk,
+      background: css.getPropertyValue("--bg").trim(),
+    };
+  }, bytes.toString("base64"));
 }
 
 describe("exports of a chart on the demo account", () => {
@@ -105,5 +133,46 @@ describe("exports of a chart on the demo account", () => {
     const numbers = rows.slice(1).flatMap((row) => row.split(",").filter((cell) => /^-?\d+(\.\d+)?$/.test(cell)));
     expect(numbers.length).toBeGreaterThan(10);
     expect(numbers.filter((n) => /\.\d{5,}$/.test(n))).toEqual([]);
+  });
+
+  it("exports the whole tab from its menu: a ZIP of one CSV per chart, and one PNG of the tab under its title", async () => {
+    const cards = await page.locator("article.chart-card").evaluateAll((all) => all.map((card) => card.getAttribute("aria-label")!));
+    expect(cards.length).toBeGreaterThanOrEqual(5);
+    const zip = await exported("Export tab as CSV (ZIP)", "Tab actions for Home");
+    expect(zip.download.suggestedFilename()).toBe("home.zip");
+    const files = unzipSync(new Uint8Array(zip.bytes));
+    expect(Object.keys(files).sort()).toEqual(
+      cards
+        .map(
+          (card) =>
+            `${card
+              .replace(/[^\p{L}\p{N}]+/gu, "-")
+              .replace(/^-|-$/g, "")
+              .toLowerCase()}.csv`,
+        )
+        .sort(),
+    );
+    for (const [name, file] of Object.entries(files)) {
+      const rows = strFromU8(file).trim().split("\n");
+      expect(rows.length, name).toBeGreaterThan(1);
+      const numbers = rows.slice(1).flatMap((row) => row.split(",").filter((cell) => /^-?\d+(\.\d+)?$/.test(cell)));
+      expect(
+        numbers.filter((n) => /\.\d{5,}$/.test(n)),
+        name,
+      ).toEqual([]);
+    }
+
+    const png = await exported("Export tab as PNG", "Tab actions for Home");
+    expect(png.download.suggestedFilename()).toBe("home.png");
+    await writeFile(`${SCREENSHOTS}exports-tab-dark.png`, png.bytes);
+    const picture = await readPicture(png.bytes);
+    const grid = (await page.locator(".chart-grid").boundingBox())!;
+    // The grid with a 16-pixel border at scale 2, under a 56-pixel title band: every chart, where it is on the dashboard.
+    expect(Math.abs(picture.width - (grid.width + 32) * 2)).toBeLessThanOrEqual(2);
+    expect(picture.height).toBeGreaterThan(grid.height * 2);
+    expect(picture.transparent).toBe(0);
+    // The dark theme's page colour (#0f1216 or so), opaque, and the tab's title in light ink on it.
+    expect(picture.corner.slice(0, 3)).toEqual([1, 3, 5].map((i) => Number.parseInt(picture.background.slice(i, i + 2), 16)));
+    expect(picture.titleInk).toBeGreaterThan(100);
   });
 });

@@ -131,9 +131,11 @@ describe("what energy costs", () => {
       .first()
       .waitFor();
     await chart.locator(".ytitle", { hasText: "Cost (€)" }).waitFor();
-    // Two columns, by keyboard: the bars beside the summary, the cost over time across the width.
+    // New charts come at full width; two columns, by keyboard: the summary and the bars at half
+    // width side by side, the cost over time across the width.
+    await nudge("Sceaux house: cost summary", "Shift+ArrowLeft", 6);
+    await nudge("Sceaux house: cost by device", "Shift+ArrowLeft", 6);
     await nudge("Sceaux house: cost by device", "ArrowRight", 6);
-    await nudge("Sceaux house: cost vs previous period", "Shift+ArrowRight", 6);
     const summary = (await card("Sceaux house: cost summary").boundingBox())!;
     await expect.poll(async () => (await card("Sceaux house: cost by device").boundingBox())!.y).toBeLessThan(summary.y + 5);
     // The layout is the tab's: it is there after a reload (which also draws each chart at its new size once).

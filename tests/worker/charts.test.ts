@@ -41,19 +41,22 @@ describe("charts: happy path", () => {
         bucket: "auto",
         window: { kind: "relative", preset: "last_7d" },
       },
-      layout: { x: 0, y: 0, w: 6, h: 8 },
+      layout: { x: 0, y: 0, w: 12, h: 8 },
     });
     const read = await call("GET", `/api/charts/${created.body.id}`, { token });
     expect(read.status).toBe(200);
     expect(read.body).toEqual(created.body);
   });
 
-  it("stacks new charts below the existing ones unless a layout is given", async () => {
+  it("puts a new chart where there is room, at full width below the others, unless a layout is given", async () => {
     const { token } = await signIn();
     const tabId = await tabFor(token);
-    await chartOn(token, tabId, { layout: { x: 0, y: 0, w: 12, h: 5 } });
-    expect((await chartOn(token, tabId)).layout).toEqual({ x: 0, y: 5, w: 6, h: 8 });
-    expect((await chartOn(token, tabId)).layout).toEqual({ x: 0, y: 13, w: 6, h: 8 });
+    expect((await chartOn(token, tabId)).layout).toEqual({ x: 0, y: 0, w: 12, h: 8 });
+    expect((await chartOn(token, tabId)).layout).toEqual({ x: 0, y: 8, w: 12, h: 8 });
+    // A half-width chart at the bottom leaves its right half free: the next chart fills it.
+    await chartOn(token, tabId, { layout: { x: 0, y: 16, w: 5, h: 8 } });
+    expect((await chartOn(token, tabId)).layout).toEqual({ x: 5, y: 16, w: 7, h: 8 });
+    expect((await chartOn(token, tabId)).layout).toEqual({ x: 0, y: 24, w: 12, h: 8 });
   });
 
   it("accepts every chart type and an absolute window with a bucket", async () => {

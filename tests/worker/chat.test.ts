@@ -91,6 +91,27 @@ describe("chat: offline engine end to end", () => {
     expect(turn.body.messages[1].text).toMatch(/£(?!0\.00)\d/);
   });
 
+  it("a long conversation is compressed at the offline engine's budget: a summary where the older turns were, the recent ones whole", async () => {
+    const { token, meter, session } = await setup();
+    expect((await postReadings(meter.id, meter.webhook.secret, { readings: hourlyReadings(30) })).status).toBe(200);
+    const context = "We keep the thermostat at 20 degrees in the day and lower it at night, and the heat pump runs in the mornings. ";
+    for (let turn = 1; turn <= 18; turn++) {
+      const said = await say(token, session, { text: `${turn}. ${context.repeat(5)}How much did main house use yesterday?` });
+      expect(said.status).toBe(200);
+    }
+    const { messages } = (await call("GET", `/api/chat/sessions/${session}/messages`, { token })).body as {
+      messages: { role: string; text: string }[];
+    };
+    const summaries = messages.filter((m) => m.role === "summary");
+    expect(summaries.length).toBeGreaterThan(0);
+    expect(summaries[0].text).toMatch(/^Earlier conversation summarized \(\d+ messages\)/);
+    expect(summaries[0].text).toContain("Goal: 1. We keep the thermostat");
+    expect(summaries[0].text).toContain("measure:");
+    // The person keeps every message; the last turns after the latest summary are whole.
+    expect(messages.filter((m) => m.role === "user")).toHaveLength(18);
+    expect(messages.at(-1)).toMatchObject({ role: "assistant", text: expect.stringContaining("kWh") });
+  });
+
   it("an answer's choices are stored with it and come back in the transcript", async () => {
     const { token, meter, session } = await setup();
     await createMeter(token, { name: "Garage charger", kind: "device", parentId: meter.id });

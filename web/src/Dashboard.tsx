@@ -1,10 +1,13 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { ChartLayout, TimeWindow } from "../../worker/charts/chart-spec-contract";
 import { errorText } from "./api/client";
 import { type Chart, type Meter, type Tab, type TabWithCharts, wattboard } from "./api/wattboard";
 import { ChartBuilder } from "./builder/ChartBuilder";
 import { type ChartActions, ChartCard } from "./charts/ChartCard";
 import { ChartGrid } from "./charts/ChartGrid";
+import type { PlotHandle } from "./charts/ChartPlot";
+import { downloadBlob, downloadUrl, fileSafe } from "./charts/download";
+import { tabCsvZip, tabPng } from "./charts/tab-export";
 import { useChatLink } from "./chat/dashboard-link";
 import type { LiveChannel } from "./live-socket";
 import { ShareDialog } from "./shares/ShareDialog";
@@ -56,7 +59,26 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
   const setCharts = (update: (charts: Chart[]) => Chart[]) => setActive((tab) => (tab ? { ...tab, charts: update(tab.charts) } : tab));
   const replaceChart = (chart: Chart) => setCharts((charts) => charts.map((c) => (c.id === chart.id ? chart : c)));
 
+  // What each chart of the open tab exports, for the tab's export.
+  const plots = useRef(new Map<string, PlotHandle>());
+  const registerPlot = useCallback((chartId: string, handle: PlotHandle | null) => {
+    if (handle) plots.current.set(chartId, handle);
+    else plots.current.delete(chartId);
+  }, []);
+  const grid = useRef<HTMLDivElement>(null);
+  const exportable = () => (active?.charts ?? []).map((chart) => ({ chart, handle: plots.current.get(chart.id) }));
+
   const tabActions: TabActions = {
+    exportCsv: (tab) => {
+      const zip = tabCsvZip(exportable());
+      if (zip) downloadBlob(`${fileSafe(tab.title)}.zip`, new Blob([zip as BlobPart], { type: "application/zip" }));
+      else setError(`“${tab.title}” has no chart with data to export yet.`);
+    },
+    exportPng: async (tab) => {
+      const url = grid.current && (await tabPng(tab.title, exportable(), grid.current));
+      if (url) downloadUrl(url, `${fileSafe(tab.title)}.png`);
+      else setError(`“${tab.title}” has no drawn chart to export yet.`);
+    },
     select: setActiveId,
     create: async (title) => {
       try {
@@ -210,9 +232,13 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
         )}
 
         {active && active.charts.length > 0 && (
-          <ChartGrid key={active.id} charts={active.charts} onLayouts={saveLayouts}>
-            {(chart, movable) => <ChartCard chart={chart} tabs={tabs ?? []} live={live} actions={chartActions} movable={movable} />}
-          </ChartGrid>
+          <div ref={grid}>
+            <ChartGrid key={active.id} charts={active.charts} onLayouts={saveLayouts}>
+              {(chart, movable) => (
+                <ChartCard chart={chart} tabs={tabs ?? []} live={live} actions={chartActions} movable={movable} register={registerPlot} />
+              )}
+            </ChartGrid>
+          </div>
         )}
       </main>
 

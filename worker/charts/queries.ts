@@ -2,20 +2,19 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client";
 import { charts, meters, tabs } from "../db/schema";
 import type { ChartLayout, ChartSpec } from "./chart-spec-contract";
+import { placeNewChart } from "./placement";
 
 export type ChartRow = typeof charts.$inferSelect;
 
-const DEFAULT_SIZE = { w: 6, h: 8 };
-
 const byOwner = (ownerId: string, id: string) => and(eq(charts.id, id), eq(charts.ownerId, ownerId));
 
-/** Where a chart lands when none is given: below everything already on the tab. */
-export async function nextFreeLayout(db: Database, tabId: string): Promise<ChartLayout> {
-  const [{ bottom }] = await db
-    .select({ bottom: sql<number>`coalesce(max(((${charts.layout}->>'y')::int + (${charts.layout}->>'h')::int)), 0)::int` })
-    .from(charts)
-    .where(eq(charts.tabId, tabId));
-  return { x: 0, y: bottom, ...DEFAULT_SIZE };
+/** Where a chart of height `h` lands when none is given (placeNewChart), from the tab's layouts. */
+export async function nextFreeLayout(db: Database, tabId: string, h: number): Promise<ChartLayout> {
+  const rows = await db.select({ layout: charts.layout }).from(charts).where(eq(charts.tabId, tabId));
+  return placeNewChart(
+    rows.map((row) => row.layout),
+    h,
+  );
 }
 
 /** Whether every meter of a spec is the owner's. */

@@ -40,6 +40,9 @@ export async function requireOwnMeters({ db, userId }: Actor, spec: ChartSpec): 
   if (!(await queries.ownsMeters(db, userId, spec.meterIds))) throw notFound("Meter");
 }
 
+/** A new plot's height in grid rows. */
+const PLOT_HEIGHT = 8;
+
 export interface NewChart {
   tabId: string;
   title: string;
@@ -53,11 +56,9 @@ export interface NewChart {
 export async function createChart(actor: Actor, chart: NewChart): Promise<Chart> {
   await requireOwnTab(actor, chart.tabId);
   await requireOwnMeters(actor, chart.spec);
-  // Stat cards are a few lines of text: the default plot height would leave most of the card empty.
-  const layout = chart.layout ?? {
-    ...(await queries.nextFreeLayout(actor.db, chart.tabId)),
-    ...(chart.spec.chartType === "summary" ? { h: 5 } : {}),
-  };
+  // Stat cards are a few lines of text: a plot's height would leave most of the card empty.
+  const layout =
+    chart.layout ?? (await queries.nextFreeLayout(actor.db, chart.tabId, chart.spec.chartType === "summary" ? 5 : PLOT_HEIGHT));
   return chartPayload(await queries.insertChart(actor.db, actor.userId, { ...chart, layout, provenance: chart.provenance ?? null }));
 }
 
@@ -71,7 +72,7 @@ export async function updateChart(actor: Actor, id: string, changes: UpdateChart
   const tabId = changes.tabId !== undefined && changes.tabId !== current.tabId ? changes.tabId : undefined;
   if (tabId) await requireOwnTab(actor, tabId);
   if (changes.spec) await requireOwnMeters(actor, changes.spec);
-  const layout = changes.layout ?? (tabId ? await queries.nextFreeLayout(actor.db, tabId) : undefined);
+  const layout = changes.layout ?? (tabId ? await queries.nextFreeLayout(actor.db, tabId, current.layout.h) : undefined);
   const row = await queries.updateChart(actor.db, actor.userId, id, { title: changes.title, spec: changes.spec, layout, tabId });
   if (!row) throw notFound("Chart");
   return chartPayload(row);

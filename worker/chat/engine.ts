@@ -39,8 +39,8 @@ export interface ChatEngine {
   name: ChatEngineName;
   /** Reads the person's tabs, charts and tariffs from each turn to resolve names itself (the others get empty lists, and the queries are skipped). */
   resolvesNames?: boolean;
-  /** The model's context window in tokens, for engines that have one (sessions are compressed before it fills). */
-  contextTokens?: number;
+  /** How much of the session the engine holds, in tokens: a session is compressed before it fills (turn.ts). */
+  contextTokens: number;
   respond(turn: EngineTurn, tools: EngineTools): Promise<EngineReply>;
   /** The engine's own summary of older turns, when it can write one (the app merges it with what it recorded). */
   summarize?(chat: ChatRef, transcript: ChatTranscript): Promise<SessionSummary | undefined>;

@@ -96,7 +96,7 @@ async function namedThings({ db, userId }: Actor) {
  * is stored in the session, so the person sees that it happened and what was kept.
  */
 async function compactIfNeeded(actor: Actor, engine: ChatEngine, chat: ChatRef, transcript: ChatTranscript): Promise<ChatTranscript> {
-  if (!engine.contextTokens || !needsCompaction(transcript, engine.contextTokens)) return transcript;
+  if (!needsCompaction(transcript, engine.contextTokens)) return transcript;
   const { older } = splitForCompaction(transcript);
   if (older.length === 0) return transcript;
   const previous = liveTranscript(transcript).summary;

@@ -8,7 +8,7 @@ import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import type { PlotHandle } from "./ChartPlot";
 import { CostNote } from "./CostNote";
-import { downloadChartPng } from "./download";
+import { chartPicture } from "./download";
 import { useLiveVersion } from "./live-refresh";
 import { breakdownParts, currencyTicks, periodTitle, shareText } from "./money";
 import { plotly, themedLayout, usePlot, usePlotResize } from "./plotly";
@@ -187,10 +187,10 @@ export function BreakdownChart({ spec, live = null, handle }: { spec: ChartSpec;
 
   useImperativeHandle(handle, () => ({
     csv: () => (summary ? breakdownCsv(summary) : null),
-    png: async ({ filename, title }) => {
+    picture: async (title) => {
       const element = container.current?.querySelector<HTMLElement>('[data-testid="plot"]');
-      if (!element || !summary) return;
-      await downloadChartPng(await plotly(), element, { filename, title, subtitle: `${summary.name} · ${windowLabel(spec.window)}` });
+      if (!element || !summary) return null;
+      return chartPicture(await plotly(), element, { title, subtitle: `${summary.name} · ${windowLabel(spec.window)}` });
     },
   }));
 

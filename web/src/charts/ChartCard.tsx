@@ -1,11 +1,11 @@
-import { type KeyboardEvent, useRef } from "react";
+import { type KeyboardEvent, useCallback, useRef } from "react";
 import { canDrawForecast, RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/charts/chart-spec-contract";
 import type { Chart, Tab } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import { Menu, type MenuItem } from "../ui/Menu";
 import type { PlotHandle } from "./ChartPlot";
 import { ChartView } from "./ChartView";
-import { downloadText, fileSafe } from "./download";
+import { downloadText, downloadUrl, fileSafe } from "./download";
 import { BREAKDOWN_PERIODS } from "./money";
 import { WINDOW_LABELS, windowLabel } from "./window-labels";
 
@@ -84,14 +84,24 @@ export function ChartCard({
   live,
   actions,
   movable,
+  register,
 }: {
   chart: Chart;
   tabs: Tab[];
   live: LiveChannel | null;
   actions: ChartActions;
   movable: boolean;
+  /** Tells the dashboard what the chart exports (the tab's export), null once it is gone. */
+  register: (chartId: string, handle: PlotHandle | null) => void;
 }) {
-  const plot = useRef<PlotHandle>(null);
+  const plot = useRef<PlotHandle | null>(null);
+  const setPlot = useCallback(
+    (handle: PlotHandle | null) => {
+      plot.current = handle;
+      register(chart.id, handle);
+    },
+    [chart.id, register],
+  );
   const forecastPossible = canDrawForecast(chart.spec);
   const forecast = chart.spec.forecast && forecastPossible;
   const timeAxis = chart.spec.chartType !== "summary" && chart.spec.chartType !== "breakdown";
@@ -123,8 +133,10 @@ export function ChartCard({
     },
     {
       label: "Download PNG",
-      onSelect: () => void plot.current?.png?.({ filename: fileSafe(chart.title), title: chart.title }),
-      disabledReason: chart.spec.chartType === "summary" ? "stat cards: export CSV instead" : undefined,
+      onSelect: async () => {
+        const url = await plot.current?.picture(chart.title);
+        if (url) downloadUrl(url, `${fileSafe(chart.title)}.png`);
+      },
     },
     "separator",
     { label: "Delete", danger: true, onSelect: () => actions.remove(chart) },
@@ -155,7 +167,7 @@ export function ChartCard({
         <WindowChip chart={chart} actions={actions} />
         <Menu label={`Actions for ${chart.title}`} items={items} />
       </header>
-      <ChartView spec={chart.spec} live={live} handle={plot} />
+      <ChartView spec={chart.spec} live={live} handle={setPlot} />
       <footer className="chart-foot muted">
         <span>{provenance(chart)}</span>
         {forecast && <span>Forecast & plan: latest model run</span>}

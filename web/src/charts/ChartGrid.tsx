@@ -8,6 +8,37 @@ export const ROW_HEIGHT_PX = 30;
 export const GRID_GAP_PX = 16;
 /** Below this width the grid becomes one column in layout order, and dragging is off. */
 const STACK_BELOW_PX = 720;
+/**
+ * Below this width (a laptop with the chat drawer open) a chart narrower than half the grid cuts
+ * its title: the charts reflow two to a row, and dragging is off, as the saved layout is not shown.
+ */
+const REFLOW_BELOW_PX = 1000;
+
+/**
+ * The tab's layout reflowed for a medium width: in reading order, a chart of half the grid or less
+ * takes half, a wider one the whole row, and a half chart left alone in its row takes the row;
+ * each row is as tall as its tallest chart. No two overlap.
+ */
+function reflowLayout(layouts: ({ i: string } & ChartLayout)[]): ({ i: string } & ChartLayout)[] {
+  const rows: ({ i: string } & ChartLayout)[][] = [];
+  for (const item of [...layouts].sort((a, b) => a.y - b.y || a.x - b.x)) {
+    const w = item.w <= 6 ? 6 : 12;
+    const row = rows.at(-1);
+    if (row && row.reduce((sum, placed) => sum + placed.w, 0) + w <= 12) row.push({ ...item, w });
+    else rows.push([{ ...item, w }]);
+  }
+  let y = 0;
+  return rows.flatMap((row) => {
+    let x = 0;
+    const placed = row.map((item) => {
+      const at = { ...item, x, y, w: row.length === 1 ? 12 : item.w };
+      x += at.w;
+      return at;
+    });
+    y += Math.max(...row.map((item) => item.h));
+    return placed;
+  });
+}
 
 const height = (rows: number) => rows * ROW_HEIGHT_PX + (rows - 1) * GRID_GAP_PX;
 
@@ -29,6 +60,9 @@ export function ChartGrid({
   const rows = Math.max(0, ...charts.map((c) => c.layout.y + c.layout.h));
   // A width of 0 is no layout at all (a page being captured or hidden), not a phone: switching would remount every chart.
   const stacked = mounted && width > 0 && width < STACK_BELOW_PX;
+  const reflowed = mounted && width > 0 && width < REFLOW_BELOW_PX;
+  const saved = charts.map((c) => ({ i: c.id, ...c.layout }));
+  const layout = reflowed ? reflowLayout(saved) : saved;
 
   const saveIfMoved = (layout: Layout) => {
     const changes = layout.flatMap((item) => {
@@ -59,16 +93,16 @@ export function ChartGrid({
       {mounted && (
         <ReactGridLayout
           width={width}
-          layout={charts.map((c) => ({ i: c.id, ...c.layout, minW: 2, minH: 4 }))}
+          layout={layout.map((item) => ({ ...item, minW: 2, minH: 4 }))}
           gridConfig={{ cols: 12, rowHeight: ROW_HEIGHT_PX, margin: [GRID_GAP_PX, GRID_GAP_PX], containerPadding: [0, 0] }}
-          dragConfig={{ enabled: true, handle: ".chart-drag" }}
-          resizeConfig={{ enabled: true, handles: ["se"] }}
+          dragConfig={{ enabled: !reflowed, handle: ".chart-drag" }}
+          resizeConfig={{ enabled: !reflowed, handles: ["se"] }}
           compactor={verticalCompactor}
           onDragStop={saveIfMoved}
           onResizeStop={saveIfMoved}
         >
           {charts.map((chart) => (
-            <div key={chart.id}>{children(chart, true)}</div>
+            <div key={chart.id}>{children(chart, !reflowed)}</div>
           ))}
         </ReactGridLayout>
       )}

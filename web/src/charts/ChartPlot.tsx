@@ -20,7 +20,7 @@ import {
   valueFormat,
   zonedInstant,
 } from "./chart-data";
-import { downloadChartPng } from "./download";
+import { chartPicture } from "./download";
 import { useLiveVersion } from "./live-refresh";
 import { currencyTicks } from "./money";
 import { NoteDetails, type NoteDraft, NotePopover } from "./NotePopover";
@@ -33,8 +33,8 @@ const ZOOM_SETTLE_MS = 250;
 
 export interface PlotHandle {
   csv(): string | null;
-  /** Absent where the chart is not a picture (stat cards). */
-  png?(caption: { filename: string; title: string }): Promise<void>;
+  /** The chart as a stand-alone PNG (a data URL) captioned with `title`; null before it is drawn. */
+  picture(title: string): Promise<string | null>;
 }
 
 interface Props {
@@ -258,12 +258,12 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
 
   useImperativeHandle(handle, () => ({
     csv: () => (data ? seriesCsv(data) : null),
-    png: async ({ filename, title }) => {
-      if (!plotRef.current || !data) return;
+    picture: async (title) => {
+      if (!plotRef.current || !data) return null;
       const meters = [...new Set(data.series.map((series) => series.name))].join(", ");
       const shown = zoom ? `${localTime(zoom.from, zone)} – ${localTime(zoom.to, zone)} (${zone})` : windowLabel(spec.window);
       const { axisTitle } = valueFormat(spec.metric, data.unit);
-      await downloadChartPng(await plotly(), plotRef.current, { filename, title, subtitle: `${meters} · ${shown} · ${axisTitle}` });
+      return chartPicture(await plotly(), plotRef.current, { title, subtitle: `${meters} · ${shown} · ${axisTitle}` });
     },
   }));
 

@@ -1,4 +1,4 @@
-import { type Ref, useEffect, useImperativeHandle, useState } from "react";
+import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import type { ChartSpec, Metric } from "../../../worker/charts/chart-spec-contract";
 import { formatEnergy, formatMoney } from "../../../worker/costs/money-contract";
 import { type PublicMeterSummary, SUMMARY_CARD_PERIODS } from "../../../worker/shares/contract";
@@ -7,6 +7,7 @@ import { type MeterSummary, wattboard } from "../api/wattboard";
 import type { LiveChannel } from "../live-socket";
 import type { PlotHandle } from "./ChartPlot";
 import { CostNote } from "./CostNote";
+import { textPicture } from "./download";
 import { useLiveVersion } from "./live-refresh";
 import { changePct, formatChange, PERIOD_LABELS } from "./money";
 
@@ -23,14 +24,20 @@ function peakText(summary: PublicMeterSummary): string | null {
   return `Peak ${summary.peakKw.toLocaleString(undefined, { maximumFractionDigits: 1 })} kW · ${when}`;
 }
 
-/** One period's card: the figure in the chart's metric, its change, and the other quantity beside it. */
-function StatCard({ summary, metric }: { summary: PublicMeterSummary; metric: Metric }) {
+/** A period's figure in the chart's metric (energy where the cost is missing) and its change. */
+function statFigure(summary: PublicMeterSummary, metric: Metric) {
   const labels = PERIOD_LABELS[summary.period.kind];
   const showCost = metric === "cost" && summary.cost !== null;
   const value = showCost ? formatMoney(summary.cost!, summary.currency) : formatEnergy(summary.energyKwh);
   const previous = showCost ? summary.previous.cost : summary.previous.energyKwh;
   // The API's change is of cost (of energy where cost is missing); an energy chart wants energy's.
   const change = showCost ? summary.changePct : changePct(summary.energyKwh, summary.previous.energyKwh);
+  return { labels, showCost, value, previous, change };
+}
+
+/** One period's card: the figure in the chart's metric, its change, and the other quantity beside it. */
+function StatCard({ summary, metric }: { summary: PublicMeterSummary; metric: Metric }) {
+  const { labels, showCost, value, previous, change } = statFigure(summary, metric);
   const direction = change === null || Math.round(change) === 0 ? "flat" : change > 0 ? "up" : "down";
   const other =
     metric === "cost" ? formatEnergy(summary.energyKwh) : summary.cost !== null ? formatMoney(summary.cost, summary.currency) : null;
@@ -120,6 +127,7 @@ export function SummaryChart({ spec, live = null, handle }: { spec: ChartSpec; l
   const version = useLiveVersion(live, spec.meterIds);
   const [summaries, setSummaries] = useState<MeterSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const body = useRef<HTMLDivElement>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the live refresh trigger.
   useEffect(() => {
@@ -138,10 +146,18 @@ export function SummaryChart({ spec, live = null, handle }: { spec: ChartSpec; l
 
   useImperativeHandle(handle, () => ({
     csv: () => (summaries ? summaryCsv(summaries) : null),
+    picture: async (title) => {
+      if (!summaries) return null;
+      const lines = summaries.map((summary) => {
+        const { labels, value, change } = statFigure(summary, spec.metric);
+        return `${labels.current}: ${value} (${formatChange(change)} vs ${labels.previous})`;
+      });
+      return textPicture({ title, subtitle: summaries[0]?.name ?? "" }, lines, body.current?.clientWidth || 600);
+    },
   }));
 
   return (
-    <div className="chart-body summary-body">
+    <div ref={body} className="chart-body summary-body">
       {summaries && <SummaryCardsView summaries={summaries} metric={spec.metric} />}
       {!summaries && !error && <div className="chart-overlay muted">Loading…</div>}
       {error && (

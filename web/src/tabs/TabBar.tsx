@@ -9,6 +9,9 @@ export interface TabActions {
   rename(id: string, title: string): void;
   move(id: string, index: number): void;
   remove(tab: Tab): void;
+  /** The open tab's charts: one ZIP of CSVs, or one picture. */
+  exportCsv(tab: Tab): void;
+  exportPng(tab: Tab): void;
 }
 
 /**
@@ -95,6 +98,8 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
                       disabledReason: index === tabs.length - 1 ? "already last" : undefined,
                     },
                     { label: "Share tab", onSelect: () => setSharing(tab) },
+                    { label: "Export tab as CSV (ZIP)", onSelect: () => actions.exportCsv(tab) },
+                    { label: "Export tab as PNG", onSelect: () => actions.exportPng(tab) },
                     "separator",
                     { label: "Delete tab", danger: true, onSelect: () => actions.remove(tab) },
                   ]}

@@ -1,3 +1,4 @@
+import { liveTranscript } from "../../compaction";
 import type { ChatEngine, EngineReply, EngineTools, EngineTurn } from "../../engine";
 import { fold } from "../../understanding/normalize";
 import { alertRule } from "./alerts";
@@ -11,6 +12,13 @@ import { remember } from "./memory";
 import { setting } from "./settings";
 import { connect, greeting, help, noMeters, unknown } from "./talk";
 import { metersOf } from "./who";
+
+/**
+ * The offline engine's context: it rereads the session at every turn to know what "it" and "that
+ * chart" are, so it compresses like a model does, once a session is long (some 18 long messages),
+ * and the person sees where and what it kept.
+ */
+export const OFFLINE_CONTEXT_TOKENS = 4_000;
 
 /** Intents that need a meter: without any, the answer is how to add one. */
 const NEEDS_METERS = new Set<Intent["kind"]>([
@@ -38,11 +46,13 @@ const NEEDS_METERS = new Set<Intent["kind"]>([
 export const offlineEngine: ChatEngine = {
   name: "offline",
   resolvesNames: true,
+  contextTokens: OFFLINE_CONTEXT_TOKENS,
   async respond(turn: EngineTurn, tools: EngineTools): Promise<EngineReply> {
     // Turns built by hand (tests, the cost tools' callers) may leave out the named things.
     const full: EngineTurn = { ...turn, tabs: turn.tabs ?? [], charts: turn.charts ?? [], tariffs: turn.tariffs ?? [] };
     const now = new Date(turn.context?.messageAt ?? Date.now());
-    const ctx = makeCtx(full, tools, now, remember(turn.transcript, now));
+    // What it remembers is what a compression kept: the turns since the latest summary.
+    const ctx = makeCtx(full, tools, now, remember(turn.transcript && liveTranscript(turn.transcript), now));
     const text = picked(turn.text.trim(), ctx);
     return (await command(text, ctx)) ?? answer(read(text, ctx), ctx);
   },
