@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Database } from "./db/client";
+import type { ResolvedHome } from "./homes/resolve";
 
 const secret = z.string().min(1, "must not be empty");
 const wholeNumber = z.string().regex(/^\d+$/, "must be a whole number");
@@ -117,6 +118,8 @@ export interface AuthenticatedUser {
 export interface AppVariables {
   db: Database;
   user: AuthenticatedUser;
+  /** The home the request acts on and the person's role there (homes/resolve.ts). */
+  home: ResolvedHome;
 }
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables };

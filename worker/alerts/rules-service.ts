@@ -1,7 +1,9 @@
 import type { Actor } from "../actor";
 import type { Deleted } from "../api-contract";
+import { audit } from "../audit/service";
 import { meterTariff } from "../costs/pricing";
 import { ApiError, notFound } from "../errors";
+import { requireRole } from "../homes/policy";
 import { requireMeter } from "../meters/service";
 import type { ChatQuote } from "../notifications/contract";
 import {
@@ -71,21 +73,22 @@ async function checkChannels({ db, userId }: Actor, channelIds: string[]): Promi
   return unique;
 }
 
-async function requireRule({ db, userId }: Actor, id: string): Promise<AlertRuleRow> {
-  const row = await queries.getRule(db, userId, id);
+async function requireRule({ db, homeId }: Actor, id: string): Promise<AlertRuleRow> {
+  const row = await queries.getRule(db, homeId, id);
   if (!row) throw notFound("Alert rule");
   return row;
 }
 
 /** `asked`: the chat message the rule was made from, which its notifications quote. */
 export async function createRule(actor: Actor, body: CreateAlertRuleBody, asked?: ChatQuote): Promise<AlertRuleDetail> {
+  requireRole(actor, "editor");
   const { meterId, name, channels, urgent } = body;
   const params = ruleParams(body);
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
   const currencyGiven = moneyUnit(body);
   if (currencyGiven !== undefined) {
     // Money is judged in the tariff's currency: a value in another one would compare the wrong numbers.
-    const { currency } = await meterTariff(actor.db, actor.userId, meter);
+    const { currency } = await meterTariff(actor.db, actor.homeId, meter);
     if (currency !== currencyGiven) {
       const message = `must be the currency of ${meter.name}'s tariff (${currency})`;
       throw new ApiError(400, "invalid_request", `Invalid body: unit: ${message}`, [{ path: "unit", message }]);
@@ -93,7 +96,7 @@ export async function createRule(actor: Actor, body: CreateAlertRuleBody, asked?
   }
   const channelIds = await checkChannels(actor, channels);
   const row = await queries.insertRule(actor.db, {
-    ownerId: actor.userId,
+    ownerId: actor.homeId,
     meterId: meter.id,
     name: name ?? `${meter.name}: ${describeRule(params)}`,
     kind: params.kind,
@@ -102,11 +105,12 @@ export async function createRule(actor: Actor, body: CreateAlertRuleBody, asked?
     urgent,
     chatContext: asked ?? null,
   });
+  await audit(actor, "rule.create", { kind: "alert_rule", id: row.id }, { name: row.name, meterId: meter.id });
   return { ...rulePayload(row), history: [] };
 }
 
-export async function listRules({ db, userId }: Actor, meterId?: string): Promise<AlertRuleList> {
-  return { rules: (await queries.listRules(db, userId, meterId)).map(rulePayload) };
+export async function listRules({ db, homeId }: Actor, meterId?: string): Promise<AlertRuleList> {
+  return { rules: (await queries.listRules(db, homeId, meterId)).map(rulePayload) };
 }
 
 export async function getRule(actor: Actor, id: string): Promise<AlertRuleDetail> {
@@ -116,18 +120,23 @@ export async function getRule(actor: Actor, id: string): Promise<AlertRuleDetail
 
 /** Renames, re-routes, switches off or silences a rule; its state and history stay. */
 export async function updateRule(actor: Actor, id: string, changes: UpdateAlertRuleBody): Promise<AlertRuleDetail> {
+  requireRole(actor, "editor");
   await requireRule(actor, id);
   const { channels, silencedUntil, ...rest } = changes;
-  const row = await queries.updateRule(actor.db, actor.userId, id, {
+  const row = await queries.updateRule(actor.db, actor.homeId, id, {
     ...rest,
     ...(channels === undefined ? {} : { channelIds: await checkChannels(actor, channels) }),
     ...(silencedUntil === undefined ? {} : { silencedUntil: silencedUntil === null ? null : new Date(silencedUntil) }),
   });
   if (!row) throw notFound("Alert rule");
+  await audit(actor, "rule.update", { kind: "alert_rule", id }, { fields: Object.keys(changes).sort().join(",") });
   return { ...rulePayload(row), history: historyPayload(await queries.ruleHistory(actor.db, row.id)) };
 }
 
-export async function deleteRule({ db, userId }: Actor, id: string): Promise<Deleted> {
-  if (!(await queries.deleteRule(db, userId, id))) throw notFound("Alert rule");
+export async function deleteRule(actor: Actor, id: string): Promise<Deleted> {
+  requireRole(actor, "editor");
+  const { db, homeId } = actor;
+  if (!(await queries.deleteRule(db, homeId, id))) throw notFound("Alert rule");
+  await audit(actor, "rule.delete", { kind: "alert_rule", id });
   return { deleted: true };
 }

@@ -65,6 +65,7 @@ export async function sendChatMessage(
     agentId: agent.id,
     tabId: message.tabId,
     origin: actor.origin,
+    homeId: actor.homeId,
   };
   const replyId = crypto.randomUUID();
 
