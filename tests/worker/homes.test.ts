@@ -188,6 +188,28 @@ describe("homes", () => {
     expect((await call("GET", `/api/homes/${homeId}/members`, { token: members.editor.token })).status).toBe(200);
   });
 
+  it("a viewer's chat answers but changes nothing; an editor's chat changes the home", async () => {
+    const { home, owner, members } = await sharedHome(["editor", "viewer"]);
+    await call("POST", `/api/tabs?${home}`, { token: owner.token, body: { title: "Existing" } });
+    const ask = async (token: string, text: string) => {
+      const session = (await call("POST", "/api/chat/sessions", { token, body: {} })).body;
+      return call("POST", `/api/chat/sessions/${session.id}/messages?${home}`, { token, body: { text } });
+    };
+    const viewer = await ask(members.viewer.token, "create a new tab called Solar");
+    expect(viewer.status).toBe(200);
+    expect(viewer.body.toolCalls).toEqual([expect.objectContaining({ tool: "create_tab", decision: "deny", result: null })]);
+    expect(JSON.stringify(viewer.body.messages)).toContain("editor role");
+    const listed = await ask(members.viewer.token, "/tabs");
+    expect(listed.status).toBe(200);
+    expect(JSON.stringify(listed.body)).toContain("Existing");
+    const editor = await ask(members.editor.token, "create a new tab called Solar");
+    expect(editor.body.toolCalls).toEqual([expect.objectContaining({ tool: "create_tab", decision: "allow" })]);
+    expect((await call("GET", `/api/tabs?${home}`, { token: owner.token })).body.tabs.map((t: { title: string }) => t.title)).toEqual([
+      "Existing",
+      "Solar",
+    ]);
+  });
+
   it("the audit log says who did what, to owners only, and never holds a secret", async () => {
     const { homeId, home, owner, members } = await sharedHome(["editor"]);
     const meter = (

@@ -14,7 +14,7 @@ export interface ResolvedHome {
  * The home a request acts on, and the person's role there: the home of /api/homes/<id>/…, or the
  * `home` query parameter or header when given (a home they are not a member of is answered 404, like a missing one); otherwise the
  * home of the row the path names by id (GET /api/tabs/<id> of a shared tab); otherwise the
- * personal home. One query either way.
+ * personal home. At most one query.
  */
 export async function resolveHome(c: Context<AppEnv>, userId: string): Promise<ResolvedHome> {
   const db = c.var.db;
@@ -30,8 +30,7 @@ export async function resolveHome(c: Context<AppEnv>, userId: string): Promise<R
   const addressed = api === "api" && kind && id && isAddressedKind(kind) && (kind === "shares" || isUuid(id));
   const found = addressed ? await homeOfAddressed(db, userId, kind, kind === "shares" ? id : id.toLowerCase()) : undefined;
   if (found) return found;
-  const role = await membership(db, userId, userId);
-  // The personal home cannot be left (homes/service.ts), so this holds for every signed-in person.
-  if (!role) throw notFound("Home");
-  return { homeId: userId, role };
+  // Without a query: the personal home's person is always its owner (homes/service.ts refuses to
+  // remove or demote them), and ensureUser made it before this runs.
+  return { homeId: userId, role: "owner" };
 }
