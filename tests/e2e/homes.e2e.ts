@@ -59,6 +59,7 @@ describe("a home shared by its members", () => {
     await editorPage.getByRole("button", { name: "Join the home" }).click();
     await editorPage.getByRole("tab", { name: "Together" }).waitFor();
     expect(new URL(editorPage.url()).searchParams.get("home")).toBe(home.id);
+    await editorPage.getByRole("heading", { name: "“Together” has no charts yet" }).waitFor();
     await screenshot(editorPage, "homes-editor-joined");
 
     // Both see the same tab; the editor renames it and the owner's open dashboard follows.
@@ -89,8 +90,8 @@ describe("a home shared by its members", () => {
 
     // The owner's Home page lists the three members and the audit log.
     await ownerPage.goto(`${stack.baseUrl}/home?home=${home.id}`);
-    await ownerPage.getByRole("row", { name: /viewer@flat3\.test/ }).waitFor();
-    await ownerPage.getByRole("cell", { name: "tab.update" }).first().waitFor();
+    await ownerPage.getByRole("region", { name: "Members" }).getByRole("row", { name: /viewer@flat3\.test viewer/ }).waitFor();
+    await ownerPage.getByRole("region", { name: "Audit log" }).getByRole("cell", { name: "tab.update" }).first().waitFor();
     await screenshot(ownerPage, "homes-members-and-audit");
   });
 });

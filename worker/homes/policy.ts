@@ -11,10 +11,14 @@ const RANK: Record<HomeRole, number> = { viewer: 0, editor: 1, owner: 2 };
  * members and delete the home. A non-member never gets here: their home does not resolve (404).
  */
 export function requireRole(actor: Pick<Actor, "role">, needed: "editor" | "owner"): void {
-  if (RANK[actor.role] < RANK[needed]) throw new ApiError(403, "forbidden", roleRefusal(actor, needed), { needed, role: actor.role });
+  if (RANK[actor.role] < RANK[needed]) {
+    const refusal = roleRefusal(actor, needed);
+    throw new ApiError(403, "forbidden", refusal[0].toUpperCase() + refusal.slice(1), { needed, role: actor.role });
+  }
 }
 
+/** The refusal in words, to follow "… did not run: " in the chat or to stand alone. */
 export const roleRefusal = (actor: Pick<Actor, "role">, needed: "editor" | "owner") =>
-  `this needs the ${needed} role in this home, and you are a ${actor.role}`;
+  `this needs the ${needed} role in this home, and you are ${actor.role === "viewer" ? "a" : "an"} ${actor.role}`;
 
 export const canEdit = (actor: Pick<Actor, "role">) => RANK[actor.role] >= RANK.editor;
