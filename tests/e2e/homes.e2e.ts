@@ -90,7 +90,10 @@ describe("a home shared by its members", () => {
 
     // The owner's Home page lists the three members and the audit log.
     await ownerPage.goto(`${stack.baseUrl}/home?home=${home.id}`);
-    await ownerPage.getByRole("region", { name: "Members" }).getByRole("row", { name: /viewer@flat3\.test viewer/ }).waitFor();
+    await ownerPage
+      .getByRole("region", { name: "Members" })
+      .getByRole("row", { name: /viewer@flat3\.test viewer/ })
+      .waitFor();
     await ownerPage.getByRole("region", { name: "Audit log" }).getByRole("cell", { name: "tab.update" }).first().waitFor();
     await screenshot(ownerPage, "homes-members-and-audit");
   });
