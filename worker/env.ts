@@ -36,6 +36,8 @@ export const Settings = z
     SUPABASE_JWT_SECRET: secret.optional(),
     /** Public anon key, handed to the web app so supabase-js can sign in. */
     SUPABASE_ANON_KEY: secret.optional(),
+    /** Server-only key of Supabase's admin API: with it, a home invite given an address is also sent by Supabase's invite e-mail. */
+    SUPABASE_SERVICE_ROLE_KEY: secret.optional(),
     /** Master key the per-meter webhook secrets are derived from. */
     WEBHOOK_SECRET_KEY: secret.optional(),
     /** Signs dev sign-in tokens. Dev sign-in exists only when this is set and SUPABASE_URL is not. */

@@ -1,8 +1,10 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { ACCESS_CHANGED_CLOSE } from "../../durable-objects/user-hub/live-contract";
 import { connectDatabase } from "../../worker/db/client";
+import type { Env } from "../../worker/env";
+import { emailInvite } from "../../worker/homes/service";
 import { call, joinHome, RELATIVE_24H, sharedHome, signIn } from "./helpers";
 
 async function openSocket(token: string) {
@@ -112,6 +114,36 @@ describe("homes", () => {
     const badRole = await call("POST", `/api/homes/${homeId}/invites`, { token: owner.token, body: { role: "admin" } });
     expect(badRole.status).toBe(400);
     expect(badRole.body.error.details[0].path).toBe("role");
+  });
+
+  it("with Supabase configured, an invite given an address is also sent by Supabase's invite e-mail", async () => {
+    const key = crypto.randomUUID();
+    const receiver = inject("receiverUrl");
+    const supabase = { ...(env as Env), SUPABASE_URL: `${receiver}/in/${key}`, SUPABASE_SERVICE_ROLE_KEY: "service-role-key" };
+    const link = "http://wattboard.test/invite/abc";
+    expect(await emailInvite(supabase, "new@example.test", link)).toBe(true);
+    const [sent] = (await (await fetch(`${receiver}/requests/${key}`)).json()) as {
+      path: string;
+      headers: Record<string, string>;
+      body: string;
+    }[];
+    expect(sent.path).toBe(`/in/${key}/auth/v1/invite?redirect_to=${encodeURIComponent(link)}`);
+    expect(sent.headers).toMatchObject({ apikey: "service-role-key", authorization: "Bearer service-role-key" });
+    expect(JSON.parse(sent.body)).toEqual({ email: "new@example.test" });
+    // Without Supabase (dev sign-in, as here) nothing is sent and the link is only shown.
+    expect(await emailInvite(env as Env, "new@example.test", link)).toBe(false);
+    const { homeId, owner } = await sharedHome([]);
+    const invite = await call("POST", `/api/homes/${homeId}/invites`, {
+      token: owner.token,
+      body: { role: "viewer", email: "new@example.test" },
+    });
+    expect(invite).toMatchObject({ status: 201, body: { emailed: false } });
+    const bad = await call("POST", `/api/homes/${homeId}/invites`, {
+      token: owner.token,
+      body: { role: "viewer", email: "not an address" },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe("email");
   });
 
   it("the last owner can neither leave nor be demoted (409); with a second owner they can", async () => {

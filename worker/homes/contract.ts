@@ -30,7 +30,15 @@ export const MemberList = z.array(Member).meta({ id: "HomeMemberList" });
 
 export const UpdateMemberBody = z.object({ role: HomeRole }).strict().meta({ id: "UpdateHomeMemberBody" });
 
-export const CreateInviteBody = z.object({ role: HomeRole }).strict().meta({ id: "CreateInviteBody" });
+export const CreateInviteBody = z
+  .object({
+    role: HomeRole,
+    /** With Supabase configured, Supabase's invite e-mail sends the link to this address too. */
+    email: z.email("must be an e-mail address").optional(),
+  })
+  .strict()
+  .meta({ id: "CreateInviteBody" });
+export type CreateInviteBody = z.infer<typeof CreateInviteBody>;
 
 export const Invite = z
   .object({
@@ -39,6 +47,8 @@ export const Invite = z
     url: z.string(),
     role: HomeRole,
     expiresAt: z.string(),
+    /** Whether Supabase's invite e-mail was sent as well (only with Supabase configured and an address given). */
+    emailed: z.boolean(),
   })
   .meta({ id: "Invite" });
 export type Invite = z.infer<typeof Invite>;

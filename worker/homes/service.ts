@@ -2,8 +2,9 @@ import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
 import type { Deleted } from "../api-contract";
 import { audit } from "../audit/service";
+import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
-import type { AcceptedInvite, Home, HomeRole, Invite, Member } from "./contract";
+import type { AcceptedInvite, CreateInviteBody, Home, HomeRole, Invite, Member } from "./contract";
 import { requireRole } from "./policy";
 import * as queries from "./queries";
 
@@ -91,7 +92,7 @@ async function tokenHash(token: string): Promise<string> {
 }
 
 /** A single-use link, good for 7 days; the token is shown once (only its hash is kept). */
-export async function createInvite(actor: Actor, role: HomeRole, now = new Date()): Promise<Invite> {
+export async function createInvite(actor: Actor, { role, email }: CreateInviteBody, now = new Date()): Promise<Invite> {
   requireRole(actor, "owner");
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   const token = btoa(String.fromCharCode(...bytes))
@@ -106,8 +107,34 @@ export async function createInvite(actor: Actor, role: HomeRole, now = new Date(
     createdBy: actor.userId,
     expiresAt,
   });
-  await audit(actor, "member.invite", { kind: "invite", id: invite.id }, { role });
-  return { token, url: new URL(`/invite/${token}`, actor.origin).toString(), role, expiresAt: expiresAt.toISOString() };
+  const url = new URL(`/invite/${token}`, actor.origin).toString();
+  const emailed = email ? await emailInvite(actor.env, email, url) : false;
+  await audit(actor, "member.invite", { kind: "invite", id: invite.id }, { role, emailed });
+  return { token, url, role, expiresAt: expiresAt.toISOString(), emailed };
+}
+
+/**
+ * Supabase's invite e-mail (its admin API, with the service role key), whose sign-in lands on the
+ * invite link. Only with Supabase configured; a refusal (the address has an account already, the
+ * e-mail quota) leaves the link to be copied, so it is logged by status and never throws.
+ */
+export async function emailInvite(env: Env, email: string, url: string): Promise<boolean> {
+  if (!env.SUPABASE_URL || !env.SUPABASE_SERVICE_ROLE_KEY) return false;
+  const endpoint = new URL(`${env.SUPABASE_URL.replace(/\/+$/, "")}/auth/v1/invite`);
+  endpoint.searchParams.set("redirect_to", url);
+  const key = env.SUPABASE_SERVICE_ROLE_KEY;
+  try {
+    const response = await fetch(endpoint, {
+      method: "POST",
+      headers: { apikey: key, Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ email }),
+    });
+    if (!response.ok) console.error(`homes: Supabase refused an invite e-mail (${response.status})`);
+    return response.ok;
+  } catch (error) {
+    console.error(`homes: could not reach Supabase for an invite e-mail: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
 }
 
 /** Joins the invite's home: 404 for an unknown link, 410 once used or expired. */

@@ -16,7 +16,7 @@ invitesRoutes.openapi(
     request: { params: IdParam, ...jsonBody(CreateInviteBody) },
     responses: { 201: jsonResponse("The link to send", Invite), ...errorResponses(400, 401, 403, 404) },
   }),
-  async (c) => c.json(await createInvite(actorOf(c), c.req.valid("json").role), 201),
+  async (c) => c.json(await createInvite(actorOf(c), c.req.valid("json")), 201),
 );
 
 invitesRoutes.openapi(

@@ -17,7 +17,8 @@ export const homesApi = {
   changeRole: (id: string, userId: string, role: HomeRole) =>
     answerOf(client.PATCH("/api/homes/{id}/members/{userId}", { ...member(id, userId), body: { role } })),
   remove: (id: string, userId: string) => answerOf(client.DELETE("/api/homes/{id}/members/{userId}", member(id, userId))),
-  invite: (id: string, role: HomeRole) => answerOf(client.POST("/api/homes/{id}/invites", { ...byId(id), body: { role } })),
+  invite: (id: string, role: HomeRole, email?: string) =>
+    answerOf(client.POST("/api/homes/{id}/invites", { ...byId(id), body: { role, ...(email ? { email } : {}) } })),
   accept: (token: string) => answerOf(client.POST("/api/invites/{token}/accept", { params: { path: { token } } })),
   audit: (id: string) => answerOf(client.GET("/api/homes/{id}/audit", { ...byId(id), params: { path: { id }, query: {} } })),
 };

@@ -7357,9 +7357,12 @@ export interface components {
             url: string;
             role: components["schemas"]["HomeRole"];
             expiresAt: string;
+            emailed: boolean;
         };
         CreateInviteBody: {
             role: components["schemas"]["HomeRole"];
+            /** Format: email */
+            email?: string;
         };
         AcceptedInvite: {
             /** Format: uuid */

@@ -25,6 +25,7 @@ export function HomePage() {
   const [members, setMembers] = useState<Member[] | null>(null);
   const [invite, setInvite] = useState<Invite | null>(null);
   const [inviteRole, setInviteRole] = useState<HomeRole>("editor");
+  const [inviteEmail, setInviteEmail] = useState("");
   const [audit, setAudit] = useState<AuditEvent[] | null>(null);
   const [newName, setNewName] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -167,7 +168,19 @@ export function HomePage() {
                   ))}
                 </select>
               </label>{" "}
-              <button type="button" onClick={() => void homesApi.invite(home.id, inviteRole).then(setInvite, report)}>
+              <label>
+                E-mail (optional){" "}
+                <input
+                  type="email"
+                  value={inviteEmail}
+                  onChange={(e) => setInviteEmail(e.target.value)}
+                  placeholder="sent by Supabase when set up"
+                />
+              </label>{" "}
+              <button
+                type="button"
+                onClick={() => void homesApi.invite(home.id, inviteRole, inviteEmail.trim() || undefined).then(setInvite, report)}
+              >
                 Create invite link
               </button>
               {invite && (
@@ -178,6 +191,7 @@ export function HomePage() {
                   </button>{" "}
                   <span className="muted">
                     For one person, as {invite.role}, until {when.format(new Date(invite.expiresAt))}.
+                    {invite.emailed ? " Sent by e-mail too." : ""}
                   </span>
                 </p>
               )}
