@@ -91,7 +91,11 @@ export async function requireLatestRun(actor: Actor, meterId: string): Promise<M
   return run;
 }
 
-/** Queued runs of the person's meters that failed every retry, kept by their UserHub. */
+/**
+ * Queued runs of the home's meters that failed every retry, kept by the hub named by the home's id
+ * (the dead letter consumer records there without asking Postgres, which may be why they failed);
+ * for a personal home that is the person's own hub.
+ */
 export async function failedRuns(actor: Actor): Promise<FailedRuns> {
-  return { items: await userHub(actor.env, actor.userId).failedRuns() };
+  return { items: await userHub(actor.env, actor.homeId).failedRuns() };
 }
