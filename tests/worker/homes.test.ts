@@ -5,7 +5,7 @@ import { ACCESS_CHANGED_CLOSE } from "../../durable-objects/user-hub/live-contra
 import { connectDatabase } from "../../worker/db/client";
 import type { Env } from "../../worker/env";
 import { emailInvite } from "../../worker/homes/service";
-import { call, joinHome, RELATIVE_24H, sharedHome, signIn } from "./helpers";
+import { call, joinHome, postReadings, RELATIVE_24H, sharedHome, signIn } from "./helpers";
 
 async function openSocket(token: string) {
   const ticket = (await call("POST", "/api/ws/ticket", { token })).body.ticket as string;
@@ -199,6 +199,47 @@ describe("homes", () => {
     await viewerSocket.waitFor((m) => m.type === "home.changed" && m.payload.kind === "tab" && m.payload.action === "updated");
     viewerSocket.socket.close();
     ownerSocket.socket.close();
+  });
+
+  it("an alert of a home's rule reaches every member's own inbox; a rule lists only its maker's channels", async () => {
+    const { home, owner, members } = await sharedHome(["viewer"]);
+    const receiver = inject("receiverUrl");
+    const key = crypto.randomUUID();
+    // The viewer's own channel: personal, so the owner cannot put it on the home's rule.
+    const channel = (
+      await call("POST", "/api/channels", {
+        token: members.viewer.token,
+        body: { kind: "ntfy", name: "Phone", url: `${receiver}/in/${key}/topic` },
+      })
+    ).body;
+    const meter = (await call("POST", `/api/meters?${home}`, { token: owner.token, body: { name: "Garage", timezone: "UTC" } })).body;
+    const rule = await call("POST", `/api/alert-rules?${home}`, {
+      token: owner.token,
+      body: { meterId: meter.id, kind: "threshold", metric: "power_w", op: "above", value: 2000, for: "PT5M", channels: [] },
+    });
+    expect(rule.status).toBe(201);
+    // An editor can only route a rule to their own channels: the owner cannot list the viewer's (400), the viewer cannot change the rule (403).
+    expect((await call("PATCH", `/api/alert-rules/${rule.body.id}`, { token: owner.token, body: { channels: [channel.id] } })).status).toBe(
+      400,
+    );
+    expect(
+      (await call("PATCH", `/api/alert-rules/${rule.body.id}`, { token: members.viewer.token, body: { channels: [channel.id] } })).status,
+    ).toBe(403);
+    const start = Math.floor((Date.now() - 30 * 60_000) / 60_000) * 60_000;
+    const readings = Array.from({ length: 8 }, (_, i) => ({ ts: new Date(start + i * 60_000).toISOString(), power_w: 2500 }));
+    expect((await postReadings(meter.id, meter.webhook.secret, { readings })).status).toBe(200);
+    const inboxOf = async (token: string) =>
+      (await call("GET", "/api/notifications?limit=100", { token })).body.notifications.filter(
+        (n: { kind: string; meterId: string }) => n.kind === "alert_firing" && n.meterId === meter.id,
+      );
+    for (const person of [owner, members.viewer]) {
+      let told: unknown[] = [];
+      for (let i = 0; i < 300 && told.length === 0; i++) {
+        told = await inboxOf(person.token);
+        if (told.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(told).toHaveLength(1);
+    }
   });
 
   it("removing a member closes their open sockets at once and refuses their unused tickets", async () => {
