@@ -11,6 +11,7 @@ import { limitChatTurns, limitSignIn } from "./rate-limits";
 import { agentsRoutes } from "./routes/agents";
 import { alertRulesRoutes } from "./routes/alert-rules";
 import { annotationsRoutes } from "./routes/annotations";
+import { auditRoutes } from "./routes/audit";
 import { authRoutes } from "./routes/auth";
 import { channelsRoutes } from "./routes/channels";
 import { chartsRoutes } from "./routes/charts";
@@ -19,11 +20,14 @@ import { dataRetentionRoutes } from "./routes/data-retention";
 import { engineToolsRoutes } from "./routes/engine-tools";
 import { forecastAccuracyRoutes } from "./routes/forecast-accuracy";
 import { healthRoutes } from "./routes/health";
+import { homesRoutes } from "./routes/homes";
 import { ignoredFieldsRoutes } from "./routes/ignored-fields";
 import { importsRoutes } from "./routes/imports";
 import { influxWriteRoutes } from "./routes/influx-write";
 import { ingestRoutes } from "./routes/ingest";
+import { invitesRoutes } from "./routes/invites";
 import { liveRoutes } from "./routes/live";
+import { membersRoutes } from "./routes/members";
 import { metersRoutes } from "./routes/meters";
 import { modelRunsRoutes } from "./routes/model-runs";
 import { notificationsRoutes } from "./routes/notifications";
@@ -140,6 +144,10 @@ export function createApp() {
     reportsRoutes,
     alertRulesRoutes,
     annotationsRoutes,
+    homesRoutes,
+    membersRoutes,
+    invitesRoutes,
+    auditRoutes,
   ])
     app.route("/", routes);
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Database } from "./db/client";
+import type { ResolvedHome } from "./homes/resolve";
 
 const secret = z.string().min(1, "must not be empty");
 const wholeNumber = z.string().regex(/^\d+$/, "must be a whole number");
@@ -35,6 +36,8 @@ export const Settings = z
     SUPABASE_JWT_SECRET: secret.optional(),
     /** Public anon key, handed to the web app so supabase-js can sign in. */
     SUPABASE_ANON_KEY: secret.optional(),
+    /** Server-only key of Supabase's admin API: with it, a home invite given an address is also sent by Supabase's invite e-mail. */
+    SUPABASE_SERVICE_ROLE_KEY: secret.optional(),
     /** Master key the per-meter webhook secrets are derived from. */
     WEBHOOK_SECRET_KEY: secret.optional(),
     /** Signs dev sign-in tokens. Dev sign-in exists only when this is set and SUPABASE_URL is not. */
@@ -117,6 +120,8 @@ export interface AuthenticatedUser {
 export interface AppVariables {
   db: Database;
   user: AuthenticatedUser;
+  /** The home the request acts on and the person's role there (homes/resolve.ts). */
+  home: ResolvedHome;
 }
 
 export type AppEnv = { Bindings: Env; Variables: AppVariables };

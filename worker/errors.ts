@@ -12,7 +12,7 @@ export const ErrorBody = z
   })
   .meta({ id: "ErrorBody" });
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503;
 
 export class ApiError extends Error {
   constructor(
@@ -62,6 +62,7 @@ export function errorResponses(...statuses: ErrorStatus[]) {
     403: "Not allowed",
     404: "Not found (or owned by someone else)",
     409: "Conflict with the current state",
+    410: "Gone: used or expired",
     413: "Payload too large",
     415: "Unsupported content type",
     422: "Unprocessable",

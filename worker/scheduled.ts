@@ -1,4 +1,5 @@
 import { evaluateScheduledRules } from "./alerts/rules-evaluation";
+import { purgeOldAuditEvents } from "./audit/service";
 import { connectDatabase } from "./db/client";
 import { type Env, settingsProblem } from "./env";
 import { makeDueReports } from "./reports/service";
@@ -24,6 +25,8 @@ export async function runScheduledJobs(env: Env, at: Date): Promise<void> {
     if (reports.made + reports.failed > 0) console.log(`reports: ${reports.made} made, ${reports.failed} failed (retried next round)`);
     const changed = await evaluateScheduledRules(env, connection.db, at);
     if (changed > 0) console.log(`alerts: ${changed} no_data or budget rule(s) changed state`);
+    const purged = await purgeOldAuditEvents(connection.db, at);
+    if (purged > 0) console.log(`audit: ${purged} event(s) older than a year deleted`);
   } finally {
     await connection.close().catch(() => {});
   }

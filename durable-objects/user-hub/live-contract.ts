@@ -21,6 +21,9 @@ export const ClientMessage = z.discriminatedUnion("type", [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
+/** The close code of sockets whose person was removed from a home (UserHub.disconnect): reconnect with a new ticket. */
+export const ACCESS_CHANGED_CLOSE = 4403;
+
 /** Tickets authenticate the WebSocket upgrade: "<userId>.<secret>", single use, 60 s. */
 export const TICKET_TTL_MS = 60_000;
 

@@ -13,7 +13,7 @@ import type { UserChatMessage } from "../../worker/notifications/quotes";
 import type { FailedRun } from "../../worker/runs/contract";
 import { ChatStore } from "./chat-store";
 import { migrateHubStorage } from "./hub-storage";
-import { ClientMessage, type ServerEvent, TICKET_TTL_MS } from "./live-contract";
+import { ACCESS_CHANGED_CLOSE, ClientMessage, type ServerEvent, TICKET_TTL_MS } from "./live-contract";
 
 /** How many past events a reconnecting client can catch up on (at least; see BACKLOG_TRIM_EVERY). */
 const BACKLOG_LIMIT = 1_000;
@@ -187,6 +187,17 @@ export class UserHub extends DurableObject<Env> {
     const text = JSON.stringify({ id, type, seq, at, payload } satisfies ServerEvent);
     for (const socket of this.ctx.getWebSockets()) socket.send(text);
     return { id, seq, at };
+  }
+
+  /**
+   * The person lost access to a home: their open sockets close at once and the tickets not used yet
+   * are refused, so every connection starts over and hears only the homes they are still in.
+   */
+  disconnect(reason: string): number {
+    this.sql.exec("DELETE FROM tickets");
+    const sockets = this.ctx.getWebSockets();
+    for (const socket of sockets) socket.close(ACCESS_CHANGED_CLOSE, reason);
+    return sockets.length;
   }
 
   async fetch(request: Request): Promise<Response> {

@@ -756,6 +756,8 @@ describe("alert rules from the chat", () => {
       db: connection.db,
       env: env as Env,
       userId,
+      homeId: userId,
+      role: "owner" as const,
       origin: "http://wattboard.test",
       sessionId: crypto.randomUUID(),
       sessionTitle: "Garage",

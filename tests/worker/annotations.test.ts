@@ -175,6 +175,8 @@ describe("annotations: the chat tool", () => {
       db: connection.db,
       env: env as Env,
       userId,
+      homeId: userId,
+      role: "owner" as const,
       origin: "http://wattboard.test",
       sessionId: crypto.randomUUID(),
       sessionTitle: "Notes",

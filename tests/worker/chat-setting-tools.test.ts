@@ -20,6 +20,8 @@ const contextOf = (userId: string, messageAt = "2026-04-10T12:00:00.000Z", tabId
   db: connection.db,
   env,
   userId,
+  homeId: userId,
+  role: "owner" as const,
   origin: "http://wattboard.test",
   sessionId: crypto.randomUUID(),
   sessionTitle: "Settings",

@@ -43,6 +43,8 @@ const contextOf = (userId: string, messageAt: string): ToolContext => ({
   db: connection.db,
   env,
   userId,
+  homeId: userId,
+  role: "owner" as const,
   origin: "http://wattboard.test",
   sessionId: crypto.randomUUID(),
   sessionTitle: "Costs",

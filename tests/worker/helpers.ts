@@ -159,3 +159,29 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * A home of its own (not anyone's personal one) with an owner and, for each role asked, a member
+ * who joined through an invite link; `home` is the query string that acts in it.
+ */
+export async function sharedHome(roles: ("editor" | "viewer")[] = ["editor", "viewer"]) {
+  const owner = await signIn("owner");
+  const created = await call("POST", "/api/homes", { token: owner.token, body: { name: "Flat 3" } });
+  if (created.status !== 201) throw new Error(`home creation failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const homeId = created.body.id as string;
+  const members: Record<string, { token: string; userId: string; email: string }> = {};
+  for (const role of roles) {
+    const person = await signIn(role);
+    await joinHome(owner.token, homeId, person.token, role);
+    members[role] = person;
+  }
+  return { homeId, home: `home=${homeId}`, owner, members };
+}
+
+/** The owner invites, the person accepts. */
+export async function joinHome(ownerToken: string, homeId: string, token: string, role: "owner" | "editor" | "viewer") {
+  const invite = await call("POST", `/api/homes/${homeId}/invites`, { token: ownerToken, body: { role } });
+  if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
+  const accepted = await call("POST", `/api/invites/${invite.body.token}/accept`, { token });
+  if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+}

@@ -12,6 +12,8 @@ const contextOf = (userId: string) => ({
   db: connection.db,
   env,
   userId,
+  homeId: userId,
+  role: "owner" as const,
   origin: "http://wattboard.test",
   sessionId: crypto.randomUUID(),
   sessionTitle: "Goals",

@@ -262,7 +262,7 @@ describe("series, summaries and measurements from rollups equal the raw computat
       }
 
       // The summary and the measure tool read the same with rollups as without.
-      const actor = { db: connection.db, env, userId, origin: "http://wattboard.test" };
+      const actor = { db: connection.db, env, userId, homeId: userId, role: "owner" as const, origin: "http://wattboard.test" };
       const asked = cases
         .slice(0, 6)
         .map((c, i) => ({ period: (["day", "week", "month"] as const)[i % 3], at: c.from, from: c.from, to: c.to }));

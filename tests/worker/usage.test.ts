@@ -59,6 +59,8 @@ describe("usage: happy path", () => {
       db: connection.db,
       env,
       userId,
+      homeId: userId,
+      role: "owner" as const,
       origin: "http://wattboard.test",
       sessionId: crypto.randomUUID(),
       sessionTitle: "Usage",

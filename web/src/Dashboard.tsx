@@ -9,6 +9,7 @@ import type { PlotHandle } from "./charts/ChartPlot";
 import { downloadBlob, downloadUrl, fileSafe } from "./charts/download";
 import { tabCsvZip, tabPng } from "./charts/tab-export";
 import { useChatLink } from "./chat/dashboard-link";
+import { isShownHome } from "./homes/current-home";
 import type { LiveChannel } from "./live-socket";
 import { ShareDialog } from "./shares/ShareDialog";
 import { type TabActions, TabBar } from "./tabs/TabBar";
@@ -45,16 +46,22 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
     };
   }, [shownId, report]);
 
+  const refresh = useCallback(() => {
+    wattboard.listTabs().then(setTabs, report);
+    if (shownId) wattboard.getTab(shownId).then((tab) => setActive((shown) => (shown?.id === tab.id ? tab : shown)), report);
+  }, [shownId, report]);
+
   // The chat sees the tabs and the open one; a chart it makes reloads the open tab, so it appears live.
-  useChatLink(live, {
-    tabs,
-    openTabId: shownId,
-    openTab: setActiveId,
-    refresh: () => {
-      wattboard.listTabs().then(setTabs, report);
-      if (shownId) wattboard.getTab(shownId).then((tab) => setActive((shown) => (shown?.id === tab.id ? tab : shown)), report);
-    },
-  });
+  useChatLink(live, { tabs, openTabId: shownId, openTab: setActiveId, refresh });
+
+  // Another member changed a tab or a chart of this home: show it without a reload.
+  useEffect(
+    () =>
+      live?.subscribe((event) => {
+        if (event.type === "home.changed" && isShownHome((event.payload as { homeId: string }).homeId)) refresh();
+      }),
+    [live, refresh],
+  );
 
   const setCharts = (update: (charts: Chart[]) => Chart[]) => setActive((tab) => (tab ? { ...tab, charts: update(tab.charts) } : tab));
   const replaceChart = (chart: Chart) => setCharts((charts) => charts.map((c) => (c.id === chart.id ? chart : c)));

@@ -1,6 +1,8 @@
 import { useEffect, useState } from "react";
 import { ChatLauncher } from "./chat/ChatLauncher";
 import { Dashboard } from "./Dashboard";
+import { inHome } from "./homes/current-home";
+import { HomePage, HomeSwitcher, InvitePage } from "./homes/HomePage";
 import { LiveChannel } from "./live-socket";
 import { MetersPage } from "./meters/MetersPage";
 import { NotificationBell } from "./notifications/NotificationBell";
@@ -11,16 +13,19 @@ import "./notifications/notifications.css";
 import type { Session } from "./session";
 import { ThemeSwitch } from "./ThemeSwitch";
 
-const VIEWS = { "/": "Dashboard", "/meters": "Meters", "/tariffs": "Tariffs", "/shared": "Shared" } as const;
+const VIEWS = { "/": "Dashboard", "/meters": "Meters", "/tariffs": "Tariffs", "/shared": "Shared", "/home": "Home" } as const;
 type ViewPath = keyof typeof VIEWS;
-/** A view in the navigation, or a page reached by a link (a report from its notification). */
-type View = ViewPath | { report: string };
+/** A view in the navigation, or a page reached by a link (a report from its notification, an invite). */
+type View = ViewPath | { report: string } | { invite: string };
 
 const REPORT_PATH = /^\/reports\/([0-9a-f-]{36})$/;
+const INVITE_PATH = /^\/invite\/([A-Za-z0-9_-]{43})$/;
 
 function currentView(): View {
   const report = REPORT_PATH.exec(location.pathname);
   if (report) return { report: report[1] };
+  const invite = INVITE_PATH.exec(location.pathname);
+  if (invite) return { invite: invite[1] };
   return location.pathname in VIEWS ? (location.pathname as ViewPath) : "/";
 }
 
@@ -43,8 +48,9 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
     return () => removeEventListener("popstate", onPop);
   }, []);
 
+  // Views stay in the home the URL shows.
   const go = (path: ViewPath) => {
-    history.pushState(null, "", path);
+    history.pushState(null, "", inHome(path));
     setView(path);
   };
 
@@ -61,7 +67,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
           {(Object.keys(VIEWS) as ViewPath[]).map((path) => (
             <a
               key={path}
-              href={path}
+              href={inHome(path)}
               aria-current={view === path ? "page" : undefined}
               onClick={(e) => {
                 e.preventDefault();
@@ -73,6 +79,7 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
           ))}
         </nav>
         <span className="spacer" />
+        <HomeSwitcher />
         <ChatLauncher live={live} showDashboard={() => go("/")} />
         <NotificationBell live={live} />
         <ThemeSwitch />
@@ -84,7 +91,13 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
         </button>
       </header>
       {typeof view === "object" ? (
-        <ReportPage key={view.report} id={view.report} />
+        "invite" in view ? (
+          <InvitePage token={view.invite} />
+        ) : (
+          <ReportPage key={view.report} id={view.report} />
+        )
+      ) : view === "/home" ? (
+        <HomePage />
       ) : view === "/meters" ? (
         <MetersPage live={live} />
       ) : view === "/tariffs" ? (

@@ -13,6 +13,7 @@ import { formatMoney } from "../costs/money-contract";
 import { meterTariff, priceGrid } from "../costs/pricing";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
+import { memberIds } from "../homes/queries";
 import type { MeterRow } from "../meters/queries";
 import { notificationDto } from "../notifications/dto";
 import type { NewNotification } from "../notifications/queries";
@@ -357,18 +358,22 @@ async function record(env: Env, db: Database, meter: MeterRow, rule: AlertRuleRo
   const silenced = rule.silencedUntil !== null && rule.silencedUntil > now;
   const told = silenced ? [] : judged.transitions.filter((t) => t.state === "firing" || t.state === "resolved");
   const since = conditionSince(rule, judged.transitions);
-  const notifications: NewNotification[] = told.map((transition) => {
-    const message = alertMessage(meter, rule, transition, judged, since);
-    return {
-      ownerId: rule.ownerId,
-      meterId: meter.id,
-      alertRuleId: rule.id,
-      kind: transition.state === "firing" ? "alert_firing" : "alert_resolved",
-      title: message.title,
-      body: message.message,
-      context: rule.chatContext ? [rule.chatContext] : [],
-    };
-  });
+  // Each member of the rule's home is told: in the app, and through the rule's channels they own.
+  const members = told.length > 0 ? await memberIds(db, rule.ownerId) : [];
+  const notifications: NewNotification[] = members.flatMap((member) =>
+    told.map((transition) => {
+      const message = alertMessage(meter, rule, transition, judged, since);
+      return {
+        ownerId: member,
+        meterId: meter.id,
+        alertRuleId: rule.id,
+        kind: transition.state === "firing" ? "alert_firing" : "alert_resolved",
+        title: message.title,
+        body: message.message,
+        context: rule.chatContext ? [rule.chatContext] : [],
+      } satisfies NewNotification;
+    }),
+  );
   const stored = await queries.saveEvaluation(
     db,
     rule,
@@ -387,16 +392,15 @@ async function record(env: Env, db: Database, meter: MeterRow, rule: AlertRuleRo
   if (!stored) return false;
   if (told.length > 0) {
     // After the commit: the hub and the delivery queue are told what is stored.
-    const hub = userHub(env, rule.ownerId);
     for (const notification of stored.notifications)
-      await hub
+      await userHub(env, notification.ownerId)
         .publish("notification", notificationDto(notification))
         .catch((error: Error) => console.error(`alerts: could not publish rule ${rule.id}'s notification: ${error.message}`));
-    if (rule.channelIds.length > 0)
+    for (const [owner, channelIds] of await queries.channelsByOwner(db, rule.channelIds, members))
       for (const transition of told)
         await enqueueAlertDelivery(env, {
-          ownerId: rule.ownerId,
-          channelIds: rule.channelIds,
+          ownerId: owner,
+          channelIds,
           message: alertMessage(meter, rule, transition, judged, since),
         });
   }

@@ -113,6 +113,18 @@ export async function firedAndResolvedOfSite(
 }
 
 /** Which of `ids` are the owner's channels. */
+/** The rule's channels grouped by the member who owns each: every member's alerts go through their own channels. */
+export async function channelsByOwner(db: Database, ids: string[], ownerIds: string[]): Promise<Map<string, string[]>> {
+  const byOwner = new Map<string, string[]>();
+  if (ids.length === 0 || ownerIds.length === 0) return byOwner;
+  const rows = await db
+    .select({ id: alertChannels.id, ownerId: alertChannels.ownerId })
+    .from(alertChannels)
+    .where(and(inArray(alertChannels.ownerId, ownerIds), inArray(alertChannels.id, ids)));
+  for (const row of rows) byOwner.set(row.ownerId, [...(byOwner.get(row.ownerId) ?? []), row.id]);
+  return byOwner;
+}
+
 export async function ownedChannelIds(db: Database, ownerId: string, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await db

@@ -1,7 +1,9 @@
 import type { Actor } from "../actor";
 import type { Deleted } from "../api-contract";
+import { audit } from "../audit/service";
 import { meterTariff } from "../costs/pricing";
 import { ApiError, notFound, validationError } from "../errors";
+import { requireRole } from "../homes/policy";
 import type { MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
 import type { ChatQuote } from "../notifications/contract";
@@ -75,8 +77,8 @@ async function checkChannels({ db, userId }: Actor, channelIds: string[]): Promi
   return unique;
 }
 
-async function requireRule({ db, userId }: Actor, id: string): Promise<AlertRuleRow> {
-  const row = await queries.getRule(db, userId, id);
+async function requireRule({ db, homeId }: Actor, id: string): Promise<AlertRuleRow> {
+  const row = await queries.getRule(db, homeId, id);
   if (!row) throw notFound("Alert rule");
   return row;
 }
@@ -88,19 +90,20 @@ const invalid = (path: string, message: string) =>
 async function checkCurrency(actor: Actor, meter: MeterRow, body: CreateAlertRuleBody): Promise<void> {
   const currencyGiven = moneyUnit(body);
   if (currencyGiven === undefined) return;
-  const { currency } = await meterTariff(actor.db, actor.userId, meter);
+  const { currency } = await meterTariff(actor.db, actor.homeId, meter);
   if (currency !== currencyGiven) throw invalid("unit", `must be the currency of ${meter.name}'s tariff (${currency})`);
 }
 
 /** `asked`: the chat message the rule was made from, which its notifications quote. */
 export async function createRule(actor: Actor, body: CreateAlertRuleBody, asked?: ChatQuote): Promise<AlertRuleDetail> {
+  requireRole(actor, "editor");
   const { meterId, name, channels, urgent } = body;
   const params = ruleParams(body);
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
   await checkCurrency(actor, meter, body);
   const channelIds = await checkChannels(actor, channels);
   const row = await queries.insertRule(actor.db, {
-    ownerId: actor.userId,
+    ownerId: actor.homeId,
     meterId: meter.id,
     name: name ?? `${meter.name}: ${describeRule(params)}`,
     kind: params.kind,
@@ -109,11 +112,12 @@ export async function createRule(actor: Actor, body: CreateAlertRuleBody, asked?
     urgent,
     chatContext: asked ?? null,
   });
+  await audit(actor, "rule.create", { kind: "alert_rule", id: row.id }, { name: row.name, meterId: meter.id });
   return { ...rulePayload(row), history: [] };
 }
 
-export async function listRules({ db, userId }: Actor, meterId?: string): Promise<AlertRuleList> {
-  return { rules: (await queries.listRules(db, userId, meterId)).map(rulePayload) };
+export async function listRules({ db, homeId }: Actor, meterId?: string): Promise<AlertRuleList> {
+  return { rules: (await queries.listRules(db, homeId, meterId)).map(rulePayload) };
 }
 
 export async function getRule(actor: Actor, id: string): Promise<AlertRuleDetail> {
@@ -156,14 +160,15 @@ async function changedParams(
  * history stay.
  */
 export async function updateRule(actor: Actor, id: string, changes: UpdateAlertRuleBody): Promise<AlertRuleDetail> {
+  requireRole(actor, "editor");
   const rule = await requireRule(actor, id);
   const { channels, silencedUntil, name, urgent, enabled } = changes;
-  const meter = await requireMeter(actor.db, actor.userId, rule.meterId);
+  const meter = await requireMeter(actor.db, actor.homeId, rule.meterId);
   const params = await changedParams(actor, rule, meter, changes);
   const defaultName = rule.name === `${meter.name}: ${describeRule(rule.params)}`;
   const row = await queries.updateRule(
     actor.db,
-    actor.userId,
+    actor.homeId,
     id,
     {
       ...(name === undefined ? {} : { name }),
@@ -182,10 +187,14 @@ export async function updateRule(actor: Actor, id: string, changes: UpdateAlertR
     params !== undefined && rule.state !== "ok" ? { state: "ok", at: new Date(), value: null, silenced: false } : undefined,
   );
   if (!row) throw notFound("Alert rule");
+  await audit(actor, "rule.update", { kind: "alert_rule", id }, { fields: Object.keys(changes).sort().join(",") });
   return { ...rulePayload(row), history: historyPayload(await queries.ruleHistory(actor.db, row.id)) };
 }
 
-export async function deleteRule({ db, userId }: Actor, id: string): Promise<Deleted> {
-  if (!(await queries.deleteRule(db, userId, id))) throw notFound("Alert rule");
+export async function deleteRule(actor: Actor, id: string): Promise<Deleted> {
+  requireRole(actor, "editor");
+  const { db, homeId } = actor;
+  if (!(await queries.deleteRule(db, homeId, id))) throw notFound("Alert rule");
+  await audit(actor, "rule.delete", { kind: "alert_rule", id });
   return { deleted: true };
 }

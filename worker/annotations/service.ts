@@ -1,7 +1,9 @@
 import type { Actor } from "../actor";
 import type { Deleted } from "../api-contract";
+import { audit } from "../audit/service";
 import type { Database } from "../db/client";
 import { ApiError, notFound } from "../errors";
+import { requireRole } from "../homes/policy";
 import type { MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
 import {
@@ -34,19 +36,20 @@ const namedPayload = (row: NamedAnnotationRow) => payload(row, row.meterName);
 
 /**
  * The annotation and its meter, when the person may see that meter: access is the meter's
- * (requireMeter), so a missing annotation and one on another person's meter are the same 404.
+ * (requireMeter), so a missing annotation and one on another home's meter are the same 404.
  */
 async function requireAnnotation(actor: Actor, id: string): Promise<{ row: AnnotationRow; meter: MeterRow }> {
   const row = await queries.getAnnotation(actor.db, id);
   if (!row) throw notFound("Annotation");
-  const meter = await requireMeter(actor.db, actor.userId, row.meterId).catch((error: unknown) => {
+  const meter = await requireMeter(actor.db, actor.homeId, row.meterId).catch((error: unknown) => {
     throw error instanceof ApiError && error.status === 404 ? notFound("Annotation") : error;
   });
   return { row, meter };
 }
 
 export async function createAnnotation(actor: Actor, body: CreateAnnotationBody): Promise<Annotation> {
-  const meter = await requireMeter(actor.db, actor.userId, body.meterId);
+  requireRole(actor, "editor");
+  const meter = await requireMeter(actor.db, actor.homeId, body.meterId);
   const row = await queries.insertAnnotation(actor.db, {
     meterId: meter.id,
     createdBy: actor.userId,
@@ -55,12 +58,13 @@ export async function createAnnotation(actor: Actor, body: CreateAnnotationBody)
     startsAt: new Date(body.startsAt),
     endsAt: body.endsAt ? new Date(body.endsAt) : null,
   });
+  await audit(actor, "annotation.create", { kind: "annotation", id: row.id }, { meterId: meter.id, kind: row.kind });
   return payload(row, meter.name);
 }
 
 /** The notes drawn on a meter's charts over a window: its own, its site's and its devices'. */
 export async function listAnnotations(actor: Actor, { meterId, from, to }: AnnotationListQuery): Promise<AnnotationList> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
   const family = await queries.chartFamily(actor.db, meter);
   const rows = await queries.listAnnotations(actor.db, family, from ? new Date(from) : undefined, to ? new Date(to) : undefined);
   return { annotations: rows.map(namedPayload) };
@@ -73,6 +77,7 @@ export async function getAnnotation(actor: Actor, id: string): Promise<Annotatio
 
 /** Changes the text, kind or range; the range rule is judged on the result (400 naming the field). */
 export async function updateAnnotation(actor: Actor, id: string, changes: UpdateAnnotationBody): Promise<Annotation> {
+  requireRole(actor, "editor");
   const { row, meter } = await requireAnnotation(actor, id);
   const problem = rangeProblem({
     kind: changes.kind ?? row.kind,
@@ -87,12 +92,15 @@ export async function updateAnnotation(actor: Actor, id: string, changes: Update
     endsAt: changes.endsAt === undefined ? undefined : changes.endsAt === null ? null : new Date(changes.endsAt),
   });
   if (!updated) throw notFound("Annotation");
+  await audit(actor, "annotation.update", { kind: "annotation", id });
   return payload(updated, meter.name);
 }
 
 export async function deleteAnnotation(actor: Actor, id: string): Promise<Deleted> {
+  requireRole(actor, "editor");
   await requireAnnotation(actor, id);
   if (!(await queries.deleteAnnotation(actor.db, id))) throw notFound("Annotation");
+  await audit(actor, "annotation.delete", { kind: "annotation", id });
   return { deleted: true };
 }
 

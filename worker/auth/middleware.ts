@@ -1,6 +1,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { routeNotFound, unauthorized } from "../errors";
+import { resolveHome } from "../homes/resolve";
 import { ensureUser } from "../users/queries";
 import { authConfig, verifyAccessToken } from "./tokens";
 
@@ -12,6 +13,7 @@ export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
   const user = await verifyAccessToken(authConfig(c.env), match[1]);
   await ensureUser(c.var.db, user);
   c.set("user", user);
+  c.set("home", await resolveHome(c, user.id));
   await next();
 });
 

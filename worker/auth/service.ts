@@ -1,3 +1,4 @@
+import { auditSignIn } from "../audit/service";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { routeNotFound } from "../errors";
@@ -18,6 +19,7 @@ export async function devSignIn(db: Database, env: Env, email: string): Promise<
   if (config.mode !== "dev") throw routeNotFound("POST", "/api/auth/dev");
   const user = { id: await devUserId(email), email };
   await ensureUser(db, user);
+  await auditSignIn(db, user.id);
   const { token, expiresAt } = await mintDevToken(config.secret, user);
   return { access_token: token, token_type: "bearer", expires_at: expiresAt, user };
 }

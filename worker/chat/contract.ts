@@ -210,5 +210,7 @@ export const EngineTurnContext = z.object({
   agentId: z.string(),
   tabId: z.string().optional(),
   origin: z.string(),
+  /** The home the turn acts in (absent in turns stored before homes: the personal home). */
+  homeId: z.string().optional(),
 });
 export type EngineTurnContext = z.infer<typeof EngineTurnContext>;

@@ -3,6 +3,8 @@ import type { Actor } from "../actor";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
+import { canEdit, roleRefusal } from "../homes/policy";
+import { membership } from "../homes/queries";
 import { requireAgent } from "./agents";
 import { type Agent, type ChatSettings, type EngineTurnContext, permissionFor, type ToolCallRecord, type ToolOutcome } from "./contract";
 import type { EngineTools } from "./engine";
@@ -50,6 +52,12 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
       };
 
       let decision: ToolCallRecord["decision"] = "allow";
+      // The member's role comes before the agent's permissions: a viewer's chat reads and answers, and changes nothing.
+      if (tool.risk !== "read" && !canEdit(actor)) {
+        const refusal = roleRefusal(actor, "editor");
+        await record("deny", null, refusal);
+        return { ok: false, error: `${name} did not run: ${refusal}` };
+      }
       const permission = permissionFor(tool, agent, settings.rules);
       if (permission === "deny") {
         await record("deny", null, "not allowed by the chat's permissions");
@@ -76,6 +84,8 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
             db: actor.db,
             env: actor.env,
             userId: actor.userId,
+            homeId: actor.homeId,
+            role: actor.role,
             sessionId,
             sessionTitle: turn.sessionTitle,
             messageId: turn.messageId,
@@ -111,7 +121,12 @@ export async function runEngineToolCall(
 ): Promise<ToolOutcome> {
   const link = await findByEngineSessionId(db, engineSessionId);
   if (!link?.turn) throw notFound("Chat turn");
-  const actor: Actor = { db, env, userId: link.ownerId, origin: link.turn.origin };
+  // The turn acts in the home it started in, with the role the person has there now: a member
+  // removed meanwhile gets nothing done.
+  const homeId = link.turn.homeId ?? link.ownerId;
+  const role = await membership(db, link.ownerId, homeId);
+  if (!role) throw notFound("Home");
+  const actor: Actor = { db, env, userId: link.ownerId, homeId, role, origin: link.turn.origin };
   const agent = await requireAgent(actor, link.turn.agentId);
   return turnTools(actor, link.turn, agent, await getChatSettings(actor)).call(name, input);
 }

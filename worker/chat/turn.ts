@@ -43,10 +43,10 @@ export async function sendChatMessage(
   const hub = userHub(actor.env, actor.userId);
   const session = await requireChatSession(actor, sessionId);
   const agent = await requireAgent(actor, message.agentId ?? session.agentId ?? undefined);
-  if (message.tabId && !(await getTab(actor.db, actor.userId, message.tabId))) throw notFound("Tab");
+  if (message.tabId && !(await getTab(actor.db, actor.homeId, message.tabId))) throw notFound("Tab");
 
   const settings = await getChatSettings(actor);
-  const meters = await listMeters(actor.db, actor.userId);
+  const meters = await listMeters(actor.db, actor.homeId);
   const { tabs, charts, tariffs } = engine.resolvesNames ? await namedThings(actor) : { tabs: [], charts: [], tariffs: [] };
   const stored = await readTranscript(actor.env, actor.userId, sessionId);
   // A session started without a title (the "+" button) is named by its first message, as one started by sending is.
@@ -65,6 +65,7 @@ export async function sendChatMessage(
     agentId: agent.id,
     tabId: message.tabId,
     origin: actor.origin,
+    homeId: actor.homeId,
   };
   const replyId = crypto.randomUUID();
 
@@ -83,11 +84,11 @@ export async function sendChatMessage(
   return { messages, toolCalls: toolCalls.filter((call) => call.messageId === userMessage.id) };
 }
 
-/** The person's tabs, charts and tariffs by name, for an engine that resolves names itself. */
-async function namedThings({ db, userId }: Actor) {
-  const tabs = (await listTabs(db, userId)).map((tab) => ({ id: tab.id, name: tab.title }));
-  const charts = (await listChartHeads(db, userId)).map(({ title, ...chart }) => ({ ...chart, name: title }));
-  return { tabs, charts, tariffs: await listTariffNames(db, userId) };
+/** The home's tabs, charts and tariffs by name, for an engine that resolves names itself (the chat is personal, what it acts on is the home's). */
+async function namedThings({ db, homeId }: Actor) {
+  const tabs = (await listTabs(db, homeId)).map((tab) => ({ id: tab.id, name: tab.title }));
+  const charts = (await listChartHeads(db, homeId)).map(({ title, ...chart }) => ({ ...chart, name: title }));
+  return { tabs, charts, tariffs: await listTariffNames(db, homeId) };
 }
 
 /**

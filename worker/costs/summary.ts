@@ -129,5 +129,5 @@ export async function summarizeMeter(
 
 /** What a meter used and cost over a calendar period (see MeterSummary). */
 export function meterSummary(actor: Actor, meterId: string, query: SummaryQuery, now = new Date()): Promise<MeterSummary> {
-  return summarizeMeter(actor.db, actor.userId, meterId, query.period, query.at ? new Date(query.at) : now, now);
+  return summarizeMeter(actor.db, actor.homeId, meterId, query.period, query.at ? new Date(query.at) : now, now);
 }

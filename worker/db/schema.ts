@@ -17,6 +17,7 @@ import {
 import type { AlertRuleParams } from "../alerts/rules-contract";
 import type { ChartLayout, ChartProvenance, ChartSpec } from "../charts/chart-spec-contract";
 import type { EngineTurnContext, ToolPermissions } from "../chat/contract";
+import { HOME_ROLES } from "../homes/contract";
 import type { FlexibleAssets, TariffSetting } from "../meters/energy-contract";
 import type { ChatQuote } from "../notifications/contract";
 import type { ReportContent } from "../reports/contract";
@@ -25,11 +26,21 @@ import { FORECAST_METHODS, type ModelRunFigures, type ModelRunFinding, type Mode
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
 
-/** The user a row belongs to; deleting the user deletes it. */
+/** The user a personal row belongs to (chat, notifications, channels); deleting the user deletes it. */
 const ownerId = () =>
   uuid("owner_id")
     .notNull()
     .references(() => users.id, { onDelete: "cascade" });
+
+/**
+ * The home a shared row belongs to; deleting the home deletes it. The column keeps its old name
+ * owner_id: a user's personal home has the user's id, so migration 0019 moved every row into it by
+ * changing only the foreign key, and the queries that filter by it stayed as they were.
+ */
+const homeId = () =>
+  uuid("owner_id")
+    .notNull()
+    .references((): AnyPgColumn => homes.id, { onDelete: "cascade" });
 
 /** The meter a row belongs to; deleting the meter deletes it. */
 const meterId = () =>
@@ -41,16 +52,80 @@ const meterId = () =>
 export const users = pgTable("users", {
   id: uuid("id").primaryKey(),
   email: text("email"),
+  createdAt: createdAt(),
+});
+
+/**
+ * What members share: meters, tabs, charts, tariffs, shares, write tokens, rules, reports. Each
+ * user has a personal home whose id is the user's id (made at first sign-in, users/queries.ts).
+ */
+export const homes = pgTable("homes", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
   /** Days raw readings are kept (rollups are kept for good); null keeps them for good too. */
   rawRetentionDays: smallint("raw_retention_days"),
   createdAt: createdAt(),
 });
 
+export const homeMembers = pgTable(
+  "home_members",
+  {
+    homeId: uuid("home_id")
+      .notNull()
+      .references(() => homes.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: HOME_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.homeId, t.userId] }), index("home_members_user_idx").on(t.userId)],
+);
+
+/** A link that makes its bearer a member: single use, 7 days. Only the token's SHA-256 is stored. */
+export const homeInvites = pgTable(
+  "home_invites",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    homeId: uuid("home_id")
+      .notNull()
+      .references(() => homes.id, { onDelete: "cascade" }),
+    role: text("role", { enum: HOME_ROLES }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdBy: uuid("created_by")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    usedBy: uuid("used_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("home_invites_token_hash_idx").on(t.tokenHash), index("home_invites_home_idx").on(t.homeId)],
+);
+
+/** Who did what in a home, and when: kept a year (scheduled.ts); `detail` never holds a secret. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    homeId: uuid("home_id")
+      .notNull()
+      .references(() => homes.id, { onDelete: "cascade" }),
+    actorId: uuid("actor_id").references(() => users.id, { onDelete: "set null" }),
+    action: text("action").notNull(),
+    targetKind: text("target_kind").notNull(),
+    targetId: text("target_id"),
+    detail: jsonb("detail").$type<Record<string, string | number | boolean | null>>(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("audit_events_home_at_idx").on(t.homeId, t.at), index("audit_events_at_idx").on(t.at)],
+);
+
 export const tabs = pgTable(
   "tabs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     title: text("title").notNull(),
     position: integer("position").notNull(),
     createdAt: createdAt(),
@@ -63,7 +138,7 @@ export const charts = pgTable(
   "charts",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     tabId: uuid("tab_id")
       .notNull()
       .references(() => tabs.id, { onDelete: "cascade" }),
@@ -84,7 +159,7 @@ export const meters = pgTable(
   "meters",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     name: text("name").notNull(),
     /** IANA zone: calendar buckets (days, weeks, months) follow the meter's local time. */
     timezone: text("timezone").notNull(),
@@ -233,7 +308,7 @@ export const modelRuns = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     meterId: meterId(),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     trigger: text("trigger", { enum: ["auto", "manual"] }).notNull(),
     modelVersion: text("model_version").notNull(),
     /** The 168 h of history the forecast read. */
@@ -347,7 +422,7 @@ export const shares = pgTable(
   "shares",
   {
     token: text("token").primaryKey(),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     kind: text("kind", { enum: ["chart", "tab"] }).notNull(),
     targetId: uuid("target_id").notNull(),
     /** Viewers may pick another time range; otherwise the chart's own window is used. */
@@ -376,7 +451,7 @@ export const meterWriteTokens = pgTable(
   "meter_write_tokens",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     meterId: meterId(),
     name: text("name").notNull(),
     tokenHash: text("token_hash").notNull(),
@@ -421,7 +496,7 @@ export const readingImports = pgTable(
   "reading_imports",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     meterId: meterId(),
     status: text("status", { enum: ["running", "done", "failed"] })
       .notNull()
@@ -450,7 +525,7 @@ export const tariffs = pgTable(
   "tariffs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     name: text("name").notNull(),
     currency: text("currency").notNull(),
     standingChargePerDay: doublePrecision("standing_charge_per_day"),
@@ -500,7 +575,7 @@ export const reportSchedules = pgTable(
     meterId: uuid("meter_id")
       .primaryKey()
       .references((): AnyPgColumn => meters.id, { onDelete: "cascade" }),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     /** ISO weekday (1 Monday) and local hour of the weekly report; null for none. */
     weeklyWeekday: smallint("weekly_weekday"),
     weeklyHour: smallint("weekly_hour"),
@@ -517,7 +592,7 @@ export const reports = pgTable(
   "reports",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     meterId: meterId(),
     cadence: text("cadence", { enum: ["week", "month"] }).notNull(),
     periodFrom: timestamp("period_from", { withTimezone: true }).notNull(),
@@ -539,7 +614,7 @@ export const alertRules = pgTable(
   "alert_rules",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     meterId: meterId(),
     name: text("name").notNull(),
     kind: text("kind", { enum: ["threshold", "no_data", "budget", "forecast", "anomaly"] }).notNull(),
@@ -576,7 +651,7 @@ export const alertRuleEvents = pgTable(
     ruleId: uuid("rule_id")
       .notNull()
       .references(() => alertRules.id, { onDelete: "cascade" }),
-    ownerId: ownerId(),
+    ownerId: homeId(),
     meterId: meterId(),
     state: text("state", { enum: ["pending", "firing", "resolved", "ok"] }).notNull(),
     at: timestamp("at", { withTimezone: true }).notNull(),

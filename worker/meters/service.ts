@@ -1,7 +1,9 @@
 import type { z } from "zod";
 import type { Actor } from "../actor";
+import { audit } from "../audit/service";
 import type { Database } from "../db/client";
 import { ApiError, notFound, secretsKey } from "../errors";
+import { requireRole } from "../homes/policy";
 import { countReadings } from "../readings/queries";
 import { queueRollupsRebuild } from "../rollups/rebuild-queue";
 import { requireOwnTariff } from "../tariffs/service";
@@ -29,8 +31,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function meterByIdOrName(actor: Actor, reference: string): Promise<MeterRow> {
   const wanted = reference.trim();
-  if (UUID.test(wanted)) return requireMeter(actor.db, actor.userId, wanted.toLowerCase());
-  const meters = await stored.listMeters(actor.db, actor.userId);
+  if (UUID.test(wanted)) return requireMeter(actor.db, actor.homeId, wanted.toLowerCase());
+  const meters = await stored.listMeters(actor.db, actor.homeId);
   const named = meters.filter((m) => m.name.toLowerCase() === wanted.toLowerCase());
   if (named.length === 1) return named[0];
   if (named.length > 1)
@@ -75,50 +77,57 @@ async function withWebhook(row: MeterRow, origin: string, key: string): Promise<
 }
 
 export async function listMeters(actor: Actor): Promise<MeterList> {
-  const rows = await stored.listMeters(actor.db, actor.userId);
+  const rows = await stored.listMeters(actor.db, actor.homeId);
   return { meters: rows.map((row) => meterDto(row, actor.origin)) };
 }
 
 /** Creates a meter; the answer holds its webhook secret, which is shown only this once. */
 export async function createMeter(actor: Actor, meter: CreateMeterBody): Promise<z.infer<typeof MeterWithWebhook>> {
+  requireRole(actor, "editor");
   const key = secretsKey(actor.env);
-  const result = await stored.createMeter(actor.db, actor.userId, meter);
+  const result = await stored.createMeter(actor.db, actor.homeId, meter);
   if (!result.ok) throw notFound("Parent site meter");
+  await audit(actor, "meter.create", { kind: "meter", id: result.meter.id }, { name: result.meter.name });
   return withWebhook(result.meter, actor.origin, key);
 }
 
 export async function getMeter(actor: Actor, meterId: string): Promise<Meter> {
-  return meterDto(await requireMeter(actor.db, actor.userId, meterId), actor.origin);
+  return meterDto(await requireMeter(actor.db, actor.homeId, meterId), actor.origin);
 }
 
 /** The one way a meter's settings change, for the PATCH route and the chat tools alike. */
 export async function updateMeter(actor: Actor, meterId: string, changes: UpdateMeterBody): Promise<Meter> {
+  requireRole(actor, "editor");
   // Another user's tariff is as unknown as a missing one.
   if (changes.tariff?.kind === "imported") await requireOwnTariff(actor, changes.tariff.tariffId);
-  const result = await stored.updateMeter(actor.db, actor.userId, meterId, changes);
+  const result = await stored.updateMeter(actor.db, actor.homeId, meterId, changes);
   if (!result.ok) throw notFound(result.missing === "parent" ? "Parent site meter" : "Meter");
   if (result.rebuildRollups) await queueRollupsRebuild(actor.env, result.meter.id);
+  await audit(actor, "meter.update", { kind: "meter", id: meterId }, { fields: Object.keys(changes).sort().join(",") });
   return meterDto(result.meter, actor.origin);
 }
 
 /** Issues a new webhook secret; the previous one keeps working for WEBHOOK_ROTATION_GRACE_MS. */
 export async function rotateWebhookSecret(actor: Actor, meterId: string): Promise<z.infer<typeof MeterWithWebhook>> {
+  requireRole(actor, "editor");
   const key = secretsKey(actor.env);
-  const rotated = await stored.rotateWebhookKey(actor.db, actor.userId, meterId, WEBHOOK_ROTATION_GRACE_MS);
+  const rotated = await stored.rotateWebhookKey(actor.db, actor.homeId, meterId, WEBHOOK_ROTATION_GRACE_MS);
   if (!rotated) {
-    await requireMeter(actor.db, actor.userId, meterId);
+    await requireMeter(actor.db, actor.homeId, meterId);
     throw new ApiError(
       409,
       "rotation_conflict",
       "Another rotation of this meter's secret happened at the same time; fetch the meter and try again.",
     );
   }
+  await audit(actor, "meter.rotate_secret", { kind: "meter", id: meterId });
   return withWebhook(rotated, actor.origin, key);
 }
 
 /** Deletes a meter and its readings, which cannot be undone: `confirm` must repeat the meter's id. */
 export async function deleteMeter(actor: Actor, meterId: string, confirm: string | undefined): Promise<MeterDeleted> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  requireRole(actor, "editor");
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
   const readings = await countReadings(actor.db, meterId);
   if (confirm !== meterId) {
     throw new ApiError(
@@ -128,6 +137,7 @@ export async function deleteMeter(actor: Actor, meterId: string, confirm: string
       { readings },
     );
   }
-  await stored.deleteMeter(actor.db, actor.userId, meterId);
+  await stored.deleteMeter(actor.db, actor.homeId, meterId);
+  await audit(actor, "meter.delete", { kind: "meter", id: meterId }, { name: meter.name, readings });
   return { deleted: true, readingsDeleted: readings };
 }

@@ -102,7 +102,7 @@ export const meterTools = [
       // The PATCH route's operation: a missing or another user's tariffId is a 404 there.
       const meter = await updateMeter(context, meterId, { tariff });
       // The currency as costs will use it (the one place that decides which tariff applies).
-      const { currency } = await meterTariff(context.db, context.userId, await requireMeter(context.db, context.userId, meter.id));
+      const { currency } = await meterTariff(context.db, context.homeId, await requireMeter(context.db, context.homeId, meter.id));
       const importedName =
         tariff.kind === "imported" ? (await listTariffs(context)).tariffs.find((t) => t.id === tariff.tariffId)?.name : undefined;
       return {

@@ -1,6 +1,8 @@
 import type { Actor } from "../actor";
+import { audit } from "../audit/service";
 import type { Database } from "../db/client";
 import { ApiError, notFound, unauthorized } from "../errors";
+import { requireRole } from "../homes/policy";
 import type { Revoked } from "../shares/contract";
 import type { MeterRow } from "./queries";
 import { requireMeter } from "./service";
@@ -52,7 +54,7 @@ function tokenDto(row: stored.WriteTokenRow): WriteToken {
 
 /** The user's site meter; a device meter is refused, naming where its tokens are made. */
 async function requireSite(actor: Actor, meterId: string): Promise<MeterRow> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
   if (meter.kind !== "site")
     throw new ApiError(
       400,
@@ -64,28 +66,32 @@ async function requireSite(actor: Actor, meterId: string): Promise<MeterRow> {
 
 /** Creates a token for a site meter; the answer is the only time the token is shown. */
 export async function createWriteToken(actor: Actor, meterId: string, body: CreateWriteTokenBody): Promise<CreatedWriteToken> {
+  requireRole(actor, "editor");
   const site = await requireSite(actor, meterId);
   const token = newWriteToken();
   const row = await stored.insertWriteToken(actor.db, {
-    ownerId: actor.userId,
+    ownerId: actor.homeId,
     meterId: site.id,
     name: body.name,
     tokenHash: hex(await sha256(token)),
     prefix: token.slice(0, SHOWN_PREFIX_LENGTH),
   });
+  await audit(actor, "token.create", { kind: "write_token", id: row.id }, { name: row.name, meterId: site.id });
   return { ...tokenDto(row), token };
 }
 
 export async function listWriteTokens(actor: Actor, meterId: string): Promise<WriteTokenList> {
   const site = await requireSite(actor, meterId);
-  const rows = await stored.listWriteTokens(actor.db, actor.userId, site.id);
+  const rows = await stored.listWriteTokens(actor.db, actor.homeId, site.id);
   return { tokens: rows.map(tokenDto) };
 }
 
 /** Revokes a token: the next write with it gets 401. */
 export async function revokeWriteToken(actor: Actor, meterId: string, tokenId: string): Promise<Revoked> {
+  requireRole(actor, "editor");
   const site = await requireSite(actor, meterId);
-  if (!(await stored.revokeWriteToken(actor.db, actor.userId, site.id, tokenId))) throw notFound("Write token");
+  if (!(await stored.revokeWriteToken(actor.db, actor.homeId, site.id, tokenId))) throw notFound("Write token");
+  await audit(actor, "token.revoke", { kind: "write_token", id: tokenId }, { meterId: site.id });
   return { revoked: true };
 }
 

@@ -6,6 +6,7 @@ import { chartNamesForMeter } from "../charts/queries";
 import type { Database, Transaction } from "../db/client";
 import type { Env } from "../env";
 import { notFound } from "../errors";
+import { memberIds } from "../homes/queries";
 import type { MeterRow } from "../meters/queries";
 import type { ModelRunFinding } from "../runs/contract";
 import type { ModelRunRow } from "../runs/queries";
@@ -26,7 +27,7 @@ export type NotificationDraft = Omit<NewNotification, "runId">;
  * What a run's findings should tell the person, composed before anything is written: skips muted
  * kinds and kinds already notified for this meter within the window, quotes the person's earlier
  * chat about the meter (from the UserHub), and marks what falls in quiet hours silent. An unusual
- * day is left to the person's enabled anomaly rule on the meter when there is one: its message
+ * day is left to the home's enabled anomaly rule on the meter when there is one: its message
  * (fired, resolved, silenced as the person chose) replaces this one, so nobody hears it twice.
  * Reads only, so no transaction is held open while the hub answers.
  */
@@ -38,29 +39,35 @@ export async function composeFindingNotifications(
   now = new Date(),
 ): Promise<NotificationDraft[]> {
   if (findings.length === 0) return [];
-  const settings = await queries.getNotificationSettings(db, meter.ownerId);
-  const due: ModelRunFinding[] = [];
+  const recent: ModelRunFinding[] = [];
   for (const finding of findings) {
-    if (settings.mutedKinds.includes(finding.kind)) continue;
     if (finding.kind === "consumption_anomaly" && (await hasEnabledRule(db, meter.ownerId, meter.id, "anomaly"))) continue;
     if (await queries.notifiedSince(db, meter.id, finding.kind, new Date(now.getTime() - NOTIFY_AT_MOST_EVERY_MS))) continue;
-    due.push(finding);
+    recent.push(finding);
   }
-  if (due.length === 0) return [];
+  if (recent.length === 0) return [];
   const terms = [meter.name, ...(await chartNamesForMeter(db, meter.ownerId, meter.id))];
-  const messages = await userHub(env, meter.ownerId).recentUserMessages(QUOTABLE_MESSAGES);
-  return due.map((finding) => {
-    const quotes = quoteMentions(messages, { id: meter.id, terms }, GOALS[finding.kind]);
-    return {
-      ownerId: meter.ownerId,
-      meterId: meter.id,
-      kind: finding.kind,
-      title: TITLES[finding.kind](meter.name),
-      body: composeBody(finding, quotes),
-      context: quotes,
-      silent: inQuietHours(settings, now),
-    };
-  });
+  // Each member of the meter's home is told in their own words: their muted kinds, quiet hours and chats.
+  const drafts: NotificationDraft[] = [];
+  for (const member of await memberIds(db, meter.ownerId)) {
+    const settings = await queries.getNotificationSettings(db, member);
+    const due = recent.filter((finding) => !settings.mutedKinds.includes(finding.kind));
+    if (due.length === 0) continue;
+    const messages = await userHub(env, member).recentUserMessages(QUOTABLE_MESSAGES);
+    for (const finding of due) {
+      const quotes = quoteMentions(messages, { id: meter.id, terms }, GOALS[finding.kind]);
+      drafts.push({
+        ownerId: member,
+        meterId: meter.id,
+        kind: finding.kind,
+        title: TITLES[finding.kind](meter.name),
+        body: composeBody(finding, quotes),
+        context: quotes,
+        silent: inQuietHours(settings, now),
+      });
+    }
+  }
+  return drafts;
 }
 
 /** Stores the drafts for the run, in their order (inside the run's transaction). */
@@ -74,10 +81,9 @@ export async function insertNotifications(
   return rows;
 }
 
-/** Pushes stored notifications to every open tab of their owner. */
-export async function publishNotifications(env: Env, ownerId: string, notifications: NotificationRow[]): Promise<void> {
-  const hub = userHub(env, ownerId);
-  for (const notification of notifications) await hub.publish("notification", notificationDto(notification));
+/** Pushes stored notifications to every open tab of the person each is for. */
+export async function publishNotifications(env: Env, notifications: NotificationRow[]): Promise<void> {
+  for (const notification of notifications) await userHub(env, notification.ownerId).publish("notification", notificationDto(notification));
 }
 
 /** The notifications of a run stored already: composed, stored and pushed (the pipeline does the same around its transaction). */
@@ -89,7 +95,7 @@ export async function notifyFindings(
   now = new Date(),
 ): Promise<NotificationRow[]> {
   const created = await insertNotifications(db, run.id, await composeFindingNotifications(env, db, meter, run.findings, now));
-  await publishNotifications(env, meter.ownerId, created);
+  await publishNotifications(env, created);
   return created;
 }
 
@@ -98,17 +104,16 @@ export async function notifyFindings(
  * notification links back to it, so it can be found later from any device.
  */
 export async function notifyRequestedRun(
-  env: Env,
-  db: Database,
+  { env, db, userId }: Actor,
   meter: MeterRow,
   runId: string,
   origin: ChatOrigin,
   explanation: string,
 ): Promise<NotificationRow> {
   const [notification] = await insertNotifications(db, runId, [
-    { ownerId: meter.ownerId, meterId: meter.id, ...requestedRunNotice(meter.name, origin, explanation) },
+    { ownerId: userId, meterId: meter.id, ...requestedRunNotice(meter.name, origin, explanation) },
   ]);
-  await publishNotifications(env, meter.ownerId, [notification]);
+  await publishNotifications(env, [notification]);
   return notification;
 }
 

@@ -2,6 +2,7 @@ import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
 import { type CsvLimit, type CsvRequest, type CsvUpload, csvText, openCsv } from "../csv-upload";
 import { ApiError, isDatabaseUnavailable, notFound } from "../errors";
+import { requireRole } from "../homes/policy";
 import type { MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
 import type { Reading } from "./contract";
@@ -106,7 +107,7 @@ function unitRequired(detected: DetectedFormat): ApiError {
  * is known to be the person's, so another user's meter answers 404 whatever the body.
  */
 export async function previewImport(actor: Actor, meterId: string, upload: () => CsvUpload, query: ImportQuery): Promise<ImportPreview> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
   const { detected, unit, lines } = await openFile(csvLines(upload(), "preview"), query);
   const { definition } = detected;
   const preview: ImportPreview = {
@@ -156,14 +157,14 @@ function importDto(row: stored.ImportRow, now = Date.now()): ImportJob {
 }
 
 export async function getImport(actor: Actor, importId: string): Promise<ImportJob> {
-  const row = await stored.getImport(actor.db, actor.userId, importId);
+  const row = await stored.getImport(actor.db, actor.homeId, importId);
   if (!row) throw notFound("Import");
   return importDto(row);
 }
 
 export async function listImports(actor: Actor, meterId: string): Promise<ImportJobList> {
-  await requireMeter(actor.db, actor.userId, meterId);
-  const rows = await stored.listImports(actor.db, actor.userId, meterId, RECENT_IMPORTS);
+  await requireMeter(actor.db, actor.homeId, meterId);
+  const rows = await stored.listImports(actor.db, actor.homeId, meterId, RECENT_IMPORTS);
   return { imports: rows.map((row) => importDto(row)) };
 }
 
@@ -208,13 +209,14 @@ export async function importReadings(
   upload: () => CsvUpload,
   query: ImportQuery,
 ): Promise<ImportJob> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  requireRole(actor, "editor");
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
   const { detected, unit, lines } = await openFile(csvLines(upload(), "import"), query);
   if (!unit) {
     await lines.return(undefined);
     throw unitRequired(detected);
   }
-  const job = await stored.createImport(actor.db, { ownerId: actor.userId, meterId: meter.id, format: detected.definition.format, unit });
+  const job = await stored.createImport(actor.db, { ownerId: actor.homeId, meterId: meter.id, format: detected.definition.format, unit });
   const run = runJob(
     actor,
     waitUntil,
@@ -237,7 +239,7 @@ async function runJob(
 ): Promise<ImportJob> {
   const jobId = job.id;
   const tally = new ImportTally();
-  const hub = userHub(actor.env, meter.ownerId);
+  const hub = userHub(actor.env, actor.userId);
   const publish = (type: string, job: ImportJob) =>
     hub.publish(type, job).then(
       () => {},

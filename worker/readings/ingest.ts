@@ -1,8 +1,8 @@
-import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Database } from "../db/client";
 import { inTransaction, transactionBatch } from "../db/sql-client";
 import type { Env } from "../env";
 import { ApiError, validationError } from "../errors";
+import { publishToHome } from "../homes/live";
 import type { MeterRow } from "../meters/queries";
 import { enforceLimit } from "../rate-limits";
 import { queueRollupsRebuild } from "../rollups/rebuild-queue";
@@ -133,12 +133,10 @@ export function announceReadings(
   );
   if (stored.charted) {
     context.waitUntil(
-      userHub(context.env, meter.ownerId)
-        .publish("meter.readings", { meterId: meter.id, newestTs })
-        .then(
-          () => {},
-          (error: Error) => console.error(`live: could not notify the hub of meter ${meter.id}: ${error.message}`),
-        ),
+      // Every member of the meter's home sees its charts move.
+      publishToHome(context.env, context.db, meter.ownerId, "meter.readings", { meterId: meter.id, newestTs }).catch((error: Error) =>
+        console.error(`live: could not notify the members of meter ${meter.id}: ${error.message}`),
+      ),
     );
   }
 }

@@ -4,12 +4,16 @@
  * forecast, the week after estimated from history, the plans' realised savings, the alerts that fired), and the round the Cron Trigger
  * makes (`makeDueReports`): one report per meter and period, however often it runs.
  */
+
 import type { Actor } from "../actor";
 import { firedAndResolvedOfSite } from "../alerts/rules-queries";
+import { audit } from "../audit/service";
 import { summarizeMeter } from "../costs/summary";
 import type { Database } from "../db/client";
 import type { Env } from "../env";
 import { ApiError, notFound } from "../errors";
+import { requireRole } from "../homes/policy";
+import { memberIds } from "../homes/queries";
 import type { MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
 import { inQuietHours } from "../notifications/compose";
@@ -25,13 +29,14 @@ import { reportNotice } from "./wording";
 
 /** A meter's schedule; every cadence off until set. 404 for a missing or foreign meter. */
 export async function reportSchedule(actor: Actor, meterId: string): Promise<ReportSchedule> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
-  return scheduleDto(await queries.getSchedule(actor.db, actor.userId, meter.id));
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
+  return scheduleDto(await queries.getSchedule(actor.db, actor.homeId, meter.id));
 }
 
 /** Sets when a site meter's reports are made (a device meter's money is in its site's report: 400). */
 export async function saveReportSchedule(actor: Actor, meterId: string, schedule: ReportSchedule): Promise<ReportSchedule> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  requireRole(actor, "editor");
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
   if (meter.kind !== "site")
     throw new ApiError(
       400,
@@ -41,12 +46,18 @@ export async function saveReportSchedule(actor: Actor, meterId: string, schedule
     );
   await queries.saveSchedule(actor.db, {
     meterId: meter.id,
-    ownerId: actor.userId,
+    ownerId: actor.homeId,
     weeklyWeekday: schedule.weekly?.weekday ?? null,
     weeklyHour: schedule.weekly?.hour ?? null,
     monthlyDay: schedule.monthly?.day ?? null,
     monthlyHour: schedule.monthly?.hour ?? null,
   });
+  await audit(
+    actor,
+    "settings.report_schedule",
+    { kind: "meter", id: meter.id },
+    { weekly: schedule.weekly !== null, monthly: schedule.monthly !== null },
+  );
   return schedule;
 }
 
@@ -68,7 +79,7 @@ function sendMoments(row: queries.ReportScheduleRow): SendMoment[] {
 
 /** The person's reports, newest first. */
 export async function listReports(actor: Actor): Promise<ReportList> {
-  const rows = await queries.listReports(actor.db, actor.userId, 100);
+  const rows = await queries.listReports(actor.db, actor.homeId, 100);
   return {
     reports: rows.map((row) => ({
       id: row.id,
@@ -83,7 +94,7 @@ export async function listReports(actor: Actor): Promise<ReportList> {
 }
 
 export async function getReport(actor: Actor, id: string): Promise<Report> {
-  const row = await queries.getReport(actor.db, actor.userId, id);
+  const row = await queries.getReport(actor.db, actor.homeId, id);
   if (!row) throw notFound("Report");
   return {
     id: row.id,
@@ -157,8 +168,9 @@ export async function makeDueReports(env: Env, db: Database, at: Date): Promise<
   for (const { meter, cadence, period } of due) {
     try {
       const content = await reportContent(db, meter, cadence, period, at);
-      const settings = await getNotificationSettings(db, meter.ownerId);
-      const notification = await db.transaction(async (tx): Promise<NotificationRow | undefined> => {
+      const members = await memberIds(db, meter.ownerId);
+      const settings = await Promise.all(members.map((member) => getNotificationSettings(db, member)));
+      const notifications = await db.transaction(async (tx): Promise<NotificationRow[] | undefined> => {
         const report = await queries.insertReportOnce(tx, {
           ownerId: meter.ownerId,
           meterId: meter.id,
@@ -168,19 +180,25 @@ export async function makeDueReports(env: Env, db: Database, at: Date): Promise<
           content,
         });
         if (!report) return undefined;
-        return insertNotification(tx, {
-          ownerId: meter.ownerId,
-          meterId: meter.id,
-          kind: "report",
-          ...reportNotice(content, cadence),
-          context: [],
-          link: `/reports/${report.id}`,
-          silent: inQuietHours(settings, at),
-        });
+        // Every member of the meter's home hears of it, each within their own quiet hours.
+        const stored: NotificationRow[] = [];
+        for (const [i, member] of members.entries())
+          stored.push(
+            await insertNotification(tx, {
+              ownerId: member,
+              meterId: meter.id,
+              kind: "report",
+              ...reportNotice(content, cadence),
+              context: [],
+              link: `/reports/${report.id}`,
+              silent: inQuietHours(settings[i], at),
+            }),
+          );
+        return stored;
       });
-      if (!notification) continue;
+      if (!notifications) continue;
       count++;
-      await publishNotifications(env, meter.ownerId, [notification]);
+      await publishNotifications(env, notifications);
     } catch (error) {
       failed++;
       console.error(

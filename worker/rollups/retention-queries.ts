@@ -1,21 +1,21 @@
 import { eq, min } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { meters, users } from "../db/schema";
+import { homes, meters } from "../db/schema";
 
-export async function getRetention(db: Database, ownerId: string): Promise<{ rawDays: number | null; rawKeptFrom: Date | null }> {
-  const [user] = await db.select({ rawDays: users.rawRetentionDays }).from(users).where(eq(users.id, ownerId));
+export async function getRetention(db: Database, homeId: string): Promise<{ rawDays: number | null; rawKeptFrom: Date | null }> {
+  const [home] = await db.select({ rawDays: homes.rawRetentionDays }).from(homes).where(eq(homes.id, homeId));
   const [kept] = await db
     .select({ from: min(meters.rawKeptFrom) })
     .from(meters)
-    .where(eq(meters.ownerId, ownerId));
-  return { rawDays: user?.rawDays ?? null, rawKeptFrom: kept?.from ?? null };
+    .where(eq(meters.ownerId, homeId));
+  return { rawDays: home?.rawDays ?? null, rawKeptFrom: kept?.from ?? null };
 }
 
-export async function setRetentionDays(db: Database, ownerId: string, rawDays: number | null): Promise<void> {
-  await db.update(users).set({ rawRetentionDays: rawDays }).where(eq(users.id, ownerId));
+export async function setRetentionDays(db: Database, homeId: string, rawDays: number | null): Promise<void> {
+  await db.update(homes).set({ rawRetentionDays: rawDays }).where(eq(homes.id, homeId));
 }
 
-/** A meter whose raw readings have passed its owner's retention: `cutoff` is the hour they are kept from. */
+/** A meter whose raw readings have passed its home's retention: `cutoff` is the hour they are kept from. */
 export interface ExpiringMeter {
   id: string;
   cutoff: Date;
@@ -23,17 +23,17 @@ export interface ExpiringMeter {
 }
 
 /**
- * Meters whose owner keeps raw readings for a limited time and whose cutoff hour has moved past
+ * Meters whose home keeps raw readings for a limited time and whose cutoff hour has moved past
  * their watermark. Only meters whose rollups are ready: raw data is never deleted before the
  * hourly and daily totals that replace it are complete.
  */
 export async function expiringMeters(db: Database, at: Date): Promise<ExpiringMeter[]> {
   const result = await db.$client.query(
-    `SELECT m.id, date_trunc('hour', $1::timestamptz - make_interval(days => u.raw_retention_days)) AS cutoff,
+    `SELECT m.id, date_trunc('hour', $1::timestamptz - make_interval(days => h.raw_retention_days)) AS cutoff,
             coalesce(m.reading_interval_ms, 0) AS interval_ms
-     FROM meters m JOIN users u ON u.id = m.owner_id
-     WHERE u.raw_retention_days IS NOT NULL AND m.rollups_ready
-       AND coalesce(m.raw_kept_from, '-infinity') < date_trunc('hour', $1::timestamptz - make_interval(days => u.raw_retention_days))`,
+     FROM meters m JOIN homes h ON h.id = m.owner_id
+     WHERE h.raw_retention_days IS NOT NULL AND m.rollups_ready
+       AND coalesce(m.raw_kept_from, '-infinity') < date_trunc('hour', $1::timestamptz - make_interval(days => h.raw_retention_days))`,
     [at.toISOString()],
   );
   return (result.rows as { id: string; cutoff: Date | string; interval_ms: number }[]).map((row) => ({

@@ -1,5 +1,7 @@
 import type { Actor } from "../actor";
+import { audit } from "../audit/service";
 import type { Database } from "../db/client";
+import { requireRole } from "../homes/policy";
 import type { DataRetention, DataRetentionChoice } from "./retention-contract";
 import { deleteRawBefore, expiringMeters, getRetention, moveWatermark, setRetentionDays } from "./retention-queries";
 
@@ -13,13 +15,15 @@ function statement(rawDays: number | null, rawKeptFrom: Date | null): string {
 }
 
 export async function dataRetention(actor: Actor): Promise<DataRetention> {
-  const { rawDays, rawKeptFrom } = await getRetention(actor.db, actor.userId);
+  const { rawDays, rawKeptFrom } = await getRetention(actor.db, actor.homeId);
   return { rawDays, rawKeptFrom: rawKeptFrom?.toISOString() ?? null, statement: statement(rawDays, rawKeptFrom) };
 }
 
 /** Takes effect at the next scheduled run (within 5 minutes); a longer retention keeps what is left from then on. */
 export async function saveDataRetention(actor: Actor, choice: DataRetentionChoice): Promise<DataRetention> {
-  await setRetentionDays(actor.db, actor.userId, choice.rawDays);
+  requireRole(actor, "editor");
+  await setRetentionDays(actor.db, actor.homeId, choice.rawDays);
+  await audit(actor, "settings.retention", { kind: "home", id: actor.homeId }, { rawDays: choice.rawDays });
   return dataRetention(actor);
 }
 

@@ -58,7 +58,8 @@ export function jsonResponse<T extends z.ZodType>(description: string, schema: T
 
 /** The signed-in person behind a request, as the operations take it. */
 export function actorOf(c: Context<AppEnv>): Actor {
-  return { db: c.var.db, env: c.env, userId: c.var.user.id, origin: new URL(c.req.url).origin };
+  const { homeId, role } = c.var.home;
+  return { db: c.var.db, env: c.env, userId: c.var.user.id, homeId, role, origin: new URL(c.req.url).origin };
 }
 
 /** What a meter's write needs: no user, the request's database, and work that outlives the answer. */

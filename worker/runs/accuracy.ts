@@ -184,10 +184,10 @@ export function actualsForRun(db: Database, meterId: string, issuedAt: number): 
 
 /** GET /api/meters/{id}/forecast-accuracy: how the stored forecasts did over the last `days`, and what the plans saved. */
 export async function forecastAccuracy(actor: Actor, meterId: string, query: ForecastAccuracyQuery): Promise<ForecastAccuracy> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
   const to = Math.floor(Date.now() / HOUR) * HOUR;
   const from = to - query.days * DAY;
-  const runs = await runsIssuedBetween(actor.db, actor.userId, meter.id, issuedFrom(from), new Date(to));
+  const runs = await runsIssuedBetween(actor.db, actor.homeId, meter.id, issuedFrom(from), new Date(to));
   const actuals = await actualsFor(actor.db, meter.id, from, to);
   const latest = runs.at(-1);
   return {

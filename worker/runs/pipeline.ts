@@ -62,5 +62,5 @@ async function publishRun(env: Env, meter: MeterRow, run: ModelRunRow, notificat
     findings: run.findings,
     figures: run.figures,
   });
-  await publishNotifications(env, meter.ownerId, notifications);
+  await publishNotifications(env, notifications);
 }

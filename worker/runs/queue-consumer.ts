@@ -118,7 +118,8 @@ export function retryDelaySeconds(attempts: number): number {
 
 /**
  * The dead letter queue's consumer: jobs that failed every retry. Each is logged and listed for
- * its owner (GET /api/model-runs/failed), through the user's hub since Postgres may be the reason.
+ * its home (GET /api/model-runs/failed), through the hub named by the home's id since Postgres
+ * may be the reason.
  */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {

@@ -3,6 +3,7 @@ import { z } from "zod";
 /** What ingestion (auto) or a person (manual) puts on the inference queue for one meter. */
 export const InferenceJob = z.object({
   meterId: z.uuid(),
+  /** The meter's home (its owner_id): the hub of that id lists the job if it fails every retry. */
   userId: z.uuid(),
   /** Newest reading timestamp the producer committed (ISO-8601). */
   newestTs: z.iso.datetime({ offset: true }),

@@ -1,6 +1,7 @@
 import { userHub } from "../../durable-objects/user-hub/stub";
 import type { Actor } from "../actor";
 import { ApiError } from "../errors";
+import { requireRole } from "../homes/policy";
 import { requireMeter } from "../meters/service";
 import type { ChatOrigin } from "../notifications/compose";
 import { notifyRequestedRun } from "../notifications/service";
@@ -38,11 +39,11 @@ function modelRunDto(run: ModelRunRow, timezone: string): ModelRun {
  * short for a forecast.
  */
 export async function requestRun(actor: Actor, meterId: string, chat?: ChatOrigin): Promise<{ run: ModelRun; timings: RunTimings }> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
   const outcome = await runAndPublish(actor.env, actor.db, meter, "manual");
   if (outcome.status !== "ran") throw notEnoughHistory(meter.name, outcome);
   const run = modelRunDto(outcome.run, meter.timezone);
-  if (chat) await notifyRequestedRun(actor.env, actor.db, meter, run.id, chat, run.explanation);
+  if (chat) await notifyRequestedRun(actor, meter, run.id, chat, run.explanation);
   return { run, timings: outcome.timings };
 }
 
@@ -63,7 +64,9 @@ function notEnoughHistory(meterName: string, outcome: SkippedRun): ApiError {
  * without 72 hours of readings in the week before it.
  */
 export async function requestReplay(actor: Actor, meterId: string, request: ReplayRunRequest): Promise<ModelRun> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
+  requireRole(actor, "editor");
+  requireRole(actor, "editor");
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
   const outcome = await replayRun(actor.db, meter, new Date(request.asOf));
   if (outcome.status !== "ran") throw notEnoughHistory(meter.name, outcome);
   return modelRunDto(outcome.run, meter.timezone);
@@ -71,8 +74,8 @@ export async function requestReplay(actor: Actor, meterId: string, request: Repl
 
 /** The meter's latest run, or null before its first; 404 for a missing or foreign meter. */
 export async function latestRun(actor: Actor, meterId: string): Promise<{ meterName: string; run: ModelRun | null }> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
-  const run = await latestModelRun(actor.db, actor.userId, meter.id);
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
+  const run = await latestModelRun(actor.db, actor.homeId, meter.id);
   return { meterName: meter.name, run: run ? modelRunDto(run, meter.timezone) : null };
 }
 
@@ -88,7 +91,11 @@ export async function requireLatestRun(actor: Actor, meterId: string): Promise<M
   return run;
 }
 
-/** Queued runs of the person's meters that failed every retry, kept by their UserHub. */
+/**
+ * Queued runs of the home's meters that failed every retry, kept by the hub named by the home's id
+ * (the dead letter consumer records there without asking Postgres, which may be why they failed);
+ * for a personal home that is the person's own hub.
+ */
 export async function failedRuns(actor: Actor): Promise<FailedRuns> {
-  return { items: await userHub(actor.env, actor.userId).failedRuns() };
+  return { items: await userHub(actor.env, actor.homeId).failedRuns() };
 }

@@ -252,7 +252,7 @@ export function describeMeasurement(m: Measurement, zone: string): string {
 export async function measure(actor: Actor, question: MeasureQuestion): Promise<{ result: Measurement; summary: string }> {
   const meter = await meterByIdOrName(actor, question.meter);
   const zone = meter.timezone;
-  const tariff = question.quantity === "cost" ? await meterTariff(actor.db, actor.userId, meter) : undefined;
+  const tariff = question.quantity === "cost" ? await meterTariff(actor.db, actor.homeId, meter) : undefined;
   const unit = tariff ? tariff.currency : question.quantity === "energy" ? "kWh" : "kW";
   const read = (from: Date, to: Date) =>
     figure(actor, meter, question.quantity, from, to, {

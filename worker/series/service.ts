@@ -312,21 +312,21 @@ function seriesRequest(query: SeriesQuery, meterIds: string[]): SeriesRequest {
 
 /** One meter's series. */
 export async function meterSeries(actor: Actor, meterId: string, query: SeriesQuery): Promise<SingleSeries> {
-  const result = await loadSeries(actor.db, actor.userId, seriesRequest(query, [meterId]));
+  const result = await loadSeries(actor.db, actor.homeId, seriesRequest(query, [meterId]));
   return { metric: result.metric, unit: result.unit, ...result.series[0] };
 }
 
 /** Series of several meters, in the order asked, for stacked and comparison charts. */
 export function seriesSet(actor: Actor, query: ManySeriesQuery): Promise<SeriesSet> {
-  return loadSeries(actor.db, actor.userId, seriesRequest(query, query.meterIds));
+  return loadSeries(actor.db, actor.homeId, seriesRequest(query, query.meterIds));
 }
 
 const round = (value: number | null, digits = 1) => (value === null ? null : Number(value.toFixed(digits)));
 
 /** A meter's energy, peak, base load and power quality over a window, with the split across its device sub-meters. */
 export async function usageSummary(actor: Actor, meterId: string, window: RelativeWindow, now = new Date()): Promise<UsageSummary> {
-  const meter = await requireMeter(actor.db, actor.userId, meterId);
-  const devices = await listDevices(actor.db, actor.userId, meter.id);
+  const meter = await requireMeter(actor.db, actor.homeId, meterId);
+  const devices = await listDevices(actor.db, actor.homeId, meter.id);
   const { from, to } = resolveWindow({ kind: "relative", preset: window }, now, meter.timezone);
   const [site] = await usageFigures(actor.db, [meter.id], from, to);
   // Energy as the series and summaries compute it: reported energy as is, power integrated over covered time.

@@ -1,6 +1,8 @@
 import type { Actor } from "../actor";
+import { audit } from "../audit/service";
 import { requireChart } from "../charts/service";
 import { notFound } from "../errors";
+import { requireRole } from "../homes/policy";
 import { isShareToken } from "../id-contract";
 import { requireTab } from "../tabs/service";
 import type { LiveShare, Revoked, Share, ShareList, ShareRequest, ShareTargetQuery } from "./contract";
@@ -32,11 +34,11 @@ function sharePayload(origin: string, row: ShareRow, title: string | null): Shar
  * the live one). The one place links are made; concurrent first shares give one link.
  */
 async function liveOrNewShare(
-  { db, userId, origin }: Actor,
+  { db, homeId, origin }: Actor,
   { kind, id, expiresAt, viewerMayChangeRange = false, showAnnotations = false, renew = false }: ShareRequest,
 ): Promise<ShareRow> {
-  const target = { ownerId: userId, kind, targetId: id };
-  const live = renew ? undefined : await queries.findLiveShare(db, userId, kind, id);
+  const target = { ownerId: homeId, kind, targetId: id };
+  const live = renew ? undefined : await queries.findLiveShare(db, homeId, kind, id);
   if (live) return live;
   const { share, replaced } = await db.transaction(async (tx) => {
     const replaced = await queries.revokeReplacedShares(tx, target, renew);
@@ -54,8 +56,12 @@ async function liveOrNewShare(
 
 /** Shares one of the user's charts or tabs as a public link (404 for a missing or foreign one). */
 export async function shareTarget(actor: Actor, request: ShareRequest): Promise<Share> {
+  requireRole(actor, "editor");
   const target = await requireTarget(actor, request);
-  return sharePayload(actor.origin, await liveOrNewShare(actor, request), target.title);
+  const share = await liveOrNewShare(actor, request);
+  // The token is the link's only key: the log names the target, never the token.
+  await audit(actor, "share.create", { kind: request.kind, id: request.id }, { title: target.title });
+  return sharePayload(actor.origin, share, target.title);
 }
 
 const requireTarget = (actor: Actor, { kind, id }: ShareTargetQuery) =>
@@ -64,20 +70,23 @@ const requireTarget = (actor: Actor, { kind, id }: ShareTargetQuery) =>
 /** The live link of one of the user's charts or tabs, if there is one; nothing is made (404 for a foreign one). */
 export async function liveShareOf(actor: Actor, query: ShareTargetQuery): Promise<LiveShare> {
   const target = await requireTarget(actor, query);
-  const live = await queries.findLiveShare(actor.db, actor.userId, query.kind, query.id);
+  const live = await queries.findLiveShare(actor.db, actor.homeId, query.kind, query.id);
   return { share: live ? sharePayload(actor.origin, live, target.title) : null };
 }
 
 /** The user's links that are not revoked (expired ones too), newest first. */
 export async function listShares(actor: Actor): Promise<ShareList> {
-  const rows = await queries.listShares(actor.db, actor.userId);
+  const rows = await queries.listShares(actor.db, actor.homeId);
   return { shares: rows.map((row) => sharePayload(actor.origin, row, row.title)) };
 }
 
 /** Revokes a link and drops it from this location's edge cache, so it dies here at once. */
-export async function revokeShare({ db, userId, origin }: Actor, token: string): Promise<Revoked> {
+export async function revokeShare(actor: Actor, token: string): Promise<Revoked> {
+  requireRole(actor, "editor");
+  const { db, homeId, origin } = actor;
   // Not a token's shape: no such link, without asking the database.
-  if (!isShareToken(token) || !(await queries.revokeShare(db, userId, token))) throw notFound("Share");
+  if (!isShareToken(token) || !(await queries.revokeShare(db, homeId, token))) throw notFound("Share");
   await forgetCachedShare(origin, token);
+  await audit(actor, "share.revoke", { kind: "share" });
   return { revoked: true };
 }

@@ -1,6 +1,7 @@
 import type { Actor } from "../actor";
 import { type CsvLimit, type CsvRequest, csvText, openCsv } from "../csv-upload";
 import { ApiError, notFound } from "../errors";
+import { requireRole } from "../homes/policy";
 import type { CreateTariffQuery, PriceUnit, Tariff, TariffDeleted, TariffList, TariffPrices, UpdateTariffBody } from "./contract";
 import { type ParsedPrices, PriceCsvError, parsePriceCsv } from "./price-csv";
 import * as stored from "./queries";
@@ -49,19 +50,19 @@ function tariffDto(row: stored.TariffSummaryRow, meters: { id: string; name: str
 
 /** The tariff as the API shows it; 404 for a missing or another user's tariff. */
 async function requireTariff(actor: Actor, tariffId: string): Promise<Tariff> {
-  const row = await stored.getTariffSummary(actor.db, actor.userId, tariffId);
+  const row = await stored.getTariffSummary(actor.db, actor.homeId, tariffId);
   if (!row) throw notFound("Tariff");
-  return tariffDto(row, await stored.metersPaying(actor.db, actor.userId, tariffId));
+  return tariffDto(row, await stored.metersPaying(actor.db, actor.homeId, tariffId));
 }
 
 /** 404 unless the tariff is the person's: meters may only pay their owner's tariffs. */
 export async function requireOwnTariff(actor: Actor, tariffId: string): Promise<void> {
-  if (!(await stored.getTariffSummary(actor.db, actor.userId, tariffId))) throw notFound("Tariff");
+  if (!(await stored.getTariffSummary(actor.db, actor.homeId, tariffId))) throw notFound("Tariff");
 }
 
 export async function listTariffs(actor: Actor): Promise<TariffList> {
-  const rows = await stored.listTariffs(actor.db, actor.userId);
-  const paying = await stored.metersPayingImported(actor.db, actor.userId);
+  const rows = await stored.listTariffs(actor.db, actor.homeId);
+  const paying = await stored.metersPayingImported(actor.db, actor.homeId);
   return {
     tariffs: rows.map((row) =>
       tariffDto(
@@ -74,8 +75,9 @@ export async function listTariffs(actor: Actor): Promise<TariffList> {
 
 /** A new tariff from a price file; 400 with the line and reason for a bad file, and then nothing is stored. */
 export async function createTariff(actor: Actor, query: CreateTariffQuery, upload: CsvRequest): Promise<Tariff> {
+  requireRole(actor, "editor");
   const parsed = await parsedUpload(upload, { unit: query.unit, currency: query.currency });
-  const id = await stored.createTariff(actor.db, actor.userId, {
+  const id = await stored.createTariff(actor.db, actor.homeId, {
     name: query.name,
     currency: parsed.currency ?? query.currency ?? "GBP",
     standingChargePerDay: query.standingChargePerDay ?? null,
@@ -91,9 +93,10 @@ export async function createTariff(actor: Actor, query: CreateTariffQuery, uploa
  * tariff is looked up before the body is read, so another user's tariff answers 404 whatever the file.
  */
 export async function replacePrices(actor: Actor, tariffId: string, unit: PriceUnit | undefined, upload: CsvRequest): Promise<Tariff> {
+  requireRole(actor, "editor");
   const current = await requireTariff(actor, tariffId);
   const parsed = await parsedUpload(upload, { unit, currency: current.currency });
-  const replaced = await stored.replacePrices(actor.db, actor.userId, tariffId, {
+  const replaced = await stored.replacePrices(actor.db, actor.homeId, tariffId, {
     startsAt: new Date(parsed.startsAt),
     slotMinutes: parsed.slotMinutes,
     prices: parsed.prices,
@@ -104,7 +107,7 @@ export async function replacePrices(actor: Actor, tariffId: string, unit: PriceU
 
 /** The tariff with its prices, all or those of the slots that overlap [from, to). */
 export async function getTariffPrices(actor: Actor, tariffId: string, window: { from?: string; to?: string }): Promise<TariffPrices> {
-  const row = await stored.getTariffPrices(actor.db, actor.userId, tariffId);
+  const row = await stored.getTariffPrices(actor.db, actor.homeId, tariffId);
   if (!row) throw notFound("Tariff");
   const slotMs = row.slotMinutes * MINUTE;
   const start = row.startsAt.getTime();
@@ -122,20 +125,22 @@ export async function getTariffPrices(actor: Actor, tariffId: string, window: { 
     minPrice: row.prices.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY),
     maxPrice: row.prices.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY),
   };
-  return { ...tariffDto(summary, await stored.metersPaying(actor.db, actor.userId, tariffId)), prices };
+  return { ...tariffDto(summary, await stored.metersPaying(actor.db, actor.homeId, tariffId)), prices };
 }
 
 export async function updateTariff(actor: Actor, tariffId: string, changes: UpdateTariffBody): Promise<Tariff> {
-  if (!(await stored.updateTariff(actor.db, actor.userId, tariffId, changes))) throw notFound("Tariff");
+  requireRole(actor, "editor");
+  if (!(await stored.updateTariff(actor.db, actor.homeId, tariffId, changes))) throw notFound("Tariff");
   return requireTariff(actor, tariffId);
 }
 
 /** Deletes a tariff no meter pays; 409 naming the meters that do. */
 export async function deleteTariff(actor: Actor, tariffId: string): Promise<TariffDeleted> {
-  if (await stored.deleteUnusedTariff(actor.db, actor.userId, tariffId)) return { deleted: true };
+  requireRole(actor, "editor");
+  if (await stored.deleteUnusedTariff(actor.db, actor.homeId, tariffId)) return { deleted: true };
   const tariff = await requireTariff(actor, tariffId);
   // The last meter paying it moved to another tariff since the delete was tried.
-  if (tariff.meters.length === 0 && (await stored.deleteUnusedTariff(actor.db, actor.userId, tariffId))) return { deleted: true };
+  if (tariff.meters.length === 0 && (await stored.deleteUnusedTariff(actor.db, actor.homeId, tariffId))) return { deleted: true };
   throw new ApiError(
     409,
     "tariff_in_use",

@@ -286,6 +286,8 @@ describe("chat tools: A's ids in B's tool calls answer exactly like missing ids"
         db,
         env,
         userId: b.userId,
+        homeId: b.userId,
+        role: "owner" as const,
         origin: "http://wattboard.test",
         sessionId: b.session.id,
         sessionTitle: "About power",

@@ -4,6 +4,8 @@
  * shares.ts and notifications.ts hold one function per route and name the payloads the UI uses.
  */
 import createClient, { type Middleware } from "openapi-fetch";
+import { HOME_HEADER } from "../../../worker/homes/contract";
+import { currentHomeParam } from "../homes/current-home";
 import type { paths } from "./openapi";
 
 /** An API error in words a person can act on (from the server's error envelope). */
@@ -25,10 +27,15 @@ export function setAccessToken(token: string | null, whenRejected: () => void = 
   onUnauthorized = whenRejected;
 }
 
-/** Sends the signed-in person's token, and signs them out when the server no longer accepts it. */
+/**
+ * Sends the signed-in person's token (and signs them out when the server no longer accepts it),
+ * and the home the URL shows, so every listing and change acts in it.
+ */
 const session: Middleware = {
   onRequest({ request }) {
     if (accessToken) request.headers.set("Authorization", `Bearer ${accessToken}`);
+    const home = currentHomeParam();
+    if (home) request.headers.set(HOME_HEADER, home);
   },
   onResponse({ response }) {
     if (response.status === 401) onUnauthorized();
