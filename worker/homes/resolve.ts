@@ -5,6 +5,8 @@ import { isUuid } from "../id-contract";
 import { HOME_HEADER, type HomeRole } from "./contract";
 import { homeOfAddressed, isAddressedKind, membership } from "./queries";
 
+const SHARE_TOKEN = /^[A-Za-z0-9_-]{1,100}$/;
+
 export interface ResolvedHome {
   homeId: string;
   role: HomeRole;
@@ -27,7 +29,9 @@ export async function resolveHome(c: Context<AppEnv>, userId: string): Promise<R
     if (!role) throw notFound("Home");
     return { homeId, role };
   }
-  const addressed = api === "api" && kind && id && isAddressedKind(kind) && (kind === "shares" || isUuid(id));
+  // A share is named by its base64url token, every other row by a uuid: anything else names nothing (and NUL would fail the query).
+  const wellFormed = kind === "shares" ? SHARE_TOKEN.test(id ?? "") : isUuid(id ?? "");
+  const addressed = api === "api" && kind && id && isAddressedKind(kind) && wellFormed;
   const found = addressed ? await homeOfAddressed(db, userId, kind, kind === "shares" ? id : id.toLowerCase()) : undefined;
   if (found) return found;
   // Without a query: the personal home's person is always its owner (homes/service.ts refuses to
