@@ -4,6 +4,8 @@ import { NO_TARIFF_NOTE } from "../../../worker/costs/money-contract";
 import { type Annotation, annotationsApi } from "../api/annotations";
 import { errorText } from "../api/client";
 import { type ModelRun, type SeriesSet, wattboard } from "../api/wattboard";
+import { isShownHome } from "../homes/current-home";
+import { useHomeRole } from "../homes/home-role";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import { noteLayers } from "./annotations";
@@ -60,6 +62,7 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
   const [draft, setDraft] = useState<NoteDraft | null>(null);
   const [opened, setOpened] = useState<{ note: Annotation; left: number; top: number } | null>(null);
   const version = useLiveVersion(live, spec.meterIds);
+  const { canEdit } = useHomeRole();
   const theme = useTheme();
   const specKey = JSON.stringify(spec);
   const zoomable = spec.chartType !== "heatmap";
@@ -108,6 +111,17 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
       cancelled = true;
     };
   }, [data, notable, notesVersion]);
+
+  // A member added or deleted a note in this home: read the notes again. Any note, not only this chart's
+  // meters': a note on a site is drawn on its devices' charts too, and the page does not hold that family.
+  useEffect(
+    () =>
+      live?.subscribe((event) => {
+        const change = event.payload as { homeId: string; kind: string };
+        if (event.type === "home.changed" && change.kind === "annotation" && isShownHome(change.homeId)) setNotesVersion((n) => n + 1);
+      }),
+    [live],
+  );
 
   const wantsRun = spec.forecast && canDrawForecast(spec);
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the live refresh trigger: new readings may have brought a new run.
@@ -234,7 +248,8 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
     };
     const onClick = (event: Plotly.PlotMouseEvent) => {
       const x = event.points[0]?.x;
-      if (x === undefined || x === null) return;
+      // A viewer reads the notes; adding one is an editor's change.
+      if (x === undefined || x === null || !canEdit) return;
       setOpened(null);
       setDraft({ at: zonedInstant(String(x), zone), ...placeOf(event.event) });
     };
@@ -252,7 +267,7 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
       element.removeAllListeners?.("plotly_click");
       element.removeAllListeners?.("plotly_clickannotation");
     };
-  }, [data, zone, notable, notes]);
+  }, [data, zone, notable, notes, canEdit]);
 
   usePlotResize(plotRef);
 
