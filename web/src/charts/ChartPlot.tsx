@@ -208,6 +208,12 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
       element.dataset.points = String(data.series.reduce((n, s) => n + s.points.length, 0));
       element.dataset.bucket = data.series[0]?.bucket ?? "";
       element.dataset.notes = String(notes.length);
+      // Attached after every draw: a draw that starts the plot afresh (the first, a new config) drops its listeners.
+      const plotted = element as HTMLDivElement & Plotly.PlotlyHTMLElement;
+      plotted.removeAllListeners("plotly_click");
+      plotted.removeAllListeners("plotly_clickannotation");
+      plotted.on("plotly_click", (event) => clicks.current?.point(event));
+      plotted.on("plotly_clickannotation", (event) => clicks.current?.label(event));
     },
     [data, zone, run, theme, zoom, notes],
   );
@@ -238,36 +244,27 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
     };
   }, [data, zone, zoomable]);
 
-  // A click on a point opens "Add a note here" at its time; a click on a note's label opens the note.
-  useEffect(() => {
-    const element = plotRef.current as (HTMLDivElement & Partial<Plotly.PlotlyHTMLElement>) | null;
-    if (!element || !data || !notable) return;
-    const placeOf = (event: MouseEvent) => {
-      const box = element.getBoundingClientRect();
-      return { left: event.clientX - box.left, top: event.clientY - box.top };
-    };
-    const onClick = (event: Plotly.PlotMouseEvent) => {
+  // A click on a point opens "Add a note here" at its time (for an editor); a click on a note's label opens the note.
+  // The handlers of the latest render, which the draw attaches to the plot (see below).
+  const clicks = useRef<{ point(event: Plotly.PlotMouseEvent): void; label(event: Plotly.ClickAnnotationEvent): void }>(null);
+  const placeOf = (event: MouseEvent) => {
+    const box = plotRef.current?.getBoundingClientRect();
+    return { left: event.clientX - (box?.left ?? 0), top: event.clientY - (box?.top ?? 0) };
+  };
+  clicks.current = {
+    point: (event) => {
       const x = event.points[0]?.x;
-      // A viewer reads the notes; adding one is an editor's change.
-      if (x === undefined || x === null || !canEdit) return;
+      if (!notable || !canEdit || x === undefined || x === null) return;
       setOpened(null);
       setDraft({ at: zonedInstant(String(x), zone), ...placeOf(event.event) });
-    };
-    const onLabel = (event: Plotly.ClickAnnotationEvent) => {
-      const note = notes[event.index];
+    },
+    label: (event) => {
+      const note = notable ? notes[event.index] : undefined;
       if (!note) return;
       setDraft(null);
       setOpened({ note, ...placeOf(event.event) });
-    };
-    void plotly().then(() => {
-      element.on?.("plotly_click", onClick);
-      element.on?.("plotly_clickannotation", onLabel);
-    });
-    return () => {
-      element.removeAllListeners?.("plotly_click");
-      element.removeAllListeners?.("plotly_clickannotation");
-    };
-  }, [data, zone, notable, notes, canEdit]);
+    },
+  };
 
   usePlotResize(plotRef);
 
