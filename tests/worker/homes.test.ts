@@ -201,6 +201,25 @@ describe("homes", () => {
     ownerSocket.socket.close();
   });
 
+  it("a note made or deleted by one member reaches the other members' sockets, for the meter's charts to redraw", async () => {
+    const { home, owner, members } = await sharedHome(["editor"]);
+    const meter = (await call("POST", `/api/meters?${home}`, { token: owner.token, body: { name: "Flat", timezone: "Europe/London" } }))
+      .body;
+    const ownerSocket = await openSocket(owner.token);
+    const note = await call("POST", `/api/annotations?${home}`, {
+      token: members.editor.token,
+      body: { meterId: meter.id, kind: "note", text: "Heat pump installed", startsAt: new Date().toISOString() },
+    });
+    expect(note.status).toBe(201);
+    const made = await ownerSocket.waitFor((m) => m.type === "home.changed" && m.payload.id === note.body.id);
+    expect(made.payload).toMatchObject({ kind: "annotation", action: "created", meterId: meter.id, by: members.editor.userId });
+    expect((await call("DELETE", `/api/annotations/${note.body.id}`, { token: members.editor.token })).status).toBe(200);
+    await ownerSocket.waitFor(
+      (m) => m.type === "home.changed" && m.payload.id === note.body.id && m.payload.action === "deleted" && m.payload.meterId === meter.id,
+    );
+    ownerSocket.socket.close();
+  });
+
   it("an alert of a home's rule reaches every member's own inbox; a rule lists only its maker's channels", async () => {
     const { home, owner, members } = await sharedHome(["viewer"]);
     const receiver = inject("receiverUrl");

@@ -10,6 +10,7 @@ import { downloadBlob, downloadUrl, fileSafe } from "./charts/download";
 import { tabCsvZip, tabPng } from "./charts/tab-export";
 import { useChatLink } from "./chat/dashboard-link";
 import { isShownHome } from "./homes/current-home";
+import { useHomeRole } from "./homes/home-role";
 import type { LiveChannel } from "./live-socket";
 import { ShareDialog } from "./shares/ShareDialog";
 import { type TabActions, TabBar } from "./tabs/TabBar";
@@ -27,6 +28,7 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
   const [builder, setBuilder] = useState<{ chart?: Chart } | null>(null);
   const [sharing, setSharing] = useState<Chart | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { canEdit } = useHomeRole();
   const report = useCallback((caught: unknown) => setError(errorText(caught)), []);
   const { schedule, pending } = useDeferredDelete(report);
 
@@ -54,11 +56,12 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
   // The chat sees the tabs and the open one; a chart it makes reloads the open tab, so it appears live.
   useChatLink(live, { tabs, openTabId: shownId, openTab: setActiveId, refresh });
 
-  // Another member changed a tab or a chart of this home: show it without a reload.
+  // Another member changed a tab or a chart of this home: show it without a reload (the charts read a changed note themselves).
   useEffect(
     () =>
       live?.subscribe((event) => {
-        if (event.type === "home.changed" && isShownHome((event.payload as { homeId: string }).homeId)) refresh();
+        const change = event.payload as { homeId: string; kind: string };
+        if (event.type === "home.changed" && change.kind !== "annotation" && isShownHome(change.homeId)) refresh();
       }),
     [live, refresh],
   );
@@ -131,6 +134,8 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
 
   const patchChart = (chart: Chart, changes: Partial<Pick<Chart, "spec" | "layout">>) => {
     replaceChart({ ...chart, ...changes });
+    // A viewer may look at another window or the forecast; it is theirs for this visit, not saved for the home.
+    if (!canEdit) return;
     wattboard.updateChart(chart.id, changes).then(replaceChart, (caught) => {
       report(caught);
       replaceChart(chart);
@@ -201,20 +206,28 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
             ) : (
               <p>Tabs group charts: one for the house, one for the EV, one for the bill. Create one with “+ New tab” above.</p>
             )}
-            <button type="button" className="primary" onClick={() => void tabActions.create("My dashboard")}>
-              Create a tab
-            </button>
+            {canEdit && (
+              <button type="button" className="primary" onClick={() => void tabActions.create("My dashboard")}>
+                Create a tab
+              </button>
+            )}
           </div>
         )}
 
         {active && (
           <div className="tab-toolbar">
             <span className="muted hint">
-              {active.charts.length > 0 ? "Drag a chart by ⠿ to move it, its corner to resize. Zoom by dragging across a chart." : ""}
+              {active.charts.length === 0
+                ? ""
+                : canEdit
+                  ? "Drag a chart by ⠿ to move it, its corner to resize. Zoom by dragging across a chart."
+                  : "Zoom by dragging across a chart."}
             </span>
-            <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>
-              + Add chart
-            </button>
+            {canEdit && (
+              <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>
+                + Add chart
+              </button>
+            )}
           </div>
         )}
 
@@ -232,9 +245,11 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
             ) : (
               <p>Add a chart: pick meters, what to measure and a time window, and see the preview as you choose.</p>
             )}
-            <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>
-              Add your first chart
-            </button>
+            {canEdit && (
+              <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>
+                Add your first chart
+              </button>
+            )}
           </div>
         )}
 

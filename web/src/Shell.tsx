@@ -3,6 +3,7 @@ import { ChatLauncher } from "./chat/ChatLauncher";
 import { Dashboard } from "./Dashboard";
 import { inHome } from "./homes/current-home";
 import { HomePage, HomeSwitcher, InvitePage } from "./homes/HomePage";
+import { HomeRoleProvider, ViewerNote } from "./homes/home-role";
 import { LiveChannel } from "./live-socket";
 import { MetersPage } from "./meters/MetersPage";
 import { NotificationBell } from "./notifications/NotificationBell";
@@ -55,58 +56,61 @@ export function Shell({ session, onSignOut }: { session: Session; onSignOut: () 
   };
 
   return (
-    <div className="app">
-      <header className="topbar">
-        <span className="brand">
-          <span className="logo" aria-hidden="true">
-            ⚡
-          </span>{" "}
-          <span className="brand-name">Wattboard</span>
-        </span>
-        <nav className="views" aria-label="Sections">
-          {(Object.keys(VIEWS) as ViewPath[]).map((path) => (
-            <a
-              key={path}
-              href={inHome(path)}
-              aria-current={view === path ? "page" : undefined}
-              onClick={(e) => {
-                e.preventDefault();
-                go(path);
-              }}
-            >
-              {VIEWS[path]}
-            </a>
-          ))}
-        </nav>
-        <span className="spacer" />
-        <HomeSwitcher />
-        <ChatLauncher live={live} showDashboard={() => go("/")} />
-        <NotificationBell live={live} />
-        <ThemeSwitch />
-        <span className="muted account" title={session.email}>
-          {session.email}
-        </span>
-        <button type="button" onClick={onSignOut}>
-          Sign out
-        </button>
-      </header>
-      {typeof view === "object" ? (
-        "invite" in view ? (
-          <InvitePage token={view.invite} />
+    <HomeRoleProvider>
+      <div className="app">
+        <header className="topbar">
+          <span className="brand">
+            <span className="logo" aria-hidden="true">
+              ⚡
+            </span>{" "}
+            <span className="brand-name">Wattboard</span>
+          </span>
+          <nav className="views" aria-label="Sections">
+            {(Object.keys(VIEWS) as ViewPath[]).map((path) => (
+              <a
+                key={path}
+                href={inHome(path)}
+                aria-current={view === path ? "page" : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  go(path);
+                }}
+              >
+                {VIEWS[path]}
+              </a>
+            ))}
+          </nav>
+          <span className="spacer" />
+          <HomeSwitcher />
+          <ChatLauncher live={live} showDashboard={() => go("/")} />
+          <NotificationBell live={live} />
+          <ThemeSwitch />
+          <span className="muted account" title={session.email}>
+            {session.email}
+          </span>
+          <button type="button" onClick={onSignOut}>
+            Sign out
+          </button>
+        </header>
+        <ViewerNote />
+        {typeof view === "object" ? (
+          "invite" in view ? (
+            <InvitePage token={view.invite} />
+          ) : (
+            <ReportPage key={view.report} id={view.report} />
+          )
+        ) : view === "/home" ? (
+          <HomePage />
+        ) : view === "/meters" ? (
+          <MetersPage live={live} />
+        ) : view === "/tariffs" ? (
+          <TariffsPage />
+        ) : view === "/shared" ? (
+          <SharedPage />
         ) : (
-          <ReportPage key={view.report} id={view.report} />
-        )
-      ) : view === "/home" ? (
-        <HomePage />
-      ) : view === "/meters" ? (
-        <MetersPage live={live} />
-      ) : view === "/tariffs" ? (
-        <TariffsPage />
-      ) : view === "/shared" ? (
-        <SharedPage />
-      ) : (
-        <Dashboard live={live} goToMeters={() => go("/meters")} />
-      )}
-    </div>
+          <Dashboard live={live} goToMeters={() => go("/meters")} />
+        )}
+      </div>
+    </HomeRoleProvider>
   );
 }

@@ -1,8 +1,8 @@
 import type { Actor } from "../actor";
 import type { Deleted } from "../api-contract";
-import { audit } from "../audit/service";
 import type { Database } from "../db/client";
 import { ApiError, notFound } from "../errors";
+import { announceChange } from "../homes/live";
 import { requireRole } from "../homes/policy";
 import type { MeterRow } from "../meters/queries";
 import { requireMeter } from "../meters/service";
@@ -58,7 +58,11 @@ export async function createAnnotation(actor: Actor, body: CreateAnnotationBody)
     startsAt: new Date(body.startsAt),
     endsAt: body.endsAt ? new Date(body.endsAt) : null,
   });
-  await audit(actor, "annotation.create", { kind: "annotation", id: row.id }, { meterId: meter.id, kind: row.kind });
+  await announceChange(
+    actor,
+    { kind: "annotation", id: row.id, action: "created", meterId: meter.id },
+    { meterId: meter.id, kind: row.kind },
+  );
   return payload(row, meter.name);
 }
 
@@ -92,15 +96,15 @@ export async function updateAnnotation(actor: Actor, id: string, changes: Update
     endsAt: changes.endsAt === undefined ? undefined : changes.endsAt === null ? null : new Date(changes.endsAt),
   });
   if (!updated) throw notFound("Annotation");
-  await audit(actor, "annotation.update", { kind: "annotation", id });
+  await announceChange(actor, { kind: "annotation", id, action: "updated", meterId: meter.id });
   return payload(updated, meter.name);
 }
 
 export async function deleteAnnotation(actor: Actor, id: string): Promise<Deleted> {
   requireRole(actor, "editor");
-  await requireAnnotation(actor, id);
+  const { meter } = await requireAnnotation(actor, id);
   if (!(await queries.deleteAnnotation(actor.db, id))) throw notFound("Annotation");
-  await audit(actor, "annotation.delete", { kind: "annotation", id });
+  await announceChange(actor, { kind: "annotation", id, action: "deleted", meterId: meter.id });
   return { deleted: true };
 }
 

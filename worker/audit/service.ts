@@ -4,7 +4,7 @@ import { requireRole } from "../homes/policy";
 import { AUDIT_KEPT_DAYS, type AuditEvent, type AuditQuery } from "./contract";
 import * as queries from "./queries";
 
-type Detail = Record<string, string | number | boolean | null>;
+export type Detail = Record<string, string | number | boolean | null>;
 
 /**
  * Writes who did what in the actor's home. Operations call it after their change: `detail` holds

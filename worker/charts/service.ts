@@ -63,7 +63,7 @@ export async function createChart(actor: Actor, chart: NewChart): Promise<Chart>
   const layout =
     chart.layout ?? (await queries.nextFreeLayout(actor.db, chart.tabId, chart.spec.chartType === "summary" ? 5 : PLOT_HEIGHT));
   const row = await queries.insertChart(actor.db, actor.homeId, { ...chart, layout, provenance: chart.provenance ?? null });
-  await announceChange(actor, { kind: "chart", id: row.id, action: "created", tabId: row.tabId }, row.title);
+  await announceChange(actor, { kind: "chart", id: row.id, action: "created", tabId: row.tabId }, { title: row.title });
   return chartPayload(row);
 }
 
@@ -81,7 +81,7 @@ export async function updateChart(actor: Actor, id: string, changes: UpdateChart
   const layout = changes.layout ?? (tabId ? await queries.nextFreeLayout(actor.db, tabId, current.layout.h) : undefined);
   const row = await queries.updateChart(actor.db, actor.homeId, id, { title: changes.title, spec: changes.spec, layout, tabId });
   if (!row) throw notFound("Chart");
-  await announceChange(actor, { kind: "chart", id, action: "updated", tabId: row.tabId }, row.title);
+  await announceChange(actor, { kind: "chart", id, action: "updated", tabId: row.tabId }, { title: row.title });
   return chartPayload(row);
 }
 

@@ -36,7 +36,7 @@ export async function listTabs({ db, homeId }: Actor): Promise<TabList> {
 export async function createTab(actor: Actor, title: string): Promise<Tab> {
   requireRole(actor, "editor");
   const tab = await queries.createTab(actor.db, actor.homeId, title);
-  await announceChange(actor, { kind: "tab", id: tab.id, action: "created", tabId: tab.id }, tab.title);
+  await announceChange(actor, { kind: "tab", id: tab.id, action: "created", tabId: tab.id }, { title: tab.title });
   return tabPayload(tab);
 }
 
@@ -51,7 +51,7 @@ export async function updateTab(actor: Actor, id: string, changes: UpdateTabBody
   requireRole(actor, "editor");
   const tab = await queries.updateTab(actor.db, actor.homeId, id, changes);
   if (!tab) throw notFound("Tab");
-  await announceChange(actor, { kind: "tab", id, action: "updated", tabId: id }, tab.title);
+  await announceChange(actor, { kind: "tab", id, action: "updated", tabId: id }, { title: tab.title });
   return tabPayload(tab);
 }
 

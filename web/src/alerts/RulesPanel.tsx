@@ -3,6 +3,7 @@ import { type AlertRule, type AlertRuleBody, type AlertRuleDetail, type AlertRul
 import { type Channel, channelsApi } from "../api/channels";
 import { errorText } from "../api/client";
 import type { Meter } from "../api/wattboard";
+import { useHomeRole } from "../homes/home-role";
 import { ErrorLine } from "../ui/ErrorLine";
 
 const KINDS: { kind: AlertRuleKind; label: string }[] = [
@@ -97,6 +98,7 @@ function StateBadge({ state }: { state: string }) {
  */
 export function RulesPanel({ meters }: { meters: Meter[] }) {
   const [rules, setRules] = useState<AlertRule[] | null>(null);
+  const { canEdit } = useHomeRole();
   const [channels, setChannels] = useState<Channel[]>([]);
   const [opened, setOpened] = useState<AlertRuleDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -181,7 +183,7 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
         duration before it fires.
       </p>
       <ErrorLine error={error} />
-      {rules && rules.length === 0 && <p className="muted">No rules yet: add one below.</p>}
+      {rules && rules.length === 0 && <p className="muted">{canEdit ? "No rules yet: add one below." : "No rules yet."}</p>}
       {rules && rules.length > 0 && (
         <table className="channel-table">
           <thead>
@@ -209,26 +211,30 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
                       <button type="button" aria-expanded={opened?.id === rule.id} onClick={() => void toggleHistory(rule)}>
                         History
                       </button>{" "}
-                      {silenced ? (
-                        <button type="button" onClick={() => void change(rule, { silencedUntil: null })}>
-                          Unsilence
-                        </button>
-                      ) : (
+                      {canEdit && (
                         <>
-                          <button type="button" onClick={() => void silence(rule, HOUR)}>
-                            Silence 1 h
+                          {silenced ? (
+                            <button type="button" onClick={() => void change(rule, { silencedUntil: null })}>
+                              Unsilence
+                            </button>
+                          ) : (
+                            <>
+                              <button type="button" onClick={() => void silence(rule, HOUR)}>
+                                Silence 1 h
+                              </button>{" "}
+                              <button type="button" onClick={() => void silence(rule, 24 * HOUR)}>
+                                Silence 1 day
+                              </button>
+                            </>
+                          )}{" "}
+                          <button type="button" onClick={() => void change(rule, { enabled: !rule.enabled })}>
+                            {rule.enabled ? "Switch off" : "Switch on"}
                           </button>{" "}
-                          <button type="button" onClick={() => void silence(rule, 24 * HOUR)}>
-                            Silence 1 day
+                          <button type="button" onClick={() => void remove(rule)}>
+                            Delete
                           </button>
                         </>
-                      )}{" "}
-                      <button type="button" onClick={() => void change(rule, { enabled: !rule.enabled })}>
-                        {rule.enabled ? "Switch off" : "Switch on"}
-                      </button>{" "}
-                      <button type="button" onClick={() => void remove(rule)}>
-                        Delete
-                      </button>
+                      )}
                     </td>
                   </tr>
                   {opened?.id === rule.id && (
@@ -256,126 +262,133 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
           </tbody>
         </table>
       )}
-      <form className="meter-form" onSubmit={create}>
-        <h4>Add a rule</h4>
-        <label>
-          Meter{" "}
-          <select value={form.meterId} onChange={(e) => setForm({ ...form, meterId: e.target.value })}>
-            {meters.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          When{" "}
-          <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as AlertRuleKind })}>
-            {KINDS.map((k) => (
-              <option key={k.kind} value={k.kind}>
-                {k.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        {form.kind === "threshold" && (
-          <>
-            <label>
-              Measure{" "}
-              <select value={form.metric} onChange={(e) => setForm({ ...form, metric: e.target.value as Form["metric"] })}>
-                <option value="power_w">Power (held)</option>
-                <option value="energy_wh">Energy over the duration</option>
-                <option value="cost">Cost over the duration</option>
-              </select>
-            </label>
-            <label>
-              Goes{" "}
-              <select value={form.op} onChange={(e) => setForm({ ...form, op: e.target.value as Form["op"] })}>
-                <option value="above">above</option>
-                <option value="below">below</option>
-              </select>
-            </label>
-          </>
-        )}
-        {form.kind === "budget" && (
+      {canEdit && (
+        <form className="meter-form" onSubmit={create}>
+          <h4>Add a rule</h4>
           <label>
-            Period{" "}
-            <select value={form.period} onChange={(e) => setForm({ ...form, period: e.target.value as Form["period"] })}>
-              <option value="day">this day</option>
-              <option value="week">this week</option>
-              <option value="month">this month</option>
-            </select>
-          </label>
-        )}
-        {form.kind === "forecast" && (
-          <label>
-            Forecast{" "}
-            <select
-              value={form.forecastMetric}
-              onChange={(e) => setForm({ ...form, forecastMetric: e.target.value as Form["forecastMetric"] })}
-            >
-              <option value="cost">cost</option>
-              <option value="peak">peak (kW)</option>
-            </select>
-          </label>
-        )}
-        {needsValue && (
-          <label>
-            Value ({form.kind === "threshold" ? unit : form.kind === "forecast" && form.forecastMetric === "peak" ? "kW" : "money"}){" "}
-            <input
-              required
-              type="number"
-              step="any"
-              min={0}
-              value={form.value}
-              onChange={(e) => setForm({ ...form, value: e.target.value })}
-            />
-          </label>
-        )}
-        {needsDuration && (
-          <label>
-            {form.kind === "no_data" ? "Silent for" : "For"}{" "}
-            <select value={form.for} onChange={(e) => setForm({ ...form, for: e.target.value })}>
-              {DURATIONS.map((d) => (
-                <option key={d.value} value={d.value}>
-                  {d.label}
+            Meter{" "}
+            <select value={form.meterId} onChange={(e) => setForm({ ...form, meterId: e.target.value })}>
+              {meters.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
                 </option>
               ))}
             </select>
           </label>
-        )}
-        <label>
-          {/* Not "Name": the meter form below has that label, and tests find it by its words. */}
-          Headline{" "}
-          <input maxLength={100} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="(optional)" />
-        </label>
-        {channels.length > 0 && (
-          <fieldset>
-            <legend>Also send to</legend>
-            {channels.map((channel) => (
-              <label key={channel.id} className="rule-check">
-                <input
-                  type="checkbox"
-                  checked={form.channels.includes(channel.id)}
-                  onChange={(e) =>
-                    setForm({
-                      ...form,
-                      channels: e.target.checked ? [...form.channels, channel.id] : form.channels.filter((id) => id !== channel.id),
-                    })
-                  }
-                />{" "}
-                {channel.name}
+          <label>
+            When{" "}
+            <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as AlertRuleKind })}>
+              {KINDS.map((k) => (
+                <option key={k.kind} value={k.kind}>
+                  {k.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {form.kind === "threshold" && (
+            <>
+              <label>
+                Measure{" "}
+                <select value={form.metric} onChange={(e) => setForm({ ...form, metric: e.target.value as Form["metric"] })}>
+                  <option value="power_w">Power (held)</option>
+                  <option value="energy_wh">Energy over the duration</option>
+                  <option value="cost">Cost over the duration</option>
+                </select>
               </label>
-            ))}
-          </fieldset>
-        )}
-        <label className="rule-check">
-          <input type="checkbox" checked={form.urgent} onChange={(e) => setForm({ ...form, urgent: e.target.checked })} /> Urgent
-        </label>
-        <button type="submit" className="primary" disabled={!form.meterId}>
-          Add rule
-        </button>
-      </form>
+              <label>
+                Goes{" "}
+                <select value={form.op} onChange={(e) => setForm({ ...form, op: e.target.value as Form["op"] })}>
+                  <option value="above">above</option>
+                  <option value="below">below</option>
+                </select>
+              </label>
+            </>
+          )}
+          {form.kind === "budget" && (
+            <label>
+              Period{" "}
+              <select value={form.period} onChange={(e) => setForm({ ...form, period: e.target.value as Form["period"] })}>
+                <option value="day">this day</option>
+                <option value="week">this week</option>
+                <option value="month">this month</option>
+              </select>
+            </label>
+          )}
+          {form.kind === "forecast" && (
+            <label>
+              Forecast{" "}
+              <select
+                value={form.forecastMetric}
+                onChange={(e) => setForm({ ...form, forecastMetric: e.target.value as Form["forecastMetric"] })}
+              >
+                <option value="cost">cost</option>
+                <option value="peak">peak (kW)</option>
+              </select>
+            </label>
+          )}
+          {needsValue && (
+            <label>
+              Value ({form.kind === "threshold" ? unit : form.kind === "forecast" && form.forecastMetric === "peak" ? "kW" : "money"}){" "}
+              <input
+                required
+                type="number"
+                step="any"
+                min={0}
+                value={form.value}
+                onChange={(e) => setForm({ ...form, value: e.target.value })}
+              />
+            </label>
+          )}
+          {needsDuration && (
+            <label>
+              {form.kind === "no_data" ? "Silent for" : "For"}{" "}
+              <select value={form.for} onChange={(e) => setForm({ ...form, for: e.target.value })}>
+                {DURATIONS.map((d) => (
+                  <option key={d.value} value={d.value}>
+                    {d.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label>
+            {/* Not "Name": the meter form below has that label, and tests find it by its words. */}
+            Headline{" "}
+            <input
+              maxLength={100}
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.target.value })}
+              placeholder="(optional)"
+            />
+          </label>
+          {channels.length > 0 && (
+            <fieldset>
+              <legend>Also send to</legend>
+              {channels.map((channel) => (
+                <label key={channel.id} className="rule-check">
+                  <input
+                    type="checkbox"
+                    checked={form.channels.includes(channel.id)}
+                    onChange={(e) =>
+                      setForm({
+                        ...form,
+                        channels: e.target.checked ? [...form.channels, channel.id] : form.channels.filter((id) => id !== channel.id),
+                      })
+                    }
+                  />{" "}
+                  {channel.name}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          <label className="rule-check">
+            <input type="checkbox" checked={form.urgent} onChange={(e) => setForm({ ...form, urgent: e.target.checked })} /> Urgent
+          </label>
+          <button type="submit" className="primary" disabled={!form.meterId}>
+            Add rule
+          </button>
+        </form>
+      )}
     </section>
   );
 }

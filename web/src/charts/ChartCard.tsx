@@ -1,6 +1,7 @@
 import { type KeyboardEvent, useCallback, useRef } from "react";
 import { canDrawForecast, RELATIVE_WINDOWS, type TimeWindow } from "../../../worker/charts/chart-spec-contract";
 import type { Chart, Tab } from "../api/wattboard";
+import { useHomeRole } from "../homes/home-role";
 import type { LiveChannel } from "../live-socket";
 import { Menu, type MenuItem } from "../ui/Menu";
 import type { PlotHandle } from "./ChartPlot";
@@ -33,7 +34,7 @@ function provenance(chart: Chart): string {
 }
 
 /** The card's window, or a breakdown's calendar period; stat cards show fixed periods and have none. */
-function WindowChip({ chart, actions }: { chart: Chart; actions: ChartActions }) {
+function WindowChip({ chart, actions, canEdit }: { chart: Chart; actions: ChartActions; canEdit: boolean }) {
   const { window, chartType } = chart.spec;
   const current = window.kind === "relative" ? window.preset : "custom";
   if (chartType === "summary") return null;
@@ -73,7 +74,10 @@ function WindowChip({ chart, actions }: { chart: Chart; actions: ChartActions })
           {WINDOW_LABELS[preset]}
         </option>
       ))}
-      <option value="custom">{window.kind === "absolute" ? windowLabel(window) : "Custom range…"}</option>
+      {/* A custom range is set in the chart's editor, which a viewer does not open. */}
+      <option value="custom" disabled={!canEdit}>
+        {window.kind === "absolute" ? windowLabel(window) : "Custom range…"}
+      </option>
     </select>
   );
 }
@@ -105,13 +109,18 @@ export function ChartCard({
   const forecastPossible = canDrawForecast(chart.spec);
   const forecast = chart.spec.forecast && forecastPossible;
   const timeAxis = chart.spec.chartType !== "summary" && chart.spec.chartType !== "breakdown";
+  const { canEdit } = useHomeRole();
 
   const items: (MenuItem | "separator")[] = [
-    { label: "Edit", onSelect: () => actions.edit(chart) },
-    { label: "Duplicate", onSelect: () => actions.duplicate(chart) },
-    ...tabs
-      .filter((t) => t.id !== chart.tabId)
-      .map((t) => ({ label: `Move to “${t.title}”`, onSelect: () => actions.moveToTab(chart, t.id) })),
+    ...(canEdit
+      ? [
+          { label: "Edit", onSelect: () => actions.edit(chart) },
+          { label: "Duplicate", onSelect: () => actions.duplicate(chart) },
+          ...tabs
+            .filter((t) => t.id !== chart.tabId)
+            .map((t) => ({ label: `Move to “${t.title}”`, onSelect: () => actions.moveToTab(chart, t.id) })),
+        ]
+      : []),
     // Stat cards and breakdowns have no time axis to draw a forecast on.
     ...(timeAxis
       ? [
@@ -123,7 +132,7 @@ export function ChartCard({
         ]
       : []),
     "separator",
-    { label: "Share", onSelect: () => actions.share(chart) },
+    ...(canEdit ? [{ label: "Share", onSelect: () => actions.share(chart) }] : []),
     {
       label: "Export CSV",
       onSelect: () => {
@@ -138,8 +147,7 @@ export function ChartCard({
         if (url) downloadUrl(url, `${fileSafe(chart.title)}.png`);
       },
     },
-    "separator",
-    { label: "Delete", danger: true, onSelect: () => actions.remove(chart) },
+    ...(canEdit ? ["separator" as const, { label: "Delete", danger: true, onSelect: () => actions.remove(chart) }] : []),
   ];
 
   function onHandleKey(event: KeyboardEvent) {
@@ -164,7 +172,7 @@ export function ChartCard({
           </button>
         )}
         <h3 title={chart.title}>{chart.title}</h3>
-        <WindowChip chart={chart} actions={actions} />
+        <WindowChip chart={chart} actions={actions} canEdit={canEdit} />
         <Menu label={`Actions for ${chart.title}`} items={items} />
       </header>
       <ChartView spec={chart.spec} live={live} handle={setPlot} />

@@ -3,6 +3,7 @@ import ReactGridLayout, { type Layout, useContainerWidth, verticalCompactor } fr
 import "react-grid-layout/css/styles.css";
 import type { ChartLayout } from "../../../worker/charts/chart-spec-contract";
 import type { Chart } from "../api/wattboard";
+import { useHomeRole } from "../homes/home-role";
 
 export const ROW_HEIGHT_PX = 30;
 export const GRID_GAP_PX = 16;
@@ -57,12 +58,15 @@ export function ChartGrid({
   children: (chart: Chart, movable: boolean) => ReactNode;
 }) {
   const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true });
+  const { canEdit } = useHomeRole();
   const rows = Math.max(0, ...charts.map((c) => c.layout.y + c.layout.h));
   // A width of 0 is no layout at all (a page being captured or hidden), not a phone: switching would remount every chart.
   const stacked = mounted && width > 0 && width < STACK_BELOW_PX;
   const reflowed = mounted && width > 0 && width < REFLOW_BELOW_PX;
   const saved = charts.map((c) => ({ i: c.id, ...c.layout }));
   const layout = reflowed ? reflowLayout(saved) : saved;
+  // A viewer's layout is the home's, to look at: nothing to drag.
+  const movable = !reflowed && canEdit;
 
   const saveIfMoved = (layout: Layout) => {
     const changes = layout.flatMap((item) => {
@@ -95,14 +99,14 @@ export function ChartGrid({
           width={width}
           layout={layout.map((item) => ({ ...item, minW: 2, minH: 4 }))}
           gridConfig={{ cols: 12, rowHeight: ROW_HEIGHT_PX, margin: [GRID_GAP_PX, GRID_GAP_PX], containerPadding: [0, 0] }}
-          dragConfig={{ enabled: !reflowed, handle: ".chart-drag" }}
-          resizeConfig={{ enabled: !reflowed, handles: ["se"] }}
+          dragConfig={{ enabled: movable, handle: ".chart-drag" }}
+          resizeConfig={{ enabled: movable, handles: ["se"] }}
           compactor={verticalCompactor}
           onDragStop={saveIfMoved}
           onResizeStop={saveIfMoved}
         >
           {charts.map((chart) => (
-            <div key={chart.id}>{children(chart, !reflowed)}</div>
+            <div key={chart.id}>{children(chart, movable)}</div>
           ))}
         </ReactGridLayout>
       )}

@@ -4,6 +4,8 @@ import { NO_TARIFF_NOTE } from "../../../worker/costs/money-contract";
 import { type Annotation, annotationsApi } from "../api/annotations";
 import { errorText } from "../api/client";
 import { type ModelRun, type SeriesSet, wattboard } from "../api/wattboard";
+import { isShownHome } from "../homes/current-home";
+import { useHomeRole } from "../homes/home-role";
 import type { LiveChannel } from "../live-socket";
 import { useTheme } from "../theme";
 import { noteLayers } from "./annotations";
@@ -60,6 +62,7 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
   const [draft, setDraft] = useState<NoteDraft | null>(null);
   const [opened, setOpened] = useState<{ note: Annotation; left: number; top: number } | null>(null);
   const version = useLiveVersion(live, spec.meterIds);
+  const { canEdit } = useHomeRole();
   const theme = useTheme();
   const specKey = JSON.stringify(spec);
   const zoomable = spec.chartType !== "heatmap";
@@ -108,6 +111,17 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
       cancelled = true;
     };
   }, [data, notable, notesVersion]);
+
+  // A member added or deleted a note in this home: read the notes again. Any note, not only this chart's
+  // meters': a note on a site is drawn on its devices' charts too, and the page does not hold that family.
+  useEffect(
+    () =>
+      live?.subscribe((event) => {
+        const change = event.payload as { homeId: string; kind: string };
+        if (event.type === "home.changed" && change.kind === "annotation" && isShownHome(change.homeId)) setNotesVersion((n) => n + 1);
+      }),
+    [live],
+  );
 
   const wantsRun = spec.forecast && canDrawForecast(spec);
   // biome-ignore lint/correctness/useExhaustiveDependencies: version is the live refresh trigger: new readings may have brought a new run.
@@ -194,6 +208,12 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
       element.dataset.points = String(data.series.reduce((n, s) => n + s.points.length, 0));
       element.dataset.bucket = data.series[0]?.bucket ?? "";
       element.dataset.notes = String(notes.length);
+      // Attached after every draw: a draw that starts the plot afresh (the first, a new config) drops its listeners.
+      const plotted = element as HTMLDivElement & Plotly.PlotlyHTMLElement;
+      plotted.removeAllListeners("plotly_click");
+      plotted.removeAllListeners("plotly_clickannotation");
+      plotted.on("plotly_click", (event) => clicks.current?.point(event));
+      plotted.on("plotly_clickannotation", (event) => clicks.current?.label(event));
     },
     [data, zone, run, theme, zoom, notes],
   );
@@ -224,35 +244,27 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
     };
   }, [data, zone, zoomable]);
 
-  // A click on a point opens "Add a note here" at its time; a click on a note's label opens the note.
-  useEffect(() => {
-    const element = plotRef.current as (HTMLDivElement & Partial<Plotly.PlotlyHTMLElement>) | null;
-    if (!element || !data || !notable) return;
-    const placeOf = (event: MouseEvent) => {
-      const box = element.getBoundingClientRect();
-      return { left: event.clientX - box.left, top: event.clientY - box.top };
-    };
-    const onClick = (event: Plotly.PlotMouseEvent) => {
+  // A click on a point opens "Add a note here" at its time (for an editor); a click on a note's label opens the note.
+  // The handlers of the latest render, which the draw attaches to the plot (see below).
+  const clicks = useRef<{ point(event: Plotly.PlotMouseEvent): void; label(event: Plotly.ClickAnnotationEvent): void }>(null);
+  const placeOf = (event: MouseEvent) => {
+    const box = plotRef.current?.getBoundingClientRect();
+    return { left: event.clientX - (box?.left ?? 0), top: event.clientY - (box?.top ?? 0) };
+  };
+  clicks.current = {
+    point: (event) => {
       const x = event.points[0]?.x;
-      if (x === undefined || x === null) return;
+      if (!notable || !canEdit || x === undefined || x === null) return;
       setOpened(null);
       setDraft({ at: zonedInstant(String(x), zone), ...placeOf(event.event) });
-    };
-    const onLabel = (event: Plotly.ClickAnnotationEvent) => {
-      const note = notes[event.index];
+    },
+    label: (event) => {
+      const note = notable ? notes[event.index] : undefined;
       if (!note) return;
       setDraft(null);
       setOpened({ note, ...placeOf(event.event) });
-    };
-    void plotly().then(() => {
-      element.on?.("plotly_click", onClick);
-      element.on?.("plotly_clickannotation", onLabel);
-    });
-    return () => {
-      element.removeAllListeners?.("plotly_click");
-      element.removeAllListeners?.("plotly_clickannotation");
-    };
-  }, [data, zone, notable, notes]);
+    },
+  };
 
   usePlotResize(plotRef);
 

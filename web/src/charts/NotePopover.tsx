@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { type Annotation, annotationsApi } from "../api/annotations";
 import { errorText } from "../api/client";
+import { useHomeRole } from "../homes/home-role";
 import { localTime, zonedInstant } from "./chart-data";
 
 /** Where the person clicked: an instant and a place on the chart (px from its top left). */
@@ -125,6 +126,7 @@ export function NoteDetails({
   onDone(deleted: boolean): void;
 }) {
   const [error, setError] = useState<string | null>(null);
+  const { canEdit } = useHomeRole();
   const when = note.endsAt
     ? `${localTime(note.startsAt, zone).slice(0, 16)} – ${localTime(note.endsAt, zone).slice(0, 16)}`
     : localTime(note.startsAt, zone).slice(0, 16);
@@ -152,9 +154,11 @@ export function NoteDetails({
         <button type="button" className="link" onClick={() => onDone(false)}>
           Close
         </button>
-        <button type="button" className="danger" onClick={() => void remove()}>
-          Delete note
-        </button>
+        {canEdit && (
+          <button type="button" className="danger" onClick={() => void remove()}>
+            Delete note
+          </button>
+        )}
       </footer>
     </div>
   );

@@ -1,8 +1,9 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { errorText } from "../api/client";
-import { type AuditEvent, type Home, type HomeRole, homesApi, type Invite, type Member } from "../api/homes";
+import { type AuditEvent, type HomeRole, homesApi, type Invite, type Member } from "../api/homes";
 import { ErrorBanner } from "../ui/ErrorBanner";
-import { currentHomeParam, switchHome } from "./current-home";
+import { switchHome } from "./current-home";
+import { useHomeRole } from "./home-role";
 import "./homes.css";
 
 const ROLE_WORDS: Record<HomeRole, string> = {
@@ -13,15 +14,9 @@ const ROLE_WORDS: Record<HomeRole, string> = {
 const ROLES = Object.keys(ROLE_WORDS) as HomeRole[];
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
-/** The home being shown: the URL's, else the personal one. */
-export function shownHome(homes: Home[]): Home | undefined {
-  const param = currentHomeParam();
-  return param ? homes.find((h) => h.id === param) : homes.find((h) => h.personal);
-}
-
 /** The homes the person is in (to switch or start one), and the shown home's members, invites and audit log. */
 export function HomePage() {
-  const [homes, setHomes] = useState<Home[] | null>(null);
+  const { homes, home } = useHomeRole();
   const [members, setMembers] = useState<Member[] | null>(null);
   const [invite, setInvite] = useState<Invite | null>(null);
   const [inviteRole, setInviteRole] = useState<HomeRole>("editor");
@@ -31,7 +26,6 @@ export function HomePage() {
   const [error, setError] = useState<string | null>(null);
   const report = useCallback((caught: unknown) => setError(errorText(caught)), []);
 
-  const home = homes ? shownHome(homes) : undefined;
   const owner = home?.role === "owner";
 
   const loadMembers = useCallback(
@@ -41,9 +35,6 @@ export function HomePage() {
     [report],
   );
 
-  useEffect(() => {
-    homesApi.list().then(setHomes, report);
-  }, [report]);
   useEffect(() => {
     if (!home) return;
     loadMembers(home.id);
@@ -247,12 +238,8 @@ export function InvitePage({ token }: { token: string }) {
 
 /** The topbar's home switcher: shown once the person is in more than one home. */
 export function HomeSwitcher() {
-  const [homes, setHomes] = useState<Home[] | null>(null);
-  useEffect(() => {
-    homesApi.list().then(setHomes, () => setHomes(null));
-  }, []);
+  const { homes, home: shown } = useHomeRole();
   if (!homes || homes.length < 2) return null;
-  const shown = shownHome(homes);
   return (
     <select
       className="home-switcher"

@@ -5,6 +5,7 @@ import { RulesPanel } from "../alerts/RulesPanel";
 import { errorText } from "../api/client";
 import { type Meter, type MeterWithWebhook, wattboard } from "../api/wattboard";
 import { meterTree } from "../builder/MeterPicker";
+import { EditorOnly, useHomeRole } from "../homes/home-role";
 import type { LiveChannel } from "../live-socket";
 import { ReportsPanel } from "../reports/ReportsPanel";
 import { ErrorBanner } from "../ui/ErrorBanner";
@@ -156,6 +157,7 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
   }, [reload]);
 
   const sites = meters?.filter((m) => m.kind === "site") ?? [];
+  const { canEdit } = useHomeRole();
   const replaceMeter = (meter: Meter) => setMeters((current) => current?.map((m) => (m.id === meter.id ? meter : m)) ?? current);
 
   return (
@@ -242,22 +244,28 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
                       <button type="button" aria-expanded={open === "energy"} onClick={() => toggle("energy")}>
                         {open === "energy" ? "Close" : "Tariff & forecast"}
                       </button>{" "}
-                      <button type="button" aria-expanded={open === "data"} onClick={() => toggle("data")}>
-                        {open === "data" ? "Close" : "Connect & import"}
-                      </button>{" "}
-                      <button type="button" onClick={() => void rotate(meter)}>
-                        New secret
-                      </button>{" "}
-                      <button type="button" onClick={() => void remove(meter)}>
-                        Delete
-                      </button>
+                      {canEdit && (
+                        <>
+                          <button type="button" aria-expanded={open === "data"} onClick={() => toggle("data")}>
+                            {open === "data" ? "Close" : "Connect & import"}
+                          </button>{" "}
+                          <button type="button" onClick={() => void rotate(meter)}>
+                            New secret
+                          </button>{" "}
+                          <button type="button" onClick={() => void remove(meter)}>
+                            Delete
+                          </button>
+                        </>
+                      )}
                     </td>
                   </tr>
                   {open === "energy" && (
                     <tr className="meter-details">
                       <td colSpan={5}>
-                        <EnergySettings meter={meter} onSaved={replaceMeter} />
-                        <ModelRunPanel meter={meter} />
+                        <EditorOnly>
+                          <EnergySettings meter={meter} onSaved={replaceMeter} />
+                          <ModelRunPanel meter={meter} />
+                        </EditorOnly>
                       </td>
                     </tr>
                   )}
@@ -284,48 +292,54 @@ export function MetersPage({ live }: { live: LiveChannel | null }) {
       {meters && meters.length > 0 && <RulesPanel meters={meters} />}
       {meters && <ChannelsPanel />}
       {meters && <QuietHoursPanel />}
-      {meters && <ReportsPanel meters={meters} />}
+      {meters && (
+        <EditorOnly>
+          <ReportsPanel meters={meters} />
+        </EditorOnly>
+      )}
 
-      <form className="card meter-form" onSubmit={create} aria-labelledby="add-meter-title">
-        <h3 id="add-meter-title">Add a meter</h3>
-        <label>
-          Name{" "}
-          <input
-            required
-            maxLength={100}
-            value={form.name}
-            onChange={(e) => setForm({ ...form, name: e.target.value })}
-            placeholder="Main house"
-          />
-        </label>
-        <label>
-          Time zone <input required value={form.timezone} onChange={(e) => setForm({ ...form, timezone: e.target.value })} />
-        </label>
-        <label>
-          Kind
-          <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as "site" | "device" })}>
-            <option value="site">Site (a whole building or supply)</option>
-            <option value="device">Device (a sub-meter under a site)</option>
-          </select>
-        </label>
-        {form.kind === "device" && (
+      {canEdit && (
+        <form className="card meter-form" onSubmit={create} aria-labelledby="add-meter-title">
+          <h3 id="add-meter-title">Add a meter</h3>
           <label>
-            Site
-            <select value={form.parentId} onChange={(e) => setForm({ ...form, parentId: e.target.value })}>
-              <option value="">None</option>
-              {sites.map((site) => (
-                <option key={site.id} value={site.id}>
-                  {site.name}
-                </option>
-              ))}
+            Name{" "}
+            <input
+              required
+              maxLength={100}
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.target.value })}
+              placeholder="Main house"
+            />
+          </label>
+          <label>
+            Time zone <input required value={form.timezone} onChange={(e) => setForm({ ...form, timezone: e.target.value })} />
+          </label>
+          <label>
+            Kind
+            <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as "site" | "device" })}>
+              <option value="site">Site (a whole building or supply)</option>
+              <option value="device">Device (a sub-meter under a site)</option>
             </select>
           </label>
-        )}
-        <button type="submit" className="primary">
-          Create meter
-        </button>
-      </form>
-      <DataRetentionPanel onError={report} />
+          {form.kind === "device" && (
+            <label>
+              Site
+              <select value={form.parentId} onChange={(e) => setForm({ ...form, parentId: e.target.value })}>
+                <option value="">None</option>
+                {sites.map((site) => (
+                  <option key={site.id} value={site.id}>
+                    {site.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <button type="submit" className="primary">
+            Create meter
+          </button>
+        </form>
+      )}
+      {canEdit && <DataRetentionPanel onError={report} />}
     </main>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { errorText } from "../api/client";
 import { type Share, sharesApi } from "../api/shares";
 import "./shares.css";
+import { useHomeRole } from "../homes/home-role";
 import { ErrorLine } from "../ui/ErrorLine";
 import { RevokeButton } from "../ui/RevokeButton";
 
@@ -9,6 +10,7 @@ import { RevokeButton } from "../ui/RevokeButton";
 export function SharedPage() {
   const [shares, setShares] = useState<Share[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const { canEdit } = useHomeRole();
 
   const reload = useCallback(() => sharesApi.list().then(setShares, (caught) => setError(errorText(caught))), []);
   useEffect(() => void reload(), [reload]);
@@ -58,9 +60,7 @@ export function SharedPage() {
                   </td>
                   <td>{share.expiresAt ? (expired ? "Expired" : new Date(share.expiresAt).toLocaleString()) : "Never"}</td>
                   <td>{share.viewCount}</td>
-                  <td>
-                    <RevokeButton onRevoke={() => void revoke(share)} />
-                  </td>
+                  <td>{canEdit && <RevokeButton onRevoke={() => void revoke(share)} />}</td>
                 </tr>
               );
             })}

@@ -1,5 +1,6 @@
 import { type FormEvent, type KeyboardEvent, useState } from "react";
 import type { Tab } from "../api/wattboard";
+import { useHomeRole } from "../homes/home-role";
 import { ShareDialog } from "../shares/ShareDialog";
 import { Menu } from "../ui/Menu";
 
@@ -23,10 +24,12 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
   const [adding, setAdding] = useState(false);
   const [dragging, setDragging] = useState<string | null>(null);
   const [sharing, setSharing] = useState<Tab | null>(null);
+  // A viewer opens and exports tabs; adding, renaming, reordering, sharing and deleting are for editors.
+  const { canEdit } = useHomeRole();
 
   function onTabKey(event: KeyboardEvent, tab: Tab, index: number) {
     const step = event.key === "ArrowLeft" ? -1 : event.key === "ArrowRight" ? 1 : 0;
-    if (step && event.altKey) {
+    if (step && event.altKey && canEdit) {
       event.preventDefault();
       const to = index + step;
       if (to >= 0 && to < tabs.length) actions.move(tab.id, to);
@@ -35,9 +38,9 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
       const next = tabs[(index + step + tabs.length) % tabs.length];
       actions.select(next.id);
       document.getElementById(`tab-${next.id}`)?.focus();
-    } else if (event.key === "F2") {
+    } else if (event.key === "F2" && canEdit) {
       setRenaming(tab.id);
-    } else if (event.key === "Delete") {
+    } else if (event.key === "Delete" && canEdit) {
       actions.remove(tab);
     }
   }
@@ -67,12 +70,12 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
                 type="button"
                 id={`tab-${tab.id}`}
                 role="tab"
-                draggable
+                draggable={canEdit}
                 aria-selected={tab.id === activeId}
                 tabIndex={tab.id === activeId ? 0 : -1}
                 className={tab.id === activeId ? "tab active" : "tab"}
                 onClick={() => actions.select(tab.id)}
-                onDoubleClick={() => setRenaming(tab.id)}
+                onDoubleClick={() => canEdit && setRenaming(tab.id)}
                 onKeyDown={(e) => onTabKey(e, tab, index)}
                 onDragStart={(e) => {
                   e.dataTransfer.setData("text/plain", tab.title);
@@ -86,22 +89,25 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
                 <Menu
                   label={`Tab actions for ${tab.title}`}
                   items={[
-                    { label: "Rename", onSelect: () => setRenaming(tab.id) },
-                    {
-                      label: "Move left",
-                      onSelect: () => actions.move(tab.id, index - 1),
-                      disabledReason: index === 0 ? "already first" : undefined,
-                    },
-                    {
-                      label: "Move right",
-                      onSelect: () => actions.move(tab.id, index + 1),
-                      disabledReason: index === tabs.length - 1 ? "already last" : undefined,
-                    },
-                    { label: "Share tab", onSelect: () => setSharing(tab) },
+                    ...(canEdit
+                      ? [
+                          { label: "Rename", onSelect: () => setRenaming(tab.id) },
+                          {
+                            label: "Move left",
+                            onSelect: () => actions.move(tab.id, index - 1),
+                            disabledReason: index === 0 ? "already first" : undefined,
+                          },
+                          {
+                            label: "Move right",
+                            onSelect: () => actions.move(tab.id, index + 1),
+                            disabledReason: index === tabs.length - 1 ? "already last" : undefined,
+                          },
+                          { label: "Share tab", onSelect: () => setSharing(tab) },
+                        ]
+                      : []),
                     { label: "Export tab as CSV (ZIP)", onSelect: () => actions.exportCsv(tab) },
                     { label: "Export tab as PNG", onSelect: () => actions.exportPng(tab) },
-                    "separator",
-                    { label: "Delete tab", danger: true, onSelect: () => actions.remove(tab) },
+                    ...(canEdit ? ["separator" as const, { label: "Delete tab", danger: true, onSelect: () => actions.remove(tab) }] : []),
                   ]}
                 />
               )}
@@ -109,7 +115,7 @@ export function TabBar({ tabs, activeId, actions }: { tabs: Tab[]; activeId: str
           ),
         )}
       </div>
-      {adding ? (
+      {!canEdit ? null : adding ? (
         <NewTabField onDone={() => setAdding(false)} create={actions.create} />
       ) : (
         <button type="button" className="add-tab" aria-label="New tab" title="New tab" onClick={() => setAdding(true)}>

@@ -1,6 +1,7 @@
 import { type FormEvent, Fragment, useCallback, useEffect, useState } from "react";
 import { errorText } from "../api/client";
 import { type PriceUnit, type Tariff, type TariffPrices, tariffsApi } from "../api/tariffs";
+import { EditorOnly, useHomeRole } from "../homes/home-role";
 import { ErrorBanner } from "../ui/ErrorBanner";
 import { ErrorLine } from "../ui/ErrorLine";
 import { PriceFileInput, PriceUnitSelect, StandingChargeInput } from "./TariffFields";
@@ -47,6 +48,7 @@ export function TariffsPage() {
   const [tariffs, setTariffs] = useState<Tariff[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [opened, setOpened] = useState<string | null>(null);
+  const { canEdit } = useHomeRole();
 
   const load = useCallback(async () => {
     try {
@@ -127,15 +129,19 @@ export function TariffsPage() {
                     >
                       {opened === tariff.id ? "Close" : "Prices"}
                     </button>{" "}
-                    <button type="button" onClick={() => void remove(tariff)}>
-                      Delete
-                    </button>
+                    {canEdit && (
+                      <button type="button" onClick={() => void remove(tariff)}>
+                        Delete
+                      </button>
+                    )}
                   </td>
                 </tr>
                 {opened === tariff.id && (
                   <tr className="meter-details">
                     <td colSpan={7}>
-                      <TariffDetails tariff={tariff} onChanged={replaced} />
+                      <EditorOnly>
+                        <TariffDetails tariff={tariff} onChanged={replaced} />
+                      </EditorOnly>
                     </td>
                   </tr>
                 )}
@@ -144,7 +150,7 @@ export function TariffsPage() {
           </tbody>
         </table>
       )}
-      <UploadForm onCreated={(tariff) => setTariffs((list) => [...(list ?? []), tariff])} />
+      {canEdit && <UploadForm onCreated={(tariff) => setTariffs((list) => [...(list ?? []), tariff])} />}
     </main>
   );
 }
