@@ -96,16 +96,20 @@ function formOf(rule: AlertRule, current: Form): Form {
 }
 
 /**
- * The changes an edit makes: the condition, plus the name, channels and urgency when they differ
- * (a default name left alone keeps following the condition).
+ * The changes an edit makes: what differs from the rule, the condition whole when any of it does
+ * (a new metric needs its value; a changed condition restarts the rule; a default name left alone
+ * keeps following the condition).
  */
 function changesOf(form: Form, rule: AlertRule): RuleChanges {
   const name = form.name.trim();
+  const condition = conditionOf(form);
+  const sameCondition = Object.entries(condition).every(([field, value]) => rule[field as keyof Condition] === value);
+  const sameChannels = form.channels.length === rule.channels.length && form.channels.every((id) => rule.channels.includes(id));
   return {
-    ...conditionOf(form),
+    ...(sameCondition ? {} : condition),
     ...(name && name !== rule.name ? { name } : {}),
-    channels: form.channels,
-    urgent: form.urgent,
+    ...(sameChannels ? {} : { channels: form.channels }),
+    ...(form.urgent === rule.urgent ? {} : { urgent: form.urgent }),
   };
 }
 
@@ -190,7 +194,9 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
     setFormError(null);
     try {
       if (editing) {
-        replace(await alertRulesApi.update(editing.id, changesOf(form, editing)));
+        const changes = changesOf(form, editing);
+        // Nothing changed: nothing to send (the API refuses an empty change).
+        if (Object.keys(changes).length > 0) replace(await alertRulesApi.update(editing.id, changes));
         stopEditing();
       } else {
         const rule = await alertRulesApi.create(bodyOf(form));
