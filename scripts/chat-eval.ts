@@ -301,6 +301,7 @@ export function buildTurn(c: EvalCase, home: Home): { turn: EngineTurn; tabId: s
         input: h.tool.input,
         decision: "allow",
         result,
+        summary: outcome.ok ? outcome.summary : null,
         error: outcome.ok ? null : outcome.error,
         at,
       });

@@ -77,7 +77,7 @@ export class ChatStore {
   recordToolCall(sessionId: string, call: Omit<ToolCallRecord, "id" | "at">): ToolCallRecord {
     const record: ToolCallRecord = { ...call, id: crypto.randomUUID(), at: new Date().toISOString() };
     this.sql.exec(
-      "INSERT INTO chat_tool_calls (id, session_id, message_id, agent, tool, input, decision, result, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO chat_tool_calls (id, session_id, message_id, agent, tool, input, decision, result, summary, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       record.id,
       sessionId,
       record.messageId,
@@ -86,6 +86,7 @@ export class ChatStore {
       JSON.stringify(record.input ?? null),
       record.decision,
       JSON.stringify(record.result ?? null),
+      record.summary,
       record.error,
       record.at,
     );
@@ -102,6 +103,7 @@ export class ChatStore {
         input: string;
         decision: ToolCallRecord["decision"];
         result: string | null;
+        summary: string | null;
         error: string | null;
         created_at: string;
       }>("SELECT * FROM chat_tool_calls WHERE session_id = ? ORDER BY created_at, rowid", sessionId)
@@ -114,6 +116,7 @@ export class ChatStore {
         input: JSON.parse(r.input),
         decision: r.decision,
         result: r.result === null ? null : JSON.parse(r.result),
+        summary: r.summary,
         error: r.error,
         at: r.created_at,
       }));

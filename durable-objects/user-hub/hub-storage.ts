@@ -16,6 +16,7 @@ const MIGRATIONS: string[] = [
    CREATE TABLE permission_requests (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, tool TEXT NOT NULL, input TEXT NOT NULL, decision TEXT, created_at TEXT NOT NULL);`,
   `CREATE TABLE failed_runs (id INTEGER PRIMARY KEY AUTOINCREMENT, meter_id TEXT NOT NULL, trigger TEXT NOT NULL, newest_ts TEXT NOT NULL, failed_at TEXT NOT NULL);`,
   `ALTER TABLE chat_messages ADD COLUMN choices TEXT;`,
+  `ALTER TABLE chat_tool_calls ADD COLUMN summary TEXT;`,
 ];
 
 export function migrateHubStorage(sql: SqlStorage): void {

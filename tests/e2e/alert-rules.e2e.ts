@@ -91,5 +91,27 @@ describe("alert rules on the meters page", () => {
     await told.getByText(/Silenced until/).waitFor();
     expect(await told.getByRole("button", { name: "Silence 1 h" }).count()).toBe(0);
     await screenshot(page, "alert-bell-silenced");
+    await page.keyboard.press("Escape");
+
+    // Edit the condition: the form opens filled with it, and the list shows the new one.
+    await row.getByRole("button", { name: "Edit" }).click();
+    const form = rules().getByRole("form", { name: "Edit the rule" });
+    expect(await form.getByLabel("Value (kW)").inputValue()).toBe("2");
+    await form.getByLabel("Value (kW)").fill("3");
+    await form.getByRole("button", { name: "Save rule" }).click();
+    await row.getByTestId("rule-condition").getByText("Power above 3.00 kW for 5 minutes").waitFor();
+    await rules().getByRole("form", { name: "Add a rule" }).waitFor();
+    const edited = await api<{ rules: { value: number; name: string }[] }>("GET", `/api/alert-rules?meterId=${meter.id}`, token);
+    expect(edited.rules[0]).toMatchObject({ value: 3000, name: "Garage over 2 kW" });
+
+    // A budget of 0 is refused by the API: the form says which field.
+    await api("POST", "/api/alert-rules", token, { meterId: meter.id, kind: "budget", period: "month", value: 40, name: "Garage budget" });
+    await page.reload();
+    const budget = rules().locator("tr", { hasText: "Garage budget" });
+    await budget.getByRole("button", { name: "Edit" }).click();
+    await form.getByLabel("Value (money)").fill("0");
+    await form.getByRole("button", { name: "Save rule" }).click();
+    await form.getByRole("alert").getByText(/value/).waitFor();
+    await screenshot(page, "alert-rule-edit-refused");
   });
 });

@@ -209,7 +209,16 @@ describe("the chat builds the dashboard", () => {
         await screenshot(other, `${name}-${tab.replaceAll(" ", "-").toLowerCase()}`);
         expect(found, `${name} ${tab}`).toMatchObject({ oneLine: true, overlapping: [], cut: [] });
         expect(found.cards).toBeGreaterThanOrEqual(2);
+        // Reflowed under 1000 px, the charts have no drag handle, and the hint says why instead of offering the drag.
+        expect(await other.locator(".chart-drag").count(), `${name} ${tab}`).toBe(0);
+        const hint = other.locator(".tab-toolbar .hint");
+        expect(await hint.textContent()).toMatch(/^Charts are rearranged to fit this width, so moving and resizing are off/);
+        expect(await hint.textContent()).not.toContain("Drag a chart");
       }
+      // The chat closed, the grid is wide enough for its saved layout: the handles and the drag hint come back.
+      await other.getByRole("complementary", { name: "Chat" }).getByRole("button", { name: "Close chat" }).click();
+      await other.locator(".chart-drag").first().waitFor();
+      await other.locator(".tab-toolbar .hint").getByText("Drag a chart by ⠿ to move it").waitFor();
       await wide.close();
     }
   });

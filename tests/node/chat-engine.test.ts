@@ -67,6 +67,7 @@ function conversation(meters: MeterRow[] = HOUSEHOLD, options: { tabId?: string 
           input,
           decision: "allow",
           result,
+          summary: `<${name}>`,
           error: null,
           at: NOW,
         });

@@ -729,7 +729,7 @@ describe("alert rules: forecast and anomaly, judged on each run", () => {
     expect(await kinds()).toEqual(["consumption_anomaly"]);
   });
 
-  it("a budget's forecast part: the run's planned hours inside the period, then its average hour for the rest", () => {
+  it("a budget's forecast part: the run's planned hours inside the period, then the same time of day, as a forecast rule reads tomorrow", () => {
     const issued = Date.parse("2026-12-07T10:00:00Z");
     const run = {
       plan: Array.from({ length: 24 }, (_, i) => ({
@@ -739,10 +739,20 @@ describe("alert rules: forecast and anomaly, judged on each run", () => {
       })),
     };
     const from = new Date(issued + 30 * MINUTE);
-    // Half of the first hour, then 11 hours at £0.50 and 12 at £1.50 = 23.75; then 10 hours at the average £1.00.
-    expect(forecastCostBetween(run as never, from, new Date(issued + 34 * 3_600_000))).toBeCloseTo(0.25 + 5.5 + 18 + 10, 6);
+    // Half of the first hour, then 11 hours at £0.50 and 12 at £1.50 = 23.75; then 10:00 to 20:00 the next day
+    // as the run forecast 10:00 to 20:00 today (£0.50 an hour), not its average hour (£1.00).
+    expect(forecastCostBetween(run as never, from, new Date(issued + 34 * 3_600_000))).toBeCloseTo(0.25 + 5.5 + 18 + 5, 6);
     expect(forecastCostBetween(run as never, from, new Date(issued + 2 * 3_600_000))).toBeCloseTo(0.25 + 0.5, 6);
     expect(forecastCostBetween(undefined, from, new Date(issued + 2 * 3_600_000))).toBe(0);
+    // A day budget for tomorrow and a forecast rule read the same run the same way: tomorrow's cost is one figure.
+    const tomorrow = tomorrowForecast(run as never, "UTC", from)!;
+    expect(tomorrow.coveredHours).toBe(10);
+    expect(forecastCostBetween(run as never, tomorrow.day, new Date(tomorrow.day.getTime() + 24 * 3_600_000))).toBeCloseTo(
+      tomorrow.cost,
+      9,
+    );
+    // Before the plan's first hour there is no forecast: nothing added.
+    expect(forecastCostBetween(run as never, new Date(issued - 3_600_000), new Date(issued + 3_600_000))).toBeCloseTo(0.5, 9);
   });
 });
 

@@ -27,6 +27,7 @@ const chartCall = (messageId: string, title: string, id: string): ToolCallRecord
   input: { title },
   decision: "allow",
   result: { id, title },
+  summary: `Chart "${title}" created`,
   error: null,
   at: "",
 });
@@ -98,5 +99,26 @@ describe("context compression", () => {
     const recorded = recordedSummary(later, older, parseFormattedSummary(summaryText));
     expect(recorded.goal).toBe("Lower the bill");
     expect(recorded.charts).toEqual(["Chart 1 (id chart-1)", "Chart 2 (id chart-2)", "Chart 3 (id chart-3)"]);
+  });
+
+  it("learns each tool's finding as its one-line summary, never its JSON result", () => {
+    const transcript = conversation(4);
+    const [first, , second] = transcript.messages;
+    const measured: ToolCallRecord = {
+      ...chartCall(first.id, "", "measure"),
+      tool: "measure",
+      input: { meter: "Main house", quantity: "energy" },
+      result: { value: 12.4, unit: "kWh", series: [{ at: "2026-01-01", value: 1 }] },
+      summary: "Main house used 12.4 kWh yesterday,\nless than the day before",
+    };
+    const beforeSummaries: ToolCallRecord = { ...measured, id: "c-old", messageId: second.id, tool: "summarize_usage", summary: null };
+    const refused: ToolCallRecord = { ...measured, id: "c-refused", summary: null, result: null, error: "not allowed", decision: "deny" };
+    const calls = { ...transcript, toolCalls: [...transcript.toolCalls, measured, beforeSummaries, refused] };
+    const { older } = splitForCompaction(calls);
+    const summary = recordedSummary(calls, older);
+    expect(summary.facts).toEqual(["Main house used 12.4 kWh yesterday, less than the day before", "summarize usage ran"]);
+    const facts = formatSummary(summary, older.length).split("Facts learned:\n")[1].split("\nCharts made:")[0];
+    expect(facts).not.toMatch(/[{}[\]]/);
+    expect(parseFormattedSummary(formatSummary(summary, older.length)).facts).toEqual(summary.facts);
   });
 });

@@ -25,6 +25,8 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
   const [meters, setMeters] = useState<Meter[] | null>(null);
   const [activeId, setActiveId] = useState<string | null>(localStorage.getItem(LAST_TAB_KEY));
   const [active, setActive] = useState<TabWithCharts | null>(null);
+  /** Whether the chart grid, at its width, lets charts be dragged (off when it reflows them): what the hint says. */
+  const [movable, setMovable] = useState(true);
   const [builder, setBuilder] = useState<{ chart?: Chart } | null>(null);
   const [sharing, setSharing] = useState<Chart | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -219,9 +221,11 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
             <span className="muted hint">
               {active.charts.length === 0
                 ? ""
-                : canEdit
-                  ? "Drag a chart by ⠿ to move it, its corner to resize. Zoom by dragging across a chart."
-                  : "Zoom by dragging across a chart."}
+                : !canEdit
+                  ? "Zoom by dragging across a chart."
+                  : movable
+                    ? "Drag a chart by ⠿ to move it, its corner to resize. Zoom by dragging across a chart."
+                    : "Charts are rearranged to fit this width, so moving and resizing are off: widen the window or close the chat to move them. Zoom by dragging across a chart."}
             </span>
             {canEdit && (
               <button type="button" className="primary" onClick={() => setBuilder({})} disabled={!meters}>
@@ -255,7 +259,7 @@ export function Dashboard({ live, goToMeters }: { live: LiveChannel | null; goTo
 
         {active && active.charts.length > 0 && (
           <div ref={grid}>
-            <ChartGrid key={active.id} charts={active.charts} onLayouts={saveLayouts}>
+            <ChartGrid key={active.id} charts={active.charts} onLayouts={saveLayouts} onMovable={setMovable}>
               {(chart, movable) => (
                 <ChartCard chart={chart} tabs={tabs ?? []} live={live} actions={chartActions} movable={movable} register={registerPlot} />
               )}

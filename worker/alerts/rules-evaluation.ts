@@ -182,7 +182,7 @@ function judgeSilenceBroken(meter: MeterRow, rule: AlertRuleRow): Judged | undef
 
 /**
  * Budget: the cost so far in the period (the meter's calendar) plus the latest run's forecast for
- * the rest of it (its 24 planned hours inside the period, and beyond them its average hour).
+ * the rest of it (`forecastCostBetween`: its planned hours inside the period, beyond them the same time of day, as for tomorrow).
  * Forecast: tomorrow's expected cost or peak on the meter's calendar (`tomorrowForecast`). Anomaly: the run's
  * unusual-consumption finding (the value: the kWh used over the hours compared). Each is held
  * for FIGURE_HOLD_MS before firing and before resolving, beyond the 5 % margin.
@@ -279,21 +279,49 @@ function costsSoFarOnce(db: Database, meter: MeterRow, at: Date, periods: Calend
   };
 }
 
-/** The run's planned cost of the hours in [from, to), and past its horizon its average hour for each hour left. */
+type PlanHour = ModelRunRow["plan"][number];
+
+/** A piece of a time range on a plan's hour grid, with the plan hour that forecasts it (none before the plan starts). */
+interface ForecastPiece {
+  ms: number;
+  hour: PlanHour | undefined;
+  /** Inside the run's horizon (its own forecast of that hour), not repeated from the same time of day. */
+  forecast: boolean;
+}
+
+/**
+ * How a run forecasts [from, to), for budgets and forecast rules alike: cut on the plan's hour
+ * grid, each piece takes the plan's own hour inside the horizon and, past it, the plan's hour at
+ * the same offset modulo the horizon: the same time of day, as the model forecasts 24 hours (the
+ * hour 24 h earlier, or 48 h across a 25-hour day).
+ */
+function forecastPieces(plan: PlanHour[], from: number, to: number): ForecastPiece[] {
+  const planStart = Date.parse(plan[0].t);
+  const horizonMs = plan.length * HOUR;
+  const pieces: ForecastPiece[] = [];
+  for (let start = from; start < to; ) {
+    const offset = start - planStart;
+    const end = offset < 0 ? Math.min(to, planStart) : Math.min(to, start + HOUR - (offset % HOUR));
+    pieces.push(
+      offset < 0
+        ? { ms: end - start, hour: undefined, forecast: false }
+        : { ms: end - start, hour: plan[Math.floor((offset % horizonMs) / HOUR)], forecast: offset < horizonMs },
+    );
+    start = end;
+  }
+  return pieces;
+}
+
+const pieceCost = ({ ms, hour }: ForecastPiece) => (hour ? (hour.gridKwh * hour.priceKwh * ms) / HOUR : 0);
+
+/**
+ * The run's forecast cost of [from, to) (`forecastPieces`): its planned hours (the current one
+ * from `from`), and past its horizon the same time of day, as a forecast rule reads tomorrow.
+ * Time before the plan's first hour has no forecast and adds nothing.
+ */
 export function forecastCostBetween(modelRun: Pick<ModelRunRow, "plan"> | undefined, from: Date, to: Date): number {
   if (!modelRun || modelRun.plan.length === 0 || to <= from) return 0;
-  const cost = (hour: (typeof modelRun.plan)[number]) => hour.gridKwh * hour.priceKwh;
-  const horizonEnd = Date.parse(modelRun.plan.at(-1)!.t) + HOUR;
-  let total = 0;
-  for (const hour of modelRun.plan) {
-    const start = Date.parse(hour.t);
-    // The part of each planned hour inside the window (the current hour counts from `from`).
-    const overlap = Math.min(start + HOUR, to.getTime()) - Math.max(start, from.getTime());
-    if (overlap > 0) total += (cost(hour) * overlap) / HOUR;
-  }
-  const beyond = to.getTime() - Math.max(horizonEnd, from.getTime());
-  if (beyond > 0) total += ((modelRun.plan.reduce((sum, hour) => sum + cost(hour), 0) / modelRun.plan.length) * beyond) / HOUR;
-  return total;
+  return forecastPieces(modelRun.plan, from.getTime(), to.getTime()).reduce((sum, piece) => sum + pieceCost(piece), 0);
 }
 
 /** Tomorrow on the meter's calendar as a run sees it: its expected cost and peak, and how many of its hours the run forecasts. */
@@ -321,24 +349,16 @@ export function tomorrowForecast(modelRun: Pick<ModelRunRow, "plan">, zone: stri
   const day = calendarPeriod("day", calendarPeriod("day", at, zone).to, zone);
   const from = day.from.getTime();
   const to = day.to.getTime();
-  const planStart = Date.parse(plan[0].t);
-  const horizonMs = plan.length * HOUR;
-  let cost = 0;
-  let peakKw = 0;
-  let coveredMs = 0;
-  // Walk tomorrow hour by hour of the plan's grid: each piece takes the plan hour at the same offset modulo the horizon.
-  for (let start = from; start < to; ) {
-    const offset = start - planStart;
-    if (offset < 0) return undefined;
-    const index = Math.floor((offset % horizonMs) / HOUR);
-    const end = Math.min(to, start + HOUR - (offset % HOUR));
-    const hour = plan[index];
-    cost += (hour.gridKwh * hour.priceKwh * (end - start)) / HOUR;
-    peakKw = Math.max(peakKw, hour.gridKwh);
-    if (offset < horizonMs) coveredMs += end - start;
-    start = end;
-  }
-  return { day: day.from, cost, peakKw, coveredHours: Math.round(coveredMs / HOUR), dayHours: Math.round((to - from) / HOUR) };
+  const pieces = forecastPieces(plan, from, to);
+  // A plan starting after tomorrow began does not forecast all of it.
+  if (pieces.some((piece) => !piece.hour)) return undefined;
+  return {
+    day: day.from,
+    cost: pieces.reduce((sum, piece) => sum + pieceCost(piece), 0),
+    peakKw: Math.max(0, ...pieces.map((piece) => piece.hour!.gridKwh)),
+    coveredHours: Math.round(pieces.reduce((sum, piece) => sum + (piece.forecast ? piece.ms : 0), 0) / HOUR),
+    dayHours: Math.round((to - from) / HOUR),
+  };
 }
 
 /** "The forecast covers 18 of tomorrow's 24 hours; the other 6 repeat its forecast for the same time today." */

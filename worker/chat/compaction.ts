@@ -56,6 +56,13 @@ const chartTitle = (call: ToolCallRecord) => {
 };
 
 /**
+ * A tool call as one line a person (and the offline engine, which does not summarize) can read:
+ * the tool's own summary, never its JSON result. A call recorded before summaries were kept says
+ * only which tool ran.
+ */
+const factOf = (call: ToolCallRecord) => (call.summary ?? `${call.tool.replaceAll("_", " ")} ran`).replace(/\s+/g, " ").trim();
+
+/**
  * The facts the app knows for certain about the older turns: the charts that were made and what
  * the tools found. The engine's own summary supplies the goal, facts and open questions; the
  * charts always come from the record, so a summary that forgot one still lists it.
@@ -66,10 +73,7 @@ export function recordedSummary(transcript: ChatTranscript, older: ChatMessage[]
   const questions = older.filter((m) => m.role === "user");
   return {
     goal: previous?.goal || (questions[0]?.text.slice(0, 300) ?? ""),
-    facts: [
-      ...(previous?.facts ?? []),
-      ...calls.filter((c) => c.tool !== "create_chart").map((c) => `${c.tool}: ${JSON.stringify(c.result).slice(0, 300)}`),
-    ],
+    facts: [...(previous?.facts ?? []), ...calls.filter((c) => c.tool !== "create_chart").map(factOf)],
     charts: [...(previous?.charts ?? []), ...calls.filter((c) => c.tool === "create_chart").map(chartTitle)],
     openQuestions: previous?.openQuestions ?? [],
   };

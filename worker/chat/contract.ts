@@ -90,6 +90,8 @@ export const ToolCallRecord = z
     /** allow: by rule; once/always: the person approved; deny: refused by rule or person; timeout: nobody answered. */
     decision: z.enum(["allow", "once", "always", "deny", "timeout"]),
     result: z.unknown(),
+    /** The tool's one-line summary of what it did; null when it did not run (and for calls recorded before summaries were kept). */
+    summary: z.string().nullable(),
     error: z.string().nullable(),
     at: z.string(),
   })

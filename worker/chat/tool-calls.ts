@@ -38,7 +38,7 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
           ok: false,
           error: `invalid input for ${name}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"} ${i.message}`).join("; ")}`,
         };
-      const record = async (decision: ToolCallRecord["decision"], result: unknown, error: string | null) => {
+      const record = async (decision: ToolCallRecord["decision"], result: unknown, summary: string | null, error: string | null) => {
         const call = await hub.recordToolCall(sessionId, {
           messageId: turn.messageId,
           agent: agent.id,
@@ -46,6 +46,7 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
           input: parsed.data,
           decision,
           result,
+          summary,
           error,
         });
         await hub.publish("chat.tool", { sessionId, call });
@@ -55,12 +56,12 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
       // The member's role comes before the agent's permissions: a viewer's chat reads and answers, and changes nothing.
       if (tool.risk !== "read" && !canEdit(actor)) {
         const refusal = roleRefusal(actor, "editor");
-        await record("deny", null, refusal);
+        await record("deny", null, null, refusal);
         return { ok: false, error: `${name} did not run: ${refusal}` };
       }
       const permission = permissionFor(tool, agent, settings.rules);
       if (permission === "deny") {
-        await record("deny", null, "not allowed by the chat's permissions");
+        await record("deny", null, null, "not allowed by the chat's permissions");
         return { ok: false, error: `${name} is not allowed for ${agent.name} (change it in the chat's permissions)` };
       }
       if (permission === "ask") {
@@ -72,7 +73,7 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
             settings.askTimeoutSeconds * 1000,
           );
           if (decision === "deny" || decision === "timeout") {
-            await record(decision, null, REFUSALS[decision].recorded);
+            await record(decision, null, null, REFUSALS[decision].recorded);
             return { ok: false, error: REFUSALS[decision].told(name) };
           }
           if (decision === "always") await hub.grantTool(sessionId, name);
@@ -96,11 +97,11 @@ export function turnTools(actor: Actor, turn: EngineTurnContext, agent: Agent, s
           },
           parsed.data,
         );
-        await record(decision, result, null);
+        await record(decision, result, summary, null);
         return { ok: true, summary, result };
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
-        await record(decision, null, error.message);
+        await record(decision, null, null, error.message);
         return { ok: false, error: error.message };
       }
     },

@@ -1,4 +1,4 @@
-import { type FormEvent, Fragment, useCallback, useEffect, useState } from "react";
+import { type FormEvent, Fragment, useCallback, useEffect, useRef, useState } from "react";
 import { type AlertRule, type AlertRuleBody, type AlertRuleDetail, type AlertRuleKind, alertRulesApi } from "../api/alert-rules";
 import { type Channel, channelsApi } from "../api/channels";
 import { errorText } from "../api/client";
@@ -44,33 +44,90 @@ interface Form {
   urgent: boolean;
 }
 
-/** The API's body from the form (power and energy are entered in kW and kWh, stored in W and Wh). */
-function bodyOf(form: Form): AlertRuleBody {
-  const common = {
-    meterId: form.meterId,
-    ...(form.name.trim() ? { name: form.name.trim() } : {}),
-    channels: form.channels,
-    urgent: form.urgent,
-  };
+type Condition = Pick<AlertRuleBody, "metric" | "op" | "value" | "for" | "period">;
+type RuleChanges = Parameters<typeof alertRulesApi.update>[1];
+
+/** The condition fields of the form's kind (power and energy are entered in kW and kWh, stored in W and Wh): the same on create and on edit. */
+function conditionOf(form: Form): Condition {
   const value = Number(form.value);
   switch (form.kind) {
     case "threshold":
-      return {
-        ...common,
-        kind: "threshold",
-        metric: form.metric,
-        op: form.op,
-        value: form.metric === "cost" ? value : value * 1000,
-        for: form.for,
-      };
+      return { metric: form.metric, op: form.op, value: form.metric === "cost" ? value : value * 1000, for: form.for };
     case "no_data":
-      return { ...common, kind: "no_data", for: form.for };
+      return { for: form.for };
     case "budget":
-      return { ...common, kind: "budget", period: form.period, value };
+      return { period: form.period, value };
     case "forecast":
-      return { ...common, kind: "forecast", metric: form.forecastMetric, value };
+      return { metric: form.forecastMetric, value };
     case "anomaly":
-      return { ...common, kind: "anomaly" };
+      return {};
+  }
+}
+
+/** The API's body for a new rule from the form. */
+function bodyOf(form: Form): AlertRuleBody {
+  return {
+    meterId: form.meterId,
+    kind: form.kind,
+    ...(form.name.trim() ? { name: form.name.trim() } : {}),
+    channels: form.channels,
+    urgent: form.urgent,
+    ...conditionOf(form),
+  };
+}
+
+/** The form filled with a rule, for editing it (values back in kW and kWh). */
+function formOf(rule: AlertRule, current: Form): Form {
+  const stored = rule.value ?? 0;
+  const shown = rule.kind === "threshold" && rule.metric !== "cost" ? stored / 1000 : stored;
+  return {
+    ...current,
+    meterId: rule.meterId,
+    kind: rule.kind,
+    name: rule.name,
+    metric: rule.kind === "threshold" ? (rule.metric as Form["metric"]) : current.metric,
+    forecastMetric: rule.kind === "forecast" ? (rule.metric as Form["forecastMetric"]) : current.forecastMetric,
+    op: rule.op ?? current.op,
+    value: rule.value === undefined ? "" : String(shown),
+    for: rule.for ?? current.for,
+    period: rule.period ?? current.period,
+    channels: rule.channels,
+    urgent: rule.urgent,
+  };
+}
+
+/**
+ * The changes an edit makes: what differs from the rule, the condition whole when any of it does
+ * (a new metric needs its value; a changed condition restarts the rule; a default name left alone
+ * keeps following the condition).
+ */
+function changesOf(form: Form, rule: AlertRule): RuleChanges {
+  const name = form.name.trim();
+  const condition = conditionOf(form);
+  const sameCondition = Object.entries(condition).every(([field, value]) => rule[field as keyof Condition] === value);
+  const sameChannels = form.channels.length === rule.channels.length && form.channels.every((id) => rule.channels.includes(id));
+  return {
+    ...(sameCondition ? {} : condition),
+    ...(name && name !== rule.name ? { name } : {}),
+    ...(sameChannels ? {} : { channels: form.channels }),
+    ...(form.urgent === rule.urgent ? {} : { urgent: form.urgent }),
+  };
+}
+
+/** A rule's condition in the words and units people read, shown under its name. */
+function conditionWords(rule: AlertRule): string {
+  const duration = DURATIONS.find((d) => d.value === rule.for)?.label ?? rule.for;
+  switch (rule.kind) {
+    case "threshold":
+      return `${rule.metric === "power_w" ? "Power" : rule.metric === "energy_wh" ? "Energy" : "Cost"} ${rule.op} ${valueWords(rule, rule.value ?? 0)} for ${duration}`;
+    case "no_data":
+      return `No readings for ${duration}`;
+    case "budget":
+      return `This ${rule.period}'s cost heads over ${valueWords(rule, rule.value ?? 0)}`;
+    case "forecast":
+      return `Tomorrow's forecast ${rule.metric} above ${valueWords(rule, rule.value ?? 0)}`;
+    case "anomaly":
+      return "An unusual day";
   }
 }
 
@@ -97,11 +154,16 @@ function StateBadge({ state }: { state: string }) {
  * its history, silence it for an hour or a day, switch it off, delete it.
  */
 export function RulesPanel({ meters }: { meters: Meter[] }) {
-  const [rules, setRules] = useState<AlertRule[] | null>(null);
   const { canEdit } = useHomeRole();
+  const [rules, setRules] = useState<AlertRule[] | null>(null);
   const [channels, setChannels] = useState<Channel[]>([]);
   const [opened, setOpened] = useState<AlertRuleDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** The rule the form edits; null when it adds one. */
+  const [editing, setEditing] = useState<AlertRule | null>(null);
+  /** A refused save, shown by the form (a 400 names the field). */
+  const [formError, setFormError] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
   const [form, setForm] = useState<Form>({
     meterId: meters[0]?.id ?? "",
     kind: "threshold",
@@ -129,19 +191,40 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
     if (opened?.id === rule.id) setOpened(rule);
   };
 
-  async function create(event: FormEvent) {
+  async function save(event: FormEvent) {
     event.preventDefault();
-    setError(null);
+    setFormError(null);
     try {
-      const rule = await alertRulesApi.create(bodyOf(form));
-      setRules((current) => [...(current ?? []), rule]);
-      setForm({ ...form, name: "", value: "" });
+      if (editing) {
+        const changes = changesOf(form, editing);
+        // Nothing changed: nothing to send (the API refuses an empty change).
+        if (Object.keys(changes).length > 0) replace(await alertRulesApi.update(editing.id, changes));
+        stopEditing();
+      } else {
+        const rule = await alertRulesApi.create(bodyOf(form));
+        setRules((current) => [...(current ?? []), rule]);
+        setForm({ ...form, name: "", value: "" });
+      }
     } catch (caught) {
-      report(caught);
+      setFormError(errorText(caught));
     }
   }
 
-  async function change(rule: AlertRule, body: Parameters<typeof alertRulesApi.update>[1]) {
+  function edit(rule: AlertRule) {
+    setFormError(null);
+    setEditing(rule);
+    setForm(formOf(rule, form));
+    formRef.current?.scrollIntoView({ block: "nearest" });
+  }
+
+  /** Back to adding a rule, the edited rule's name, value, channels and urgency cleared. */
+  function stopEditing() {
+    setFormError(null);
+    setEditing(null);
+    setForm((current) => ({ ...current, name: "", value: "", channels: [], urgent: false }));
+  }
+
+  async function change(rule: AlertRule, body: RuleChanges) {
     setError(null);
     try {
       replace(await alertRulesApi.update(rule.id, body));
@@ -200,7 +283,12 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
               return (
                 <Fragment key={rule.id}>
                   <tr data-rule-id={rule.id}>
-                    <td>{rule.name}</td>
+                    <td>
+                      {rule.name}
+                      <div className="muted" data-testid="rule-condition">
+                        {conditionWords(rule)}
+                      </div>
+                    </td>
                     <td className="wide-only">{meterName(rule.meterId)}</td>
                     <td>
                       <StateBadge state={rule.state} />
@@ -229,6 +317,9 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
                           )}{" "}
                           <button type="button" onClick={() => void change(rule, { enabled: !rule.enabled })}>
                             {rule.enabled ? "Switch off" : "Switch on"}
+                          </button>{" "}
+                          <button type="button" aria-pressed={editing?.id === rule.id} onClick={() => edit(rule)}>
+                            Edit
                           </button>{" "}
                           <button type="button" onClick={() => void remove(rule)}>
                             Delete
@@ -263,11 +354,12 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
         </table>
       )}
       {canEdit && (
-        <form className="meter-form" onSubmit={create}>
-          <h4>Add a rule</h4>
+        <form ref={formRef} className="meter-form" onSubmit={save} aria-label={editing ? "Edit the rule" : "Add a rule"}>
+          <h4>{editing ? `Edit "${editing.name}"` : "Add a rule"}</h4>
+          {editing && <p className="muted rule-form-note">A rule keeps its meter and kind; a changed condition starts it again in OK.</p>}
           <label>
             Meter{" "}
-            <select value={form.meterId} onChange={(e) => setForm({ ...form, meterId: e.target.value })}>
+            <select value={form.meterId} disabled={editing !== null} onChange={(e) => setForm({ ...form, meterId: e.target.value })}>
               {meters.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.name}
@@ -277,7 +369,11 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
           </label>
           <label>
             When{" "}
-            <select value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as AlertRuleKind })}>
+            <select
+              value={form.kind}
+              disabled={editing !== null}
+              onChange={(e) => setForm({ ...form, kind: e.target.value as AlertRuleKind })}
+            >
               {KINDS.map((k) => (
                 <option key={k.kind} value={k.kind}>
                   {k.label}
@@ -384,9 +480,15 @@ export function RulesPanel({ meters }: { meters: Meter[] }) {
           <label className="rule-check">
             <input type="checkbox" checked={form.urgent} onChange={(e) => setForm({ ...form, urgent: e.target.checked })} /> Urgent
           </label>
+          <ErrorLine error={formError} />
           <button type="submit" className="primary" disabled={!form.meterId}>
-            Add rule
+            {editing ? "Save rule" : "Add rule"}
           </button>
+          {editing && (
+            <button type="button" onClick={stopEditing}>
+              Cancel
+            </button>
+          )}
         </form>
       )}
     </section>

@@ -7127,6 +7127,7 @@ export interface components {
             /** @enum {string} */
             decision: "allow" | "once" | "always" | "deny" | "timeout";
             result?: unknown;
+            summary: string | null;
             error: string | null;
             at: string;
         };

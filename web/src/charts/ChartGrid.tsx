@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect } from "react";
 import ReactGridLayout, { type Layout, useContainerWidth, verticalCompactor } from "react-grid-layout";
 import "react-grid-layout/css/styles.css";
 import type { ChartLayout } from "../../../worker/charts/chart-spec-contract";
@@ -46,15 +46,18 @@ const height = (rows: number) => rows * ROW_HEIGHT_PX + (rows - 1) * GRID_GAP_PX
 /**
  * The tab's charts on a 12-column grid (react-grid-layout): drag by the handle, resize from the
  * corner; each change is reported once the gesture ends. Its height is reserved before the
- * width is measured, so nothing below it moves when the charts appear.
+ * width is measured, so nothing below it moves when the charts appear. Whether charts can be
+ * moved at the measured width is told to `onMovable`, so the page's hint says the same.
  */
 export function ChartGrid({
   charts,
   onLayouts,
+  onMovable,
   children,
 }: {
   charts: Chart[];
   onLayouts: (changes: { id: string; layout: ChartLayout }[]) => void;
+  onMovable: (movable: boolean) => void;
   children: (chart: Chart, movable: boolean) => ReactNode;
 }) {
   const { width, containerRef, mounted } = useContainerWidth({ measureBeforeMount: true });
@@ -67,6 +70,7 @@ export function ChartGrid({
   const layout = reflowed ? reflowLayout(saved) : saved;
   // A viewer's layout is the home's, to look at: nothing to drag.
   const movable = !reflowed && canEdit;
+  useEffect(() => onMovable(!reflowed), [onMovable, reflowed]);
 
   const saveIfMoved = (layout: Layout) => {
     const changes = layout.flatMap((item) => {
