@@ -117,6 +117,7 @@ describe("the chat through opencode and a scripted model", () => {
     expect(everything(first)).toContain("Analyst");
     expect(everything(first)).toContain(meter.id);
     expect(first.tools!.map((t) => t.function.name).sort()).toEqual([
+      "add_annotation",
       "create_alert_rule",
       "create_chart",
       "create_tab",

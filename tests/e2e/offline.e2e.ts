@@ -88,7 +88,8 @@ describe("the browser offline for a minute", () => {
     const { access_token: token } = await api<{ access_token: string }>("POST", "/api/auth/dev", null, { email });
     const created = await api<{ id: string; webhook: { secret: string } }>("POST", "/api/meters", token, { name: "Flat", timezone: "UTC" });
     const meter = created;
-    // History first, then the chart: the hub has sent nothing yet when the page connects (seq 0).
+    // History first, then the tab and the chart: the home's two changes are the hub's only events
+    // when the page connects (seq 2), so the page has seen no reading yet.
     // Half-hourly readings: a power chart's bucket is never shorter than the meter's interval, and
     // readings half an hour apart (or more) each fill their own half-hour bucket.
     await post(meter, [150, 120, 90]);
@@ -117,8 +118,9 @@ describe("the browser offline for a minute", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await chartsDrawn(page, 1);
     await expect.poll(() => received.some((m) => m.type === "hello"), { timeout: 20_000 }).toBe(true);
-    // The scenario that matters: the page has seen no event yet, so it resumes from seq 0.
-    expect(received.find((m) => m.type === "hello")!.seq).toBe(0);
+    // The page resumes after the last event the hub had said when it connected.
+    const helloSeq = received.find((m) => m.type === "hello")!.seq;
+    expect(helloSeq).toBe(2);
     const pointsBefore = await plotPoints(page);
 
     await context.setOffline(true);
@@ -135,8 +137,8 @@ describe("the browser offline for a minute", () => {
     await context.setOffline(false);
     await expect.poll(() => received.filter((m) => m.type === "meter.readings").length, { timeout: 45_000 }).toBe(2);
     expect(sockets).toBe(2);
-    expect(sent.filter((m) => m.type === "resume")).toEqual([{ type: "resume", after: 0 }]);
-    expect(received.filter((m) => m.type === "meter.readings").map((m) => m.seq)).toEqual([1, 2]);
+    expect(sent.filter((m) => m.type === "resume")).toEqual([{ type: "resume", after: helloSeq }]);
+    expect(received.filter((m) => m.type === "meter.readings").map((m) => m.seq)).toEqual([helloSeq + 1, helloSeq + 2]);
     await expect.poll(() => plotPoints(page), { timeout: 30_000 }).toBe(pointsBefore + 2);
     await screenshot(page, "offline-caught-up");
     await context.close();

@@ -232,7 +232,14 @@ export function useChat(live: LiveChannel | null, open: boolean, notify: (toast:
     setDraftAgentId(next);
     if (session) {
       touch({ ...session, agentId: next });
-      chatApi.updateSession(session.id, { agentId: next }).then(touch, report);
+      // Only the agent comes from this answer: a first message sent meanwhile has named the session,
+      // and an answer that left before it would put "New chat" back.
+      chatApi
+        .updateSession(session.id, { agentId: next })
+        .then(
+          (updated) => setSessions((all) => (all ?? []).map((s) => (s.id === updated.id ? { ...s, agentId: updated.agentId } : s))),
+          report,
+        );
     }
     if (picked) {
       const asks = Object.entries(picked.permissions)
