@@ -114,11 +114,6 @@ function demoSnapshot(options: E2eStackOptions): string | undefined {
 }
 
 export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eStack> {
-  const shared = process.env.WATTBOARD_E2E_SHARED_STACK;
-  if (shared && options.demo === false && !options.llm && options.port === undefined) {
-    // The suite's stack without the demo (suite-setup.ts): a file signs in users of its own.
-    return { baseUrl: shared, stopChatEngine: async () => {}, stop: async () => {} };
-  }
   const log = options.log ?? (() => {});
   process.env.WRANGLER_SEND_METRICS ??= "false";
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";

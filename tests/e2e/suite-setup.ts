@@ -3,10 +3,9 @@
  * - builds the app once (each file's stack copies it; CI hands over its own `npm run build`
  *   through WATTBOARD_E2E_DIST instead);
  * - seeds the demo once and keeps its database, Worker state and demo state: a file with the demo
- *   starts from a copy, as `npm run dev` starts again from .data/ (the first-run file seeds its own);
- * - starts one stack without the demo that the files without the demo share (each signs in users
- *   of its own).
- * All of it goes at the end.
+ *   starts from a copy, as `npm run dev` starts again from .data/ (the first-run file seeds its own).
+ * Each file still has its own stack: one shared by several files met the sign-in rate limit (10 a
+ * minute from one address). Both go at the end.
  */
 import { cpSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -37,13 +36,7 @@ export default async function setUpSuite(): Promise<() => Promise<void>> {
     await seeding.stop();
   }
   process.env.WATTBOARD_E2E_DEMO_SNAPSHOT = snapshot;
-
-  const shared = await startE2eStack({ demo: false });
-  process.env.WATTBOARD_E2E_SHARED_STACK = shared.baseUrl;
-  return async () => {
-    await shared.stop();
-    removeAll();
-  };
+  return async () => removeAll();
 }
 
 /** The readings' first model run has told the demo person (its queue is done with the seed). */
