@@ -210,39 +210,38 @@ export function ChartPlot({ spec, live = null, handle }: Props) {
       element.dataset.notes = String(notes.length);
       // Attached after every draw: a draw that starts the plot afresh (the first, a new config) drops its listeners.
       const plotted = element as HTMLDivElement & Plotly.PlotlyHTMLElement;
-      plotted.removeAllListeners("plotly_click");
-      plotted.removeAllListeners("plotly_clickannotation");
+      for (const name of ["plotly_click", "plotly_clickannotation", "plotly_relayout", "plotly_doubleclick"])
+        plotted.removeAllListeners(name);
       plotted.on("plotly_click", (event) => clicks.current?.point(event));
       plotted.on("plotly_clickannotation", (event) => clicks.current?.label(event));
+      plotted.on("plotly_relayout", (event) => gestures.current?.relayout(event));
+      plotted.on("plotly_doubleclick", () => gestures.current?.doubleClick());
     },
     [data, zone, run, theme, zoom, notes],
   );
 
-  // Zoom and pan: Plotly reports the new x range in the meter's wall-clock time.
-  useEffect(() => {
-    const element = plotRef.current as (HTMLDivElement & Partial<Plotly.PlotlyHTMLElement>) | null;
-    if (!element || !data || !zoomable) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onRelayout = (event: Plotly.PlotRelayoutEvent) => {
-      const change = event as Record<string, unknown>;
-      const range = change["xaxis.range"] as unknown[] | undefined;
-      const from = change["xaxis.range[0]"] ?? range?.[0];
-      const to = change["xaxis.range[1]"] ?? range?.[1];
-      if (from === undefined || to === undefined) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => setZoom({ from: zonedInstant(String(from), zone), to: zonedInstant(String(to), zone) }), ZOOM_SETTLE_MS);
-    };
-    const onDoubleClick = () => setZoom(null);
-    void plotly().then(() => {
-      element.on?.("plotly_relayout", onRelayout);
-      element.on?.("plotly_doubleclick", onDoubleClick);
-    });
-    return () => {
-      clearTimeout(timer);
-      element.removeAllListeners?.("plotly_relayout");
-      element.removeAllListeners?.("plotly_doubleclick");
-    };
-  }, [data, zone, zoomable]);
+  // Zoom and pan: Plotly reports the new x range in the meter's wall-clock time. The handlers of
+  // the latest render, which the draw attaches to the plot (as the clicks below).
+  const zoomTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(zoomTimer.current), []);
+  const gestures = useRef<{ relayout(event: Plotly.PlotRelayoutEvent): void; doubleClick(): void } | null>(null);
+  gestures.current = zoomable
+    ? {
+        relayout: (event) => {
+          const change = event as Record<string, unknown>;
+          const range = change["xaxis.range"] as unknown[] | undefined;
+          const from = change["xaxis.range[0]"] ?? range?.[0];
+          const to = change["xaxis.range[1]"] ?? range?.[1];
+          if (from === undefined || to === undefined) return;
+          clearTimeout(zoomTimer.current);
+          zoomTimer.current = setTimeout(
+            () => setZoom({ from: zonedInstant(String(from), zone), to: zonedInstant(String(to), zone) }),
+            ZOOM_SETTLE_MS,
+          );
+        },
+        doubleClick: () => setZoom(null),
+      }
+    : null;
 
   // A click on a point opens "Add a note here" at its time (for an editor); a click on a note's label opens the note.
   // The handlers of the latest render, which the draw attaches to the plot (see below).
