@@ -5,9 +5,9 @@ import { fileURLToPath } from "node:url";
 import type { Pool } from "@neondatabase/serverless";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import { migrate } from "drizzle-orm/neon-serverless/migrator";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { migrateDatabase, withPool } from "../../scripts/local-stack/apply-migrations";
-import { startLocalDatabase } from "../../scripts/local-stack/database";
+import { onFreshDatabases } from "../support/fresh-databases";
 
 /** The last migration before homes: the database is filled in the shape it left. */
 const BEFORE_HOMES = "0018_annotations";
@@ -141,31 +141,5 @@ async function expectEveryoneKeepsTheirData(url: string, proxy: string | undefin
 }
 
 describe("migration 0019: homes", () => {
-  it("moves a database of the old shape into personal homes on the embedded PGlite", async () => {
-    const database = await startLocalDatabase({});
-    try {
-      await expectEveryoneKeepsTheirData(database.databaseUrl, database.wsProxy);
-    } finally {
-      await database.stop();
-    }
-  });
-
-  const realPostgres = process.env.TEST_DATABASE_URL;
-  describe.runIf(realPostgres)("on a real Postgres (TEST_DATABASE_URL)", () => {
-    const name = `wattboard_homes_migration_${Date.now()}`;
-    let cleanup = async () => {};
-    afterAll(() => cleanup());
-
-    it("moves a database of the old shape into personal homes", async () => {
-      const admin = await startLocalDatabase({ databaseUrl: realPostgres });
-      cleanup = async () => {
-        await withPool(realPostgres!, admin.wsProxy, (pool) => pool.query(`DROP DATABASE IF EXISTS ${name}`));
-        await admin.stop();
-      };
-      await withPool(realPostgres!, admin.wsProxy, (pool) => pool.query(`CREATE DATABASE ${name}`));
-      const url = new URL(realPostgres!);
-      url.pathname = `/${name}`;
-      await expectEveryoneKeepsTheirData(url.toString(), admin.wsProxy);
-    });
-  });
+  onFreshDatabases("moves a database of the old shape into personal homes", expectEveryoneKeepsTheirData);
 });

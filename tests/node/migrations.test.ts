@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect } from "vitest";
 import { migrateDatabase, withPool } from "../../scripts/local-stack/apply-migrations";
-import { startLocalDatabase } from "../../scripts/local-stack/database";
+import { onFreshDatabases } from "../support/fresh-databases";
 
 const journal = JSON.parse(readFileSync(new URL("../../migrations/meta/_journal.json", import.meta.url), "utf8")) as { entries: unknown[] };
 
@@ -30,31 +30,5 @@ async function expectMigratesFromEmpty(url: string, proxy: string | undefined) {
 }
 
 describe("migrations from an empty database", () => {
-  it("apply on the embedded PGlite", async () => {
-    const database = await startLocalDatabase({});
-    try {
-      await expectMigratesFromEmpty(database.databaseUrl, database.wsProxy);
-    } finally {
-      await database.stop();
-    }
-  });
-
-  const realPostgres = process.env.TEST_DATABASE_URL;
-  describe.runIf(realPostgres)("on a real Postgres (TEST_DATABASE_URL)", () => {
-    const name = `wattboard_migrations_${Date.now()}`;
-    let cleanup = async () => {};
-    afterAll(() => cleanup());
-
-    it("apply to a freshly created database", async () => {
-      const admin = await startLocalDatabase({ databaseUrl: realPostgres });
-      cleanup = async () => {
-        await withPool(realPostgres!, admin.wsProxy, (pool) => pool.query(`DROP DATABASE IF EXISTS ${name}`));
-        await admin.stop();
-      };
-      await withPool(realPostgres!, admin.wsProxy, (pool) => pool.query(`CREATE DATABASE ${name}`));
-      const url = new URL(realPostgres!);
-      url.pathname = `/${name}`;
-      await expectMigratesFromEmpty(url.toString(), admin.wsProxy);
-    });
-  });
+  onFreshDatabases("apply", expectMigratesFromEmpty);
 });
