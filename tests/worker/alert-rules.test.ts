@@ -10,7 +10,7 @@ import { findMeterById } from "../../worker/meters/queries";
 import { composeFindingNotifications } from "../../worker/notifications/service";
 import type { ModelRunFinding, ModelRunPlanHour } from "../../worker/runs/contract";
 import { insertModelRun } from "../../worker/runs/queries";
-import { call, createMeter, postReadings, signIn } from "./helpers";
+import { call, createMeter, postReadings, signIn, toolContext } from "./helpers";
 
 const receiver = inject("receiverUrl");
 const MINUTE = 60_000;
@@ -762,18 +762,7 @@ describe("alert rules from the chat", () => {
     const meter = await createMeter(token, { name: "Garage" });
     const tool = findTool("create_alert_rule")!;
     expect(describeTools().find((t) => t.name === "create_alert_rule")?.inputSchema.type).toBe("object");
-    const context = {
-      db: connection.db,
-      env: env as Env,
-      userId,
-      homeId: userId,
-      role: "owner" as const,
-      origin: "http://wattboard.test",
-      sessionId: crypto.randomUUID(),
-      sessionTitle: "Garage",
-      messageId: crypto.randomUUID(),
-      messageAt: new Date().toISOString(),
-    };
+    const context = toolContext(connection.db, userId, { sessionTitle: "Garage" });
     const input = tool.input.parse({ meterId: meter.id, kind: "threshold", metric: "power_w", op: "above", value: 2000, for: "PT10M" });
     const made = await tool.run(context, input);
     expect(made.summary).toBe(

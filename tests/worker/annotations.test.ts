@@ -3,11 +3,10 @@ import { describe, expect, it } from "vitest";
 import { describeTools } from "../../worker/chat/tools/catalog";
 import { findTool } from "../../worker/chat/tools/registry";
 import { connectDatabase } from "../../worker/db/client";
-import type { Env } from "../../worker/env";
 import { findMeterById } from "../../worker/meters/queries";
 import { insertModelRun } from "../../worker/runs/queries";
 import { runModel } from "../../worker/runs/run-model";
-import { call, createMeter, ownChartSpec, postReadings, signIn } from "./helpers";
+import { call, createMeter, ownChartSpec, postReadings, signIn, toolContext } from "./helpers";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -171,18 +170,7 @@ describe("annotations: the chat tool", () => {
     const site = await createMeter(token, { name: "London flat" });
     const tool = findTool("add_annotation")!;
     expect(describeTools().find((t) => t.name === "add_annotation")?.risk).toBe("write");
-    const context = {
-      db: connection.db,
-      env: env as Env,
-      userId,
-      homeId: userId,
-      role: "owner" as const,
-      origin: "http://wattboard.test",
-      sessionId: crypto.randomUUID(),
-      sessionTitle: "Notes",
-      messageId: crypto.randomUUID(),
-      messageAt: new Date().toISOString(),
-    };
+    const context = toolContext(connection.db, userId, { sessionTitle: "Notes" });
     const input = tool.input.parse({
       meter: "london flat",
       kind: "away",

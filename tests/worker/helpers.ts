@@ -1,6 +1,8 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { createApp } from "../../worker/app";
+import type { ToolContext } from "../../worker/chat/tools/tool";
+import type { Database } from "../../worker/db/client";
 import type { Env } from "../../worker/env";
 
 export interface ApiResult<T = any> {
@@ -184,4 +186,24 @@ export async function joinHome(ownerToken: string, homeId: string, token: string
   if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
   const accepted = await call("POST", `/api/invites/${invite.body.token}/accept`, { token });
   if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+}
+
+/** What a chat message gives the tools: the person acting in their personal home (its owner), in a session of its own. */
+export function toolContext(
+  db: Database,
+  userId: string,
+  { sessionTitle = "Tests", messageAt = new Date().toISOString() }: { sessionTitle?: string; messageAt?: string } = {},
+): ToolContext {
+  return {
+    db,
+    env: env as Env,
+    userId,
+    homeId: userId,
+    role: "owner",
+    origin: "http://wattboard.test",
+    sessionId: crypto.randomUUID(),
+    sessionTitle,
+    messageId: crypto.randomUUID(),
+    messageAt,
+  };
 }

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterAll, describe, expect, it } from "vitest";
 import { connectDatabase } from "../../worker/db/client";
 import { seriesTools } from "../../worker/series/tools";
-import { call, createMeter, hourlyReadings, postReadings, signIn } from "./helpers";
+import { call, createMeter, hourlyReadings, postReadings, signIn, toolContext } from "./helpers";
 
 const connection = connectDatabase(env.DATABASE_URL!, env.DB_WS_PROXY);
 afterAll(() => connection.close());
@@ -55,18 +55,7 @@ describe("usage: happy path", () => {
   it("the summarize_usage chat tool answers with the same figures as the route", async () => {
     const { token, userId, site } = await siteWithDevice();
     const [summarizeUsage] = seriesTools;
-    const context = {
-      db: connection.db,
-      env,
-      userId,
-      homeId: userId,
-      role: "owner" as const,
-      origin: "http://wattboard.test",
-      sessionId: crypto.randomUUID(),
-      sessionTitle: "Usage",
-      messageId: crypto.randomUUID(),
-      messageAt: new Date().toISOString(),
-    };
+    const context = toolContext(connection.db, userId, { sessionTitle: "Usage" });
     const { result, summary } = await summarizeUsage.run(context, { meterId: site.id, window: "last_30d" });
     expect(result).toEqual((await call("GET", `/api/meters/${site.id}/usage?window=last_30d`, { token })).body);
     expect(summary).toBe("House, last 30d: 24.28 kWh, peak 1023 W, base load 1002 W");
